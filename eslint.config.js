@@ -1,0 +1,25 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'var', 'dist', 'web/dist', 'test-artifacts', 'coverage'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    // The solver is a pure library: no I/O, no clock, no environment, nothing from the service.
+    files: ['solver/**/*.ts'],
+    ignores: ['solver/worker.ts', 'solver/cli/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'net', 'http', 'path', 'os', 'child_process', '**/src/**', '**/web/**'] }],
+      'no-restricted-globals': ['error', 'process', 'Date', 'performance', 'setTimeout', 'setInterval'],
+      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use the seeded RNG.' }],
+    },
+  },
+);

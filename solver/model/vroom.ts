@@ -1,0 +1,218 @@
+/**
+ * The solver's wire format: VROOM's JSON dialect (https://github.com/VROOM-Project/vroom/blob/master/docs/API.md),
+ * so VROOM and openrouteservice users can switch without rewriting. Fields marked "Lastmile" are our extensions;
+ * every extension has a neutral default so a plain VROOM problem means the same thing here.
+ *
+ * Units: seconds, metres, [lon, lat]. Matrices may hold non-integer values (Solomon uses unrounded Euclidean).
+ */
+
+export type LonLat = [number, number];
+export type TimeWindow = [number, number];
+
+export interface VroomJob {
+  id: number;
+  description?: string;
+  location?: LonLat;
+  location_index?: number;
+  setup?: number;
+  service?: number;
+  /** Amount dropped at this job, one entry per capacity dimension. */
+  delivery?: number[];
+  /** Amount collected at this job. */
+  pickup?: number[];
+  skills?: number[];
+  /** 0–100. */
+  priority?: number;
+  time_windows?: TimeWindow[];
+  /** Lastmile: lateness allowed at this cost per second (soft window). Absent: the window is hard. */
+  lateness_cost_per_second?: number;
+}
+
+export interface VroomShipmentStep {
+  id: number;
+  description?: string;
+  location?: LonLat;
+  location_index?: number;
+  setup?: number;
+  service?: number;
+  time_windows?: TimeWindow[];
+}
+
+export interface VroomShipment {
+  amount?: number[];
+  skills?: number[];
+  priority?: number;
+  pickup: VroomShipmentStep;
+  delivery: VroomShipmentStep;
+}
+
+export interface VroomBreak {
+  id: number;
+  description?: string;
+  time_windows?: TimeWindow[];
+  service?: number;
+  max_load?: number[];
+}
+
+export interface VroomVehicleCosts {
+  fixed?: number;
+  per_hour?: number;
+  per_km?: number;
+}
+
+export type VroomStepType = 'start' | 'job' | 'pickup' | 'delivery' | 'break' | 'end';
+
+export interface VroomVehicleStep {
+  type: VroomStepType;
+  id?: number;
+  service_at?: number;
+  service_after?: number;
+  service_before?: number;
+  /**
+   * Lastmile: a locked step stays on this vehicle, in its order relative to the other locked steps.
+   * Locked steps at the head of `steps` form a prefix nothing is inserted before (stops done or in progress).
+   */
+  locked?: boolean;
+}
+
+export interface VroomVehicle {
+  id: number;
+  profile?: string;
+  description?: string;
+  start?: LonLat;
+  start_index?: number;
+  end?: LonLat;
+  end_index?: number;
+  capacity?: number[];
+  costs?: VroomVehicleCosts;
+  skills?: number[];
+  time_window?: TimeWindow;
+  breaks?: VroomBreak[];
+  speed_factor?: number;
+  max_tasks?: number;
+  max_travel_time?: number;
+  max_distance?: number;
+  steps?: VroomVehicleStep[];
+}
+
+export interface VroomMatrix {
+  durations?: number[][];
+  distances?: number[][];
+  costs?: number[][];
+}
+
+export interface VroomProblem {
+  jobs?: VroomJob[];
+  shipments?: VroomShipment[];
+  vehicles: VroomVehicle[];
+  /** Keyed by vehicle profile ("car" by default). */
+  matrices?: Record<string, VroomMatrix>;
+  options?: { g?: boolean };
+}
+
+export type ViolationCause =
+  | 'delay'
+  | 'lead_time'
+  | 'load'
+  | 'max_tasks'
+  | 'skills'
+  | 'precedence'
+  | 'missing_break'
+  | 'max_travel_time'
+  | 'max_load'
+  | 'max_distance';
+
+export interface VroomViolation {
+  cause: ViolationCause;
+  duration?: number;
+}
+
+/** Lastmile: why a task could not be served. */
+export type UnassignedReason =
+  | 'skills'
+  | 'capacity'
+  | 'time_window'
+  | 'shift'
+  | 'max_tasks'
+  | 'max_travel_time'
+  | 'max_distance'
+  | 'unreachable'
+  | 'not_profitable';
+
+export interface VroomUnassigned {
+  id: number;
+  type: 'job' | 'pickup' | 'delivery';
+  location?: LonLat;
+  location_index?: number;
+  description?: string;
+  /** Lastmile. */
+  reason: UnassignedReason;
+}
+
+export interface VroomStep {
+  type: VroomStepType;
+  id?: number;
+  description?: string;
+  location?: LonLat;
+  location_index?: number;
+  arrival: number;
+  duration: number;
+  setup: number;
+  service: number;
+  waiting_time: number;
+  load: number[];
+  distance?: number;
+  violations: VroomViolation[];
+}
+
+export interface VroomRoute {
+  vehicle: number;
+  description?: string;
+  steps: VroomStep[];
+  cost: number;
+  setup: number;
+  service: number;
+  duration: number;
+  waiting_time: number;
+  priority: number;
+  delivery: number[];
+  pickup: number[];
+  distance?: number;
+  violations: VroomViolation[];
+  geometry?: string;
+}
+
+export interface VroomSummary {
+  cost: number;
+  routes: number;
+  unassigned: number;
+  setup: number;
+  service: number;
+  duration: number;
+  waiting_time: number;
+  priority: number;
+  delivery: number[];
+  pickup: number[];
+  distance?: number;
+  violations: VroomViolation[];
+  computing_times?: { loading: number; solving: number; routing: number };
+}
+
+/** Lastmile: what the search did. */
+export interface SolverStats {
+  seed: number;
+  iterations: number;
+  improvements: number;
+  /** Best cost after each improvement, as [iteration, cost]. */
+  history?: Array<[number, number]>;
+}
+
+export interface VroomSolution {
+  /** 0 ok, 1 internal error, 2 input error, 3 routing error (VROOM's codes). */
+  code: 0 | 1 | 2 | 3;
+  error?: string;
+  summary: VroomSummary;
+  unassigned: VroomUnassigned[];
+  routes: VroomRoute[];
+  stats?: SolverStats;
+}

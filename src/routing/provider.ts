@@ -1,0 +1,123 @@
+/**
+ * One interface over every road network: the embedded OSM graph, a real OSRM server, or straight lines.
+ * Shapes follow OSRM v5 (route/table/nearest), which osrm-text-instructions and VROOM read.
+ * Units: seconds, metres, [lon, lat].
+ */
+
+export type LonLat = [number, number];
+
+export interface TableRequest {
+  coordinates: LonLat[];
+  /** Indexes into coordinates; all when absent. */
+  sources?: number[];
+  destinations?: number[];
+}
+
+export interface TableResult {
+  /** durations[i][j] from sources[i] to destinations[j]; null where no route exists. */
+  durations: (number | null)[][];
+  distances: (number | null)[][];
+  sources: Waypoint[];
+  destinations: Waypoint[];
+}
+
+export interface Waypoint {
+  /** Snapped location on the road network. */
+  location: LonLat;
+  /** Street name at the snapped point ("" when unnamed). */
+  name: string;
+  /** Metres from the requested coordinate to the snapped one. */
+  distance: number;
+}
+
+export interface RouteRequest {
+  coordinates: LonLat[];
+  steps?: boolean;
+  /** 'full' (default), 'simplified' or 'false' as in OSRM. */
+  overview?: 'full' | 'simplified' | 'false';
+  annotations?: boolean;
+}
+
+export interface StepManeuver {
+  location: LonLat;
+  bearing_before: number;
+  bearing_after: number;
+  type: string;
+  modifier?: string;
+  exit?: number;
+}
+
+export interface Intersection {
+  location: LonLat;
+  bearings: number[];
+  entry: boolean[];
+  in?: number;
+  out?: number;
+}
+
+export interface RouteStep {
+  distance: number;
+  duration: number;
+  /** GeoJSON LineString of this step. */
+  geometry: { type: 'LineString'; coordinates: LonLat[] };
+  name: string;
+  ref?: string;
+  mode: 'driving';
+  driving_side: 'right' | 'left';
+  weight: number;
+  maneuver: StepManeuver;
+  intersections: Intersection[];
+  rotary_name?: string;
+  destinations?: string;
+}
+
+export interface RouteLeg {
+  distance: number;
+  duration: number;
+  weight: number;
+  summary: string;
+  steps: RouteStep[];
+  annotation?: { distance: number[]; duration: number[] };
+}
+
+export interface Route {
+  distance: number;
+  duration: number;
+  weight: number;
+  weight_name: string;
+  /** GeoJSON LineString of the whole route; absent with overview 'false'. */
+  geometry?: { type: 'LineString'; coordinates: LonLat[] };
+  legs: RouteLeg[];
+}
+
+export interface RouteResult {
+  route: Route;
+  waypoints: Waypoint[];
+}
+
+export interface NearestResult extends Waypoint {}
+
+export interface RoutingProvider {
+  readonly name: 'embedded' | 'osrm' | 'haversine';
+  table(request: TableRequest): Promise<TableResult>;
+  /** Throws RoutingError('NoRoute') when the waypoints are not connected. */
+  route(request: RouteRequest): Promise<RouteResult>;
+  /** Throws RoutingError('NoSegment') when the point is farther than maxDistanceMeters from any road. */
+  nearest(coordinate: LonLat, maxDistanceMeters?: number): Promise<NearestResult>;
+  close?(): Promise<void>;
+}
+
+/** OSRM's error codes, plus routing_unavailable for a server that does not answer. */
+export type RoutingErrorCode = 'InvalidQuery' | 'InvalidValue' | 'NoSegment' | 'TooBig' | 'NoRoute' | 'RoutingUnavailable';
+
+export class RoutingError extends Error {
+  constructor(
+    readonly code: RoutingErrorCode,
+    message: string,
+    /** Index of the offending coordinate, when one is to blame. */
+    readonly coordinateIndex?: number,
+  ) {
+    super(message);
+    this.name = 'RoutingError';
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The order as integrators send it (POST /api/v1/orders, JSON import rows) and its normalized draft.
+ * CSV and GeoJSON rows are mapped onto this same schema, so every path validates an order one way.
+ */
+import { z } from 'zod';
+
+export const lonLatSchema = z
+  .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])
+  .describe('[longitude, latitude] in WGS84 degrees');
+
+const isoDateTime = z.iso.datetime({ offset: true }).describe('ISO 8601 with offset, e.g. 2026-11-24T09:00:00+01:00');
+
+export const timeWindowInputSchema = z
+  .object({ start: isoDateTime, end: isoDateTime })
+  .refine((window) => Date.parse(window.start) < Date.parse(window.end), { message: 'start must be before end', path: ['end'] });
+
+export const demandSchema = z.object({
+  weightKg: z.number().min(0).max(100_000).default(0),
+  volumeL: z.number().min(0).max(100_000).default(0),
+  items: z.number().int().min(0).max(100_000).default(1),
+});
+
+const skillSchema = z.string().trim().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'letters, digits, "_" or "-"');
+
+export const orderInputSchema = z.object({
+  externalRef: z.string().trim().min(1).max(200),
+  customerName: z.string().trim().min(1).max(200),
+  customerPhone: z.string().trim().max(50).nullish(),
+  customerEmail: z.email().max(320).nullish(),
+  addressText: z.string().trim().min(1).max(500),
+  location: lonLatSchema,
+  timeWindows: z.array(timeWindowInputSchema).min(1).max(10),
+  serviceSeconds: z.number().int().min(0).max(86_400).default(300),
+  demand: demandSchema.default({ weightKg: 0, volumeL: 0, items: 1 }),
+  priority: z.number().int().min(0).max(100).default(0),
+  requiredSkills: z.array(skillSchema).max(20).default([]),
+  notes: z.string().max(2000).nullish(),
+});
+
+export type OrderInput = z.input<typeof orderInputSchema>;
+export type OrderInputParsed = z.output<typeof orderInputSchema>;
+
+export interface TimeWindowEpoch {
+  startEpochSeconds: number;
+  endEpochSeconds: number;
+}
+
+/** What a command stores: times as epoch seconds UTC, defaults applied. */
+export interface OrderDraft {
+  source: string;
+  externalRef: string;
+  customerName: string;
+  customerPhone: string | null;
+  customerEmail: string | null;
+  addressText: string;
+  location: [number, number];
+  timeWindows: TimeWindowEpoch[];
+  serviceSeconds: number;
+  demand: { weightKg: number; volumeL: number; items: number };
+  priority: number;
+  requiredSkills: string[];
+  notes: string | null;
+}
+
+export function toOrderDraft(source: string, input: OrderInputParsed): OrderDraft {
+  return {
+    source,
+    externalRef: input.externalRef,
+    customerName: input.customerName,
+    customerPhone: input.customerPhone ?? null,
+    customerEmail: input.customerEmail ?? null,
+    addressText: input.addressText,
+    location: input.location,
+    timeWindows: input.timeWindows
+      .map((window) => ({ startEpochSeconds: Date.parse(window.start) / 1000, endEpochSeconds: Date.parse(window.end) / 1000 }))
+      .sort((a, b) => a.startEpochSeconds - b.startEpochSeconds),
+    serviceSeconds: input.serviceSeconds,
+    demand: input.demand,
+    priority: input.priority,
+    requiredSkills: [...new Set(input.requiredSkills.map((skill) => skill.toLowerCase()))].sort(),
+    notes: input.notes ?? null,
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * CSV orders, streamed: csv-parse reads record by record, so a 50,000-row file never sits in memory.
+ * The delimiter ("," or ";") is detected from the header line; a UTF-8 BOM is dropped.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CsvError, parse } from 'csv-parse';
+import { invalidInput } from '../errors';
+import { normalizeColumnName, OPTIONAL_COLUMNS, REQUIRED_COLUMNS } from './columns';
+import { validateColumnRow, WHOLE_ROW, type ParsedRow } from './rows';
+import { decodeUtf8 } from './text';
+
+const HEADER_PEEK_CHARS = 64 * 1024;
+
+/** The delimiter that occurs most often outside quotes in the header line. */
+export function detectDelimiter(headerLine: string): ',' | ';' {
+  let commas = 0;
+  let semicolons = 0;
+  let quoted = false;
+  for (const char of headerLine) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && char === ',') commas++;
+    else if (!quoted && char === ';') semicolons++;
+  }
+  return semicolons > commas ? ';' : ',';
+}
+
+function checkHeader(fields: string[]): string[] {
+  const columns = fields.map(normalizeColumnName);
+  const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column));
+  if (missing.length > 0) {
+    throw invalidInput(
+      `CSV header is missing required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
+      missing.map((column) => ({ path: 'header', message: `missing column "${column}"`, column })),
+    );
+  }
+  const duplicates = columns.filter((column, index) => column !== '' && columns.indexOf(column) !== index);
+  if (duplicates.length > 0) {
+    throw invalidInput(
+      `CSV header repeats column${duplicates.length > 1 ? 's' : ''}: ${[...new Set(duplicates)].join(', ')}`,
+      duplicates.map((column) => ({ path: 'header', message: `column "${column}" appears more than once`, column })),
+    );
+  }
+  return columns;
+}
+
+export async function* csvOrderRows(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<ParsedRow> {
+  const texts = decodeUtf8(chunks)[Symbol.asyncIterator]();
+  let head = '';
+  while (!head.includes('\n') && head.length < HEADER_PEEK_CHARS) {
+    const next = await texts.next();
+    if (next.done) break;
+    head += next.value;
+  }
+  const delimiter = detectDelimiter(head.split('\n', 1)[0]!);
+
+  const parser = parse({
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    // Spreadsheets leave lines of bare delimiters (";;;;") below the data.
+    skip_records_with_empty_values: true,
+  });
+  const text = Readable.from(
+    (async function* () {
+      if (head !== '') yield head;
+      for (let next = await texts.next(); !next.done; next = await texts.next()) yield next.value;
+    })(),
+    { objectMode: false },
+  );
+  const piping = pipeline(text, parser);
+  // Failures surface through the parser's iteration below; this only keeps the promise from going unhandled.
+  piping.catch(() => undefined);
+
+  let columns: string[] | undefined;
+  let row = 0;
+  try {
+    for await (const fields of parser as AsyncIterable<string[]>) {
+      if (columns === undefined) {
+        columns = checkHeader(fields);
+        continue;
+      }
+      row++;
+      // A trailing delimiter (an empty extra cell) is harmless; any other count means the cells are misaligned.
+      const extra = fields.slice(columns.length);
+      if (fields.length < columns.length || extra.some((cell) => cell.trim() !== '')) {
+        yield { row, ok: false, errors: [{ field: WHOLE_ROW, message: `has ${fields.length} fields, the header has ${columns.length}` }] };
+        continue;
+      }
+      const record: Record<string, string> = {};
+      columns.forEach((column, index) => {
+        if (column !== '') record[column] = fields[index]!;
+      });
+      yield validateColumnRow(row, record);
+    }
+  } catch (error) {
+    if (error instanceof CsvError) {
+      throw invalidInput(`CSV is malformed after data row ${row}: ${error.message}`, [{ path: 'body', message: error.message, afterRow: row }]);
+    }
+    throw error;
+  }
+  if (columns === undefined) {
+    throw invalidInput(`CSV is empty: expected a header line with the columns ${[...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS].join(', ')}`);
+  }
+}

@@ -1,0 +1,461 @@
+/**
+ * The independent feasibility checker: re-verifies a solution against its problem from the problem's own
+ * matrices and the solution's step sequence. It shares no code with the search (only the wire types), so a
+ * bug in the solver's bookkeeping cannot hide itself here.
+ *
+ * The reported schedule is checked as given: a step may not arrive before the previous step's departure plus
+ * travel, service starts at arrival + waiting_time and must fall in one of the task's windows, and the route
+ * must keep to the vehicle's time window. Setup applies only when the vehicle changes location (as VROOM).
+ */
+import type { TimeWindow, VroomProblem, VroomRoute, VroomSolution, VroomStep, VroomVehicle } from './model/vroom';
+
+export interface CheckIssue {
+  code: CheckIssueCode;
+  /** Vehicle id. */
+  vehicle?: number;
+  /** Task id (job, pickup or delivery id). */
+  job?: number;
+  /** Index into the route's steps. */
+  step?: number;
+  message: string;
+}
+
+export type CheckIssueCode =
+  | 'solver_error'
+  | 'unknown_vehicle'
+  | 'duplicate_vehicle'
+  | 'route_shape'
+  | 'unknown_task'
+  | 'duplicate_task'
+  | 'missing_task'
+  | 'location_mismatch'
+  | 'service_mismatch'
+  | 'schedule'
+  | 'time_window'
+  | 'shift'
+  | 'skills'
+  | 'capacity'
+  | 'load_mismatch'
+  | 'break'
+  | 'missing_break'
+  | 'max_tasks'
+  | 'max_travel_time'
+  | 'max_distance'
+  | 'precedence'
+  | 'same_vehicle'
+  | 'locked_step'
+  | 'cost_mismatch'
+  | 'distance_mismatch'
+  | 'duration_mismatch'
+  | 'summary_mismatch';
+
+export interface CheckResult {
+  feasible: boolean;
+  issues: CheckIssue[];
+  /** Total distance recomputed from the distance matrix (0 without one). */
+  distance: number;
+  /** Total travel time recomputed from the duration matrix. */
+  duration: number;
+}
+
+type TaskKind = 'job' | 'pickup' | 'delivery';
+
+interface Task {
+  kind: TaskKind;
+  id: number;
+  location?: number;
+  setup: number;
+  service: number;
+  windows: TimeWindow[];
+  /** Lateness is allowed (soft windows): only the window's start binds. */
+  soft: boolean;
+  skills: number[];
+  /** Carried from the route start (job deliveries). */
+  loadedAtStart: number[];
+  /** Load change when served. */
+  loadChange: number[];
+  priority: number;
+  /** Index of the shipment a pickup or delivery belongs to. */
+  shipment?: number;
+}
+
+interface Placement {
+  vehicle: number;
+  step: number;
+}
+
+/** Times: a service may start this much after its window closes (floating-point sums of Euclidean legs). */
+const TIME_EPSILON = 1e-6;
+const ALWAYS_OPEN: TimeWindow = [-Infinity, Infinity];
+
+export function checkSolution(problem: VroomProblem, solution: VroomSolution): CheckResult {
+  const issues: CheckIssue[] = [];
+  if (solution.code !== 0) {
+    const message = `solver returned code ${solution.code}${solution.error ? `: ${solution.error}` : ''}`;
+    return { feasible: false, issues: [{ code: 'solver_error', message }], distance: 0, duration: 0 };
+  }
+
+  const tasks = indexTasks(problem);
+  const vehicles = new Map((problem.vehicles ?? []).map((vehicle) => [vehicle.id, vehicle]));
+  const placements = new Map<string, Placement[]>();
+  const usedVehicles = new Set<number>();
+  const totals = { distance: 0, duration: 0, cost: 0, priority: 0 };
+
+  for (const route of solution.routes) {
+    const vehicle = vehicles.get(route.vehicle);
+    if (!vehicle) {
+      issues.push({ code: 'unknown_vehicle', vehicle: route.vehicle, message: `route for unknown vehicle ${route.vehicle}` });
+      continue;
+    }
+    if (usedVehicles.has(vehicle.id)) {
+      issues.push({ code: 'duplicate_vehicle', vehicle: vehicle.id, message: `vehicle ${vehicle.id} has more than one route` });
+    }
+    usedVehicles.add(vehicle.id);
+    const walked = checkRoute(problem, vehicle, route, tasks, placements, issues);
+    totals.distance += walked.distance;
+    totals.duration += walked.duration;
+    totals.cost += walked.cost;
+    totals.priority += walked.priority;
+  }
+
+  for (const unassigned of solution.unassigned) {
+    const key = taskKey(unassigned.type, unassigned.id);
+    if (!tasks.has(key)) {
+      issues.push({ code: 'unknown_task', job: unassigned.id, message: `unassigned ${unassigned.type} ${unassigned.id} is not in the problem` });
+      continue;
+    }
+    if (placements.has(key)) {
+      issues.push({ code: 'duplicate_task', job: unassigned.id, message: `${unassigned.type} ${unassigned.id} is both assigned and unassigned` });
+    }
+    placements.set(key, [...(placements.get(key) ?? []), { vehicle: -1, step: -1 }]);
+  }
+
+  for (const [key, task] of tasks) {
+    const placed = placements.get(key) ?? [];
+    const served = placed.filter((place) => place.vehicle !== -1).length;
+    if (placed.length === 0) {
+      issues.push({ code: 'missing_task', job: task.id, message: `${task.kind} ${task.id} is neither in a route nor unassigned` });
+    } else if (served > 1) {
+      issues.push({ code: 'duplicate_task', job: task.id, message: `${task.kind} ${task.id} is served ${served} times` });
+    } else if (placed.length - served > 1) {
+      issues.push({ code: 'duplicate_task', job: task.id, message: `${task.kind} ${task.id} is listed as unassigned more than once` });
+    }
+  }
+  checkShipments(problem, placements, issues);
+  checkLockedSteps(problem, solution, issues);
+  checkSummary(solution, totals, issues);
+
+  return { feasible: issues.length === 0, issues, distance: totals.distance, duration: totals.duration };
+}
+
+function checkRoute(
+  problem: VroomProblem,
+  vehicle: VroomVehicle,
+  route: VroomRoute,
+  tasks: Map<string, Task>,
+  placements: Map<string, Placement[]>,
+  issues: CheckIssue[],
+): { distance: number; duration: number; cost: number; priority: number } {
+  const report = (code: CheckIssueCode, message: string, step?: number, job?: number) =>
+    issues.push({ code, vehicle: vehicle.id, ...(step === undefined ? {} : { step }), ...(job === undefined ? {} : { job }), message });
+
+  const matrix = problem.matrices?.[vehicle.profile ?? 'car'] ?? {};
+  const speedFactor = vehicle.speed_factor ?? 1;
+  const travelSeconds = (from: number | undefined, to: number | undefined) =>
+    from === undefined || to === undefined ? 0 : (matrix.durations?.[from]?.[to] ?? NaN) / speedFactor;
+  const travelMeters = (from: number | undefined, to: number | undefined) =>
+    from === undefined || to === undefined ? 0 : (matrix.distances?.[from]?.[to] ?? 0);
+  const travelCost = (from: number | undefined, to: number | undefined) =>
+    from === undefined || to === undefined ? 0 : (matrix.costs?.[from]?.[to] ?? 0);
+
+  const steps = route.steps;
+  const stepTasks = steps.map((step, index) => {
+    if (step.type === 'start' || step.type === 'end' || step.type === 'break') return undefined;
+    const task = tasks.get(taskKey(step.type, step.id));
+    if (!task) {
+      report('unknown_task', `step ${index} is ${step.type} ${step.id}, which is not in the problem`, index, step.id);
+      return undefined;
+    }
+    const key = taskKey(task.kind, task.id);
+    placements.set(key, [...(placements.get(key) ?? []), { vehicle: vehicle.id, step: index }]);
+    return task;
+  });
+  checkShape(vehicle, steps, report);
+
+  const capacity = vehicle.capacity ?? [];
+  const dimensions = Math.max(capacity.length, ...[...stepTasks].map((task) => task?.loadChange.length ?? 0));
+  const load = new Array<number>(dimensions).fill(0);
+  for (const task of stepTasks) task?.loadedAtStart.forEach((amount, dimension) => (load[dimension]! += amount));
+  const capacityReported = new Set<number>();
+  const checkCapacity = (index: number) => {
+    load.forEach((amount, dimension) => {
+      const limit = capacity[dimension] ?? Infinity;
+      if (amount > limit + TIME_EPSILON && !capacityReported.has(dimension)) {
+        capacityReported.add(dimension);
+        report('capacity', `load ${amount} exceeds capacity ${limit} in dimension ${dimension} at step ${index}`, index);
+      }
+    });
+  };
+
+  const vehicleSkills = new Set(vehicle.skills ?? []);
+  const [shiftStart, shiftEnd] = vehicle.time_window ?? ALWAYS_OPEN;
+  const breaks = new Map((vehicle.breaks ?? []).map((rest) => [rest.id, rest]));
+  const breaksTaken = new Set<number>();
+  checkCapacity(0);
+  let location: number | undefined = steps[0]?.type === 'start' ? vehicle.start_index : undefined;
+  let departure = -Infinity;
+  let distance = 0;
+  let duration = 0;
+  let cost = 0;
+  let priority = 0;
+  let taskCount = 0;
+
+  steps.forEach((step, index) => {
+    const task = stepTasks[index];
+    const stepLocation =
+      step.type === 'start' ? vehicle.start_index : step.type === 'end' ? vehicle.end_index : step.type === 'break' ? location : task?.location;
+    if (step.location_index !== undefined && stepLocation !== undefined && step.location_index !== stepLocation) {
+      report('location_mismatch', `step ${index} reports location ${step.location_index}, expected ${stepLocation}`, index, step.id);
+    }
+    const legSeconds = travelSeconds(location, stepLocation);
+    distance += travelMeters(location, stepLocation);
+    duration += legSeconds;
+    cost += travelCost(location, stepLocation);
+    const moved = location !== stepLocation;
+    location = stepLocation ?? location;
+
+    const earliestArrival = departure + legSeconds;
+    if (step.arrival < earliestArrival - TIME_EPSILON) {
+      report('schedule', `step ${index} arrives at ${step.arrival}, but cannot before ${earliestArrival}`, index, step.id);
+    }
+    if (!(step.waiting_time >= 0)) report('schedule', `step ${index} has negative waiting time ${step.waiting_time}`, index, step.id);
+    const serviceStart = step.arrival + step.waiting_time;
+    departure = serviceStart + step.setup + step.service;
+
+    if (step.type === 'start') {
+      if (step.arrival < shiftStart - TIME_EPSILON) report('shift', `route starts at ${step.arrival}, before the vehicle's ${shiftStart}`, index);
+      if (vehicle.start_index === undefined) location = undefined;
+    } else if (step.type === 'end') {
+      if (step.arrival > shiftEnd + TIME_EPSILON) report('shift', `route ends at ${step.arrival}, after the vehicle's ${shiftEnd}`, index);
+    } else if (step.type === 'break') {
+      const rest = step.id === undefined ? undefined : breaks.get(step.id);
+      if (!rest) {
+        report('break', `step ${index} is break ${step.id}, which vehicle ${vehicle.id} does not have`, index);
+        return;
+      }
+      if (breaksTaken.has(rest.id)) report('break', `break ${rest.id} is taken twice`, index);
+      breaksTaken.add(rest.id);
+      if (!inSomeWindow(serviceStart, rest.time_windows ?? [ALWAYS_OPEN], false)) {
+        report('break', `break ${rest.id} starts at ${serviceStart}, outside its time windows`, index);
+      }
+      if (step.service !== (rest.service ?? 0)) report('service_mismatch', `break ${rest.id} lasts ${step.service}, expected ${rest.service ?? 0}`, index);
+      rest.max_load?.forEach((limit, dimension) => {
+        if ((load[dimension] ?? 0) > limit) report('break', `load ${load[dimension]} during break ${rest.id} exceeds its max_load ${limit}`, index);
+      });
+    } else if (task) {
+      taskCount += 1;
+      priority += task.priority;
+      const expectedSetup = moved || index === 0 ? task.setup : 0;
+      if (step.service !== task.service || step.setup !== expectedSetup) {
+        report(
+          'service_mismatch',
+          `${task.kind} ${task.id} reports setup ${step.setup} + service ${step.service}, expected ${expectedSetup} + ${task.service}`,
+          index,
+          task.id,
+        );
+      }
+      if (!inSomeWindow(serviceStart, task.windows, task.soft)) {
+        report('time_window', `${task.kind} ${task.id} starts service at ${serviceStart}, outside ${JSON.stringify(task.windows)}`, index, task.id);
+      }
+      const missingSkills = task.skills.filter((skill) => !vehicleSkills.has(skill));
+      if (missingSkills.length > 0) {
+        report('skills', `${task.kind} ${task.id} needs skills ${missingSkills.join(', ')} that vehicle ${vehicle.id} lacks`, index, task.id);
+      }
+      task.loadChange.forEach((change, dimension) => (load[dimension]! += change));
+    }
+
+    checkCapacity(index);
+    if (step.load.length > 0 && load.some((amount, dimension) => Math.abs(amount - (step.load[dimension] ?? 0)) > TIME_EPSILON)) {
+      report('load_mismatch', `step ${index} reports load [${step.load}], expected [${load}]`, index, step.id);
+    }
+  });
+
+  const last = steps.at(-1);
+  if (last && last.type !== 'end' && departure > shiftEnd + TIME_EPSILON) {
+    report('shift', `route ends at ${departure}, after the vehicle's ${shiftEnd}`, steps.length - 1);
+  }
+  if (taskCount > 0) {
+    for (const rest of vehicle.breaks ?? []) {
+      if (!breaksTaken.has(rest.id)) report('missing_break', `break ${rest.id} is not scheduled`);
+    }
+  }
+  if (vehicle.max_tasks !== undefined && taskCount > vehicle.max_tasks) {
+    report('max_tasks', `${taskCount} tasks exceed max_tasks ${vehicle.max_tasks}`);
+  }
+  if (vehicle.max_travel_time !== undefined && duration > vehicle.max_travel_time + TIME_EPSILON) {
+    report('max_travel_time', `travel time ${duration} exceeds max_travel_time ${vehicle.max_travel_time}`);
+  }
+  if (vehicle.max_distance !== undefined && distance > vehicle.max_distance + TIME_EPSILON) {
+    report('max_distance', `distance ${distance} exceeds max_distance ${vehicle.max_distance}`);
+  }
+
+  const costs = vehicle.costs ?? {};
+  const routeCost =
+    (costs.fixed ?? 0) +
+    (matrix.costs ? cost : ((costs.per_hour ?? 3600) * duration) / 3600 + ((costs.per_km ?? 0) * distance) / 1000);
+  if (!close(route.cost, routeCost)) report('cost_mismatch', `route cost ${route.cost} differs from the recomputed ${routeCost}`);
+  if (route.distance !== undefined && !close(route.distance, distance)) {
+    report('distance_mismatch', `route distance ${route.distance} differs from the recomputed ${distance}`);
+  }
+  if (!close(route.duration, duration)) report('duration_mismatch', `route duration ${route.duration} differs from the recomputed travel time ${duration}`);
+  if (route.priority !== priority) report('summary_mismatch', `route priority ${route.priority} differs from the recomputed ${priority}`);
+
+  return { distance, duration, cost: routeCost, priority };
+}
+
+/** start first, end last, each at most once, and present when the vehicle has that location. */
+function checkShape(vehicle: VroomVehicle, steps: VroomStep[], report: (code: CheckIssueCode, message: string, step?: number) => void) {
+  steps.forEach((step, index) => {
+    if (step.type === 'start' && index !== 0) report('route_shape', `start step at position ${index}, expected first`, index);
+    if (step.type === 'end' && index !== steps.length - 1) report('route_shape', `end step at position ${index}, expected last`, index);
+  });
+  if (vehicle.start_index !== undefined && steps[0]?.type !== 'start') report('route_shape', `route of vehicle ${vehicle.id} has no start step`);
+  if (vehicle.end_index !== undefined && steps.at(-1)?.type !== 'end') report('route_shape', `route of vehicle ${vehicle.id} has no end step`);
+}
+
+function checkShipments(problem: VroomProblem, placements: Map<string, Placement[]>, issues: CheckIssue[]) {
+  for (const shipment of problem.shipments ?? []) {
+    const pickup = placements.get(taskKey('pickup', shipment.pickup.id))?.[0];
+    const delivery = placements.get(taskKey('delivery', shipment.delivery.id))?.[0];
+    const pickupServed = pickup !== undefined && pickup.vehicle !== -1;
+    const deliveryServed = delivery !== undefined && delivery.vehicle !== -1;
+    if (pickupServed !== deliveryServed) {
+      issues.push({
+        code: 'same_vehicle',
+        job: shipment.pickup.id,
+        message: `shipment ${shipment.pickup.id}→${shipment.delivery.id}: only the ${pickupServed ? 'pickup' : 'delivery'} is served`,
+      });
+    } else if (pickupServed && deliveryServed) {
+      if (pickup.vehicle !== delivery.vehicle) {
+        issues.push({
+          code: 'same_vehicle',
+          job: shipment.pickup.id,
+          message: `shipment ${shipment.pickup.id}→${shipment.delivery.id}: pickup on vehicle ${pickup.vehicle}, delivery on ${delivery.vehicle}`,
+        });
+      } else if (pickup.step > delivery.step) {
+        issues.push({
+          code: 'precedence',
+          vehicle: pickup.vehicle,
+          job: shipment.pickup.id,
+          step: delivery.step,
+          message: `shipment ${shipment.pickup.id}→${shipment.delivery.id}: delivery (step ${delivery.step}) before pickup (step ${pickup.step})`,
+        });
+      }
+    }
+  }
+}
+
+/** Locked steps stay on their vehicle in their order; a locked head of `steps` is served first. */
+function checkLockedSteps(problem: VroomProblem, solution: VroomSolution, issues: CheckIssue[]) {
+  for (const vehicle of problem.vehicles ?? []) {
+    const locked = (vehicle.steps ?? []).filter((step) => step.locked && step.type !== 'start' && step.type !== 'end');
+    if (locked.length === 0) continue;
+    const served = (solution.routes.find((route) => route.vehicle === vehicle.id)?.steps ?? []).filter(
+      (step) => step.type !== 'start' && step.type !== 'end',
+    );
+    const positions = locked.map((want) => served.findIndex((step) => step.type === want.type && step.id === want.id));
+    positions.forEach((position, index) => {
+      const want = locked[index]!;
+      if (position === -1) {
+        issues.push({ code: 'locked_step', vehicle: vehicle.id, job: want.id, message: `locked ${want.type} ${want.id} is not on vehicle ${vehicle.id}` });
+      } else if (index > 0 && position < positions[index - 1]!) {
+        issues.push({ code: 'locked_step', vehicle: vehicle.id, job: want.id, message: `locked ${want.type} ${want.id} is served out of its locked order` });
+      }
+    });
+    const headLength = (vehicle.steps ?? []).filter((step) => step.type !== 'start' && step.type !== 'end').findIndex((step) => !step.locked);
+    const head = headLength === -1 ? locked : locked.slice(0, headLength);
+    head.forEach((want, index) => {
+      const position = positions[index]!;
+      if (position !== -1 && position !== index) {
+        issues.push({
+          code: 'locked_step',
+          vehicle: vehicle.id,
+          job: want.id,
+          message: `locked ${want.type} ${want.id} heads the route at position ${index}, but is served at ${position}`,
+        });
+      }
+    });
+  }
+}
+
+function checkSummary(solution: VroomSolution, totals: { distance: number; duration: number; cost: number; priority: number }, issues: CheckIssue[]) {
+  const { summary } = solution;
+  const mismatch = (field: string, reported: number, expected: number) =>
+    issues.push({ code: 'summary_mismatch', message: `summary ${field} ${reported} differs from the recomputed ${expected}` });
+  if (!close(summary.cost, totals.cost)) issues.push({ code: 'cost_mismatch', message: `summary cost ${summary.cost} differs from the recomputed ${totals.cost}` });
+  if (summary.distance !== undefined && !close(summary.distance, totals.distance)) {
+    issues.push({ code: 'distance_mismatch', message: `summary distance ${summary.distance} differs from the recomputed ${totals.distance}` });
+  }
+  if (!close(summary.duration, totals.duration)) {
+    issues.push({ code: 'duration_mismatch', message: `summary duration ${summary.duration} differs from the recomputed ${totals.duration}` });
+  }
+  if (summary.routes !== solution.routes.length) mismatch('routes', summary.routes, solution.routes.length);
+  if (summary.unassigned !== solution.unassigned.length) mismatch('unassigned', summary.unassigned, solution.unassigned.length);
+  if (summary.priority !== totals.priority) mismatch('priority', summary.priority, totals.priority);
+}
+
+function indexTasks(problem: VroomProblem): Map<string, Task> {
+  const tasks = new Map<string, Task>();
+  for (const job of problem.jobs ?? []) {
+    const delivery = job.delivery ?? [];
+    const pickup = job.pickup ?? [];
+    const dimensions = Math.max(delivery.length, pickup.length);
+    tasks.set(taskKey('job', job.id), {
+      kind: 'job',
+      id: job.id,
+      location: job.location_index,
+      setup: job.setup ?? 0,
+      service: job.service ?? 0,
+      windows: job.time_windows ?? [ALWAYS_OPEN],
+      soft: job.lateness_cost_per_second !== undefined,
+      skills: job.skills ?? [],
+      loadedAtStart: delivery,
+      loadChange: Array.from({ length: dimensions }, (_, dimension) => (pickup[dimension] ?? 0) - (delivery[dimension] ?? 0)),
+      priority: job.priority ?? 0,
+    });
+  }
+  (problem.shipments ?? []).forEach((shipment, index) => {
+    const amount = shipment.amount ?? [];
+    for (const kind of ['pickup', 'delivery'] as const) {
+      const step = shipment[kind];
+      tasks.set(taskKey(kind, step.id), {
+        kind,
+        id: step.id,
+        location: step.location_index,
+        setup: step.setup ?? 0,
+        service: step.service ?? 0,
+        windows: step.time_windows ?? [ALWAYS_OPEN],
+        soft: false,
+        skills: shipment.skills ?? [],
+        loadedAtStart: [],
+        loadChange: amount.map((value) => (kind === 'pickup' ? value : -value)),
+        priority: kind === 'pickup' ? (shipment.priority ?? 0) : 0,
+        shipment: index,
+      });
+    }
+  });
+  return tasks;
+}
+
+function inSomeWindow(time: number, windows: TimeWindow[], soft: boolean): boolean {
+  return windows.some(([start, end]) => time >= start - TIME_EPSILON && (soft || time <= end + TIME_EPSILON));
+}
+
+function taskKey(kind: string, id: number | undefined): string {
+  return `${kind}:${id}`;
+}
+
+/** Reported totals may be rounded by the writer; sums of unrounded legs drift in the last digits. */
+function close(reported: number, expected: number): boolean {
+  return Math.abs(reported - expected) <= 1e-3 + 1e-9 * Math.abs(expected);
+}

@@ -1,0 +1,68 @@
+import { ProblemInputError, type Problem } from '../model/problem';
+import type { Rng } from '../model/rng';
+import type { VroomVehicleStep } from '../model/vroom';
+import { recreate } from '../search/recreate';
+import { SearchSolution } from '../search/solution';
+
+/** Task index a vehicle step refers to, or -1 for start / end / break. Unknown ids are input errors. */
+export function stepTask(problem: Problem, step: VroomVehicleStep, path: string): number {
+  if (step.type === 'start' || step.type === 'end' || step.type === 'break') return -1;
+  const index = step.type === 'job' ? problem.jobIndex : step.type === 'pickup' ? problem.pickupIndex : problem.deliveryIndex;
+  const t = step.id === undefined ? undefined : index.get(step.id);
+  if (t === undefined) throw new ProblemInputError(`${path}.id`, `no ${step.type} with id ${step.id}`);
+  return t;
+}
+
+export interface InitialSolution {
+  solution: SearchSolution;
+  /** locked[t] = 1: task t stays on its vehicle, in order (vehicle.steps with locked: true). */
+  locked: Uint8Array;
+}
+
+/**
+ * Starting point of the search: the routes given in vehicle.steps (locked steps always kept, the others
+ * kept while the route stays feasible), then every other task by greedy insertion.
+ */
+export function buildInitialSolution(problem: Problem, rng: Rng): InitialSolution {
+  const solution = new SearchSolution(problem);
+  const locked = new Uint8Array(problem.taskCount);
+  const placed = new Uint8Array(problem.taskCount);
+  problem.vehicleSteps.forEach((steps, v) => {
+    if (!steps) return;
+    const route = solution.routes[v]!;
+    let prefixOpen = true;
+    steps.forEach((step, k) => {
+      const t = stepTask(problem, step, `vehicles[${v}].steps[${k}]`);
+      if (t < 0) return;
+      if (placed[t]) throw new ProblemInputError(`vehicles[${v}].steps[${k}].id`, `task ${step.type} ${step.id} appears in more than one step`);
+      placed[t] = 1;
+      if (step.locked) {
+        locked[t] = 1;
+        route.tasks.push(t);
+        if (prefixOpen) route.lockedPrefix = route.tasks.length;
+        return;
+      }
+      prefixOpen = false;
+      route.tasks.push(t);
+      route.update();
+      if (!route.feasible) route.tasks.pop();
+    });
+  });
+  solution.refresh();
+  const rest: number[] = [];
+  for (let t = 0; t < problem.taskCount; t++) {
+    if (solution.routeOf[t]! >= 0) continue;
+    // A shipment half seeded without its partner is reinserted as a pair.
+    const partner = problem.taskPartner[t]!;
+    if (partner >= 0 && solution.routeOf[partner]! >= 0 && !locked[partner]) {
+      const route = solution.routes[solution.routeOf[partner]!]!;
+      route.tasks = route.tasks.filter((x) => x !== partner);
+      solution.routeOf[partner] = -1;
+      route.update();
+      rest.push(partner);
+    }
+    rest.push(t);
+  }
+  recreate(solution, [...new Set(rest)], rng, 0, new Set());
+  return { solution, locked };
+}

@@ -1,0 +1,150 @@
+import { stepTask } from './construct/initial';
+import { TASK_DELIVERY, TASK_JOB, TASK_PICKUP, type Problem } from './model/problem';
+import type { VroomProblem, VroomRoute, VroomSolution, VroomStep, VroomUnassigned, VroomViolation, SolverStats, UnassignedReason } from './model/vroom';
+import { unassignedReason } from './search/reasons';
+import { simulateRoute } from './search/schedule';
+
+/**
+ * Routes → VROOM solution: every step's arrival, travel so far, waiting, load and violations, from the exact
+ * simulation. Plan mode is this alone on the routes given in vehicle.steps (nothing reordered); the optimizer
+ * uses it to report the routes it found.
+ */
+
+const STEP_TYPE = { [TASK_JOB]: 'job', [TASK_PICKUP]: 'pickup', [TASK_DELIVERY]: 'delivery' } as const;
+
+function addAll(target: VroomViolation[], source: VroomViolation[]): void {
+  for (const violation of source) if (!target.some((v) => v.cause === violation.cause)) target.push(violation);
+}
+
+function sum(values: number[], add: ArrayLike<number>, offset: number): void {
+  for (let d = 0; d < values.length; d++) values[d]! += add[offset + d]!;
+}
+
+function taskInput(input: VroomProblem, problem: Problem, t: number) {
+  const kind = problem.taskKind[t];
+  if (kind === TASK_JOB) return input.jobs![t]!;
+  const s = kind === TASK_PICKUP ? t - problem.jobCount : t - problem.jobCount - problem.shipmentCount;
+  const shipment = input.shipments![s]!;
+  return kind === TASK_PICKUP ? shipment.pickup : shipment.delivery;
+}
+
+export function buildSolution(
+  problem: Problem,
+  input: VroomProblem,
+  routes: number[][],
+  unassigned: Array<{ task: number; reason: UnassignedReason }>,
+  stats?: SolverStats,
+): VroomSolution {
+  const dims = problem.dimensions;
+  const withDistance = problem.hasDistances;
+  const summaryViolations: VroomViolation[] = [];
+  const summary = {
+    cost: 0,
+    routes: 0,
+    unassigned: unassigned.filter((u) => problem.taskKind[u.task] !== TASK_DELIVERY).length,
+    setup: 0,
+    service: 0,
+    duration: 0,
+    waiting_time: 0,
+    priority: 0,
+    delivery: new Array<number>(dims).fill(0),
+    pickup: new Array<number>(dims).fill(0),
+    ...(withDistance ? { distance: 0 } : {}),
+    violations: summaryViolations,
+  };
+  const vroomRoutes: VroomRoute[] = [];
+  routes.forEach((tasks, v) => {
+    if (tasks.length === 0) return;
+    const schedule = simulateRoute(problem, v, tasks, tasks.length, true);
+    const vehicle = input.vehicles[v]!;
+    const delivery = new Array<number>(dims).fill(0);
+    const pickup = new Array<number>(dims).fill(0);
+    let priority = 0;
+    const steps: VroomStep[] = [];
+    for (const s of schedule.steps) {
+      if (s.kind === 'start' && !problem.vehicleHasStart[v]) continue;
+      if (s.kind === 'end' && !problem.vehicleHasEnd[v]) continue;
+      const step: VroomStep = {
+        type: s.kind === 'task' ? STEP_TYPE[problem.taskKind[s.index] as 0 | 1 | 2] : s.kind,
+        arrival: s.arrival,
+        duration: s.travelDuration,
+        setup: s.setup,
+        service: s.service,
+        waiting_time: s.waiting,
+        load: s.load,
+        violations: s.violations,
+      };
+      if (s.kind === 'task') {
+        const task = taskInput(input, problem, s.index);
+        step.id = task.id;
+        if (task.description !== undefined) step.description = task.description;
+        if (task.location !== undefined) step.location = task.location;
+        sum(delivery, problem.taskDelivery, s.index * dims);
+        sum(pickup, problem.taskPickup, s.index * dims);
+        if (problem.taskKind[s.index] !== TASK_DELIVERY) priority += problem.taskPriority[s.index]!;
+      } else if (s.kind === 'break') {
+        const brk = problem.vehicleBreaks[v]![s.index]!;
+        step.id = brk.id;
+      } else {
+        const location = s.kind === 'start' ? vehicle.start : vehicle.end;
+        if (location !== undefined) step.location = location;
+      }
+      if (s.location !== problem.noLocation) step.location_index = s.location;
+      if (withDistance) step.distance = s.distance;
+      steps.push(step);
+    }
+    const route: VroomRoute = {
+      vehicle: vehicle.id,
+      steps,
+      cost: schedule.cost,
+      setup: schedule.setup,
+      service: schedule.service,
+      duration: schedule.travelDuration,
+      waiting_time: schedule.waiting,
+      priority,
+      delivery,
+      pickup,
+      violations: schedule.violations,
+    };
+    if (vehicle.description !== undefined) route.description = vehicle.description;
+    if (withDistance) route.distance = schedule.distance;
+    vroomRoutes.push(route);
+    summary.cost += route.cost;
+    summary.routes++;
+    summary.setup += route.setup;
+    summary.service += route.service;
+    summary.duration += route.duration;
+    summary.waiting_time += route.waiting_time;
+    summary.priority += priority;
+    for (let d = 0; d < dims; d++) {
+      summary.delivery[d]! += delivery[d]!;
+      summary.pickup[d]! += pickup[d]!;
+    }
+    if (withDistance) summary.distance! += schedule.distance;
+    addAll(summaryViolations, schedule.violations);
+  });
+
+  const vroomUnassigned: VroomUnassigned[] = unassigned.map(({ task, reason }) => {
+    const source = taskInput(input, problem, task);
+    const entry: VroomUnassigned = { id: source.id, type: STEP_TYPE[problem.taskKind[task] as 0 | 1 | 2], reason };
+    if (source.location !== undefined) entry.location = source.location;
+    if (source.location_index !== undefined) entry.location_index = source.location_index;
+    if (source.description !== undefined) entry.description = source.description;
+    return entry;
+  });
+  const solution: VroomSolution = { code: 0, summary, unassigned: vroomUnassigned, routes: vroomRoutes };
+  if (stats) solution.stats = stats;
+  return solution;
+}
+
+/** Plan mode: the routes in vehicle.steps exactly as given, evaluated; tasks in no route are unassigned. */
+export function planRoutes(problem: Problem, input: VroomProblem): VroomSolution {
+  const routes = problem.vehicleSteps.map((steps, v) =>
+    (steps ?? []).map((step, k) => stepTask(problem, step, `vehicles[${v}].steps[${k}]`)).filter((t) => t >= 0),
+  );
+  const placed = new Uint8Array(problem.taskCount);
+  for (const tasks of routes) for (const t of tasks) placed[t] = 1;
+  const unassigned: Array<{ task: number; reason: UnassignedReason }> = [];
+  for (let t = 0; t < problem.taskCount; t++) if (!placed[t]) unassigned.push({ task: t, reason: unassignedReason(problem, routes, t) });
+  return buildSolution(problem, input, routes, unassigned);
+}

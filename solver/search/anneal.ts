@@ -1,0 +1,123 @@
+import type { Rng } from '../model/rng';
+import { recreate } from './recreate';
+import { DEFAULT_RUIN, ruin } from './ruin';
+import { compareObjectives, objectiveOf, SearchSolution, type Objective } from './solution';
+
+/** How long to search; the first limit reached stops it. */
+export interface StoppingRule {
+  timeLimitMs?: number;
+  maxIterations?: number;
+  maxIterationsWithoutImprovement?: number;
+}
+
+export interface SolveProgress {
+  iteration: number;
+  elapsedMs: number;
+  bestCost: number;
+  unassigned: number;
+  routes: number;
+}
+
+export interface SearchControl {
+  stop: StoppingRule;
+  clock?: () => number;
+  signal?: { readonly aborted: boolean };
+  onProgress?: (progress: SolveProgress) => void;
+}
+
+export interface SearchOutcome {
+  best: number[][];
+  bestObjective: Objective;
+  iterations: number;
+  improvements: number;
+  history: Array<[number, number]>;
+}
+
+/** Iterations when the caller gives no stopping rule at all. */
+export const DEFAULT_ITERATIONS = 2000;
+const PROGRESS_EVERY_ITERATIONS = 500;
+const BLINK_RATE = 0.01;
+/** Temperatures relative to the average edge cost of the first solution. */
+const START_TEMPERATURE = 0.3;
+const FINAL_TEMPERATURE = 0.005;
+
+/**
+ * Ruin-and-recreate under simulated annealing (SISR). Each iteration ruins a copy of the current solution,
+ * recreates it, and accepts it when it serves more, or costs less than the current one plus a random
+ * allowance that shrinks as the run advances (by iterations or by the caller's clock, whichever is ahead).
+ */
+export function anneal(initial: SearchSolution, neighbors: Int32Array[], locked: Uint8Array, rng: Rng, control: SearchControl): SearchOutcome {
+  const problem = initial.problem;
+  const { stop, clock, signal, onProgress } = control;
+  const startedAt = clock?.() ?? 0;
+  const timeLimit = clock && stop.timeLimitMs !== undefined ? stop.timeLimitMs : Infinity;
+  const iterationLimit =
+    stop.maxIterations ?? (timeLimit === Infinity && stop.maxIterationsWithoutImprovement === undefined ? DEFAULT_ITERATIONS : Infinity);
+  const stallLimit = stop.maxIterationsWithoutImprovement ?? Infinity;
+
+  const current = initial;
+  const candidate = new SearchSolution(problem);
+  candidate.copyFrom(current);
+  let currentObjective = objectiveOf(current);
+  let bestObjective = currentObjective;
+  let best = current.snapshot();
+  const history: Array<[number, number]> = [[0, bestObjective.cost]];
+
+  let assigned = 0;
+  let used = 0;
+  for (const route of current.routes)
+    if (route.length > 0) {
+      assigned += route.length;
+      used++;
+    }
+  const averageEdge = assigned > 0 ? currentObjective.cost / (assigned + used) : 1;
+  const startTemperature = START_TEMPERATURE * averageEdge;
+  const finalTemperature = FINAL_TEMPERATURE * averageEdge;
+
+  const changed = new Set<number>();
+  let iteration = 0;
+  let improvements = 0;
+  let lastImprovement = 0;
+  const elapsed = () => (clock ? clock() - startedAt : 0);
+  const report = () =>
+    onProgress?.({
+      iteration,
+      elapsedMs: elapsed(),
+      bestCost: bestObjective.cost,
+      unassigned: bestObjective.unassigned,
+      routes: best.filter((r) => r.length > 0).length,
+    });
+
+  while (iteration < iterationLimit && iteration - lastImprovement < stallLimit && !signal?.aborted) {
+    const time = timeLimit < Infinity ? elapsed() : 0;
+    if (time >= timeLimit) break;
+    iteration++;
+    const progress = Math.max(iteration / iterationLimit, time / timeLimit, iterationLimit === Infinity && timeLimit === Infinity ? (iteration - lastImprovement) / stallLimit : 0);
+    const temperature = startTemperature * Math.pow(finalTemperature / startTemperature, Math.min(1, progress));
+
+    changed.clear();
+    const removed = ruin(candidate, neighbors, locked, rng, DEFAULT_RUIN, changed);
+    const pending = candidate.unassigned.concat(removed);
+    candidate.unassigned = [];
+    recreate(candidate, pending, rng, BLINK_RATE, changed);
+
+    const objective = objectiveOf(candidate);
+    const order = compareObjectives(objective, currentObjective);
+    const sameLevel = objective.lostPriority === currentObjective.lostPriority && objective.unassigned === currentObjective.unassigned;
+    const accept = order < 0 || (sameLevel && objective.cost < currentObjective.cost - temperature * Math.log(rng.next()));
+    if (accept) {
+      current.copyFrom(candidate, changed);
+      currentObjective = objective;
+      if (compareObjectives(objective, bestObjective) < 0) {
+        bestObjective = objective;
+        best = current.snapshot();
+        improvements++;
+        lastImprovement = iteration;
+        history.push([iteration, objective.cost]);
+        report();
+      }
+    } else candidate.copyFrom(current, changed);
+    if (iteration % PROGRESS_EVERY_ITERATIONS === 0) report();
+  }
+  return { best, bestObjective, iterations: iteration, improvements, history };
+}

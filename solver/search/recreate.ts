@@ -1,0 +1,90 @@
+import { TASK_DELIVERY, TASK_PICKUP, type Problem } from '../model/problem';
+import type { Rng } from '../model/rng';
+import type { SearchSolution } from './solution';
+
+/**
+ * Greedy insertion with blinks (SISR's recreate): tasks in a randomly chosen order, each at its cheapest
+ * feasible position over all routes, skipping each candidate position with a small probability so that
+ * repeated runs explore. Shipments are inserted as pairs. Tasks that fit nowhere join `unassigned`.
+ */
+export function recreate(solution: SearchSolution, tasks: number[], rng: Rng, blinkRate: number, changed: Set<number>): void {
+  const problem = solution.problem;
+  orderForInsertion(problem, tasks, rng);
+  const pair = new Int32Array(2);
+  const bestPair = new Int32Array(2);
+  const seenClass = new Int32Array(problem.vehicleCount).fill(-1);
+  const skip = blinkRate > 0 ? () => rng.next() < blinkRate : undefined;
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i]!;
+    if (problem.taskKind[t] === TASK_DELIVERY) continue; // inserted with its pickup
+    const delivery = problem.taskKind[t] === TASK_PICKUP ? problem.taskPartner[t]! : -1;
+    let best = Infinity;
+    let bestRoute = -1;
+    let bestPosition = -1;
+    for (const route of solution.routes) {
+      const v = route.vehicle;
+      if (!problem.allowed[t * problem.vehicleCount + v]) continue;
+      if (route.length === 0) {
+        // Interchangeable empty vehicles: trying one per class is enough.
+        const cls = problem.vehicleClass[v]!;
+        if (seenClass[cls] === i) continue;
+        seenClass[cls] = i;
+      }
+      if (delivery >= 0) {
+        if (!problem.allowed[delivery * problem.vehicleCount + v]) continue;
+        const delta = route.bestPairInsertion(t, delivery, pair, skip);
+        if (delta < best) {
+          best = delta;
+          bestRoute = v;
+          bestPair.set(pair);
+        }
+        continue;
+      }
+      for (let position = route.lockedPrefix + 1, last = route.length + 1; position <= last; position++) {
+        if (skip !== undefined && rng.next() < blinkRate) continue;
+        const delta = route.insertionDelta(t, position);
+        if (delta < best) {
+          best = delta;
+          bestRoute = v;
+          bestPosition = position;
+        }
+      }
+    }
+    if (bestRoute < 0) {
+      solution.unassigned.push(t);
+      if (delivery >= 0) solution.unassigned.push(delivery);
+      continue;
+    }
+    const route = solution.routes[bestRoute]!;
+    if (delivery >= 0) {
+      // Delivery first: its position counts in the list before the pickup goes in.
+      route.insert(delivery, bestPair[1]!);
+      route.insert(t, bestPair[0]!);
+      solution.routeOf[delivery] = bestRoute;
+    } else route.insert(t, bestPosition);
+    solution.routeOf[t] = bestRoute;
+    route.update();
+    changed.add(bestRoute);
+  }
+}
+
+/** SISR's orders: random (weight 4), largest demand (4), farthest (2), closest (1); higher priority always first. */
+function orderForInsertion(problem: Problem, tasks: number[], rng: Rng): void {
+  rng.shuffle(tasks);
+  const draw = rng.int(11);
+  const dims = problem.dimensions;
+  const key = new Map<number, number>();
+  if (draw >= 4) {
+    const n = problem.locations;
+    const v = 0;
+    const depot = problem.vehicleStart[v] !== problem.noLocation ? problem.vehicleStart[v]! : problem.vehicleEnd[v]!;
+    const costs = problem.types[problem.vehicleType[v]!]!.costs;
+    for (const t of tasks) {
+      let value = 0;
+      if (draw < 8) for (let d = 0; d < dims; d++) value += problem.taskStartLoad[t * dims + d]! + Math.abs(problem.taskLoadChange[t * dims + d]!);
+      else value = costs[depot * n + problem.taskLocation[t]!]! * (draw < 10 ? 1 : -1);
+      key.set(t, value);
+    }
+  }
+  tasks.sort((a, b) => problem.taskPriority[b]! - problem.taskPriority[a]! || (key.get(b) ?? 0) - (key.get(a) ?? 0));
+}

@@ -1,0 +1,260 @@
+import type { TimeWindow, VroomViolation } from '../model/vroom';
+import { earliestStart, lastWindowEnd, TASK_DELIVERY, TASK_PICKUP, type Problem, type SolverBreak } from '../model/problem';
+
+/**
+ * Exact simulation of one vehicle's route: the reference for everything the O(1) move evaluation
+ * approximates, and the only evaluator for what it cannot express (breaks, soft windows, plan mode).
+ * Walks the route once: travel, waiting, setup, service, breaks, load, lateness.
+ */
+
+export interface ScheduleStep {
+  kind: 'start' | 'task' | 'break' | 'end';
+  /** Task index, or break index in vehicleBreaks[v]. */
+  index: number;
+  location: number;
+  arrival: number;
+  setup: number;
+  service: number;
+  waiting: number;
+  /** Cumulative travel time and distance on arrival. */
+  travelDuration: number;
+  distance: number;
+  load: number[];
+  violations: VroomViolation[];
+}
+
+export interface Schedule {
+  /** Every hard constraint holds. */
+  feasible: boolean;
+  /** fixed + travel cost + lateness cost (soft windows). */
+  cost: number;
+  travelDuration: number;
+  distance: number;
+  setup: number;
+  service: number;
+  waiting: number;
+  steps: ScheduleStep[];
+  violations: VroomViolation[];
+}
+
+function windowStart(windows: TimeWindow[], time: number): number {
+  for (const [open, close] of windows) if (time <= close) return time > open ? time : open;
+  return Infinity;
+}
+
+function addViolation(list: VroomViolation[], cause: VroomViolation['cause'], duration?: number): void {
+  if (!list.some((v) => v.cause === cause)) list.push(duration === undefined ? { cause } : { cause, duration });
+}
+
+/**
+ * Simulates tasks[0..length) on vehicle v. With `detail`, fills `steps` and violations (plan mode, output);
+ * without it, stops at the first broken hard constraint (search).
+ */
+export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<number>, length: number, detail: boolean): Schedule {
+  const dims = problem.dimensions;
+  const type = problem.types[problem.vehicleType[v]!]!;
+  const n = problem.locations;
+  const capacity = problem.vehicleCapacity;
+  const breaks: SolverBreak[] = problem.vehicleBreaks[v]!;
+  const steps: ScheduleStep[] = [];
+  const routeViolations: VroomViolation[] = [];
+  const result: Schedule = {
+    feasible: true,
+    cost: length > 0 ? problem.vehicleFixedCost[v]! : 0,
+    travelDuration: 0,
+    distance: 0,
+    setup: 0,
+    service: 0,
+    waiting: 0,
+    steps,
+    violations: routeViolations,
+  };
+  if (length === 0) return result;
+
+  const load = new Array<number>(dims).fill(0);
+  for (let i = 0; i < length; i++) for (let d = 0; d < dims; d++) load[d]! += problem.taskStartLoad[tasks[i]! * dims + d]!;
+  const overCapacity = (): boolean => {
+    for (let d = 0; d < dims; d++) if (load[d]! > capacity[v * dims + d]! + 1e-9) return true;
+    return false;
+  };
+  const fail = (): void => {
+    result.feasible = false;
+  };
+
+  let time = problem.vehicleShiftStart[v]!;
+  let location = problem.vehicleStart[v]!;
+  let nextBreak = 0;
+  const startViolations: VroomViolation[] = [];
+  if (overCapacity()) {
+    fail();
+    addViolation(startViolations, 'load');
+  }
+  if (detail)
+    steps.push({ kind: 'start', index: -1, location, arrival: time, setup: 0, service: 0, waiting: 0, travelDuration: 0, distance: 0, load: [...load], violations: startViolations });
+  if (!result.feasible && !detail) return result;
+
+  const takeBreak = (b: number): void => {
+    const brk = breaks[b]!;
+    const start = windowStart(brk.windows, time);
+    const violations: VroomViolation[] = [];
+    let begin = start;
+    if (start === Infinity) {
+      fail();
+      addViolation(routeViolations, 'missing_break');
+      addViolation(violations, 'delay', time - brk.windows[brk.windows.length - 1]![1]);
+      begin = time;
+    }
+    if (brk.maxLoad && brk.maxLoad.some((max, d) => load[d]! > max)) {
+      fail();
+      addViolation(violations, 'max_load');
+    }
+    result.waiting += begin - time;
+    result.service += brk.service;
+    if (detail)
+      steps.push({
+        kind: 'break',
+        index: b,
+        location,
+        arrival: time,
+        setup: 0,
+        service: brk.service,
+        waiting: begin - time,
+        travelDuration: result.travelDuration,
+        distance: result.distance,
+        load: [...load],
+        violations,
+      });
+    time = begin + brk.service;
+  };
+
+  // Breaks are taken before leaving for the next stop: when they fit in the wait there, or when after it they would be too late.
+  const takeDueBreaks = (travel: number, nextTaskStart: (departure: number) => number): void => {
+    while (nextBreak < breaks.length) {
+      const brk = breaks[nextBreak]!;
+      const breakStart = windowStart(brk.windows, time);
+      if (breakStart === Infinity) {
+        takeBreak(nextBreak++);
+        continue;
+      }
+      const fitsInWait = breakStart + brk.service + travel <= nextTaskStart(time);
+      const doneAfterNext = nextTaskStart(time);
+      const tooLateAfter = windowStart(brk.windows, doneAfterNext) === Infinity;
+      if (!fitsInWait && !tooLateAfter) return;
+      takeBreak(nextBreak++);
+    }
+  };
+
+  for (let i = 0; i < length; i++) {
+    const t = tasks[i]!;
+    const to = problem.taskLocation[t]!;
+    const travel = type.durations[location * n + to]!;
+    const setup = to !== location ? problem.taskSetup[t]! : 0;
+    const service = problem.taskService[t]!;
+    if (nextBreak < breaks.length)
+      takeDueBreaks(travel, (departure) => {
+        const start = earliestStart(problem, t, departure + travel);
+        return start === Infinity ? departure + travel : start;
+      });
+    const arrival = time + travel;
+    if (!(arrival < Infinity)) {
+      fail();
+      addViolation(routeViolations, 'delay');
+      if (!detail) return result;
+    }
+    const violations: VroomViolation[] = [];
+    let start = earliestStart(problem, t, arrival);
+    if (start === Infinity) {
+      start = arrival;
+      const lateness = arrival - lastWindowEnd(problem, t);
+      const latenessCost = problem.taskLatenessCost[t]!;
+      if (latenessCost > 0) result.cost += latenessCost * lateness;
+      else fail();
+      addViolation(violations, 'delay', lateness);
+    }
+    result.travelDuration += travel;
+    result.distance += type.distances[location * n + to]!;
+    result.cost += type.costs[location * n + to]!;
+    result.waiting += start - arrival;
+    result.setup += setup;
+    result.service += service;
+    for (let d = 0; d < dims; d++) load[d]! += problem.taskLoadChange[t * dims + d]!;
+    if (overCapacity()) {
+      fail();
+      addViolation(violations, 'load');
+    }
+    if (!problem.allowed[t * problem.vehicleCount + v]) {
+      fail();
+      addViolation(violations, 'skills');
+    }
+    const partner = problem.taskPartner[t]!;
+    if (partner >= 0) {
+      let partnerAt = -1;
+      for (let k = 0; k < length; k++) if (tasks[k] === partner) partnerAt = k;
+      const kind = problem.taskKind[t];
+      if (partnerAt < 0 || (kind === TASK_PICKUP && partnerAt < i) || (kind === TASK_DELIVERY && partnerAt > i)) {
+        fail();
+        addViolation(violations, 'precedence');
+      }
+    }
+    if (detail)
+      steps.push({
+        kind: 'task',
+        index: t,
+        location: to,
+        arrival,
+        setup,
+        service,
+        waiting: start - arrival,
+        travelDuration: result.travelDuration,
+        distance: result.distance,
+        load: [...load],
+        violations,
+      });
+    for (const violation of violations) addViolation(routeViolations, violation.cause, violation.duration);
+    if (!result.feasible && !detail) return result;
+    time = start + setup + service;
+    location = to;
+  }
+
+  const end = problem.vehicleEnd[v]!;
+  const travel = type.durations[location * n + end]!;
+  while (nextBreak < breaks.length) takeBreak(nextBreak++);
+  const arrival = time + travel;
+  result.travelDuration += travel;
+  result.distance += type.distances[location * n + end]!;
+  result.cost += type.costs[location * n + end]!;
+  const endViolations: VroomViolation[] = [];
+  const shiftEnd = problem.vehicleShiftEnd[v]!;
+  if (!(arrival <= shiftEnd)) {
+    fail();
+    addViolation(endViolations, 'delay', arrival - shiftEnd);
+    addViolation(routeViolations, 'delay', arrival - shiftEnd);
+  }
+  if (length > problem.vehicleMaxTasks[v]!) {
+    fail();
+    addViolation(routeViolations, 'max_tasks');
+  }
+  if (result.travelDuration > problem.vehicleMaxTravelTime[v]! + 1e-9) {
+    fail();
+    addViolation(routeViolations, 'max_travel_time');
+  }
+  if (result.distance > problem.vehicleMaxDistance[v]! + 1e-9) {
+    fail();
+    addViolation(routeViolations, 'max_distance');
+  }
+  if (detail)
+    steps.push({
+      kind: 'end',
+      index: -1,
+      location: end,
+      arrival,
+      setup: 0,
+      service: 0,
+      waiting: 0,
+      travelDuration: result.travelDuration,
+      distance: result.distance,
+      load: [...load],
+      violations: endViolations,
+    });
+  return result;
+}

@@ -1,0 +1,73 @@
+import { buildInitialSolution } from './construct/initial';
+import { buildProblem, ProblemInputError } from './model/problem';
+import { Rng } from './model/rng';
+import type { UnassignedReason, VroomProblem, VroomSolution } from './model/vroom';
+import { buildSolution, planRoutes } from './plan';
+import { anneal, type SolveProgress, type StoppingRule } from './search/anneal';
+import { nearestTasks } from './search/neighbors';
+import { unassignedReason } from './search/reasons';
+
+export type { SolveProgress, StoppingRule } from './search/anneal';
+
+export interface SolveOptions {
+  /** Default 1. The same problem, seed and iteration budget give the same solution. */
+  seed?: number;
+  stop?: StoppingRule;
+  /** Milliseconds, supplied by the caller: the solver never reads a clock itself. */
+  clock?: () => number;
+  /** Checked between iterations: an aborted run returns its best solution so far. */
+  signal?: { readonly aborted: boolean };
+  onProgress?: (progress: SolveProgress) => void;
+  /** plan: routes fixed by vehicle.steps; arrivals, loads and violations computed, nothing reordered. */
+  mode?: 'optimize' | 'plan';
+}
+
+/** SISR's ruin grows along this many nearest tasks. */
+const NEIGHBOURS = 64;
+
+function emptySolution(code: 1 | 2, error: string): VroomSolution {
+  return {
+    code,
+    error,
+    summary: { cost: 0, routes: 0, unassigned: 0, setup: 0, service: 0, duration: 0, waiting_time: 0, priority: 0, delivery: [], pickup: [], violations: [] },
+    unassigned: [],
+    routes: [],
+  };
+}
+
+/** Solves a VROOM-format problem. Never throws on bad input: answers code 2 with the reason. */
+export function solve(input: VroomProblem, options: SolveOptions = {}): VroomSolution {
+  let problem;
+  try {
+    problem = buildProblem(input);
+  } catch (error) {
+    if (error instanceof ProblemInputError) return emptySolution(2, error.message);
+    return emptySolution(2, `invalid problem: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    if (options.mode === 'plan') return planRoutes(problem, input);
+    const seed = options.seed ?? 1;
+    const rng = new Rng(seed);
+    const { solution, locked } = buildInitialSolution(problem, rng);
+    const neighbors = nearestTasks(problem, NEIGHBOURS);
+    const outcome = anneal(solution, neighbors, locked, rng, {
+      stop: options.stop ?? {},
+      clock: options.clock,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
+    const placed = new Uint8Array(problem.taskCount);
+    for (const tasks of outcome.best) for (const t of tasks) placed[t] = 1;
+    const unassigned: Array<{ task: number; reason: UnassignedReason }> = [];
+    for (let t = 0; t < problem.taskCount; t++) if (!placed[t]) unassigned.push({ task: t, reason: unassignedReason(problem, outcome.best, t) });
+    return buildSolution(problem, input, outcome.best, unassigned, {
+      seed,
+      iterations: outcome.iterations,
+      improvements: outcome.improvements,
+      history: outcome.history,
+    });
+  } catch (error) {
+    if (error instanceof ProblemInputError) return emptySolution(2, error.message);
+    throw error;
+  }
+}

@@ -6,6 +6,7 @@ import { buildSolution, planRoutes } from './plan';
 import { anneal, type SolveProgress, type StoppingRule } from './search/anneal';
 import { nearestTasks } from './search/neighbors';
 import { unassignedReason } from './search/reasons';
+import { validateProblem } from './validate';
 
 export type { SolveProgress, StoppingRule } from './search/anneal';
 
@@ -37,6 +38,8 @@ function emptySolution(code: 1 | 2, error: string): VroomSolution {
 
 /** Solves a VROOM-format problem. Never throws on bad input: answers code 2 with the reason. */
 export function solve(input: VroomProblem, options: SolveOptions = {}): VroomSolution {
+  const issues = validateProblem(input);
+  if (issues.length > 0) return emptySolution(2, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
   let problem;
   try {
     problem = buildProblem(input);

@@ -41,7 +41,7 @@ export function buildSolution(
   const summary = {
     cost: 0,
     routes: 0,
-    unassigned: unassigned.filter((u) => problem.taskKind[u.task] !== TASK_DELIVERY).length,
+    unassigned: unassigned.length,
     setup: 0,
     service: 0,
     duration: 0,
@@ -96,7 +96,7 @@ export function buildSolution(
     const route: VroomRoute = {
       vehicle: vehicle.id,
       steps,
-      cost: schedule.cost,
+      cost: schedule.cost - schedule.latenessCost,
       setup: schedule.setup,
       service: schedule.service,
       duration: schedule.travelDuration,

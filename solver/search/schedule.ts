@@ -26,8 +26,10 @@ export interface ScheduleStep {
 export interface Schedule {
   /** Every hard constraint holds. */
   feasible: boolean;
-  /** fixed + travel cost + lateness cost (soft windows). */
+  /** What the search minimises: fixed + travel cost + lateness cost (soft windows). */
   cost: number;
+  /** The lateness part of `cost`; VROOM's reported cost is travel and fixed only. */
+  latenessCost: number;
   travelDuration: number;
   distance: number;
   setup: number;
@@ -61,6 +63,7 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
   const result: Schedule = {
     feasible: true,
     cost: length > 0 ? problem.vehicleFixedCost[v]! : 0,
+    latenessCost: 0,
     travelDuration: 0,
     distance: 0,
     setup: 0,
@@ -88,6 +91,7 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
   if (overCapacity()) {
     fail();
     addViolation(startViolations, 'load');
+    addViolation(routeViolations, 'load');
   }
   if (detail)
     steps.push({ kind: 'start', index: -1, location, arrival: time, setup: 0, service: 0, waiting: 0, travelDuration: 0, distance: 0, load: [...load], violations: startViolations });
@@ -167,7 +171,10 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
       start = arrival;
       const lateness = arrival - lastWindowEnd(problem, t);
       const latenessCost = problem.taskLatenessCost[t]!;
-      if (latenessCost > 0) result.cost += latenessCost * lateness;
+      if (latenessCost > 0) {
+        result.cost += latenessCost * lateness;
+        result.latenessCost += latenessCost * lateness;
+      }
       else fail();
       addViolation(violations, 'delay', lateness);
     }

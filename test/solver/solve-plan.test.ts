@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { solve } from '../../solver/index';
+import type { VroomProblem } from '../../solver/model/vroom';
+import { expectFeasible, problemOn, routeIds, type Point } from './solve-fixtures';
+
+const line: Point[] = [[0, 0], [10, 0], [20, 0], [30, 0]];
+const jobs = [1, 2, 3].map((id) => ({ id, location_index: id, service: 5, delivery: [1] }));
+
+describe('plan mode', () => {
+  it('keeps the given order, however bad, and computes arrivals, loads and distances', () => {
+    const problem = problemOn(line, jobs, [
+      { id: 1, start_index: 0, end_index: 0, capacity: [5], steps: [3, 1, 2].map((id) => ({ type: 'job' as const, id })) },
+    ]);
+    const solution = solve(problem, { mode: 'plan' });
+    expectFeasible(problem, solution);
+    expect(routeIds(solution, 1)).toEqual([3, 1, 2]);
+    const steps = solution.routes[0]!.steps;
+    expect(steps.map((s) => s.arrival)).toEqual([0, 30, 55, 70, 95]);
+    expect(steps.map((s) => s.distance)).toEqual([0, 30, 50, 60, 80]);
+    expect(steps.map((s) => s.load[0])).toEqual([3, 2, 1, 0, 0]);
+    expect(solution.summary.cost).toBe(80);
+  });
+
+  it('reports violations instead of fixing them: delay, load, skills, max_tasks', () => {
+    const late = jobs.map((j) => (j.id === 1 ? { ...j, time_windows: [[0, 5]] as [number, number][] } : j.id === 2 ? { ...j, skills: [4] } : j));
+    const problem = problemOn(line, late, [
+      { id: 1, start_index: 0, end_index: 0, capacity: [2], max_tasks: 2, steps: [3, 1, 2].map((id) => ({ type: 'job' as const, id })) },
+    ]);
+    const solution = solve(problem, { mode: 'plan' });
+    expect(solution.code).toBe(0);
+    const steps = solution.routes[0]!.steps;
+    expect(steps[0]!.violations).toEqual([{ cause: 'load' }]);
+    expect(steps[2]!.violations).toEqual([{ cause: 'delay', duration: 50 }]);
+    expect(steps[3]!.violations).toEqual([{ cause: 'skills' }]);
+    expect(solution.routes[0]!.violations.map((v) => v.cause).sort()).toEqual(['delay', 'load', 'max_tasks', 'skills']);
+    expect(solution.summary.violations.length).toBeGreaterThan(0);
+  });
+
+  it('flags a delivery planned before its pickup', () => {
+    const problem: VroomProblem = {
+      ...problemOn(line, [], [
+        { id: 1, start_index: 0, end_index: 0, steps: [{ type: 'delivery', id: 12 }, { type: 'pickup', id: 11 }] },
+      ]),
+      shipments: [{ pickup: { id: 11, location_index: 1 }, delivery: { id: 12, location_index: 2 } }],
+    };
+    const solution = solve(problem, { mode: 'plan' });
+    expect(solution.routes[0]!.violations.map((v) => v.cause)).toContain('precedence');
+  });
+
+  it('lists tasks in no route as unassigned, with a reason', () => {
+    const problem = problemOn(line, jobs, [{ id: 1, start_index: 0, end_index: 0, capacity: [5], steps: [{ type: 'job', id: 2 }] }]);
+    const solution = solve(problem, { mode: 'plan' });
+    expectFeasible(problem, solution);
+    expect(solution.unassigned.map((u) => u.id)).toEqual([1, 3]);
+    expect(solution.unassigned.every((u) => u.reason === 'not_profitable')).toBe(true);
+  });
+});
+
+describe('vehicle.steps in optimize mode', () => {
+  it('keeps a locked prefix first and on its vehicle, and plans the rest around it', () => {
+    const problem = problemOn(line, jobs, [
+      { id: 1, start_index: 0, end_index: 0, capacity: [5], steps: [{ type: 'job', id: 3, locked: true }] },
+      { id: 2, start_index: 0, end_index: 0, capacity: [5] },
+    ]);
+    const solution = solve(problem, { stop: { maxIterations: 100 } });
+    expectFeasible(problem, solution);
+    expect(routeIds(solution, 1)[0]).toBe(3);
+    // Unlocked, the best plan is one route 1,2,3 back; with 3 first, 3,2,1 back costs the same 60.
+    expect(solution.summary.cost).toBeCloseTo(60, 9);
+  });
+
+  it('keeps locked steps in their relative order on their vehicle', () => {
+    const problem = problemOn(line, jobs, [
+      { id: 1, start_index: 0, end_index: 0, steps: [{ type: 'job', id: 1 }, { type: 'job', id: 3, locked: true }, { type: 'job', id: 2, locked: true }] },
+      { id: 2, start_index: 0, end_index: 0 },
+    ]);
+    const solution = solve(problem, { stop: { maxIterations: 100 } });
+    expectFeasible(problem, solution);
+    const order = routeIds(solution, 1);
+    expect(order.indexOf(3)).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf(3)).toBeLessThan(order.indexOf(2));
+  });
+
+  it('answers code 2 for a step naming an unknown job', () => {
+    const problem = problemOn(line, jobs, [{ id: 1, start_index: 0, end_index: 0, steps: [{ type: 'job', id: 99 }] }]);
+    const solution = solve(problem, { mode: 'plan' });
+    expect(solution.code).toBe(2);
+    expect(solution.error).toMatch(/steps\[0\]/);
+  });
+});

@@ -1,0 +1,238 @@
+/**
+ * The embedded routing provider: car routing over an OSM extract, no external server.
+ * First start: PBF → road network → contraction hierarchy, saved under cacheDir keyed by the PBF's
+ * content hash and the builder version. Later starts reload that file.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  RoutingError,
+  type LonLat,
+  type NearestResult,
+  type RouteRequest,
+  type RouteResult,
+  type RoutingProvider,
+  type TableRequest,
+  type TableResult,
+  type Waypoint,
+} from '../provider';
+import { readGraphCache, writeGraphCache } from './cache';
+import { contract, type Hierarchy } from './contraction';
+import { Guidance, pointEdges } from './guidance';
+import { buildRoadNetwork, type RoadNetwork, type WayInfo } from './road-network';
+import { HierarchySearch } from './search';
+import { SegmentIndex, type Snap } from './snap';
+
+/** Bump whenever the graph or its file layout changes, so old caches are rebuilt. */
+const builderVersion = 1;
+/** Points farther than this from any road are refused rather than snapped kilometres away. */
+export const maxSnapMeters = 1000;
+
+export interface EmbeddedRoutingStats {
+  /** Routable directed road edges: the nodes of the edge-based graph. */
+  nodes: number;
+  /** Allowed turns: the arcs of the edge-based graph. */
+  edges: number;
+  shortcuts: number;
+  loadedFromCache: boolean;
+  /** Milliseconds to build or reload the graph. */
+  buildMs: number;
+  memoryBytes?: number;
+}
+
+export interface EmbeddedRouting extends RoutingProvider {
+  stats(): EmbeddedRoutingStats;
+}
+
+export interface EmbeddedRoutingOptions {
+  pbfPath: string;
+  cacheDir: string;
+  log?: (message: string) => void;
+}
+
+const networkArrays = [
+  'pointLon', 'pointLat', 'segmentFirst', 'segmentPoints', 'segmentWay', 'segmentMeters',
+  'edgeSeconds', 'turnFirst', 'turnTarget', 'turnCostSeconds',
+] as const;
+const hierarchyArrays = [
+  'rank', 'arcFrom', 'arcTo', 'arcSeconds', 'arcMeters', 'arcFirstChild', 'arcSecondChild', 'upFirst', 'upArc', 'downFirst', 'downArc',
+] as const;
+
+export async function loadEmbeddedRouting(options: EmbeddedRoutingOptions): Promise<EmbeddedRouting> {
+  const log = options.log ?? (() => {});
+  const started = performance.now();
+  const pbf = readFileSync(options.pbfPath);
+  const hash = createHash('sha256').update(pbf).digest('hex').slice(0, 16);
+  const cachePath = join(options.cacheDir, `road-graph-${hash}-v${builderVersion}.bin`);
+
+  let network: RoadNetwork;
+  let hierarchy: Hierarchy;
+  const loadedFromCache = existsSync(cachePath);
+  if (loadedFromCache) {
+    const { arrays, meta } = readGraphCache(cachePath);
+    network = { ...pick(arrays, networkArrays), ways: (meta as { ways: WayInfo[] }).ways } as RoadNetwork;
+    hierarchy = pick(arrays, hierarchyArrays) as unknown as Hierarchy;
+    log(`road graph loaded from ${cachePath} in ${Math.round(performance.now() - started)} ms`);
+  } else {
+    log(`building road graph from ${options.pbfPath} (first start; cached afterwards)`);
+    network = buildRoadNetwork(pbf);
+    hierarchy = contract(network);
+    writeGraphCache(cachePath, { ...pick(network, networkArrays), ...pick(hierarchy, hierarchyArrays) }, { ways: network.ways });
+    log(`road graph built in ${Math.round(performance.now() - started)} ms and cached at ${cachePath}`);
+  }
+  return new EmbeddedRouter(network, hierarchy, loadedFromCache, performance.now() - started);
+}
+
+function pick<K extends string, T>(source: Record<string, T> | object, keys: readonly K[]): Record<K, T> {
+  const picked = {} as Record<K, T>;
+  for (const key of keys) picked[key] = (source as Record<string, T>)[key]!;
+  return picked;
+}
+
+const round1 = (value: number): number => Math.round(value * 10) / 10;
+const roundCoordinate = ([lon, lat]: LonLat): LonLat => [Math.round(lon * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6];
+
+class EmbeddedRouter implements EmbeddedRouting {
+  readonly name = 'embedded' as const;
+  private readonly index: SegmentIndex;
+  private readonly search: HierarchySearch;
+  private readonly guidance: Guidance;
+
+  constructor(
+    private readonly network: RoadNetwork,
+    private readonly hierarchy: Hierarchy,
+    private readonly loadedFromCache: boolean,
+    private readonly buildMs: number,
+  ) {
+    this.index = new SegmentIndex(network);
+    this.search = new HierarchySearch(network, hierarchy);
+    this.guidance = new Guidance(network, pointEdges(network));
+  }
+
+  stats(): EmbeddedRoutingStats {
+    let nodes = 0;
+    for (const seconds of this.network.edgeSeconds) if (seconds >= 0) nodes++;
+    const edges = this.network.turnTarget.length;
+    const arrays = [...Object.values(this.network), ...Object.values(this.hierarchy)].filter(ArrayBuffer.isView) as ArrayBufferView[];
+    return {
+      nodes,
+      edges,
+      shortcuts: this.hierarchy.arcFrom.length - edges,
+      loadedFromCache: this.loadedFromCache,
+      buildMs: Math.round(this.buildMs),
+      memoryBytes: arrays.reduce((sum, array) => sum + array.byteLength, 0),
+    };
+  }
+
+  private snapAll(coordinates: LonLat[], indexes: number[] = coordinates.map((_, i) => i)): Map<number, Snap> {
+    const snaps = new Map<number, Snap>();
+    for (const i of indexes) {
+      if (!snaps.has(i)) snaps.set(i, this.snapOne(coordinates[i], i, maxSnapMeters));
+    }
+    return snaps;
+  }
+
+  private snapOne(coordinate: LonLat | undefined, index: number, maxMeters: number): Snap {
+    if (!Array.isArray(coordinate) || coordinate.length !== 2) {
+      throw new RoutingError('InvalidValue', `Coordinate ${index} must be a [lon, lat] pair`, index);
+    }
+    const [lon, lat] = coordinate;
+    if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
+      throw new RoutingError('InvalidValue', `Coordinate ${index} is not a valid [lon, lat]: longitude in [-180, 180], latitude in [-90, 90]`, index);
+    }
+    const snap = this.index.snap(lon, lat, maxMeters);
+    if (!snap) throw new RoutingError('NoSegment', `Could not find a matching segment for coordinate ${index} within ${maxMeters} m`, index);
+    return snap;
+  }
+
+  private waypoint(snap: Snap): Waypoint {
+    return {
+      location: roundCoordinate(snap.location),
+      name: this.network.ways[this.network.segmentWay[snap.segment]!]!.name,
+      distance: round1(snap.distanceMeters),
+    };
+  }
+
+  private checkIndexes(indexes: number[] | undefined, count: number, field: string): number[] {
+    if (!indexes) return Array.from({ length: count }, (_, i) => i);
+    for (const i of indexes) {
+      if (!Number.isInteger(i) || i < 0 || i >= count) throw new RoutingError('InvalidValue', `${field} index ${i} is out of range (0..${count - 1})`);
+    }
+    return indexes;
+  }
+
+  async table(request: TableRequest): Promise<TableResult> {
+    const { coordinates } = request;
+    if (coordinates.length === 0) throw new RoutingError('InvalidQuery', 'A table needs at least one coordinate');
+    const sources = this.checkIndexes(request.sources, coordinates.length, 'sources');
+    const destinations = this.checkIndexes(request.destinations, coordinates.length, 'destinations');
+    const snaps = this.snapAll(coordinates, [...sources, ...destinations]);
+    const { seconds, meters } = this.search.manyToMany(
+      sources.map((i) => snaps.get(i)!),
+      destinations.map((i) => snaps.get(i)!),
+    );
+    const rows = (values: Float64Array) =>
+      sources.map((_, i) => destinations.map((_, j) => {
+        const value = values[i * destinations.length + j]!;
+        return Number.isFinite(value) ? round1(value) : null;
+      }));
+    return {
+      durations: rows(seconds),
+      distances: rows(meters),
+      sources: sources.map((i) => this.waypoint(snaps.get(i)!)),
+      destinations: destinations.map((i) => this.waypoint(snaps.get(i)!)),
+    };
+  }
+
+  async route(request: RouteRequest): Promise<RouteResult> {
+    const { coordinates } = request;
+    if (coordinates.length < 2) throw new RoutingError('InvalidQuery', 'A route needs at least two coordinates');
+    const snaps = coordinates.map((coordinate, i) => this.snapOne(coordinate, i, maxSnapMeters));
+    const legs = [];
+    const geometry: LonLat[] = [];
+    for (let i = 1; i < snaps.length; i++) {
+      const path = this.search.shortestPath(snaps[i - 1]!, snaps[i]!);
+      if (!path) throw new RoutingError('NoRoute', `No route found between coordinates ${i - 1} and ${i}`);
+      const { leg, coordinates: legCoordinates } = this.guidance.leg(path, snaps[i - 1]!.location, snaps[i]!.location, request.steps ?? false);
+      if (!request.annotations) delete leg.annotation;
+      legs.push(leg);
+      geometry.push(...(geometry.length > 0 ? legCoordinates.slice(1) : legCoordinates));
+    }
+    const duration = round1(legs.reduce((sum, leg) => sum + leg.duration, 0));
+    const overview = request.overview ?? 'full';
+    return {
+      route: {
+        distance: round1(legs.reduce((sum, leg) => sum + leg.distance, 0)),
+        duration,
+        weight: duration,
+        weight_name: 'routability',
+        ...(overview === 'false' ? {} : { geometry: { type: 'LineString' as const, coordinates: (overview === 'simplified' ? simplify(geometry) : geometry).map(roundCoordinate) } }),
+        legs,
+      },
+      waypoints: snaps.map((snap) => this.waypoint(snap)),
+    };
+  }
+
+  async nearest(coordinate: LonLat, maxDistanceMeters = Infinity): Promise<NearestResult> {
+    return this.waypoint(this.snapOne(coordinate, 0, maxDistanceMeters));
+  }
+}
+
+/** Douglas–Peucker in degrees (about 10 m tolerance), enough for an overview line. */
+function simplify(points: LonLat[], tolerance = 1e-4): LonLat[] {
+  if (points.length <= 2) return points;
+  const [a, b] = [points[0]!, points[points.length - 1]!];
+  let farthest = 0;
+  let index = 0;
+  for (let i = 1; i < points.length - 1; i++) {
+    const p = points[i]!;
+    const dx = b[0] - a[0];
+    const dy = b[1] - a[1];
+    const length = Math.hypot(dx, dy);
+    const distance = length === 0 ? Math.hypot(p[0] - a[0], p[1] - a[1]) : Math.abs(dy * p[0] - dx * p[1] + b[0] * a[1] - b[1] * a[0]) / length;
+    if (distance > farthest) [farthest, index] = [distance, i];
+  }
+  if (farthest <= tolerance) return [a, b];
+  return [...simplify(points.slice(0, index + 1), tolerance).slice(0, -1), ...simplify(points.slice(index), tolerance)];
+}

@@ -23,6 +23,7 @@ export function normalizeColumnName(name: string): string {
 function windowColumn(index: number, edge: 'start' | 'end'): string {
   return index === 0 ? `window_${edge}` : `window${index + 1}_${edge}`;
 }
+const WINDOW_COLUMNS = Array.from({ length: MAX_TIME_WINDOWS }, (_, index) => [windowColumn(index, 'start'), windowColumn(index, 'end')] as const);
 
 /** Where each API field came from, so a schema issue can name the column the user wrote. */
 const COLUMN_BY_FIELD: Record<string, string> = {
@@ -89,29 +90,31 @@ export function mapColumns(record: ColumnRecord, geometry?: { location: unknown 
   const windowColumns: number[] = [];
   const timeWindows: { start: unknown; end: unknown }[] = [];
   for (let index = 0; index < MAX_TIME_WINDOWS; index++) {
-    const start = text(windowColumn(index, 'start'));
-    const end = text(windowColumn(index, 'end'));
+    const start = text(WINDOW_COLUMNS[index]![0]);
+    const end = text(WINDOW_COLUMNS[index]![1]);
     if (start === undefined && end === undefined) continue;
     windowColumns.push(index);
     timeWindows.push({ start, end });
   }
 
-  const demand = { weightKg: number('weight_kg'), volumeL: number('volume_l'), items: number('items') };
-  const hasDemand = Object.values(demand).some((value) => value !== undefined);
-  const input: ColumnMapping['input'] = {
-    externalRef: text('external_ref'),
-    customerName: text('customer_name'),
-    customerPhone: text('phone'),
-    customerEmail: text('email'),
-    addressText: text('address'),
-    location: geometry ? geometry.location : [number('lon'), number('lat')],
-    timeWindows,
-    serviceSeconds: number('service_seconds'),
-    demand: hasDemand ? demand : undefined,
-    priority: number('priority'),
-    requiredSkills: skills(),
-    notes: text('notes'),
+  const input: ColumnMapping['input'] = {};
+  // Only cells with a value become fields, so schema defaults apply exactly as for an API body without them.
+  const set = (field: keyof OrderInput, value: unknown) => {
+    if (value !== undefined) input[field] = value;
   };
+  set('externalRef', text('external_ref'));
+  set('customerName', text('customer_name'));
+  set('customerPhone', text('phone'));
+  set('customerEmail', text('email'));
+  set('addressText', text('address'));
+  set('location', geometry ? geometry.location : [number('lon'), number('lat')]);
+  set('timeWindows', timeWindows);
+  set('serviceSeconds', number('service_seconds'));
+  const demand = { weightKg: number('weight_kg'), volumeL: number('volume_l'), items: number('items') };
+  set('demand', Object.values(demand).some((value) => value !== undefined) ? demand : undefined);
+  set('priority', number('priority'));
+  set('requiredSkills', skills());
+  set('notes', text('notes'));
 
   const columnFor = (path: readonly PropertyKey[]): string => {
     const [head, index, edge] = path;
@@ -127,7 +130,5 @@ export function mapColumns(record: ColumnRecord, geometry?: { location: unknown 
     return COLUMN_BY_FIELD[key] ?? key;
   };
 
-  // Drop undefined keys so schema defaults apply exactly as for an API body without them.
-  for (const key of Object.keys(input) as (keyof OrderInput)[]) if (input[key] === undefined) delete input[key];
   return { input, errors, columnFor };
 }

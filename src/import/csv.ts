@@ -96,7 +96,7 @@ export async function* csvOrderRows(chunks: AsyncIterable<Buffer | string>): Asy
     }
   } catch (error) {
     if (error instanceof CsvError) {
-      throw invalidInput(`CSV is malformed after data row ${row}: ${error.message}`, [{ path: 'body', message: error.message, afterRow: row }]);
+      throw invalidInput(`CSV is malformed: ${error.message}`, [{ path: 'body', message: error.message }]);
     }
     throw error;
   }

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors';
+import { importFormatFromContentType, parseOrderRows } from '../../src/import/parse';
+import { parseAll } from './fixtures';
+
+const HEADER = 'external_ref,customer_name,address,lon,lat,window_start,window_end';
+const WINDOW = '2026-11-24T09:00:00+01:00,2026-11-24T12:00:00+01:00';
+
+async function fileError(text: string, format: 'csv' | 'json' | 'geojson'): Promise<AppError> {
+  const error = await parseAll(text, format).then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe('importFormatFromContentType', () => {
+  it('maps the three media types, ignoring parameters and case', () => {
+    expect(importFormatFromContentType('text/csv; charset=utf-8')).toBe('csv');
+    expect(importFormatFromContentType('Application/JSON')).toBe('json');
+    expect(importFormatFromContentType('application/geo+json')).toBe('geojson');
+  });
+
+  it('refuses anything else with 415 naming the accepted types', () => {
+    for (const contentType of ['text/plain', 'application/xml', undefined]) {
+      let caught: unknown;
+      try {
+        importFormatFromContentType(contentType);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toMatchObject({ status: 415, code: 'unsupported_media_type' });
+      expect((caught as AppError).message).toContain('text/csv, application/json, application/geo+json');
+    }
+  });
+});
+
+describe('CSV import', () => {
+  it('names every missing required column in one file-level error', async () => {
+    const error = await fileError('external_ref,customer_name,address,window_start\nA,b,c,d\n', 'csv');
+    expect(error.status).toBe(400);
+    expect(error.message).toBe('CSV header is missing required columns: lon, lat, window_end');
+    expect(error.details.map((detail) => detail.column)).toEqual(['lon', 'lat', 'window_end']);
+  });
+
+  it('refuses an empty file and a repeated column', async () => {
+    expect((await fileError('', 'csv')).message).toMatch(/^CSV is empty/);
+    expect((await fileError(`${HEADER},lon\nA,b,c,1,2,${WINDOW},3\n`, 'csv')).message).toBe('CSV header repeats column: lon');
+  });
+
+  it('reports an unclosed quote as a malformed file', async () => {
+    const error = await fileError(`${HEADER}\nA,b,c,8.6,49.4,${WINDOW}\nB,"open,c,8.6,49.4,${WINDOW}\n`, 'csv');
+    expect(error).toMatchObject({ status: 400, code: 'invalid_input' });
+    expect(error.message).toMatch(/^CSV is malformed: Quote Not Closed.* line 3/);
+  });
+
+  it('reads headers in any case and order, a second window, and skips spreadsheet filler lines', async () => {
+    const text = [
+      'Window End;LON;lat;Address;Customer Name;External-Ref;window_start;window2_start;window2_end;skills',
+      '2026-11-24T12:00:00+01:00;8,7;49,4;Markt 1;Anna;A-1;2026-11-24T09:00:00+01:00;2026-11-24T14:00:00+01:00;2026-11-24T16:00:00+01:00;Fridge | heavy',
+      ';;;;;;;;;',
+      '',
+    ].join('\r\n');
+    const [row, ...rest] = await parseAll(text, 'csv');
+    expect(rest).toEqual([]);
+    expect(row).toEqual({
+      row: 1,
+      ok: true,
+      input: expect.objectContaining({
+        externalRef: 'A-1',
+        location: [8.7, 49.4],
+        requiredSkills: ['Fridge', 'heavy'],
+        timeWindows: [
+          { start: '2026-11-24T09:00:00+01:00', end: '2026-11-24T12:00:00+01:00' },
+          { start: '2026-11-24T14:00:00+01:00', end: '2026-11-24T16:00:00+01:00' },
+        ],
+      }),
+    });
+  });
+
+  it('names the window column of a second window that is half filled', async () => {
+    const text = `${HEADER},window2_start,window2_end\nA,b,c,8.6,49.4,${WINDOW},2026-11-24T14:00:00+01:00,\n`;
+    const [row] = await parseAll(text, 'csv');
+    expect(row).toEqual({ row: 1, ok: false, errors: [{ field: 'window2_end', message: 'is required' }] });
+  });
+
+  it('reports a number column holding text once, not again as missing', async () => {
+    const [row] = await parseAll(`${HEADER},items\nA,b,c,east,49.4,${WINDOW},three\n`, 'csv');
+    expect(row).toEqual({
+      row: 1,
+      ok: false,
+      errors: [
+        { field: 'lon', message: 'must be a number, got "east"' },
+        { field: 'items', message: 'must be a number, got "three"' },
+      ],
+    });
+  });
+
+  it('streams: the first row comes out long before the body has been read', async () => {
+    const totalRows = 20_000;
+    let chunksRead = 0;
+    async function* body() {
+      yield `${HEADER}\n`;
+      for (let index = 0; index < totalRows; index += 100) {
+        chunksRead++;
+        yield Array.from({ length: 100 }, (_, offset) => `R${index + offset},n,a,8.6,49.4,${WINDOW}\n`).join('');
+      }
+    }
+    let readAtFirstRow = -1;
+    let rows = 0;
+    for await (const row of parseOrderRows(body(), 'csv')) {
+      if (rows === 0) readAtFirstRow = chunksRead;
+      rows++;
+      expect(row.ok).toBe(true);
+    }
+    expect(rows).toBe(totalRows);
+    expect(readAtFirstRow).toBeGreaterThan(0);
+    expect(readAtFirstRow).toBeLessThan(totalRows / 100 / 4);
+  });
+});
+
+describe('JSON import', () => {
+  const order = { externalRef: 'J-1', customerName: 'Anna', addressText: 'Markt 1', location: [8.7, 49.4], timeWindows: [{ start: '2026-11-24T09:00:00+01:00', end: '2026-11-24T12:00:00+01:00' }] };
+
+  it('accepts an empty array and a trailing comma, names API paths in errors', async () => {
+    expect(await parseAll('  [ ]  ', 'json')).toEqual([]);
+    const rows = await parseAll(JSON.stringify([order, { ...order, externalRef: 'J-2', location: [8.7, 95] }]).replace(/]$/, ',]'), 'json');
+    expect(rows.map((row) => row.ok)).toEqual([true, false]);
+    expect(rows[1]).toMatchObject({ row: 2, errors: [{ field: 'location[1]' }] });
+  });
+
+  it('refuses a document that is not an array, or is cut off, as a whole', async () => {
+    expect((await fileError(JSON.stringify(order), 'json')).message).toBe('Import body is not a JSON array of orders: it starts with "{"');
+    expect((await fileError(`[${JSON.stringify(order)}, {"externalRef": "x`, 'json')).message).toMatch(/ends unexpectedly after 1 records/);
+    expect((await fileError('   ', 'json')).message).toMatch(/it is empty/);
+  });
+});
+
+describe('GeoJSON import', () => {
+  const point = (coordinates: unknown) => ({ type: 'Point', coordinates });
+  const collection = (features: unknown[], extra: Record<string, unknown> = {}) => JSON.stringify({ type: 'FeatureCollection', ...extra, features });
+
+  it('takes the location from the geometry with CSV-like or API-like properties', async () => {
+    const rows = await parseAll(
+      collection(
+        [
+          { type: 'Feature', geometry: point([8.7, 49.4, 112]), properties: { external_ref: 'G-1', customer_name: 'Anna', address: 'Markt 1', window_start: '2026-11-24T09:00:00+01:00', window_end: '2026-11-24T12:00:00+01:00', weight_kg: 2.5, skills: 'fridge|heavy' } },
+          { type: 'Feature', geometry: point([8.71, 49.41]), properties: { externalRef: 'G-2', customerName: 'Bert', addressText: 'Markt 2', timeWindows: [{ start: '2026-11-24T09:00:00+01:00', end: '2026-11-24T12:00:00+01:00' }] } },
+        ],
+        { name: 'Tuesday [batch]', bbox: [8, 49, 9, 50] },
+      ),
+      'geojson',
+      [7],
+    );
+    expect(rows).toMatchObject([
+      { row: 1, ok: true, input: { externalRef: 'G-1', location: [8.7, 49.4], demand: { weightKg: 2.5, items: 1 }, requiredSkills: ['fridge', 'heavy'] } },
+      { row: 2, ok: true, input: { externalRef: 'G-2', location: [8.71, 49.41] } },
+    ]);
+  });
+
+  it('rejects features without a usable point, naming geometry once', async () => {
+    const properties = { externalRef: 'G-1', customerName: 'Anna', addressText: 'Markt 1', timeWindows: [{ start: '2026-11-24T09:00:00+01:00', end: '2026-11-24T12:00:00+01:00' }] };
+    const rows = await parseAll(
+      collection([
+        { type: 'Feature', geometry: null, properties },
+        { type: 'Feature', geometry: { type: 'LineString', coordinates: [[8, 49], [9, 50]] }, properties },
+        { type: 'Feature', geometry: point(['8.7', '49.4']), properties },
+        { type: 'Thing' },
+      ]),
+      'geojson',
+    );
+    expect(rows.map((row) => (row.ok ? 'ok' : row.errors.map((error) => error.field).join(',')))).toEqual(['geometry', 'geometry', 'geometry', 'type']);
+  });
+
+  it('refuses a document that is not a FeatureCollection', async () => {
+    expect((await fileError('{"type": "Feature", "geometry": null}', 'geojson')).message).toMatch(/"type" is "Feature", expected "FeatureCollection"/);
+    expect((await fileError('{"type": "FeatureCollection"}', 'geojson')).message).toMatch(/no "features" array found/);
+    expect((await fileError('[]', 'geojson')).message).toMatch(/it starts with "\["/);
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * `lastmile` command line: solve a Solomon or VROOM file, or check a solution against its problem.
+ * Bad arguments or files end with one clear line on stderr and exit code 2, never a stack trace.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkSolution, formatSolution, FormatError, parseSolomon, parseVroomProblem, parseVroomSolution, type VroomProblem } from '../../solver/index';
+import { SolverPool } from './solver-pool';
+
+const USAGE = `Usage:
+  lastmile solve <file> [--format solomon|vroom] [--time-limit S] [--seed N] [--threads N] [--output FILE]
+  lastmile check <problem-file> <solution-file> [--format solomon|vroom]
+
+solve    writes the solution in VROOM's JSON format to stdout (or FILE) and a one-line summary to stderr.
+         --threads N runs seeds N, N+1, … on N worker threads and keeps the best.
+check    re-verifies a solution with the independent checker; exit code 1 when it is infeasible.
+--format defaults from the extension: .json is vroom, .txt is solomon.`;
+
+/** Bad usage or input: printed as one line, exit code 2. */
+class CliError extends Error {}
+
+type Format = 'solomon' | 'vroom';
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv);
+  if (values.help || positionals.length === 0) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const [command, ...files] = positionals;
+  if (command === 'solve') {
+    if (files.length !== 1) throw new CliError('solve takes one input file');
+    return solveCommand(files[0]!, values);
+  }
+  if (command === 'check') {
+    if (files.length !== 2) throw new CliError('check takes a problem file and a solution file');
+    return checkCommand(files[0]!, files[1]!, values);
+  }
+  throw new CliError(`unknown command "${command}" (expected solve or check; see --help)`);
+}
+
+type Options = ReturnType<typeof parseCommandLine>['values'];
+
+async function solveCommand(file: string, options: Options): Promise<number> {
+  const timeLimitSeconds = numberOption(options['time-limit'], '--time-limit', { min: 0, exclusive: true });
+  const seed = numberOption(options.seed, '--seed', { integer: true, min: 0 }) ?? 1;
+  const threads = numberOption(options.threads, '--threads', { integer: true, min: 1, max: 64 }) ?? 1;
+
+  const loadingStart = performance.now();
+  const problem = await readProblem(file, options.format);
+  const loadingMs = performance.now() - loadingStart;
+
+  const pool = new SolverPool(threads);
+  const solvingStart = performance.now();
+  const solution = await pool
+    .solveBest(problem, { seed, ...(timeLimitSeconds === undefined ? {} : { stop: { timeLimitMs: timeLimitSeconds * 1000 } }) })
+    .finally(() => pool.close());
+  const solvingMs = performance.now() - solvingStart;
+  if (solution.code === 2) throw new CliError(`${file}: ${solution.error ?? 'invalid problem'}`);
+  if (solution.code !== 0) {
+    console.error(`lastmile: solver failed with code ${solution.code}: ${solution.error ?? 'no message'}`);
+    return 1;
+  }
+  solution.summary.computing_times = { loading: Math.round(loadingMs), solving: Math.round(solvingMs), routing: 0 };
+
+  const text = formatSolution(solution);
+  if (options.output) await writeOutput(options.output, text);
+  else process.stdout.write(text);
+
+  const { summary } = solution;
+  const verdict = checkSolution(problem, solution);
+  console.error(
+    `${file}: ${summary.routes} routes, ${summary.unassigned} unassigned, cost ${round(summary.cost)}` +
+      `${summary.distance === undefined ? '' : `, distance ${round(summary.distance)}`}, ${(solvingMs / 1000).toFixed(1)} s` +
+      `, ${threads} thread${threads > 1 ? 's' : ''} from seed ${seed}, checker: ${verdict.feasible ? 'feasible' : `${verdict.issues.length} issues`}`,
+  );
+  return 0;
+}
+
+async function checkCommand(problemFile: string, solutionFile: string, options: Options): Promise<number> {
+  const problem = await readProblem(problemFile, options.format);
+  const solution = parseVroomSolution(await readText(solutionFile));
+  const result = checkSolution(problem, solution);
+  console.log(
+    `${result.feasible ? 'feasible' : 'infeasible'}: ${solution.routes.length} routes, ${solution.unassigned.length} unassigned, ` +
+      `distance ${round(result.distance)}, travel time ${round(result.duration)}`,
+  );
+  for (const issue of result.issues) {
+    const where = [issue.vehicle === undefined ? '' : `vehicle ${issue.vehicle}`, issue.step === undefined ? '' : `step ${issue.step}`].filter(Boolean);
+    console.log(`  ${issue.code}${where.length > 0 ? ` (${where.join(', ')})` : ''}: ${issue.message}`);
+  }
+  return result.feasible ? 0 : 1;
+}
+
+async function readProblem(file: string, format: string | undefined): Promise<VroomProblem> {
+  const chosen = problemFormat(file, format);
+  const text = await readText(file);
+  try {
+    return chosen === 'solomon' ? parseSolomon(text).problem : parseVroomProblem(text);
+  } catch (error) {
+    if (!(error instanceof FormatError)) throw error;
+    const shown = error.details.slice(0, 3).join('; ');
+    const more = error.details.length > 3 ? ` (+${error.details.length - 3} more)` : '';
+    throw new CliError(`${file}: ${error.message}${shown ? `: ${shown}${more}` : ''}`);
+  }
+}
+
+function problemFormat(file: string, format: string | undefined): Format {
+  if (format === 'solomon' || format === 'vroom') return format;
+  if (format !== undefined) throw new CliError(`--format must be solomon or vroom, got "${format}"`);
+  const extension = extname(file).toLowerCase();
+  if (extension === '.json') return 'vroom';
+  if (extension === '.txt') return 'solomon';
+  throw new CliError(`cannot tell the format of ${file} from its extension: pass --format solomon or --format vroom`);
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${fileProblem(error)}`);
+  }
+}
+
+async function writeOutput(file: string, text: string): Promise<void> {
+  try {
+    await writeFile(file, text);
+  } catch (error) {
+    throw new CliError(`cannot write ${file}: ${fileProblem(error)}`);
+  }
+}
+
+function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+}
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        'time-limit': { type: 'string' },
+        seed: { type: 'string' },
+        threads: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // Node's messages suggest "--" tricks; the option and the reason are enough.
+    const message = error instanceof Error ? error.message : String(error);
+    const option = /'(-[^']*)'/.exec(message)?.[1];
+    if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new CliError(`unknown option ${option} (see --help)`);
+    if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new CliError(`option ${option?.split(' ')[0]} needs a value`);
+    throw new CliError(message);
+  }
+}
+
+function numberOption(value: string | undefined, name: string, rule: { integer?: boolean; min: number; max?: number; exclusive?: boolean }): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  const tooSmall = rule.exclusive ? parsed <= rule.min : parsed < rule.min;
+  if (value.trim() === '' || !Number.isFinite(parsed) || (rule.integer && !Number.isInteger(parsed)) || tooSmall || (rule.max !== undefined && parsed > rule.max)) {
+    const kind = rule.integer ? 'an integer' : 'a number';
+    const range = `${rule.exclusive ? '>' : '≥'} ${rule.min}${rule.max === undefined ? '' : ` and ≤ ${rule.max}`}`;
+    throw new CliError(`${name} must be ${kind} ${range}, got "${value}"`);
+  }
+  return parsed;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+try {
+  process.exitCode = await run(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof CliError)) throw error;
+  console.error(`lastmile: ${error.message}`);
+  process.exitCode = 2;
+}

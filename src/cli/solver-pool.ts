@@ -1,0 +1,43 @@
+/**
+ * Runs one problem on several seeds at once, one worker thread per seed, and keeps the best solution
+ * by VROOM's objective. With one thread it solves in-process: no worker start-up to pay for.
+ */
+import Piscina from 'piscina';
+import { solve, type StoppingRule, type VroomProblem, type VroomSolution } from '../../solver/index';
+import { SOLVER_WORKER_FILENAME, type SolveTask } from '../../solver/worker';
+
+export interface SeedsRequest {
+  /** Seeds `seed`, `seed + 1`, … one per thread. */
+  seed: number;
+  stop?: StoppingRule;
+}
+
+export class SolverPool {
+  private readonly pool: Piscina<SolveTask, VroomSolution> | undefined;
+
+  constructor(readonly threads: number) {
+    this.pool = threads > 1 ? new Piscina({ filename: SOLVER_WORKER_FILENAME, minThreads: threads, maxThreads: threads }) : undefined;
+  }
+
+  async solveBest(problem: VroomProblem, request: SeedsRequest): Promise<VroomSolution> {
+    const seeds = Array.from({ length: this.threads }, (_, index) => request.seed + index);
+    const options = (seed: number) => ({ seed, ...(request.stop ? { stop: request.stop } : {}) });
+    if (!this.pool) return solve(problem, { ...options(request.seed), clock: () => performance.now() });
+    const solutions = await Promise.all(seeds.map((seed) => this.pool!.run({ problem, options: options(seed) })));
+    return solutions.reduce((best, candidate) => (isBetter(candidate, best) ? candidate : best));
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.destroy();
+  }
+}
+
+/** VROOM's hierarchy: a solution at all, then most priority served, then fewest unassigned, then least cost. */
+export function isBetter(candidate: VroomSolution, incumbent: VroomSolution): boolean {
+  if ((candidate.code === 0) !== (incumbent.code === 0)) return candidate.code === 0;
+  const a = candidate.summary;
+  const b = incumbent.summary;
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.unassigned !== b.unassigned) return a.unassigned < b.unassigned;
+  return a.cost < b.cost;
+}

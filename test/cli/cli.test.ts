@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkSolution } from '../../solver/check';
+import { parseSolomon } from '../../solver/format/solomon';
+import type { VroomSolution } from '../../solver/model/vroom';
+
+const ROOT = join(import.meta.dirname, '../..');
+const C101 = 'data/benchmarks/solomon/c101.txt';
+const c101 = parseSolomon(readFileSync(join(ROOT, C101), 'utf8')).problem;
+const scratch = mkdtempSync(join(tmpdir(), 'lastmile-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr: stderr.replace(/^npm warn .*\n/gm, '') });
+    });
+  });
+}
+const lastmile = (...args: string[]) => run(process.execPath, ['bin/lastmile.js', ...args]);
+
+describe('lastmile solve', () => {
+  it('solves a Solomon file and writes a feasible VROOM solution to stdout', async () => {
+    const result = await lastmile('solve', C101, '--format', 'solomon', '--time-limit', '0.5');
+    expect(result.code).toBe(0);
+    const solution = JSON.parse(result.stdout) as VroomSolution;
+    expect(solution.code).toBe(0);
+    expect(checkSolution(c101, solution).issues).toEqual([]);
+    expect(solution.summary.unassigned + solution.routes.reduce((sum, route) => sum + route.steps.filter((step) => step.type === 'job').length, 0)).toBe(100);
+    expect(solution.summary.computing_times?.solving).toBeGreaterThanOrEqual(400);
+    expect(solution.stats?.seed).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^data\/benchmarks\/solomon\/c101.txt: \d+ routes, 0 unassigned, .* checker: feasible$/);
+  });
+
+  it('writes to --output, runs one seed per thread and keeps the best', async () => {
+    const output = join(scratch, 'r201.json');
+    const result = await lastmile('solve', 'data/benchmarks/solomon/r201.txt', '--time-limit', '0.3', '--threads', '2', '--seed', '5', '--output', output);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('2 threads from seed 5');
+    const solution = JSON.parse(readFileSync(output, 'utf8')) as VroomSolution;
+    expect([5, 6]).toContain(solution.stats?.seed);
+    expect(checkSolution(parseSolomon(readFileSync(join(ROOT, 'data/benchmarks/solomon/r201.txt'), 'utf8')).problem, solution).feasible).toBe(true);
+  });
+
+  it('solves VROOM JSON, recognised by its extension', async () => {
+    const file = join(scratch, 'small.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        jobs: [
+          { id: 10, location_index: 1, service: 60, time_windows: [[0, 150]] },
+          { id: 11, location_index: 2, service: 60 },
+        ],
+        vehicles: [{ id: 3, start_index: 0, end_index: 0, time_window: [0, 1000] }],
+        matrices: { car: { durations: [[0, 100, 200], [100, 0, 100], [200, 100, 0]] } },
+      }),
+    );
+    const result = await lastmile('solve', file);
+    expect(result.code).toBe(0);
+    const solution = JSON.parse(result.stdout) as VroomSolution;
+    expect(solution.routes).toHaveLength(1);
+    expect(solution.routes[0]!.steps.map((step) => step.id ?? step.type)).toEqual(['start', 10, 11, 'end']);
+    expect(solution.summary.cost).toBe(400);
+  });
+
+  const bad: Array<[string, string[], RegExp]> = [
+    ['a missing file', ['solve', 'nowhere.txt'], /^lastmile: cannot read nowhere.txt: no such file or directory$/],
+    ['an unknown format', ['solve', C101, '--format', 'xml'], /--format must be solomon or vroom, got "xml"/],
+    ['an unknown option', ['solve', C101, '--fast'], /unknown option --fast/],
+    ['a zero time limit', ['solve', C101, '--time-limit', '0'], /--time-limit must be a number > 0, got "0"/],
+    ['a fractional thread count', ['solve', C101, '--threads', '1.5'], /--threads must be an integer/],
+    ['an unknown extension', ['solve', 'package-lock.yaml'], /pass --format solomon or --format vroom/],
+    ['a file in the wrong format', ['solve', 'package.json'], /^lastmile: package.json: invalid problem: 2 issues: vehicles: is required/],
+    ['a Solomon file that is not one', ['solve', 'README.md', '--format', 'solomon'], /^lastmile: README.md: Solomon line \d+/],
+    ['an unknown command', ['optimise', C101], /unknown command "optimise"/],
+    ['two files to solve', ['solve', C101, C101], /solve takes one input file/],
+  ];
+  it.concurrent.each(bad)('rejects %s with one line and exit code 2', async (_, args, message) => {
+    const result = await lastmile(...args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr.trim()).toMatch(message);
+  });
+});
+
+describe('lastmile check', () => {
+  it('confirms a feasible solution and lists the issues of a tampered one', async () => {
+    const solved = await lastmile('solve', C101, '--time-limit', '0.2');
+    const good = join(scratch, 'c101.json');
+    writeFileSync(good, solved.stdout);
+    const ok = await lastmile('check', C101, good);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^feasible: \d+ routes, 0 unassigned, distance [\d.]+, travel time [\d.]+\n$/);
+
+    const tampered = JSON.parse(solved.stdout) as VroomSolution;
+    tampered.routes[0]!.steps.splice(1, 1);
+    const bad = join(scratch, 'c101-tampered.json');
+    writeFileSync(bad, JSON.stringify(tampered));
+    const result = await lastmile('check', C101, bad);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^infeasible: /);
+    expect(result.stdout).toMatch(/\n {2}missing_task: job \d+ is neither in a route nor unassigned\n/);
+  });
+});
+
+describe('npx lastmile', () => {
+  it('runs the project’s own bin', async () => {
+    const result = await run('npx', ['--no-install', 'lastmile', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage:\n {2}lastmile solve <file>/);
+  });
+});

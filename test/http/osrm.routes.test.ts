@@ -6,6 +6,7 @@ import polyline from '@mapbox/polyline';
 import { osrmRouter } from '../../src/http/routes/osrm.routes';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import { createOsrmProvider } from '../../src/routing/osrm';
+import { loadEmbeddedRouting } from '../../src/routing/embedded';
 import { RoutingError, type LonLat, type RoutingProvider } from '../../src/routing/provider';
 import { loadFixture } from '../routing/osrm-replay';
 
@@ -52,6 +53,8 @@ const heidelbergOnly: RoutingProvider = {
 
 const keys = (value: object) => Object.keys(value).sort();
 const points = loadFixture('table-points').points!.map(({ lon, lat }): LonLat => [lon, lat]);
+const coordinatesOfRequest = (request: string): LonLat[] =>
+  request.split('?')[0].split('/')[4].split(';').map((pair) => pair.split(',').map(Number) as LonLat);
 const path = (coordinates: LonLat[]) => coordinates.map(([lon, lat]) => `${lon},${lat}`).join(';');
 
 let api: Awaited<ReturnType<typeof serve>>;
@@ -220,4 +223,62 @@ describe('OSRM errors, in OSRM\'s shape', () => {
       await down.close();
     }
   });
+});
+
+describe('the OSRM API over the embedded Heidelberg network', () => {
+  let embedded: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    // The service's own cache location, so the graph is built once and reloaded afterwards.
+    embedded = await serve(await loadEmbeddedRouting({ pbfPath: 'data/osm/heidelberg.osm.pbf', cacheDir: 'var/routing-cache' }));
+  }, 120_000);
+  afterAll(() => embedded.close());
+
+  it('answers OSRM\'s recorded route request in OSRM\'s shape, within 5 % of OSRM\'s distance', async () => {
+    const fixture = loadFixture('route-01');
+    const recorded = fixture.response as unknown as OsrmBody & { routes: { distance: number }[] };
+    const { status, body } = await embedded.get(fixture.request);
+    expect(status).toBe(200);
+    expect(keys(body)).toEqual(keys(recorded));
+    expect(keys(body.routes[0])).toEqual(keys(recorded.routes[0]));
+    expect(keys(body.routes[0].legs[0])).toEqual(keys(recorded.routes[0].legs[0]));
+    const stepKeys = new Set(recorded.routes[0].legs[0].steps.flatMap((step) => Object.keys(step)));
+    for (const step of body.routes[0].legs[0].steps) for (const key of Object.keys(step)) expect(stepKeys).toContain(key);
+    const distance = (body as unknown as { routes: { distance: number }[] }).routes[0].distance;
+    expect(Math.abs(distance - recorded.routes[0].distance) / recorded.routes[0].distance).toBeLessThan(0.05);
+  });
+
+  it('answers OSRM\'s recorded table request with the same shape and, on the median, the same durations', async () => {
+    const fixture = loadFixture('table-50');
+    const recorded = fixture.response as unknown as OsrmBody;
+    const { status, body } = await embedded.get(fixture.request);
+    expect(status).toBe(200);
+    expect(keys(body)).toEqual(keys(recorded));
+    const differences = body.durations.flatMap((row, i) => row.flatMap((seconds, j) => (i === j ? [] : [Math.abs(seconds - recorded.durations[i][j]) / recorded.durations[i][j]])));
+    differences.sort((a, b) => a - b);
+    expect(differences[Math.floor(differences.length / 2)]).toBeLessThan(0.1);
+  });
+
+  it('gives OSRM\'s recorded status and code for OSRM\'s recorded errors', async () => {
+    for (const name of ['error-invalid-coordinates', 'error-no-segment', 'error-too-many-table-coordinates']) {
+      const fixture = loadFixture(name);
+      const { status, body } = await embedded.get(fixture.request);
+      expect([name, status, body.code]).toEqual([name, fixture.status, (fixture.response as { code: string }).code]);
+    }
+  });
+
+  it('refuses a point far from any road, naming its index', async () => {
+    const { status, body } = await embedded.get(`/table/v1/driving/${path(points.slice(0, 3))};7.0,49.0`);
+    expect(status).toBe(400);
+    expect(body.code).toBe('NoSegment');
+    expect(body.message).toMatch(/coordinate 3 within/);
+  });
+
+  it('answers a 1,000 × 1,000 table in one GET', async () => {
+    const coordinates = coordinatesOfRequest(loadFixture('error-too-many-table-coordinates').request).slice(0, 1000);
+    const { status, body } = await embedded.get(`/table/v1/driving/${path(coordinates)}?annotations=duration,distance`);
+    expect(status).toBe(200);
+    expect(body.durations).toHaveLength(1000);
+    expect(body.distances[999]).toHaveLength(1000);
+    expect(body.durations.flat().every((seconds) => seconds !== null)).toBe(true);
+  }, 60_000);
 });

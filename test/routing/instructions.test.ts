@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { instructionsFor, supportedLanguages } from '../../src/routing/instructions';
 import { createHaversineProvider } from '../../src/routing/haversine';
-import type { Route } from '../../src/routing/provider';
+import { loadEmbeddedRouting } from '../../src/routing/embedded';
+import type { LonLat, Route } from '../../src/routing/provider';
 import { loadFixture } from './osrm-replay';
 
 const recordedRoute = (name: string) => (loadFixture(name).response as { routes: Route[] }).routes[0];
@@ -62,4 +63,29 @@ describe('instructionsFor on haversine routes', () => {
     const { route } = await createHaversineProvider().route({ coordinates: [[8.69, 49.40], [8.69, 49.41]], steps: true });
     expect(instructionsFor(route).map((instruction) => instruction.text)).toEqual(['Head north', 'You have arrived at your destination']);
   });
+});
+
+describe('instructionsFor on embedded routes through Heidelberg', () => {
+  it('reads our own steps as real English, mostly the sentences OSRM gives on the same trips', async () => {
+    // The service's own cache location, so the graph is built once and reloaded afterwards.
+    const provider = await loadEmbeddedRouting({ pbfPath: 'data/osm/heidelberg.osm.pbf', cacheDir: 'var/routing-cache' });
+    let shared = 0;
+    let osrmSentences = 0;
+    const leftTurns: string[] = [];
+    for (const name of routeNames) {
+      const fixture = loadFixture(name);
+      const coordinates = fixture.points!.map(({ lon, lat }): LonLat => [lon, lat]);
+      const { route } = await provider.route({ coordinates, steps: true });
+      const texts = instructionsFor(route).map((instruction) => instruction.text);
+      expect(texts[0]).toMatch(/^Head (north|east|south|west|northeast|northwest|southeast|southwest)/);
+      expect(texts.at(-1)).toBe('You have arrived at your destination');
+      leftTurns.push(...texts.filter((text) => /^Turn left onto \p{Lu}\p{L}+/u.test(text)));
+      const ours = new Set(texts);
+      const theirs = instructionsFor(recordedRoute(name)).map((instruction) => instruction.text);
+      shared += theirs.filter((text) => ours.has(text)).length;
+      osrmSentences += theirs.length;
+    }
+    expect(leftTurns.length).toBeGreaterThan(0);
+    expect(shared / osrmSentences).toBeGreaterThan(0.5);
+  }, 120_000);
 });

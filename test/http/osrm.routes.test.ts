@@ -273,6 +273,23 @@ describe('the OSRM API over the embedded Heidelberg network', () => {
     expect(body.message).toMatch(/coordinate 3 within/);
   });
 
+  it('answers the queries VROOM sends (profile "car", a 35 m radius per location)', async () => {
+    // As VROOM's osrm_routed_wrapper builds them.
+    const locations = points.slice(0, 6);
+    const radiuses = `radiuses=${locations.map(() => '35').join(';')}`;
+    const table = await embedded.get(`/table/v1/car/${path(locations)}?annotations=duration,distance&${radiuses}`);
+    expect(table.status).toBe(200);
+    expect(table.body.durations).toHaveLength(6);
+    expect(table.body.distances[5]).toHaveLength(6);
+    const route = await embedded.get(`/route/v1/car/${path(locations)}?alternatives=false&steps=false&overview=full&continue_straight=false&${radiuses}`);
+    expect(route.status).toBe(200);
+    expect(route.body.routes[0].legs).toHaveLength(5);
+    expect(polyline.decode(route.body.routes[0].geometry, 5).length).toBeGreaterThan(5);
+    // VROOM reads the index after "coordinate " in a NoSegment message.
+    const far = await embedded.get(`/table/v1/car/${path([...locations, [7.0, 49.0]])}?annotations=duration,distance&${radiuses};35`);
+    expect(far.body.message).toMatch(/^Could not find a matching segment for coordinate 6\b/);
+  });
+
   it('answers a 1,000 × 1,000 table in one GET', async () => {
     const coordinates = coordinatesOfRequest(loadFixture('error-too-many-table-coordinates').request).slice(0, 1000);
     const { status, body } = await embedded.get(`/table/v1/driving/${path(coordinates)}?annotations=duration,distance`);

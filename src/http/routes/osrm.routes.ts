@@ -148,7 +148,10 @@ function encodeGeometry(line: LineString, geometries: Geometries): LineString | 
 
 const presentWaypoint = ({ location, name, distance }: Waypoint) => ({ location, name, distance });
 
-/** OSRM's radiuses: a snap finding no road within the radius is NoSegment for that coordinate. */
+/**
+ * OSRM's radiuses (VROOM sends 35 m for every location): no road within the radius is NoSegment for that
+ * coordinate. Otherwise the provider snaps as always, to the nearest road, which is then within the radius.
+ */
 async function checkRadiuses(provider: RoutingProvider, coordinates: LonLat[], radiuses: (number | undefined)[]): Promise<void> {
   await Promise.all(
     radiuses.map(async (radius, index) => {

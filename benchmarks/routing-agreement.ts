@@ -107,8 +107,10 @@ for (const city of args.cities!.split(',')) {
       routedByBoth,
       `${percent(medianDistance)} ${verdict(medianDistance <= distanceBar)}`,
       percent(quantile(distanceDiffs, 0.9)),
+      percent(quantile(distanceDiffs, 1)),
       `${percent(medianDuration)} ${verdict(medianDuration <= durationBar)}`,
       percent(quantile(durationDiffs, 0.9)),
+      percent(quantile(durationDiffs, 1)),
       `${unreachable} ${verdict(unreachable === 0)}`,
       Math.round(tableMs),
     ]);
@@ -150,6 +152,6 @@ for (const city of args.cities!.split(',')) {
 
 printTable(
   `Tables: |relative difference| per pair, ${args.provider} vs OSRM (bars: median ≤ ${distanceBar * 100} % distance, ≤ ${durationBar * 100} % duration, 0 unreachable)`,
-  ['table', 'pairs', 'median dist', 'p90 dist', 'median time', 'p90 time', 'OSRM-only pairs', 'ours ms'],
+  ['table', 'pairs', 'median dist', 'p90 dist', 'max dist', 'median time', 'p90 time', 'max time', 'OSRM-only pairs', 'ours ms'],
   summaryRows,
 );

@@ -32,7 +32,7 @@ async function serve(provider: RoutingProvider, options?: Parameters<typeof osrm
     const response = await fetch(baseUrl + path);
     return { status: response.status, body: (await response.json()) as OsrmBody };
   };
-  return { get, close: () => new Promise((resolve) => server.close(resolve)) };
+  return { baseUrl, get, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 const haversine = createHaversineProvider();
@@ -288,6 +288,15 @@ describe('the OSRM API over the embedded Heidelberg network', () => {
     // VROOM reads the index after "coordinate " in a NoSegment message.
     const far = await embedded.get(`/table/v1/car/${path([...locations, [7.0, 49.0]])}?annotations=duration,distance&${radiuses};35`);
     expect(far.body.message).toMatch(/^Could not find a matching segment for coordinate 6\b/);
+  });
+
+  it('is read by our own OSRM client exactly as the embedded provider answers directly', async () => {
+    const direct = await loadEmbeddedRouting({ pbfPath: 'data/osm/heidelberg.osm.pbf', cacheDir: 'var/routing-cache' });
+    const overHttp = createOsrmProvider({ baseUrl: embedded.baseUrl, maxTableSize: 20 });
+    const coordinates = points.slice(0, 30);
+    expect(await overHttp.table({ coordinates })).toEqual(await direct.table({ coordinates }));
+    const request = { coordinates: points.slice(30, 33), steps: true, annotations: true };
+    expect(await overHttp.route(request)).toEqual(await direct.route(request));
   });
 
   it('answers a 1,000 × 1,000 table in one GET', async () => {

@@ -35,6 +35,13 @@ const roundBearing = (value: number): number => Math.round(value) % 360;
 const isMajorRoad = (highway: string): boolean => highway === 'motorway' || highway === 'trunk';
 const isLink = (highway: string): boolean => highway.endsWith('_link');
 
+/** Same street for announcing purposes: equal names, or (unnamed) a shared ref such as "B 3" in "B 3;B 535". */
+function sameRoad(a: WayInfo, b: WayInfo): boolean {
+  if (a.name || b.name) return a.name === b.name;
+  const refsA = a.ref.split(';').map((r) => r.trim());
+  return b.ref.split(';').some((r) => refsA.includes(r.trim()));
+}
+
 export function modifierOf(angle: number): string {
   const size = Math.abs(angle);
   if (size < 20) return 'straight';
@@ -144,11 +151,11 @@ export class Guidance {
     const bearingsB = edgeBearings(this.network, b);
     const angle = turnAngleDegrees(bearingsA.in, bearingsB.out);
     const modifier = modifierOf(angle);
-    const renamed = wayA.name !== wayB.name || wayA.ref !== wayB.ref;
+    const renamed = !sameRoad(wayA, wayB);
     if (b === (a ^ 1)) return { type: 'continue', modifier: 'uturn' };
     if (wayB.roundabout && !wayA.roundabout) return { type: 'roundabout', modifier };
     if (isLink(wayB.highway) && !isLink(wayA.highway)) return { type: isMajorRoad(wayA.highway) ? 'off ramp' : 'on ramp', modifier };
-    if (isLink(wayA.highway) && isMajorRoad(wayB.highway)) return { type: 'merge', modifier: angle >= 0 ? 'slight right' : 'slight left' };
+    if (isLink(wayA.highway) && isMajorRoad(wayB.highway) && renamed) return { type: 'merge', modifier: angle >= 0 ? 'slight right' : 'slight left' };
 
     const options = this.options(a);
     if (options.length <= 1) return renamed ? { type: 'new name', modifier } : null;
@@ -158,7 +165,10 @@ export class Guidance {
     if (options.length === 2 && angles.every((x) => Math.abs(x) < 50) && angles[0]! * angles[1]! < 0) {
       return { type: 'fork', modifier: angle >= 0 ? 'slight right' : 'slight left' };
     }
-    if (straightest >= 35 && Math.abs(angle) >= 35 && angles.some((x) => x > 0) && angles.some((x) => x < 0)) {
+    // The road bends but keeps its name and no other option carries that name: nothing to announce.
+    const sameName = options.filter((edge) => sameRoad(this.way(edge), wayA));
+    if (!renamed && sameName.length === 1 && Math.abs(angle) < 60 && Math.abs(angle) <= straightest + 1e-9) return null;
+    if (renamed && straightest >= 35 && Math.abs(angle) >= 35 && angles.some((x) => x > 0) && angles.some((x) => x < 0)) {
       return { type: 'end of road', modifier };
     }
     return { type: renamed ? 'turn' : 'continue', modifier };
@@ -224,15 +234,19 @@ export class Guidance {
       const [a, b] = fromEnd ? [coordinates[coordinates.length - 2]!, coordinates[coordinates.length - 1]!] : [coordinates[0]!, coordinates[1]!];
       return roundBearing(bearingDegrees(a[0], a[1], b[0], b[1]));
     };
+    // A point snapped onto the very end of an edge starts (or ends) the path with a zero-length piece:
+    // announce nothing there, as OSRM does.
+    const first = edges.length > 1 && parts[0]!.meters < 0.05 ? 1 : 0;
+    const last = edges.length - 1 > first && parts[edges.length - 1]!.meters < 0.05 ? edges.length - 2 : edges.length - 1;
     const starts: StepStart[] = [
       {
         at: 0,
-        way: this.way(edges[0]!),
-        maneuver: { type: 'depart', location: source, bearing_before: 0, bearing_after: bearingOf(parts[0]!.coordinates, false) },
+        way: this.way(edges[first]!),
+        maneuver: { type: 'depart', location: source, bearing_before: 0, bearing_after: bearingOf(parts[first]!.coordinates, false) },
       },
     ];
     let roundabout: { start: StepStart; exits: number; entryBearing: number } | null = null;
-    for (let i = 1; i < edges.length; i++) {
+    for (let i = first + 1; i <= last; i++) {
       const a = edges[i - 1]!;
       const b = edges[i]!;
       const wayA = this.way(a);
@@ -304,12 +318,12 @@ export class Guidance {
       return step;
     });
 
-    const lastBearing = bearingOf(parts[parts.length - 1]!.coordinates, true);
+    const lastBearing = bearingOf(parts[last]!.coordinates, true);
     steps.push({
       distance: 0,
       duration: 0,
       geometry: { type: 'LineString', coordinates: [target, target] },
-      name: this.way(edges[edges.length - 1]!).name,
+      name: this.way(edges[last]!).name,
       mode: 'driving',
       driving_side: 'right',
       weight: 0,

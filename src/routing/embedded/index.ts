@@ -21,7 +21,7 @@ import { readGraphCache, writeGraphCache } from './cache';
 import { contract, type Hierarchy } from './contraction';
 import { Guidance, pointEdges } from './guidance';
 import { buildRoadNetwork, type RoadNetwork, type WayInfo } from './road-network';
-import { HierarchySearch } from './search';
+import { HierarchySearch, type PathResult, type Phantom } from './search';
 import { SegmentIndex, type Snap } from './snap';
 
 /** Bump whenever the graph or its file layout changes, so old caches are rebuilt. */
@@ -191,9 +191,12 @@ class EmbeddedRouter implements EmbeddedRouting {
     const snaps = coordinates.map((coordinate, i) => this.snapOne(coordinate, i, maxSnapMeters));
     const legs = [];
     const geometry: LonLat[] = [];
+    // Like OSRM's car profile, carry on in the direction of arrival at a via point instead of turning round there.
+    let arrival: Phantom | null = null;
     for (let i = 1; i < snaps.length; i++) {
-      const path = this.search.shortestPath(snaps[i - 1]!, snaps[i]!);
+      const path: PathResult | null = (arrival && this.search.shortestPath(arrival, snaps[i]!)) ?? this.search.shortestPath(snaps[i - 1]!, snaps[i]!);
       if (!path) throw new RoutingError('NoRoute', `No route found between coordinates ${i - 1} and ${i}`);
+      arrival = { edges: [{ edge: path.edges[path.edges.length - 1]!, fraction: path.endFraction }] };
       const { leg, coordinates: legCoordinates } = this.guidance.leg(path, snaps[i - 1]!.location, snaps[i]!.location, request.steps ?? false);
       if (!request.annotations) delete leg.annotation;
       legs.push(leg);

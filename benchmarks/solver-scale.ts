@@ -1,0 +1,155 @@
+/**
+ * Solver scale benchmark on generated last-mile days (deterministic: same size and seed, same instance):
+ * 1,000 jobs on 50 vehicles and 5,000 jobs on 250 vehicles. Prints time to the first solution (construction
+ * only), cost after 10 s and after 60 s, the checker's verdict and each case's peak RSS. Each case runs in
+ * its own process so the peak RSS is its own.
+ *
+ *   npx tsx benchmarks/solver-scale.ts                 # both cases
+ *   npx tsx benchmarks/solver-scale.ts --case 1000     # one case (prints one JSON line)
+ */
+import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { checkSolution } from '../solver/check';
+import { solve } from '../solver/index';
+import type { VroomProblem, VroomSolution } from '../solver/model/vroom';
+
+interface ScaleCase {
+  jobs: number;
+  vehicles: number;
+  /** Solving budgets, seconds; the last one is the reference the others are compared with. */
+  budgets: number[];
+}
+
+const CASES: Record<string, ScaleCase> = {
+  '1000': { jobs: 1000, vehicles: 50, budgets: [10, 60] },
+  '5000': { jobs: 5000, vehicles: 250, budgets: [60] },
+};
+
+interface CaseResult {
+  jobs: number;
+  vehicles: number;
+  generateSeconds: number;
+  firstSolution: { seconds: number; cost: number; unassigned: number };
+  runs: Array<{ budgetSeconds: number; seconds: number; cost: number; unassigned: number; routes: number; iterations: number; feasible: boolean }>;
+  peakRssMb: number;
+}
+
+const { values } = parseArgs({ options: { case: { type: 'string' }, seed: { type: 'string', default: '1' } } });
+const seed = Number(values.seed);
+
+if (values.case !== undefined) {
+  const scaleCase = CASES[values.case];
+  if (!scaleCase) throw new Error(`--case must be one of ${Object.keys(CASES).join(', ')}`);
+  console.log(JSON.stringify(runCase(scaleCase)));
+} else {
+  console.log(`# Solver scale: generated instances, seed ${seed}\n`);
+  console.log('| jobs | vehicles | first solution s | unassigned | cost @10 s | cost @60 s | 10 s vs 60 s | routes @60 s | iterations @60 s | checker | peak RSS MB |');
+  console.log('|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|');
+  for (const name of Object.keys(CASES)) {
+    const output = execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--case', name, '--seed', String(seed)], {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const result = JSON.parse(output.trim().split('\n').at(-1)!) as CaseResult;
+    const at = (budget: number) => result.runs.find((run) => run.budgetSeconds === budget);
+    const ten = at(10);
+    const sixty = at(60)!;
+    console.log(
+      `| ${result.jobs} | ${result.vehicles} | ${result.firstSolution.seconds.toFixed(2)} | ${result.firstSolution.unassigned} → ${sixty.unassigned} ` +
+        `| ${ten ? ten.cost.toFixed(0) : '—'} | ${sixty.cost.toFixed(0)} | ${ten ? `${(((ten.cost - sixty.cost) / sixty.cost) * 100).toFixed(2)} %` : '—'} ` +
+        `| ${sixty.routes} | ${sixty.iterations} | ${result.runs.every((run) => run.feasible) ? 'feasible' : '**infeasible**'} | ${result.peakRssMb.toFixed(0)} |`,
+    );
+  }
+  console.log('\nBars (issue 3): 1,000 jobs / 50 vehicles: first feasible solution ≤ 1 s, 10-s cost within 3 % of the 60-s cost;');
+  console.log('5,000 jobs: solved within 60 s without running out of memory. Costs are travel seconds (per_hour 3600).');
+}
+
+function runCase({ jobs, vehicles, budgets }: ScaleCase): CaseResult {
+  const generateStart = performance.now();
+  const problem = generateDay(jobs, vehicles, seed);
+  const generateSeconds = (performance.now() - generateStart) / 1000;
+
+  const firstStart = performance.now();
+  const first = solve(problem, { seed, stop: { maxIterations: 0 } });
+  const firstSolution = { seconds: (performance.now() - firstStart) / 1000, cost: first.summary.cost, unassigned: first.summary.unassigned };
+
+  const runs = budgets.map((budgetSeconds) => {
+    const start = performance.now();
+    const solution: VroomSolution = solve(problem, { seed, stop: { timeLimitMs: budgetSeconds * 1000 }, clock: () => performance.now() });
+    const seconds = (performance.now() - start) / 1000;
+    return {
+      budgetSeconds,
+      seconds,
+      cost: solution.summary.cost,
+      unassigned: solution.summary.unassigned,
+      routes: solution.summary.routes,
+      iterations: solution.stats?.iterations ?? 0,
+      feasible: checkSolution(problem, solution).feasible,
+    };
+  });
+  return { jobs, vehicles, generateSeconds, firstSolution, runs, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+/**
+ * A city day: depot in the middle of a 20 km square, customers in a few dense neighbourhoods and spread out;
+ * road distance = 1.3 × straight line, 30 km/h; 60 % of customers book a 2-hour window in a 10-hour shift.
+ */
+function generateDay(jobCount: number, vehicleCount: number, daySeed: number): VroomProblem {
+  const random = mulberry32(daySeed);
+  const sideMeters = 20_000;
+  const shiftSeconds = 10 * 3600;
+  const centres = Array.from({ length: 8 }, () => [random() * sideMeters, random() * sideMeters] as const);
+  const points: Array<readonly [number, number]> = [[sideMeters / 2, sideMeters / 2]];
+  for (let i = 0; i < jobCount; i++) {
+    if (random() < 0.6) {
+      const [cx, cy] = centres[Math.floor(random() * centres.length)]!;
+      const radius = 1500 * Math.sqrt(random());
+      const angle = 2 * Math.PI * random();
+      points.push([clamp(cx + radius * Math.cos(angle), sideMeters), clamp(cy + radius * Math.sin(angle), sideMeters)]);
+    } else points.push([random() * sideMeters, random() * sideMeters]);
+  }
+  const distances = points.map(([x1, y1]) => points.map(([x2, y2]) => Math.round(1.3 * Math.hypot(x1 - x2, y1 - y2))));
+  const durations = distances.map((row) => row.map((meters) => Math.round(meters / (30 / 3.6))));
+
+  let totalDemand = 0;
+  const jobs = points.slice(1).map((_, index) => {
+    const demand = 1 + Math.floor(random() * 10);
+    totalDemand += demand;
+    const windowStart = Math.floor(random() * (shiftSeconds - 2 * 3600));
+    return {
+      id: index + 1,
+      location_index: index + 1,
+      service: 120 + Math.floor(random() * 180),
+      delivery: [demand],
+      ...(random() < 0.6 ? { time_windows: [[windowStart, windowStart + 2 * 3600] as [number, number]] } : {}),
+    };
+  });
+  const capacity = Math.ceil((totalDemand / vehicleCount) * 1.15);
+  return {
+    jobs,
+    vehicles: Array.from({ length: vehicleCount }, (_, index) => ({
+      id: index + 1,
+      start_index: 0,
+      end_index: 0,
+      capacity: [capacity],
+      time_window: [0, shiftSeconds] as [number, number],
+    })),
+    matrices: { car: { durations, distances } },
+  };
+}
+
+function clamp(value: number, side: number): number {
+  return Math.min(side, Math.max(0, value));
+}
+
+/** A small seeded generator, so the instances are the same on every machine. */
+function mulberry32(seedValue: number): () => number {
+  let state = seedValue >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

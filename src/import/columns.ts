@@ -46,89 +46,91 @@ export interface ColumnMapping {
   input: Partial<Record<keyof OrderInput, unknown>>;
   /** Cells that could not even be read (a number column holding text); reported next to schema issues. */
   errors: FieldError[];
-  /** Maps a schema issue path back to a column name. */
-  columnFor(path: readonly PropertyKey[]): string;
+  /** Which window columns (0 = window_, 1 = window2_ …) each entry of input.timeWindows came from. */
+  windowIndexes: number[];
+  /** GeoJSON: the location came from the geometry, not from lon/lat columns. */
+  fromGeometry: boolean;
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 // Spreadsheets in much of Europe export "8,6724" in semicolon-separated files.
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 
+// Plain functions, not per-row closures: this runs for every one of 50,000 rows.
+function textCell(record: ColumnRecord, column: string): unknown {
+  const value = record[column];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function numberCell(record: ColumnRecord, column: string, errors: FieldError[]): unknown {
+  const value = record[column];
+  if (typeof value !== 'string') return value ?? undefined;
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  if (NUMBER.test(trimmed)) return Number(trimmed);
+  if (DECIMAL_COMMA.test(trimmed)) return Number(trimmed.replace(',', '.'));
+  errors.push({ field: column, message: `must be a number, got "${trimmed.slice(0, 40)}"` });
+  return undefined;
+}
+
+function skillsCell(record: ColumnRecord): unknown {
+  const value = record.skills;
+  if (typeof value !== 'string') return value ?? undefined;
+  // Skills are separated by "|" or whitespace (commas would clash with the CSV delimiter).
+  return value.split(/[|\s]+/).filter((skill) => skill !== '');
+}
+
 /**
  * Reads one record. GeoJSON passes its geometry's location (possibly unusable); otherwise the lon/lat columns are used.
+ * Only cells with a value become fields, so schema defaults apply exactly as for an API body without them.
  */
 export function mapColumns(record: ColumnRecord, geometry?: { location: unknown }): ColumnMapping {
   const errors: FieldError[] = [];
+  const input: ColumnMapping['input'] = {};
 
-  const text = (column: string): unknown => {
-    const value = record[column];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value === 'number') return String(value);
-    if (typeof value !== 'string') return value;
-    const trimmed = value.trim();
-    return trimmed === '' ? undefined : trimmed;
-  };
-
-  const number = (column: string): unknown => {
-    const value = record[column];
-    if (typeof value !== 'string') return value ?? undefined;
-    const trimmed = value.trim();
-    if (trimmed === '') return undefined;
-    if (NUMBER.test(trimmed)) return Number(trimmed);
-    if (DECIMAL_COMMA.test(trimmed)) return Number(trimmed.replace(',', '.'));
-    errors.push({ field: column, message: `must be a number, got "${trimmed.slice(0, 40)}"` });
-    return undefined;
-  };
-
-  const skills = (): unknown => {
-    const value = record.skills;
-    if (typeof value !== 'string') return value ?? undefined;
-    // Skills are separated by "|" or whitespace (commas would clash with the CSV delimiter).
-    return value.split(/[|\s]+/).filter((skill) => skill !== '');
-  };
-
-  const windowColumns: number[] = [];
+  const windowIndexes: number[] = [];
   const timeWindows: { start: unknown; end: unknown }[] = [];
   for (let index = 0; index < MAX_TIME_WINDOWS; index++) {
-    const start = text(WINDOW_COLUMNS[index]![0]);
-    const end = text(WINDOW_COLUMNS[index]![1]);
+    const start = textCell(record, WINDOW_COLUMNS[index]![0]);
+    const end = textCell(record, WINDOW_COLUMNS[index]![1]);
     if (start === undefined && end === undefined) continue;
-    windowColumns.push(index);
+    windowIndexes.push(index);
     timeWindows.push({ start, end });
   }
 
-  const input: ColumnMapping['input'] = {};
-  // Only cells with a value become fields, so schema defaults apply exactly as for an API body without them.
-  const set = (field: keyof OrderInput, value: unknown) => {
-    if (value !== undefined) input[field] = value;
-  };
-  set('externalRef', text('external_ref'));
-  set('customerName', text('customer_name'));
-  set('customerPhone', text('phone'));
-  set('customerEmail', text('email'));
-  set('addressText', text('address'));
-  set('location', geometry ? geometry.location : [number('lon'), number('lat')]);
-  set('timeWindows', timeWindows);
-  set('serviceSeconds', number('service_seconds'));
-  const demand = { weightKg: number('weight_kg'), volumeL: number('volume_l'), items: number('items') };
-  set('demand', Object.values(demand).some((value) => value !== undefined) ? demand : undefined);
-  set('priority', number('priority'));
-  set('requiredSkills', skills());
-  set('notes', text('notes'));
+  const fields: [keyof OrderInput, unknown][] = [
+    ['externalRef', textCell(record, 'external_ref')],
+    ['customerName', textCell(record, 'customer_name')],
+    ['customerPhone', textCell(record, 'phone')],
+    ['customerEmail', textCell(record, 'email')],
+    ['addressText', textCell(record, 'address')],
+    ['location', geometry ? geometry.location : [numberCell(record, 'lon', errors), numberCell(record, 'lat', errors)]],
+    ['timeWindows', timeWindows],
+    ['serviceSeconds', numberCell(record, 'service_seconds', errors)],
+  ];
+  const demand = { weightKg: numberCell(record, 'weight_kg', errors), volumeL: numberCell(record, 'volume_l', errors), items: numberCell(record, 'items', errors) };
+  if (demand.weightKg !== undefined || demand.volumeL !== undefined || demand.items !== undefined) fields.push(['demand', demand]);
+  fields.push(['priority', numberCell(record, 'priority', errors)], ['requiredSkills', skillsCell(record)], ['notes', textCell(record, 'notes')]);
+  for (const [field, value] of fields) if (value !== undefined) input[field] = value;
 
-  const columnFor = (path: readonly PropertyKey[]): string => {
-    const [head, index, edge] = path;
-    if (head === 'location') {
-      if (geometry) return 'geometry';
-      return index === 1 ? 'lat' : 'lon';
-    }
-    if (head === 'timeWindows') {
-      if (typeof index !== 'number') return 'window_start';
-      return windowColumn(windowColumns[index] ?? index, edge === 'end' ? 'end' : 'start');
-    }
-    const key = head === 'demand' && typeof index === 'string' ? `demand.${index}` : String(head);
-    return COLUMN_BY_FIELD[key] ?? key;
-  };
+  return { input, errors, windowIndexes, fromGeometry: geometry !== undefined };
+}
 
-  return { input, errors, columnFor };
+/** Maps a schema issue path back to the column the user wrote. */
+export function columnFor(mapping: ColumnMapping, path: readonly PropertyKey[]): string {
+  const [head, index, edge] = path;
+  if (head === 'location') {
+    if (mapping.fromGeometry) return 'geometry';
+    return index === 1 ? 'lat' : 'lon';
+  }
+  if (head === 'timeWindows') {
+    if (typeof index !== 'number') return 'window_start';
+    return windowColumn(mapping.windowIndexes[index] ?? index, edge === 'end' ? 'end' : 'start');
+  }
+  const key = head === 'demand' && typeof index === 'string' ? `demand.${index}` : String(head);
+  return COLUMN_BY_FIELD[key] ?? key;
 }

@@ -44,6 +44,13 @@ function checkHeader(fields: string[]): string[] {
   return columns;
 }
 
+/** A trailing delimiter (empty extra cells) is harmless; any other count means the cells are misaligned. */
+function alignedWithHeader(fields: string[], columnCount: number): boolean {
+  if (fields.length < columnCount) return false;
+  for (let index = columnCount; index < fields.length; index++) if (fields[index]!.trim() !== '') return false;
+  return true;
+}
+
 export async function* csvOrderRows(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<ParsedRow> {
   const texts = decodeUtf8(chunks)[Symbol.asyncIterator]();
   let head = '';
@@ -82,16 +89,12 @@ export async function* csvOrderRows(chunks: AsyncIterable<Buffer | string>): Asy
         continue;
       }
       row++;
-      // A trailing delimiter (an empty extra cell) is harmless; any other count means the cells are misaligned.
-      const extra = fields.slice(columns.length);
-      if (fields.length < columns.length || extra.some((cell) => cell.trim() !== '')) {
+      if (!alignedWithHeader(fields, columns.length)) {
         yield { row, ok: false, errors: [{ field: WHOLE_ROW, message: `has ${fields.length} fields, the header has ${columns.length}` }] };
         continue;
       }
       const record: Record<string, string> = {};
-      columns.forEach((column, index) => {
-        if (column !== '') record[column] = fields[index]!;
-      });
+      for (let index = 0; index < columns.length; index++) if (columns[index] !== '') record[columns[index]!] = fields[index]!;
       yield validateColumnRow(row, record);
     }
   } catch (error) {

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { orderInputSchema, type OrderInputParsed } from '../protocol/orders';
-import { mapColumns, normalizeColumnName, type ColumnRecord, type FieldError } from './columns';
+import { columnFor, mapColumns, normalizeColumnName, type ColumnRecord, type FieldError } from './columns';
 
 export type { FieldError } from './columns';
 
@@ -59,7 +59,7 @@ function validate(row: number, candidate: unknown, fieldFor: (path: readonly Pro
 /** A CSV record already keyed by normalized column name. */
 export function validateColumnRow(row: number, record: ColumnRecord): ParsedRow {
   const mapping = mapColumns(record);
-  return validate(row, mapping.input, mapping.columnFor, mapping.errors);
+  return validate(row, mapping.input, (path) => columnFor(mapping, path), mapping.errors);
 }
 
 /** One element of a JSON import: the POST /orders body, as text. */
@@ -104,5 +104,5 @@ export function validateFeatureRow(row: number, source: string): ParsedRow {
   }
   const record = Object.fromEntries(Object.entries(properties).map(([key, value]) => [normalizeColumnName(key), value]));
   const mapping = mapColumns(record, { location });
-  return validate(row, mapping.input, mapping.columnFor, [...readErrors, ...mapping.errors]);
+  return validate(row, mapping.input, (path) => columnFor(mapping, path), [...readErrors, ...mapping.errors]);
 }

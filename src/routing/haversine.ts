@@ -15,6 +15,7 @@ import {
   type TableResult,
   type Waypoint,
 } from './provider';
+import { checkCoordinates, tableIndexes } from './coordinates';
 
 const EARTH_RADIUS_METERS = 6_371_008.8;
 const toRadians = (degrees: number) => (degrees * Math.PI) / 180;
@@ -102,8 +103,8 @@ export function createHaversineProvider({ detourFactor = 1.3, speedKmh = 30 }: H
 
     async table({ coordinates, sources, destinations }: TableRequest): Promise<TableResult> {
       checkCoordinates(coordinates);
-      const from = checkIndexes('sources', sources, coordinates.length);
-      const to = checkIndexes('destinations', destinations, coordinates.length);
+      const from = tableIndexes('sources', sources, coordinates.length);
+      const to = tableIndexes('destinations', destinations, coordinates.length);
       const distances = from.map((i) => to.map((j) => roundTenth(roadMeters(coordinates[i], coordinates[j]))));
       return {
         distances,
@@ -137,20 +138,4 @@ export function createHaversineProvider({ detourFactor = 1.3, speedKmh = 30 }: H
       return waypoint(coordinate);
     },
   };
-}
-
-function checkCoordinates(coordinates: LonLat[]): void {
-  coordinates.forEach(([lon, lat], index) => {
-    if (!(Math.abs(lon) <= 180 && Math.abs(lat) <= 90)) {
-      throw new RoutingError('InvalidValue', `Coordinate ${index} [${lon}, ${lat}] is out of range: longitude must be within ±180, latitude within ±90`, index);
-    }
-  });
-}
-
-/** The given indexes, or every index when absent. */
-function checkIndexes(field: 'sources' | 'destinations', indexes: number[] | undefined, count: number): number[] {
-  if (!indexes) return Array.from({ length: count }, (_, index) => index);
-  const bad = indexes.find((index) => !(Number.isInteger(index) && index >= 0 && index < count));
-  if (bad !== undefined) throw new RoutingError('InvalidQuery', `${field} index ${bad} is not a coordinate index (0–${count - 1})`);
-  return indexes;
 }

@@ -74,7 +74,7 @@ describe('haversine provider', () => {
     const error = await provider.route({ coordinates: [heidelbergBismarckplatz, [8.68866, 95.5]] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RoutingError);
     expect(error).toMatchObject({ code: 'InvalidValue', coordinateIndex: 1 });
-    expect((error as Error).message).toMatch(/Coordinate 1/);
+    expect((error as Error).message).toMatch(/coordinate 1 \(8.68866,95.5\)/);
     await expect(provider.table({ coordinates: [heidelbergBismarckplatz], sources: [3] })).rejects.toMatchObject({ code: 'InvalidQuery' });
     await expect(provider.route({ coordinates: [heidelbergBismarckplatz] })).rejects.toMatchObject({ code: 'InvalidQuery' });
   });

@@ -118,7 +118,8 @@ describe('OSRM provider against recorded responses', () => {
     const fixture = loadFixture(name);
     server = await startServer(() => ({ status: fixture.status, body: fixture.response }));
     const provider = createOsrmProvider({ baseUrl: server.baseUrl, retries: 3, retryBaseDelayMs: 1 });
-    const error = await provider.route({ coordinates: coordinatesOf(fixture) }).catch((e: unknown) => e);
+    // Valid coordinates, so the request reaches the server (the provider itself refuses latitude 95.5).
+    const error = await provider.route({ coordinates: points.slice(0, 2) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RoutingError);
     expect(error).toMatchObject({ code, coordinateIndex, message: (fixture.response as { message: string }).message });
     expect(server.requests).toHaveLength(1);
@@ -140,6 +141,18 @@ describe('OSRM provider against recorded responses', () => {
     // The first chunk sends sources [2, 3] then destination 0: its coordinate 1 is the caller's 3.
     expect(error).toMatchObject({ code: 'NoSegment', coordinateIndex: 3, message: 'Could not find a matching segment for coordinate 3' });
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('refuses bad coordinates and indexes itself, naming them, without asking the server', async () => {
+    server = await startServer(replay([]));
+    const provider = createOsrmProvider({ baseUrl: server.baseUrl });
+    await expect(provider.table({ coordinates: [points[0], [Number.NaN, 49.4]] })).rejects.toMatchObject({ code: 'InvalidValue', coordinateIndex: 1 });
+    await expect(provider.table({ coordinates: points.slice(0, 3), destinations: [0, 3] })).rejects.toMatchObject({
+      code: 'InvalidQuery',
+      message: 'destinations[1] = 3 is not a coordinate index (0–2)',
+    });
+    await expect(provider.route({ coordinates: [points[0], [8.7, -91]] })).rejects.toMatchObject({ code: 'InvalidValue', coordinateIndex: 1 });
+    expect(server.requests).toHaveLength(0);
   });
 
   it('maps OSRM\'s other codes: NoTable to NoRoute, InvalidOptions to InvalidQuery', async () => {

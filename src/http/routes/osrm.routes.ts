@@ -8,6 +8,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import polyline from '@mapbox/polyline';
+import { checkCoordinates } from '../../routing/coordinates';
 import { RoutingError, type LonLat, type RoutingProvider, type Waypoint } from '../../routing/provider';
 
 export interface OsrmRouterOptions {
@@ -117,11 +118,7 @@ const DECIMAL = /^[-+]?(\d+(\.\d*)?|\.\d+)$/;
 export function parseCoordinates(text: string): LonLat[] {
   const encoded = /^polyline(6?)\((.+)\)$/.exec(text);
   const coordinates = encoded ? decodePolyline(encoded[2], encoded[1] ? 6 : 5) : text.split(';').map(parsePair);
-  coordinates.forEach(([lon, lat], index) => {
-    if (Math.abs(lon) > 180 || Math.abs(lat) > 90) {
-      throw new RoutingError('InvalidValue', `Invalid coordinate value at coordinate ${index} (${lon},${lat}): longitude must be within ±180 and latitude within ±90`, index);
-    }
-  });
+  checkCoordinates(coordinates);
   return coordinates;
 }
 

@@ -15,6 +15,7 @@ import {
   type TableResult,
   type Waypoint,
 } from '../provider';
+import { checkCoordinates, tableIndexes } from '../coordinates';
 import { osrmGet, type OsrmClientOptions } from './client';
 import { planTableChunks, type TableChunk } from './chunks';
 
@@ -89,11 +90,13 @@ export function createOsrmProvider({
     name: 'osrm',
 
     async table({ coordinates, sources, destinations }: TableRequest): Promise<TableResult> {
-      const all = coordinates.map((_, index) => index);
-      const chunks = planTableChunks(sources ?? all, destinations ?? all, maxTableSize);
+      checkCoordinates(coordinates);
+      const rows = tableIndexes('sources', sources, coordinates.length);
+      const columns = tableIndexes('destinations', destinations, coordinates.length);
+      const chunks = planTableChunks(rows, columns, maxTableSize);
       const bodies = await mapWithConcurrency(chunks, concurrency, (chunk) => fetchChunk(coordinates, chunk));
-      const rowCount = (sources ?? all).length;
-      const columnCount = (destinations ?? all).length;
+      const rowCount = rows.length;
+      const columnCount = columns.length;
       const result: TableResult = {
         durations: Array.from({ length: rowCount }, () => new Array<number | null>(columnCount)),
         distances: Array.from({ length: rowCount }, () => new Array<number | null>(columnCount)),
@@ -115,6 +118,7 @@ export function createOsrmProvider({
     },
 
     async route({ coordinates, steps = false, overview = 'full', annotations = false }: RouteRequest): Promise<RouteResult> {
+      checkCoordinates(coordinates);
       const query = `steps=${steps}&overview=${overview}&geometries=geojson${annotations ? '&annotations=true' : ''}`;
       const body = await get<OsrmRouteBody>(`/route/v1/${profile}/${formatCoordinates(coordinates)}?${query}`);
       const [route] = body.routes;
@@ -139,6 +143,7 @@ export function createOsrmProvider({
     },
 
     async nearest(coordinate: LonLat, maxDistanceMeters?: number): Promise<NearestResult> {
+      checkCoordinates([coordinate]);
       const radius = maxDistanceMeters === undefined ? '' : `&radiuses=${maxDistanceMeters}`;
       const body = await get<{ waypoints: OsrmWaypoint[] }>(`/nearest/v1/${profile}/${formatCoordinates([coordinate])}?number=1${radius}`);
       const nearest = toWaypoint(body.waypoints[0]);

@@ -95,7 +95,7 @@ export interface RouteResult {
   waypoints: Waypoint[];
 }
 
-export interface NearestResult extends Waypoint {}
+export type NearestResult = Waypoint;
 
 export interface RoutingProvider {
   readonly name: 'embedded' | 'osrm' | 'haversine';

@@ -1,0 +1,351 @@
+/** All SQL over `orders`. Rows are mapped to `Order` here and nowhere else. */
+import { createHash } from 'node:crypto';
+import type { OrderDraft, TimeWindowEpoch } from '../../protocol/orders';
+import type { OrderStatus } from '../../domain/order-lifecycle';
+import { displayIdFor, newTrackingToken } from '../../domain/order-identifiers';
+import type { Executor } from '../executor';
+import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
+import { OrderEventsRepository, type OrderEventInput } from './order-events.repo';
+
+export interface Order {
+  id: number;
+  displayId: string;
+  trackingToken: string;
+  source: string;
+  externalRef: string;
+  status: OrderStatus;
+  depotId: number | null;
+  assignedVehicleId: number | null;
+  customerName: string;
+  customerPhone: string | null;
+  customerEmail: string | null;
+  addressText: string;
+  location: [number, number];
+  timeWindows: TimeWindowEpoch[];
+  serviceSeconds: number;
+  demand: { weightKg: number; volumeL: number; items: number };
+  priority: number;
+  requiredSkills: string[];
+  notes: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged' | 'locked';
+
+export interface UpsertResult {
+  id: number;
+  externalRef: string;
+  /** `locked`: the order changed but is already planned or further along, so it was left as it was. */
+  outcome: UpsertOutcome;
+}
+
+export interface OrderFilter {
+  status?: OrderStatus[];
+  depotId?: number;
+  assignedVehicleId?: number;
+  /** Orders with a time window overlapping [fromEpoch, toEpoch). */
+  windowFromEpoch?: number;
+  windowToEpoch?: number;
+}
+
+/** Imports may still rewrite an order in these states; later the route depends on it. */
+export const editableStatuses: readonly OrderStatus[] = ['received', 'ready'];
+
+const contentColumns = [
+  'customer_name',
+  'customer_phone',
+  'customer_email',
+  'address_text',
+  'lon',
+  'lat',
+  'time_windows',
+  'window_start_epoch',
+  'window_end_epoch',
+  'service_seconds',
+  'weight_kg',
+  'volume_l',
+  'items',
+  'priority',
+  'required_skills',
+  'notes',
+  'content_hash',
+] as const;
+
+// Small statements: PGlite fails on very large ones (ERRORDATA_STACK_SIZE exceeded at ~1000 rows).
+const insertChunkRows = 200;
+
+interface OrderRow {
+  id: number;
+  display_id: string;
+  tracking_token: string;
+  source: string;
+  external_ref: string;
+  status: string;
+  depot_id: number | null;
+  assigned_vehicle_id: number | null;
+  customer_name: string;
+  customer_phone: string | null;
+  customer_email: string | null;
+  address_text: string;
+  lon: number;
+  lat: number;
+  time_windows: [number, number][];
+  service_seconds: number;
+  weight_kg: number;
+  volume_l: number;
+  items: number;
+  priority: number;
+  required_skills: string[];
+  notes: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type OrderContent = Omit<OrderDraft, 'source' | 'externalRef'>;
+
+export function contentHash(content: OrderContent): string {
+  const canonical = [
+    content.customerName,
+    content.customerPhone,
+    content.customerEmail,
+    content.addressText,
+    content.location,
+    content.timeWindows.map((window) => [window.startEpochSeconds, window.endEpochSeconds]),
+    content.serviceSeconds,
+    [content.demand.weightKg, content.demand.volumeL, content.demand.items],
+    content.priority,
+    content.requiredSkills,
+    content.notes,
+  ];
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
+}
+
+function contentRow(content: OrderContent) {
+  const windows = content.timeWindows.map((window) => [window.startEpochSeconds, window.endEpochSeconds] as [number, number]);
+  return {
+    customer_name: content.customerName,
+    customer_phone: content.customerPhone,
+    customer_email: content.customerEmail,
+    address_text: content.addressText,
+    lon: content.location[0],
+    lat: content.location[1],
+    time_windows: JSON.stringify(windows),
+    window_start_epoch: Math.min(...windows.map((window) => window[0])),
+    window_end_epoch: Math.max(...windows.map((window) => window[1])),
+    service_seconds: content.serviceSeconds,
+    weight_kg: content.demand.weightKg,
+    volume_l: content.demand.volumeL,
+    items: content.demand.items,
+    priority: content.priority,
+    required_skills: JSON.stringify(content.requiredSkills),
+    notes: content.notes,
+    content_hash: contentHash(content),
+  };
+}
+
+function toOrder(row: OrderRow): Order {
+  return {
+    id: row.id,
+    displayId: row.display_id,
+    trackingToken: row.tracking_token,
+    source: row.source,
+    externalRef: row.external_ref,
+    status: row.status as OrderStatus,
+    depotId: row.depot_id,
+    assignedVehicleId: row.assigned_vehicle_id,
+    customerName: row.customer_name,
+    customerPhone: row.customer_phone,
+    customerEmail: row.customer_email,
+    addressText: row.address_text,
+    location: [row.lon, row.lat],
+    timeWindows: row.time_windows.map(([startEpochSeconds, endEpochSeconds]) => ({ startEpochSeconds, endEpochSeconds })),
+    serviceSeconds: row.service_seconds,
+    demand: { weightKg: row.weight_kg, volumeL: row.volume_l, items: row.items },
+    priority: row.priority,
+    requiredSkills: row.required_skills,
+    notes: row.notes,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+export class OrdersRepository {
+  constructor(private readonly db: Executor) {}
+
+  async findById(id: number): Promise<Order | null> {
+    const row = await this.db<OrderRow>('orders').where({ id }).first();
+    return row ? toOrder(row) : null;
+  }
+
+  /** Locks the row for the rest of the transaction, so concurrent transitions serialize. */
+  async findByIdForUpdate(id: number): Promise<Order | null> {
+    const row = await this.db<OrderRow>('orders').where({ id }).forUpdate().first();
+    return row ? toOrder(row) : null;
+  }
+
+  async findByTrackingToken(token: string): Promise<Order | null> {
+    const row = await this.db<OrderRow>('orders').where({ tracking_token: token }).first();
+    return row ? toOrder(row) : null;
+  }
+
+  async findBySourceRef(source: string, externalRef: string): Promise<Order | null> {
+    const row = await this.db<OrderRow>('orders').where({ source, external_ref: externalRef }).first();
+    return row ? toOrder(row) : null;
+  }
+
+  async list(filter: OrderFilter, page: PageRequest): Promise<Page<Order>> {
+    const query = this.db<OrderRow>('orders').orderBy('id').limit(page.limit + 1);
+    if (page.cursor) query.where('id', '>', decodeCursor(page.cursor));
+    if (filter.status?.length) query.whereIn('status', filter.status);
+    if (filter.depotId !== undefined) query.where('depot_id', filter.depotId);
+    if (filter.assignedVehicleId !== undefined) query.where('assigned_vehicle_id', filter.assignedVehicleId);
+    if (filter.windowToEpoch !== undefined) query.where('window_start_epoch', '<', filter.windowToEpoch);
+    if (filter.windowFromEpoch !== undefined) query.where('window_end_epoch', '>', filter.windowFromEpoch);
+    const rows = (await query) as OrderRow[];
+    return toPage(rows.map(toOrder), page.limit);
+  }
+
+  /** Inserts one new order in status `received`. A duplicate (source, externalRef) fails on the unique index. */
+  async insert(draft: OrderDraft, depotId: number | null): Promise<Order> {
+    const [id] = await this.allocateIds(1);
+    const [row] = await this.db<OrderRow>('orders')
+      .insert({ ...this.newRow(id!, draft, depotId) } as never)
+      .returning('*');
+    return toOrder(row as OrderRow);
+  }
+
+  async updateContent(id: number, content: OrderContent): Promise<Order> {
+    const [row] = await this.db<OrderRow>('orders')
+      .where({ id })
+      .update({ ...contentRow(content), updated_at: this.db.fn.now() } as never)
+      .returning('*');
+    return toOrder(row as OrderRow);
+  }
+
+  async setStatus(id: number, status: OrderStatus): Promise<Order> {
+    const [row] = await this.db<OrderRow>('orders').where({ id }).update({ status, updated_at: this.db.fn.now() } as never).returning('*');
+    return toOrder(row as OrderRow);
+  }
+
+  async setAssignedVehicle(id: number, vehicleId: number | null): Promise<void> {
+    await this.db('orders').where({ id }).update({ assigned_vehicle_id: vehicleId, updated_at: this.db.fn.now() });
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db('orders').where({ id }).delete();
+  }
+
+  async countByVehicle(vehicleId: number): Promise<number> {
+    const [{ count }] = (await this.db('orders').where({ assigned_vehicle_id: vehicleId }).count({ count: '*' })) as [{ count: number }];
+    return Number(count);
+  }
+
+  /**
+   * Creates or updates many orders by (source, externalRef), idempotently, and writes an order event
+   * for each created or updated one. Results come back in the order of `drafts`; when a batch repeats
+   * a key, the last draft wins and every occurrence reports that outcome.
+   * Call it inside a transaction.
+   */
+  async upsertMany(drafts: OrderDraft[], options: { actor: string; depotId?: number | null }): Promise<UpsertResult[]> {
+    const byKey = new Map<string, OrderDraft>();
+    for (const draft of drafts) byKey.set(keyOf(draft.source, draft.externalRef), draft);
+    const unique = [...byKey.values()];
+    const results = new Map<string, { id: number; outcome: UpsertOutcome }>();
+
+    for (let start = 0; start < unique.length; start += insertChunkRows) {
+      const chunk = unique.slice(start, start + insertChunkRows);
+      for (const [key, result] of await this.upsertChunk(chunk, options)) results.set(key, result);
+    }
+    return drafts.map((draft) => {
+      const result = results.get(keyOf(draft.source, draft.externalRef))!;
+      return { id: result.id, externalRef: draft.externalRef, outcome: result.outcome };
+    });
+  }
+
+  private async upsertChunk(chunk: OrderDraft[], options: { actor: string; depotId?: number | null }) {
+    const results = new Map<string, { id: number; outcome: UpsertOutcome }>();
+    const existing = await this.db<OrderRow & { content_hash: string }>('orders')
+      .select('id', 'source', 'external_ref', 'status', 'content_hash')
+      .whereIn(
+        ['source', 'external_ref'],
+        chunk.map((draft) => [draft.source, draft.externalRef]),
+      );
+    const existingByKey = new Map(existing.map((row) => [keyOf(row.source, row.external_ref), row]));
+
+    const toWrite: OrderDraft[] = [];
+    for (const draft of chunk) {
+      const key = keyOf(draft.source, draft.externalRef);
+      const row = existingByKey.get(key);
+      if (!row) toWrite.push(draft);
+      else if (row.content_hash === contentHash(draft)) results.set(key, { id: row.id, outcome: 'unchanged' });
+      else if (!editableStatuses.includes(row.status as OrderStatus)) results.set(key, { id: row.id, outcome: 'locked' });
+      else toWrite.push(draft);
+    }
+    if (toWrite.length === 0) return results;
+
+    const ids = await this.allocateIds(toWrite.length);
+    const rows = toWrite.map((draft, index) => this.newRow(ids[index]!, draft, options.depotId ?? null));
+    const merge = Object.fromEntries([
+      ...contentColumns.map((column) => [column, this.db.raw('excluded.??', [column])]),
+      ['updated_at', this.db.fn.now()],
+    ]);
+    const upsert = this.db('orders')
+      .insert(rows)
+      .onConflict(['source', 'external_ref'])
+      .merge(merge)
+      .where('orders.content_hash', '<>', this.db.raw('excluded.content_hash'))
+      .whereIn('orders.status', editableStatuses as OrderStatus[]);
+    const written = await this.db.raw<{ rows: { id: number; source: string; external_ref: string; status: string; inserted: boolean }[] }>(
+      '? returning id, source, external_ref, status, (xmax = 0) as inserted',
+      [upsert],
+    );
+
+    const events: OrderEventInput[] = [];
+    for (const row of written.rows) {
+      const outcome: UpsertOutcome = row.inserted ? 'created' : 'updated';
+      results.set(keyOf(row.source, row.external_ref), { id: row.id, outcome });
+      events.push(
+        row.inserted
+          ? { orderId: row.id, type: 'created', actor: options.actor, toStatus: 'received', data: { source: row.source } }
+          : { orderId: row.id, type: 'updated', actor: options.actor, data: { source: row.source } },
+      );
+    }
+    // A row another transaction wrote meanwhile with the same content is not returned: unchanged.
+    for (const draft of toWrite) {
+      const key = keyOf(draft.source, draft.externalRef);
+      if (!results.has(key)) {
+        const row = (await this.findBySourceRef(draft.source, draft.externalRef))!;
+        results.set(key, { id: row.id, outcome: editableStatuses.includes(row.status) ? 'unchanged' : 'locked' });
+      }
+    }
+    await new OrderEventsRepository(this.db).insertMany(events);
+    return results;
+  }
+
+  private newRow(id: number, draft: OrderDraft, depotId: number | null) {
+    return {
+      id,
+      display_id: displayIdFor(id),
+      tracking_token: newTrackingToken(),
+      source: draft.source,
+      external_ref: draft.externalRef,
+      status: 'received',
+      depot_id: depotId,
+      ...contentRow(draft),
+    };
+  }
+
+  /** Ids come from the sequence up front, so display ids can be derived before the insert. */
+  private async allocateIds(count: number): Promise<number[]> {
+    const result = await this.db.raw<{ rows: { id: number }[] }>(
+      "select nextval(pg_get_serial_sequence('orders', 'id'))::integer as id from generate_series(1, ?)",
+      [count],
+    );
+    return result.rows.map((row) => row.id);
+  }
+}
+
+function keyOf(source: string, externalRef: string): string {
+  return `${source}\u0000${externalRef}`;
+}

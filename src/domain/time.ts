@@ -1,0 +1,67 @@
+/**
+ * Local dates in an IANA time zone ↔ epoch seconds, with Intl only (no date library).
+ * Times are stored as epoch seconds UTC; the depot's time zone gives them their local meaning.
+ */
+
+/** Offset of `timeZone` from UTC at the given instant, in seconds (Europe/Berlin in winter: 3600). */
+export function timeZoneOffsetSeconds(timeZone: string, epochSeconds: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(epochSeconds * 1000));
+  const field = (type: string) => Number(parts.find((part) => part.type === type)!.value);
+  const asUtc = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
+  return Math.round(asUtc / 1000 - epochSeconds);
+}
+
+/** Epoch seconds of local midnight starting `date` (YYYY-MM-DD) in `timeZone`. */
+export function localMidnightEpochSeconds(date: string, timeZone: string): number {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const utcMidnight = Date.UTC(year, month - 1, day) / 1000;
+  // Two passes settle days on which the offset changes.
+  let epoch = utcMidnight - timeZoneOffsetSeconds(timeZone, utcMidnight);
+  epoch = utcMidnight - timeZoneOffsetSeconds(timeZone, epoch);
+  return epoch;
+}
+
+/** The local calendar date (YYYY-MM-DD) of an instant in `timeZone`. */
+export function localDate(timeZone: string, epochSeconds: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(epochSeconds * 1000));
+}
+
+/** The local date after `date`. */
+export function nextDate(date: string): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day + 1)).toISOString().slice(0, 10);
+}
+
+/** `[start, end)` epoch seconds of the local day `date` in `timeZone`. */
+export function localDayRange(date: string, timeZone: string): [number, number] {
+  return [localMidnightEpochSeconds(date, timeZone), localMidnightEpochSeconds(nextDate(date), timeZone)];
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** ISO 8601 with the zone's offset at that instant, e.g. 2026-11-24T09:00:00+01:00. */
+export function toIsoInZone(epochSeconds: number, timeZone: string): string {
+  const offset = timeZoneOffsetSeconds(timeZone, epochSeconds);
+  const local = new Date((epochSeconds + offset) * 1000).toISOString().slice(0, 19);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  const hh = String(Math.floor(abs / 3600)).padStart(2, '0');
+  const mm = String(Math.floor((abs % 3600) / 60)).padStart(2, '0');
+  return `${local}${sign}${hh}:${mm}`;
+}

@@ -25,6 +25,8 @@ export interface Hierarchy {
   /** Arcs arriving at each node from a higher one (backward search walks them in reverse). */
   downFirst: Int32Array;
   downArc: Int32Array;
+  /** Cheapest way to leave a node and come back to it through lower nodes only; -1 when there is none. */
+  loopArc: Int32Array;
 }
 
 /** Witness searches give up after this many settled nodes; a missed witness only adds a needless shortcut. */
@@ -95,7 +97,12 @@ export function contract(network: RoadNetwork): Hierarchy {
       witness(u, v, arcSeconds[inArc]! + maxOut);
       for (const outArc of outs) {
         const w = arcTo[outArc]!;
-        if (w === u) continue;
+        // Loops u→v→u are kept without a witness search: they are rare, and a route whose target lies just
+        // behind its start on a one-way edge needs them.
+        if (w === u) {
+          needed.push([inArc, outArc]);
+          continue;
+        }
         const viaSeconds = arcSeconds[inArc]! + arcSeconds[outArc]!;
         if (heap.key(w) <= viaSeconds) continue;
         needed.push([inArc, outArc]);
@@ -142,10 +149,14 @@ export function contract(network: RoadNetwork): Hierarchy {
   const arcCount = arcFrom.length;
   const upLists: number[][] = Array.from({ length: nodeCount }, () => []);
   const downLists: number[][] = Array.from({ length: nodeCount }, () => []);
+  const loopArc = new Int32Array(nodeCount).fill(-1);
   for (let arc = 0; arc < arcCount; arc++) {
     const from = arcFrom[arc]!;
     const to = arcTo[arc]!;
-    if (from === to) continue;
+    if (from === to) {
+      if (loopArc[from] === -1 || arcSeconds[arc]! < arcSeconds[loopArc[from]!]!) loopArc[from] = arc;
+      continue;
+    }
     if (rank[from]! < rank[to]!) upLists[from]!.push(arc);
     else downLists[to]!.push(arc);
   }
@@ -163,6 +174,7 @@ export function contract(network: RoadNetwork): Hierarchy {
     upArc,
     downFirst,
     downArc,
+    loopArc,
   };
 }
 

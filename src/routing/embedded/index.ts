@@ -25,7 +25,7 @@ import { HierarchySearch, type PathResult, type Phantom } from './search';
 import { SegmentIndex, type Snap } from './snap';
 
 /** Bump whenever the graph or its file layout changes, so old caches are rebuilt. */
-const builderVersion = 1;
+const builderVersion = 2;
 /** Points farther than this from any road are refused rather than snapped kilometres away. */
 export const maxSnapMeters = 1000;
 
@@ -56,7 +56,7 @@ const networkArrays = [
   'edgeSeconds', 'turnFirst', 'turnTarget', 'turnCostSeconds',
 ] as const;
 const hierarchyArrays = [
-  'rank', 'arcFrom', 'arcTo', 'arcSeconds', 'arcMeters', 'arcFirstChild', 'arcSecondChild', 'upFirst', 'upArc', 'downFirst', 'downArc',
+  'rank', 'arcFrom', 'arcTo', 'arcSeconds', 'arcMeters', 'arcFirstChild', 'arcSecondChild', 'upFirst', 'upArc', 'downFirst', 'downArc', 'loopArc',
 ] as const;
 
 export async function loadEmbeddedRouting(options: EmbeddedRoutingOptions): Promise<EmbeddedRouting> {
@@ -172,11 +172,18 @@ class EmbeddedRouter implements EmbeddedRouting {
       sources.map((i) => snaps.get(i)!),
       destinations.map((i) => snaps.get(i)!),
     );
-    const rows = (values: Float64Array) =>
-      sources.map((_, i) => destinations.map((_, j) => {
-        const value = values[i * destinations.length + j]!;
-        return Number.isFinite(value) ? round1(value) : null;
-      }));
+    const rows = (values: Float64Array): (number | null)[][] => {
+      const result: (number | null)[][] = new Array(sources.length);
+      for (let i = 0, cell = 0; i < sources.length; i++) {
+        const row: (number | null)[] = new Array(destinations.length);
+        for (let j = 0; j < destinations.length; j++, cell++) {
+          const value = values[cell]!;
+          row[j] = value === Infinity ? null : Math.round(value * 10) / 10;
+        }
+        result[i] = row;
+      }
+      return result;
+    };
     return {
       durations: rows(seconds),
       distances: rows(meters),

@@ -76,7 +76,7 @@ export class HierarchySearch {
 
   /** Row-major sources × targets seconds and metres; Infinity where unreachable. */
   manyToMany(sources: Phantom[], targets: Phantom[]): { seconds: Float64Array; meters: Float64Array } {
-    const { upFirst, upArc, downFirst, downArc, arcFrom, arcTo, arcSeconds, arcMeters } = this.hierarchy;
+    const { upFirst, upArc, downFirst, downArc, arcFrom, arcTo, arcSeconds, arcMeters, loopArc } = this.hierarchy;
     const nodeCount = this.network.edgeSeconds.length;
     const { forward, backward, forwardMeters, backwardMeters } = this;
 
@@ -156,12 +156,19 @@ export class HierarchySearch {
         if (stalled) continue;
         const m = forwardMeters[x]!;
         for (let k = bucketFirst[x]!; k < bucketFirst[x + 1]!; k++) {
-          const total = d + bucketSeconds[k]!;
-          // Negative only when target lies behind the source on the same edge: that needs a loop instead.
+          let total = d + bucketSeconds[k]!;
+          let totalMeters = m + bucketMeters[k]!;
+          // Negative only when the target lies behind the source on the same edge: drive a loop back to it.
+          if (total < 0) {
+            const loop = loopArc[x]!;
+            if (loop < 0) continue;
+            total += arcSeconds[loop]!;
+            totalMeters += arcMeters[loop]!;
+          }
           const cell = row + bucketTarget[k]!;
-          if (total >= 0 && total < seconds[cell]!) {
+          if (total < seconds[cell]!) {
             seconds[cell] = total;
-            meters[cell] = m + bucketMeters[k]!;
+            meters[cell] = totalMeters;
           }
         }
         for (let k = upFirst[x]!; k < upFirst[x + 1]!; k++) {
@@ -176,7 +183,7 @@ export class HierarchySearch {
 
   /** Fastest path between two phantoms, or null when none exists. */
   shortestPath(source: Phantom, target: Phantom): PathResult | null {
-    const { upFirst, upArc, downFirst, downArc, arcFrom, arcTo, arcSeconds, arcMeters } = this.hierarchy;
+    const { upFirst, upArc, downFirst, downArc, arcFrom, arcTo, arcSeconds, arcMeters, loopArc } = this.hierarchy;
     const { forward, backward, forwardMeters, backwardMeters, forwardParent, backwardParent } = this;
     forward.clear();
     backward.clear();
@@ -185,12 +192,22 @@ export class HierarchySearch {
     let best = Infinity;
     let bestMeters = Infinity;
     let meet = -1;
+    let meetLoop = -1;
     const consider = (x: number): void => {
-      const total = forward.key(x) + backward.key(x);
-      if (total >= 0 && total < best) {
+      let total = forward.key(x) + backward.key(x);
+      let totalMeters = forwardMeters[x]! + backwardMeters[x]!;
+      const loop = total < 0 ? loopArc[x]! : -1;
+      if (total < 0) {
+        // The target lies behind the source on the same edge: drive a loop back to it.
+        if (loop < 0) return;
+        total += arcSeconds[loop]!;
+        totalMeters += arcMeters[loop]!;
+      }
+      if (total < best) {
         best = total;
-        bestMeters = forwardMeters[x]! + backwardMeters[x]!;
+        bestMeters = totalMeters;
         meet = x;
+        meetLoop = loop;
       }
     };
     while (forward.minKey < best || backward.minKey < best) {
@@ -227,6 +244,7 @@ export class HierarchySearch {
     for (let x = meet; forwardParent[x] !== -1; x = arcFrom[forwardParent[x]!]!) arcs.push(forwardParent[x]!);
     arcs.reverse();
     const first = arcs.length > 0 ? arcFrom[arcs[0]!]! : meet;
+    if (meetLoop >= 0) arcs.push(meetLoop);
     for (let x = meet; backwardParent[x] !== -1; x = arcTo[backwardParent[x]!]!) arcs.push(backwardParent[x]!);
 
     const edges = [first];

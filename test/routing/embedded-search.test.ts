@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { contract } from '../../src/routing/embedded/contraction';
+import { NodeHeap } from '../../src/routing/embedded/heap';
+import { buildRoadNetwork, type RoadNetwork } from '../../src/routing/embedded/road-network';
+import { HierarchySearch, type Phantom } from '../../src/routing/embedded/search';
+
+let network: RoadNetwork;
+let search: HierarchySearch;
+let routable: number[];
+
+beforeAll(() => {
+  network = buildRoadNetwork(readFileSync('data/osm/monaco.osm.pbf'));
+  search = new HierarchySearch(network, contract(network));
+  routable = [];
+  for (let e = 0; e < network.edgeSeconds.length; e++) if (network.edgeSeconds[e]! >= 0) routable.push(e);
+}, 60_000);
+
+/** Reference answer: plain Dijkstra over every turn of the edge-based graph, no hierarchy. */
+function dijkstraSeconds(source: number, sourceFraction: number, target: number, targetFraction: number): number {
+  const { edgeSeconds, turnFirst, turnTarget, turnCostSeconds } = network;
+  const heap = new NodeHeap(edgeSeconds.length);
+  let best = source === target && targetFraction >= sourceFraction ? (targetFraction - sourceFraction) * edgeSeconds[source]! : Infinity;
+  heap.pushOrDecrease(source, (1 - sourceFraction) * edgeSeconds[source]!);
+  while (!heap.isEmpty && heap.minKey < best) {
+    const seconds = heap.minKey;
+    const edge = heap.pop();
+    for (let t = turnFirst[edge]!; t < turnFirst[edge + 1]!; t++) {
+      const next = turnTarget[t]!;
+      const arrival = seconds + turnCostSeconds[t]! + edgeSeconds[next]!;
+      if (next === target) best = Math.min(best, arrival - (1 - targetFraction) * edgeSeconds[next]!);
+      heap.pushOrDecrease(next, arrival);
+    }
+  }
+  return best;
+}
+
+/** A deterministic stream in [0, 1). */
+function stream(seed: number): () => number {
+  let state = seed;
+  return () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
+describe('contraction hierarchy search on Monaco', () => {
+  it('keeps only the largest strongly connected component routable', () => {
+    // Every routable edge has a way in and a way out.
+    const hasIn = new Uint8Array(network.edgeSeconds.length);
+    for (const e of routable) {
+      for (let t = network.turnFirst[e]!; t < network.turnFirst[e + 1]!; t++) hasIn[network.turnTarget[t]!] = 1;
+      expect(network.turnFirst[e + 1]! - network.turnFirst[e]!).toBeGreaterThan(0);
+    }
+    expect(routable.every((e) => hasIn[e] === 1)).toBe(true);
+    expect(routable.length).toBeGreaterThan(network.edgeSeconds.length / 2);
+  });
+
+  it('finds the same fastest times as a plain Dijkstra, with a path that adds up', () => {
+    const random = stream(42);
+    for (let i = 0; i < 150; i++) {
+      const a = routable[Math.floor(random() * routable.length)]!;
+      const b = routable[Math.floor(random() * routable.length)]!;
+      const [f, g] = [random(), random()];
+      const path = search.shortestPath({ edges: [{ edge: a, fraction: f }] }, { edges: [{ edge: b, fraction: g }] });
+      expect(path!.seconds).toBeCloseTo(dijkstraSeconds(a, f, b, g), 6);
+      // The unpacked edges are consecutive turns and their times sum to the total.
+      let seconds = (1 - f) * network.edgeSeconds[a]! - (1 - g) * network.edgeSeconds[b]!;
+      for (let k = 1; k < path!.edges.length; k++) seconds += path!.turnSeconds[k]! + network.edgeSeconds[path!.edges[k]!]!;
+      expect(path!.edges[0]).toBe(a);
+      expect(path!.edges[path!.edges.length - 1]).toBe(b);
+      expect(seconds).toBeCloseTo(path!.seconds, 6);
+    }
+  });
+
+  it('drives round the block when the target lies just behind the start on a one-way edge', () => {
+    const oneWay = routable.filter((e) => network.edgeSeconds[e ^ 1]! < 0).slice(0, 60);
+    for (const edge of oneWay) {
+      const path = search.shortestPath({ edges: [{ edge, fraction: 0.7 }] }, { edges: [{ edge, fraction: 0.3 }] });
+      expect(path!.seconds).toBeCloseTo(dijkstraSeconds(edge, 0.7, edge, 0.3), 6);
+      expect(path!.seconds).toBeGreaterThan(0.6 * network.edgeSeconds[edge]!);
+    }
+  });
+
+  it('gives many-to-many tables equal to the one-to-one searches', () => {
+    const random = stream(7);
+    const phantoms: Phantom[] = Array.from({ length: 25 }, () => ({
+      edges: [{ edge: routable[Math.floor(random() * routable.length)]!, fraction: random() }],
+    }));
+    const { seconds, meters } = search.manyToMany(phantoms, phantoms);
+    for (let i = 0; i < phantoms.length; i++) {
+      for (let j = 0; j < phantoms.length; j++) {
+        const path = search.shortestPath(phantoms[i]!, phantoms[j]!)!;
+        expect(seconds[i * phantoms.length + j]).toBeCloseTo(path.seconds, 6);
+        if (i !== j) expect(meters[i * phantoms.length + j]).toBeGreaterThan(0);
+      }
+    }
+  });
+});

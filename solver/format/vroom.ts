@@ -33,9 +33,28 @@ export function parseVroomSolution(text: string): VroomSolution {
   const missing = (['code', 'summary', 'unassigned', 'routes'] as const).filter((key) => value[key] === undefined);
   if (missing.length > 0) throw new FormatError(`solution: missing ${missing.map((key) => `"${key}"`).join(', ')}`);
   if (!Array.isArray(value.routes) || !Array.isArray(value.unassigned)) throw new FormatError('solution: "routes" and "unassigned" must be arrays');
-  const badRoute = value.routes.findIndex((route) => !Array.isArray(route?.steps));
-  if (badRoute >= 0) throw new FormatError(`solution: routes[${badRoute}].steps must be an array`);
+  // The fields the checker reads: a hand-edited file fails here with a path, not inside the checker.
+  requireNumbers(value.summary, 'summary', ['cost', 'duration', 'routes', 'unassigned', 'priority']);
+  value.unassigned.forEach((task, index) => requireNumbers(task, `unassigned[${index}]`, ['id']));
+  value.routes.forEach((route, index) => {
+    const path = `routes[${index}]`;
+    requireNumbers(route, path, ['vehicle', 'cost', 'duration', 'priority']);
+    if (!Array.isArray(route.steps)) throw new FormatError(`solution: ${path}.steps must be an array`);
+    route.steps.forEach((step, stepIndex) => {
+      const stepPath = `${path}.steps[${stepIndex}]`;
+      requireNumbers(step, stepPath, ['arrival', 'waiting_time', 'setup', 'service']);
+      if (typeof step.type !== 'string') throw new FormatError(`solution: ${stepPath}.type must be a string`);
+      if (!Array.isArray(step.load)) throw new FormatError(`solution: ${stepPath}.load must be an array`);
+    });
+  });
   return value as VroomSolution;
+}
+
+function requireNumbers(owner: unknown, path: string, keys: string[]): void {
+  if (typeof owner !== 'object' || owner === null) throw new FormatError(`solution: ${path} must be an object`);
+  const record = owner as Record<string, unknown>;
+  const bad = keys.find((key) => typeof record[key] !== 'number');
+  if (bad) throw new FormatError(`solution: ${path}.${bad} must be a number`);
 }
 
 export function formatSolution(solution: VroomSolution, options: { pretty?: boolean } = {}): string {

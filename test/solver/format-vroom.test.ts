@@ -78,8 +78,15 @@ describe('VROOM solutions', () => {
   it('rejects text that is not a solution', () => {
     expect(failure(() => parseVroomSolution('[]')).message).toBe('solution: must be a JSON object');
     expect(failure(() => parseVroomSolution('{"code":0,"routes":[]}')).message).toBe('solution: missing "summary", "unassigned"');
-    expect(failure(() => parseVroomSolution('{"code":0,"summary":{},"unassigned":[],"routes":[{}]}')).message).toBe(
+    const summary = '{"cost":0,"duration":0,"routes":1,"unassigned":0,"priority":0}';
+    expect(failure(() => parseVroomSolution('{"code":0,"summary":{},"unassigned":[],"routes":[]}')).message).toBe('solution: summary.cost must be a number');
+    const route = '"vehicle":1,"cost":0,"duration":0,"priority":0';
+    expect(failure(() => parseVroomSolution(`{"code":0,"summary":${summary},"unassigned":[],"routes":[{${route}}]}`)).message).toBe(
       'solution: routes[0].steps must be an array',
+    );
+    const step = '{"type":"job","arrival":"9:00","waiting_time":0,"setup":0,"service":0,"load":[]}';
+    expect(failure(() => parseVroomSolution(`{"code":0,"summary":${summary},"unassigned":[],"routes":[{${route},"steps":[${step}]}]}`)).message).toBe(
+      'solution: routes[0].steps[0].arrival must be a number',
     );
   });
 });

@@ -37,9 +37,11 @@ export interface SearchOutcome {
 export const DEFAULT_ITERATIONS = 2000;
 const PROGRESS_EVERY_ITERATIONS = 500;
 const BLINK_RATE = 0.01;
+/** Recreate tries a task next to this many of its nearest tasks before trying everywhere. */
+const GRANULARITY = 40;
 /** Temperatures relative to the average edge cost of the first solution. */
-const START_TEMPERATURE = 0.3;
-const FINAL_TEMPERATURE = 0.005;
+const START_TEMPERATURE = 5;
+const FINAL_TEMPERATURE = 0.05;
 
 /**
  * Ruin-and-recreate under simulated annealing (SISR). Each iteration ruins a copy of the current solution,
@@ -99,7 +101,7 @@ export function anneal(initial: SearchSolution, neighbors: Int32Array[], locked:
     const removed = ruin(candidate, neighbors, locked, rng, DEFAULT_RUIN, changed);
     const pending = candidate.unassigned.concat(removed);
     candidate.unassigned = [];
-    recreate(candidate, pending, rng, BLINK_RATE, changed);
+    recreate(candidate, pending, rng, BLINK_RATE, changed, neighbors, GRANULARITY);
 
     const objective = objectiveOf(candidate);
     const order = compareObjectives(objective, currentObjective);

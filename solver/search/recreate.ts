@@ -4,50 +4,89 @@ import type { SearchSolution } from './solution';
 
 /**
  * Greedy insertion with blinks (SISR's recreate): tasks in a randomly chosen order, each at its cheapest
- * feasible position over all routes, skipping each candidate position with a small probability so that
- * repeated runs explore. Shipments are inserted as pairs. Tasks that fit nowhere join `unassigned`.
+ * feasible position, skipping each candidate position with a small probability so that repeated runs explore.
+ * With `neighbors`, a task is first tried only next to its nearest tasks (and in one empty route per vehicle
+ * class), the whole solution only when none of those fits. Shipments are inserted as pairs, over all routes.
+ * Tasks that fit nowhere join `unassigned`.
  */
-export function recreate(solution: SearchSolution, tasks: number[], rng: Rng, blinkRate: number, changed: Set<number>): void {
+export function recreate(
+  solution: SearchSolution,
+  tasks: number[],
+  rng: Rng,
+  blinkRate: number,
+  changed: Set<number>,
+  neighbors?: Int32Array[],
+  granularity = 0,
+): void {
   const problem = solution.problem;
   orderForInsertion(problem, tasks, rng);
   const pair = new Int32Array(2);
   const bestPair = new Int32Array(2);
   const seenClass = new Int32Array(problem.vehicleCount).fill(-1);
+  const vehicleCount = problem.vehicleCount;
   const skip = blinkRate > 0 ? () => rng.next() < blinkRate : undefined;
+  let best = Infinity;
+  let bestRoute = -1;
+  let bestPosition = -1;
+  const consider = (r: number, position: number, t: number): void => {
+    if (skip !== undefined && rng.next() < blinkRate) return;
+    const delta = solution.routes[r]!.insertionDelta(t, position);
+    if (delta < best) {
+      best = delta;
+      bestRoute = r;
+      bestPosition = position;
+    }
+  };
+  let stamp = 0;
   for (let i = 0; i < tasks.length; i++) {
     const t = tasks[i]!;
     if (problem.taskKind[t] === TASK_DELIVERY) continue; // inserted with its pickup
     const delivery = problem.taskKind[t] === TASK_PICKUP ? problem.taskPartner[t]! : -1;
-    let best = Infinity;
-    let bestRoute = -1;
-    let bestPosition = -1;
-    for (const route of solution.routes) {
-      const v = route.vehicle;
-      if (!problem.allowed[t * problem.vehicleCount + v]) continue;
-      if (route.length === 0) {
-        // Interchangeable empty vehicles: trying one per class is enough.
-        const cls = problem.vehicleClass[v]!;
-        if (seenClass[cls] === i) continue;
-        seenClass[cls] = i;
+    best = Infinity;
+    bestRoute = -1;
+    bestPosition = -1;
+    if (delivery < 0 && neighbors !== undefined) {
+      const list = neighbors[t]!;
+      for (let k = 0, end = Math.min(granularity, list.length); k < end; k++) {
+        const w = list[k]!;
+        const r = solution.routeOf[w]!;
+        if (r < 0 || !problem.allowed[t * vehicleCount + r]) continue;
+        const position = solution.positionOf[w]!;
+        const route = solution.routes[r]!;
+        if (position > route.lockedPrefix) consider(r, position, t);
+        if (position >= route.lockedPrefix) consider(r, position + 1, t);
       }
-      if (delivery >= 0) {
-        if (!problem.allowed[delivery * problem.vehicleCount + v]) continue;
-        const delta = route.bestPairInsertion(t, delivery, pair, skip);
-        if (delta < best) {
-          best = delta;
-          bestRoute = v;
-          bestPair.set(pair);
-        }
-        continue;
+      stamp++;
+      for (const route of solution.routes) {
+        if (route.length > 0 || !problem.allowed[t * vehicleCount + route.vehicle]) continue;
+        const cls = problem.vehicleClass[route.vehicle]!;
+        if (seenClass[cls] === stamp) continue;
+        seenClass[cls] = stamp;
+        consider(route.vehicle, 1, t);
       }
-      for (let position = route.lockedPrefix + 1, last = route.length + 1; position <= last; position++) {
-        if (skip !== undefined && rng.next() < blinkRate) continue;
-        const delta = route.insertionDelta(t, position);
-        if (delta < best) {
-          best = delta;
-          bestRoute = v;
-          bestPosition = position;
+    }
+    if (bestRoute < 0) {
+      stamp++;
+      for (const route of solution.routes) {
+        const v = route.vehicle;
+        if (!problem.allowed[t * vehicleCount + v]) continue;
+        if (route.length === 0) {
+          // Interchangeable empty vehicles: trying one per class is enough.
+          const cls = problem.vehicleClass[v]!;
+          if (seenClass[cls] === stamp) continue;
+          seenClass[cls] = stamp;
         }
+        if (delivery >= 0) {
+          if (!problem.allowed[delivery * vehicleCount + v]) continue;
+          const delta = route.bestPairInsertion(t, delivery, pair, skip);
+          if (delta < best) {
+            best = delta;
+            bestRoute = v;
+            bestPair.set(pair);
+          }
+          continue;
+        }
+        for (let position = route.lockedPrefix + 1, last = route.length + 1; position <= last; position++) consider(v, position, t);
       }
     }
     if (bestRoute < 0) {

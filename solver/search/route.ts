@@ -32,6 +32,8 @@ export class SearchRoute {
   constructor(
     readonly problem: Problem,
     readonly vehicle: number,
+    /** Shared by the routes of one solution: position (1-based) of each task in its route. */
+    private readonly positionOf?: Int32Array,
   ) {
     const type = problem.types[problem.vehicleType[vehicle]!]!;
     this.durations = type.durations;
@@ -73,6 +75,7 @@ export class SearchRoute {
     loc[0] = p.vehicleStart[v]!;
     loc[len + 1] = p.vehicleEnd[v]!;
     for (let k = 1; k <= len; k++) loc[k] = p.taskLocation[tasks[k - 1]!]!;
+    if (this.positionOf) for (let k = 1; k <= len; k++) this.positionOf[tasks[k - 1]!] = k;
 
     const load = this.load;
     for (let d = 0; d < dims; d++) {

@@ -6,10 +6,13 @@ export class SearchSolution {
   readonly routes: SearchRoute[];
   /** Route (= vehicle) index of each task, -1 when unassigned. */
   readonly routeOf: Int32Array;
+  /** Position (1-based) of each assigned task in its route, kept by the routes. */
+  readonly positionOf: Int32Array;
   unassigned: number[] = [];
 
   constructor(readonly problem: Problem) {
-    this.routes = Array.from({ length: problem.vehicleCount }, (_, v) => new SearchRoute(problem, v));
+    this.positionOf = new Int32Array(problem.taskCount);
+    this.routes = Array.from({ length: problem.vehicleCount }, (_, v) => new SearchRoute(problem, v, this.positionOf));
     this.routeOf = new Int32Array(problem.taskCount).fill(-1);
   }
 

@@ -35,11 +35,17 @@ const roundBearing = (value: number): number => Math.round(value) % 360;
 const isMajorRoad = (highway: string): boolean => highway === 'motorway' || highway === 'trunk';
 const isLink = (highway: string): boolean => highway.endsWith('_link');
 
-/** Same street for announcing purposes: equal names, or (unnamed) a shared ref such as "B 3" in "B 3;B 535". */
+const isRampTo = (highway: string): boolean => highway === 'motorway_link' || highway === 'trunk_link';
+
+/**
+ * Same street for announcing purposes: equal names; or, when a name is missing on either side, a shared
+ * ref ("L 598" continues "Sandhäuser Straße (L 598)", "B 3" is part of "B 3;B 535").
+ */
 function sameRoad(a: WayInfo, b: WayInfo): boolean {
-  if (a.name || b.name) return a.name === b.name;
+  if (a.name && b.name) return a.name === b.name;
+  if (!a.ref && !b.ref) return !a.name && !b.name;
   const refsA = a.ref.split(';').map((r) => r.trim());
-  return b.ref.split(';').some((r) => refsA.includes(r.trim()));
+  return b.ref.split(';').some((r) => r.trim() !== '' && refsA.includes(r.trim()));
 }
 
 export function modifierOf(angle: number): string {
@@ -144,29 +150,33 @@ export class Guidance {
   }
 
   /** The maneuver for driving from edge a into edge b, or null when the driver just carries on. */
-  private maneuver(a: number, b: number): Omit<StepManeuver, 'location' | 'bearing_before' | 'bearing_after'> | null {
+  private maneuver(a: number, b: number, current: WayInfo): Omit<StepManeuver, 'location' | 'bearing_before' | 'bearing_after'> | null {
     const wayA = this.way(a);
     const wayB = this.way(b);
     const bearingsA = edgeBearings(this.network, a);
     const bearingsB = edgeBearings(this.network, b);
     const angle = turnAngleDegrees(bearingsA.in, bearingsB.out);
     const modifier = modifierOf(angle);
-    const renamed = !sameRoad(wayA, wayB);
+    // Compared with the road the current step announced, so a short unnamed stretch does not re-announce it.
+    const renamed = !sameRoad(current, wayB);
+    const newName = renamed && (wayB.name !== '' || wayB.ref !== '') ? ({ type: 'new name', modifier } as const) : null;
     if (b === (a ^ 1)) return { type: 'continue', modifier: 'uturn' };
     if (wayB.roundabout && !wayA.roundabout) return { type: 'roundabout', modifier };
-    if (isLink(wayB.highway) && !isLink(wayA.highway)) return { type: isMajorRoad(wayA.highway) ? 'off ramp' : 'on ramp', modifier };
+    if (isLink(wayB.highway) && !isLink(wayA.highway) && (isMajorRoad(wayA.highway) || isRampTo(wayB.highway))) {
+      return { type: isMajorRoad(wayA.highway) ? 'off ramp' : 'on ramp', modifier };
+    }
     if (isLink(wayA.highway) && isMajorRoad(wayB.highway) && renamed) return { type: 'merge', modifier: angle >= 0 ? 'slight right' : 'slight left' };
 
     const options = this.options(a);
-    if (options.length <= 1) return renamed ? { type: 'new name', modifier } : null;
+    if (options.length <= 1) return newName;
     const angles = options.map((edge) => turnAngleDegrees(bearingsA.in, edgeBearings(this.network, edge).out));
     const straightest = Math.min(...angles.map(Math.abs));
-    if (Math.abs(angle) < 25 && Math.abs(angle) <= straightest + 1e-9) return renamed ? { type: 'new name', modifier } : null;
+    if (Math.abs(angle) < 25 && Math.abs(angle) <= straightest + 1e-9) return newName;
     if (options.length === 2 && angles.every((x) => Math.abs(x) < 50) && angles[0]! * angles[1]! < 0) {
       return { type: 'fork', modifier: angle >= 0 ? 'slight right' : 'slight left' };
     }
     // The road bends but keeps its name and no other option carries that name: nothing to announce.
-    const sameName = options.filter((edge) => sameRoad(this.way(edge), wayA));
+    const sameName = options.filter((edge) => sameRoad(this.way(edge), current));
     if (!renamed && sameName.length === 1 && Math.abs(angle) < 60 && Math.abs(angle) <= straightest + 1e-9) return null;
     if (renamed && straightest >= 35 && Math.abs(angle) >= 35 && angles.some((x) => x > 0) && angles.some((x) => x < 0)) {
       return { type: 'end of road', modifier };
@@ -261,9 +271,22 @@ export class Guidance {
         roundabout.start.maneuver.modifier = modifierOf(turnAngleDegrees(roundabout.entryBearing, edgeBearings(this.network, b).out));
         roundabout.start.way = wayB;
         roundabout = null;
+        // As OSRM does, the roundabout step covers the ring and a separate step starts at the exit.
+        starts.push({
+          at: i,
+          way: wayB,
+          maneuver: {
+            type: 'exit roundabout',
+            modifier: modifierOf(turnAngleDegrees(edgeBearings(this.network, a).in, edgeBearings(this.network, b).out)),
+            exit: starts[starts.length - 1]!.maneuver.exit!,
+            location: parts[i]!.coordinates[0]!,
+            bearing_before: roundBearing(edgeBearings(this.network, a).in),
+            bearing_after: roundBearing(edgeBearings(this.network, b).out),
+          },
+        });
         continue;
       }
-      const maneuver = this.maneuver(a, b);
+      const maneuver = this.maneuver(a, b, starts[starts.length - 1]!.way);
       if (!maneuver) continue;
       const start: StepStart = {
         at: i,

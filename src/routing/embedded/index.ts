@@ -36,8 +36,9 @@ export interface EmbeddedRoutingStats {
   edges: number;
   shortcuts: number;
   loadedFromCache: boolean;
-  /** Milliseconds to build or reload the graph. */
+  /** Milliseconds to build or reload the graph, spatial index included. */
   buildMs: number;
+  /** Bytes held by the graph's typed arrays and the spatial index. */
   memoryBytes?: number;
 }
 
@@ -81,7 +82,10 @@ export async function loadEmbeddedRouting(options: EmbeddedRoutingOptions): Prom
     writeGraphCache(cachePath, { ...pick(network, networkArrays), ...pick(hierarchy, hierarchyArrays) }, { ways: network.ways });
     log(`road graph built in ${Math.round(performance.now() - started)} ms and cached at ${cachePath}`);
   }
-  return new EmbeddedRouter(network, hierarchy, loadedFromCache, performance.now() - started);
+  const router = new EmbeddedRouter(network, hierarchy, loadedFromCache);
+  router.warmUp();
+  router.buildMs = performance.now() - started;
+  return router;
 }
 
 function pick<K extends string, T>(source: Record<string, T> | object, keys: readonly K[]): Record<K, T> {
@@ -103,11 +107,26 @@ class EmbeddedRouter implements EmbeddedRouting {
     private readonly network: RoadNetwork,
     private readonly hierarchy: Hierarchy,
     private readonly loadedFromCache: boolean,
-    private readonly buildMs: number,
   ) {
     this.index = new SegmentIndex(network);
     this.search = new HierarchySearch(network, hierarchy);
     this.guidance = new Guidance(network, pointEdges(network));
+  }
+
+  buildMs = 0;
+
+  /** Runs the hot loops once on a small table and route, so the first real request finds them compiled. */
+  warmUp(): void {
+    const phantoms: Phantom[] = [];
+    const { edgeSeconds } = this.network;
+    const step = Math.max(1, Math.floor(edgeSeconds.length / 64));
+    for (let edge = 0; edge < edgeSeconds.length && phantoms.length < 64; edge += step) {
+      if (edgeSeconds[edge]! >= 0) phantoms.push({ edges: [{ edge, fraction: 0.5 }] });
+    }
+    if (phantoms.length < 2) return;
+    this.search.manyToMany(phantoms, phantoms);
+    const path = this.search.shortestPath(phantoms[0]!, phantoms[phantoms.length - 1]!);
+    if (path) this.guidance.leg(path, [0, 0], [0, 0], true);
   }
 
   stats(): EmbeddedRoutingStats {
@@ -121,7 +140,7 @@ class EmbeddedRouter implements EmbeddedRouting {
       shortcuts: this.hierarchy.arcFrom.length - edges,
       loadedFromCache: this.loadedFromCache,
       buildMs: Math.round(this.buildMs),
-      memoryBytes: arrays.reduce((sum, array) => sum + array.byteLength, 0),
+      memoryBytes: arrays.reduce((sum, array) => sum + array.byteLength, 0) + this.index.byteLength,
     };
   }
 

@@ -61,6 +61,10 @@ export class SegmentIndex {
     this.index.finish();
   }
 
+  get byteLength(): number {
+    return this.index.data.byteLength + this.samplePiece.byteLength + this.sampleXy.byteLength + this.pieceSegment.byteLength;
+  }
+
   /** The nearest routable road point within maxMeters, or null. */
   snap(lon: number, lat: number, maxMeters: number): Snap | null {
     if (this.samplePiece.length === 0) return null;

@@ -35,10 +35,6 @@ export interface RoadNetwork {
   ways: WayInfo[];
 }
 
-export const edgeCount = (network: RoadNetwork): number => network.edgeSeconds.length;
-export const edgeSegment = (edge: number): number => edge >> 1;
-export const isBackward = (edge: number): boolean => (edge & 1) === 1;
-
 /** First and last point of a directed edge. */
 export function edgeEndpoints(network: RoadNetwork, edge: number): [from: number, to: number] {
   const s = edge >> 1;

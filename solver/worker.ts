@@ -2,17 +2,40 @@
  * The piscina entry: decodes one task and solves it on this worker thread. The worker owns the clock the
  * solver is given; the solver itself never reads one. Piscina loads `worker-loader.mjs`, which registers tsx first.
  */
-import { solve, type SolveOptions } from './index';
+import type { MessagePort } from 'node:worker_threads';
+import { solve, type SolveOptions, type SolveProgress } from './index';
 import type { VroomProblem, VroomSolution } from './model/vroom';
+import { joinMatrices, type FlatMatrices } from './worker-transfer';
 
 export interface SolveTask {
+  /** Without matrices when they come as `flatMatrices`. */
   problem: VroomProblem;
+  /** The matrices as flat (possibly shared) arrays: see worker-transfer.ts. */
+  flatMatrices?: FlatMatrices;
   options?: Pick<SolveOptions, 'seed' | 'stop' | 'mode'>;
+  /**
+   * Shared stop flag (an Int32Array over a SharedArrayBuffer): store 1 in element 0 and the run returns its
+   * best solution so far. Aborting the piscina task instead ends the thread and loses that solution.
+   */
+  stopFlag?: Int32Array;
+  /** Receives every SolveProgress (pass it in the task's transferList). */
+  progressPort?: MessagePort;
 }
 
 /** What to give piscina as `filename`: worker threads do not inherit tsx's loader, this file registers it. */
 export const SOLVER_WORKER_FILENAME = new URL('./worker-loader.mjs', import.meta.url).href;
 
-export default function solveTask(task: SolveTask): VroomSolution {
-  return solve(task.problem, { ...task.options, clock: () => performance.now() });
+export default function solveTask({ problem, flatMatrices, options, stopFlag, progressPort }: SolveTask): VroomSolution {
+  const signal = stopFlag && {
+    get aborted() {
+      return Atomics.load(stopFlag, 0) === 1;
+    },
+  };
+  const onProgress = progressPort && ((progress: SolveProgress) => progressPort.postMessage(progress));
+  try {
+    const input = flatMatrices ? joinMatrices(problem, flatMatrices) : problem;
+    return solve(input, { ...options, clock: () => performance.now(), signal, onProgress });
+  } finally {
+    progressPort?.close();
+  }
 }

@@ -90,6 +90,7 @@ export function anneal(initial: SearchSolution, neighbors: Int32Array[], locked:
       routes: best.filter((r) => r.length > 0).length,
     });
 
+  report();
   while (iteration < iterationLimit && iteration - lastImprovement < stallLimit && !signal?.aborted) {
     const time = timeLimit < Infinity ? elapsed() : 0;
     if (time >= timeLimit) break;

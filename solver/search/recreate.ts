@@ -25,9 +25,9 @@ export function recreate(
   const seenClass = new Int32Array(problem.vehicleCount).fill(-1);
   const vehicleCount = problem.vehicleCount;
   const skip = blinkRate > 0 ? () => rng.next() < blinkRate : undefined;
-  let best = Infinity;
-  let bestRoute = -1;
-  let bestPosition = -1;
+  let best: number;
+  let bestRoute: number;
+  let bestPosition: number;
   const consider = (r: number, position: number, t: number): void => {
     if (skip !== undefined && rng.next() < blinkRate) return;
     const delta = solution.routes[r]!.insertionDelta(t, position);

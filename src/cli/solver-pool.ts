@@ -5,6 +5,7 @@
 import Piscina from 'piscina';
 import { solve, type StoppingRule, type VroomProblem, type VroomSolution } from '../../solver/index';
 import { SOLVER_WORKER_FILENAME, type SolveTask } from '../../solver/worker';
+import { splitMatrices } from '../../solver/worker-transfer';
 
 export interface SeedsRequest {
   /** Seeds `seed`, `seed + 1`, … one per thread. */
@@ -23,7 +24,9 @@ export class SolverPool {
     const seeds = Array.from({ length: this.threads }, (_, index) => request.seed + index);
     const options = (seed: number) => ({ seed, ...(request.stop ? { stop: request.stop } : {}) });
     if (!this.pool) return solve(problem, { ...options(request.seed), clock: () => performance.now() });
-    const solutions = await Promise.all(seeds.map((seed) => this.pool!.run({ problem, options: options(seed) })));
+    // Matrices go once into shared memory that every seed's thread reads, instead of one copy per task.
+    const { problem: withoutMatrices, matrices } = splitMatrices(problem, { shared: true });
+    const solutions = await Promise.all(seeds.map((seed) => this.pool!.run({ problem: withoutMatrices, flatMatrices: matrices, options: options(seed) })));
     return solutions.reduce((best, candidate) => (isBetter(candidate, best) ? candidate : best));
   }
 

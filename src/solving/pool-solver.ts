@@ -1,0 +1,59 @@
+/**
+ * Solves on a piscina pool of worker threads: one task per seed, all at once, the best kept. The main thread
+ * only validates, encodes the matrices once into shared memory (benchmarks/optimize-matrix-transfer.ts) and
+ * checks the answer, so the HTTP event loop stays free while the workers search.
+ */
+import { availableParallelism } from 'node:os';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import Piscina from 'piscina';
+import type { Logger } from 'pino';
+import type { SolveProgress, VroomSolution } from '../../solver/index';
+import { SOLVER_WORKER_FILENAME, type SolveTask } from '../../solver/worker';
+import { splitMatrices } from '../../solver/worker-transfer';
+import { pickProgress } from './inline-solver';
+import { assertValidProblem, defaultSeeds, keepBest, type SolverRunner } from './runner';
+
+export interface PoolSolverOptions {
+  /** Worker threads; default the number of cores. */
+  threads?: number;
+  log?: Logger;
+}
+
+export function createPoolSolver({ threads = availableParallelism(), log }: PoolSolverOptions = {}): SolverRunner {
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`solver threads must be an integer ≥ 1, got ${threads}`);
+  const pool = new Piscina<SolveTask, VroomSolution>({ filename: SOLVER_WORKER_FILENAME, minThreads: threads, maxThreads: threads });
+
+  return {
+    threads,
+    async solve(problem, { seeds = defaultSeeds(threads), timeLimitMs, signal, onProgress }) {
+      assertValidProblem(problem);
+      const started = performance.now();
+      const cancelled = () => ({ status: 'cancelled' as const, elapsedMs: performance.now() - started });
+      if (signal?.aborted) return cancelled();
+      const { problem: withoutMatrices, matrices } = splitMatrices(problem, { shared: true });
+      const ports: MessagePort[] = [];
+      const runs = seeds.map((seed) => {
+        const task: SolveTask = { problem: withoutMatrices, flatMatrices: matrices, options: { seed, stop: { timeLimitMs } } };
+        if (!onProgress) return pool.run(task, { signal });
+        const { port1, port2 } = new MessageChannel();
+        ports.push(port1);
+        port1.on('message', (progress: SolveProgress) => onProgress({ seed, ...pickProgress(progress) }));
+        return pool.run({ ...task, progressPort: port2 }, { signal, transferList: [port2] });
+      });
+      try {
+        const solutions = await Promise.all(runs);
+        return { status: 'solved', ...keepBest(problem, seeds, solutions, log), elapsedMs: performance.now() - started };
+      } catch (error) {
+        // Piscina rejects every aborted task (and ends the threads running them); the others finish unobserved.
+        if (signal?.aborted) {
+          await Promise.allSettled(runs);
+          return cancelled();
+        }
+        throw error;
+      } finally {
+        for (const port of ports) port.close();
+      }
+    },
+    close: () => pool.destroy(),
+  };
+}

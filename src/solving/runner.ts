@@ -1,0 +1,78 @@
+/**
+ * The one way the service solves: a SolverRunner takes a VROOM problem, runs one or more seeds under a time
+ * limit, and answers the best solution by VROOM's hierarchy, re-verified by the independent checker.
+ * Two implementations: pool-solver.ts (worker threads, the service) and inline-solver.ts (same thread).
+ */
+import type { Logger } from 'pino';
+import { checkSolution, validateProblem, type CheckIssue, type VroomProblem, type VroomSolution } from '../../solver/index';
+import { invalidInput } from '../errors';
+
+export interface RunProgress {
+  seed: number;
+  bestCost: number;
+  unassigned: number;
+  elapsedMs: number;
+  iteration: number;
+}
+
+export interface SolveRunOptions {
+  /** One run per seed; default: one per thread, 1, 2, 3 … */
+  seeds?: number[];
+  /** Each run stops after this long (it still returns its best solution). */
+  timeLimitMs: number;
+  /** Abort: the run answers `cancelled`, never a partial result. */
+  signal?: AbortSignal;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+export type SolveOutcome =
+  | { status: 'solved'; solution: VroomSolution; seed: number; elapsedMs: number }
+  | { status: 'cancelled'; elapsedMs: number };
+
+export interface SolverRunner {
+  readonly threads: number;
+  /** Throws invalidInput (400, every issue listed) for a bad problem, SolutionCheckError for a bad answer. */
+  solve(problem: VroomProblem, options: SolveRunOptions): Promise<SolveOutcome>;
+  close(): Promise<void>;
+}
+
+/** A solver answer the checker refuses: a bug, reported as an internal error, never handed out. */
+export class SolutionCheckError extends Error {
+  constructor(readonly issues: CheckIssue[]) {
+    super(`the solver's solution failed the independent check: ${issues.slice(0, 3).map((issue) => issue.message).join('; ')}`);
+    this.name = 'SolutionCheckError';
+  }
+}
+
+export function assertValidProblem(problem: unknown): asserts problem is VroomProblem {
+  const issues = validateProblem(problem);
+  if (issues.length > 0) {
+    throw invalidInput(`The problem has ${issues.length} issue${issues.length === 1 ? '' : 's'}`, issues.map(({ path, message, code }) => ({ path, message, code })));
+  }
+}
+
+/** VROOM's hierarchy: a solution at all, then most priority served, then fewest unassigned, then least cost. */
+export function isBetter(candidate: VroomSolution, incumbent: VroomSolution): boolean {
+  if ((candidate.code === 0) !== (incumbent.code === 0)) return candidate.code === 0;
+  const a = candidate.summary;
+  const b = incumbent.summary;
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.unassigned !== b.unassigned) return a.unassigned < b.unassigned;
+  return a.cost < b.cost;
+}
+
+/** The best of the seeds' solutions, checked; `solutions[i]` came from `seeds[i]`. */
+export function keepBest(problem: VroomProblem, seeds: number[], solutions: VroomSolution[], log?: Logger): { solution: VroomSolution; seed: number } {
+  let best = 0;
+  for (let i = 1; i < solutions.length; i++) if (isBetter(solutions[i]!, solutions[best]!)) best = i;
+  const solution = solutions[best]!;
+  if (solution.code !== 0) throw new Error(`the solver failed (code ${solution.code}): ${solution.error ?? 'no reason given'}`);
+  const check = checkSolution(problem, solution);
+  if (!check.feasible) {
+    log?.error({ seed: seeds[best], issues: check.issues }, 'solver solution failed the independent check');
+    throw new SolutionCheckError(check.issues);
+  }
+  return { solution, seed: seeds[best]! };
+}
+
+export const defaultSeeds = (count: number) => Array.from({ length: count }, (_, index) => index + 1);

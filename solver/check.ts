@@ -209,6 +209,7 @@ function checkRoute(
   let cost = 0;
   let priority = 0;
   let taskCount = 0;
+  let travelReported = false;
 
   steps.forEach((step, index) => {
     const task = stepTasks[index];
@@ -221,6 +222,15 @@ function checkRoute(
     distance += travelMeters(location, stepLocation);
     duration += legSeconds;
     cost += travelCost(location, stepLocation);
+    // Each step reports the travel so far; only the first drift in a route is worth a line.
+    if (!travelReported && !close(step.duration, duration)) {
+      travelReported = true;
+      report('duration_mismatch', `step ${index} reports ${step.duration} s travelled so far, expected ${duration}`, index, step.id);
+    }
+    if (!travelReported && step.distance !== undefined && !close(step.distance, distance)) {
+      travelReported = true;
+      report('distance_mismatch', `step ${index} reports ${step.distance} m travelled so far, expected ${distance}`, index, step.id);
+    }
     const moved = location !== stepLocation;
     location = stepLocation ?? location;
 

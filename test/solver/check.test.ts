@@ -92,6 +92,13 @@ describe('checkSolution on mutated best-known solutions', () => {
     expect(issues.find((issue) => issue.code === 'cost_mismatch')?.vehicle).toBe(4);
   });
 
+  it('flags a step whose travel so far does not add up, once per route', () => {
+    const solution = mutate(() => {});
+    solution.routes[1]!.steps[3]!.distance! += 2;
+    solution.routes[1]!.steps[4]!.distance! += 2;
+    expect(checkSolution(problem, solution).issues).toEqual([expect.objectContaining({ code: 'distance_mismatch', vehicle: 2, step: 3 })]);
+  });
+
   it('flags an arrival earlier than the travel allows', () => {
     const solution = mutate(() => {});
     const step = solution.routes[0]!.steps[2]!;

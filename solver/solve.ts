@@ -51,9 +51,9 @@ export function solve(input: VroomProblem, options: SolveOptions = {}): VroomSol
     if (options.mode === 'plan') return planRoutes(problem, input);
     const seed = options.seed ?? 1;
     const rng = new Rng(seed);
-    const { solution, locked } = buildInitialSolution(problem, rng);
+    const { solution, locked, servable } = buildInitialSolution(problem, rng);
     const neighbors = nearestTasks(problem, NEIGHBOURS);
-    const outcome = anneal(solution, neighbors, locked, rng, {
+    const outcome = anneal(solution, neighbors, locked, servable, rng, {
       stop: options.stop ?? {},
       clock: options.clock,
       signal: options.signal,

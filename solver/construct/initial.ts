@@ -1,7 +1,8 @@
-import { ProblemInputError, type Problem } from '../model/problem';
+import { ProblemInputError, TASK_DELIVERY, TASK_PICKUP, type Problem } from '../model/problem';
 import type { Rng } from '../model/rng';
 import type { VroomVehicleStep } from '../model/vroom';
-import { recreate } from '../search/recreate';
+import { recreate, type InsertionOrder } from '../search/recreate';
+import { simulateRoute } from '../search/schedule';
 import { SearchSolution } from '../search/solution';
 
 /** Task index a vehicle step refers to, or -1 for start / end / break. Unknown ids are input errors. */
@@ -13,10 +14,39 @@ export function stepTask(problem: Problem, step: VroomVehicleStep, path: string)
   return t;
 }
 
+/** Farthest first builds the best first routes (tried against random, demand and closest first). */
+const INITIAL_ORDER: InsertionOrder = 'far';
+
 export interface InitialSolution {
   solution: SearchSolution;
   /** locked[t] = 1: task t stays on its vehicle, in order (vehicle.steps with locked: true). */
   locked: Uint8Array;
+  /** servable[t] = 1 when some vehicle can serve task t (with its shipment partner) on an otherwise empty route. */
+  servable: Uint8Array;
+}
+
+/** Tasks no vehicle can serve even alone are left out of the search from the start: trying them again is wasted work. */
+export function servableTasks(problem: Problem): Uint8Array {
+  const servable = new Uint8Array(problem.taskCount);
+  const representatives = new Map<number, number>();
+  for (let v = 0; v < problem.vehicleCount; v++) if (!representatives.has(problem.vehicleClass[v]!)) representatives.set(problem.vehicleClass[v]!, v);
+  const tasks = new Int32Array(2);
+  for (let t = 0; t < problem.taskCount; t++) {
+    if (problem.taskKind[t] === TASK_DELIVERY) continue;
+    const partner = problem.taskPartner[t]!;
+    tasks[0] = t;
+    tasks[1] = partner;
+    const length = problem.taskKind[t] === TASK_PICKUP ? 2 : 1;
+    for (const v of representatives.values()) {
+      if (!problem.allowed[t * problem.vehicleCount + v] || (length === 2 && !problem.allowed[partner * problem.vehicleCount + v])) continue;
+      if (simulateRoute(problem, v, tasks, length, false).feasible) {
+        servable[t] = 1;
+        if (length === 2) servable[partner] = 1;
+        break;
+      }
+    }
+  }
+  return servable;
 }
 
 /**
@@ -63,6 +93,11 @@ export function buildInitialSolution(problem: Problem, rng: Rng): InitialSolutio
     }
     rest.push(t);
   }
-  recreate(solution, [...new Set(rest)], rng, 0, new Set());
-  return { solution, locked };
+  const servable = servableTasks(problem);
+  const pending = [...new Set(rest)].filter((t) => {
+    if (!servable[t]) solution.unassigned.push(t);
+    return servable[t];
+  });
+  recreate(solution, pending, rng, 0, new Set(), undefined, 0, INITIAL_ORDER);
+  return { solution, locked, servable };
 }

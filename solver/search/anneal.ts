@@ -48,7 +48,14 @@ const FINAL_TEMPERATURE = 0.05;
  * recreates it, and accepts it when it serves more, or costs less than the current one plus a random
  * allowance that shrinks as the run advances (by iterations or by the caller's clock, whichever is ahead).
  */
-export function anneal(initial: SearchSolution, neighbors: Int32Array[], locked: Uint8Array, rng: Rng, control: SearchControl): SearchOutcome {
+export function anneal(
+  initial: SearchSolution,
+  neighbors: Int32Array[],
+  locked: Uint8Array,
+  servable: Uint8Array,
+  rng: Rng,
+  control: SearchControl,
+): SearchOutcome {
   const problem = initial.problem;
   const { stop, clock, signal, onProgress } = control;
   const startedAt = clock?.() ?? 0;
@@ -100,8 +107,10 @@ export function anneal(initial: SearchSolution, neighbors: Int32Array[], locked:
 
     changed.clear();
     const removed = ruin(candidate, neighbors, locked, rng, DEFAULT_RUIN, changed);
-    const pending = candidate.unassigned.concat(removed);
-    candidate.unassigned = [];
+    const pending = removed;
+    const left: number[] = [];
+    for (const t of candidate.unassigned) (servable[t] ? pending : left).push(t);
+    candidate.unassigned = left;
     recreate(candidate, pending, rng, BLINK_RATE, changed, neighbors, GRANULARITY);
 
     const objective = objectiveOf(candidate);

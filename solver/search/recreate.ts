@@ -17,9 +17,10 @@ export function recreate(
   changed: Set<number>,
   neighbors?: Int32Array[],
   granularity = 0,
+  order: InsertionOrder = drawOrder(rng),
 ): void {
   const problem = solution.problem;
-  orderForInsertion(problem, tasks, rng);
+  orderForInsertion(problem, tasks, rng, order);
   const pair = new Int32Array(2);
   const bestPair = new Int32Array(2);
   const seenClass = new Int32Array(problem.vehicleCount).fill(-1);
@@ -107,21 +108,28 @@ export function recreate(
   }
 }
 
-/** SISR's orders: random (weight 4), largest demand (4), farthest (2), closest (1); higher priority always first. */
-function orderForInsertion(problem: Problem, tasks: number[], rng: Rng): void {
-  rng.shuffle(tasks);
+export type InsertionOrder = 'random' | 'demand' | 'far' | 'close';
+
+/** SISR's draw of an order: random (weight 4), largest demand (4), farthest (2), closest (1). */
+function drawOrder(rng: Rng): InsertionOrder {
   const draw = rng.int(11);
+  return draw < 4 ? 'random' : draw < 8 ? 'demand' : draw < 10 ? 'far' : 'close';
+}
+
+/** Sorts tasks for insertion: higher priority always first, then by `order` (ties stay shuffled). */
+function orderForInsertion(problem: Problem, tasks: number[], rng: Rng, order: InsertionOrder): void {
+  rng.shuffle(tasks);
   const dims = problem.dimensions;
   const key = new Map<number, number>();
-  if (draw >= 4) {
+  if (order !== 'random') {
     const n = problem.locations;
     const v = 0;
     const depot = problem.vehicleStart[v] !== problem.noLocation ? problem.vehicleStart[v]! : problem.vehicleEnd[v]!;
     const costs = problem.types[problem.vehicleType[v]!]!.costs;
     for (const t of tasks) {
       let value = 0;
-      if (draw < 8) for (let d = 0; d < dims; d++) value += problem.taskStartLoad[t * dims + d]! + Math.abs(problem.taskLoadChange[t * dims + d]!);
-      else value = costs[depot * n + problem.taskLocation[t]!]! * (draw < 10 ? 1 : -1);
+      if (order === 'demand') for (let d = 0; d < dims; d++) value += problem.taskStartLoad[t * dims + d]! + Math.abs(problem.taskLoadChange[t * dims + d]!);
+      else value = costs[depot * n + problem.taskLocation[t]!]! * (order === 'far' ? 1 : -1);
       key.set(t, value);
     }
   }

@@ -1,0 +1,159 @@
+/**
+ * A VROOM solution read back as a plan: routes with their stops in order (planned times, waiting, load after
+ * each stop, distance and time from the route start), totals, road geometry, and the unassigned orders with why.
+ */
+import type { LonLat, RoutingProvider } from '../routing/provider';
+import type { UnassignedReason, VroomRoute, VroomSolution } from '../../solver/index';
+import { amountsFromVroom, type Amounts, type PlanningProblem } from './planning-problem';
+
+export interface LineString {
+  type: 'LineString';
+  coordinates: LonLat[];
+}
+
+export interface PlannedStop {
+  orderId: string;
+  /** 1-based position in the route. */
+  sequence: number;
+  location: LonLat;
+  arrivalEpochSeconds: number;
+  waitingSeconds: number;
+  serviceStartEpochSeconds: number;
+  departureEpochSeconds: number;
+  /** What is still on board after this stop. */
+  loadAfter: Amounts;
+  distanceFromStartMeters: number;
+  /** Travel time only, from the route start. */
+  drivingFromStartSeconds: number;
+}
+
+export interface PlannedBreak {
+  breakId: string;
+  startEpochSeconds: number;
+  durationSeconds: number;
+}
+
+export interface PlannedRoute {
+  vehicleId: string;
+  startLocation: LonLat;
+  endLocation: LonLat;
+  departureEpochSeconds: number;
+  arrivalEpochSeconds: number;
+  stops: PlannedStop[];
+  breaks: PlannedBreak[];
+  /** Loaded at the start: everything this route delivers. */
+  initialLoad: Amounts;
+  distanceMeters: number;
+  drivingSeconds: number;
+  serviceSeconds: number;
+  waitingSeconds: number;
+  cost: number;
+  geometry: LineString;
+}
+
+export interface UnassignedOrder {
+  orderId: string;
+  location: LonLat;
+  reason: UnassignedReason;
+}
+
+export interface PlanTotals {
+  routes: number;
+  stops: number;
+  unassigned: number;
+  distanceMeters: number;
+  drivingSeconds: number;
+  serviceSeconds: number;
+  waitingSeconds: number;
+  cost: number;
+}
+
+export interface Plan {
+  depotId: string;
+  timeZone: string;
+  routes: PlannedRoute[];
+  unassigned: UnassignedOrder[];
+  totals: PlanTotals;
+}
+
+export async function buildPlan(problem: PlanningProblem, solution: VroomSolution, routing: RoutingProvider): Promise<Plan> {
+  const routes = await Promise.all(solution.routes.map((route) => plannedRoute(problem, route, routing)));
+  const sum = (pick: (route: PlannedRoute) => number) => routes.reduce((total, route) => total + pick(route), 0);
+  return {
+    depotId: problem.input.depot.id,
+    timeZone: problem.input.depot.timeZone,
+    routes,
+    unassigned: solution.unassigned.map((task) => ({
+      orderId: problem.orderIds[task.id - 1]!,
+      location: problem.input.orders[task.id - 1]!.location,
+      reason: task.reason,
+    })),
+    totals: {
+      routes: routes.length,
+      stops: sum((route) => route.stops.length),
+      unassigned: solution.unassigned.length,
+      distanceMeters: sum((route) => route.distanceMeters),
+      drivingSeconds: sum((route) => route.drivingSeconds),
+      serviceSeconds: sum((route) => route.serviceSeconds),
+      waitingSeconds: sum((route) => route.waitingSeconds),
+      cost: solution.summary.cost,
+    },
+  };
+}
+
+async function plannedRoute(problem: PlanningProblem, route: VroomRoute, routing: RoutingProvider): Promise<PlannedRoute> {
+  const location = (index: number | undefined) => problem.locations[index!]!;
+  const steps = route.steps;
+  const first = steps[0]!;
+  const last = steps[steps.length - 1]!;
+  const stops: PlannedStop[] = [];
+  const breaks: PlannedBreak[] = [];
+  for (const step of steps) {
+    const serviceStart = step.arrival + step.waiting_time;
+    if (step.type === 'break') {
+      breaks.push({ breakId: problem.breakIds[step.id! - 1]!, startEpochSeconds: serviceStart, durationSeconds: step.service });
+    } else if (step.type === 'job') {
+      stops.push({
+        orderId: problem.orderIds[step.id! - 1]!,
+        sequence: stops.length + 1,
+        location: location(step.location_index),
+        arrivalEpochSeconds: step.arrival,
+        waitingSeconds: step.waiting_time,
+        serviceStartEpochSeconds: serviceStart,
+        departureEpochSeconds: serviceStart + step.setup + step.service,
+        loadAfter: amountsFromVroom(step.load),
+        distanceFromStartMeters: step.distance ?? 0,
+        drivingFromStartSeconds: step.duration,
+      });
+    }
+  }
+  // Breaks are taken where the vehicle is; an open route (no end) finishes at its last stop.
+  const path: LonLat[] = [];
+  for (const step of steps) {
+    if (step.type === 'break' || step.location_index === undefined) continue;
+    const point = location(step.location_index);
+    if (path.length === 0 || path[path.length - 1] !== point) path.push(point);
+  }
+  const geometry = path.length < 2 ? { type: 'LineString' as const, coordinates: [path[0]!, path[0]!] } : await roadGeometry(routing, path);
+  return {
+    vehicleId: problem.vehicleIds[route.vehicle - 1]!,
+    startLocation: location(first.location_index),
+    endLocation: location(last.location_index),
+    departureEpochSeconds: first.arrival + first.waiting_time,
+    arrivalEpochSeconds: last.arrival,
+    stops,
+    breaks,
+    initialLoad: amountsFromVroom(first.load),
+    distanceMeters: route.distance ?? 0,
+    drivingSeconds: route.duration,
+    serviceSeconds: route.service + route.setup,
+    waitingSeconds: route.waiting_time,
+    cost: route.cost,
+    geometry,
+  };
+}
+
+async function roadGeometry(routing: RoutingProvider, path: LonLat[]): Promise<LineString> {
+  const { route } = await routing.route({ coordinates: path, overview: 'full' });
+  return route.geometry ?? { type: 'LineString', coordinates: path };
+}

@@ -1,0 +1,172 @@
+/**
+ * Planning inputs (what a dispatcher plans: a depot, vehicles with shifts, orders with windows) mapped onto a
+ * VROOM problem the solver reads, with the road network's matrices.
+ *
+ * Mapping choices:
+ * - Places: identical coordinates share one matrix index; index order is depot, vehicle starts and ends, orders.
+ * - Matrices: seconds and metres from RoutingProvider.table, rounded to whole units; null (no road) stays null
+ *   and the solver leaves such an order unassigned as "unreachable".
+ * - Amounts are integers: weight in grams, volume in decilitres, items as counted. Demands round up and
+ *   capacities round down, so rounding never lets a vehicle carry more than it can.
+ * - Skills: the strings are numbered 1…n in sorted order; an order needing a skill no vehicle has stays unassigned.
+ * - Times are epoch seconds (UTC) throughout; the depot's time zone only matters for display.
+ * - A vehicle's working time is its shift, cut to maxShiftSeconds from the shift start; maxDrivingSeconds caps
+ *   travel time (VROOM's max_travel_time); endLocation null ends the route at its last stop.
+ */
+import type { LonLat, RoutingProvider } from '../routing/provider';
+import type { VroomBreak, VroomJob, VroomProblem, VroomVehicle } from '../../solver/index';
+
+export interface EpochWindow {
+  startEpochSeconds: number;
+  endEpochSeconds: number;
+}
+
+export interface Amounts {
+  weightKg: number;
+  volumeL: number;
+  items: number;
+}
+
+export interface PlanningDepot {
+  id: string;
+  location: LonLat;
+  /** IANA zone, e.g. "Europe/Berlin". */
+  timeZone: string;
+}
+
+export interface PlanningBreak {
+  id: string;
+  /** The break starts within one of these. */
+  windows: EpochWindow[];
+  durationSeconds: number;
+}
+
+export interface PlanningVehicle {
+  id: string;
+  capacity: Amounts;
+  skills: string[];
+  shift: EpochWindow;
+  startLocation: LonLat;
+  endLocation: LonLat | null;
+  costs: { fixed: number; perHour: number; perKm: number };
+  maxStops: number | null;
+  maxShiftSeconds: number | null;
+  maxDrivingSeconds: number | null;
+  breaks: PlanningBreak[];
+}
+
+export interface PlanningOrder {
+  id: string;
+  location: LonLat;
+  /** Service starts within one of these; empty: any time. */
+  timeWindows: EpochWindow[];
+  serviceSeconds: number;
+  demand: Amounts;
+  /** 0–100, higher is served first when not everything fits. */
+  priority: number;
+  requiredSkills: string[];
+}
+
+export interface PlanningInput {
+  depot: PlanningDepot;
+  vehicles: PlanningVehicle[];
+  orders: PlanningOrder[];
+}
+
+/** The VROOM problem and the keys to read its solution back. */
+export interface PlanningProblem {
+  input: PlanningInput;
+  vroom: VroomProblem;
+  /** Matrix index → coordinate. */
+  locations: LonLat[];
+  /** VROOM job id − 1 → order; vehicle id − 1 → vehicle; break id − 1 → [vehicle index, break]. */
+  orderIds: string[];
+  vehicleIds: string[];
+  breakIds: string[];
+  /** Skill id − 1 → name. */
+  skills: string[];
+}
+
+export const GRAMS_PER_KG = 1000;
+export const DECILITRES_PER_LITRE = 10;
+/** Guards against 0.1 × 1000 = 100.00000000000001 turning into 101 when rounded up. */
+const ROUNDING_SLACK = 1e-9;
+
+const roundUp = (value: number) => Math.ceil(value - ROUNDING_SLACK);
+const roundDown = (value: number) => Math.floor(value + ROUNDING_SLACK);
+
+export function demandAmounts(demand: Amounts): number[] {
+  return [roundUp(demand.weightKg * GRAMS_PER_KG), roundUp(demand.volumeL * DECILITRES_PER_LITRE), roundUp(demand.items)];
+}
+
+export function capacityAmounts(capacity: Amounts): number[] {
+  return [roundDown(capacity.weightKg * GRAMS_PER_KG), roundDown(capacity.volumeL * DECILITRES_PER_LITRE), roundDown(capacity.items)];
+}
+
+export function amountsFromVroom([grams = 0, decilitres = 0, items = 0]: number[]): Amounts {
+  return { weightKg: grams / GRAMS_PER_KG, volumeL: decilitres / DECILITRES_PER_LITRE, items };
+}
+
+const window = ({ startEpochSeconds, endEpochSeconds }: EpochWindow): [number, number] => [startEpochSeconds, endEpochSeconds];
+
+export async function buildPlanningProblem(input: PlanningInput, routing: RoutingProvider): Promise<PlanningProblem> {
+  const locations: LonLat[] = [];
+  const indexByKey = new Map<string, number>();
+  const indexOf = (location: LonLat) => {
+    const key = `${location[0]},${location[1]}`;
+    let index = indexByKey.get(key);
+    if (index === undefined) {
+      index = locations.push(location) - 1;
+      indexByKey.set(key, index);
+    }
+    return index;
+  };
+  indexOf(input.depot.location);
+
+  const skills = [...new Set([...input.vehicles.flatMap((v) => v.skills), ...input.orders.flatMap((o) => o.requiredSkills)])].sort();
+  const skillIds = (names: string[]) => [...new Set(names)].map((name) => skills.indexOf(name) + 1);
+
+  const breakIds: string[] = [];
+  const vehicles = input.vehicles.map((vehicle, v): VroomVehicle => {
+    const shiftEnd = vehicle.maxShiftSeconds === null ? vehicle.shift.endEpochSeconds : Math.min(vehicle.shift.endEpochSeconds, vehicle.shift.startEpochSeconds + vehicle.maxShiftSeconds);
+    const breaks = vehicle.breaks.map((pause): VroomBreak => ({ id: breakIds.push(pause.id), time_windows: pause.windows.map(window), service: pause.durationSeconds }));
+    return {
+      id: v + 1,
+      description: vehicle.id,
+      start_index: indexOf(vehicle.startLocation),
+      ...(vehicle.endLocation ? { end_index: indexOf(vehicle.endLocation) } : {}),
+      capacity: capacityAmounts(vehicle.capacity),
+      skills: skillIds(vehicle.skills),
+      time_window: [vehicle.shift.startEpochSeconds, shiftEnd],
+      costs: { fixed: vehicle.costs.fixed, per_hour: vehicle.costs.perHour, per_km: vehicle.costs.perKm },
+      ...(breaks.length > 0 ? { breaks } : {}),
+      ...(vehicle.maxStops !== null ? { max_tasks: vehicle.maxStops } : {}),
+      ...(vehicle.maxDrivingSeconds !== null ? { max_travel_time: vehicle.maxDrivingSeconds } : {}),
+    };
+  });
+
+  const jobs = input.orders.map(
+    (order, o): VroomJob => ({
+      id: o + 1,
+      description: order.id,
+      location_index: indexOf(order.location),
+      service: order.serviceSeconds,
+      delivery: demandAmounts(order.demand),
+      skills: skillIds(order.requiredSkills),
+      priority: order.priority,
+      ...(order.timeWindows.length > 0 ? { time_windows: order.timeWindows.map(window) } : {}),
+    }),
+  );
+
+  const table = await routing.table({ coordinates: locations });
+  const whole = (rows: (number | null)[][]) => rows.map((row) => row.map((value) => (value === null ? null : Math.round(value)))) as number[][];
+  return {
+    input,
+    vroom: { vehicles, jobs, matrices: { car: { durations: whole(table.durations), distances: whole(table.distances) } } },
+    locations,
+    orderIds: input.orders.map((order) => order.id),
+    vehicleIds: input.vehicles.map((vehicle) => vehicle.id),
+    breakIds,
+    skills,
+  };
+}

@@ -73,6 +73,18 @@ describe('lastmile solve', () => {
     expect(solution.summary.cost).toBe(400);
   });
 
+  it('gives the same solution for the same seed when no time limit is set', async () => {
+    const runs = await Promise.all([lastmile('solve', 'data/benchmarks/solomon/rc101.txt', '--seed', '3'), lastmile('solve', 'data/benchmarks/solomon/rc101.txt', '--seed', '3')]);
+    const [first, second] = runs.map((result) => {
+      expect(result.code).toBe(0);
+      const solution = JSON.parse(result.stdout) as VroomSolution;
+      delete solution.summary.computing_times;
+      return solution;
+    });
+    expect(second).toEqual(first);
+    expect(first!.stats?.seed).toBe(3);
+  });
+
   const bad: Array<[string, string[], RegExp]> = [
     ['a missing file', ['solve', 'nowhere.txt'], /^lastmile: cannot read nowhere.txt: no such file or directory$/],
     ['an unknown format', ['solve', C101, '--format', 'xml'], /--format must be solomon or vroom, got "xml"/],

@@ -228,6 +228,10 @@ export class OrdersRepository {
     return toOrder(row as OrderRow);
   }
 
+  async setStatusMany(ids: number[], status: OrderStatus): Promise<void> {
+    await this.db('orders').whereIn('id', ids).update({ status, updated_at: this.db.fn.now() });
+  }
+
   async setAssignedVehicle(id: number, vehicleId: number | null): Promise<void> {
     await this.db('orders').where({ id }).update({ assigned_vehicle_id: vehicleId, updated_at: this.db.fn.now() });
   }

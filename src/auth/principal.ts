@@ -1,0 +1,41 @@
+/** Who is calling: resolved once per request from a bearer token or API key. */
+import type { Repositories } from '../db/repositories';
+import type { Role } from '../domain/roles';
+import { forbidden } from '../errors';
+import { hashToken } from './tokens';
+
+export interface Principal {
+  userId: number | null;
+  username: string;
+  role: Role;
+  /** For drivers: their driver row and current vehicle, which bound what they may see. */
+  driverId: number | null;
+  vehicleId: number | null;
+  /** How order events name this caller: "user:3", "api_key:7", "system". */
+  actor: string;
+}
+
+/** Seeding and maintenance act as the system. */
+export const systemPrincipal: Principal = { userId: null, username: 'system', role: 'admin', driverId: null, vehicleId: null, actor: 'system' };
+
+export async function principalForToken(repos: Repositories, token: string, now = new Date()): Promise<Principal | null> {
+  const found = await repos.users.findByTokenHash(hashToken(token), now);
+  if (!found) return null;
+  const { key, user } = found;
+  if (key.kind === 'integration') await repos.users.touchApiKey(key.id, now);
+  const driver = user.role === 'driver' ? await repos.drivers.findByUserId(user.id) : null;
+  return {
+    userId: user.id,
+    username: user.username,
+    role: user.role,
+    driverId: driver?.id ?? null,
+    vehicleId: driver?.vehicleId ?? null,
+    actor: key.kind === 'integration' ? `api_key:${key.id}` : `user:${user.id}`,
+  };
+}
+
+export function requireRole(principal: Principal, allowed: readonly Role[]): void {
+  if (!allowed.includes(principal.role)) {
+    throw forbidden(`This action needs the role ${allowed.join(' or ')}; you are signed in as ${principal.role}`);
+  }
+}

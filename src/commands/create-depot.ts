@@ -1,0 +1,10 @@
+import type { Principal } from '../auth/principal';
+import type { Depot } from '../db/repos/depots.repo';
+import type { DepotInput } from '../protocol/depots';
+import { inTransaction, type CommandContext } from './context';
+
+export async function createDepot(context: CommandContext, input: DepotInput, by: Principal): Promise<Depot> {
+  const depot = await inTransaction(context, (repos) => repos.depots.insert(input));
+  context.events.publish('fleet.changed', { entity: 'depot', id: depot.id, change: 'created', actor: by.actor });
+  return depot;
+}

@@ -1,0 +1,14 @@
+import { hashPassword } from '../auth/passwords';
+import type { User } from '../db/repos/users.repo';
+import type { UserInput } from '../protocol/auth';
+import { inTransaction, type CommandContext } from './context';
+import { assertUsernameFree } from './rules';
+
+/** Office users (admins, dispatchers); drivers are created with their driver record. */
+export async function createUser(context: CommandContext, input: UserInput): Promise<User> {
+  const passwordHash = await hashPassword(input.password);
+  return inTransaction(context, async (repos) => {
+    await assertUsernameFree(repos, input.username);
+    return repos.users.insert({ username: input.username, name: input.name, role: input.role, passwordHash });
+  });
+}

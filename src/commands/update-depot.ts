@@ -1,0 +1,15 @@
+import type { Principal } from '../auth/principal';
+import type { Depot } from '../db/repos/depots.repo';
+import { notFound } from '../errors';
+import type { DepotPatch } from '../protocol/depots';
+import { inTransaction, type CommandContext } from './context';
+
+export async function updateDepot(context: CommandContext, depotId: number, patch: DepotPatch, by: Principal): Promise<Depot> {
+  const depot = await inTransaction(context, async (repos) => {
+    const current = await repos.depots.findById(depotId);
+    if (!current) throw notFound('Depot', depotId);
+    return repos.depots.update(depotId, { ...current, ...patch });
+  });
+  context.events.publish('fleet.changed', { entity: 'depot', id: depotId, change: 'updated', actor: by.actor });
+  return depot;
+}

@@ -1,0 +1,54 @@
+/** Vehicles between the wire (local HH:MM clock times) and storage (seconds after midnight). */
+import type { Repositories } from '../db/repositories';
+import type { Vehicle, VehicleContent } from '../db/repos/vehicles.repo';
+import { invalidInput } from '../errors';
+import { clockToSeconds, secondsToClock } from '../protocol/common';
+import type { VehicleInput } from '../protocol/vehicles';
+
+export function vehicleContent(input: VehicleInput): VehicleContent {
+  return {
+    name: input.name,
+    startDepotId: input.startDepotId,
+    endDepotId: input.endDepotId === undefined ? input.startDepotId : input.endDepotId,
+    capacity: input.capacity,
+    skills: [...new Set(input.skills.map((skill) => skill.toLowerCase()))].sort(),
+    shiftStartSeconds: clockToSeconds(input.shift.start),
+    shiftEndSeconds: clockToSeconds(input.shift.end),
+    costs: input.costs,
+    maxStops: input.maxStops,
+    maxShiftSeconds: input.maxShiftSeconds,
+    breaks: input.breaks.map((vehicleBreak) => ({
+      windows: vehicleBreak.windows.map((window) => [clockToSeconds(window.start), clockToSeconds(window.end)] as [number, number]),
+      durationSeconds: vehicleBreak.durationSeconds,
+    })),
+  };
+}
+
+export function vehicleAsInput(vehicle: Vehicle): VehicleInput {
+  return {
+    name: vehicle.name,
+    startDepotId: vehicle.startDepotId,
+    endDepotId: vehicle.endDepotId,
+    capacity: vehicle.capacity,
+    skills: vehicle.skills,
+    shift: { start: secondsToClock(vehicle.shiftStartSeconds), end: secondsToClock(vehicle.shiftEndSeconds) },
+    costs: vehicle.costs,
+    maxStops: vehicle.maxStops,
+    maxShiftSeconds: vehicle.maxShiftSeconds,
+    breaks: vehicle.breaks.map((vehicleBreak) => ({
+      windows: vehicleBreak.windows.map(([start, end]) => ({ start: secondsToClock(start), end: secondsToClock(end) })),
+      durationSeconds: vehicleBreak.durationSeconds,
+    })),
+  };
+}
+
+export async function assertDepotsExist(repos: Repositories, content: VehicleContent): Promise<void> {
+  const missing = [];
+  if (!(await repos.depots.findById(content.startDepotId))) {
+    missing.push({ path: 'startDepotId', message: `depot ${content.startDepotId} does not exist` });
+  }
+  if (content.endDepotId !== null && !(await repos.depots.findById(content.endDepotId))) {
+    missing.push({ path: 'endDepotId', message: `depot ${content.endDepotId} does not exist` });
+  }
+  if (missing.length > 0) throw invalidInput('Unknown depot', missing);
+}

@@ -1,0 +1,101 @@
+/** All SQL over `depots`. */
+import type { Executor } from '../executor';
+import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
+
+/** Local opening times per weekday ("mon" … "sun"), each a list of ["HH:MM", "HH:MM"]. */
+export type OpeningHours = Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>>;
+
+export interface Depot {
+  id: number;
+  name: string;
+  location: [number, number];
+  address: string;
+  timeZone: string;
+  openingHours: OpeningHours;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type DepotContent = Pick<Depot, 'name' | 'location' | 'address' | 'timeZone' | 'openingHours'>;
+
+interface DepotRow {
+  id: number;
+  name: string;
+  lon: number;
+  lat: number;
+  address: string;
+  time_zone: string;
+  opening_hours: OpeningHours;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toDepot = (row: DepotRow): Depot => ({
+  id: row.id,
+  name: row.name,
+  location: [row.lon, row.lat],
+  address: row.address,
+  timeZone: row.time_zone,
+  openingHours: row.opening_hours,
+  createdAt: new Date(row.created_at),
+  updatedAt: new Date(row.updated_at),
+});
+
+const toRow = (content: DepotContent) => ({
+  name: content.name,
+  lon: content.location[0],
+  lat: content.location[1],
+  address: content.address,
+  time_zone: content.timeZone,
+  opening_hours: JSON.stringify(content.openingHours),
+});
+
+export class DepotsRepository {
+  constructor(private readonly db: Executor) {}
+
+  async findById(id: number): Promise<Depot | null> {
+    const row = await this.db<DepotRow>('depots').where({ id }).first();
+    return row ? toDepot(row) : null;
+  }
+
+  async list(page: PageRequest): Promise<Page<Depot>> {
+    const query = this.db<DepotRow>('depots').orderBy('id').limit(page.limit + 1);
+    if (page.cursor) query.where('id', '>', decodeCursor(page.cursor));
+    return toPage(((await query) as DepotRow[]).map(toDepot), page.limit);
+  }
+
+  /** The depot an order without an explicit one belongs to: the only depot, if there is exactly one. */
+  async soleDepotId(): Promise<number | null> {
+    const rows = await this.db('depots').select('id').orderBy('id').limit(2);
+    return rows.length === 1 ? (rows[0].id as number) : null;
+  }
+
+  async timeZones(ids: number[]): Promise<Map<number, string>> {
+    const rows = await this.db<DepotRow>('depots').select('id', 'time_zone').whereIn('id', [...new Set(ids)]);
+    return new Map(rows.map((row) => [row.id, row.time_zone]));
+  }
+
+  async insert(content: DepotContent): Promise<Depot> {
+    const [row] = await this.db('depots').insert(toRow(content)).returning('*');
+    return toDepot(row as DepotRow);
+  }
+
+  async update(id: number, content: DepotContent): Promise<Depot> {
+    const [row] = await this.db('depots')
+      .where({ id })
+      .update({ ...toRow(content), updated_at: this.db.fn.now() })
+      .returning('*');
+    return toDepot(row as DepotRow);
+  }
+
+  /** Vehicles and orders that still point at the depot, which keep it from being deleted. */
+  async references(id: number): Promise<{ vehicles: number; orders: number }> {
+    const [vehicles] = await this.db('vehicles').where({ start_depot_id: id }).orWhere({ end_depot_id: id }).count({ count: '*' });
+    const [orders] = await this.db('orders').where({ depot_id: id }).count({ count: '*' });
+    return { vehicles: Number(vehicles!.count), orders: Number(orders!.count) };
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db('depots').where({ id }).delete();
+  }
+}

@@ -1,0 +1,138 @@
+/** All SQL over `users` and `api_keys` (login sessions and integration keys, stored as hashes). */
+import type { Role } from '../../domain/roles';
+import type { Executor } from '../executor';
+
+export interface User {
+  id: number;
+  username: string;
+  name: string;
+  role: Role;
+  createdAt: Date;
+}
+
+export interface UserWithPassword extends User {
+  passwordHash: string | null;
+}
+
+export interface ApiKey {
+  id: number;
+  userId: number;
+  kind: 'session' | 'integration';
+  name: string;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+}
+
+interface UserRow {
+  id: number;
+  username: string;
+  name: string;
+  role: string;
+  password_hash: string | null;
+  created_at: Date;
+}
+
+interface ApiKeyRow {
+  id: number;
+  user_id: number;
+  kind: 'session' | 'integration';
+  name: string;
+  token_hash: string;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  created_at: Date;
+}
+
+const toUser = (row: UserRow): UserWithPassword => ({
+  id: row.id,
+  username: row.username,
+  name: row.name,
+  role: row.role as Role,
+  passwordHash: row.password_hash,
+  createdAt: new Date(row.created_at),
+});
+
+const toApiKey = (row: ApiKeyRow): ApiKey => ({
+  id: row.id,
+  userId: row.user_id,
+  kind: row.kind,
+  name: row.name,
+  expiresAt: row.expires_at ? new Date(row.expires_at) : null,
+  lastUsedAt: row.last_used_at ? new Date(row.last_used_at) : null,
+  createdAt: new Date(row.created_at),
+});
+
+export class UsersRepository {
+  constructor(private readonly db: Executor) {}
+
+  async findById(id: number): Promise<UserWithPassword | null> {
+    const row = await this.db<UserRow>('users').where({ id }).first();
+    return row ? toUser(row) : null;
+  }
+
+  async findByUsername(username: string): Promise<UserWithPassword | null> {
+    const row = await this.db<UserRow>('users').where({ username }).first();
+    return row ? toUser(row) : null;
+  }
+
+  async list(): Promise<User[]> {
+    const rows = (await this.db<UserRow>('users').select('id', 'username', 'name', 'role', 'created_at').orderBy('id')) as UserRow[];
+    return rows.map((row) => ({ id: row.id, username: row.username, name: row.name, role: row.role as Role, createdAt: new Date(row.created_at) }));
+  }
+
+  async insert(user: { username: string; name: string; role: Role; passwordHash: string | null }): Promise<User> {
+    const [row] = await this.db('users')
+      .insert({ username: user.username, name: user.name, role: user.role, password_hash: user.passwordHash })
+      .returning('*');
+    const { passwordHash: _passwordHash, ...created } = toUser(row as UserRow);
+    return created;
+  }
+
+  async update(id: number, patch: { name?: string; passwordHash?: string }): Promise<void> {
+    const row: Record<string, unknown> = {};
+    if (patch.name !== undefined) row.name = patch.name;
+    if (patch.passwordHash !== undefined) row.password_hash = patch.passwordHash;
+    if (Object.keys(row).length > 0) await this.db('users').where({ id }).update(row);
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db('users').where({ id }).delete();
+  }
+
+  async insertApiKey(key: { userId: number; kind: ApiKey['kind']; name: string; tokenHash: string; expiresAt: Date | null }): Promise<ApiKey> {
+    const [row] = await this.db('api_keys')
+      .insert({ user_id: key.userId, kind: key.kind, name: key.name, token_hash: key.tokenHash, expires_at: key.expiresAt })
+      .returning('*');
+    return toApiKey(row as ApiKeyRow);
+  }
+
+  /** The key and its user for a token hash, unless expired. */
+  async findByTokenHash(tokenHash: string, now: Date): Promise<{ key: ApiKey; user: User } | null> {
+    const row = await this.db<ApiKeyRow>('api_keys')
+      .where({ token_hash: tokenHash })
+      .andWhere((query) => query.whereNull('expires_at').orWhere('expires_at', '>', now))
+      .first();
+    if (!row) return null;
+    const user = await this.findById(row.user_id);
+    return user ? { key: toApiKey(row), user } : null;
+  }
+
+  async listApiKeys(kind: ApiKey['kind']): Promise<ApiKey[]> {
+    const rows = (await this.db<ApiKeyRow>('api_keys').where({ kind }).orderBy('id')) as ApiKeyRow[];
+    return rows.map(toApiKey);
+  }
+
+  async findApiKey(id: number): Promise<ApiKey | null> {
+    const row = await this.db<ApiKeyRow>('api_keys').where({ id }).first();
+    return row ? toApiKey(row) : null;
+  }
+
+  async deleteApiKey(id: number): Promise<void> {
+    await this.db('api_keys').where({ id }).delete();
+  }
+
+  async touchApiKey(id: number, now: Date): Promise<void> {
+    await this.db('api_keys').where({ id }).update({ last_used_at: now });
+  }
+}

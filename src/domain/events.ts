@@ -1,0 +1,42 @@
+/**
+ * A tiny typed in-process event bus. Commands publish facts after their transaction commits;
+ * the realtime layer (and anything else) subscribes. A failing listener never fails the command.
+ */
+import type { OrderStatus } from './order-lifecycle';
+import type { Order } from '../db/repos/orders.repo';
+
+export interface DomainEvents {
+  'order.created': { order: Order; actor: string };
+  'order.updated': { order: Order; actor: string };
+  'order.status_changed': { order: Order; from: OrderStatus; to: OrderStatus; reason: string | null; actor: string };
+  'order.deleted': { orderId: number; actor: string };
+  'orders.imported': { source: string; created: number; updated: number; actor: string };
+  'fleet.changed': { entity: 'depot' | 'vehicle' | 'driver'; id: number; change: 'created' | 'updated' | 'deleted'; actor: string };
+}
+
+export type DomainEventName = keyof DomainEvents;
+type Listener<K extends DomainEventName> = (payload: DomainEvents[K]) => void;
+
+export class EventBus {
+  private readonly listeners = new Map<DomainEventName, Set<Listener<never>>>();
+
+  constructor(private readonly onListenerError: (error: unknown, event: DomainEventName) => void = () => {}) {}
+
+  /** Subscribes; returns the unsubscribe function. */
+  on<K extends DomainEventName>(event: K, listener: Listener<K>): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    set.add(listener as Listener<never>);
+    this.listeners.set(event, set);
+    return () => set.delete(listener as Listener<never>);
+  }
+
+  publish<K extends DomainEventName>(event: K, payload: DomainEvents[K]): void {
+    for (const listener of this.listeners.get(event) ?? []) {
+      try {
+        (listener as Listener<K>)(payload);
+      } catch (error) {
+        this.onListenerError(error, event);
+      }
+    }
+  }
+}

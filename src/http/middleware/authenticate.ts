@@ -1,0 +1,48 @@
+/**
+ * Resolves the caller once per request from "Authorization: Bearer <token>" or "X-API-Key: <token>".
+ * No credentials: the request continues anonymous and each endpoint decides. Bad credentials: 401 here.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Knex } from 'knex';
+import { principalForToken, requireRole, type Principal } from '../../auth/principal';
+import { repositories } from '../../db/repositories';
+import type { Role } from '../../domain/roles';
+import { AppError, unauthorized } from '../../errors';
+
+const principals = new WeakMap<Request, Principal>();
+
+export function authenticate(db: Knex): RequestHandler {
+  const repos = repositories(db);
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const token = tokenOf(req);
+    if (token === undefined) return next();
+    const principal = await principalForToken(repos, token);
+    if (!principal) return next(new AppError(401, 'invalid_token', 'The token or API key is unknown, revoked or expired; log in again'));
+    principals.set(req, principal);
+    next();
+  };
+}
+
+function tokenOf(req: Request): string | undefined {
+  const header = req.get('authorization');
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match ? match[1] : '';
+  }
+  return req.get('x-api-key')?.trim();
+}
+
+/** The caller, or a 401 when the request carries no credentials. */
+export function principalOf(req: Request): Principal {
+  const principal = principals.get(req);
+  if (!principal) throw unauthorized();
+  return principal;
+}
+
+/** For routers mounted from outside (import, planning): 401 without credentials, 403 for other roles. */
+export function requireRoles(...roles: Role[]): RequestHandler {
+  return (req, _res, next) => {
+    requireRole(principalOf(req), roles);
+    next();
+  };
+}

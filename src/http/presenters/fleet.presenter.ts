@@ -1,0 +1,55 @@
+/** Depots, vehicles and drivers leave the service in these shapes; credentials never do. */
+import type { Depot } from '../../db/repos/depots.repo';
+import type { Driver } from '../../db/repos/drivers.repo';
+import type { Vehicle } from '../../db/repos/vehicles.repo';
+import { secondsToClock } from '../../protocol/common';
+import type { DepotResponse } from '../../protocol/depots';
+import type { DriverResponse } from '../../protocol/drivers';
+import type { VehicleResponse } from '../../protocol/vehicles';
+
+export function presentDepot(depot: Depot): DepotResponse {
+  return {
+    id: depot.id,
+    name: depot.name,
+    location: depot.location,
+    address: depot.address,
+    timeZone: depot.timeZone,
+    openingHours: depot.openingHours,
+    createdAt: depot.createdAt.toISOString(),
+    updatedAt: depot.updatedAt.toISOString(),
+  };
+}
+
+export function presentVehicle(vehicle: Vehicle, driverId: number | null): VehicleResponse {
+  return {
+    id: vehicle.id,
+    name: vehicle.name,
+    startDepotId: vehicle.startDepotId,
+    endDepotId: vehicle.endDepotId,
+    capacity: vehicle.capacity,
+    skills: vehicle.skills,
+    shift: { start: secondsToClock(vehicle.shiftStartSeconds), end: secondsToClock(vehicle.shiftEndSeconds) },
+    costs: vehicle.costs,
+    maxStops: vehicle.maxStops,
+    maxShiftSeconds: vehicle.maxShiftSeconds,
+    breaks: vehicle.breaks.map((vehicleBreak) => ({
+      windows: vehicleBreak.windows.map(([start, end]) => ({ start: secondsToClock(start), end: secondsToClock(end) })),
+      durationSeconds: vehicleBreak.durationSeconds,
+    })),
+    driverId,
+    createdAt: vehicle.createdAt.toISOString(),
+    updatedAt: vehicle.updatedAt.toISOString(),
+  };
+}
+
+export function presentDriver(driver: Driver): DriverResponse {
+  return {
+    id: driver.id,
+    name: driver.name,
+    phone: driver.phone,
+    vehicleId: driver.vehicleId,
+    username: driver.username,
+    createdAt: driver.createdAt.toISOString(),
+    updatedAt: driver.updatedAt.toISOString(),
+  };
+}

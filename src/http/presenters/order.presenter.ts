@@ -1,0 +1,49 @@
+/** Orders leave the service in this shape and no other; times carry the depot's UTC offset. */
+import type { Order } from '../../db/repos/orders.repo';
+import type { OrderEvent } from '../../db/repos/order-events.repo';
+import { allowedTransitions } from '../../domain/order-lifecycle';
+import { toIsoInZone } from '../../domain/time';
+import type { OrderEventResponse, OrderResponse } from '../../protocol/orders-api';
+
+export function presentOrder(order: Order, timeZone = 'UTC'): OrderResponse {
+  return {
+    id: order.id,
+    displayId: order.displayId,
+    trackingToken: order.trackingToken,
+    source: order.source,
+    externalRef: order.externalRef,
+    status: order.status,
+    allowedTransitions: [...allowedTransitions(order.status)],
+    depotId: order.depotId,
+    assignedVehicleId: order.assignedVehicleId,
+    customerName: order.customerName,
+    customerPhone: order.customerPhone,
+    customerEmail: order.customerEmail,
+    addressText: order.addressText,
+    location: order.location,
+    timeWindows: order.timeWindows.map((window) => ({
+      start: toIsoInZone(window.startEpochSeconds, timeZone),
+      end: toIsoInZone(window.endEpochSeconds, timeZone),
+    })),
+    serviceSeconds: order.serviceSeconds,
+    demand: order.demand,
+    priority: order.priority,
+    requiredSkills: order.requiredSkills,
+    notes: order.notes,
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+export function presentOrderEvent(event: OrderEvent): OrderEventResponse {
+  return {
+    id: event.id,
+    occurredAt: event.occurredAt.toISOString(),
+    type: event.type,
+    actor: event.actor,
+    fromStatus: event.fromStatus,
+    toStatus: event.toStatus,
+    reason: event.reason,
+    data: event.data,
+  };
+}

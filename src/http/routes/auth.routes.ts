@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { createApiKey } from '../../commands/create-api-key';
+import { createUser } from '../../commands/create-user';
+import { login } from '../../commands/login';
+import { revokeApiKey } from '../../commands/revoke-api-key';
+import { repositories } from '../../db/repositories';
+import { apiKeyInputSchema, apiKeySchema, createdApiKeySchema, loginInputSchema, loginResponseSchema, meResponseSchema, userInputSchema, userSchema } from '../../protocol/auth';
+import { idParamsSchema } from '../../protocol/common';
+import type { AppDeps } from '../app';
+import type { ApiRouter } from '../endpoint';
+import { presentApiKey, presentUser } from '../presenters/auth.presenter';
+
+export function authRoutes(api: ApiRouter, deps: AppDeps): void {
+  const repos = repositories(deps.database.knex);
+
+  api.endpoint(
+    { method: 'post', path: '/auth/login', summary: 'Exchange username and password for a bearer token', tag: 'auth', roles: 'public', body: loginInputSchema, response: loginResponseSchema },
+    async ({ body }) => {
+      const session = await login(deps.commands, body);
+      return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: presentUser(session.user) };
+    },
+  );
+
+  api.endpoint(
+    { method: 'get', path: '/auth/me', summary: 'Who the credentials belong to', tag: 'auth', roles: ['admin', 'dispatcher', 'driver'], response: meResponseSchema },
+    async ({ principal }) => ({
+      userId: principal.userId,
+      username: principal.username,
+      role: principal.role,
+      driverId: principal.driverId,
+      vehicleId: principal.vehicleId,
+    }),
+  );
+
+  api.endpoint(
+    { method: 'get', path: '/users', summary: 'List users', tag: 'users', roles: ['admin'], response: z.object({ items: z.array(userSchema) }) },
+    async () => ({ items: (await repos.users.list()).map(presentUser) }),
+  );
+
+  api.endpoint(
+    { method: 'post', path: '/users', summary: 'Create an admin or dispatcher', tag: 'users', roles: ['admin'], body: userInputSchema, response: userSchema, status: 201 },
+    async ({ body }) => presentUser(await createUser(deps.commands, body)),
+  );
+
+  api.endpoint(
+    { method: 'get', path: '/api-keys', summary: 'List integration API keys', tag: 'users', roles: ['admin'], response: z.object({ items: z.array(apiKeySchema) }) },
+    async () => ({ items: (await repos.users.listApiKeys('integration')).map(presentApiKey) }),
+  );
+
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/api-keys',
+      summary: 'Create an integration API key (the token is shown once)',
+      tag: 'users',
+      roles: ['admin'],
+      body: apiKeyInputSchema,
+      response: createdApiKeySchema,
+      status: 201,
+    },
+    async ({ body, principal }) => {
+      const key = await createApiKey(deps.commands, body, principal);
+      return { ...presentApiKey(key), token: key.token };
+    },
+  );
+
+  api.endpoint(
+    { method: 'delete', path: '/api-keys/:id', summary: 'Revoke an integration API key', tag: 'users', roles: ['admin'], params: idParamsSchema, status: 204 },
+    async ({ params }) => revokeApiKey(deps.commands, params.id),
+  );
+}

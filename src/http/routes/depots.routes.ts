@@ -1,0 +1,49 @@
+import { createDepot } from '../../commands/create-depot';
+import { deleteDepot } from '../../commands/delete-depot';
+import { updateDepot } from '../../commands/update-depot';
+import { repositories } from '../../db/repositories';
+import { notFound } from '../../errors';
+import { idParamsSchema, pageOf, pageQuerySchema } from '../../protocol/common';
+import { depotInputSchema, depotPatchSchema, depotSchema } from '../../protocol/depots';
+import type { AppDeps } from '../app';
+import type { ApiRouter } from '../endpoint';
+import { presentDepot } from '../presenters/fleet.presenter';
+
+const office = ['admin', 'dispatcher'] as const;
+const everyone = ['admin', 'dispatcher', 'driver'] as const;
+
+export function depotsRoutes(api: ApiRouter, deps: AppDeps): void {
+  const repos = repositories(deps.database.knex);
+
+  api.endpoint(
+    { method: 'get', path: '/depots', summary: 'List depots', tag: 'depots', roles: everyone, query: pageQuerySchema, response: pageOf(depotSchema) },
+    async ({ query }) => {
+      const page = await repos.depots.list(query);
+      return { items: page.items.map(presentDepot), nextCursor: page.nextCursor };
+    },
+  );
+
+  api.endpoint(
+    { method: 'get', path: '/depots/:id', summary: 'Get a depot', tag: 'depots', roles: everyone, params: idParamsSchema, response: depotSchema },
+    async ({ params }) => {
+      const depot = await repos.depots.findById(params.id);
+      if (!depot) throw notFound('Depot', params.id);
+      return presentDepot(depot);
+    },
+  );
+
+  api.endpoint(
+    { method: 'post', path: '/depots', summary: 'Create a depot', tag: 'depots', roles: office, body: depotInputSchema, response: depotSchema, status: 201 },
+    async ({ body, principal }) => presentDepot(await createDepot(deps.commands, body, principal)),
+  );
+
+  api.endpoint(
+    { method: 'patch', path: '/depots/:id', summary: 'Change a depot', tag: 'depots', roles: office, params: idParamsSchema, body: depotPatchSchema, response: depotSchema },
+    async ({ params, body, principal }) => presentDepot(await updateDepot(deps.commands, params.id, body, principal)),
+  );
+
+  api.endpoint(
+    { method: 'delete', path: '/depots/:id', summary: 'Delete a depot no vehicle or order uses', tag: 'depots', roles: office, params: idParamsSchema, status: 204 },
+    async ({ params, principal }) => deleteDepot(deps.commands, params.id, principal),
+  );
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { createOrder } from '../../commands/create-order';
+import { deleteOrder } from '../../commands/delete-order';
+import { transitionOrder } from '../../commands/transition-order';
+import { updateOrder } from '../../commands/update-order';
+import type { Principal } from '../../auth/principal';
+import { canSeeOrder } from '../../auth/visibility';
+import { repositories } from '../../db/repositories';
+import type { Order } from '../../db/repos/orders.repo';
+import { localDayRange } from '../../domain/time';
+import { notFound } from '../../errors';
+import { idParamsSchema, pageOf, pageQuerySchema } from '../../protocol/common';
+import { createOrderSchema, orderEventSchema, orderListQuerySchema, orderPatchSchema, orderSchema, transitionInputSchema } from '../../protocol/orders-api';
+import type { AppDeps } from '../app';
+import type { ApiRouter } from '../endpoint';
+import { presentOrder, presentOrderEvent } from '../presenters/order.presenter';
+
+const office = ['admin', 'dispatcher'] as const;
+const everyone = ['admin', 'dispatcher', 'driver'] as const;
+
+export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
+  const repos = repositories(deps.database.knex);
+
+  /** Times are shown in each order's depot time zone. */
+  const present = async (orders: Order[]) => {
+    const zones = await repos.depots.timeZones(orders.flatMap((order) => (order.depotId === null ? [] : [order.depotId])));
+    return orders.map((order) => presentOrder(order, (order.depotId !== null && zones.get(order.depotId)) || 'UTC'));
+  };
+
+  const visibleOrder = async (principal: Principal, id: number) => {
+    const order = await repos.orders.findById(id);
+    if (!order || !canSeeOrder(principal, order)) throw notFound('Order', id);
+    return order;
+  };
+
+  api.endpoint(
+    {
+      method: 'get',
+      path: '/orders',
+      summary: 'List orders by status, date, depot or vehicle (a driver sees only their vehicle\'s)',
+      tag: 'orders',
+      roles: everyone,
+      query: pageQuerySchema.extend(orderListQuerySchema.shape),
+      response: pageOf(orderSchema),
+    },
+    async ({ query, principal }) => {
+      if (principal.role === 'driver' && principal.vehicleId === null) return { items: [], nextCursor: null };
+      let window: [number, number] | [] = [];
+      if (query.date) {
+        const depotZone = query.depotId === undefined ? undefined : (await repos.depots.findById(query.depotId))?.timeZone;
+        window = localDayRange(query.date, query.timeZone ?? depotZone ?? 'UTC');
+      }
+      const page = await repos.orders.list(
+        {
+          status: query.status,
+          depotId: query.depotId,
+          assignedVehicleId: principal.role === 'driver' ? principal.vehicleId! : query.vehicleId,
+          windowFromEpoch: window[0],
+          windowToEpoch: window[1],
+        },
+        query,
+      );
+      return { items: await present(page.items), nextCursor: page.nextCursor };
+    },
+  );
+
+  api.endpoint(
+    { method: 'get', path: '/orders/:id', summary: 'Get an order', tag: 'orders', roles: everyone, params: idParamsSchema, response: orderSchema },
+    async ({ params, principal }) => (await present([await visibleOrder(principal, params.id)]))[0],
+  );
+
+  api.endpoint(
+    { method: 'get', path: '/orders/:id/events', summary: 'The order\'s timeline: every change with time, actor and reason', tag: 'orders', roles: everyone, params: idParamsSchema, response: z.object({ items: z.array(orderEventSchema) }) },
+    async ({ params, principal }) => {
+      await visibleOrder(principal, params.id);
+      return { items: (await repos.orderEvents.listForOrder(params.id)).map(presentOrderEvent) };
+    },
+  );
+
+  api.endpoint(
+    { method: 'post', path: '/orders', summary: 'Create an order (status received)', tag: 'orders', roles: office, body: createOrderSchema, response: orderSchema, status: 201 },
+    async ({ body, principal }) => (await present([await createOrder(deps.commands, body, principal)]))[0],
+  );
+
+  api.endpoint(
+    { method: 'patch', path: '/orders/:id', summary: 'Edit a received or ready order', tag: 'orders', roles: office, params: idParamsSchema, body: orderPatchSchema, response: orderSchema },
+    async ({ params, body, principal }) => (await present([await updateOrder(deps.commands, params.id, body, principal)]))[0],
+  );
+
+  api.endpoint(
+    { method: 'delete', path: '/orders/:id', summary: 'Delete an order that never reached a route', tag: 'orders', roles: office, params: idParamsSchema, status: 204 },
+    async ({ params, principal }) => deleteOrder(deps.commands, params.id, principal),
+  );
+
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/orders/:id/transitions',
+      summary: 'Move an order through its lifecycle (cancel included); 409 names the allowed targets',
+      tag: 'orders',
+      roles: everyone,
+      params: idParamsSchema,
+      body: transitionInputSchema,
+      response: orderSchema,
+    },
+    async ({ params, body, principal }) => (await present([await transitionOrder(deps.commands, params.id, body, principal)]))[0],
+  );
+}

@@ -1,0 +1,34 @@
+/** Pieces every resource schema shares: ids in paths, pagination, local clock times. */
+import { z } from 'zod';
+
+export const idParamsSchema = z.object({ id: z.coerce.number().int().positive() });
+
+export const pageQuerySchema = z.object({
+  cursor: z.string().min(1).optional().describe('nextCursor from the previous page'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+/** "HH:MM" local time → seconds after midnight; "24:00" closes a day. */
+export const clockTimeSchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a local time HH:MM')
+  .describe('local time HH:MM');
+
+export function clockToSeconds(clock: string): number {
+  const [hours, minutes] = clock.split(':').map(Number) as [number, number];
+  return hours * 3600 + minutes * 60;
+}
+
+export function secondsToClock(seconds: number): string {
+  return `${String(Math.floor(seconds / 3600)).padStart(2, '0')}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}`;
+}
+
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const errorResponseSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string().optional(), message: z.string() }).catchall(z.unknown())),
+  }),
+});

@@ -1,0 +1,43 @@
+/** Depots on the wire. */
+import { z } from 'zod';
+import { isValidTimeZone } from '../domain/time';
+import { clockTimeSchema, clockToSeconds } from './common';
+import { lonLatSchema } from './orders';
+
+const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+const openingIntervalSchema = z
+  .tuple([clockTimeSchema, clockTimeSchema])
+  .refine(([open, close]) => clockToSeconds(open) < clockToSeconds(close), { message: 'opening time must be before closing time' });
+
+export const openingHoursSchema = z
+  .partialRecord(z.enum(weekdays), z.array(openingIntervalSchema).max(4))
+  .describe('Local opening intervals per weekday, e.g. { "mon": [["07:00", "20:00"]] }');
+
+export const depotInputSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  location: lonLatSchema,
+  address: z.string().trim().min(1).max(500),
+  timeZone: z
+    .string()
+    .refine(isValidTimeZone, { message: 'not an IANA time zone (e.g. Europe/Berlin)' })
+    .describe('IANA time zone, e.g. Europe/Berlin'),
+  openingHours: openingHoursSchema.default({}),
+});
+
+export const depotPatchSchema = depotInputSchema.partial();
+
+export const depotSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  location: lonLatSchema,
+  address: z.string(),
+  timeZone: z.string(),
+  openingHours: openingHoursSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export type DepotInput = z.output<typeof depotInputSchema>;
+export type DepotPatch = z.output<typeof depotPatchSchema>;
+export type DepotResponse = z.infer<typeof depotSchema>;

@@ -1,0 +1,77 @@
+/** Order endpoints beyond the order input itself: creation options, patches, lists, transitions, the timeline. */
+import { z } from 'zod';
+import { orderStatuses } from '../domain/order-lifecycle';
+import { isValidTimeZone } from '../domain/time';
+import { demandSchema, lonLatSchema, orderInputSchema } from './orders';
+
+export const createOrderSchema = orderInputSchema.extend({
+  source: z.string().trim().min(1).max(100).regex(/^[a-z0-9._-]+$/i, 'letters, digits, ".", "_" or "-"').default('api'),
+  depotId: z.number().int().positive().optional().describe('Defaults to the only depot when there is exactly one'),
+});
+
+export const orderPatchSchema = orderInputSchema.omit({ externalRef: true }).partial();
+
+const statusList = z
+  .string()
+  .transform((text) => text.split(',').map((status) => status.trim()))
+  .pipe(z.array(z.enum(orderStatuses)).min(1))
+  .describe('One status or several, comma-separated');
+
+export const orderListQuerySchema = z.object({
+  status: statusList.optional(),
+  depotId: z.coerce.number().int().positive().optional(),
+  vehicleId: z.coerce.number().int().positive().optional(),
+  date: z.iso.date().optional().describe('Local date YYYY-MM-DD: orders with a time window on that day'),
+  timeZone: z
+    .string()
+    .refine(isValidTimeZone, { message: 'not an IANA time zone (e.g. Europe/Berlin)' })
+    .optional()
+    .describe("Time zone for date; the depot's (or UTC) when omitted"),
+});
+
+export const transitionInputSchema = z.object({
+  status: z.enum(orderStatuses),
+  reason: z.string().trim().min(1).max(500).optional(),
+});
+
+export const orderSchema = z.object({
+  id: z.number().int(),
+  displayId: z.string(),
+  trackingToken: z.string(),
+  source: z.string(),
+  externalRef: z.string(),
+  status: z.enum(orderStatuses),
+  allowedTransitions: z.array(z.enum(orderStatuses)),
+  depotId: z.number().int().nullable(),
+  assignedVehicleId: z.number().int().nullable(),
+  customerName: z.string(),
+  customerPhone: z.string().nullable(),
+  customerEmail: z.string().nullable(),
+  addressText: z.string(),
+  location: lonLatSchema,
+  timeWindows: z.array(z.object({ start: z.string(), end: z.string() })),
+  serviceSeconds: z.number().int(),
+  demand: demandSchema,
+  priority: z.number().int(),
+  requiredSkills: z.array(z.string()),
+  notes: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const orderEventSchema = z.object({
+  id: z.number().int(),
+  occurredAt: z.string(),
+  type: z.string(),
+  actor: z.string(),
+  fromStatus: z.enum(orderStatuses).nullable(),
+  toStatus: z.enum(orderStatuses).nullable(),
+  reason: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export type CreateOrderInput = z.output<typeof createOrderSchema>;
+export type OrderPatch = z.output<typeof orderPatchSchema>;
+export type TransitionInput = z.output<typeof transitionInputSchema>;
+export type OrderResponse = z.infer<typeof orderSchema>;
+export type OrderEventResponse = z.infer<typeof orderEventSchema>;

@@ -1,0 +1,64 @@
+/** Vehicles on the wire: shift and break times are local clock times at the start depot. */
+import { z } from 'zod';
+import { clockTimeSchema, clockToSeconds } from './common';
+
+const skillSchema = z.string().trim().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'letters, digits, "_" or "-"');
+
+const clockWindowSchema = z
+  .object({ start: clockTimeSchema, end: clockTimeSchema })
+  .refine((window) => clockToSeconds(window.start) < clockToSeconds(window.end), { message: 'start must be before end', path: ['end'] });
+
+export const vehicleBreakSchema = z.object({
+  windows: z.array(clockWindowSchema).min(1).max(5),
+  durationSeconds: z.number().int().min(60).max(4 * 3600),
+});
+
+export const vehicleInputSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  startDepotId: z.number().int().positive(),
+  endDepotId: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .optional()
+    .describe('Depot where the route ends; null for an open end; the start depot when omitted'),
+  capacity: z.object({
+    weightKg: z.number().min(0).max(100_000),
+    volumeL: z.number().min(0).max(100_000),
+    items: z.number().int().min(0).max(100_000),
+  }),
+  skills: z.array(skillSchema).max(20).default([]),
+  shift: clockWindowSchema.default({ start: '08:00', end: '17:00' }),
+  costs: z
+    .object({ fixed: z.number().min(0).default(0), perHour: z.number().min(0).default(0), perKm: z.number().min(0).default(0) })
+    .default({ fixed: 0, perHour: 0, perKm: 0 }),
+  maxStops: z.number().int().min(1).max(1000).nullable().default(null),
+  maxShiftSeconds: z.number().int().min(60).max(86_400).nullable().default(null),
+  breaks: z.array(vehicleBreakSchema).max(5).default([]),
+});
+
+export const vehiclePatchSchema = vehicleInputSchema.partial();
+
+export const vehicleSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  startDepotId: z.number().int(),
+  endDepotId: z.number().int().nullable(),
+  capacity: z.object({ weightKg: z.number(), volumeL: z.number(), items: z.number().int() }),
+  skills: z.array(z.string()),
+  shift: z.object({ start: z.string(), end: z.string() }),
+  costs: z.object({ fixed: z.number(), perHour: z.number(), perKm: z.number() }),
+  maxStops: z.number().int().nullable(),
+  maxShiftSeconds: z.number().int().nullable(),
+  breaks: z.array(z.object({ windows: z.array(z.object({ start: z.string(), end: z.string() })), durationSeconds: z.number().int() })),
+  driverId: z.number().int().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const vehicleListQuerySchema = z.object({ depotId: z.coerce.number().int().positive().optional() });
+
+export type VehicleInput = z.output<typeof vehicleInputSchema>;
+export type VehiclePatch = z.output<typeof vehiclePatchSchema>;
+export type VehicleResponse = z.infer<typeof vehicleSchema>;

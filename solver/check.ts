@@ -161,12 +161,17 @@ function checkRoute(
 
   const matrix = problem.matrices?.[vehicle.profile ?? 'car'] ?? {};
   const speedFactor = vehicle.speed_factor ?? 1;
-  const travelSeconds = (from: number | undefined, to: number | undefined) =>
-    from === undefined || to === undefined ? 0 : (matrix.durations?.[from]?.[to] ?? NaN) / speedFactor;
-  const travelMeters = (from: number | undefined, to: number | undefined) =>
-    from === undefined || to === undefined ? 0 : (matrix.distances?.[from]?.[to] ?? 0);
-  const travelCost = (from: number | undefined, to: number | undefined) =>
-    from === undefined || to === undefined ? 0 : (matrix.costs?.[from]?.[to] ?? 0);
+  // A costs matrix alone stands in for durations (as in the solver's model); null means no road: unreachable.
+  const durations = matrix.durations ?? matrix.costs;
+  const leg = (rows: (number | null)[][] | undefined, from: number | undefined, to: number | undefined, absent: number) => {
+    if (from === undefined || to === undefined) return 0;
+    if (!rows) return absent;
+    const value = rows[from]?.[to];
+    return typeof value === 'number' ? value : Infinity;
+  };
+  const travelSeconds = (from: number | undefined, to: number | undefined) => leg(durations, from, to, NaN) / speedFactor;
+  const travelMeters = (from: number | undefined, to: number | undefined) => leg(matrix.distances, from, to, 0);
+  const travelCost = (from: number | undefined, to: number | undefined) => leg(matrix.costs, from, to, 0);
 
   const steps = route.steps;
   const stepTasks = steps.map((step, index) => {

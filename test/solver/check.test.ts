@@ -231,6 +231,16 @@ describe('checkSolution on the richer VROOM constraints', () => {
     expect(codes(problem, plan(problem, reordered))).not.toContain('locked_step');
   });
 
+  it('flags travel over a pair of locations with no road (null in the matrix)', () => {
+    const problem = base();
+    const durations = line.map((row) => [...row]) as (number | null)[][];
+    durations[1]![2] = null;
+    problem.matrices!.car!.durations = durations as number[][];
+    const solution = plan(problem, good);
+    expect(codes(problem, solution)).toContain('schedule');
+    expect(checkSolution(problem, solution).duration).toBe(Infinity);
+  });
+
   it('flags a task that is not in the problem', () => {
     const problem = base();
     const solution = plan(problem, good);

@@ -30,7 +30,7 @@ export interface Hierarchy {
 }
 
 /** Witness searches give up after this many settled nodes; a missed witness only adds a needless shortcut. */
-const witnessSettleLimit = 400;
+const witnessSettleLimit = 100;
 
 export function contract(network: RoadNetwork): Hierarchy {
   const nodeCount = network.edgeSeconds.length;
@@ -67,7 +67,8 @@ export function contract(network: RoadNetwork): Hierarchy {
   const deletedNeighbors = new Int32Array(nodeCount);
   const heap = new NodeHeap(nodeCount);
 
-  // One witness search from `source` avoiding `via`; returns settled distances in the heap.
+  // Adjacency lists only ever hold arcs between nodes not yet contracted (see `contractNode`).
+  // One witness search from `source` avoiding `via`; leaves settled distances in the heap.
   const witness = (source: number, via: number, maxSeconds: number): void => {
     heap.clear();
     heap.pushOrDecrease(source, 0);
@@ -78,8 +79,7 @@ export function contract(network: RoadNetwork): Hierarchy {
       settled++;
       for (const arc of outArcs[node]!) {
         const to = arcTo[arc]!;
-        if (contracted[to] || to === via) continue;
-        heap.pushOrDecrease(to, key + arcSeconds[arc]!);
+        if (to !== via) heap.pushOrDecrease(to, key + arcSeconds[arc]!);
       }
     }
   };
@@ -87,47 +87,27 @@ export function contract(network: RoadNetwork): Hierarchy {
   /** The shortcuts contracting v would need, as [inArc, outArc] pairs. */
   const shortcutsFor = (v: number): [number, number][] => {
     const needed: [number, number][] = [];
-    const outs = outArcs[v]!.filter((arc) => !contracted[arcTo[arc]!] && arcTo[arc] !== v);
+    const outs = outArcs[v]!.filter((arc) => arcTo[arc] !== v);
     if (outs.length === 0) return needed;
     let maxOut = 0;
     for (const arc of outs) maxOut = Math.max(maxOut, arcSeconds[arc]!);
     for (const inArc of inArcs[v]!) {
       const u = arcFrom[inArc]!;
-      if (contracted[u] || u === v) continue;
+      if (u === v) continue;
       witness(u, v, arcSeconds[inArc]! + maxOut);
       for (const outArc of outs) {
         const w = arcTo[outArc]!;
         // Loops u→v→u are kept without a witness search: they are rare, and a route whose target lies just
         // behind its start on a one-way edge needs them.
-        if (w === u) {
-          needed.push([inArc, outArc]);
-          continue;
-        }
-        const viaSeconds = arcSeconds[inArc]! + arcSeconds[outArc]!;
-        if (heap.key(w) <= viaSeconds) continue;
+        if (w !== u && heap.key(w) <= arcSeconds[inArc]! + arcSeconds[outArc]!) continue;
         needed.push([inArc, outArc]);
       }
     }
     return needed;
   };
 
-  const liveDegree = (v: number): number =>
-    inArcs[v]!.filter((arc) => !contracted[arcFrom[arc]!]).length + outArcs[v]!.filter((arc) => !contracted[arcTo[arc]!]).length;
-  const priority = (v: number): number => 2 * shortcutsFor(v).length - liveDegree(v) + deletedNeighbors[v]!;
-
-  // Lazy priority queue: pop the least important node, re-evaluate it, contract it if it is still the least.
-  const queue = new MinQueue();
-  for (let v = 0; v < nodeCount; v++) queue.push(v, priority(v));
-  const rank = new Int32Array(nodeCount);
-  let order = 0;
-  while (!queue.isEmpty) {
-    const v = queue.pop();
-    const current = priority(v);
-    if (!queue.isEmpty && current > queue.minKey) {
-      queue.push(v, current);
-      continue;
-    }
-    for (const [inArc, outArc] of shortcutsFor(v)) {
+  const contractNode = (v: number, shortcuts: [number, number][]): void => {
+    for (const [inArc, outArc] of shortcuts) {
       const u = arcFrom[inArc]!;
       const w = arcTo[outArc]!;
       const seconds = arcSeconds[inArc]! + arcSeconds[outArc]!;
@@ -141,9 +121,39 @@ export function contract(network: RoadNetwork): Hierarchy {
       } else addArc(u, w, seconds, arcMeters[inArc]! + arcMeters[outArc]!, inArc, outArc);
     }
     contracted[v] = 1;
+    // Unlink v from its neighbours, so later searches never look at it again.
+    for (const arc of inArcs[v]!) {
+      const u = arcFrom[arc]!;
+      if (u === v) continue;
+      deletedNeighbors[u]!++;
+      outArcs[u] = outArcs[u]!.filter((a) => arcTo[a] !== v);
+    }
+    for (const arc of outArcs[v]!) {
+      const w = arcTo[arc]!;
+      if (w === v) continue;
+      deletedNeighbors[w]!++;
+      inArcs[w] = inArcs[w]!.filter((a) => arcFrom[a] !== v);
+    }
+  };
+
+  const priority = (v: number, shortcuts: number): number =>
+    2 * shortcuts - inArcs[v]!.length - outArcs[v]!.length + deletedNeighbors[v]!;
+
+  // Lazy priority queue: pop the least important node, re-evaluate it, contract it if it is still the least.
+  const queue = new MinQueue();
+  for (let v = 0; v < nodeCount; v++) queue.push(v, priority(v, shortcutsFor(v).length));
+  const rank = new Int32Array(nodeCount);
+  let order = 0;
+  while (!queue.isEmpty) {
+    const v = queue.pop();
+    const shortcuts = shortcutsFor(v);
+    const current = priority(v, shortcuts.length);
+    if (!queue.isEmpty && current > queue.minKey) {
+      queue.push(v, current);
+      continue;
+    }
+    contractNode(v, shortcuts);
     rank[v] = order++;
-    for (const arc of inArcs[v]!) if (!contracted[arcFrom[arc]!]) deletedNeighbors[arcFrom[arc]!]!++;
-    for (const arc of outArcs[v]!) if (!contracted[arcTo[arc]!]) deletedNeighbors[arcTo[arc]!]!++;
   }
 
   const arcCount = arcFrom.length;

@@ -146,5 +146,30 @@ export function planRoutes(problem: Problem, input: VroomProblem): VroomSolution
   for (const tasks of routes) for (const t of tasks) placed[t] = 1;
   const unassigned: Array<{ task: number; reason: UnassignedReason }> = [];
   for (let t = 0; t < problem.taskCount; t++) if (!placed[t]) unassigned.push({ task: t, reason: unassignedReason(problem, routes, t) });
-  return buildSolution(problem, input, routes, unassigned);
+  const solution = buildSolution(problem, input, routes, unassigned);
+  flagServiceTimes(input, solution);
+  return solution;
+}
+
+/** The dispatcher's service_at / service_after / service_before on steps: early is lead_time, late is delay. */
+function flagServiceTimes(input: VroomProblem, solution: VroomSolution): void {
+  for (const route of solution.routes) {
+    const vehicle = input.vehicles.find((v) => v.id === route.vehicle)!;
+    for (const planned of vehicle.steps ?? []) {
+      const after = planned.service_at ?? planned.service_after;
+      const before = planned.service_at ?? planned.service_before;
+      if (after === undefined && before === undefined) continue;
+      const step = route.steps.find((s) => s.type === planned.type && s.id === planned.id);
+      if (!step) continue;
+      const start = step.arrival + step.waiting_time;
+      const flag = (cause: 'lead_time' | 'delay', duration: number) => {
+        const violation = { cause, duration };
+        step.violations.push(violation);
+        for (const list of [route.violations, solution.summary.violations])
+          if (!list.some((v) => v.cause === cause)) list.push({ cause });
+      };
+      if (after !== undefined && start < after) flag('lead_time', after - start);
+      if (before !== undefined && start > before) flag('delay', start - before);
+    }
+  }
 }

@@ -36,6 +36,29 @@ describe('plan mode', () => {
     expect(solution.summary.violations.length).toBeGreaterThan(0);
   });
 
+  it('flags service earlier than service_after (lead_time) and later than service_before (delay)', () => {
+    const problem = problemOn(line, jobs, [
+      {
+        id: 1,
+        start_index: 0,
+        end_index: 0,
+        capacity: [5],
+        steps: [
+          { type: 'job', id: 1, service_after: 25 },
+          { type: 'job', id: 2, service_before: 20 },
+          { type: 'job', id: 3, service_at: 40 },
+        ],
+      },
+    ]);
+    const solution = solve(problem, { mode: 'plan' });
+    const steps = solution.routes[0]!.steps;
+    // Arrivals: 10, 25, 40 (5 s of service each, no waiting).
+    expect(steps[1]!.violations).toEqual([{ cause: 'lead_time', duration: 15 }]);
+    expect(steps[2]!.violations).toEqual([{ cause: 'delay', duration: 5 }]);
+    expect(steps[3]!.violations).toEqual([]);
+    expect(solution.routes[0]!.violations.map((v) => v.cause).sort()).toEqual(['delay', 'lead_time']);
+  });
+
   it('flags a delivery planned before its pickup', () => {
     const problem: VroomProblem = {
       ...problemOn(line, [], [

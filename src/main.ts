@@ -1,0 +1,117 @@
+/**
+ * Composition root: config → database (migrated) → admin and demo seed → road network → HTTP server.
+ * SIGTERM/SIGINT stop accepting connections, let in-flight requests finish, then close the database.
+ */
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import type { CommandContext } from './commands/context';
+import { ConfigError, loadConfig, type Config } from './config';
+import { migrateToLatest, openDatabase, pgliteDirectory, type Database } from './db/database';
+import { EventBus } from './domain/events';
+import { createApp, type Mount } from './http/app';
+import { importMount } from './http/routes/import.routes';
+import { osrmRouter } from './http/routes/osrm.routes';
+import { createLogger, type Logger } from './logger';
+import { createRoutingProvider } from './routing';
+import { createHaversineProvider } from './routing/haversine';
+import type { RoutingProvider } from './routing/provider';
+import { adminUsername, ensureAdmin, readCredentials, writeCredentials, type DemoCredentials } from './seed/credentials';
+import { loadDemoLocations, seedDemo } from './seed/demo';
+
+const demoLocationsFile = 'data/demo/heidelberg-locations.json';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+
+  const database: Database = config.DATABASE_URL
+    ? openDatabase({ engine: 'postgres', url: config.DATABASE_URL })
+    : openDatabase({ engine: 'pglite', directory: pgliteDirectory(config.DATA_DIR) });
+  await migrateToLatest(database.knex);
+  logger.info({ database: database.engine }, 'database migrated');
+
+  const events = new EventBus((error, event) => logger.error({ err: error, event }, 'event listener failed'));
+  const commands: CommandContext = { db: database.knex, events };
+  const credentials = await prepareCredentials(config, commands, logger);
+
+  const routing = await routingProvider(config, logger);
+  const mounts: Mount[] = [importMount(commands), { path: '/', router: osrmRouter(routing) }];
+  const app = createApp({ database, commands, logger, mounts });
+
+  // OSRM-style GETs carry up to 1,000 coordinates in the URL.
+  const server = createServer({ maxHeaderSize: 256 * 1024 }, app);
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  printWelcome(`http://localhost:${port}`, database, credentials);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    server.close(async () => {
+      await routing.close?.();
+      await database.close();
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    // Requests that hang past the grace period are cut.
+    setTimeout(() => server.closeAllConnections(), 10_000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** Ensures the admin exists and seeds the demo into an empty database; returns what to print. */
+async function prepareCredentials(config: Config, commands: CommandContext, logger: Logger): Promise<DemoCredentials | null> {
+  const file = join(config.DATA_DIR, 'demo-credentials.json');
+  const createdAdmin = await ensureAdmin(commands, config.ADMIN_TOKEN);
+  if (createdAdmin) {
+    const drivers = config.SEED_DEMO ? await seedDemo(commands, { locations: loadDemoLocations(demoLocationsFile) }) : null;
+    if (drivers) logger.info({ drivers: drivers.length }, 'demo seeded');
+    writeCredentials(file, { admin: { username: adminUsername, ...createdAdmin }, drivers: drivers ?? [] });
+  }
+  const credentials = readCredentials(file);
+  if (credentials && config.ADMIN_TOKEN) credentials.admin.apiToken = config.ADMIN_TOKEN;
+  return credentials;
+}
+
+async function routingProvider(config: Config, logger: Logger): Promise<RoutingProvider> {
+  try {
+    return await createRoutingProvider(config, logger);
+  } catch (error) {
+    // The API stays useful without the road network; straight lines keep the OSRM endpoints answering.
+    logger.error({ err: error }, 'road network unavailable; falling back to straight-line routing');
+    return createHaversineProvider();
+  }
+}
+
+function printWelcome(url: string, database: Database, credentials: DemoCredentials | null): void {
+  const lines = [
+    '',
+    `Lastmile is listening on ${url} (database: ${database.engine})`,
+    `  API docs:  ${url}/docs   health: ${url}/api/v1/health`,
+  ];
+  if (credentials) {
+    lines.push(`  Admin:     ${credentials.admin.username} / ${credentials.admin.password}`);
+    if (credentials.admin.apiToken) lines.push(`  API token: ${credentials.admin.apiToken}   (Authorization: Bearer …)`);
+    for (const driver of credentials.drivers) lines.push(`  Driver:    ${driver.username} / ${driver.password}  (${driver.vehicle})`);
+  } else {
+    lines.push('  Admin credentials were printed on first run (DATA_DIR/demo-credentials.json is missing).');
+  }
+  console.log(`${lines.join('\n')}\n`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

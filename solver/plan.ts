@@ -64,8 +64,28 @@ export function buildSolution(
     for (const s of schedule.steps) {
       if (s.kind === 'start' && !problem.vehicleHasStart[v]) continue;
       if (s.kind === 'end' && !problem.vehicleHasEnd[v]) continue;
-      const step: VroomStep = {
+      const head: Pick<VroomStep, 'type' | 'id' | 'description' | 'location' | 'location_index'> = {
         type: s.kind === 'task' ? STEP_TYPE[problem.taskKind[s.index] as 0 | 1 | 2] : s.kind,
+      };
+      if (s.kind === 'task') {
+        const task = taskInput(input, problem, s.index);
+        head.id = task.id;
+        if (task.description !== undefined) head.description = task.description;
+        if (task.location !== undefined) head.location = task.location;
+        sum(delivery, problem.taskDelivery, s.index * dims);
+        sum(pickup, problem.taskPickup, s.index * dims);
+        if (problem.taskKind[s.index] !== TASK_DELIVERY) priority += problem.taskPriority[s.index]!;
+      } else if (s.kind === 'break') {
+        const brk = problem.vehicleBreaks[v]![s.index]!;
+        head.id = brk.id;
+        if (brk.description !== undefined) head.description = brk.description;
+      } else {
+        const location = s.kind === 'start' ? vehicle.start : vehicle.end;
+        if (location !== undefined) head.location = location;
+      }
+      if (s.location !== problem.noLocation) head.location_index = s.location;
+      const step: VroomStep = {
+        ...head,
         arrival: s.arrival,
         duration: s.travelDuration,
         setup: s.setup,
@@ -74,22 +94,6 @@ export function buildSolution(
         load: s.load,
         violations: s.violations,
       };
-      if (s.kind === 'task') {
-        const task = taskInput(input, problem, s.index);
-        step.id = task.id;
-        if (task.description !== undefined) step.description = task.description;
-        if (task.location !== undefined) step.location = task.location;
-        sum(delivery, problem.taskDelivery, s.index * dims);
-        sum(pickup, problem.taskPickup, s.index * dims);
-        if (problem.taskKind[s.index] !== TASK_DELIVERY) priority += problem.taskPriority[s.index]!;
-      } else if (s.kind === 'break') {
-        const brk = problem.vehicleBreaks[v]![s.index]!;
-        step.id = brk.id;
-      } else {
-        const location = s.kind === 'start' ? vehicle.start : vehicle.end;
-        if (location !== undefined) step.location = location;
-      }
-      if (s.location !== problem.noLocation) step.location_index = s.location;
       if (withDistance) step.distance = s.distance;
       steps.push(step);
     }

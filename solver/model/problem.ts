@@ -82,6 +82,7 @@ export interface Problem {
 
 export interface SolverBreak {
   id: number;
+  description?: string;
   windows: TimeWindow[];
   service: number;
   maxLoad?: number[];
@@ -343,6 +344,7 @@ export function buildProblem(input: VroomProblem): Problem {
     vehicleMaxDistance[i] = finiteNonNegative(v.max_distance, Infinity, `${path}.max_distance`);
     const breaks = (v.breaks ?? []).map((b: VroomBreak, k) => ({
       id: b.id,
+      description: b.description,
       windows: checkWindows(b.time_windows, `${path}.breaks[${k}].time_windows`),
       service: finiteNonNegative(b.service, 0, `${path}.breaks[${k}].service`),
       maxLoad: b.max_load,

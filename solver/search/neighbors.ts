@@ -8,7 +8,7 @@ export function nearestTasks(problem: Problem, k: number): Int32Array[] {
   const count = problem.taskCount;
   const n = problem.locations;
   const costs = problem.types[0]!.costs;
-  const size = Math.min(k, count - 1);
+  const size = Math.max(0, Math.min(k, count - 1));
   const lists: Int32Array[] = [];
   const keys = new Float64Array(size);
   for (let a = 0; a < count; a++) {

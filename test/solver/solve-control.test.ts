@@ -64,4 +64,12 @@ describe('solve: determinism, stopping, progress, bad input', () => {
     expect(solve({} as never).code).toBe(2);
     expect(solve(null as never).code).toBe(2);
   });
+
+  it('solves a problem without jobs to an empty plan', () => {
+    const problem = { jobs: [], vehicles: [{ id: 1, start_index: 0 }], matrices: { car: { durations: [[0]] } } };
+    const solution = solve(problem);
+    expectFeasible(problem, solution);
+    expect(solution.routes).toEqual([]);
+    expect(solution.summary.cost).toBe(0);
+  });
 });

@@ -224,10 +224,12 @@ function validateMatrix(rows: unknown, path: string, report: (code: ValidationCo
   }
   const size = rows.length;
   let square = true;
-  rows.forEach((row: unknown, i) => {
+  for (let i = 0; i < size; i++) {
+    const row: unknown = rows[i];
     if (!Array.isArray(row)) {
       square = false;
-      return report('invalid_type', `${path}[${i}]`, 'must be an array of numbers');
+      report('invalid_type', `${path}[${i}]`, 'must be an array of numbers');
+      continue;
     }
     if (row.length !== size) {
       square = false;
@@ -239,7 +241,7 @@ function validateMatrix(rows: unknown, path: string, report: (code: ValidationCo
       if ((typeof value === 'number' && value >= 0 && value < Infinity) || value === null) continue;
       report('matrix_value', `${path}[${i}][${j}]`, `is ${describe(value)}; entries must be finite numbers ≥ 0 (or null for no road)`);
     }
-  });
+  }
   return square ? size : undefined;
 }
 
@@ -261,7 +263,8 @@ class Fields {
       return undefined;
     }
     if (!Array.isArray(value)) return this.fail('invalid_type', at, `must be an array, got ${describe(value)}`);
-    return value;
+    // A sparse array's holes become undefined entries, so they are reported rather than skipped.
+    return Array.from(value);
   }
 
   object(owner: Json, key: string, path: string): Json | undefined {

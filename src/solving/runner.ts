@@ -4,8 +4,8 @@
  * Two implementations: pool-solver.ts (worker threads, the service) and inline-solver.ts (same thread).
  */
 import type { Logger } from 'pino';
-import { checkSolution, validateProblem, type CheckIssue, type VroomProblem, type VroomSolution } from '../../solver/index';
-import { invalidInput } from '../errors';
+import { checkSolution, validateProblem, type CheckIssue, type ValidationIssue, type VroomProblem, type VroomSolution } from '../../solver/index';
+import { invalidInput, type AppError, type ErrorDetail } from '../errors';
 
 export interface RunProgress {
   seed: number;
@@ -44,11 +44,16 @@ export class SolutionCheckError extends Error {
   }
 }
 
+/** 400 listing every issue, the way the service answers a bad problem. */
+export function invalidProblem(details: ErrorDetail[]): AppError {
+  return invalidInput(`The problem has ${details.length} issue${details.length === 1 ? '' : 's'}`, details);
+}
+
+export const issueDetail = ({ path, message, code }: ValidationIssue): ErrorDetail => ({ path, message, code });
+
 export function assertValidProblem(problem: unknown): asserts problem is VroomProblem {
   const issues = validateProblem(problem);
-  if (issues.length > 0) {
-    throw invalidInput(`The problem has ${issues.length} issue${issues.length === 1 ? '' : 's'}`, issues.map(({ path, message, code }) => ({ path, message, code })));
-  }
+  if (issues.length > 0) throw invalidProblem(issues.map(issueDetail));
 }
 
 /** VROOM's hierarchy: a solution at all, then most priority served, then fewest unassigned, then least cost. */

@@ -1,0 +1,122 @@
+/**
+ * POST /optimize (mounted under /api/v1): stateless optimization in VROOM's JSON dialect, a drop-in for
+ * VROOM and openrouteservice's optimization endpoint. The problem comes with `matrices`, or with `location`s
+ * the road network turns into matrices; `options.g` adds route geometry. Large problems (or `?async=true`)
+ * answer 202 with a job to poll at GET /optimize/jobs/{id}, cancellable with DELETE.
+ *
+ * Lastmile query options: `timeLimitSeconds` (each seed's search time), `async`.
+ */
+import express, { Router, type Request, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { AppError, notFound } from '../../errors';
+import type { RoutingProvider } from '../../routing/provider';
+import { OptimizeJobs, type JobWork, type OptimizeJob } from '../../solving/optimize-jobs';
+import type { SolverRunner } from '../../solving/runner';
+import { locateProblem, presentSolution } from '../../solving/vroom-locations';
+import { requireRoles } from '../middleware/authenticate';
+import { zodToAppError } from '../middleware/errors';
+
+export interface OptimizeRouterOptions {
+  solver: SolverRunner;
+  routing: RoutingProvider;
+  jobs?: OptimizeJobs;
+  /** Who may optimize; default admins and dispatchers (authenticate() must run before this router). */
+  authorize?: RequestHandler;
+  /** Problems with more tasks than this answer 202 with a job. */
+  asyncAboveTasks?: number;
+  /** Each seed's search time when the request names none. */
+  defaultTimeLimitMs?: number;
+  /** Largest JSON body: a 1,000-location problem with both matrices is about 15 MB. */
+  maxBodyBytes?: number;
+  log?: Logger;
+}
+
+const querySchema = z.object({
+  async: z.enum(['true', 'false']).optional(),
+  timeLimitSeconds: z.coerce.number().min(0.1).max(600).optional(),
+});
+
+export function optimizeRouter({
+  solver,
+  routing,
+  jobs = new OptimizeJobs(),
+  authorize = requireRoles('admin', 'dispatcher'),
+  asyncAboveTasks = 200,
+  defaultTimeLimitMs = 5000,
+  maxBodyBytes = 64 * 1024 * 1024,
+  log,
+}: OptimizeRouterOptions): Router {
+  const router = Router();
+  const describeFailure = (error: unknown) => {
+    if (error instanceof AppError) return { code: error.code, message: error.message };
+    log?.error({ err: error }, 'optimization job failed');
+    return { code: 'internal_error', message: 'The optimization failed; the server log has the details' };
+  };
+
+  router.post('/optimize', authorize, express.json({ limit: maxBodyBytes }), async (req, res) => {
+    const query = querySchema.safeParse(req.query);
+    if (!query.success) throw zodToAppError(query.error, 'query');
+    const timeLimitMs = query.data.timeLimitSeconds !== undefined ? query.data.timeLimitSeconds * 1000 : defaultTimeLimitMs;
+    const located = await locateProblem(req.body, routing);
+    const work: JobWork = async (signal, onProgress) => {
+      const outcome = await solver.solve(located.problem, { timeLimitMs, signal, onProgress });
+      if (outcome.status === 'cancelled') return null;
+      const solution = await presentSolution(located, outcome.solution, routing);
+      solution.summary.computing_times = {
+        ...solution.summary.computing_times,
+        loading: Math.round(located.matrixMs),
+        solving: Math.round(outcome.elapsedMs),
+        routing: solution.summary.computing_times?.routing ?? 0,
+      };
+      return solution;
+    };
+
+    const tasks = (located.problem.jobs?.length ?? 0) + 2 * (located.problem.shipments?.length ?? 0);
+    if (query.data.async === 'true' || (query.data.async !== 'false' && tasks > asyncAboveTasks)) {
+      const job = jobs.start(work, describeFailure);
+      const body = presentJob(req, job);
+      res.status(202).location(body.job.href).json(body);
+      return;
+    }
+    // A caller that hangs up cancels its run.
+    const controller = new AbortController();
+    res.on('close', () => controller.abort());
+    const solution = await work(controller.signal, () => {});
+    if (solution) res.json(solution);
+  });
+
+  router.get('/optimize/jobs/:id', authorize, (req, res) => {
+    res.json(presentJob(req, jobOf(jobs, req.params.id as string)));
+  });
+
+  router.delete('/optimize/jobs/:id', authorize, (req, res) => {
+    const job = jobOf(jobs, req.params.id as string);
+    jobs.cancel(job.id);
+    res.json(presentJob(req, job));
+  });
+
+  return router;
+}
+
+function jobOf(jobs: OptimizeJobs, id: string): OptimizeJob {
+  const job = jobs.get(id);
+  if (!job) throw notFound('Optimization job', id);
+  return job;
+}
+
+/** The job as the API shows it: the solution once solved, the error once failed. */
+function presentJob(req: Request, job: OptimizeJob) {
+  return {
+    job: {
+      id: job.id,
+      status: job.status,
+      href: `${req.baseUrl}/optimize/jobs/${job.id}`,
+      createdAt: job.createdAt.toISOString(),
+      ...(job.finishedAt ? { finishedAt: job.finishedAt.toISOString() } : {}),
+      ...(job.progress ? { progress: job.progress } : {}),
+      ...(job.solution ? { solution: job.solution } : {}),
+      ...(job.error ? { error: job.error } : {}),
+    },
+  };
+}

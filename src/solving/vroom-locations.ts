@@ -1,0 +1,147 @@
+/**
+ * VROOM problems given by coordinates instead of matrices, as VROOM and openrouteservice accept them: every
+ * distinct `location` gets a matrix index and the road network fills the matrices (one road profile serves
+ * every vehicle profile). With `options.g`, routes get their road geometry as an encoded polyline, as VROOM's.
+ */
+import polyline from '@mapbox/polyline';
+import type { ErrorDetail } from '../errors';
+import { routingErrorToAppError } from '../routing';
+import { RoutingError, type LonLat, type RoutingProvider } from '../routing/provider';
+import { validateProblem, type VroomProblem, type VroomSolution } from '../../solver/index';
+import { invalidProblem, issueDetail } from './runner';
+
+export interface LocatedProblem {
+  problem: VroomProblem;
+  /** The road network built the matrices: matrix index → coordinate. Absent when the caller gave matrices. */
+  locations?: LonLat[];
+  /** Milliseconds spent on the matrices. */
+  matrixMs: number;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isLonLat = (value: unknown): value is LonLat =>
+  Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number' && Math.abs(value[0]) <= 180 && Math.abs(value[1]) <= 90;
+
+/** A place in the problem that takes a location: the object, its coordinate key, its index key, whether required. */
+interface Place {
+  owner: Json;
+  path: string;
+  coordinateKey: string;
+  indexKey: string;
+  required: boolean;
+}
+
+function placesOf(problem: Json): Place[] {
+  const places: Place[] = [];
+  const each = (key: string, visit: (item: Json, path: string) => void) => {
+    const list = problem[key];
+    if (Array.isArray(list)) list.forEach((item, index) => isObject(item) && visit(item, `${key}[${index}]`));
+  };
+  each('vehicles', (vehicle, path) => {
+    places.push({ owner: vehicle, path, coordinateKey: 'start', indexKey: 'start_index', required: false });
+    places.push({ owner: vehicle, path, coordinateKey: 'end', indexKey: 'end_index', required: false });
+  });
+  each('jobs', (job, path) => places.push({ owner: job, path, coordinateKey: 'location', indexKey: 'location_index', required: true }));
+  each('shipments', (shipment, path) => {
+    for (const side of ['pickup', 'delivery'])
+      if (isObject(shipment[side])) places.push({ owner: shipment[side], path: `${path}.${side}`, coordinateKey: 'location', indexKey: 'location_index', required: true });
+  });
+  return places;
+}
+
+
+/** Validates the problem and, when it comes without matrices, builds them from its locations. Throws 400 listing every issue. */
+export async function locateProblem(body: unknown, routing: RoutingProvider): Promise<LocatedProblem> {
+  if (!isObject(body) || body.matrices !== undefined) {
+    const issues = validateProblem(body);
+    if (issues.length > 0) throw invalidProblem(issues.map(issueDetail));
+    const problem = body as unknown as VroomProblem;
+    if (problem.options?.g && placesOf(body as Json).some((place) => place.owner[place.indexKey] !== undefined && !isLonLat(place.owner[place.coordinateKey]))) {
+      throw invalidProblem([{ path: 'options.g', message: 'route geometry needs a [lon, lat] location beside every location index' }]);
+    }
+    return { problem, matrixMs: 0 };
+  }
+
+  const problem = structuredClone(body);
+  const locations: LonLat[] = [];
+  const firstPath: string[] = [];
+  const indexByKey = new Map<string, number>();
+  const issues: ErrorDetail[] = [];
+  for (const place of placesOf(problem)) {
+    const coordinate = place.owner[place.coordinateKey];
+    const path = `${place.path}.${place.coordinateKey}`;
+    const problemAt = (at: string, message: string, code: string) => {
+      issues.push({ path: at, message, code });
+      place.owner[place.indexKey] = 0; // a placeholder, so the validation below reports only the other issues
+    };
+    if (coordinate === undefined) {
+      if (place.owner[place.indexKey] !== undefined) problemAt(`${place.path}.${place.indexKey}`, 'needs "matrices"; without matrices give a [lon, lat] location', 'missing_matrix');
+      else if (place.required) problemAt(path, 'is required: [lon, lat] (or give "matrices" and a location_index)', 'missing_field');
+      continue;
+    }
+    if (!isLonLat(coordinate)) {
+      problemAt(path, 'must be [lon, lat] with longitude within ±180 and latitude within ±90', 'invalid_value');
+      continue;
+    }
+    const key = `${coordinate[0]},${coordinate[1]}`;
+    let index = indexByKey.get(key);
+    if (index === undefined) {
+      index = locations.push(coordinate) - 1;
+      firstPath.push(path);
+      indexByKey.set(key, index);
+    }
+    place.owner[place.indexKey] = index;
+  }
+  const profiles = new Set((Array.isArray(problem.vehicles) ? problem.vehicles : []).map((vehicle) => (isObject(vehicle) && typeof vehicle.profile === 'string' ? vehicle.profile : 'car')));
+
+  if (issues.length > 0) {
+    // Still list every other issue, against matrices of the right size.
+    const size = Math.max(1, locations.length);
+    const zeros = Array.from({ length: size }, () => new Array<number>(size).fill(0));
+    const others = validateProblem({ ...problem, matrices: Object.fromEntries([...profiles].map((profile) => [profile, { durations: zeros }])) });
+    throw invalidProblem([...issues, ...others.map(issueDetail)]);
+  }
+
+  const started = performance.now();
+  let table;
+  try {
+    table = await routing.table({ coordinates: locations });
+  } catch (error) {
+    if (error instanceof RoutingError && error.coordinateIndex !== undefined && error.code !== 'RoutingUnavailable') {
+      throw invalidProblem([{ path: firstPath[error.coordinateIndex]!, message: error.message, routingCode: error.code }]);
+    }
+    throw error instanceof RoutingError ? routingErrorToAppError(error) : error;
+  }
+  const matrix = { durations: table.durations as number[][], distances: table.distances as number[][] };
+  problem.matrices = Object.fromEntries([...profiles].map((profile) => [profile, matrix]));
+  const matrixMs = performance.now() - started;
+
+  const validation = validateProblem(problem);
+  if (validation.length > 0) throw invalidProblem(validation.map(issueDetail));
+  return { problem: problem as unknown as VroomProblem, locations, matrixMs };
+}
+
+/** The solution as VROOM answers it: indices we made up removed, geometry added when asked for. */
+export async function presentSolution(located: LocatedProblem, solution: VroomSolution, routing: RoutingProvider): Promise<VroomSolution> {
+  const answer = structuredClone(solution);
+  if (located.locations) {
+    for (const route of answer.routes) for (const step of route.steps) delete step.location_index;
+    for (const task of answer.unassigned) delete task.location_index;
+  }
+  if (located.problem.options?.g) {
+    const started = performance.now();
+    await Promise.all(
+      answer.routes.map(async (route) => {
+        const path = route.steps.filter((step) => step.type !== 'break' && step.location).map((step) => step.location!);
+        if (path.length < 2) return;
+        const { route: road } = await routing.route({ coordinates: path, overview: 'full' }).catch((error: unknown) => {
+          throw error instanceof RoutingError ? routingErrorToAppError(error) : error;
+        });
+        route.geometry = polyline.encode((road.geometry?.coordinates ?? path).map(([lon, lat]) => [lat, lon]));
+      }),
+    );
+    answer.summary.computing_times = { ...(answer.summary.computing_times ?? { loading: 0, solving: 0 }), routing: Math.round(performance.now() - started) };
+  }
+  return answer;
+}

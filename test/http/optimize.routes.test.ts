@@ -1,0 +1,244 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import polyline from '@mapbox/polyline';
+import express from 'express';
+import { pino } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkSolution, type VroomProblem, type VroomSolution } from '../../solver/index';
+import { errorHandler } from '../../src/http/middleware/errors';
+import { optimizeRouter, type OptimizeRouterOptions } from '../../src/http/routes/optimize.routes';
+import { loadEmbeddedRouting } from '../../src/routing/embedded';
+import { createHaversineProvider, haversineMeters } from '../../src/routing/haversine';
+import type { LonLat, RoutingProvider } from '../../src/routing/provider';
+import { createInlineSolver } from '../../src/solving/inline-solver';
+import { createPoolSolver } from '../../src/solving/pool-solver';
+import type { SolverRunner } from '../../src/solving/runner';
+
+interface JobBody {
+  id: string;
+  status: string;
+  href: string;
+  progress?: { bestCost: number; unassigned: number };
+  solution?: VroomSolution;
+}
+/** The parts of the answers these tests read: an error, a job, or (cast) a VROOM solution. */
+interface ApiBody {
+  error: { code: string; details: { path: string }[] };
+  job: JobBody;
+}
+
+const allowAll: express.RequestHandler = (_req, _res, next) => next();
+
+async function serve(options: Partial<OptimizeRouterOptions> & { solver: SolverRunner; routing: RoutingProvider }) {
+  const app = express()
+    .use(pinoHttp({ logger: pino({ level: 'silent' }) }))
+    .use('/api/v1', optimizeRouter({ authorize: allowAll, ...options }))
+    .use(errorHandler);
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(baseUrl + path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: response.status, location: response.headers.get('location'), body: (await response.json()) as ApiBody };
+  };
+  return { call, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+const depot: LonLat = [8.6724, 49.4093];
+const around = (k: number, radius = 0.02): LonLat => [depot[0] + radius * Math.cos(k * 2.4), depot[1] + 0.6 * radius * Math.sin(k * 2.4)];
+
+/** Jobs by coordinates, as openrouteservice users send them. */
+function locatedProblem(jobs: number, extra: Partial<VroomProblem> = {}): VroomProblem {
+  return {
+    vehicles: [1, 2].map((id) => ({ id, start: depot, end: depot, capacity: [Math.ceil(jobs / 2) + 1], time_window: [0, 36_000] })),
+    jobs: Array.from({ length: jobs }, (_, k) => ({ id: 100 + k, location: around(k + 1, 0.005 + 0.002 * (k % 7)), service: 120, delivery: [1] })),
+    ...extra,
+  };
+}
+
+/** The same places as matrices, as VROOM users send them. */
+function matrixProblem(located: VroomProblem): VroomProblem {
+  const places = [depot, ...located.jobs!.map((job) => job.location!)];
+  const meters = places.map((a) => places.map((b) => Math.round(haversineMeters(a, b))));
+  return {
+    vehicles: located.vehicles.map(({ start: _start, end: _end, ...vehicle }) => ({ ...vehicle, start_index: 0, end_index: 0 })),
+    jobs: located.jobs!.map(({ location: _location, ...job }, k) => ({ ...job, location_index: k + 1 })),
+    matrices: { car: { durations: meters.map((row) => row.map((m) => Math.round(m / 8))), distances: meters } },
+  };
+}
+
+const haversine = createHaversineProvider();
+
+describe('POST /api/v1/optimize (inline solver, straight-line roads)', () => {
+  let api: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    api = await serve({ solver: createInlineSolver(), routing: haversine, defaultTimeLimitMs: 200, asyncAboveTasks: 30 });
+  });
+  afterAll(() => api.close());
+
+  it('answers a VROOM problem with matrices with a VROOM solution the checker accepts', async () => {
+    const problem = matrixProblem(locatedProblem(12));
+    const { status, body } = await api.call('POST', '/api/v1/optimize', problem);
+    expect(status).toBe(200);
+    const solution = body as unknown as VroomSolution;
+    expect(solution.code).toBe(0);
+    expect(checkSolution(problem, solution).issues).toEqual([]);
+    expect(solution.summary.unassigned).toBe(0);
+    expect(solution.routes.flatMap((route) => route.steps.filter((s) => s.type === 'job').map((s) => s.id)).sort()).toEqual(problem.jobs!.map((j) => j.id).sort());
+    expect(solution.summary.computing_times).toMatchObject({ loading: 0, solving: expect.any(Number) });
+  });
+
+  it('fills the matrices from locations, and with options.g draws each route as a polyline through its stops', async () => {
+    const problem = locatedProblem(10, { options: { g: true } });
+    const { status, body } = await api.call('POST', '/api/v1/optimize', problem);
+    expect(status).toBe(200);
+    const solution = body as unknown as VroomSolution;
+    expect(solution.summary.unassigned).toBe(0);
+    expect(solution.summary.distance).toBeGreaterThan(0);
+    for (const route of solution.routes) {
+      expect(route.steps[0]!.location).toEqual(depot);
+      for (const step of route.steps) expect(step).not.toHaveProperty('location_index');
+      const line = polyline.decode(route.geometry!).map(([lat, lon]) => [lon, lat]);
+      const stops = route.steps.map((step) => step.location!);
+      for (const stop of stops) expect(Math.min(...line.map((point) => haversineMeters(point as LonLat, stop)))).toBeLessThan(2);
+      // Distances in the answer are the road network's (haversine × 1.3 here), not straight lines.
+      const straight = stops.slice(1).reduce((sum, stop, i) => sum + haversineMeters(stops[i]!, stop), 0);
+      expect(route.distance!).toBeGreaterThan(straight);
+    }
+  });
+
+  it('lists every issue of a bad problem in one 400', async () => {
+    const problem = locatedProblem(3) as unknown as { jobs: Record<string, unknown>[]; vehicles: Record<string, unknown>[] };
+    problem.jobs[0]!.location = [200, 49];
+    delete problem.jobs[1]!.location;
+    problem.jobs[2]!.id = problem.jobs[0]!.id;
+    problem.vehicles[1]!.capacity = ['lots'];
+    const { status, body } = await api.call('POST', '/api/v1/optimize', problem);
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('invalid_input');
+    const paths = body.error.details.map((detail) => detail.path);
+    expect(paths).toEqual(expect.arrayContaining(['jobs[0].location', 'jobs[1].location', 'jobs[2].id', 'vehicles[1].capacity[0]']));
+
+    const withMatrices = matrixProblem(locatedProblem(3));
+    withMatrices.jobs![0]!.location_index = 99;
+    withMatrices.matrices!.car!.durations![1]![2] = -5;
+    const again = await api.call('POST', '/api/v1/optimize', withMatrices);
+    expect(again.status).toBe(400);
+    expect(again.body.error.details.map((detail) => detail.path)).toEqual(
+      expect.arrayContaining(['jobs[0].location_index', 'matrices.car.durations[1][2]']),
+    );
+  });
+
+  it('answers malformed JSON and bad query options with 400', async () => {
+    const json = await api.call('POST', '/api/v1/optimize', '{"vehicles": [');
+    expect(json.status).toBe(400);
+    expect(json.body.error.code).toBe('invalid_json');
+    const query = await api.call('POST', '/api/v1/optimize?timeLimitSeconds=forever', locatedProblem(2));
+    expect(query.status).toBe(400);
+    expect(query.body.error.details[0].path).toBe('query.timeLimitSeconds');
+  });
+
+  it('answers 404 for an unknown job', async () => {
+    const { status, body } = await api.call('GET', '/api/v1/optimize/jobs/nope');
+    expect(status).toBe(404);
+    expect(body.error.code).toBe('not_found');
+  });
+});
+
+describe('optimization jobs (pool solver, 2 threads)', () => {
+  const solver = createPoolSolver({ threads: 2 });
+  let api: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    api = await serve({ solver, routing: haversine, defaultTimeLimitMs: 500, asyncAboveTasks: 30 });
+  });
+  afterAll(async () => {
+    await api.close();
+    await solver.close();
+  });
+
+  const poll = async (href: string, until: (job: JobBody) => boolean) => {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const { body } = await api.call('GET', href);
+      if (until(body.job)) return body.job;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`job at ${href} never got there`);
+  };
+
+  it('answers a large problem with 202 and a job that ends solved', async () => {
+    const problem = locatedProblem(40);
+    const { status, body, location } = await api.call('POST', '/api/v1/optimize', problem);
+    expect(status).toBe(202);
+    expect(body.job).toMatchObject({ status: 'running', href: `/api/v1/optimize/jobs/${body.job.id}` });
+    expect(location).toBe(body.job.href);
+    const job = await poll(body.job.href, (j) => j.status !== 'running');
+    expect(job.status).toBe('solved');
+    expect(job.progress).toMatchObject({ bestCost: expect.any(Number), unassigned: 0 });
+    expect(job.solution!.code).toBe(0);
+    expect(job.solution!.summary.unassigned).toBe(0);
+    expect(job.solution!.routes.reduce((n, route) => n + route.steps.filter((s) => s.type === 'job').length, 0)).toBe(40);
+  });
+
+  it('runs a small problem as a job on ?async=true, and DELETE cancels it', async () => {
+    const { status, body } = await api.call('POST', '/api/v1/optimize?async=true&timeLimitSeconds=30', locatedProblem(12));
+    expect(status).toBe(202);
+    await poll(body.job.href, (j) => j.progress !== undefined);
+    const cancelled = await api.call('DELETE', body.job.href);
+    expect(cancelled.status).toBe(200);
+    const job = await poll(body.job.href, (j) => j.status !== 'running');
+    expect(job.status).toBe('cancelled');
+    expect(job).not.toHaveProperty('solution');
+  });
+});
+
+describe('POST /api/v1/optimize over the embedded Heidelberg road network', () => {
+  let api: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    const routing = await loadEmbeddedRouting({ pbfPath: 'data/osm/heidelberg.osm.pbf', cacheDir: 'var/routing-cache' });
+    api = await serve({ solver: createInlineSolver(), routing, defaultTimeLimitMs: 300 });
+  });
+  afterAll(() => api.close());
+
+  it('routes on real roads: durations and distances from the network, geometry along the streets', async () => {
+    const problem = locatedProblem(8, { options: { g: true } });
+    const { status, body } = await api.call('POST', '/api/v1/optimize', problem);
+    expect(status).toBe(200);
+    const solution = body as unknown as VroomSolution;
+    expect(solution.summary.unassigned).toBe(0);
+    expect(solution.summary.computing_times!.loading).toBeGreaterThanOrEqual(0);
+    for (const route of solution.routes) {
+      const line = polyline.decode(route.geometry!);
+      // A street route bends: many more points than stops, and longer than the straight lines between them.
+      expect(line.length).toBeGreaterThan(route.steps.length * 2);
+      const stops = route.steps.map((step) => step.location!);
+      const straight = stops.slice(1).reduce((sum, stop, i) => sum + haversineMeters(stops[i]!, stop), 0);
+      expect(route.distance!).toBeGreaterThan(straight);
+    }
+  });
+});
+
+describe('authorization', () => {
+  it('needs credentials by default', async () => {
+    const app = express()
+      .use(pinoHttp({ logger: pino({ level: 'silent' }) }))
+      .use('/api/v1', optimizeRouter({ solver: createInlineSolver(), routing: haversine }))
+      .use(errorHandler);
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/optimize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(locatedProblem(2)),
+      });
+      expect(response.status).toBe(401);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

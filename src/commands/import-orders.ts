@@ -1,0 +1,90 @@
+/**
+ * Imports an order file, streamed: rows are parsed one by one, valid ones written in batches, each
+ * batch in one transaction with its order events. Keyed by (source, external_ref), so sending the
+ * same file again creates nothing; bad rows are reported and never hold back the good ones.
+ */
+import type { Principal } from '../auth/principal';
+import { repositories } from '../db/repositories';
+import { AppError, invalidInput } from '../errors';
+import { parseOrderRows, type ImportFormat } from '../import/parse';
+import type { ImportOrdersResult } from '../protocol/import';
+import { toOrderDraft, type OrderDraft } from '../protocol/orders';
+import { inTransaction, type CommandContext } from './context';
+
+export interface ImportOrdersRequest {
+  source: string;
+  format: ImportFormat;
+  body: AsyncIterable<Buffer | string>;
+  /** Depot of new orders; the only depot when absent and there is exactly one. */
+  depotId?: number;
+}
+
+/** Large enough to amortize a transaction, small enough that a batch's rows and statements stay modest. */
+export const IMPORT_BATCH_ROWS = 500;
+
+export async function importOrders(context: CommandContext, request: ImportOrdersRequest, by: Principal, batchRows = IMPORT_BATCH_ROWS): Promise<ImportOrdersResult> {
+  const depots = repositories(context.db).depots;
+  if (request.depotId !== undefined && !(await depots.findById(request.depotId))) {
+    throw invalidInput('Unknown depot', [{ path: 'query.depotId', message: `depot ${request.depotId} does not exist` }]);
+  }
+  const depotId = request.depotId ?? (await depots.soleDepotId());
+
+  const result: ImportOrdersResult = { created: 0, updated: 0, unchanged: 0, rejected: [] };
+  // The reference as the file names it, for rejections that concern the order as a whole.
+  const refField = request.format === 'json' ? 'externalRef' : 'external_ref';
+  const firstRowByRef = new Map<string, number>();
+  let batch: { row: number; draft: OrderDraft }[] = [];
+
+  const writeBatch = async () => {
+    const drafts = batch.map((entry) => entry.draft);
+    const rows = batch.map((entry) => entry.row);
+    batch = [];
+    const outcomes = await inTransaction(context, (repos) => repos.orders.upsertMany(drafts, { actor: by.actor, depotId }));
+    outcomes.forEach((outcome, index) => {
+      if (outcome.outcome === 'locked') {
+        result.rejected.push({ row: rows[index]!, field: refField, message: 'order is already planned or further along; the import did not change it' });
+      } else {
+        result[outcome.outcome]++;
+      }
+    });
+  };
+  const publishImported = () => {
+    if (result.created + result.updated > 0) {
+      context.events.publish('orders.imported', { source: request.source, created: result.created, updated: result.updated, actor: by.actor });
+    }
+  };
+
+  try {
+    for await (const parsed of parseOrderRows(request.body, request.format)) {
+      if (!parsed.ok) {
+        for (const error of parsed.errors) result.rejected.push({ row: parsed.row, ...error });
+        continue;
+      }
+      const externalRef = parsed.input.externalRef;
+      const firstRow = firstRowByRef.get(externalRef);
+      if (firstRow !== undefined) {
+        result.rejected.push({ row: parsed.row, field: refField, message: `repeats "${externalRef}" of row ${firstRow}; only the first is imported` });
+        continue;
+      }
+      firstRowByRef.set(externalRef, parsed.row);
+      batch.push({ row: parsed.row, draft: toOrderDraft(request.source, parsed.input) });
+      if (batch.length >= batchRows) await writeBatch();
+    }
+  } catch (error) {
+    // A broken file stops the import; say what already landed, since importing again is safe.
+    const written = result.created + result.updated + result.unchanged;
+    publishImported();
+    if (error instanceof AppError && written > 0) {
+      throw new AppError(error.status, error.code, error.message, [
+        ...error.details,
+        { path: 'import', message: `${written} orders before the error were imported; sending the corrected file again is safe`, ...result, rejected: result.rejected.length },
+      ]);
+    }
+    throw error;
+  }
+  if (batch.length > 0) await writeBatch();
+  publishImported();
+  // Locked orders are only known once their batch is written; list every rejection in file order.
+  result.rejected.sort((a, b) => a.row - b.row);
+  return result;
+}

@@ -1,0 +1,96 @@
+/**
+ * POST /api/v1/orders/import?source=NAME. The request body is streamed straight
+ * into the import command — no body parser on this route — so a 50,000-row file never sits in memory.
+ */
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { importOrders } from '../../commands/import-orders';
+import type { CommandContext } from '../../commands/context';
+import type { Role } from '../../domain/roles';
+import { payloadTooLarge } from '../../errors';
+import { importFormatFromContentType } from '../../import/parse';
+import { errorResponseSchema } from '../../protocol/common';
+import { importOrdersQuerySchema, importOrdersResultSchema } from '../../protocol/import';
+import { apiPrefix, type Mount } from '../app';
+import { principalOf, requireRoles } from '../middleware/authenticate';
+import { zodToAppError } from '../middleware/errors';
+
+/** About 1.5 million CSV rows: a bound against runaway uploads, not a working size. */
+export const DEFAULT_IMPORT_MAX_BYTES = 256 * 1024 * 1024;
+
+/** Integrations call with an API key of an admin or dispatcher user. */
+const IMPORT_ROLES: Role[] = ['admin', 'dispatcher'];
+
+export interface ImportRouterOptions {
+  maxBodyBytes?: number;
+}
+
+/** For createApp's `mounts`: under /api/v1, ahead of the JSON body parser, documented in OpenAPI. */
+export function importMount(context: CommandContext, options: ImportRouterOptions = {}): Mount {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_IMPORT_MAX_BYTES;
+  return { path: apiPrefix, router: importRouter(context, { maxBodyBytes }), document: (registry) => document(registry, apiPrefix, maxBodyBytes) };
+}
+
+/** The request body, counted as it streams: past the limit the import stops with 413. */
+async function* limitedBody(request: Request, maxBytes: number): AsyncGenerator<Buffer> {
+  let received = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    received += chunk.length;
+    if (received > maxBytes) throw payloadTooLarge(`The import body is larger than ${maxBytes} bytes`);
+    yield chunk;
+  }
+}
+
+export function importRouter(context: CommandContext, { maxBodyBytes = DEFAULT_IMPORT_MAX_BYTES }: ImportRouterOptions = {}): Router {
+  const router = Router();
+
+  router.post('/orders/import', requireRoles(...IMPORT_ROLES), async (request, response) => {
+    const query = importOrdersQuerySchema.safeParse(request.query);
+    if (!query.success) throw zodToAppError(query.error, 'query');
+    const format = importFormatFromContentType(request.get('content-type'));
+    if (Number(request.get('content-length')) > maxBodyBytes) throw payloadTooLarge(`The import body is larger than ${maxBodyBytes} bytes`);
+
+    const { source, depotId } = query.data;
+    const result = await importOrders(context, { source, depotId, format, body: limitedBody(request, maxBodyBytes) }, principalOf(request));
+    response.json(result);
+  });
+
+  return router;
+}
+
+function document(registry: OpenAPIRegistry, prefix: string, maxBodyBytes: number): void {
+  const file = (description: string) => ({ schema: z.string().describe(description) });
+  const errorContent = { 'application/json': { schema: errorResponseSchema } };
+  registry.registerPath({
+    method: 'post',
+    path: `${prefix}/orders/import`,
+    summary: 'Import orders from CSV, a JSON array or GeoJSON',
+    description:
+      'Idempotent on (source, external_ref): the same file twice creates nothing new. Valid rows are imported even when others are rejected; ' +
+      'every rejected row is listed with the column at fault. CSV: "," or ";" (detected), UTF-8 with or without BOM, columns external_ref, customer_name, ' +
+      'phone, email, address, lon, lat, window_start, window_end (window2_start … window10_end for more windows), service_seconds, weight_kg, volume_l, ' +
+      'items, priority, skills ("|" or space separated), notes. The body is streamed.',
+    tags: ['Orders'],
+    security: [{ bearerAuth: [] }, { apiKey: [] }],
+    request: {
+      query: importOrdersQuerySchema,
+      body: {
+        required: true,
+        content: {
+          'text/csv': file('CSV with a header line'),
+          'application/json': file('A JSON array of order objects, as for POST /orders without source'),
+          'application/geo+json': file('A FeatureCollection of Point features; properties as CSV columns or order fields'),
+        },
+      },
+    },
+    responses: {
+      200: { description: 'Counts and rejected rows', content: { 'application/json': { schema: importOrdersResultSchema } } },
+      400: { description: 'Missing source, or a file that cannot be read at all (header, syntax)', content: errorContent },
+      401: { description: 'No or invalid credentials', content: errorContent },
+      403: { description: `Needs role ${IMPORT_ROLES.join(' or ')}`, content: errorContent },
+      413: { description: `Body larger than ${maxBodyBytes} bytes`, content: errorContent },
+      415: { description: 'Content-Type is not text/csv, application/json or application/geo+json', content: errorContent },
+    },
+  });
+}

@@ -16,7 +16,7 @@ export async function updateOrder(context: CommandContext, orderId: number, patc
     const merged = orderInputSchema.parse({ ...asInput(current), ...patch });
     const { source: _source, externalRef: _externalRef, ...content } = toOrderDraft(current.source, merged);
     const updated = await repos.orders.updateContent(orderId, content);
-    await repos.orderEvents.insertMany([{ orderId, type: 'updated', actor: by.actor, data: { fields: Object.keys(patch) } }]);
+    await repos.orderEvents.insertMany([{ orderId, type: 'updated', actor: by.actor, data: { fields: Object.keys(patch).sort() } }]);
     return updated;
   });
   context.events.publish('order.updated', { order, actor: by.actor });

@@ -32,3 +32,14 @@ export const errorResponseSchema = z.object({
     details: z.array(z.object({ path: z.string().optional(), message: z.string() }).catchall(z.unknown())),
   }),
 });
+
+/**
+ * A PATCH body: every field optional and without its default, so a field left out stays as it is
+ * (zod's .partial() would keep defaults and silently reset omitted fields).
+ */
+export function patchOf<Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>) {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional()]),
+  ) as unknown as { [K in keyof Shape]: z.ZodOptional<Shape[K] extends z.ZodDefault<infer Inner> ? Inner : Shape[K]> };
+  return z.object(shape);
+}

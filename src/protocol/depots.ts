@@ -1,7 +1,7 @@
 /** Depots on the wire. */
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time';
-import { clockTimeSchema, clockToSeconds } from './common';
+import { clockTimeSchema, clockToSeconds, patchOf } from './common';
 import { lonLatSchema } from './orders';
 
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -25,7 +25,7 @@ export const depotInputSchema = z.object({
   openingHours: openingHoursSchema.default({}),
 });
 
-export const depotPatchSchema = depotInputSchema.partial();
+export const depotPatchSchema = patchOf(depotInputSchema);
 
 export const depotSchema = z.object({
   id: z.number().int(),

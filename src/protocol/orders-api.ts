@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { orderStatuses } from '../domain/order-lifecycle';
 import { isValidTimeZone } from '../domain/time';
+import { patchOf } from './common';
 import { demandSchema, lonLatSchema, orderInputSchema } from './orders';
 
 export const createOrderSchema = orderInputSchema.extend({
@@ -9,7 +10,7 @@ export const createOrderSchema = orderInputSchema.extend({
   depotId: z.number().int().positive().optional().describe('Defaults to the only depot when there is exactly one'),
 });
 
-export const orderPatchSchema = orderInputSchema.omit({ externalRef: true }).partial();
+export const orderPatchSchema = patchOf(orderInputSchema.omit({ externalRef: true }));
 
 const statusList = z
   .string()

@@ -1,6 +1,6 @@
 /** Vehicles on the wire: shift and break times are local clock times at the start depot. */
 import { z } from 'zod';
-import { clockTimeSchema, clockToSeconds } from './common';
+import { clockTimeSchema, clockToSeconds, patchOf } from './common';
 
 const skillSchema = z.string().trim().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'letters, digits, "_" or "-"');
 
@@ -38,7 +38,7 @@ export const vehicleInputSchema = z.object({
   breaks: z.array(vehicleBreakSchema).max(5).default([]),
 });
 
-export const vehiclePatchSchema = vehicleInputSchema.partial();
+export const vehiclePatchSchema = patchOf(vehicleInputSchema);
 
 export const vehicleSchema = z.object({
   id: z.number().int(),

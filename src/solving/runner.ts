@@ -18,7 +18,7 @@ export interface RunProgress {
 export interface SolveRunOptions {
   /** One run per seed; default: one per thread, 1, 2, 3 … */
   seeds?: number[];
-  /** Each run stops after this long (it still returns its best solution). */
+  /** Each run stops searching this long after the call and answers its best solution (the pool also counts queueing and construction). */
   timeLimitMs: number;
   /** Abort: the run answers `cancelled`, never a partial result. */
   signal?: AbortSignal;

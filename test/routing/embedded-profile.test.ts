@@ -78,7 +78,9 @@ describe('car profile', () => {
   it('treats bollards as barriers but not gates', () => {
     expect(isBarrier({ barrier: 'bollard' })).toBe(true);
     expect(isBarrier({ barrier: 'gate' })).toBe(false);
-    expect(isBarrier({ barrier: 'gate', access: 'private' })).toBe(true);
+    expect(isBarrier({ barrier: 'gate', access: 'no' })).toBe(true);
+    // A private gate lets residents through, as in OSRM's car profile.
+    expect(isBarrier({ barrier: 'lift_gate', motor_vehicle: 'private' })).toBe(false);
   });
 
   it('makes left turns dearer than right turns and U-turns dearest', () => {

@@ -137,10 +137,13 @@ const passableBarriers = new Set([
   'cattle_grid', 'border_control', 'toll_booth', 'sally_port', 'gate', 'lift_gate', 'no', 'entrance', 'height_restrictor', 'arch',
 ]);
 
+/** Access values that only restrict who may pass (residents, deliveries): a gate tagged so is not a wall. */
+const restrictedAccess = new Set(['private', 'delivery', 'destination', 'customers']);
+
 /** True when a node blocks cars from passing through it (bollards, blocked access). */
 export function isBarrier(tags: Tags): boolean {
   const access = accessOf(tags);
-  if (access) return accessBlacklist.has(access);
+  if (access) return accessBlacklist.has(access) && !restrictedAccess.has(access);
   const barrier = tags.barrier;
   return barrier !== undefined && barrier !== '' && !passableBarriers.has(barrier);
 }

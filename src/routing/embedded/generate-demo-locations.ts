@@ -58,7 +58,7 @@ export function demoLocations(network: RoadNetwork, count: number, seed = 202611
   for (let s = 0; s < network.segmentWay.length; s++) {
     const way = network.ways[network.segmentWay[s]!]!;
     // Both directions must be routable, so a courier can arrive from and leave towards anywhere.
-    if (network.edgeSeconds[2 * s]! < 0 || network.edgeSeconds[2 * s + 1]! < 0) continue;
+    if (!network.edgeInMain[2 * s] || !network.edgeInMain[2 * s + 1]) continue;
     if (!way.name || !addressHighways.has(way.highway) || network.segmentMeters[s]! < minSegmentMeters) continue;
     const [lon, lat] = midpoint(network, s);
     if (lon < cityBbox.minLon || lon > cityBbox.maxLon || lat < cityBbox.minLat || lat > cityBbox.maxLat) continue;

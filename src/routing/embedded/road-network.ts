@@ -5,7 +5,7 @@
  * - directed edges: segment s driven forward is edge 2s, backward is 2s+1, each with its travel seconds;
  * - turns: which edge may follow which at an intersection, and the seconds the turn costs.
  * Turns make this an edge-based graph, so turn restrictions and turn penalties are exact.
- * Only the largest strongly connected component of that graph stays routable.
+ * Points snap only to roads of the largest strongly connected component of that graph.
  */
 import { bearingDegrees, haversineMeters, turnAngleDegrees } from './geo';
 import { carWay, isBarrier, isTrafficSignal, trafficSignalSeconds, turnSeconds, type CarWay } from './car-profile';
@@ -28,6 +28,8 @@ export interface RoadNetwork {
   segmentMeters: Float64Array;
   /** Seconds to drive directed edge e (segment e>>1, backward when e is odd); -1 when not routable. */
   edgeSeconds: Float64Array;
+  /** 1 when the edge belongs to the largest strongly connected component: from there, everything is reachable. */
+  edgeInMain: Int32Array;
   /** Turns out of edge e: turnTarget[turnFirst[e] .. turnFirst[e+1]), each costing turnCostSeconds on top of the target edge. */
   turnFirst: Int32Array;
   turnTarget: Int32Array;
@@ -152,6 +154,7 @@ export function buildRoadNetwork(pbf: Uint8Array): RoadNetwork {
     segmentWay: Int32Array.from(segmentWay),
     segmentMeters: Float64Array.from(segmentMeters),
     edgeSeconds: Float64Array.from(edgeSeconds),
+    edgeInMain: new Int32Array(0),
     turnFirst: new Int32Array(0),
     turnTarget: new Int32Array(0),
     turnCostSeconds: new Float64Array(0),
@@ -269,7 +272,7 @@ function buildTurns(network: RoadNetwork, signalPoints: Set<number>, barrierPoin
   network.turnCostSeconds = Float64Array.from(costs);
 }
 
-/** Marks every edge outside the largest strongly connected component of the turn graph as not routable. */
+/** Finds the largest strongly connected component; edges that neither lead into it nor out of it become unroutable. */
 function keepLargestComponent(network: RoadNetwork): void {
   const component = stronglyConnectedComponents(network);
   const sizes = new Map<number, number>();
@@ -277,7 +280,15 @@ function keepLargestComponent(network: RoadNetwork): void {
   let largest = -1;
   let largestSize = 0;
   for (const [id, size] of sizes) if (size > largestSize) [largest, largestSize] = [id, size];
-  for (let e = 0; e < component.length; e++) if (component[e] !== largest) network.edgeSeconds[e] = -1;
+  const inMain = new Int32Array(component.length);
+  for (let e = 0; e < component.length; e++) inMain[e] = component[e] === largest ? 1 : 0;
+  network.edgeInMain = inMain;
+
+  // Edges outside the component stay when a path leads from them into it or from it to them: a point on a
+  // two-way road whose one direction is a trap (say, it joins a one-way exit) can still start or end there.
+  const reachesMain = reachable(network, inMain, true);
+  const reachedFromMain = reachable(network, inMain, false);
+  for (let e = 0; e < component.length; e++) if (!reachesMain[e] && !reachedFromMain[e]) network.edgeSeconds[e] = -1;
 
   // Drop turns that touch removed edges.
   const { turnFirst, turnTarget, turnCostSeconds } = network;
@@ -297,6 +308,23 @@ function keepLargestComponent(network: RoadNetwork): void {
   network.turnFirst = first;
   network.turnTarget = Int32Array.from(targets);
   network.turnCostSeconds = Float64Array.from(costs);
+}
+
+/** Edges from which some `start` edge can be reached (backwards), or which a `start` edge reaches (forwards). */
+function reachable(network: RoadNetwork, start: Int32Array, backwards: boolean): Uint8Array {
+  const { turnFirst, turnTarget } = network;
+  const n = start.length;
+  const predecessors: number[][] = backwards ? Array.from({ length: n }, () => []) : [];
+  if (backwards) for (let a = 0; a < n; a++) for (let t = turnFirst[a]!; t < turnFirst[a + 1]!; t++) predecessors[turnTarget[t]!]!.push(a);
+  const seen = new Uint8Array(n);
+  const queue: number[] = [];
+  for (let e = 0; e < n; e++) if (start[e]) [seen[e], queue[queue.length]] = [1, e];
+  while (queue.length > 0) {
+    const e = queue.pop()!;
+    const next = backwards ? predecessors[e]! : Array.from(turnTarget.subarray(turnFirst[e]!, turnFirst[e + 1]!));
+    for (const f of next) if (!seen[f]) [seen[f], queue[queue.length]] = [1, f];
+  }
+  return seen;
 }
 
 /** Iterative Tarjan over routable edges; returns a component id per edge (-1 when not routable). */

@@ -9,6 +9,8 @@ import type { RoadNetwork } from './road-network';
 import type { Phantom } from './search';
 
 const sampleSpacingMeters = 20;
+/** Snapped points closer than this are the same place (typically the node where several roads meet). */
+const tieMeters = 0.1;
 
 export interface Snap extends Phantom {
   segment: number;
@@ -29,7 +31,7 @@ export class SegmentIndex {
   private readonly scale: { x: number; y: number };
 
   constructor(private readonly network: RoadNetwork) {
-    const { pointLon: lon, pointLat: lat, segmentFirst, segmentPoints, edgeSeconds } = network;
+    const { pointLon: lon, pointLat: lat, segmentFirst, segmentPoints, edgeInMain } = network;
     let latSum = 0;
     for (let p = 0; p < lat.length; p++) latSum += lat[p]!;
     this.scale = metersPerDegree(lat.length > 0 ? latSum / lat.length : 0);
@@ -39,7 +41,8 @@ export class SegmentIndex {
     const ys: number[] = [];
     const pieces: number[] = [];
     for (let s = 0; s < segmentCount; s++) {
-      if (edgeSeconds[2 * s]! < 0 && edgeSeconds[2 * s + 1]! < 0) continue;
+      // Only roads of the main component: from and to them every other such road is reachable.
+      if (!edgeInMain[2 * s] && !edgeInMain[2 * s + 1]) continue;
       for (let k = segmentFirst[s]!; k < segmentFirst[s + 1]! - 1; k++) {
         this.pieceSegment[k] = s;
         const a = segmentPoints[k]!;
@@ -84,14 +87,21 @@ export class SegmentIndex {
     for (const hit of hits) nearestSample = Math.min(nearestSample, Math.hypot(this.sampleXy[2 * hit]! - x, this.sampleXy[2 * hit + 1]! - y));
     hits = this.index.within(x, y, nearestSample + sampleSpacingMeters);
 
-    let best: { piece: number; t: number; planarMeters: number } | null = null;
-    for (const piece of new Set(hits.map((hit) => this.samplePiece[hit]!))) {
-      const candidate = this.project(piece, x, y);
-      if (!best || candidate.planarMeters < best.planarMeters) best = { piece, ...candidate };
-    }
-    if (!best) return null;
+    const candidates = [...new Set(hits.map((hit) => this.samplePiece[hit]!))].map((piece) => ({ piece, ...this.project(piece, x, y) }));
+    if (candidates.length === 0) return null;
+    const best = candidates.reduce((a, b) => (b.planarMeters < a.planarMeters ? b : a));
     const snap = this.snapOnPiece(best.piece, best.t, lon, lat);
-    return snap.distanceMeters <= maxMeters ? snap : null;
+    if (snap.distanceMeters > maxMeters) return null;
+    // A point on an intersection lies on every road that meets there: start or end on any of them, so a
+    // turn restriction at that node cannot force a detour that merely picking another road avoids.
+    for (const other of candidates) {
+      if (other === best || other.planarMeters > best.planarMeters + tieMeters) continue;
+      const tied = this.snapOnPiece(other.piece, other.t, lon, lat);
+      const [bestLon, bestLat] = snap.location;
+      if (haversineMeters(bestLon, bestLat, tied.location[0], tied.location[1]) > tieMeters) continue;
+      for (const edge of tied.edges) if (!snap.edges.some((e) => e.edge === edge.edge)) snap.edges.push(edge);
+    }
+    return snap;
   }
 
   private project(piece: number, x: number, y: number): { t: number; planarMeters: number } {

@@ -8,7 +8,7 @@ const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 const openingIntervalSchema = z
   .tuple([clockTimeSchema, clockTimeSchema])
-  .refine(([open, close]) => clockToSeconds(open) < clockToSeconds(close), { message: 'opening time must be before closing time' });
+  .refine(([open, close]) => !(clockToSeconds(open) >= clockToSeconds(close)), { message: 'opening time must be before closing time' }); // NaN (already reported as not HH:MM) passes
 
 export const openingHoursSchema = z
   .partialRecord(z.enum(weekdays), z.array(openingIntervalSchema).max(4))

@@ -6,7 +6,7 @@ const skillSchema = z.string().trim().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'le
 
 const clockWindowSchema = z
   .object({ start: clockTimeSchema, end: clockTimeSchema })
-  .refine((window) => clockToSeconds(window.start) < clockToSeconds(window.end), { message: 'start must be before end', path: ['end'] });
+  .refine((window) => !(clockToSeconds(window.start) >= clockToSeconds(window.end)), { message: 'start must be before end', path: ['end'] }); // NaN (already reported as not HH:MM) passes
 
 export const vehicleBreakSchema = z.object({
   windows: z.array(clockWindowSchema).min(1).max(5),

@@ -5,4 +5,4 @@ export { validateProblem, type ValidationIssue, type ValidationCode } from './va
 export { checkSolution, type CheckResult, type CheckIssue, type CheckIssueCode } from './check';
 export { FormatError } from './format/format-error';
 export { parseSolomon, type SolomonInstance, type SolomonNode } from './format/solomon';
-export { formatSolution, parseVroomProblem, parseVroomSolution } from './format/vroom';
+export { formatSolution, parseJson, parseVroomProblem, parseVroomSolution, toVroomProblem } from './format/vroom';

@@ -7,7 +7,11 @@ import { validateProblem } from '../validate';
 import { FormatError } from './format-error';
 
 export function parseVroomProblem(text: string): VroomProblem {
-  const value = parseJson(text, 'problem');
+  return toVroomProblem(parseJson(text, 'problem'));
+}
+
+/** Normalizes and validates a problem already parsed from JSON (for callers that fill in matrices first). */
+export function toVroomProblem(value: unknown): VroomProblem {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const input = value as Record<string, unknown>;
     // VROOM before 1.12 took one duration matrix as "matrix" for the default profile.
@@ -61,7 +65,8 @@ export function formatSolution(solution: VroomSolution, options: { pretty?: bool
   return `${JSON.stringify(solution, null, options.pretty ? 2 : undefined)}\n`;
 }
 
-function parseJson(text: string, what: string): unknown {
+/** JSON text → value; a syntax error names its line and column. */
+export function parseJson(text: string, what: string): unknown {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
     return JSON.parse(source);

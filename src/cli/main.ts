@@ -4,18 +4,25 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { checkSolution, formatSolution, FormatError, parseSolomon, parseVroomProblem, parseVroomSolution, type VroomProblem } from '../../solver/index';
+import { checkSolution, formatSolution, FormatError, parseJson, parseSolomon, parseVroomSolution, toVroomProblem, type VroomProblem } from '../../solver/index';
+import { createRoutingProvider } from '../routing/index';
+import { addMatrices, MatrixError, needsMatrices } from './matrices';
 import { SolverPool } from './solver-pool';
 
 const USAGE = `Usage:
-  lastmile solve <file> [--format solomon|vroom] [--time-limit S] [--seed N] [--threads N] [--output FILE]
-  lastmile check <problem-file> <solution-file> [--format solomon|vroom]
+  lastmile solve <file> [--format solomon|vroom] [--time-limit S] [--seed N] [--threads N] [--output FILE] [--routing R] [--osrm-url URL]
+  lastmile check <problem-file> <solution-file> [--format solomon|vroom] [--routing R] [--osrm-url URL]
 
-solve    writes the solution in VROOM's JSON format to stdout (or FILE) and a one-line summary to stderr.
-         --threads N runs seeds N, N+1, … on N worker threads and keeps the best.
-check    re-verifies a solution with the independent checker; exit code 1 when it is infeasible.
---format defaults from the extension: .json is vroom, .txt is solomon.`;
+solve      writes the solution in VROOM's JSON format to stdout (or FILE) and a one-line summary to stderr.
+           --seed N --threads T runs seeds N … N+T-1 on T worker threads and keeps the best.
+check      re-verifies a solution with the independent checker; exit code 1 when it is infeasible.
+--format   defaults from the extension: .json is vroom, .txt is solomon.
+--routing  for VROOM files with coordinates and no matrices: haversine (default, straight lines),
+           embedded (the OSM road network in data/osm) or osrm (--osrm-url).`;
+
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Bad usage or input: printed as one line, exit code 2. */
 class CliError extends Error {}
@@ -48,8 +55,8 @@ async function solveCommand(file: string, options: Options): Promise<number> {
   const threads = numberOption(options.threads, '--threads', { integer: true, min: 1, max: 64 }) ?? 1;
 
   const loadingStart = performance.now();
-  const problem = await readProblem(file, options.format);
-  const loadingMs = performance.now() - loadingStart;
+  const { problem, routing } = await readProblem(file, options);
+  const loadingMs = performance.now() - loadingStart - (routing?.ms ?? 0);
 
   const pool = new SolverPool(threads);
   const solvingStart = performance.now();
@@ -62,7 +69,7 @@ async function solveCommand(file: string, options: Options): Promise<number> {
     console.error(`lastmile: solver failed with code ${solution.code}: ${solution.error ?? 'no message'}`);
     return 1;
   }
-  solution.summary.computing_times = { loading: Math.round(loadingMs), solving: Math.round(solvingMs), routing: 0 };
+  solution.summary.computing_times = { loading: Math.round(loadingMs), solving: Math.round(solvingMs), routing: Math.round(routing?.ms ?? 0) };
 
   const text = formatSolution(solution);
   if (options.output) await writeOutput(options.output, text);
@@ -73,13 +80,15 @@ async function solveCommand(file: string, options: Options): Promise<number> {
   console.error(
     `${file}: ${summary.routes} routes, ${summary.unassigned} unassigned, cost ${round(summary.cost)}` +
       `${summary.distance === undefined ? '' : `, distance ${round(summary.distance)}`}, ${(solvingMs / 1000).toFixed(1)} s` +
-      `, ${threads} thread${threads > 1 ? 's' : ''} from seed ${seed}, checker: ${verdict.feasible ? 'feasible' : `${verdict.issues.length} issues`}`,
+      `, ${threads} thread${threads > 1 ? 's' : ''} from seed ${seed}` +
+      `${routing ? `, matrices for ${routing.locations} locations from ${routing.provider}` : ''}` +
+      `, checker: ${verdict.feasible ? 'feasible' : `${verdict.issues.length} issues`}`,
   );
   return 0;
 }
 
 async function checkCommand(problemFile: string, solutionFile: string, options: Options): Promise<number> {
-  const problem = await readProblem(problemFile, options.format);
+  const { problem } = await readProblem(problemFile, options);
   const solution = parseVroomSolution(await readText(solutionFile));
   const result = checkSolution(problem, solution);
   console.log(
@@ -93,16 +102,45 @@ async function checkCommand(problemFile: string, solutionFile: string, options: 
   return result.feasible ? 0 : 1;
 }
 
-async function readProblem(file: string, format: string | undefined): Promise<VroomProblem> {
-  const chosen = problemFormat(file, format);
+interface Routed {
+  provider: string;
+  locations: number;
+  ms: number;
+}
+
+async function readProblem(file: string, options: Options): Promise<{ problem: VroomProblem; routing?: Routed }> {
+  const format = problemFormat(file, options.format);
   const text = await readText(file);
   try {
-    return chosen === 'solomon' ? parseSolomon(text).problem : parseVroomProblem(text);
+    if (format === 'solomon') return { problem: parseSolomon(text).problem };
+    const raw = parseJson(text, 'problem');
+    const routing = needsMatrices(raw) ? await routeMatrices(raw, options) : undefined;
+    return { problem: toVroomProblem(raw), ...(routing ? { routing } : {}) };
   } catch (error) {
+    if (error instanceof MatrixError) throw new CliError(`${file}: ${error.message}`);
     if (!(error instanceof FormatError)) throw error;
     const shown = error.details.slice(0, 3).join('; ');
     const more = error.details.length > 3 ? ` (+${error.details.length - 3} more)` : '';
     throw new CliError(`${file}: ${error.message}${shown ? `: ${shown}${more}` : ''}`);
+  }
+}
+
+async function routeMatrices(problem: Record<string, unknown>, options: Options): Promise<Routed> {
+  const name = options.routing ?? 'haversine';
+  if (name !== 'haversine' && name !== 'embedded' && name !== 'osrm') throw new CliError(`--routing must be haversine, embedded or osrm, got "${name}"`);
+  if (name === 'osrm' && !options['osrm-url']) throw new CliError('--routing osrm needs --osrm-url (e.g. http://localhost:5000)');
+  const started = performance.now();
+  const provider = await createRoutingProvider({
+    ROUTING: name,
+    ...(name === 'osrm' ? { OSRM_URL: options['osrm-url'] } : {}),
+    OSM_PBF: `${PACKAGE_ROOT}data/osm/heidelberg.osm.pbf`,
+    DATA_DIR: `${PACKAGE_ROOT}var`,
+  });
+  try {
+    const locations = await addMatrices(problem, provider);
+    return { provider: name, locations, ms: performance.now() - started };
+  } finally {
+    await provider.close?.();
   }
 }
 
@@ -150,6 +188,8 @@ function parseCommandLine(argv: string[]) {
         seed: { type: 'string' },
         threads: { type: 'string' },
         output: { type: 'string', short: 'o' },
+        routing: { type: 'string' },
+        'osrm-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

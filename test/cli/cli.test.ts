@@ -73,6 +73,35 @@ describe('lastmile solve', () => {
     expect(solution.summary.cost).toBe(400);
   });
 
+  it('routes a VROOM file that gives coordinates instead of matrices, and checks it the same way', async () => {
+    const file = join(scratch, 'coordinates.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        vehicles: [{ id: 1, start: [8.6724, 49.4093], end: [8.6724, 49.4093], time_window: [28800, 61200] }],
+        jobs: [
+          { id: 1, location: [8.6944, 49.4106], service: 300 },
+          { id: 2, location: [8.7065, 49.4125], service: 300, time_windows: [[32400, 36000]] },
+          { id: 3, location: [8.6512, 49.4216], service: 300 },
+        ],
+      }),
+    );
+    const result = await lastmile('solve', file, '--routing', 'haversine');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('matrices for 4 locations from haversine');
+    const solution = JSON.parse(result.stdout) as VroomSolution;
+    expect(solution.summary.unassigned).toBe(0);
+    expect(solution.routes[0]!.steps[0]).toMatchObject({ type: 'start', location_index: 0, location: [8.6724, 49.4093] });
+    const saved = join(scratch, 'coordinates-solution.json');
+    writeFileSync(saved, result.stdout);
+    const checked = await lastmile('check', file, saved);
+    expect(checked.stdout).toMatch(/^feasible: 1 routes, 0 unassigned/);
+
+    const osrm = await lastmile('solve', file, '--routing', 'osrm');
+    expect(osrm.code).toBe(2);
+    expect(osrm.stderr.trim()).toBe('lastmile: --routing osrm needs --osrm-url (e.g. http://localhost:5000)');
+  });
+
   it('gives the same solution for the same seed when no time limit is set', async () => {
     const runs = await Promise.all([lastmile('solve', 'data/benchmarks/solomon/rc101.txt', '--seed', '3'), lastmile('solve', 'data/benchmarks/solomon/rc101.txt', '--seed', '3')]);
     const [first, second] = runs.map((result) => {

@@ -7,13 +7,15 @@ import { pinoHttp } from 'pino-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSolution, type VroomProblem, type VroomSolution } from '../../solver/index';
 import { errorHandler } from '../../src/http/middleware/errors';
-import { optimizeRouter, type OptimizeRouterOptions } from '../../src/http/routes/optimize.routes';
+import { optimizeMount, optimizeRouter, type OptimizeRouterOptions } from '../../src/http/routes/optimize.routes';
 import { loadEmbeddedRouting } from '../../src/routing/embedded';
 import { createHaversineProvider, haversineMeters } from '../../src/routing/haversine';
 import type { LonLat, RoutingProvider } from '../../src/routing/provider';
 import { createInlineSolver } from '../../src/solving/inline-solver';
 import { createPoolSolver } from '../../src/solving/pool-solver';
 import type { SolverRunner } from '../../src/solving/runner';
+import { testDatabases } from '../helpers/database';
+import { startTestApp, type TestApp } from '../helpers/http';
 
 interface JobBody {
   id: string;
@@ -222,23 +224,20 @@ describe('POST /api/v1/optimize over the embedded Heidelberg road network', () =
   });
 });
 
-describe('authorization', () => {
-  it('needs credentials by default', async () => {
-    const app = express()
-      .use(pinoHttp({ logger: pino({ level: 'silent' }) }))
-      .use('/api/v1', optimizeRouter({ solver: createInlineSolver(), routing: haversine }))
-      .use(errorHandler);
-    const server = http.createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/optimize`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(locatedProblem(2)),
-      });
-      expect(response.status).toBe(401);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+describe('mounted in the service app (PGlite)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp(testDatabases()[0]!, { mounts: [optimizeMount({ solver: createInlineSolver(), routing: haversine, defaultTimeLimitMs: 100 })] });
+  });
+  afterAll(() => app.close());
+
+  it('optimizes for a signed-in admin, refuses anonymous callers, and is in the OpenAPI document', async () => {
+    const signedIn = await app.request('POST', '/api/v1/optimize', { body: locatedProblem(4) });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.summary.unassigned).toBe(0);
+    const anonymous = await app.request('POST', '/api/v1/optimize', { body: locatedProblem(4), token: null });
+    expect(anonymous.status).toBe(401);
+    const openApi = await app.request('GET', '/api/v1/openapi.json', { token: null });
+    expect(Object.keys(openApi.body.paths)).toEqual(expect.arrayContaining(['/api/v1/optimize', '/api/v1/optimize/jobs/{id}']));
   });
 });

@@ -6,16 +6,19 @@
  *
  * Lastmile query options: `timeLimitSeconds` (each seed's search time), `async`.
  */
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { Router, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError, notFound } from '../../errors';
+import { errorResponseSchema } from '../../protocol/common';
 import type { RoutingProvider } from '../../routing/provider';
 import { OptimizeJobs, type JobWork, type OptimizeJob } from '../../solving/optimize-jobs';
 import type { SolverRunner } from '../../solving/runner';
 import { locateProblem, presentSolution } from '../../solving/vroom-locations';
 import { requireRoles } from '../middleware/authenticate';
 import { zodToAppError } from '../middleware/errors';
+import { apiPrefix, type Mount } from '../app';
 
 export interface OptimizeRouterOptions {
   solver: SolverRunner;
@@ -37,12 +40,19 @@ const querySchema = z.object({
   timeLimitSeconds: z.coerce.number().min(0.1).max(600).optional(),
 });
 
+/** The router under /api/v1, documented in the OpenAPI document. */
+export function optimizeMount(options: OptimizeRouterOptions): Mount {
+  return { path: apiPrefix, router: optimizeRouter(options), document: (registry) => document(registry, apiPrefix, options.asyncAboveTasks ?? ASYNC_ABOVE_TASKS) };
+}
+
+const ASYNC_ABOVE_TASKS = 200;
+
 export function optimizeRouter({
   solver,
   routing,
   jobs = new OptimizeJobs(),
   authorize = requireRoles('admin', 'dispatcher'),
-  asyncAboveTasks = 200,
+  asyncAboveTasks = ASYNC_ABOVE_TASKS,
   defaultTimeLimitMs = 5000,
   maxBodyBytes = 64 * 1024 * 1024,
   log,
@@ -119,4 +129,65 @@ function presentJob(req: Request, job: OptimizeJob) {
       ...(job.error ? { error: job.error } : {}),
     },
   };
+}
+
+function document(registry: OpenAPIRegistry, prefix: string, asyncAboveTasks: number): void {
+  const errorContent = { 'application/json': { schema: errorResponseSchema } };
+  const vroomJson = (description: string) => ({ 'application/json': { schema: z.object({}).catchall(z.unknown()).describe(description) } });
+  const jobSchema = z.object({
+    job: z.object({
+      id: z.string(),
+      status: z.enum(['running', 'solved', 'failed', 'cancelled']),
+      href: z.string(),
+      createdAt: z.string(),
+      finishedAt: z.string().optional(),
+      progress: z.object({ bestCost: z.number(), unassigned: z.number(), elapsedMs: z.number() }).optional(),
+      solution: z.object({}).catchall(z.unknown()).optional().describe('A VROOM solution, once solved'),
+      error: z.object({ code: z.string(), message: z.string() }).optional(),
+    }),
+  });
+  const security: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { apiKey: [] }];
+  const denied = {
+    401: { description: 'No or invalid credentials', content: errorContent },
+    403: { description: 'Needs role admin or dispatcher', content: errorContent },
+  };
+  const jobParams = z.object({ id: z.string() });
+  registry.registerPath({
+    method: 'post',
+    path: `${prefix}/optimize`,
+    summary: 'Optimize routes: a VROOM problem in, a VROOM solution out',
+    description:
+      'VROOM\'s JSON dialect (vehicles, jobs, shipments, matrices, options.g), so VROOM and openrouteservice clients work unchanged. ' +
+      'Without matrices, each location [lon, lat] is routed on the road network. Unassigned tasks carry a reason. ' +
+      `More than ${asyncAboveTasks} tasks, or ?async=true, answer 202 with a job to poll (kept in memory for an hour after it ends).`,
+    tags: ['Optimization'],
+    security,
+    request: {
+      query: querySchema,
+      body: { required: true, content: vroomJson('A VROOM problem') },
+    },
+    responses: {
+      200: { description: 'A VROOM solution', content: vroomJson('A VROOM solution') },
+      202: { description: 'Solving in the background: poll job.href', content: { 'application/json': { schema: jobSchema } } },
+      400: { description: 'Invalid problem; details list every issue with its path', content: errorContent },
+      ...denied,
+      429: { description: 'Too many optimization jobs running', content: errorContent },
+      503: { description: 'The road network is unavailable', content: errorContent },
+    },
+  });
+  for (const method of ['get', 'delete'] as const) {
+    registry.registerPath({
+      method,
+      path: `${prefix}/optimize/jobs/{id}`,
+      summary: method === 'get' ? 'An optimization job: status, progress, and the solution once solved' : 'Cancel an optimization job',
+      tags: ['Optimization'],
+      security,
+      request: { params: jobParams },
+      responses: {
+        200: { description: 'The job', content: { 'application/json': { schema: jobSchema } } },
+        ...denied,
+        404: { description: 'No such job (or it expired)', content: errorContent },
+      },
+    });
+  }
 }

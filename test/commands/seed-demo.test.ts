@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CommandContext } from '../../src/commands/context';
+import { login } from '../../src/commands/login';
+import { EventBus } from '../../src/domain/events';
+import { localDate } from '../../src/domain/time';
+import { ensureAdmin } from '../../src/seed/credentials';
+import { seedDemo, type DemoLocation } from '../../src/seed/demo';
+import { principalForToken } from '../../src/auth/principal';
+import { repositories } from '../../src/db/repositories';
+import { testDatabases, type TestDatabase } from '../helpers/database';
+
+const locations: DemoLocation[] = Array.from({ length: 40 }, (_, index) => ({
+  location: [8.65 + index / 1000, 49.40 + index / 2000],
+  street: `Teststraße ${index}`,
+}));
+
+describe.each(testDatabases())('demo seed and admin on $engine', (backend) => {
+  let database: TestDatabase | undefined;
+  afterEach(async () => {
+    await database?.dispose();
+  });
+
+  const open = async (): Promise<CommandContext> => {
+    database = await backend.open();
+    return { db: database.knex, events: new EventBus() };
+  };
+
+  it('seeds a depot, vehicles with drivers who can log in, and ready orders for the depot\'s next local day', async () => {
+    const context = await open();
+    const now = new Date('2026-11-23T23:30:00Z'); // already 24 November in Berlin
+    const drivers = await seedDemo(context, { locations, orderCount: 30, vehicleCount: 3, now });
+    expect(drivers?.map((driver) => driver.username)).toEqual(['driver1', 'driver2', 'driver3']);
+
+    const repos = repositories(context.db);
+    const depots = await repos.depots.list({ limit: 10 });
+    expect(depots.items).toHaveLength(1);
+    expect(depots.items[0]!.timeZone).toBe('Europe/Berlin');
+    const orders = await repos.orders.list({}, { limit: 100 });
+    expect(orders.items).toHaveLength(30);
+    for (const order of orders.items) {
+      expect(order.status).toBe('ready');
+      expect(order.depotId).toBe(depots.items[0]!.id);
+      expect(localDate('Europe/Berlin', order.timeWindows[0]!.startEpochSeconds)).toBe('2026-11-25');
+      expect(locations.map((location) => location.location)).toContainEqual(order.location);
+    }
+    const session = await login(context, { username: 'driver2', password: drivers![1]!.password });
+    const principal = await principalForToken(repos, session.token);
+    expect(principal?.vehicleId).not.toBeNull();
+    expect((await repos.vehicles.findById(principal!.vehicleId!))?.name).toBe('Van 2');
+  });
+
+  it('is deterministic and runs only into an empty database', async () => {
+    const context = await open();
+    const now = new Date('2026-11-23T12:00:00Z');
+    await seedDemo(context, { locations, orderCount: 10, vehicleCount: 1, now });
+    const first = (await repositories(context.db).orders.list({}, { limit: 50 })).items.map((order) => [order.customerName, order.addressText, order.location]);
+    expect(await seedDemo(context, { locations, orderCount: 10, vehicleCount: 1, now })).toBeNull();
+    expect((await repositories(context.db).orders.list({}, { limit: 50 })).items).toHaveLength(10);
+
+    await database!.dispose();
+    const again = await open();
+    await seedDemo(again, { locations, orderCount: 10, vehicleCount: 1, now });
+    const second = (await repositories(again.db).orders.list({}, { limit: 50 })).items.map((order) => [order.customerName, order.addressText, order.location]);
+    expect(second).toEqual(first);
+  });
+
+  it('creates the admin once, and makes ADMIN_TOKEN their token, replacing the previous one', async () => {
+    const context = await open();
+    const repos = repositories(context.db);
+    const created = await ensureAdmin(context, undefined);
+    expect(created?.apiToken).toMatch(/^lmk_/);
+    expect((await principalForToken(repos, created!.apiToken))?.role).toBe('admin');
+    expect((await login(context, { username: 'admin', password: created!.password })).user.role).toBe('admin');
+
+    const envToken = 'an-admin-token-from-the-environment';
+    expect(await ensureAdmin(context, envToken)).toBeNull();
+    expect((await principalForToken(repos, envToken))?.role).toBe('admin');
+    expect(await principalForToken(repos, created!.apiToken)).toBeNull();
+  });
+});

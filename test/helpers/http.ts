@@ -53,7 +53,7 @@ export async function startTestApp(backend: TestBackend, options: { mounts?: Mou
     commands,
     events,
     async request(method, path, { body, token, headers = {}, rawBody } = {}) {
-      const auth = token === null ? {} : { authorization: `Bearer ${token ?? adminToken}` };
+      const auth: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token ?? adminToken}` };
       const hasBody = rawBody !== undefined || body !== undefined;
       const response = await fetch(url + path, {
         method,

@@ -14,6 +14,8 @@ import { inTransaction, type CommandContext } from './context';
 export interface ImportOrdersRequest {
   source: string;
   format: ImportFormat;
+  /** Text encoding of the body (Content-Type charset); UTF-8 when absent. */
+  charset?: string;
   body: AsyncIterable<Buffer | string>;
   /** Depot of new orders; the only depot when absent and there is exactly one. */
   depotId?: number;
@@ -55,7 +57,7 @@ export async function importOrders(context: CommandContext, request: ImportOrder
   };
 
   try {
-    for await (const parsed of parseOrderRows(request.body, request.format)) {
+    for await (const parsed of parseOrderRows(request.body, request.format, request.charset)) {
       if (!parsed.ok) {
         for (const error of parsed.errors) result.rejected.push({ row: parsed.row, ...error });
         continue;

@@ -1,6 +1,6 @@
 /**
  * CSV orders, streamed: csv-parse reads record by record, so a 50,000-row file never sits in memory.
- * The delimiter ("," or ";") is detected from the header line; a UTF-8 BOM is dropped.
+ * The delimiter ("," or ";") is detected from the header line.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,7 +8,6 @@ import { CsvError, parse } from 'csv-parse';
 import { invalidInput } from '../errors';
 import { normalizeColumnName, OPTIONAL_COLUMNS, REQUIRED_COLUMNS } from './columns';
 import { validateColumnRow, WHOLE_ROW, type ParsedRow } from './rows';
-import { decodeUtf8 } from './text';
 
 const HEADER_PEEK_CHARS = 64 * 1024;
 
@@ -51,8 +50,8 @@ function alignedWithHeader(fields: string[], columnCount: number): boolean {
   return true;
 }
 
-export async function* csvOrderRows(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<ParsedRow> {
-  const texts = decodeUtf8(chunks)[Symbol.asyncIterator]();
+export async function* csvOrderRows(body: AsyncIterable<string>): AsyncGenerator<ParsedRow> {
+  const texts = body[Symbol.asyncIterator]();
   let head = '';
   while (!head.includes('\n') && head.length < HEADER_PEEK_CHARS) {
     const next = await texts.next();

@@ -4,7 +4,6 @@
  * handed on (the caller JSON.parses it, so one broken element costs one row, not the file).
  */
 import { invalidInput } from '../errors';
-import { decodeUtf8 } from './text';
 
 export interface JsonArrayOptions {
   /** Stream the array under this key of the top-level object (GeoJSON "features"); otherwise the document must be an array. */
@@ -18,7 +17,7 @@ export interface JsonArrayOptions {
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
 
 /** Yields the source text of each element of the chosen array, in order. */
-export async function* jsonArrayElements(chunks: AsyncIterable<Buffer | string>, options: JsonArrayOptions): AsyncGenerator<string> {
+export async function* jsonArrayElements(texts: AsyncIterable<string>, options: JsonArrayOptions): AsyncGenerator<string> {
   const objectMode = options.key !== undefined;
   let started = false;
   let depth = 0;
@@ -55,7 +54,7 @@ export async function* jsonArrayElements(chunks: AsyncIterable<Buffer | string>,
     }
   };
 
-  for await (const text of decodeUtf8(chunks)) {
+  for await (const text of texts) {
     for (let i = 0; i < text.length; i++) {
       const char = text[i]!;
 

@@ -6,6 +6,7 @@ import { unsupportedMediaType } from '../errors';
 import { csvOrderRows } from './csv';
 import { jsonArrayElements } from './json-array';
 import { validateFeatureRow, validateJsonRow, type ParsedRow } from './rows';
+import { decodeText } from './text';
 
 export type { ParsedRow, FieldError } from './rows';
 export type ImportFormat = 'csv' | 'json' | 'geojson';
@@ -27,16 +28,28 @@ export function importFormatFromContentType(contentType: string | undefined): Im
   return format;
 }
 
-export async function* parseOrderRows(body: AsyncIterable<Buffer | string>, format: ImportFormat): AsyncGenerator<ParsedRow> {
+/** The charset parameter of Content-Type (UTF-8 when absent); one TextDecoder cannot read is 415. */
+export function importCharsetFromContentType(contentType: string | undefined): string {
+  const parameter = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
+  const charset = parameter?.[1] ?? 'utf-8';
+  try {
+    return new TextDecoder(charset).encoding;
+  } catch {
+    throw unsupportedMediaType(`charset ${charset} is not supported; send UTF-8 or name the encoding, e.g. charset=windows-1252`);
+  }
+}
+
+export async function* parseOrderRows(body: AsyncIterable<Buffer | string>, format: ImportFormat, charset = 'utf-8'): AsyncGenerator<ParsedRow> {
+  const text = decodeText(body, charset);
   if (format === 'csv') {
-    yield* csvOrderRows(body);
+    yield* csvOrderRows(text);
     return;
   }
   let row = 0;
   if (format === 'json') {
-    for await (const source of jsonArrayElements(body, { expected: 'a JSON array of orders' })) yield validateJsonRow(++row, source);
+    for await (const source of jsonArrayElements(text, { expected: 'a JSON array of orders' })) yield validateJsonRow(++row, source);
     return;
   }
-  const features = jsonArrayElements(body, { key: 'features', requiredType: 'FeatureCollection', expected: 'a GeoJSON FeatureCollection of Point features' });
+  const features = jsonArrayElements(text, { key: 'features', requiredType: 'FeatureCollection', expected: 'a GeoJSON FeatureCollection of Point features' });
   for await (const source of features) yield validateFeatureRow(++row, source);
 }

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/auth/tokens';
 import { repositories } from '../../src/db/repositories';
@@ -46,11 +47,11 @@ describe.each(testDatabases())('POST /api/v1/orders/import on $engine', (backend
     await database.dispose();
   });
 
-  const post = async (query: string, contentType: string | null, body: string, token: string | null = tokens.admin) => {
-    const headers: Record<string, string> = {};
+  const post = async (query: string, contentType: string | null, body: string | Buffer, token: string | null = tokens.admin, extraHeaders: Record<string, string> = {}) => {
+    const headers: Record<string, string> = { ...extraHeaders };
     if (contentType) headers['content-type'] = contentType;
     if (token) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(`${baseUrl}/orders/import${query}`, { method: 'POST', headers, body });
+    const response = await fetch(`${baseUrl}/orders/import${query}`, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
     return { status: response.status, body: await response.json() };
   };
 
@@ -90,6 +91,24 @@ describe.each(testDatabases())('POST /api/v1/orders/import on $engine', (backend
         ],
       },
     });
+  });
+
+  it('inflates a gzip body, checking the size limit on the inflated bytes', async () => {
+    const gzip = { 'content-encoding': 'gzip' };
+    expect(await post('?source=zip', 'text/csv', gzipSync(csv(csvLine('Z1'), csvLine('Z2'))), tokens.admin, gzip)).toMatchObject({ status: 200, body: { created: 2 } });
+
+    const big = gzipSync(csv(...Array.from({ length: 1000 }, (_, index) => csvLine(`ZIP${index}`))));
+    expect(big.length).toBeLessThan(64 * 1024);
+    expect(await post('?source=zip', 'text/csv', big, tokens.admin, gzip)).toMatchObject({ status: 413 });
+    expect(await post('?source=zip', 'text/csv', 'not gzip at all', tokens.admin, gzip)).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^The body is not valid gzip/) } } });
+    expect(await post('?source=zip', 'text/csv', csv(csvLine('Z3')), tokens.admin, { 'content-encoding': 'br' })).toMatchObject({ status: 415 });
+  });
+
+  it('reads the charset of a spreadsheet export', async () => {
+    // Without the BOM the helper adds: Windows-1252 exports have none.
+    const latin = Buffer.from(csv(csvLine('W1', 'Jürgen Weiß')).slice(1), 'latin1');
+    expect(await post('?source=excel', 'text/csv; charset=windows-1252', latin)).toMatchObject({ status: 200, body: { created: 1 } });
+    expect((await repositories(database.knex).orders.findBySourceRef('excel', 'W1'))!.customerName).toBe('Jürgen Weiß');
   });
 
   it('answers 400 without a source, naming it', async () => {

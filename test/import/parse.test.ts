@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors';
-import { importFormatFromContentType, parseOrderRows } from '../../src/import/parse';
+import { importCharsetFromContentType, importFormatFromContentType, parseOrderRows } from '../../src/import/parse';
 import { parseAll } from './fixtures';
 
 const HEADER = 'external_ref,customer_name,address,lon,lat,window_start,window_end';
@@ -33,6 +33,39 @@ describe('importFormatFromContentType', () => {
       expect(caught).toMatchObject({ status: 415, code: 'unsupported_media_type' });
       expect((caught as AppError).message).toContain('text/csv, application/json, application/geo+json');
     }
+  });
+});
+
+describe('importCharsetFromContentType', () => {
+  it('defaults to UTF-8, reads quoted and aliased charsets, refuses unknown ones with 415', () => {
+    expect(importCharsetFromContentType('text/csv')).toBe('utf-8');
+    expect(importCharsetFromContentType('text/csv; charset="Windows-1252"')).toBe('windows-1252');
+    expect(importCharsetFromContentType('text/csv;charset=latin1')).toBe('windows-1252');
+    expect(() => importCharsetFromContentType('text/csv; charset=klingon')).toThrow(expect.objectContaining({ status: 415, message: expect.stringContaining('klingon') }));
+  });
+});
+
+describe('text decoding', () => {
+  async function* windows1252(text: string) {
+    yield Buffer.from([...text].map((char) => (char === '€' ? 0x80 : char.charCodeAt(0))));
+  }
+  const file = `${HEADER},notes\nA,Müller,Plöck 3,8.6,49.4,${WINDOW},Trinkgeld 5 €\n`;
+
+  it('reads a Windows-1252 spreadsheet export when the charset says so', async () => {
+    const rows: unknown[] = [];
+    for await (const row of parseOrderRows(windows1252(file), 'csv', 'windows-1252')) rows.push(row);
+    expect(rows).toMatchObject([{ ok: true, input: { customerName: 'Müller', addressText: 'Plöck 3', notes: 'Trinkgeld 5 €' } }]);
+  });
+
+  it('refuses bytes that are not UTF-8 instead of storing replacement characters, hinting at the charset', async () => {
+    const error = await (async () => {
+      for await (const row of parseOrderRows(windows1252(file), 'csv')) expect(row).toBeDefined();
+    })().then(
+      () => null,
+      (caught: unknown) => caught as AppError,
+    );
+    expect(error).toMatchObject({ status: 400, code: 'invalid_input' });
+    expect(error!.message).toMatch(/^The body is not valid utf-8 .*charset=windows-1252/);
   });
 });
 

@@ -3,13 +3,15 @@
  * into the import command — no body parser on this route — so a 50,000-row file never sits in memory.
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { importOrders } from '../../commands/import-orders';
 import type { CommandContext } from '../../commands/context';
 import type { Role } from '../../domain/roles';
-import { payloadTooLarge } from '../../errors';
-import { importFormatFromContentType } from '../../import/parse';
+import { invalidInput, payloadTooLarge, unsupportedMediaType } from '../../errors';
+import { importCharsetFromContentType, importFormatFromContentType } from '../../import/parse';
 import { errorResponseSchema } from '../../protocol/common';
 import { importOrdersQuerySchema, importOrdersResultSchema } from '../../protocol/import';
 import { apiPrefix, type Mount } from '../app';
@@ -32,13 +34,29 @@ export function importMount(context: CommandContext, options: ImportRouterOption
   return { path: apiPrefix, router: importRouter(context, { maxBodyBytes }), document: (registry) => document(registry, apiPrefix, maxBodyBytes) };
 }
 
-/** The request body, counted as it streams: past the limit the import stops with 413. */
-async function* limitedBody(request: Request, maxBytes: number): AsyncGenerator<Buffer> {
+/** The request body as sent, or inflated when it is gzip-compressed (large exports compress about tenfold). */
+function decodedBody(request: Request): Readable {
+  const encoding = (request.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (encoding === 'identity') return request;
+  if (encoding !== 'gzip') throw unsupportedMediaType(`Content-Encoding ${encoding} is not supported; send gzip or no encoding`);
+  const gunzip = createGunzip();
+  request.on('error', (error) => gunzip.destroy(error));
+  return request.pipe(gunzip);
+}
+
+/** The body, counted as it streams (after inflating, so a small bomb cannot grow past the limit). */
+async function* limitedBody(body: Readable, maxBytes: number): AsyncGenerator<Buffer> {
   let received = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    received += chunk.length;
-    if (received > maxBytes) throw payloadTooLarge(`The import body is larger than ${maxBytes} bytes`);
-    yield chunk;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      if (received > maxBytes) throw payloadTooLarge(`The import body is larger than ${maxBytes} bytes`);
+      yield chunk;
+    }
+  } catch (error) {
+    const zlibCode = (error as { code?: unknown }).code;
+    if (typeof zlibCode === 'string' && zlibCode.startsWith('Z_')) throw invalidInput(`The body is not valid gzip: ${(error as Error).message}`);
+    throw error;
   }
 }
 
@@ -49,10 +67,12 @@ export function importRouter(context: CommandContext, { maxBodyBytes = DEFAULT_I
     const query = importOrdersQuerySchema.safeParse(request.query);
     if (!query.success) throw zodToAppError(query.error, 'query');
     const format = importFormatFromContentType(request.get('content-type'));
+    const charset = importCharsetFromContentType(request.get('content-type'));
     if (Number(request.get('content-length')) > maxBodyBytes) throw payloadTooLarge(`The import body is larger than ${maxBodyBytes} bytes`);
+    const body = limitedBody(decodedBody(request), maxBodyBytes);
 
     const { source, depotId } = query.data;
-    const result = await importOrders(context, { source, depotId, format, body: limitedBody(request, maxBodyBytes) }, principalOf(request));
+    const result = await importOrders(context, { source, depotId, format, charset, body }, principalOf(request));
     response.json(result);
   });
 
@@ -70,7 +90,8 @@ function document(registry: OpenAPIRegistry, prefix: string, maxBodyBytes: numbe
       'Idempotent on (source, external_ref): the same file twice creates nothing new. Valid rows are imported even when others are rejected; ' +
       'every rejected row is listed with the column at fault. CSV: "," or ";" (detected), UTF-8 with or without BOM, columns external_ref, customer_name, ' +
       'phone, email, address, lon, lat, window_start, window_end (window2_start … window10_end for more windows), service_seconds, weight_kg, volume_l, ' +
-      'items, priority, skills ("|" or space separated), notes. The body is streamed.',
+      'items, priority, skills ("|" or space separated), notes. The body is streamed; it may be gzip-compressed (Content-Encoding: gzip) ' +
+      'and in another charset than UTF-8 (text/csv; charset=windows-1252).',
     tags: ['Orders'],
     security: [{ bearerAuth: [] }, { apiKey: [] }],
     request: {

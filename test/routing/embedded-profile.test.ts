@@ -66,13 +66,20 @@ describe('car profile', () => {
 
   it('refuses ways cars may not use', () => {
     expect(carWay({ highway: 'footway' })).toBeNull();
-    expect(carWay({ highway: 'residential', access: 'private' })).toBeNull();
+    expect(carWay({ highway: 'service', access: 'private' })).toBeNull();
+    expect(carWay({ highway: 'residential', access: 'agricultural' })).toBeNull();
     expect(carWay({ highway: 'residential', motor_vehicle: 'no' })).toBeNull();
     expect(carWay({ highway: 'service', service: 'emergency_access' })).toBeNull();
     expect(carWay({ highway: 'construction' })).toBeNull();
     // An explicit car permission beats the access tag, and opens unlisted classes at the default speed.
     expect(carWay({ highway: 'residential', access: 'no', motorcar: 'yes' })).not.toBeNull();
     expect(carWay({ highway: 'track', motor_vehicle: 'yes' })!.forwardKmh).toBe(10);
+  });
+
+  it('keeps destination-only and private streets, marked as restricted', () => {
+    expect(carWay({ highway: 'residential', access: 'private' })).toMatchObject({ restricted: true });
+    expect(carWay({ highway: 'living_street', vehicle: 'destination' })).toMatchObject({ restricted: true });
+    expect(carWay({ highway: 'residential' })).toMatchObject({ restricted: false });
   });
 
   it('treats bollards as barriers but not gates', () => {

@@ -30,6 +30,8 @@ const maxspeedReduction = 0.8;
 const accessWhitelist = new Set(['yes', 'motorcar', 'motor_vehicle', 'vehicle', 'permissive', 'designated', 'hov']);
 const accessBlacklist = new Set(['no', 'agricultural', 'forestry', 'emergency', 'psv', 'customers', 'private', 'delivery']);
 const accessKeys = ['motorcar', 'motor_vehicle', 'vehicle', 'access'];
+/** Access values that only restrict who may pass (residents, deliveries): such roads and gates are not walls. */
+const restrictedAccess = new Set(['private', 'delivery', 'destination', 'customers']);
 const blockedHighways = new Set(['construction', 'proposed', 'steps', 'abandoned', 'platform', 'raceway']);
 const serviceForbidden = new Set(['emergency_access']);
 
@@ -65,6 +67,8 @@ export interface CarWay {
   forwardKmh: number;
   backwardKmh: number;
   roundabout: boolean;
+  /** Open only to some (access=destination, delivery, private…): fine to start or end on, not to drive through. */
+  restricted: boolean;
 }
 
 /** Parses a maxspeed value into km/h: "50", "30 mph", "DE:urban", "none"; 0 when unknown. */
@@ -94,7 +98,8 @@ export function carWay(tags: Tags): CarWay | null {
   if (tags.impassable === 'yes' || tags.status === 'impassable' || tags.oneway === 'reversible') return null;
   if (highway === 'service' && tags.service && serviceForbidden.has(tags.service)) return null;
   const access = accessOf(tags);
-  if (access && accessBlacklist.has(access)) return null;
+  const restricted = access !== undefined && restrictedAccess.has(access) && !(highway === 'service' && access === 'private');
+  if (access && accessBlacklist.has(access) && !restricted) return null;
 
   let baseKmh = highwaySpeedKmh[highway];
   if (baseKmh === undefined) {
@@ -130,15 +135,13 @@ export function carWay(tags: Tags): CarWay | null {
     forwardKmh: forward ? limit(forwardMax) : 0,
     backwardKmh: backward ? limit(backwardMax) : 0,
     roundabout,
+    restricted,
   };
 }
 
 const passableBarriers = new Set([
   'cattle_grid', 'border_control', 'toll_booth', 'sally_port', 'gate', 'lift_gate', 'no', 'entrance', 'height_restrictor', 'arch',
 ]);
-
-/** Access values that only restrict who may pass (residents, deliveries): a gate tagged so is not a wall. */
-const restrictedAccess = new Set(['private', 'delivery', 'destination', 'customers']);
 
 /** True when a node blocks cars from passing through it (bollards, blocked access). */
 export function isBarrier(tags: Tags): boolean {
@@ -151,6 +154,12 @@ export function isBarrier(tags: Tags): boolean {
 export function isTrafficSignal(tags: Tags): boolean {
   return tags.highway === 'traffic_signals';
 }
+
+/**
+ * Weight, not time, added for entering a restricted road from an open one (OSRM's max_turn_weight), so
+ * routes only use such roads to reach or leave a point on them.
+ */
+export const enterRestrictedPenaltySeconds = 3276.7;
 
 /** Extra seconds OSRM adds for a traffic light and for turning (car.lua process_turn). */
 export const trafficSignalSeconds = 2;

@@ -3,8 +3,8 @@
  * Nodes are contracted one by one in order of importance; a shortcut u→w replaces u→v→w whenever no
  * witness path avoids v. Queries then only ever search "upwards", which keeps each search tiny.
  *
- * Every arc carries seconds (what we minimise) and metres (carried along). Shortcuts remember the two
- * arcs they replace, so a path unpacks back into turns.
+ * Every arc carries a weight (what we minimise: seconds plus penalties), and the seconds and metres carried
+ * along. Shortcuts remember the two arcs they replace, so a path unpacks back into turns.
  */
 import { NodeHeap } from './heap';
 import type { RoadNetwork } from './road-network';
@@ -14,6 +14,9 @@ export interface Hierarchy {
   rank: Int32Array;
   arcFrom: Int32Array;
   arcTo: Int32Array;
+  /** What searches minimise: seconds plus penalties (entering restricted roads). */
+  arcWeight: Float64Array;
+  /** Travel seconds and metres along the arc, carried alongside the weight. */
   arcSeconds: Float64Array;
   arcMeters: Float64Array;
   /** The two arcs a shortcut stands for; -1 for a real turn. */
@@ -36,6 +39,7 @@ export function contract(network: RoadNetwork): Hierarchy {
   const nodeCount = network.edgeSeconds.length;
   const arcFrom: number[] = [];
   const arcTo: number[] = [];
+  const arcWeight: number[] = [];
   const arcSeconds: number[] = [];
   const arcMeters: number[] = [];
   const firstChild: number[] = [];
@@ -43,10 +47,11 @@ export function contract(network: RoadNetwork): Hierarchy {
   const outArcs: number[][] = Array.from({ length: nodeCount }, () => []);
   const inArcs: number[][] = Array.from({ length: nodeCount }, () => []);
 
-  const addArc = (from: number, to: number, seconds: number, meters: number, a: number, b: number): number => {
+  const addArc = (from: number, to: number, weight: number, seconds: number, meters: number, a: number, b: number): number => {
     const id = arcFrom.length;
     arcFrom.push(from);
     arcTo.push(to);
+    arcWeight.push(weight);
     arcSeconds.push(seconds);
     arcMeters.push(meters);
     firstChild.push(a);
@@ -59,7 +64,8 @@ export function contract(network: RoadNetwork): Hierarchy {
   for (let a = 0; a < nodeCount; a++) {
     for (let t = network.turnFirst[a]!; t < network.turnFirst[a + 1]!; t++) {
       const b = network.turnTarget[t]!;
-      addArc(a, b, network.turnCostSeconds[t]! + network.edgeSeconds[b]!, network.segmentMeters[b >> 1]!, -1, -1);
+      const seconds = network.turnCostSeconds[t]! + network.edgeSeconds[b]!;
+      addArc(a, b, seconds + network.turnPenaltySeconds[t]!, seconds, network.segmentMeters[b >> 1]!, -1, -1);
     }
   }
 
@@ -79,7 +85,7 @@ export function contract(network: RoadNetwork): Hierarchy {
       settled++;
       for (const arc of outArcs[node]!) {
         const to = arcTo[arc]!;
-        if (to !== via) heap.pushOrDecrease(to, key + arcSeconds[arc]!);
+        if (to !== via) heap.pushOrDecrease(to, key + arcWeight[arc]!);
       }
     }
   };
@@ -90,16 +96,16 @@ export function contract(network: RoadNetwork): Hierarchy {
     const outs = outArcs[v]!.filter((arc) => arcTo[arc] !== v);
     if (outs.length === 0) return needed;
     let maxOut = 0;
-    for (const arc of outs) maxOut = Math.max(maxOut, arcSeconds[arc]!);
+    for (const arc of outs) maxOut = Math.max(maxOut, arcWeight[arc]!);
     for (const inArc of inArcs[v]!) {
       const u = arcFrom[inArc]!;
       if (u === v) continue;
-      witness(u, v, arcSeconds[inArc]! + maxOut);
+      witness(u, v, arcWeight[inArc]! + maxOut);
       for (const outArc of outs) {
         const w = arcTo[outArc]!;
         // Loops u→v→u are kept without a witness search: they are rare, and a route whose target lies just
         // behind its start on a one-way edge needs them.
-        if (w !== u && heap.key(w) <= arcSeconds[inArc]! + arcSeconds[outArc]!) continue;
+        if (w !== u && heap.key(w) <= arcWeight[inArc]! + arcWeight[outArc]!) continue;
         needed.push([inArc, outArc]);
       }
     }
@@ -110,15 +116,18 @@ export function contract(network: RoadNetwork): Hierarchy {
     for (const [inArc, outArc] of shortcuts) {
       const u = arcFrom[inArc]!;
       const w = arcTo[outArc]!;
+      const weight = arcWeight[inArc]! + arcWeight[outArc]!;
       const seconds = arcSeconds[inArc]! + arcSeconds[outArc]!;
+      const meters = arcMeters[inArc]! + arcMeters[outArc]!;
       const existing = outArcs[u]!.find((arc) => arcTo[arc] === w && firstChild[arc] !== -1);
       if (existing !== undefined) {
-        if (arcSeconds[existing]! <= seconds) continue;
+        if (arcWeight[existing]! <= weight) continue;
+        arcWeight[existing] = weight;
         arcSeconds[existing] = seconds;
-        arcMeters[existing] = arcMeters[inArc]! + arcMeters[outArc]!;
+        arcMeters[existing] = meters;
         firstChild[existing] = inArc;
         secondChild[existing] = outArc;
-      } else addArc(u, w, seconds, arcMeters[inArc]! + arcMeters[outArc]!, inArc, outArc);
+      } else addArc(u, w, weight, seconds, meters, inArc, outArc);
     }
     contracted[v] = 1;
     // Unlink v from its neighbours, so later searches never look at it again.
@@ -164,7 +173,7 @@ export function contract(network: RoadNetwork): Hierarchy {
     const from = arcFrom[arc]!;
     const to = arcTo[arc]!;
     if (from === to) {
-      if (loopArc[from] === -1 || arcSeconds[arc]! < arcSeconds[loopArc[from]!]!) loopArc[from] = arc;
+      if (loopArc[from] === -1 || arcWeight[arc]! < arcWeight[loopArc[from]!]!) loopArc[from] = arc;
       continue;
     }
     if (rank[from]! < rank[to]!) upLists[from]!.push(arc);
@@ -176,6 +185,7 @@ export function contract(network: RoadNetwork): Hierarchy {
     rank,
     arcFrom: Int32Array.from(arcFrom),
     arcTo: Int32Array.from(arcTo),
+    arcWeight: Float64Array.from(arcWeight),
     arcSeconds: Float64Array.from(arcSeconds),
     arcMeters: Float64Array.from(arcMeters),
     arcFirstChild: Int32Array.from(firstChild),

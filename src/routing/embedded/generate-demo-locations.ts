@@ -59,7 +59,7 @@ export function demoLocations(network: RoadNetwork, count: number, seed = 202611
     const way = network.ways[network.segmentWay[s]!]!;
     // Both directions must be routable, so a courier can arrive from and leave towards anywhere.
     if (!network.edgeInMain[2 * s] || !network.edgeInMain[2 * s + 1]) continue;
-    if (!way.name || !addressHighways.has(way.highway) || network.segmentMeters[s]! < minSegmentMeters) continue;
+    if (!way.name || way.restricted || !addressHighways.has(way.highway) || network.segmentMeters[s]! < minSegmentMeters) continue;
     const [lon, lat] = midpoint(network, s);
     if (lon < cityBbox.minLon || lon > cityBbox.maxLon || lat < cityBbox.minLat || lat > cityBbox.maxLat) continue;
     candidates.push({ location: [Number(lon.toFixed(6)), Number(lat.toFixed(6))], street: way.name });

@@ -25,7 +25,7 @@ import { HierarchySearch, type PathResult, type Phantom } from './search';
 import { SegmentIndex, type Snap } from './snap';
 
 /** Bump whenever the graph or its file layout changes, so old caches are rebuilt. */
-const builderVersion = 5;
+const builderVersion = 6;
 /** Points farther than this from any road are refused rather than snapped kilometres away. */
 export const maxSnapMeters = 1000;
 
@@ -54,10 +54,10 @@ export interface EmbeddedRoutingOptions {
 
 const networkArrays = [
   'pointLon', 'pointLat', 'segmentFirst', 'segmentPoints', 'segmentWay', 'segmentMeters',
-  'edgeSeconds', 'edgeInMain', 'turnFirst', 'turnTarget', 'turnCostSeconds',
+  'edgeSeconds', 'edgeInMain', 'turnFirst', 'turnTarget', 'turnCostSeconds', 'turnPenaltySeconds',
 ] as const;
 const hierarchyArrays = [
-  'rank', 'arcFrom', 'arcTo', 'arcSeconds', 'arcMeters', 'arcFirstChild', 'arcSecondChild', 'upFirst', 'upArc', 'downFirst', 'downArc', 'loopArc',
+  'rank', 'arcFrom', 'arcTo', 'arcWeight', 'arcSeconds', 'arcMeters', 'arcFirstChild', 'arcSecondChild', 'upFirst', 'upArc', 'downFirst', 'downArc', 'loopArc',
 ] as const;
 
 export async function loadEmbeddedRouting(options: EmbeddedRoutingOptions): Promise<EmbeddedRouting> {

@@ -8,7 +8,7 @@
  * Points snap only to roads of the largest strongly connected component of that graph.
  */
 import { bearingDegrees, haversineMeters, turnAngleDegrees } from './geo';
-import { carWay, isBarrier, isTrafficSignal, trafficSignalSeconds, turnSeconds, type CarWay } from './car-profile';
+import { carWay, enterRestrictedPenaltySeconds, isBarrier, isTrafficSignal, trafficSignalSeconds, turnSeconds, type CarWay } from './car-profile';
 import { readOsmPbf, type RelationMember } from './pbf';
 
 export interface WayInfo {
@@ -16,6 +16,7 @@ export interface WayInfo {
   ref: string;
   highway: string;
   roundabout: boolean;
+  restricted: boolean;
 }
 
 export interface RoadNetwork {
@@ -34,6 +35,8 @@ export interface RoadNetwork {
   turnFirst: Int32Array;
   turnTarget: Int32Array;
   turnCostSeconds: Float64Array;
+  /** Weight a turn adds beyond its time: entering a restricted road from an open one. */
+  turnPenaltySeconds: Float64Array;
   ways: WayInfo[];
 }
 
@@ -121,7 +124,7 @@ export function buildRoadNetwork(pbf: Uint8Array): RoadNetwork {
     const ids = way.nodeIds.filter((id, i) => i === 0 || id !== way.nodeIds[i - 1]);
     if (ids.length < 2) continue;
     const wayIndex = wayInfos.length;
-    wayInfos.push({ name: way.car.name, ref: way.car.ref, highway: way.car.highway, roundabout: way.car.roundabout });
+    wayInfos.push({ name: way.car.name, ref: way.car.ref, highway: way.car.highway, roundabout: way.car.roundabout, restricted: way.car.restricted });
     const segments: number[] = [];
     let start = 0;
     for (let i = 1; i < ids.length; i++) {
@@ -158,6 +161,7 @@ export function buildRoadNetwork(pbf: Uint8Array): RoadNetwork {
     turnFirst: new Int32Array(0),
     turnTarget: new Int32Array(0),
     turnCostSeconds: new Float64Array(0),
+    turnPenaltySeconds: new Float64Array(0),
     ways: wayInfos,
   };
   const signalPoints = new Set([...signalNodes].filter((id) => pointOf.has(id)).map((id) => pointOf.get(id)!));
@@ -245,9 +249,11 @@ function buildTurns(network: RoadNetwork, signalPoints: Set<number>, barrierPoin
   }
   const bearings = Array.from({ length: edges }, (_, e) => edgeBearings(network, e));
 
+  const restricted = (edge: number): boolean => network.ways[network.segmentWay[edge >> 1]!]!.restricted;
   const turnFirst = new Int32Array(edges + 1);
   const targets: number[] = [];
   const costs: number[] = [];
+  const penalties: number[] = [];
   for (let a = 0; a < edges; a++) {
     turnFirst[a] = targets.length;
     if (network.edgeSeconds[a]! < 0) continue;
@@ -264,12 +270,14 @@ function buildTurns(network: RoadNetwork, signalPoints: Set<number>, barrierPoin
       const angle = turnAngleDegrees(bearings[a]!.in, bearings[b]!.out);
       targets.push(b);
       costs.push(turnSeconds(b === reverse ? 180 : angle, roads, b === reverse) + (signalPoints.has(via) ? trafficSignalSeconds : 0));
+      penalties.push(restricted(b) && !restricted(a) ? enterRestrictedPenaltySeconds : 0);
     }
   }
   turnFirst[edges] = targets.length;
   network.turnFirst = turnFirst;
   network.turnTarget = Int32Array.from(targets);
   network.turnCostSeconds = Float64Array.from(costs);
+  network.turnPenaltySeconds = Float64Array.from(penalties);
 }
 
 /** Finds the largest strongly connected component; edges that neither lead into it nor out of it become unroutable. */
@@ -291,10 +299,11 @@ function keepLargestComponent(network: RoadNetwork): void {
   for (let e = 0; e < component.length; e++) if (!reachesMain[e] && !reachedFromMain[e]) network.edgeSeconds[e] = -1;
 
   // Drop turns that touch removed edges.
-  const { turnFirst, turnTarget, turnCostSeconds } = network;
+  const { turnFirst, turnTarget, turnCostSeconds, turnPenaltySeconds } = network;
   const first = new Int32Array(turnFirst.length);
   const targets: number[] = [];
   const costs: number[] = [];
+  const penalties: number[] = [];
   for (let a = 0; a < turnFirst.length - 1; a++) {
     first[a] = targets.length;
     if (network.edgeSeconds[a]! < 0) continue;
@@ -302,12 +311,14 @@ function keepLargestComponent(network: RoadNetwork): void {
       if (network.edgeSeconds[turnTarget[t]!]! < 0) continue;
       targets.push(turnTarget[t]!);
       costs.push(turnCostSeconds[t]!);
+      penalties.push(turnPenaltySeconds[t]!);
     }
   }
   first[turnFirst.length - 1] = targets.length;
   network.turnFirst = first;
   network.turnTarget = Int32Array.from(targets);
   network.turnCostSeconds = Float64Array.from(costs);
+  network.turnPenaltySeconds = Float64Array.from(penalties);
 }
 
 /** Edges from which some `start` edge can be reached (backwards), or which a `start` edge reaches (forwards). */

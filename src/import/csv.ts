@@ -10,6 +10,8 @@ import { normalizeColumnName, OPTIONAL_COLUMNS, REQUIRED_COLUMNS } from './colum
 import { validateColumnRow, WHOLE_ROW, type ParsedRow } from './rows';
 
 const HEADER_PEEK_CHARS = 64 * 1024;
+/** No order needs more; a stray quote that swallows the rest of the file fails here, early and clearly. */
+export const MAX_RECORD_CHARS = 64 * 1024;
 
 /** The delimiter that occurs most often outside quotes in the header line. */
 export function detectDelimiter(headerLine: string): ',' | ';' {
@@ -64,6 +66,7 @@ export async function* csvOrderRows(body: AsyncIterable<string>): AsyncGenerator
     delimiter,
     relax_column_count: true,
     relax_quotes: true,
+    max_record_size: MAX_RECORD_CHARS,
     skip_empty_lines: true,
     // Spreadsheets leave lines of bare delimiters (";;;;") below the data.
     skip_records_with_empty_values: true,

@@ -15,6 +15,8 @@ export interface JsonArrayOptions {
 }
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
+/** No order needs more; a broken element that swallows the rest of the file fails here, early and clearly. */
+export const MAX_ELEMENT_CHARS = 64 * 1024;
 
 /** Yields the source text of each element of the chosen array, in order. */
 export async function* jsonArrayElements(texts: AsyncIterable<string>, options: JsonArrayOptions): AsyncGenerator<string> {
@@ -34,6 +36,7 @@ export async function* jsonArrayElements(texts: AsyncIterable<string>, options: 
   let element: string[] | null = null;
   let elementStart = 0;
   let elementDepth = 0;
+  let elementChars = 0;
   let elementCount = 0;
 
   const unexpected = (what: string) =>
@@ -83,6 +86,7 @@ export async function* jsonArrayElements(texts: AsyncIterable<string>, options: 
             arrayDone = true;
           } else {
             element = [];
+            elementChars = 0;
             elementStart = i + 1;
           }
         }
@@ -119,6 +123,7 @@ export async function* jsonArrayElements(texts: AsyncIterable<string>, options: 
         if (opensTarget) {
           arrayDepth = depth;
           element = [];
+          elementChars = 0;
           elementStart = i + 1;
         }
         if (objectMode && depth === 1 && char === '{') expectKey = true;
@@ -130,7 +135,11 @@ export async function* jsonArrayElements(texts: AsyncIterable<string>, options: 
     }
     if (element !== null) {
       element.push(text.slice(elementStart));
+      elementChars += text.length - elementStart;
       elementStart = 0;
+      if (elementChars > MAX_ELEMENT_CHARS) {
+        throw unexpected(`record ${elementCount + 1} is longer than ${MAX_ELEMENT_CHARS} characters`);
+      }
     } else if (topString !== null) {
       topString += text.slice(topStringStart);
       topStringStart = 0;

@@ -6,8 +6,8 @@ import { parseAll } from './fixtures';
 const HEADER = 'external_ref,customer_name,address,lon,lat,window_start,window_end';
 const WINDOW = '2026-11-24T09:00:00+01:00,2026-11-24T12:00:00+01:00';
 
-async function fileError(text: string, format: 'csv' | 'json' | 'geojson'): Promise<AppError> {
-  const error = await parseAll(text, format).then(
+async function fileError(text: string, format: 'csv' | 'json' | 'geojson', chunkSizes?: number[]): Promise<AppError> {
+  const error = await parseAll(text, format, chunkSizes).then(
     () => null,
     (caught: unknown) => caught,
   );
@@ -86,6 +86,12 @@ describe('CSV import', () => {
     const error = await fileError(`${HEADER}\nA,b,c,8.6,49.4,${WINDOW}\nB,"open,c,8.6,49.4,${WINDOW}\n`, 'csv');
     expect(error).toMatchObject({ status: 400, code: 'invalid_input' });
     expect(error.message).toMatch(/^CSV is malformed: Quote Not Closed.* line 3/);
+  });
+
+  it('stops early at a stray quote that would swallow the rest of the file', async () => {
+    const rows = Array.from({ length: 2000 }, (_, index) => `R${index},n,a,8.6,49.4,${WINDOW}`);
+    const error = await fileError(`${HEADER}\nA,"stray,c,8.6,49.4,${WINDOW}\n${rows.join('\n')}\n`, 'csv');
+    expect(error.message).toMatch(/^CSV is malformed: Max Record Size/);
   });
 
   it('reads headers in any case and order, a second window, and skips spreadsheet filler lines', async () => {
@@ -167,6 +173,8 @@ describe('JSON import', () => {
     expect((await fileError(JSON.stringify(order), 'json')).message).toBe('Import body is not a JSON array of orders: it starts with "{"');
     expect((await fileError(`[${JSON.stringify(order)}, {"externalRef": "x`, 'json')).message).toMatch(/ends unexpectedly after 1 records/);
     expect((await fileError('   ', 'json')).message).toMatch(/it is empty/);
+    const endless = `[${JSON.stringify(order)}, {"notes": "${'x'.repeat(100_000)}`;
+    expect((await fileError(endless, 'json', [4096])).message).toMatch(/record 2 is longer than 65536 characters/);
   });
 });
 

@@ -6,17 +6,29 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { checkSolution, formatSolution, FormatError, parseJson, parseSolomon, parseVroomSolution, toVroomProblem, type VroomProblem } from '../../solver/index';
+import {
+  checkSolution,
+  formatSolution,
+  FormatError,
+  parseJson,
+  parseSolomon,
+  parseVroomSolution,
+  toVroomProblem,
+  type SolveProgress,
+  type VroomProblem,
+} from '../../solver/index';
 import { createRoutingProvider } from '../routing/index';
 import { addMatrices, MatrixError, needsMatrices } from './matrices';
 import { SolverPool } from './solver-pool';
 
 const USAGE = `Usage:
-  lastmile solve <file> [--format solomon|vroom] [--time-limit S] [--seed N] [--threads N] [--output FILE] [--routing R] [--osrm-url URL]
+  lastmile solve <file> [--format solomon|vroom] [--time-limit S] [--seed N] [--threads N] [--output FILE] [--progress]
+                        [--routing R] [--osrm-url URL]
   lastmile check <problem-file> <solution-file> [--format solomon|vroom] [--routing R] [--osrm-url URL]
 
 solve      writes the solution in VROOM's JSON format to stdout (or FILE) and a one-line summary to stderr.
            --seed N --threads T runs seeds N … N+T-1 on T worker threads and keeps the best.
+           --progress prints each seed's best cost on stderr while it searches.
 check      re-verifies a solution with the independent checker; exit code 1 when it is infeasible.
 --format   defaults from the extension: .json is vroom, .txt is solomon.
 --routing  for VROOM files with coordinates and no matrices: haversine (default, straight lines),
@@ -54,15 +66,18 @@ async function solveCommand(file: string, options: Options): Promise<number> {
   const seed = numberOption(options.seed, '--seed', { integer: true, min: 0 }) ?? 1;
   const threads = numberOption(options.threads, '--threads', { integer: true, min: 1, max: 64 }) ?? 1;
 
+  // Worker threads start loading while the file is read and parsed.
+  const pool = new SolverPool(threads);
   const loadingStart = performance.now();
-  const { problem, routing } = await readProblem(file, options);
+  const { problem, routing } = await readProblem(file, options).catch(async (error: unknown) => {
+    await pool.close();
+    throw error;
+  });
   const loadingMs = performance.now() - loadingStart - (routing?.ms ?? 0);
 
-  const pool = new SolverPool(threads);
   const solvingStart = performance.now();
-  const solution = await pool
-    .solveBest(problem, { seed, ...(timeLimitSeconds === undefined ? {} : { stop: { timeLimitMs: timeLimitSeconds * 1000 } }) })
-    .finally(() => pool.close());
+  const stop = timeLimitSeconds === undefined ? {} : { stop: { timeLimitMs: timeLimitSeconds * 1000 } };
+  const solution = await pool.solveBest(problem, { seed, ...stop, ...(options.progress ? { onProgress: progressPrinter() } : {}) }).finally(() => pool.close());
   const solvingMs = performance.now() - solvingStart;
   if (solution.code === 2) throw new CliError(`${file}: ${solution.error ?? 'invalid problem'}`);
   if (solution.code !== 0) {
@@ -85,6 +100,20 @@ async function solveCommand(file: string, options: Options): Promise<number> {
       `, checker: ${verdict.feasible ? 'feasible' : `${verdict.issues.length} issues`}`,
   );
   return 0;
+}
+
+/** Progress lines on stderr, at most two a second per seed, so a long run shows it is alive and improving. */
+function progressPrinter(): (seed: number, progress: SolveProgress) => void {
+  const lastPrinted = new Map<number, number>();
+  return (seed, progress) => {
+    const now = performance.now();
+    if (now - (lastPrinted.get(seed) ?? -Infinity) < 500) return;
+    lastPrinted.set(seed, now);
+    console.error(
+      `seed ${seed}: ${(progress.elapsedMs / 1000).toFixed(1)} s, iteration ${progress.iteration}, ` +
+        `best cost ${round(progress.bestCost)}, ${progress.routes} routes, ${progress.unassigned} unassigned`,
+    );
+  };
 }
 
 async function checkCommand(problemFile: string, solutionFile: string, options: Options): Promise<number> {
@@ -190,6 +219,7 @@ function parseCommandLine(argv: string[]) {
         output: { type: 'string', short: 'o' },
         routing: { type: 'string' },
         'osrm-url': { type: 'string' },
+        progress: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });

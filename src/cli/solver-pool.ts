@@ -2,8 +2,9 @@
  * Runs one problem on several seeds at once, one worker thread per seed, and keeps the best solution
  * by VROOM's objective. With one thread it solves in-process: no worker start-up to pay for.
  */
+import { MessageChannel } from 'node:worker_threads';
 import Piscina from 'piscina';
-import { solve, type StoppingRule, type VroomProblem, type VroomSolution } from '../../solver/index';
+import { solve, type SolveProgress, type StoppingRule, type VroomProblem, type VroomSolution } from '../../solver/index';
 import { SOLVER_WORKER_FILENAME, type SolveTask } from '../../solver/worker';
 import { splitMatrices } from '../../solver/worker-transfer';
 
@@ -11,6 +12,8 @@ export interface SeedsRequest {
   /** Seeds `seed`, `seed + 1`, … one per thread. */
   seed: number;
   stop?: StoppingRule;
+  /** Each seed's improvements (and a heartbeat every so many iterations), as the solver reports them. */
+  onProgress?: (seed: number, progress: SolveProgress) => void;
 }
 
 export class SolverPool {
@@ -23,10 +26,26 @@ export class SolverPool {
   async solveBest(problem: VroomProblem, request: SeedsRequest): Promise<VroomSolution> {
     const seeds = Array.from({ length: this.threads }, (_, index) => request.seed + index);
     const options = (seed: number) => ({ seed, ...(request.stop ? { stop: request.stop } : {}) });
-    if (!this.pool) return solve(problem, { ...options(request.seed), clock: () => performance.now() });
+    const { onProgress } = request;
+    if (!this.pool) {
+      const progress = onProgress && ((update: SolveProgress) => onProgress(request.seed, update));
+      return solve(problem, { ...options(request.seed), clock: () => performance.now(), onProgress: progress });
+    }
     // Matrices go once into shared memory that every seed's thread reads, instead of one copy per task.
     const { problem: withoutMatrices, matrices } = splitMatrices(problem, { shared: true });
-    const solutions = await Promise.all(seeds.map((seed) => this.pool!.run({ problem: withoutMatrices, flatMatrices: matrices, options: options(seed) })));
+    const solutions = await Promise.all(
+      seeds.map(async (seed) => {
+        const task: SolveTask = { problem: withoutMatrices, flatMatrices: matrices, options: options(seed) };
+        if (!onProgress) return this.pool!.run(task);
+        const { port1, port2 } = new MessageChannel();
+        port1.on('message', (update: SolveProgress) => onProgress(seed, update));
+        try {
+          return await this.pool!.run({ ...task, progressPort: port2 }, { transferList: [port2] });
+        } finally {
+          port1.close();
+        }
+      }),
+    );
     return solutions.reduce((best, candidate) => (isBetter(candidate, best) ? candidate : best));
   }
 

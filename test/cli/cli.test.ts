@@ -52,6 +52,16 @@ describe('lastmile solve', () => {
     expect(checkSolution(parseSolomon(readFileSync(join(ROOT, 'data/benchmarks/solomon/r201.txt'), 'utf8')).problem, solution).feasible).toBe(true);
   });
 
+  it('prints progress lines on stderr with --progress', async () => {
+    const result = await lastmile('solve', 'data/benchmarks/solomon/rc201.txt', '--time-limit', '1.2', '--progress');
+    expect(result.code).toBe(0);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines.slice(0, -1)) expect(line).toMatch(/^seed 1: \d+\.\d s, iteration \d+, best cost [\d.]+, \d+ routes, \d+ unassigned$/);
+    expect(lines.at(-1)).toMatch(/checker: feasible$/);
+    expect(JSON.parse(result.stdout).code).toBe(0);
+  });
+
   it('solves VROOM JSON, recognised by its extension', async () => {
     const file = join(scratch, 'small.json');
     writeFileSync(

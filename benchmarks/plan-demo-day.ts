@@ -8,7 +8,7 @@
  * 5–10 min service, 0.5–15 kg, 1–40 L, 1–3 items. Vans: 07:30–20:30 shift, 400 kg / 2,000 L / 60 items,
  * a 30 min break starting 11:30–14:00, back to the depot.
  *
- *   npx tsx benchmarks/plan-demo-day.ts [--seconds 6] [--threads N] [--seed 1] [--date 2026-11-24]
+ *   npx tsx benchmarks/plan-demo-day.ts [--seconds 5] [--threads N] [--seed 1] [--date 2026-11-24]
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -25,7 +25,7 @@ import { createPoolSolver } from '../src/solving/pool-solver';
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '6' },
+    seconds: { type: 'string', default: '5' },
     threads: { type: 'string', default: String(availableParallelism()) },
     seed: { type: 'string', default: '1' },
     date: { type: 'string', default: '2026-11-24' },

@@ -31,13 +31,9 @@ export function createPoolSolver({ threads = availableParallelism(), log }: Pool
       const cancelled = () => ({ status: 'cancelled' as const, elapsedMs: performance.now() - started });
       if (signal?.aborted) return cancelled();
       const { problem: withoutMatrices, matrices } = splitMatrices(problem, { shared: true });
-      // The solver's own limit starts after its first solution is built; this flag also counts the wait for a
-      // thread and the construction, so the answer comes when the caller was promised it, with each seed's best.
-      const stopFlag = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-      const deadline = setTimeout(() => Atomics.store(stopFlag, 0, 1), timeLimitMs);
       const ports: MessagePort[] = [];
       const runs = seeds.map((seed) => {
-        const task: SolveTask = { problem: withoutMatrices, flatMatrices: matrices, stopFlag, options: { seed, stop: { timeLimitMs } } };
+        const task: SolveTask = { problem: withoutMatrices, flatMatrices: matrices, options: { seed, stop: { timeLimitMs } } };
         if (!onProgress) return pool.run(task, { signal });
         const { port1, port2 } = new MessageChannel();
         ports.push(port1);
@@ -55,7 +51,6 @@ export function createPoolSolver({ threads = availableParallelism(), log }: Pool
         }
         throw error;
       } finally {
-        clearTimeout(deadline);
         for (const port of ports) port.close();
       }
     },

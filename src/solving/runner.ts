@@ -18,7 +18,10 @@ export interface RunProgress {
 export interface SolveRunOptions {
   /** One run per seed; default: one per thread, 1, 2, 3 … */
   seeds?: number[];
-  /** Each run stops searching this long after the call and answers its best solution (the pool also counts queueing and construction). */
+  /**
+   * Each run's search time; it then answers its best solution. A run waiting for a free thread gets its full
+   * search time once it starts (quality over punctuality), and building the first solution comes on top.
+   */
   timeLimitMs: number;
   /** Abort: the run answers `cancelled`, never a partial result. */
   signal?: AbortSignal;

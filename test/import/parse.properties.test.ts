@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REQUIRED_COLUMNS } from '../../src/import/columns';
+import type { ParsedRow } from '../../src/import/parse';
 import { corruptionArbitrary, csvLine, csvOrderArbitrary, parseAll, windowArbitrary, type Corruption, type CsvOrder } from './fixtures';
 
 const ALL_COLUMNS = [
@@ -100,52 +101,86 @@ describe('CSV import parser (properties)', () => {
   });
 });
 
-describe('JSON import parser (properties)', () => {
-  const validOrder = (index: number) =>
-    fc.record({
-      externalRef: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).map((text) => `${index}-${text}`),
+describe('JSON and GeoJSON import parsers (properties)', () => {
+  type Order = { externalRef: string; customerName: string; addressText: string; location: [number, number]; timeWindows: { start: string; end: string }[]; notes: string | null };
+
+  /** A valid order; `index` is put in front of its reference so the elements of a file never collide. */
+  const validOrder = fc
+    .record({
+      ref: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
       customerName: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((text) => text.trim() !== ''),
       addressText: fc.constantFrom('Hauptstraße 1 [Hinterhaus]', 'Bergheimer Str. 7, "Laden"', '{quoted} \\ back'),
       // "+ 0" turns -0 into 0, which is what JSON.stringify writes anyway.
       location: fc.tuple(fc.double({ min: -180, max: 180, noNaN: true }).map((lon) => lon + 0), fc.double({ min: -90, max: 90, noNaN: true }).map((lat) => lat + 0)),
       timeWindows: fc.array(windowArbitrary, { minLength: 1, maxLength: 3 }),
       notes: fc.option(fc.string({ unit: 'grapheme', maxLength: 50 })),
-    });
+    })
+    .map(({ ref, ...order }) => (index: number): Order => ({ externalRef: `${index}-${ref}`, ...order }));
 
   // Balanced but broken: the scanner still finds where they end, and only they are lost.
   const brokenElement = fc.oneof(
     fc.constantFrom('nope', '{"a": undefined}', "{'single': 1}", '{"a":1,}', '[1 2]', '{"a" 1}'),
     fc.jsonValue().filter((value) => typeof value !== 'object' || value === null || !('externalRef' in value)).map((value) => JSON.stringify(value)),
   );
+  const elementsArbitrary = (broken: fc.Arbitrary<string>) =>
+    fc
+      .array(fc.oneof(validOrder.map((order) => ({ order })), broken.map((text) => ({ broken: text }))), { maxLength: 20 })
+      .map((elements) => elements.map((element, index) => ('order' in element ? { order: element.order(index) } : element)));
 
-  it('never throws on bad elements and keeps every valid one, however the bytes are split', async () => {
+  const expectRows = (parsed: ParsedRow[], elements: ({ order: Order } | { broken: string })[]) => {
+    expect(parsed).toHaveLength(elements.length);
+    elements.forEach((element, index) => {
+      const row = parsed[index]!;
+      expect(row.row).toBe(index + 1);
+      if ('order' in element) {
+        if (!row.ok) throw new Error(`valid element rejected: ${JSON.stringify(row.errors)}`);
+        expect(row.input.externalRef).toBe(element.order.externalRef.trim());
+        expect(row.input.location).toEqual(element.order.location);
+        expect(row.input.addressText).toBe(element.order.addressText);
+      } else {
+        expect(row.ok).toBe(false);
+      }
+    });
+  };
+  const chunkSizes = fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 5 });
+
+  it('JSON: never throws on bad elements and keeps every valid one, however the bytes are split', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 0, max: 20 }).chain((count) =>
-          fc.tuple(...Array.from({ length: count }, (_, index) => fc.oneof(validOrder(index).map((order) => ({ order })), brokenElement.map((broken) => ({ broken }))))),
-        ),
-        fc.constantFrom(0, 2),
-        fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 5 }),
-        async (elements, indent, chunkSizes) => {
-          const texts = elements.map((element) => ('order' in element ? JSON.stringify(element.order, null, indent) : element.broken));
-          const parsed = await parseAll(`[${texts.join(indent ? ',\n  ' : ',')}]`, 'json', chunkSizes);
-
-          expect(parsed).toHaveLength(elements.length);
-          elements.forEach((element, index) => {
-            const row = parsed[index]!;
-            expect(row.row).toBe(index + 1);
-            if ('order' in element) {
-              if (!row.ok) throw new Error(`valid element rejected: ${JSON.stringify(row.errors)}`);
-              expect(row.input.externalRef).toBe(element.order.externalRef.trim());
-              expect(row.input.location).toEqual(element.order.location);
-              expect(row.input.addressText).toBe(element.order.addressText);
-            } else {
-              expect(row.ok).toBe(false);
-            }
-          });
-        },
-      ),
+      fc.asyncProperty(elementsArbitrary(brokenElement), fc.constantFrom(0, 2), chunkSizes, async (elements, indent, sizes) => {
+        const texts = elements.map((element) => ('order' in element ? JSON.stringify(element.order, null, indent) : element.broken));
+        expectRows(await parseAll(`[${texts.join(indent ? ',\n  ' : ',')}]`, 'json', sizes), elements);
+      }),
       { numRuns: 150 },
+    );
+  });
+
+  it('GeoJSON: never throws on bad features and keeps every valid one', async () => {
+    const point = (location: unknown) => ({ type: 'Point', coordinates: location });
+    const brokenFeature = fc.oneof(
+      brokenElement,
+      fc.tuple(validOrder, fc.integer({ min: 0, max: 5 })).map(([order, variant]) => {
+        const { location, ...properties } = order(0);
+        const features = [
+          { type: 'Feature', geometry: null, properties },
+          { type: 'Feature', geometry: { type: 'LineString', coordinates: [location, location] }, properties },
+          { type: 'Feature', geometry: point([location[0]]), properties },
+          { type: 'Feature', geometry: point(location), properties: [properties] },
+          { type: 'Feature', geometry: point([location[0], 91]), properties },
+          { ...properties, location },
+        ];
+        return JSON.stringify(features[variant]);
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(elementsArbitrary(brokenFeature), chunkSizes, async (elements, sizes) => {
+        const features = elements.map((element) => {
+          if (!('order' in element)) return element.broken;
+          const { location, ...properties } = element.order;
+          return JSON.stringify({ type: 'Feature', properties, geometry: point(location) });
+        });
+        expectRows(await parseAll(`{"type": "FeatureCollection", "features": [${features.join(',')}]}`, 'geojson', sizes), elements);
+      }),
+      { numRuns: 100 },
     );
   });
 });

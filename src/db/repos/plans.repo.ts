@@ -1,0 +1,302 @@
+/**
+ * All SQL over `plans`, `plan_runs` and `plan_unassigned`. The plans table doubles as the run queue:
+ * `claimNext` takes the oldest queued plan (or a running one whose lease expired) with FOR UPDATE SKIP LOCKED,
+ * so any number of workers in any number of processes share the queue without taking the same plan twice.
+ */
+import type { UnassignedReason } from '../../../solver/index';
+import type { Executor } from '../executor';
+
+export const planStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'dispatched', 'superseded'] as const;
+export type PlanStatus = (typeof planStatuses)[number];
+
+export interface PlanProgress {
+  bestCost: number;
+  unassigned: number;
+  elapsedMs: number;
+}
+
+export interface PlanError {
+  code: string;
+  message: string;
+}
+
+export interface PlanOptions {
+  /** Solver seeds run in parallel; the best is kept. */
+  seeds?: number;
+}
+
+export interface PlanTotalsRecord {
+  routes: number;
+  stops: number;
+  unassigned: number;
+  distanceMeters: number;
+  drivingSeconds: number;
+  serviceSeconds: number;
+  waitingSeconds: number;
+  cost: number;
+}
+
+export interface PlanRecord {
+  id: number;
+  depotId: number;
+  date: string;
+  version: number;
+  status: PlanStatus;
+  vehicleIds: number[];
+  orderIds: number[];
+  options: PlanOptions;
+  timeLimitSeconds: number;
+  progress: PlanProgress | null;
+  error: PlanError | null;
+  totals: PlanTotalsRecord | null;
+  createdBy: string;
+  attempts: number;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+  dispatchedAt: Date | null;
+}
+
+export interface PlanDraft {
+  depotId: number;
+  date: string;
+  vehicleIds: number[];
+  orderIds: number[];
+  options: PlanOptions;
+  timeLimitSeconds: number;
+  createdBy: string;
+}
+
+export interface UnassignedRecord {
+  orderId: number;
+  reason: UnassignedReason | 'order_changed';
+}
+
+interface PlanRow {
+  id: number;
+  depot_id: number;
+  plan_date: string;
+  version: number;
+  status: string;
+  vehicle_ids: number[];
+  order_ids: number[];
+  options: PlanOptions;
+  time_limit_seconds: number;
+  progress: PlanProgress | null;
+  error: PlanError | null;
+  totals: PlanTotalsRecord | null;
+  created_by: string;
+  attempts: number;
+  created_at: Date;
+  updated_at: Date;
+  finished_at: Date | null;
+  dispatched_at: Date | null;
+}
+
+const toPlan = (row: PlanRow): PlanRecord => ({
+  id: row.id,
+  depotId: row.depot_id,
+  date: row.plan_date,
+  version: row.version,
+  status: row.status as PlanStatus,
+  vehicleIds: row.vehicle_ids,
+  orderIds: row.order_ids,
+  options: row.options,
+  timeLimitSeconds: row.time_limit_seconds,
+  progress: row.progress,
+  error: row.error,
+  totals: row.totals,
+  createdBy: row.created_by,
+  attempts: row.attempts,
+  createdAt: new Date(row.created_at),
+  updatedAt: new Date(row.updated_at),
+  finishedAt: row.finished_at ? new Date(row.finished_at) : null,
+  dispatchedAt: row.dispatched_at ? new Date(row.dispatched_at) : null,
+});
+
+/** Fields a plan's columns return; the lease columns stay inside this repository. */
+const planColumns = [
+  'id',
+  'depot_id',
+  'plan_date',
+  'version',
+  'status',
+  'vehicle_ids',
+  'order_ids',
+  'options',
+  'time_limit_seconds',
+  'progress',
+  'error',
+  'totals',
+  'created_by',
+  'attempts',
+  'created_at',
+  'updated_at',
+  'finished_at',
+  'dispatched_at',
+];
+
+export class PlansRepository {
+  constructor(private readonly db: Executor) {}
+
+  async insert(draft: PlanDraft): Promise<PlanRecord> {
+    const [row] = await this.db('plans')
+      .insert({
+        depot_id: draft.depotId,
+        plan_date: draft.date,
+        status: 'queued',
+        vehicle_ids: JSON.stringify(draft.vehicleIds),
+        order_ids: JSON.stringify(draft.orderIds),
+        options: JSON.stringify(draft.options),
+        time_limit_seconds: draft.timeLimitSeconds,
+        created_by: draft.createdBy,
+      })
+      .returning(planColumns);
+    return toPlan(row as PlanRow);
+  }
+
+  async findById(id: number): Promise<PlanRecord | null> {
+    const row = await this.db<PlanRow>('plans').select(planColumns).where({ id }).first();
+    return row ? toPlan(row as PlanRow) : null;
+  }
+
+  /** Locks the plan for the rest of the transaction: edits, dispatch and the run's result serialize on it. */
+  async findByIdForUpdate(id: number): Promise<PlanRecord | null> {
+    const row = await this.db<PlanRow>('plans').select(planColumns).where({ id }).forUpdate().first();
+    return row ? toPlan(row as PlanRow) : null;
+  }
+
+  async list(filter: { depotId?: number; date?: string; status?: PlanStatus[] }): Promise<PlanRecord[]> {
+    const query = this.db<PlanRow>('plans').select(planColumns).orderBy('id', 'desc').limit(200);
+    if (filter.depotId !== undefined) query.where('depot_id', filter.depotId);
+    if (filter.date !== undefined) query.where('plan_date', filter.date);
+    if (filter.status?.length) query.whereIn('status', filter.status);
+    return ((await query) as PlanRow[]).map(toPlan);
+  }
+
+  /**
+   * Takes the oldest plan that is queued, or running under an expired lease (its worker died), for `owner`:
+   * status running, a fresh lease, one more attempt. Null when there is nothing to do.
+   */
+  async claimNext(owner: string, leaseSeconds: number): Promise<PlanRecord | null> {
+    const result = await this.db.raw<{ rows: PlanRow[] }>(
+      `update plans set status = 'running', lease_owner = ?, lease_expires_at = now() + make_interval(secs => ?),
+         attempts = attempts + 1, progress = null, updated_at = now()
+       where id = (
+         select id from plans
+         where status = 'queued' or (status = 'running' and lease_expires_at < now())
+         order by id for update skip locked limit 1)
+       returning ${planColumns.join(', ')}`,
+      [owner, leaseSeconds],
+    );
+    const row = result.rows[0];
+    return row ? toPlan(row) : null;
+  }
+
+  /** Extends the lease and records progress; false when the plan is no longer this owner's running plan. */
+  async renewLease(id: number, owner: string, leaseSeconds: number, progress: PlanProgress | null): Promise<boolean> {
+    const count = await this.db('plans')
+      .where({ id, status: 'running', lease_owner: owner })
+      .update({
+        lease_expires_at: this.db.raw('now() + make_interval(secs => ?)', [leaseSeconds]),
+        ...(progress ? { progress: JSON.stringify(progress) } : {}),
+      });
+    return count > 0;
+  }
+
+  /** Plans running under expired leases that used up their attempts: marked failed. Returns their ids. */
+  async failExhausted(maxAttempts: number, error: PlanError): Promise<number[]> {
+    const rows = await this.db('plans')
+      .where({ status: 'running' })
+      .where('lease_expires_at', '<', this.db.fn.now())
+      .where('attempts', '>=', maxAttempts)
+      .update({ status: 'failed', error: JSON.stringify(error), lease_owner: null, finished_at: this.db.fn.now(), updated_at: this.db.fn.now() })
+      .returning('id');
+    return rows.map((row: { id: number }) => row.id);
+  }
+
+  /** Every running plan's lease ends now: for a database only this process uses (PGlite) at start-up. */
+  async expireAllLeases(): Promise<number> {
+    return this.db('plans').where({ status: 'running' }).update({ lease_expires_at: this.db.raw("now() - interval '1 second'") });
+  }
+
+  async setStatus(id: number, status: PlanStatus, fields: { error?: PlanError | null; totals?: PlanTotalsRecord } = {}): Promise<void> {
+    const finished = status === 'succeeded' || status === 'failed' || status === 'cancelled';
+    await this.db('plans')
+      .where({ id })
+      .update({
+        status,
+        updated_at: this.db.fn.now(),
+        ...(finished ? { finished_at: this.db.fn.now(), lease_owner: null, lease_expires_at: null } : {}),
+        ...(status === 'dispatched' ? { dispatched_at: this.db.fn.now() } : {}),
+        ...(fields.error !== undefined ? { error: fields.error === null ? null : JSON.stringify(fields.error) } : {}),
+        ...(fields.totals ? { totals: JSON.stringify(fields.totals) } : {}),
+      });
+  }
+
+  async bumpVersion(id: number, totals: PlanTotalsRecord): Promise<number> {
+    const [row] = await this.db('plans')
+      .where({ id })
+      .update({ version: this.db.raw('version + 1'), totals: JSON.stringify(totals), updated_at: this.db.fn.now() })
+      .returning('version');
+    return (row as { version: number }).version;
+  }
+
+  async insertRun(planId: number, attempt: number, worker: string): Promise<number> {
+    const [row] = await this.db('plan_runs').insert({ plan_id: planId, attempt, worker, status: 'running' }).returning('id');
+    return (row as { id: number }).id;
+  }
+
+  async finishRun(runId: number, status: 'succeeded' | 'failed' | 'cancelled' | 'abandoned', progress: PlanProgress | null, error: PlanError | null = null): Promise<void> {
+    await this.db('plan_runs')
+      .where({ id: runId })
+      .update({ status, progress: progress && JSON.stringify(progress), error: error && JSON.stringify(error), finished_at: this.db.fn.now() });
+  }
+
+  /** Runs still marked running for plans no longer running under their worker: their process died. */
+  async abandonOrphanRuns(planId: number): Promise<void> {
+    await this.db('plan_runs').where({ plan_id: planId, status: 'running' }).update({ status: 'abandoned', finished_at: this.db.fn.now() });
+  }
+
+  async listRuns(planId: number): Promise<{ attempt: number; worker: string; status: string; startedAt: Date; finishedAt: Date | null }[]> {
+    const rows = await this.db('plan_runs').where({ plan_id: planId }).orderBy('id');
+    return rows.map((row) => ({
+      attempt: row.attempt,
+      worker: row.worker,
+      status: row.status,
+      startedAt: new Date(row.started_at),
+      finishedAt: row.finished_at ? new Date(row.finished_at) : null,
+    }));
+  }
+
+  async replaceUnassigned(planId: number, unassigned: UnassignedRecord[]): Promise<void> {
+    await this.db('plan_unassigned').where({ plan_id: planId }).delete();
+    for (let start = 0; start < unassigned.length; start += 500) {
+      await this.db('plan_unassigned').insert(
+        unassigned.slice(start, start + 500).map((entry) => ({ plan_id: planId, order_id: entry.orderId, reason: entry.reason })),
+      );
+    }
+  }
+
+  async addUnassigned(planId: number, entry: UnassignedRecord): Promise<void> {
+    await this.db('plan_unassigned')
+      .insert({ plan_id: planId, order_id: entry.orderId, reason: entry.reason })
+      .onConflict(['plan_id', 'order_id'])
+      .merge(['reason']);
+  }
+
+  async removeUnassigned(planId: number, orderId: number): Promise<void> {
+    await this.db('plan_unassigned').where({ plan_id: planId, order_id: orderId }).delete();
+  }
+
+  async listUnassigned(planId: number): Promise<UnassignedRecord[]> {
+    const rows = await this.db('plan_unassigned').where({ plan_id: planId }).orderBy('order_id');
+    return rows.map((row) => ({ orderId: row.order_id, reason: row.reason }));
+  }
+
+  /** The plan (live or not) an order is a stop of, newest first. */
+  async findPlanIdOfOrder(orderId: number): Promise<number | null> {
+    const row = await this.db('stops').join('plans', 'plans.id', 'stops.plan_id').where('stops.order_id', orderId).orderBy('plans.id', 'desc').first('plans.id');
+    return row ? (row.id as number) : null;
+  }
+}

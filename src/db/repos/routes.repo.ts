@@ -1,0 +1,212 @@
+/**
+ * All SQL over `routes` and `stops`: a plan's routes, each with its stops in sequence. A recomputed route keeps
+ * its id and gets its stops written anew, inside the caller's transaction, so readers never see a mix of both.
+ */
+import type { VroomViolation } from '../../../solver/index';
+import type { LonLat } from '../../routing/provider';
+import type { Amounts, EpochWindow } from '../../solving/planning-problem';
+import type { LineString, PlannedBreak } from '../../solving/plan-result';
+import type { Executor } from '../executor';
+
+export type RouteStatus = 'planned' | 'dispatched' | 'in_progress' | 'completed';
+export type StopStatus = 'pending' | 'arrived' | 'completed' | 'failed';
+
+export interface StopRecord {
+  id: number;
+  orderId: number;
+  sequence: number;
+  status: StopStatus;
+  locked: boolean;
+  location: LonLat;
+  promisedWindows: EpochWindow[];
+  plannedArrivalEpoch: number;
+  serviceStartEpoch: number;
+  plannedDepartureEpoch: number;
+  waitingSeconds: number;
+  serviceSeconds: number;
+  distanceFromStartMeters: number;
+  drivingFromStartSeconds: number;
+  loadAfter: Amounts;
+  violations: VroomViolation[];
+  dispatchedEtaEpoch: number | null;
+  liveEtaEpoch: number | null;
+  actualArrivalEpoch: number | null;
+  completedAtEpoch: number | null;
+}
+
+export interface RouteRecord {
+  id: number;
+  planId: number;
+  vehicleId: number;
+  driverId: number | null;
+  status: RouteStatus;
+  startLocation: LonLat;
+  endLocation: LonLat;
+  returnsToDepot: boolean;
+  departureEpoch: number;
+  arrivalEpoch: number;
+  distanceMeters: number;
+  drivingSeconds: number;
+  serviceSeconds: number;
+  waitingSeconds: number;
+  cost: number;
+  initialLoad: Amounts;
+  breaks: PlannedBreak[];
+  violations: VroomViolation[];
+  geometry: LineString;
+  stops: StopRecord[];
+}
+
+/** A route as computed, before it has ids. Live fields of stops carry over when a route is rewritten. */
+export type RouteDraft = Omit<RouteRecord, 'id' | 'stops'> & { stops: Omit<StopRecord, 'id'>[] };
+
+const toStop = (row: Record<string, any>): StopRecord => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+  id: row.id,
+  orderId: row.order_id,
+  sequence: row.sequence,
+  status: row.status,
+  locked: row.locked,
+  location: [row.lon, row.lat],
+  promisedWindows: row.promised_windows.map(([startEpochSeconds, endEpochSeconds]: [number, number]) => ({ startEpochSeconds, endEpochSeconds })),
+  plannedArrivalEpoch: row.planned_arrival_epoch,
+  serviceStartEpoch: row.service_start_epoch,
+  plannedDepartureEpoch: row.planned_departure_epoch,
+  waitingSeconds: row.waiting_seconds,
+  serviceSeconds: row.service_seconds,
+  distanceFromStartMeters: row.distance_from_start_meters,
+  drivingFromStartSeconds: row.driving_from_start_seconds,
+  loadAfter: row.load_after,
+  violations: row.violations,
+  dispatchedEtaEpoch: row.dispatched_eta_epoch,
+  liveEtaEpoch: row.live_eta_epoch,
+  actualArrivalEpoch: row.actual_arrival_epoch,
+  completedAtEpoch: row.completed_at_epoch,
+});
+
+const toRoute = (row: Record<string, any>, stops: StopRecord[]): RouteRecord => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+  id: row.id,
+  planId: row.plan_id,
+  vehicleId: row.vehicle_id,
+  driverId: row.driver_id,
+  status: row.status,
+  startLocation: [row.start_lon, row.start_lat],
+  endLocation: [row.end_lon, row.end_lat],
+  returnsToDepot: row.returns_to_depot,
+  departureEpoch: row.departure_epoch,
+  arrivalEpoch: row.arrival_epoch,
+  distanceMeters: row.distance_meters,
+  drivingSeconds: row.driving_seconds,
+  serviceSeconds: row.service_seconds,
+  waitingSeconds: row.waiting_seconds,
+  cost: row.cost,
+  initialLoad: row.initial_load,
+  breaks: row.breaks,
+  violations: row.violations,
+  geometry: row.geometry,
+  stops,
+});
+
+const routeRow = (planId: number, route: RouteDraft) => ({
+  plan_id: planId,
+  vehicle_id: route.vehicleId,
+  driver_id: route.driverId,
+  status: route.status,
+  start_lon: route.startLocation[0],
+  start_lat: route.startLocation[1],
+  end_lon: route.endLocation[0],
+  end_lat: route.endLocation[1],
+  returns_to_depot: route.returnsToDepot,
+  departure_epoch: route.departureEpoch,
+  arrival_epoch: route.arrivalEpoch,
+  distance_meters: route.distanceMeters,
+  driving_seconds: route.drivingSeconds,
+  service_seconds: route.serviceSeconds,
+  waiting_seconds: route.waitingSeconds,
+  cost: route.cost,
+  initial_load: JSON.stringify(route.initialLoad),
+  breaks: JSON.stringify(route.breaks),
+  violations: JSON.stringify(route.violations),
+  geometry: JSON.stringify(route.geometry),
+});
+
+const stopRow = (planId: number, routeId: number, stop: Omit<StopRecord, 'id'>) => ({
+  route_id: routeId,
+  plan_id: planId,
+  order_id: stop.orderId,
+  sequence: stop.sequence,
+  status: stop.status,
+  locked: stop.locked,
+  lon: stop.location[0],
+  lat: stop.location[1],
+  promised_windows: JSON.stringify(stop.promisedWindows.map((w) => [w.startEpochSeconds, w.endEpochSeconds])),
+  planned_arrival_epoch: stop.plannedArrivalEpoch,
+  service_start_epoch: stop.serviceStartEpoch,
+  planned_departure_epoch: stop.plannedDepartureEpoch,
+  waiting_seconds: stop.waitingSeconds,
+  service_seconds: stop.serviceSeconds,
+  distance_from_start_meters: stop.distanceFromStartMeters,
+  driving_from_start_seconds: stop.drivingFromStartSeconds,
+  load_after: JSON.stringify(stop.loadAfter),
+  violations: JSON.stringify(stop.violations),
+  dispatched_eta_epoch: stop.dispatchedEtaEpoch,
+  live_eta_epoch: stop.liveEtaEpoch,
+  actual_arrival_epoch: stop.actualArrivalEpoch,
+  completed_at_epoch: stop.completedAtEpoch,
+});
+
+// PGlite fails on very large statements; stops go in chunks.
+const insertChunkRows = 200;
+
+export class RoutesRepository {
+  constructor(private readonly db: Executor) {}
+
+  async listForPlan(planId: number): Promise<RouteRecord[]> {
+    const [routes, stops] = await Promise.all([
+      this.db('routes').where({ plan_id: planId }).orderBy('vehicle_id'),
+      this.db('stops').where({ plan_id: planId }).orderBy(['route_id', 'sequence']),
+    ]);
+    const byRoute = new Map<number, StopRecord[]>();
+    for (const row of stops) {
+      const list = byRoute.get(row.route_id) ?? [];
+      list.push(toStop(row));
+      byRoute.set(row.route_id, list);
+    }
+    return routes.map((row) => toRoute(row, byRoute.get(row.id) ?? []));
+  }
+
+  /** Writes routes and their stops; returns the new route ids in the order given. */
+  async insertMany(planId: number, routes: RouteDraft[]): Promise<number[]> {
+    const ids: number[] = [];
+    const stops: ReturnType<typeof stopRow>[] = [];
+    for (const route of routes) {
+      const [row] = await this.db('routes').insert(routeRow(planId, route)).returning('id');
+      const routeId = (row as { id: number }).id;
+      ids.push(routeId);
+      for (const stop of route.stops) stops.push(stopRow(planId, routeId, stop));
+    }
+    for (let start = 0; start < stops.length; start += insertChunkRows) await this.db('stops').insert(stops.slice(start, start + insertChunkRows));
+    return ids;
+  }
+
+  /** Rewrites one route in place (its id stays, its stops are written anew, live fields carried in the draft). */
+  async replace(planId: number, routeId: number, route: RouteDraft): Promise<void> {
+    await this.db('routes').where({ id: routeId }).update(routeRow(planId, route));
+    await this.db('stops').where({ route_id: routeId }).delete();
+    const rows = route.stops.map((stop) => stopRow(planId, routeId, stop));
+    for (let start = 0; start < rows.length; start += insertChunkRows) await this.db('stops').insert(rows.slice(start, start + insertChunkRows));
+  }
+
+  async deleteForPlan(planId: number): Promise<void> {
+    await this.db('stops').where({ plan_id: planId }).delete();
+    await this.db('routes').where({ plan_id: planId }).delete();
+  }
+
+  /** Dispatch: each route gets its vehicle's driver, and each stop's ETA is frozen as planned. */
+  async dispatch(planId: number, drivers: Map<number, number>): Promise<void> {
+    const routes = await this.db('routes').where({ plan_id: planId }).select('id', 'vehicle_id');
+    for (const route of routes) {
+      await this.db('routes').where({ id: route.id }).update({ status: 'dispatched', driver_id: drivers.get(route.vehicle_id) ?? null });
+    }
+    await this.db('stops').where({ plan_id: planId }).update({ dispatched_eta_epoch: this.db.ref('planned_arrival_epoch') });
+  }
+}

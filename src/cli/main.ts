@@ -118,7 +118,8 @@ function progressPrinter(): (seed: number, progress: SolveProgress) => void {
 
 async function checkCommand(problemFile: string, solutionFile: string, options: Options): Promise<number> {
   const { problem } = await readProblem(problemFile, options);
-  const solution = parseVroomSolution(await readText(solutionFile));
+  const solutionText = await readText(solutionFile);
+  const solution = formatErrorsAsCliErrors(solutionFile, () => parseVroomSolution(solutionText));
   const result = checkSolution(problem, solution);
   console.log(
     `${result.feasible ? 'feasible' : 'infeasible'}: ${solution.routes.length} routes, ${solution.unassigned.length} unassigned, ` +
@@ -140,13 +141,25 @@ interface Routed {
 async function readProblem(file: string, options: Options): Promise<{ problem: VroomProblem; routing?: Routed }> {
   const format = problemFormat(file, options.format);
   const text = await readText(file);
+  if (format === 'solomon') return { problem: formatErrorsAsCliErrors(file, () => parseSolomon(text).problem) };
+  const raw = formatErrorsAsCliErrors(file, () => parseJson(text, 'problem'));
+  let routing: Routed | undefined;
+  if (needsMatrices(raw)) {
+    try {
+      routing = await routeMatrices(raw, options);
+    } catch (error) {
+      if (error instanceof MatrixError) throw new CliError(`${file}: ${error.message}`);
+      throw error;
+    }
+  }
+  return { problem: formatErrorsAsCliErrors(file, () => toVroomProblem(raw)), ...(routing ? { routing } : {}) };
+}
+
+/** A FormatError as one line naming the file, with the first few details. */
+function formatErrorsAsCliErrors<T>(file: string, parse: () => T): T {
   try {
-    if (format === 'solomon') return { problem: parseSolomon(text).problem };
-    const raw = parseJson(text, 'problem');
-    const routing = needsMatrices(raw) ? await routeMatrices(raw, options) : undefined;
-    return { problem: toVroomProblem(raw), ...(routing ? { routing } : {}) };
+    return parse();
   } catch (error) {
-    if (error instanceof MatrixError) throw new CliError(`${file}: ${error.message}`);
     if (!(error instanceof FormatError)) throw error;
     const shown = error.details.slice(0, 3).join('; ');
     const more = error.details.length > 3 ? ` (+${error.details.length - 3} more)` : '';

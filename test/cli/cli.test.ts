@@ -162,6 +162,10 @@ describe('lastmile check', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^infeasible: /);
     expect(result.stdout).toMatch(/\n {2}missing_task: job \d+ is neither in a route nor unassigned\n/);
+
+    const notASolution = await lastmile('check', C101, 'package.json');
+    expect(notASolution.code).toBe(2);
+    expect(notASolution.stderr.trim()).toBe('lastmile: package.json: solution: missing "code", "summary", "unassigned", "routes"');
   });
 });
 

@@ -34,7 +34,8 @@ function randomProblem(seed: number, options: { softWindows: boolean }): VroomPr
   const size = int(3, 8);
   const durations = Array.from({ length: size }, (_, i) => Array.from({ length: size }, (_, j) => (i === j ? 0 : int(5, 120))));
   const distances = durations.map((row) => row.map((seconds) => seconds * int(5, 15)));
-  const location = () => int(1, size - 1);
+  // Location 0 is where most vehicles start: tasks there test setup at an unchanged location.
+  const location = () => int(0, size - 1);
 
   const jobs = Array.from({ length: int(1, 7) }, (_, index) => ({
     id: index + 1,

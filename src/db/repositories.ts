@@ -4,6 +4,10 @@ import { DepotsRepository } from './repos/depots.repo';
 import { DriversRepository } from './repos/drivers.repo';
 import { OrderEventsRepository } from './repos/order-events.repo';
 import { OrdersRepository } from './repos/orders.repo';
+import { PlansRepository } from './repos/plans.repo';
+import { RoutesRepository } from './repos/routes.repo';
+import { PositionsRepository } from './repos/positions.repo';
+import { RoomEventsRepository } from './repos/room-events.repo';
 import { UsersRepository } from './repos/users.repo';
 import { VehiclesRepository } from './repos/vehicles.repo';
 
@@ -15,6 +19,10 @@ export function repositories(db: Executor) {
     users: new UsersRepository(db),
     orders: new OrdersRepository(db),
     orderEvents: new OrderEventsRepository(db),
+    plans: new PlansRepository(db),
+    routes: new RoutesRepository(db),
+    positions: new PositionsRepository(db),
+    roomEvents: new RoomEventsRepository(db),
   };
 }
 

@@ -4,6 +4,8 @@
  */
 import type { OrderStatus } from './order-lifecycle';
 import type { Order } from '../db/repos/orders.repo';
+import type { PlanProgress, PlanStatus } from '../db/repos/plans.repo';
+import type { Position } from '../db/repos/positions.repo';
 
 export interface DomainEvents {
   'order.created': { order: Order; actor: string };
@@ -12,6 +14,13 @@ export interface DomainEvents {
   'order.deleted': { orderId: number; actor: string };
   'orders.imported': { source: string; created: number; updated: number; actor: string };
   'fleet.changed': { entity: 'depot' | 'vehicle' | 'driver'; id: number; change: 'created' | 'updated' | 'deleted'; actor: string };
+  /** A plan run's best so far, a few times a second while it runs (forwarded to dispatchers). */
+  'plan.progress': { planId: number; depotId: number; progress: PlanProgress };
+  'plan.status_changed': { planId: number; depotId: number; status: PlanStatus; actor: string };
+  /** Routes of a plan were recomputed (edit, re-optimization, live insertion, removal): new version, new ETAs. */
+  'plan.changed': { planId: number; depotId: number; version: number; routeIds: number[]; actor: string };
+  /** A vehicle's newest position advanced (late, older points are stored but never published). */
+  'vehicle.moved': { position: Position };
 }
 
 export type DomainEventName = keyof DomainEvents;

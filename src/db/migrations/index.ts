@@ -5,10 +5,14 @@
 import type { Knex } from 'knex';
 import * as fleet from './001_fleet';
 import * as orders from './002_orders';
+import * as plans from './003_plans';
+import * as tracking from './004_tracking';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_fleet': fleet,
   '002_orders': orders,
+  '003_plans': plans,
+  '004_tracking': tracking,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,90 @@
+/** All SQL over `positions` (breadcrumbs) and `vehicle_positions` (the latest point per vehicle). */
+import type { Executor } from '../executor';
+
+export interface Position {
+  vehicleId: number;
+  /** Epoch seconds UTC when the device took the fix. */
+  recordedAt: number;
+  location: [number, number];
+  accuracyMeters: number;
+  speedMetersPerSecond: number | null;
+  headingDegrees: number | null;
+}
+
+interface PositionRow {
+  vehicle_id: number;
+  recorded_at: number;
+  lon: number;
+  lat: number;
+  accuracy_meters: number;
+  speed_meters_per_second: number | null;
+  heading_degrees: number | null;
+}
+
+// PGlite fails on very large statements; 500 rows of 7 columns stay well below.
+const insertChunkRows = 500;
+
+function toRow(position: Position): PositionRow {
+  return {
+    vehicle_id: position.vehicleId,
+    recorded_at: position.recordedAt,
+    lon: position.location[0],
+    lat: position.location[1],
+    accuracy_meters: position.accuracyMeters,
+    speed_meters_per_second: position.speedMetersPerSecond,
+    heading_degrees: position.headingDegrees,
+  };
+}
+
+function fromRow(row: PositionRow): Position {
+  return {
+    vehicleId: row.vehicle_id,
+    recordedAt: row.recorded_at,
+    location: [row.lon, row.lat],
+    accuracyMeters: row.accuracy_meters,
+    speedMetersPerSecond: row.speed_meters_per_second,
+    headingDegrees: row.heading_degrees,
+  };
+}
+
+export class PositionsRepository {
+  constructor(private readonly db: Executor) {}
+
+  /** Stores breadcrumbs; a point already stored (same vehicle and fix time) is ignored. Returns how many were new. */
+  async insertBreadcrumbs(positions: Position[]): Promise<number> {
+    let inserted = 0;
+    for (let start = 0; start < positions.length; start += insertChunkRows) {
+      const rows = positions.slice(start, start + insertChunkRows).map(toRow);
+      const result = await this.db('positions').insert(rows).onConflict(['vehicle_id', 'recorded_at']).ignore().returning('vehicle_id');
+      inserted += result.length;
+    }
+    return inserted;
+  }
+
+  /** Keeps the newest point per vehicle: an older point arriving late never moves the vehicle back. */
+  async upsertLatest(positions: Position[]): Promise<void> {
+    for (let start = 0; start < positions.length; start += insertChunkRows) {
+      const rows = positions.slice(start, start + insertChunkRows).map(toRow);
+      await this.db('vehicle_positions')
+        .insert(rows)
+        .onConflict('vehicle_id')
+        .merge()
+        .where('vehicle_positions.recorded_at', '<', this.db.raw('excluded.recorded_at'));
+    }
+  }
+
+  async listLatest(): Promise<Position[]> {
+    const rows: PositionRow[] = await this.db('vehicle_positions').select('*').orderBy('vehicle_id');
+    return rows.map(fromRow);
+  }
+
+  async breadcrumbs(vehicleId: number, fromEpoch: number, toEpoch: number): Promise<Position[]> {
+    const rows: PositionRow[] = await this.db('positions')
+      .select('vehicle_id', 'recorded_at', 'lon', 'lat', 'accuracy_meters', 'speed_meters_per_second', 'heading_degrees')
+      .where('vehicle_id', vehicleId)
+      .andWhere('recorded_at', '>=', fromEpoch)
+      .andWhere('recorded_at', '<', toEpoch)
+      .orderBy('recorded_at');
+    return rows.map(fromRow);
+  }
+}

@@ -1,0 +1,70 @@
+/** All SQL over `room_sequences` and `room_events`: the numbered event log of every socket room. */
+import type { Executor } from '../executor';
+
+export interface RoomEvent {
+  room: string;
+  seq: number;
+  event: string;
+  data: unknown;
+}
+
+interface RoomEventRow {
+  room: string;
+  seq: number;
+  event: string;
+  data: unknown;
+}
+
+const insertChunkRows = 500;
+
+export class RoomEventsRepository {
+  constructor(private readonly db: Executor) {}
+
+  /**
+   * Reserves `count` consecutive numbers per room in one statement; returns the last number
+   * reserved per room (the block is last − count + 1 … last). Atomic across server processes.
+   */
+  async reserve(counts: Map<string, number>): Promise<Map<string, number>> {
+    if (counts.size === 0) return new Map();
+    const rows = [...counts].map(([room, count]) => ({ room, last_seq: count }));
+    const result: { room: string; last_seq: number }[] = await this.db('room_sequences')
+      .insert(rows)
+      .onConflict('room')
+      .merge({ last_seq: this.db.raw('room_sequences.last_seq + excluded.last_seq') })
+      .returning(['room', 'last_seq']);
+    return new Map(result.map((row) => [row.room, Number(row.last_seq)]));
+  }
+
+  async insertMany(events: RoomEvent[]): Promise<void> {
+    for (let start = 0; start < events.length; start += insertChunkRows) {
+      const rows = events.slice(start, start + insertChunkRows).map((event) => ({ ...event, data: JSON.stringify(event.data) }));
+      await this.db('room_events').insert(rows);
+    }
+  }
+
+  async lastSeq(room: string): Promise<number> {
+    const row: { last_seq: number } | undefined = await this.db('room_sequences').where({ room }).first('last_seq');
+    return row ? Number(row.last_seq) : 0;
+  }
+
+  /** Events after `sinceSeq`, oldest first, at most `limit`. */
+  async since(room: string, sinceSeq: number, limit: number): Promise<RoomEvent[]> {
+    const rows: RoomEventRow[] = await this.db('room_events')
+      .select('room', 'seq', 'event', 'data')
+      .where({ room })
+      .andWhere('seq', '>', sinceSeq)
+      .orderBy('seq')
+      .limit(limit);
+    return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
+  }
+
+  /** The oldest number still kept for the room (older ones were pruned), or null when none are. */
+  async firstSeq(room: string): Promise<number | null> {
+    const row = (await this.db('room_events').where({ room }).min({ seq: 'seq' }).first()) as { seq: number | null } | undefined;
+    return row?.seq == null ? null : Number(row.seq);
+  }
+
+  async pruneOlderThan(cutoff: Date): Promise<number> {
+    return this.db('room_events').where('created_at', '<', cutoff).delete();
+  }
+}

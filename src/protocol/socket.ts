@@ -1,0 +1,104 @@
+/**
+ * The socket.io contract, shared by the server and the web pages: `Server<ClientToServerEvents,
+ * ServerToClientEvents>` and `Socket<ServerToClientEvents, ClientToServerEvents>`.
+ * Server → client events are facts, each numbered within its room; client → server events are
+ * requests, answered by an ack that is a result or the one error shape.
+ */
+import { z } from 'zod';
+
+/** Positions a device may report: a fix with its accuracy, optionally speed and heading. */
+export const positionReportSchema = z.object({
+  location: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]),
+  accuracyMeters: z.number().min(0).max(10_000),
+  speedMetersPerSecond: z.number().min(0).max(100).nullable().optional(),
+  headingDegrees: z.number().min(0).max(360).nullable().optional(),
+  /** Epoch seconds UTC when the device took the fix. */
+  recordedAt: z.number().positive(),
+});
+export type PositionReport = z.output<typeof positionReportSchema>;
+
+/** One report or a batch (the driver app catching up after being offline). */
+export const positionReportsSchema = z.union([positionReportSchema.transform((report) => [report]), z.array(positionReportSchema).min(1).max(1000)]);
+
+export const resumeRequestSchema = z.object({ sinceSeq: z.number().int().min(0) });
+export type ResumeRequest = z.output<typeof resumeRequestSchema>;
+
+/** What the client sends in `io(url, { auth })`. */
+export interface SocketAuth {
+  /** A session token or API key (staff, drivers), or an order's tracking token (customers). */
+  token: string;
+  /** Dispatchers and admins: the depot whose room to join. */
+  depotId?: number;
+}
+
+export interface VehiclePositionView {
+  vehicleId: number;
+  location: [number, number];
+  accuracyMeters: number;
+  speedMetersPerSecond: number | null;
+  headingDegrees: number | null;
+  recordedAt: number;
+}
+
+export interface OrderStatusView {
+  orderId: number;
+  displayId: string;
+  status: string;
+  reason: string | null;
+}
+
+export interface PlanProgressView {
+  planId: number;
+  [field: string]: unknown;
+}
+
+/** The facts a room carries, by event name. */
+export interface RoomFacts {
+  'vehicle:moved': VehiclePositionView;
+  'order:status': OrderStatusView;
+  'plan:progress': PlanProgressView;
+}
+export type RoomEventName = keyof RoomFacts;
+
+/** Every fact arrives numbered: `seq` counts up by one per room, so a gap means something was missed. */
+export interface Sequenced<K extends RoomEventName = RoomEventName> {
+  room: string;
+  seq: number;
+  event: K;
+  data: RoomFacts[K];
+}
+
+/** Where the client joined, and the room's state now: also the answer when a resume is too far behind. */
+export interface RoomSnapshot {
+  room: string;
+  /** The last sequence number the snapshot includes. */
+  seq: number;
+  vehicles: VehiclePositionView[];
+  orders: OrderStatusView[];
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details: { path?: string; message: string; [extra: string]: unknown }[] };
+}
+
+export type Ack<T> = (reply: T | ErrorBody) => void;
+
+export interface PositionReportResult {
+  accepted: number;
+  duplicates: number;
+}
+
+/** Missed events in order, or a snapshot when the gap is too large (or already pruned). */
+export type ResumeResult = { events: Sequenced[] } | { snapshot: RoomSnapshot };
+
+export type ServerToClientEvents = {
+  [K in RoomEventName]: (event: Sequenced<K>) => void;
+} & {
+  /** Sent once after connecting. */
+  'room:joined': (snapshot: RoomSnapshot) => void;
+};
+
+export interface ClientToServerEvents {
+  'position:report': (reports: PositionReport | PositionReport[], ack: Ack<PositionReportResult>) => void;
+  'feed:resume': (request: ResumeRequest, ack: Ack<ResumeResult>) => void;
+}

@@ -30,8 +30,10 @@ function checkHeader(fields: string[]): string[] {
   const columns = fields.map(normalizeColumnName);
   const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column));
   if (missing.length > 0) {
+    // Naming what was found exposes the usual causes: another delimiter (tabs), another language, a title line.
+    const found = fields.map((field) => `"${field.slice(0, 40)}"`);
     throw invalidInput(
-      `CSV header is missing required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
+      `CSV header is missing required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (found ${found.slice(0, 20).join(', ')}${found.length > 20 ? ', …' : ''})`,
       missing.map((column) => ({ path: 'header', message: `missing column "${column}"`, column })),
     );
   }

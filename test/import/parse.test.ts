@@ -73,8 +73,13 @@ describe('CSV import', () => {
   it('names every missing required column in one file-level error', async () => {
     const error = await fileError('external_ref,customer_name,address,window_start\nA,b,c,d\n', 'csv');
     expect(error.status).toBe(400);
-    expect(error.message).toBe('CSV header is missing required columns: lon, lat, window_end');
+    expect(error.message).toBe('CSV header is missing required columns: lon, lat, window_end (found "external_ref", "customer_name", "address", "window_start")');
     expect(error.details.map((detail) => detail.column)).toEqual(['lon', 'lat', 'window_end']);
+  });
+
+  it('shows the header it found, which exposes a tab-separated file', async () => {
+    const error = await fileError(`${HEADER.replaceAll(',', '\t')}\n`, 'csv');
+    expect(error.message).toMatch(/\(found "external_ref\tcustomer_name\t.*"\)$/);
   });
 
   it('refuses an empty file and a repeated column', async () => {

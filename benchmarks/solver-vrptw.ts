@@ -3,9 +3,9 @@
  * per instance, per class and overall: vehicles, distance, gap to the best-known solutions (distance-only
  * and vehicles-first), time, and the independent checker's verdict — with VROOM's published numbers beside.
  *
- *   npx tsx benchmarks/solver-vrptw.ts [--set solomon|homberger-200|all] [--time-limit S] [--threads N] [--filter c1] [--seed N]
+ *   npx tsx benchmarks/solver-vrptw.ts [--set solomon|homberger-200|all] [--time-limit S] [--threads N] [--filter c1] [--seed N] [--json FILE]
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
@@ -55,6 +55,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '1' },
     filter: { type: 'string', default: '' },
     seed: { type: 'string', default: '1' },
+    json: { type: 'string' },
   },
 });
 const sets: SetName[] = values.set === 'all' ? [...SETS] : SETS.filter((name) => name === values.set);
@@ -109,6 +110,7 @@ for (const set of sets) {
   console.log('');
 }
 await pool.close();
+if (values.json) writeFileSync(values.json, `${JSON.stringify({ timeLimitSeconds, threads, seed, rows }, null, 2)}\n`);
 
 for (const set of sets) {
   const setRows = rows.filter((row) => row.set === set);

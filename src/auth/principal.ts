@@ -18,12 +18,18 @@ export interface Principal {
 /** Seeding and maintenance act as the system. */
 export const systemPrincipal: Principal = { userId: null, username: 'system', role: 'admin', driverId: null, vehicleId: null, actor: 'system' };
 
+/** last_used_at is a hint for admins, not an audit trail: written at most once a minute per key. */
+const touchIntervalMs = 60_000;
+const lastTouched = new Map<number, number>();
+
 export async function principalForToken(repos: Repositories, token: string, now = new Date()): Promise<Principal | null> {
   const found = await repos.users.findByTokenHash(hashToken(token), now);
   if (!found) return null;
-  const { key, user } = found;
-  if (key.kind === 'integration') await repos.users.touchApiKey(key.id, now);
-  const driver = user.role === 'driver' ? await repos.drivers.findByUserId(user.id) : null;
+  const { key, user, driver } = found;
+  if (key.kind === 'integration' && now.getTime() - (lastTouched.get(key.id) ?? 0) >= touchIntervalMs) {
+    lastTouched.set(key.id, now.getTime());
+    await repos.users.touchApiKey(key.id, now);
+  }
   return {
     userId: user.id,
     username: user.username,

@@ -107,15 +107,21 @@ export class UsersRepository {
     return toApiKey(row as ApiKeyRow);
   }
 
-  /** The key and its user for a token hash, unless expired. */
-  async findByTokenHash(tokenHash: string, now: Date): Promise<{ key: ApiKey; user: User } | null> {
-    const row = await this.db<ApiKeyRow>('api_keys')
-      .where({ token_hash: tokenHash })
-      .andWhere((query) => query.whereNull('expires_at').orWhere('expires_at', '>', now))
+  /** The key, its user and (for drivers) their driver row and vehicle, unless expired: one round trip per request. */
+  async findByTokenHash(tokenHash: string, now: Date): Promise<{ key: ApiKey; user: User; driver: { id: number; vehicleId: number | null } | null } | null> {
+    const row = await this.db('api_keys')
+      .join('users', 'users.id', 'api_keys.user_id')
+      .leftJoin('drivers', 'drivers.user_id', 'users.id')
+      .select('api_keys.*', 'users.username', 'users.name as user_name', 'users.role', 'users.created_at as user_created_at', 'drivers.id as driver_id', 'drivers.vehicle_id')
+      .where('api_keys.token_hash', tokenHash)
+      .andWhere((query) => query.whereNull('api_keys.expires_at').orWhere('api_keys.expires_at', '>', now))
       .first();
     if (!row) return null;
-    const user = await this.findById(row.user_id);
-    return user ? { key: toApiKey(row), user } : null;
+    return {
+      key: toApiKey(row as ApiKeyRow),
+      user: { id: row.user_id, username: row.username, name: row.user_name, role: row.role as Role, createdAt: new Date(row.user_created_at) },
+      driver: row.driver_id === null ? null : { id: row.driver_id, vehicleId: row.vehicle_id },
+    };
   }
 
   async listApiKeys(kind: ApiKey['kind']): Promise<ApiKey[]> {

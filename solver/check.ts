@@ -84,8 +84,8 @@ interface Placement {
   step: number;
 }
 
-/** Times: a service may start this much after its window closes (floating-point sums of Euclidean legs). */
-const TIME_EPSILON = 1e-6;
+/** Slack for sums of unrounded legs (Solomon's Euclidean distances) against windows, capacities and limits. */
+const EPSILON = 1e-6;
 const ALWAYS_OPEN: TimeWindow = [-Infinity, Infinity];
 
 export function checkSolution(problem: VroomProblem, solution: VroomSolution): CheckResult {
@@ -188,14 +188,14 @@ function checkRoute(
   checkShape(vehicle, steps, report);
 
   const capacity = vehicle.capacity ?? [];
-  const dimensions = Math.max(capacity.length, ...[...stepTasks].map((task) => task?.loadChange.length ?? 0));
+  const dimensions = Math.max(capacity.length, ...stepTasks.map((task) => task?.loadChange.length ?? 0));
   const load = new Array<number>(dimensions).fill(0);
   for (const task of stepTasks) task?.loadedAtStart.forEach((amount, dimension) => (load[dimension]! += amount));
   const capacityReported = new Set<number>();
   const checkCapacity = (index: number) => {
     load.forEach((amount, dimension) => {
       const limit = capacity[dimension] ?? Infinity;
-      if (amount > limit + TIME_EPSILON && !capacityReported.has(dimension)) {
+      if (amount > limit + EPSILON && !capacityReported.has(dimension)) {
         capacityReported.add(dimension);
         report('capacity', `load ${amount} exceeds capacity ${limit} in dimension ${dimension} at step ${index}`, index);
       }
@@ -240,7 +240,7 @@ function checkRoute(
     location = stepLocation ?? location;
 
     const earliestArrival = departure + legSeconds;
-    if (step.arrival < earliestArrival - TIME_EPSILON) {
+    if (step.arrival < earliestArrival - EPSILON) {
       report('schedule', `step ${index} arrives at ${step.arrival}, but cannot before ${earliestArrival}`, index, step.id);
     }
     if (!(step.waiting_time >= 0)) report('schedule', `step ${index} has negative waiting time ${step.waiting_time}`, index, step.id);
@@ -248,10 +248,10 @@ function checkRoute(
     departure = serviceStart + step.setup + step.service;
 
     if (step.type === 'start') {
-      if (step.arrival < shiftStart - TIME_EPSILON) report('shift', `route starts at ${step.arrival}, before the vehicle's ${shiftStart}`, index);
+      if (step.arrival < shiftStart - EPSILON) report('shift', `route starts at ${step.arrival}, before the vehicle's ${shiftStart}`, index);
       if (vehicle.start_index === undefined) location = undefined;
     } else if (step.type === 'end') {
-      if (step.arrival > shiftEnd + TIME_EPSILON) report('shift', `route ends at ${step.arrival}, after the vehicle's ${shiftEnd}`, index);
+      if (step.arrival > shiftEnd + EPSILON) report('shift', `route ends at ${step.arrival}, after the vehicle's ${shiftEnd}`, index);
     } else if (step.type === 'break') {
       const rest = step.id === undefined ? undefined : breaks.get(step.id);
       if (!rest) {
@@ -290,13 +290,13 @@ function checkRoute(
     }
 
     checkCapacity(index);
-    if (step.load.length > 0 && load.some((amount, dimension) => Math.abs(amount - (step.load[dimension] ?? 0)) > TIME_EPSILON)) {
+    if (step.load.length > 0 && load.some((amount, dimension) => Math.abs(amount - (step.load[dimension] ?? 0)) > EPSILON)) {
       report('load_mismatch', `step ${index} reports load [${step.load}], expected [${load}]`, index, step.id);
     }
   });
 
   const last = steps.at(-1);
-  if (last && last.type !== 'end' && departure > shiftEnd + TIME_EPSILON) {
+  if (last && last.type !== 'end' && departure > shiftEnd + EPSILON) {
     report('shift', `route ends at ${departure}, after the vehicle's ${shiftEnd}`, steps.length - 1);
   }
   if (taskCount > 0) {
@@ -307,10 +307,10 @@ function checkRoute(
   if (vehicle.max_tasks !== undefined && taskCount > vehicle.max_tasks) {
     report('max_tasks', `${taskCount} tasks exceed max_tasks ${vehicle.max_tasks}`);
   }
-  if (vehicle.max_travel_time !== undefined && duration > vehicle.max_travel_time + TIME_EPSILON) {
+  if (vehicle.max_travel_time !== undefined && duration > vehicle.max_travel_time + EPSILON) {
     report('max_travel_time', `travel time ${duration} exceeds max_travel_time ${vehicle.max_travel_time}`);
   }
-  if (vehicle.max_distance !== undefined && distance > vehicle.max_distance + TIME_EPSILON) {
+  if (vehicle.max_distance !== undefined && distance > vehicle.max_distance + EPSILON) {
     report('max_distance', `distance ${distance} exceeds max_distance ${vehicle.max_distance}`);
   }
 
@@ -463,7 +463,7 @@ function indexTasks(problem: VroomProblem): Map<string, Task> {
 }
 
 function inSomeWindow(time: number, windows: TimeWindow[], soft: boolean): boolean {
-  return windows.some(([start, end]) => time >= start - TIME_EPSILON && (soft || time <= end + TIME_EPSILON));
+  return windows.some(([start, end]) => time >= start - EPSILON && (soft || time <= end + EPSILON));
 }
 
 function taskKey(kind: string, id: number | undefined): string {

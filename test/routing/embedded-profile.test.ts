@@ -64,6 +64,12 @@ describe('car profile', () => {
     expect(carWay({ highway: 'motorway', oneway: 'no' })!.backwardKmh).toBeGreaterThan(0);
   });
 
+  it('honours access in one direction only', () => {
+    expect(carWay({ highway: 'unclassified', 'vehicle:backward': 'agricultural' })).toMatchObject({ backwardKmh: 0, forwardKmh: 25 });
+    expect(carWay({ highway: 'residential', 'motor_vehicle:forward': 'no' })).toMatchObject({ forwardKmh: 0, backwardKmh: 25 });
+    expect(carWay({ highway: 'residential', oneway: 'yes', 'motor_vehicle:forward': 'no' })).toBeNull();
+  });
+
   it('refuses ways cars may not use', () => {
     expect(carWay({ highway: 'footway' })).toBeNull();
     expect(carWay({ highway: 'service', access: 'private' })).toBeNull();

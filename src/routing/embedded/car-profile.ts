@@ -86,8 +86,12 @@ export function parseMaxspeedKmh(value: string | undefined): number {
   return zone ? (zoneDefaultKmh[zone[1]!] ?? 0) : 0;
 }
 
-function accessOf(tags: Tags): string | undefined {
-  for (const key of accessKeys) if (tags[key]) return tags[key];
+/** The access value that applies to cars, in one direction of travel when given. */
+function accessOf(tags: Tags, direction?: 'forward' | 'backward'): string | undefined {
+  for (const key of accessKeys) {
+    const value = (direction && tags[`${key}:${direction}`]) || tags[key];
+    if (value) return value;
+  }
   return undefined;
 }
 
@@ -98,8 +102,14 @@ export function carWay(tags: Tags): CarWay | null {
   if (tags.impassable === 'yes' || tags.status === 'impassable' || tags.oneway === 'reversible') return null;
   if (highway === 'service' && tags.service && serviceForbidden.has(tags.service)) return null;
   const access = accessOf(tags);
-  const restricted = access !== undefined && restrictedAccess.has(access) && !(highway === 'service' && access === 'private');
-  if (access && accessBlacklist.has(access) && !restricted) return null;
+  // Access may differ per direction ("vehicle:backward=no"); the most specific key wins, as in OSRM.
+  const forwardAccess = accessOf(tags, 'forward');
+  const backwardAccess = accessOf(tags, 'backward');
+  const isRestricted = (value: string | undefined) =>
+    value !== undefined && restrictedAccess.has(value) && !(highway === 'service' && value === 'private');
+  const isBlocked = (value: string | undefined) => value !== undefined && accessBlacklist.has(value) && !isRestricted(value);
+  if (isBlocked(forwardAccess) && isBlocked(backwardAccess)) return null;
+  const restricted = isRestricted(forwardAccess) || isRestricted(backwardAccess);
 
   let baseKmh = highwaySpeedKmh[highway];
   if (baseKmh === undefined) {
@@ -122,12 +132,13 @@ export function carWay(tags: Tags): CarWay | null {
   const junction = tags.junction;
   const roundabout = junction === 'roundabout' || junction === 'circular';
   const oneway = tags.oneway;
-  let forward = true;
-  let backward = true;
+  let forward = !isBlocked(forwardAccess);
+  let backward = !isBlocked(backwardAccess);
   if (oneway === '-1') forward = false;
   else if (oneway === 'yes' || oneway === '1' || oneway === 'true') backward = false;
   else if (oneway !== 'no' && (roundabout || highway === 'motorway')) backward = false;
 
+  if (!forward && !backward) return null;
   return {
     highway,
     name: tags.name ?? '',

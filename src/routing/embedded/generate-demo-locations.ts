@@ -22,16 +22,14 @@ export interface DemoLocation {
   street: string;
 }
 
-/** mulberry32: a tiny seeded generator, so the selection never changes between runs. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/**
+ * A pseudo-random rank for a candidate from its own coordinates (FNV-1a), so the selection is fixed for a
+ * given PBF and a small change to the graph moves only the few candidates it touches.
+ */
+function rankOf(location: [number, number], seed: number): number {
+  let hash = 0x811c9dc5 ^ seed;
+  for (const char of `${location[0]},${location[1]}`) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
+  return hash >>> 0;
 }
 
 /** The point halfway along a segment's geometry. */
@@ -64,14 +62,11 @@ export function demoLocations(network: RoadNetwork, count: number, seed = 202611
     if (lon < cityBbox.minLon || lon > cityBbox.maxLon || lat < cityBbox.minLat || lat > cityBbox.maxLat) continue;
     candidates.push({ location: [Number(lon.toFixed(6)), Number(lat.toFixed(6))], street: way.name });
   }
-  const random = seededRandom(seed);
-  for (let i = candidates.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
-  }
+  const ranked = candidates.map((candidate) => ({ candidate, rank: rankOf(candidate.location, seed) }));
+  ranked.sort((a, b) => a.rank - b.rank || a.candidate.location[0] - b.candidate.location[0]);
   const chosen: DemoLocation[] = [];
   const perStreet = new Map<string, number>();
-  for (const candidate of candidates) {
+  for (const { candidate } of ranked) {
     if (chosen.length === count) break;
     if ((perStreet.get(candidate.street) ?? 0) >= maxPerStreet) continue;
     const [lon, lat] = candidate.location;

@@ -25,7 +25,7 @@ import { HierarchySearch, type PathResult, type Phantom } from './search';
 import { SegmentIndex, type Snap } from './snap';
 
 /** Bump whenever the graph or its file layout changes, so old caches are rebuilt. */
-const builderVersion = 6;
+const builderVersion = 7;
 /** Points farther than this from any road are refused rather than snapped kilometres away. */
 export const maxSnapMeters = 1000;
 

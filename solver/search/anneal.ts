@@ -1,4 +1,5 @@
 import type { Rng } from '../model/rng';
+import { twoOptStarDescent } from './operators/two-opt-star';
 import { recreate } from './recreate';
 import { DEFAULT_RUIN, ruin } from './ruin';
 import { compareObjectives, objectiveOf, SearchSolution, type Objective } from './solution';
@@ -45,7 +46,7 @@ const FINAL_TEMPERATURE = 0.05;
 
 /**
  * Ruin-and-recreate under simulated annealing (SISR). Each iteration ruins a copy of the current solution,
- * recreates it, and accepts it when it serves more, or costs less than the current one plus a random
+ * recreates it, polishes it with 2-opt* around the reinserted tasks, and accepts it when it serves more, or costs less than the current one plus a random
  * allowance that shrinks as the run advances (by iterations or by the caller's clock, whichever is ahead).
  */
 export function anneal(
@@ -106,14 +107,16 @@ export function anneal(
     const temperature = startTemperature * Math.pow(finalTemperature / startTemperature, Math.min(1, progress));
 
     changed.clear();
-    const removed = ruin(candidate, neighbors, locked, rng, DEFAULT_RUIN, changed);
-    const pending = removed;
+    // Removed tasks, and the unassigned ones worth another try.
+    const pending = ruin(candidate, neighbors, locked, rng, DEFAULT_RUIN, changed);
     const left: number[] = [];
     for (const t of candidate.unassigned) (servable[t] ? pending : left).push(t);
     candidate.unassigned = left;
     recreate(candidate, pending, rng, BLINK_RATE, changed, neighbors, GRANULARITY);
+    // Polish around the reinserted tasks: tail exchanges the insertions alone cannot make.
+    twoOptStarDescent(candidate, neighbors, GRANULARITY, rng, changed, pending);
 
-    const objective = objectiveOf(candidate);
+    let objective = objectiveOf(candidate);
     const order = compareObjectives(objective, currentObjective);
     const sameLevel = objective.lostPriority === currentObjective.lostPriority && objective.unassigned === currentObjective.unassigned;
     const accept = order < 0 || (sameLevel && objective.cost < currentObjective.cost - temperature * Math.log(rng.next()));
@@ -121,6 +124,11 @@ export function anneal(
       current.copyFrom(candidate, changed);
       currentObjective = objective;
       if (compareObjectives(objective, bestObjective) < 0) {
+        // A new best: polish it everywhere before keeping it.
+        twoOptStarDescent(current, neighbors, GRANULARITY, rng, changed);
+        candidate.copyFrom(current, changed);
+        objective = objectiveOf(current);
+        currentObjective = objective;
         bestObjective = objective;
         best = current.snapshot();
         improvements++;

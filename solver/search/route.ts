@@ -23,6 +23,11 @@ export class SearchRoute {
   load: Float64Array = new Float64Array(0);
   prefixMaxLoad: Float64Array = new Float64Array(0);
   suffixMaxLoad: Float64Array = new Float64Array(0);
+  /** Sum of the start loads (job deliveries) of the tasks at positions 1..k, stride dimensions. */
+  startLoadBefore: Float64Array = new Float64Array(0);
+  /** Travel time and distance from the start to position k. */
+  travelBefore: Float64Array = new Float64Array(0);
+  distanceBefore: Float64Array = new Float64Array(0);
   private readonly durations: Float64Array;
   private readonly distances: Float64Array;
   private readonly costs: Float64Array;
@@ -58,6 +63,9 @@ export class SearchRoute {
     this.load = new Float64Array(size * dims);
     this.prefixMaxLoad = new Float64Array(size * dims);
     this.suffixMaxLoad = new Float64Array(size * dims);
+    this.startLoadBefore = new Float64Array(size * dims);
+    this.travelBefore = new Float64Array(size);
+    this.distanceBefore = new Float64Array(size);
     this.scratchTasks = new Int32Array(size + 2);
   }
 
@@ -83,6 +91,9 @@ export class SearchRoute {
       for (let k = 0; k < len; k++) start += p.taskStartLoad[tasks[k]! * dims + d]!;
       load[d] = start;
       this.prefixMaxLoad[d] = start;
+      this.startLoadBefore[d] = 0;
+      for (let k = 1; k <= len + 1; k++)
+        this.startLoadBefore[k * dims + d] = this.startLoadBefore[(k - 1) * dims + d]! + (k <= len ? p.taskStartLoad[tasks[k - 1]! * dims + d]! : 0);
       for (let k = 1; k <= len; k++) {
         const value = load[(k - 1) * dims + d]! + p.taskLoadChange[tasks[k - 1]! * dims + d]!;
         load[k * dims + d] = value;
@@ -105,10 +116,14 @@ export class SearchRoute {
     let travel = 0;
     let distance = 0;
     let cost = len > 0 ? p.vehicleFixedCost[v]! : 0;
+    this.travelBefore[0] = 0;
+    this.distanceBefore[0] = 0;
     for (let k = 1; k <= len + 1; k++) {
       const edge = loc[k - 1]! * n + loc[k]!;
       travel += durations[edge]!;
       distance += this.distances[edge]!;
+      this.travelBefore[k] = travel;
+      this.distanceBefore[k] = distance;
       cost += this.costs[edge]!;
       if (k > len) break;
       const t = tasks[k - 1]!;

@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEmbeddedRouting } from '../../src/routing/embedded/index';
 import { contract } from '../../src/routing/embedded/contraction';
 import { NodeHeap } from '../../src/routing/embedded/heap';
 import { buildRoadNetwork, type RoadNetwork } from '../../src/routing/embedded/road-network';
@@ -114,5 +117,31 @@ describe('contraction hierarchy search on Monaco', () => {
         if (i !== j) expect(meters[i * phantoms.length + j]).toBeGreaterThan(0);
       }
     }
+  });
+});
+
+describe('graph cache', () => {
+  it('rebuilds, instead of failing, when the cache file was cut short', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'lastmile-embedded-cache-'));
+    try {
+      const options = { pbfPath: 'data/osm/monaco.osm.pbf', cacheDir };
+      const first = await loadEmbeddedRouting(options);
+      const [file] = readdirSync(cacheDir);
+      const path = join(cacheDir, file!);
+      truncateSync(path, Math.floor(statSync(path).size / 2));
+      const messages: string[] = [];
+      const second = await loadEmbeddedRouting({ ...options, log: (message) => messages.push(message) });
+      expect(second.stats().loadedFromCache).toBe(false);
+      expect(messages.some((m) => m.includes('ignoring unreadable road graph cache'))).toBe(true);
+      const coordinates: [number, number][] = [[7.4197, 43.7325], [7.4285, 43.7405], [7.4137, 43.7302]];
+      expect(await second.table({ coordinates })).toEqual(await first.table({ coordinates }));
+      expect((await loadEmbeddedRouting(options)).stats().loadedFromCache).toBe(true);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('says which file is missing when the OSM extract does not exist', async () => {
+    await expect(loadEmbeddedRouting({ pbfPath: 'data/osm/nowhere.osm.pbf', cacheDir: tmpdir() })).rejects.toThrow(/nowhere\.osm\.pbf/);
   });
 });

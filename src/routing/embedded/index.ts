@@ -63,17 +63,16 @@ const hierarchyArrays = [
 export async function loadEmbeddedRouting(options: EmbeddedRoutingOptions): Promise<EmbeddedRouting> {
   const log = options.log ?? (() => {});
   const started = performance.now();
+  if (!existsSync(options.pbfPath)) throw new Error(`OSM extract not found at ${options.pbfPath} (set OSM_PBF to a .osm.pbf file)`);
   const pbf = readFileSync(options.pbfPath);
   const hash = createHash('sha256').update(pbf).digest('hex').slice(0, 16);
   const cachePath = join(options.cacheDir, `road-graph-${hash}-v${builderVersion}.bin`);
 
+  const cached = existsSync(cachePath) ? readCache(cachePath, log) : null;
   let network: RoadNetwork;
   let hierarchy: Hierarchy;
-  const loadedFromCache = existsSync(cachePath);
-  if (loadedFromCache) {
-    const { arrays, meta } = readGraphCache(cachePath);
-    network = { ...pick(arrays, networkArrays), ways: (meta as { ways: WayInfo[] }).ways } as RoadNetwork;
-    hierarchy = pick(arrays, hierarchyArrays) as unknown as Hierarchy;
+  if (cached) {
+    ({ network, hierarchy } = cached);
     log(`road graph loaded from ${cachePath} in ${Math.round(performance.now() - started)} ms`);
   } else {
     log(`building road graph from ${options.pbfPath} (first start; cached afterwards)`);
@@ -82,10 +81,27 @@ export async function loadEmbeddedRouting(options: EmbeddedRoutingOptions): Prom
     writeGraphCache(cachePath, { ...pick(network, networkArrays), ...pick(hierarchy, hierarchyArrays) }, { ways: network.ways });
     log(`road graph built in ${Math.round(performance.now() - started)} ms and cached at ${cachePath}`);
   }
+  const loadedFromCache = cached !== null;
   const router = new EmbeddedRouter(network, hierarchy, loadedFromCache);
   router.warmUp();
   router.buildMs = performance.now() - started;
   return router;
+}
+
+/** The cached graph, or null (and a rebuild) when the file is unreadable, e.g. cut short by a crash. */
+function readCache(path: string, log: (message: string) => void): { network: RoadNetwork; hierarchy: Hierarchy } | null {
+  try {
+    const { arrays, meta } = readGraphCache(path);
+    const missing = [...networkArrays, ...hierarchyArrays].filter((name) => !arrays[name]);
+    if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}`);
+    return {
+      network: { ...pick(arrays, networkArrays), ways: (meta as { ways: WayInfo[] }).ways } as RoadNetwork,
+      hierarchy: pick(arrays, hierarchyArrays) as unknown as Hierarchy,
+    };
+  } catch (error) {
+    log(`ignoring unreadable road graph cache ${path}: ${(error as Error).message}`);
+    return null;
+  }
 }
 
 function pick<K extends string, T>(source: Record<string, T> | object, keys: readonly K[]): Record<K, T> {

@@ -26,10 +26,13 @@ export const IMPORT_BATCH_ROWS = 500;
 
 export async function importOrders(context: CommandContext, request: ImportOrdersRequest, by: Principal, batchRows = IMPORT_BATCH_ROWS): Promise<ImportOrdersResult> {
   const depots = repositories(context.db).depots;
-  if (request.depotId !== undefined && !(await depots.findById(request.depotId))) {
+  const depotId = request.depotId ?? (await depots.soleDepotId());
+  const depot = depotId === null ? null : await depots.findById(depotId);
+  if (request.depotId !== undefined && !depot) {
     throw invalidInput('Unknown depot', [{ path: 'query.depotId', message: `depot ${request.depotId} does not exist` }]);
   }
-  const depotId = request.depotId ?? (await depots.soleDepotId());
+  // Spreadsheet times without an offset ("2026-11-24 09:00") are the depot's local time.
+  const parseOptions = { charset: request.charset, timeZone: depot?.timeZone };
 
   const result: ImportOrdersResult = { created: 0, updated: 0, unchanged: 0, rejected: [] };
   // The reference as the file names it, for rejections that concern the order as a whole.
@@ -57,7 +60,7 @@ export async function importOrders(context: CommandContext, request: ImportOrder
   };
 
   try {
-    for await (const parsed of parseOrderRows(request.body, request.format, request.charset)) {
+    for await (const parsed of parseOrderRows(request.body, request.format, parseOptions)) {
       if (!parsed.ok) {
         for (const error of parsed.errors) result.rejected.push({ row: parsed.row, ...error });
         continue;

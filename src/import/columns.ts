@@ -2,6 +2,7 @@
  * Flat records (CSV rows, CSV-like GeoJSON properties) mapped onto the API order shape, so they are
  * validated by the same schema as POST /orders; errors are named by column again on the way back.
  */
+import { timeZoneOffsetSeconds, toIsoInZone } from '../domain/time';
 import type { OrderInput } from '../protocol/orders';
 
 export type ColumnRecord = Record<string, unknown>;
@@ -77,6 +78,26 @@ function numberCell(record: ColumnRecord, column: string, errors: FieldError[]):
   return undefined;
 }
 
+// "2026-11-24 09:00", "2026-11-24T09:00:00": a wall-clock time as spreadsheets write it, without an offset.
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/** A window time: ISO with offset as is; a local time placed in `timeZone`, or refused with what to send instead. */
+function timeCell(record: ColumnRecord, column: string, timeZone: string | undefined, errors: FieldError[]): unknown {
+  const value = textCell(record, column);
+  const local = typeof value === 'string' ? LOCAL_TIME.exec(value) : null;
+  if (local === null) return value;
+  if (timeZone === undefined) {
+    errors.push({ field: column, message: `"${local[0]}" has no UTC offset; write e.g. ${local[0].slice(0, 10)}T09:00:00+01:00, or import into a depot so its time zone applies` });
+    return undefined;
+  }
+  const [year, month, day, hour, minute, second = '0'] = local.slice(1).map((part) => part ?? '0');
+  const wallClock = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) / 1000;
+  // Two passes settle times near a change of offset, as for local midnight in domain/time.
+  let epochSeconds = wallClock - timeZoneOffsetSeconds(timeZone, wallClock);
+  epochSeconds = wallClock - timeZoneOffsetSeconds(timeZone, epochSeconds);
+  return toIsoInZone(epochSeconds, timeZone);
+}
+
 function skillsCell(record: ColumnRecord): unknown {
   const value = record.skills;
   if (typeof value !== 'string') return value ?? undefined;
@@ -84,19 +105,23 @@ function skillsCell(record: ColumnRecord): unknown {
   return value.split(/[|\s]+/).filter((skill) => skill !== '');
 }
 
-/**
- * Reads one record. GeoJSON passes its geometry's location (possibly unusable); otherwise the lon/lat columns are used.
- * Only cells with a value become fields, so schema defaults apply exactly as for an API body without them.
- */
-export function mapColumns(record: ColumnRecord, geometry?: { location: unknown }): ColumnMapping {
+export interface MapOptions {
+  /** GeoJSON: its geometry's location (possibly unusable); otherwise the lon/lat columns are used. */
+  geometry?: { location: unknown };
+  /** IANA zone for window times without an offset. */
+  timeZone?: string;
+}
+
+/** Reads one record. Only cells with a value become fields, so schema defaults apply exactly as for an API body without them. */
+export function mapColumns(record: ColumnRecord, { geometry, timeZone }: MapOptions = {}): ColumnMapping {
   const errors: FieldError[] = [];
   const input: ColumnMapping['input'] = {};
 
   const windowIndexes: number[] = [];
   const timeWindows: { start: unknown; end: unknown }[] = [];
   for (let index = 0; index < MAX_TIME_WINDOWS; index++) {
-    const start = textCell(record, WINDOW_COLUMNS[index]![0]);
-    const end = textCell(record, WINDOW_COLUMNS[index]![1]);
+    const start = timeCell(record, WINDOW_COLUMNS[index]![0], timeZone, errors);
+    const end = timeCell(record, WINDOW_COLUMNS[index]![1], timeZone, errors);
     if (start === undefined && end === undefined) continue;
     windowIndexes.push(index);
     timeWindows.push({ start, end });

@@ -54,7 +54,7 @@ function alignedWithHeader(fields: string[], columnCount: number): boolean {
   return true;
 }
 
-export async function* csvOrderRows(body: AsyncIterable<string>): AsyncGenerator<ParsedRow> {
+export async function* csvOrderRows(body: AsyncIterable<string>, timeZone?: string): AsyncGenerator<ParsedRow> {
   const texts = body[Symbol.asyncIterator]();
   let head = '';
   while (!head.includes('\n') && head.length < HEADER_PEEK_CHARS) {
@@ -99,7 +99,7 @@ export async function* csvOrderRows(body: AsyncIterable<string>): AsyncGenerator
       }
       const record: Record<string, string> = {};
       for (let index = 0; index < columns.length; index++) if (columns[index] !== '') record[columns[index]!] = fields[index]!;
-      yield validateColumnRow(row, record);
+      yield validateColumnRow(row, record, timeZone);
     }
   } catch (error) {
     if (error instanceof CsvError) {

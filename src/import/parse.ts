@@ -39,10 +39,17 @@ export function importCharsetFromContentType(contentType: string | undefined): s
   }
 }
 
-export async function* parseOrderRows(body: AsyncIterable<Buffer | string>, format: ImportFormat, charset = 'utf-8'): AsyncGenerator<ParsedRow> {
-  const text = decodeText(body, charset);
+export interface ParseOptions {
+  /** Text encoding of the body; UTF-8 when absent. */
+  charset?: string;
+  /** IANA zone for CSV/GeoJSON window times written without an offset (the depot's); without it they are refused. */
+  timeZone?: string;
+}
+
+export async function* parseOrderRows(body: AsyncIterable<Buffer | string>, format: ImportFormat, options: ParseOptions = {}): AsyncGenerator<ParsedRow> {
+  const text = decodeText(body, options.charset);
   if (format === 'csv') {
-    yield* csvOrderRows(text);
+    yield* csvOrderRows(text, options.timeZone);
     return;
   }
   let row = 0;
@@ -51,5 +58,5 @@ export async function* parseOrderRows(body: AsyncIterable<Buffer | string>, form
     return;
   }
   const features = jsonArrayElements(text, { key: 'features', requiredType: 'FeatureCollection', expected: 'a GeoJSON FeatureCollection of Point features' });
-  for await (const source of features) yield validateFeatureRow(++row, source);
+  for await (const source of features) yield validateFeatureRow(++row, source, options.timeZone);
 }

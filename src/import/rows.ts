@@ -56,9 +56,9 @@ function validate(row: number, candidate: unknown, fieldFor: (path: readonly Pro
   return { row, ok: false, errors };
 }
 
-/** A CSV record already keyed by normalized column name. */
-export function validateColumnRow(row: number, record: ColumnRecord): ParsedRow {
-  const mapping = mapColumns(record);
+/** A CSV record already keyed by normalized column name; `timeZone` gives offset-less window times their meaning. */
+export function validateColumnRow(row: number, record: ColumnRecord, timeZone?: string): ParsedRow {
+  const mapping = mapColumns(record, { timeZone });
   return validate(row, mapping.input, (path) => columnFor(mapping, path), mapping.errors);
 }
 
@@ -80,7 +80,7 @@ const API_FIELDS = new Set(Object.keys(orderInputSchema.shape));
  * One GeoJSON Feature: the Point geometry is the location; properties are either API-like
  * (externalRef, timeWindows …) or CSV-like (external_ref, window_start …).
  */
-export function validateFeatureRow(row: number, source: string): ParsedRow {
+export function validateFeatureRow(row: number, source: string, timeZone?: string): ParsedRow {
   let feature: unknown;
   try {
     feature = JSON.parse(source);
@@ -103,6 +103,6 @@ export function validateFeatureRow(row: number, source: string): ParsedRow {
     return validate(row, { ...properties, location }, fieldFor, readErrors);
   }
   const record = Object.fromEntries(Object.entries(properties).map(([key, value]) => [normalizeColumnName(key), value]));
-  const mapping = mapColumns(record, { location });
+  const mapping = mapColumns(record, { geometry: { location }, timeZone });
   return validate(row, mapping.input, (path) => columnFor(mapping, path), [...readErrors, ...mapping.errors]);
 }

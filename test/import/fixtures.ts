@@ -1,6 +1,6 @@
 /** Shared helpers for the import tests: chunked bodies, a CSV writer, and generators of order rows. */
 import fc from 'fast-check';
-import { parseOrderRows, type ImportFormat, type ParsedRow } from '../../src/import/parse';
+import { parseOrderRows, type ImportFormat, type ParsedRow, type ParseOptions } from '../../src/import/parse';
 
 /** The body as byte chunks of the given sizes (cycled), so multi-byte characters and tokens get split. */
 export async function* chunked(text: string, sizes: number[] = [64 * 1024]): AsyncGenerator<Buffer> {
@@ -12,9 +12,9 @@ export async function* chunked(text: string, sizes: number[] = [64 * 1024]): Asy
   }
 }
 
-export async function parseAll(text: string, format: ImportFormat, chunkSizes?: number[]): Promise<ParsedRow[]> {
+export async function parseAll(text: string, format: ImportFormat, chunkSizes?: number[], options?: ParseOptions): Promise<ParsedRow[]> {
   const rows: ParsedRow[] = [];
-  for await (const row of parseOrderRows(chunked(text, chunkSizes), format)) rows.push(row);
+  for await (const row of parseOrderRows(chunked(text, chunkSizes), format, options)) rows.push(row);
   return rows;
 }
 

@@ -95,11 +95,14 @@ describe.each(testDatabases())('importOrders on $engine', (backend) => {
     expect(landed).toMatchObject({ created: Number(count) });
   });
 
-  it('puts new orders in the only depot, or the one asked for, and refuses an unknown depot', async () => {
+  it("puts new orders in the only depot (reading local times in its zone), or the one asked for, and refuses an unknown depot", async () => {
     const depots = repositories(database.knex).depots;
     const depot = await depots.insert({ name: 'Heidelberg', location: [8.67, 49.4], address: 'Depotstraße 1', timeZone: 'Europe/Berlin', openingHours: {} });
-    await run('depot', csv(line('F1')));
-    expect((await new OrdersRepository(database.knex).findBySourceRef('depot', 'F1'))!.depotId).toBe(depot.id);
+    // Times without an offset are the depot's local time: 09:00 in Heidelberg in November is 08:00 UTC.
+    await run('depot', csv(line('F1').replace('2026-11-24T09:00:00+01:00', '2026-11-24 09:00')));
+    const f1 = (await new OrdersRepository(database.knex).findBySourceRef('depot', 'F1'))!;
+    expect(f1.depotId).toBe(depot.id);
+    expect(f1.timeWindows[0]!.startEpochSeconds).toBe(Date.parse('2026-11-24T08:00:00Z') / 1000);
 
     const second = await depots.insert({ name: 'Mannheim', location: [8.47, 49.48], address: 'Hafenstraße 2', timeZone: 'Europe/Berlin', openingHours: {} });
     const into = (depotId: number) => importOrders({ db: database.knex, events }, { source: 'depot', format: 'csv', body: chunked(csv(line('F2'))), depotId }, systemPrincipal);

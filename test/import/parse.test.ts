@@ -53,7 +53,7 @@ describe('text decoding', () => {
 
   it('reads a Windows-1252 spreadsheet export when the charset says so', async () => {
     const rows: unknown[] = [];
-    for await (const row of parseOrderRows(windows1252(file), 'csv', 'windows-1252')) rows.push(row);
+    for await (const row of parseOrderRows(windows1252(file), 'csv', { charset: 'windows-1252' })) rows.push(row);
     expect(rows).toMatchObject([{ ok: true, input: { customerName: 'Müller', addressText: 'Plöck 3', notes: 'Trinkgeld 5 €' } }]);
   });
 
@@ -120,6 +120,32 @@ describe('CSV import', () => {
           { start: '2026-11-24T14:00:00+01:00', end: '2026-11-24T16:00:00+01:00' },
         ],
       }),
+    });
+  });
+
+  it("places window times without an offset in the depot's time zone, summer and winter", async () => {
+    const text = `${HEADER},window2_start,window2_end\nA,b,c,8.6,49.4,2026-11-24 09:00,2026-11-24T12:30:15,2026-07-01 09:00,2026-07-01 10:00+02:00\n`;
+    const berlin = { timeZone: 'Europe/Berlin' };
+    expect(await parseAll(text, 'csv', undefined, berlin)).toMatchObject([{ ok: false, errors: [{ field: 'window2_end', message: 'Invalid ISO datetime' }] }]);
+
+    const [row] = await parseAll(text.replace('10:00+02:00', '10:00'), 'csv', undefined, berlin);
+    expect(row).toMatchObject({
+      ok: true,
+      input: {
+        timeWindows: [
+          { start: '2026-11-24T09:00:00+01:00', end: '2026-11-24T12:30:15+01:00' },
+          { start: '2026-07-01T09:00:00+02:00', end: '2026-07-01T10:00:00+02:00' },
+        ],
+      },
+    });
+  });
+
+  it('refuses window times without an offset when no time zone applies, saying what to write', async () => {
+    const [row] = await parseAll(`${HEADER}\nA,b,c,8.6,49.4,2026-11-24 09:00,2026-11-24T12:00:00+01:00\n`, 'csv');
+    expect(row).toEqual({
+      row: 1,
+      ok: false,
+      errors: [{ field: 'window_start', message: '"2026-11-24 09:00" has no UTC offset; write e.g. 2026-11-24T09:00:00+01:00, or import into a depot so its time zone applies' }],
     });
   });
 

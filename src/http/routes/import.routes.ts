@@ -89,7 +89,8 @@ function document(registry: OpenAPIRegistry, prefix: string, maxBodyBytes: numbe
     description:
       'Idempotent on (source, external_ref): the same file twice creates nothing new. Valid rows are imported even when others are rejected; ' +
       'every rejected row is listed with the column at fault. CSV: "," or ";" (detected), UTF-8 with or without BOM, columns external_ref, customer_name, ' +
-      'phone, email, address, lon, lat, window_start, window_end (window2_start … window10_end for more windows), service_seconds, weight_kg, volume_l, ' +
+      'phone, email, address, lon, lat, window_start, window_end (window2_start … window10_end for more windows; ISO 8601 with offset, or local ' +
+      '"2026-11-24 09:00" in the depot\'s time zone), service_seconds, weight_kg, volume_l, ' +
       'items, priority, skills ("|" or space separated), notes. The body is streamed; it may be gzip-compressed (Content-Encoding: gzip) ' +
       'and in another charset than UTF-8 (text/csv; charset=windows-1252).',
     tags: ['Orders'],

@@ -200,6 +200,29 @@ describe('JSON import', () => {
     expect(rows[1]).toMatchObject({ row: 2, errors: [{ field: 'location[1]' }] });
   });
 
+  it('streams: the first order comes out long before the array has been read', async () => {
+    const totalOrders = 10_000;
+    let chunksRead = 0;
+    async function* body() {
+      yield '[';
+      for (let index = 0; index < totalOrders; index += 100) {
+        chunksRead++;
+        const orders = Array.from({ length: 100 }, (_, offset) => JSON.stringify({ ...order, externalRef: `J${index + offset}` }));
+        yield `${index === 0 ? '' : ','}${orders.join(',')}`;
+      }
+      yield ']';
+    }
+    let readAtFirstRow = -1;
+    let rows = 0;
+    for await (const row of parseOrderRows(body(), 'json')) {
+      if (rows === 0) readAtFirstRow = chunksRead;
+      rows++;
+      expect(row.ok).toBe(true);
+    }
+    expect(rows).toBe(totalOrders);
+    expect(readAtFirstRow).toBe(1);
+  });
+
   it('refuses a document that is not an array, or is cut off, as a whole', async () => {
     expect((await fileError(JSON.stringify(order), 'json')).message).toBe('Import body is not a JSON array of orders: it starts with "{"');
     expect((await fileError(`[${JSON.stringify(order)}, {"externalRef": "x`, 'json')).message).toMatch(/ends unexpectedly after 1 records/);

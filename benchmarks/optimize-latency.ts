@@ -46,7 +46,7 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
-async function loadOrders(): Promise<autocannon.Result> {
+async function loadOrders() {
   return autocannon({ url: `${url}/api/v1/orders?limit=50`, headers, connections: Number(values.connections), duration: seconds });
 }
 
@@ -80,11 +80,11 @@ await new Promise((resolve) => setTimeout(resolve, 1000)); // both runs are sear
 const busy = await loadOrders();
 for (const href of jobs) await fetch(url + href, { method: 'DELETE', headers });
 
-const row = (label: string, result: autocannon.Result) =>
-  [label, String(result.requests.total), result.latency.p50.toFixed(1), result.latency.p99.toFixed(1), result.latency.max.toFixed(1), String(result.non2xx)];
+const row = (label: string, result: Awaited<ReturnType<typeof loadOrders>>) =>
+  [label, String(result['2xx'] + result.non2xx), result.latency.p50.toFixed(1), result.latency.p90.toFixed(1), result.latency.p99.toFixed(1), String(result.non2xx)];
 const rows = [row('idle', idle), row(`2 runs on ${solver.threads} threads`, busy)];
 console.log(`GET /api/v1/orders?limit=50, ${values.connections} connections × ${seconds} s, PGlite, demo seed; bar: p99 ≤ ${BAR_P99_MS} ms while two runs use the pool`);
-console.log(['load', 'requests', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx'].map((cell) => cell.padEnd(20)).join(''));
+console.log(['load', 'requests', 'p50 ms', 'p90 ms', 'p99 ms', 'non-2xx'].map((cell) => cell.padEnd(20)).join(''));
 for (const cells of rows) console.log(cells.map((cell) => cell.padEnd(20)).join(''));
 console.log(`p99 under load: ${busy.latency.p99.toFixed(1)} ms — ${busy.latency.p99 <= BAR_P99_MS ? 'ok' : 'MISSED'} (bar ${BAR_P99_MS} ms)`);
 

@@ -31,24 +31,26 @@ export function createPoolSolver({ threads = availableParallelism(), log }: Pool
       const cancelled = () => ({ status: 'cancelled' as const, elapsedMs: performance.now() - started });
       if (signal?.aborted) return cancelled();
       const { problem: withoutMatrices, matrices } = splitMatrices(problem, { shared: true });
+      // One seed failing stops the others: their work would be thrown away.
+      const failed = new AbortController();
+      const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
       const ports: MessagePort[] = [];
       const runs = seeds.map((seed) => {
         const task: SolveTask = { problem: withoutMatrices, flatMatrices: matrices, options: { seed, stop: { timeLimitMs } } };
-        if (!onProgress) return pool.run(task, { signal });
+        if (!onProgress) return pool.run(task, { signal: stop });
         const { port1, port2 } = new MessageChannel();
         ports.push(port1);
         port1.on('message', (progress: SolveProgress) => onProgress({ seed, ...pickProgress(progress) }));
-        return pool.run({ ...task, progressPort: port2 }, { signal, transferList: [port2] });
+        return pool.run({ ...task, progressPort: port2 }, { signal: stop, transferList: [port2] });
       });
       try {
         const solutions = await Promise.all(runs);
         return { status: 'solved', ...keepBest(problem, seeds, solutions, log), elapsedMs: performance.now() - started };
       } catch (error) {
-        // Piscina rejects every aborted task (and ends the threads running them); the others finish unobserved.
-        if (signal?.aborted) {
-          await Promise.allSettled(runs);
-          return cancelled();
-        }
+        // Piscina rejects every aborted task, and ends the threads that were running them.
+        failed.abort();
+        await Promise.allSettled(runs);
+        if (signal?.aborted) return cancelled();
         throw error;
       } finally {
         for (const port of ports) port.close();

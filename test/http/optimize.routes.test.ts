@@ -48,7 +48,7 @@ async function serve(options: Partial<OptimizeRouterOptions> & { solver: SolverR
     });
     return { status: response.status, location: response.headers.get('location'), body: (await response.json()) as ApiBody };
   };
-  return { call, close: () => new Promise((resolve) => server.close(resolve)) };
+  return { baseUrl, call, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 const depot: LonLat = [8.6724, 49.4093];
@@ -149,6 +149,44 @@ describe('POST /api/v1/optimize (inline solver, straight-line roads)', () => {
     const { status, body } = await api.call('GET', '/api/v1/optimize/jobs/nope');
     expect(status).toBe(404);
     expect(body.error.code).toBe('not_found');
+  });
+});
+
+describe('a caller that hangs up', () => {
+  it('cancels its run', async () => {
+    let started!: () => void;
+    const solving = new Promise<void>((resolve) => (started = resolve));
+    let cancelled!: () => void;
+    const cancellation = new Promise<void>((resolve) => (cancelled = resolve));
+    // A runner that solves nothing and waits to be cancelled.
+    const waiting: SolverRunner = {
+      threads: 1,
+      solve: (_problem, { signal }) =>
+        new Promise((resolve) => {
+          started();
+          signal!.addEventListener('abort', () => {
+            cancelled();
+            resolve({ status: 'cancelled', elapsedMs: 0 });
+          });
+        }),
+      close: async () => {},
+    };
+    const api = await serve({ solver: waiting, routing: haversine });
+    try {
+      const controller = new AbortController();
+      const request = fetch(`${api.baseUrl}/api/v1/optimize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(locatedProblem(3)),
+        signal: controller.signal,
+      }).catch(() => 'hung up');
+      await solving;
+      controller.abort();
+      expect(await request).toBe('hung up');
+      await cancellation;
+    } finally {
+      await api.close();
+    }
   });
 });
 

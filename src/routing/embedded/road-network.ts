@@ -328,12 +328,17 @@ function reachable(network: RoadNetwork, start: Int32Array, backwards: boolean):
   const predecessors: number[][] = backwards ? Array.from({ length: n }, () => []) : [];
   if (backwards) for (let a = 0; a < n; a++) for (let t = turnFirst[a]!; t < turnFirst[a + 1]!; t++) predecessors[turnTarget[t]!]!.push(a);
   const seen = new Uint8Array(n);
-  const queue: number[] = [];
-  for (let e = 0; e < n; e++) if (start[e]) [seen[e], queue[queue.length]] = [1, e];
-  while (queue.length > 0) {
-    const e = queue.pop()!;
-    const next = backwards ? predecessors[e]! : Array.from(turnTarget.subarray(turnFirst[e]!, turnFirst[e + 1]!));
-    for (const f of next) if (!seen[f]) [seen[f], queue[queue.length]] = [1, f];
+  const stack: number[] = [];
+  const visit = (e: number) => {
+    if (seen[e]) return;
+    seen[e] = 1;
+    stack.push(e);
+  };
+  for (let e = 0; e < n; e++) if (start[e]) visit(e);
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (backwards) predecessors[e]!.forEach(visit);
+    else for (let t = turnFirst[e]!; t < turnFirst[e + 1]!; t++) visit(turnTarget[t]!);
   }
   return seen;
 }

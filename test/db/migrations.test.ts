@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateDownAll, migrateToLatest } from '../../src/db/database';
+import { migrationSource } from '../../src/db/migrations';
 import { testDatabases, type TestDatabase } from '../helpers/database';
 
-const expectedTables = ['api_keys', 'depots', 'drivers', 'order_events', 'orders', 'users', 'vehicles'];
+/** The foundation's tables; later migrations add more. */
+const coreTables = ['api_keys', 'depots', 'drivers', 'order_events', 'orders', 'users', 'vehicles'];
 
 async function tables(database: TestDatabase): Promise<string[]> {
   const result = await database.knex.raw<{ rows: { table_name: string }[] }>(
@@ -21,17 +23,19 @@ describe.each(testDatabases())('migrations on $engine', (backend) => {
     database = await backend.open({ migrate: false });
     expect(await tables(database)).toEqual([]);
     await migrateToLatest(database.knex);
-    expect(await tables(database)).toEqual(expectedTables);
+    const all = await tables(database);
+    expect(all).toEqual(expect.arrayContaining(coreTables));
     await migrateDownAll(database.knex);
     expect(await tables(database)).toEqual([]);
     await migrateToLatest(database.knex);
-    expect(await tables(database)).toEqual(expectedTables);
+    expect(await tables(database)).toEqual(all);
   });
 
   it('is idempotent: running latest twice applies nothing the second time', async () => {
     database = await backend.open();
     await migrateToLatest(database.knex);
     const rows = await database.knex('knex_migrations').select('name').orderBy('id');
-    expect(rows.map((row) => row.name)).toEqual(['001_fleet', '002_orders']);
+    expect(rows.map((row) => row.name)).toEqual(await migrationSource.getMigrations([]));
+    expect(rows[0]!.name).toBe('001_fleet');
   });
 });

@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { CommandContext } from './commands/context';
 import { ConfigError, loadConfig, type Config } from './config';
 import { migrateToLatest, openDatabase, pgliteDirectory, type Database } from './db/database';
@@ -11,7 +12,9 @@ import { EventBus } from './domain/events';
 import { createApp, type Mount } from './http/app';
 import { importMount } from './http/routes/import.routes';
 import { osrmRouter } from './http/routes/osrm.routes';
+import { positionsMount } from './http/routes/positions.routes';
 import { createLogger, type Logger } from './logger';
+import { startRealtime } from './realtime/server';
 import { createRoutingProvider } from './routing';
 import { createHaversineProvider } from './routing/haversine';
 import type { RoutingProvider } from './routing/provider';
@@ -42,11 +45,14 @@ async function main(): Promise<void> {
   const credentials = await prepareCredentials(config, commands, logger);
 
   const routing = await routingProvider(config, logger);
-  const mounts: Mount[] = [importMount(commands), { path: '/', router: osrmRouter(routing) }];
+  const mounts: Mount[] = [importMount(commands), positionsMount(commands), { path: '/', router: osrmRouter(routing) }];
   const app = createApp({ database, commands, logger, mounts });
 
   // OSRM-style GETs carry up to 1,000 coordinates in the URL.
   const server = createServer({ maxHeaderSize: 256 * 1024 }, app);
+  // With PostgreSQL, socket rooms span every server process on the database (LISTEN/NOTIFY).
+  const adapterPool = config.DATABASE_URL ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 }) : undefined;
+  const realtime = await startRealtime(server, { commands, logger, adapterPool });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -57,7 +63,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    // Live connections go first (their clients reconnect elsewhere), then the HTTP server drains.
+    const realtimeClosed = realtime.close().then(() => adapterPool?.end());
     server.close(async () => {
+      await realtimeClosed;
       await routing.close?.();
       await database.close();
       logger.info('stopped');

@@ -17,8 +17,11 @@ export const positionReportSchema = z.object({
 });
 export type PositionReport = z.output<typeof positionReportSchema>;
 
-/** One report or a batch (the driver app catching up after being offline). */
-export const positionReportsSchema = z.union([positionReportSchema.transform((report) => [report]), z.array(positionReportSchema).min(1).max(1000)]);
+/** One report or a batch (the driver app catching up after being offline); paths in errors count from the batch. */
+export const positionReportsSchema = z.preprocess(
+  (input) => (Array.isArray(input) ? input : [input]),
+  z.array(positionReportSchema).min(1).max(1000),
+);
 
 export const resumeRequestSchema = z.object({ sinceSeq: z.number().int().min(0) });
 export type ResumeRequest = z.output<typeof resumeRequestSchema>;
@@ -47,9 +50,12 @@ export interface OrderStatusView {
   reason: string | null;
 }
 
+/** A plan run's best solution so far. */
 export interface PlanProgressView {
   planId: number;
-  [field: string]: unknown;
+  bestCost: number;
+  unassigned: number;
+  elapsedMs: number;
 }
 
 /** The facts a room carries, by event name. */

@@ -61,16 +61,15 @@ export class PositionsRepository {
     return inserted;
   }
 
-  /** Keeps the newest point per vehicle: an older point arriving late never moves the vehicle back. */
-  async upsertLatest(positions: Position[]): Promise<void> {
-    for (let start = 0; start < positions.length; start += insertChunkRows) {
-      const rows = positions.slice(start, start + insertChunkRows).map(toRow);
-      await this.db('vehicle_positions')
-        .insert(rows)
-        .onConflict('vehicle_id')
-        .merge()
-        .where('vehicle_positions.recorded_at', '<', this.db.raw('excluded.recorded_at'));
-    }
+  /** Makes the point the vehicle's latest unless a newer one is already there; true when it moved. */
+  async upsertLatest(position: Position): Promise<boolean> {
+    const result = await this.db('vehicle_positions')
+      .insert(toRow(position))
+      .onConflict('vehicle_id')
+      .merge()
+      .where('vehicle_positions.recorded_at', '<', this.db.raw('excluded.recorded_at'))
+      .returning('vehicle_id');
+    return result.length > 0;
   }
 
   async listLatest(): Promise<Position[]> {

@@ -1,0 +1,35 @@
+/**
+ * Who is connecting, decided once on connect from `auth: { token, depotId? }`, and the one room
+ * they may join: dispatchers and admins a depot, a driver their own vehicle, a customer (holding
+ * an order's tracking token) that order and nothing else.
+ */
+import { principalForToken, type Principal } from '../auth/principal';
+import type { Repositories } from '../db/repositories';
+import { AppError, invalidInput, notFound, unauthorized } from '../errors';
+import { depotRoom, orderRoom, vehicleRoom } from './rooms';
+
+export interface Subscriber {
+  room: string;
+  /** Staff and drivers; null for a customer. */
+  principal: Principal | null;
+}
+
+export async function subscriberFor(repos: Repositories, auth: Record<string, unknown>): Promise<Subscriber> {
+  const { token, depotId } = auth;
+  if (typeof token !== 'string' || token === '') throw unauthorized('Connect with auth: { token } (a session token, API key or tracking token)');
+  const principal = await principalForToken(repos, token);
+  if (principal) {
+    if (principal.role === 'driver') {
+      if (principal.vehicleId === null) throw new AppError(403, 'forbidden', 'You have no vehicle assigned, so there is no route to follow');
+      return { room: vehicleRoom(principal.vehicleId), principal };
+    }
+    if (typeof depotId !== 'number' || !Number.isInteger(depotId)) {
+      throw invalidInput('Dispatchers and admins connect with auth: { token, depotId }', [{ path: 'auth.depotId', message: 'must be a depot id' }]);
+    }
+    if (!(await repos.depots.findById(depotId))) throw notFound('Depot', depotId);
+    return { room: depotRoom(depotId), principal };
+  }
+  const order = await repos.orders.findByTrackingToken(token);
+  if (!order) throw new AppError(401, 'invalid_token', 'The token is unknown, revoked or expired');
+  return { room: orderRoom(order.id), principal: null };
+}

@@ -1,0 +1,77 @@
+/**
+ * Domain events → room facts. Dispatchers see everything in their depot, a driver their vehicle,
+ * a customer their order and, while it is on the road, the vehicle bringing it (less often).
+ */
+import type { Knex } from 'knex';
+import { repositories } from '../db/repositories';
+import type { EventBus } from '../domain/events';
+import type { Position } from '../db/repos/positions.repo';
+import type { Logger } from '../logger';
+import { liveOrderStatuses, presentOrderStatus, presentPosition } from './snapshot';
+import type { RoomFeed } from './feed';
+import { depotRoom, orderRoom, vehicleRoom } from './rooms';
+
+/** Customers see their driver approach; once every few seconds is plenty and spares the event log. */
+const customerPositionIntervalMs = 10_000;
+/** How long a vehicle's list of live orders is trusted without a status change. */
+const liveOrdersTtlMs = 30_000;
+
+export function connectBroadcaster(events: EventBus, feed: RoomFeed, db: Knex, logger: Logger): () => void {
+  const repos = repositories(db);
+  const depotOfVehicle = new Map<number, Promise<number | null>>();
+  const liveOrdersOfVehicle = new Map<number, { orderIds: Promise<number[]>; loadedAtMs: number }>();
+  const customerPublishedAtMs = new Map<number, number>();
+
+  const depotOf = (vehicleId: number) => {
+    let depot = depotOfVehicle.get(vehicleId);
+    if (!depot) {
+      depot = repos.vehicles.findById(vehicleId).then((vehicle) => vehicle?.startDepotId ?? null);
+      depotOfVehicle.set(vehicleId, depot);
+    }
+    return depot;
+  };
+  const liveOrdersOf = (vehicleId: number, nowMs: number) => {
+    let entry = liveOrdersOfVehicle.get(vehicleId);
+    if (!entry || nowMs - entry.loadedAtMs > liveOrdersTtlMs) {
+      const orderIds = repos.orders
+        .list({ assignedVehicleId: vehicleId, status: liveOrderStatuses }, { limit: 500 })
+        .then((page) => page.items.map((order) => order.id));
+      entry = { orderIds, loadedAtMs: nowMs };
+      liveOrdersOfVehicle.set(vehicleId, entry);
+    }
+    return entry.orderIds;
+  };
+
+  const vehicleMoved = async (position: Position) => {
+    const view = presentPosition(position);
+    feed.publish(vehicleRoom(position.vehicleId), 'vehicle:moved', view);
+    const depotId = await depotOf(position.vehicleId);
+    if (depotId !== null) feed.publish(depotRoom(depotId), 'vehicle:moved', view);
+    const nowMs = Date.now();
+    if (nowMs - (customerPublishedAtMs.get(position.vehicleId) ?? 0) < customerPositionIntervalMs) return;
+    customerPublishedAtMs.set(position.vehicleId, nowMs);
+    for (const orderId of await liveOrdersOf(position.vehicleId, nowMs)) feed.publish(orderRoom(orderId), 'vehicle:moved', view);
+  };
+
+  const unsubscribers = [
+    events.on('vehicle.moved', ({ position }) => {
+      vehicleMoved(position).catch((error: unknown) => logger.error({ err: error, vehicleId: position.vehicleId }, 'broadcasting a position failed'));
+    }),
+    events.on('order.status_changed', ({ order, reason }) => {
+      const view = presentOrderStatus(order, reason);
+      feed.publish(orderRoom(order.id), 'order:status', view);
+      if (order.depotId !== null) feed.publish(depotRoom(order.depotId), 'order:status', view);
+      if (order.assignedVehicleId !== null) {
+        feed.publish(vehicleRoom(order.assignedVehicleId), 'order:status', view);
+        liveOrdersOfVehicle.delete(order.assignedVehicleId);
+      }
+    }),
+    events.on('plan.progress', ({ planId, depotId, progress }) => {
+      feed.publish(depotRoom(depotId), 'plan:progress', { planId, ...progress });
+    }),
+    events.on('fleet.changed', ({ entity, id }) => {
+      if (entity === 'vehicle') depotOfVehicle.delete(id);
+    }),
+  ];
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+}

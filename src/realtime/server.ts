@@ -1,0 +1,140 @@
+/**
+ * The typed socket.io server on the service's HTTP server. Authentication happens on connect;
+ * each connection joins its one room and first receives its snapshot. Requests from clients are
+ * rate-limited per connection and always answered: a result, or the one error shape.
+ * With a PostgreSQL pool, rooms span server processes through @socket.io/postgres-adapter.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import type { Pool } from 'pg';
+import { Server } from 'socket.io';
+import { ZodError } from 'zod';
+import type { CommandContext } from '../commands/context';
+import { reportPositions } from '../commands/report-positions';
+import { repositories } from '../db/repositories';
+import { AppError, forbidden, tooManyRequests } from '../errors';
+import { zodToAppError } from '../http/middleware/errors';
+import type { Logger } from '../logger';
+import {
+  positionReportsSchema,
+  resumeRequestSchema,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type Sequenced,
+  type ServerToClientEvents,
+} from '../protocol/socket';
+import { LivePositions } from '../tracking/live-positions';
+import { subscriberFor, type Subscriber } from './auth';
+import { connectBroadcaster } from './broadcaster';
+import { RoomFeed, type FeedOptions } from './feed';
+import { TokenBucket } from './rate-limit';
+import { roomSnapshots } from './snapshot';
+
+interface SocketData {
+  subscriber: Subscriber;
+  bucket: TokenBucket;
+}
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface RealtimeOptions {
+  commands: CommandContext;
+  logger: Logger;
+  /** PostgreSQL: share rooms with other server processes on the same database. */
+  adapterPool?: Pool;
+  /** NOTIFY channel prefix; processes that share rooms use the same one. */
+  adapterChannel?: string;
+  feed?: FeedOptions;
+  /** Requests per second per connection, and the burst above it. */
+  rateLimit?: { perSecond: number; burst: number };
+}
+
+export interface Realtime {
+  io: RealtimeServer;
+  feed: RoomFeed;
+  live: LivePositions;
+  close(): Promise<void>;
+}
+
+export async function startRealtime(httpServer: HttpServer, options: RealtimeOptions): Promise<Realtime> {
+  const { commands, logger } = options;
+  const rateLimit = options.rateLimit ?? { perSecond: 5, burst: 20 };
+  const repos = repositories(commands.db);
+  const io: RealtimeServer = new Server(httpServer, {
+    serveClient: false,
+    adapter: options.adapterPool
+      ? createAdapter(options.adapterPool, {
+          channelPrefix: options.adapterChannel,
+          errorHandler: (error) => logger.error({ err: error }, 'socket.io postgres adapter'),
+        })
+      : undefined,
+  });
+
+  const live = await LivePositions.load(commands.db, commands.events);
+  const emit = (event: Sequenced) => {
+    (io.to(event.room).emit as (name: string, payload: Sequenced) => boolean)(event.event, event);
+  };
+  const feed = new RoomFeed(commands.db, emit, roomSnapshots(commands.db, () => live.all()), logger, options.feed);
+  const disconnectBroadcaster = connectBroadcaster(commands.events, feed, commands.db, logger);
+
+  io.use((socket, next) => {
+    subscriberFor(repos, socket.handshake.auth).then(
+      (subscriber) => {
+        socket.data = { subscriber, bucket: new TokenBucket(rateLimit.perSecond, rateLimit.burst) };
+        next();
+      },
+      (error: unknown) => {
+        const body = errorBody(error, logger);
+        next(Object.assign(new Error(body.error.message), { data: body }));
+      },
+    );
+  });
+
+  io.on('connection', (socket) => {
+    const { subscriber, bucket } = socket.data;
+    void socket.join(subscriber.room);
+    feed.snapshotOf(subscriber.room).then(
+      (snapshot) => socket.emit('room:joined', snapshot),
+      (error: unknown) => logger.error({ err: error, room: subscriber.room }, 'snapshot failed'),
+    );
+
+    /** Runs one request: rate limit, parse, act, and answer exactly once. */
+    const handle = <T>(ack: unknown, work: () => Promise<T>) => {
+      const reply = typeof ack === 'function' ? (ack as (body: T | ErrorBody) => void) : () => {};
+      if (!bucket.take()) {
+        reply(tooManyRequests(`More than ${rateLimit.perSecond} requests per second from this connection; slow down`).toBody());
+        return;
+      }
+      work().then(reply, (error: unknown) => reply(errorBody(error, logger)));
+    };
+
+    socket.on('position:report', (reports, ack) =>
+      handle(ack, async () => {
+        if (!subscriber.principal) throw forbidden('Only drivers report positions');
+        return reportPositions(commands, positionReportsSchema.parse(reports), subscriber.principal);
+      }),
+    );
+    socket.on('feed:resume', (request, ack) =>
+      handle(ack, async () => feed.resume(subscriber.room, resumeRequestSchema.parse(request).sinceSeq)),
+    );
+  });
+
+  return {
+    io,
+    feed,
+    live,
+    async close() {
+      disconnectBroadcaster();
+      live.close();
+      await feed.close();
+      await io.close();
+    },
+  };
+}
+
+function errorBody(error: unknown, logger: Logger): ErrorBody {
+  if (error instanceof AppError) return error.toBody();
+  if (error instanceof ZodError) return zodToAppError(error).toBody();
+  logger.error({ err: error }, 'socket request failed');
+  return new AppError(500, 'internal_error', 'Internal error').toBody();
+}

@@ -1,0 +1,60 @@
+/** What a client joining (or too far behind) sees first: the room's vehicles where they are, and its live orders. */
+import type { Knex } from 'knex';
+import type { Page, PageRequest } from '../db/pagination';
+import type { Order } from '../db/repos/orders.repo';
+import type { Position } from '../db/repos/positions.repo';
+import { repositories } from '../db/repositories';
+import type { OrderStatus } from '../domain/order-lifecycle';
+import type { OrderStatusView, RoomSnapshot, VehiclePositionView } from '../protocol/socket';
+import { parseRoom } from './rooms';
+
+/** Orders on the road: the ones a live view shows. */
+export const liveOrderStatuses: OrderStatus[] = ['dispatched', 'out_for_delivery', 'arrived'];
+
+export function presentPosition(position: Position): VehiclePositionView {
+  return {
+    vehicleId: position.vehicleId,
+    location: position.location,
+    accuracyMeters: position.accuracyMeters,
+    speedMetersPerSecond: position.speedMetersPerSecond,
+    headingDegrees: position.headingDegrees,
+    recordedAt: position.recordedAt,
+  };
+}
+
+export function presentOrderStatus(order: Order, reason: string | null = null): OrderStatusView {
+  return { orderId: order.id, displayId: order.displayId, status: order.status, reason };
+}
+
+async function allPages<T>(fetch: (page: PageRequest) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await fetch({ cursor, limit: 500 });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+}
+
+export function roomSnapshots(db: Knex, latestPositions: () => Position[]) {
+  const repos = repositories(db);
+  const positionsOf = (vehicleIds: Set<number>) => latestPositions().filter((position) => vehicleIds.has(position.vehicleId)).map(presentPosition);
+
+  return async (room: string): Promise<Omit<RoomSnapshot, 'seq'>> => {
+    const { kind, id } = parseRoom(room);
+    if (kind === 'depot') {
+      const vehicles = await allPages((page) => repos.vehicles.list({ depotId: id }, page));
+      const orders = await allPages((page) => repos.orders.list({ depotId: id, status: liveOrderStatuses }, page));
+      return { room, vehicles: positionsOf(new Set(vehicles.map((vehicle) => vehicle.id))), orders: orders.map((order) => presentOrderStatus(order)) };
+    }
+    if (kind === 'vehicle') {
+      const orders = await allPages((page) => repos.orders.list({ assignedVehicleId: id, status: liveOrderStatuses }, page));
+      return { room, vehicles: positionsOf(new Set([id])), orders: orders.map((order) => presentOrderStatus(order)) };
+    }
+    const order = await repos.orders.findById(id);
+    if (!order) return { room, vehicles: [], orders: [] };
+    const onTheRoad = order.assignedVehicleId !== null && liveOrderStatuses.includes(order.status);
+    return { room, vehicles: onTheRoad ? positionsOf(new Set([order.assignedVehicleId!])) : [], orders: [presentOrderStatus(order)] };
+  };
+}

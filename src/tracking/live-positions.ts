@@ -1,0 +1,37 @@
+/**
+ * The latest position of every vehicle, kept in memory for the realtime path (snapshots, ETAs):
+ * loaded from the database at start, then advanced by `vehicle.moved` events.
+ */
+import type { Knex } from 'knex';
+import type { Position } from '../db/repos/positions.repo';
+import { repositories } from '../db/repositories';
+import type { EventBus } from '../domain/events';
+
+export class LivePositions {
+  private readonly latest = new Map<number, Position>();
+  private unsubscribe: (() => void) | null = null;
+
+  static async load(db: Knex, events: EventBus): Promise<LivePositions> {
+    const live = new LivePositions();
+    for (const position of await repositories(db).positions.listLatest()) live.latest.set(position.vehicleId, position);
+    live.unsubscribe = events.on('vehicle.moved', ({ position }) => live.update(position));
+    return live;
+  }
+
+  update(position: Position): void {
+    const current = this.latest.get(position.vehicleId);
+    if (!current || current.recordedAt < position.recordedAt) this.latest.set(position.vehicleId, position);
+  }
+
+  get(vehicleId: number): Position | undefined {
+    return this.latest.get(vehicleId);
+  }
+
+  all(): Position[] {
+    return [...this.latest.values()];
+  }
+
+  close(): void {
+    this.unsubscribe?.();
+  }
+}

@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemPrincipal } from '../../src/auth/principal';
+import { transitionOrder } from '../../src/commands/transition-order';
+import type { RoomSnapshot, Sequenced } from '../../src/protocol/socket';
+import { testDatabases, type TestDatabase } from '../helpers/database';
+import { fix, nextEvent, nowEpoch, request, seedFleet, startNode, type ClientSocket, type Fleet, type Node } from './harness';
+
+function connectError(socket: ClientSocket): Promise<{ message: string; data?: { error: { code: string; message: string } } }> {
+  return new Promise((resolve) => socket.on('connect_error', (error) => resolve(error as never)));
+}
+
+async function joined(socket: ClientSocket): Promise<RoomSnapshot> {
+  return nextEvent<RoomSnapshot>(socket, 'room:joined');
+}
+
+describe.each(testDatabases())('realtime over socket.io on $engine', (backend) => {
+  let database: TestDatabase;
+  let node: Node;
+  let fleet: Fleet;
+  let clock = nowEpoch() - 3600;
+  const nextFixTime = () => ++clock;
+
+  beforeAll(async () => {
+    database = await backend.open();
+    node = await startNode(database, { feed: { flushIntervalMs: 10, maxReplayEvents: 5 }, rateLimit: { perSecond: 5, burst: 10 } });
+    fleet = await seedFleet(node);
+  });
+  afterAll(async () => {
+    await node.close();
+    await database.dispose();
+  });
+
+  it('refuses connections without a valid token, and dispatchers without a depot', async () => {
+    const anonymous = await connectError(node.connect({ token: '' }));
+    expect(anonymous.data?.error.code).toBe('unauthorized');
+    const unknown = await connectError(node.connect({ token: 'not-a-token' }));
+    expect(unknown.data?.error.code).toBe('invalid_token');
+    const noDepot = await connectError(node.connect({ token: fleet.dispatcherToken }));
+    expect(noDepot.data?.error).toMatchObject({ code: 'invalid_input', details: [{ path: 'auth.depotId' }] });
+  });
+
+  it('carries a driver position to the dispatchers of the depot, numbered, and acks the report', async () => {
+    const dispatcher = node.connect({ token: fleet.dispatcherToken, depotId: fleet.depotId });
+    await joined(dispatcher);
+    const driver = node.connect({ token: fleet.driverTokens[0] });
+    const driverSnapshot = await joined(driver);
+    expect(driverSnapshot.room).toBe(`vehicle:${fleet.vehicleIds[0]}`);
+    expect(driverSnapshot.orders.map((order) => order.orderId).sort()).toEqual(fleet.orders.map((order) => order.id).sort());
+
+    const recordedAt = nextFixTime();
+    const moved = nextEvent<Sequenced<'vehicle:moved'>>(dispatcher, 'vehicle:moved');
+    const ack = await request(driver, 'position:report', fix(recordedAt, [8.7, 49.4]));
+    expect(ack).toEqual({ accepted: 1, duplicates: 0 });
+    const event = await moved;
+    expect(event).toMatchObject({ room: `depot:${fleet.depotId}`, event: 'vehicle:moved', data: { vehicleId: fleet.vehicleIds[0], location: [8.7, 49.4], recordedAt } });
+    expect(event.seq).toBeGreaterThan(0);
+
+    const again = nextEvent<Sequenced<'vehicle:moved'>>(dispatcher, 'vehicle:moved');
+    await request(driver, 'position:report', fix(nextFixTime()));
+    expect((await again).seq).toBe(event.seq + 1);
+  });
+
+  it("keeps drivers to their own vehicle: one van's positions never reach the other van's driver", async () => {
+    const other = node.connect({ token: fleet.driverTokens[1] });
+    await joined(other);
+    const seen: unknown[] = [];
+    other.on('vehicle:moved', (event) => seen.push(event));
+    const driver = node.connect({ token: fleet.driverTokens[0] });
+    await joined(driver);
+    const own = nextEvent(driver, 'vehicle:moved');
+    await request(driver, 'position:report', fix(nextFixTime()));
+    await own;
+    await node.realtime.feed.flush();
+    expect(seen).toEqual([]);
+  });
+
+  it("gives a customer their own order's facts and never another order's", async () => {
+    const [mine, theirs] = fleet.orders as [Fleet['orders'][0], Fleet['orders'][0]];
+    const customer = node.connect({ token: mine.trackingToken });
+    const snapshot = await joined(customer);
+    expect(snapshot.room).toBe(`order:${mine.id}`);
+    expect(snapshot.orders).toEqual([expect.objectContaining({ orderId: mine.id, status: 'out_for_delivery' })]);
+    expect(snapshot.vehicles.map((vehicle) => vehicle.vehicleId)).toEqual([fleet.vehicleIds[0]]);
+    const received: Sequenced<'order:status'>[] = [];
+    customer.on('order:status', (event) => received.push(event));
+
+    await transitionOrder(node.commands, theirs.id, { status: 'arrived' }, systemPrincipal);
+    const own = nextEvent<Sequenced<'order:status'>>(customer, 'order:status');
+    await transitionOrder(node.commands, mine.id, { status: 'arrived' }, systemPrincipal);
+    expect((await own).data).toMatchObject({ orderId: mine.id, status: 'arrived' });
+    await node.realtime.feed.flush();
+    expect(received.map((event) => event.data.orderId)).toEqual([mine.id]);
+  });
+
+  it('stores a replayed fix once and never moves the vehicle back for a late one', async () => {
+    const driver = node.connect({ token: fleet.driverTokens[1] });
+    await joined(driver);
+    const newest = nextFixTime() + 100;
+    expect(await request(driver, 'position:report', fix(newest, [8.6, 49.4]))).toEqual({ accepted: 1, duplicates: 0 });
+    expect(await request(driver, 'position:report', fix(newest, [8.6, 49.4]))).toEqual({ accepted: 0, duplicates: 1 });
+    expect(await request(driver, 'position:report', fix(newest - 50, [8.5, 49.4]))).toEqual({ accepted: 1, duplicates: 0 });
+
+    const reply = await node.request('GET', '/api/v1/vehicles/positions', undefined, fleet.dispatcherToken);
+    expect(reply.status).toBe(200);
+    const van = reply.body.items.find((item: { vehicleId: number }) => item.vehicleId === fleet.vehicleIds[1]);
+    expect(van).toMatchObject({ location: [8.6, 49.4], recordedAt: newest });
+  });
+
+  it('takes a batch over HTTP after being offline, counting what it already had', async () => {
+    const first = nextFixTime();
+    const batch = [fix(first), fix(first + 1), fix(first + 2)];
+    const posted = await node.request('POST', '/api/v1/positions', { positions: batch }, fleet.driverTokens[0]);
+    expect(posted).toEqual({ status: 200, body: { accepted: 3, duplicates: 0 } });
+    const replayed = await node.request('POST', '/api/v1/positions', { positions: [...batch, fix(first + 3)] }, fleet.driverTokens[0]);
+    expect(replayed.body).toEqual({ accepted: 1, duplicates: 3 });
+    clock = first + 3;
+
+    const own = await node.request('GET', '/api/v1/vehicles/positions', undefined, fleet.driverTokens[0]);
+    expect(own.body.items).toEqual([expect.objectContaining({ vehicleId: fleet.vehicleIds[0], recordedAt: first + 3 })]);
+    const asDispatcher = await node.request('POST', '/api/v1/positions', { positions: batch }, fleet.dispatcherToken);
+    expect(asDispatcher.status).toBe(403);
+  });
+
+  it('answers malformed and out-of-range positions and reports by non-drivers with an error ack', async () => {
+    const driver = node.connect({ token: fleet.driverTokens[0] });
+    await joined(driver);
+    const outOfRange = await request(driver, 'position:report', { ...fix(nextFixTime()), location: [8.7, 95] });
+    expect(outOfRange.error).toMatchObject({ code: 'invalid_input', details: [expect.objectContaining({ path: '[0].location[1]' })] });
+    const malformed = await request(driver, 'position:report', 'here');
+    expect(malformed.error.code).toBe('invalid_input');
+    const future = await request(driver, 'position:report', fix(nowEpoch() + 3600));
+    expect(future.error).toMatchObject({ code: 'invalid_input', details: [{ path: '[0].recordedAt', message: expect.stringContaining('future') }] });
+
+    const dispatcher = node.connect({ token: fleet.dispatcherToken, depotId: fleet.depotId });
+    await joined(dispatcher);
+    expect((await request(dispatcher, 'position:report', fix(nextFixTime()))).error.code).toBe('forbidden');
+  });
+
+  it('rate-limits a flooding connection without disturbing another driver', async () => {
+    const flooder = node.connect({ token: fleet.driverTokens[0] });
+    const calm = node.connect({ token: fleet.driverTokens[1] });
+    await Promise.all([joined(flooder), joined(calm)]);
+    const replies = await Promise.all(Array.from({ length: 40 }, () => request(flooder, 'position:report', fix(nextFixTime()))));
+    const limited = replies.filter((reply) => reply.error?.code === 'rate_limited');
+    expect(limited.length).toBeGreaterThanOrEqual(25);
+    expect(replies.filter((reply) => reply.accepted === 1).length).toBeGreaterThanOrEqual(10);
+    expect(await request(calm, 'position:report', fix(nextFixTime() + 500))).toEqual({ accepted: 1, duplicates: 0 });
+  });
+
+  it('gives a reconnecting client what it missed, in order, or a snapshot when too far behind', async () => {
+    const driver = node.connect({ token: fleet.driverTokens[1] });
+    await joined(driver);
+    const dispatcher = node.connect({ token: fleet.dispatcherToken, depotId: fleet.depotId });
+    const { seq: lastSeen } = await joined(dispatcher);
+    dispatcher.disconnect();
+
+    const times = [nextFixTime() + 1000, nextFixTime() + 1000, nextFixTime() + 1000];
+    for (const time of times) await request(driver, 'position:report', fix(time));
+    await node.realtime.feed.flush();
+
+    const back = node.connect({ token: fleet.dispatcherToken, depotId: fleet.depotId });
+    await joined(back);
+    const resumed = await request(back, 'feed:resume', { sinceSeq: lastSeen });
+    expect(resumed.events.map((event: Sequenced) => event.seq)).toEqual([lastSeen + 1, lastSeen + 2, lastSeen + 3]);
+    expect(resumed.events.map((event: Sequenced<'vehicle:moved'>) => event.data.recordedAt)).toEqual(times);
+
+    const farBehind = await request(back, 'feed:resume', { sinceSeq: 0 });
+    expect(farBehind.snapshot).toMatchObject({ room: `depot:${fleet.depotId}`, seq: lastSeen + 3 });
+    expect(farBehind.snapshot.vehicles.find((vehicle: { vehicleId: number }) => vehicle.vehicleId === fleet.vehicleIds[1]).recordedAt).toBe(times[2]);
+    expect((await request(back, 'feed:resume', { sinceSeq: -1 })).error.code).toBe('invalid_input');
+  });
+});

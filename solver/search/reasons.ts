@@ -4,8 +4,8 @@ import { simulateRoute } from './schedule';
 
 /**
  * Why a task is left out. First what rules it out on every vehicle even alone (skills, unreachable, capacity,
- * time window, shift, limits); else what stops it from joining the routes as they are; `not_profitable` when a
- * place exists but the objective refused it.
+ * time window, shift, limits); else what stops it from joining the routes as they are (by vote over a spread of
+ * places); `not_profitable` when a place exists but the objective refused it.
  */
 export function unassignedReason(problem: Problem, routes: number[][], t: number): UnassignedReason {
   const partner = problem.taskPartner[t]!;
@@ -25,10 +25,10 @@ export function unassignedReason(problem: Problem, routes: number[][], t: number
   if (fitsAlone.length === 0) return winner(aloneVotes);
 
   const votes = new Map<UnassignedReason, number>();
-  for (const v of fitsAlone) {
+  for (const v of fitsAlone.slice(0, MAX_VEHICLES_TRIED)) {
     const tasks = routes[v]!;
-    for (let i = 0; i <= tasks.length; i++)
-      for (let j = i, last = pair.length === 1 ? i : tasks.length; j <= last; j++) {
+    for (const i of sample(0, tasks.length))
+      for (const j of pair.length === 1 ? [i] : sample(i, tasks.length)) {
         const candidate = withInserted(tasks, pair, i, j);
         const schedule = simulateRoute(problem, v, candidate, candidate.length, true);
         if (schedule.feasible) return 'not_profitable';
@@ -36,6 +36,17 @@ export function unassignedReason(problem: Problem, routes: number[][], t: number
       }
   }
   return winner(votes);
+}
+
+/** Enough places tried to name the constraint that blocks, without simulating every route of a big day. */
+const MAX_VEHICLES_TRIED = 50;
+const MAX_POSITIONS_TRIED = 12;
+
+/** Up to MAX_POSITIONS_TRIED positions spread evenly over first..last, both ends included. */
+function sample(first: number, last: number): number[] {
+  const count = last - first + 1;
+  if (count <= MAX_POSITIONS_TRIED) return Array.from({ length: count }, (_, k) => first + k);
+  return Array.from({ length: MAX_POSITIONS_TRIED }, (_, k) => first + Math.round((k * (count - 1)) / (MAX_POSITIONS_TRIED - 1)));
 }
 
 function classify(steps: ReadonlyArray<readonly [string, VroomViolation[]]>, route: VroomViolation[], travel: number): UnassignedReason {

@@ -42,9 +42,15 @@ describe.each(testDatabases())('importOrders on $engine', (backend) => {
 
   it('is idempotent: the same file again creates nothing, a changed row is updated', async () => {
     const text = csv(line('B1'), line('B2'), line('B3'));
+    const eventCount = async () => {
+      const [{ count }] = (await database.knex('order_events').join('orders', 'orders.id', 'order_events.order_id').where('orders.source', 'idem').count({ count: '*' })) as [{ count: number }];
+      return Number(count);
+    };
     expect(await run('idem', text)).toMatchObject({ created: 3 });
     expect(await run('idem', text)).toEqual({ created: 0, updated: 0, unchanged: 3, rejected: [] });
+    expect(await eventCount()).toBe(3);
     expect(await run('idem', csv(line('B1'), line('B2', 'Renamed'), line('B3')))).toEqual({ created: 0, updated: 1, unchanged: 2, rejected: [] });
+    expect(await eventCount()).toBe(4);
     // The same references under another source are other orders.
     expect(await run('other-shop', text)).toMatchObject({ created: 3 });
     const [{ count }] = (await database.knex('orders').whereIn('source', ['idem', 'other-shop']).count({ count: '*' })) as [{ count: number }];

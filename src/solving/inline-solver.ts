@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { solve, type VroomSolution } from '../../solver/index';
-import { assertValidProblem, defaultSeeds, keepBest, type SolverRunner } from './runner';
+import { assertValidProblem, defaultSeeds, keepBest, runProgress, type SolverRunner } from './runner';
 
 export function createInlineSolver({ log }: { log?: Logger } = {}): SolverRunner {
   return {
@@ -21,7 +21,7 @@ export function createInlineSolver({ log }: { log?: Logger } = {}): SolverRunner
           seed,
           stop: { timeLimitMs },
           clock: () => performance.now(),
-          onProgress: onProgress && ((progress) => onProgress({ seed, ...pickProgress(progress) })),
+          onProgress: onProgress && ((progress) => onProgress(runProgress(seed, progress))),
         });
         solutions.push(solution);
       }
@@ -30,10 +30,3 @@ export function createInlineSolver({ log }: { log?: Logger } = {}): SolverRunner
     async close() {},
   };
 }
-
-export const pickProgress = ({ bestCost, unassigned, elapsedMs, iteration }: { bestCost: number; unassigned: number; elapsedMs: number; iteration: number }) => ({
-  bestCost,
-  unassigned,
-  elapsedMs,
-  iteration,
-});

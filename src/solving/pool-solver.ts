@@ -10,8 +10,7 @@ import type { Logger } from 'pino';
 import type { SolveProgress, VroomSolution } from '../../solver/index';
 import { SOLVER_WORKER_FILENAME, type SolveTask } from '../../solver/worker';
 import { splitMatrices } from '../../solver/worker-transfer';
-import { pickProgress } from './inline-solver';
-import { assertValidProblem, defaultSeeds, keepBest, type SolverRunner } from './runner';
+import { assertValidProblem, defaultSeeds, keepBest, runProgress, type SolverRunner } from './runner';
 
 export interface PoolSolverOptions {
   /** Worker threads; default the number of cores. */
@@ -40,7 +39,7 @@ export function createPoolSolver({ threads = availableParallelism(), log }: Pool
         if (!onProgress) return pool.run(task, { signal: stop });
         const { port1, port2 } = new MessageChannel();
         ports.push(port1);
-        port1.on('message', (progress: SolveProgress) => onProgress({ seed, ...pickProgress(progress) }));
+        port1.on('message', (progress: SolveProgress) => onProgress(runProgress(seed, progress)));
         return pool.run({ ...task, progressPort: port2 }, { signal: stop, transferList: [port2] });
       });
       try {

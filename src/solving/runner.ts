@@ -4,7 +4,7 @@
  * Two implementations: pool-solver.ts (worker threads, the service) and inline-solver.ts (same thread).
  */
 import type { Logger } from 'pino';
-import { checkSolution, validateProblem, type CheckIssue, type ValidationIssue, type VroomProblem, type VroomSolution } from '../../solver/index';
+import { checkSolution, validateProblem, type CheckIssue, type SolveProgress, type ValidationIssue, type VroomProblem, type VroomSolution } from '../../solver/index';
 import { invalidInput, type AppError, type ErrorDetail } from '../errors';
 
 export interface RunProgress {
@@ -14,6 +14,8 @@ export interface RunProgress {
   elapsedMs: number;
   iteration: number;
 }
+
+export const runProgress = (seed: number, { bestCost, unassigned, elapsedMs, iteration }: SolveProgress): RunProgress => ({ seed, bestCost, unassigned, elapsedMs, iteration });
 
 export interface SolveRunOptions {
   /** One run per seed; default: one per thread, 1, 2, 3 … */

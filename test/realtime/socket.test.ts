@@ -1,6 +1,8 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/auth/principal';
 import { transitionOrder } from '../../src/commands/transition-order';
+import { openDatabase } from '../../src/db/database';
 import type { RoomSnapshot, Sequenced } from '../../src/protocol/socket';
 import { testDatabases, type TestDatabase } from '../helpers/database';
 import { fix, nextEvent, nowEpoch, request, seedFleet, startNode, type ClientSocket, type Fleet, type Node } from './harness';
@@ -168,5 +170,51 @@ describe.each(testDatabases())('realtime over socket.io on $engine', (backend) =
     expect(farBehind.snapshot).toMatchObject({ room: `depot:${fleet.depotId}`, seq: lastSeen + 3 });
     expect(farBehind.snapshot.vehicles.find((vehicle: { vehicleId: number }) => vehicle.vehicleId === fleet.vehicleIds[1]).recordedAt).toBe(times[2]);
     expect((await request(back, 'feed:resume', { sinceSeq: -1 })).error.code).toBe('invalid_input');
+  });
+});
+
+// Two server processes' worth of service on one PostgreSQL database: rooms span both.
+describe.each(testDatabases().filter((backend) => backend.engine === 'postgres'))('realtime across two servers on $engine', (backend) => {
+  let database: TestDatabase;
+  let second: TestDatabase;
+  let pools: pg.Pool[];
+  let nodes: [Node, Node];
+  let fleet: Fleet;
+
+  beforeAll(async () => {
+    database = await backend.open();
+    const schema = ((await database.knex.raw('select current_schema() as schema')) as { rows: { schema: string }[] }).rows[0]!.schema;
+    const url = process.env.TEST_DATABASE_URL!;
+    const opened = openDatabase({ engine: 'postgres', url, schema });
+    second = { ...opened, dispose: () => opened.close() };
+    pools = [0, 1].map(() => new pg.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 2 }));
+    const shared = { adapterChannel: `socket.io_${schema}`, feed: { flushIntervalMs: 10 } };
+    nodes = [await startNode(database, { ...shared, pool: pools[0] }), await startNode(second, { ...shared, pool: pools[1] })];
+    fleet = await seedFleet(nodes[0]);
+  });
+  afterAll(async () => {
+    for (const node of nodes) await node.close();
+    for (const pool of pools) await pool.end();
+    await second.dispose();
+    await database.dispose();
+  });
+
+  it('carries a driver on one server to a dispatcher on the other, numbered in one sequence', async () => {
+    const dispatcher = nodes[1].connect({ token: fleet.dispatcherToken, depotId: fleet.depotId });
+    const { seq: joinedAt } = await joined(dispatcher);
+    const driverA = nodes[0].connect({ token: fleet.driverTokens[0] });
+    const driverB = nodes[1].connect({ token: fleet.driverTokens[1] });
+    await Promise.all([joined(driverA), joined(driverB)]);
+
+    const fromA = nextEvent<Sequenced<'vehicle:moved'>>(dispatcher, 'vehicle:moved', (event) => event.data.vehicleId === fleet.vehicleIds[0]);
+    expect(await request(driverA, 'position:report', fix(nowEpoch() - 10))).toEqual({ accepted: 1, duplicates: 0 });
+    const first = await fromA;
+    const fromB = nextEvent<Sequenced<'vehicle:moved'>>(dispatcher, 'vehicle:moved', (event) => event.data.vehicleId === fleet.vehicleIds[1]);
+    await request(driverB, 'position:report', fix(nowEpoch() - 10));
+    const second = await fromB;
+    expect([first.seq, second.seq]).toEqual([joinedAt + 1, joinedAt + 2]);
+
+    const resumed = await request(dispatcher, 'feed:resume', { sinceSeq: joinedAt });
+    expect(resumed.events.map((event: Sequenced<'vehicle:moved'>) => event.data.vehicleId)).toEqual(fleet.vehicleIds);
   });
 });

@@ -145,6 +145,24 @@ describe('embedded routing on Heidelberg', () => {
     expect(median(distanceDiffs)).toBeLessThan(0.05);
   });
 
+  it('matches OSRM on pairs where OSM tagging is subtle', async () => {
+    const points = JSON.parse(readFileSync('../shared/fixtures/osrm/heidelberg/table-points.json', 'utf8')).points as { lon: number; lat: number }[];
+    const osrm = JSON.parse(readFileSync('../shared/fixtures/osrm/heidelberg/table-200.json', 'utf8')).response;
+    const cases: [from: number, to: number, rule: string][] = [
+      [83, 162, 'a point on an intersection may leave on any road there (only_straight_on at that node)'],
+      [196, 8, 'a two-way link whose backward direction only leads out of the main component'],
+      [107, 165, 'a lift gate with motor_vehicle=private lets traffic through'],
+      [98, 100, 'vehicle:backward=agricultural closes one direction only'],
+      [35, 109, 'no cutting through a destination-only street'],
+    ];
+    for (const [from, to, rule] of cases) {
+      const coordinates: LonLat[] = [from, to].map((i) => [points[i]!.lon, points[i]!.lat]);
+      const table = await routing.table({ coordinates });
+      const ratio = table.durations[0]![1]! / osrm.durations[from][to];
+      expect(Math.abs(ratio - 1), rule).toBeLessThan(0.2);
+    }
+  });
+
   it('respects one-way streets', async () => {
     const { coordinates, ways } = readOsm();
     // A one-way residential street in town with a long first piece.

@@ -50,9 +50,14 @@ function placesOf(problem: Json): Place[] {
   return places;
 }
 
+/** Beyond this many distinct places the matrices (and the road network's work on the event loop) grow too large. */
+export const MAX_LOCATIONS = 2000;
 
-/** Validates the problem and, when it comes without matrices, builds them from its locations. Throws 400 listing every issue. */
-export async function locateProblem(body: unknown, routing: RoutingProvider): Promise<LocatedProblem> {
+/**
+ * Validates the problem and, when it comes without matrices, builds them from its locations (a location_index
+ * beside a location is then ignored, as VROOM does). Throws 400 listing every issue.
+ */
+export async function locateProblem(body: unknown, routing: RoutingProvider, { maxLocations = MAX_LOCATIONS } = {}): Promise<LocatedProblem> {
   if (!isObject(body) || body.matrices !== undefined) {
     const issues = validateProblem(body);
     if (issues.length > 0) throw invalidProblem(issues.map(issueDetail));
@@ -95,12 +100,16 @@ export async function locateProblem(body: unknown, routing: RoutingProvider): Pr
   }
   const profiles = new Set((Array.isArray(problem.vehicles) ? problem.vehicles : []).map((vehicle) => (isObject(vehicle) && typeof vehicle.profile === 'string' ? vehicle.profile : 'car')));
 
-  if (issues.length > 0) {
+  if (locations.length > maxLocations) {
+    throw invalidProblem([{ path: '', message: `has ${locations.length} distinct locations; at most ${maxLocations} are routed here (send matrices instead)` }]);
+  }
+  if (issues.length > 0 || locations.length === 0) {
     // Still list every other issue, against matrices of the right size.
     const size = Math.max(1, locations.length);
     const zeros = Array.from({ length: size }, () => new Array<number>(size).fill(0));
     const others = validateProblem({ ...problem, matrices: Object.fromEntries([...profiles].map((profile) => [profile, { durations: zeros }])) });
-    throw invalidProblem([...issues, ...others.map(issueDetail)]);
+    const details = [...issues, ...others.map(issueDetail)];
+    throw invalidProblem(details.length > 0 ? details : [{ path: '', message: 'no vehicle or task has a location' }]);
   }
 
   const started = performance.now();

@@ -160,7 +160,14 @@ export class SearchRoute {
    * a hard constraint. Skills are the caller's business.
    */
   insertionDelta(t: number, position: number): number {
-    if (this.exact) return this.exactDelta(t, -1, position, -1);
+    if (!this.exact) return this.cachedDelta(t, position);
+    // Breaks only delay a route: when the insertion fails even without them, it fails with them (hard windows).
+    if (!this.problem.hasSoftWindows && this.cachedDelta(t, position) === Infinity) return Infinity;
+    return this.exactDelta(t, -1, position, -1);
+  }
+
+  /** insertionDelta from the caches alone (exact for routes without breaks or soft windows). */
+  private cachedDelta(t: number, position: number): number {
     const p = this.problem;
     const v = this.vehicle;
     const len = this.tasks.length;

@@ -156,18 +156,18 @@ export class PlansRepository {
   }
 
   async findById(id: number): Promise<PlanRecord | null> {
-    const row = await this.db<PlanRow>('plans').select(planColumns).where({ id }).first();
-    return row ? toPlan(row as PlanRow) : null;
+    const row = (await this.db('plans').select(planColumns).where({ id }).first()) as PlanRow | undefined;
+    return row ? toPlan(row) : null;
   }
 
   /** Locks the plan for the rest of the transaction: edits, dispatch and the run's result serialize on it. */
   async findByIdForUpdate(id: number): Promise<PlanRecord | null> {
-    const row = await this.db<PlanRow>('plans').select(planColumns).where({ id }).forUpdate().first();
-    return row ? toPlan(row as PlanRow) : null;
+    const row = (await this.db('plans').select(planColumns).where({ id }).forUpdate().first()) as PlanRow | undefined;
+    return row ? toPlan(row) : null;
   }
 
   async list(filter: { depotId?: number; date?: string; status?: PlanStatus[] }): Promise<PlanRecord[]> {
-    const query = this.db<PlanRow>('plans').select(planColumns).orderBy('id', 'desc').limit(200);
+    const query = this.db('plans').select(planColumns).orderBy('id', 'desc').limit(200);
     if (filter.depotId !== undefined) query.where('depot_id', filter.depotId);
     if (filter.date !== undefined) query.where('plan_date', filter.date);
     if (filter.status?.length) query.whereIn('status', filter.status);
@@ -204,20 +204,16 @@ export class PlansRepository {
     return count > 0;
   }
 
-  /** Plans running under expired leases that used up their attempts: marked failed. Returns their ids. */
-  async failExhausted(maxAttempts: number, error: PlanError): Promise<number[]> {
-    const rows = await this.db('plans')
-      .where({ status: 'running' })
-      .where('lease_expires_at', '<', this.db.fn.now())
-      .where('attempts', '>=', maxAttempts)
-      .update({ status: 'failed', error: JSON.stringify(error), lease_owner: null, finished_at: this.db.fn.now(), updated_at: this.db.fn.now() })
-      .returning('id');
-    return rows.map((row: { id: number }) => row.id);
-  }
-
   /** Every running plan's lease ends now: for a database only this process uses (PGlite) at start-up. */
   async expireAllLeases(): Promise<number> {
     return this.db('plans').where({ status: 'running' }).update({ lease_expires_at: this.db.raw("now() - interval '1 second'") });
+  }
+
+  /** Gives a running plan back to the queue (its worker is shutting down); the interrupted run is not counted. */
+  async requeue(id: number, owner: string): Promise<void> {
+    await this.db('plans')
+      .where({ id, status: 'running', lease_owner: owner })
+      .update({ status: 'queued', lease_owner: null, lease_expires_at: null, attempts: this.db.raw('attempts - 1'), updated_at: this.db.fn.now() });
   }
 
   async setStatus(id: number, status: PlanStatus, fields: { error?: PlanError | null; totals?: PlanTotalsRecord } = {}): Promise<void> {

@@ -58,7 +58,7 @@ export interface RouteRecord {
 }
 
 /** A route as computed, before it has ids. Live fields of stops carry over when a route is rewritten. */
-export type RouteDraft = Omit<RouteRecord, 'id' | 'stops'> & { stops: Omit<StopRecord, 'id'>[] };
+export type RouteDraft = Omit<RouteRecord, 'id' | 'planId' | 'stops'> & { stops: Omit<StopRecord, 'id'>[] };
 
 const toStop = (row: Record<string, any>): StopRecord => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
   id: row.id,

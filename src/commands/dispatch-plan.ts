@@ -1,0 +1,43 @@
+/**
+ * Dispatches a succeeded plan: each route goes to the driver of its vehicle, each stop's planned arrival is frozen
+ * as the ETA the customer is told, and the plan's orders move to `dispatched` with an event each.
+ */
+import type { Principal } from '../auth/principal';
+import type { Order } from '../db/repos/orders.repo';
+import type { PlanRecord } from '../db/repos/plans.repo';
+import { assertTransition } from '../domain/order-lifecycle';
+import { conflict, notFound } from '../errors';
+import { inTransaction, type CommandContext } from './context';
+
+export async function dispatchPlan(context: CommandContext, planId: number, by: Principal): Promise<PlanRecord> {
+  const { plan, moved } = await inTransaction(context, async (repos) => {
+    const current = await repos.plans.findByIdForUpdate(planId);
+    if (!current) throw notFound('Plan', planId);
+    if (current.status !== 'succeeded') {
+      throw conflict(`Plan ${planId} is ${current.status}; only a succeeded plan can be dispatched`, [{ path: 'status', message: `plan is ${current.status}` }]);
+    }
+    const routes = await repos.routes.listForPlan(planId);
+    const drivers = new Map<number, number>();
+    for (const route of routes) {
+      const driver = await repos.drivers.findByVehicleId(route.vehicleId);
+      if (driver) drivers.set(route.vehicleId, driver.id);
+    }
+    await repos.routes.dispatch(planId, drivers);
+    const moved: { from: Order['status']; order: Order }[] = [];
+    for (const route of routes) {
+      for (const stop of route.stops) {
+        const order = (await repos.orders.findByIdForUpdate(stop.orderId))!;
+        assertTransition(order.status, 'dispatched');
+        moved.push({ from: order.status, order: await repos.orders.setStatus(order.id, 'dispatched') });
+      }
+    }
+    await repos.orderEvents.insertMany(
+      moved.map(({ from, order }) => ({ orderId: order.id, type: 'status_changed' as const, actor: by.actor, fromStatus: from, toStatus: 'dispatched' as const, reason: `plan ${planId} dispatched`, data: { planId, vehicleId: order.assignedVehicleId } })),
+    );
+    await repos.plans.setStatus(planId, 'dispatched');
+    return { plan: (await repos.plans.findById(planId))!, moved };
+  });
+  for (const { from, order } of moved) context.events.publish('order.status_changed', { order, from, to: 'dispatched', reason: `plan ${planId} dispatched`, actor: by.actor });
+  context.events.publish('plan.status_changed', { planId, depotId: plan.depotId, status: 'dispatched', actor: by.actor });
+  return plan;
+}

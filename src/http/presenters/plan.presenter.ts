@@ -1,0 +1,111 @@
+/** Plans leave the service in these shapes and no other; times are ISO 8601 with the depot's UTC offset. */
+import type { PlanRecord, UnassignedRecord } from '../../db/repos/plans.repo';
+import type { RouteDraft, RouteRecord, StopRecord } from '../../db/repos/routes.repo';
+import { toIsoInZone } from '../../domain/time';
+import type { LonLat } from '../../routing/provider';
+import { planToGeoJson, type PlanFeatureCollection } from '../../solving/plan-geojson';
+
+const iso = (epoch: number | null, timeZone: string) => (epoch === null ? null : toIsoInZone(epoch, timeZone));
+
+export function presentPlanSummary(plan: PlanRecord, href: string) {
+  return {
+    id: plan.id,
+    depotId: plan.depotId,
+    date: plan.date,
+    version: plan.version,
+    status: plan.status,
+    timeLimitSeconds: plan.timeLimitSeconds,
+    vehicleIds: plan.vehicleIds,
+    orderCount: plan.orderIds.length,
+    progress: plan.progress,
+    error: plan.error,
+    totals: plan.totals ? { ...plan.totals } : null,
+    createdBy: plan.createdBy,
+    createdAt: plan.createdAt.toISOString(),
+    finishedAt: plan.finishedAt?.toISOString() ?? null,
+    dispatchedAt: plan.dispatchedAt?.toISOString() ?? null,
+    href,
+  };
+}
+
+export function presentPlan(plan: PlanRecord, routes: RouteRecord[], unassigned: UnassignedRecord[], timeZone: string, href: string) {
+  return {
+    ...presentPlanSummary(plan, href),
+    routes: routes.map((route) => presentRoute(route, timeZone)),
+    unassigned: unassigned.map((entry) => ({ orderId: entry.orderId, reason: entry.reason })),
+  };
+}
+
+export function presentRoute(route: RouteRecord | (RouteDraft & { id: number | null; stops: (Omit<StopRecord, 'id'> & { id?: number })[] }), timeZone: string) {
+  return {
+    id: route.id,
+    vehicleId: route.vehicleId,
+    driverId: route.driverId,
+    status: route.status,
+    departure: toIsoInZone(route.departureEpoch, timeZone),
+    arrival: toIsoInZone(route.arrivalEpoch, timeZone),
+    distanceMeters: route.distanceMeters,
+    drivingSeconds: route.drivingSeconds,
+    serviceSeconds: route.serviceSeconds,
+    waitingSeconds: route.waitingSeconds,
+    cost: route.cost,
+    violations: route.violations,
+    breaks: route.breaks.map((pause) => ({ start: toIsoInZone(pause.startEpochSeconds, timeZone), durationSeconds: pause.durationSeconds })),
+    stops: route.stops.map((stop) => ({
+      id: 'id' in stop ? (stop.id ?? null) : null,
+      orderId: stop.orderId,
+      sequence: stop.sequence,
+      status: stop.status,
+      locked: stop.locked,
+      location: stop.location,
+      promisedWindows: stop.promisedWindows.map((window) => ({ start: toIsoInZone(window.startEpochSeconds, timeZone), end: toIsoInZone(window.endEpochSeconds, timeZone) })),
+      plannedArrival: toIsoInZone(stop.plannedArrivalEpoch, timeZone),
+      serviceStart: toIsoInZone(stop.serviceStartEpoch, timeZone),
+      plannedDeparture: toIsoInZone(stop.plannedDepartureEpoch, timeZone),
+      waitingSeconds: stop.waitingSeconds,
+      loadAfter: stop.loadAfter,
+      violations: stop.violations,
+      dispatchedEta: iso(stop.dispatchedEtaEpoch, timeZone),
+      liveEta: iso(stop.liveEtaEpoch, timeZone),
+      actualArrival: iso(stop.actualArrivalEpoch, timeZone),
+      completedAt: iso(stop.completedAtEpoch, timeZone),
+    })),
+  };
+}
+
+/** The stored plan as GeoJSON, through the solving layer's one GeoJSON mapping. */
+export function presentPlanGeoJson(plan: PlanRecord, routes: RouteRecord[], unassigned: UnassignedRecord[], orderLocations: Map<number, LonLat>, timeZone: string): PlanFeatureCollection {
+  return planToGeoJson({
+    depotId: String(plan.depotId),
+    timeZone,
+    routes: routes.map((route) => ({
+      vehicleId: String(route.vehicleId),
+      startLocation: route.startLocation,
+      endLocation: route.endLocation,
+      departureEpochSeconds: route.departureEpoch,
+      arrivalEpochSeconds: route.arrivalEpoch,
+      stops: route.stops.map((stop) => ({
+        orderId: String(stop.orderId),
+        sequence: stop.sequence,
+        location: stop.location,
+        arrivalEpochSeconds: stop.plannedArrivalEpoch,
+        waitingSeconds: stop.waitingSeconds,
+        serviceStartEpochSeconds: stop.serviceStartEpoch,
+        departureEpochSeconds: stop.plannedDepartureEpoch,
+        loadAfter: stop.loadAfter,
+        distanceFromStartMeters: stop.distanceFromStartMeters,
+        drivingFromStartSeconds: stop.drivingFromStartSeconds,
+      })),
+      breaks: route.breaks,
+      initialLoad: route.initialLoad,
+      distanceMeters: route.distanceMeters,
+      drivingSeconds: route.drivingSeconds,
+      serviceSeconds: route.serviceSeconds,
+      waitingSeconds: route.waitingSeconds,
+      cost: route.cost,
+      geometry: route.geometry,
+    })),
+    unassigned: unassigned.map((entry) => ({ orderId: String(entry.orderId), location: orderLocations.get(entry.orderId)!, reason: entry.reason as never })),
+    totals: { routes: 0, stops: 0, unassigned: 0, distanceMeters: 0, drivingSeconds: 0, serviceSeconds: 0, waitingSeconds: 0, cost: 0, ...plan.totals },
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * Plans under /api/v1: queue a plan run (202), read plans as JSON or GeoJSON, cancel, dispatch, dispatcher
+ * edits with ?preview=true, re-optimization of the unlocked remainder, and live insertion of a new order.
+ */
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { cancelPlan } from '../../commands/cancel-plan';
+import type { CommandContext } from '../../commands/context';
+import { createPlan } from '../../commands/create-plan';
+import { dispatchPlan } from '../../commands/dispatch-plan';
+import { repositories } from '../../db/repositories';
+import type { PlanRecord } from '../../db/repos/plans.repo';
+import { notFound } from '../../errors';
+import type { PlanQueue } from '../../planning/plan-queue';
+import { idParamsSchema } from '../../protocol/common';
+import { createPlanSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema } from '../../protocol/plans';
+import type { RoutingProvider } from '../../routing/provider';
+import { apiPrefix, type Mount } from '../app';
+import { ApiRouter } from '../endpoint';
+import { presentPlan, presentPlanGeoJson, presentPlanSummary } from '../presenters/plan.presenter';
+
+export interface PlansDeps {
+  context: CommandContext;
+  queue: PlanQueue;
+  routing: RoutingProvider;
+}
+
+const office = ['admin', 'dispatcher'] as const;
+
+export function plansMount(deps: PlansDeps): Mount {
+  const registry = new OpenAPIRegistry();
+  const api = new ApiRouter(registry, apiPrefix);
+  plansRoutes(api, deps);
+  const router = Router();
+  router.use('/plans', express.json({ limit: '1mb' }));
+  router.use(api.router);
+  return {
+    path: apiPrefix,
+    router,
+    document: (target) => {
+      for (const definition of registry.definitions) if (definition.type === 'route') target.registerPath(definition.route);
+    },
+  };
+}
+
+export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
+  const repos = repositories(deps.context.db);
+  const href = (plan: PlanRecord) => `${apiPrefix}/plans/${plan.id}`;
+  const zoneOf = async (plan: PlanRecord) => (await repos.depots.findById(plan.depotId))?.timeZone ?? 'UTC';
+  const planOf = async (id: number) => {
+    const plan = await repos.plans.findById(id);
+    if (!plan) throw notFound('Plan', id);
+    return plan;
+  };
+
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/plans',
+      summary: 'Plan a depot\'s day: queues a run and answers 202 with the plan to poll',
+      description: 'Progress is published while the run searches (plan.progress); the result is stored in one transaction.',
+      tag: 'plans',
+      roles: office,
+      body: createPlanSchema,
+      response: planSummarySchema,
+      status: 202,
+    },
+    async ({ body, principal, res }) => {
+      const plan = await createPlan(deps.context, body, principal);
+      deps.queue.wake();
+      res.location(href(plan));
+      return presentPlanSummary(plan, href(plan));
+    },
+  );
+
+  api.endpoint(
+    { method: 'get', path: '/plans', summary: 'List plans by date and depot, newest first', tag: 'plans', roles: office, query: planListQuerySchema, response: z.object({ items: z.array(planSummarySchema) }) },
+    async ({ query }) => ({ items: (await repos.plans.list(query)).map((plan) => presentPlanSummary(plan, href(plan))) }),
+  );
+
+  api.endpoint(
+    {
+      method: 'get',
+      path: '/plans/:id',
+      summary: 'A plan with its routes, stops and unassigned orders (?format=geojson for a map)',
+      tag: 'plans',
+      roles: office,
+      params: idParamsSchema,
+      query: planGetQuerySchema,
+      response: planSchema,
+    },
+    async ({ params, query, res }) => {
+      const plan = await planOf(params.id);
+      const [timeZone, routes, unassigned] = await Promise.all([zoneOf(plan), repos.routes.listForPlan(plan.id), repos.plans.listUnassigned(plan.id)]);
+      if (query.format === 'geojson') {
+        const orders = await Promise.all(unassigned.map((entry) => repos.orders.findById(entry.orderId)));
+        const locations = new Map(orders.flatMap((order) => (order ? [[order.id, order.location] as const] : [])));
+        res.type('application/geo+json');
+        return presentPlanGeoJson(plan, routes, unassigned, locations, timeZone);
+      }
+      return presentPlan(plan, routes, unassigned, timeZone, href(plan));
+    },
+  );
+
+  api.endpoint(
+    { method: 'post', path: '/plans/:id/cancel', summary: 'Cancel a queued or running plan; nothing of the run is stored', tag: 'plans', roles: office, params: idParamsSchema, response: planSummarySchema },
+    async ({ params, principal }) => {
+      const plan = await cancelPlan(deps.context, params.id, principal);
+      deps.queue.cancel(plan.id);
+      return presentPlanSummary(plan, href(plan));
+    },
+  );
+
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/plans/:id/dispatch',
+      summary: 'Dispatch: routes to their vehicles\' drivers, orders to dispatched, ETAs frozen',
+      tag: 'plans',
+      roles: office,
+      params: idParamsSchema,
+      response: planSummarySchema,
+    },
+    async ({ params, principal }) => {
+      const plan = await dispatchPlan(deps.context, params.id, principal);
+      return presentPlanSummary(plan, href(plan));
+    },
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * One plan run, computed without writing anything: stored inputs → VROOM problem on the road network → the
+ * solver pool under the plan's time limit → routes as they will be stored and the unassigned orders with why.
+ */
+import type { PlanRecord, PlanProgress, PlanTotalsRecord, UnassignedRecord } from '../db/repos/plans.repo';
+import type { RouteDraft } from '../db/repos/routes.repo';
+import { repositories } from '../db/repositories';
+import type { Knex } from 'knex';
+import type { RoutingProvider } from '../routing/provider';
+import { buildPlan } from '../solving/plan-result';
+import { buildPlanningProblem } from '../solving/planning-problem';
+import type { SolverRunner } from '../solving/runner';
+import { defaultSeeds } from '../solving/runner';
+import { loadOrders, loadPlanContext, loadVehicles } from './plan-context';
+import { planningInput } from './planning-input';
+import { routeDraft } from './route-evaluation';
+
+export interface ComputedPlan {
+  routes: RouteDraft[];
+  unassigned: UnassignedRecord[];
+  totals: PlanTotalsRecord;
+}
+
+export interface ComputeDeps {
+  db: Knex;
+  solver: SolverRunner;
+  routing: RoutingProvider;
+}
+
+/** Null when cancelled through `signal`. */
+export async function computePlan(deps: ComputeDeps, plan: PlanRecord, signal: AbortSignal, onProgress: (progress: PlanProgress) => void): Promise<ComputedPlan | null> {
+  const repos = repositories(deps.db);
+  const vehicles = await loadVehicles(repos, plan.vehicleIds);
+  const orders = await loadOrders(repos, plan.orderIds);
+  const context = await loadPlanContext(repos, plan.depotId, plan.date, vehicles, deps.routing);
+  const input = planningInput(context.depot, plan.date, vehicles, [...orders.values()], context.depotsById);
+  const problem = await buildPlanningProblem(input, deps.routing);
+  const started = performance.now();
+  const outcome = await deps.solver.solve(problem.vroom, {
+    timeLimitMs: plan.timeLimitSeconds * 1000,
+    seeds: defaultSeeds(plan.options.seeds ?? deps.solver.threads),
+    signal,
+    onProgress: (progress) => onProgress({ bestCost: progress.bestCost, unassigned: progress.unassigned, elapsedMs: Math.round(performance.now() - started) }),
+  });
+  if (outcome.status === 'cancelled') return null;
+  const solved = await buildPlan(problem, outcome.solution, deps.routing);
+  const vehiclesById = new Map(vehicles.map((vehicle) => [String(vehicle.id), vehicle]));
+  const routes = solved.routes.map((planned) =>
+    routeDraft(
+      {
+        vehicle: vehiclesById.get(planned.vehicleId)!,
+        stops: planned.stops.map((stop) => ({ order: orders.get(Number(stop.orderId))!, locked: false })),
+        status: 'planned',
+        driverId: null,
+      },
+      planned,
+      problem,
+      outcome.solution,
+    ),
+  );
+  return {
+    routes,
+    unassigned: solved.unassigned.map((entry) => ({ orderId: Number(entry.orderId), reason: entry.reason })),
+    totals: solved.totals,
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Stored depots, vehicles and orders → the solving layer's PlanningInput for one local date. Vehicle shifts and
+ * breaks are local clock seconds at the start depot, turned into epoch seconds on the plan's date.
+ */
+import type { Depot } from '../db/repos/depots.repo';
+import type { Order } from '../db/repos/orders.repo';
+import type { Vehicle } from '../db/repos/vehicles.repo';
+import { localMidnightEpochSeconds } from '../domain/time';
+import type { LonLat } from '../routing/provider';
+import type { PlanningInput, PlanningOrder, PlanningVehicle } from '../solving/planning-problem';
+
+/** Where and from when a live route continues: the vehicle's last known position, not the depot at shift start. */
+export interface LiveStart {
+  location: LonLat;
+  epochSeconds: number;
+}
+
+export function planningVehicle(vehicle: Vehicle, depotsById: Map<number, Depot>, date: string, liveStart?: LiveStart): PlanningVehicle {
+  const start = depotsById.get(vehicle.startDepotId)!;
+  const end = vehicle.endDepotId === null ? null : depotsById.get(vehicle.endDepotId)!;
+  const midnight = localMidnightEpochSeconds(date, start.timeZone);
+  const shiftStart = midnight + vehicle.shiftStartSeconds;
+  // The longest shift counts from the shift start, also for a route that continues mid-day.
+  const shiftEnd = Math.min(midnight + vehicle.shiftEndSeconds, shiftStart + (vehicle.maxShiftSeconds ?? Infinity));
+  return {
+    id: String(vehicle.id),
+    capacity: vehicle.capacity,
+    skills: vehicle.skills,
+    shift: { startEpochSeconds: liveStart ? Math.max(shiftStart, liveStart.epochSeconds) : shiftStart, endEpochSeconds: shiftEnd },
+    startLocation: liveStart?.location ?? start.location,
+    endLocation: end?.location ?? null,
+    costs: vehicle.costs,
+    maxStops: vehicle.maxStops,
+    maxShiftSeconds: null,
+    maxDrivingSeconds: null,
+    breaks: vehicle.breaks.map((pause, index) => ({
+      id: `${vehicle.id}:${index}`,
+      windows: pause.windows.map(([from, to]) => ({ startEpochSeconds: midnight + from, endEpochSeconds: midnight + to })),
+      durationSeconds: pause.durationSeconds,
+    })),
+  };
+}
+
+export function planningOrder(order: Order): PlanningOrder {
+  return {
+    id: String(order.id),
+    location: order.location,
+    timeWindows: order.timeWindows,
+    serviceSeconds: order.serviceSeconds,
+    demand: order.demand,
+    priority: order.priority,
+    requiredSkills: order.requiredSkills,
+  };
+}
+
+export function planningInput(depot: Depot, date: string, vehicles: Vehicle[], orders: Order[], depotsById: Map<number, Depot>, liveStarts = new Map<number, LiveStart>()): PlanningInput {
+  return {
+    depot: { id: String(depot.id), location: depot.location, timeZone: depot.timeZone },
+    vehicles: vehicles.map((vehicle) => planningVehicle(vehicle, depotsById, date, liveStarts.get(vehicle.id))),
+    orders: orders.map(planningOrder),
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Routes as the dispatcher fixed them, evaluated by the solver's plan mode: the stops stay in the given order
+ * (locked ones marked locked), and the answer is every stop's arrival, departure, load and violations.
+ * Only the routes passed in are evaluated, over a matrix of their own places, so an edit costs in proportion
+ * to the routes it touches, not to the day.
+ */
+import { solve, type VroomSolution, type VroomViolation } from '../../solver/index';
+import type { Depot } from '../db/repos/depots.repo';
+import type { Order } from '../db/repos/orders.repo';
+import type { RouteDraft, RouteStatus, StopRecord } from '../db/repos/routes.repo';
+import type { Vehicle } from '../db/repos/vehicles.repo';
+import type { RoutingProvider } from '../routing/provider';
+import { buildPlan, type PlannedRoute } from '../solving/plan-result';
+import { buildPlanningProblem, type PlanningProblem } from '../solving/planning-problem';
+import { planningInput, planningVehicle, type LiveStart } from './planning-input';
+
+/** Stop fields that live tracking owns: carried over unchanged when a route is recomputed. */
+export type LiveStopFields = Pick<StopRecord, 'status' | 'dispatchedEtaEpoch' | 'liveEtaEpoch' | 'actualArrivalEpoch' | 'completedAtEpoch'>;
+
+export interface SequencedStop {
+  order: Order;
+  locked: boolean;
+  live?: LiveStopFields;
+}
+
+export interface RouteSequence {
+  vehicle: Vehicle;
+  stops: SequencedStop[];
+  status: RouteStatus;
+  driverId: number | null;
+  /** A live route continues from here instead of the start depot at shift start. */
+  liveStart?: LiveStart;
+}
+
+export interface PlanContext {
+  depot: Depot;
+  date: string;
+  depotsById: Map<number, Depot>;
+  routing: RoutingProvider;
+}
+
+const pendingFields: LiveStopFields = { status: 'pending', dispatchedEtaEpoch: null, liveEtaEpoch: null, actualArrivalEpoch: null, completedAtEpoch: null };
+
+export async function evaluateRoutes(context: PlanContext, sequences: RouteSequence[]): Promise<RouteDraft[]> {
+  const withStops = sequences.filter((sequence) => sequence.stops.length > 0);
+  const orders = withStops.flatMap((sequence) => sequence.stops.map((stop) => stop.order));
+  const liveStarts = new Map(withStops.flatMap((sequence) => (sequence.liveStart ? [[sequence.vehicle.id, sequence.liveStart] as const] : [])));
+  const input = planningInput(context.depot, context.date, withStops.map((sequence) => sequence.vehicle), orders, context.depotsById, liveStarts);
+  const problem = await buildPlanningProblem(input, context.routing);
+  let job = 0;
+  withStops.forEach((sequence, v) => {
+    problem.vroom.vehicles[v]!.steps = sequence.stops.map((stop) => ({ type: 'job' as const, id: ++job, ...(stop.locked ? { locked: true } : {}) }));
+  });
+  const solution = solve(problem.vroom, { mode: 'plan' });
+  if (solution.code !== 0) throw new Error(`plan mode failed (code ${solution.code}): ${solution.error}`);
+  const plan = await buildPlan(problem, solution, context.routing);
+  const byVehicle = new Map(plan.routes.map((route) => [route.vehicleId, route]));
+  return sequences.map((sequence) => {
+    const planned = byVehicle.get(String(sequence.vehicle.id));
+    return planned ? routeDraft(sequence, planned, problem, solution) : emptyRoute(context, sequence);
+  });
+}
+
+/** A solved route as stored: stop `k` of the sequence is the route's stop `k`. */
+export function routeDraft(sequence: RouteSequence, planned: PlannedRoute, problem: PlanningProblem, solution: VroomSolution): RouteDraft {
+  const vroomRoute = solution.routes.find((route) => route.description === planned.vehicleId)!;
+  const stepViolations = new Map<string, VroomViolation[]>();
+  for (const step of vroomRoute.steps) if (step.type === 'job') stepViolations.set(problem.orderIds[step.id! - 1]!, step.violations);
+  const byOrder = new Map(sequence.stops.map((stop) => [String(stop.order.id), stop]));
+  return {
+    vehicleId: sequence.vehicle.id,
+    driverId: sequence.driverId,
+    status: sequence.status,
+    startLocation: planned.startLocation,
+    endLocation: planned.endLocation,
+    returnsToDepot: sequence.vehicle.endDepotId !== null,
+    departureEpoch: planned.departureEpochSeconds,
+    arrivalEpoch: planned.arrivalEpochSeconds,
+    distanceMeters: planned.distanceMeters,
+    drivingSeconds: planned.drivingSeconds,
+    serviceSeconds: planned.serviceSeconds,
+    waitingSeconds: planned.waitingSeconds,
+    cost: planned.cost,
+    initialLoad: planned.initialLoad,
+    breaks: planned.breaks,
+    violations: vroomRoute.violations,
+    geometry: planned.geometry,
+    stops: planned.stops.map((stop) => {
+      const source = byOrder.get(stop.orderId)!;
+      return {
+        orderId: source.order.id,
+        sequence: stop.sequence,
+        locked: source.locked,
+        location: stop.location,
+        promisedWindows: source.order.timeWindows,
+        plannedArrivalEpoch: stop.arrivalEpochSeconds,
+        serviceStartEpoch: stop.serviceStartEpochSeconds,
+        plannedDepartureEpoch: stop.departureEpochSeconds,
+        waitingSeconds: stop.waitingSeconds,
+        serviceSeconds: source.order.serviceSeconds,
+        distanceFromStartMeters: stop.distanceFromStartMeters,
+        drivingFromStartSeconds: stop.drivingFromStartSeconds,
+        loadAfter: stop.loadAfter,
+        violations: stepViolations.get(stop.orderId) ?? [],
+        ...(source.live ?? pendingFields),
+      };
+    }),
+  };
+}
+
+function emptyRoute(context: PlanContext, sequence: RouteSequence): RouteDraft {
+  const vehicle = planningVehicle(sequence.vehicle, context.depotsById, context.date, sequence.liveStart);
+  const at = vehicle.shift.startEpochSeconds;
+  const here = vehicle.startLocation;
+  return {
+    vehicleId: sequence.vehicle.id,
+    driverId: sequence.driverId,
+    status: sequence.status,
+    startLocation: here,
+    endLocation: vehicle.endLocation ?? here,
+    returnsToDepot: vehicle.endLocation !== null,
+    departureEpoch: at,
+    arrivalEpoch: at,
+    distanceMeters: 0,
+    drivingSeconds: 0,
+    serviceSeconds: 0,
+    waitingSeconds: 0,
+    cost: 0,
+    initialLoad: { weightKg: 0, volumeL: 0, items: 0 },
+    breaks: [],
+    violations: [],
+    geometry: { type: 'LineString', coordinates: [here, here] },
+    stops: [],
+  };
+}

@@ -1,0 +1,123 @@
+/** Plan endpoints: creating a plan run, reading plans, dispatching, dispatcher edits and live insertion. */
+import { z } from 'zod';
+import { planStatuses } from '../db/repos/plans.repo';
+
+const id = z.number().int().positive();
+
+export const createPlanSchema = z.object({
+  date: z.iso.date().describe('Local date YYYY-MM-DD at the depot'),
+  depotId: id,
+  vehicleIds: z.array(id).min(1).optional().describe("Default: every vehicle starting at the depot"),
+  orderIds: z
+    .array(id)
+    .min(1)
+    .optional()
+    .describe("Default: the depot's orders in status ready or rescheduled with a time window on the date"),
+  timeLimitSeconds: z.number().min(0.1).max(600).default(10),
+  options: z.object({ seeds: z.number().int().min(1).max(16).optional().describe('Searches run in parallel; the best is kept') }).default({}),
+});
+export type CreatePlanInput = z.output<typeof createPlanSchema>;
+
+export const planListQuerySchema = z.object({
+  date: z.iso.date().optional(),
+  depotId: z.coerce.number().int().positive().optional(),
+});
+
+export const planGetQuerySchema = z.object({
+  format: z.enum(['json', 'geojson']).default('json'),
+});
+
+export const previewQuerySchema = z.object({
+  preview: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+});
+
+export const planEditSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('move'), orderId: id, vehicleId: id, position: z.number().int().min(1).describe('1-based position in the target route') }),
+  z.object({ type: z.literal('lock'), orderIds: z.array(id).min(1) }),
+  z.object({ type: z.literal('unlock'), orderIds: z.array(id).min(1) }),
+  z.object({ type: z.literal('remove'), orderId: id }),
+  z.object({ type: z.literal('add'), orderId: id, vehicleId: id, position: z.number().int().min(1).optional().describe('Default: the end of the route') }),
+]);
+export type PlanEdit = z.output<typeof planEditSchema>;
+
+export const insertionSchema = z.object({ orderId: id });
+
+const violation = z.object({ cause: z.string(), duration: z.number().optional() });
+const amounts = z.object({ weightKg: z.number(), volumeL: z.number(), items: z.number() });
+
+export const stopSchema = z.object({
+  id: z.number().int(),
+  orderId: z.number().int(),
+  sequence: z.number().int(),
+  status: z.string(),
+  locked: z.boolean(),
+  location: z.tuple([z.number(), z.number()]),
+  promisedWindows: z.array(z.object({ start: z.string(), end: z.string() })),
+  plannedArrival: z.string(),
+  serviceStart: z.string(),
+  plannedDeparture: z.string(),
+  waitingSeconds: z.number(),
+  loadAfter: amounts,
+  violations: z.array(violation),
+  dispatchedEta: z.string().nullable(),
+  liveEta: z.string().nullable(),
+  actualArrival: z.string().nullable(),
+  completedAt: z.string().nullable(),
+});
+
+export const routeSchema = z.object({
+  id: z.number().int(),
+  vehicleId: z.number().int(),
+  driverId: z.number().int().nullable(),
+  status: z.string(),
+  departure: z.string(),
+  arrival: z.string(),
+  distanceMeters: z.number(),
+  drivingSeconds: z.number(),
+  serviceSeconds: z.number(),
+  waitingSeconds: z.number(),
+  cost: z.number(),
+  violations: z.array(violation),
+  breaks: z.array(z.object({ start: z.string(), durationSeconds: z.number() })),
+  stops: z.array(stopSchema),
+});
+
+export const planSummarySchema = z.object({
+  id: z.number().int(),
+  depotId: z.number().int(),
+  date: z.string(),
+  version: z.number().int(),
+  status: z.enum(planStatuses),
+  timeLimitSeconds: z.number(),
+  vehicleIds: z.array(z.number().int()),
+  orderCount: z.number().int(),
+  progress: z.object({ bestCost: z.number(), unassigned: z.number(), elapsedMs: z.number() }).nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  totals: z.record(z.string(), z.number()).nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  dispatchedAt: z.string().nullable(),
+  href: z.string(),
+});
+
+export const planSchema = planSummarySchema.extend({
+  routes: z.array(routeSchema),
+  unassigned: z.array(z.object({ orderId: z.number().int(), reason: z.string() })),
+});
+
+export const editResultSchema = z.object({
+  preview: z.boolean(),
+  version: z.number().int(),
+  routes: z.array(routeSchema.omit({ id: true }).extend({ id: z.number().int().nullable() })),
+  violations: z.array(violation),
+});
+
+export const insertionResultSchema = z.object({
+  inserted: z.boolean(),
+  orderId: z.number().int(),
+  vehicleId: z.number().int().nullable(),
+  position: z.number().int().nullable(),
+  reason: z.string().nullable(),
+  route: routeSchema.nullable(),
+});

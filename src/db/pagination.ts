@@ -19,7 +19,7 @@ export function encodeCursor(lastId: number): string {
 export function decodeCursor(cursor: string): number {
   try {
     const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after: unknown };
-    if (typeof after === 'number' && Number.isInteger(after) && after >= 0) return after;
+    if (typeof after === 'number' && Number.isInteger(after) && after >= 0 && after <= 2_147_483_647) return after;
   } catch {
     // fall through to the error below
   }

@@ -1,5 +1,6 @@
 /** Login, the caller's identity, and API keys on the wire. */
 import { z } from 'zod';
+import { idSchema } from './common';
 import { roles } from '../domain/roles';
 import { passwordSchema, usernameSchema } from './drivers';
 
@@ -30,7 +31,7 @@ export const userSchema = z.object({ id: z.number().int(), username: z.string(),
 
 export const apiKeyInputSchema = z.object({
   name: z.string().trim().min(1).max(200).describe('What the key is for, e.g. "shop integration"'),
-  userId: z.number().int().positive().optional().describe('The user the key acts as; yourself when omitted'),
+  userId: idSchema.optional().describe('The user the key acts as; yourself when omitted'),
 });
 
 export const apiKeySchema = z.object({

@@ -1,7 +1,12 @@
 /** Pieces every resource schema shares: ids in paths, pagination, local clock times. */
 import { z } from 'zod';
 
-export const idParamsSchema = z.object({ id: z.coerce.number().int().positive() });
+/** Row ids are PostgreSQL integers: larger numbers can name nothing. */
+export const maxId = 2_147_483_647;
+export const idSchema = z.number().int().positive().max(maxId);
+export const idQuerySchema = z.coerce.number().int().positive().max(maxId);
+
+export const idParamsSchema = z.object({ id: idQuerySchema });
 
 export const pageQuerySchema = z.object({
   cursor: z.string().min(1).optional().describe('nextCursor from the previous page'),

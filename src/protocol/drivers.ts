@@ -1,5 +1,6 @@
 /** Drivers on the wire; credentials go in, never come out. */
 import { z } from 'zod';
+import { idQuerySchema, idSchema } from './common';
 
 export const usernameSchema = z
   .string()
@@ -12,7 +13,7 @@ export const passwordSchema = z.string().min(8, 'at least 8 characters').max(200
 export const driverInputSchema = z.object({
   name: z.string().trim().min(1).max(200),
   phone: z.string().trim().max(50).nullable().default(null),
-  vehicleId: z.number().int().positive().nullable().default(null),
+  vehicleId: idSchema.nullable().default(null),
   username: usernameSchema,
   password: passwordSchema,
 });
@@ -20,7 +21,7 @@ export const driverInputSchema = z.object({
 export const driverPatchSchema = z.object({
   name: z.string().trim().min(1).max(200).optional(),
   phone: z.string().trim().max(50).nullable().optional(),
-  vehicleId: z.number().int().positive().nullable().optional(),
+  vehicleId: idSchema.nullable().optional(),
   password: passwordSchema.optional(),
 });
 
@@ -34,7 +35,7 @@ export const driverSchema = z.object({
   updatedAt: z.string(),
 });
 
-export const driverListQuerySchema = z.object({ vehicleId: z.coerce.number().int().positive().optional() });
+export const driverListQuerySchema = z.object({ vehicleId: idQuerySchema.optional() });
 
 export type DriverInput = z.output<typeof driverInputSchema>;
 export type DriverPatch = z.output<typeof driverPatchSchema>;

@@ -2,12 +2,12 @@
 import { z } from 'zod';
 import { orderStatuses } from '../domain/order-lifecycle';
 import { isValidTimeZone } from '../domain/time';
-import { patchOf } from './common';
+import { idQuerySchema, idSchema, patchOf } from './common';
 import { demandSchema, lonLatSchema, orderInputSchema } from './orders';
 
 export const createOrderSchema = orderInputSchema.extend({
   source: z.string().trim().min(1).max(100).regex(/^[a-z0-9._-]+$/i, 'letters, digits, ".", "_" or "-"').default('api'),
-  depotId: z.number().int().positive().optional().describe('Defaults to the only depot when there is exactly one'),
+  depotId: idSchema.optional().describe('Defaults to the only depot when there is exactly one'),
 });
 
 export const orderPatchSchema = patchOf(orderInputSchema.omit({ externalRef: true }));
@@ -20,8 +20,8 @@ const statusList = z
 
 export const orderListQuerySchema = z.object({
   status: statusList.optional(),
-  depotId: z.coerce.number().int().positive().optional(),
-  vehicleId: z.coerce.number().int().positive().optional(),
+  depotId: idQuerySchema.optional(),
+  vehicleId: idQuerySchema.optional(),
   date: z.iso.date().optional().describe('Local date YYYY-MM-DD: orders with a time window on that day'),
   timeZone: z
     .string()

@@ -1,6 +1,6 @@
 /** Vehicles on the wire: shift and break times are local clock times at the start depot. */
 import { z } from 'zod';
-import { clockTimeSchema, clockToSeconds, patchOf } from './common';
+import { clockTimeSchema, clockToSeconds, idQuerySchema, idSchema, patchOf } from './common';
 
 const skillSchema = z.string().trim().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'letters, digits, "_" or "-"');
 
@@ -15,11 +15,8 @@ export const vehicleBreakSchema = z.object({
 
 export const vehicleInputSchema = z.object({
   name: z.string().trim().min(1).max(200),
-  startDepotId: z.number().int().positive(),
-  endDepotId: z
-    .number()
-    .int()
-    .positive()
+  startDepotId: idSchema,
+  endDepotId: idSchema
     .nullable()
     .optional()
     .describe('Depot where the route ends; null for an open end; the start depot when omitted'),
@@ -57,7 +54,7 @@ export const vehicleSchema = z.object({
   updatedAt: z.string(),
 });
 
-export const vehicleListQuerySchema = z.object({ depotId: z.coerce.number().int().positive().optional() });
+export const vehicleListQuerySchema = z.object({ depotId: idQuerySchema.optional() });
 
 export type VehicleInput = z.output<typeof vehicleInputSchema>;
 export type VehiclePatch = z.output<typeof vehiclePatchSchema>;

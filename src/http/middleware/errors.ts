@@ -43,6 +43,8 @@ function toAppError(error: unknown): AppError | null {
   }
   // A concurrent insert won the race on a unique index.
   if (http?.code === '23505') return conflict('A record with the same unique key already exists');
+  // PostgreSQL data exceptions (class 22: out of range, NUL in text, …) are bad input that slipped past the schema.
+  if (typeof http?.code === 'string' && http.code.startsWith('22')) return invalidInput(`The database refused a value: ${http.message}`);
   return null;
 }
 

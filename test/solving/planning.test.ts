@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../../solver/index';
 import { createHaversineProvider } from '../../src/routing/haversine';
-import type { LonLat } from '../../src/routing/provider';
+import type { LonLat, RoutingProvider } from '../../src/routing/provider';
 import { createInlineSolver } from '../../src/solving/inline-solver';
 import { planToGeoJson } from '../../src/solving/plan-geojson';
 import { buildPlan } from '../../src/solving/plan-result';
@@ -166,5 +166,25 @@ describe('VROOM solution → plan', () => {
         expect(Math.abs(lat - 49.41)).toBeLessThan(0.1);
       }
     }
+  });
+
+  it('leaves an order the road network cannot reach unassigned as unreachable', async () => {
+    const island: LonLat = [8.7, 49.43];
+    const withIsland: RoutingProvider = {
+      ...routing,
+      async table(request) {
+        const table = await routing.table(request);
+        const cut = request.coordinates.findIndex(([lon, lat]) => lon === island[0] && lat === island[1]);
+        const unreachable = (rows: (number | null)[][]) => rows.map((row, i) => row.map((value, j) => (i !== j && (i === cut || j === cut) ? null : value)));
+        return { ...table, durations: unreachable(table.durations), distances: unreachable(table.distances) };
+      },
+    };
+    const input: PlanningInput = { ...twoVans, orders: [order('mainland', around(1)), order('island', island)] };
+    const problem = await buildPlanningProblem(input, withIsland);
+    const outcome = await createInlineSolver().solve(problem.vroom, { timeLimitMs: 100 });
+    if (outcome.status !== 'solved') throw new Error('expected solved');
+    const plan = await buildPlan(problem, outcome.solution, withIsland);
+    expect(plan.unassigned).toEqual([{ orderId: 'island', location: island, reason: 'unreachable' }]);
+    expect(plan.routes.flatMap((route) => route.stops.map((stop) => stop.orderId))).toEqual(['mainland']);
   });
 });

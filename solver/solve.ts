@@ -13,7 +13,7 @@ export type { SolveProgress, StoppingRule } from './search/anneal';
 export interface SolveOptions {
   /** Default 1. The same problem, seed and iteration budget give the same solution. */
   seed?: number;
-  /** Default: DEFAULT_ITERATIONS iterations. A time limit needs `clock`. */
+  /** Default: 2,000 iterations (DEFAULT_ITERATIONS). A time limit needs `clock`. */
   stop?: StoppingRule;
   /** Milliseconds, supplied by the caller: the solver never reads a clock itself. */
   clock?: () => number;

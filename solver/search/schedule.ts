@@ -132,7 +132,9 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
   };
 
   // Breaks are taken before leaving for the next stop: when they fit in the wait there, or when after it they would be too late.
-  const takeDueBreaks = (travel: number, nextTaskStart: (departure: number) => number): void => {
+  // Breaks are taken before leaving for the next stop: when they fit in the wait there, or when after that stop
+  // (done at its start + `busy`) they would be too late.
+  const takeDueBreaks = (travel: number, busy: number, nextTaskStart: (departure: number) => number): void => {
     while (nextBreak < breaks.length) {
       const brk = breaks[nextBreak]!;
       const breakStart = windowStart(brk.windows, time);
@@ -140,9 +142,9 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
         takeBreak(nextBreak++);
         continue;
       }
-      const fitsInWait = breakStart + brk.service + travel <= nextTaskStart(time);
-      const doneAfterNext = nextTaskStart(time);
-      const tooLateAfter = windowStart(brk.windows, doneAfterNext) === Infinity;
+      const nextStart = nextTaskStart(time);
+      const fitsInWait = breakStart + brk.service + travel <= nextStart;
+      const tooLateAfter = windowStart(brk.windows, nextStart + busy) === Infinity;
       if (!fitsInWait && !tooLateAfter) return;
       takeBreak(nextBreak++);
     }
@@ -155,7 +157,7 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
     const setup = to !== location ? problem.taskSetup[t]! : 0;
     const service = problem.taskService[t]!;
     if (nextBreak < breaks.length)
-      takeDueBreaks(travel, (departure) => {
+      takeDueBreaks(travel, setup + service, (departure) => {
         const start = earliestStart(problem, t, departure + travel);
         return start === Infinity ? departure + travel : start;
       });

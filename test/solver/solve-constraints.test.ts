@@ -119,6 +119,16 @@ describe('solve: shipments, breaks, soft windows', () => {
     expect(solution.summary.service).toBe(3 * 60 + 30);
   });
 
+  it('takes a break before a long stop when after it the break window would be closed', () => {
+    const problem = problemOn(line, [{ id: 1, location_index: 1, service: 100 }], [
+      { id: 1, start_index: 0, end_index: 0, breaks: [{ id: 100, time_windows: [[50, 100]], service: 30 }] },
+    ]);
+    const solution = solve(problem, { stop: { maxIterations: 10 } });
+    expectFeasible(problem, solution);
+    expect(solution.routes[0]!.steps.map((s) => s.type)).toEqual(['start', 'break', 'job', 'end']);
+    expect(solution.routes[0]!.steps[2]!.arrival).toBe(90);
+  });
+
   it('serves a job late when its window is soft, instead of dropping it', () => {
     const jobs = [{ id: 1, location_index: 3, time_windows: [[0, 20]] as [number, number][], lateness_cost_per_second: 2 }];
     const problem = problemOn(line, jobs, [{ id: 1, start_index: 0, end_index: 0 }]);

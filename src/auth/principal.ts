@@ -13,6 +13,8 @@ export interface Principal {
   vehicleId: number | null;
   /** How order events name this caller: "user:3", "api_key:7", "system". */
   actor: string;
+  /** The login session behind the request, which logout ends (absent for API keys). */
+  sessionId?: number;
 }
 
 /** Seeding and maintenance act as the system. */
@@ -37,6 +39,7 @@ export async function principalForToken(repos: Repositories, token: string, now 
     driverId: driver?.id ?? null,
     vehicleId: driver?.vehicleId ?? null,
     actor: key.kind === 'integration' ? `api_key:${key.id}` : `user:${user.id}`,
+    ...(key.kind === 'session' ? { sessionId: key.id } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ export async function login(context: CommandContext, input: LoginInput, now = ne
     const user = await repos.users.findByUsername(input.username);
     const valid = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : false;
     if (!user || !valid) throw new AppError(401, 'invalid_credentials', 'Unknown username or wrong password');
+    await repos.users.deleteExpiredSessions(now);
     const token = newToken(sessionTokenPrefix);
     const expiresAt = new Date(now.getTime() + sessionSeconds * 1000);
     await repos.users.insertApiKey({ userId: user.id, kind: 'session', name: 'login', tokenHash: hashToken(token), expiresAt });

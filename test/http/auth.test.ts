@@ -123,4 +123,21 @@ describe.each(testDatabases())('auth and roles on $engine', (backend) => {
     const keys = await app.database.knex('api_keys').select('token_hash');
     expect(keys.every((row) => /^[0-9a-f]{64}$/.test(row.token_hash))).toBe(true);
   });
+
+  it('logs out: the session token stops working, an API key cannot log out', async () => {
+    const session = (await app.request('POST', '/api/v1/auth/login', { token: null, body: { username: 'dana', password: 'secret-pass' } })).body.token;
+    expect((await app.request('POST', '/api/v1/auth/logout', { token: session })).status).toBe(204);
+    expect((await app.request('GET', '/api/v1/auth/me', { token: session })).status).toBe(401);
+    expect((await app.request('GET', '/api/v1/auth/me', { token: driverToken })).status).toBe(200);
+    expect((await app.request('POST', '/api/v1/auth/logout')).status).toBe(400);
+  });
+
+  it('clears expired sessions when someone logs in', async () => {
+    await app.database.knex('api_keys').where({ kind: 'session' }).update({ expires_at: new Date(Date.now() - 1000) });
+    expect((await app.request('GET', '/api/v1/auth/me', { token: driverToken })).status).toBe(401);
+    await app.request('POST', '/api/v1/auth/login', { token: null, body: { username: 'dana', password: 'secret-pass' } });
+    const sessions = await app.database.knex('api_keys').where({ kind: 'session' }).select('expires_at');
+    expect(sessions).toHaveLength(1);
+    expect(new Date(sessions[0]!.expires_at).getTime()).toBeGreaterThan(Date.now());
+  });
 });

@@ -138,6 +138,10 @@ export class UsersRepository {
     await this.db('api_keys').where({ id }).delete();
   }
 
+  async deleteExpiredSessions(now: Date): Promise<void> {
+    await this.db('api_keys').where({ kind: 'session' }).andWhere('expires_at', '<=', now).delete();
+  }
+
   async touchApiKey(id: number, now: Date): Promise<void> {
     await this.db('api_keys').where({ id }).update({ last_used_at: now });
   }

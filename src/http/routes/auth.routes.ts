@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createApiKey } from '../../commands/create-api-key';
 import { createUser } from '../../commands/create-user';
 import { login } from '../../commands/login';
+import { logout } from '../../commands/logout';
 import { revokeApiKey } from '../../commands/revoke-api-key';
 import { repositories } from '../../db/repositories';
 import { apiKeyInputSchema, apiKeySchema, createdApiKeySchema, loginInputSchema, loginResponseSchema, meResponseSchema, userInputSchema, userSchema } from '../../protocol/auth';
@@ -19,6 +20,11 @@ export function authRoutes(api: ApiRouter, deps: AppDeps): void {
       const session = await login(deps.commands, body);
       return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: presentUser(session.user) };
     },
+  );
+
+  api.endpoint(
+    { method: 'post', path: '/auth/logout', summary: 'End the current login session', tag: 'auth', roles: ['admin', 'dispatcher', 'driver'], status: 204 },
+    async ({ principal }) => logout(deps.commands, principal),
   );
 
   api.endpoint(

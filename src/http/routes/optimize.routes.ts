@@ -21,6 +21,7 @@ import { zodToAppError } from '../middleware/errors';
 import { apiPrefix, type Mount } from '../app';
 
 export interface OptimizeRouterOptions {
+  /** The pool in the service: an inline solver would hold the event loop for the whole run. */
   solver: SolverRunner;
   routing: RoutingProvider;
   jobs?: OptimizeJobs;

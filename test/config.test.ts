@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config';
+
+describe('configuration from the environment', () => {
+  it('has working defaults for a fresh clone', () => {
+    const config = loadConfig({});
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.ADMIN_TOKEN).toBeUndefined();
+    expect(config).toMatchObject({
+      PORT: 3000,
+      DATA_DIR: './var',
+      LOG_LEVEL: 'info',
+      ROUTING: 'embedded',
+      OSM_PBF: 'data/osm/heidelberg.osm.pbf',
+      SEED_DEMO: true,
+    });
+  });
+
+  it('reads and coerces what is set; empty strings count as unset', () => {
+    const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/lastmile', ADMIN_TOKEN: '', SOLVER_THREADS: '2', SEED_DEMO: 'false' });
+    expect(config).toMatchObject({ PORT: 8080, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/lastmile', ADMIN_TOKEN: undefined, SOLVER_THREADS: 2, SEED_DEMO: false });
+  });
+
+  it('reports every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://db/x', LOG_LEVEL: 'loud', ROUTING: 'teleport', ADMIN_TOKEN: 'short' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.map((problem) => problem.split(':')[0]);
+      expect(problems.sort()).toEqual(['ADMIN_TOKEN', 'DATABASE_URL', 'LOG_LEVEL', 'PORT', 'ROUTING']);
+      expect((error as ConfigError).message).toContain('DATABASE_URL: must be a postgres:// URL');
+    }
+  });
+
+  it('needs OSRM_URL when routing through OSRM', () => {
+    expect(() => loadConfig({ ROUTING: 'osrm' })).toThrow('OSRM_URL: required when ROUTING=osrm');
+    expect(loadConfig({ ROUTING: 'osrm', OSRM_URL: 'http://127.0.0.1:5000' }).OSRM_URL).toBe('http://127.0.0.1:5000');
+  });
+});

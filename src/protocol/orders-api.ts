@@ -27,7 +27,7 @@ export const orderListQuerySchema = z.object({
     .string()
     .refine(isValidTimeZone, { message: 'not an IANA time zone (e.g. Europe/Berlin)' })
     .optional()
-    .describe("Time zone for date; the depot's (or UTC) when omitted"),
+    .describe("Time zone for date; when omitted the depot's (depotId, or the only depot), else UTC"),
 });
 
 export const transitionInputSchema = z.object({

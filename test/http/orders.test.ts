@@ -139,6 +139,8 @@ describe.each(testDatabases())('orders API on $engine', (backend) => {
     await create(41, { source: 'filter', timeWindows: [{ start: '2026-12-02T00:30:00+01:00', end: '2026-12-02T02:00:00+01:00' }] });
     const byDate = await app.request('GET', `/api/v1/orders?date=2026-12-01&depotId=${depotId}`);
     expect(byDate.body.items.map((order: { id: number }) => order.id)).toEqual([onDay.id]);
+    // With one depot, its time zone is the default.
+    expect((await app.request('GET', '/api/v1/orders?date=2026-12-01')).body).toEqual(byDate.body);
     // In UTC, 23:30+01:00 is still 1 December, and 00:30+01:00 is 30 minutes before midnight of 1 December.
     const utc = await app.request('GET', '/api/v1/orders?date=2026-12-01&timeZone=UTC');
     expect(utc.body.items).toHaveLength(2);

@@ -47,7 +47,8 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
       if (principal.role === 'driver' && principal.vehicleId === null) return { items: [], nextCursor: null };
       let window: [number, number] | [] = [];
       if (query.date) {
-        const depotZone = query.depotId === undefined ? undefined : (await repos.depots.findById(query.depotId))?.timeZone;
+        const depotId = query.depotId ?? (await repos.depots.soleDepotId());
+        const depotZone = depotId === null ? undefined : (await repos.depots.findById(depotId))?.timeZone;
         window = localDayRange(query.date, query.timeZone ?? depotZone ?? 'UTC');
       }
       const page = await repos.orders.list(

@@ -9,7 +9,7 @@ import { assertValidProblem, defaultSeeds, keepBest, runProgress, type SolverRun
 export function createInlineSolver({ log }: { log?: Logger } = {}): SolverRunner {
   return {
     threads: 1,
-    async solve(problem, { seeds = defaultSeeds(1), timeLimitMs, signal, onProgress }) {
+    async solve(problem, { seeds = defaultSeeds(1), timeLimitMs, maxIterationsWithoutImprovement, signal, onProgress }) {
       assertValidProblem(problem);
       const started = performance.now();
       const solutions: VroomSolution[] = [];
@@ -19,7 +19,7 @@ export function createInlineSolver({ log }: { log?: Logger } = {}): SolverRunner
         if (signal?.aborted) return { status: 'cancelled', elapsedMs: performance.now() - started };
         const solution = solve(problem, {
           seed,
-          stop: { timeLimitMs },
+          stop: { timeLimitMs, maxIterationsWithoutImprovement },
           clock: () => performance.now(),
           onProgress: onProgress && ((progress) => onProgress(runProgress(seed, progress))),
         });

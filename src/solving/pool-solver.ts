@@ -24,7 +24,7 @@ export function createPoolSolver({ threads = availableParallelism(), log }: Pool
 
   return {
     threads,
-    async solve(problem, { seeds = defaultSeeds(threads), timeLimitMs, signal, onProgress }) {
+    async solve(problem, { seeds = defaultSeeds(threads), timeLimitMs, maxIterationsWithoutImprovement, signal, onProgress }) {
       assertValidProblem(problem);
       const started = performance.now();
       const cancelled = () => ({ status: 'cancelled' as const, elapsedMs: performance.now() - started });
@@ -35,7 +35,7 @@ export function createPoolSolver({ threads = availableParallelism(), log }: Pool
       const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
       const ports: MessagePort[] = [];
       const runs = seeds.map((seed) => {
-        const task: SolveTask = { problem: withoutMatrices, flatMatrices: matrices, options: { seed, stop: { timeLimitMs } } };
+        const task: SolveTask = { problem: withoutMatrices, flatMatrices: matrices, options: { seed, stop: { timeLimitMs, maxIterationsWithoutImprovement } } };
         if (!onProgress) return pool.run(task, { signal: stop });
         const { port1, port2 } = new MessageChannel();
         ports.push(port1);

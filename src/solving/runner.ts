@@ -25,6 +25,8 @@ export interface SolveRunOptions {
    * search time once it starts (quality over punctuality), and building the first solution comes on top.
    */
   timeLimitMs: number;
+  /** Also stop a run this many iterations after its last improvement: small problems finish in milliseconds. */
+  maxIterationsWithoutImprovement?: number;
   /** Abort: the run answers `cancelled`, never a partial result. */
   signal?: AbortSignal;
   onProgress?: (progress: RunProgress) => void;

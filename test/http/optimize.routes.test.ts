@@ -152,6 +152,24 @@ describe('POST /api/v1/optimize (inline solver, straight-line roads)', () => {
   });
 });
 
+describe('how long a run searches', () => {
+  it('stops a small problem once it stops improving, and searches as long as ?timeLimitSeconds asks', async () => {
+    const api = await serve({ solver: createInlineSolver(), routing: haversine, defaultTimeLimitMs: 60_000 });
+    try {
+      let started = performance.now();
+      const quick = await api.call('POST', '/api/v1/optimize', locatedProblem(8));
+      expect(quick.status).toBe(200);
+      expect(performance.now() - started).toBeLessThan(5_000);
+      started = performance.now();
+      const timed = await api.call('POST', '/api/v1/optimize?timeLimitSeconds=1.5', locatedProblem(8));
+      expect(timed.status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(1_500);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('a caller that hangs up', () => {
   it('cancels its run', async () => {
     let started!: () => void;

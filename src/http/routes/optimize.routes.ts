@@ -4,7 +4,8 @@
  * the road network turns into matrices; `options.g` adds route geometry. Large problems (or `?async=true`)
  * answer 202 with a job to poll at GET /optimize/jobs/{id}, cancellable with DELETE.
  *
- * Lastmile query options: `timeLimitSeconds` (each seed's search time), `async`.
+ * Lastmile query options: `timeLimitSeconds` (each seed searches that long), `async`. Without a time limit a
+ * run also stops once it has not improved for STALL_ITERATIONS, so small problems answer at once, as VROOM does.
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { Router, type Request, type RequestHandler } from 'express';
@@ -29,7 +30,7 @@ export interface OptimizeRouterOptions {
   authorize?: RequestHandler;
   /** Problems with more tasks than this answer 202 with a job. */
   asyncAboveTasks?: number;
-  /** Each seed's search time when the request names none. */
+  /** Each seed's longest search when the request names no time limit. */
   defaultTimeLimitMs?: number;
   /** Largest JSON body: a 1,000-location problem with both matrices is about 15 MB. */
   maxBodyBytes?: number;
@@ -47,6 +48,7 @@ export function optimizeMount(options: OptimizeRouterOptions): Mount {
 }
 
 const ASYNC_ABOVE_TASKS = 200;
+const STALL_ITERATIONS = 2000;
 
 export function optimizeRouter({
   solver,
@@ -68,10 +70,11 @@ export function optimizeRouter({
   router.post('/optimize', authorize, express.json({ limit: maxBodyBytes }), async (req, res) => {
     const query = querySchema.safeParse(req.query);
     if (!query.success) throw zodToAppError(query.error, 'query');
-    const timeLimitMs = query.data.timeLimitSeconds !== undefined ? query.data.timeLimitSeconds * 1000 : defaultTimeLimitMs;
+    const { timeLimitSeconds } = query.data;
+    const stop = timeLimitSeconds !== undefined ? { timeLimitMs: timeLimitSeconds * 1000 } : { timeLimitMs: defaultTimeLimitMs, maxIterationsWithoutImprovement: STALL_ITERATIONS };
     const located = await locateProblem(req.body, routing);
     const work: JobWork = async (signal, onProgress) => {
-      const outcome = await solver.solve(located.problem, { timeLimitMs, signal, onProgress });
+      const outcome = await solver.solve(located.problem, { ...stop, signal, onProgress });
       if (outcome.status === 'cancelled') return null;
       const solution = await presentSolution(located, outcome.solution, routing);
       solution.summary.computing_times = {

@@ -13,6 +13,7 @@ import { createApp, type Mount } from './http/app';
 import { importMount } from './http/routes/import.routes';
 import { osrmRouter } from './http/routes/osrm.routes';
 import { positionsMount } from './http/routes/positions.routes';
+import { stopsMount } from './http/routes/stops.routes';
 import { createLogger, type Logger } from './logger';
 import { startRealtime } from './realtime/server';
 import { createRoutingProvider } from './routing';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   const credentials = await prepareCredentials(config, commands, logger);
 
   const routing = await routingProvider(config, logger);
-  const mounts: Mount[] = [importMount(commands), positionsMount(commands), { path: '/', router: osrmRouter(routing) }];
+  const mounts: Mount[] = [importMount(commands), positionsMount(commands), stopsMount(commands), { path: '/', router: osrmRouter(routing) }];
   const app = createApp({ database, commands, logger, mounts });
 
   // OSRM-style GETs carry up to 1,000 coordinates in the URL.

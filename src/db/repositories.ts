@@ -6,7 +6,9 @@ import { OrderEventsRepository } from './repos/order-events.repo';
 import { OrdersRepository } from './repos/orders.repo';
 import { PlansRepository } from './repos/plans.repo';
 import { RoutesRepository } from './repos/routes.repo';
+import { EtaRepository } from './repos/eta.repo';
 import { PositionsRepository } from './repos/positions.repo';
+import { ProofsRepository } from './repos/proofs.repo';
 import { RoomEventsRepository } from './repos/room-events.repo';
 import { UsersRepository } from './repos/users.repo';
 import { VehiclesRepository } from './repos/vehicles.repo';
@@ -23,6 +25,8 @@ export function repositories(db: Executor) {
     routes: new RoutesRepository(db),
     positions: new PositionsRepository(db),
     roomEvents: new RoomEventsRepository(db),
+    etas: new EtaRepository(db),
+    proofs: new ProofsRepository(db),
   };
 }
 

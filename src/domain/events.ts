@@ -6,6 +6,7 @@ import type { OrderStatus } from './order-lifecycle';
 import type { Order } from '../db/repos/orders.repo';
 import type { PlanProgress, PlanStatus } from '../db/repos/plans.repo';
 import type { Position } from '../db/repos/positions.repo';
+import type { StopStatus } from '../db/repos/routes.repo';
 
 export interface DomainEvents {
   'order.created': { order: Order; actor: string };
@@ -21,6 +22,16 @@ export interface DomainEvents {
   'plan.changed': { planId: number; depotId: number; version: number; routeIds: number[]; actor: string };
   /** A vehicle's newest position advanced (late, older points are stored but never published). */
   'vehicle.moved': { position: Position };
+  /** A driver (or the geofence) moved a stop: arrived, completed or failed. */
+  'stop.status_changed': {
+    stopId: number;
+    orderId: number;
+    vehicleId: number;
+    status: StopStatus;
+    actualArrivalEpoch: number | null;
+    completedAtEpoch: number | null;
+    actor: string;
+  };
 }
 
 export type DomainEventName = keyof DomainEvents;

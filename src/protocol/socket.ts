@@ -5,6 +5,7 @@
  * requests, answered by an ack that is a result or the one error shape.
  */
 import { z } from 'zod';
+import type { StopActionResult } from './stop-actions';
 
 /** Positions a device may report: a fix with its accuracy, optionally speed and heading. */
 export const positionReportSchema = z.object({
@@ -58,10 +59,44 @@ export interface PlanProgressView {
   elapsedMs: number;
 }
 
+export interface StopStatusView {
+  stopId: number;
+  orderId: number;
+  vehicleId: number;
+  status: 'pending' | 'arrived' | 'completed' | 'failed';
+  actualArrivalEpoch: number | null;
+  completedAtEpoch: number | null;
+}
+
+/** A stop's live ETA moved by a minute or more since the last one published. */
+export interface EtaView {
+  stopId: number;
+  orderId: number;
+  vehicleId: number;
+  etaEpoch: number;
+  /** The ETA frozen at dispatch: what the customer was told. */
+  dispatchedEtaEpoch: number | null;
+}
+
+export interface AlertView {
+  kind: 'delay' | 'deviation';
+  vehicleId: number;
+  /** Delay: the stop whose ETA passes the end of its promised window. */
+  stopId: number | null;
+  orderId: number | null;
+  message: string;
+  /** Delay: seconds late; deviation: metres off the route. */
+  amount: number;
+  raisedAtEpoch: number;
+}
+
 /** The facts a room carries, by event name. */
 export interface RoomFacts {
   'vehicle:moved': VehiclePositionView;
   'order:status': OrderStatusView;
+  'stop:status': StopStatusView;
+  'eta:updated': EtaView;
+  'alert:raised': AlertView;
   'plan:progress': PlanProgressView;
 }
 export type RoomEventName = keyof RoomFacts;
@@ -106,5 +141,9 @@ export type ServerToClientEvents = {
 
 export interface ClientToServerEvents {
   'position:report': (reports: PositionReport | PositionReport[], ack: Ack<PositionReportResult>) => void;
+  /** Stop actions: bodies as in POST /stops/:id/{arrive,complete,fail}, plus stopId. */
+  'stop:arrive': (request: { stopId: number; idempotencyKey: string }, ack: Ack<StopActionResult>) => void;
+  'stop:complete': (request: Record<string, unknown>, ack: Ack<StopActionResult>) => void;
+  'stop:fail': (request: Record<string, unknown>, ack: Ack<StopActionResult>) => void;
   'feed:resume': (request: ResumeRequest, ack: Ack<ResumeResult>) => void;
 }

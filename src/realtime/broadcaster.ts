@@ -66,6 +66,22 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, db: Knex, l
         liveOrdersOfVehicle.delete(order.assignedVehicleId);
       }
     }),
+    events.on('stop.status_changed', (change) => {
+      const view = {
+        stopId: change.stopId,
+        orderId: change.orderId,
+        vehicleId: change.vehicleId,
+        status: change.status,
+        actualArrivalEpoch: change.actualArrivalEpoch,
+        completedAtEpoch: change.completedAtEpoch,
+      };
+      feed.publish(vehicleRoom(change.vehicleId), 'stop:status', view);
+      feed.publish(orderRoom(change.orderId), 'stop:status', view);
+      depotOf(change.vehicleId).then(
+        (depotId) => depotId !== null && feed.publish(depotRoom(depotId), 'stop:status', view),
+        (error: unknown) => logger.error({ err: error }, 'broadcasting a stop failed'),
+      );
+    }),
     events.on('plan.progress', ({ planId, depotId, progress }) => {
       feed.publish(depotRoom(depotId), 'plan:progress', { planId, ...progress });
     }),

@@ -10,6 +10,9 @@ import type { Pool } from 'pg';
 import { Server } from 'socket.io';
 import { ZodError } from 'zod';
 import type { CommandContext } from '../commands/context';
+import { arriveAtStop } from '../commands/arrive-at-stop';
+import { completeStop } from '../commands/complete-stop';
+import { failStop } from '../commands/fail-stop';
 import { reportPositions } from '../commands/report-positions';
 import { repositories } from '../db/repositories';
 import { AppError, forbidden, tooManyRequests } from '../errors';
@@ -23,6 +26,7 @@ import {
   type Sequenced,
   type ServerToClientEvents,
 } from '../protocol/socket';
+import { arriveRequestSchema, completeRequestSchema, failRequestSchema } from '../protocol/stop-actions';
 import { LivePositions } from '../tracking/live-positions';
 import { subscriberFor, type Subscriber } from './auth';
 import { connectBroadcaster } from './broadcaster';
@@ -62,6 +66,8 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
   const repos = repositories(commands.db);
   const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,
+    // A delivery proof (photo and signature in base64) fits, as over HTTP.
+    maxHttpBufferSize: 4 * 1024 * 1024,
     adapter: options.adapterPool
       ? createAdapter(options.adapterPool, {
           channelPrefix: options.adapterChannel,
@@ -112,6 +118,29 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
       handle(ack, async () => {
         if (!subscriber.principal) throw forbidden('Only drivers report positions');
         return reportPositions(commands, positionReportsSchema.parse(reports), subscriber.principal);
+      }),
+    );
+    // Over the socket the same commands as over HTTP; a customer has no principal and no stops.
+    const staff = () => {
+      if (!subscriber.principal) throw forbidden('Only drivers and the office act on stops');
+      return subscriber.principal;
+    };
+    socket.on('stop:arrive', (request, ack) =>
+      handle(ack, async () => {
+        const { stopId, ...input } = arriveRequestSchema.parse(request);
+        return arriveAtStop(commands, stopId, input, staff());
+      }),
+    );
+    socket.on('stop:complete', (request, ack) =>
+      handle(ack, async () => {
+        const { stopId, ...input } = completeRequestSchema.parse(request);
+        return completeStop(commands, stopId, input, staff());
+      }),
+    );
+    socket.on('stop:fail', (request, ack) =>
+      handle(ack, async () => {
+        const { stopId, ...input } = failRequestSchema.parse(request);
+        return failStop(commands, stopId, input, staff());
       }),
     );
     socket.on('feed:resume', (request, ack) =>

@@ -11,6 +11,7 @@ import { repositories } from '../../src/db/repositories';
 import { EventBus } from '../../src/domain/events';
 import { createApp } from '../../src/http/app';
 import { positionsMount } from '../../src/http/routes/positions.routes';
+import { stopsMount } from '../../src/http/routes/stops.routes';
 import { createLogger } from '../../src/logger';
 import type { ClientToServerEvents, ServerToClientEvents, SocketAuth } from '../../src/protocol/socket';
 import { startRealtime, type Realtime, type RealtimeOptions } from '../../src/realtime/server';
@@ -37,7 +38,7 @@ export async function startNode(database: TestDatabase, options: Partial<Realtim
   const commands: CommandContext = { db: database.knex, events };
   await ensureAdmin(commands, adminToken);
   const logger = createLogger('silent');
-  const app = createApp({ database, commands, logger, mounts: [positionsMount(commands)] });
+  const app = createApp({ database, commands, logger, mounts: [positionsMount(commands), stopsMount(commands)] });
   const server: Server = createServer(app);
   const realtime = await startRealtime(server, { commands, logger, adapterPool: options.pool, ...options });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -131,4 +132,79 @@ export const nowEpoch = () => Math.floor(Date.now() / 1000);
 
 export function fix(recordedAt: number, location: [number, number] = [8.69, 49.41]) {
   return { location, accuracyMeters: 8, speedMetersPerSecond: 9, headingDegrees: 90, recordedAt };
+}
+
+export interface DispatchedRoute {
+  routeId: number;
+  /** In sequence, one per order of the fleet. */
+  stopIds: number[];
+}
+
+/**
+ * A dispatched plan with one route for the first van through the fleet's orders, as planning
+ * would write it: along a straight street east of the depot, a stop every `spacingMeters`.
+ */
+export async function dispatchRoute(node: Node, fleet: Fleet, options: { startEpoch?: number; windowMinutes?: number } = {}): Promise<DispatchedRoute> {
+  const repos = repositories(node.commands.db);
+  const start = options.startEpoch ?? nowEpoch();
+  const plan = await repos.plans.insert({
+    depotId: fleet.depotId,
+    date: new Date(start * 1000).toISOString().slice(0, 10),
+    vehicleIds: [fleet.vehicleIds[0]],
+    orderIds: fleet.orders.map((order) => order.id),
+    options: {},
+    timeLimitSeconds: 1,
+    createdBy: 'test',
+  });
+  const origin: [number, number] = [8.6724, 49.4093];
+  // About 730 m per 0.01° of longitude here; 600 s of driving between stops.
+  const stopLocations = fleet.orders.map((_, index) => [origin[0] + 0.01 * (index + 1), origin[1]] as [number, number]);
+  const empty = { weightKg: 0, volumeL: 0, items: 0 };
+  const window = (options.windowMinutes ?? 60) * 60;
+  const [routeId] = await repos.routes.insertMany(plan.id, [
+    {
+      vehicleId: fleet.vehicleIds[0],
+      driverId: null,
+      status: 'planned',
+      startLocation: origin,
+      endLocation: origin,
+      returnsToDepot: true,
+      departureEpoch: start,
+      arrivalEpoch: start + 3600,
+      distanceMeters: 3000,
+      drivingSeconds: 1800,
+      serviceSeconds: 600,
+      waitingSeconds: 0,
+      cost: 1,
+      initialLoad: empty,
+      breaks: [],
+      violations: [],
+      geometry: { type: 'LineString', coordinates: [origin, ...stopLocations] },
+      stops: stopLocations.map((location, index) => ({
+        orderId: fleet.orders[index]!.id,
+        sequence: index + 1,
+        status: 'pending',
+        locked: false,
+        location,
+        promisedWindows: [{ startEpochSeconds: start, endEpochSeconds: start + 600 * (index + 1) + window }],
+        plannedArrivalEpoch: start + 600 * (index + 1),
+        serviceStartEpoch: start + 600 * (index + 1),
+        plannedDepartureEpoch: start + 600 * (index + 1) + 300,
+        waitingSeconds: 0,
+        serviceSeconds: 300,
+        distanceFromStartMeters: 730 * (index + 1),
+        drivingFromStartSeconds: 600 * (index + 1),
+        loadAfter: empty,
+        violations: [],
+        dispatchedEtaEpoch: null,
+        liveEtaEpoch: null,
+        actualArrivalEpoch: null,
+        completedAtEpoch: null,
+      })),
+    },
+  ]);
+  await repos.routes.dispatch(plan.id, new Map());
+  await repos.orders.setStatusMany(fleet.orders.map((order) => order.id), 'dispatched');
+  const [route] = (await repos.routes.listForPlan(plan.id)).filter((candidate) => candidate.id === routeId);
+  return { routeId: routeId!, stopIds: route!.stops.map((stop) => stop.id) };
 }

@@ -7,12 +7,14 @@ import * as fleet from './001_fleet';
 import * as orders from './002_orders';
 import * as plans from './003_plans';
 import * as tracking from './004_tracking';
+import * as stopOutcomes from './005_stop_outcomes';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_fleet': fleet,
   '002_orders': orders,
   '003_plans': plans,
   '004_tracking': tracking,
+  '005_stop_outcomes': stopOutcomes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,52 @@
+/**
+ * Stop outcomes over HTTP, for the driver app (and the office correcting on a driver's behalf):
+ * arrived, delivered with proof, failed with a reason. Each is idempotent by its key.
+ */
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import express, { Router } from 'express';
+import { arriveAtStop } from '../../commands/arrive-at-stop';
+import { completeStop } from '../../commands/complete-stop';
+import type { CommandContext } from '../../commands/context';
+import { failStop } from '../../commands/fail-stop';
+import { idParamsSchema } from '../../protocol/common';
+import { arriveInputSchema, completeInputSchema, failInputSchema, maxPhotoBytes, maxSignatureBytes, stopActionResultSchema } from '../../protocol/stop-actions';
+import { apiPrefix, type Mount } from '../app';
+import { ApiRouter } from '../endpoint';
+
+const roles = ['driver', 'dispatcher', 'admin'] as const;
+const replayNote = 'Sending the same idempotency key again answers the first result with replayed: true and changes nothing.';
+
+function declare(api: ApiRouter, context: CommandContext): void {
+  api.endpoint(
+    { method: 'post', path: '/stops/:id/arrive', summary: 'The vehicle is at the stop', description: replayNote, tag: 'stops', roles, params: idParamsSchema, body: arriveInputSchema, response: stopActionResultSchema },
+    async ({ params, body, principal }) => arriveAtStop(context, params.id, body, principal),
+  );
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/stops/:id/complete',
+      summary: 'Delivered, with the recipient and optional signature and photo (base64)',
+      description: `${replayNote} Signature up to ${maxSignatureBytes} bytes, photo up to ${maxPhotoBytes} bytes, decoded.`,
+      tag: 'stops',
+      roles,
+      params: idParamsSchema,
+      body: completeInputSchema,
+      response: stopActionResultSchema,
+    },
+    async ({ params, body, principal }) => completeStop(context, params.id, body, principal),
+  );
+  api.endpoint(
+    { method: 'post', path: '/stops/:id/fail', summary: 'Not delivered, with a reason (and a note for other)', description: replayNote, tag: 'stops', roles, params: idParamsSchema, body: failInputSchema, response: stopActionResultSchema },
+    async ({ params, body, principal }) => failStop(context, params.id, body, principal),
+  );
+}
+
+export function stopsMount(context: CommandContext): Mount {
+  const api = new ApiRouter(new OpenAPIRegistry(), apiPrefix);
+  declare(api, context);
+  const router = Router();
+  // A photo and a signature in base64, with room to spare.
+  router.use('/stops', express.json({ limit: '4mb' }));
+  router.use(api.router);
+  return { path: apiPrefix, router, document: (registry) => declare(new ApiRouter(registry, apiPrefix), context) };
+}

@@ -78,6 +78,8 @@ export function keepBest(problem: VroomProblem, seeds: number[], solutions: Vroo
   let best = 0;
   for (let i = 1; i < solutions.length; i++) if (isBetter(solutions[i]!, solutions[best]!)) best = i;
   const solution = solutions[best]!;
+  // Code 2 is input the validation let through but the solver could not read: still the caller's to fix.
+  if (solution.code === 2) throw invalidProblem([{ path: '', message: solution.error ?? 'the solver could not read the problem' }]);
   if (solution.code !== 0) throw new Error(`the solver failed (code ${solution.code}): ${solution.error ?? 'no reason given'}`);
   const check = checkSolution(problem, solution);
   if (!check.feasible) {

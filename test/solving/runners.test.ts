@@ -61,6 +61,22 @@ describe('keeping the best solution', () => {
     expect(isBetter({ ...base, code: 1 }, withSummary({ cost: 1e9 }))).toBe(false);
   });
 
+  it('answers a solver input error as a 400 and any other solver failure as an error', async () => {
+    const outcome = await solve(1);
+    if (outcome.status !== 'solved') throw new Error('expected solved');
+    const inputError = { ...outcome.solution, code: 2 as const, error: 'jobs[0]: unreadable' };
+    const thrown = (() => {
+      try {
+        keepBest(line, [1], [inputError]);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(AppError);
+    expect((thrown as AppError).details).toEqual([{ path: '', message: 'jobs[0]: unreadable' }]);
+    expect(() => keepBest(line, [1], [{ ...outcome.solution, code: 1, error: 'bug' }])).toThrow(/code 1\): bug/);
+  });
+
   it('refuses a solution the checker rejects instead of returning it', async () => {
     const outcome = await solve(1);
     if (outcome.status !== 'solved') throw new Error('expected solved');

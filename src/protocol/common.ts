@@ -36,7 +36,7 @@ export const errorResponseSchema = z.object({
     message: z.string(),
     details: z.array(z.object({ path: z.string().optional(), message: z.string() }).catchall(z.unknown())),
   }),
-});
+}).meta({ id: 'Error' });
 
 /**
  * A PATCH body: every field optional and without its default, so a field left out stays as it is

@@ -36,7 +36,7 @@ export const depotSchema = z.object({
   openingHours: openingHoursSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}).meta({ id: 'Depot' });
 
 export type DepotInput = z.output<typeof depotInputSchema>;
 export type DepotPatch = z.output<typeof depotPatchSchema>;

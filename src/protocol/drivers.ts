@@ -33,7 +33,7 @@ export const driverSchema = z.object({
   username: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}).meta({ id: 'Driver' });
 
 export const driverListQuerySchema = z.object({ vehicleId: idQuerySchema.optional() });
 

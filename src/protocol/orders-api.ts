@@ -58,7 +58,7 @@ export const orderSchema = z.object({
   notes: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}).meta({ id: 'Order' });
 
 export const orderEventSchema = z.object({
   id: z.number().int(),
@@ -69,7 +69,7 @@ export const orderEventSchema = z.object({
   toStatus: z.enum(orderStatuses).nullable(),
   reason: z.string().nullable(),
   data: z.record(z.string(), z.unknown()),
-});
+}).meta({ id: 'OrderEvent' });
 
 export type CreateOrderInput = z.output<typeof createOrderSchema>;
 export type OrderPatch = z.output<typeof orderPatchSchema>;

@@ -52,7 +52,7 @@ export const vehicleSchema = z.object({
   driverId: z.number().int().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}).meta({ id: 'Vehicle' });
 
 export const vehicleListQuerySchema = z.object({ depotId: idQuerySchema.optional() });
 

@@ -68,6 +68,8 @@ describe.each(testDatabases())('HTTP basics on $engine', (backend) => {
     const schema = create.requestBody.content['application/json'].schema;
     expect(schema.required).toEqual(expect.arrayContaining(['externalRef', 'customerName', 'location', 'timeWindows']));
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403']));
+    expect(create.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Order' });
+    expect(Object.keys(reply.body.components.schemas)).toEqual(expect.arrayContaining(['Order', 'OrderEvent', 'Depot', 'Vehicle', 'Driver', 'Error']));
 
     const docs = await fetch(`${app.url}/docs`);
     const html = await docs.text();

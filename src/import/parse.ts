@@ -16,11 +16,13 @@ const FORMAT_BY_MEDIA_TYPE: Record<string, ImportFormat> = {
   'application/json': 'json',
   'application/geo+json': 'geojson',
 };
+// What browsers and older tools label .csv files with (Windows with Excel installed: vnd.ms-excel).
+const CSV_ALIASES = new Set(['application/csv', 'text/comma-separated-values', 'application/vnd.ms-excel']);
 
 /** Picks the parser from the Content-Type header; anything else is 415 naming what is accepted. */
 export function importFormatFromContentType(contentType: string | undefined): ImportFormat {
   const mediaType = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
-  const format = FORMAT_BY_MEDIA_TYPE[mediaType];
+  const format = CSV_ALIASES.has(mediaType) ? 'csv' : FORMAT_BY_MEDIA_TYPE[mediaType];
   if (format === undefined) {
     const accepted = Object.keys(FORMAT_BY_MEDIA_TYPE).join(', ');
     throw unsupportedMediaType(mediaType === '' ? `Content-Type is required; send one of ${accepted}` : `Content-Type ${mediaType} is not importable; send one of ${accepted}`);

@@ -22,6 +22,10 @@ describe('importFormatFromContentType', () => {
     expect(importFormatFromContentType('application/geo+json')).toBe('geojson');
   });
 
+  it('takes the labels browsers put on .csv uploads as CSV', () => {
+    for (const alias of ['application/vnd.ms-excel', 'application/csv', 'text/comma-separated-values']) expect(importFormatFromContentType(alias)).toBe('csv');
+  });
+
   it('refuses anything else with 415 naming the accepted types', () => {
     for (const contentType of ['text/plain', 'application/xml', undefined]) {
       let caught: unknown;

@@ -5,6 +5,7 @@ import type { LonLat, RoutingProvider } from '../../src/routing/provider';
 import { createInlineSolver } from '../../src/solving/inline-solver';
 import { planToGeoJson } from '../../src/solving/plan-geojson';
 import { buildPlan } from '../../src/solving/plan-result';
+import { solvePlanning } from '../../src/solving/solve-planning';
 import { buildPlanningProblem, capacityAmounts, demandAmounts, type PlanningInput, type PlanningOrder, type PlanningVehicle } from '../../src/solving/planning-problem';
 
 const routing = createHaversineProvider();
@@ -186,5 +187,15 @@ describe('VROOM solution → plan', () => {
     const plan = await buildPlan(problem, outcome.solution, withIsland);
     expect(plan.unassigned).toEqual([{ orderId: 'island', location: island, reason: 'unreachable' }]);
     expect(plan.routes.flatMap((route) => route.stops.map((stop) => stop.orderId))).toEqual(['mainland']);
+  });
+
+  it('runs end to end through a solver runner, and a cancelled run gives no plan', async () => {
+    const solver = createInlineSolver();
+    const outcome = await solvePlanning(twoVans, { routing, solver }, { timeLimitMs: 100 });
+    if (outcome.status !== 'planned') throw new Error('expected planned');
+    expect(outcome.plan.totals.stops).toBe(10);
+    expect(checkSolution(outcome.problem.vroom, outcome.solution).issues).toEqual([]);
+    expect(outcome.timings.matrixMs).toBeGreaterThanOrEqual(0);
+    expect(await solvePlanning(twoVans, { routing, solver }, { timeLimitMs: 100, signal: AbortSignal.abort() })).toEqual({ status: 'cancelled' });
   });
 });

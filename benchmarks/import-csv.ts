@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import knexModule from 'knex';
@@ -207,6 +207,8 @@ async function main(rowCount: number, postgresUrl: string): Promise<void> {
   }));
   console.table(table);
   console.log('RSS is the server process: before the first import (VmRSS) and its peak so far (VmHWM); for the parser row, this process.');
+  // The machine may be shared: the load says how much of it the numbers had.
+  console.log(`Load average at the end (1/5/15 min): ${loadavg().map((load) => load.toFixed(1)).join(' / ')}`);
 }
 
 if (process.argv[2] === '--serve') await serve();

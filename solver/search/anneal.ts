@@ -124,8 +124,8 @@ export function anneal(
       current.copyFrom(candidate, changed);
       currentObjective = objective;
       if (compareObjectives(objective, bestObjective) < 0) {
-        // A new best: polish it everywhere before keeping it.
-        twoOptStarDescent(current, neighbors, GRANULARITY, rng, changed);
+        // A new best: polish every route the iteration touched before keeping it.
+        twoOptStarDescent(current, neighbors, GRANULARITY, rng, changed, routeTasks(current, changed));
         candidate.copyFrom(current, changed);
         objective = objectiveOf(current);
         currentObjective = objective;
@@ -140,4 +140,10 @@ export function anneal(
     if (iteration % PROGRESS_EVERY_ITERATIONS === 0) report();
   }
   return { best, bestObjective, iterations: iteration, improvements, history };
+}
+
+function routeTasks(solution: SearchSolution, routes: Set<number>): number[] {
+  const tasks: number[] = [];
+  for (const r of routes) tasks.push(...solution.routes[r]!.tasks);
+  return tasks;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -129,9 +129,14 @@ describe('graph cache', () => {
       const [file] = readdirSync(cacheDir);
       const path = join(cacheDir, file!);
       truncateSync(path, Math.floor(statSync(path).size / 2));
+      // An older builder's cache of the same extract goes; another extract's cache stays.
+      const older = file!.replace(/-v\d+\.bin$/, '-v0.bin');
+      writeFileSync(join(cacheDir, older), 'old');
+      writeFileSync(join(cacheDir, 'road-graph-0000000000000000-v0.bin'), 'other');
       const messages: string[] = [];
       const second = await loadEmbeddedRouting({ ...options, log: (message) => messages.push(message) });
       expect(second.stats().loadedFromCache).toBe(false);
+      expect(readdirSync(cacheDir).sort()).toEqual([file!, 'road-graph-0000000000000000-v0.bin'].sort());
       expect(messages.some((m) => m.includes('ignoring unreadable road graph cache'))).toBe(true);
       const coordinates: [number, number][] = [[7.4197, 43.7325], [7.4285, 43.7405], [7.4137, 43.7302]];
       expect(await second.table({ coordinates })).toEqual(await first.table({ coordinates }));

@@ -4,7 +4,7 @@
  * content hash and the builder version. Later starts reload that file.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   RoutingError,
@@ -79,6 +79,12 @@ export async function loadEmbeddedRouting(options: EmbeddedRoutingOptions): Prom
     network = buildRoadNetwork(pbf);
     hierarchy = contract(network);
     writeGraphCache(cachePath, { ...pick(network, networkArrays), ...pick(hierarchy, hierarchyArrays) }, { ways: network.ways });
+    // Caches of this extract made by older builders are dead weight now.
+    for (const name of readdirSync(options.cacheDir)) {
+      if (name.startsWith(`road-graph-${hash}-v`) && name.endsWith('.bin') && join(options.cacheDir, name) !== cachePath) {
+        rmSync(join(options.cacheDir, name), { force: true });
+      }
+    }
     log(`road graph built in ${Math.round(performance.now() - started)} ms and cached at ${cachePath}`);
   }
   const loadedFromCache = cached !== null;

@@ -16,6 +16,7 @@ import { positionsMount } from './http/routes/positions.routes';
 import { stopsMount } from './http/routes/stops.routes';
 import { createLogger, type Logger } from './logger';
 import { startRealtime } from './realtime/server';
+import { EtaEngine } from './tracking/eta-engine';
 import { createRoutingProvider } from './routing';
 import { createHaversineProvider } from './routing/haversine';
 import type { RoutingProvider } from './routing/provider';
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   // With PostgreSQL, socket rooms span every server process on the database (LISTEN/NOTIFY).
   const adapterPool = config.DATABASE_URL ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 }) : undefined;
   const realtime = await startRealtime(server, { commands, logger, adapterPool });
+  const etaEngine = new EtaEngine(commands, routing, logger);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     // Live connections go first (their clients reconnect elsewhere), then the HTTP server drains.
+    etaEngine.close();
     const realtimeClosed = realtime.close().then(() => adapterPool?.end());
     server.close(async () => {
       await realtimeClosed;

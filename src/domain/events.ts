@@ -32,6 +32,10 @@ export interface DomainEvents {
     completedAtEpoch: number | null;
     actor: string;
   };
+  /** A stop's live ETA moved by a minute or more. */
+  'stop.eta_changed': { stopId: number; orderId: number; vehicleId: number; etaEpoch: number; dispatchedEtaEpoch: number | null };
+  /** Something a dispatcher should look at: a stop that will be late, a vehicle off its route. */
+  'tracking.alert': { kind: 'delay' | 'deviation'; vehicleId: number; stopId: number | null; orderId: number | null; message: string; amount: number; raisedAtEpoch: number };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -42,6 +42,12 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, db: Knex, l
     return entry.orderIds;
   };
 
+  const toDepotOf = (vehicleId: number, publish: (room: string) => void) => {
+    depotOf(vehicleId).then(
+      (depotId) => depotId !== null && publish(depotRoom(depotId)),
+      (error: unknown) => logger.error({ err: error, vehicleId }, 'finding the depot of a vehicle failed'),
+    );
+  };
   const vehicleMoved = async (position: Position) => {
     const view = presentPosition(position);
     feed.publish(vehicleRoom(position.vehicleId), 'vehicle:moved', view);
@@ -77,11 +83,16 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, db: Knex, l
       };
       feed.publish(vehicleRoom(change.vehicleId), 'stop:status', view);
       feed.publish(orderRoom(change.orderId), 'stop:status', view);
-      depotOf(change.vehicleId).then(
-        (depotId) => depotId !== null && feed.publish(depotRoom(depotId), 'stop:status', view),
-        (error: unknown) => logger.error({ err: error }, 'broadcasting a stop failed'),
-      );
+      toDepotOf(change.vehicleId, (room) => feed.publish(room, 'stop:status', view));
     }),
+    events.on('stop.eta_changed', (change) => {
+      const view = { stopId: change.stopId, orderId: change.orderId, vehicleId: change.vehicleId, etaEpoch: change.etaEpoch, dispatchedEtaEpoch: change.dispatchedEtaEpoch };
+      feed.publish(vehicleRoom(change.vehicleId), 'eta:updated', view);
+      feed.publish(orderRoom(change.orderId), 'eta:updated', view);
+      toDepotOf(change.vehicleId, (room) => feed.publish(room, 'eta:updated', view));
+    }),
+    // Alerts are for the office only.
+    events.on('tracking.alert', (alert) => toDepotOf(alert.vehicleId, (room) => feed.publish(room, 'alert:raised', { ...alert }))),
     events.on('plan.progress', ({ planId, depotId, progress }) => {
       feed.publish(depotRoom(depotId), 'plan:progress', { planId, ...progress });
     }),

@@ -1,0 +1,200 @@
+/**
+ * Live tracking on every position: arrival by geofence, deviation from the planned road, and
+ * (throttled per vehicle) the ETAs of the remaining stops from where the vehicle actually is,
+ * on the road network. ETAs that move by a minute or more are stored and published; a stop whose
+ * ETA passes its promised window, or a vehicle off its route, raises one alert until it recovers.
+ */
+import { distance, lineString, point, pointToLineDistance } from '@turf/turf';
+import { systemPrincipal, type Principal } from '../auth/principal';
+import { arriveAtStop } from '../commands/arrive-at-stop';
+import type { CommandContext } from '../commands/context';
+import type { Position } from '../db/repos/positions.repo';
+import type { RouteRecord, StopRecord } from '../db/repos/routes.repo';
+import { repositories } from '../db/repositories';
+import type { DomainEvents } from '../domain/events';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import type { RoutingProvider } from '../routing/provider';
+import { lateness, projectArrivals } from './eta';
+
+export interface EtaEngineOptions {
+  /** At most one ETA recomputation per vehicle in this many seconds. */
+  throttleSeconds?: number;
+  /** An ETA change smaller than this is not news. */
+  publishStepSeconds?: number;
+  /** Within this distance of its next stop, at walking pace or stopped, the vehicle has arrived. */
+  geofenceMeters?: number;
+  /** Further than this from the planned road is a deviation; back within half of it, recovered. */
+  deviationMeters?: number;
+  /** Positions less accurate than this are too vague for geofence or deviation. */
+  maxAccuracyMeters?: number;
+}
+
+interface VehicleState {
+  route: RouteRecord | null;
+  loadedAtMs: number;
+  lastEtaAtEpoch: number;
+  publishedEta: Map<number, number>;
+  lateStops: Set<number>;
+  deviating: boolean;
+}
+
+/** Route plans change rarely; a minute is short enough to see a re-optimization. */
+const routeTtlMs = 60_000;
+const geofencePrincipal: Principal = { ...systemPrincipal, username: 'geofence', actor: 'system:geofence' };
+
+export class EtaEngine {
+  private readonly states = new Map<number, VehicleState>();
+  private readonly busy = new Set<number>();
+  private readonly unsubscribers: (() => void)[] = [];
+  private readonly options: Required<EtaEngineOptions>;
+
+  constructor(
+    private readonly context: CommandContext,
+    private readonly routing: RoutingProvider,
+    private readonly logger: Logger,
+    options: EtaEngineOptions = {},
+  ) {
+    this.options = { throttleSeconds: 15, publishStepSeconds: 60, geofenceMeters: 40, deviationMeters: 300, maxAccuracyMeters: 100, ...options };
+    const { events } = context;
+    this.unsubscribers.push(
+      events.on('vehicle.moved', ({ position }) => this.schedule(position)),
+      events.on('stop.status_changed', ({ vehicleId }) => this.forget(vehicleId)),
+      events.on('plan.changed', () => this.states.clear()),
+      events.on('plan.status_changed', () => this.states.clear()),
+    );
+  }
+
+  private forget(vehicleId: number): void {
+    const state = this.states.get(vehicleId);
+    if (state) state.loadedAtMs = 0;
+  }
+
+  /** One update per vehicle at a time; a position arriving meanwhile is superseded by the next. */
+  private schedule(position: Position): void {
+    if (this.busy.has(position.vehicleId)) return;
+    this.busy.add(position.vehicleId);
+    this.update(position)
+      .catch((error: unknown) => this.logger.error({ err: error, vehicleId: position.vehicleId }, 'live ETA update failed'))
+      .finally(() => this.busy.delete(position.vehicleId));
+  }
+
+  /** Runs every check for one position; exposed for tests and the simulator's clock. */
+  async update(position: Position, nowEpoch = position.recordedAt): Promise<void> {
+    const state = await this.stateOf(position.vehicleId);
+    const route = state.route;
+    if (!route) return;
+    const remaining = route.stops.filter((stop) => stop.status === 'pending' || stop.status === 'arrived');
+    if (remaining.length === 0) return;
+
+    if (position.accuracyMeters <= this.options.maxAccuracyMeters) {
+      if (await this.detectArrival(position, remaining)) return;
+      this.checkDeviation(position, route, state, nowEpoch);
+    }
+    if (nowEpoch - state.lastEtaAtEpoch < this.options.throttleSeconds) return;
+    state.lastEtaAtEpoch = nowEpoch;
+    await this.recomputeEtas(position, route, remaining, state, nowEpoch);
+  }
+
+  private async stateOf(vehicleId: number): Promise<VehicleState> {
+    let state = this.states.get(vehicleId);
+    if (!state) {
+      state = { route: null, loadedAtMs: 0, lastEtaAtEpoch: 0, publishedEta: new Map(), lateStops: new Set(), deviating: false };
+      this.states.set(vehicleId, state);
+    }
+    if (Date.now() - state.loadedAtMs > routeTtlMs) {
+      state.route = await repositories(this.context.db).etas.activeRoute(vehicleId);
+      state.loadedAtMs = Date.now();
+      state.lastEtaAtEpoch = 0;
+    }
+    return state;
+  }
+
+  private async detectArrival(position: Position, remaining: StopRecord[]): Promise<boolean> {
+    const next = remaining[0]!;
+    if (next.status !== 'pending') return false;
+    const slow = position.speedMetersPerSecond === null || position.speedMetersPerSecond <= 3;
+    const meters = distance(point(position.location), point(next.location), { units: 'meters' });
+    if (!slow || meters > this.options.geofenceMeters) return false;
+    try {
+      await arriveAtStop(this.context, next.id, { idempotencyKey: `geofence:${next.id}` }, geofencePrincipal, Math.round(position.recordedAt));
+    } catch (error) {
+      // The driver's tap got there first: nothing to do.
+      if (!(error instanceof AppError && error.status === 409)) throw error;
+    }
+    return true;
+  }
+
+  private checkDeviation(position: Position, route: RouteRecord, state: VehicleState, nowEpoch: number): void {
+    if (route.geometry.coordinates.length < 2) return;
+    const meters = pointToLineDistance(point(position.location), lineString(route.geometry.coordinates), { units: 'meters' });
+    if (!state.deviating && meters > this.options.deviationMeters) {
+      state.deviating = true;
+      this.alert({
+        kind: 'deviation',
+        vehicleId: route.vehicleId,
+        stopId: null,
+        orderId: null,
+        message: `Vehicle ${route.vehicleId} is ${Math.round(meters)} m off its planned route`,
+        amount: Math.round(meters),
+        raisedAtEpoch: nowEpoch,
+      });
+    } else if (state.deviating && meters < this.options.deviationMeters / 2) {
+      state.deviating = false;
+    }
+  }
+
+  private async recomputeEtas(position: Position, route: RouteRecord, remaining: StopRecord[], state: VehicleState, nowEpoch: number): Promise<void> {
+    // At a stop (arrived, not yet done): the clock starts when its service ends, from there.
+    const current = remaining[0]!.status === 'arrived' ? remaining[0]! : null;
+    const ahead = current ? remaining.slice(1) : remaining;
+    if (ahead.length === 0) return;
+    const origin = current ? current.location : position.location;
+    const readyEpoch = current ? Math.max(nowEpoch, (current.actualArrivalEpoch ?? nowEpoch) + current.serviceSeconds) : nowEpoch;
+
+    const coordinates = [origin, ...ahead.map((stop) => stop.location)];
+    const table = await this.routing.table({ coordinates, sources: ahead.map((_, index) => index), destinations: ahead.map((_, index) => index + 1) });
+    const legSeconds = ahead.map((stop, index) => table.durations[index]![index] ?? stop.drivingFromStartSeconds);
+    const etas = projectArrivals(
+      readyEpoch,
+      legSeconds,
+      ahead.map((stop) => ({ serviceSeconds: stop.serviceSeconds, earliestEpoch: Math.min(...stop.promisedWindows.map((window) => window.startEpochSeconds)) })),
+    );
+
+    const moved: DomainEvents['stop.eta_changed'][] = [];
+    ahead.forEach((stop, index) => {
+      const etaEpoch = etas[index]!;
+      const previous = state.publishedEta.get(stop.id) ?? stop.liveEtaEpoch;
+      if (previous === null || Math.abs(etaEpoch - previous) >= this.options.publishStepSeconds) {
+        state.publishedEta.set(stop.id, etaEpoch);
+        moved.push({ stopId: stop.id, orderId: stop.orderId, vehicleId: route.vehicleId, etaEpoch, dispatchedEtaEpoch: stop.dispatchedEtaEpoch });
+      }
+      const secondsLate = lateness(etaEpoch, stop.promisedWindows);
+      if (secondsLate > 0 && !state.lateStops.has(stop.id)) {
+        state.lateStops.add(stop.id);
+        this.alert({
+          kind: 'delay',
+          vehicleId: route.vehicleId,
+          stopId: stop.id,
+          orderId: stop.orderId,
+          message: `Stop ${stop.id} is expected ${Math.ceil(secondsLate / 60)} min after its promised window`,
+          amount: secondsLate,
+          raisedAtEpoch: nowEpoch,
+        });
+      } else if (secondsLate === 0) {
+        state.lateStops.delete(stop.id);
+      }
+    });
+    if (moved.length === 0) return;
+    await repositories(this.context.db).etas.recordLiveEtas(moved, Math.round(nowEpoch));
+    for (const event of moved) this.context.events.publish('stop.eta_changed', event);
+  }
+
+  private alert(alert: DomainEvents['tracking.alert']): void {
+    this.context.events.publish('tracking.alert', alert);
+  }
+
+  close(): void {
+    for (const unsubscribe of this.unsubscribers) unsubscribe();
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * ETA maths, pure: from where the vehicle is now, through its remaining stops in order, each leg's
+ * road time, waiting for a window to open, then the stop's service time.
+ */
+export interface RemainingStop {
+  serviceSeconds: number;
+  /** The earliest the stop may be served (its promised window's start). */
+  earliestEpoch: number;
+}
+
+/**
+ * Arrival times at each remaining stop. `legSeconds[i]` is the drive into stop i (from the vehicle
+ * for i = 0); `readyEpoch` is when the vehicle can leave where it is (now, or after the service
+ * under way at the stop it stands at).
+ */
+export function projectArrivals(readyEpoch: number, legSeconds: number[], stops: RemainingStop[]): number[] {
+  const arrivals: number[] = [];
+  let clock = readyEpoch;
+  stops.forEach((stop, index) => {
+    const arrival = clock + legSeconds[index]!;
+    arrivals.push(Math.round(arrival));
+    clock = Math.max(arrival, stop.earliestEpoch) + stop.serviceSeconds;
+  });
+  return arrivals;
+}
+
+/** Seconds past the end of the latest promised window, or 0 when on time. */
+export function lateness(etaEpoch: number, windows: { endEpochSeconds: number }[]): number {
+  if (windows.length === 0) return 0;
+  const latestEnd = Math.max(...windows.map((window) => window.endEpochSeconds));
+  return Math.max(0, etaEpoch - latestEnd);
+}

@@ -131,15 +131,18 @@ export async function locateProblem(body: unknown, routing: RoutingProvider, { m
   return { problem: problem as unknown as VroomProblem, locations, matrixMs };
 }
 
-/** The solution as VROOM answers it: indices we made up removed, geometry added when asked for. */
-export async function presentSolution(located: LocatedProblem, solution: VroomSolution, routing: RoutingProvider): Promise<VroomSolution> {
+/**
+ * The solution as VROOM answers it: indices we made up removed, geometry added when asked for, and VROOM's
+ * computing_times (milliseconds: matrices, search, geometry).
+ */
+export async function presentSolution(located: LocatedProblem, solution: VroomSolution, routing: RoutingProvider, { solvingMs }: { solvingMs: number }): Promise<VroomSolution> {
   const answer = structuredClone(solution);
   if (located.locations) {
     for (const route of answer.routes) for (const step of route.steps) delete step.location_index;
     for (const task of answer.unassigned) delete task.location_index;
   }
+  const started = performance.now();
   if (located.problem.options?.g) {
-    const started = performance.now();
     await Promise.all(
       answer.routes.map(async (route) => {
         const path = route.steps.filter((step) => step.type !== 'break' && step.location).map((step) => step.location!);
@@ -150,7 +153,7 @@ export async function presentSolution(located: LocatedProblem, solution: VroomSo
         route.geometry = polyline.encode((road.geometry?.coordinates ?? path).map(([lon, lat]) => [lat, lon]));
       }),
     );
-    answer.summary.computing_times = { ...(answer.summary.computing_times ?? { loading: 0, solving: 0 }), routing: Math.round(performance.now() - started) };
   }
+  answer.summary.computing_times = { loading: Math.round(located.matrixMs), solving: Math.round(solvingMs), routing: Math.round(performance.now() - started) };
   return answer;
 }

@@ -42,13 +42,13 @@ const querySchema = z.object({
   timeLimitSeconds: z.coerce.number().min(0.1).max(600).optional(),
 });
 
+const ASYNC_ABOVE_TASKS = 200;
+const STALL_ITERATIONS = 2000;
+
 /** The router under /api/v1, documented in the OpenAPI document. */
 export function optimizeMount(options: OptimizeRouterOptions): Mount {
   return { path: apiPrefix, router: optimizeRouter(options), document: (registry) => document(registry, apiPrefix, options.asyncAboveTasks ?? ASYNC_ABOVE_TASKS) };
 }
-
-const ASYNC_ABOVE_TASKS = 200;
-const STALL_ITERATIONS = 2000;
 
 export function optimizeRouter({
   solver,
@@ -76,14 +76,7 @@ export function optimizeRouter({
     const work: JobWork = async (signal, onProgress) => {
       const outcome = await solver.solve(located.problem, { ...stop, signal, onProgress });
       if (outcome.status === 'cancelled') return null;
-      const solution = await presentSolution(located, outcome.solution, routing);
-      solution.summary.computing_times = {
-        ...solution.summary.computing_times,
-        loading: Math.round(located.matrixMs),
-        solving: Math.round(outcome.elapsedMs),
-        routing: solution.summary.computing_times?.routing ?? 0,
-      };
-      return solution;
+      return presentSolution(located, outcome.solution, routing, { solvingMs: outcome.elapsedMs });
     };
 
     const tasks = (located.problem.jobs?.length ?? 0) + 2 * (located.problem.shipments?.length ?? 0);

@@ -39,6 +39,7 @@ function emptySolution(code: 1 | 2, error: string): VroomSolution {
 
 /** Solves a VROOM-format problem. Never throws on bad input: answers code 2 with the reason. */
 export function solve(input: VroomProblem, options: SolveOptions = {}): VroomSolution {
+  const startedAt = options.clock?.();
   const issues = validateProblem(input);
   if (issues.length > 0) return emptySolution(2, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
   let problem;
@@ -59,6 +60,7 @@ export function solve(input: VroomProblem, options: SolveOptions = {}): VroomSol
       clock: options.clock,
       signal: options.signal,
       onProgress: options.onProgress,
+      startedAt,
     });
     const placed = new Uint8Array(problem.taskCount);
     for (const tasks of outcome.best) for (const t of tasks) placed[t] = 1;

@@ -24,6 +24,8 @@ export interface SearchControl {
   clock?: () => number;
   signal?: { readonly aborted: boolean };
   onProgress?: (progress: SolveProgress) => void;
+  /** Clock reading when solving began (construction counts against the time limit); default: now. */
+  startedAt?: number;
 }
 
 export interface SearchOutcome {
@@ -59,7 +61,7 @@ export function anneal(
 ): SearchOutcome {
   const problem = initial.problem;
   const { stop, clock, signal, onProgress } = control;
-  const startedAt = clock?.() ?? 0;
+  const startedAt = control.startedAt ?? clock?.() ?? 0;
   const timeLimit = clock && stop.timeLimitMs !== undefined ? stop.timeLimitMs : Infinity;
   const iterationLimit =
     stop.maxIterations ?? (timeLimit === Infinity && stop.maxIterationsWithoutImprovement === undefined ? DEFAULT_ITERATIONS : Infinity);

@@ -14,6 +14,8 @@ export type DatabaseEngine = 'pglite' | 'postgres';
 export interface Database {
   knex: Knex;
   engine: DatabaseEngine;
+  /** One round trip: proves the database answers. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,7 +28,14 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export function openDatabase(options: DatabaseOptions): Database {
   const knex = options.engine === 'postgres' ? openPostgres(options.url, options.schema) : openPglite(options.directory);
-  return { knex, engine: options.engine, close: () => knex.destroy() };
+  return {
+    knex,
+    engine: options.engine,
+    ping: async () => {
+      await knex.raw('select 1');
+    },
+    close: () => knex.destroy(),
+  };
 }
 
 function openPostgres(url: string, schema?: string): Knex {

@@ -4,7 +4,7 @@
  * Only the routes passed in are evaluated, over a matrix of their own places, so an edit costs in proportion
  * to the routes it touches, not to the day.
  */
-import { solve, type VroomSolution, type VroomViolation } from '../../solver/index';
+import { solve, type UnassignedReason, type VroomSolution, type VroomViolation } from '../../solver/index';
 import type { Depot } from '../db/repos/depots.repo';
 import type { Order } from '../db/repos/orders.repo';
 import type { RouteDraft, RouteStatus, StopRecord } from '../db/repos/routes.repo';
@@ -41,9 +41,17 @@ export interface PlanContext {
 
 const pendingFields: LiveStopFields = { status: 'pending', dispatchedEtaEpoch: null, liveEtaEpoch: null, actualArrivalEpoch: null, completedAtEpoch: null };
 
-export async function evaluateRoutes(context: PlanContext, sequences: RouteSequence[]): Promise<RouteDraft[]> {
-  const withStops = sequences.filter((sequence) => sequence.stops.length > 0);
-  const orders = withStops.flatMap((sequence) => sequence.stops.map((stop) => stop.order));
+export interface EvaluatedRoutes {
+  /** One per sequence, in the order given. */
+  routes: RouteDraft[];
+  /** The `unplanned` orders with the solver's reason why they are in no route. */
+  unassigned: { orderId: number; reason: UnassignedReason }[];
+}
+
+/** Evaluates the sequences as given; `unplanned` orders are in no route and come back with the solver's reason. */
+export async function evaluateRoutes(context: PlanContext, sequences: RouteSequence[], unplanned: Order[] = []): Promise<EvaluatedRoutes> {
+  const withStops = sequences.filter((sequence) => sequence.stops.length > 0 || unplanned.length > 0);
+  const orders = [...withStops.flatMap((sequence) => sequence.stops.map((stop) => stop.order)), ...unplanned];
   const liveStarts = new Map(withStops.flatMap((sequence) => (sequence.liveStart ? [[sequence.vehicle.id, sequence.liveStart] as const] : [])));
   const input = planningInput(context.depot, context.date, withStops.map((sequence) => sequence.vehicle), orders, context.depotsById, liveStarts);
   const problem = await buildPlanningProblem(input, context.routing);
@@ -55,10 +63,13 @@ export async function evaluateRoutes(context: PlanContext, sequences: RouteSeque
   if (solution.code !== 0) throw new Error(`plan mode failed (code ${solution.code}): ${solution.error}`);
   const plan = await buildPlan(problem, solution, context.routing);
   const byVehicle = new Map(plan.routes.map((route) => [route.vehicleId, route]));
-  return sequences.map((sequence) => {
-    const planned = byVehicle.get(String(sequence.vehicle.id));
-    return planned ? routeDraft(sequence, planned, problem, solution) : emptyRoute(context, sequence);
-  });
+  return {
+    routes: sequences.map((sequence) => {
+      const planned = byVehicle.get(String(sequence.vehicle.id));
+      return planned ? routeDraft(sequence, planned, problem, solution) : emptyRoute(context, sequence);
+    }),
+    unassigned: plan.unassigned.map((entry) => ({ orderId: Number(entry.orderId), reason: entry.reason })),
+  };
 }
 
 /** A solved route as stored: stop `k` of the sequence is the route's stop `k`. */

@@ -2,6 +2,8 @@
 import type { RequestHandler } from 'express';
 import { apiPrefix } from '../../src/http/app';
 import { plansMount } from '../../src/http/routes/plans.routes';
+import { removeCancelledStops } from '../../src/planning/cancellations';
+import { noPositions } from '../../src/planning/live-routes';
 import { PlanQueue } from '../../src/planning/plan-queue';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import { createInlineSolver } from '../../src/solving/inline-solver';
@@ -22,11 +24,13 @@ export async function startPlanningApp(backend: TestBackend): Promise<PlanningAp
   const app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => plans(req, res, next) }] });
   const queue = new PlanQueue({ context: app.commands, solver: createInlineSolver(), routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite' });
   plans = plansMount({ context: app.commands, queue, routing }).router;
+  const stopRemoving = removeCancelledStops({ context: app.commands, routing, positions: noPositions });
   await queue.start();
   return {
     ...app,
     queue,
     async close() {
+      stopRemoving();
       await queue.stop();
       await app.close();
     },
@@ -51,6 +55,13 @@ export async function seedDay(app: TestApp, { vehicles = 2, orders = 8 } = {}) {
     orderIds.push(created.body.id);
   }
   return { depotId: depot.id as number, vehicleIds, orderIds };
+}
+
+/** One more ready order at the depot; `window` as ISO start and end. */
+export async function readyOrder(app: TestApp, depotId: number, ref: string, location: [number, number], window = { start: `${planDate}T13:00:00+01:00`, end: `${planDate}T16:00:00+01:00` }) {
+  const created = await app.request('POST', '/api/v1/orders', { body: { ...orderInput(0, { externalRef: ref, location, timeWindows: [window] }), depotId } });
+  await app.request('POST', `/api/v1/orders/${created.body.id}/transitions`, { body: { status: 'ready' } });
+  return created.body.id as number;
 }
 
 export async function waitForPlan(app: TestApp, planId: number, statuses = ['succeeded', 'failed', 'cancelled'], timeoutMs = 20_000) {

@@ -281,8 +281,9 @@ export class PlansRepository {
       .merge(['reason']);
   }
 
-  async removeUnassigned(planId: number, orderId: number): Promise<void> {
-    await this.db('plan_unassigned').where({ plan_id: planId, order_id: orderId }).delete();
+  /** True when the order was listed as unassigned. */
+  async removeUnassigned(planId: number, orderId: number): Promise<boolean> {
+    return (await this.db('plan_unassigned').where({ plan_id: planId, order_id: orderId }).delete()) > 0;
   }
 
   async listUnassigned(planId: number): Promise<UnassignedRecord[]> {
@@ -290,9 +291,14 @@ export class PlansRepository {
     return rows.map((row) => ({ orderId: row.order_id, reason: row.reason }));
   }
 
-  /** The plan (live or not) an order is a stop of, newest first. */
+  /** The newest succeeded or dispatched plan the order is a stop of. */
   async findPlanIdOfOrder(orderId: number): Promise<number | null> {
-    const row = await this.db('stops').join('plans', 'plans.id', 'stops.plan_id').where('stops.order_id', orderId).orderBy('plans.id', 'desc').first('plans.id');
+    const row = await this.db('stops')
+      .join('plans', 'plans.id', 'stops.plan_id')
+      .where('stops.order_id', orderId)
+      .whereIn('plans.status', ['succeeded', 'dispatched'])
+      .orderBy('plans.id', 'desc')
+      .first('plans.id');
     return row ? (row.id as number) : null;
   }
 }

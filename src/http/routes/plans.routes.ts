@@ -9,21 +9,26 @@ import { cancelPlan } from '../../commands/cancel-plan';
 import type { CommandContext } from '../../commands/context';
 import { createPlan } from '../../commands/create-plan';
 import { dispatchPlan } from '../../commands/dispatch-plan';
+import { editPlan } from '../../commands/edit-plan';
+import { insertLiveOrder, type InsertionDeps } from '../../commands/insert-live-order';
 import { repositories } from '../../db/repositories';
 import type { PlanRecord } from '../../db/repos/plans.repo';
 import { notFound } from '../../errors';
+import { noPositions, type VehiclePositions } from '../../planning/live-routes';
 import type { PlanQueue } from '../../planning/plan-queue';
 import { idParamsSchema } from '../../protocol/common';
-import { createPlanSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema } from '../../protocol/plans';
+import { createPlanSchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema } from '../../protocol/plans';
 import type { RoutingProvider } from '../../routing/provider';
 import { apiPrefix, type Mount } from '../app';
 import { ApiRouter } from '../endpoint';
-import { presentPlan, presentPlanGeoJson, presentPlanSummary } from '../presenters/plan.presenter';
+import { presentPlan, presentPlanGeoJson, presentPlanSummary, presentRoute } from '../presenters/plan.presenter';
 
 export interface PlansDeps {
   context: CommandContext;
   queue: PlanQueue;
   routing: RoutingProvider;
+  /** Where vehicles are now; live routes continue from there. */
+  positions?: VehiclePositions;
 }
 
 const office = ['admin', 'dispatcher'] as const;
@@ -125,6 +130,48 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
     async ({ params, principal }) => {
       const plan = await dispatchPlan(deps.context, params.id, principal);
       return presentPlanSummary(plan, href(plan));
+    },
+  );
+
+  const changes: InsertionDeps = { context: deps.context, routing: deps.routing, positions: deps.positions ?? noPositions };
+
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/plans/:id/edits',
+      summary: 'One dispatcher edit (move, lock, unlock, remove, add): the touched routes recomputed with arrivals and violations',
+      description: 'With ?preview=true nothing is saved. Applied edits bump the plan\'s version. A moved or added stop is locked where the dispatcher put it.',
+      tag: 'plans',
+      roles: office,
+      params: idParamsSchema,
+      query: previewQuerySchema,
+      body: planEditSchema,
+      response: editResultSchema,
+    },
+    async ({ params, query, body, principal }) => {
+      const outcome = await editPlan(changes, params.id, body, { preview: query.preview }, principal);
+      const timeZone = (await repos.depots.findById(outcome.depotId))?.timeZone ?? 'UTC';
+      return { preview: outcome.preview, version: outcome.version, routes: outcome.routes.map((route) => presentRoute(route, timeZone)), violations: outcome.violations };
+    },
+  );
+
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/plans/:id/insertions',
+      summary: 'Insert a new order into the live routes, cheapest feasible place, stops done or in progress untouched',
+      description: 'Answers inserted=false with the solver\'s reason when the order fits nowhere; nothing is written then.',
+      tag: 'plans',
+      roles: office,
+      params: idParamsSchema,
+      body: insertionSchema,
+      response: insertionResultSchema,
+    },
+    async ({ params, body, principal }) => {
+      const outcome = await insertLiveOrder(changes, params.id, body.orderId, principal);
+      if (!outcome.inserted) return { inserted: false, orderId: outcome.orderId, vehicleId: null, position: null, reason: outcome.reason, route: null };
+      const timeZone = (await repos.depots.findById(outcome.plan.depotId))?.timeZone ?? 'UTC';
+      return { inserted: true, orderId: outcome.orderId, vehicleId: outcome.vehicleId, position: outcome.position, reason: null, route: presentRoute(outcome.route, timeZone) };
     },
   );
 }

@@ -1,0 +1,153 @@
+/**
+ * Live insertion: a new order goes into the plan's routes without touching stops done or in progress, each route
+ * continuing from its vehicle's last known position. The cheapest feasible gaps (fast screening over the stored
+ * schedule) are checked by the solver's plan mode on that one route; the first without violations is written.
+ * If the order fits nowhere, nothing is written and the answer carries the solver's reason.
+ */
+import type { Principal } from '../auth/principal';
+import type { Order } from '../db/repos/orders.repo';
+import type { PlanRecord } from '../db/repos/plans.repo';
+import type { RouteDraft } from '../db/repos/routes.repo';
+import type { Vehicle } from '../db/repos/vehicles.repo';
+import type { VroomViolation } from '../../solver/index';
+import { canTransition, type OrderStatus } from '../domain/order-lifecycle';
+import { conflict, notFound } from '../errors';
+import { rankInsertions } from '../planning/insertion';
+import { adjustTotals } from '../planning/plan-totals';
+import { isLivePlan, liveRoute, ordersOf, recomputeLiveRoute, sequenced, type LiveRoute, type VehiclePositions } from '../planning/live-routes';
+import { loadPlanContext } from '../planning/plan-context';
+import { planningVehicle } from '../planning/planning-input';
+import { evaluateRoutes } from '../planning/route-evaluation';
+import type { RoutingProvider } from '../routing/provider';
+import { inTransaction, type CommandContext } from './context';
+
+export interface InsertionDeps {
+  context: CommandContext;
+  routing: RoutingProvider;
+  positions: VehiclePositions;
+  now?: () => number;
+}
+
+export type InsertionOutcome =
+  | { inserted: true; plan: PlanRecord; orderId: number; vehicleId: number; position: number; route: RouteDraft & { id: number } }
+  | { inserted: false; plan: PlanRecord; orderId: number; reason: string };
+
+/** Gaps checked exactly, cheapest first, before giving up. */
+const VERIFIED_CANDIDATES = 3;
+/** Routes the solver looks at to say why an order fits nowhere. */
+const ROUTES_FOR_REASON = 3;
+
+export const editablePlanStatuses = ['succeeded', 'dispatched'] as const;
+
+export async function assertEditablePlan(plan: PlanRecord | null, planId: number): Promise<PlanRecord> {
+  if (!plan) throw notFound('Plan', planId);
+  if (!(editablePlanStatuses as readonly string[]).includes(plan.status)) {
+    throw conflict(`Plan ${planId} is ${plan.status}; only succeeded or dispatched plans can be changed`, [{ path: 'status', message: `plan is ${plan.status}` }]);
+  }
+  return plan;
+}
+
+export async function insertLiveOrder(deps: InsertionDeps, planId: number, orderId: number, by: Principal): Promise<InsertionOutcome> {
+  const nowEpoch = Math.floor((deps.now?.() ?? Date.now()) / 1000);
+  const result = await inTransaction(deps.context, async (repos) => {
+    const plan = await assertEditablePlan(await repos.plans.findByIdForUpdate(planId), planId);
+    const order = await repos.orders.findByIdForUpdate(orderId);
+    if (!order) throw notFound('Order', orderId);
+    if (!canTransition(order.status, 'planned')) {
+      throw conflict(`Order ${orderId} is ${order.status}; only ready or rescheduled orders can be inserted`, [{ path: 'orderId', message: `order ${orderId} is ${order.status}`, orderId, status: order.status }]);
+    }
+    const live = isLivePlan(plan);
+    const routes = await repos.routes.listForPlan(planId);
+    const vehicles = new Map<number, Vehicle>();
+    for (const vehicle of (await repos.vehicles.list({ depotId: plan.depotId }, { limit: 500 })).items) vehicles.set(vehicle.id, vehicle);
+    for (const id of plan.vehicleIds) if (!vehicles.has(id)) vehicles.set(id, (await repos.vehicles.findById(id))!);
+    const planVehicles = plan.vehicleIds.map((id) => vehicles.get(id)!).filter(Boolean);
+    const context = await loadPlanContext(repos, plan.depotId, plan.date, planVehicles, deps.routing);
+    const positions = live ? await deps.positions.latest(plan.vehicleIds) : new Map();
+    const byVehicle = new Map(routes.map((route) => [route.vehicleId, route]));
+    // Vehicles of the plan without a route yet get an empty one to insert into.
+    const liveRoutes = planVehicles.map((vehicle) => {
+      const route = byVehicle.get(vehicle.id) ?? null;
+      const limits = { shiftEndEpoch: planningVehicle(vehicle, context.depotsById, plan.date).shift.endEpochSeconds };
+      return { route, vehicle, limits };
+    });
+    const candidates = await rankInsertions(
+      order,
+      liveRoutes.flatMap(({ route, vehicle, limits }) => (route ? [{ live: liveRoute(route, vehicle, live, positions.get(vehicle.id), nowEpoch), limits }] : [])),
+      deps.routing,
+    );
+    for (const candidate of candidates.slice(0, VERIFIED_CANDIDATES)) {
+      const draft = await tryGap(repos, context, candidate.live, candidate.gap, order, live);
+      if (!draft) continue;
+      await repos.routes.replace(planId, candidate.live.route.id, draft);
+      const moved = await planOrder(repos, order, candidate.live.vehicle.id, live, planId, by);
+      const wasUnassigned = await repos.plans.removeUnassigned(planId, orderId);
+      await repos.plans.bumpVersion(planId, adjustTotals(plan.totals, [candidate.live.route], [draft], wasUnassigned ? -1 : 0));
+      const position = candidate.live.fixed.length + candidate.gap + 1;
+      return { inserted: true as const, plan: (await repos.plans.findById(planId))!, moved, vehicleId: candidate.live.vehicle.id, position, route: { ...draft, id: candidate.live.route.id } };
+    }
+    const nearest = candidates.length > 0 ? candidates.slice(0, ROUTES_FOR_REASON).map((candidate) => candidate.live) : liveRoutes.flatMap(({ route, vehicle }) => (route ? [liveRoute(route, vehicle, live, positions.get(vehicle.id), nowEpoch)] : [])).slice(0, ROUTES_FOR_REASON);
+    const reason = await whyNot(repos, context, nearest, order);
+    return { inserted: false as const, plan, reason };
+  });
+  if (!result.inserted) return { inserted: false, plan: result.plan, orderId, reason: result.reason };
+  for (const { from, order } of result.moved) deps.context.events.publish('order.status_changed', { order, from, to: order.status, reason: `inserted into plan ${planId}`, actor: by.actor });
+  deps.context.events.publish('plan.changed', { planId, depotId: result.plan.depotId, version: result.plan.version, routeIds: [result.route.id], actor: by.actor });
+  return { inserted: true, plan: result.plan, orderId, vehicleId: result.vehicleId, position: result.position, route: result.route };
+}
+
+type Repos = Parameters<Parameters<typeof inTransaction>[1]>[0];
+
+/** The route with the order in the gap, evaluated exactly; null when that makes anything late or overfull. */
+async function tryGap(repos: Repos, context: Awaited<ReturnType<typeof loadPlanContext>>, live: LiveRoute, gap: number, order: Order, frozen: boolean): Promise<RouteDraft | null> {
+  const orders = await ordersOf(repos, live.pending);
+  const pending = live.pending.map((stop) => sequenced(stop, orders.get(stop.orderId)!));
+  pending.splice(gap, 0, { order, locked: false });
+  const draft = await recomputeLiveRoute(context, live, pending);
+  if (addsViolations(live, draft, order.id)) return null;
+  if (frozen) {
+    // A dispatched plan tells the new order's customer its ETA now.
+    const stop = draft.stops.find((s) => s.orderId === order.id)!;
+    stop.dispatchedEtaEpoch = stop.plannedArrivalEpoch;
+  }
+  return draft;
+}
+
+const severity = (violations: VroomViolation[]) => violations.reduce((total, violation) => total + (violation.duration ?? 1), 0);
+
+/** Whether the new stop is violated, or any other stop or the route is worse than before (a route may already be late). */
+function addsViolations(live: LiveRoute, draft: RouteDraft, orderId: number): boolean {
+  const before = new Map(live.route.stops.map((stop) => [stop.orderId, severity(stop.violations)]));
+  const causes = new Set(live.route.violations.map((violation) => violation.cause));
+  if (draft.violations.some((violation) => !causes.has(violation.cause))) return true;
+  return draft.stops.some((stop) => (stop.orderId === orderId ? stop.violations.length > 0 : severity(stop.violations) > (before.get(stop.orderId) ?? 0)));
+}
+
+async function whyNot(repos: Repos, context: Awaited<ReturnType<typeof loadPlanContext>>, routes: LiveRoute[], order: Order): Promise<string> {
+  if (routes.length === 0) return 'no_routes';
+  const sequences = await Promise.all(
+    routes.map(async (live) => {
+      const orders = await ordersOf(repos, live.pending);
+      return { vehicle: live.vehicle, stops: live.pending.map((stop) => sequenced(stop, orders.get(stop.orderId)!)), status: live.route.status, driverId: live.route.driverId, liveStart: live.anchor };
+    }),
+  );
+  const { unassigned } = await evaluateRoutes(context, sequences, [order]);
+  return unassigned[0]?.reason ?? 'time_window';
+}
+
+/** ready → planned (→ dispatched on a live plan), assigned to the vehicle, with an event per step. */
+async function planOrder(repos: Repos, order: Order, vehicleId: number, live: boolean, planId: number, by: Principal) {
+  const steps: OrderStatus[] = live ? ['planned', 'dispatched'] : ['planned'];
+  const moved: { from: OrderStatus; order: Order }[] = [];
+  let current = order;
+  await repos.orders.setAssignedVehicle(order.id, vehicleId);
+  for (const to of steps) {
+    const next = await repos.orders.setStatus(order.id, to);
+    moved.push({ from: current.status, order: next });
+    current = next;
+  }
+  await repos.orderEvents.insertMany(
+    moved.map(({ from, order: next }) => ({ orderId: order.id, type: 'status_changed' as const, actor: by.actor, fromStatus: from, toStatus: next.status, reason: `inserted into plan ${planId}`, data: { planId, vehicleId } })),
+  );
+  return moved;
+}

@@ -1,0 +1,96 @@
+/**
+ * The fast path of live insertion: every gap of every live route's pending remainder is priced from the stored
+ * schedule (each stop's planned times and waiting give how much later it may be reached, computed backwards once
+ * per route) and two one-to-many road tables from and to the new order, so a day of 1,000 stops is screened
+ * without a matrix of the day. The cheapest gaps are then checked exactly by the solver's plan mode.
+ */
+import type { Order } from '../db/repos/orders.repo';
+import type { StopRecord } from '../db/repos/routes.repo';
+import type { LonLat, RoutingProvider } from '../routing/provider';
+import type { LiveRoute } from './live-routes';
+
+export interface InsertionCandidate {
+  live: LiveRoute;
+  /** Index in the pending remainder the order goes before (pending.length: at the end). */
+  gap: number;
+  /** Extra driving, seconds. */
+  detourSeconds: number;
+}
+
+export interface RouteLimits {
+  shiftEndEpoch: number;
+}
+
+const fits = (load: { weightKg: number; volumeL: number; items: number }, add: Order['demand'], capacity: { weightKg: number; volumeL: number; items: number }) =>
+  load.weightKg + add.weightKg <= capacity.weightKg && load.volumeL + add.volumeL <= capacity.volumeL && load.items + add.items <= capacity.items;
+
+/** End of the promised window the stop's service starts in (no window: unbounded). */
+function windowEnd(stop: StopRecord): number {
+  if (stop.promisedWindows.length === 0) return Infinity;
+  const window = stop.promisedWindows.find((w) => stop.serviceStartEpoch >= w.startEpochSeconds && stop.serviceStartEpoch <= w.endEpochSeconds);
+  return window?.endEpochSeconds ?? stop.serviceStartEpoch;
+}
+
+/** Feasible gaps over all routes, cheapest detour first. */
+export async function rankInsertions(order: Order, routes: { live: LiveRoute; limits: RouteLimits }[], routing: RoutingProvider): Promise<InsertionCandidate[]> {
+  const eligible = routes.filter(
+    ({ live }) =>
+      order.requiredSkills.every((skill) => live.vehicle.skills.includes(skill)) &&
+      fits(live.route.initialLoad, order.demand, live.vehicle.capacity) &&
+      (live.vehicle.maxStops === null || live.route.stops.length < live.vehicle.maxStops),
+  );
+  // Places: the order, then per route its start, its pending stops and its end.
+  const coordinates: LonLat[] = [order.location];
+  const offsets: number[] = [];
+  for (const { live } of eligible) {
+    offsets.push(coordinates.length);
+    coordinates.push(live.anchor?.location ?? startOf(live), ...live.pending.map((stop) => stop.location), live.route.endLocation);
+  }
+  if (eligible.length === 0) return [];
+  const all = coordinates.map((_, index) => index);
+  const [from, to] = await Promise.all([
+    routing.table({ coordinates, sources: [0], destinations: all }),
+    routing.table({ coordinates, sources: all, destinations: [0] }),
+  ]);
+  const fromOrder = from.durations[0]!;
+  const toOrder = to.durations.map((row) => row[0]);
+
+  const candidates: InsertionCandidate[] = [];
+  eligible.forEach(({ live, limits }, r) => {
+    const base = offsets[r]!;
+    const { pending, fixed, route } = live;
+    const n = pending.length;
+    // slack[k]: how much later than planned stop k (or the route end, k = n) may be reached.
+    const slack = new Array<number>(n + 1);
+    slack[n] = limits.shiftEndEpoch - route.arrivalEpoch;
+    for (let k = n - 1; k >= 0; k--) {
+      const stop = pending[k]!;
+      slack[k] = stop.waitingSeconds + Math.min(windowEnd(stop) - stop.serviceStartEpoch, slack[k + 1]!);
+    }
+    const lastFixed = fixed[fixed.length - 1];
+    for (let gap = 0; gap <= n; gap++) {
+      const prev = gap === 0 ? null : pending[gap - 1]!;
+      const prevDeparture = prev?.plannedDepartureEpoch ?? live.anchor?.epochSeconds ?? lastFixed?.plannedDepartureEpoch ?? route.departureEpoch;
+      const prevDriving = prev?.drivingFromStartSeconds ?? lastFixed?.drivingFromStartSeconds ?? 0;
+      const toNew = toOrder[base + gap];
+      if (toNew === null || toNew === undefined) continue;
+      const arrival = prevDeparture + toNew;
+      const window = order.timeWindows.length === 0 ? { startEpochSeconds: arrival, endEpochSeconds: Infinity } : order.timeWindows.find((w) => w.endEpochSeconds >= arrival);
+      if (!window) continue;
+      const departure = Math.max(arrival, window.startEpochSeconds) + order.serviceSeconds;
+      const atEnd = gap === n;
+      const next = atEnd ? null : pending[gap]!;
+      const openEnd = atEnd && !route.returnsToDepot && n > 0;
+      const fromNew = openEnd ? 0 : fromOrder[base + gap + 1];
+      if (fromNew === null || fromNew === undefined) continue;
+      const oldLeg = next ? next.drivingFromStartSeconds - prevDriving : openEnd ? 0 : route.drivingSeconds - prevDriving;
+      if (openEnd ? departure > limits.shiftEndEpoch : departure + fromNew - (next?.plannedArrivalEpoch ?? route.arrivalEpoch) > slack[gap]!) continue;
+      candidates.push({ live, gap, detourSeconds: toNew + fromNew - oldLeg });
+    }
+  });
+  return candidates.sort((a, b) => a.detourSeconds - b.detourSeconds);
+}
+
+function startOf(live: LiveRoute): LonLat {
+  return live.fixed[live.fixed.length - 1]?.location ?? live.route.startLocation;
+}

@@ -1,0 +1,85 @@
+/**
+ * Routes of a plan as they stand during the day: the stops already done or in progress stay as they are, the
+ * pending remainder is recomputed from where the vehicle is (its last known position, else its last finished
+ * stop, else the route start), never before now.
+ */
+import type { Order } from '../db/repos/orders.repo';
+import type { PlanRecord } from '../db/repos/plans.repo';
+import type { RouteDraft, RouteRecord, StopRecord } from '../db/repos/routes.repo';
+import type { Repositories } from '../db/repositories';
+import type { Vehicle } from '../db/repos/vehicles.repo';
+import type { LiveStart } from './planning-input';
+import { evaluateRoutes, type PlanContext, type SequencedStop } from './route-evaluation';
+
+/** The latest known position per vehicle; live tracking provides it, and without it routes start where planned. */
+export interface VehiclePositions {
+  latest(vehicleIds: number[]): Promise<Map<number, LiveStart>>;
+}
+
+export const noPositions: VehiclePositions = { latest: async () => new Map() };
+
+export interface LiveRoute {
+  route: RouteRecord;
+  vehicle: Vehicle;
+  /** Done or in progress: never moved. */
+  fixed: StopRecord[];
+  pending: StopRecord[];
+  /** Where the pending remainder starts; absent before dispatch (the route starts as planned). */
+  anchor?: LiveStart;
+}
+
+export const isLivePlan = (plan: PlanRecord) => plan.status === 'dispatched';
+
+export function liveRoute(route: RouteRecord, vehicle: Vehicle, live: boolean, position: LiveStart | undefined, nowEpoch: number): LiveRoute {
+  let split = 0;
+  route.stops.forEach((stop, index) => {
+    if (stop.status !== 'pending') split = index + 1;
+  });
+  const fixed = route.stops.slice(0, split);
+  const pending = route.stops.slice(split);
+  if (!live) return { route, vehicle, fixed, pending };
+  const last = fixed[fixed.length - 1];
+  const planned: LiveStart = last
+    ? { location: last.location, epochSeconds: last.completedAtEpoch ?? last.plannedDepartureEpoch }
+    : { location: route.startLocation, epochSeconds: route.departureEpoch };
+  const from = position ?? planned;
+  return { route, vehicle, fixed, pending, anchor: { location: from.location, epochSeconds: Math.max(nowEpoch, planned.epochSeconds, from.epochSeconds) } };
+}
+
+export const sequenced = (stop: StopRecord, order: Order): SequencedStop => ({
+  order,
+  locked: stop.locked,
+  live: {
+    status: stop.status,
+    dispatchedEtaEpoch: stop.dispatchedEtaEpoch,
+    liveEtaEpoch: stop.liveEtaEpoch,
+    actualArrivalEpoch: stop.actualArrivalEpoch,
+    completedAtEpoch: stop.completedAtEpoch,
+  },
+});
+
+export async function ordersOf(repos: Repositories, stops: StopRecord[]): Promise<Map<number, Order>> {
+  const orders = await Promise.all(stops.map((stop) => repos.orders.findById(stop.orderId)));
+  return new Map(orders.filter((order): order is Order => order !== null).map((order) => [order.id, order]));
+}
+
+/** The route with `pending` as its new remainder, evaluated in plan mode; the fixed stops come first, unchanged. */
+export async function recomputeLiveRoute(context: PlanContext, live: LiveRoute, pending: SequencedStop[]): Promise<RouteDraft> {
+  const { routes: [draft] } = await evaluateRoutes(context, [{ vehicle: live.vehicle, stops: pending, status: live.route.status, driverId: live.route.driverId, liveStart: live.anchor }]);
+  if (live.fixed.length === 0) return draft!;
+  const last = live.fixed[live.fixed.length - 1]!;
+  const rest = draft!.stops.map((stop, index) => ({
+    ...stop,
+    sequence: live.fixed.length + index + 1,
+    distanceFromStartMeters: last.distanceFromStartMeters + stop.distanceFromStartMeters,
+    drivingFromStartSeconds: last.drivingFromStartSeconds + stop.drivingFromStartSeconds,
+  }));
+  return {
+    ...draft!,
+    startLocation: live.route.startLocation,
+    departureEpoch: live.route.departureEpoch,
+    distanceMeters: last.distanceFromStartMeters + draft!.distanceMeters,
+    drivingSeconds: last.drivingFromStartSeconds + draft!.drivingSeconds,
+    stops: [...live.fixed.map(({ id: _id, ...stop }) => stop), ...rest],
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * A plan opened for changes inside a transaction: its routes as live routes (fixed part + pending remainder),
+ * their vehicles, and the context to evaluate them. Edits, removals and re-optimization change pending
+ * sequences here, then `evaluate` recomputes only the routes they touched, and `save` writes them.
+ */
+import type { PlanRecord } from '../db/repos/plans.repo';
+import type { RouteDraft } from '../db/repos/routes.repo';
+import type { Repositories } from '../db/repositories';
+import type { Vehicle } from '../db/repos/vehicles.repo';
+import type { RoutingProvider } from '../routing/provider';
+import { isLivePlan, liveRoute, ordersOf, recomputeLiveRoute, sequenced, type LiveRoute, type VehiclePositions } from './live-routes';
+import { loadPlanContext, loadVehicles } from './plan-context';
+import { adjustTotals } from './plan-totals';
+import type { PlanContext, SequencedStop } from './route-evaluation';
+
+export interface Workspace {
+  plan: PlanRecord;
+  context: PlanContext;
+  routes: LiveRoute[];
+  /** Pending sequences being edited, by route id; routes not in here are untouched. */
+  edited: Map<number, SequencedStop[]>;
+}
+
+export async function openWorkspace(repos: Repositories, plan: PlanRecord, routing: RoutingProvider, positions: VehiclePositions, nowEpoch: number): Promise<Workspace> {
+  const records = await repos.routes.listForPlan(plan.id);
+  const vehicles = new Map<number, Vehicle>((await loadVehicles(repos, records.map((route) => route.vehicleId))).map((vehicle) => [vehicle.id, vehicle]));
+  const context = await loadPlanContext(repos, plan.depotId, plan.date, [...vehicles.values()], routing);
+  const live = isLivePlan(plan);
+  const latest = live ? await positions.latest([...vehicles.keys()]) : new Map();
+  const routes = records.map((route) => liveRoute(route, vehicles.get(route.vehicleId)!, live, latest.get(route.vehicleId), nowEpoch));
+  return { plan, context, routes, edited: new Map() };
+}
+
+/** The pending sequence of a route, opened for editing (loaded once). */
+export async function pendingOf(repos: Repositories, workspace: Workspace, route: LiveRoute): Promise<SequencedStop[]> {
+  let stops = workspace.edited.get(route.route.id);
+  if (!stops) {
+    const orders = await ordersOf(repos, route.pending);
+    stops = route.pending.map((stop) => sequenced(stop, orders.get(stop.orderId)!));
+    workspace.edited.set(route.route.id, stops);
+  }
+  return stops;
+}
+
+export interface EvaluatedRoute {
+  live: LiveRoute;
+  draft: RouteDraft;
+}
+
+export async function evaluateEdited(workspace: Workspace): Promise<EvaluatedRoute[]> {
+  const touched = workspace.routes.filter((route) => workspace.edited.has(route.route.id));
+  return Promise.all(touched.map(async (live) => ({ live, draft: await recomputeLiveRoute(workspace.context, live, workspace.edited.get(live.route.id)!) })));
+}
+
+/** Writes the recomputed routes and bumps the plan's version; returns the new version. */
+export async function saveEvaluated(repos: Repositories, workspace: Workspace, evaluated: EvaluatedRoute[], unassignedChange = 0): Promise<number> {
+  for (const { live, draft } of evaluated) await repos.routes.replace(workspace.plan.id, live.route.id, draft);
+  const totals = adjustTotals(workspace.plan.totals, evaluated.map(({ live }) => live.route), evaluated.map(({ draft }) => draft), unassignedChange);
+  return repos.plans.bumpVersion(workspace.plan.id, totals);
+}

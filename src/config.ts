@@ -20,7 +20,7 @@ export const configSchema = z.object({
   OSRM_URL: optionalString.pipe(z.url().optional()),
   OSM_PBF: z.string().trim().min(1).default('data/osm/heidelberg.osm.pbf'),
   ROUTING: z.enum(['embedded', 'osrm', 'haversine']).default('embedded'),
-  SOLVER_THREADS: z.coerce.number().int().min(0).max(64).default(1),
+  SOLVER_THREADS: z.coerce.number().int().min(0).max(64).default(0),
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
 });
 

@@ -5,9 +5,9 @@
  */
 import type { Principal } from '../auth/principal';
 import type { Position } from '../db/repos/positions.repo';
-import { repositories } from '../db/repositories';
 import { forbidden, invalidInput } from '../errors';
 import type { PositionReport, PositionReportResult } from '../protocol/socket';
+import { directSink, type PositionSink } from '../tracking/position-batcher';
 import type { CommandContext } from './context';
 
 /** A device clock may run a little fast; fixes further ahead are refused. */
@@ -17,13 +17,15 @@ const maxAgeSeconds = 7 * 24 * 3600;
 
 export interface ReportPositionsOptions {
   nowEpoch?: number;
+  /** The realtime server shares writes between drivers through a batcher. */
+  sink?: PositionSink;
 }
 
 export async function reportPositions(
   context: CommandContext,
   reports: PositionReport[],
   by: Principal,
-  { nowEpoch = Date.now() / 1000 }: ReportPositionsOptions = {},
+  { nowEpoch = Date.now() / 1000, sink = directSink(context.db) }: ReportPositionsOptions = {},
 ): Promise<PositionReportResult> {
   if (by.role !== 'driver') throw forbidden('Only drivers report positions, for the vehicle they drive');
   if (by.vehicleId === null) throw forbidden('You have no vehicle assigned, so there is nothing to report positions for');
@@ -48,13 +50,9 @@ export async function reportPositions(
       headingDegrees: report.headingDegrees ?? null,
     });
   }
-  const positions = [...unique.values()].sort((a, b) => a.recordedAt - b.recordedAt);
-  const newest = positions[positions.length - 1]!;
 
-  // Two idempotent statements, no transaction: a retry after a failure converges on the same rows.
-  const repos = repositories(context.db);
-  const accepted = await repos.positions.insertBreadcrumbs(positions);
-  const moved = accepted > 0 && (await repos.positions.upsertLatest(newest));
-  if (moved) context.events.publish('vehicle.moved', { position: newest });
+  // Idempotent statements, no transaction: a retry after a failure converges on the same rows.
+  const { accepted, moved } = await sink.write(vehicleId, [...unique.values()]);
+  if (moved) context.events.publish('vehicle.moved', { position: moved });
   return { accepted, duplicates: reports.length - accepted };
 }

@@ -28,6 +28,7 @@ import {
 } from '../protocol/socket';
 import { arriveRequestSchema, completeRequestSchema, failRequestSchema } from '../protocol/stop-actions';
 import { LivePositions } from '../tracking/live-positions';
+import { PositionBatcher } from '../tracking/position-batcher';
 import { subscriberFor, type Subscriber } from './auth';
 import { connectBroadcaster } from './broadcaster';
 import { RoomFeed, type FeedOptions } from './feed';
@@ -77,6 +78,7 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
   });
 
   const live = await LivePositions.load(commands.db, commands.events);
+  const positionSink = new PositionBatcher(commands.db);
   const emit = (event: Sequenced) => {
     (io.to(event.room).emit as (name: string, payload: Sequenced) => boolean)(event.event, event);
   };
@@ -117,7 +119,7 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
     socket.on('position:report', (reports, ack) =>
       handle(ack, async () => {
         if (!subscriber.principal) throw forbidden('Only drivers report positions');
-        return reportPositions(commands, positionReportsSchema.parse(reports), subscriber.principal);
+        return reportPositions(commands, positionReportsSchema.parse(reports), subscriber.principal, { sink: positionSink });
       }),
     );
     // Over the socket the same commands as over HTTP; a customer has no principal and no stops.
@@ -155,6 +157,7 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
     async close() {
       disconnectBroadcaster();
       live.close();
+      await positionSink.close();
       await feed.close();
       await io.close();
     },

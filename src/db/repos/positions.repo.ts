@@ -50,26 +50,37 @@ function fromRow(row: PositionRow): Position {
 export class PositionsRepository {
   constructor(private readonly db: Executor) {}
 
-  /** Stores breadcrumbs; a point already stored (same vehicle and fix time) is ignored. Returns how many were new. */
-  async insertBreadcrumbs(positions: Position[]): Promise<number> {
-    let inserted = 0;
+  /** Stores breadcrumbs; a point already stored (same vehicle and fix time) is ignored. Returns the new ones. */
+  async insertBreadcrumbs(positions: Position[]): Promise<Position[]> {
+    const inserted: Position[] = [];
     for (let start = 0; start < positions.length; start += insertChunkRows) {
-      const rows = positions.slice(start, start + insertChunkRows).map(toRow);
-      const result = await this.db('positions').insert(rows).onConflict(['vehicle_id', 'recorded_at']).ignore().returning('vehicle_id');
-      inserted += result.length;
+      const rows: PositionRow[] = await this.db('positions')
+        .insert(positions.slice(start, start + insertChunkRows).map(toRow))
+        .onConflict(['vehicle_id', 'recorded_at'])
+        .ignore()
+        .returning(['vehicle_id', 'recorded_at', 'lon', 'lat', 'accuracy_meters', 'speed_meters_per_second', 'heading_degrees']);
+      inserted.push(...rows.map(fromRow));
     }
     return inserted;
   }
 
-  /** Makes the point the vehicle's latest unless a newer one is already there; true when it moved. */
-  async upsertLatest(position: Position): Promise<boolean> {
-    const result = await this.db('vehicle_positions')
-      .insert(toRow(position))
-      .onConflict('vehicle_id')
-      .merge()
-      .where('vehicle_positions.recorded_at', '<', this.db.raw('excluded.recorded_at'))
-      .returning('vehicle_id');
-    return result.length > 0;
+  /**
+   * Makes each point its vehicle's latest unless a newer one is already there (one point per
+   * vehicle); returns the points that became latest.
+   */
+  async upsertLatest(positions: Position[]): Promise<Position[]> {
+    if (positions.length === 0) return [];
+    const moved: Position[] = [];
+    for (let start = 0; start < positions.length; start += insertChunkRows) {
+      const rows: PositionRow[] = await this.db('vehicle_positions')
+        .insert(positions.slice(start, start + insertChunkRows).map(toRow))
+        .onConflict('vehicle_id')
+        .merge()
+        .where('vehicle_positions.recorded_at', '<', this.db.raw('excluded.recorded_at'))
+        .returning('*');
+      moved.push(...rows.map(fromRow));
+    }
+    return moved;
   }
 
   async listLatest(): Promise<Position[]> {

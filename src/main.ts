@@ -12,14 +12,19 @@ import { EventBus } from './domain/events';
 import { createApp, type Mount } from './http/app';
 import { importMount } from './http/routes/import.routes';
 import { osrmRouter } from './http/routes/osrm.routes';
+import { plansMount } from './http/routes/plans.routes';
 import { positionsMount } from './http/routes/positions.routes';
 import { stopsMount } from './http/routes/stops.routes';
 import { createLogger, type Logger } from './logger';
+import { removeCancelledStops } from './planning/cancellations';
+import { PlanQueue } from './planning/plan-queue';
+import { trackedPositions } from './planning/tracked-positions';
 import { startRealtime } from './realtime/server';
 import { EtaEngine } from './tracking/eta-engine';
 import { createRoutingProvider } from './routing';
 import { createHaversineProvider } from './routing/haversine';
 import type { RoutingProvider } from './routing/provider';
+import { createPoolSolver } from './solving/pool-solver';
 import { adminUsername, ensureAdmin, readCredentials, writeCredentials, type DemoCredentials } from './seed/credentials';
 import { loadDemoLocations, seedDemo } from './seed/demo';
 
@@ -47,7 +52,19 @@ async function main(): Promise<void> {
   const credentials = await prepareCredentials(config, commands, logger);
 
   const routing = await routingProvider(config, logger);
-  const mounts: Mount[] = [importMount(commands), positionsMount(commands), stopsMount(commands), { path: '/', router: osrmRouter(routing) }];
+  // Solver threads: SOLVER_THREADS, or every core when 0.
+  const solver = createPoolSolver({ threads: config.SOLVER_THREADS || undefined, log: logger });
+  // Several processes on one PostgreSQL share the plan queue; PGlite belongs to this process alone.
+  const planQueue = new PlanQueue({ context: commands, solver, routing, exclusiveDatabase: database.engine === 'pglite', log: logger });
+  const positions = trackedPositions(database.knex);
+  removeCancelledStops({ context: commands, routing, positions }, logger);
+  const mounts: Mount[] = [
+    importMount(commands),
+    plansMount({ context: commands, queue: planQueue, routing, positions }),
+    positionsMount(commands),
+    stopsMount(commands),
+    { path: '/', router: osrmRouter(routing) },
+  ];
   const app = createApp({ database, commands, logger, mounts });
 
   // OSRM-style GETs carry up to 1,000 coordinates in the URL.
@@ -57,6 +74,7 @@ async function main(): Promise<void> {
   const realtime = await startRealtime(server, { commands, logger, adapterPool });
   const etaEngine = new EtaEngine(commands, routing, logger);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  await planQueue.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   printWelcome(`http://localhost:${port}`, database, credentials);
@@ -71,6 +89,8 @@ async function main(): Promise<void> {
     const realtimeClosed = realtime.close().then(() => adapterPool?.end());
     server.close(async () => {
       await realtimeClosed;
+      await planQueue.stop();
+      await solver.close();
       await routing.close?.();
       await database.close();
       logger.info('stopped');

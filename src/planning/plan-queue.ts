@@ -34,6 +34,8 @@ export interface PlanQueueOptions {
 }
 
 const PROGRESS_EVENTS_PER_SECOND = 4;
+/** The lease renewal also stores the progress, so pollers see it. */
+const PROGRESS_WRITE_MS = 1000;
 
 export class PlanQueue {
   readonly owner: string;
@@ -117,7 +119,7 @@ export class PlanQueue {
         .renewLease(plan.id, this.owner, this.leaseSeconds, progress)
         .then((mine) => mine || controller.abort())
         .catch((error) => log?.warn({ err: error, planId: plan.id }, 'plan queue: lease renewal failed'));
-    }, (this.leaseSeconds * 1000) / 3);
+    }, Math.min(PROGRESS_WRITE_MS, (this.leaseSeconds * 1000) / 3));
     try {
       const result = await computePlan({ db: context.db, solver, routing }, plan, controller.signal, (next) => {
         progress = next;

@@ -1,0 +1,303 @@
+/**
+ * Live tracking under load on loopback: N drivers report a position every second over the socket,
+ * dispatcher consoles watch their depot, tracking clients watch their order. Measures the latency
+ * from a driver's report (its fix time) to each dispatcher that receives it, checks that every
+ * dispatcher saw every position with no gap in the room's sequence numbers, and reports the server
+ * process's CPU and memory. The server (the service's app, realtime and ETA engine on PGlite in
+ * memory, as `npm start` runs them) is a child process so the clients do not share its event loop.
+ * Bar: p99 ≤ 250 ms with 1,000 drivers, 50 dispatchers and 5,000 tracking clients.
+ *
+ * Latency is measured after a warm-up (first route and depot look-ups, JIT); counts cover the whole run.
+ *
+ *   npx tsx benchmarks/realtime-load.ts [--drivers 1000] [--dispatchers 50] [--trackers 5000] [--depots 10] [--seconds 30] [--warmup 5]
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { io as connect, type Socket } from 'socket.io-client';
+import { hashToken, newToken } from '../src/auth/tokens';
+import type { CommandContext } from '../src/commands/context';
+import { migrateToLatest, openDatabase } from '../src/db/database';
+import { repositories } from '../src/db/repositories';
+import { EventBus } from '../src/domain/events';
+import { createApp } from '../src/http/app';
+import { createLogger } from '../src/logger';
+import type { ClientToServerEvents, RoomSnapshot, Sequenced, ServerToClientEvents } from '../src/protocol/socket';
+import { startRealtime } from '../src/realtime/server';
+import { createHaversineProvider } from '../src/routing/haversine';
+import { EtaEngine } from '../src/tracking/eta-engine';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+interface Setup {
+  port: number;
+  depotIds: number[];
+  /** Per driver: token and depot. */
+  drivers: { token: string; depotId: number }[];
+  dispatcherToken: string;
+  trackingTokens: string[];
+}
+
+const { values: args } = parseArgs({
+  options: {
+    drivers: { type: 'string', default: '1000' },
+    dispatchers: { type: 'string', default: '50' },
+    trackers: { type: 'string', default: '5000' },
+    depots: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '5' },
+    serve: { type: 'boolean', default: false },
+  },
+});
+const counts = {
+  drivers: Number(args.drivers),
+  dispatchers: Number(args.dispatchers),
+  trackers: Number(args.trackers),
+  depots: Number(args.depots),
+  seconds: Number(args.seconds),
+  warmup: Number(args.warmup),
+};
+const center: [number, number] = [8.6724, 49.4093];
+
+/** The server child: seeds the fleet with API keys (no password hashing), serves, reports its CPU on request. */
+async function serve(): Promise<void> {
+  const database = openDatabase({ engine: 'pglite' });
+  await migrateToLatest(database.knex);
+  const events = new EventBus();
+  const commands: CommandContext = { db: database.knex, events };
+  const logger = createLogger('silent');
+  const setup = await database.knex.transaction(async (trx) => {
+    const repos = repositories(trx);
+    const key = async (userId: number) => {
+      const token = newToken('lmk_');
+      await repos.users.insertApiKey({ userId, kind: 'integration', name: 'bench', tokenHash: hashToken(token), expiresAt: null });
+      return token;
+    };
+    const depotIds: number[] = [];
+    for (let index = 0; index < counts.depots; index++) {
+      const depot = await repos.depots.insert({ name: `Depot ${index}`, location: center, address: 'Heidelberg', timeZone: 'Europe/Berlin', openingHours: {} });
+      depotIds.push(depot.id);
+    }
+    const drivers: Setup['drivers'] = [];
+    const vehicleIds: number[] = [];
+    for (let index = 0; index < counts.drivers; index++) {
+      const depotId = depotIds[index % depotIds.length]!;
+      const vehicle = await repos.vehicles.insert({
+        name: `Van ${index}`,
+        startDepotId: depotId,
+        endDepotId: depotId,
+        capacity: { weightKg: 800, volumeL: 6000, items: 120 },
+        skills: [],
+        shiftStartSeconds: 0,
+        shiftEndSeconds: 86_400,
+        costs: { fixed: 0, perHour: 0, perKm: 0 },
+        maxStops: null,
+        maxShiftSeconds: null,
+        breaks: [],
+      });
+      vehicleIds.push(vehicle.id);
+      const user = await repos.users.insert({ username: `driver${index}`, name: `Driver ${index}`, role: 'driver', passwordHash: null });
+      await repos.drivers.insert({ name: `Driver ${index}`, phone: null, vehicleId: vehicle.id, userId: user.id });
+      drivers.push({ token: await key(user.id), depotId });
+    }
+    const dispatcher = await repos.users.insert({ username: 'dispatch', name: 'Dispatch', role: 'dispatcher', passwordHash: null });
+    const trackingTokens: string[] = [];
+    const day = Math.floor(Date.now() / 1000);
+    for (let start = 0; start < counts.trackers; start += 500) {
+      const drafts = Array.from({ length: Math.min(500, counts.trackers - start) }, (_, offset) => ({
+        source: 'bench',
+        externalRef: `order-${start + offset}`,
+        customerName: 'Customer',
+        customerPhone: null,
+        customerEmail: null,
+        addressText: 'Heidelberg',
+        location: center,
+        timeWindows: [{ startEpochSeconds: day, endEpochSeconds: day + 86_400 }],
+        serviceSeconds: 120,
+        demand: { weightKg: 1, volumeL: 1, items: 1 },
+        priority: 0,
+        requiredSkills: [],
+        notes: null,
+      }));
+      const results = await repos.orders.upsertMany(drafts, { actor: 'bench' });
+      for (const [offset, result] of results.entries()) {
+        const order = (await repos.orders.findById(result.id))!;
+        await repos.orders.setAssignedVehicle(order.id, vehicleIds[(start + offset) % vehicleIds.length]!);
+        trackingTokens.push(order.trackingToken);
+      }
+    }
+    await repos.orders.setStatusMany(await allOrderIds(repos), 'out_for_delivery');
+    return { depotIds, drivers, dispatcherToken: await key(dispatcher.id), trackingTokens };
+  });
+
+  const server = createServer(createApp({ database, commands, logger }));
+  const realtime = await startRealtime(server, { commands, logger, rateLimit: { perSecond: 5, burst: 20 } });
+  const eta = new EtaEngine(commands, createHaversineProvider(), logger);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  console.log(`READY ${JSON.stringify({ ...setup, port: (server.address() as AddressInfo).port })}`);
+
+  let cpu = process.cpuUsage();
+  let since = performance.now();
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line === 'MARK') {
+      cpu = process.cpuUsage();
+      since = performance.now();
+    } else if (line === 'STATS') {
+      const used = process.cpuUsage(cpu);
+      const memory = process.memoryUsage();
+      const cpuPercent = ((used.user + used.system) / 1000 / (performance.now() - since)) * 100;
+      console.log(`STATS ${JSON.stringify({ cpuPercent, rssMb: memory.rss / 2 ** 20, heapMb: memory.heapUsed / 2 ** 20 })}`);
+    } else if (line === 'STOP') {
+      eta.close();
+      await realtime.close();
+      await database.close();
+      process.exit(0);
+    }
+  }
+}
+
+async function allOrderIds(repos: ReturnType<typeof repositories>): Promise<number[]> {
+  const ids: number[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await repos.orders.list({}, { cursor, limit: 500 });
+    ids.push(...page.items.map((order) => order.id));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return ids;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Opens sockets a few hundred at a time and resolves when each has its snapshot. */
+async function openAll(url: string, auths: object[], onOpen: (socket: Client, index: number, snapshot: RoomSnapshot) => void): Promise<Client[]> {
+  const sockets: Client[] = [];
+  for (let start = 0; start < auths.length; start += 250) {
+    await Promise.all(
+      auths.slice(start, start + 250).map(
+        (auth, offset) =>
+          new Promise<void>((resolve, reject) => {
+            const socket: Client = connect(url, { auth: { ...auth }, transports: ['websocket'], reconnection: false, forceNew: true });
+            sockets[start + offset] = socket;
+            socket.once('room:joined', (snapshot) => {
+              onOpen(socket, start + offset, snapshot);
+              resolve();
+            });
+            socket.once('connect_error', reject);
+          }),
+      ),
+    );
+  }
+  return sockets;
+}
+
+async function run(): Promise<void> {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...process.argv.slice(2), '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const nextLine = async (prefix: string) => {
+    for (;;) {
+      const { value, done } = await lines.next();
+      if (done) throw new Error('server exited');
+      if (value.startsWith(prefix)) return JSON.parse(value.slice(prefix.length + 1));
+    }
+  };
+  const seedStarted = performance.now();
+  const setup = (await nextLine('READY')) as Setup;
+  console.log(`seeded ${counts.drivers} drivers, ${counts.trackers} orders in ${counts.depots} depots in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+  const url = `http://127.0.0.1:${setup.port}`;
+
+  // Dispatchers: latency per received position, and the room's sequence checked for gaps.
+  const latencies: number[] = [];
+  const received = new Array<number>(counts.dispatchers).fill(0);
+  let gaps = 0;
+  const dispatcherDepots = Array.from({ length: counts.dispatchers }, (_, index) => setup.depotIds[index % setup.depotIds.length]!);
+  let measuring = false;
+  let warm = false;
+  await openAll(
+    url,
+    dispatcherDepots.map((depotId) => ({ token: setup.dispatcherToken, depotId })),
+    (socket, index, snapshot) => {
+      let lastSeq = snapshot.seq;
+      socket.on('vehicle:moved', (event: Sequenced<'vehicle:moved'>) => {
+        if (event.seq !== lastSeq + 1) gaps += Math.abs(event.seq - lastSeq - 1);
+        lastSeq = event.seq;
+        if (!measuring) return;
+        received[index]! += 1;
+        if (warm) latencies.push(Date.now() - event.data.recordedAt * 1000);
+      });
+    },
+  );
+  let trackerEvents = 0;
+  await openAll(
+    url,
+    setup.trackingTokens.map((token) => ({ token })),
+    (socket) => socket.on('vehicle:moved', () => trackerEvents++),
+  );
+  const drivers = await openAll(url, setup.drivers.map(({ token }) => ({ token })), () => {});
+  console.log(`connected ${counts.dispatchers} dispatchers, ${counts.trackers} tracking clients, ${counts.drivers} drivers`);
+
+  // Each driver reports once a second, spread evenly over the second, moving slowly east.
+  const sentPerDepot = new Map<number, number>();
+  let acked = 0;
+  let rejected = 0;
+  measuring = true;
+  const started = Date.now();
+  setTimeout(() => {
+    warm = true;
+    child.stdin!.write('MARK\n');
+  }, counts.warmup * 1000);
+  const timers = drivers.map((socket, index) => {
+    let step = 0;
+    const report = () => {
+      step += 1;
+      const location: [number, number] = [center[0] + (index % 100) * 0.001 + step * 0.0001, center[1] + Math.floor(index / 100) * 0.001];
+      const depotId = setup.drivers[index]!.depotId;
+      sentPerDepot.set(depotId, (sentPerDepot.get(depotId) ?? 0) + 1);
+      socket.emit('position:report', { location, accuracyMeters: 8, speedMetersPerSecond: 8, headingDegrees: 90, recordedAt: Date.now() / 1000 }, (reply) => {
+        if ('error' in reply) rejected++;
+        else acked++;
+      });
+    };
+    const offset = (index / drivers.length) * 1000;
+    const timeout = setTimeout(() => {
+      report();
+      timers[index] = setInterval(report, 1000);
+    }, offset);
+    return timeout as NodeJS.Timeout;
+  });
+  await new Promise((resolve) => setTimeout(resolve, (counts.warmup + counts.seconds) * 1000));
+  for (const timer of timers) clearInterval(timer);
+  child.stdin!.write('STATS\n');
+  const stats = (await nextLine('STATS')) as { cpuPercent: number; rssMb: number; heapMb: number };
+  // Let the last reports arrive before counting.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const elapsedSeconds = (Date.now() - started) / 1000;
+
+  const expected = dispatcherDepots.reduce((sum, depotId) => sum + (sentPerDepot.get(depotId) ?? 0), 0);
+  const delivered = received.reduce((sum, count) => sum + count, 0);
+  latencies.sort((a, b) => a - b);
+  const sent = [...sentPerDepot.values()].reduce((sum, count) => sum + count, 0);
+  const rows: [string, string, string][] = [
+    ['positions sent (acked / refused)', `${sent} (${acked} / ${rejected})`, `${counts.drivers}/s for ${counts.warmup} + ${counts.seconds} s`],
+    ['dispatcher deliveries (expected)', `${delivered} (${expected})`, 'equal: nothing lost'],
+    ['gaps in room sequence numbers', String(gaps), '0'],
+    ['tracking-client events', String(trackerEvents), 'one per order every ≥ 10 s'],
+    ['deliveries measured for latency', String(latencies.length), `after ${counts.warmup} s warm-up`],
+    ['latency report → dispatcher p50 ms', String(percentile(latencies, 50)), ''],
+    ['latency report → dispatcher p99 ms', String(percentile(latencies, 99)), '≤ 250'],
+    ['latency max ms', String(latencies.at(-1)), ''],
+    ['server CPU (% of one core)', stats.cpuPercent.toFixed(0), ''],
+    ['server RSS / heap MB', `${stats.rssMb.toFixed(0)} / ${stats.heapMb.toFixed(0)}`, ''],
+    ['wall time s', elapsedSeconds.toFixed(1), ''],
+  ];
+  console.log(`\n| measure | value | reference |\n|---|---|---|\n${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}`);
+  child.stdin!.write('STOP\n');
+  process.exit(0);
+}
+
+if (args.serve) void serve();
+else void run();

@@ -24,6 +24,7 @@ declare module 'autocannon' {
     requests: Histogram;
     latency: Histogram;
     errors: number;
+    timeouts: number;
     non2xx: number;
     '2xx': number;
   }

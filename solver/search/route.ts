@@ -349,8 +349,4 @@ export class SearchRoute {
   insert(t: number, position: number): void {
     this.tasks.splice(position - 1, 0, t);
   }
-
-  removeAt(index: number): number {
-    return this.tasks.splice(index, 1)[0]!;
-  }
 }

@@ -10,11 +10,15 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { migrateToLatest, openDatabase, pgliteDirectory, type Database } from './db/database';
 import { EventBus } from './domain/events';
 import { createApp, type Mount } from './http/app';
+import { basemapMount } from './http/routes/basemap.routes';
+import { driverRouteMount } from './http/routes/driver-route.routes';
 import { importMount } from './http/routes/import.routes';
 import { osrmRouter } from './http/routes/osrm.routes';
 import { plansMount } from './http/routes/plans.routes';
 import { positionsMount } from './http/routes/positions.routes';
 import { stopsMount } from './http/routes/stops.routes';
+import { trackingMount } from './http/routes/tracking.routes';
+import { webRouter } from './http/web';
 import { createLogger, type Logger } from './logger';
 import { removeCancelledStops } from './planning/cancellations';
 import { PlanQueue } from './planning/plan-queue';
@@ -64,6 +68,10 @@ async function main(): Promise<void> {
     positionsMount(commands),
     stopsMount(commands),
     { path: '/', router: osrmRouter(routing) },
+    trackingMount(commands, { linkTtlSeconds: Number(process.env.TRACKING_LINK_TTL_HOURS ?? 72) * 3600 }),
+    driverRouteMount(commands, routing),
+    basemapMount(routing),
+    { path: '/', router: webRouter({ distDir: join(import.meta.dirname, '..', 'web', 'dist'), tileUrl: process.env.TILE_URL }) },
   ];
   const app = createApp({ database, commands, logger, mounts });
 

@@ -3,6 +3,7 @@
  * First start: PBF → road network → contraction hierarchy, saved under cacheDir keyed by the PBF's
  * content hash and the builder version. Later starts reload that file.
  */
+import { roadLinesInBox, type BoundingBox, type RoadLine } from './basemap';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +45,8 @@ export interface EmbeddedRoutingStats {
 
 export interface EmbeddedRouting extends RoutingProvider {
   stats(): EmbeddedRoutingStats;
+  /** Road geometry for an offline base map. */
+  roadsInBox(box: BoundingBox, maxLines: number): RoadLine[];
 }
 
 export interface EmbeddedRoutingOptions {
@@ -149,6 +152,10 @@ class EmbeddedRouter implements EmbeddedRouting {
     this.search.manyToMany(phantoms, phantoms);
     const path = this.search.shortestPath(phantoms[0]!, phantoms[phantoms.length - 1]!);
     if (path) this.guidance.leg(path, [0, 0], [0, 0], true);
+  }
+
+  roadsInBox(box: BoundingBox, maxLines: number): RoadLine[] {
+    return roadLinesInBox(this.network, box, maxLines);
   }
 
   stats(): EmbeddedRoutingStats {

@@ -1,0 +1,126 @@
+/**
+ * The driver app's day: the driver's dispatched route with each stop's address, window, ETA, notes and
+ * phone, and the next leg — from where the vehicle is — with its road geometry and turn-by-turn text.
+ */
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { CommandContext } from '../../commands/context';
+import { repositories } from '../../db/repositories';
+import { toIsoInZone } from '../../domain/time';
+import { AppError } from '../../errors';
+import { instructionsFor } from '../../routing/instructions';
+import { RoutingError, type LonLat, type RoutingProvider } from '../../routing/provider';
+import { apiPrefix, type Mount } from '../app';
+import { ApiRouter } from '../endpoint';
+
+const lonLat = z.tuple([z.number(), z.number()]);
+
+export const driverStopSchema = z.object({
+  stopId: z.number().int(),
+  orderId: z.number().int(),
+  displayId: z.string(),
+  sequence: z.number().int(),
+  status: z.enum(['pending', 'arrived', 'completed', 'failed']),
+  customerName: z.string(),
+  customerPhone: z.string().nullable(),
+  address: z.string(),
+  notes: z.string().nullable(),
+  location: lonLat,
+  window: z.object({ start: z.string(), end: z.string() }).nullable(),
+  eta: z.string(),
+});
+
+export const driverDaySchema = z
+  .object({
+    route: z.object({ id: z.number().int(), vehicleId: z.number().int(), status: z.string(), timeZone: z.string(), stops: z.array(driverStopSchema) }).nullable(),
+    nextLeg: z
+      .object({
+        stopId: z.number().int(),
+        from: lonLat,
+        distanceMeters: z.number(),
+        durationSeconds: z.number(),
+        geometry: z.object({ type: z.literal('LineString'), coordinates: z.array(lonLat) }),
+        instructions: z.array(z.object({ text: z.string(), distanceMeters: z.number(), durationSeconds: z.number(), location: lonLat })),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'DriverDay' });
+export type DriverDay = z.infer<typeof driverDaySchema>;
+export type DriverStop = z.infer<typeof driverStopSchema>;
+
+function declare(api: ApiRouter, context: CommandContext, routing: RoutingProvider): void {
+  const repos = repositories(context.db);
+  api.endpoint(
+    {
+      method: 'get',
+      path: '/driver/route',
+      summary: "The driver's dispatched route: stops in order, and the next leg with turn-by-turn instructions",
+      tag: 'tracking',
+      roles: ['driver'],
+      query: z.object({ language: z.string().min(2).max(10).default('en') }),
+      response: driverDaySchema,
+    },
+    async ({ principal, query }): Promise<DriverDay> => {
+      if (principal.vehicleId === null) throw new AppError(403, 'forbidden', 'You have no vehicle assigned, so there is no route to follow');
+      const route = await repos.etas.activeRoute(principal.vehicleId);
+      if (!route) return { route: null, nextLeg: null };
+      const plan = await repos.plans.findById(route.planId);
+      const timeZone = (plan && (await repos.depots.findById(plan.depotId))?.timeZone) ?? 'UTC';
+      const iso = (epoch: number) => toIsoInZone(epoch, timeZone);
+      const stops: DriverStop[] = [];
+      for (const stop of route.stops) {
+        const order = await repos.orders.findById(stop.orderId);
+        if (!order) continue;
+        const window = stop.promisedWindows[0];
+        stops.push({
+          stopId: stop.id,
+          orderId: order.id,
+          displayId: order.displayId,
+          sequence: stop.sequence,
+          status: stop.status,
+          customerName: order.customerName,
+          customerPhone: order.customerPhone,
+          address: order.addressText,
+          notes: order.notes,
+          location: stop.location,
+          window: window ? { start: iso(window.startEpochSeconds), end: iso(window.endEpochSeconds) } : null,
+          eta: iso(stop.liveEtaEpoch ?? stop.dispatchedEtaEpoch ?? stop.plannedArrivalEpoch),
+        });
+      }
+
+      const nextIndex = route.stops.findIndex((stop) => stop.status === 'pending' || stop.status === 'arrived');
+      if (nextIndex < 0) return { route: { id: route.id, vehicleId: route.vehicleId, status: route.status, timeZone, stops }, nextLeg: null };
+      const next = route.stops[nextIndex]!;
+      const position = (await repos.positions.listLatest()).find((latest) => latest.vehicleId === route.vehicleId);
+      const from: LonLat = position?.location ?? (nextIndex > 0 ? route.stops[nextIndex - 1]!.location : route.startLocation);
+      return { route: { id: route.id, vehicleId: route.vehicleId, status: route.status, timeZone, stops }, nextLeg: await leg(routing, from, next.location, next.id, query.language) };
+    },
+  );
+}
+
+/** The road leg to the next stop; null when the road network cannot route it (the list still works). */
+async function leg(routing: RoutingProvider, from: LonLat, to: LonLat, stopId: number, language: string): Promise<DriverDay['nextLeg']> {
+  try {
+    const { route } = await routing.route({ coordinates: [from, to], steps: true, overview: 'full' });
+    return {
+      stopId,
+      from,
+      distanceMeters: Math.round(route.distance),
+      durationSeconds: Math.round(route.duration),
+      geometry: route.geometry ?? { type: 'LineString', coordinates: [from, to] },
+      instructions: instructionsFor(route, language),
+    };
+  } catch (error) {
+    if (error instanceof RoutingError) return null;
+    throw error;
+  }
+}
+
+export function driverRouteMount(context: CommandContext, routing: RoutingProvider): Mount {
+  const api = new ApiRouter(new OpenAPIRegistry(), apiPrefix);
+  declare(api, context, routing);
+  const router = Router();
+  router.use(api.router);
+  return { path: apiPrefix, router, document: (registry) => declare(new ApiRouter(registry, apiPrefix), context, routing) };
+}

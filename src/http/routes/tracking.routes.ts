@@ -1,0 +1,136 @@
+/**
+ * The customer's tracking page API, public by tracking token: the order's status timeline, promised
+ * window and live ETA; the driver's position and the stops before yours only when the driver is close;
+ * after delivery a proof summary. Nothing about other customers. The link expires a while after completion.
+ */
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { CommandContext } from '../../commands/context';
+import { repositories, type Repositories } from '../../db/repositories';
+import type { Order } from '../../db/repos/orders.repo';
+import type { StopRecord } from '../../db/repos/routes.repo';
+import { toIsoInZone } from '../../domain/time';
+import { AppError } from '../../errors';
+import { apiPrefix, type Mount } from '../app';
+import { ApiRouter } from '../endpoint';
+
+/** The driver is "close" within this many stops or seconds; only then is their position shown. */
+export const closeStops = 3;
+export const closeSeconds = 20 * 60;
+const finalStatuses = new Set(['delivered', 'failed', 'returned', 'cancelled']);
+
+export interface TrackingOptions {
+  /** How long a link keeps working after the order is finished. */
+  linkTtlSeconds: number;
+  now?: () => number;
+}
+
+const tokenParamsSchema = z.object({ token: z.string().min(8).max(200) });
+
+export const trackingViewSchema = z
+  .object({
+    displayId: z.string(),
+    status: z.string(),
+    timeline: z.array(z.object({ status: z.string(), at: z.string(), reason: z.string().nullable() })),
+    promisedWindow: z.object({ start: z.string(), end: z.string() }).nullable(),
+    eta: z.string().nullable(),
+    close: z.boolean(),
+    stopsBefore: z.number().int().nullable().describe('Only when the driver is close'),
+    driverLocation: z.tuple([z.number(), z.number()]).nullable().describe('[lon, lat], only when the driver is close'),
+    destination: z.tuple([z.number(), z.number()]),
+    proof: z
+      .object({ outcome: z.enum(['delivered', 'failed']), at: z.string(), recipientName: z.string().nullable(), signed: z.boolean(), photographed: z.boolean(), failureReason: z.string().nullable() })
+      .nullable(),
+    expiresAt: z.string().nullable(),
+  })
+  .meta({ id: 'TrackingView' });
+export type TrackingView = z.infer<typeof trackingViewSchema>;
+
+function declare(api: ApiRouter, context: CommandContext, options: TrackingOptions): void {
+  const repos = repositories(context.db);
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  api.endpoint(
+    {
+      method: 'get',
+      path: '/track/:token',
+      summary: "A customer's view of their delivery, by tracking token (no login)",
+      tag: 'tracking',
+      roles: 'public',
+      params: tokenParamsSchema,
+      response: trackingViewSchema,
+    },
+    async ({ params, res }) => {
+      res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+      res.setHeader('Cache-Control', 'no-store');
+      const order = await repos.orders.findByTrackingToken(params.token);
+      if (!order) throw new AppError(404, 'not_found', 'This tracking link is unknown');
+      return trackingView(repos, order, now(), options.linkTtlSeconds);
+    },
+  );
+}
+
+export async function trackingView(repos: Repositories, order: Order, nowEpoch: number, linkTtlSeconds: number): Promise<TrackingView> {
+  const depot = order.depotId === null ? null : await repos.depots.findById(order.depotId);
+  const timeZone = depot?.timeZone ?? 'UTC';
+  const iso = (epoch: number) => toIsoInZone(epoch, timeZone);
+  const events = (await repos.orderEvents.listForOrder(order.id)).filter((event) => event.toStatus !== null);
+  const timeline = events.map((event) => ({ status: event.toStatus!, at: iso(Math.floor(event.occurredAt.getTime() / 1000)), reason: event.reason }));
+
+  let expiresAtEpoch: number | null = null;
+  if (finalStatuses.has(order.status) && events.length > 0) {
+    expiresAtEpoch = Math.floor(events[events.length - 1]!.occurredAt.getTime() / 1000) + linkTtlSeconds;
+    if (nowEpoch > expiresAtEpoch) throw new AppError(410, 'link_expired', 'This tracking link has expired');
+  }
+
+  const stop = await stopOfOrder(repos, order);
+  const window = stop?.stop.promisedWindows[0] ?? order.timeWindows[0] ?? null;
+  const etaEpoch = stop && !finalStatuses.has(order.status) ? (stop.stop.liveEtaEpoch ?? stop.stop.dispatchedEtaEpoch ?? stop.stop.plannedArrivalEpoch) : null;
+  const stopsBefore = stop ? stop.before.filter((other) => other.status === 'pending' || other.status === 'arrived').length : null;
+  const onTheWay = ['out_for_delivery', 'arrived', 'dispatched'].includes(order.status);
+  const close = onTheWay && stopsBefore !== null && etaEpoch !== null && (stopsBefore <= closeStops || etaEpoch - nowEpoch <= closeSeconds);
+  const position = close && stop ? (await repos.positions.listLatest()).find((latest) => latest.vehicleId === stop.vehicleId) : undefined;
+
+  const outcome = stop ? await repos.proofs.findOutcome(stop.stop.id) : null;
+  return {
+    displayId: order.displayId,
+    status: order.status,
+    timeline,
+    promisedWindow: window ? { start: iso(window.startEpochSeconds), end: iso(window.endEpochSeconds) } : null,
+    eta: etaEpoch === null ? null : iso(etaEpoch),
+    close,
+    stopsBefore: close ? stopsBefore : null,
+    driverLocation: position ? position.location : null,
+    destination: order.location,
+    proof: outcome
+      ? {
+          outcome: outcome.outcome,
+          at: iso(outcome.recordedAtEpoch),
+          recipientName: outcome.recipientName ?? null,
+          signed: outcome.signatureBytes > 0,
+          photographed: outcome.photoBytes > 0,
+          failureReason: outcome.failureReason ?? null,
+        }
+      : null,
+    expiresAt: expiresAtEpoch === null ? null : iso(expiresAtEpoch),
+  };
+}
+
+/** The order's stop in its plan, the stops driven before it, and the vehicle. */
+async function stopOfOrder(repos: Repositories, order: Order): Promise<{ stop: StopRecord; before: StopRecord[]; vehicleId: number } | null> {
+  const planId = await repos.plans.findPlanIdOfOrder(order.id);
+  if (planId === null) return null;
+  for (const route of await repos.routes.listForPlan(planId)) {
+    const index = route.stops.findIndex((stop) => stop.orderId === order.id);
+    if (index >= 0) return { stop: route.stops[index]!, before: route.stops.slice(0, index), vehicleId: route.vehicleId };
+  }
+  return null;
+}
+
+export function trackingMount(context: CommandContext, options: TrackingOptions): Mount {
+  const api = new ApiRouter(new OpenAPIRegistry(), apiPrefix);
+  declare(api, context, options);
+  const router = Router();
+  router.use(api.router);
+  return { path: apiPrefix, router, document: (registry) => declare(new ApiRouter(registry, apiPrefix), context, options) };
+}

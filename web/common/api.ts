@@ -1,0 +1,61 @@
+/** A small typed client for /api/v1: bearer token, JSON in and out, the one error shape as ApiError. */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: { path?: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class Api {
+  constructor(private token: string | null = null) {}
+
+  setToken(token: string | null): void {
+    this.token = token;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const response = await fetch(`/api/v1${path}`, {
+      method,
+      headers: {
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const payload = text ? JSON.parse(text) : undefined;
+    if (!response.ok) {
+      const error = payload?.error ?? { code: 'http_error', message: `HTTP ${response.status}`, details: [] };
+      const detail = error.details?.map((d: { path?: string; message: string }) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
+      throw new ApiError(response.status, error.code, detail ? `${error.message} (${detail})` : error.message, error.details);
+    }
+    return payload as T;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, body ?? {});
+  }
+}
+
+export interface LoginResponse {
+  token: string;
+  user: { id: number; username: string; name: string; role: 'admin' | 'dispatcher' | 'driver' };
+}
+
+/** Logs in with a form's username and password; keeps the session token under `storageKey`. */
+export async function login(api: Api, storageKey: string, username: string, password: string): Promise<LoginResponse> {
+  const session = await api.post<LoginResponse>('/auth/login', { username, password });
+  localStorage.setItem(storageKey, session.token);
+  api.setToken(session.token);
+  return session;
+}

@@ -1,0 +1,47 @@
+/** Formatting for people: times in the depot's zone (ISO strings carry its offset), distances, statuses. */
+
+/** "2026-11-24T09:30:00+01:00" → "09:30": the wall-clock time where the depot is. */
+export function clock(iso: string | null | undefined): string {
+  return iso ? iso.slice(11, 16) : '–';
+}
+
+export function windowText(window: { start: string; end: string } | null | undefined): string {
+  return window ? `${clock(window.start)}–${clock(window.end)}` : '–';
+}
+
+export function km(meters: number): string {
+  return `${(meters / 1000).toFixed(1)} km`;
+}
+
+export function statusText(status: string): string {
+  return status.replace(/_/g, ' ');
+}
+
+export const failureReasonText: Record<string, string> = {
+  not_home: 'Not home',
+  refused: 'Refused',
+  address_problem: 'Address problem',
+  damaged: 'Damaged',
+  other: 'Other',
+};
+
+/** Builds an element: `el('td', { class: 'eta' }, '09:30')`. Text children are escaped by the DOM. */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
+export function $(selector: string): HTMLElement {
+  const element = document.querySelector<HTMLElement>(selector);
+  if (!element) throw new Error(`missing ${selector}`);
+  return element;
+}
+
+/** Distance in metres between two [lon, lat] points on the sphere. */
+export function metersBetween([lon1, lat1]: [number, number], [lon2, lat2]: [number, number]): number {
+  const rad = Math.PI / 180;
+  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.sqrt(a));
+}

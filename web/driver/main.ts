@@ -1,0 +1,214 @@
+/**
+ * The driver app: log in, today's stops in order, the next leg with directions on a map, and the
+ * stop actions (arrived, delivered with proof, failed with a reason). Actions and positions go through
+ * the outbox, so they survive a spotty network and replay in order with their idempotency keys.
+ */
+import L from 'leaflet';
+import '../common/style.css';
+import { Api } from '../common/api';
+import { login } from '../common/api';
+import { $, clock, el, km, statusText, windowText } from '../common/format';
+import { createMap, latLng, numberedIcon } from '../common/map';
+import type { DriverDay, DriverStop } from '../../src/http/routes/driver-route.routes';
+import { newIdempotencyKey, Outbox } from './outbox';
+import { SignaturePad } from './signature';
+
+const tokenKey = 'lastmile.driver.token';
+const api = new Api(localStorage.getItem(tokenKey));
+const outbox = new Outbox(api, ({ sent, rejected, waiting }) => {
+  showNetwork(waiting);
+  if (rejected) say(`Not accepted (${rejected.request.label}): ${rejected.error.message}`, true);
+  if (sent && sent.label !== 'position') void loadDay();
+});
+const signature = new SignaturePad($('#signature') as HTMLCanvasElement);
+let day: DriverDay | null = null;
+let map: L.Map | null = null;
+let legLayer: L.LayerGroup | null = null;
+let watchId: number | null = null;
+
+function say(text: string, isError = false): void {
+  const message = $('#message');
+  message.textContent = text;
+  message.className = isError ? 'error' : '';
+}
+
+function showNetwork(waiting = outbox.waiting.length): void {
+  const online = navigator.onLine ? 'online' : 'offline';
+  $('#network').textContent = waiting > 0 ? `${online}, ${waiting} waiting to send` : online;
+}
+
+/** The stop the driver works on: the first not yet finished. Actions on it are applied locally at once. */
+function nextStop(): DriverStop | null {
+  return day?.route?.stops.find((stop) => stop.status === 'pending' || stop.status === 'arrived') ?? null;
+}
+
+async function loadDay(): Promise<void> {
+  try {
+    day = await api.get<DriverDay>('/driver/route');
+  } catch (error) {
+    if ((error as { status?: number }).status === 401) return showLogin();
+    say(navigator.onLine ? (error as Error).message : 'Offline: showing the stops as last loaded.', true);
+  }
+  render();
+}
+
+function render(): void {
+  const stops = day?.route?.stops ?? [];
+  if (!day?.route) say('No route dispatched to you yet.');
+  $('#stops').replaceChildren(
+    ...stops.map((stop) =>
+      el(
+        'li',
+        { class: 'card', 'data-stop-id': String(stop.stopId) },
+        el('strong', {}, `${stop.sequence}. ${stop.customerName} `),
+        el('span', { class: `status ${stop.status}` }, statusText(stop.status)),
+        el('div', {}, stop.address),
+        el('div', { class: 'muted' }, `Window ${windowText(stop.window)} · ETA ${clock(stop.eta)}`),
+        ...(stop.notes ? [el('div', {}, `Note: ${stop.notes}`)] : []),
+        ...(stop.customerPhone ? [el('a', { href: `tel:${stop.customerPhone}`, 'aria-label': `Call ${stop.customerName}` }, `Call ${stop.customerPhone}`)] : []),
+      ),
+    ),
+  );
+  const next = nextStop();
+  $('#next').classList.toggle('hidden', !next);
+  if (!next) return;
+  if (stops.length > 0 && stops.every((stop) => stop.status === 'completed' || stop.status === 'failed')) say('All stops done.');
+  $('#next-details').replaceChildren(
+    el('p', {}, el('strong', {}, `${next.sequence}. ${next.customerName}`), ` — ${next.address}`),
+    el('p', { class: 'muted' }, `Window ${windowText(next.window)} · ETA ${clock(next.eta)} · ${next.displayId}`),
+    ...(next.notes ? [el('p', {}, `Note: ${next.notes}`)] : []),
+    ...(next.customerPhone ? [el('p', {}, el('a', { href: `tel:${next.customerPhone}` }, `Call ${next.customerName}`))] : []),
+  );
+  ($('#arrive') as HTMLButtonElement).disabled = next.status === 'arrived';
+  drawLeg(next);
+}
+
+function drawLeg(next: DriverStop): void {
+  const leg = day?.nextLeg?.stopId === next.stopId ? day.nextLeg : null;
+  if (!map) map = createMap($('#leg-map'), next.location, 15);
+  legLayer?.remove();
+  legLayer = L.layerGroup().addTo(map);
+  L.marker(latLng(next.location), { icon: numberedIcon(String(next.sequence), '#0b5cad'), title: next.address }).addTo(legLayer);
+  $('#instructions').replaceChildren(...(leg?.instructions ?? []).map((step) => el('li', {}, `${step.text}${step.distanceMeters > 0 ? ` (${Math.round(step.distanceMeters)} m)` : ''}`)));
+  $('#leg-summary').textContent = leg ? `${km(leg.distanceMeters)}, ${Math.round(leg.durationSeconds / 60)} min` : '';
+  if (leg) {
+    const line = L.polyline(leg.geometry.coordinates.map(latLng), { color: '#0b5cad', weight: 5 }).addTo(legLayer);
+    L.circleMarker(latLng(leg.from), { radius: 7, color: '#1d2630', fillOpacity: 0.8 }).addTo(legLayer).bindTooltip('You');
+    map.fitBounds(line.getBounds().pad(0.2));
+  } else {
+    map.setView(latLng(next.location), 15);
+  }
+}
+
+/** Queues a stop action and applies it to the list at once, so the driver can go on offline. */
+function act(action: 'arrive' | 'complete' | 'fail', body: Record<string, unknown>, localStatus: DriverStop['status'], label: string): void {
+  const next = nextStop();
+  if (!next) return;
+  outbox.push({ path: `/stops/${next.stopId}/${action}`, body: { idempotencyKey: newIdempotencyKey(), ...body }, label: `${label} ${next.displayId}` });
+  next.status = localStatus;
+  say(`${label}: ${next.customerName}`);
+  render();
+}
+
+async function photoBase64(file: File): Promise<{ contentType: 'image/jpeg'; base64: string }> {
+  // A phone photo is several MB: scaled to 1280 px and JPEG-compressed it fits the 2 MB limit.
+  const bitmap = await createImageBitmap(file);
+  const scale = Math.min(1, 1280 / Math.max(bitmap.width, bitmap.height));
+  const canvas = el('canvas', { width: String(Math.round(bitmap.width * scale)), height: String(Math.round(bitmap.height * scale)) });
+  canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  return { contentType: 'image/jpeg', base64: canvas.toDataURL('image/jpeg', 0.8).split(',')[1]! };
+}
+
+function showForm(id: '#deliver-form' | '#fail-form' | null): void {
+  for (const form of ['#deliver-form', '#fail-form']) $(form).classList.toggle('hidden', form !== id);
+  if (id) ($(id).querySelector('input, select') as HTMLElement).focus();
+}
+
+function showLogin(): void {
+  api.setToken(null);
+  localStorage.removeItem(tokenKey);
+  $('#login-form').classList.remove('hidden');
+  for (const id of ['#day', '#logout', '#duty-label']) $(id).classList.add('hidden');
+}
+
+function showDay(): void {
+  $('#login-form').classList.add('hidden');
+  for (const id of ['#day', '#logout', '#duty-label']) $(id).classList.remove('hidden');
+  showNetwork();
+  void outbox.flush().then(loadDay);
+}
+
+/** While on duty the device reports where it is; fixes queue like actions when offline. */
+function setOnDuty(onDuty: boolean): void {
+  if (watchId !== null) navigator.geolocation.clearWatch(watchId);
+  watchId = null;
+  if (!onDuty || !('geolocation' in navigator)) return;
+  watchId = navigator.geolocation.watchPosition(
+    (fix) =>
+      outbox.pushPosition({
+        location: [fix.coords.longitude, fix.coords.latitude],
+        accuracyMeters: Math.min(fix.coords.accuracy, 10_000),
+        speedMetersPerSecond: fix.coords.speed ?? null,
+        headingDegrees: fix.coords.heading ?? null,
+        recordedAt: fix.timestamp / 1000,
+      }),
+    (error) => say(`Location unavailable: ${error.message}`, true),
+    { enableHighAccuracy: true, maximumAge: 5_000 },
+  );
+}
+
+$('#login-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.target as HTMLFormElement;
+  try {
+    await login(api, tokenKey, (form.elements.namedItem('username') as HTMLInputElement).value, (form.elements.namedItem('password') as HTMLInputElement).value);
+    $('#login-error').textContent = '';
+    showDay();
+  } catch (error) {
+    $('#login-error').textContent = (error as Error).message;
+  }
+});
+$('#logout').addEventListener('click', () => {
+  void api.post('/auth/logout').catch(() => undefined);
+  setOnDuty(false);
+  outbox.clear();
+  showLogin();
+});
+$('#on-duty').addEventListener('change', (event) => setOnDuty((event.target as HTMLInputElement).checked));
+$('#arrive').addEventListener('click', () => act('arrive', {}, 'arrived', 'Arrived'));
+$('#deliver').addEventListener('click', () => showForm('#deliver-form'));
+$('#fail').addEventListener('click', () => showForm('#fail-form'));
+$('#clear-signature').addEventListener('click', () => signature.clear());
+for (const cancel of document.querySelectorAll('button.cancel')) cancel.addEventListener('click', () => showForm(null));
+
+$('#deliver-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const photoFile = ($('#photo') as HTMLInputElement).files?.[0];
+  const body: Record<string, unknown> = { recipientName: ($('#recipient') as HTMLInputElement).value.trim() };
+  if (!signature.isEmpty) body.signature = { contentType: 'image/png', base64: signature.toBase64Png() };
+  if (photoFile) body.photo = await photoBase64(photoFile);
+  act('complete', body, 'completed', 'Delivered');
+  (event.target as HTMLFormElement).reset();
+  signature.clear();
+  showForm(null);
+});
+$('#fail-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const reason = ($('#reason') as HTMLSelectElement).value;
+  const note = ($('#note') as HTMLTextAreaElement).value.trim();
+  if (reason === 'other' && !note) {
+    say('Please describe the problem in the note.', true);
+    $('#note').focus();
+    return;
+  }
+  act('fail', { reason, ...(note ? { note } : {}) }, 'failed', 'Failed');
+  (event.target as HTMLFormElement).reset();
+  showForm(null);
+});
+
+window.addEventListener('online', () => void outbox.flush());
+window.addEventListener('offline', () => showNetwork());
+setInterval(() => void outbox.flush(), 15_000);
+
+if (localStorage.getItem(tokenKey)) showDay();
+else showLogin();

@@ -1,0 +1,78 @@
+/**
+ * The customer's tracking page /t/{token}: status timeline, promised window, live ETA; the driver's
+ * position only when close; after delivery the proof summary. Live: any fact in the order's room
+ * (the socket joins it with the tracking token) refreshes the view.
+ */
+import L from 'leaflet';
+import '../common/style.css';
+import { Api, ApiError } from '../common/api';
+import { $, clock, el, failureReasonText, statusText, windowText } from '../common/format';
+import { createMap, latLng } from '../common/map';
+import { connectLive } from '../common/socket';
+import type { TrackingView } from '../../src/http/routes/tracking.routes';
+
+const token = decodeURIComponent(location.pathname.split('/').pop() ?? '');
+const api = new Api();
+let map: L.Map | null = null;
+let driverMarker: L.Marker | null = null;
+
+async function refresh(): Promise<void> {
+  try {
+    render(await api.get<TrackingView>(`/track/${encodeURIComponent(token)}`));
+  } catch (error) {
+    $('#summary').classList.add('hidden');
+    $('#message').textContent = error instanceof ApiError && error.status === 410 ? 'This tracking link has expired.' : error instanceof ApiError && error.status === 404 ? 'This tracking link is unknown.' : 'Cannot reach the server; retrying…';
+  }
+}
+
+function render(view: TrackingView): void {
+  $('#message').textContent = '';
+  $('#display-id').textContent = view.displayId;
+  $('#summary').classList.remove('hidden');
+  $('#status').textContent = statusText(view.status);
+  $('#window').textContent = windowText(view.promisedWindow);
+  $('#eta').textContent = clock(view.eta);
+  $('#eta-line').classList.toggle('hidden', view.eta === null);
+  $('#close-line').classList.toggle('hidden', !view.close);
+  $('#stops-before').textContent = String(view.stopsBefore ?? '');
+
+  const timeline = $('#timeline');
+  timeline.replaceChildren(...view.timeline.map((entry) => el('li', {}, `${clock(entry.at)} ${statusText(entry.status)}${entry.reason ? ` — ${entry.reason}` : ''}`)));
+  $('#timeline-card').classList.toggle('hidden', view.timeline.length === 0);
+
+  const proof = view.proof;
+  $('#proof').classList.toggle('hidden', !proof);
+  if (proof) {
+    $('#proof-text').textContent =
+      proof.outcome === 'delivered'
+        ? `Delivered at ${clock(proof.at)}${proof.recipientName ? ` to ${proof.recipientName}` : ''}${proof.signed ? ', signed' : ''}${proof.photographed ? ', with a photo' : ''}.`
+        : `Not delivered at ${clock(proof.at)}: ${failureReasonText[proof.failureReason ?? ''] ?? proof.failureReason}.`;
+  }
+
+  $('#map-card').classList.toggle('hidden', !view.driverLocation);
+  if (view.driverLocation) {
+    if (!map) {
+      map = createMap($('#map'), view.driverLocation, 14);
+      L.circleMarker(latLng(view.destination), { radius: 8, color: '#1e7b34' }).addTo(map).bindTooltip('You');
+    }
+    if (driverMarker) driverMarker.setLatLng(latLng(view.driverLocation));
+    else driverMarker = L.marker(latLng(view.driverLocation), { title: 'Your driver', alt: 'Your driver' }).addTo(map);
+    map.fitBounds(L.latLngBounds([latLng(view.driverLocation), latLng(view.destination)]).pad(0.3), { maxZoom: 16 });
+  }
+}
+
+// Facts arrive in bursts (a stop's status, the order's status, ETAs): one refresh per burst.
+let pending: ReturnType<typeof setTimeout> | null = null;
+const refreshSoon = () => {
+  if (pending) return;
+  pending = setTimeout(() => {
+    pending = null;
+    void refresh();
+  }, 150);
+};
+
+void refresh();
+const socket = connectLive({ token });
+for (const event of ['order:status', 'stop:status', 'eta:updated', 'vehicle:moved'] as const) socket.on(event, refreshSoon);
+socket.on('connect', refreshSoon);
+setInterval(() => void refresh(), 60_000);

@@ -30,13 +30,17 @@ describe('solve: determinism, stopping, progress, bad input', () => {
   it('stops at the time limit on the caller clock', () => {
     let now = 0;
     const clock = () => (now += 10); // every reading advances 10 ms
-    const solution = solve(randomInstance(20, 4, 1), { clock, stop: { timeLimitMs: 1000 } });
+    const problem = randomInstance(20, 4, 1);
+    const solution = solve(problem, { clock, stop: { timeLimitMs: 1000 } });
+    expectFeasible(problem, solution);
     expect(solution.stats!.iterations).toBeGreaterThan(10);
     expect(solution.stats!.iterations).toBeLessThan(110);
   });
 
   it('stops after the given iterations without improvement', () => {
-    const solution = solve(randomInstance(20, 4, 1), { stop: { maxIterationsWithoutImprovement: 50 } });
+    const problem = randomInstance(20, 4, 1);
+    const solution = solve(problem, { stop: { maxIterationsWithoutImprovement: 50 } });
+    expectFeasible(problem, solution);
     const lastImprovement = solution.stats!.history!.at(-1)![0];
     expect(solution.stats!.iterations).toBe(lastImprovement + 50);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { solve } from '../../solver/index';
+import { checkSolution, solve } from '../../solver/index';
 import type { VroomProblem } from '../../solver/model/vroom';
 import { expectFeasible, problemOn, routeIds, type Point } from './solve-fixtures';
 
@@ -34,6 +34,9 @@ describe('plan mode', () => {
     expect(steps[3]!.violations).toEqual([{ cause: 'skills' }]);
     expect(solution.routes[0]!.violations.map((v) => v.cause).sort()).toEqual(['delay', 'load', 'max_tasks', 'skills']);
     expect(solution.summary.violations.length).toBeGreaterThan(0);
+    const check = checkSolution(problem, solution);
+    expect(check.feasible).toBe(false);
+    expect(new Set(check.issues.map((i) => i.code))).toEqual(new Set(['capacity', 'time_window', 'skills', 'max_tasks']));
   });
 
   it('flags service earlier than service_after (lead_time) and later than service_before (delay)', () => {
@@ -51,6 +54,7 @@ describe('plan mode', () => {
       },
     ]);
     const solution = solve(problem, { mode: 'plan' });
+    expectFeasible(problem, solution); // the schedule itself is sound; service_* are the dispatcher's wishes
     const steps = solution.routes[0]!.steps;
     // Arrivals: 10, 25, 40 (5 s of service each, no waiting).
     expect(steps[1]!.violations).toEqual([{ cause: 'lead_time', duration: 15 }]);
@@ -68,6 +72,7 @@ describe('plan mode', () => {
     };
     const solution = solve(problem, { mode: 'plan' });
     expect(solution.routes[0]!.violations.map((v) => v.cause)).toContain('precedence');
+    expect(checkSolution(problem, solution).issues.map((i) => i.code)).toContain('precedence');
   });
 
   it('lists tasks in no route as unassigned, with a reason', () => {

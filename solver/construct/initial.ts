@@ -50,8 +50,8 @@ export function servableTasks(problem: Problem): Uint8Array {
 }
 
 /**
- * Starting point of the search: the routes given in vehicle.steps (locked steps always kept, the others
- * kept while the route stays feasible), then every other task by greedy insertion.
+ * Starting point of the search: the routes given in vehicle.steps (locked steps always kept, even late; the
+ * others kept while they fit), then every other task by greedy insertion.
  */
 export function buildInitialSolution(problem: Problem, rng: Rng): InitialSolution {
   const solution = new SearchSolution(problem);
@@ -70,12 +70,14 @@ export function buildInitialSolution(problem: Problem, rng: Rng): InitialSolutio
         locked[t] = 1;
         route.tasks.push(t);
         if (prefixOpen) route.lockedPrefix = route.tasks.length;
+        route.update();
         return;
       }
       prefixOpen = false;
+      // A seed step is kept while it fits; else it is planned like any other task.
+      if (!problem.allowed[t * problem.vehicleCount + v] || route.insertionDelta(t, route.length + 1) === Infinity) return;
       route.tasks.push(t);
       route.update();
-      if (!route.feasible) route.tasks.pop();
     });
   });
   solution.refresh();

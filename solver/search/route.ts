@@ -127,8 +127,12 @@ export class SearchRoute {
       cost += this.costs[edge]!;
       if (k > len) break;
       const t = tasks[k - 1]!;
-      const start = earliestStart(p, t, time + durations[edge]!);
-      if (start === Infinity) feasible = false;
+      let start = earliestStart(p, t, time + durations[edge]!);
+      if (start === Infinity) {
+        // Late (a locked stop the driver is behind on): carry on from the arrival so later positions stay usable.
+        feasible = false;
+        start = time + durations[edge]!;
+      }
       time = start + (loc[k - 1] !== loc[k] ? p.taskSetup[t]! : 0) + p.taskService[t]!;
       this.departEarliest[k] = time;
     }

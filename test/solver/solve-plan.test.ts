@@ -109,6 +109,16 @@ describe('vehicle.steps in optimize mode', () => {
     expect(order.indexOf(3)).toBeLessThan(order.indexOf(2));
   });
 
+  it('plans around a locked stop the driver is already late for', () => {
+    const late = jobs.map((j) => (j.id === 1 ? { ...j, time_windows: [[0, 5]] as [number, number][] } : j));
+    const problem = problemOn(line, late, [{ id: 1, start_index: 0, end_index: 0, capacity: [5], steps: [{ type: 'job', id: 1, locked: true }] }]);
+    const solution = solve(problem, { stop: { maxIterations: 50 } });
+    expect(routeIds(solution, 1)).toEqual([1, 2, 3]);
+    expect(solution.routes[0]!.steps[1]!.violations).toEqual([{ cause: 'delay', duration: 5 }]);
+    // The lateness is the only flaw the checker finds.
+    expect(checkSolution(problem, solution).issues.map((i) => [i.code, i.job])).toEqual([['time_window', 1]]);
+  });
+
   it('answers code 2 for a step naming an unknown job', () => {
     const problem = problemOn(line, jobs, [{ id: 1, start_index: 0, end_index: 0, steps: [{ type: 'job', id: 99 }] }]);
     const solution = solve(problem, { mode: 'plan' });

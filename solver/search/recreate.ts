@@ -31,7 +31,7 @@ export function recreate(
   let bestPosition: number;
   const consider = (r: number, position: number, t: number): void => {
     if (skip !== undefined && rng.next() < blinkRate) return;
-    const delta = solution.routes[r]!.insertionDelta(t, position);
+    const delta = solution.routes[r]!.insertionDelta(t, position, best);
     if (delta < best) {
       best = delta;
       bestRoute = r;

@@ -161,13 +161,27 @@ export class SearchRoute {
 
   /**
    * Cost increase of inserting task t before position `position` (1..length+1), or Infinity when that breaks
-   * a hard constraint. Skills are the caller's business.
+   * a hard constraint. Skills are the caller's business. Values of `bound` or more may come back as Infinity:
+   * a caller looking for the cheapest place passes its best so far and spares the exact simulation.
    */
-  insertionDelta(t: number, position: number): number {
+  insertionDelta(t: number, position: number, bound = Infinity): number {
     if (!this.exact) return this.cachedDelta(t, position);
-    // Breaks only delay a route: when the insertion fails even without them, it fails with them (hard windows).
-    if (!this.problem.hasSoftWindows && this.cachedDelta(t, position) === Infinity) return Infinity;
+    if (!this.problem.hasSoftWindows) {
+      // Breaks only delay a route and add no travel: the break-free check is necessary, its cost is the cost.
+      const delta = this.cachedDelta(t, position);
+      if (!(delta < bound)) return Infinity;
+    } else if (!(this.travelDelta(t, position) < bound)) return Infinity; // lateness only adds to travel
     return this.exactDelta(t, -1, position, -1);
+  }
+
+  /** Travel cost change of the insertion alone: a lower bound of its cost with soft windows. */
+  private travelDelta(t: number, position: number): number {
+    const n = this.problem.locations;
+    const prev = this.location[position - 1]!;
+    const next = this.location[position]!;
+    const here = this.problem.taskLocation[t]!;
+    const fixed = this.tasks.length === 0 ? this.problem.vehicleFixedCost[this.vehicle]! : 0;
+    return this.costs[prev * n + here]! + this.costs[here * n + next]! - this.costs[prev * n + next]! + fixed;
   }
 
   /** insertionDelta from the caches alone (exact for routes without breaks or soft windows). */

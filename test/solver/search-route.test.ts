@@ -19,7 +19,7 @@ interface Case {
   outside: number[];
 }
 
-function randomCase(seed: number, withSetup: boolean, shipments: boolean): Case | undefined {
+function randomCase(seed: number, withSetup: boolean, shipments: boolean, withBreak = false): Case | undefined {
   const rng = new Rng(seed);
   const n = 4 + rng.int(9);
   const points: Point[] = Array.from({ length: n + 1 }, () => [rng.int(60), rng.int(60)]);
@@ -57,6 +57,7 @@ function randomCase(seed: number, withSetup: boolean, shipments: boolean): Case 
         costs: { per_hour: 3600, per_km: rng.int(3) * 500 },
         ...(rng.next() < 0.3 ? { max_travel_time: 100 + rng.int(200) } : {}),
         ...(rng.next() < 0.3 ? { max_distance: 100 + rng.int(200) } : {}),
+        ...(withBreak ? { breaks: [{ id: 1, time_windows: [[50 + rng.int(100), 200 + rng.int(100)]] as [number, number][], service: 5 + rng.int(30) }] } : {}),
       },
     ],
     matrices: { car: { durations: matrix, distances: matrix } },
@@ -166,5 +167,27 @@ describe('search route: O(1) insertion against the exact simulation', () => {
       { numRuns: 300 },
     );
     expect(found).toBeGreaterThan(50);
+  });
+
+  it('with a break on the vehicle, prunes by the break-free check without losing a feasible insertion', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e9 }), (seed) => {
+        const { problem, route, outside } = randomCase(seed, false, false, true)!;
+        expect(route.exact).toBe(true);
+        for (const t of outside)
+          for (let position = 1; position <= route.length + 1; position++) {
+            const delta = route.insertionDelta(t, position);
+            const exact = exactCost(problem, [...route.tasks.slice(0, position - 1), t, ...route.tasks.slice(position - 1)]);
+            if (exact === undefined) expect(delta).toBe(Infinity);
+            else {
+              accepted++;
+              expect(delta).toBeCloseTo(exact - route.cost, 9);
+            }
+          }
+      }),
+      { numRuns: 300 },
+    );
+    expect(accepted).toBeGreaterThan(20);
   });
 });

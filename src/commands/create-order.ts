@@ -7,16 +7,16 @@ import { inTransaction, type CommandContext } from './context';
 
 export async function createOrder(context: CommandContext, input: CreateOrderInput, by: Principal): Promise<Order> {
   const order = await inTransaction(context, async (repos) => {
-    if (await repos.orders.findBySourceRef(input.source, input.externalRef)) {
-      throw conflict(`An order with source "${input.source}" and externalRef "${input.externalRef}" already exists`, [
-        { path: 'externalRef', message: 'already used by another order of this source' },
-      ]);
-    }
     if (input.depotId !== undefined && !(await repos.depots.findById(input.depotId))) {
       throw invalidInput('Unknown depot', [{ path: 'depotId', message: `depot ${input.depotId} does not exist` }]);
     }
     const depotId = input.depotId ?? (await repos.depots.soleDepotId());
     const created = await repos.orders.insert(toOrderDraft(input.source, input), depotId);
+    if (!created) {
+      throw conflict(`An order with source "${input.source}" and externalRef "${input.externalRef}" already exists`, [
+        { path: 'externalRef', message: 'already used by another order of this source' },
+      ]);
+    }
     await repos.orderEvents.insertMany([
       { orderId: created.id, type: 'created', actor: by.actor, toStatus: created.status, data: { source: input.source } },
     ]);

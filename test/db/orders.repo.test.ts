@@ -67,7 +67,8 @@ describe.each(testDatabases())('OrdersRepository on $engine', (backend) => {
         { startEpochSeconds: 1_790_010_000, endEpochSeconds: 1_790_020_000 },
       ],
     });
-    const order = await repo.insert(draft, null);
+    const order = (await repo.insert(draft, null))!;
+    expect(await repo.insert({ ...draft, customerName: 'Someone else' }, null)).toBeNull();
     expect(order).toMatchObject({
       source: 'shape',
       externalRef: draft.externalRef,

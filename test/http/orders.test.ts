@@ -49,6 +49,10 @@ describe.each(testDatabases())('orders API on $engine', (backend) => {
     const again = await app.request('POST', '/api/v1/orders', { body: { ...orderInput(2), source: 'shop' } });
     expect(again.status).toBe(409);
     expect(again.body.error.details[0].path).toBe('externalRef');
+    // Racing duplicates: one wins, the other gets the same clear 409.
+    const racing = await Promise.all([1, 2, 3].map(() => app.request('POST', '/api/v1/orders', { body: { ...orderInput(5), source: 'race' } })));
+    expect(racing.map((reply) => reply.status).sort()).toEqual([201, 409, 409]);
+    expect(racing.find((reply) => reply.status === 409)!.body.error.details[0].path).toBe('externalRef');
     // Another source may reuse the reference.
     expect((await app.request('POST', '/api/v1/orders', { body: { ...orderInput(2), source: 'other' } })).status).toBe(201);
   });

@@ -206,13 +206,11 @@ export class OrdersRepository {
     return toPage(rows.map(toOrder), page.limit);
   }
 
-  /** Inserts one new order in status `received`. A duplicate (source, externalRef) fails on the unique index. */
-  async insert(draft: OrderDraft, depotId: number | null): Promise<Order> {
+  /** Inserts one new order in status `received`; null when its (source, externalRef) is already taken. */
+  async insert(draft: OrderDraft, depotId: number | null): Promise<Order | null> {
     const [id] = await this.allocateIds(1);
-    const [row] = await this.db<OrderRow>('orders')
-      .insert({ ...this.newRow(id!, draft, depotId) } as never)
-      .returning('*');
-    return toOrder(row as OrderRow);
+    const rows = await this.db('orders').insert(this.newRow(id!, draft, depotId)).onConflict(['source', 'external_ref']).ignore().returning('*');
+    return rows[0] ? toOrder(rows[0] as OrderRow) : null;
   }
 
   async updateContent(id: number, content: OrderContent): Promise<Order> {

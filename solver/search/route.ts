@@ -243,9 +243,22 @@ export class SearchRoute {
     if (len + 2 > p.vehicleMaxTasks[v]!) return Infinity;
     let best = Infinity;
     if (this.exact) {
+      const n = p.locations;
+      const loc = this.location;
+      const costs = this.costs;
+      const lp = p.taskLocation[pickup]!;
+      const ld = p.taskLocation[delivery]!;
+      const fixed = len === 0 ? p.vehicleFixedCost[v]! : 0;
       for (let i = this.lockedPrefix + 1; i <= len + 1; i++)
         for (let j = i; j <= len + 1; j++) {
           if (skip?.()) continue;
+          // Travel alone bounds the cost from below: simulate only what could beat the best so far.
+          const travel =
+            i === j
+              ? costs[loc[i - 1]! * n + lp]! + costs[lp * n + ld]! + costs[ld * n + loc[i]!]! - costs[loc[i - 1]! * n + loc[i]!]!
+              : costs[loc[i - 1]! * n + lp]! + costs[lp * n + loc[i]!]! - costs[loc[i - 1]! * n + loc[i]!]! +
+                costs[loc[j - 1]! * n + ld]! + costs[ld * n + loc[j]!]! - costs[loc[j - 1]! * n + loc[j]!]!;
+          if (!(travel + fixed < best)) continue;
           const delta = this.exactDelta(pickup, delivery, i, j);
           if (delta < best) {
             best = delta;

@@ -138,11 +138,11 @@ describe('search route: O(1) insertion against the exact simulation', () => {
     );
   });
 
-  it('finds the cheapest feasible shipment insertion, as enumeration by simulation does', () => {
+  it('finds the cheapest feasible shipment insertion, as enumeration by simulation does (with or without a break)', () => {
     let found = 0;
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e9 }), (seed) => {
-        const { problem, route } = randomCase(seed, false, true)!;
+      fc.property(fc.integer({ min: 1, max: 1e9 }), fc.boolean(), (seed, withBreak) => {
+        const { problem, route } = randomCase(seed, false, true, withBreak)!;
         const pickup = problem.jobCount;
         const delivery = problem.jobCount + 1;
         const out = new Int32Array(2);

@@ -24,6 +24,8 @@ import { removeCancelledStops } from './planning/cancellations';
 import { PlanQueue } from './planning/plan-queue';
 import { trackedPositions } from './planning/tracked-positions';
 import { startRealtime } from './realtime/server';
+import { runSimulation } from './simulator';
+import { seededRandom } from './seed/random';
 import { EtaEngine } from './tracking/eta-engine';
 import { createRoutingProvider } from './routing';
 import { createHaversineProvider } from './routing/haversine';
@@ -86,6 +88,8 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   printWelcome(`http://localhost:${port}`, database, credentials);
+  const demo = new AbortController();
+  if (process.env.DEMO === '1' && credentials) startDemoDrivers(`http://127.0.0.1:${port}`, credentials, demo.signal, logger);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -93,6 +97,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     // Live connections go first (their clients reconnect elsewhere), then the HTTP server drains.
+    demo.abort();
     etaEngine.close();
     const realtimeClosed = realtime.close().then(() => adapterPool?.end());
     server.close(async () => {
@@ -134,6 +139,19 @@ async function routingProvider(config: Config, logger: Logger): Promise<RoutingP
     logger.error({ err: error }, 'road network unavailable; falling back to straight-line routing');
     return createHaversineProvider();
   }
+}
+
+/** DEMO=1: the demo's drivers drive their routes in this process (planned and dispatched first if need be). */
+function startDemoDrivers(url: string, credentials: DemoCredentials, signal: AbortSignal, logger: Logger): void {
+  const log = (message: string) => logger.info({ simulator: true }, message);
+  runSimulation({
+    drivers: credentials.drivers,
+    office: { username: credentials.admin.username, password: credentials.admin.password },
+    options: { url, speedup: 20, noiseMeters: 8, failureRate: 0.05, dwellSeconds: 180, reportEverySeconds: 5, random: seededRandom(1), signal, log },
+  }).then(
+    (summaries) => log(`demo drivers done: ${summaries.reduce((sum, summary) => sum + summary.delivered, 0)} delivered`),
+    (error: unknown) => logger.error({ err: error }, 'demo drivers stopped'),
+  );
 }
 
 function printWelcome(url: string, database: Database, credentials: DemoCredentials | null): void {

@@ -9,7 +9,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { CommandContext } from '../../src/commands/context';
 import { repositories } from '../../src/db/repositories';
 import { EventBus } from '../../src/domain/events';
-import { createApp } from '../../src/http/app';
+import { createApp, type Mount } from '../../src/http/app';
 import { positionsMount } from '../../src/http/routes/positions.routes';
 import { stopsMount } from '../../src/http/routes/stops.routes';
 import { createLogger } from '../../src/logger';
@@ -33,12 +33,16 @@ export interface Node {
 }
 
 /** One server process's worth: app, HTTP server and realtime on the given database. */
-export async function startNode(database: TestDatabase, options: Partial<RealtimeOptions> & { pool?: pg.Pool } = {}): Promise<Node> {
+export async function startNode(
+  database: TestDatabase,
+  options: Partial<RealtimeOptions> & { pool?: pg.Pool } = {},
+  moreMounts: (commands: CommandContext) => Mount[] = () => [],
+): Promise<Node> {
   const events = new EventBus();
   const commands: CommandContext = { db: database.knex, events };
   await ensureAdmin(commands, adminToken);
   const logger = createLogger('silent');
-  const app = createApp({ database, commands, logger, mounts: [positionsMount(commands), stopsMount(commands)] });
+  const app = createApp({ database, commands, logger, mounts: [positionsMount(commands), stopsMount(commands), ...moreMounts(commands)] });
   const server: Server = createServer(app);
   const realtime = await startRealtime(server, { commands, logger, adapterPool: options.pool, ...options });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,0 +1,70 @@
+/**
+ * The simulator: virtual drivers log in and drive their dispatched routes through the public API.
+ * With office credentials it first plans and dispatches the next day's orders if nothing is
+ * dispatched yet, so a fresh demo has routes to drive.
+ */
+import type { SimulationOptions, DriverSummary } from './virtual-driver';
+import { runDriver } from './virtual-driver';
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+export interface SimulationInput {
+  drivers: Credentials[];
+  /** Plans and dispatches when no route is dispatched yet. */
+  office?: Credentials;
+  options: SimulationOptions;
+}
+
+async function call<T>(url: string, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const response = await fetch(`${url}/api/v1${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export async function login(url: string, credentials: Credentials): Promise<string> {
+  return (await call<{ token: string }>(url, 'POST', '/auth/login', null, credentials)).token;
+}
+
+/** Plans the earliest day with ready orders at the first depot and dispatches it, unless a plan is already dispatched. */
+export async function ensureDispatched(url: string, token: string, signal: AbortSignal, log: (message: string) => void = () => {}): Promise<void> {
+  const depots = await call<{ items: { id: number }[] }>(url, 'GET', '/depots', token);
+  const depotId = depots.items[0]?.id;
+  if (depotId === undefined) return;
+  const plans = await call<{ items: { status: string }[] }>(url, 'GET', `/plans?depotId=${depotId}`, token);
+  if (plans.items.some((plan) => plan.status === 'dispatched')) return;
+  const orders = await call<{ items: { timeWindows: { start: string }[] }[] }>(url, 'GET', `/orders?status=ready&depotId=${depotId}&limit=1`, token);
+  const firstWindow = orders.items[0]?.timeWindows[0];
+  if (!firstWindow) return;
+  // Windows are local ISO times with their offset: the first ten characters are the depot's date.
+  const date = firstWindow.start.slice(0, 10);
+  log(`planning ${date} at depot ${depotId}`);
+  let plan = await call<{ id: number; status: string }>(url, 'POST', '/plans', token, { depotId, date, timeLimitSeconds: 10 });
+  while (plan.status === 'queued' || plan.status === 'running') {
+    if (signal.aborted) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    plan = await call(url, 'GET', `/plans/${plan.id}`, token);
+  }
+  if (plan.status !== 'succeeded') throw new Error(`plan ${plan.id} ended ${plan.status}`);
+  await call(url, 'POST', `/plans/${plan.id}/dispatch`, token);
+  log(`dispatched plan ${plan.id}`);
+}
+
+export async function runSimulation(input: SimulationInput): Promise<DriverSummary[]> {
+  const { options } = input;
+  if (input.office) await ensureDispatched(options.url, await login(options.url, input.office), options.signal, options.log);
+  return Promise.all(
+    input.drivers.map(async (driver) => {
+      const token = await login(options.url, driver);
+      const log = (message: string) => options.log?.(`${driver.username}: ${message}`);
+      return runDriver(token, { ...options, log });
+    }),
+  );
+}

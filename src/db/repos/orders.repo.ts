@@ -267,12 +267,18 @@ export class OrdersRepository {
 
   private async upsertChunk(chunk: OrderDraft[], options: { actor: string; depotId?: number | null }) {
     const results = new Map<string, { id: number; outcome: UpsertOutcome }>();
+    // One "source = ? and external_ref in (…)" per source: both columns reach the unique index, whatever the statistics.
+    const refsBySource = new Map<string, string[]>();
+    for (const draft of chunk) {
+      const refs = refsBySource.get(draft.source) ?? [];
+      refs.push(draft.externalRef);
+      refsBySource.set(draft.source, refs);
+    }
     const existing = await this.db<OrderRow & { content_hash: string }>('orders')
       .select('id', 'source', 'external_ref', 'status', 'content_hash')
-      .whereIn(
-        ['source', 'external_ref'],
-        chunk.map((draft) => [draft.source, draft.externalRef]),
-      );
+      .where((query) => {
+        for (const [source, refs] of refsBySource) query.orWhere((bySource) => bySource.where('source', source).whereIn('external_ref', refs));
+      });
     const existingByKey = new Map(existing.map((row) => [keyOf(row.source, row.external_ref), row]));
 
     const toWrite: OrderDraft[] = [];

@@ -15,7 +15,7 @@ import type { DomainEvents } from '../domain/events';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { RoutingProvider } from '../routing/provider';
-import { lateness, projectArrivals } from './eta';
+import { estimateArrivals, lateness } from './eta';
 
 export interface EtaEngineOptions {
   /** At most one ETA recomputation per vehicle in this many seconds. */
@@ -152,13 +152,17 @@ export class EtaEngine {
     const origin = current ? current.location : position.location;
     const readyEpoch = current ? Math.max(nowEpoch, (current.actualArrivalEpoch ?? nowEpoch) + current.serviceSeconds) : nowEpoch;
 
-    const coordinates = [origin, ...ahead.map((stop) => stop.location)];
-    const table = await this.routing.table({ coordinates, sources: ahead.map((_, index) => index), destinations: ahead.map((_, index) => index + 1) });
-    const legSeconds = ahead.map((stop, index) => table.durations[index]![index] ?? stop.drivingFromStartSeconds);
-    const etas = projectArrivals(
+    const etas = await estimateArrivals(
+      this.routing,
+      origin,
       readyEpoch,
-      legSeconds,
-      ahead.map((stop) => ({ serviceSeconds: stop.serviceSeconds, earliestEpoch: Math.min(...stop.promisedWindows.map((window) => window.startEpochSeconds)) })),
+      ahead.map((stop) => ({
+        location: stop.location,
+        serviceSeconds: stop.serviceSeconds,
+        earliestEpoch: Math.min(...stop.promisedWindows.map((window) => window.startEpochSeconds)),
+      })),
+      // Unroutable from here (off the network): the planned leg is the best guess.
+      (index) => ahead[index]!.drivingFromStartSeconds - (index > 0 ? ahead[index - 1]!.drivingFromStartSeconds : (current?.drivingFromStartSeconds ?? 0)),
     );
 
     const moved: DomainEvents['stop.eta_changed'][] = [];

@@ -1,8 +1,11 @@
 /**
- * ETA maths, pure: from where the vehicle is now, through its remaining stops in order, each leg's
+ * ETA maths: from where the vehicle is now, through its remaining stops in order, each leg's
  * road time, waiting for a window to open, then the stop's service time.
  */
+import type { LonLat, RoutingProvider } from '../routing/provider';
+
 export interface RemainingStop {
+  location: LonLat;
   serviceSeconds: number;
   /** The earliest the stop may be served (its promised window's start). */
   earliestEpoch: number;
@@ -29,4 +32,21 @@ export function lateness(etaEpoch: number, windows: { endEpochSeconds: number }[
   if (windows.length === 0) return 0;
   const latestEnd = Math.max(...windows.map((window) => window.endEpochSeconds));
   return Math.max(0, etaEpoch - latestEnd);
+}
+
+/**
+ * Arrivals at the stops ahead, leaving `origin` at `readyEpoch`, with leg times from the road
+ * network (one table request); a leg it cannot route falls back to `fallbackLegSeconds`.
+ */
+export async function estimateArrivals(
+  routing: RoutingProvider,
+  origin: LonLat,
+  readyEpoch: number,
+  stops: RemainingStop[],
+  fallbackLegSeconds: (index: number) => number,
+): Promise<number[]> {
+  const coordinates = [origin, ...stops.map((stop) => stop.location)];
+  const table = await routing.table({ coordinates, sources: stops.map((_, index) => index), destinations: stops.map((_, index) => index + 1) });
+  const legSeconds = stops.map((_, index) => table.durations[index]![index] ?? fallbackLegSeconds(index));
+  return projectArrivals(readyEpoch, legSeconds, stops);
 }

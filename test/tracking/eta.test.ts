@@ -3,10 +3,11 @@ import { lateness, projectArrivals } from '../../src/tracking/eta';
 
 describe('ETA maths', () => {
   it('adds each leg and service time, waiting for a window that has not opened yet', () => {
+    const at: [number, number] = [8.69, 49.41];
     const stops = [
-      { serviceSeconds: 300, earliestEpoch: 0 },
-      { serviceSeconds: 120, earliestEpoch: 5_000 },
-      { serviceSeconds: 60, earliestEpoch: 0 },
+      { location: at, serviceSeconds: 300, earliestEpoch: 0 },
+      { location: at, serviceSeconds: 120, earliestEpoch: 5_000 },
+      { location: at, serviceSeconds: 60, earliestEpoch: 0 },
     ];
     // 1000 + 600 = 1600; leaves 1900; + 900 = 2800 but waits until 5000, leaves 5120; + 100.
     expect(projectArrivals(1000, [600, 900, 100], stops)).toEqual([1600, 2800, 5220]);

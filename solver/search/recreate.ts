@@ -79,7 +79,7 @@ export function recreate(
         }
         if (delivery >= 0) {
           if (!problem.allowed[delivery * vehicleCount + v]) continue;
-          const delta = route.bestPairInsertion(t, delivery, pair, skip);
+          const delta = route.bestPairInsertion(t, delivery, pair, skip, best);
           if (delta < best) {
             best = delta;
             bestRoute = v;

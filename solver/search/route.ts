@@ -234,38 +234,46 @@ export class SearchRoute {
   /**
    * Best insertion of a shipment, pickup first: returns the cost increase and writes the positions to `out`
    * as [pickupBefore, deliveryBefore] in the current list (equal when the delivery directly follows the pickup).
-   * `skip` drops candidate positions at random (SISR's blinks).
+   * `skip` drops candidate positions at random (SISR's blinks); results of `bound` or more may be Infinity.
    */
-  bestPairInsertion(pickup: number, delivery: number, out: Int32Array, skip?: () => boolean): number {
+  bestPairInsertion(pickup: number, delivery: number, out: Int32Array, skip?: () => boolean, bound = Infinity): number {
     const p = this.problem;
     const v = this.vehicle;
     const len = this.tasks.length;
     if (len + 2 > p.vehicleMaxTasks[v]!) return Infinity;
     let best = Infinity;
     if (this.exact) {
+      // Travel alone bounds the cost from below (and is the cost, with hard windows): simulate the placements
+      // cheapest first, only while they could still win.
       const n = p.locations;
       const loc = this.location;
       const costs = this.costs;
       const lp = p.taskLocation[pickup]!;
       const ld = p.taskLocation[delivery]!;
       const fixed = len === 0 ? p.vehicleFixedCost[v]! : 0;
+      const placements: Array<[number, number, number]> = [];
       for (let i = this.lockedPrefix + 1; i <= len + 1; i++)
         for (let j = i; j <= len + 1; j++) {
-          if (skip?.()) continue;
-          // Travel alone bounds the cost from below: simulate only what could beat the best so far.
           const travel =
-            i === j
+            fixed +
+            (i === j
               ? costs[loc[i - 1]! * n + lp]! + costs[lp * n + ld]! + costs[ld * n + loc[i]!]! - costs[loc[i - 1]! * n + loc[i]!]!
               : costs[loc[i - 1]! * n + lp]! + costs[lp * n + loc[i]!]! - costs[loc[i - 1]! * n + loc[i]!]! +
-                costs[loc[j - 1]! * n + ld]! + costs[ld * n + loc[j]!]! - costs[loc[j - 1]! * n + loc[j]!]!;
-          if (!(travel + fixed < best)) continue;
-          const delta = this.exactDelta(pickup, delivery, i, j);
-          if (delta < best) {
-            best = delta;
-            out[0] = i;
-            out[1] = j;
-          }
+                costs[loc[j - 1]! * n + ld]! + costs[ld * n + loc[j]!]! - costs[loc[j - 1]! * n + loc[j]!]!);
+          if (travel < bound) placements.push([travel, i, j]);
         }
+      placements.sort((a, b) => a[0] - b[0]);
+      for (const [travel, i, j] of placements) {
+        if (!(travel < best)) break;
+        if (skip?.()) continue;
+        const delta = this.exactDelta(pickup, delivery, i, j);
+        if (delta < best) {
+          best = delta;
+          out[0] = i;
+          out[1] = j;
+          if (!p.hasSoftWindows) break;
+        }
+      }
       return best;
     }
     const n = p.locations;

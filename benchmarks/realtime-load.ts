@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -49,6 +50,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '30' },
     warmup: { type: 'string', default: '5' },
     serve: { type: 'boolean', default: false },
+    drive: { type: 'boolean', default: false },
   },
 });
 const counts = {
@@ -237,40 +239,29 @@ async function run(): Promise<void> {
     setup.trackingTokens.map((token) => ({ token })),
     (socket) => socket.on('vehicle:moved', () => trackerEvents++),
   );
-  const drivers = await openAll(url, setup.drivers.map(({ token }) => ({ token })), () => {});
+  // Drivers run in their own process: 1,000 reports a second is load on the sender too.
+  const driving = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...process.argv.slice(2), '--drive'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const driverLines = createInterface({ input: driving.stdout! })[Symbol.asyncIterator]();
+  const fromDrivers = async (prefix: string) => {
+    for (;;) {
+      const { value, done } = await driverLines.next();
+      if (done) throw new Error('driver process exited');
+      if (value.startsWith(prefix)) return value.slice(prefix.length + 1);
+    }
+  };
+  driving.stdin!.write(`${JSON.stringify(setup)}\n`);
+  await fromDrivers('CONNECTED');
   console.log(`connected ${counts.dispatchers} dispatchers, ${counts.trackers} tracking clients, ${counts.drivers} drivers`);
 
-  // Each driver reports once a second, spread evenly over the second, moving slowly east.
-  const sentPerDepot = new Map<number, number>();
-  let acked = 0;
-  let rejected = 0;
   measuring = true;
   const started = Date.now();
+  driving.stdin!.write('GO\n');
   setTimeout(() => {
     warm = true;
     child.stdin!.write('MARK\n');
   }, counts.warmup * 1000);
-  const timers = drivers.map((socket, index) => {
-    let step = 0;
-    const report = () => {
-      step += 1;
-      const location: [number, number] = [center[0] + (index % 100) * 0.001 + step * 0.0001, center[1] + Math.floor(index / 100) * 0.001];
-      const depotId = setup.drivers[index]!.depotId;
-      sentPerDepot.set(depotId, (sentPerDepot.get(depotId) ?? 0) + 1);
-      socket.emit('position:report', { location, accuracyMeters: 8, speedMetersPerSecond: 8, headingDegrees: 90, recordedAt: Date.now() / 1000 }, (reply) => {
-        if ('error' in reply) rejected++;
-        else acked++;
-      });
-    };
-    const offset = (index / drivers.length) * 1000;
-    const timeout = setTimeout(() => {
-      report();
-      timers[index] = setInterval(report, 1000);
-    }, offset);
-    return timeout as NodeJS.Timeout;
-  });
-  await new Promise((resolve) => setTimeout(resolve, (counts.warmup + counts.seconds) * 1000));
-  for (const timer of timers) clearInterval(timer);
+  const { sentPerDepot: sentEntries, acked, rejected } = JSON.parse(await fromDrivers('SENT')) as { sentPerDepot: [number, number][]; acked: number; rejected: number };
+  const sentPerDepot = new Map(sentEntries);
   child.stdin!.write('STATS\n');
   const stats = (await nextLine('STATS')) as { cpuPercent: number; rssMb: number; heapMb: number };
   // Let the last reports arrive before counting.
@@ -293,11 +284,49 @@ async function run(): Promise<void> {
     ['server CPU (% of one core)', stats.cpuPercent.toFixed(0), ''],
     ['server RSS / heap MB', `${stats.rssMb.toFixed(0)} / ${stats.heapMb.toFixed(0)}`, ''],
     ['wall time s', elapsedSeconds.toFixed(1), ''],
+    // The latency bar assumes the server gets its core: on a shared machine, read it beside the load.
+    ['machine load average (1 min) / cores', `${loadavg()[0]!.toFixed(1)} / ${availableParallelism()}`, ''],
   ];
   console.log(`\n| measure | value | reference |\n|---|---|---|\n${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}`);
   child.stdin!.write('STOP\n');
   process.exit(0);
 }
 
+/** The driver process: each driver reports once a second, spread evenly over the second, moving slowly east. */
+async function drive(): Promise<void> {
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  const setup = JSON.parse((await lines.next()).value as string) as Setup;
+  const drivers = await openAll(`http://127.0.0.1:${setup.port}`, setup.drivers.map(({ token }) => ({ token })), () => {});
+  console.log('CONNECTED {}');
+  await lines.next();
+  const sentPerDepot = new Map<number, number>();
+  let acked = 0;
+  let rejected = 0;
+  const timers: NodeJS.Timeout[] = drivers.map((socket, index) => {
+    let step = 0;
+    const report = () => {
+      step += 1;
+      const location: [number, number] = [center[0] + (index % 100) * 0.001 + step * 0.0001, center[1] + Math.floor(index / 100) * 0.001];
+      const depotId = setup.drivers[index]!.depotId;
+      sentPerDepot.set(depotId, (sentPerDepot.get(depotId) ?? 0) + 1);
+      socket.emit('position:report', { location, accuracyMeters: 8, speedMetersPerSecond: 8, headingDegrees: 90, recordedAt: Date.now() / 1000 }, (reply) => {
+        if ('error' in reply) rejected++;
+        else acked++;
+      });
+    };
+    return setTimeout(() => {
+      report();
+      timers[index] = setInterval(report, 1000);
+    }, (index / drivers.length) * 1000);
+  });
+  await new Promise((resolve) => setTimeout(resolve, (counts.warmup + counts.seconds) * 1000));
+  for (const timer of timers) clearInterval(timer);
+  // The last acks.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  console.log(`SENT ${JSON.stringify({ sentPerDepot: [...sentPerDepot], acked, rejected })}`);
+  process.exit(0);
+}
+
 if (args.serve) void serve();
+else if (args.drive) void drive();
 else void run();

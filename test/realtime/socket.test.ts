@@ -149,6 +149,19 @@ describe.each(testDatabases())('realtime over socket.io on $engine', (backend) =
     expect(await request(calm, 'position:report', fix(nextFixTime() + 500))).toEqual({ accepted: 1, duplicates: 0 });
   });
 
+  it("forwards a plan's progress to its depot's dispatchers only", async () => {
+    const dispatcher = node.connect({ token: fleet.dispatcherToken, depotId: fleet.depotId });
+    const driver = node.connect({ token: fleet.driverTokens[0] });
+    await Promise.all([joined(dispatcher), joined(driver)]);
+    const seenByDriver: unknown[] = [];
+    driver.on('plan:progress', (event) => seenByDriver.push(event));
+    const progress = nextEvent<Sequenced<'plan:progress'>>(dispatcher, 'plan:progress');
+    node.events.publish('plan.progress', { planId: 41, depotId: fleet.depotId, progress: { bestCost: 1234, unassigned: 2, elapsedMs: 800 } });
+    expect((await progress).data).toEqual({ planId: 41, bestCost: 1234, unassigned: 2, elapsedMs: 800 });
+    await node.realtime.feed.flush();
+    expect(seenByDriver).toEqual([]);
+  });
+
   it('gives a reconnecting client what it missed, in order, or a snapshot when too far behind', async () => {
     const driver = node.connect({ token: fleet.driverTokens[1] });
     await joined(driver);

@@ -25,6 +25,14 @@ export const failureReasonText: Record<string, string> = {
   other: 'Other',
 };
 
+/** "not_home: Rang twice" (an order's failure reason) → "Not home: Rang twice". */
+export function failureText(reason: string | null | undefined): string {
+  if (!reason) return '';
+  const [code, ...note] = reason.split(': ');
+  const text = failureReasonText[code!] ?? code!;
+  return note.length ? `${text}: ${note.join(': ')}` : text;
+}
+
 /** Builds an element: `el('td', { class: 'eta' }, '09:30')`. Text children are escaped by the DOM. */
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import '../common/style.css';
 import './dispatch.css';
 import { Api, ApiError, login } from '../common/api';
-import { $, clock, el, failureReasonText, km, metersBetween, statusText, windowText } from '../common/format';
+import { $, clock, el, failureText, km, metersBetween, statusText, windowText } from '../common/format';
 import { createMap, latLng, numberedIcon, routeColors } from '../common/map';
 import { connectLive, type LiveSocket } from '../common/socket';
 import { ClusterLayer } from '../layers/clusters';
@@ -99,8 +99,10 @@ function renderOrders(): void {
       ),
     ),
   );
+  // Orders on the plan's routes are drawn as numbered stops; the clusters show the rest.
+  const routed = new Set(state.plan?.routes.flatMap((route) => route.stops.map((stop) => stop.orderId)) ?? []);
   clusters.setPoints(
-    orders.map((order) => ({
+    orders.filter((order) => !routed.has(order.id)).map((order) => ({
       id: order.id,
       location: order.location,
       label: `${order.displayId} ${order.customerName} (${statusText(order.status)})`,
@@ -335,7 +337,7 @@ function connect(): void {
   socket.on('order:status', ({ data }) => {
     const order = state.orders.get(data.orderId);
     if (order) order.status = data.status;
-    if (data.status === 'failed') addAlert(`Failed delivery ${data.displayId}: ${failureReasonText[data.reason ?? ''] ?? data.reason ?? ''}`);
+    if (data.status === 'failed') addAlert(`Failed delivery ${data.displayId}: ${failureText(data.reason)}`);
     renderOrders();
   });
   socket.on('stop:status', ({ data }) => {

@@ -83,8 +83,14 @@ function render(): void {
   drawLeg(next);
 }
 
+let drawnLeg = '';
+
+/** Redraws the map only when the leg changed: a re-render after each action must stay instant. */
 function drawLeg(next: DriverStop): void {
   const leg = day?.nextLeg?.stopId === next.stopId ? day.nextLeg : null;
+  const key = `${next.stopId}:${leg?.from.join(',') ?? ''}`;
+  if (key === drawnLeg) return;
+  drawnLeg = key;
   if (!map) map = createMap($('#leg-map'), next.location, 15);
   legLayer?.remove();
   legLayer = L.layerGroup().addTo(map);
@@ -94,9 +100,9 @@ function drawLeg(next: DriverStop): void {
   if (leg) {
     const line = L.polyline(leg.geometry.coordinates.map(latLng), { color: '#0b5cad', weight: 5 }).addTo(legLayer);
     L.circleMarker(latLng(leg.from), { radius: 7, color: '#1d2630', fillOpacity: 0.8 }).addTo(legLayer).bindTooltip('You');
-    map.fitBounds(line.getBounds().pad(0.2));
+    map.fitBounds(line.getBounds().pad(0.2), { animate: false });
   } else {
-    map.setView(latLng(next.location), 15);
+    map.setView(latLng(next.location), 15, { animate: false });
   }
 }
 

@@ -6,7 +6,7 @@
 import L from 'leaflet';
 import '../common/style.css';
 import { Api, ApiError } from '../common/api';
-import { $, clock, el, failureReasonText, statusText, windowText } from '../common/format';
+import { $, clock, el, failureReasonText, failureText, statusText, windowText } from '../common/format';
 import { createMap, latLng } from '../common/map';
 import { connectLive } from '../common/socket';
 import type { TrackingView } from '../../src/http/routes/tracking.routes';
@@ -37,7 +37,7 @@ function render(view: TrackingView): void {
   $('#stops-before').textContent = String(view.stopsBefore ?? '');
 
   const timeline = $('#timeline');
-  timeline.replaceChildren(...view.timeline.map((entry) => el('li', {}, `${clock(entry.at)} ${statusText(entry.status)}${entry.reason ? ` — ${entry.reason}` : ''}`)));
+  timeline.replaceChildren(...view.timeline.map((entry) => el('li', {}, `${clock(entry.at)} ${statusText(entry.status)}${entry.status === 'failed' && entry.reason ? ` — ${failureText(entry.reason)}` : ''}`)));
   $('#timeline-card').classList.toggle('hidden', view.timeline.length === 0);
 
   const proof = view.proof;
@@ -57,7 +57,7 @@ function render(view: TrackingView): void {
     }
     if (driverMarker) driverMarker.setLatLng(latLng(view.driverLocation));
     else driverMarker = L.marker(latLng(view.driverLocation), { title: 'Your driver', alt: 'Your driver' }).addTo(map);
-    map.fitBounds(L.latLngBounds([latLng(view.driverLocation), latLng(view.destination)]).pad(0.3), { maxZoom: 16 });
+    map.fitBounds(L.latLngBounds([latLng(view.driverLocation), latLng(view.destination)]).pad(0.3), { maxZoom: 16, animate: false });
   }
 }
 

@@ -1,0 +1,166 @@
+/**
+ * The day in a real browser against the real service on PGlite: plan the demo day in the console,
+ * dispatch, a driver delivers a stop and fails the next; the console and each customer's tracking
+ * page show it within 2 s; another customer's page shows nothing of it. Screenshots in test-artifacts/.
+ */
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot, type Browser } from './browser';
+import { startService, type RunningService } from './server';
+
+const phone = { width: 360, height: 740 };
+const withinMs = 2000;
+
+/**
+ * Milliseconds from the driver app sending the action until each locator is there; fails when one
+ * takes longer than the limit. `tapped` resolves when the driver's page issues the request.
+ */
+async function shownWithin(tapped: Promise<number>, locators: Record<string, Locator>): Promise<Record<string, number>> {
+  const since = await tapped;
+  const entries = await Promise.all(
+    Object.entries(locators).map(async ([name, locator]) => {
+      await locator.waitFor({ state: 'attached', timeout: withinMs + 3000 });
+      return [name, Date.now() - since] as const;
+    }),
+  );
+  for (const [name, ms] of entries) expect(ms, `${name} shown after ${ms} ms`).toBeLessThanOrEqual(withinMs);
+  return Object.fromEntries(entries);
+}
+
+/** When the page sends a request to the path (the driver's action leaving the device). */
+function sent(page: Page, path: string): Promise<number> {
+  return page.waitForRequest((request) => request.url().endsWith(path)).then(() => Date.now());
+}
+
+describe('dispatch console, driver app and tracking page', () => {
+  let service: RunningService;
+  let browser: Browser;
+  let consolePage: Page;
+  let driverPage: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    [service, browser] = await Promise.all([startService(), launchBrowser()]);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+  });
+
+  const watch = (page: Page) => {
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    return page;
+  };
+
+  it('plans the demo day and dispatches it from the console', async () => {
+    consolePage = watch(await browser.newPage());
+    await consolePage.goto(`${service.url}/dispatch`);
+    await consolePage.getByLabel('Username').fill('admin');
+    await consolePage.getByLabel('Password').fill(service.credentials.admin.password);
+    await consolePage.getByRole('button', { name: 'Log in' }).click();
+    await consolePage.locator('#orders tr').first().waitFor();
+    const orders = await consolePage.locator('#orders tr').count();
+    expect(orders).toBeGreaterThan(10);
+    await consolePage.waitForFunction(() => document.querySelectorAll('.leaflet-overlay-pane canvas, .leaflet-marker-icon').length > 0);
+    await screenshot(consolePage, 'dispatch-orders');
+
+    await consolePage.getByLabel('Search seconds').fill('2');
+    await consolePage.getByRole('button', { name: 'Plan', exact: true }).click();
+    await consolePage.locator('#plan-status', { hasText: 'succeeded' }).waitFor({ timeout: 60_000 });
+    const stopsPlanned = await consolePage.locator('#routes li').count();
+    const unassigned = await consolePage.locator('#unassigned li').count();
+    expect(stopsPlanned + unassigned).toBe(orders);
+    expect(stopsPlanned).toBeGreaterThan(0);
+    await screenshot(consolePage, 'dispatch-plan');
+
+    await consolePage.getByRole('button', { name: 'Dispatch' }).click();
+    await consolePage.locator('#plan-status', { hasText: 'dispatched' }).waitFor();
+  }, 120_000);
+
+  it('a delivery and a failure reach the console and the customers within 2 s; another customer sees nothing of them', async () => {
+    const driver = service.credentials.drivers[0]!;
+    driverPage = watch(await browser.newPage(phone));
+    await driverPage.goto(`${service.url}/driver`);
+    await driverPage.getByLabel('Username').fill(driver.username);
+    await driverPage.getByLabel('Password').fill(driver.password);
+    await driverPage.getByRole('button', { name: 'Log in' }).click();
+    await driverPage.locator('#stops li').first().waitFor();
+    await driverPage.locator('#instructions li').first().waitFor({ state: 'attached' });
+    await driverPage.locator('#leg-summary', { hasText: 'km' }).waitFor();
+    await screenshot(driverPage, 'driver-stops');
+
+    // The driver's first two stops, and a customer on another route.
+    const day = await driverPage.evaluate(async () => (await fetch('/api/v1/driver/route', { headers: { authorization: `Bearer ${localStorage.getItem('lastmile.driver.token')}` } })).json());
+    const [first, second] = day.route.stops as { stopId: number; orderId: number; displayId: string }[];
+    const plan = (await service.api('GET', '/api/v1/plans')).items[0];
+    const full = await service.api('GET', `/api/v1/plans/${plan.id}`);
+    const otherRoute = full.routes.find((route: { vehicleId: number; stops: unknown[] }) => route.vehicleId !== day.route.vehicleId && route.stops.length > 0);
+    const otherOrderId = otherRoute.stops[0].orderId;
+    const tokenOf = async (orderId: number) => (await service.api('GET', `/api/v1/orders/${orderId}`)).trackingToken as string;
+
+    const firstCustomer = watch(await browser.newPage(phone));
+    await firstCustomer.goto(`${service.url}/t/${await tokenOf(first!.orderId)}`);
+    await firstCustomer.locator('#status', { hasText: 'dispatched' }).waitFor();
+    const secondCustomer = watch(await browser.newPage(phone));
+    await secondCustomer.goto(`${service.url}/t/${await tokenOf(second!.orderId)}`);
+    await secondCustomer.locator('#status', { hasText: 'dispatched' }).waitFor();
+    const otherCustomer = watch(await browser.newPage(phone));
+    await otherCustomer.goto(`${service.url}/t/${await tokenOf(otherOrderId)}`);
+    await otherCustomer.locator('#status', { hasText: 'dispatched' }).waitFor();
+    await screenshot(firstCustomer, 'track-before');
+    await consolePage.getByRole('tab', { name: 'Routes' }).click();
+
+    // Delivered, with a signature drawn on the pad.
+    await driverPage.getByRole('button', { name: 'Arrived' }).click();
+    await driverPage.getByRole('button', { name: 'Delivered…' }).click();
+    await driverPage.getByLabel('Recipient name').fill('Ada Lovelace');
+    const pad = await driverPage.locator('#signature').boundingBox();
+    await driverPage.mouse.move(pad!.x + 20, pad!.y + 100);
+    await driverPage.mouse.down();
+    for (const [x, y] of [[60, 40], [110, 110], [160, 35], [220, 100]]) await driverPage.mouse.move(pad!.x + x!, pad!.y + y!, { steps: 4 });
+    await driverPage.mouse.up();
+    await screenshot(driverPage, 'driver-proof');
+    const delivered = sent(driverPage, `/stops/${first!.stopId}/complete`);
+    await driverPage.getByRole('button', { name: 'Confirm delivery' }).click();
+    const deliveryShownMs = await shownWithin(delivered, {
+      console: consolePage.locator(`li[data-stop-id="${first!.stopId}"] .status.completed`),
+      tracking: firstCustomer.locator('#proof-text', { hasText: 'Ada Lovelace' }),
+    });
+    await expect(firstCustomer.locator('#status').textContent()).resolves.toBe('delivered');
+    await expect(firstCustomer.locator('#proof-text').textContent()).resolves.toContain('signed');
+    await screenshot(firstCustomer, 'track-delivered');
+
+    // Failed: not home.
+    await driverPage.locator('#next-details', { hasText: second!.displayId }).waitFor();
+    await driverPage.getByRole('button', { name: 'Failed…' }).click();
+    await driverPage.getByLabel('Reason').selectOption('not_home');
+    await driverPage.getByLabel('Note').fill('Rang twice');
+    const failed = sent(driverPage, `/stops/${second!.stopId}/fail`);
+    await driverPage.getByRole('button', { name: 'Confirm failure' }).click();
+    const failureShownMs = await shownWithin(failed, {
+      alert: consolePage.locator('#alerts li', { hasText: `Failed delivery ${second!.displayId}: Not home` }),
+      console: consolePage.locator(`li[data-stop-id="${second!.stopId}"] .status.failed`),
+      tracking: secondCustomer.locator('#proof-text', { hasText: 'Not home' }),
+    });
+    await screenshot(secondCustomer, 'track-failed');
+    await screenshot(driverPage, 'driver-after');
+    await consolePage.getByRole('tab', { name: 'Alerts' }).click();
+    await screenshot(consolePage, 'dispatch-live');
+
+    // The other customer: still dispatched, and nothing of the two orders above.
+    await otherCustomer.reload();
+    await otherCustomer.locator('#status', { hasText: 'dispatched' }).waitFor();
+    const otherText = await otherCustomer.locator('body').innerText();
+    for (const leaked of ['Ada Lovelace', 'Not home', first!.displayId, second!.displayId]) expect(otherText).not.toContain(leaked);
+    await expect(otherCustomer.locator('#proof').isHidden()).resolves.toBe(true);
+    const robots = await otherCustomer.locator('meta[name="robots"]').getAttribute('content');
+    expect(robots).toContain('noindex');
+    await screenshot(otherCustomer, 'track-other');
+
+    console.log(`shown after the driver's action was sent (ms): delivery ${JSON.stringify(deliveryShownMs)}, failure ${JSON.stringify(failureShownMs)} (limit ${withinMs})`);
+    expect(problems).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,74 @@
+/**
+ * The real service for browser tests: `tsx src/main.ts` on a fresh PGlite data directory with the demo
+ * seeded, on a free loopback port. The road graph cache is shared between runs so start-up stays short.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DemoCredentials } from '../../src/seed/credentials';
+import { buildWeb, webBuildIsCurrent } from '../../web/build';
+
+const root = join(import.meta.dirname, '..', '..');
+const sharedGraphCache = join(tmpdir(), 'lastmile-test-routing-cache');
+
+export interface RunningService {
+  url: string;
+  credentials: DemoCredentials;
+  /** Calls the API as the admin. */
+  api<T = any>(method: string, path: string, body?: unknown): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  stop(): Promise<void>;
+}
+
+export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
+  if (!webBuildIsCurrent()) await buildWeb();
+  const dataDir = mkdtempSync(join(tmpdir(), 'lastmile-web-'));
+  mkdirSync(sharedGraphCache, { recursive: true });
+  const projectCache = join(root, 'var', 'routing-cache');
+  if (readdirSync(sharedGraphCache).length === 0 && existsSync(projectCache)) cpSync(projectCache, sharedGraphCache, { recursive: true });
+  cpSync(sharedGraphCache, join(dataDir, 'routing-cache'), { recursive: true });
+
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SOLVER_THREADS: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`service did not start in time:\n${output}`)), 120_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/localhost:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!.replace('localhost', '127.0.0.1'));
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.on('exit', (code) => reject(new Error(`service exited with ${code}:\n${output}`)));
+  });
+  // Keep the graph for the next run.
+  if (readdirSync(sharedGraphCache).length === 0) cpSync(join(dataDir, 'routing-cache'), sharedGraphCache, { recursive: true });
+  const credentials: DemoCredentials = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
+  return {
+    url,
+    credentials,
+    async api(method, path, body) {
+      const response = await fetch(url + path, {
+        method,
+        headers: { authorization: `Bearer ${credentials.admin.apiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+      return text ? JSON.parse(text) : undefined;
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

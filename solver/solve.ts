@@ -37,7 +37,7 @@ function emptySolution(code: 1 | 2, error: string): VroomSolution {
   };
 }
 
-/** Solves a VROOM-format problem. Never throws on bad input: answers code 2 with the reason. */
+/** Solves a VROOM-format problem. Never throws: bad input answers code 2 with the reason, a solver fault code 1. */
 export function solve(input: VroomProblem, options: SolveOptions = {}): VroomSolution {
   const startedAt = options.clock?.();
   const issues = validateProblem(input);
@@ -74,6 +74,7 @@ export function solve(input: VroomProblem, options: SolveOptions = {}): VroomSol
     });
   } catch (error) {
     if (error instanceof ProblemInputError) return emptySolution(2, error.message);
-    throw error;
+    // A broken invariant is a bug, but the caller still gets VROOM's answer shape (code 1) rather than a throw.
+    return emptySolution(1, `internal error: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

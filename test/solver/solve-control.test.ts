@@ -69,6 +69,17 @@ describe('solve: determinism, stopping, progress, bad input', () => {
     expect(solve(null as never).code).toBe(2);
   });
 
+  it('answers code 1 instead of throwing when the run itself fails', () => {
+    const solution = solve(randomInstance(10, 2, 1), {
+      stop: { maxIterations: 10 },
+      onProgress: () => {
+        throw new Error('listener broke');
+      },
+    });
+    expect(solution.code).toBe(1);
+    expect(solution.error).toMatch(/listener broke/);
+  });
+
   it('solves a problem without jobs to an empty plan', () => {
     const problem = { jobs: [], vehicles: [{ id: 1, start_index: 0 }], matrices: { car: { durations: [[0]] } } };
     const solution = solve(problem);

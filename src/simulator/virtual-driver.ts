@@ -75,6 +75,10 @@ export async function runDriver(token: string, options: SimulationOptions): Prom
       served += 1;
     }
     return summary;
+  } catch (error) {
+    // Stopping cuts requests in flight; that is the end of the run, not a failure.
+    if (options.signal.aborted) return summary;
+    throw error;
   } finally {
     socket.disconnect();
   }

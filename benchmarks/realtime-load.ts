@@ -9,7 +9,9 @@
  *
  * Latency is measured after a warm-up (first route and depot look-ups, JIT); counts cover the whole run.
  *
- *   npx tsx benchmarks/realtime-load.ts [--drivers 1000] [--dispatchers 50] [--trackers 5000] [--depots 10] [--seconds 30] [--warmup 5]
+ * With --database-url the server uses PostgreSQL (a fresh schema, dropped afterwards) instead of PGlite.
+ *
+ *   npx tsx benchmarks/realtime-load.ts [--drivers 1000] [--dispatchers 50] [--trackers 5000] [--depots 10] [--seconds 30] [--warmup 5] [--database-url postgres://postgres@127.0.0.1:5432/postgres]
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -20,6 +22,8 @@ import { parseArgs } from 'node:util';
 import { io as connect, type Socket } from 'socket.io-client';
 import { hashToken, newToken } from '../src/auth/tokens';
 import type { CommandContext } from '../src/commands/context';
+import { randomBytes } from 'node:crypto';
+import knexModule from 'knex';
 import { migrateToLatest, openDatabase } from '../src/db/database';
 import { repositories } from '../src/db/repositories';
 import { EventBus } from '../src/domain/events';
@@ -48,6 +52,7 @@ const { values: args } = parseArgs({
     trackers: { type: 'string', default: '5000' },
     depots: { type: 'string', default: '10' },
     seconds: { type: 'string', default: '30' },
+    'database-url': { type: 'string' },
     warmup: { type: 'string', default: '5' },
     serve: { type: 'boolean', default: false },
     drive: { type: 'boolean', default: false },
@@ -65,7 +70,11 @@ const center: [number, number] = [8.6724, 49.4093];
 
 /** The server child: seeds the fleet with API keys (no password hashing), serves, reports its CPU on request. */
 async function serve(): Promise<void> {
-  const database = openDatabase({ engine: 'pglite' });
+  const url = args['database-url'];
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = url ? knexModule.knex({ client: 'pg', connection: url, pool: { min: 0, max: 1 } }) : null;
+  await admin?.raw('create schema ??', [schema]);
+  const database = url ? openDatabase({ engine: 'postgres', url, schema }) : openDatabase({ engine: 'pglite' });
   await migrateToLatest(database.knex);
   const events = new EventBus();
   const commands: CommandContext = { db: database.knex, events };
@@ -155,6 +164,8 @@ async function serve(): Promise<void> {
       eta.close();
       await realtime.close();
       await database.close();
+      await admin?.raw('drop schema ?? cascade', [schema]);
+      await admin?.destroy();
       process.exit(0);
     }
   }
@@ -283,6 +294,7 @@ async function run(): Promise<void> {
     ['latency max ms', String(latencies.at(-1)), ''],
     ['server CPU (% of one core)', stats.cpuPercent.toFixed(0), ''],
     ['server RSS / heap MB', `${stats.rssMb.toFixed(0)} / ${stats.heapMb.toFixed(0)}`, ''],
+    ['database', args['database-url'] ? 'PostgreSQL' : 'PGlite (in the server process)', ''],
     ['wall time s', elapsedSeconds.toFixed(1), ''],
     // The latency bar assumes the server gets its core: on a shared machine, read it beside the load.
     ['machine load average (1 min) / cores', `${loadavg()[0]!.toFixed(1)} / ${availableParallelism()}`, ''],

@@ -32,11 +32,12 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, db: Knex, l
   };
   const liveOrdersOf = (vehicleId: number, nowMs: number) => {
     let entry = liveOrdersOfVehicle.get(vehicleId);
+    // Expiry is jittered so a fleet that started together does not reload together.
     if (!entry || nowMs - entry.loadedAtMs > liveOrdersTtlMs) {
       const orderIds = repos.orders
         .list({ assignedVehicleId: vehicleId, status: liveOrderStatuses }, { limit: 500 })
         .then((page) => page.items.map((order) => order.id));
-      entry = { orderIds, loadedAtMs: nowMs };
+      entry = { orderIds, loadedAtMs: nowMs - Math.random() * liveOrdersTtlMs * 0.5 };
       liveOrdersOfVehicle.set(vehicleId, entry);
     }
     return entry.orderIds;
@@ -54,7 +55,10 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, db: Knex, l
     const depotId = await depotOf(position.vehicleId);
     if (depotId !== null) feed.publish(depotRoom(depotId), 'vehicle:moved', view);
     const nowMs = Date.now();
-    if (nowMs - (customerPublishedAtMs.get(position.vehicleId) ?? 0) < customerPositionIntervalMs) return;
+    // A vehicle seen for the first time waits a random part of the interval (customers have the
+    // snapshot), so a fleet's customer updates spread out instead of arriving in one burst.
+    if (!customerPublishedAtMs.has(position.vehicleId)) customerPublishedAtMs.set(position.vehicleId, nowMs - Math.random() * customerPositionIntervalMs);
+    if (nowMs - customerPublishedAtMs.get(position.vehicleId)! < customerPositionIntervalMs) return;
     customerPublishedAtMs.set(position.vehicleId, nowMs);
     for (const orderId of await liveOrdersOf(position.vehicleId, nowMs)) feed.publish(orderRoom(orderId), 'vehicle:moved', view);
   };

@@ -104,7 +104,8 @@ export class EtaEngine {
     }
     if (Date.now() - state.loadedAtMs > routeTtlMs) {
       state.route = await repositories(this.context.db).etas.activeRoute(vehicleId);
-      state.loadedAtMs = Date.now();
+      // Jittered, so a fleet that started together does not reload together.
+      state.loadedAtMs = Date.now() - Math.random() * routeTtlMs * 0.5;
       state.lastEtaAtEpoch = 0;
     }
     return state;

@@ -62,11 +62,11 @@ async function main(): Promise<void> {
   const solver = createPoolSolver({ threads: config.SOLVER_THREADS || undefined, log: logger });
   // Several processes on one PostgreSQL share the plan queue; PGlite belongs to this process alone.
   const planQueue = new PlanQueue({ context: commands, solver, routing, exclusiveDatabase: database.engine === 'pglite', log: logger });
-  const positions = trackedPositions(database.knex);
+  const positions = trackedPositions;
   removeCancelledStops({ context: commands, routing, positions }, logger);
   const mounts: Mount[] = [
     importMount(commands),
-    plansMount({ context: commands, queue: planQueue, routing, positions }),
+    plansMount({ context: commands, queue: planQueue, solver, routing, positions }),
     positionsMount(commands),
     stopsMount(commands),
     { path: '/', router: osrmRouter(routing) },

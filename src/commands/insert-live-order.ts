@@ -63,7 +63,7 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
     for (const id of plan.vehicleIds) if (!vehicles.has(id)) vehicles.set(id, (await repos.vehicles.findById(id))!);
     const planVehicles = plan.vehicleIds.map((id) => vehicles.get(id)!).filter(Boolean);
     const context = await loadPlanContext(repos, plan.depotId, plan.date, planVehicles, deps.routing);
-    const positions = live ? await deps.positions.latest(plan.vehicleIds) : new Map();
+    const positions = live ? await deps.positions.latest(repos, plan.vehicleIds) : new Map();
     const byVehicle = new Map(routes.map((route) => [route.vehicleId, route]));
     // Vehicles of the plan without a route yet get an empty one to insert into.
     const liveRoutes = planVehicles.map((vehicle) => {

@@ -11,9 +11,12 @@ import type { Vehicle } from '../db/repos/vehicles.repo';
 import type { LiveStart } from './planning-input';
 import { evaluateRoutes, type PlanContext, type SequencedStop } from './route-evaluation';
 
-/** The latest known position per vehicle; live tracking provides it, and without it routes start where planned. */
+/**
+ * The latest known position per vehicle; live tracking provides it, and without it routes start where planned.
+ * Read through the caller's repositories, so it joins the command's transaction.
+ */
 export interface VehiclePositions {
-  latest(vehicleIds: number[]): Promise<Map<number, LiveStart>>;
+  latest(repos: Repositories, vehicleIds: number[]): Promise<Map<number, LiveStart>>;
 }
 
 export const noPositions: VehiclePositions = { latest: async () => new Map() };

@@ -26,7 +26,7 @@ export async function openWorkspace(repos: Repositories, plan: PlanRecord, routi
   const vehicles = new Map<number, Vehicle>((await loadVehicles(repos, records.map((route) => route.vehicleId))).map((vehicle) => [vehicle.id, vehicle]));
   const context = await loadPlanContext(repos, plan.depotId, plan.date, [...vehicles.values()], routing);
   const live = isLivePlan(plan);
-  const latest = live ? await positions.latest([...vehicles.keys()]) : new Map();
+  const latest = live ? await positions.latest(repos, [...vehicles.keys()]) : new Map();
   const routes = records.map((route) => liveRoute(route, vehicles.get(route.vehicleId)!, live, latest.get(route.vehicleId), nowEpoch));
   return { plan, context, routes, edited: new Map() };
 }

@@ -42,6 +42,14 @@ export type PlanEdit = z.output<typeof planEditSchema>;
 
 export const insertionSchema = z.object({ orderId: id });
 
+export const reoptimizeSchema = z.object({ timeLimitSeconds: z.number().min(0.1).max(120).default(2) });
+
+export const reoptimizeResultSchema = z.object({
+  version: z.number().int(),
+  routeIds: z.array(z.number().int()),
+  unassigned: z.array(z.object({ orderId: z.number().int(), reason: z.string() })),
+});
+
 const violation = z.object({ cause: z.string(), duration: z.number().optional() });
 const amounts = z.object({ weightKg: z.number(), volumeL: z.number(), items: z.number() });
 

@@ -22,27 +22,38 @@ describe.each(testDatabases())('dispatcher edits and live insertion on $engine',
     const created = await app.request('POST', '/api/v1/plans', { body: { date: planDate, depotId, orderIds, timeLimitSeconds: 0.2 } });
     const planned = await waitForPlan(app, created.body.id);
     const planId = planned.id as number;
-    const route = (planned.routes as Route[]).find((r) => r.stops.length >= 2)!;
-    const last = route.stops[route.stops.length - 1]!;
+    const route = (planned.routes as Route[]).find((r) => r.stops.length >= 3)!;
+
+    const [first, second] = route.stops;
+    expect((await app.request('POST', `/api/v1/plans/${planId}/edits`, { body: { type: 'lock', orderIds: [first!.orderId, second!.orderId] } })).body.version).toBe(2);
+    const reoptimized = await app.request('POST', `/api/v1/plans/${planId}/reoptimize`, { body: { timeLimitSeconds: 0.2 } });
+    expect(reoptimized.status).toBe(200);
+    expect(reoptimized.body.version).toBe(3);
+    const kept = orderIdsOf((await getPlan(planId)).routes.find((r) => r.vehicleId === route.vehicleId)!);
+    expect(kept.indexOf(first!.orderId)).toBeGreaterThanOrEqual(0);
+    expect(kept.indexOf(first!.orderId)).toBeLessThan(kept.indexOf(second!.orderId));
+    const unlocked = await app.request('POST', `/api/v1/plans/${planId}/edits`, { body: { type: 'unlock', orderIds: [first!.orderId, second!.orderId] } });
+    expect(unlocked.body.version).toBe(4);
+    expect(unlocked.body.routes[0].stops.filter((stop: Stop) => stop.locked)).toEqual([]);
+    const current = (await getPlan(planId)).routes.find((r) => r.id === route.id)!;
+    const last = current.stops[current.stops.length - 1]!;
 
     const preview = await app.request('POST', `/api/v1/plans/${planId}/edits?preview=true`, { body: { type: 'move', orderId: last.orderId, vehicleId: route.vehicleId, position: 1 } });
     expect(preview.status).toBe(200);
-    expect(preview.body).toMatchObject({ preview: true, version: 1 });
+    expect(preview.body).toMatchObject({ preview: true, version: 4 });
     const previewed = preview.body.routes.find((r: Route) => r.id === route.id) as Route;
     expect(previewed.stops[0]).toMatchObject({ orderId: last.orderId, locked: true });
     expect(Array.isArray(preview.body.violations)).toBe(true);
-    expect(orderIdsOf((await getPlan(planId)).routes.find((r) => r.id === route.id)!)).toEqual(orderIdsOf(route));
+    expect(orderIdsOf((await getPlan(planId)).routes.find((r) => r.id === route.id)!)).toEqual(orderIdsOf(current));
 
     const applied = await app.request('POST', `/api/v1/plans/${planId}/edits`, { body: { type: 'move', orderId: last.orderId, vehicleId: route.vehicleId, position: 1 } });
-    expect(applied.body).toMatchObject({ preview: false, version: 2 });
+    expect(applied.body).toMatchObject({ preview: false, version: 5 });
     const afterMove = await getPlan(planId);
-    expect(afterMove.version).toBe(2);
+    expect(afterMove.version).toBe(5);
     const moved = afterMove.routes.find((r) => r.id === route.id)!;
     expect(moved.stops[0]).toMatchObject({ orderId: last.orderId, locked: true });
     expect(moved.stops.map((stop) => stop.plannedArrival)).toEqual(previewed.stops.map((stop) => stop.plannedArrival));
-
-    const unlocked = await app.request('POST', `/api/v1/plans/${planId}/edits`, { body: { type: 'unlock', orderIds: [last.orderId] } });
-    expect(unlocked.body.routes[0].stops[0].locked).toBe(false);
+    expect((await app.request('POST', `/api/v1/plans/${planId}/edits`, { body: { type: 'unlock', orderIds: [last.orderId] } })).body.version).toBe(6);
 
     expect((await app.request('POST', `/api/v1/plans/${planId}/dispatch`)).status).toBe(200);
 
@@ -55,7 +66,7 @@ describe.each(testDatabases())('dispatcher edits and live insertion on $engine',
     expect(newStop.dispatchedEta).toBe(newStop.plannedArrival);
     const extraOrder = (await app.request('GET', `/api/v1/orders/${extra}`)).body;
     expect(extraOrder).toMatchObject({ status: 'dispatched', assignedVehicleId: inserted.body.vehicleId });
-    expect((await getPlan(planId)).version).toBe(4);
+    expect((await getPlan(planId)).version).toBe(7);
     expect((await app.request('POST', `/api/v1/plans/${planId}/insertions`, { body: { orderId: extra } })).status).toBe(409);
 
     // Its window lies outside every vehicle's shift: the solver says so.

@@ -22,8 +22,9 @@ export async function startPlanningApp(backend: TestBackend): Promise<PlanningAp
   // The plans router needs the app's command context, which exists once the app does: it is plugged in after.
   let plans: RequestHandler = (_req, _res, next) => next();
   const app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => plans(req, res, next) }] });
-  const queue = new PlanQueue({ context: app.commands, solver: createInlineSolver(), routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite' });
-  plans = plansMount({ context: app.commands, queue, routing }).router;
+  const solver = createInlineSolver();
+  const queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite' });
+  plans = plansMount({ context: app.commands, queue, solver, routing }).router;
   const stopRemoving = removeCancelledStops({ context: app.commands, routing, positions: noPositions });
   await queue.start();
   return {

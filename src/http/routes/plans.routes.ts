@@ -11,14 +11,16 @@ import { createPlan } from '../../commands/create-plan';
 import { dispatchPlan } from '../../commands/dispatch-plan';
 import { editPlan } from '../../commands/edit-plan';
 import { insertLiveOrder, type InsertionDeps } from '../../commands/insert-live-order';
+import { reoptimizePlan } from '../../commands/reoptimize-plan';
 import { repositories } from '../../db/repositories';
 import type { PlanRecord } from '../../db/repos/plans.repo';
 import { notFound } from '../../errors';
 import { noPositions, type VehiclePositions } from '../../planning/live-routes';
 import type { PlanQueue } from '../../planning/plan-queue';
 import { idParamsSchema } from '../../protocol/common';
-import { createPlanSchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema } from '../../protocol/plans';
+import { createPlanSchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema, reoptimizeResultSchema, reoptimizeSchema } from '../../protocol/plans';
 import type { RoutingProvider } from '../../routing/provider';
+import type { SolverRunner } from '../../solving/runner';
 import { apiPrefix, type Mount } from '../app';
 import { ApiRouter } from '../endpoint';
 import { presentPlan, presentPlanGeoJson, presentPlanSummary, presentRoute } from '../presenters/plan.presenter';
@@ -27,6 +29,8 @@ export interface PlansDeps {
   context: CommandContext;
   queue: PlanQueue;
   routing: RoutingProvider;
+  /** Re-optimization runs here. */
+  solver: SolverRunner;
   /** Where vehicles are now; live routes continue from there. */
   positions?: VehiclePositions;
 }
@@ -172,6 +176,24 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
       if (!outcome.inserted) return { inserted: false, orderId: outcome.orderId, vehicleId: null, position: null, reason: outcome.reason, route: null };
       const timeZone = (await repos.depots.findById(outcome.plan.depotId))?.timeZone ?? 'UTC';
       return { inserted: true, orderId: outcome.orderId, vehicleId: outcome.vehicleId, position: outcome.position, reason: null, route: presentRoute(outcome.route, timeZone) };
+    },
+  );
+
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/plans/:id/reoptimize',
+      summary: 'Re-optimize the unlocked remainder: done stops stay, locked stops keep their vehicle and order',
+      description: 'Answers 409 when the plan changed during the search. Orders left out go back to ready, listed with the reason.',
+      tag: 'plans',
+      roles: office,
+      params: idParamsSchema,
+      body: reoptimizeSchema,
+      response: reoptimizeResultSchema,
+    },
+    async ({ params, body, principal }) => {
+      const outcome = await reoptimizePlan({ ...changes, solver: deps.solver }, params.id, body.timeLimitSeconds, principal);
+      return { version: outcome.version, routeIds: outcome.routeIds, unassigned: outcome.unassigned };
     },
   );
 }

@@ -5,7 +5,7 @@
  * requests, answered by an ack that is a result or the one error shape.
  */
 import { z } from 'zod';
-import type { StopActionResult } from './stop-actions';
+import type { ArriveRequest, CompleteRequest, FailRequest, StopActionResult } from './stop-actions';
 
 /** Positions a device may report: a fix with its accuracy, optionally speed and heading. */
 export const positionReportSchema = z.object({
@@ -142,8 +142,8 @@ export type ServerToClientEvents = {
 export interface ClientToServerEvents {
   'position:report': (reports: PositionReport | PositionReport[], ack: Ack<PositionReportResult>) => void;
   /** Stop actions: bodies as in POST /stops/:id/{arrive,complete,fail}, plus stopId. */
-  'stop:arrive': (request: { stopId: number; idempotencyKey: string }, ack: Ack<StopActionResult>) => void;
-  'stop:complete': (request: Record<string, unknown>, ack: Ack<StopActionResult>) => void;
-  'stop:fail': (request: Record<string, unknown>, ack: Ack<StopActionResult>) => void;
+  'stop:arrive': (request: ArriveRequest, ack: Ack<StopActionResult>) => void;
+  'stop:complete': (request: CompleteRequest, ack: Ack<StopActionResult>) => void;
+  'stop:fail': (request: FailRequest, ack: Ack<StopActionResult>) => void;
   'feed:resume': (request: ResumeRequest, ack: Ack<ResumeResult>) => void;
 }

@@ -42,6 +42,10 @@ export const arriveRequestSchema = arriveInputSchema.extend(withStop);
 export const completeRequestSchema = completeInputSchema.extend(withStop);
 export const failRequestSchema = z.intersection(failInputSchema, z.object(withStop));
 
+export type ArriveRequest = z.input<typeof arriveRequestSchema>;
+export type CompleteRequest = z.input<typeof completeRequestSchema>;
+export type FailRequest = z.input<typeof failRequestSchema>;
+
 export const stopActionResultSchema = z.object({
   stopId: z.number().int(),
   orderId: z.number().int(),

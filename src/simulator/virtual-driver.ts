@@ -118,22 +118,22 @@ async function report(socket: DriverSocket, location: LonLat, speed: number, hea
 }
 
 async function serve(socket: DriverSocket, stop: { stopId: number; customerName: string }, options: SimulationOptions, summary: DriverSummary): Promise<void> {
-  const act = async (event: 'stop:arrive' | 'stop:complete' | 'stop:fail', body: Record<string, unknown>) => {
-    const reply = (await socket.timeout(10_000).emitWithAck(event as 'stop:complete', { stopId: stop.stopId, ...body })) as StopActionResult | ErrorBody;
+  const check = (event: string, reply: StopActionResult | ErrorBody) => {
     // The geofence may have marked the arrival already: that is the same fact.
     if ('error' in reply && reply.error.code !== 'conflict') options.log?.(`${event} refused: ${reply.error.message}`);
-    return reply;
   };
-  await act('stop:arrive', { idempotencyKey: `sim-arrive-${stop.stopId}` });
+  // timeout() applies to the next emit only.
+  const ack = () => socket.timeout(10_000);
+  check('stop:arrive', await ack().emitWithAck('stop:arrive', { stopId: stop.stopId, idempotencyKey: `sim-arrive-${stop.stopId}` }));
   const dwell = options.dwellSeconds * (1 + 0.3 * Math.max(-1, Math.min(1, gaussian(options.random))));
   await sleep((dwell / options.speedup) * 1000, options.signal);
   if (options.signal.aborted) return;
   if (options.random() < options.failureRate) {
     const reason = failureReasons[Math.floor(options.random() * (failureReasons.length - 1))]!;
-    await act('stop:fail', { idempotencyKey: `sim-fail-${stop.stopId}`, reason });
+    check('stop:fail', await ack().emitWithAck('stop:fail', { stopId: stop.stopId, idempotencyKey: `sim-fail-${stop.stopId}`, reason }));
     summary.failed += 1;
   } else {
-    await act('stop:complete', { idempotencyKey: `sim-complete-${stop.stopId}`, recipientName: stop.customerName });
+    check('stop:complete', await ack().emitWithAck('stop:complete', { stopId: stop.stopId, idempotencyKey: `sim-complete-${stop.stopId}`, recipientName: stop.customerName }));
     summary.delivered += 1;
   }
 }

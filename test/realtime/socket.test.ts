@@ -86,12 +86,19 @@ describe.each(testDatabases())('realtime over socket.io on $engine', (backend) =
     const received: Sequenced<'order:status'>[] = [];
     customer.on('order:status', (event) => received.push(event));
 
+    const positions: Sequenced<'vehicle:moved'>[] = [];
+    customer.on('vehicle:moved', (event) => positions.push(event));
+    const otherVan = node.connect({ token: fleet.driverTokens[1] });
+    await joined(otherVan);
+    await request(otherVan, 'position:report', fix(nextFixTime()));
+
     await transitionOrder(node.commands, theirs.id, { status: 'arrived' }, systemPrincipal);
     const own = nextEvent<Sequenced<'order:status'>>(customer, 'order:status');
     await transitionOrder(node.commands, mine.id, { status: 'arrived' }, systemPrincipal);
     expect((await own).data).toMatchObject({ orderId: mine.id, status: 'arrived' });
     await node.realtime.feed.flush();
     expect(received.map((event) => event.data.orderId)).toEqual([mine.id]);
+    expect(positions.filter((event) => event.data.vehicleId !== fleet.vehicleIds[0])).toEqual([]);
   });
 
   it('stores a replayed fix once and never moves the vehicle back for a late one', async () => {

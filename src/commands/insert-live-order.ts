@@ -11,11 +11,13 @@ import type { RouteDraft } from '../db/repos/routes.repo';
 import type { Vehicle } from '../db/repos/vehicles.repo';
 import type { VroomViolation } from '../../solver/index';
 import { canTransition, type OrderStatus } from '../domain/order-lifecycle';
+import { localDayRange } from '../domain/time';
 import { conflict, notFound } from '../errors';
 import { rankInsertions } from '../planning/insertion';
 import { adjustTotals } from '../planning/plan-totals';
 import { isLivePlan, liveRoute, ordersOf, recomputeLiveRoute, sequenced, type LiveRoute, type VehiclePositions } from '../planning/live-routes';
 import { loadPlanContext } from '../planning/plan-context';
+import type { PlanRoutesCache } from '../planning/routes-cache';
 import { planningVehicle } from '../planning/planning-input';
 import { evaluateRoutes } from '../planning/route-evaluation';
 import type { RoutingProvider } from '../routing/provider';
@@ -25,6 +27,8 @@ export interface InsertionDeps {
   context: CommandContext;
   routing: RoutingProvider;
   positions: VehiclePositions;
+  /** Keeps the plan's routes between insertions (checked against the stored stops on every use). */
+  routesCache?: PlanRoutesCache;
   now?: () => number;
 }
 
@@ -57,7 +61,7 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
       throw conflict(`Order ${orderId} is ${order.status}; only ready or rescheduled orders can be inserted`, [{ path: 'orderId', message: `order ${orderId} is ${order.status}`, orderId, status: order.status }]);
     }
     const live = isLivePlan(plan);
-    const routes = await repos.routes.listForPlan(planId);
+    const routes = deps.routesCache ? await deps.routesCache.routes(repos, planId) : await repos.routes.listForPlan(planId);
     const vehicles = new Map<number, Vehicle>();
     for (const vehicle of (await repos.vehicles.list({ depotId: plan.depotId }, { limit: 500 })).items) vehicles.set(vehicle.id, vehicle);
     for (const id of plan.vehicleIds) if (!vehicles.has(id)) vehicles.set(id, (await repos.vehicles.findById(id))!);
@@ -77,9 +81,10 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
       deps.routing,
     );
     for (const candidate of candidates.slice(0, VERIFIED_CANDIDATES)) {
-      const draft = await tryGap(repos, context, candidate.live, candidate.gap, order, live);
+      const draft = await tryGap(repos, context, candidate.live, candidate.gap, order, live, localDayRange(plan.date, context.depot.timeZone));
       if (!draft) continue;
       await repos.routes.replace(planId, candidate.live.route.id, draft);
+      await deps.routesCache?.rewritten(repos, planId, candidate.live.route.id);
       const moved = await planOrder(repos, order, candidate.live.vehicle.id, live, planId, by);
       const wasUnassigned = await repos.plans.removeUnassigned(planId, orderId);
       await repos.plans.bumpVersion(planId, adjustTotals(plan.totals, [candidate.live.route], [draft], wasUnassigned ? -1 : 0));
@@ -99,8 +104,8 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
 type Repos = Parameters<Parameters<typeof inTransaction>[1]>[0];
 
 /** The route with the order in the gap, evaluated exactly; null when that makes anything late or overfull. */
-async function tryGap(repos: Repos, context: Awaited<ReturnType<typeof loadPlanContext>>, live: LiveRoute, gap: number, order: Order, frozen: boolean): Promise<RouteDraft | null> {
-  const orders = await ordersOf(repos, live.pending);
+async function tryGap(repos: Repos, context: Awaited<ReturnType<typeof loadPlanContext>>, live: LiveRoute, gap: number, order: Order, frozen: boolean, day: [number, number]): Promise<RouteDraft | null> {
+  const orders = await ordersOf(repos, live.pending, { vehicleId: live.vehicle.id, day });
   const pending = live.pending.map((stop) => sequenced(stop, orders.get(stop.orderId)!));
   pending.splice(gap, 0, { order, locked: false });
   const draft = await recomputeLiveRoute(context, live, pending);

@@ -61,9 +61,22 @@ export const sequenced = (stop: StopRecord, order: Order): SequencedStop => ({
   },
 });
 
-export async function ordersOf(repos: Repositories, stops: StopRecord[]): Promise<Map<number, Order>> {
-  const orders = await Promise.all(stops.map((stop) => repos.orders.findById(stop.orderId)));
-  return new Map(orders.filter((order): order is Order => order !== null).map((order) => [order.id, order]));
+/**
+ * The orders of a route's stops. With `scope`, one query for the vehicle's orders of the day (the usual case);
+ * any stop it misses is read by id.
+ */
+export async function ordersOf(repos: Repositories, stops: StopRecord[], scope?: { vehicleId: number; day: [number, number] }): Promise<Map<number, Order>> {
+  const found = new Map<number, Order>();
+  if (scope && stops.length > 0) {
+    const page = await repos.orders.list({ assignedVehicleId: scope.vehicleId, windowFromEpoch: scope.day[0], windowToEpoch: scope.day[1] }, { limit: 500 });
+    for (const order of page.items) found.set(order.id, order);
+  }
+  for (const stop of stops) {
+    if (found.has(stop.orderId)) continue;
+    const order = await repos.orders.findById(stop.orderId);
+    if (order) found.set(order.id, order);
+  }
+  return found;
 }
 
 /** The route with `pending` as its new remainder, evaluated in plan mode; the fixed stops come first, unchanged. */

@@ -174,6 +174,25 @@ export class RoutesRepository {
     return routes.map((row) => toRoute(row, byRoute.get(row.id) ?? []));
   }
 
+  async findRoute(routeId: number): Promise<RouteRecord | null> {
+    const [route, stops] = await Promise.all([this.db('routes').where({ id: routeId }).first(), this.db('stops').where({ route_id: routeId }).orderBy('sequence')]);
+    return route ? toRoute(route, stops.map(toStop)) : null;
+  }
+
+  /**
+   * A digest of every stop of the plan (ids, order, status, times): computed inside the database, so a reader can
+   * tell in one cheap query whether routes it holds in memory are still what is stored, whoever changed them.
+   */
+  async fingerprint(planId: number): Promise<string> {
+    const result = await this.db.raw<{ rows: { digest: string | null }[] }>(
+      `select md5(string_agg(concat_ws(',', id, route_id, order_id, sequence, status, locked, planned_arrival_epoch, planned_departure_epoch,
+         dispatched_eta_epoch, live_eta_epoch, actual_arrival_epoch, completed_at_epoch), ';' order by id)) as digest
+       from stops where plan_id = ?`,
+      [planId],
+    );
+    return result.rows[0]?.digest ?? '';
+  }
+
   /** Writes routes and their stops; returns the new route ids in the order given. */
   async insertMany(planId: number, routes: RouteDraft[]): Promise<number[]> {
     const ids: number[] = [];

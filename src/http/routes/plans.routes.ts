@@ -17,6 +17,7 @@ import type { PlanRecord } from '../../db/repos/plans.repo';
 import { notFound } from '../../errors';
 import { noPositions, type VehiclePositions } from '../../planning/live-routes';
 import type { PlanQueue } from '../../planning/plan-queue';
+import { PlanRoutesCache } from '../../planning/routes-cache';
 import { idParamsSchema } from '../../protocol/common';
 import { createPlanSchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema, reoptimizeResultSchema, reoptimizeSchema } from '../../protocol/plans';
 import type { RoutingProvider } from '../../routing/provider';
@@ -137,7 +138,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
     },
   );
 
-  const changes: InsertionDeps = { context: deps.context, routing: deps.routing, positions: deps.positions ?? noPositions };
+  const changes: InsertionDeps = { context: deps.context, routing: deps.routing, positions: deps.positions ?? noPositions, routesCache: new PlanRoutesCache() };
 
   api.endpoint(
     {

@@ -92,6 +92,26 @@ describe.each(testDatabases())('dispatcher edits and live insertion on $engine',
     }
   });
 
+  it('never inserts before stops that live tracking completed after the routes were last read', async () => {
+    const { depotId, orderIds } = await seedDay(app, { vehicles: 1, orders: 4 });
+    const created = await app.request('POST', '/api/v1/plans', { body: { date: planDate, depotId, orderIds, timeLimitSeconds: 0.1 } });
+    const plan = await waitForPlan(app, created.body.id);
+    await app.request('POST', `/api/v1/plans/${plan.id}/dispatch`);
+    const early = { start: `${planDate}T08:00:00+01:00`, end: `${planDate}T09:30:00+01:00` };
+    const first = await readyOrder(app, depotId, `warm-${plan.id}`, [8.6725, 49.4094], early);
+    const warm = await app.request('POST', `/api/v1/plans/${plan.id}/insertions`, { body: { orderId: first } });
+    expect(warm.body).toMatchObject({ inserted: true, position: 1 });
+
+    const route = (await getPlan(plan.id)).routes[0]! as Route & { stops: (Stop & { id: number })[] };
+    const done = route.stops.slice(0, 2).map((stop) => stop.id);
+    await app.database.knex('stops').whereIn('id', done).update({ status: 'completed', completed_at_epoch: Date.parse(`${planDate}T10:00:00+01:00`) / 1000 });
+    const second = await readyOrder(app, depotId, `after-${plan.id}`, [8.6725, 49.4094], { start: `${planDate}T08:00:00+01:00`, end: `${planDate}T18:00:00+01:00` });
+    const inserted = await app.request('POST', `/api/v1/plans/${plan.id}/insertions`, { body: { orderId: second } });
+    expect(inserted.body.inserted).toBe(true);
+    expect(inserted.body.position).toBeGreaterThanOrEqual(3);
+    expect(inserted.body.route.stops.slice(0, 2).map((stop: { status: string }) => stop.status)).toEqual(['completed', 'completed']);
+  });
+
   it('answers bad edits with 400, unknown stops with 404 and plans that cannot change with 409', async () => {
     const { depotId, orderIds } = await seedDay(app, { vehicles: 1, orders: 2 });
     const created = await app.request('POST', '/api/v1/plans', { body: { date: planDate, depotId, orderIds, timeLimitSeconds: 0.1 } });

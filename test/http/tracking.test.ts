@@ -93,6 +93,26 @@ describe.each(testDatabases())('customer tracking by token on $engine', (backend
     expect((await track(fourth.orderId)).body).toMatchObject({ close: true, stopsBefore: 3 });
   });
 
+  it('takes a rating only for a delivered order, and names a bad field', async () => {
+    const first = route.stops[0]!;
+    const early = await app.request('POST', `/api/v1/track/${tokens.get(first.orderId)}/rating`, { token: null, body: { stars: 5 } });
+    expect(early.status).toBe(409);
+    const bad = await app.request('POST', `/api/v1/track/${tokens.get(first.orderId)}/rating`, { token: null, body: { stars: 6 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((detail: { path: string }) => detail.path)).toContain('body.stars');
+  });
+
+  it('can be revoked by the office, not by the customer', async () => {
+    const second = route.stops[1]!;
+    expect((await app.request('POST', `/api/v1/orders/${second.orderId}/tracking/revoke`, { token: null })).status).toBe(401);
+    expect((await track(second.orderId)).status).toBe(200);
+    expect((await app.request('POST', `/api/v1/orders/${second.orderId}/tracking/revoke`)).status).toBe(204);
+    const revoked = await track(second.orderId);
+    expect(revoked.status).toBe(410);
+    expect(revoked.body.error.code).toBe('link_revoked');
+    expect((await app.request('POST', '/api/v1/orders/999999/tracking/revoke')).status).toBe(404);
+  });
+
   it('expires a set time after the order is finished', async () => {
     const last = route.stops[route.stops.length - 1]!;
     expect((await app.request('POST', `/api/v1/orders/${last.orderId}/transitions`, { body: { status: 'cancelled', reason: 'customer moved' } })).status).toBe(200);

@@ -49,6 +49,17 @@ function render(view: TrackingView): void {
         : `Not delivered at ${clock(proof.at)}: ${failureReasonText[proof.failureReason ?? ''] ?? proof.failureReason}.`;
   }
 
+  const ratingForm = $('#rating-form') as HTMLFormElement;
+  ratingForm.classList.toggle('hidden', view.status !== 'delivered');
+  if (view.rating) {
+    $('#rating-status').textContent = `Thank you: ${view.rating.stars} of 5.`;
+    // Never overwrite what the customer is typing.
+    if (!ratingForm.contains(document.activeElement)) {
+      (ratingForm.querySelector(`input[value="${view.rating.stars}"]`) as HTMLInputElement).checked = true;
+      ($('#comment') as HTMLTextAreaElement).value = view.rating.comment ?? '';
+    }
+  }
+
   $('#map-card').classList.toggle('hidden', !view.driverLocation);
   if (view.driverLocation) {
     if (!map) {
@@ -70,6 +81,18 @@ const refreshSoon = () => {
     void refresh();
   }, 150);
 };
+
+$('#rating-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.target as HTMLFormElement;
+  const stars = Number((form.querySelector('input[name="stars"]:checked') as HTMLInputElement | null)?.value);
+  const comment = ($('#comment') as HTMLTextAreaElement).value.trim();
+  try {
+    render(await api.post<TrackingView>(`/track/${encodeURIComponent(token)}/rating`, { stars, ...(comment ? { comment } : {}) }));
+  } catch (error) {
+    $('#rating-status').textContent = (error as Error).message;
+  }
+});
 
 void refresh();
 const socket = connectLive({ token });

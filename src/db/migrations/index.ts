@@ -8,6 +8,7 @@ import * as orders from './002_orders';
 import * as plans from './003_plans';
 import * as tracking from './004_tracking';
 import * as stopOutcomes from './005_stop_outcomes';
+import * as trackingLinks from './006_tracking_links';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_fleet': fleet,
@@ -15,6 +16,7 @@ const migrations: Record<string, Knex.Migration> = {
   '003_plans': plans,
   '004_tracking': tracking,
   '005_stop_outcomes': stopOutcomes,
+  '006_tracking_links': trackingLinks,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,17 +1,20 @@
 /**
  * The customer's tracking page API, public by tracking token: the order's status timeline, promised
  * window and live ETA; the driver's position and the stops before yours only when the driver is close;
- * after delivery a proof summary. Nothing about other customers. The link expires a while after completion.
+ * after delivery a proof summary and the customer's 1–5 rating. Nothing about other customers. The link
+ * expires a while after completion, and the office can revoke it.
  */
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import type { CommandContext } from '../../commands/context';
 import { repositories, type Repositories } from '../../db/repositories';
 import type { Order } from '../../db/repos/orders.repo';
 import type { StopRecord } from '../../db/repos/routes.repo';
+import { TrackingLinksRepository } from '../../db/repos/tracking-links.repo';
 import { toIsoInZone } from '../../domain/time';
-import { AppError } from '../../errors';
+import { AppError, conflict, notFound } from '../../errors';
+import { idParamsSchema } from '../../protocol/common';
 import { apiPrefix, type Mount } from '../app';
 import { ApiRouter } from '../endpoint';
 
@@ -43,12 +46,19 @@ export const trackingViewSchema = z
       .object({ outcome: z.enum(['delivered', 'failed']), at: z.string(), recipientName: z.string().nullable(), signed: z.boolean(), photographed: z.boolean(), failureReason: z.string().nullable() })
       .nullable(),
     expiresAt: z.string().nullable(),
+    rating: z.object({ stars: z.number().int(), comment: z.string().nullable() }).nullable(),
   })
   .meta({ id: 'TrackingView' });
 export type TrackingView = z.infer<typeof trackingViewSchema>;
 
+export const ratingInputSchema = z.object({
+  stars: z.number().int().min(1).max(5),
+  comment: z.string().trim().max(1000).optional(),
+});
+
 function declare(api: ApiRouter, context: CommandContext, options: TrackingOptions): void {
   const repos = repositories(context.db);
+  const links = new TrackingLinksRepository(context.db);
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   api.endpoint(
     {
@@ -63,14 +73,57 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
     async ({ params, res }) => {
       res.setHeader('X-Robots-Tag', 'noindex, nofollow');
       res.setHeader('Cache-Control', 'no-store');
-      const order = await repos.orders.findByTrackingToken(params.token);
-      if (!order) throw new AppError(404, 'not_found', 'This tracking link is unknown');
-      return trackingView(repos, order, now(), options.linkTtlSeconds);
+      return trackingView(repos, links, await linkedOrder(params.token), now(), options.linkTtlSeconds);
     },
   );
+
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/track/:token/rating',
+      summary: 'The customer rates a delivered order, 1–5 stars with an optional comment (again to change it)',
+      tag: 'tracking',
+      roles: 'public',
+      params: tokenParamsSchema,
+      body: ratingInputSchema,
+      response: trackingViewSchema,
+    },
+    async ({ params, body, res }) => {
+      res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+      const order = await linkedOrder(params.token);
+      // Checks expiry before accepting anything.
+      await trackingView(repos, links, order, now(), options.linkTtlSeconds);
+      if (order.status !== 'delivered') throw conflict(`Only a delivered order can be rated; this one is ${order.status}`);
+      await links.rate(order.id, body.stars, body.comment || null);
+      return trackingView(repos, links, order, now(), options.linkTtlSeconds);
+    },
+  );
+
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/orders/:id/tracking/revoke',
+      summary: "Revoke an order's tracking link: the page and its API answer 410 from now on",
+      tag: 'tracking',
+      roles: ['admin', 'dispatcher'],
+      params: idParamsSchema,
+      status: 204,
+    },
+    async ({ params, principal }) => {
+      if (!(await repos.orders.findById(params.id))) throw notFound('Order', params.id);
+      await links.revoke(params.id, principal.actor);
+    },
+  );
+
+  async function linkedOrder(token: string): Promise<Order> {
+    const order = await repos.orders.findByTrackingToken(token);
+    if (!order) throw new AppError(404, 'not_found', 'This tracking link is unknown');
+    if ((await links.find(order.id))?.revokedAt) throw new AppError(410, 'link_revoked', 'This tracking link has been revoked');
+    return order;
+  }
 }
 
-export async function trackingView(repos: Repositories, order: Order, nowEpoch: number, linkTtlSeconds: number): Promise<TrackingView> {
+export async function trackingView(repos: Repositories, links: TrackingLinksRepository, order: Order, nowEpoch: number, linkTtlSeconds: number): Promise<TrackingView> {
   const depot = order.depotId === null ? null : await repos.depots.findById(order.depotId);
   const timeZone = depot?.timeZone ?? 'UTC';
   const iso = (epoch: number) => toIsoInZone(epoch, timeZone);
@@ -92,6 +145,7 @@ export async function trackingView(repos: Repositories, order: Order, nowEpoch: 
   const position = close && stop ? (await repos.positions.listLatest()).find((latest) => latest.vehicleId === stop.vehicleId) : undefined;
 
   const outcome = stop ? await repos.proofs.findOutcome(stop.stop.id) : null;
+  const rating = (await links.find(order.id))?.rating ?? null;
   return {
     displayId: order.displayId,
     status: order.status,
@@ -113,6 +167,7 @@ export async function trackingView(repos: Repositories, order: Order, nowEpoch: 
         }
       : null,
     expiresAt: expiresAtEpoch === null ? null : iso(expiresAtEpoch),
+    rating: rating ? { stars: rating.stars, comment: rating.comment } : null,
   };
 }
 
@@ -131,6 +186,7 @@ export function trackingMount(context: CommandContext, options: TrackingOptions)
   const api = new ApiRouter(new OpenAPIRegistry(), apiPrefix);
   declare(api, context, options);
   const router = Router();
+  router.use('/track', express.json({ limit: '16kb' }));
   router.use(api.router);
   return { path: apiPrefix, router, document: (registry) => declare(new ApiRouter(registry, apiPrefix), context, options) };
 }

@@ -1,0 +1,45 @@
+/** All SQL over `tracking_links`: a link's revocation and the customer's rating, one row per order at most. */
+import type { Executor } from '../executor';
+
+export interface TrackingLink {
+  orderId: number;
+  revokedAt: Date | null;
+  rating: { stars: number; comment: string | null; ratedAt: Date } | null;
+}
+
+interface TrackingLinkRow {
+  order_id: number;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+  rating: number | null;
+  rating_comment: string | null;
+  rated_at: Date | null;
+}
+
+export class TrackingLinksRepository {
+  constructor(private readonly db: Executor) {}
+
+  async find(orderId: number): Promise<TrackingLink | null> {
+    const row = await this.db<TrackingLinkRow>('tracking_links').where({ order_id: orderId }).first();
+    if (!row) return null;
+    return {
+      orderId: row.order_id,
+      revokedAt: row.revoked_at,
+      rating: row.rating === null ? null : { stars: row.rating, comment: row.rating_comment, ratedAt: row.rated_at! },
+    };
+  }
+
+  async revoke(orderId: number, actor: string): Promise<void> {
+    await this.db('tracking_links')
+      .insert({ order_id: orderId, revoked_at: this.db.fn.now(), revoked_by: actor })
+      .onConflict('order_id')
+      .merge(['revoked_at', 'revoked_by']);
+  }
+
+  async rate(orderId: number, stars: number, comment: string | null): Promise<void> {
+    await this.db('tracking_links')
+      .insert({ order_id: orderId, rating: stars, rating_comment: comment, rated_at: this.db.fn.now() })
+      .onConflict('order_id')
+      .merge(['rating', 'rating_comment', 'rated_at']);
+  }
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../helpers/database';
 import { planDate, readyOrder, seedDay, startPlanningApp, waitForPlan, type PlanningApp } from '../planning/fixtures';
 
-interface Stop { orderId: number; sequence: number; locked: boolean; plannedArrival: string; dispatchedEta: string | null }
+interface Stop { id: number; orderId: number; sequence: number; locked: boolean; plannedArrival: string; dispatchedEta: string | null }
 interface Route { id: number; vehicleId: number; stops: Stop[] }
 
 describe.each(testDatabases())('dispatcher edits and live insertion on $engine', (backend) => {
@@ -102,7 +102,7 @@ describe.each(testDatabases())('dispatcher edits and live insertion on $engine',
     const warm = await app.request('POST', `/api/v1/plans/${plan.id}/insertions`, { body: { orderId: first } });
     expect(warm.body).toMatchObject({ inserted: true, position: 1 });
 
-    const route = (await getPlan(plan.id)).routes[0]! as Route & { stops: (Stop & { id: number })[] };
+    const route = (await getPlan(plan.id)).routes[0]!;
     const done = route.stops.slice(0, 2).map((stop) => stop.id);
     await app.database.knex('stops').whereIn('id', done).update({ status: 'completed', completed_at_epoch: Date.parse(`${planDate}T10:00:00+01:00`) / 1000 });
     const second = await readyOrder(app, depotId, `after-${plan.id}`, [8.6725, 49.4094], { start: `${planDate}T08:00:00+01:00`, end: `${planDate}T18:00:00+01:00` });

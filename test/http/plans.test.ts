@@ -15,7 +15,9 @@ describe.each(testDatabases())('plans over HTTP on $engine', (backend) => {
     const { depotId, vehicleIds, orderIds } = await seedDay(app);
     const statuses: string[] = [];
     app.events.on('plan.status_changed', ({ status }) => statuses.push(status));
-    const created = await app.request('POST', '/api/v1/plans', { body: { date: planDate, depotId, timeLimitSeconds: 0.2 } });
+    const progress: { planId: number; progress: { bestCost: number; elapsedMs: number } }[] = [];
+    app.events.on('plan.progress', (event) => progress.push(event));
+    const created = await app.request('POST', '/api/v1/plans', { body: { date: planDate, depotId, timeLimitSeconds: 0.6 } });
     expect(created.status).toBe(202);
     expect(created.headers.get('location')).toBe(`/api/v1/plans/${created.body.id}`);
     expect(created.body).toMatchObject({ status: 'queued', version: 1, orderCount: orderIds.length, vehicleIds });
@@ -23,6 +25,10 @@ describe.each(testDatabases())('plans over HTTP on $engine', (backend) => {
     const plan = await waitForPlan(app, created.body.id);
     expect(plan.status).toBe('succeeded');
     expect(statuses).toEqual(['queued', 'running', 'succeeded']);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((event) => event.planId === plan.id && event.progress.bestCost >= 0)).toBe(true);
+    const elapsed = progress.map((event) => event.progress.elapsedMs);
+    expect(elapsed).toEqual([...elapsed].sort((a, b) => a - b));
     const stops = plan.routes.flatMap((route: { stops: unknown[] }) => route.stops);
     expect(stops.length + plan.unassigned.length).toBe(orderIds.length);
     expect(stops.length).toBe(orderIds.length);

@@ -77,6 +77,25 @@ describe('dispatch console, driver app and tracking page', () => {
     expect(stopsPlanned).toBeGreaterThan(0);
     await screenshot(consolePage, 'dispatch-plan');
 
+    // Move Van 1's first stop to the front of Van 2: the preview shows ETAs before anything changes.
+    const van1 = consolePage.locator('[data-route-vehicle]').nth(0);
+    const van2Id = await consolePage.locator('[data-route-vehicle]').nth(1).getAttribute('data-route-vehicle');
+    const moved = await van1.locator('li').first().getAttribute('data-order-id');
+    await consolePage.locator('#move-order').selectOption(moved!);
+    await consolePage.locator('#move-vehicle').selectOption(van2Id!);
+    await consolePage.locator('#move-position').fill('1');
+    await consolePage.getByRole('button', { name: 'Preview move' }).click();
+    await consolePage.locator('#preview-body li').first().waitFor();
+    await expect(consolePage.locator('#preview-body').textContent()).resolves.toMatch(/ETA \d\d:\d\d → \d\d:\d\d/);
+    await screenshot(consolePage, 'dispatch-preview');
+    await consolePage.getByRole('button', { name: 'Confirm' }).click();
+    await consolePage.locator(`[data-route-vehicle="${van2Id}"] li[data-order-id="${moved}"]`).waitFor();
+    expect(await consolePage.locator(`[data-route-vehicle="${van2Id}"] li`).first().getAttribute('data-order-id')).toBe(moved);
+
+    // Lock it there.
+    await consolePage.locator(`[data-route-vehicle="${van2Id}"] li[data-order-id="${moved}"] input[type="checkbox"]`).check();
+    await expect.poll(async () => (await service.api('GET', (await service.api('GET', '/api/v1/plans')).items[0].href)).routes.flatMap((route: { stops: { orderId: number; locked: boolean }[] }) => route.stops).find((stop: { orderId: number }) => stop.orderId === Number(moved)).locked).toBe(true);
+
     await consolePage.getByRole('button', { name: 'Dispatch' }).click();
     await consolePage.locator('#plan-status', { hasText: 'dispatched' }).waitFor();
   }, 120_000);
@@ -187,6 +206,14 @@ describe('dispatch console, driver app and tracking page', () => {
     await browser.context.setOffline(false);
     await expect.poll(stopStatus, { timeout: 5000 }).toBe('arrived');
     await driverPage.locator('#network', { hasText: /^online$/ }).waitFor();
+
+    // Readable on a 360-px-wide screen: nothing wider than the screen.
+    await consolePage.setViewportSize(phone);
+    await consolePage.getByRole('tab', { name: 'Routes' }).click();
+    await screenshot(consolePage, 'dispatch-phone');
+    for (const page of [consolePage, driverPage, firstCustomer, otherCustomer]) {
+      await expect(page.evaluate(() => document.documentElement.scrollWidth), page.url()).resolves.toBeLessThanOrEqual(phone.width);
+    }
 
     console.log(`shown after the driver's action was sent (ms): delivery ${JSON.stringify(deliveryShownMs)}, failure ${JSON.stringify(failureShownMs)} (limit ${withinMs})`);
     expect(problems).toEqual([]);

@@ -33,6 +33,11 @@ export function failureText(reason: string | null | undefined): string {
   return note.length ? `${text}: ${note.join(': ')}` : text;
 }
 
+/** For Leaflet tooltips, which take HTML: names and addresses come from users. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
 /** Builds an element: `el('td', { class: 'eta' }, '09:30')`. Text children are escaped by the DOM. */
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import '../common/style.css';
 import './dispatch.css';
 import { Api, ApiError, login } from '../common/api';
-import { $, clock, el, failureText, km, metersBetween, statusText, windowText } from '../common/format';
+import { $, clock, el, escapeHtml, failureText, km, metersBetween, statusText, windowText } from '../common/format';
 import { createMap, latLng, numberedIcon, routeColors } from '../common/map';
 import { connectLive, type LiveSocket } from '../common/socket';
 import { ClusterLayer } from '../layers/clusters';
@@ -163,12 +163,12 @@ async function drawRouteLines(planId: number): Promise<void> {
   routeLayer.clearLayers();
   for (const feature of geojson.features) {
     if (feature.properties?.kind !== 'route') continue;
-    L.geoJSON(feature, { style: { color: colorOfVehicle(feature.properties.vehicleId), weight: 4, opacity: 0.8 } }).addTo(routeLayer);
+    L.geoJSON(feature, { style: { color: colorOfVehicle(Number(feature.properties.vehicleId)), weight: 4, opacity: 0.8 } }).addTo(routeLayer);
   }
   for (const route of state.plan?.routes ?? []) {
     for (const stop of route.stops) {
       L.marker(latLng(stop.location), { icon: numberedIcon(String(stop.sequence), colorOfVehicle(route.vehicleId)), title: `${nameOfVehicle(route.vehicleId)} stop ${stop.sequence}` })
-        .bindTooltip(`${state.orders.get(stop.orderId)?.displayId ?? stop.orderId} · ETA ${clock(stop.liveEta ?? stop.plannedArrival)}`)
+        .bindTooltip(escapeHtml(`${state.orders.get(stop.orderId)?.displayId ?? stop.orderId} · ETA ${clock(stop.liveEta ?? stop.plannedArrival)}`))
         .addTo(routeLayer);
     }
   }
@@ -361,6 +361,9 @@ function connect(): void {
   });
   socket.on('alert:raised', ({ data }: { data: AlertView }) => addAlert(`${data.kind === 'delay' ? 'Late' : 'Off route'} — ${nameOfVehicle(data.vehicleId)}: ${data.message}`));
   socket.on('connect_error', (error) => say(`Live updates unavailable: ${error.message}`, true));
+  socket.on('connect', () => {
+    if ($('#message').textContent?.startsWith('Live updates unavailable')) say('Live updates back.');
+  });
 }
 
 function renderKpis(): void {
@@ -414,7 +417,7 @@ async function start(): Promise<void> {
     clusters = new ClusterLayer(map);
     vehicles = new VehicleLayer(map, nameOfVehicle, colorOfVehicle);
   }
-  if (depot) L.circleMarker(latLng(depot.location), { radius: 9, color: '#1d2630', fillColor: '#fff', fillOpacity: 1, weight: 3 }).bindTooltip(depot.name).addTo(map);
+  if (depot) L.circleMarker(latLng(depot.location), { radius: 9, color: '#1d2630', fillColor: '#fff', fillOpacity: 1, weight: 3 }).bindTooltip(escapeHtml(depot.name)).addTo(map);
   if (!date()) ($('#date') as HTMLInputElement).value = await firstOpenDay();
   renderFleet();
   connect();

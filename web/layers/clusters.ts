@@ -3,6 +3,7 @@
  * marker with a count; clicking it zooms in. Re-clustered when the zoom or the orders change.
  */
 import L from 'leaflet';
+import { escapeHtml } from '../common/format';
 import { latLng } from '../common/map';
 
 export interface ClusterPoint {
@@ -42,7 +43,7 @@ export class ClusterLayer {
     for (const cell of cells.values()) {
       if (cell.length === 1) {
         const [point] = cell as [ClusterPoint];
-        L.circleMarker(latLng(point.location), { radius: 6, color: '#fff', weight: 1.5, fillColor: point.color, fillOpacity: 0.95 }).bindTooltip(point.label).addTo(this.group);
+        L.circleMarker(latLng(point.location), { radius: 6, color: '#fff', weight: 1.5, fillColor: point.color, fillOpacity: 0.95 }).bindTooltip(escapeHtml(point.label)).addTo(this.group);
         continue;
       }
       const lon = cell.reduce((sum, point) => sum + point.location[0], 0) / cell.length;

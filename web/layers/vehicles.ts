@@ -1,5 +1,6 @@
 /** Live vehicle markers keyed by vehicle id: known ones move with setLatLng, new ones are added, none is redrawn. */
 import L from 'leaflet';
+import { escapeHtml } from '../common/format';
 import { latLng } from '../common/map';
 
 export class VehicleLayer {
@@ -21,8 +22,10 @@ export class VehicleLayer {
       return;
     }
     const name = this.nameOf(vehicleId);
-    const icon = L.divIcon({ className: 'vehicle-icon', html: `<span style="background:${this.colorOf(vehicleId)}" aria-hidden="true">🚚</span>`, iconSize: [28, 28], iconAnchor: [14, 14] });
-    const added = L.marker(latLng(location), { icon, title: name, alt: name, zIndexOffset: 1000 }).bindTooltip(name).addTo(this.group);
+    // The vehicle's short name ("Van 3" → "V3") in its route colour.
+    const short = name.replace(/^(\S)\S*\s*(\d*).*$/, '$1$2').replace(/[^\p{L}\p{N}]/gu, '').slice(0, 4);
+    const icon = L.divIcon({ className: 'vehicle-icon', html: `<span style="background:${this.colorOf(vehicleId)}" aria-hidden="true">${short}</span>`, iconSize: [30, 30], iconAnchor: [15, 15] });
+    const added = L.marker(latLng(location), { icon, title: name, alt: name, zIndexOffset: 1000 }).bindTooltip(escapeHtml(name)).addTo(this.group);
     added.getElement()?.setAttribute('data-vehicle-id', String(vehicleId));
     this.markers.set(vehicleId, added);
   }

@@ -145,6 +145,7 @@ await repos.routes.insertMany(plan.id, routes);
 const totals = { routes: VEHICLES, stops: STOPS, unassigned: 0, distanceMeters: 0, drivingSeconds: 0, serviceSeconds: 0, waitingSeconds: 0, cost: 0 };
 await repos.plans.setStatus(plan.id, 'dispatched', { totals });
 await repos.orders.setStatusMany(orders.map((o) => o.id), 'dispatched');
+for (const route of routes) for (const stop of route.stops) await repos.orders.setAssignedVehicle(stop.orderId, route.vehicleId);
 for (const route of routes) {
   const last = route.stops[DONE_PER_ROUTE - 1]!;
   await repos.positions.upsertLatest([{ vehicleId: route.vehicleId, recordedAt: last.completedAtEpoch! + 60, location: last.location, accuracyMeters: 10, speedMetersPerSecond: null, headingDegrees: null }]);

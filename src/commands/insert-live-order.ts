@@ -33,8 +33,8 @@ export interface InsertionDeps {
 }
 
 export type InsertionOutcome =
-  | { inserted: true; plan: PlanRecord; orderId: number; vehicleId: number; position: number; route: RouteDraft & { id: number } }
-  | { inserted: false; plan: PlanRecord; orderId: number; reason: string };
+  | { inserted: true; plan: PlanRecord; timeZone: string; orderId: number; vehicleId: number; position: number; route: RouteDraft & { id: number } }
+  | { inserted: false; plan: PlanRecord; timeZone: string; orderId: number; reason: string };
 
 /** Gaps checked exactly, cheapest first, before giving up. */
 const VERIFIED_CANDIDATES = 3;
@@ -83,22 +83,23 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
     for (const candidate of candidates.slice(0, VERIFIED_CANDIDATES)) {
       const draft = await tryGap(repos, context, candidate.live, candidate.gap, order, live, localDayRange(plan.date, context.depot.timeZone));
       if (!draft) continue;
-      await repos.routes.replace(planId, candidate.live.route.id, draft);
-      await deps.routesCache?.rewritten(repos, planId, candidate.live.route.id);
+      const stored = await repos.routes.replace(planId, candidate.live.route.id, draft);
+      await deps.routesCache?.rewritten(repos, planId, stored);
       const moved = await planOrder(repos, order, candidate.live.vehicle.id, live, planId, by);
       const wasUnassigned = await repos.plans.removeUnassigned(planId, orderId);
-      await repos.plans.bumpVersion(planId, adjustTotals(plan.totals, [candidate.live.route], [draft], wasUnassigned ? -1 : 0));
+      const totals = adjustTotals(plan.totals, [candidate.live.route], [draft], wasUnassigned ? -1 : 0);
+      const version = await repos.plans.bumpVersion(planId, totals);
       const position = candidate.live.fixed.length + candidate.gap + 1;
-      return { inserted: true as const, plan: (await repos.plans.findById(planId))!, moved, vehicleId: candidate.live.vehicle.id, position, route: { ...draft, id: candidate.live.route.id } };
+      return { inserted: true as const, plan: { ...plan, version, totals }, timeZone: context.depot.timeZone, moved, vehicleId: candidate.live.vehicle.id, position, route: { ...draft, id: candidate.live.route.id } };
     }
     const nearest = candidates.length > 0 ? candidates.slice(0, ROUTES_FOR_REASON).map((candidate) => candidate.live) : liveRoutes.flatMap(({ route, vehicle }) => (route ? [liveRoute(route, vehicle, live, positions.get(vehicle.id), nowEpoch)] : [])).slice(0, ROUTES_FOR_REASON);
     const reason = await whyNot(repos, context, nearest, order);
-    return { inserted: false as const, plan, reason };
+    return { inserted: false as const, plan, timeZone: context.depot.timeZone, reason };
   });
-  if (!result.inserted) return { inserted: false, plan: result.plan, orderId, reason: result.reason };
+  if (!result.inserted) return { inserted: false, plan: result.plan, timeZone: result.timeZone, orderId, reason: result.reason };
   for (const { from, order } of result.moved) deps.context.events.publish('order.status_changed', { order, from, to: order.status, reason: `inserted into plan ${planId}`, actor: by.actor });
   deps.context.events.publish('plan.changed', { planId, depotId: result.plan.depotId, version: result.plan.version, routeIds: [result.route.id], actor: by.actor });
-  return { inserted: true, plan: result.plan, orderId, vehicleId: result.vehicleId, position: result.position, route: result.route };
+  return { inserted: true, plan: result.plan, timeZone: result.timeZone, orderId, vehicleId: result.vehicleId, position: result.position, route: result.route };
 }
 
 type Repos = Parameters<Parameters<typeof inTransaction>[1]>[0];

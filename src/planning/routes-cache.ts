@@ -20,12 +20,11 @@ export class PlanRoutesCache {
     return routes;
   }
 
-  /** After this process rewrote one route: re-read that route only and remember the new digest. */
-  async rewritten(repos: Repositories, planId: number, routeId: number): Promise<void> {
+  /** After this process rewrote one route (as stored, with its new stop ids): remember it and the new digest. */
+  async rewritten(repos: Repositories, planId: number, route: RouteRecord): Promise<void> {
     const cached = this.entries.get(planId);
-    const route = await repos.routes.findRoute(routeId);
-    if (!cached || !route) return void this.entries.delete(planId);
-    this.remember(planId, await repos.routes.fingerprint(planId), cached.routes.map((existing) => (existing.id === routeId ? route : existing)));
+    if (!cached) return;
+    this.remember(planId, await repos.routes.fingerprint(planId), cached.routes.map((existing) => (existing.id === route.id ? route : existing)));
   }
 
   private remember(planId: number, fingerprint: string, routes: RouteRecord[]): void {

@@ -174,11 +174,6 @@ export class RoutesRepository {
     return routes.map((row) => toRoute(row, byRoute.get(row.id) ?? []));
   }
 
-  async findRoute(routeId: number): Promise<RouteRecord | null> {
-    const [route, stops] = await Promise.all([this.db('routes').where({ id: routeId }).first(), this.db('stops').where({ route_id: routeId }).orderBy('sequence')]);
-    return route ? toRoute(route, stops.map(toStop)) : null;
-  }
-
   /**
    * A digest of every stop of the plan (ids, order, status, times): computed inside the database, so a reader can
    * tell in one cheap query whether routes it holds in memory are still what is stored, whoever changed them.
@@ -208,11 +203,16 @@ export class RoutesRepository {
   }
 
   /** Rewrites one route in place (its id stays, its stops are written anew, live fields carried in the draft). */
-  async replace(planId: number, routeId: number, route: RouteDraft): Promise<void> {
+  async replace(planId: number, routeId: number, route: RouteDraft): Promise<RouteRecord> {
     await this.db('routes').where({ id: routeId }).update(routeRow(planId, route));
     await this.db('stops').where({ route_id: routeId }).delete();
     const rows = route.stops.map((stop) => stopRow(planId, routeId, stop));
-    for (let start = 0; start < rows.length; start += insertChunkRows) await this.db('stops').insert(rows.slice(start, start + insertChunkRows));
+    const ids: number[] = [];
+    for (let start = 0; start < rows.length; start += insertChunkRows) {
+      const inserted = await this.db('stops').insert(rows.slice(start, start + insertChunkRows)).returning('id');
+      ids.push(...inserted.map((row: { id: number }) => row.id));
+    }
+    return { ...route, id: routeId, planId, stops: route.stops.map((stop, index) => ({ ...stop, id: ids[index]! })) };
   }
 
   async deleteForPlan(planId: number): Promise<void> {

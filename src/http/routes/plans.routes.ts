@@ -175,8 +175,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
     async ({ params, body, principal }) => {
       const outcome = await insertLiveOrder(changes, params.id, body.orderId, principal);
       if (!outcome.inserted) return { inserted: false, orderId: outcome.orderId, vehicleId: null, position: null, reason: outcome.reason, route: null };
-      const timeZone = (await repos.depots.findById(outcome.plan.depotId))?.timeZone ?? 'UTC';
-      return { inserted: true, orderId: outcome.orderId, vehicleId: outcome.vehicleId, position: outcome.position, reason: null, route: presentRoute(outcome.route, timeZone) };
+      return { inserted: true, orderId: outcome.orderId, vehicleId: outcome.vehicleId, position: outcome.position, reason: null, route: presentRoute(outcome.route, outcome.timeZone) };
     },
   );
 

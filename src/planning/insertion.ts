@@ -1,6 +1,6 @@
 /**
- * The fast path of live insertion: every gap of every live route's pending remainder is priced from the stored
- * schedule (each stop's planned times and waiting give how much later it may be reached, computed backwards once
+ * The fast path of live insertion: every gap of the pending remainder of the routes passing closest to the order is
+ * priced from the stored schedule (each stop's planned times and waiting give how much later it may be reached, computed backwards once
  * per route) and two one-to-many road tables from and to the new order, so a day of 1,000 stops is screened
  * without a matrix of the day. The cheapest gaps are then checked exactly by the solver's plan mode.
  */
@@ -33,11 +33,14 @@ function windowEnd(stop: StopRecord): number {
 
 /** Feasible gaps over all routes, cheapest detour first. */
 export async function rankInsertions(order: Order, routes: { live: LiveRoute; limits: RouteLimits }[], routing: RoutingProvider): Promise<InsertionCandidate[]> {
-  const eligible = routes.filter(
-    ({ live }) =>
-      order.requiredSkills.every((skill) => live.vehicle.skills.includes(skill)) &&
-      fits(live.route.initialLoad, order.demand, live.vehicle.capacity) &&
-      (live.vehicle.maxStops === null || live.route.stops.length < live.vehicle.maxStops),
+  const eligible = nearest(
+    order.location,
+    routes.filter(
+      ({ live }) =>
+        order.requiredSkills.every((skill) => live.vehicle.skills.includes(skill)) &&
+        fits(live.route.initialLoad, order.demand, live.vehicle.capacity) &&
+        (live.vehicle.maxStops === null || live.route.stops.length < live.vehicle.maxStops),
+    ),
   );
   // Places: the order, then per route its start, its pending stops and its end.
   const coordinates: LonLat[] = [order.location];
@@ -89,6 +92,21 @@ export async function rankInsertions(order: Order, routes: { live: LiveRoute; li
     }
   });
   return candidates.sort((a, b) => a.detourSeconds - b.detourSeconds);
+}
+
+/** Only routes passing close by can take the order cheaply: the road tables cover the closest few, by straight line. */
+const NEAREST_ROUTES = 12;
+
+function nearest<T extends { live: LiveRoute }>(location: LonLat, routes: T[]): T[] {
+  if (routes.length <= NEAREST_ROUTES) return routes;
+  const cosLat = Math.cos((location[1] * Math.PI) / 180);
+  const gap = (point: LonLat) => Math.hypot((point[0] - location[0]) * cosLat, point[1] - location[1]);
+  const closest = (live: LiveRoute) => Math.min(gap(live.anchor?.location ?? startOf(live)), ...live.pending.map((stop) => gap(stop.location)));
+  return routes
+    .map((route) => ({ route, distance: closest(route.live) }))
+    .sort((a, b) => a.distance - b.distance)
+    .slice(0, NEAREST_ROUTES)
+    .map(({ route }) => route);
 }
 
 function startOf(live: LiveRoute): LonLat {

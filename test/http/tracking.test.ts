@@ -73,24 +73,32 @@ describe.each(testDatabases())('customer tracking by token on $engine', (backend
     }
   });
 
-  it("shows the driver's position and the stops before yours only when the driver is close", async () => {
+  it("shows the driver's position and the stops before yours only when the driver is close and on duty", async () => {
     const repos = repositories(app.commands.db);
-    await repos.positions.upsertLatest([{ vehicleId: route.vehicleId, recordedAt: nowEpoch, location: [8.68, 49.41], accuracyMeters: 10, speedMetersPerSecond: null, headingDegrees: null }]);
+    let fixes = 0;
+    /** The clock at `epoch`, with the van's latest fix a minute before it. */
+    const at = async (epoch: number) => {
+      nowEpoch = epoch;
+      await repos.positions.upsertLatest([{ vehicleId: route.vehicleId, recordedAt: epoch - 60 + ++fixes * 0.001, location: [8.68, 49.41], accuracyMeters: 10, speedMetersPerSecond: null, headingDegrees: null }]);
+    };
     const fifth = route.stops[4]!;
-    const etaEpoch = Math.floor(Date.parse(fifth.plannedArrival) / 1000);
+    const fifthEta = Math.floor(Date.parse(fifth.plannedArrival) / 1000);
 
-    nowEpoch = etaEpoch - 2 * 3600;
-    const far = (await track(fifth.orderId)).body;
-    expect(far).toMatchObject({ close: false, stopsBefore: null, driverLocation: null });
+    await at(fifthEta - 2 * 3600);
+    expect((await track(fifth.orderId)).body).toMatchObject({ close: false, stopsBefore: null, driverLocation: null });
+    await at(fifthEta - 10 * 60);
+    expect((await track(fifth.orderId)).body).toMatchObject({ close: true, stopsBefore: 4, driverLocation: [8.68, 49.41] });
+    // No fix for 16 minutes: the driver is off duty, nothing is shown.
+    nowEpoch = fifthEta - 10 * 60 + 16 * 60;
+    expect((await track(fifth.orderId)).body).toMatchObject({ close: false, driverLocation: null });
 
-    nowEpoch = etaEpoch - 10 * 60;
-    const soon = (await track(fifth.orderId)).body;
-    expect(soon).toMatchObject({ close: true, stopsBefore: 4, driverLocation: [8.68, 49.41] });
-
-    // Three stops before or fewer: close, however far in time.
-    nowEpoch = etaEpoch - 5 * 3600;
+    // Three stops before or fewer: close within two hours, not the day before.
     const fourth = route.stops[3]!;
+    const fourthEta = Math.floor(Date.parse(fourth.plannedArrival) / 1000);
+    await at(fourthEta - 90 * 60);
     expect((await track(fourth.orderId)).body).toMatchObject({ close: true, stopsBefore: 3 });
+    await at(fourthEta - 5 * 3600);
+    expect((await track(fourth.orderId)).body).toMatchObject({ close: false, stopsBefore: null });
   });
 
   it('takes a rating only for a delivered order, and names a bad field', async () => {

@@ -5,6 +5,16 @@ export function clock(iso: string | null | undefined): string {
   return iso ? iso.slice(11, 16) : '–';
 }
 
+/** The time, preceded by the date when it is not today: "Tue 24 Nov, 08:04". */
+export function clockWithDay(iso: string | null | undefined): string {
+  if (!iso) return '–';
+  const today = new Date();
+  const local = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+  if (iso.slice(0, 10) === local) return clock(iso);
+  const day = new Date(`${iso.slice(0, 10)}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return `${day}, ${clock(iso)}`;
+}
+
 export function windowText(window: { start: string; end: string } | null | undefined): string {
   return window ? `${clock(window.start)}–${clock(window.end)}` : '–';
 }

@@ -6,7 +6,7 @@
 import L from 'leaflet';
 import '../common/style.css';
 import { Api, ApiError } from '../common/api';
-import { $, clock, el, failureReasonText, failureText, statusText, windowText } from '../common/format';
+import { $, clock, clockWithDay, el, failureReasonText, failureText, statusText } from '../common/format';
 import { createMap, latLng } from '../common/map';
 import { connectLive } from '../common/socket';
 import type { TrackingView } from '../../src/http/routes/tracking.routes';
@@ -30,8 +30,8 @@ function render(view: TrackingView): void {
   $('#display-id').textContent = view.displayId;
   $('#summary').classList.remove('hidden');
   $('#status').textContent = statusText(view.status);
-  $('#window').textContent = windowText(view.promisedWindow);
-  $('#eta').textContent = clock(view.eta);
+  $('#window').textContent = view.promisedWindow ? `${clockWithDay(view.promisedWindow.start)}–${clock(view.promisedWindow.end)}` : '–';
+  $('#eta').textContent = clockWithDay(view.eta);
   $('#eta-line').classList.toggle('hidden', view.eta === null);
   $('#close-line').classList.toggle('hidden', !view.close);
   $('#stops-before').textContent = String(view.stopsBefore ?? '');

@@ -18,9 +18,15 @@ import { idParamsSchema } from '../../protocol/common';
 import { apiPrefix, type Mount } from '../app';
 import { ApiRouter } from '../endpoint';
 
-/** The driver is "close" within this many stops or seconds; only then is their position shown. */
+/**
+ * The driver is "close" within this many stops or seconds; only then is their position shown. The stops
+ * rule needs the stop within a couple of hours (tomorrow's first stop is not close), and both need a
+ * recent fix from the vehicle: a driver not on duty is nowhere near.
+ */
 export const closeStops = 3;
 export const closeSeconds = 20 * 60;
+export const closeStopsWithinSeconds = 2 * 3600;
+export const freshPositionSeconds = 15 * 60;
 const finalStatuses = new Set(['delivered', 'failed', 'returned', 'cancelled']);
 
 export interface TrackingOptions {
@@ -141,8 +147,13 @@ export async function trackingView(repos: Repositories, links: TrackingLinksRepo
   const etaEpoch = stop && !finalStatuses.has(order.status) ? (stop.stop.liveEtaEpoch ?? stop.stop.dispatchedEtaEpoch ?? stop.stop.plannedArrivalEpoch) : null;
   const stopsBefore = stop ? stop.before.filter((other) => other.status === 'pending' || other.status === 'arrived').length : null;
   const onTheWay = ['out_for_delivery', 'arrived', 'dispatched'].includes(order.status);
-  const close = onTheWay && stopsBefore !== null && etaEpoch !== null && (stopsBefore <= closeStops || etaEpoch - nowEpoch <= closeSeconds);
-  const position = close && stop ? (await repos.positions.listLatest()).find((latest) => latest.vehicleId === stop.vehicleId) : undefined;
+  const position = stop && onTheWay ? (await repos.positions.listLatest()).find((latest) => latest.vehicleId === stop.vehicleId) : undefined;
+  const secondsAway = etaEpoch === null ? Infinity : etaEpoch - nowEpoch;
+  const close =
+    !!position &&
+    nowEpoch - position.recordedAt <= freshPositionSeconds &&
+    stopsBefore !== null &&
+    ((stopsBefore <= closeStops && secondsAway <= closeStopsWithinSeconds) || secondsAway <= closeSeconds);
 
   const outcome = stop ? await repos.proofs.findOutcome(stop.stop.id) : null;
   const rating = (await links.find(order.id))?.rating ?? null;
@@ -154,7 +165,7 @@ export async function trackingView(repos: Repositories, links: TrackingLinksRepo
     eta: etaEpoch === null ? null : iso(etaEpoch),
     close,
     stopsBefore: close ? stopsBefore : null,
-    driverLocation: position ? position.location : null,
+    driverLocation: close && position ? position.location : null,
     destination: order.location,
     proof: outcome
       ? {

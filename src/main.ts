@@ -13,6 +13,7 @@ import { createApp, type Mount } from './http/app';
 import { basemapMount } from './http/routes/basemap.routes';
 import { driverRouteMount } from './http/routes/driver-route.routes';
 import { importMount } from './http/routes/import.routes';
+import { optimizeMount } from './http/routes/optimize.routes';
 import { osrmRouter } from './http/routes/osrm.routes';
 import { plansMount } from './http/routes/plans.routes';
 import { positionsMount } from './http/routes/positions.routes';
@@ -30,6 +31,7 @@ import { EtaEngine } from './tracking/eta-engine';
 import { createRoutingProvider } from './routing';
 import { createHaversineProvider } from './routing/haversine';
 import type { RoutingProvider } from './routing/provider';
+import { OptimizeJobs } from './solving/optimize-jobs';
 import { createPoolSolver } from './solving/pool-solver';
 import { adminUsername, ensureAdmin, readCredentials, writeCredentials, type DemoCredentials } from './seed/credentials';
 import { loadDemoLocations, seedDemo } from './seed/demo';
@@ -62,11 +64,13 @@ async function main(): Promise<void> {
   const solver = createPoolSolver({ threads: config.SOLVER_THREADS || undefined, log: logger });
   // Several processes on one PostgreSQL share the plan queue; PGlite belongs to this process alone.
   const planQueue = new PlanQueue({ context: commands, solver, routing, exclusiveDatabase: database.engine === 'pglite', log: logger });
+  const optimizeJobs = new OptimizeJobs();
   const positions = trackedPositions;
   removeCancelledStops({ context: commands, routing, positions }, logger);
   const mounts: Mount[] = [
     importMount(commands),
     plansMount({ context: commands, queue: planQueue, solver, routing, positions }),
+    optimizeMount({ solver, routing, jobs: optimizeJobs, log: logger }),
     positionsMount(commands),
     stopsMount(commands),
     { path: '/', router: osrmRouter(routing) },
@@ -103,6 +107,7 @@ async function main(): Promise<void> {
     server.close(async () => {
       await realtimeClosed;
       await planQueue.stop();
+      optimizeJobs.close();
       await solver.close();
       await routing.close?.();
       await database.close();

@@ -91,7 +91,8 @@ describe.each(testDatabases())('plan queue on $engine', (backend: TestBackend) =
     expect(await repositories(context.db).routes.listForPlan(planId)).toEqual([]);
   });
 
-  it.runIf(backend.engine === 'postgres')('two workers on their own connections share the queue, each plan run once', async () => {
+  // Two workers need two connections to one database: PostgreSQL only (PGlite belongs to one process).
+  if (backend.engine === 'postgres') it('two workers on their own connections share the queue, each plan run once', async () => {
     const { app, context } = await setup();
     const { depotId } = await seedDay(app, { orders: 0, vehicles: 1 });
     const ids: number[] = [];

@@ -15,7 +15,7 @@ export default tseslint.config(
   {
     // The solver is a pure library: no I/O, no clock, no environment, nothing from the service.
     files: ['solver/**/*.ts'],
-    ignores: ['solver/worker.ts', 'solver/cli/**'],
+    ignores: ['solver/worker.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'net', 'http', 'path', 'os', 'child_process', '**/src/**', '**/web/**'] }],
       'no-restricted-globals': ['error', 'process', 'Date', 'performance', 'setTimeout', 'setInterval'],

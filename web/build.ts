@@ -35,7 +35,7 @@ export async function buildWeb(): Promise<void> {
   await build({ configFile: join(root, 'vite.config.ts') });
 }
 
-/** Each page's scripts (its entry and the chunks it imports), raw and gzipped. */
+/** Each page's scripts loaded at start (its entry and the chunks it preloads), raw and gzipped; lazy chunks load later. */
 export function pageScriptSizes(): { page: string; files: number; bytes: number; gzipBytes: number }[] {
   return pages.map((page) => {
     const html = readFileSync(join(distDir, page, 'index.html'), 'utf8');
@@ -53,6 +53,7 @@ export function pageScriptSizes(): { page: string; files: number; bytes: number;
 
 function printSizes(): void {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+  console.log('JavaScript each page loads at start (lazy chunks, e.g. the tracking map, come later):');
   console.log('page       scripts  JavaScript   gzipped');
   for (const { page, files, bytes, gzipBytes } of pageScriptSizes()) {
     console.log(`${page.padEnd(10)} ${String(files).padStart(7)}  ${kb(bytes).padStart(10)}  ${kb(gzipBytes).padStart(8)}`);

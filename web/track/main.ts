@@ -3,18 +3,14 @@
  * position only when close; after delivery the proof summary. Live: any fact in the order's room
  * (the socket joins it with the tracking token) refreshes the view.
  */
-import L from 'leaflet';
 import '../common/style.css';
 import { Api, ApiError } from '../common/api';
 import { $, clock, clockWithDay, el, failureReasonText, failureText, statusText } from '../common/format';
-import { createMap, latLng } from '../common/map';
 import { connectLive } from '../common/socket';
 import type { TrackingView } from '../../src/http/routes/tracking.routes';
 
 const token = decodeURIComponent(location.pathname.split('/').pop() ?? '');
 const api = new Api();
-let map: L.Map | null = null;
-let driverMarker: L.Marker | null = null;
 
 async function refresh(): Promise<void> {
   try {
@@ -61,14 +57,10 @@ function render(view: TrackingView): void {
   }
 
   $('#map-card').classList.toggle('hidden', !view.driverLocation);
+  // The map (Leaflet) loads only when there is a driver to show: most visits never need it.
   if (view.driverLocation) {
-    if (!map) {
-      map = createMap($('#map'), view.driverLocation, 14);
-      L.circleMarker(latLng(view.destination), { radius: 8, color: '#1e7b34' }).addTo(map).bindTooltip('You');
-    }
-    if (driverMarker) driverMarker.setLatLng(latLng(view.driverLocation));
-    else driverMarker = L.marker(latLng(view.driverLocation), { title: 'Your driver', alt: 'Your driver' }).addTo(map);
-    map.fitBounds(L.latLngBounds([latLng(view.driverLocation), latLng(view.destination)]).pad(0.3), { maxZoom: 16, animate: false });
+    const [driver, destination] = [view.driverLocation, view.destination];
+    void import('./driver-map').then(({ showDriver }) => showDriver($('#map'), driver, destination));
   }
 }
 

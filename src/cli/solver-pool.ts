@@ -7,6 +7,7 @@ import Piscina from 'piscina';
 import { solve, type SolveProgress, type StoppingRule, type VroomProblem, type VroomSolution } from '../../solver/index';
 import { SOLVER_WORKER_FILENAME, type SolveTask } from '../../solver/worker';
 import { splitMatrices } from '../../solver/worker-transfer';
+import { isBetter } from '../solving/runner';
 
 export interface SeedsRequest {
   /** Seeds `seed`, `seed + 1`, … one per thread. */
@@ -52,14 +53,4 @@ export class SolverPool {
   async close(): Promise<void> {
     await this.pool?.destroy();
   }
-}
-
-/** VROOM's hierarchy: a solution at all, then most priority served, then fewest unassigned, then least cost. */
-export function isBetter(candidate: VroomSolution, incumbent: VroomSolution): boolean {
-  if ((candidate.code === 0) !== (incumbent.code === 0)) return candidate.code === 0;
-  const a = candidate.summary;
-  const b = incumbent.summary;
-  if (a.priority !== b.priority) return a.priority > b.priority;
-  if (a.unassigned !== b.unassigned) return a.unassigned < b.unassigned;
-  return a.cost < b.cost;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VroomSolution } from '../../solver/model/vroom';
-import { isBetter, SolverPool } from '../../src/cli/solver-pool';
+import { SolverPool } from '../../src/cli/solver-pool';
+import { isBetter } from '../../src/solving/runner';
 
 const solution = (code: VroomSolution['code'], priority: number, unassigned: number, cost: number): VroomSolution => ({
   code,

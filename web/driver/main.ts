@@ -175,6 +175,9 @@ $('#login-form').addEventListener('submit', async (event) => {
   }
 });
 $('#logout').addEventListener('click', () => {
+  // Logging out forgets the outbox: never with deliveries still unsent.
+  const waiting = outbox.waiting.length;
+  if (waiting > 0) return say(`${waiting} update(s) still waiting to be sent: go online before logging out.`, true);
   void api.post('/auth/logout').catch(() => undefined);
   setOnDuty(false);
   outbox.clear();
@@ -215,6 +218,10 @@ $('#fail-form').addEventListener('submit', (event) => {
 window.addEventListener('online', () => void outbox.flush());
 window.addEventListener('offline', () => showNetwork());
 setInterval(() => void outbox.flush(), 15_000);
+// Live ETAs and route changes from the office, while the app is open and online.
+setInterval(() => {
+  if (navigator.onLine && api.hasToken && outbox.waiting.length === 0) void loadDay();
+}, 60_000);
 
 if (localStorage.getItem(tokenKey)) showDay();
 else showLogin();

@@ -83,14 +83,14 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
     for (const candidate of candidates.slice(0, VERIFIED_CANDIDATES)) {
       const draft = await tryGap(repos, context, candidate.live, candidate.gap, order, live, localDayRange(plan.date, context.depot.timeZone));
       if (!draft) continue;
-      const stored = await repos.routes.replace(planId, candidate.live.route.id, draft);
-      await deps.routesCache?.rewritten(repos, planId, stored);
+      const [stored] = await repos.routes.replaceRoutes(planId, [{ routeId: candidate.live.route.id, draft }]);
+      await deps.routesCache?.rewritten(repos, planId, stored!);
       const moved = await planOrder(repos, order, candidate.live.vehicle.id, live, planId, by);
       const wasUnassigned = await repos.plans.removeUnassigned(planId, orderId);
       const totals = adjustTotals(plan.totals, [candidate.live.route], [draft], wasUnassigned ? -1 : 0);
       const version = await repos.plans.bumpVersion(planId, totals);
       const position = candidate.live.fixed.length + candidate.gap + 1;
-      return { inserted: true as const, plan: { ...plan, version, totals }, timeZone: context.depot.timeZone, moved, vehicleId: candidate.live.vehicle.id, position, route: { ...draft, id: candidate.live.route.id } };
+      return { inserted: true as const, plan: { ...plan, version, totals }, timeZone: context.depot.timeZone, moved, vehicleId: candidate.live.vehicle.id, position, route: stored! };
     }
     const nearest = candidates.length > 0 ? candidates.slice(0, ROUTES_FOR_REASON).map((candidate) => candidate.live) : liveRoutes.flatMap(({ route, vehicle }) => (route ? [liveRoute(route, vehicle, live, positions.get(vehicle.id), nowEpoch)] : [])).slice(0, ROUTES_FOR_REASON);
     const reason = await whyNot(repos, context, nearest, order);

@@ -54,7 +54,7 @@ export async function evaluateEdited(workspace: Workspace): Promise<EvaluatedRou
 
 /** Writes the recomputed routes and bumps the plan's version; returns the new version. */
 export async function saveEvaluated(repos: Repositories, workspace: Workspace, evaluated: EvaluatedRoute[], unassignedChange = 0): Promise<number> {
-  for (const { live, draft } of evaluated) await repos.routes.replace(workspace.plan.id, live.route.id, draft);
+  await repos.routes.replaceRoutes(workspace.plan.id, evaluated.map(({ live, draft }) => ({ routeId: live.route.id, draft })));
   const totals = adjustTotals(workspace.plan.totals, evaluated.map(({ live }) => live.route), evaluated.map(({ draft }) => draft), unassignedChange);
   return repos.plans.bumpVersion(workspace.plan.id, totals);
 }

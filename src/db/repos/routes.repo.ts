@@ -1,11 +1,13 @@
 /**
  * All SQL over `routes` and `stops`: a plan's routes, each with its stops in sequence. A recomputed route keeps
- * its id and gets its stops written anew, inside the caller's transaction, so readers never see a mix of both.
+ * its id, and each stop keeps its id as long as its order stays in the plan (proofs, ETA history and the driver
+ * app's replayed actions hang on it), all inside the caller's transaction so readers never see a mix.
  */
 import type { VroomViolation } from '../../../solver/index';
 import type { LonLat } from '../../routing/provider';
 import type { Amounts, EpochWindow } from '../../solving/planning-problem';
 import type { LineString, PlannedBreak } from '../../solving/plan-result';
+import { conflict } from '../../errors';
 import type { Executor } from '../executor';
 
 export type RouteStatus = 'planned' | 'dispatched' | 'in_progress' | 'completed';
@@ -57,7 +59,10 @@ export interface RouteRecord {
   stops: StopRecord[];
 }
 
-/** A route as computed, before it has ids. Live fields of stops carry over when a route is rewritten. */
+/**
+ * A route as computed, before it has ids. When it replaces a stored route, the live-tracking fields of its existing
+ * stops stay as stored (a dispatched ETA is written only when the draft sets one).
+ */
 export type RouteDraft = Omit<RouteRecord, 'id' | 'planId' | 'stops'> & { stops: Omit<StopRecord, 'id'>[] };
 
 const toStop = (row: Record<string, any>): StopRecord => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -129,16 +134,14 @@ const routeRow = (planId: number, route: RouteDraft) => ({
   geometry: JSON.stringify(route.geometry),
 });
 
-const stopRow = (planId: number, routeId: number, stop: Omit<StopRecord, 'id'>) => ({
+/** What a computed route decides about a stop; the other columns belong to the order and to live tracking. */
+const plannedStopColumns = (routeId: number, stop: Omit<StopRecord, 'id'>) => ({
   route_id: routeId,
-  plan_id: planId,
-  order_id: stop.orderId,
   sequence: stop.sequence,
-  status: stop.status,
   locked: stop.locked,
   lon: stop.location[0],
   lat: stop.location[1],
-  promised_windows: JSON.stringify(stop.promisedWindows.map((w) => [w.startEpochSeconds, w.endEpochSeconds])),
+  promised_windows: stop.promisedWindows.map((w) => [w.startEpochSeconds, w.endEpochSeconds]),
   planned_arrival_epoch: stop.plannedArrivalEpoch,
   service_start_epoch: stop.serviceStartEpoch,
   planned_departure_epoch: stop.plannedDepartureEpoch,
@@ -146,13 +149,45 @@ const stopRow = (planId: number, routeId: number, stop: Omit<StopRecord, 'id'>) 
   service_seconds: stop.serviceSeconds,
   distance_from_start_meters: stop.distanceFromStartMeters,
   driving_from_start_seconds: stop.drivingFromStartSeconds,
-  load_after: JSON.stringify(stop.loadAfter),
-  violations: JSON.stringify(stop.violations),
-  dispatched_eta_epoch: stop.dispatchedEtaEpoch,
-  live_eta_epoch: stop.liveEtaEpoch,
-  actual_arrival_epoch: stop.actualArrivalEpoch,
-  completed_at_epoch: stop.completedAtEpoch,
+  load_after: stop.loadAfter,
+  violations: stop.violations,
 });
+
+const stopRow = (planId: number, routeId: number, stop: Omit<StopRecord, 'id'>) => {
+  const planned = plannedStopColumns(routeId, stop);
+  return {
+    ...planned,
+    plan_id: planId,
+    order_id: stop.orderId,
+    status: stop.status,
+    promised_windows: JSON.stringify(planned.promised_windows),
+    load_after: JSON.stringify(planned.load_after),
+    violations: JSON.stringify(planned.violations),
+    dispatched_eta_epoch: stop.dispatchedEtaEpoch,
+    live_eta_epoch: stop.liveEtaEpoch,
+    actual_arrival_epoch: stop.actualArrivalEpoch,
+    completed_at_epoch: stop.completedAtEpoch,
+  };
+};
+
+/** Rewrites stops in place from a JSON array of `{ id, ...plannedStopColumns, dispatched_eta_epoch }`. */
+const updatePlannedStopsSql = `
+  update stops as s set
+    route_id = v.route_id, sequence = v.sequence, locked = v.locked, lon = v.lon, lat = v.lat, promised_windows = v.promised_windows,
+    planned_arrival_epoch = v.planned_arrival_epoch, service_start_epoch = v.service_start_epoch, planned_departure_epoch = v.planned_departure_epoch,
+    waiting_seconds = v.waiting_seconds, service_seconds = v.service_seconds, distance_from_start_meters = v.distance_from_start_meters,
+    driving_from_start_seconds = v.driving_from_start_seconds, load_after = v.load_after, violations = v.violations,
+    dispatched_eta_epoch = coalesce(v.dispatched_eta_epoch, s.dispatched_eta_epoch)
+  from jsonb_to_recordset(?::jsonb) as v(
+    id integer, route_id integer, sequence integer, locked boolean, lon double precision, lat double precision, promised_windows jsonb,
+    planned_arrival_epoch bigint, service_start_epoch bigint, planned_departure_epoch bigint, waiting_seconds integer, service_seconds integer,
+    distance_from_start_meters double precision, driving_from_start_seconds integer, load_after jsonb, violations jsonb, dispatched_eta_epoch bigint)
+  where s.id = v.id`;
+
+export interface RouteReplacement {
+  routeId: number;
+  draft: RouteDraft;
+}
 
 // PGlite fails on very large statements; stops go in chunks.
 const insertChunkRows = 200;
@@ -202,17 +237,68 @@ export class RoutesRepository {
     return ids;
   }
 
-  /** Rewrites one route in place (its id stays, its stops are written anew, live fields carried in the draft). */
-  async replace(planId: number, routeId: number, route: RouteDraft): Promise<RouteRecord> {
-    await this.db('routes').where({ id: routeId }).update(routeRow(planId, route));
-    await this.db('stops').where({ route_id: routeId }).delete();
-    const rows = route.stops.map((stop) => stopRow(planId, routeId, stop));
-    const ids: number[] = [];
-    for (let start = 0; start < rows.length; start += insertChunkRows) {
-      const inserted = await this.db('stops').insert(rows.slice(start, start + insertChunkRows)).returning('id');
-      ids.push(...inserted.map((row: { id: number }) => row.id));
+  /**
+   * Rewrites routes in place, all at once so a stop moving between two of them is never lost on the way. A stop
+   * whose order is already in the plan keeps its id and its live-tracking fields, wherever it moves; orders new to
+   * the plan get new stops; stops of these routes whose order left the plan are deleted, unless they are done or
+   * in progress (then nothing is written: 409). Returns the routes as stored, in the order given.
+   */
+  async replaceRoutes(planId: number, replacements: RouteReplacement[]): Promise<RouteRecord[]> {
+    const routeIds = replacements.map(({ routeId }) => routeId);
+    const orderIds = replacements.flatMap(({ draft }) => draft.stops.map((stop) => stop.orderId));
+    // Locked, so live tracking cannot complete a stop between this read and the writes below.
+    const existing: Record<string, any>[] = await this.db('stops') // eslint-disable-line @typescript-eslint/no-explicit-any
+      .where({ plan_id: planId })
+      .where((query) => query.whereIn('route_id', routeIds).orWhereIn('order_id', orderIds))
+      .select('id', 'order_id', 'route_id', 'status', 'dispatched_eta_epoch', 'live_eta_epoch', 'actual_arrival_epoch', 'completed_at_epoch')
+      .forUpdate();
+    const byOrder = new Map(existing.map((row) => [row.order_id as number, row]));
+    const kept = new Set(orderIds.flatMap((orderId) => (byOrder.has(orderId) ? [byOrder.get(orderId)!.id as number] : [])));
+    const orphans = existing.filter((row) => routeIds.includes(row.route_id) && !kept.has(row.id));
+    const done = orphans.filter((row) => row.status !== 'pending');
+    if (done.length > 0) {
+      throw conflict(
+        `Stops done or in progress cannot leave plan ${planId}`,
+        done.map((row) => ({ path: 'orderId', message: `the stop of order ${row.order_id} is ${row.status}`, orderId: row.order_id })),
+      );
     }
-    return { ...route, id: routeId, planId, stops: route.stops.map((stop, index) => ({ ...stop, id: ids[index]! })) };
+
+    const updates: (ReturnType<typeof plannedStopColumns> & { id: number; dispatched_eta_epoch: number | null })[] = [];
+    const inserts: ReturnType<typeof stopRow>[] = [];
+    for (const { routeId, draft } of replacements) {
+      await this.db('routes').where({ id: routeId, plan_id: planId }).update(routeRow(planId, draft));
+      for (const stop of draft.stops) {
+        const row = byOrder.get(stop.orderId);
+        if (row) updates.push({ id: row.id, ...plannedStopColumns(routeId, stop), dispatched_eta_epoch: stop.dispatchedEtaEpoch });
+        else inserts.push(stopRow(planId, routeId, stop));
+      }
+    }
+    for (let start = 0; start < updates.length; start += insertChunkRows) await this.db.raw(updatePlannedStopsSql, [JSON.stringify(updates.slice(start, start + insertChunkRows))]);
+    const insertedIds = new Map<number, number>();
+    for (let start = 0; start < inserts.length; start += insertChunkRows) {
+      const rows: { id: number; order_id: number }[] = await this.db('stops').insert(inserts.slice(start, start + insertChunkRows)).returning(['id', 'order_id']);
+      for (const row of rows) insertedIds.set(row.order_id, row.id);
+    }
+    if (orphans.length > 0) await this.db('stops').whereIn('id', orphans.map((row) => row.id)).delete();
+
+    return replacements.map(({ routeId, draft }) => ({
+      ...draft,
+      id: routeId,
+      planId,
+      stops: draft.stops.map((stop) => {
+        const row = byOrder.get(stop.orderId);
+        if (!row) return { ...stop, id: insertedIds.get(stop.orderId)! };
+        return {
+          ...stop,
+          id: row.id,
+          status: row.status,
+          dispatchedEtaEpoch: stop.dispatchedEtaEpoch ?? row.dispatched_eta_epoch,
+          liveEtaEpoch: row.live_eta_epoch,
+          actualArrivalEpoch: row.actual_arrival_epoch,
+          completedAtEpoch: row.completed_at_epoch,
+        };
+      }),
+    }));
   }
 
   async deleteForPlan(planId: number): Promise<void> {

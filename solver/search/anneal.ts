@@ -121,7 +121,9 @@ export function anneal(
     let objective = objectiveOf(candidate);
     const order = compareObjectives(objective, currentObjective);
     const sameLevel = objective.lostPriority === currentObjective.lostPriority && objective.unassigned === currentObjective.unassigned;
-    const accept = order < 0 || (sameLevel && objective.cost < currentObjective.cost - temperature * Math.log(rng.next()));
+    const accept =
+      keepsFeasible(candidate, current, changed) &&
+      (order < 0 || (sameLevel && objective.cost < currentObjective.cost - temperature * Math.log(rng.next())));
     if (accept) {
       current.copyFrom(candidate, changed);
       currentObjective = objective;
@@ -142,6 +144,16 @@ export function anneal(
     if (iteration % PROGRESS_EVERY_ITERATIONS === 0) report();
   }
   return { best, bestObjective, iterations: iteration, improvements, history };
+}
+
+/**
+ * Insertions are checked, removals are not: taking a stop out can move a break to where the load exceeds its
+ * max_load, or (without the triangle inequality) make later stops late. Such a candidate is refused; a route
+ * already infeasible (locked stops the driver is behind on) may stay so.
+ */
+function keepsFeasible(candidate: SearchSolution, current: SearchSolution, changed: ReadonlySet<number>): boolean {
+  for (const r of changed) if (!candidate.routes[r]!.feasible && current.routes[r]!.feasible) return false;
+  return true;
 }
 
 function routeTasks(solution: SearchSolution, routes: Set<number>): number[] {

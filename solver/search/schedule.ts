@@ -97,6 +97,8 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
     steps.push({ kind: 'start', index: -1, location, arrival: time, setup: 0, service: 0, waiting: 0, travelDuration: 0, distance: 0, load: [...load], violations: startViolations });
   if (!result.feasible && !detail) return result;
 
+  const overMaxLoad = (brk: SolverBreak): boolean => brk.maxLoad !== undefined && brk.maxLoad.some((max, d) => load[d]! > max);
+
   const takeBreak = (b: number): void => {
     const brk = breaks[b]!;
     const start = windowStart(brk.windows, time);
@@ -108,9 +110,10 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
       addViolation(violations, 'delay', time - brk.windows[brk.windows.length - 1]![1]);
       begin = time;
     }
-    if (brk.maxLoad && brk.maxLoad.some((max, d) => load[d]! > max)) {
+    if (overMaxLoad(brk)) {
       fail();
       addViolation(violations, 'max_load');
+      addViolation(routeViolations, 'max_load');
     }
     result.waiting += begin - time;
     result.service += brk.service;
@@ -131,9 +134,9 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
     time = begin + brk.service;
   };
 
-  // Breaks are taken before leaving for the next stop: when they fit in the wait there, or when after it they would be too late.
   // Breaks are taken before leaving for the next stop: when they fit in the wait there, or when after that stop
-  // (done at its start + `busy`) they would be too late.
+  // (done at its start + `busy`) they would be too late. A break whose max_load the current load exceeds waits
+  // for a later stop as long as its window allows: taken here it would be infeasible.
   const takeDueBreaks = (travel: number, busy: number, nextTaskStart: (departure: number) => number): void => {
     while (nextBreak < breaks.length) {
       const brk = breaks[nextBreak]!;
@@ -145,7 +148,7 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
       const nextStart = nextTaskStart(time);
       const fitsInWait = breakStart + brk.service + travel <= nextStart;
       const tooLateAfter = windowStart(brk.windows, nextStart + busy) === Infinity;
-      if (!fitsInWait && !tooLateAfter) return;
+      if (!tooLateAfter && (!fitsInWait || overMaxLoad(brk))) return;
       takeBreak(nextBreak++);
     }
   };

@@ -119,6 +119,37 @@ describe('vehicle.steps in optimize mode', () => {
     expect(checkSolution(problem, solution).issues.map((i) => [i.code, i.job])).toEqual([['time_window', 1]]);
   });
 
+  it('reports a break taken above its max_load on the step, the route and the summary', () => {
+    // The window closes before the first stop is done: the break is taken at the start, 3 units aboard.
+    const problem = problemOn(line, jobs, [
+      { id: 1, start_index: 0, end_index: 0, capacity: [5], breaks: [{ id: 7, time_windows: [[0, 5]], service: 10, max_load: [2] }], steps: [1, 2, 3].map((id) => ({ type: 'job' as const, id })) },
+    ]);
+    const solution = solve(problem, { mode: 'plan' });
+    expect(solution.code).toBe(0);
+    const route = solution.routes[0]!;
+    const rest = route.steps.find((s) => s.type === 'break')!;
+    expect(rest.load).toEqual([3]);
+    expect(rest.violations).toEqual([{ cause: 'max_load' }]);
+    expect(route.violations.map((v) => v.cause)).toContain('max_load');
+    expect(solution.summary.violations.map((v) => v.cause)).toContain('max_load');
+    expect(checkSolution(problem, solution).issues.map((i) => i.code)).toEqual(['break']);
+  });
+
+  it('puts off a break while the load is above its max_load and its window allows', () => {
+    // The break would fit in the wait before job 1 (window opens at 100), but 3 units are aboard then.
+    const waiting = jobs.map((j) => (j.id === 1 ? { ...j, time_windows: [[100, 200]] as [number, number][] } : j));
+    const problem = problemOn(line, waiting, [
+      { id: 1, start_index: 0, end_index: 0, capacity: [5], breaks: [{ id: 7, time_windows: [[0, 1000]], service: 10, max_load: [2] }], steps: [1, 2, 3].map((id) => ({ type: 'job' as const, id })) },
+    ]);
+    const solution = solve(problem, { mode: 'plan' });
+    expectFeasible(problem, solution);
+    const steps = solution.routes[0]!.steps;
+    const at = steps.findIndex((s) => s.type === 'break');
+    expect(at).toBeGreaterThan(steps.findIndex((s) => s.type === 'job' && s.id === 1));
+    expect(steps[at]!.load[0]).toBeLessThanOrEqual(2);
+    expect(solution.routes[0]!.violations).toEqual([]);
+  });
+
   it('answers code 2 for a step naming an unknown job', () => {
     const problem = problemOn(line, jobs, [{ id: 1, start_index: 0, end_index: 0, steps: [{ type: 'job', id: 99 }] }]);
     const solution = solve(problem, { mode: 'plan' });

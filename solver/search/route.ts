@@ -211,9 +211,8 @@ export class SearchRoute {
 
     const start = earliestStart(p, t, this.departEarliest[position - 1]! + durations[prev * n + here]!);
     if (start === Infinity) return Infinity;
-    let arrivalNext = start + (prev !== here ? p.taskSetup[t]! : 0) + p.taskService[t]! + durations[here * n + next]!;
-    if (position <= len && prev === next && here !== next) arrivalNext += p.taskSetup[this.tasks[position - 1]!]!;
-    if (arrivalNext > this.latest[position]!) return Infinity;
+    const arrivalNext = start + (prev !== here ? p.taskSetup[t]! : 0) + p.taskService[t]! + durations[here * n + next]!;
+    if (!this.canArrive(position, arrivalNext, position <= len && prev === next && here !== next)) return Infinity;
 
     const edgeBefore = prev * n + here;
     const edgeAfter = here * n + next;
@@ -229,6 +228,21 @@ export class SearchRoute {
     const costs = this.costs;
     const delta = costs[edgeBefore]! + costs[edgeAfter]! - costs[edgeRemoved]! + (len === 0 ? p.vehicleFixedCost[v]! : 0);
     return delta < Infinity ? delta : Infinity;
+  }
+
+  /**
+   * Whether the rest of the route from position k (1..length+1) stays feasible when reached at `arrival`.
+   * `gainsSetup`: the stop at k shared its predecessor's location and now follows another one, so it pays its
+   * setup after waiting for its window; latest[k] assumed none, the check moves on to position k + 1.
+   */
+  canArrive(k: number, arrival: number, gainsSetup: boolean): boolean {
+    if (!gainsSetup) return arrival <= this.latest[k]!;
+    const p = this.problem;
+    const t = this.tasks[k - 1]!;
+    const start = earliestStart(p, t, arrival);
+    if (start === Infinity) return false;
+    const departure = start + p.taskSetup[t]! + p.taskService[t]!;
+    return departure + this.durations[this.location[k]! * p.locations + this.location[k + 1]!]! <= this.latest[k + 1]!;
   }
 
   /**
@@ -312,9 +326,8 @@ export class SearchRoute {
         // Delivery between lastLoc and position j.
         const deliveryStart = earliestStart(p, delivery, lastDepart + durations[lastLoc * n + ld]!);
         if (deliveryStart !== Infinity && !(skip?.() ?? false)) {
-          let arrivalNext = deliveryStart + (lastLoc !== ld ? p.taskSetup[delivery]! : 0) + p.taskService[delivery]! + durations[ld * n + next]!;
-          if (j <= len && loc[j - 1] === next && ld !== next) arrivalNext += p.taskSetup[this.tasks[j - 1]!]!;
-          if (arrivalNext <= this.latest[j]!) {
+          const arrivalNext = deliveryStart + (lastLoc !== ld ? p.taskSetup[delivery]! : 0) + p.taskService[delivery]! + durations[ld * n + next]!;
+          if (this.canArrive(j, arrivalNext, j <= len && loc[j - 1] === next && ld !== next)) {
             const removedEdge = j === i ? prev * n + next : loc[j - 1]! * n + next;
             const delta =
               (j === i ? pickupCost : pickupCost + costs[lp * n + loc[i]!]! - costs[prev * n + loc[i]!]!) +

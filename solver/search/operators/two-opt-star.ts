@@ -35,12 +35,8 @@ export const twoOptStar = {
     const bj = b.location[j]!;
     const bj1 = b.location[j + 1]!;
 
-    let arrival = a.departEarliest[i]! + durations[ai * n + bj1]!;
-    if (j < lenB && bj === bj1 && ai !== bj1) arrival += p.taskSetup[b.tasks[j]!]!;
-    if (arrival > b.latest[j + 1]!) return Infinity;
-    arrival = b.departEarliest[j]! + durations[bj * n + ai1]!;
-    if (i < lenA && ai === ai1 && bj !== ai1) arrival += p.taskSetup[a.tasks[i]!]!;
-    if (arrival > a.latest[i + 1]!) return Infinity;
+    if (!b.canArrive(j + 1, a.departEarliest[i]! + durations[ai * n + bj1]!, j < lenB && bj === bj1 && ai !== bj1)) return Infinity;
+    if (!a.canArrive(i + 1, b.departEarliest[j]! + durations[bj * n + ai1]!, i < lenA && ai === ai1 && bj !== ai1)) return Infinity;
 
     const dims = p.dimensions;
     for (let d = 0; d < dims; d++) {

@@ -207,6 +207,18 @@ describe('dispatch console, driver app and tracking page', () => {
     await expect.poll(stopStatus, { timeout: 5000 }).toBe('arrived');
     await driverPage.locator('#network', { hasText: /^online$/ }).waitFor();
 
+    // Every control has a name a screen reader can say.
+    for (const page of [consolePage, driverPage, firstCustomer]) {
+      const unnamed = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('input, select, textarea, button, canvas')]
+          // Leaflet's drawing canvases sit inside the labelled map region.
+          .filter((control) => !(control.tagName === 'CANVAS' && control.closest('.leaflet-container')))
+          .filter((control) => !((control as HTMLInputElement).labels?.length || control.getAttribute('aria-label') || control.textContent?.trim()))
+          .map((control) => control.outerHTML.slice(0, 80)),
+      );
+      expect(unnamed, page.url()).toEqual([]);
+    }
+
     // Readable on a 360-px-wide screen: nothing wider than the screen.
     await consolePage.setViewportSize(phone);
     await consolePage.getByRole('tab', { name: 'Routes' }).click();

@@ -104,9 +104,12 @@ describe('dispatch console, driver app and tracking page', () => {
     const driver = service.credentials.drivers[0]!;
     driverPage = watch(await browser.newPage(phone));
     await driverPage.goto(`${service.url}/driver`);
-    await driverPage.getByLabel('Username').fill(driver.username);
-    await driverPage.getByLabel('Password').fill(driver.password);
-    await driverPage.getByRole('button', { name: 'Log in' }).click();
+    // By keyboard alone.
+    await driverPage.getByLabel('Username').focus();
+    await driverPage.keyboard.type(driver.username);
+    await driverPage.keyboard.press('Tab');
+    await driverPage.keyboard.type(driver.password);
+    await driverPage.keyboard.press('Enter');
     await driverPage.locator('#stops li').first().waitFor();
     await driverPage.locator('#instructions li').first().waitFor({ state: 'attached' });
     await driverPage.locator('#leg-summary', { hasText: 'km' }).waitFor();
@@ -159,7 +162,9 @@ describe('dispatch console, driver app and tracking page', () => {
 
     // Failed: not home.
     await driverPage.locator('#next-details', { hasText: second!.displayId }).waitFor();
-    await driverPage.getByRole('button', { name: 'Failed…' }).click();
+    await driverPage.getByRole('button', { name: 'Failed…' }).focus();
+    await driverPage.keyboard.press('Enter');
+    await expect(driverPage.evaluate(() => document.activeElement?.id)).resolves.toBe('reason');
     await driverPage.getByLabel('Reason').selectOption('not_home');
     await driverPage.getByLabel('Note').fill('Rang twice');
     const failed = sent(driverPage, `/stops/${second!.stopId}/fail`);

@@ -5,6 +5,16 @@ export function clock(iso: string | null | undefined): string {
   return iso ? iso.slice(11, 16) : '–';
 }
 
+/** Epoch seconds as "YYYY-MM-DDTHH:MM" on the wall clock of `timeZone`, for clock() and clockWithDay(). */
+export function localIso(epochSeconds: number, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(epochSeconds * 1000))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
 /** The time, preceded by the date when it is not today: "Tue 24 Nov, 08:04". */
 export function clockWithDay(iso: string | null | undefined): string {
   if (!iso) return '–';

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import '../common/style.css';
 import './dispatch.css';
 import { Api, ApiError, login } from '../common/api';
-import { $, clock, el, escapeHtml, failureText, km, metersBetween, statusText, windowText } from '../common/format';
+import { $, clock, el, escapeHtml, failureText, km, localIso, metersBetween, statusText, windowText } from '../common/format';
 import { createMap, latLng, numberedIcon, routeColors } from '../common/map';
 import { connectLive, type LiveSocket } from '../common/socket';
 import { ClusterLayer } from '../layers/clusters';
@@ -52,6 +52,8 @@ function say(text: string, isError = false): void {
 const colorOfVehicle = (vehicleId: number) => routeColors[Math.max(0, state.vehicles.findIndex((vehicle) => vehicle.id === vehicleId)) % routeColors.length]!;
 const nameOfVehicle = (vehicleId: number) => state.vehicles.find((vehicle) => vehicle.id === vehicleId)?.name ?? `Vehicle ${vehicleId}`;
 const depotId = () => Number(($('#depot') as HTMLSelectElement).value);
+/** Times are shown on the depot's wall clock, as the API's ISO strings are. */
+const depotClock = (epochSeconds: number) => clock(localIso(epochSeconds, state.depots.find((depot) => depot.id === depotId())?.timeZone ?? 'UTC'));
 const date = () => ($('#date') as HTMLInputElement).value;
 
 async function all<T>(path: string): Promise<T[]> {
@@ -138,7 +140,7 @@ function renderFleet(): void {
         el('td', {}, el('span', { style: `color:${colorOfVehicle(vehicle.id)}` }, '■ '), vehicle.name),
         el('td', {}, driver?.name ?? '—'),
         el('td', {}, `${vehicle.capacity.items} items, ${vehicle.capacity.weightKg} kg`),
-        el('td', {}, seen ? new Date(seen * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '—'),
+        el('td', {}, seen ? depotClock(seen) : '—'),
       );
     }),
   );
@@ -311,7 +313,7 @@ function findStop(stopId: number): PlanRoute['stops'][number] | undefined {
 }
 
 function addAlert(text: string): void {
-  state.alerts.unshift(`${new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} ${text}`);
+  state.alerts.unshift(`${depotClock(Date.now() / 1000)} ${text}`);
   $('#alerts').replaceChildren(...state.alerts.slice(0, 100).map((alert) => el('li', {}, alert)));
   $('#alert-count').textContent = `(${state.alerts.length})`;
 }
@@ -355,9 +357,9 @@ function connect(): void {
   socket.on('eta:updated', ({ data }) => {
     const stop = findStop(data.stopId);
     if (!stop) return;
-    stop.liveEta = new Date(data.etaEpoch * 1000).toISOString();
+    stop.liveEta = localIso(data.etaEpoch, state.depots.find((depot) => depot.id === depotId())?.timeZone ?? 'UTC');
     const cell = document.querySelector(`li[data-stop-id="${data.stopId}"] .eta`);
-    if (cell) cell.textContent = new Date(data.etaEpoch * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    if (cell) cell.textContent = clock(stop.liveEta);
   });
   socket.on('alert:raised', ({ data }: { data: AlertView }) => addAlert(`${data.kind === 'delay' ? 'Late' : 'Off route'} — ${nameOfVehicle(data.vehicleId)}: ${data.message}`));
   socket.on('connect_error', (error) => say(`Live updates unavailable: ${error.message}`, true));

@@ -69,19 +69,15 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
     const context = await loadPlanContext(repos, plan.depotId, plan.date, planVehicles, deps.routing);
     const positions = live ? await deps.positions.latest(repos, plan.vehicleIds) : new Map();
     const byVehicle = new Map(routes.map((route) => [route.vehicleId, route]));
-    // Vehicles of the plan without a route yet get an empty one to insert into.
-    const liveRoutes = planVehicles.map((vehicle) => {
-      const route = byVehicle.get(vehicle.id) ?? null;
-      const limits = { shiftEndEpoch: planningVehicle(vehicle, context.depotsById, plan.date).shift.endEpochSeconds };
-      return { route, vehicle, limits };
+    const liveRoutes = planVehicles.flatMap((vehicle) => {
+      const route = byVehicle.get(vehicle.id);
+      return route ? [liveRoute(route, vehicle, live, positions.get(vehicle.id), nowEpoch)] : [];
     });
-    const candidates = await rankInsertions(
-      order,
-      liveRoutes.flatMap(({ route, vehicle, limits }) => (route ? [{ live: liveRoute(route, vehicle, live, positions.get(vehicle.id), nowEpoch), limits }] : [])),
-      deps.routing,
-    );
+    const shiftEndEpoch = (route: LiveRoute) => planningVehicle(route.vehicle, context.depotsById, plan.date).shift.endEpochSeconds;
+    const candidates = await rankInsertions(order, liveRoutes, shiftEndEpoch, deps.routing);
+    const day = localDayRange(plan.date, context.depot.timeZone);
     for (const candidate of candidates.slice(0, VERIFIED_CANDIDATES)) {
-      const draft = await tryGap(repos, context, candidate.live, candidate.gap, order, live, localDayRange(plan.date, context.depot.timeZone));
+      const draft = await tryGap(repos, context, candidate.live, candidate.gap, order, live, day);
       if (!draft) continue;
       const [stored] = await repos.routes.replaceRoutes(planId, [{ routeId: candidate.live.route.id, draft }]);
       await deps.routesCache?.rewritten(repos, planId, stored!);
@@ -92,7 +88,7 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
       const position = candidate.live.fixed.length + candidate.gap + 1;
       return { inserted: true as const, plan: { ...plan, version, totals }, timeZone: context.depot.timeZone, moved, vehicleId: candidate.live.vehicle.id, position, route: stored! };
     }
-    const nearest = candidates.length > 0 ? candidates.slice(0, ROUTES_FOR_REASON).map((candidate) => candidate.live) : liveRoutes.flatMap(({ route, vehicle }) => (route ? [liveRoute(route, vehicle, live, positions.get(vehicle.id), nowEpoch)] : [])).slice(0, ROUTES_FOR_REASON);
+    const nearest = (candidates.length > 0 ? candidates.map((candidate) => candidate.live) : liveRoutes).slice(0, ROUTES_FOR_REASON);
     const reason = await whyNot(repos, context, nearest, order);
     return { inserted: false as const, plan, timeZone: context.depot.timeZone, reason };
   });

@@ -17,10 +17,6 @@ export interface InsertionCandidate {
   detourSeconds: number;
 }
 
-export interface RouteLimits {
-  shiftEndEpoch: number;
-}
-
 const fits = (load: { weightKg: number; volumeL: number; items: number }, add: Order['demand'], capacity: { weightKg: number; volumeL: number; items: number }) =>
   load.weightKg + add.weightKg <= capacity.weightKg && load.volumeL + add.volumeL <= capacity.volumeL && load.items + add.items <= capacity.items;
 
@@ -31,12 +27,15 @@ function windowEnd(stop: StopRecord): number {
   return window?.endEpochSeconds ?? stop.serviceStartEpoch;
 }
 
-/** Feasible gaps over all routes, cheapest detour first. */
-export async function rankInsertions(order: Order, routes: { live: LiveRoute; limits: RouteLimits }[], routing: RoutingProvider): Promise<InsertionCandidate[]> {
+/**
+ * Feasible gaps over all routes, cheapest detour first. `shiftEndEpoch` is asked only for the routes screened
+ * (working out a shift end means local midnight, which is not free, for 50 vans on every insertion).
+ */
+export async function rankInsertions(order: Order, routes: LiveRoute[], shiftEndEpoch: (live: LiveRoute) => number, routing: RoutingProvider): Promise<InsertionCandidate[]> {
   const eligible = nearest(
     order.location,
     routes.filter(
-      ({ live }) =>
+      (live) =>
         order.requiredSkills.every((skill) => live.vehicle.skills.includes(skill)) &&
         fits(live.route.initialLoad, order.demand, live.vehicle.capacity) &&
         (live.vehicle.maxStops === null || live.route.stops.length < live.vehicle.maxStops),
@@ -45,7 +44,7 @@ export async function rankInsertions(order: Order, routes: { live: LiveRoute; li
   // Places: the order, then per route its start, its pending stops and its end.
   const coordinates: LonLat[] = [order.location];
   const offsets: number[] = [];
-  for (const { live } of eligible) {
+  for (const live of eligible) {
     offsets.push(coordinates.length);
     coordinates.push(live.anchor?.location ?? startOf(live), ...live.pending.map((stop) => stop.location), live.route.endLocation);
   }
@@ -59,13 +58,14 @@ export async function rankInsertions(order: Order, routes: { live: LiveRoute; li
   const toOrder = to.durations.map((row) => row[0]);
 
   const candidates: InsertionCandidate[] = [];
-  eligible.forEach(({ live, limits }, r) => {
+  eligible.forEach((live, r) => {
     const base = offsets[r]!;
     const { pending, fixed, route } = live;
     const n = pending.length;
+    const shiftEnd = shiftEndEpoch(live);
     // slack[k]: how much later than planned stop k (or the route end, k = n) may be reached.
     const slack = new Array<number>(n + 1);
-    slack[n] = limits.shiftEndEpoch - route.arrivalEpoch;
+    slack[n] = shiftEnd - route.arrivalEpoch;
     for (let k = n - 1; k >= 0; k--) {
       const stop = pending[k]!;
       slack[k] = stop.waitingSeconds + Math.min(windowEnd(stop) - stop.serviceStartEpoch, slack[k + 1]!);
@@ -87,7 +87,7 @@ export async function rankInsertions(order: Order, routes: { live: LiveRoute; li
       const fromNew = openEnd ? 0 : fromOrder[base + gap + 1];
       if (fromNew === null || fromNew === undefined) continue;
       const oldLeg = next ? next.drivingFromStartSeconds - prevDriving : openEnd ? 0 : route.drivingSeconds - prevDriving;
-      if (openEnd ? departure > limits.shiftEndEpoch : departure + fromNew - (next?.plannedArrivalEpoch ?? route.arrivalEpoch) > slack[gap]!) continue;
+      if (openEnd ? departure > shiftEnd : departure + fromNew - (next?.plannedArrivalEpoch ?? route.arrivalEpoch) > slack[gap]!) continue;
       candidates.push({ live, gap, detourSeconds: toNew + fromNew - oldLeg });
     }
   });
@@ -97,13 +97,13 @@ export async function rankInsertions(order: Order, routes: { live: LiveRoute; li
 /** Only routes passing close by can take the order cheaply: the road tables cover the closest few, by straight line. */
 const NEAREST_ROUTES = 12;
 
-function nearest<T extends { live: LiveRoute }>(location: LonLat, routes: T[]): T[] {
+function nearest(location: LonLat, routes: LiveRoute[]): LiveRoute[] {
   if (routes.length <= NEAREST_ROUTES) return routes;
   const cosLat = Math.cos((location[1] * Math.PI) / 180);
   const gap = (point: LonLat) => Math.hypot((point[0] - location[0]) * cosLat, point[1] - location[1]);
   const closest = (live: LiveRoute) => Math.min(gap(live.anchor?.location ?? startOf(live)), ...live.pending.map((stop) => gap(stop.location)));
   return routes
-    .map((route) => ({ route, distance: closest(route.live) }))
+    .map((route) => ({ route, distance: closest(route) }))
     .sort((a, b) => a.distance - b.distance)
     .slice(0, NEAREST_ROUTES)
     .map(({ route }) => route);

@@ -5,7 +5,9 @@
  */
 import { principalForToken, type Principal } from '../auth/principal';
 import type { Repositories } from '../db/repositories';
+import type { TrackingLinksRepository } from '../db/repos/tracking-links.repo';
 import { AppError, invalidInput, notFound, unauthorized } from '../errors';
+import { openTrackingLink } from '../tracking/tracking-link';
 import { depotRoom, orderRoom, vehicleRoom } from './rooms';
 
 export interface Subscriber {
@@ -14,7 +16,13 @@ export interface Subscriber {
   principal: Principal | null;
 }
 
-export async function subscriberFor(repos: Repositories, auth: Record<string, unknown>): Promise<Subscriber> {
+export interface TrackingLinkPolicy {
+  links: TrackingLinksRepository;
+  linkTtlSeconds: number;
+  now: () => number;
+}
+
+export async function subscriberFor(repos: Repositories, auth: Record<string, unknown>, trackingLinks: TrackingLinkPolicy): Promise<Subscriber> {
   const { token, depotId } = auth;
   if (typeof token !== 'string' || token === '') throw unauthorized('Connect with auth: { token } (a session token, API key or tracking token)');
   const principal = await principalForToken(repos, token);
@@ -29,7 +37,9 @@ export async function subscriberFor(repos: Repositories, auth: Record<string, un
     if (!(await repos.depots.findById(depotId))) throw notFound('Depot', depotId);
     return { room: depotRoom(depotId), principal };
   }
-  const order = await repos.orders.findByTrackingToken(token);
-  if (!order) throw new AppError(401, 'invalid_token', 'The token is unknown, revoked or expired');
+  // A customer's link: the same rule as the tracking page, so a revoked or expired link hears nothing more.
+  const { order } = await openTrackingLink(repos, trackingLinks.links, token, trackingLinks.now(), trackingLinks.linkTtlSeconds).catch((error: unknown) => {
+    throw error instanceof AppError && error.status === 404 ? new AppError(401, 'invalid_token', 'The token is unknown, revoked or expired') : error;
+  });
   return { room: orderRoom(order.id), principal: null };
 }

@@ -29,6 +29,8 @@ import {
 import { arriveRequestSchema, completeRequestSchema, failRequestSchema } from '../protocol/stop-actions';
 import { LivePositions } from '../tracking/live-positions';
 import { PositionBatcher } from '../tracking/position-batcher';
+import { TrackingLinksRepository } from '../db/repos/tracking-links.repo';
+import { defaultTrackingLinkTtlSeconds } from '../tracking/tracking-link';
 import { subscriberFor, type Subscriber } from './auth';
 import { connectBroadcaster } from './broadcaster';
 import { RoomFeed, type FeedOptions } from './feed';
@@ -52,6 +54,8 @@ export interface RealtimeOptions {
   feed?: FeedOptions;
   /** Requests per second per connection, and the burst above it. */
   rateLimit?: { perSecond: number; burst: number };
+  /** How long a customer's tracking link stays open after the order is finished (as the tracking page). */
+  trackingLinkTtlSeconds?: number;
 }
 
 export interface Realtime {
@@ -65,6 +69,11 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
   const { commands, logger } = options;
   const rateLimit = options.rateLimit ?? { perSecond: 5, burst: 20 };
   const repos = repositories(commands.db);
+  const trackingLinks = {
+    links: new TrackingLinksRepository(commands.db),
+    linkTtlSeconds: options.trackingLinkTtlSeconds ?? defaultTrackingLinkTtlSeconds,
+    now: () => Math.floor(Date.now() / 1000),
+  };
   const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,
     // A delivery proof (photo and signature in base64) fits, as over HTTP.
@@ -86,7 +95,7 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
   const disconnectBroadcaster = connectBroadcaster(commands.events, feed, commands.db, logger);
 
   io.use((socket, next) => {
-    subscriberFor(repos, socket.handshake.auth).then(
+    subscriberFor(repos, socket.handshake.auth, trackingLinks).then(
       (subscriber) => {
         socket.data = { subscriber, bucket: new TokenBucket(rateLimit.perSecond, rateLimit.burst) };
         next();

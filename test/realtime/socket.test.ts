@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/auth/principal';
 import { transitionOrder } from '../../src/commands/transition-order';
 import { openDatabase } from '../../src/db/database';
+import { TrackingLinksRepository } from '../../src/db/repos/tracking-links.repo';
 import type { RoomSnapshot, Sequenced } from '../../src/protocol/socket';
 import { testDatabases, type TestDatabase } from '../helpers/database';
 import { fix, nextEvent, nowEpoch, request, seedFleet, startNode, type ClientSocket, type Fleet, type Node } from './harness';
@@ -190,6 +191,14 @@ describe.each(testDatabases())('realtime over socket.io on $engine', (backend) =
     expect(farBehind.snapshot).toMatchObject({ room: `depot:${fleet.depotId}`, seq: lastSeen + 3 });
     expect(farBehind.snapshot.vehicles.find((vehicle: { vehicleId: number }) => vehicle.vehicleId === fleet.vehicleIds[1]).recordedAt).toBe(times[2]);
     expect((await request(back, 'feed:resume', { sinceSeq: -1 })).error.code).toBe('invalid_input');
+  });
+
+  it("refuses a customer whose tracking link the office revoked, as the tracking page does", async () => {
+    const order = fleet.orders[fleet.orders.length - 1]!;
+    await joined(node.connect({ token: order.trackingToken }));
+    await new TrackingLinksRepository(database.knex).revoke(order.id, 'test');
+    const refused = await connectError(node.connect({ token: order.trackingToken }));
+    expect(refused.data?.error.code).toBe('link_revoked');
   });
 });
 

@@ -13,7 +13,8 @@ import type { Order } from '../../db/repos/orders.repo';
 import type { StopRecord } from '../../db/repos/routes.repo';
 import { TrackingLinksRepository } from '../../db/repos/tracking-links.repo';
 import { toIsoInZone } from '../../domain/time';
-import { AppError, conflict, notFound } from '../../errors';
+import { finalStatuses, openTrackingLink } from '../../tracking/tracking-link';
+import { conflict, notFound } from '../../errors';
 import { idParamsSchema } from '../../protocol/common';
 import { apiPrefix, type Mount } from '../app';
 import { ApiRouter } from '../endpoint';
@@ -27,7 +28,6 @@ export const closeStops = 3;
 export const closeSeconds = 20 * 60;
 export const closeStopsWithinSeconds = 2 * 3600;
 export const freshPositionSeconds = 15 * 60;
-const finalStatuses = new Set(['delivered', 'failed', 'returned', 'cancelled']);
 
 export interface TrackingOptions {
   /** How long a link keeps working after the order is finished. */
@@ -79,7 +79,8 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
     async ({ params, res }) => {
       res.setHeader('X-Robots-Tag', 'noindex, nofollow');
       res.setHeader('Cache-Control', 'no-store');
-      return trackingView(repos, links, await linkedOrder(params.token), now(), options.linkTtlSeconds);
+      const nowEpoch = now();
+      return trackingView(repos, links, await openTrackingLink(repos, links, params.token, nowEpoch, options.linkTtlSeconds), nowEpoch);
     },
   );
 
@@ -96,12 +97,12 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
     },
     async ({ params, body, res }) => {
       res.setHeader('X-Robots-Tag', 'noindex, nofollow');
-      const order = await linkedOrder(params.token);
-      // Checks expiry before accepting anything.
-      await trackingView(repos, links, order, now(), options.linkTtlSeconds);
+      const nowEpoch = now();
+      const link = await openTrackingLink(repos, links, params.token, nowEpoch, options.linkTtlSeconds);
+      const { order } = link;
       if (order.status !== 'delivered') throw conflict(`Only a delivered order can be rated; this one is ${order.status}`);
       await links.rate(order.id, body.stars, body.comment || null);
-      return trackingView(repos, links, order, now(), options.linkTtlSeconds);
+      return trackingView(repos, links, link, nowEpoch);
     },
   );
 
@@ -120,27 +121,19 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
       await links.revoke(params.id, principal.actor);
     },
   );
-
-  async function linkedOrder(token: string): Promise<Order> {
-    const order = await repos.orders.findByTrackingToken(token);
-    if (!order) throw new AppError(404, 'not_found', 'This tracking link is unknown');
-    if ((await links.find(order.id))?.revokedAt) throw new AppError(410, 'link_revoked', 'This tracking link has been revoked');
-    return order;
-  }
 }
 
-export async function trackingView(repos: Repositories, links: TrackingLinksRepository, order: Order, nowEpoch: number, linkTtlSeconds: number): Promise<TrackingView> {
+export async function trackingView(
+  repos: Repositories,
+  links: TrackingLinksRepository,
+  { order, expiresAtEpoch }: { order: Order; expiresAtEpoch: number | null },
+  nowEpoch: number,
+): Promise<TrackingView> {
   const depot = order.depotId === null ? null : await repos.depots.findById(order.depotId);
   const timeZone = depot?.timeZone ?? 'UTC';
   const iso = (epoch: number) => toIsoInZone(epoch, timeZone);
   const events = (await repos.orderEvents.listForOrder(order.id)).filter((event) => event.toStatus !== null);
   const timeline = events.map((event) => ({ status: event.toStatus!, at: iso(Math.floor(event.occurredAt.getTime() / 1000)), reason: event.reason }));
-
-  let expiresAtEpoch: number | null = null;
-  if (finalStatuses.has(order.status) && events.length > 0) {
-    expiresAtEpoch = Math.floor(events[events.length - 1]!.occurredAt.getTime() / 1000) + linkTtlSeconds;
-    if (nowEpoch > expiresAtEpoch) throw new AppError(410, 'link_expired', 'This tracking link has expired');
-  }
 
   const stop = await stopOfOrder(repos, order);
   const window = stop?.stop.promisedWindows[0] ?? order.timeWindows[0] ?? null;

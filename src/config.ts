@@ -22,6 +22,10 @@ export const configSchema = z.object({
   ROUTING: z.enum(['embedded', 'osrm', 'haversine']).default('embedded'),
   SOLVER_THREADS: z.coerce.number().int().min(0).max(64).default(0),
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  /** DEMO=1: the demo's drivers drive their routes in this process. */
+  DEMO: z.enum(['0', '1']).default('0').transform((value) => value === '1'),
+  TILE_URL: optionalString.pipe(z.url().optional()),
+  TRACKING_LINK_TTL_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
 });
 
 export type Config = z.output<typeof configSchema>;

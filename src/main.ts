@@ -74,10 +74,10 @@ async function main(): Promise<void> {
     positionsMount(commands),
     stopsMount(commands),
     { path: '/', router: osrmRouter(routing) },
-    trackingMount(commands, { linkTtlSeconds: Number(process.env.TRACKING_LINK_TTL_HOURS ?? 72) * 3600 }),
+    trackingMount(commands, { linkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600 }),
     driverRouteMount(commands, routing),
     basemapMount(routing),
-    { path: '/', router: webRouter({ distDir: join(import.meta.dirname, '..', 'web', 'dist'), tileUrl: process.env.TILE_URL }) },
+    { path: '/', router: webRouter({ distDir: join(import.meta.dirname, '..', 'web', 'dist'), tileUrl: config.TILE_URL }) },
   ];
   const app = createApp({ database, commands, logger, mounts });
 
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   const server = createServer({ maxHeaderSize: 256 * 1024 }, app);
   // With PostgreSQL, socket rooms span every server process on the database (LISTEN/NOTIFY).
   const adapterPool = config.DATABASE_URL ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 }) : undefined;
-  const realtime = await startRealtime(server, { commands, logger, adapterPool });
+  const realtime = await startRealtime(server, { commands, logger, adapterPool, trackingLinkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600 });
   const etaEngine = new EtaEngine(commands, routing, logger);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   await planQueue.start();
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   printWelcome(`http://localhost:${port}`, database, credentials);
   const demo = new AbortController();
-  if (process.env.DEMO === '1' && credentials) startDemoDrivers(`http://127.0.0.1:${port}`, credentials, demo.signal, logger);
+  if (config.DEMO && credentials) startDemoDrivers(`http://127.0.0.1:${port}`, credentials, demo.signal, logger);
 
   let stopping = false;
   const shutdown = (signal: string) => {

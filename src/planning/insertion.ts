@@ -41,14 +41,21 @@ export async function rankInsertions(order: Order, routes: LiveRoute[], shiftEnd
         (live.vehicle.maxStops === null || live.route.stops.length < live.vehicle.maxStops),
     ),
   );
-  // Places: the order, then per route its start, its pending stops and its end.
+  // Places: the order, then per route its start, its pending stops and its end, up to the last gap left in time
+  // for the order's windows (a gap whose previous stop departs after every window closes cannot take it).
+  const latestArrival = order.timeWindows.length === 0 ? Infinity : Math.max(...order.timeWindows.map((w) => w.endEpochSeconds));
   const coordinates: LonLat[] = [order.location];
   const offsets: number[] = [];
+  const lastGaps: number[] = [];
   for (const live of eligible) {
+    let lastGap = -1;
+    for (let gap = 0; gap <= live.pending.length; gap++) if (departureBefore(live, gap) <= latestArrival) lastGap = gap;
+    const places = [live.anchor?.location ?? startOf(live), ...live.pending.map((stop) => stop.location), live.route.endLocation];
     offsets.push(coordinates.length);
-    coordinates.push(live.anchor?.location ?? startOf(live), ...live.pending.map((stop) => stop.location), live.route.endLocation);
+    lastGaps.push(lastGap);
+    coordinates.push(...places.slice(0, lastGap >= 0 ? lastGap + 2 : 0));
   }
-  if (eligible.length === 0) return [];
+  if (eligible.length === 0 || coordinates.length === 1) return [];
   const all = coordinates.map((_, index) => index);
   const [from, to] = await Promise.all([
     routing.table({ coordinates, sources: [0], destinations: all }),
@@ -71,9 +78,9 @@ export async function rankInsertions(order: Order, routes: LiveRoute[], shiftEnd
       slack[k] = stop.waitingSeconds + Math.min(windowEnd(stop) - stop.serviceStartEpoch, slack[k + 1]!);
     }
     const lastFixed = fixed[fixed.length - 1];
-    for (let gap = 0; gap <= n; gap++) {
+    for (let gap = 0; gap <= lastGaps[r]!; gap++) {
       const prev = gap === 0 ? null : pending[gap - 1]!;
-      const prevDeparture = prev?.plannedDepartureEpoch ?? live.anchor?.epochSeconds ?? lastFixed?.plannedDepartureEpoch ?? route.departureEpoch;
+      const prevDeparture = departureBefore(live, gap);
       const prevDriving = prev?.drivingFromStartSeconds ?? lastFixed?.drivingFromStartSeconds ?? 0;
       const toNew = toOrder[base + gap];
       if (toNew === null || toNew === undefined) continue;
@@ -92,6 +99,12 @@ export async function rankInsertions(order: Order, routes: LiveRoute[], shiftEnd
     }
   });
   return candidates.sort((a, b) => a.detourSeconds - b.detourSeconds);
+}
+
+/** When the vehicle leaves the place before the gap, as planned. */
+function departureBefore(live: LiveRoute, gap: number): number {
+  if (gap > 0) return live.pending[gap - 1]!.plannedDepartureEpoch;
+  return live.anchor?.epochSeconds ?? live.fixed[live.fixed.length - 1]?.plannedDepartureEpoch ?? live.route.departureEpoch;
 }
 
 /** Only routes passing close by can take the order cheaply: the road tables cover the closest few, by straight line. */

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { Order } from '../../src/db/repos/orders.repo';
+import type { RouteRecord, StopRecord } from '../../src/db/repos/routes.repo';
+import type { Vehicle } from '../../src/db/repos/vehicles.repo';
+import { rankInsertions } from '../../src/planning/insertion';
+import type { LiveRoute } from '../../src/planning/live-routes';
+import { createHaversineProvider } from '../../src/routing/haversine';
+import type { LonLat, RoutingProvider, TableRequest } from '../../src/routing/provider';
+
+const t0 = 1_800_000_000;
+const depot: LonLat = [8.6, 49.4];
+const empty = { weightKg: 0, volumeL: 0, items: 0 };
+const legSeconds = 226;
+
+/** Three pending stops east of the depot, one an hour apart, leaving 5 minutes after arriving. */
+function route(): LiveRoute {
+  const stops: StopRecord[] = [0, 1, 2].map((k) => ({
+    id: k + 1,
+    orderId: k + 1,
+    sequence: k + 1,
+    status: 'pending',
+    locked: false,
+    location: [8.62 + 0.02 * k, 49.4],
+    promisedWindows: [],
+    plannedArrivalEpoch: t0 + 3600 * (k + 1),
+    serviceStartEpoch: t0 + 3600 * (k + 1),
+    plannedDepartureEpoch: t0 + 3600 * (k + 1) + 300,
+    waitingSeconds: 0,
+    serviceSeconds: 300,
+    distanceFromStartMeters: 1450 * (k + 1),
+    drivingFromStartSeconds: legSeconds * (k + 1),
+    loadAfter: empty,
+    violations: [],
+    dispatchedEtaEpoch: null,
+    liveEtaEpoch: null,
+    actualArrivalEpoch: null,
+    completedAtEpoch: null,
+  }));
+  const record = {
+    id: 1,
+    vehicleId: 1,
+    startLocation: depot,
+    endLocation: depot,
+    returnsToDepot: true,
+    departureEpoch: t0,
+    arrivalEpoch: t0 + 4 * 3600,
+    drivingSeconds: legSeconds * 6,
+    initialLoad: empty,
+    violations: [],
+    stops,
+  } as unknown as RouteRecord;
+  const vehicle = { id: 1, capacity: { weightKg: 100, volumeL: 100, items: 100 }, skills: [], maxStops: null } as unknown as Vehicle;
+  return { route: record, vehicle, fixed: [], pending: stops };
+}
+
+const order = (windows: { startEpochSeconds: number; endEpochSeconds: number }[]) =>
+  ({ id: 99, location: [8.63, 49.4], timeWindows: windows, serviceSeconds: 300, demand: { weightKg: 1, volumeL: 1, items: 1 }, requiredSkills: [] }) as unknown as Order;
+
+/** Haversine routing that remembers how many places each table was asked about. */
+function countingRouting(): { routing: RoutingProvider; places: number[] } {
+  const inner = createHaversineProvider();
+  const places: number[] = [];
+  const routing = { ...inner, table: (request: TableRequest) => (places.push(request.coordinates.length), inner.table(request)) } as RoutingProvider;
+  return { routing, places };
+}
+
+const shiftEnd = () => t0 + 10 * 3600;
+
+describe('rankInsertions', () => {
+  it('offers every gap of the pending stops to an order without a window, cheapest detour first', async () => {
+    const { routing, places } = countingRouting();
+    const candidates = await rankInsertions(order([]), [route()], shiftEnd, routing);
+    expect(candidates.map((candidate) => candidate.gap).sort()).toEqual([0, 1, 2, 3]);
+    const detours = candidates.map((candidate) => candidate.detourSeconds);
+    expect(detours).toEqual([...detours].sort((a, b) => a - b));
+    expect(places).toEqual([6, 6]);
+  });
+
+  it('leaves out the gaps after a stop that departs once the order window has closed, and asks the road tables nothing about them', async () => {
+    const { routing, places } = countingRouting();
+    const closesAfterFirstStop = [{ startEpochSeconds: t0, endEpochSeconds: t0 + 2 * 3600 }];
+    const candidates = await rankInsertions(order(closesAfterFirstStop), [route()], shiftEnd, routing);
+    expect(candidates.map((candidate) => candidate.gap).sort()).toEqual([0, 1]);
+    for (const candidate of candidates) expect(candidate.gap === 0 ? t0 : candidate.live.pending[candidate.gap - 1]!.plannedDepartureEpoch).toBeLessThanOrEqual(t0 + 2 * 3600);
+    // The order, the start, the first stop, and the second stop (the far end of gap 1).
+    expect(places).toEqual([4, 4]);
+  });
+
+  it('asks no road table when every gap starts after the order window closed', async () => {
+    const { routing, places } = countingRouting();
+    const candidates = await rankInsertions(order([{ startEpochSeconds: t0 - 3600, endEpochSeconds: t0 - 60 }]), [route()], shiftEnd, routing);
+    expect(candidates).toEqual([]);
+    expect(places).toEqual([]);
+  });
+});

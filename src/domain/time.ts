@@ -3,18 +3,37 @@
  * Times are stored as epoch seconds UTC; the depot's time zone gives them their local meaning.
  */
 
+// Building an Intl.DateTimeFormat costs ~20× formatting with one; time zones are few, so keep one per zone.
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function cachedFormat(cache: Map<string, Intl.DateTimeFormat>, timeZone: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let format = cache.get(timeZone);
+  if (!format) {
+    format = make();
+    cache.set(timeZone, format);
+  }
+  return format;
+}
+
 /** Offset of `timeZone` from UTC at the given instant, in seconds (Europe/Berlin in winter: 3600). */
 export function timeZoneOffsetSeconds(timeZone: string, epochSeconds: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const format = cachedFormat(
+    offsetFormats,
     timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(epochSeconds * 1000));
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      }),
+  );
+  const parts = format.formatToParts(new Date(epochSeconds * 1000));
   const field = (type: string) => Number(parts.find((part) => part.type === type)!.value);
   const asUtc = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
   return Math.round(asUtc / 1000 - epochSeconds);
@@ -32,7 +51,8 @@ export function localMidnightEpochSeconds(date: string, timeZone: string): numbe
 
 /** The local calendar date (YYYY-MM-DD) of an instant in `timeZone`. */
 export function localDate(timeZone: string, epochSeconds: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(epochSeconds * 1000));
+  const format = cachedFormat(dateFormats, timeZone, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }));
+  return format.format(new Date(epochSeconds * 1000));
 }
 
 /** The local date after `date`. */

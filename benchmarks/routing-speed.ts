@@ -13,7 +13,7 @@ import { loadEmbeddedRouting } from '../src/routing/embedded/index';
 const pbfPath = process.argv[2] ?? 'data/osm/heidelberg.osm.pbf';
 const demo = (JSON.parse(readFileSync('data/demo/heidelberg-locations.json', 'utf8')) as { location: LonLat }[]).map((l) => l.location);
 const fixturePoints = (
-  JSON.parse(readFileSync('../shared/fixtures/osrm/heidelberg/table-points.json', 'utf8')) as { points: { lon: number; lat: number }[] }
+  JSON.parse(readFileSync('test/fixtures/osrm/heidelberg/table-points.json', 'utf8')) as { points: { lon: number; lat: number }[] }
 ).points.map((p): LonLat => [p.lon, p.lat]);
 // 1,000 distinct points: the demo addresses, OSRM's table points, and demo addresses moved ~50 m east.
 const thousand = [...demo, ...fixturePoints, ...demo.map(([lon, lat]): LonLat => [lon + 0.0007, lat])].slice(0, 1000);

@@ -127,8 +127,8 @@ describe('embedded routing on Heidelberg', () => {
   });
 
   it('agrees with OSRM on the recorded 50 × 50 Heidelberg table', async () => {
-    const fixture = JSON.parse(readFileSync('../shared/fixtures/osrm/heidelberg/table-50.json', 'utf8'));
-    const points = JSON.parse(readFileSync('../shared/fixtures/osrm/heidelberg/table-points.json', 'utf8')).points.slice(0, 50);
+    const fixture = JSON.parse(readFileSync('test/fixtures/osrm/heidelberg/table-50.json', 'utf8'));
+    const points = JSON.parse(readFileSync('test/fixtures/osrm/heidelberg/table-points.json', 'utf8')).points.slice(0, 50);
     const table = await routing.table({ coordinates: points.map((p: { lon: number; lat: number }) => [p.lon, p.lat]) });
     const durationDiffs: number[] = [];
     const distanceDiffs: number[] = [];
@@ -146,8 +146,8 @@ describe('embedded routing on Heidelberg', () => {
   });
 
   it('matches OSRM on pairs where OSM tagging is subtle', async () => {
-    const points = JSON.parse(readFileSync('../shared/fixtures/osrm/heidelberg/table-points.json', 'utf8')).points as { lon: number; lat: number }[];
-    const osrm = JSON.parse(readFileSync('../shared/fixtures/osrm/heidelberg/table-200.json', 'utf8')).response;
+    const points = JSON.parse(readFileSync('test/fixtures/osrm/heidelberg/table-points.json', 'utf8')).points as { lon: number; lat: number }[];
+    const osrm = JSON.parse(readFileSync('test/fixtures/osrm/heidelberg/table-200.json', 'utf8')).response;
     const cases: [from: number, to: number, rule: string][] = [
       [83, 162, 'a point on an intersection may leave on any road there (only_straight_on at that node)'],
       [196, 8, 'a two-way link whose backward direction only leads out of the main component'],

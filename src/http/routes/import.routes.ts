@@ -3,7 +3,7 @@
  * into the import command — no body parser on this route — so a 50,000-row file never sits in memory.
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
@@ -43,8 +43,10 @@ function decodedBody(request: Request): Readable {
   if (encoding === 'identity') return request;
   if (encoding !== 'gzip') throw unsupportedMediaType(`Content-Encoding ${encoding} is not supported; send gzip or no encoding`);
   const gunzip = createGunzip();
-  request.on('error', (error) => gunzip.destroy(error));
-  return request.pipe(gunzip);
+  // pipeline listens for errors on both streams, so a bad body that inflates after its reader gave up (413, 400)
+  // is never an unhandled 'error'; the reader still sees any error through its async iterator.
+  pipeline(request, gunzip, () => {});
+  return gunzip;
 }
 
 /** The body, counted as it streams (after inflating, so a small bomb cannot grow past the limit). */

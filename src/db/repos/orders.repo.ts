@@ -1,32 +1,20 @@
 /** All SQL over `orders`. Rows are mapped to `Order` here and nowhere else. */
 import { createHash } from 'node:crypto';
-import type { OrderDraft, TimeWindowEpoch } from '../../protocol/orders';
+import type { OrderDraft } from '../../protocol/orders';
 import type { OrderStatus } from '../../domain/order-lifecycle';
 import { displayIdFor, newTrackingToken } from '../../domain/order-identifiers';
 import type { Executor } from '../executor';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
 import { OrderEventsRepository, type OrderEventInput } from './order-events.repo';
 
-export interface Order {
+/** A stored order: the draft it was made from, plus what the service gives it. */
+export interface Order extends OrderDraft {
   id: number;
   displayId: string;
   trackingToken: string;
-  source: string;
-  externalRef: string;
   status: OrderStatus;
   depotId: number | null;
   assignedVehicleId: number | null;
-  customerName: string;
-  customerPhone: string | null;
-  customerEmail: string | null;
-  addressText: string;
-  location: [number, number];
-  timeWindows: TimeWindowEpoch[];
-  serviceSeconds: number;
-  demand: { weightKg: number; volumeL: number; items: number };
-  priority: number;
-  requiredSkills: string[];
-  notes: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

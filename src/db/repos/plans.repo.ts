@@ -4,6 +4,7 @@
  * so any number of workers in any number of processes share the queue without taking the same plan twice.
  */
 import type { UnassignedReason } from '../../../solver/index';
+import type { PlanTotals } from '../../solving/plan-result';
 import type { Executor } from '../executor';
 
 export const planStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'dispatched', 'superseded'] as const;
@@ -25,16 +26,8 @@ export interface PlanOptions {
   seeds?: number;
 }
 
-export interface PlanTotalsRecord {
-  routes: number;
-  stops: number;
-  unassigned: number;
-  distanceMeters: number;
-  drivingSeconds: number;
-  serviceSeconds: number;
-  waitingSeconds: number;
-  cost: number;
-}
+/** The plan's totals as stored: the same shape the solving layer computes. */
+export type PlanTotalsRecord = PlanTotals;
 
 export interface PlanRecord {
   id: number;

@@ -66,6 +66,19 @@ describe('embedded routing on Heidelberg', () => {
     expect(await reloaded.route(request)).toEqual(await routing.route(request));
   });
 
+  it('answers the same from its kept search spaces, snaps and legs as a fresh instance does', async () => {
+    const warm = await loadEmbeddedRouting({ pbfPath, cacheDir });
+    const fresh = await loadEmbeddedRouting({ pbfPath, cacheDir });
+    // Overlapping requests: the second table and route reuse most of what the first ones searched.
+    await warm.table({ coordinates: demo.slice(30, 60) });
+    await warm.route({ coordinates: demo.slice(100, 110), overview: 'full' });
+    const table = { coordinates: demo.slice(40, 75), sources: [0, 3, 7], destinations: [...Array(35).keys()] };
+    expect(await warm.table(table)).toEqual(await fresh.table(table));
+    const route = { coordinates: [...demo.slice(100, 104), demo[150]!, ...demo.slice(104, 110)], overview: 'full' as const };
+    expect(await warm.route(route)).toEqual(await fresh.route(route));
+    expect(await warm.route(route)).toEqual(await fresh.route(route));
+  });
+
   it('snaps onto the middle of a road segment, not only to its nodes, and reports the distance', async () => {
     const { coordinates, ways } = readOsm();
     // A long straight piece of a two-way residential street: its midpoint is far from both nodes.

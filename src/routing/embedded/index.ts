@@ -11,6 +11,7 @@ import {
   RoutingError,
   type LonLat,
   type NearestResult,
+  type RouteLeg,
   type RouteRequest,
   type RouteResult,
   type RoutingProvider,
@@ -29,6 +30,9 @@ import { SegmentIndex, type Snap } from './snap';
 const builderVersion = 7;
 /** Points farther than this from any road are refused rather than snapped kilometres away. */
 export const maxSnapMeters = 1000;
+const maxCachedSnaps = 100_000;
+/** A leg holds its geometry, ~50 points in a town: 20,000 legs are a few tens of MB. */
+const maxCachedLegs = 20_000;
 
 export interface EmbeddedRoutingStats {
   /** Routable directed road edges: the nodes of the edge-based graph. */
@@ -125,6 +129,9 @@ const roundCoordinate = ([lon, lat]: LonLat): LonLat => [Math.round(lon * 1e6) /
 class EmbeddedRouter implements EmbeddedRouting {
   readonly name = 'embedded' as const;
   private readonly index: SegmentIndex;
+  /** Snaps within maxSnapMeters by coordinate (null: no road that close). */
+  private readonly snaps = new Map<string, Snap | null>();
+  private readonly legs = new Map<string, CachedLeg>();
   private readonly search: HierarchySearch;
   private readonly guidance: Guidance;
 
@@ -189,8 +196,20 @@ class EmbeddedRouter implements EmbeddedRouting {
     if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
       throw new RoutingError('InvalidValue', `Coordinate ${index} is not a valid [lon, lat]: longitude in [-180, 180], latitude in [-90, 90]`, index);
     }
-    const snap = this.index.snap(lon, lat, maxMeters);
-    if (!snap) throw new RoutingError('NoSegment', `Could not find a matching segment for coordinate ${index} within ${maxMeters} m`, index);
+    if (maxMeters > maxSnapMeters) {
+      const far = this.index.snap(lon, lat, maxMeters);
+      if (!far) throw new RoutingError('NoSegment', `Could not find a matching segment for coordinate ${index} within ${maxMeters} m`, index);
+      return far;
+    }
+    const key = `${lon},${lat}`;
+    let snap = this.snaps.get(key);
+    if (snap === undefined) {
+      snap = this.index.snap(lon, lat, maxSnapMeters);
+      // The same places (a day's stops) are snapped again and again; the oldest go first.
+      if (this.snaps.size >= maxCachedSnaps) this.snaps.delete(this.snaps.keys().next().value!);
+      this.snaps.set(key, snap);
+    }
+    if (!snap || snap.distanceMeters > maxMeters) throw new RoutingError('NoSegment', `Could not find a matching segment for coordinate ${index} within ${maxMeters} m`, index);
     return snap;
   }
 
@@ -249,12 +268,9 @@ class EmbeddedRouter implements EmbeddedRouting {
     // Like OSRM's car profile, carry on in the direction of arrival at a via point instead of turning round there.
     let arrival: Phantom | null = null;
     for (let i = 1; i < snaps.length; i++) {
-      const path: PathResult | null = (arrival && this.search.shortestPath(arrival, snaps[i]!)) ?? this.search.shortestPath(snaps[i - 1]!, snaps[i]!);
-      if (!path) throw new RoutingError('NoRoute', `No route found between coordinates ${i - 1} and ${i}`);
-      arrival = { edges: [{ edge: path.edges[path.edges.length - 1]!, fraction: path.endFraction }] };
-      const { leg, coordinates: legCoordinates } = this.guidance.leg(path, snaps[i - 1]!.location, snaps[i]!.location, request.steps ?? false);
-      if (!request.annotations) delete leg.annotation;
-      legs.push(leg);
+      const { leg, coordinates: legCoordinates, arrivalEdge } = this.leg(arrival, snaps[i - 1]!, snaps[i]!, i, request);
+      arrival = { edges: [arrivalEdge] };
+      legs.push({ ...leg });
       geometry.push(...(geometry.length > 0 ? legCoordinates.slice(1) : legCoordinates));
     }
     const duration = round1(legs.reduce((sum, leg) => sum + leg.duration, 0));
@@ -272,10 +288,44 @@ class EmbeddedRouter implements EmbeddedRouting {
     };
   }
 
+  /**
+   * One leg, continuing from how the previous one arrived. Legs without steps are kept (least recently used out):
+   * a route recomputed after an edit mostly drives the legs it drove before.
+   */
+  private leg(arrival: Phantom | null, from: Snap, to: Snap, index: number, request: RouteRequest): CachedLeg {
+    const steps = request.steps ?? false;
+    const key = steps ? null : `${arrival ? phantomKey(arrival) : `@${phantomKey(from)}`}>${phantomKey(to)}${request.annotations ? '+a' : ''}`;
+    const cached = key === null ? undefined : this.legs.get(key);
+    if (cached) {
+      this.legs.delete(key!);
+      this.legs.set(key!, cached);
+      return cached;
+    }
+    const path: PathResult | null = (arrival && this.search.shortestPath(arrival, to)) ?? this.search.shortestPath(from, to);
+    if (!path) throw new RoutingError('NoRoute', `No route found between coordinates ${index - 1} and ${index}`);
+    const { leg, coordinates } = this.guidance.leg(path, from.location, to.location, steps);
+    if (!request.annotations) delete leg.annotation;
+    const result = { leg, coordinates, arrivalEdge: { edge: path.edges[path.edges.length - 1]!, fraction: path.endFraction } };
+    if (key !== null) {
+      if (this.legs.size >= maxCachedLegs) this.legs.delete(this.legs.keys().next().value!);
+      this.legs.set(key, result);
+    }
+    return result;
+  }
+
   async nearest(coordinate: LonLat, maxDistanceMeters = Infinity): Promise<NearestResult> {
     return this.waypoint(this.snapOne(coordinate, 0, maxDistanceMeters));
   }
 }
+
+interface CachedLeg {
+  leg: RouteLeg;
+  coordinates: LonLat[];
+  /** Where the leg ends up: the next leg carries on from here. */
+  arrivalEdge: { edge: number; fraction: number };
+}
+
+const phantomKey = (phantom: Phantom) => phantom.edges.map(({ edge, fraction }) => `${edge}:${fraction}`).join('|');
 
 /** Douglas–Peucker in degrees (about 10 m tolerance), enough for an overview line. */
 function simplify(points: LonLat[], tolerance = 1e-4): LonLat[] {

@@ -1,7 +1,8 @@
 /**
  * Queries over the contraction hierarchy:
  * - manyToMany: one upward backward search per target fills buckets, one upward forward search per
- *   source scans them (Knopp et al.), with stall-on-demand to keep search spaces small;
+ *   source scans them (Knopp et al.), with stall-on-demand to keep search spaces small; each search space is
+ *   kept (least recently used out), so places asked about again cost no search;
  * - shortestPath: a bidirectional upward search whose path is unpacked back into road edges.
  *
  * Endpoints are phantoms: a snapped point part-way along one or two directed edges. A search starts at an
@@ -33,7 +34,27 @@ export interface PathResult {
   endFraction: number;
 }
 
+/** Nodes an upward search settles, with the weight, seconds and metres between each and the search's phantom. */
+interface SearchSpace {
+  nodes: Int32Array;
+  weights: Float64Array;
+  seconds: Float64Array;
+  meters: Float64Array;
+}
+
+/**
+ * Search spaces kept between queries (about 28 bytes an entry, so ~56 MB at most): the stops of a day are asked
+ * about again and again (insertions, edits, previews), and then a table costs one search for each new place only.
+ */
+const maxCachedSpaceEntries = 2_000_000;
+
 export class HierarchySearch {
+  private readonly spaces = new Map<string, SearchSpace>();
+  private cachedEntries = 0;
+  /** Scratch for the search running now, copied out at its end. */
+  private settled = emptySpace(1 << 12);
+  /** Per node, the first bucket entry of a many-to-many query (-1: none); all -1 between queries. */
+  private readonly bucketHead: Int32Array;
   private readonly forward: NodeHeap;
   private readonly backward: NodeHeap;
   /** Seconds and metres along the best-weight path to each reached node, per direction. */
@@ -57,6 +78,7 @@ export class HierarchySearch {
     this.backwardMeters = new Float64Array(n);
     this.forwardParent = new Int32Array(n);
     this.backwardParent = new Int32Array(n);
+    this.bucketHead = new Int32Array(n).fill(-1);
   }
 
   /** A start costs the rest of its edge; an end subtracts what lies beyond it on its edge. */
@@ -77,72 +99,31 @@ export class HierarchySearch {
 
   /** Row-major sources × targets seconds and metres of the best paths; Infinity where unreachable. */
   manyToMany(sources: Phantom[], targets: Phantom[]): { seconds: Float64Array; meters: Float64Array } {
-    const { upFirst, upArc, downFirst, downArc, arcFrom, arcTo, arcWeight, arcSeconds, arcMeters, loopArc } = this.hierarchy;
-    const nodeCount = this.network.edgeSeconds.length;
-    const { forward, backward, forwardSeconds, backwardSeconds, forwardMeters, backwardMeters } = this;
+    const { arcWeight, arcSeconds, arcMeters, loopArc } = this.hierarchy;
+    const targetSpaces = targets.map((target) => this.space(target, false));
 
-    // Backward searches: bucket entries (node, target, weight, seconds, metres).
-    let entryNode = new Int32Array(1 << 16);
-    let entryTarget = new Int32Array(1 << 16);
-    let entryWeight = new Float64Array(1 << 16);
-    let entrySeconds = new Float64Array(1 << 16);
-    let entryMeters = new Float64Array(1 << 16);
+    // Buckets: the targets' search space entries chained by node. Only the nodes touched are reset afterwards,
+    // so a small table costs in proportion to its search spaces, not to the size of the network.
     let entries = 0;
-    for (let j = 0; j < targets.length; j++) {
-      backward.clear();
-      this.seed(targets[j]!, false);
-      while (!backward.isEmpty) {
-        const weight = backward.minKey;
-        const x = backward.pop();
-        let stalled = false;
-        for (let k = upFirst[x]!; k < upFirst[x + 1]!; k++) {
-          const arc = upArc[k]!;
-          if (backward.key(arcTo[arc]!) + arcWeight[arc]! < weight) {
-            stalled = true;
-            break;
-          }
-        }
-        if (stalled) continue;
-        if (entries === entryNode.length) {
-          entryNode = grow(entryNode);
-          entryTarget = grow(entryTarget);
-          entryWeight = grow(entryWeight);
-          entrySeconds = grow(entrySeconds);
-          entryMeters = grow(entryMeters);
-        }
-        entryNode[entries] = x;
-        entryTarget[entries] = j;
-        entryWeight[entries] = weight;
-        entrySeconds[entries] = backwardSeconds[x]!;
-        entryMeters[entries] = backwardMeters[x]!;
-        entries++;
-        for (let k = downFirst[x]!; k < downFirst[x + 1]!; k++) {
-          const arc = downArc[k]!;
-          const u = arcFrom[arc]!;
-          if (backward.pushOrDecrease(u, weight + arcWeight[arc]!)) {
-            backwardSeconds[u] = backwardSeconds[x]! + arcSeconds[arc]!;
-            backwardMeters[u] = backwardMeters[x]! + arcMeters[arc]!;
-          }
-        }
-      }
-    }
-
-    // Buckets: entries grouped by node (counting sort).
-    const bucketFirst = new Int32Array(nodeCount + 1);
-    for (let e = 0; e < entries; e++) bucketFirst[entryNode[e]! + 1]!++;
-    for (let v = 0; v < nodeCount; v++) bucketFirst[v + 1]! += bucketFirst[v]!;
-    const fill = bucketFirst.slice(0, nodeCount);
+    for (const space of targetSpaces) entries += space.nodes.length;
+    const { bucketHead } = this;
+    const bucketNext = new Int32Array(entries);
     const bucketTarget = new Int32Array(entries);
     const bucketWeight = new Float64Array(entries);
     const bucketSeconds = new Float64Array(entries);
     const bucketMeters = new Float64Array(entries);
-    for (let e = 0; e < entries; e++) {
-      const at = fill[entryNode[e]!]!++;
-      bucketTarget[at] = entryTarget[e]!;
-      bucketWeight[at] = entryWeight[e]!;
-      bucketSeconds[at] = entrySeconds[e]!;
-      bucketMeters[at] = entryMeters[e]!;
-    }
+    let at = 0;
+    targetSpaces.forEach((space, j) => {
+      for (let e = 0; e < space.nodes.length; e++, at++) {
+        const node = space.nodes[e]!;
+        bucketNext[at] = bucketHead[node]!;
+        bucketHead[node] = at;
+        bucketTarget[at] = j;
+        bucketWeight[at] = space.weights[e]!;
+        bucketSeconds[at] = space.seconds[e]!;
+        bucketMeters[at] = space.meters[e]!;
+      }
+    });
 
     const targetCount = targets.length;
     const cells = sources.length * targetCount;
@@ -150,24 +131,14 @@ export class HierarchySearch {
     const seconds = new Float64Array(cells).fill(Infinity);
     const meters = new Float64Array(cells).fill(Infinity);
     for (let i = 0; i < sources.length; i++) {
-      forward.clear();
-      this.seed(sources[i]!, true);
+      const space = this.space(sources[i]!, true);
       const row = i * targetCount;
-      while (!forward.isEmpty) {
-        const weight = forward.minKey;
-        const x = forward.pop();
-        let stalled = false;
-        for (let k = downFirst[x]!; k < downFirst[x + 1]!; k++) {
-          const arc = downArc[k]!;
-          if (forward.key(arcFrom[arc]!) + arcWeight[arc]! < weight) {
-            stalled = true;
-            break;
-          }
-        }
-        if (stalled) continue;
-        const s = forwardSeconds[x]!;
-        const m = forwardMeters[x]!;
-        for (let k = bucketFirst[x]!; k < bucketFirst[x + 1]!; k++) {
+      for (let e = 0; e < space.nodes.length; e++) {
+        const x = space.nodes[e]!;
+        const weight = space.weights[e]!;
+        const s = space.seconds[e]!;
+        const m = space.meters[e]!;
+        for (let k = bucketHead[x]!; k >= 0; k = bucketNext[k]!) {
           let total = weight + bucketWeight[k]!;
           let totalSeconds = s + bucketSeconds[k]!;
           let totalMeters = m + bucketMeters[k]!;
@@ -186,17 +157,76 @@ export class HierarchySearch {
             meters[cell] = totalMeters;
           }
         }
-        for (let k = upFirst[x]!; k < upFirst[x + 1]!; k++) {
-          const arc = upArc[k]!;
-          const w = arcTo[arc]!;
-          if (forward.pushOrDecrease(w, weight + arcWeight[arc]!)) {
-            forwardSeconds[w] = s + arcSeconds[arc]!;
-            forwardMeters[w] = m + arcMeters[arc]!;
-          }
+      }
+    }
+    for (const space of targetSpaces) for (let e = 0; e < space.nodes.length; e++) bucketHead[space.nodes[e]!] = -1;
+    return { seconds, meters };
+  }
+
+  /** The phantom's upward search space in one direction, from the cache when it was searched lately. */
+  private space(phantom: Phantom, forward: boolean): SearchSpace {
+    const key = `${forward ? 'f' : 'b'}${phantom.edges.map(({ edge, fraction }) => `${edge}:${fraction}`).join('|')}`;
+    const cached = this.spaces.get(key);
+    if (cached) {
+      // Most recently used last: Map keeps insertion order.
+      this.spaces.delete(key);
+      this.spaces.set(key, cached);
+      return cached;
+    }
+    const space = this.upwardSearch(phantom, forward);
+    this.spaces.set(key, space);
+    this.cachedEntries += space.nodes.length;
+    for (const [oldest, evicted] of this.spaces) {
+      if (this.cachedEntries <= maxCachedSpaceEntries) break;
+      this.spaces.delete(oldest);
+      this.cachedEntries -= evicted.nodes.length;
+    }
+    return space;
+  }
+
+  /**
+   * Every node an upward search from (forward) or to (backward) the phantom settles without being stalled, with
+   * its weight, seconds and metres: the half of a many-to-many query that depends on one endpoint only.
+   */
+  private upwardSearch(phantom: Phantom, asSource: boolean): SearchSpace {
+    const { upFirst, upArc, downFirst, downArc, arcFrom, arcTo, arcWeight, arcSeconds, arcMeters } = this.hierarchy;
+    const [heap, secondsTo, metersTo] = asSource ? [this.forward, this.forwardSeconds, this.forwardMeters] : [this.backward, this.backwardSeconds, this.backwardMeters];
+    // Forward searches go up the up arcs and are stalled by down arcs; backward searches the other way round.
+    const [relaxFirst, relaxArc, stallFirst, stallArc] = asSource ? [upFirst, upArc, downFirst, downArc] : [downFirst, downArc, upFirst, upArc];
+    const [near, far] = asSource ? [arcFrom, arcTo] : [arcTo, arcFrom];
+    heap.clear();
+    this.seed(phantom, asSource);
+    let into = this.settled;
+    let count = 0;
+    while (!heap.isEmpty) {
+      const weight = heap.minKey;
+      const x = heap.pop();
+      let stalled = false;
+      for (let k = stallFirst[x]!; k < stallFirst[x + 1]!; k++) {
+        const arc = stallArc[k]!;
+        if (heap.key(near[arc]!) + arcWeight[arc]! < weight) {
+          stalled = true;
+          break;
+        }
+      }
+      if (stalled) continue;
+      if (count === into.nodes.length) into = this.settled = growSpace(into, count);
+      into.nodes[count] = x;
+      into.weights[count] = weight;
+      into.seconds[count] = secondsTo[x]!;
+      into.meters[count] = metersTo[x]!;
+      count++;
+      for (let k = relaxFirst[x]!; k < relaxFirst[x + 1]!; k++) {
+        const arc = relaxArc[k]!;
+        const y = far[arc]!;
+        if (heap.pushOrDecrease(y, weight + arcWeight[arc]!)) {
+          secondsTo[y] = secondsTo[x]! + arcSeconds[arc]!;
+          metersTo[y] = metersTo[x]! + arcMeters[arc]!;
         }
       }
     }
-    return { seconds, meters };
+    const { nodes, weights, seconds, meters } = into;
+    return { nodes: nodes.slice(0, count), weights: weights.slice(0, count), seconds: seconds.slice(0, count), meters: meters.slice(0, count) };
   }
 
   /** The best path between two phantoms, or null when none exists. */
@@ -298,8 +328,13 @@ export class HierarchySearch {
   }
 }
 
-function grow<T extends Int32Array | Float64Array>(array: T): T {
-  const bigger = new (array.constructor as new (length: number) => T)(array.length * 2);
-  bigger.set(array);
+function growSpace(space: SearchSpace, length: number): SearchSpace {
+  const bigger = emptySpace(2 * length);
+  bigger.nodes.set(space.nodes);
+  bigger.weights.set(space.weights);
+  bigger.seconds.set(space.seconds);
+  bigger.meters.set(space.meters);
   return bigger;
 }
+
+const emptySpace = (length: number): SearchSpace => ({ nodes: new Int32Array(length), weights: new Float64Array(length), seconds: new Float64Array(length), meters: new Float64Array(length) });

@@ -16,8 +16,29 @@ function cachedFormat(cache: Map<string, Intl.DateTimeFormat>, timeZone: string,
   return format;
 }
 
+/**
+ * Offsets by zone and quarter hour: every presented time asks for one, and formatting is the costly part. A quarter
+ * is cached only when its first and last second agree, so a quarter holding a change of offset is always computed.
+ */
+const quarterOffsets = new Map<string, number>();
+const quarterSeconds = 900;
+const maxCachedQuarters = 50_000;
+
 /** Offset of `timeZone` from UTC at the given instant, in seconds (Europe/Berlin in winter: 3600). */
 export function timeZoneOffsetSeconds(timeZone: string, epochSeconds: number): number {
+  const quarterStart = Math.floor(epochSeconds / quarterSeconds) * quarterSeconds;
+  const key = `${timeZone}@${quarterStart}`;
+  const cached = quarterOffsets.get(key);
+  if (cached !== undefined) return cached;
+  const offset = formattedOffsetSeconds(timeZone, epochSeconds);
+  if (formattedOffsetSeconds(timeZone, quarterStart) === offset && formattedOffsetSeconds(timeZone, quarterStart + quarterSeconds - 1) === offset) {
+    if (quarterOffsets.size >= maxCachedQuarters) quarterOffsets.clear();
+    quarterOffsets.set(key, offset);
+  }
+  return offset;
+}
+
+function formattedOffsetSeconds(timeZone: string, epochSeconds: number): number {
   const format = cachedFormat(
     offsetFormats,
     timeZone,

@@ -8,6 +8,14 @@ describe('local time in IANA zones', () => {
     expect(timeZoneOffsetSeconds('America/New_York', Date.parse('2026-01-15T12:00:00Z') / 1000)).toBe(-5 * 3600);
   });
 
+  it('changes offset at the exact second, also inside a cached quarter hour', () => {
+    // Berlin springs forward at 01:00 UTC; Abidjan left local mean time (-00:16:08) mid-quarter, at 00:16:08 UTC.
+    const spring = Date.parse('2026-03-29T01:00:00Z') / 1000;
+    for (let t = spring - 1800; t < spring + 1800; t += 7) expect(timeZoneOffsetSeconds('Europe/Berlin', t)).toBe(t < spring ? 3600 : 7200);
+    const abidjan = Date.parse('1912-01-01T00:16:08Z') / 1000;
+    for (const t of [abidjan - 600, abidjan - 1, abidjan, abidjan + 1, abidjan - 2, abidjan + 300]) expect(timeZoneOffsetSeconds('Africa/Abidjan', t)).toBe(t < abidjan ? -968 : 0);
+  });
+
   it('finds local midnight, including on days the clocks change', () => {
     expect(localMidnightEpochSeconds('2026-11-24', 'Europe/Berlin')).toBe(Date.parse('2026-11-23T23:00:00Z') / 1000);
     // 29 March 2026: Berlin springs forward at 02:00, so that day has 23 hours.

@@ -2,7 +2,8 @@
  * Live insertion over HTTP: a dispatched day of 1,000 stops on 50 vans (Heidelberg road network, embedded PGlite
  * or PostgreSQL), the first stops of every route done and each van's last position known; then one new order at
  * a time goes through POST /api/v1/plans/{id}/insertions. Prints latency percentiles beside the bar (p99 ≤ 50 ms)
- * and how many orders found a place. The HTTP client runs in the same process, one request at a time.
+ * and how many orders found a place. The HTTP client runs in the same process, one request at a time; PGlite keeps
+ * its files in a temporary directory, as the server does.
  *
  * The day is built directly (routes by sector around the depot, evaluated in plan mode) rather than solved, so the
  * benchmark measures insertion, not the solver. Orders of the day: 08:00–20:00; new orders: a 3 h window.
@@ -11,7 +12,9 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Rng } from '../solver/model/rng';
 import { migrateToLatest, openDatabase } from '../src/db/database';
@@ -56,9 +59,11 @@ const pick = () => addresses[rng.int(addresses.length)]!;
 
 const routing: RoutingProvider =
   values.routing === 'haversine' ? createHaversineProvider() : await loadEmbeddedRouting({ pbfPath: 'data/osm/heidelberg.osm.pbf', cacheDir: 'var/routing-cache' });
+// PGlite keeps its files in a directory, as the server does (DATA_DIR), not in memory.
+const pgliteDirectory = mkdtempSync(join(tmpdir(), 'lastmile-bench-live-'));
 const database = values['database-url']
   ? openDatabase({ engine: 'postgres', url: values['database-url'], schema: undefined })
-  : openDatabase({ engine: 'pglite' });
+  : openDatabase({ engine: 'pglite', directory: pgliteDirectory });
 if (values['database-url']) {
   await database.knex.raw('drop schema if exists bench_live cascade; create schema bench_live');
   await database.close();
@@ -194,6 +199,7 @@ for (let k = 0; k < latencies.length; k++) {
 server.close();
 await db.close();
 await routing.close?.();
+rmSync(pgliteDirectory, { recursive: true, force: true });
 
 latencies.sort((a, b) => a - b);
 health.sort((a, b) => a - b);

@@ -17,7 +17,7 @@ import { rankInsertions } from '../planning/insertion';
 import { adjustTotals } from '../planning/plan-totals';
 import { isLivePlan, liveRoute, ordersOf, recomputeLiveRoute, sequenced, type LiveRoute, type VehiclePositions } from '../planning/live-routes';
 import { loadPlanContext } from '../planning/plan-context';
-import type { PlanRoutesCache } from '../planning/routes-cache';
+import { PlanRoutesCache } from '../planning/routes-cache';
 import { planningVehicle } from '../planning/planning-input';
 import { evaluateRoutes } from '../planning/route-evaluation';
 import type { RoutingProvider } from '../routing/provider';
@@ -53,15 +53,17 @@ export async function assertEditablePlan(plan: PlanRecord | null, planId: number
 
 export async function insertLiveOrder(deps: InsertionDeps, planId: number, orderId: number, by: Principal): Promise<InsertionOutcome> {
   const nowEpoch = Math.floor((deps.now?.() ?? Date.now()) / 1000);
+  const routesCache = deps.routesCache ?? new PlanRoutesCache();
   const result = await inTransaction(deps.context, async (repos) => {
-    const plan = await assertEditablePlan(await repos.plans.findByIdForUpdate(planId), planId);
+    const locked = await repos.plans.findByIdForUpdateWithStopsDigest(planId);
+    const plan = await assertEditablePlan(locked?.plan ?? null, planId);
     const order = await repos.orders.findByIdForUpdate(orderId);
     if (!order) throw notFound('Order', orderId);
     if (!canTransition(order.status, 'planned')) {
       throw conflict(`Order ${orderId} is ${order.status}; only ready or rescheduled orders can be inserted`, [{ path: 'orderId', message: `order ${orderId} is ${order.status}`, orderId, status: order.status }]);
     }
     const live = isLivePlan(plan);
-    const routes = deps.routesCache ? await deps.routesCache.routes(repos, planId) : await repos.routes.listForPlan(planId);
+    const routes = await routesCache.routes(repos, planId, locked!.stopsDigest);
     const vehicles = new Map<number, Vehicle>();
     for (const vehicle of (await repos.vehicles.list({ depotId: plan.depotId }, { limit: 500 })).items) vehicles.set(vehicle.id, vehicle);
     for (const id of plan.vehicleIds) if (!vehicles.has(id)) vehicles.set(id, (await repos.vehicles.findById(id))!);
@@ -80,11 +82,11 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
       const draft = await tryGap(repos, context, candidate.live, candidate.gap, order, live, day);
       if (!draft) continue;
       const [stored] = await repos.routes.replaceRoutes(planId, [{ routeId: candidate.live.route.id, draft }]);
-      await deps.routesCache?.rewritten(repos, planId, stored!);
       const moved = await planOrder(repos, order, candidate.live.vehicle.id, live, planId, by);
       const wasUnassigned = await repos.plans.removeUnassigned(planId, orderId);
       const totals = adjustTotals(plan.totals, [candidate.live.route], [draft], wasUnassigned ? -1 : 0);
-      const version = await repos.plans.bumpVersion(planId, totals);
+      const { version, stopsDigest } = await repos.plans.bumpVersionWithStopsDigest(planId, totals);
+      routesCache.rewritten(planId, stored!, stopsDigest);
       const position = candidate.live.fixed.length + candidate.gap + 1;
       return { inserted: true as const, plan: { ...plan, version, totals }, timeZone: context.depot.timeZone, moved, vehicleId: candidate.live.vehicle.id, position, route: stored! };
     }
@@ -137,17 +139,11 @@ async function whyNot(repos: Repos, context: Awaited<ReturnType<typeof loadPlanC
   return unassigned[0]?.reason ?? 'time_window';
 }
 
-/** ready → planned (→ dispatched on a live plan), assigned to the vehicle, with an event per step. */
+/** ready → planned (→ dispatched on a live plan), assigned to the vehicle in one write, with an event per step. */
 async function planOrder(repos: Repos, order: Order, vehicleId: number, live: boolean, planId: number, by: Principal) {
   const steps: OrderStatus[] = live ? ['planned', 'dispatched'] : ['planned'];
-  const moved: { from: OrderStatus; order: Order }[] = [];
-  let current = order;
-  await repos.orders.setAssignedVehicle(order.id, vehicleId);
-  for (const to of steps) {
-    const next = await repos.orders.setStatus(order.id, to);
-    moved.push({ from: current.status, order: next });
-    current = next;
-  }
+  const assigned = await repos.orders.assignToVehicle(order.id, vehicleId, steps[steps.length - 1]!);
+  const moved = steps.map((to, index) => ({ from: index === 0 ? order.status : steps[index - 1]!, order: { ...assigned, status: to } }));
   await repos.orderEvents.insertMany(
     moved.map(({ from, order: next }) => ({ orderId: order.id, type: 'status_changed' as const, actor: by.actor, fromStatus: from, toStatus: next.status, reason: `inserted into plan ${planId}`, data: { planId, vehicleId } })),
   );

@@ -218,6 +218,12 @@ export class OrdersRepository {
     await this.db('orders').whereIn('id', ids).update({ status, updated_at: this.db.fn.now() });
   }
 
+  /** Into a vehicle's route: the new status and the vehicle in one write. */
+  async assignToVehicle(id: number, vehicleId: number, status: OrderStatus): Promise<Order> {
+    const [row] = await this.db<OrderRow>('orders').where({ id }).update({ status, assigned_vehicle_id: vehicleId, updated_at: this.db.fn.now() } as never).returning('*');
+    return toOrder(row as OrderRow);
+  }
+
   async setAssignedVehicle(id: number, vehicleId: number | null): Promise<void> {
     await this.db('orders').where({ id }).update({ assigned_vehicle_id: vehicleId, updated_at: this.db.fn.now() });
   }

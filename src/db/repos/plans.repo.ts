@@ -5,7 +5,9 @@
  */
 import type { UnassignedReason } from '../../../solver/index';
 import type { PlanTotals } from '../../solving/plan-result';
+import type { Knex } from 'knex';
 import type { Executor } from '../executor';
+import { stopsDigestSql } from './routes.repo';
 
 export const planStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'dispatched', 'superseded'] as const;
 export type PlanStatus = (typeof planStatuses)[number];
@@ -159,6 +161,14 @@ export class PlansRepository {
     return row ? toPlan(row) : null;
   }
 
+  /** Locks the plan and reads the digest of its stops with it, for a reader holding its routes in memory. */
+  async findByIdForUpdateWithStopsDigest(id: number): Promise<{ plan: PlanRecord; stopsDigest: string } | null> {
+    const row = (await this.db('plans').select([...planColumns, this.db.raw(`${stopsDigestSql} as stops_digest`)]).where({ id }).forUpdate().first()) as
+      | (PlanRow & { stops_digest: string })
+      | undefined;
+    return row ? { plan: toPlan(row), stopsDigest: row.stops_digest } : null;
+  }
+
   async list(filter: { depotId?: number; date?: string; status?: PlanStatus[] }): Promise<PlanRecord[]> {
     const query = this.db('plans').select(planColumns).orderBy('id', 'desc').limit(200);
     if (filter.depotId !== undefined) query.where('depot_id', filter.depotId);
@@ -224,11 +234,21 @@ export class PlansRepository {
   }
 
   async bumpVersion(id: number, totals: PlanTotalsRecord): Promise<number> {
+    return (await this.bumpVersionReturning(id, totals, ['version'])).version;
+  }
+
+  /** bumpVersion that also answers the digest of the plan's stops as they are now. */
+  async bumpVersionWithStopsDigest(id: number, totals: PlanTotalsRecord): Promise<{ version: number; stopsDigest: string }> {
+    const row = await this.bumpVersionReturning(id, totals, ['version', this.db.raw(`${stopsDigestSql} as stops_digest`)]);
+    return { version: row.version, stopsDigest: row.stops_digest! };
+  }
+
+  private async bumpVersionReturning(id: number, totals: PlanTotalsRecord, columns: (string | Knex.Raw)[]): Promise<{ version: number; stops_digest?: string }> {
     const [row] = await this.db('plans')
       .where({ id })
       .update({ version: this.db.raw('version + 1'), totals: JSON.stringify(totals), updated_at: this.db.fn.now() })
-      .returning('version');
-    return (row as { version: number }).version;
+      .returning(columns as string[]);
+    return row as { version: number; stops_digest?: string };
   }
 
   async insertRun(planId: number, attempt: number, worker: string): Promise<number> {

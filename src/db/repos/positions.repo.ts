@@ -83,8 +83,10 @@ export class PositionsRepository {
     return moved;
   }
 
-  async listLatest(): Promise<Position[]> {
-    const rows: PositionRow[] = await this.db('vehicle_positions').select('*').orderBy('vehicle_id');
+  /** The latest point of every vehicle, or of the vehicles given. */
+  async listLatest(vehicleIds?: number[]): Promise<Position[]> {
+    const query = this.db('vehicle_positions').select('*').orderBy('vehicle_id');
+    const rows: PositionRow[] = await (vehicleIds ? query.whereIn('vehicle_id', vehicleIds) : query);
     return rows.map(fromRow);
   }
 

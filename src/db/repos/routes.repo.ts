@@ -111,7 +111,7 @@ const toRoute = (row: Record<string, any>, stops: StopRecord[]): RouteRecord => 
   stops,
 });
 
-const routeRow = (planId: number, route: RouteDraft) => ({
+const routeColumns = (planId: number, route: RouteDraft) => ({
   plan_id: planId,
   vehicle_id: route.vehicleId,
   driver_id: route.driverId,
@@ -128,11 +128,17 @@ const routeRow = (planId: number, route: RouteDraft) => ({
   service_seconds: route.serviceSeconds,
   waiting_seconds: route.waitingSeconds,
   cost: route.cost,
-  initial_load: JSON.stringify(route.initialLoad),
-  breaks: JSON.stringify(route.breaks),
-  violations: JSON.stringify(route.violations),
-  geometry: JSON.stringify(route.geometry),
+  initial_load: route.initialLoad,
+  breaks: route.breaks,
+  violations: route.violations,
+  geometry: route.geometry,
 });
+
+/** As knex inserts it: jsonb columns as JSON text. */
+const routeRow = (planId: number, route: RouteDraft) => {
+  const columns = routeColumns(planId, route);
+  return { ...columns, initial_load: JSON.stringify(columns.initial_load), breaks: JSON.stringify(columns.breaks), violations: JSON.stringify(columns.violations), geometry: JSON.stringify(columns.geometry) };
+};
 
 /** What a computed route decides about a stop; the other columns belong to the order and to live tracking. */
 const plannedStopColumns = (routeId: number, stop: Omit<StopRecord, 'id'>) => ({
@@ -153,36 +159,80 @@ const plannedStopColumns = (routeId: number, stop: Omit<StopRecord, 'id'>) => ({
   violations: stop.violations,
 });
 
+const stopColumns = (planId: number, routeId: number, stop: Omit<StopRecord, 'id'>) => ({
+  ...plannedStopColumns(routeId, stop),
+  plan_id: planId,
+  order_id: stop.orderId,
+  status: stop.status,
+  dispatched_eta_epoch: stop.dispatchedEtaEpoch,
+  live_eta_epoch: stop.liveEtaEpoch,
+  actual_arrival_epoch: stop.actualArrivalEpoch,
+  completed_at_epoch: stop.completedAtEpoch,
+});
+
+/** As knex inserts it: jsonb columns as JSON text. */
 const stopRow = (planId: number, routeId: number, stop: Omit<StopRecord, 'id'>) => {
-  const planned = plannedStopColumns(routeId, stop);
-  return {
-    ...planned,
-    plan_id: planId,
-    order_id: stop.orderId,
-    status: stop.status,
-    promised_windows: JSON.stringify(planned.promised_windows),
-    load_after: JSON.stringify(planned.load_after),
-    violations: JSON.stringify(planned.violations),
-    dispatched_eta_epoch: stop.dispatchedEtaEpoch,
-    live_eta_epoch: stop.liveEtaEpoch,
-    actual_arrival_epoch: stop.actualArrivalEpoch,
-    completed_at_epoch: stop.completedAtEpoch,
-  };
+  const columns = stopColumns(planId, routeId, stop);
+  return { ...columns, promised_windows: JSON.stringify(columns.promised_windows), load_after: JSON.stringify(columns.load_after), violations: JSON.stringify(columns.violations) };
 };
 
-/** Rewrites stops in place from a JSON array of `{ id, ...plannedStopColumns, dispatched_eta_epoch }`. */
-const updatePlannedStopsSql = `
-  update stops as s set
-    route_id = v.route_id, sequence = v.sequence, locked = v.locked, lon = v.lon, lat = v.lat, promised_windows = v.promised_windows,
-    planned_arrival_epoch = v.planned_arrival_epoch, service_start_epoch = v.service_start_epoch, planned_departure_epoch = v.planned_departure_epoch,
-    waiting_seconds = v.waiting_seconds, service_seconds = v.service_seconds, distance_from_start_meters = v.distance_from_start_meters,
-    driving_from_start_seconds = v.driving_from_start_seconds, load_after = v.load_after, violations = v.violations,
-    dispatched_eta_epoch = coalesce(v.dispatched_eta_epoch, s.dispatched_eta_epoch)
-  from jsonb_to_recordset(?::jsonb) as v(
-    id integer, route_id integer, sequence integer, locked boolean, lon double precision, lat double precision, promised_windows jsonb,
-    planned_arrival_epoch bigint, service_start_epoch bigint, planned_departure_epoch bigint, waiting_seconds integer, service_seconds integer,
-    distance_from_start_meters double precision, driving_from_start_seconds integer, load_after jsonb, violations jsonb, dispatched_eta_epoch bigint)
-  where s.id = v.id`;
+const stopColumnTypes = `route_id integer, sequence integer, locked boolean, lon double precision, lat double precision, promised_windows jsonb,
+  planned_arrival_epoch bigint, service_start_epoch bigint, planned_departure_epoch bigint, waiting_seconds integer, service_seconds integer,
+  distance_from_start_meters double precision, driving_from_start_seconds integer, load_after jsonb, violations jsonb, dispatched_eta_epoch bigint`;
+
+/**
+ * Rewrites routes in one statement (one round trip however many routes and stops), from JSON arrays of
+ * 1. routes `{ id, ...routeColumns }`, 2. kept stops `{ id, ...plannedStopColumns, dispatched_eta_epoch }` (a dispatched
+ * ETA only replaces the stored one when set), 3. new stops as `stopColumns`, 4. ids of stops to delete. Answers the new
+ * stops' ids. Parameters travel as JSON: a statement with thousands of bind parameters fails on PGlite.
+ */
+const rewriteRoutesSql = `
+  with written_routes as (
+    update routes as r set
+      vehicle_id = v.vehicle_id, driver_id = v.driver_id, status = v.status, start_lon = v.start_lon, start_lat = v.start_lat,
+      end_lon = v.end_lon, end_lat = v.end_lat, returns_to_depot = v.returns_to_depot, departure_epoch = v.departure_epoch,
+      arrival_epoch = v.arrival_epoch, distance_meters = v.distance_meters, driving_seconds = v.driving_seconds,
+      service_seconds = v.service_seconds, waiting_seconds = v.waiting_seconds, cost = v.cost, initial_load = v.initial_load,
+      breaks = v.breaks, violations = v.violations, geometry = v.geometry
+    from jsonb_to_recordset(?::jsonb) as v(
+      id integer, plan_id integer, vehicle_id integer, driver_id integer, status text, start_lon double precision, start_lat double precision,
+      end_lon double precision, end_lat double precision, returns_to_depot boolean, departure_epoch bigint, arrival_epoch bigint,
+      distance_meters double precision, driving_seconds integer, service_seconds integer, waiting_seconds integer, cost double precision,
+      initial_load jsonb, breaks jsonb, violations jsonb, geometry jsonb)
+    where r.id = v.id and r.plan_id = v.plan_id
+  ), kept_stops as (
+    update stops as s set
+      route_id = v.route_id, sequence = v.sequence, locked = v.locked, lon = v.lon, lat = v.lat, promised_windows = v.promised_windows,
+      planned_arrival_epoch = v.planned_arrival_epoch, service_start_epoch = v.service_start_epoch, planned_departure_epoch = v.planned_departure_epoch,
+      waiting_seconds = v.waiting_seconds, service_seconds = v.service_seconds, distance_from_start_meters = v.distance_from_start_meters,
+      driving_from_start_seconds = v.driving_from_start_seconds, load_after = v.load_after, violations = v.violations,
+      dispatched_eta_epoch = coalesce(v.dispatched_eta_epoch, s.dispatched_eta_epoch)
+    from jsonb_to_recordset(?::jsonb) as v(id integer, ${stopColumnTypes})
+    where s.id = v.id
+  ), new_stops as (
+    insert into stops (plan_id, order_id, status, live_eta_epoch, actual_arrival_epoch, completed_at_epoch, route_id, sequence, locked, lon, lat,
+      promised_windows, planned_arrival_epoch, service_start_epoch, planned_departure_epoch, waiting_seconds, service_seconds,
+      distance_from_start_meters, driving_from_start_seconds, load_after, violations, dispatched_eta_epoch)
+    select plan_id, order_id, status, live_eta_epoch, actual_arrival_epoch, completed_at_epoch, route_id, sequence, locked, lon, lat,
+      promised_windows, planned_arrival_epoch, service_start_epoch, planned_departure_epoch, waiting_seconds, service_seconds,
+      distance_from_start_meters, driving_from_start_seconds, load_after, violations, dispatched_eta_epoch
+    from jsonb_to_recordset(?::jsonb) as v(plan_id integer, order_id integer, status text, live_eta_epoch bigint, actual_arrival_epoch bigint,
+      completed_at_epoch bigint, ${stopColumnTypes})
+    returning id, order_id
+  ), orphan_stops as (
+    delete from stops where id = any(?::integer[])
+  )
+  select id, order_id from new_stops`;
+
+/**
+ * A digest of every stop of the plan (ids, order, status, times), as a subquery on a `plans` row: computed inside the
+ * database, so a reader can tell whether routes it holds in memory are still what is stored, whoever changed them,
+ * and in the same round trip as the plan itself. A sum of 64-bit row hashes (with the count) costs half of hashing
+ * the rows' text in order, and any changed row changes it but for a chance of one in 2^64.
+ */
+export const stopsDigestSql = `(select count(*) || ':' || coalesce(sum(hashtextextended(concat_ws(',', s.id, s.route_id, s.order_id, s.sequence,
+  s.status, s.locked, s.planned_arrival_epoch, s.planned_departure_epoch, s.dispatched_eta_epoch, s.live_eta_epoch, s.actual_arrival_epoch,
+  s.completed_at_epoch), 0)), 0) from stops s where s.plan_id = plans.id)`;
 
 export interface RouteReplacement {
   routeId: number;
@@ -209,17 +259,9 @@ export class RoutesRepository {
     return routes.map((row) => toRoute(row, byRoute.get(row.id) ?? []));
   }
 
-  /**
-   * A digest of every stop of the plan (ids, order, status, times): computed inside the database, so a reader can
-   * tell in one cheap query whether routes it holds in memory are still what is stored, whoever changed them.
-   */
+  /** The plan's stops digest (see stopsDigestSql) on its own. */
   async fingerprint(planId: number): Promise<string> {
-    const result = await this.db.raw<{ rows: { digest: string | null }[] }>(
-      `select md5(string_agg(concat_ws(',', id, route_id, order_id, sequence, status, locked, planned_arrival_epoch, planned_departure_epoch,
-         dispatched_eta_epoch, live_eta_epoch, actual_arrival_epoch, completed_at_epoch), ';' order by id)) as digest
-       from stops where plan_id = ?`,
-      [planId],
-    );
+    const result = await this.db.raw<{ rows: { digest: string }[] }>(`select ${stopsDigestSql} as digest from plans where id = ?`, [planId]);
     return result.rows[0]?.digest ?? '';
   }
 
@@ -263,23 +305,22 @@ export class RoutesRepository {
       );
     }
 
-    const updates: (ReturnType<typeof plannedStopColumns> & { id: number; dispatched_eta_epoch: number | null })[] = [];
-    const inserts: ReturnType<typeof stopRow>[] = [];
+    const keptStops: (ReturnType<typeof plannedStopColumns> & { id: number; dispatched_eta_epoch: number | null })[] = [];
+    const newStops: ReturnType<typeof stopColumns>[] = [];
     for (const { routeId, draft } of replacements) {
-      await this.db('routes').where({ id: routeId, plan_id: planId }).update(routeRow(planId, draft));
       for (const stop of draft.stops) {
         const row = byOrder.get(stop.orderId);
-        if (row) updates.push({ id: row.id, ...plannedStopColumns(routeId, stop), dispatched_eta_epoch: stop.dispatchedEtaEpoch });
-        else inserts.push(stopRow(planId, routeId, stop));
+        if (row) keptStops.push({ id: row.id, ...plannedStopColumns(routeId, stop), dispatched_eta_epoch: stop.dispatchedEtaEpoch });
+        else newStops.push(stopColumns(planId, routeId, stop));
       }
     }
-    for (let start = 0; start < updates.length; start += insertChunkRows) await this.db.raw(updatePlannedStopsSql, [JSON.stringify(updates.slice(start, start + insertChunkRows))]);
-    const insertedIds = new Map<number, number>();
-    for (let start = 0; start < inserts.length; start += insertChunkRows) {
-      const rows: { id: number; order_id: number }[] = await this.db('stops').insert(inserts.slice(start, start + insertChunkRows)).returning(['id', 'order_id']);
-      for (const row of rows) insertedIds.set(row.order_id, row.id);
-    }
-    if (orphans.length > 0) await this.db('stops').whereIn('id', orphans.map((row) => row.id)).delete();
+    const written = await this.db.raw<{ rows: { id: number; order_id: number }[] }>(rewriteRoutesSql, [
+      JSON.stringify(replacements.map(({ routeId, draft }) => ({ id: routeId, ...routeColumns(planId, draft) }))),
+      JSON.stringify(keptStops),
+      JSON.stringify(newStops),
+      orphans.map((row) => row.id as number),
+    ]);
+    const insertedIds = new Map(written.rows.map((row) => [row.order_id, row.id]));
 
     return replacements.map(({ routeId, draft }) => ({
       ...draft,

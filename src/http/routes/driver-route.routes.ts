@@ -92,7 +92,7 @@ function declare(api: ApiRouter, context: CommandContext, routing: RoutingProvid
       const nextIndex = route.stops.findIndex((stop) => stop.status === 'pending' || stop.status === 'arrived');
       if (nextIndex < 0) return { route: { id: route.id, vehicleId: route.vehicleId, status: route.status, timeZone, stops }, nextLeg: null };
       const next = route.stops[nextIndex]!;
-      const position = (await repos.positions.listLatest()).find((latest) => latest.vehicleId === route.vehicleId);
+      const position = (await repos.positions.listLatest([route.vehicleId]))[0];
       const from: LonLat = position?.location ?? (nextIndex > 0 ? route.stops[nextIndex - 1]!.location : route.startLocation);
       return { route: { id: route.id, vehicleId: route.vehicleId, status: route.status, timeZone, stops }, nextLeg: await leg(routing, from, next.location, next.id, query.language) };
     },

@@ -140,7 +140,7 @@ export async function trackingView(
   const etaEpoch = stop && !finalStatuses.has(order.status) ? (stop.stop.liveEtaEpoch ?? stop.stop.dispatchedEtaEpoch ?? stop.stop.plannedArrivalEpoch) : null;
   const stopsBefore = stop ? stop.before.filter((other) => other.status === 'pending' || other.status === 'arrived').length : null;
   const onTheWay = ['out_for_delivery', 'arrived', 'dispatched'].includes(order.status);
-  const position = stop && onTheWay ? (await repos.positions.listLatest()).find((latest) => latest.vehicleId === stop.vehicleId) : undefined;
+  const position = stop && onTheWay ? (await repos.positions.listLatest([stop.vehicleId]))[0] : undefined;
   const secondsAway = etaEpoch === null ? Infinity : etaEpoch - nowEpoch;
   const close =
     !!position &&

@@ -7,12 +7,12 @@
  */
 import type { Principal } from '../auth/principal';
 import type { Order } from '../db/repos/orders.repo';
-import type { RouteDraft } from '../db/repos/routes.repo';
+import type { RouteRecord } from '../db/repos/routes.repo';
 import type { Repositories } from '../db/repositories';
 import { assertTransition, canTransition, type OrderStatus } from '../domain/order-lifecycle';
 import { conflict, invalidInput, notFound } from '../errors';
 import type { LiveRoute } from '../planning/live-routes';
-import { evaluateEdited, openWorkspace, pendingOf, saveEvaluated, type Workspace } from '../planning/plan-workspace';
+import { evaluateEdited, openWorkspace, pendingOf, previewEvaluated, saveEvaluated, type PreviewedRoute, type Workspace } from '../planning/plan-workspace';
 import type { PlanEdit } from '../protocol/plans';
 import type { VroomViolation } from '../../solver/index';
 import { inTransaction } from './context';
@@ -22,7 +22,8 @@ export interface EditOutcome {
   preview: boolean;
   version: number;
   depotId: number;
-  routes: (RouteDraft & { id: number })[];
+  /** Stops carry their ids; in a preview, a stop new to the plan has none yet. */
+  routes: PreviewedRoute[] | RouteRecord[];
   violations: VroomViolation[];
 }
 
@@ -34,9 +35,10 @@ export async function editPlan(deps: InsertionDeps, planId: number, edit: PlanEd
     const transitions = await applyEdit(repos, workspace, edit);
     const evaluated = await evaluateEdited(workspace);
     let version = plan.version;
+    let routes: PreviewedRoute[] | RouteRecord[] = previewEvaluated(workspace, evaluated);
     const moved: { from: OrderStatus; order: Order }[] = [];
     if (!options.preview) {
-      version = await saveEvaluated(repos, workspace, evaluated);
+      ({ version, routes } = await saveEvaluated(repos, workspace, evaluated));
       for (const { order, to, vehicleId } of transitions) {
         let current = order;
         for (const status of to) {
@@ -52,7 +54,7 @@ export async function editPlan(deps: InsertionDeps, planId: number, edit: PlanEd
     }
     const violations: VroomViolation[] = [];
     for (const { draft } of evaluated) for (const violation of draft.violations) if (!violations.some((v) => v.cause === violation.cause)) violations.push({ cause: violation.cause });
-    return { depotId: plan.depotId, version, moved, routes: evaluated.map(({ live, draft }) => ({ ...draft, id: live.route.id })), violations };
+    return { depotId: plan.depotId, version, moved, routes, violations };
   });
   if (!options.preview) {
     for (const { from, order } of outcome.moved) deps.context.events.publish('order.status_changed', { order, from, to: order.status, reason: `plan ${planId} edited (${edit.type})`, actor: by.actor });

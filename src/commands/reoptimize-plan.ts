@@ -72,7 +72,7 @@ export async function reoptimizePlan(deps: InsertionDeps & { solver: SolverRunne
     await trx.orderEvents.insertMany(
       moved.map(({ from, order }) => ({ orderId: order.id, type: 'status_changed' as const, actor: by.actor, fromStatus: from, toStatus: order.status, reason: `left out when plan ${planId} was re-optimized`, data: { planId } })),
     );
-    const version = await saveEvaluated(trx, workspace, evaluated, left.length);
+    const { version } = await saveEvaluated(trx, workspace, evaluated, left.length);
     return { version, moved };
   });
   for (const { from, order } of written.moved) deps.context.events.publish('order.status_changed', { order, from, to: order.status, reason: `left out when plan ${planId} was re-optimized`, actor: by.actor });

@@ -4,7 +4,7 @@
  * sequences here, then `evaluate` recomputes only the routes they touched, and `save` writes them.
  */
 import type { PlanRecord } from '../db/repos/plans.repo';
-import type { RouteDraft } from '../db/repos/routes.repo';
+import type { RouteDraft, RouteRecord } from '../db/repos/routes.repo';
 import type { Repositories } from '../db/repositories';
 import type { Vehicle } from '../db/repos/vehicles.repo';
 import type { RoutingProvider } from '../routing/provider';
@@ -52,9 +52,17 @@ export async function evaluateEdited(workspace: Workspace): Promise<EvaluatedRou
   return Promise.all(touched.map(async (live) => ({ live, draft: await recomputeLiveRoute(workspace.context, live, workspace.edited.get(live.route.id)!) })));
 }
 
-/** Writes the recomputed routes and bumps the plan's version; returns the new version. */
-export async function saveEvaluated(repos: Repositories, workspace: Workspace, evaluated: EvaluatedRoute[], unassignedChange = 0): Promise<number> {
-  await repos.routes.replaceRoutes(workspace.plan.id, evaluated.map(({ live, draft }) => ({ routeId: live.route.id, draft })));
+/** Writes the recomputed routes and bumps the plan's version; returns the new version and the routes as stored. */
+export async function saveEvaluated(repos: Repositories, workspace: Workspace, evaluated: EvaluatedRoute[], unassignedChange = 0): Promise<{ version: number; routes: RouteRecord[] }> {
+  const routes = await repos.routes.replaceRoutes(workspace.plan.id, evaluated.map(({ live, draft }) => ({ routeId: live.route.id, draft })));
   const totals = adjustTotals(workspace.plan.totals, evaluated.map(({ live }) => live.route), evaluated.map(({ draft }) => draft), unassignedChange);
-  return repos.plans.bumpVersion(workspace.plan.id, totals);
+  return { version: await repos.plans.bumpVersion(workspace.plan.id, totals), routes };
+}
+
+/** A route as it would be stored, for a preview: the stops of orders already in the plan keep their ids. */
+export type PreviewedRoute = RouteDraft & { id: number; stops: (RouteDraft['stops'][number] & { id?: number })[] };
+
+export function previewEvaluated(workspace: Workspace, evaluated: EvaluatedRoute[]): PreviewedRoute[] {
+  const stopIds = new Map(workspace.routes.flatMap(({ route }) => route.stops.map((stop) => [stop.orderId, stop.id] as const)));
+  return evaluated.map(({ live, draft }) => ({ ...draft, id: live.route.id, stops: draft.stops.map((stop) => ({ ...stop, id: stopIds.get(stop.orderId) })) }));
 }

@@ -23,9 +23,16 @@ describe.each(testDatabases())('stop ids across route edits on $engine', (backen
 
   const routesOf = async (planId: number) => (await app.request('GET', `/api/v1/plans/${planId}`)).body.routes as Route[];
   const stopIds = (routes: Route[]) => new Map(routes.flatMap((route) => route.stops.map((stop) => [stop.orderId, stop.id] as const)));
+  /** Applies the edit; the answer names every stop by the id it is stored under, as a preview of it does. */
   const edit = async (planId: number, body: object) => {
+    const preview = await app.request('POST', `/api/v1/plans/${planId}/edits?preview=true`, { body });
+    expect(preview.status).toBe(200);
     const reply = await app.request('POST', `/api/v1/plans/${planId}/edits`, { body });
     expect(reply.status).toBe(200);
+    const stored = stopIds(await routesOf(planId));
+    for (const answer of [preview, reply]) {
+      for (const stop of (answer.body.routes as Route[]).flatMap((route) => route.stops)) expect([stop.orderId, stop.id]).toEqual([stop.orderId, stored.get(stop.orderId)]);
+    }
   };
   /** Every order still in the plan has the stop id it had before. */
   const expectKept = (before: Map<number, number>, after: Map<number, number>) => {

@@ -4,6 +4,7 @@ import type { OrderDraft } from '../../protocol/orders';
 import type { OrderStatus } from '../../domain/order-lifecycle';
 import { displayIdFor, newTrackingToken } from '../../domain/order-identifiers';
 import type { Executor } from '../executor';
+import { rowsAsJson } from '../json-rows';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
 import { OrderEventsRepository, type OrderEventInput } from './order-events.repo';
 
@@ -190,7 +191,7 @@ export class OrdersRepository {
     if (filter.assignedVehicleId !== undefined) query.where('assigned_vehicle_id', filter.assignedVehicleId);
     if (filter.windowToEpoch !== undefined) query.where('window_start_epoch', '<', filter.windowToEpoch);
     if (filter.windowFromEpoch !== undefined) query.where('window_end_epoch', '>', filter.windowFromEpoch);
-    const rows = (await query) as OrderRow[];
+    const rows = await rowsAsJson<OrderRow>(this.db, query, ['id']);
     return toPage(rows.map(toOrder), page.limit);
   }
 

@@ -9,6 +9,7 @@ import type { Amounts, EpochWindow } from '../../solving/planning-problem';
 import type { LineString, PlannedBreak } from '../../solving/plan-result';
 import { conflict } from '../../errors';
 import type { Executor } from '../executor';
+import { rowsAsJson } from '../json-rows';
 
 export type RouteStatus = 'planned' | 'dispatched' | 'in_progress' | 'completed';
 export type StopStatus = 'pending' | 'arrived' | 'completed' | 'failed';
@@ -248,7 +249,7 @@ export class RoutesRepository {
   async listForPlan(planId: number): Promise<RouteRecord[]> {
     const [routes, stops] = await Promise.all([
       this.db('routes').where({ plan_id: planId }).orderBy('vehicle_id'),
-      this.db('stops').where({ plan_id: planId }).orderBy(['route_id', 'sequence']),
+      rowsAsJson<Record<string, any>>(this.db, this.db('stops').where({ plan_id: planId }), ['route_id', 'sequence']), // eslint-disable-line @typescript-eslint/no-explicit-any
     ]);
     const byRoute = new Map<number, StopRecord[]>();
     for (const row of stops) {

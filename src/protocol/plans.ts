@@ -110,7 +110,9 @@ export const planSummarySchema = z.object({
 });
 
 export const planSchema = planSummarySchema.extend({
-  routes: z.array(routeSchema),
+  /** Since dispatch, on the vans' GPS breadcrumbs; null before dispatch. */
+  drivenMeters: z.number().nullable(),
+  routes: z.array(routeSchema.extend({ drivenMeters: z.number().nullable() })),
   unassigned: z.array(z.object({ orderId: z.number().int(), reason: z.string() })),
 });
 

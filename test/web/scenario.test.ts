@@ -1,10 +1,13 @@
 /**
  * The day in a real browser against the real service on PGlite: plan the demo day in the console,
  * dispatch, a driver delivers a stop and fails the next; the console and each customer's tracking
- * page show it within 2 s; another customer's page shows nothing of it. Screenshots in test-artifacts/.
+ * page show it within 2 s; another customer's page shows nothing of it; the van's drive shows as km
+ * driven in the console. Screenshots in test-artifacts/.
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haversineMeters } from '../../src/routing/haversine';
+import { km } from '../../web/common/format';
 import { launchBrowser, screenshot, type Browser } from './browser';
 import { startService, type RunningService } from './server';
 
@@ -189,14 +192,26 @@ describe('dispatch console, driver app and tracking page', () => {
 
     // On duty: the phone's position moves the van's marker in the console (one marker, moved in place).
     await browser.context.grantPermissions(['geolocation'], { origin: service.url });
-    await browser.context.setGeolocation({ latitude: 49.405, longitude: 8.69, accuracy: 12 });
+    const start: [number, number] = [8.69, 49.405];
+    await browser.context.setGeolocation({ latitude: start[1], longitude: start[0], accuracy: 12 });
     await driverPage.getByLabel('On duty').check();
     const vanMarker = consolePage.locator(`.leaflet-marker-icon[data-vehicle-id="${day.route.vehicleId}"]`);
     await vanMarker.waitFor({ state: 'attached', timeout: 5000 });
     const before = await vanMarker.evaluate((element) => (element as HTMLElement).style.transform);
-    await browser.context.setGeolocation({ latitude: 49.41, longitude: 8.70, accuracy: 12 });
+    // The van drives east, 20 m a second: the console's km driven is that drive, measured on the breadcrumbs.
+    const metersPerDegreeEast = 111_320 * Math.cos((start[1] * Math.PI) / 180);
+    const drive = Array.from({ length: 15 }, (_, index): [number, number] => [start[0] + ((index + 1) * 20) / metersPerDegreeEast, start[1]]);
+    for (const [longitude, latitude] of drive) {
+      await browser.context.setGeolocation({ latitude, longitude, accuracy: 12 });
+      await driverPage.waitForTimeout(1000);
+    }
     await expect.poll(() => vanMarker.evaluate((element) => (element as HTMLElement).style.transform), { timeout: 5000 }).not.toBe(before);
     await expect(vanMarker.count()).resolves.toBe(1);
+    const drivenMeters = haversineMeters(start, drive[drive.length - 1]!);
+    await expect.poll(async () => (await service.api('GET', `/api/v1/plans/${plan.id}`)).drivenMeters, { timeout: 5000 }).toBeGreaterThan(drivenMeters - 1);
+    expect((await service.api('GET', `/api/v1/plans/${plan.id}`)).drivenMeters).toBeCloseTo(drivenMeters, 0);
+    // The console re-reads it at most every 10 s while vans move.
+    await consolePage.locator('#kpi-km', { hasText: km(drivenMeters) }).waitFor({ timeout: 15_000 });
     await consolePage.getByRole('tab', { name: 'Alerts' }).click();
     await screenshot(consolePage, 'dispatch-live');
 

@@ -71,10 +71,3 @@ export function $(selector: string): HTMLElement {
   if (!element) throw new Error(`missing ${selector}`);
   return element;
 }
-
-/** Distance in metres between two [lon, lat] points on the sphere. */
-export function metersBetween([lon1, lat1]: [number, number], [lon2, lat2]: [number, number]): number {
-  const rad = Math.PI / 180;
-  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
-  return 2 * 6_371_000 * Math.asin(Math.sqrt(a));
-}

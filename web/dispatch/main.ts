@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import '../common/style.css';
 import './dispatch.css';
 import { Api, ApiError, login } from '../common/api';
-import { $, clock, el, escapeHtml, failureText, km, localIso, metersBetween, statusText, windowText } from '../common/format';
+import { $, clock, el, escapeHtml, failureText, km, localIso, statusText, windowText } from '../common/format';
 import { createMap, latLng, numberedIcon, routeColors } from '../common/map';
 import { connectLive, type LiveSocket } from '../common/socket';
 import { ClusterLayer } from '../layers/clusters';
@@ -332,6 +332,7 @@ function connect(): void {
   socket.on('vehicle:moved', ({ data }) => {
     vehicles.move(data.vehicleId, data.location);
     state.lastSeen.set(data.vehicleId, data.recordedAt);
+    refreshDrivenSoon();
   });
   socket.on('plan:progress', ({ data }) => {
     if (state.plan === null || data.planId !== state.plan.id) say(`Planning… ${(data.elapsedMs / 1000).toFixed(1)} s, cost ${Math.round(data.bestCost)}, ${data.unassigned} unassigned`);
@@ -376,17 +377,34 @@ function renderKpis(): void {
   $('#kpi-on-time').textContent = delivered.length ? `${Math.round((100 * onTime.length) / delivered.length)} %` : '–';
   $('#kpi-done').textContent = String(done.length);
   $('#kpi-remaining').textContent = String(stops.length - done.length);
-  // Driven: along each route from the depot through the stops already done (straight lines between them).
-  let meters = 0;
-  for (const route of state.plan?.routes ?? []) {
-    let from = state.depots.find((depot) => depot.id === depotId())?.location;
-    for (const stop of route.stops) {
-      if (stop.status !== 'completed' && stop.status !== 'failed') break;
-      if (from) meters += metersBetween(from, stop.location);
-      from = stop.location;
-    }
-  }
-  $('#kpi-km').textContent = km(meters);
+  // Driven: measured by the server on the vans' GPS breadcrumbs since dispatch.
+  const drivenMeters = state.plan?.drivenMeters ?? null;
+  $('#kpi-km').textContent = drivenMeters === null ? '–' : km(drivenMeters);
+}
+
+/** The vans' breadcrumbs grow with every fix: the plan's km driven is re-read at most this often while they move. */
+const drivenRefreshMs = 10_000;
+let drivenReadAtMs = 0;
+let drivenRead: ReturnType<typeof setTimeout> | null = null;
+
+function refreshDrivenSoon(): void {
+  if (!state.plan?.dispatchedAt || drivenRead) return;
+  drivenRead = setTimeout(() => {
+    drivenReadAtMs = Date.now();
+    const planId = state.plan?.id;
+    void api
+      .get<Plan>(`/plans/${planId}`)
+      .then((plan) => {
+        if (state.plan?.id !== plan.id) return;
+        state.plan.drivenMeters = plan.drivenMeters;
+        renderKpis();
+      })
+      // A failed read is tried again with the next fix.
+      .catch(() => undefined)
+      .finally(() => {
+        drivenRead = null;
+      });
+  }, Math.max(0, drivenReadAtMs + drivenRefreshMs - Date.now()));
 }
 
 // ---- start --------------------------------------------------------------------------------------

@@ -11,6 +11,9 @@ export interface Position {
   headingDegrees: number | null;
 }
 
+/** What a driven distance is measured on. */
+export type TrailFix = Pick<Position, 'recordedAt' | 'location' | 'accuracyMeters'>;
+
 interface PositionRow {
   vehicle_id: number;
   recorded_at: number;
@@ -88,6 +91,27 @@ export class PositionsRepository {
     const query = this.db('vehicle_positions').select('*').orderBy('vehicle_id');
     const rows: PositionRow[] = await (vehicleIds ? query.whereIn('vehicle_id', vehicleIds) : query);
     return rows.map(fromRow);
+  }
+
+  /**
+   * The fixes of each vehicle in [from, to) no vaguer than `maxAccuracyMeters`, in time order. Read as one row
+   * of arrays per vehicle: a day of fixes every second arrives about five times faster than row by row.
+   */
+  async trails(vehicleIds: number[], fromEpoch: number, toEpoch: number, maxAccuracyMeters: number): Promise<Map<number, TrailFix[]>> {
+    if (vehicleIds.length === 0) return new Map();
+    const rows: { vehicle_id: number; recorded_at: number[]; lon: number[]; lat: number[]; accuracy_meters: number[] }[] = await this.db('positions')
+      .select(
+        'vehicle_id',
+        ...['recorded_at', 'lon', 'lat', 'accuracy_meters'].map((column) => this.db.raw('array_agg(?? order by recorded_at) as ??', [column, column])),
+      )
+      .whereIn('vehicle_id', vehicleIds)
+      .andWhere('recorded_at', '>=', fromEpoch)
+      .andWhere('recorded_at', '<', toEpoch)
+      .andWhere('accuracy_meters', '<=', maxAccuracyMeters)
+      .groupBy('vehicle_id');
+    return new Map(
+      rows.map((row) => [row.vehicle_id, row.recorded_at.map((recordedAt, index) => ({ recordedAt, location: [row.lon[index]!, row.lat[index]!], accuracyMeters: row.accuracy_meters[index]! }))]),
+    );
   }
 
   async breadcrumbs(vehicleId: number, fromEpoch: number, toEpoch: number): Promise<Position[]> {

@@ -28,10 +28,12 @@ export function presentPlanSummary(plan: PlanRecord, href: string) {
   };
 }
 
-export function presentPlan(plan: PlanRecord, routes: RouteRecord[], unassigned: UnassignedRecord[], timeZone: string, href: string) {
+/** `drivenMetersByVehicle`: what each van drove since dispatch (null before dispatch). */
+export function presentPlan(plan: PlanRecord, routes: RouteRecord[], unassigned: UnassignedRecord[], timeZone: string, href: string, drivenMetersByVehicle: Map<number, number> | null) {
   return {
     ...presentPlanSummary(plan, href),
-    routes: routes.map((route) => presentRoute(route, timeZone)),
+    drivenMeters: drivenMetersByVehicle && [...drivenMetersByVehicle.values()].reduce((sum, meters) => sum + meters, 0),
+    routes: routes.map((route) => ({ ...presentRoute(route, timeZone), drivenMeters: drivenMetersByVehicle?.get(route.vehicleId) ?? null })),
     unassigned: unassigned.map((entry) => ({ orderId: entry.orderId, reason: entry.reason })),
   };
 }

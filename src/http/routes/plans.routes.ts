@@ -22,6 +22,7 @@ import { idParamsSchema } from '../../protocol/common';
 import { createPlanSchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema, reoptimizeResultSchema, reoptimizeSchema } from '../../protocol/plans';
 import type { RoutingProvider } from '../../routing/provider';
 import type { SolverRunner } from '../../solving/runner';
+import { drivenMetersByVehicle } from '../../tracking/driven-distance';
 import { apiPrefix, type Mount } from '../app';
 import { ApiRouter } from '../endpoint';
 import { presentPlan, presentPlanGeoJson, presentPlanSummary, presentRoute } from '../presenters/plan.presenter';
@@ -94,6 +95,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
       method: 'get',
       path: '/plans/:id',
       summary: 'A plan with its routes, stops and unassigned orders (?format=geojson for a map)',
+      description: 'Once dispatched, drivenMeters (the plan and each route) is the distance the vans drove since dispatch, measured on their GPS breadcrumbs.',
       tag: 'plans',
       roles: office,
       params: idParamsSchema,
@@ -109,7 +111,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
         res.type('application/geo+json');
         return presentPlanGeoJson(plan, routes, unassigned, locations, timeZone);
       }
-      return presentPlan(plan, routes, unassigned, timeZone, href(plan));
+      return presentPlan(plan, routes, unassigned, timeZone, href(plan), await drivenMetersByVehicle(repos, plan, routes, timeZone));
     },
   );
 

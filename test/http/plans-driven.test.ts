@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Position } from '../../src/db/repos/positions.repo';
+import { repositories } from '../../src/db/repositories';
+import { localDate, localDayRange, nextDate, toIsoInZone } from '../../src/domain/time';
+import { haversineMeters } from '../../src/routing/haversine';
+import { testDatabases } from '../helpers/database';
+import { depotInput, vehicleInput } from '../helpers/http';
+import { orderInput } from '../helpers/orders';
+import { startPlanningApp, waitForPlan, type PlanningApp } from '../planning/fixtures';
+
+const timeZone = depotInput.timeZone;
+/** Tomorrow at the depot, so the plan's day is still ahead whenever the suite runs. */
+const planDate = nextDate(localDate(timeZone, Date.now() / 1000));
+
+describe.each(testDatabases())('km driven on a dispatched plan, from the breadcrumbs, on $engine', (backend) => {
+  let app: PlanningApp;
+  let planId: number;
+  let vehicleIds: number[];
+  let otherVehicleId: number;
+
+  beforeAll(async () => {
+    app = await startPlanningApp(backend);
+    const depot = (await app.request('POST', '/api/v1/depots', { body: depotInput })).body;
+    vehicleIds = [];
+    for (const name of ['Van 1', 'Van 2']) vehicleIds.push((await app.request('POST', '/api/v1/vehicles', { body: vehicleInput(depot.id, { name, capacity: { weightKg: 800, volumeL: 6000, items: 3 } }) })).body.id);
+    // Not in the plan: whatever it drives is not the plan's.
+    otherVehicleId = (await app.request('POST', '/api/v1/vehicles', { body: vehicleInput(depot.id, { name: 'Spare' }) })).body.id;
+    const [dayStart] = localDayRange(planDate, timeZone);
+    const window = { start: toIsoInZone(dayStart + 9 * 3600, timeZone), end: toIsoInZone(dayStart + 16 * 3600, timeZone) };
+    for (let k = 0; k < 6; k++) {
+      const location: [number, number] = [8.6724 + 0.02 * Math.cos(k), 49.4093 + 0.012 * Math.sin(k)];
+      const created = await app.request('POST', '/api/v1/orders', { body: { ...orderInput(k, { externalRef: `driven-${k}`, location, timeWindows: [window] }), depotId: depot.id } });
+      await app.request('POST', `/api/v1/orders/${created.body.id}/transitions`, { body: { status: 'ready' } });
+    }
+    const created = await app.request('POST', '/api/v1/plans', { body: { date: planDate, depotId: depot.id, vehicleIds, timeLimitSeconds: 0.2 } });
+    expect(created.status).toBe(202);
+    planId = (await waitForPlan(app, created.body.id)).id;
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const fix = (vehicleId: number, recordedAt: number, location: [number, number], accuracyMeters = 8): Position => ({ vehicleId, recordedAt, location, accuracyMeters, speedMetersPerSecond: null, headingDegrees: null });
+  /** `count` fixes eastwards from `from`, `stepMeters` apart every `stepSeconds`. */
+  const drive = (vehicleId: number, startEpoch: number, from: [number, number], count: number, stepMeters: number, stepSeconds: number) => {
+    const degreesPerMeter = 1 / (111_320 * Math.cos((from[1] * Math.PI) / 180));
+    return Array.from({ length: count }, (_, index) => fix(vehicleId, startEpoch + index * stepSeconds, [from[0] + index * stepMeters * degreesPerMeter, from[1]]));
+  };
+
+  it('is null before dispatch', async () => {
+    const plan = (await app.request('GET', `/api/v1/plans/${planId}`)).body;
+    expect(plan.drivenMeters).toBeNull();
+    expect(plan.routes.map((route: { drivenMeters: number | null }) => route.drivenMeters)).toEqual(plan.routes.map(() => null));
+  });
+
+  it('sums what each van drove since dispatch, without GPS jitter, bad fixes or other vans', async () => {
+    const repos = repositories(app.commands.db);
+    const [van1, van2] = vehicleIds as [number, number];
+    const beforeDispatch = Date.now() / 1000 - 60;
+    // Driven before dispatch: not part of the plan.
+    await repos.positions.insertBreadcrumbs(drive(van2, beforeDispatch - 600, [8.6, 49.4], 10, 500, 30));
+    expect((await app.request('POST', `/api/v1/plans/${planId}/dispatch`)).status).toBe(200);
+    const dispatched = Math.ceil(Date.now() / 1000) + 1;
+
+    // Van 1: 1 km east in 100 m steps at 10 m/s, then parked for 3 minutes with fixes wandering by up to 6 m.
+    const driven = drive(van1, dispatched, [8.68, 49.41], 11, 100, 10);
+    const parkedAt = driven[driven.length - 1]!;
+    const parked = Array.from({ length: 18 }, (_, index) => fix(van1, parkedAt.recordedAt + 10 * (index + 1), [parkedAt.location[0] + (index % 2 ? 0.00008 : -0.00008), parkedAt.location[1] + (index % 3 ? 0.00003 : 0)], 10));
+    const lastEpoch = parked[parked.length - 1]!.recordedAt;
+    // A vague fix (300 m accuracy) far away, and a jump of 3 km in 2 s with a confident accuracy: neither is driving.
+    const vague = fix(van1, lastEpoch + 1, [8.75, 49.44], 300);
+    const jump = fix(van1, lastEpoch + 2, [8.72, 49.41], 5);
+    // Van 2: 600 m in 4 steps; a spare van not in the plan drives too.
+    const van2Trail = drive(van2, dispatched, [8.66, 49.40], 5, 150, 15);
+    const spare = drive(otherVehicleId, dispatched, [8.7, 49.42], 20, 200, 20);
+    await repos.positions.insertBreadcrumbs([...driven, ...parked, vague, jump, ...van2Trail, ...spare]);
+
+    const plan = (await app.request('GET', `/api/v1/plans/${planId}`)).body;
+    const expectedVan1 = haversineMeters(driven[0]!.location, parkedAt.location);
+    const expectedVan2 = haversineMeters(van2Trail[0]!.location, van2Trail[van2Trail.length - 1]!.location);
+    expect(expectedVan1).toBeCloseTo(1000, -1);
+    const drivenOf = (vehicleId: number) => plan.routes.find((route: { vehicleId: number }) => route.vehicleId === vehicleId).drivenMeters;
+    expect(drivenOf(van1)).toBeCloseTo(expectedVan1, 0);
+    expect(drivenOf(van2)).toBeCloseTo(expectedVan2, 0);
+    expect(plan.drivenMeters).toBeCloseTo(expectedVan1 + expectedVan2, 0);
+
+    // Later fixes of van 1 driving on from where it parked count from there.
+    const onwards = drive(van1, lastEpoch + 60, parkedAt.location, 3, 200, 20).slice(1);
+    await repos.positions.insertBreadcrumbs(onwards);
+    const later = (await app.request('GET', `/api/v1/plans/${planId}`)).body;
+    expect(later.drivenMeters).toBeCloseTo(expectedVan1 + expectedVan2 + haversineMeters(parkedAt.location, onwards[1]!.location), 0);
+  });
+});

@@ -1,6 +1,8 @@
 /**
  * Queues a plan run for a depot's day. Vehicles default to those starting at the depot, orders to the day's
- * ready (or rescheduled) orders there. Unknown ids are 400; orders that cannot be planned are 409, named.
+ * ready (or rescheduled) orders there. Unknown ids are 400; orders that cannot be planned are 409, named. A plan may
+ * replace a succeeded, not yet dispatched plan of the same day: the orders planned there may be planned again, and
+ * the replaced plan is superseded when the new one succeeds (see storePlanResult).
  */
 import type { Principal } from '../auth/principal';
 import type { Order } from '../db/repos/orders.repo';
@@ -27,6 +29,7 @@ export async function createPlan(context: CommandContext, input: CreatePlanInput
     } else if (vehicleIds.length === 0) {
       issues.push({ path: 'vehicleIds', message: `depot ${depot.id} has no vehicles; name some` });
     }
+    const replaced = input.replacesPlanId === undefined ? null : await replaceablePlan(repos, input, issues);
     let orders: Order[];
     if (input.orderIds) {
       const found = await Promise.all(input.orderIds.map((id) => repos.orders.findById(id)));
@@ -34,10 +37,14 @@ export async function createPlan(context: CommandContext, input: CreatePlanInput
       orders = found.filter((order): order is Order => order !== null);
     } else {
       orders = await dayOrders(repos, depot.id, localDayRange(input.date, depot.timeZone));
+      if (replaced) orders.push(...(await replaced.plannedOrders(repos)));
       if (orders.length === 0) issues.push({ path: 'orderIds', message: `depot ${depot.id} has no ready orders on ${input.date}` });
     }
     if (issues.length > 0) throw invalidInput(`The plan request has ${issues.length} issue${issues.length === 1 ? '' : 's'}`, issues);
-    const blocked = orders.filter((order) => !canTransition(order.status, 'planned'));
+    if (replaced && replaced.status !== 'succeeded') {
+      throw conflict(`Plan ${replaced.id} is ${replaced.status}; only a succeeded plan that was not dispatched can be replaced`, [{ path: 'replacesPlanId', message: `plan ${replaced.id} is ${replaced.status}` }]);
+    }
+    const blocked = orders.filter((order) => !canTransition(order.status, 'planned') && !(order.status === 'planned' && replaced?.orderIds.has(order.id)));
     if (blocked.length > 0) {
       throw conflict(
         `${blocked.length} order${blocked.length === 1 ? '' : 's'} cannot be planned: ${blocked.map((order) => `${order.id} (${order.status})`).join(', ')}`,
@@ -52,10 +59,34 @@ export async function createPlan(context: CommandContext, input: CreatePlanInput
       options: input.options,
       timeLimitSeconds: input.timeLimitSeconds,
       createdBy: by.actor,
+      replacesPlanId: replaced?.id,
     });
   });
   context.events.publish('plan.status_changed', { planId: plan.id, depotId: plan.depotId, status: 'queued', actor: by.actor });
   return plan;
+}
+
+/**
+ * The plan a new one is to replace: of the same depot and day. Its planned orders may be planned again; its status
+ * is checked by the caller after the request's other issues (a 409, not a 400).
+ */
+async function replaceablePlan(repos: Repositories, input: CreatePlanInput, issues: ErrorDetail[]) {
+  const plan = await repos.plans.findById(input.replacesPlanId!);
+  if (!plan) {
+    issues.push({ path: 'replacesPlanId', message: `plan ${input.replacesPlanId} does not exist` });
+    return null;
+  }
+  if (plan.depotId !== input.depotId || plan.date !== input.date) {
+    issues.push({ path: 'replacesPlanId', message: `plan ${plan.id} is for depot ${plan.depotId} on ${plan.date}, not depot ${input.depotId} on ${input.date}` });
+    return null;
+  }
+  const orderIds = new Set(await repos.routes.orderIdsOfPlan(plan.id));
+  return {
+    id: plan.id,
+    status: plan.status,
+    orderIds,
+    plannedOrders: async (reader: Repositories) => (await Promise.all([...orderIds].map((id) => reader.orders.findById(id)))).filter((order): order is Order => order?.status === 'planned'),
+  };
 }
 
 async function depotVehicleIds(repos: Repositories, depotId: number): Promise<number[]> {

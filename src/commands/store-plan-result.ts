@@ -2,9 +2,11 @@
  * A finished run's result, written in one transaction: routes and stops, unassigned orders with reasons, the
  * planned orders moved to `planned` on their vehicle with an event each, the plan `succeeded`. Nothing is written
  * when the plan is no longer this worker's running plan (cancelled meanwhile, or taken over after a lost lease).
+ * A plan that replaces another supersedes it in the same transaction.
  */
 import type { Order } from '../db/repos/orders.repo';
-import { canTransition } from '../domain/order-lifecycle';
+import type { Repositories } from '../db/repositories';
+import { canTransition, type OrderStatus } from '../domain/order-lifecycle';
 import { conflict } from '../errors';
 import type { ComputedPlan } from '../planning/compute-plan';
 import { inTransaction, type CommandContext } from './context';
@@ -13,6 +15,7 @@ export async function storePlanResult(context: CommandContext, planId: number, o
   const stored = await inTransaction(context, async (repos) => {
     const plan = await repos.plans.findByIdForUpdate(planId);
     if (!plan || plan.status !== 'running' || !(await repos.plans.renewLease(planId, owner, 60, null))) return null;
+    const superseded = plan.replacesPlanId === null ? null : await supersede(repos, plan.replacesPlanId, planId, plan.createdBy);
     const planned: { order: Order; vehicleId: number }[] = [];
     const changed: number[] = [];
     for (const route of result.routes) {
@@ -43,12 +46,41 @@ export async function storePlanResult(context: CommandContext, planId: number, o
       })),
     );
     await repos.plans.setStatus(planId, 'succeeded', { totals: result.totals, error: null });
-    return { plan, planned: await Promise.all(planned.map(async ({ order }) => ({ from: order.status, order: (await repos.orders.findById(order.id))! }))) };
+    return { plan, superseded, planned: await Promise.all(planned.map(async ({ order }) => ({ from: order.status, order: (await repos.orders.findById(order.id))! }))) };
   });
   if (!stored) return false;
+  if (stored.superseded) {
+    const { depotId, released } = stored.superseded;
+    for (const { from, order } of released) context.events.publish('order.status_changed', { order, from, to: order.status, reason: `plan ${stored.plan.replacesPlanId} superseded by plan ${planId}`, actor: stored.plan.createdBy });
+    context.events.publish('plan.status_changed', { planId: stored.plan.replacesPlanId!, depotId, status: 'superseded', actor: stored.plan.createdBy });
+  }
   for (const { from, order } of stored.planned) {
     context.events.publish('order.status_changed', { order, from, to: 'planned', reason: `plan ${planId}`, actor: stored.plan.createdBy });
   }
   context.events.publish('plan.status_changed', { planId, depotId: stored.plan.depotId, status: 'succeeded', actor: stored.plan.createdBy });
   return true;
+}
+
+/**
+ * The plan this one replaces gives way: superseded, its planned orders back to ready (then the new routes plan them
+ * again, each step in the timeline). Refused when it was dispatched or changed status meanwhile: the new plan fails.
+ */
+async function supersede(repos: Repositories, replacedId: number, planId: number, actor: string) {
+  const replaced = await repos.plans.findByIdForUpdate(replacedId);
+  if (!replaced || replaced.status !== 'succeeded') {
+    const status = replaced?.status ?? 'deleted';
+    throw conflict(`Plan ${replacedId}, which this plan replaces, is ${status} now; plan again`, [{ path: 'replacesPlanId', message: `plan ${replacedId} is ${status}` }]);
+  }
+  await repos.plans.setStatus(replacedId, 'superseded');
+  const released: { from: OrderStatus; order: Order }[] = [];
+  for (const orderId of await repos.routes.orderIdsOfPlan(replacedId)) {
+    const order = await repos.orders.findByIdForUpdate(orderId);
+    if (order?.status !== 'planned') continue;
+    await repos.orders.setAssignedVehicle(orderId, null);
+    released.push({ from: order.status, order: await repos.orders.setStatus(orderId, 'ready') });
+  }
+  await repos.orderEvents.insertMany(
+    released.map(({ from, order }) => ({ orderId: order.id, type: 'status_changed' as const, actor, fromStatus: from, toStatus: order.status, reason: `plan ${replacedId} superseded by plan ${planId}`, data: { planId: replacedId } })),
+  );
+  return { depotId: replaced.depotId, released };
 }

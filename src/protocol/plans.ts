@@ -15,6 +15,9 @@ export const createPlanSchema = z.object({
     .describe("Default: the depot's orders in status ready or rescheduled with a time window on the date"),
   timeLimitSeconds: z.number().min(0.1).max(600).default(10),
   options: z.object({ seeds: z.number().int().min(1).max(16).optional().describe('Searches run in parallel; the best is kept') }).default({}),
+  replacesPlanId: id
+    .optional()
+    .describe('A succeeded, not yet dispatched plan of the same depot and date: its orders may be planned again, and it is superseded once this plan succeeds'),
 });
 export type CreatePlanInput = z.output<typeof createPlanSchema>;
 
@@ -106,6 +109,7 @@ export const planSummarySchema = z.object({
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   dispatchedAt: z.string().nullable(),
+  replacesPlanId: z.number().int().nullable(),
   href: z.string(),
 });
 

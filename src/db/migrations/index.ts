@@ -9,6 +9,7 @@ import * as plans from './003_plans';
 import * as tracking from './004_tracking';
 import * as stopOutcomes from './005_stop_outcomes';
 import * as trackingLinks from './006_tracking_links';
+import * as planReplacement from './007_plan_replacement';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_fleet': fleet,
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '004_tracking': tracking,
   '005_stop_outcomes': stopOutcomes,
   '006_tracking_links': trackingLinks,
+  '007_plan_replacement': planReplacement,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -50,6 +50,8 @@ export interface PlanRecord {
   updatedAt: Date;
   finishedAt: Date | null;
   dispatchedAt: Date | null;
+  /** The earlier plan of the day this one supersedes when it succeeds. */
+  replacesPlanId: number | null;
 }
 
 export interface PlanDraft {
@@ -60,6 +62,7 @@ export interface PlanDraft {
   options: PlanOptions;
   timeLimitSeconds: number;
   createdBy: string;
+  replacesPlanId?: number;
 }
 
 export interface UnassignedRecord {
@@ -86,6 +89,7 @@ interface PlanRow {
   updated_at: Date;
   finished_at: Date | null;
   dispatched_at: Date | null;
+  replaces_plan_id: number | null;
 }
 
 const toPlan = (row: PlanRow): PlanRecord => ({
@@ -107,6 +111,7 @@ const toPlan = (row: PlanRow): PlanRecord => ({
   updatedAt: new Date(row.updated_at),
   finishedAt: row.finished_at ? new Date(row.finished_at) : null,
   dispatchedAt: row.dispatched_at ? new Date(row.dispatched_at) : null,
+  replacesPlanId: row.replaces_plan_id,
 });
 
 /** Fields a plan's columns return; the lease columns stay inside this repository. */
@@ -129,6 +134,7 @@ const planColumns = [
   'updated_at',
   'finished_at',
   'dispatched_at',
+  'replaces_plan_id',
 ];
 
 export class PlansRepository {
@@ -145,6 +151,7 @@ export class PlansRepository {
         options: JSON.stringify(draft.options),
         time_limit_seconds: draft.timeLimitSeconds,
         created_by: draft.createdBy,
+        replaces_plan_id: draft.replacesPlanId ?? null,
       })
       .returning(planColumns);
     return toPlan(row as PlanRow);

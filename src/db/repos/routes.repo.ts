@@ -260,6 +260,12 @@ export class RoutesRepository {
     return routes.map((row) => toRoute(row, byRoute.get(row.id) ?? []));
   }
 
+  /** The orders a plan's routes hold. */
+  async orderIdsOfPlan(planId: number): Promise<number[]> {
+    const rows: { order_id: number }[] = await this.db('stops').where({ plan_id: planId }).select('order_id').orderBy('order_id');
+    return rows.map((row) => row.order_id);
+  }
+
   /** The plan's stops digest (see stopsDigestSql) on its own. */
   async fingerprint(planId: number): Promise<string> {
     const result = await this.db.raw<{ rows: { digest: string }[] }>(`select ${stopsDigestSql} as digest from plans where id = ?`, [planId]);

@@ -24,6 +24,7 @@ export function presentPlanSummary(plan: PlanRecord, href: string) {
     createdAt: plan.createdAt.toISOString(),
     finishedAt: plan.finishedAt?.toISOString() ?? null,
     dispatchedAt: plan.dispatchedAt?.toISOString() ?? null,
+    replacesPlanId: plan.replacesPlanId,
     href,
   };
 }

@@ -184,6 +184,8 @@ function renderPlan(): void {
   const plan = state.plan;
   $('#plan-status').textContent = plan ? `#${plan.id} ${statusText(plan.status)}` : 'none';
   ($('#dispatch') as HTMLButtonElement).disabled = plan?.status !== 'succeeded';
+  // A plan not yet dispatched can be planned again: the new one replaces it.
+  $('#plan').textContent = plan?.status === 'succeeded' ? 'Plan again' : 'Plan';
   const routes = plan?.routes ?? [];
   $('#routes').replaceChildren(...routes.map(routeCard));
   $('#unassigned').replaceChildren(
@@ -243,7 +245,8 @@ function routeCard(route: PlanRoute): HTMLElement {
 async function startPlan(): Promise<void> {
   say('Planning…');
   try {
-    const created = await api.post<{ id: number }>('/plans', { date: date(), depotId: depotId(), timeLimitSeconds: Number(($('#time-limit') as HTMLInputElement).value) || 5 });
+    const replacesPlanId = state.plan?.status === 'succeeded' ? state.plan.id : undefined;
+    const created = await api.post<{ id: number }>('/plans', { date: date(), depotId: depotId(), timeLimitSeconds: Number(($('#time-limit') as HTMLInputElement).value) || 5, replacesPlanId });
     $('#plan-status').textContent = `#${created.id} queued`;
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 700));

@@ -90,6 +90,16 @@ export interface AlertView {
   raisedAtEpoch: number;
 }
 
+/**
+ * The driver's route changed in the office (a live insertion, an edit, a cancelled order, the dispatch itself):
+ * the driver app reads its route again. Only the vehicle's room hears it.
+ */
+export interface RouteChangedView {
+  planId: number;
+  routeId: number;
+  vehicleId: number;
+}
+
 /** The facts a room carries, by event name. */
 export interface RoomFacts {
   'vehicle:moved': VehiclePositionView;
@@ -98,6 +108,7 @@ export interface RoomFacts {
   'eta:updated': EtaView;
   'alert:raised': AlertView;
   'plan:progress': PlanProgressView;
+  'route:changed': RouteChangedView;
 }
 export type RoomEventName = keyof RoomFacts;
 

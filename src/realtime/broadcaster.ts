@@ -1,6 +1,7 @@
 /**
- * Domain events → room facts. Dispatchers see everything in their depot, a driver their vehicle,
- * a customer their order and, while it is on the road, the vehicle bringing it (less often).
+ * Domain events → room facts. Dispatchers see everything in their depot, a driver their vehicle
+ * (and when its route changes), a customer their order and, while it is on the road, the vehicle
+ * bringing it (less often).
  */
 import type { Knex } from 'knex';
 import { repositories } from '../db/repositories';
@@ -63,6 +64,13 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, db: Knex, l
     for (const orderId of await liveOrdersOf(position.vehicleId, nowMs)) feed.publish(orderRoom(orderId), 'vehicle:moved', view);
   };
 
+  /** Drivers re-read a route that changed; routes not on the road yet are nobody's business but the office's. */
+  const routesChanged = async (planId: number, routeIds?: number[]) => {
+    for (const { routeId, vehicleId } of await repos.etas.liveRoutesOfPlan(planId, routeIds)) {
+      feed.publish(vehicleRoom(vehicleId), 'route:changed', { planId, routeId, vehicleId });
+    }
+  };
+
   const unsubscribers = [
     events.on('vehicle.moved', ({ position }) => {
       vehicleMoved(position).catch((error: unknown) => logger.error({ err: error, vehicleId: position.vehicleId }, 'broadcasting a position failed'));
@@ -99,6 +107,13 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, db: Knex, l
     events.on('tracking.alert', (alert) => toDepotOf(alert.vehicleId, (room) => feed.publish(room, 'alert:raised', { ...alert }))),
     events.on('plan.progress', ({ planId, depotId, progress }) => {
       feed.publish(depotRoom(depotId), 'plan:progress', { planId, ...progress });
+    }),
+    events.on('plan.changed', ({ planId, routeIds }) => {
+      routesChanged(planId, routeIds).catch((error: unknown) => logger.error({ err: error, planId }, 'telling drivers of changed routes failed'));
+    }),
+    events.on('plan.status_changed', ({ planId, status }) => {
+      if (status !== 'dispatched') return;
+      routesChanged(planId).catch((error: unknown) => logger.error({ err: error, planId }, 'telling drivers of dispatched routes failed'));
     }),
     events.on('fleet.changed', ({ entity, id }) => {
       if (entity === 'vehicle') depotOfVehicle.delete(id);

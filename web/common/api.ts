@@ -18,10 +18,6 @@ export class Api {
     this.token = token;
   }
 
-  get hasToken(): boolean {
-    return this.token !== null;
-  }
-
   async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     const response = await fetch(`/api/v1${path}`, {
       method,

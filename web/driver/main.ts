@@ -7,8 +7,9 @@ import L from 'leaflet';
 import '../common/style.css';
 import { Api } from '../common/api';
 import { login } from '../common/api';
-import { $, clock, el, km, statusText, windowText } from '../common/format';
+import { $, clock, el, km, localIso, statusText, windowText } from '../common/format';
 import { createMap, latLng, numberedIcon } from '../common/map';
+import { connectLive, type LiveSocket } from '../common/socket';
 import type { DriverDay, DriverStop } from '../../src/http/routes/driver-route.routes';
 import { newIdempotencyKey, Outbox } from './outbox';
 import { SignaturePad } from './signature';
@@ -18,13 +19,19 @@ const api = new Api(localStorage.getItem(tokenKey));
 const outbox = new Outbox(api, ({ sent, rejected, waiting }) => {
   showNetwork(waiting);
   if (rejected) say(`Not accepted (${rejected.request.label}): ${rejected.error.message}`, true);
-  if (sent && sent.label !== 'position') void loadDay();
+  if ((sent && sent.label !== 'position') || (routeStale && waiting === 0)) {
+    routeStale = false;
+    void loadDay();
+  }
 });
 const signature = new SignaturePad($('#signature') as HTMLCanvasElement);
 let day: DriverDay | null = null;
 let map: L.Map | null = null;
 let legLayer: L.LayerGroup | null = null;
 let watchId: number | null = null;
+let socket: LiveSocket | null = null;
+/** The office changed the route while the driver's own actions were unsent: re-read it once they are out. */
+let routeStale = false;
 
 function say(text: string, isError = false): void {
   const message = $('#message');
@@ -130,8 +137,58 @@ function showForm(id: '#deliver-form' | '#fail-form' | null): void {
   if (id) ($(id).querySelector('input, select') as HTMLElement).focus();
 }
 
+/** Re-reads the route now, unless the driver's unsent actions would be undone on screen by it. */
+function reloadRoute(): void {
+  if (outbox.waiting.length > 0) {
+    routeStale = true;
+    return;
+  }
+  void loadDay();
+}
+
+/**
+ * The office's changes arrive over the socket, in the vehicle's room: a changed route is re-read at once,
+ * ETAs and stop statuses are applied in place. No polling: joining the room (at start and after every
+ * reconnect) re-reads the route, and so does a gap in the room's numbers (a fact the server lost), so a
+ * missed event is always made up for.
+ */
+function connectRouteUpdates(): void {
+  socket?.disconnect();
+  socket = connectLive({ token: localStorage.getItem(tokenKey) ?? '' });
+  let lastSeq = 0;
+  const numbered = ({ seq }: { seq: number }) => {
+    const missed = seq > lastSeq + 1;
+    lastSeq = Math.max(lastSeq, seq);
+    if (missed) reloadRoute();
+    return !missed;
+  };
+  socket.on('room:joined', (snapshot) => {
+    lastSeq = snapshot.seq;
+    reloadRoute();
+  });
+  socket.on('route:changed', (event) => {
+    if (numbered(event)) reloadRoute();
+  });
+  socket.on('eta:updated', (event) => {
+    const stop = day?.route?.stops.find((candidate) => candidate.stopId === event.data.stopId);
+    if (!numbered(event) || !stop || !day?.route) return;
+    stop.eta = localIso(event.data.etaEpoch, day.route.timeZone);
+    render();
+  });
+  socket.on('stop:status', (event) => {
+    const stop = day?.route?.stops.find((candidate) => candidate.stopId === event.data.stopId);
+    if (!numbered(event) || !stop || stop.status === event.data.status) return;
+    stop.status = event.data.status;
+    render();
+  });
+  socket.on('order:status', numbered);
+  socket.on('vehicle:moved', numbered);
+}
+
 function showLogin(): void {
   api.setToken(null);
+  socket?.disconnect();
+  socket = null;
   localStorage.removeItem(tokenKey);
   $('#login-form').classList.remove('hidden');
   for (const id of ['#day', '#logout', '#duty-label']) $(id).classList.add('hidden');
@@ -142,6 +199,7 @@ function showDay(): void {
   for (const id of ['#day', '#logout', '#duty-label']) $(id).classList.remove('hidden');
   showNetwork();
   void outbox.flush().then(loadDay);
+  connectRouteUpdates();
 }
 
 /** While on duty the device reports where it is; fixes queue like actions when offline. */
@@ -218,10 +276,6 @@ $('#fail-form').addEventListener('submit', (event) => {
 window.addEventListener('online', () => void outbox.flush());
 window.addEventListener('offline', () => showNetwork());
 setInterval(() => void outbox.flush(), 15_000);
-// Live ETAs and route changes from the office, while the app is open and online.
-setInterval(() => {
-  if (navigator.onLine && api.hasToken && outbox.waiting.length === 0) void loadDay();
-}, 60_000);
 
 if (localStorage.getItem(tokenKey)) showDay();
 else showLogin();

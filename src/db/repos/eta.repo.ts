@@ -1,4 +1,4 @@
-/** SQL for live ETAs: the route a vehicle is driving now, and each stop's live ETA with its history. */
+/** SQL for live routes and ETAs: the route a vehicle is driving now, a plan's routes on the road, each stop's live ETA with its history. */
 import type { Executor } from '../executor';
 import { RoutesRepository, type RouteRecord } from './routes.repo';
 
@@ -20,6 +20,13 @@ export class EtaRepository {
     if (!row) return null;
     const routes = await new RoutesRepository(this.db).listForPlan(row.plan_id);
     return routes.find((route) => route.vehicleId === vehicleId) ?? null;
+  }
+
+  /** The plan's routes on the road (dispatched or started) with their vehicles: all of them, or those of `routeIds`. */
+  async liveRoutesOfPlan(planId: number, routeIds?: number[]): Promise<{ routeId: number; vehicleId: number }[]> {
+    const query = this.db('routes').where({ plan_id: planId }).whereIn('status', ['dispatched', 'in_progress']).orderBy('id').select('id', 'vehicle_id');
+    const rows: { id: number; vehicle_id: number }[] = await (routeIds ? query.whereIn('id', routeIds) : query);
+    return rows.map((row) => ({ routeId: row.id, vehicleId: row.vehicle_id }));
   }
 
   async recordLiveEtas(etas: LiveEta[], computedAtEpoch: number): Promise<void> {

@@ -64,7 +64,8 @@ export async function runSimulation(input: SimulationInput): Promise<DriverSumma
     input.drivers.map(async (driver) => {
       const token = await login(options.url, driver);
       const log = (message: string) => options.log?.(`${driver.username}: ${message}`);
-      return runDriver(token, { ...options, log });
+      // Once this run made sure the day is dispatched, a van left out of the plan does not wait for one.
+      return runDriver(token, { ...options, log, waitForRoute: !input.office });
     }),
   );
 }

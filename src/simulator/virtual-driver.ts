@@ -26,6 +26,8 @@ export interface SimulationOptions {
   random: () => number;
   signal: AbortSignal;
   log?: (message: string) => void;
+  /** Wait for a dispatcher to dispatch a route; false when the day was dispatched already and a van without a route has the day off. */
+  waitForRoute?: boolean;
 }
 
 interface DriverDay {
@@ -68,6 +70,10 @@ export async function runDriver(token: string, options: SimulationOptions): Prom
       if (!day.route || !day.nextLeg) {
         // A route with nothing left, or gone once completed: the day is done.
         if (day.route || served > 0) break;
+        if (options.waitForRoute === false) {
+          options.log?.('no route in the dispatched plan; the day off');
+          break;
+        }
         if (!idleNoticeShown) options.log?.('no dispatched route yet; waiting');
         idleNoticeShown = true;
         await sleep(5000, options.signal);

@@ -58,4 +58,20 @@ describe.each(testDatabases())('simulated driver on $engine', (backend) => {
     );
     expect(stops.every((stop) => stop.actualArrivalEpoch !== null && stop.completedAtEpoch !== null)).toBe(true);
   }, 30_000);
+
+  it('gives a van left out of the dispatched plan the day off instead of waiting for a route', async () => {
+    // Waiting would poll every 5 s until aborted: the test's timeout would end it.
+    const summary = await runDriver(fleet.driverTokens[1], {
+      url: node.url,
+      speedup: 600,
+      noiseMeters: 5,
+      failureRate: 0,
+      dwellSeconds: 60,
+      reportEverySeconds: 5,
+      random: seededRandom(4),
+      signal: new AbortController().signal,
+      waitForRoute: false,
+    });
+    expect(summary).toEqual({ delivered: 0, failed: 0, positions: 0 });
+  }, 8_000);
 });

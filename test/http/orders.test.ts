@@ -143,6 +143,9 @@ describe.each(testDatabases())('orders API on $engine', (backend) => {
     await create(41, { source: 'filter', timeWindows: [{ start: '2026-12-02T00:30:00+01:00', end: '2026-12-02T02:00:00+01:00' }] });
     const byDate = await app.request('GET', `/api/v1/orders?date=2026-12-01&depotId=${depotId}`);
     expect(byDate.body.items.map((order: { id: number }) => order.id)).toEqual([onDay.id]);
+    // Listed as it is read alone: times in the depot's zone.
+    expect(byDate.body.items[0]).toEqual((await app.request('GET', `/api/v1/orders/${onDay.id}`)).body);
+    expect(byDate.body.items[0].timeWindows).toEqual([{ start: '2026-12-01T23:30:00+01:00', end: '2026-12-01T23:50:00+01:00' }]);
     // With one depot, its time zone is the default.
     expect((await app.request('GET', '/api/v1/orders?date=2026-12-01')).body).toEqual(byDate.body);
     // In UTC, 23:30+01:00 is still 1 December, and 00:30+01:00 is 30 minutes before midnight of 1 December.

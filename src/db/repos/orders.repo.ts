@@ -184,15 +184,24 @@ export class OrdersRepository {
   }
 
   async list(filter: OrderFilter, page: PageRequest): Promise<Page<Order>> {
-    const query = this.db<OrderRow>('orders').orderBy('id').limit(page.limit + 1);
+    return (await this.listWithTimeZones(filter, page)).page;
+  }
+
+  /** A page of orders and the time zones of their depots (for presenting their times), in one round trip. */
+  async listWithTimeZones(filter: OrderFilter, page: PageRequest): Promise<{ page: Page<Order>; timeZones: Map<number, string> }> {
+    const query = this.db<OrderRow>('orders')
+      .select('orders.*', this.db.raw('(select time_zone from depots where depots.id = orders.depot_id) as depot_time_zone'))
+      .orderBy('id')
+      .limit(page.limit + 1);
     if (page.cursor) query.where('id', '>', decodeCursor(page.cursor));
     if (filter.status?.length) query.whereIn('status', filter.status);
     if (filter.depotId !== undefined) query.where('depot_id', filter.depotId);
     if (filter.assignedVehicleId !== undefined) query.where('assigned_vehicle_id', filter.assignedVehicleId);
     if (filter.windowToEpoch !== undefined) query.where('window_start_epoch', '<', filter.windowToEpoch);
     if (filter.windowFromEpoch !== undefined) query.where('window_end_epoch', '>', filter.windowFromEpoch);
-    const rows = await rowsAsJson<OrderRow>(this.db, query, ['id']);
-    return toPage(rows.map(toOrder), page.limit);
+    const rows = await rowsAsJson<OrderRow & { depot_time_zone: string | null }>(this.db, query, ['id']);
+    const timeZones = new Map(rows.flatMap((row) => (row.depot_id !== null && row.depot_time_zone !== null ? [[row.depot_id, row.depot_time_zone] as const] : [])));
+    return { page: toPage(rows.map(toOrder), page.limit), timeZones };
   }
 
   /** Inserts one new order in status `received`; null when its (source, externalRef) is already taken. */

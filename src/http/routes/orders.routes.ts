@@ -22,10 +22,8 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
   const repos = repositories(deps.database.knex);
 
   /** Times are shown in each order's depot time zone. */
-  const present = async (orders: Order[]) => {
-    const zones = await repos.depots.timeZones(orders.flatMap((order) => (order.depotId === null ? [] : [order.depotId])));
-    return orders.map((order) => presentOrder(order, (order.depotId !== null && zones.get(order.depotId)) || 'UTC'));
-  };
+  const presentIn = (orders: Order[], zones: Map<number, string>) => orders.map((order) => presentOrder(order, (order.depotId !== null && zones.get(order.depotId)) || 'UTC'));
+  const present = async (orders: Order[]) => presentIn(orders, await repos.depots.timeZones(orders.flatMap((order) => (order.depotId === null ? [] : [order.depotId]))));
 
   const visibleOrder = async (principal: Principal, id: number) => {
     const order = await repos.orders.findById(id);
@@ -51,7 +49,7 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
         const depotZone = depotId === null ? undefined : (await repos.depots.findById(depotId))?.timeZone;
         window = localDayRange(query.date, query.timeZone ?? depotZone ?? 'UTC');
       }
-      const page = await repos.orders.list(
+      const { page, timeZones } = await repos.orders.listWithTimeZones(
         {
           status: query.status,
           depotId: query.depotId,
@@ -61,7 +59,7 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
         },
         query,
       );
-      return { items: await present(page.items), nextCursor: page.nextCursor };
+      return { items: presentIn(page.items, timeZones), nextCursor: page.nextCursor };
     },
   );
 

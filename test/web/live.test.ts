@@ -65,7 +65,7 @@ describe('a day under way: live route changes and the driver coming close', () =
   let fixes = 0;
   /** The van's device reports where it is: south of every stop (no geofence arrival), a little further east each time. */
   const report = () => asDriver('POST', '/api/v1/positions', { positions: [{ location: [8.66 + ++fixes * 0.0002, 49.405], accuracyMeters: 10, recordedAt: nowEpoch() }] });
-  const routeStops = async () => (await service.api('GET', `/api/v1/plans/${planId}`)).routes[0].stops as { id: number; orderId: number; status: string }[];
+  const routeStops = async () => (await service.api('GET', `/api/v1/plans/${planId}`)).routes[0].stops as { id: number; orderId: number; status: string; liveEta: string | null }[];
 
   beforeAll(async () => {
     [service, browser] = await Promise.all([startService(), launchBrowser()]);
@@ -118,6 +118,8 @@ describe('a day under way: live route changes and the driver coming close', () =
 
     // Far: four stops before, the van on the road with a fresh fix, its ETA more than 20 minutes off.
     await report();
+    // The ETA the customer is shown is the live one, worked out from that fix.
+    await expect.poll(async () => (await routeStops()).find((stop) => stop.id === mine.id)!.liveEta, { timeout: 10_000 }).not.toBeNull();
     await customer.goto(`${service.url}/t/${token}`);
     await customer.locator('#status', { hasText: 'dispatched' }).waitFor();
     const far = await (await fetch(`${service.url}/api/v1/track/${token}`)).json();

@@ -11,6 +11,7 @@ export function showDriver(element: HTMLElement, driver: [number, number], desti
     L.circleMarker(latLng(destination), { radius: 8, color: '#1e7b34' }).addTo(map).bindTooltip('You');
   }
   if (driverMarker) driverMarker.setLatLng(latLng(driver));
-  else driverMarker = L.marker(latLng(driver), { title: 'Your driver', alt: 'Your driver' }).addTo(map);
+  // Leaflet's default marker is an image the bundle does not ship: the van is drawn like the console's.
+  else driverMarker = L.marker(latLng(driver), { title: 'Your driver', icon: L.divIcon({ className: 'vehicle-icon', html: '<span style="background:#0b5cad" aria-hidden="true">Van</span>', iconSize: [30, 30], iconAnchor: [15, 15] }) }).addTo(map);
   map.fitBounds(L.latLngBounds([latLng(driver), latLng(destination)]).pad(0.3), { maxZoom: 16, animate: false });
 }

@@ -90,4 +90,23 @@ describe.each(testDatabases())('km driven on a dispatched plan, from the breadcr
     const later = (await app.request('GET', `/api/v1/plans/${planId}`)).body;
     expect(later.drivenMeters).toBeCloseTo(expectedVan1 + expectedVan2 + haversineMeters(parkedAt.location, onwards[1]!.location), 0);
   });
+
+  it('does not add up the noise of fixes a second apart', async () => {
+    const repos = repositories(app.commands.db);
+    const van2 = vehicleIds[1]!;
+    const drivenOf = async () => (await app.request('GET', `/api/v1/plans/${planId}`)).body.routes.find((route: { vehicleId: number }) => route.vehicleId === van2).drivenMeters as number;
+    const before = await drivenOf();
+    const last = (await repos.positions.breadcrumbs(van2, 0, Date.now() / 1000 + 3600)).at(-1)!;
+    // 2 km east at 10 m/s, a fix every second, each up to 5 m off in a pseudo-random direction.
+    const degreesPerMeter = 1 / (111_320 * Math.cos((last.location[1] * Math.PI) / 180));
+    const noisy = Array.from({ length: 201 }, (_, index) => {
+      const angle = Math.sin(index * 12.9898) * 43_758.5453;
+      const offMeters = 5 * Math.abs(Math.sin(index * 78.233));
+      return fix(van2, last.recordedAt + 60 + index, [last.location[0] + (10 * index + offMeters * Math.cos(angle)) * degreesPerMeter, last.location[1] + (offMeters * Math.sin(angle)) / 111_320]);
+    });
+    await repos.positions.insertBreadcrumbs(noisy);
+    // From where it stopped to the drive's start is counted too.
+    const expected = haversineMeters(last.location, noisy[0]!.location) + 2000;
+    expect(Math.abs((await drivenOf()) - before - expected) / expected).toBeLessThan(0.02);
+  });
 });

@@ -198,7 +198,9 @@ describe('dispatch console, driver app and tracking page', () => {
     const vanMarker = consolePage.locator(`.leaflet-marker-icon[data-vehicle-id="${day.route.vehicleId}"]`);
     await vanMarker.waitFor({ state: 'attached', timeout: 5000 });
     const before = await vanMarker.evaluate((element) => (element as HTMLElement).style.transform);
-    // The van drives east, 20 m a second: the console's km driven is that drive, measured on the breadcrumbs.
+    // The van drives east, 20 m a second: the console's km driven is that drive, measured on the breadcrumbs
+    // (one fix per 5 s, so the drive starts after the first fix's 5 s).
+    await driverPage.waitForTimeout(5000);
     const metersPerDegreeEast = 111_320 * Math.cos((start[1] * Math.PI) / 180);
     const drive = Array.from({ length: 15 }, (_, index): [number, number] => [start[0] + ((index + 1) * 20) / metersPerDegreeEast, start[1]]);
     for (const [longitude, latitude] of drive) {

@@ -3,6 +3,7 @@ import type { Position } from '../../src/db/repos/positions.repo';
 import { repositories } from '../../src/db/repositories';
 import { localDate, localDayRange, nextDate, toIsoInZone } from '../../src/domain/time';
 import { haversineMeters } from '../../src/routing/haversine';
+import { DrivenDistance } from '../../src/tracking/driven-distance';
 import { testDatabases } from '../helpers/database';
 import { depotInput, vehicleInput } from '../helpers/http';
 import { orderInput } from '../helpers/orders';
@@ -108,5 +109,35 @@ describe.each(testDatabases())('km driven on a dispatched plan, from the breadcr
     // From where it stopped to the drive's start is counted too.
     const expected = haversineMeters(last.location, noisy[0]!.location) + 2000;
     expect(Math.abs((await drivenOf()) - before - expected) / expected).toBeLessThan(0.02);
+  });
+
+  it('counts on from its last read as a fresh count would, and takes in a late fix at its next rebuild', async () => {
+    const repos = repositories(app.commands.db);
+    const plan = (await repos.plans.findById(planId))!;
+    const routes = await repos.routes.listForPlan(planId);
+    const [van1, van2] = vehicleIds as [number, number];
+    const lastOf = async (vehicleId: number) => (await repos.positions.breadcrumbs(vehicleId, 0, Date.now() / 1000 + 86_400)).at(-1)!;
+    const [last1, last2] = [await lastOf(van1), await lastOf(van2)];
+    const lastEpoch = Math.max(last1.recordedAt, last2.recordedAt);
+    let clockMs = (lastEpoch + 120) * 1000;
+    const kept = new DrivenDistance(() => clockMs);
+    const read = (distance: DrivenDistance) => distance.byVehicle(repos, plan, routes, timeZone);
+    const fresh = () => read(new DrivenDistance(() => clockMs));
+
+    expect(await read(kept)).toEqual(await fresh());
+    // Van 1 drives on after the last read: counted at once, then again once those fixes are settled.
+    await repos.positions.insertBreadcrumbs(drive(van1, lastEpoch + 200, last1.location, 6, 100, 10));
+    expect(await read(kept)).toEqual(await fresh());
+    clockMs += 5 * 60_000;
+    const settled = await read(kept);
+    expect(settled).toEqual(await fresh());
+
+    // Van 2's phone replays fixes from before the counted time: left out until the plan's odometers are rebuilt.
+    await repos.positions.insertBreadcrumbs(drive(van2, lastEpoch + 130, last2.location, 5, 100, 10));
+    const late = await fresh();
+    expect(late!.get(van2)).toBeGreaterThan(settled!.get(van2)! + 350);
+    expect((await read(kept))!.get(van2)).toBeCloseTo(settled!.get(van2)!, 6);
+    clockMs += 10 * 60_000;
+    expect(await read(kept)).toEqual(await fresh());
   });
 });

@@ -22,7 +22,7 @@ import { idParamsSchema } from '../../protocol/common';
 import { createPlanSchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema, reoptimizeResultSchema, reoptimizeSchema } from '../../protocol/plans';
 import type { RoutingProvider } from '../../routing/provider';
 import type { SolverRunner } from '../../solving/runner';
-import { drivenMetersByVehicle } from '../../tracking/driven-distance';
+import { DrivenDistance } from '../../tracking/driven-distance';
 import { apiPrefix, type Mount } from '../app';
 import { ApiRouter } from '../endpoint';
 import { presentPlan, presentPlanGeoJson, presentPlanSummary, presentRoute } from '../presenters/plan.presenter';
@@ -59,6 +59,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
   const repos = repositories(deps.context.db);
   const href = (plan: PlanRecord) => `${apiPrefix}/plans/${plan.id}`;
   const zoneOf = async (plan: PlanRecord) => (await repos.depots.findById(plan.depotId))?.timeZone ?? 'UTC';
+  const drivenDistance = new DrivenDistance();
   const planOf = async (id: number) => {
     const plan = await repos.plans.findById(id);
     if (!plan) throw notFound('Plan', id);
@@ -111,7 +112,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
         res.type('application/geo+json');
         return presentPlanGeoJson(plan, routes, unassigned, locations, timeZone);
       }
-      return presentPlan(plan, routes, unassigned, timeZone, href(plan), await drivenMetersByVehicle(repos, plan, routes, timeZone));
+      return presentPlan(plan, routes, unassigned, timeZone, href(plan), await drivenDistance.byVehicle(repos, plan, routes, timeZone));
     },
   );
 

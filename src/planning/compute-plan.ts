@@ -25,6 +25,8 @@ export interface ComputeDeps {
   db: Knex;
   solver: SolverRunner;
   routing: RoutingProvider;
+  /** Epoch ms: no route leaves before it. */
+  now: () => number;
 }
 
 /** Null when cancelled through `signal`. */
@@ -33,7 +35,9 @@ export async function computePlan(deps: ComputeDeps, plan: PlanRecord, signal: A
   const vehicles = await loadVehicles(repos, plan.vehicleIds);
   const orders = await loadOrders(repos, plan.orderIds);
   const context = await loadPlanContext(repos, plan.depotId, plan.date, vehicles, deps.routing);
-  const input = planningInput(context.depot, plan.date, vehicles, [...orders.values()], context.depotsById);
+  // A plan of today made mid-morning starts its routes now, not at a shift start already past (next whole minute).
+  const notBeforeEpoch = Math.ceil(deps.now() / 60_000) * 60;
+  const input = planningInput(context.depot, plan.date, vehicles, [...orders.values()], context.depotsById, new Map(), notBeforeEpoch);
   const problem = await buildPlanningProblem(input, deps.routing);
   const started = performance.now();
   const outcome = await deps.solver.solve(problem.vroom, {

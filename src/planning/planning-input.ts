@@ -15,7 +15,11 @@ export interface LiveStart {
   epochSeconds: number;
 }
 
-export function planningVehicle(vehicle: Vehicle, depotsById: Map<number, Depot>, date: string, liveStart?: LiveStart): PlanningVehicle {
+/**
+ * `notBeforeEpoch`: no route leaves before it (now, for a plan of today made after the shifts began); a live
+ * route leaves from its `liveStart`.
+ */
+export function planningVehicle(vehicle: Vehicle, depotsById: Map<number, Depot>, date: string, liveStart?: LiveStart, notBeforeEpoch = -Infinity): PlanningVehicle {
   const start = depotsById.get(vehicle.startDepotId)!;
   const end = vehicle.endDepotId === null ? null : depotsById.get(vehicle.endDepotId)!;
   const midnight = localMidnightEpochSeconds(date, start.timeZone);
@@ -26,7 +30,7 @@ export function planningVehicle(vehicle: Vehicle, depotsById: Map<number, Depot>
     id: String(vehicle.id),
     capacity: vehicle.capacity,
     skills: vehicle.skills,
-    shift: { startEpochSeconds: liveStart ? Math.max(shiftStart, liveStart.epochSeconds) : shiftStart, endEpochSeconds: shiftEnd },
+    shift: { startEpochSeconds: Math.max(shiftStart, liveStart?.epochSeconds ?? -Infinity, notBeforeEpoch), endEpochSeconds: shiftEnd },
     startLocation: liveStart?.location ?? start.location,
     endLocation: end?.location ?? null,
     costs: vehicle.costs,
@@ -53,10 +57,10 @@ export function planningOrder(order: Order): PlanningOrder {
   };
 }
 
-export function planningInput(depot: Depot, date: string, vehicles: Vehicle[], orders: Order[], depotsById: Map<number, Depot>, liveStarts = new Map<number, LiveStart>()): PlanningInput {
+export function planningInput(depot: Depot, date: string, vehicles: Vehicle[], orders: Order[], depotsById: Map<number, Depot>, liveStarts = new Map<number, LiveStart>(), notBeforeEpoch = -Infinity): PlanningInput {
   return {
     depot: { id: String(depot.id), location: depot.location, timeZone: depot.timeZone },
-    vehicles: vehicles.map((vehicle) => planningVehicle(vehicle, depotsById, date, liveStarts.get(vehicle.id))),
+    vehicles: vehicles.map((vehicle) => planningVehicle(vehicle, depotsById, date, liveStarts.get(vehicle.id), notBeforeEpoch)),
     orders: orders.map(planningOrder),
   };
 }

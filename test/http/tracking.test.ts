@@ -9,7 +9,7 @@ import { createHaversineProvider } from '../../src/routing/haversine';
 import { createInlineSolver } from '../../src/solving/inline-solver';
 import { testDatabases } from '../helpers/database';
 import { startTestApp, type TestApp } from '../helpers/http';
-import { planDate, seedDay, waitForPlan } from '../planning/fixtures';
+import { beforePlanDate, planDate, seedDay, waitForPlan } from '../planning/fixtures';
 
 const linkTtlSeconds = 3600;
 
@@ -27,7 +27,7 @@ describe.each(testDatabases())('customer tracking by token on $engine', (backend
     let mounted: RequestHandler[] = [];
     app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => chain(mounted, req, res, next) }] });
     const solver = createInlineSolver();
-    queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite' });
+    queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite', now: beforePlanDate });
     mounted = [plansMount({ context: app.commands, queue, solver, routing }).router, trackingMount(app.commands, { linkTtlSeconds, now: () => nowEpoch }).router];
     await queue.start();
 

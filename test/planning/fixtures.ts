@@ -12,18 +12,20 @@ import { depotInput, startTestApp, vehicleInput, type TestApp } from '../helpers
 import { orderInput } from '../helpers/orders';
 
 export const planDate = '2026-11-24';
+/** A clock before planDate: its routes start at their shifts whenever the suite runs (a plan of today starts now). */
+export const beforePlanDate = () => Date.parse('2026-11-23T00:00:00Z');
 
 export interface PlanningApp extends TestApp {
   queue: PlanQueue;
 }
 
-export async function startPlanningApp(backend: TestBackend): Promise<PlanningApp> {
+export async function startPlanningApp(backend: TestBackend, { now = beforePlanDate } = {}): Promise<PlanningApp> {
   const routing = createHaversineProvider();
   // The plans router needs the app's command context, which exists once the app does: it is plugged in after.
   let plans: RequestHandler = (_req, _res, next) => next();
   const app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => plans(req, res, next) }] });
   const solver = createInlineSolver();
-  const queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite' });
+  const queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite', now });
   plans = plansMount({ context: app.commands, queue, solver, routing }).router;
   const stopRemoving = removeCancelledStops({ context: app.commands, routing, positions: noPositions });
   await queue.start();

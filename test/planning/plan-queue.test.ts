@@ -11,7 +11,7 @@ import { createHaversineProvider } from '../../src/routing/haversine';
 import { createInlineSolver } from '../../src/solving/inline-solver';
 import { testDatabases, type TestBackend } from '../helpers/database';
 import { startTestApp, type TestApp } from '../helpers/http';
-import { planDate, seedDay } from './fixtures';
+import { beforePlanDate, planDate, seedDay } from './fixtures';
 
 const routing = createHaversineProvider();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,7 +41,7 @@ describe.each(testDatabases())('plan queue on $engine', (backend: TestBackend) =
   }
 
   function startQueue(context: CommandContext, options: Partial<ConstructorParameters<typeof PlanQueue>[0]> = {}): PlanQueue {
-    const queue = new PlanQueue({ context, solver: createInlineSolver(), routing, pollMs: 20, exclusiveDatabase: backend.engine === 'pglite', ...options });
+    const queue = new PlanQueue({ context, solver: createInlineSolver(), routing, pollMs: 20, exclusiveDatabase: backend.engine === 'pglite', now: beforePlanDate, ...options });
     cleanup.push(() => queue.stop());
     return queue;
   }

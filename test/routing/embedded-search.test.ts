@@ -117,6 +117,13 @@ describe('contraction hierarchy search on Monaco', () => {
         if (i !== j) expect(meters[i * phantoms.length + j]).toBeGreaterThan(0);
       }
     }
+    // Fewer sources than targets puts the sources in the buckets instead: the same cells come out.
+    const few = [0, 4, 9];
+    const narrow = search.manyToMany(few.map((i) => phantoms[i]!), phantoms);
+    few.forEach((i, row) => {
+      expect(Array.from(narrow.seconds.subarray(row * phantoms.length, (row + 1) * phantoms.length))).toEqual(Array.from(seconds.subarray(i * phantoms.length, (i + 1) * phantoms.length)));
+      expect(Array.from(narrow.meters.subarray(row * phantoms.length, (row + 1) * phantoms.length))).toEqual(Array.from(meters.subarray(i * phantoms.length, (i + 1) * phantoms.length)));
+    });
   });
 });
 

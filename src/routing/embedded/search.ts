@@ -1,8 +1,8 @@
 /**
  * Queries over the contraction hierarchy:
- * - manyToMany: one upward backward search per target fills buckets, one upward forward search per
- *   source scans them (Knopp et al.), with stall-on-demand to keep search spaces small; each search space is
- *   kept (least recently used out), so places asked about again cost no search;
+ * - manyToMany: the upward search spaces of the smaller side (backward from targets, or forward from sources)
+ *   fill buckets, and the other side's spaces scan them (Knopp et al.), with stall-on-demand to keep search
+ *   spaces small; each search space is kept (least recently used out), so places asked about again cost no search;
  * - shortestPath: a bidirectional upward search whose path is unpacked back into road edges.
  *
  * Endpoints are phantoms: a snapped point part-way along one or two directed edges. A search starts at an
@@ -100,25 +100,30 @@ export class HierarchySearch {
   /** Row-major sources × targets seconds and metres of the best paths; Infinity where unreachable. */
   manyToMany(sources: Phantom[], targets: Phantom[]): { seconds: Float64Array; meters: Float64Array } {
     const { arcWeight, arcSeconds, arcMeters, loopArc } = this.hierarchy;
+    const sourceSpaces = sources.map((source) => this.space(source, true));
     const targetSpaces = targets.map((target) => this.space(target, false));
+    // The smaller side goes into buckets and the other side's entries look them up: a 1 × 200 table buckets
+    // one search space, not two hundred.
+    const bucketSources = sources.length < targets.length;
+    const [bucketed, scanned] = bucketSources ? [sourceSpaces, targetSpaces] : [targetSpaces, sourceSpaces];
 
-    // Buckets: the targets' search space entries chained by node. Only the nodes touched are reset afterwards,
-    // so a small table costs in proportion to its search spaces, not to the size of the network.
+    // Buckets: search space entries chained by node. Only the nodes touched are reset afterwards, so a small
+    // table costs in proportion to its search spaces, not to the size of the network.
     let entries = 0;
-    for (const space of targetSpaces) entries += space.nodes.length;
+    for (const space of bucketed) entries += space.nodes.length;
     const { bucketHead } = this;
     const bucketNext = new Int32Array(entries);
-    const bucketTarget = new Int32Array(entries);
+    const bucketOwner = new Int32Array(entries);
     const bucketWeight = new Float64Array(entries);
     const bucketSeconds = new Float64Array(entries);
     const bucketMeters = new Float64Array(entries);
     let at = 0;
-    targetSpaces.forEach((space, j) => {
+    bucketed.forEach((space, owner) => {
       for (let e = 0; e < space.nodes.length; e++, at++) {
         const node = space.nodes[e]!;
         bucketNext[at] = bucketHead[node]!;
         bucketHead[node] = at;
-        bucketTarget[at] = j;
+        bucketOwner[at] = owner;
         bucketWeight[at] = space.weights[e]!;
         bucketSeconds[at] = space.seconds[e]!;
         bucketMeters[at] = space.meters[e]!;
@@ -130,9 +135,7 @@ export class HierarchySearch {
     const weights = new Float64Array(cells).fill(Infinity);
     const seconds = new Float64Array(cells).fill(Infinity);
     const meters = new Float64Array(cells).fill(Infinity);
-    for (let i = 0; i < sources.length; i++) {
-      const space = this.space(sources[i]!, true);
-      const row = i * targetCount;
+    scanned.forEach((space, i) => {
       for (let e = 0; e < space.nodes.length; e++) {
         const x = space.nodes[e]!;
         const weight = space.weights[e]!;
@@ -150,7 +153,7 @@ export class HierarchySearch {
             totalSeconds += arcSeconds[loop]!;
             totalMeters += arcMeters[loop]!;
           }
-          const cell = row + bucketTarget[k]!;
+          const cell = bucketSources ? bucketOwner[k]! * targetCount + i : i * targetCount + bucketOwner[k]!;
           if (total < weights[cell]!) {
             weights[cell] = total;
             seconds[cell] = totalSeconds;
@@ -158,8 +161,8 @@ export class HierarchySearch {
           }
         }
       }
-    }
-    for (const space of targetSpaces) for (let e = 0; e < space.nodes.length; e++) bucketHead[space.nodes[e]!] = -1;
+    });
+    for (const space of bucketed) for (let e = 0; e < space.nodes.length; e++) bucketHead[space.nodes[e]!] = -1;
     return { seconds, meters };
   }
 

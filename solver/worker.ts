@@ -2,7 +2,8 @@
  * The piscina entry: decodes one task and solves it on this worker thread. The worker owns the clock the
  * solver is given; the solver itself never reads one. Piscina loads `worker-loader.mjs`, which registers tsx first.
  */
-import type { MessagePort } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { isMainThread, type MessagePort } from 'node:worker_threads';
 import { solve, type SolveOptions, type SolveProgress } from './index';
 import type { VroomProblem, VroomSolution } from './model/vroom';
 import { joinMatrices, type FlatMatrices } from './worker-transfer';
@@ -20,6 +21,17 @@ export interface SolveTask {
   stopFlag?: Int32Array;
   /** Receives every SolveProgress (pass it in the task's transferList). */
   progressPort?: MessagePort;
+}
+
+// Searches yield to the server: on Linux this lowers only this worker thread's priority (nice 10), so the HTTP
+// event loop and the database get a core as soon as they need one, and the search takes the rest. (The main thread
+// imports this module too, for its file name.)
+if (!isMainThread) {
+  try {
+    setPriority(10);
+  } catch {
+    // Not permitted here: the search runs at normal priority.
+  }
 }
 
 /** What to give piscina as `filename`: worker threads do not inherit tsx's loader, this file registers it. */

@@ -226,14 +226,13 @@ const rewriteRoutesSql = `
   select id, order_id from new_stops`;
 
 /**
- * A digest of every stop of the plan (ids, order, status, times), as a subquery on a `plans` row: computed inside the
- * database, so a reader can tell whether routes it holds in memory are still what is stored, whoever changed them,
- * and in the same round trip as the plan itself. A sum of 64-bit row hashes (with the count) costs half of hashing
- * the rows' text in order, and any changed row changes it but for a chance of one in 2^64.
+ * A digest of every stop of the plan, as a subquery on a `plans` row: computed inside the database, so a reader can
+ * tell whether routes it holds in memory are still what is stored, whoever changed them, and in the same round trip
+ * as the plan itself. Any write to a stop gives its row a new version whose xmin (the writing transaction's id) is
+ * newer than the one it replaces, so the count and the sum of xmins change with every insert, update and delete;
+ * summing xmins costs half of hashing the rows' columns.
  */
-export const stopsDigestSql = `(select count(*) || ':' || coalesce(sum(hashtextextended(concat_ws(',', s.id, s.route_id, s.order_id, s.sequence,
-  s.status, s.locked, s.planned_arrival_epoch, s.planned_departure_epoch, s.dispatched_eta_epoch, s.live_eta_epoch, s.actual_arrival_epoch,
-  s.completed_at_epoch), 0)), 0) from stops s where s.plan_id = plans.id)`;
+export const stopsDigestSql = `(select count(*) || ':' || coalesce(sum(s.xmin::text::bigint), 0) from stops s where s.plan_id = plans.id)`;
 
 export interface RouteReplacement {
   routeId: number;

@@ -7,6 +7,7 @@
 import type { Principal } from '../auth/principal';
 import type { Order } from '../db/repos/orders.repo';
 import type { PlanRecord } from '../db/repos/plans.repo';
+import { inSequence } from '../db/executor';
 import type { Repositories } from '../db/repositories';
 import { canTransition, type OrderStatus } from '../domain/order-lifecycle';
 import { localDayRange } from '../domain/time';
@@ -24,7 +25,7 @@ export async function createPlan(context: CommandContext, input: CreatePlanInput
     const issues: ErrorDetail[] = [];
     const vehicleIds = input.vehicleIds ?? (await depotVehicleIds(repos, depot.id));
     if (input.vehicleIds) {
-      const found = await Promise.all(input.vehicleIds.map((id) => repos.vehicles.findById(id)));
+      const found = await inSequence(input.vehicleIds, (id) => repos.vehicles.findById(id));
       found.forEach((vehicle, index) => vehicle || issues.push({ path: `vehicleIds[${index}]`, message: `vehicle ${input.vehicleIds![index]} does not exist` }));
     } else if (vehicleIds.length === 0) {
       issues.push({ path: 'vehicleIds', message: `depot ${depot.id} has no vehicles; name some` });
@@ -32,7 +33,7 @@ export async function createPlan(context: CommandContext, input: CreatePlanInput
     const replaced = input.replacesPlanId === undefined ? null : await replaceablePlan(repos, input, issues);
     let orders: Order[];
     if (input.orderIds) {
-      const found = await Promise.all(input.orderIds.map((id) => repos.orders.findById(id)));
+      const found = await inSequence(input.orderIds, (id) => repos.orders.findById(id));
       found.forEach((order, index) => order || issues.push({ path: `orderIds[${index}]`, message: `order ${input.orderIds![index]} does not exist` }));
       orders = found.filter((order): order is Order => order !== null);
     } else {
@@ -85,7 +86,7 @@ async function replaceablePlan(repos: Repositories, input: CreatePlanInput, issu
     id: plan.id,
     status: plan.status,
     orderIds,
-    plannedOrders: async (reader: Repositories) => (await Promise.all([...orderIds].map((id) => reader.orders.findById(id)))).filter((order): order is Order => order?.status === 'planned'),
+    plannedOrders: async (reader: Repositories) => (await inSequence(orderIds, (id) => reader.orders.findById(id))).filter((order): order is Order => order?.status === 'planned'),
   };
 }
 

@@ -9,6 +9,7 @@ import type { Order } from '../db/repos/orders.repo';
 import type { PlanRecord } from '../db/repos/plans.repo';
 import type { RouteDraft } from '../db/repos/routes.repo';
 import type { Vehicle } from '../db/repos/vehicles.repo';
+import { inSequence } from '../db/executor';
 import type { VroomViolation } from '../../solver/index';
 import { canTransition, type OrderStatus } from '../domain/order-lifecycle';
 import { localDayRange } from '../domain/time';
@@ -129,12 +130,10 @@ function addsViolations(live: LiveRoute, draft: RouteDraft, orderId: number): bo
 
 async function whyNot(repos: Repos, context: Awaited<ReturnType<typeof loadPlanContext>>, routes: LiveRoute[], order: Order): Promise<string> {
   if (routes.length === 0) return 'no_routes';
-  const sequences = await Promise.all(
-    routes.map(async (live) => {
-      const orders = await ordersOf(repos, live.pending);
-      return { vehicle: live.vehicle, stops: live.pending.map((stop) => sequenced(stop, orders.get(stop.orderId)!)), status: live.route.status, driverId: live.route.driverId, liveStart: live.anchor };
-    }),
-  );
+  const sequences = await inSequence(routes, async (live) => {
+    const orders = await ordersOf(repos, live.pending);
+    return { vehicle: live.vehicle, stops: live.pending.map((stop) => sequenced(stop, orders.get(stop.orderId)!)), status: live.route.status, driverId: live.route.driverId, liveStart: live.anchor };
+  });
   const { unassigned } = await evaluateRoutes(context, sequences, [order]);
   return unassigned[0]?.reason ?? 'time_window';
 }

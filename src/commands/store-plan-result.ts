@@ -5,6 +5,7 @@
  * A plan that replaces another supersedes it in the same transaction.
  */
 import type { Order } from '../db/repos/orders.repo';
+import { inSequence } from '../db/executor';
 import type { Repositories } from '../db/repositories';
 import { canTransition, type OrderStatus } from '../domain/order-lifecycle';
 import { conflict } from '../errors';
@@ -46,7 +47,7 @@ export async function storePlanResult(context: CommandContext, planId: number, o
       })),
     );
     await repos.plans.setStatus(planId, 'succeeded', { totals: result.totals, error: null });
-    return { plan, superseded, planned: await Promise.all(planned.map(async ({ order }) => ({ from: order.status, order: (await repos.orders.findById(order.id))! }))) };
+    return { plan, superseded, planned: await inSequence(planned, async ({ order }) => ({ from: order.status, order: (await repos.orders.findById(order.id))! })) };
   });
   if (!stored) return false;
   if (stored.superseded) {

@@ -246,10 +246,9 @@ export class RoutesRepository {
   constructor(private readonly db: Executor) {}
 
   async listForPlan(planId: number): Promise<RouteRecord[]> {
-    const [routes, stops] = await Promise.all([
-      this.db('routes').where({ plan_id: planId }).orderBy('vehicle_id'),
-      rowsAsJson<Record<string, any>>(this.db, this.db('stops').where({ plan_id: planId }), ['route_id', 'sequence']), // eslint-disable-line @typescript-eslint/no-explicit-any
-    ]);
+    // One after the other: inside a transaction both would share its one connection.
+    const routes = await this.db('routes').where({ plan_id: planId }).orderBy('vehicle_id');
+    const stops = await rowsAsJson<Record<string, any>>(this.db, this.db('stops').where({ plan_id: planId }), ['route_id', 'sequence']); // eslint-disable-line @typescript-eslint/no-explicit-any
     const byRoute = new Map<number, StopRecord[]>();
     for (const row of stops) {
       const list = byRoute.get(row.route_id) ?? [];

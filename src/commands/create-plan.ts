@@ -38,7 +38,8 @@ export async function createPlan(context: CommandContext, input: CreatePlanInput
       orders = found.filter((order): order is Order => order !== null);
     } else {
       orders = await dayOrders(repos, depot.id, localDayRange(input.date, depot.timeZone));
-      if (replaced) orders.push(...(await replaced.plannedOrders(repos)));
+      // The replaced plan's orders are planned, not ready: taken as well.
+      if (replaced) orders.push(...(await inSequence(replaced.orderIds, (id) => repos.orders.findById(id))).filter((order): order is Order => order?.status === 'planned'));
       if (orders.length === 0) issues.push({ path: 'orderIds', message: `depot ${depot.id} has no ready orders on ${input.date}` });
     }
     if (issues.length > 0) throw invalidInput(`The plan request has ${issues.length} issue${issues.length === 1 ? '' : 's'}`, issues);
@@ -82,12 +83,7 @@ async function replaceablePlan(repos: Repositories, input: CreatePlanInput, issu
     return null;
   }
   const orderIds = new Set(await repos.routes.orderIdsOfPlan(plan.id));
-  return {
-    id: plan.id,
-    status: plan.status,
-    orderIds,
-    plannedOrders: async (reader: Repositories) => (await inSequence(orderIds, (id) => reader.orders.findById(id))).filter((order): order is Order => order?.status === 'planned'),
-  };
+  return { id: plan.id, status: plan.status, orderIds };
 }
 
 async function depotVehicleIds(repos: Repositories, depotId: number): Promise<number[]> {

@@ -66,7 +66,7 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, db: Knex, l
 
   /** Drivers re-read a route that changed; routes not on the road yet are nobody's business but the office's. */
   const routesChanged = async (planId: number, routeIds?: number[]) => {
-    for (const { routeId, vehicleId } of await repos.etas.liveRoutesOfPlan(planId, routeIds)) {
+    for (const { routeId, vehicleId } of await repos.routes.liveRoutesOfPlan(planId, routeIds)) {
       feed.publish(vehicleRoom(vehicleId), 'route:changed', { planId, routeId, vehicleId });
     }
   };

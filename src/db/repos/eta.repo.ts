@@ -22,13 +22,6 @@ export class EtaRepository {
     return routes.find((route) => route.vehicleId === vehicleId) ?? null;
   }
 
-  /** The plan's routes on the road (dispatched or started) with their vehicles: all of them, or those of `routeIds`. */
-  async liveRoutesOfPlan(planId: number, routeIds?: number[]): Promise<{ routeId: number; vehicleId: number }[]> {
-    const query = this.db('routes').where({ plan_id: planId }).whereIn('status', ['dispatched', 'in_progress']).orderBy('id').select('id', 'vehicle_id');
-    const rows: { id: number; vehicle_id: number }[] = await (routeIds ? query.whereIn('id', routeIds) : query);
-    return rows.map((row) => ({ routeId: row.id, vehicleId: row.vehicle_id }));
-  }
-
   async recordLiveEtas(etas: LiveEta[], computedAtEpoch: number): Promise<void> {
     if (etas.length === 0) return;
     for (const { stopId, etaEpoch } of etas) await this.db('stops').where({ id: stopId }).update({ live_eta_epoch: etaEpoch });

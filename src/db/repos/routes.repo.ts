@@ -264,10 +264,11 @@ export class RoutesRepository {
     return rows.map((row) => row.order_id);
   }
 
-  /** The plan's stops digest (see stopsDigestSql) on its own. */
-  async fingerprint(planId: number): Promise<string> {
-    const result = await this.db.raw<{ rows: { digest: string }[] }>(`select ${stopsDigestSql} as digest from plans where id = ?`, [planId]);
-    return result.rows[0]?.digest ?? '';
+  /** The plan's routes on the road (dispatched or started) with their vehicles: all of them, or those of `routeIds`. */
+  async liveRoutesOfPlan(planId: number, routeIds?: number[]): Promise<{ routeId: number; vehicleId: number }[]> {
+    const query = this.db('routes').where({ plan_id: planId }).whereIn('status', ['dispatched', 'in_progress']).orderBy('id').select('id', 'vehicle_id');
+    const rows: { id: number; vehicle_id: number }[] = await (routeIds ? query.whereIn('id', routeIds) : query);
+    return rows.map((row) => ({ routeId: row.id, vehicleId: row.vehicle_id }));
   }
 
   /** Writes routes and their stops; returns the new route ids in the order given. */

@@ -19,6 +19,7 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import knexModule from 'knex';
 import { migrateToLatest, openDatabase, type DatabaseOptions } from '../src/db/database';
+import { systemClock } from '../src/domain/clock';
 import { EventBus } from '../src/domain/events';
 import { createApp } from '../src/http/app';
 import { createLogger } from '../src/logger';
@@ -30,7 +31,7 @@ const connections = 50;
 async function serve(options: DatabaseOptions): Promise<void> {
   const database = openDatabase(options);
   await migrateToLatest(database.knex);
-  const commands = { db: database.knex, events: new EventBus() };
+  const commands = { db: database.knex, events: new EventBus(), clock: systemClock };
   await ensureAdmin(commands, adminToken);
   await database.knex('depots').insert({ name: 'Bench', lon: 8.67, lat: 49.41, address: 'Heidelberg', time_zone: 'Europe/Berlin', opening_hours: '{}' });
   const server = createServer(createApp({ database, commands, logger: createLogger('silent') }));

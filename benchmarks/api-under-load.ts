@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { migrateToLatest, openDatabase } from '../src/db/database';
 import { repositories } from '../src/db/repositories';
+import { systemClock } from '../src/domain/clock';
 import { EventBus } from '../src/domain/events';
 import { apiPrefix, createApp } from '../src/http/app';
 import { plansMount } from '../src/http/routes/plans.routes';
@@ -42,7 +43,7 @@ if (url) {
 const pgliteDirectory = mkdtempSync(join(tmpdir(), 'lastmile-bench-load-'));
 const database = url ? openDatabase({ engine: 'postgres', url, schema: 'bench_load' }) : openDatabase({ engine: 'pglite', directory: pgliteDirectory });
 await migrateToLatest(database.knex);
-const context = { db: database.knex, events: new EventBus() };
+const context = { db: database.knex, events: new EventBus(), clock: systemClock };
 await ensureAdmin(context, token);
 await seedDemo(context, { locations: loadDemoLocations('data/demo/heidelberg-locations.json') });
 const routing = createHaversineProvider();

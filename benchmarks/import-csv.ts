@@ -21,6 +21,7 @@ import knexModule from 'knex';
 import { hashToken } from '../src/auth/tokens';
 import { migrateToLatest, openDatabase } from '../src/db/database';
 import { repositories } from '../src/db/repositories';
+import { systemClock } from '../src/domain/clock';
 import { EventBus } from '../src/domain/events';
 import { createApp } from '../src/http/app';
 import { importMount } from '../src/http/routes/import.routes';
@@ -81,7 +82,7 @@ async function serve(): Promise<void> {
   const repos = repositories(database.knex);
   const admin = await repos.users.insert({ username: 'admin', name: 'Benchmark admin', role: 'admin', passwordHash: null });
   await repos.users.insertApiKey({ userId: admin.id, kind: 'integration', name: 'benchmark', tokenHash: hashToken(adminToken), expiresAt: null });
-  const commands = { db: database.knex, events: new EventBus() };
+  const commands = { db: database.knex, events: new EventBus(), clock: systemClock };
   const app = createApp({ database, commands, logger: createLogger('warn'), mounts: [importMount(commands)] });
   const server = app.listen(0, '127.0.0.1', () => process.stdout.write(`ready ${(server.address() as AddressInfo).port}\n`));
   process.once('SIGTERM', () => server.close(() => void database.close()));

@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { migrateToLatest, openDatabase } from '../src/db/database';
+import { systemClock } from '../src/domain/clock';
 import { EventBus } from '../src/domain/events';
 import { createApp } from '../src/http/app';
 import { optimizeMount } from '../src/http/routes/optimize.routes';
@@ -34,7 +35,7 @@ const token = 'benchmark-admin-token-0123456789';
 
 const database = openDatabase({ engine: 'pglite' });
 await migrateToLatest(database.knex);
-const commands = { db: database.knex, events: new EventBus() };
+const commands = { db: database.knex, events: new EventBus(), clock: systemClock };
 await ensureAdmin(commands, token);
 const locations = loadDemoLocations('data/demo/heidelberg-locations.json');
 await seedDemo(commands, { locations });

@@ -21,6 +21,7 @@ import { migrateToLatest, openDatabase } from '../src/db/database';
 import { repositories } from '../src/db/repositories';
 import type { Order } from '../src/db/repos/orders.repo';
 import type { RouteDraft } from '../src/db/repos/routes.repo';
+import { systemClock } from '../src/domain/clock';
 import { EventBus } from '../src/domain/events';
 import { localMidnightEpochSeconds } from '../src/domain/time';
 import { createApp, apiPrefix } from '../src/http/app';
@@ -71,7 +72,7 @@ if (values['database-url']) {
 const db = values['database-url'] ? openDatabase({ engine: 'postgres', url: values['database-url'], schema: 'bench_live' }) : database;
 await migrateToLatest(db.knex);
 const events = new EventBus();
-const context = { db: db.knex, events };
+const context = { db: db.knex, events, clock: systemClock };
 await ensureAdmin(context, token);
 const repos = repositories(db.knex);
 

@@ -26,6 +26,7 @@ import { randomBytes } from 'node:crypto';
 import knexModule from 'knex';
 import { migrateToLatest, openDatabase } from '../src/db/database';
 import { repositories } from '../src/db/repositories';
+import { systemClock } from '../src/domain/clock';
 import { EventBus } from '../src/domain/events';
 import { createApp } from '../src/http/app';
 import { createLogger } from '../src/logger';
@@ -77,7 +78,7 @@ async function serve(): Promise<void> {
   const database = url ? openDatabase({ engine: 'postgres', url, schema }) : openDatabase({ engine: 'pglite' });
   await migrateToLatest(database.knex);
   const events = new EventBus();
-  const commands: CommandContext = { db: database.knex, events };
+  const commands: CommandContext = { db: database.knex, events, clock: systemClock };
   const logger = createLogger('silent');
   const setup = await database.knex.transaction(async (trx) => {
     const repos = repositories(trx);

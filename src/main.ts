@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { CommandContext } from './commands/context';
 import { ConfigError, loadConfig, type Config } from './config';
 import { migrateToLatest, openDatabase, pgliteDirectory, type Database } from './db/database';
+import { systemClock } from './domain/clock';
 import { EventBus } from './domain/events';
 import { createApp, type Mount } from './http/app';
 import { basemapMount } from './http/routes/basemap.routes';
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   logger.info({ database: database.engine }, 'database migrated');
 
   const events = new EventBus((error, event) => logger.error({ err: error, event }, 'event listener failed'));
-  const commands: CommandContext = { db: database.knex, events };
+  const commands: CommandContext = { db: database.knex, events, clock: systemClock };
   const credentials = await prepareCredentials(config, commands, logger);
 
   const routing = await routingProvider(config, logger);

@@ -24,7 +24,7 @@ export const systemPrincipal: Principal = { userId: null, username: 'system', ro
 const touchIntervalMs = 60_000;
 const lastTouched = new Map<number, number>();
 
-export async function principalForToken(repos: Repositories, token: string, now = new Date()): Promise<Principal | null> {
+export async function principalForToken(repos: Repositories, token: string, now: Date): Promise<Principal | null> {
   const found = await repos.users.findByTokenHash(hashToken(token), now);
   if (!found) return null;
   const { key, user, driver } = found;

@@ -1,3 +1,4 @@
+import { nowEpochSeconds } from '../domain/clock';
 import type { Principal } from '../auth/principal';
 import { conflict } from '../errors';
 import type { ArriveInput, StopActionResult } from '../protocol/stop-actions';
@@ -5,7 +6,7 @@ import type { CommandContext } from './context';
 import { runStopAction } from './stop-action';
 
 /** The vehicle reached the stop: by the driver's tap, or by the geofence (acting as the system). */
-export function arriveAtStop(context: CommandContext, stopId: number, input: ArriveInput, by: Principal, nowEpoch = Math.floor(Date.now() / 1000)): Promise<StopActionResult> {
+export function arriveAtStop(context: CommandContext, stopId: number, input: ArriveInput, by: Principal, nowEpoch = nowEpochSeconds(context.clock)): Promise<StopActionResult> {
   return runStopAction(
     context,
     {

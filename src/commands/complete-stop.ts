@@ -1,3 +1,4 @@
+import { nowEpochSeconds } from '../domain/clock';
 import type { Principal } from '../auth/principal';
 import { conflict } from '../errors';
 import type { CompleteInput, StopActionResult } from '../protocol/stop-actions';
@@ -5,7 +6,7 @@ import type { CommandContext } from './context';
 import { runStopAction } from './stop-action';
 
 /** Delivered, with the recipient's name and optionally a signature and a photo as proof. */
-export function completeStop(context: CommandContext, stopId: number, input: CompleteInput, by: Principal, nowEpoch = Math.floor(Date.now() / 1000)): Promise<StopActionResult> {
+export function completeStop(context: CommandContext, stopId: number, input: CompleteInput, by: Principal, nowEpoch = nowEpochSeconds(context.clock)): Promise<StopActionResult> {
   const decode = (file: CompleteInput['photo']) => (file ? { contentType: file.contentType, bytes: Buffer.from(file.base64, 'base64') } : null);
   return runStopAction(
     context,

@@ -1,11 +1,13 @@
-/** What every command needs: the database to open its transaction on, and the bus to publish after commit. */
+/** What every command needs: the database to open its transaction on, the bus to publish after commit, the clock. */
 import type { Knex } from 'knex';
 import { repositories, type Repositories } from '../db/repositories';
+import type { Clock } from '../domain/clock';
 import type { EventBus } from '../domain/events';
 
 export interface CommandContext {
   db: Knex;
   events: EventBus;
+  clock: Clock;
 }
 
 /** Runs `work` in one transaction with repositories bound to it. */

@@ -5,6 +5,7 @@
  * `preview` nothing is written; otherwise the routes are saved and the plan's version goes up by one.
  * Stops done or in progress cannot be edited.
  */
+import { nowEpochSeconds } from '../domain/clock';
 import type { Principal } from '../auth/principal';
 import type { Order } from '../db/repos/orders.repo';
 import type { RouteRecord } from '../db/repos/routes.repo';
@@ -28,7 +29,7 @@ export interface EditOutcome {
 }
 
 export async function editPlan(deps: InsertionDeps, planId: number, edit: PlanEdit, options: { preview: boolean }, by: Principal): Promise<EditOutcome> {
-  const nowEpoch = Math.floor((deps.now?.() ?? Date.now()) / 1000);
+  const nowEpoch = nowEpochSeconds(deps.context.clock);
   const outcome = await inTransaction(deps.context, async (repos) => {
     const plan = await assertEditablePlan(await repos.plans.findByIdForUpdate(planId), planId);
     const workspace = await openWorkspace(repos, plan, deps.routing, deps.positions, nowEpoch);

@@ -1,3 +1,4 @@
+import { nowEpochSeconds } from '../domain/clock';
 import type { Principal } from '../auth/principal';
 import { conflict } from '../errors';
 import type { FailInput, StopActionResult } from '../protocol/stop-actions';
@@ -8,7 +9,7 @@ import { runStopAction } from './stop-action';
  * Not delivered, with a reason. The order is then failed; the office re-attempts it (rescheduled,
  * ready for a later plan) or returns it through POST /orders/:id/transitions.
  */
-export function failStop(context: CommandContext, stopId: number, input: FailInput, by: Principal, nowEpoch = Math.floor(Date.now() / 1000)): Promise<StopActionResult> {
+export function failStop(context: CommandContext, stopId: number, input: FailInput, by: Principal, nowEpoch = nowEpochSeconds(context.clock)): Promise<StopActionResult> {
   return runStopAction(
     context,
     {

@@ -11,6 +11,7 @@ import type { RouteDraft } from '../db/repos/routes.repo';
 import type { Vehicle } from '../db/repos/vehicles.repo';
 import { inSequence } from '../db/executor';
 import type { VroomViolation } from '../../solver/index';
+import { nowEpochSeconds } from '../domain/clock';
 import { canTransition, type OrderStatus } from '../domain/order-lifecycle';
 import { localDayRange } from '../domain/time';
 import { conflict, notFound } from '../errors';
@@ -30,7 +31,6 @@ export interface InsertionDeps {
   positions: VehiclePositions;
   /** Keeps the plan's routes between insertions (checked against the stored stops on every use). */
   routesCache?: PlanRoutesCache;
-  now?: () => number;
 }
 
 export type InsertionOutcome =
@@ -53,7 +53,7 @@ export async function assertEditablePlan(plan: PlanRecord | null, planId: number
 }
 
 export async function insertLiveOrder(deps: InsertionDeps, planId: number, orderId: number, by: Principal): Promise<InsertionOutcome> {
-  const nowEpoch = Math.floor((deps.now?.() ?? Date.now()) / 1000);
+  const nowEpoch = nowEpochSeconds(deps.context.clock);
   const routesCache = deps.routesCache ?? new PlanRoutesCache();
   const result = await inTransaction(deps.context, async (repos) => {
     const locked = await repos.plans.findByIdForUpdateWithStopsDigest(planId);

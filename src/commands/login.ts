@@ -8,7 +8,8 @@ import { inTransaction, type CommandContext } from './context';
 export const sessionSeconds = 12 * 3600;
 
 /** Exchanges username and password for a session token (valid 12 hours). */
-export async function login(context: CommandContext, input: LoginInput, now = new Date()): Promise<{ token: string; expiresAt: Date; user: User }> {
+export async function login(context: CommandContext, input: LoginInput): Promise<{ token: string; expiresAt: Date; user: User }> {
+  const now = new Date(context.clock.nowMs());
   return inTransaction(context, async (repos) => {
     const user = await repos.users.findByUsername(input.username);
     const valid = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : false;

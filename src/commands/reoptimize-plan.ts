@@ -4,6 +4,7 @@
  * search runs outside any transaction (the API stays free); the result is written only if the plan's version
  * did not move meanwhile, else 409. Orders the solver leaves out go back to ready and are listed as unassigned.
  */
+import { nowEpochSeconds } from '../domain/clock';
 import type { Principal } from '../auth/principal';
 import type { Order } from '../db/repos/orders.repo';
 import { repositories } from '../db/repositories';
@@ -25,7 +26,7 @@ export interface ReoptimizeOutcome {
 }
 
 export async function reoptimizePlan(deps: InsertionDeps & { solver: SolverRunner }, planId: number, timeLimitSeconds: number, by: Principal): Promise<ReoptimizeOutcome> {
-  const nowEpoch = Math.floor((deps.now?.() ?? Date.now()) / 1000);
+  const nowEpoch = nowEpochSeconds(deps.context.clock);
   const repos = repositories(deps.context.db);
   const plan = await assertEditablePlan(await repos.plans.findById(planId), planId);
   const workspace = await openWorkspace(repos, plan, deps.routing, deps.positions, nowEpoch);

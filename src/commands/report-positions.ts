@@ -25,7 +25,7 @@ export async function reportPositions(
   context: CommandContext,
   reports: PositionReport[],
   by: Principal,
-  { nowEpoch = Date.now() / 1000, sink = directSink(context.db) }: ReportPositionsOptions = {},
+  { nowEpoch = context.clock.nowMs() / 1000, sink = directSink(context.db) }: ReportPositionsOptions = {},
 ): Promise<PositionReportResult> {
   if (by.role !== 'driver') throw forbidden('Only drivers report positions, for the vehicle they drive');
   if (by.vehicleId === null) throw forbidden('You have no vehicle assigned, so there is nothing to report positions for');

@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps): express.Express {
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
-  app.use(authenticate(deps.database.knex));
+  app.use(authenticate(deps.database.knex, deps.commands.clock));
 
   const registry = new OpenAPIRegistry();
   for (const mount of deps.mounts ?? []) {

@@ -2,6 +2,7 @@
  * One plan run, computed without writing anything: stored inputs → VROOM problem on the road network → the
  * solver pool under the plan's time limit → routes as they will be stored and the unassigned orders with why.
  */
+import type { Clock } from '../domain/clock';
 import type { PlanRecord, PlanProgress, PlanTotalsRecord, UnassignedRecord } from '../db/repos/plans.repo';
 import type { RouteDraft } from '../db/repos/routes.repo';
 import { repositories } from '../db/repositories';
@@ -25,8 +26,8 @@ export interface ComputeDeps {
   db: Knex;
   solver: SolverRunner;
   routing: RoutingProvider;
-  /** Epoch ms: no route leaves before it. */
-  now: () => number;
+  /** No route leaves before its now. */
+  clock: Clock;
 }
 
 /** Null when cancelled through `signal`. */
@@ -36,7 +37,7 @@ export async function computePlan(deps: ComputeDeps, plan: PlanRecord, signal: A
   const orders = await loadOrders(repos, plan.orderIds);
   const context = await loadPlanContext(repos, plan.depotId, plan.date, vehicles, deps.routing);
   // A plan of today made mid-morning starts its routes now, not at a shift start already past (next whole minute).
-  const notBeforeEpoch = Math.ceil(deps.now() / 60_000) * 60;
+  const notBeforeEpoch = Math.ceil(deps.clock.nowMs() / 60_000) * 60;
   const input = planningInput(context.depot, plan.date, vehicles, [...orders.values()], context.depotsById, new Map(), notBeforeEpoch);
   const problem = await buildPlanningProblem(input, deps.routing);
   const started = performance.now();

@@ -31,8 +31,6 @@ export interface PlanQueueOptions {
   /** Only this process uses the database (PGlite): plans left running at start-up are orphans, claimed at once. */
   exclusiveDatabase?: boolean;
   log?: Logger;
-  /** The clock routes of today's plans start from (epoch ms); tests pin it. */
-  now?: () => number;
 }
 
 const PROGRESS_EVENTS_PER_SECOND = 4;
@@ -123,7 +121,7 @@ export class PlanQueue {
         .catch((error) => log?.warn({ err: error, planId: plan.id }, 'plan queue: lease renewal failed'));
     }, Math.min(PROGRESS_WRITE_MS, (this.leaseSeconds * 1000) / 3));
     try {
-      const result = await computePlan({ db: context.db, solver, routing, now: this.options.now ?? Date.now }, plan, controller.signal, (next) => {
+      const result = await computePlan({ db: context.db, solver, routing, clock: context.clock }, plan, controller.signal, (next) => {
         progress = next;
         const now = performance.now();
         if (now - lastEvent < 1000 / PROGRESS_EVENTS_PER_SECOND) return;

@@ -3,6 +3,7 @@
  * they may join: dispatchers and admins a depot, a driver their own vehicle, a customer (holding
  * an order's tracking token) that order and nothing else.
  */
+import { nowEpochSeconds, type Clock } from '../domain/clock';
 import { principalForToken, type Principal } from '../auth/principal';
 import type { Repositories } from '../db/repositories';
 import type { TrackingLinksRepository } from '../db/repos/tracking-links.repo';
@@ -19,13 +20,13 @@ export interface Subscriber {
 export interface TrackingLinkPolicy {
   links: TrackingLinksRepository;
   linkTtlSeconds: number;
-  now: () => number;
+  clock: Clock;
 }
 
 export async function subscriberFor(repos: Repositories, auth: Record<string, unknown>, trackingLinks: TrackingLinkPolicy): Promise<Subscriber> {
   const { token, depotId } = auth;
   if (typeof token !== 'string' || token === '') throw unauthorized('Connect with auth: { token } (a session token, API key or tracking token)');
-  const principal = await principalForToken(repos, token);
+  const principal = await principalForToken(repos, token, new Date(trackingLinks.clock.nowMs()));
   if (principal) {
     if (principal.role === 'driver') {
       if (principal.vehicleId === null) throw new AppError(403, 'forbidden', 'You have no vehicle assigned, so there is no route to follow');
@@ -38,7 +39,7 @@ export async function subscriberFor(repos: Repositories, auth: Record<string, un
     return { room: depotRoom(depotId), principal };
   }
   // A customer's link: the same rule as the tracking page, so a revoked or expired link hears nothing more.
-  const { order } = await openTrackingLink(repos, trackingLinks.links, token, trackingLinks.now(), trackingLinks.linkTtlSeconds).catch((error: unknown) => {
+  const { order } = await openTrackingLink(repos, trackingLinks.links, token, nowEpochSeconds(trackingLinks.clock), trackingLinks.linkTtlSeconds).catch((error: unknown) => {
     throw error instanceof AppError && error.status === 404 ? new AppError(401, 'invalid_token', 'The token is unknown, revoked or expired') : error;
   });
   return { room: orderRoom(order.id), principal: null };

@@ -72,7 +72,7 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
   const trackingLinks = {
     links: new TrackingLinksRepository(commands.db),
     linkTtlSeconds: options.trackingLinkTtlSeconds ?? defaultTrackingLinkTtlSeconds,
-    now: () => Math.floor(Date.now() / 1000),
+    clock: commands.clock,
   };
   const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,

@@ -41,7 +41,7 @@ export async function ensureAdmin(context: CommandContext, adminToken: string | 
     let admin = await repos.users.findByUsername(adminUsername);
     const created = !admin;
     admin ??= { ...(await repos.users.insert({ username: adminUsername, name: 'Administrator', role: 'admin', passwordHash })), passwordHash };
-    if (adminToken !== undefined && !(await repos.users.findByTokenHash(hashToken(adminToken), new Date()))) {
+    if (adminToken !== undefined && !(await repos.users.findByTokenHash(hashToken(adminToken), new Date(context.clock.nowMs())))) {
       for (const key of await repos.users.listApiKeys('integration')) {
         if (key.userId === admin.id && key.name === adminTokenKeyName) await repos.users.deleteApiKey(key.id);
       }

@@ -2,6 +2,7 @@
  * The demo city on first run: a depot in Heidelberg-Bergheim, 10 vans with drivers, and 300 orders
  * for tomorrow (the depot's local date) at real street locations. Deterministic apart from passwords.
  */
+import { nowEpochSeconds } from '../domain/clock';
 import { readFileSync } from 'node:fs';
 import { hashPassword } from '../auth/passwords';
 import { inTransaction, type CommandContext } from '../commands/context';
@@ -21,7 +22,6 @@ export interface DemoOptions {
   locations: DemoLocation[];
   orderCount?: number;
   vehicleCount?: number;
-  now?: Date;
 }
 
 export const demoTimeZone = 'Europe/Berlin';
@@ -39,7 +39,7 @@ export async function seedDemo(context: CommandContext, options: DemoOptions): P
   const random = seededRandom(20_261_124);
   const orderCount = options.orderCount ?? 300;
   const vehicleCount = options.vehicleCount ?? 10;
-  const day = nextDate(localDate(demoTimeZone, Math.floor((options.now ?? new Date()).getTime() / 1000)));
+  const day = nextDate(localDate(demoTimeZone, nowEpochSeconds(context.clock)));
   const midnight = localMidnightEpochSeconds(day, demoTimeZone);
   const drivers = await Promise.all(
     Array.from({ length: vehicleCount }, async (_, index) => {

@@ -20,15 +20,15 @@ describe.each(testDatabases())('demo seed and admin on $engine', (backend) => {
     await database?.dispose();
   });
 
-  const open = async (): Promise<CommandContext> => {
+  /** A fresh database, its clock standing at `iso`. */
+  const open = async (iso = '2026-11-23T12:00:00Z'): Promise<CommandContext> => {
     database = await backend.open();
-    return { db: database.knex, events: new EventBus() };
+    return { db: database.knex, events: new EventBus(), clock: { nowMs: () => Date.parse(iso) } };
   };
 
   it('seeds a depot, vehicles with drivers who can log in, and ready orders for the depot\'s next local day', async () => {
-    const context = await open();
-    const now = new Date('2026-11-23T23:30:00Z'); // already 24 November in Berlin
-    const drivers = await seedDemo(context, { locations, orderCount: 30, vehicleCount: 3, now });
+    const context = await open('2026-11-23T23:30:00Z'); // already 24 November in Berlin
+    const drivers = await seedDemo(context, { locations, orderCount: 30, vehicleCount: 3 });
     expect(drivers?.map((driver) => driver.username)).toEqual(['driver1', 'driver2', 'driver3']);
 
     const repos = repositories(context.db);
@@ -44,22 +44,21 @@ describe.each(testDatabases())('demo seed and admin on $engine', (backend) => {
       expect(locations.map((location) => location.location)).toContainEqual(order.location);
     }
     const session = await login(context, { username: 'driver2', password: drivers![1]!.password });
-    const principal = await principalForToken(repos, session.token);
+    const principal = await principalForToken(repos, session.token, new Date(context.clock.nowMs()));
     expect(principal?.vehicleId).not.toBeNull();
     expect((await repos.vehicles.findById(principal!.vehicleId!))?.name).toBe('Van 2');
   });
 
   it('is deterministic and runs only into an empty database', async () => {
     const context = await open();
-    const now = new Date('2026-11-23T12:00:00Z');
-    await seedDemo(context, { locations, orderCount: 10, vehicleCount: 1, now });
+    await seedDemo(context, { locations, orderCount: 10, vehicleCount: 1 });
     const first = (await repositories(context.db).orders.list({}, { limit: 50 })).items.map((order) => [order.customerName, order.addressText, order.location]);
-    expect(await seedDemo(context, { locations, orderCount: 10, vehicleCount: 1, now })).toBeNull();
+    expect(await seedDemo(context, { locations, orderCount: 10, vehicleCount: 1 })).toBeNull();
     expect((await repositories(context.db).orders.list({}, { limit: 50 })).items).toHaveLength(10);
 
     await database!.dispose();
     const again = await open();
-    await seedDemo(again, { locations, orderCount: 10, vehicleCount: 1, now });
+    await seedDemo(again, { locations, orderCount: 10, vehicleCount: 1 });
     const second = (await repositories(again.db).orders.list({}, { limit: 50 })).items.map((order) => [order.customerName, order.addressText, order.location]);
     expect(second).toEqual(first);
   });
@@ -69,12 +68,12 @@ describe.each(testDatabases())('demo seed and admin on $engine', (backend) => {
     const repos = repositories(context.db);
     const created = await ensureAdmin(context, undefined);
     expect(created?.apiToken).toMatch(/^lmk_/);
-    expect((await principalForToken(repos, created!.apiToken))?.role).toBe('admin');
+    expect((await principalForToken(repos, created!.apiToken, new Date(context.clock.nowMs())))?.role).toBe('admin');
     expect((await login(context, { username: 'admin', password: created!.password })).user.role).toBe('admin');
 
     const envToken = 'an-admin-token-from-the-environment';
     expect(await ensureAdmin(context, envToken)).toBeNull();
-    expect((await principalForToken(repos, envToken))?.role).toBe('admin');
-    expect(await principalForToken(repos, created!.apiToken)).toBeNull();
+    expect((await principalForToken(repos, envToken, new Date(context.clock.nowMs())))?.role).toBe('admin');
+    expect(await principalForToken(repos, created!.apiToken, new Date(context.clock.nowMs()))).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import type { CommandContext } from '../../src/commands/context';
 import { createOrder } from '../../src/commands/create-order';
 import { transitionOrder } from '../../src/commands/transition-order';
 import { repositories } from '../../src/db/repositories';
+import { systemClock } from '../../src/domain/clock';
 import { EventBus } from '../../src/domain/events';
 import { createOrderSchema } from '../../src/protocol/orders-api';
 import { vehicleInputSchema } from '../../src/protocol/vehicles';
@@ -18,7 +19,7 @@ describe.each(testDatabases())('transitionOrder on $engine', (backend) => {
 
   beforeAll(async () => {
     database = await backend.open();
-    context = { db: database.knex, events: new EventBus() };
+    context = { db: database.knex, events: new EventBus(), clock: systemClock };
     context.events.on('order.status_changed', ({ order, to }) => published.push(`${order.id}:${to}`));
   });
   afterAll(async () => {

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CommandContext } from '../../src/commands/context';
+import { systemClock, type Clock } from '../../src/domain/clock';
 import { EventBus } from '../../src/domain/events';
 import { createApp, type Mount } from '../../src/http/app';
 import { createLogger } from '../../src/logger';
@@ -37,10 +38,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(backend: TestBackend, options: { mounts?: Mount[]; jsonLimit?: string } = {}): Promise<TestApp> {
+export async function startTestApp(backend: TestBackend, options: { mounts?: Mount[]; jsonLimit?: string; clock?: Clock } = {}): Promise<TestApp> {
   const database = await backend.open();
   const events = new EventBus();
-  const commands: CommandContext = { db: database.knex, events };
+  const commands: CommandContext = { db: database.knex, events, clock: options.clock ?? systemClock };
   await ensureAdmin(commands, adminToken);
   const app = createApp({ database, commands, logger: createLogger('silent'), mounts: options.mounts, jsonLimit: options.jsonLimit });
   const server: Server = createServer(app);

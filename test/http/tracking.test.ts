@@ -16,7 +16,9 @@ const linkTtlSeconds = 3600;
 describe.each(testDatabases())('customer tracking by token on $engine', (backend) => {
   let app: TestApp;
   let queue: PlanQueue;
-  let nowEpoch = Math.floor(Date.now() / 1000);
+  // The one clock of the app: it plans the day before planDate, then the tests move it.
+  let nowEpoch = beforePlanDate.nowMs() / 1000;
+  const clock = { nowMs: () => nowEpoch * 1000 };
   let route: { vehicleId: number; stops: { orderId: number; plannedArrival: string }[] };
   let tokens: Map<number, string>;
   let displayIds: Map<number, string>;
@@ -25,10 +27,10 @@ describe.each(testDatabases())('customer tracking by token on $engine', (backend
     const routing = createHaversineProvider();
     // The mounts need the app's command context, which exists once the app does: they are plugged in after.
     let mounted: RequestHandler[] = [];
-    app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => chain(mounted, req, res, next) }] });
+    app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => chain(mounted, req, res, next) }], clock });
     const solver = createInlineSolver();
-    queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite', now: beforePlanDate });
-    mounted = [plansMount({ context: app.commands, queue, solver, routing }).router, trackingMount(app.commands, { linkTtlSeconds, now: () => nowEpoch }).router];
+    queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite' });
+    mounted = [plansMount({ context: app.commands, queue, solver, routing }).router, trackingMount(app.commands, { linkTtlSeconds }).router];
     await queue.start();
 
     const { depotId } = await seedDay(app, { vehicles: 1, orders: 8 });

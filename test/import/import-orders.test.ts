@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/auth/principal';
 import { importOrders } from '../../src/commands/import-orders';
+import { systemClock } from '../../src/domain/clock';
 import { EventBus, type DomainEvents } from '../../src/domain/events';
 import { OrdersRepository } from '../../src/db/repos/orders.repo';
 import { OrderEventsRepository } from '../../src/db/repos/order-events.repo';
@@ -26,7 +27,7 @@ describe.each(testDatabases())('importOrders on $engine', (backend) => {
   });
 
   const run = (source: string, text: string, batchRows?: number) =>
-    importOrders({ db: database.knex, events }, { source, format: 'csv', body: chunked(text, [97]) }, { ...systemPrincipal, actor: 'user:1' }, batchRows);
+    importOrders({ db: database.knex, events, clock: systemClock }, { source, format: 'csv', body: chunked(text, [97]) }, { ...systemPrincipal, actor: 'user:1' }, batchRows);
 
   it('creates orders with a "created" event each, across several batches', async () => {
     const refs = Array.from({ length: 23 }, (_, index) => `A${index}`);
@@ -111,7 +112,7 @@ describe.each(testDatabases())('importOrders on $engine', (backend) => {
     expect(f1.timeWindows[0]!.startEpochSeconds).toBe(Date.parse('2026-11-24T08:00:00Z') / 1000);
 
     const second = await depots.insert({ name: 'Mannheim', location: [8.47, 49.48], address: 'Hafenstraße 2', timeZone: 'Europe/Berlin', openingHours: {} });
-    const into = (depotId: number) => importOrders({ db: database.knex, events }, { source: 'depot', format: 'csv', body: chunked(csv(line('F2'))), depotId }, systemPrincipal);
+    const into = (depotId: number) => importOrders({ db: database.knex, events, clock: systemClock }, { source: 'depot', format: 'csv', body: chunked(csv(line('F2'))), depotId }, systemPrincipal);
     await into(second.id);
     expect((await new OrdersRepository(database.knex).findBySourceRef('depot', 'F2'))!.depotId).toBe(second.id);
     await expect(into(second.id + 100)).rejects.toMatchObject({ status: 400, details: [{ path: 'query.depotId', message: `depot ${second.id + 100} does not exist` }] });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/auth/tokens';
 import { repositories } from '../../src/db/repositories';
 import type { Role } from '../../src/domain/roles';
+import { systemClock } from '../../src/domain/clock';
 import { EventBus } from '../../src/domain/events';
 import { createApp } from '../../src/http/app';
 import { importMount } from '../../src/http/routes/import.routes';
@@ -34,7 +35,7 @@ describe.each(testDatabases())('POST /api/v1/orders/import on $engine', (backend
     tokens.apiKey = `key-${Math.random()}`;
     await repos.users.insertApiKey({ userId: dispatcher.id, kind: 'integration', name: 'shop', tokenHash: hashToken(tokens.apiKey), expiresAt: null });
 
-    const commands = { db: database.knex, events: new EventBus() };
+    const commands = { db: database.knex, events: new EventBus(), clock: systemClock };
     const app = createApp({ database, commands, logger: createLogger('silent'), mounts: [importMount(commands, { maxBodyBytes: 64 * 1024 })] });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));

@@ -1,5 +1,6 @@
 /** A small fleet and a day of ready orders, created over HTTP; a test app with the plans mount and its queue. */
 import type { RequestHandler } from 'express';
+import type { Clock } from '../../src/domain/clock';
 import { apiPrefix } from '../../src/http/app';
 import { plansMount } from '../../src/http/routes/plans.routes';
 import { removeCancelledStops } from '../../src/planning/cancellations';
@@ -13,19 +14,19 @@ import { orderInput } from '../helpers/orders';
 
 export const planDate = '2026-11-24';
 /** A clock before planDate: its routes start at their shifts whenever the suite runs (a plan of today starts now). */
-export const beforePlanDate = () => Date.parse('2026-11-23T00:00:00Z');
+export const beforePlanDate: Clock = { nowMs: () => Date.parse('2026-11-23T00:00:00Z') };
 
 export interface PlanningApp extends TestApp {
   queue: PlanQueue;
 }
 
-export async function startPlanningApp(backend: TestBackend, { now = beforePlanDate } = {}): Promise<PlanningApp> {
+export async function startPlanningApp(backend: TestBackend, { clock = beforePlanDate }: { clock?: Clock } = {}): Promise<PlanningApp> {
   const routing = createHaversineProvider();
   // The plans router needs the app's command context, which exists once the app does: it is plugged in after.
   let plans: RequestHandler = (_req, _res, next) => next();
-  const app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => plans(req, res, next) }] });
+  const app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => plans(req, res, next) }], clock });
   const solver = createInlineSolver();
-  const queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite', now });
+  const queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite' });
   plans = plansMount({ context: app.commands, queue, solver, routing }).router;
   const stopRemoving = removeCancelledStops({ context: app.commands, routing, positions: noPositions });
   await queue.start();

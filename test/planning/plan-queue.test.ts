@@ -33,7 +33,7 @@ describe.each(testDatabases())('plan queue on $engine', (backend: TestBackend) =
   });
 
   async function setup(): Promise<{ app: TestApp; context: CommandContext; planId: number }> {
-    const app = await startTestApp(backend);
+    const app = await startTestApp(backend, { clock: beforePlanDate });
     cleanup.push(() => app.close());
     const { depotId, orderIds } = await seedDay(app, { orders: 4 });
     const plan = await createPlan(app.commands, { date: planDate, depotId, orderIds, timeLimitSeconds: 0.2, options: {} }, systemPrincipal);
@@ -41,7 +41,7 @@ describe.each(testDatabases())('plan queue on $engine', (backend: TestBackend) =
   }
 
   function startQueue(context: CommandContext, options: Partial<ConstructorParameters<typeof PlanQueue>[0]> = {}): PlanQueue {
-    const queue = new PlanQueue({ context, solver: createInlineSolver(), routing, pollMs: 20, exclusiveDatabase: backend.engine === 'pglite', now: beforePlanDate, ...options });
+    const queue = new PlanQueue({ context, solver: createInlineSolver(), routing, pollMs: 20, exclusiveDatabase: backend.engine === 'pglite', ...options });
     cleanup.push(() => queue.stop());
     return queue;
   }
@@ -104,7 +104,7 @@ describe.each(testDatabases())('plan queue on $engine', (backend: TestBackend) =
     const second = openDatabase({ engine: 'postgres', url: process.env.TEST_DATABASE_URL!, schema });
     cleanup.push(() => second.close());
     await startQueue(context, { owner: 'worker-a' }).start();
-    await startQueue({ db: second.knex, events: new EventBus() }, { owner: 'worker-b' }).start();
+    await startQueue({ db: second.knex, events: new EventBus(), clock: beforePlanDate }, { owner: 'worker-b' }).start();
     const plans = repositories(context.db).plans;
     await until(() => plans.list({}), (list) => list.every((plan) => plan.status === 'succeeded'));
     const runs = (await Promise.all(ids.map((id) => plans.listRuns(id)))).map((list) => list.map((run) => [run.worker, run.status]));

@@ -3,6 +3,7 @@
  * promised customers arrivals before the plan existed).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/domain/clock';
 import { localDate, localDayRange, toIsoInZone } from '../../src/domain/time';
 import { testDatabases } from '../helpers/database';
 import { depotInput, vehicleInput } from '../helpers/http';
@@ -17,7 +18,7 @@ const timeZone = offsetHours === 0 ? 'Etc/GMT' : `Etc/GMT${offsetHours > 0 ? '-'
 describe.each(testDatabases())('a plan of today on $engine', (backend) => {
   let app: PlanningApp;
   beforeAll(async () => {
-    app = await startPlanningApp(backend, { now: Date.now });
+    app = await startPlanningApp(backend, { clock: systemClock });
   });
   afterAll(async () => {
     await app?.close();

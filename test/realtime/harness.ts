@@ -8,6 +8,7 @@ import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { CommandContext } from '../../src/commands/context';
 import { repositories } from '../../src/db/repositories';
+import { systemClock } from '../../src/domain/clock';
 import { EventBus } from '../../src/domain/events';
 import { createApp, type Mount } from '../../src/http/app';
 import { positionsMount } from '../../src/http/routes/positions.routes';
@@ -39,7 +40,7 @@ export async function startNode(
   moreMounts: (commands: CommandContext) => Mount[] = () => [],
 ): Promise<Node> {
   const events = new EventBus();
-  const commands: CommandContext = { db: database.knex, events };
+  const commands: CommandContext = { db: database.knex, events, clock: systemClock };
   await ensureAdmin(commands, adminToken);
   const logger = createLogger('silent');
   const app = createApp({ database, commands, logger, mounts: [positionsMount(commands), stopsMount(commands), ...moreMounts(commands)] });

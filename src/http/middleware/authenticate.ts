@@ -2,6 +2,7 @@
  * Resolves the caller once per request from "Authorization: Bearer <token>" or "X-API-Key: <token>".
  * No credentials: the request continues anonymous and each endpoint decides. Bad credentials: 401 here.
  */
+import type { Clock } from '../../domain/clock';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Knex } from 'knex';
 import { principalForToken, requireRole, type Principal } from '../../auth/principal';
@@ -11,12 +12,12 @@ import { AppError, unauthorized } from '../../errors';
 
 const principals = new WeakMap<Request, Principal>();
 
-export function authenticate(db: Knex): RequestHandler {
+export function authenticate(db: Knex, clock: Clock): RequestHandler {
   const repos = repositories(db);
   return async (req: Request, _res: Response, next: NextFunction) => {
     const token = tokenOf(req);
     if (token === undefined) return next();
-    const principal = await principalForToken(repos, token);
+    const principal = await principalForToken(repos, token, new Date(clock.nowMs()));
     if (!principal) return next(new AppError(401, 'invalid_token', 'The token or API key is unknown, revoked or expired; log in again'));
     principals.set(req, principal);
     next();

@@ -4,6 +4,7 @@
  * after delivery a proof summary and the customer's 1–5 rating. Nothing about other customers. The link
  * expires a while after completion, and the office can revoke it.
  */
+import { nowEpochSeconds } from '../../domain/clock';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { Router } from 'express';
 import { z } from 'zod';
@@ -32,7 +33,6 @@ export const freshPositionSeconds = 15 * 60;
 export interface TrackingOptions {
   /** How long a link keeps working after the order is finished. */
   linkTtlSeconds: number;
-  now?: () => number;
 }
 
 const tokenParamsSchema = z.object({ token: z.string().min(8).max(200) });
@@ -65,7 +65,7 @@ export const ratingInputSchema = z.object({
 function declare(api: ApiRouter, context: CommandContext, options: TrackingOptions): void {
   const repos = repositories(context.db);
   const links = new TrackingLinksRepository(context.db);
-  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const now = () => nowEpochSeconds(context.clock);
   api.endpoint(
     {
       method: 'get',

@@ -13,11 +13,12 @@
  */
 import { parseArgs } from 'node:util';
 import { createRoutingProvider } from '../src/routing';
-import type { LonLat, RoutingProvider } from '../src/routing/provider';
+import type { RoutingProvider } from '../src/routing/provider';
 import { loadDemoLocations } from '../src/seed/demo';
 import { seededRandom } from '../src/seed/random';
 import { Trajectory, gaussian, withGpsNoise } from '../src/simulator/trajectory';
 import { estimateArrivals, type RemainingStop } from '../src/tracking/eta';
+import type { LonLat } from '../src/domain/model/geometry';
 
 const { values } = parseArgs({
   options: { routes: { type: 'string', default: '20' }, stops: { type: 'string', default: '15' }, seed: { type: 'string', default: '7' } },

@@ -17,10 +17,10 @@ import { createApp } from '../src/http/app';
 import { optimizeMount } from '../src/http/routes/optimize.routes';
 import { createLogger } from '../src/logger';
 import { loadEmbeddedRouting } from '../src/routing/embedded';
-import type { LonLat } from '../src/routing/provider';
 import { ensureAdmin } from '../src/seed/credentials';
 import { loadDemoLocations, seedDemo } from '../src/seed/demo';
 import { createPoolSolver } from '../src/solving/pool-solver';
+import type { LonLat } from '../src/domain/model/geometry';
 
 const { values } = parseArgs({
   options: {

@@ -17,11 +17,11 @@ import { checkSolution } from '../solver/index';
 import { Rng } from '../solver/model/rng';
 import { localMidnightEpochSeconds } from '../src/domain/time';
 import { loadEmbeddedRouting } from '../src/routing/embedded';
-import type { LonLat } from '../src/routing/provider';
 import { createInlineSolver } from '../src/solving/inline-solver';
 import { buildPlanningProblem, type PlanningInput, type PlanningOrder, type PlanningVehicle } from '../src/solving/planning-problem';
 import { createPoolSolver } from '../src/solving/pool-solver';
 import { solvePlanning } from '../src/solving/solve-planning';
+import type { LonLat } from '../src/domain/model/geometry';
 
 const { values } = parseArgs({
   options: {

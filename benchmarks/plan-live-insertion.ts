@@ -19,8 +19,6 @@ import { parseArgs } from 'node:util';
 import { Rng } from '../solver/model/rng';
 import { migrateToLatest, openDatabase } from '../src/db/database';
 import { repositories } from '../src/db/repositories';
-import type { Order } from '../src/db/repos/orders.repo';
-import type { RouteDraft } from '../src/db/repos/routes.repo';
 import { systemClock } from '../src/domain/clock';
 import { EventBus } from '../src/domain/events';
 import { localMidnightEpochSeconds } from '../src/domain/time';
@@ -33,9 +31,12 @@ import { evaluateRoutes } from '../src/planning/route-evaluation';
 import { trackedPositions } from '../src/planning/tracked-positions';
 import { loadEmbeddedRouting } from '../src/routing/embedded';
 import { createHaversineProvider } from '../src/routing/haversine';
-import type { LonLat, RoutingProvider } from '../src/routing/provider';
+import type { RoutingProvider } from '../src/routing/provider';
 import { ensureAdmin } from '../src/seed/credentials';
 import { createInlineSolver } from '../src/solving/inline-solver';
+import type { LonLat } from '../src/domain/model/geometry';
+import type { Order } from '../src/domain/model/order';
+import type { RouteDraft } from '../src/domain/model/route';
 
 const { values } = parseArgs({
   options: {

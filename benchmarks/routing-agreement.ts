@@ -11,7 +11,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createHaversineProvider } from '../src/routing/haversine';
-import { RoutingError, type LonLat, type RoutingProvider } from '../src/routing/provider';
+import { RoutingError, type RoutingProvider } from '../src/routing/provider';
+import type { LonLat } from '../src/domain/model/geometry';
 
 const { values: args } = parseArgs({
   options: {

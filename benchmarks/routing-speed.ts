@@ -7,8 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LonLat } from '../src/routing/provider';
 import { loadEmbeddedRouting } from '../src/routing/embedded/index';
+import type { LonLat } from '../src/domain/model/geometry';
 
 const pbfPath = process.argv[2] ?? 'data/osm/heidelberg.osm.pbf';
 const demo = (JSON.parse(readFileSync('data/demo/heidelberg-locations.json', 'utf8')) as { location: LonLat }[]).map((l) => l.location);

@@ -1,6 +1,6 @@
 /** What a driver may see: their own vehicle and the orders assigned to it. Office roles see everything. */
-import type { Order } from '../db/repos/orders.repo';
 import type { Principal } from './principal';
+import type { Order } from '../domain/model/order';
 
 export function canSeeOrder(principal: Principal, order: Order): boolean {
   return principal.role !== 'driver' || (principal.vehicleId !== null && order.assignedVehicleId === principal.vehicleId);

@@ -3,7 +3,8 @@
  * the distinct coordinates, asks the road network for one table, and fills in location indexes and matrices,
  * so such a file solves here unchanged. Problems that carry matrices are left alone.
  */
-import { RoutingError, type LonLat, type RoutingProvider } from '../routing/provider';
+import { RoutingError, type RoutingProvider } from '../routing/provider';
+import type { LonLat } from '../domain/model/geometry';
 
 type Json = Record<string, unknown>;
 

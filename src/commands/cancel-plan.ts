@@ -1,8 +1,8 @@
 /** Cancels a queued or running plan. A running search is aborted by its worker; nothing of it is stored. */
 import type { Principal } from '../auth/principal';
-import type { PlanRecord } from '../db/repos/plans.repo';
 import { conflict, notFound } from '../errors';
 import { inTransaction, type CommandContext } from './context';
+import type { PlanRecord } from '../domain/model/plan';
 
 export async function cancelPlan(context: CommandContext, planId: number, by: Principal): Promise<PlanRecord> {
   const plan = await inTransaction(context, async (repos) => {

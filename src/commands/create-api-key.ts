@@ -1,9 +1,9 @@
 import type { Principal } from '../auth/principal';
 import { apiKeyPrefix, hashToken, newToken } from '../auth/tokens';
-import type { ApiKey } from '../db/repos/users.repo';
 import { invalidInput } from '../errors';
 import type { ApiKeyInput } from '../protocol/auth';
 import { inTransaction, type CommandContext } from './context';
+import type { ApiKey } from '../domain/model/user';
 
 /** Creates an integration key acting as a user; the token is returned once and stored only as a hash. */
 export async function createApiKey(context: CommandContext, input: ApiKeyInput, by: Principal, token = newToken(apiKeyPrefix)): Promise<ApiKey & { token: string }> {

@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal';
-import type { Depot } from '../db/repos/depots.repo';
 import type { DepotInput } from '../protocol/depots';
 import { inTransaction, type CommandContext } from './context';
+import type { Depot } from '../domain/model/fleet';
 
 export async function createDepot(context: CommandContext, input: DepotInput, by: Principal): Promise<Depot> {
   const depot = await inTransaction(context, (repos) => repos.depots.insert(input));

@@ -1,9 +1,9 @@
 import { hashPassword } from '../auth/passwords';
 import type { Principal } from '../auth/principal';
-import type { Driver } from '../db/repos/drivers.repo';
 import type { DriverInput } from '../protocol/drivers';
 import { inTransaction, type CommandContext } from './context';
 import { assertUsernameFree, assertVehicleFree } from './rules';
+import type { Driver } from '../domain/model/fleet';
 
 /** A driver is a person with a login (role driver) and, usually, a vehicle. */
 export async function createDriver(context: CommandContext, input: DriverInput, by: Principal): Promise<Driver> {

@@ -1,9 +1,9 @@
 import type { Principal } from '../auth/principal';
-import type { Order } from '../db/repos/orders.repo';
 import { conflict, invalidInput } from '../errors';
 import type { CreateOrderInput } from '../protocol/orders-api';
 import { toOrderDraft } from '../protocol/orders';
 import { inTransaction, type CommandContext } from './context';
+import type { Order } from '../domain/model/order';
 
 export async function createOrder(context: CommandContext, input: CreateOrderInput, by: Principal): Promise<Order> {
   const order = await inTransaction(context, async (repos) => {

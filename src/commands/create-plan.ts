@@ -5,15 +5,15 @@
  * the replaced plan is superseded when the new one succeeds (see storePlanResult).
  */
 import type { Principal } from '../auth/principal';
-import type { Order } from '../db/repos/orders.repo';
-import type { PlanRecord } from '../db/repos/plans.repo';
 import { inSequence } from '../db/executor';
 import type { Repositories } from '../db/repositories';
-import { canTransition, type OrderStatus } from '../domain/order-lifecycle';
+import { canTransition } from '../domain/order-lifecycle';
 import { localDayRange } from '../domain/time';
 import { conflict, invalidInput, type ErrorDetail } from '../errors';
 import type { CreatePlanInput } from '../protocol/plans';
 import { inTransaction, type CommandContext } from './context';
+import type { Order, OrderStatus } from '../domain/model/order';
+import type { PlanRecord } from '../domain/model/plan';
 
 const plannableStatuses: OrderStatus[] = ['ready', 'rescheduled'];
 const pageLimit = 500;

@@ -1,8 +1,8 @@
 import { hashPassword } from '../auth/passwords';
-import type { User } from '../db/repos/users.repo';
 import type { UserInput } from '../protocol/auth';
 import { inTransaction, type CommandContext } from './context';
 import { assertUsernameFree } from './rules';
+import type { User } from '../domain/model/user';
 
 /** Office users (admins, dispatchers); drivers are created with their driver record. */
 export async function createUser(context: CommandContext, input: UserInput): Promise<User> {

@@ -1,8 +1,8 @@
 import type { Principal } from '../auth/principal';
-import type { Vehicle } from '../db/repos/vehicles.repo';
 import type { VehicleInput } from '../protocol/vehicles';
 import { inTransaction, type CommandContext } from './context';
 import { assertDepotsExist, vehicleContent } from './vehicle-content';
+import type { Vehicle } from '../domain/model/fleet';
 
 export async function createVehicle(context: CommandContext, input: VehicleInput, by: Principal): Promise<Vehicle> {
   const vehicle = await inTransaction(context, async (repos) => {

@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal';
-import type { OrderStatus } from '../domain/order-lifecycle';
 import { conflict, notFound } from '../errors';
 import { inTransaction, type CommandContext } from './context';
+import type { OrderStatus } from '../domain/model/order';
 
 /** Orders that never reached a route may be removed outright; the rest keep their history. */
 const deletableStatuses: readonly OrderStatus[] = ['received', 'ready', 'cancelled'];

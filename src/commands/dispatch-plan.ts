@@ -3,11 +3,11 @@
  * as the ETA the customer is told, and the plan's orders move to `dispatched` with an event each.
  */
 import type { Principal } from '../auth/principal';
-import type { Order } from '../db/repos/orders.repo';
-import type { PlanRecord } from '../db/repos/plans.repo';
 import { assertTransition } from '../domain/order-lifecycle';
 import { conflict, notFound } from '../errors';
 import { inTransaction, type CommandContext } from './context';
+import type { Order } from '../domain/model/order';
+import type { PlanRecord } from '../domain/model/plan';
 
 export async function dispatchPlan(context: CommandContext, planId: number, by: Principal): Promise<PlanRecord> {
   const { plan, moved } = await inTransaction(context, async (repos) => {

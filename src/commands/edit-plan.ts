@@ -7,10 +7,8 @@
  */
 import { nowEpochSeconds } from '../domain/clock';
 import type { Principal } from '../auth/principal';
-import type { Order } from '../db/repos/orders.repo';
-import type { RouteRecord } from '../db/repos/routes.repo';
 import type { Repositories } from '../db/repositories';
-import { assertTransition, canTransition, type OrderStatus } from '../domain/order-lifecycle';
+import { assertTransition, canTransition } from '../domain/order-lifecycle';
 import { conflict, invalidInput, notFound } from '../errors';
 import type { LiveRoute } from '../planning/live-routes';
 import { evaluateEdited, openWorkspace, pendingOf, previewEvaluated, saveEvaluated, type PreviewedRoute, type Workspace } from '../planning/plan-workspace';
@@ -18,6 +16,8 @@ import type { PlanEdit } from '../protocol/plans';
 import type { VroomViolation } from '../../solver/index';
 import { inTransaction } from './context';
 import { assertEditablePlan, type InsertionDeps } from './insert-live-order';
+import type { Order, OrderStatus } from '../domain/model/order';
+import type { RouteRecord } from '../domain/model/route';
 
 export interface EditOutcome {
   preview: boolean;

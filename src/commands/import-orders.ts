@@ -8,8 +8,9 @@ import { repositories } from '../db/repositories';
 import { AppError, invalidInput } from '../errors';
 import { parseOrderRows, type ImportFormat } from '../import/parse';
 import type { ImportOrdersResult } from '../protocol/import';
-import { toOrderDraft, type OrderDraft } from '../protocol/orders';
+import { toOrderDraft } from '../protocol/orders';
 import { inTransaction, type CommandContext } from './context';
+import type { OrderDraft } from '../domain/model/order';
 
 export interface ImportOrdersRequest {
   source: string;

@@ -5,14 +5,10 @@
  * If the order fits nowhere, nothing is written and the answer carries the solver's reason.
  */
 import type { Principal } from '../auth/principal';
-import type { Order } from '../db/repos/orders.repo';
-import type { PlanRecord } from '../db/repos/plans.repo';
-import type { RouteDraft } from '../db/repos/routes.repo';
-import type { Vehicle } from '../db/repos/vehicles.repo';
 import { inSequence } from '../db/executor';
 import type { VroomViolation } from '../../solver/index';
 import { nowEpochSeconds } from '../domain/clock';
-import { canTransition, type OrderStatus } from '../domain/order-lifecycle';
+import { canTransition } from '../domain/order-lifecycle';
 import { localDayRange } from '../domain/time';
 import { conflict, notFound } from '../errors';
 import { rankInsertions } from '../planning/insertion';
@@ -24,6 +20,10 @@ import { planningVehicle } from '../planning/planning-input';
 import { evaluateRoutes } from '../planning/route-evaluation';
 import type { RoutingProvider } from '../routing/provider';
 import { inTransaction, type CommandContext } from './context';
+import type { Vehicle } from '../domain/model/fleet';
+import type { Order, OrderStatus } from '../domain/model/order';
+import type { PlanRecord } from '../domain/model/plan';
+import type { RouteDraft } from '../domain/model/route';
 
 export interface InsertionDeps {
   context: CommandContext;

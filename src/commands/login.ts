@@ -1,9 +1,9 @@
 import { verifyPassword } from '../auth/passwords';
 import { newToken, hashToken, sessionTokenPrefix } from '../auth/tokens';
-import type { User } from '../db/repos/users.repo';
 import { AppError } from '../errors';
 import type { LoginInput } from '../protocol/auth';
 import { inTransaction, type CommandContext } from './context';
+import type { User } from '../domain/model/user';
 
 export const sessionSeconds = 12 * 3600;
 

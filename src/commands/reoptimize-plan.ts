@@ -6,9 +6,8 @@
  */
 import { nowEpochSeconds } from '../domain/clock';
 import type { Principal } from '../auth/principal';
-import type { Order } from '../db/repos/orders.repo';
 import { repositories } from '../db/repositories';
-import { assertTransition, canTransition, type OrderStatus } from '../domain/order-lifecycle';
+import { assertTransition, canTransition } from '../domain/order-lifecycle';
 import { conflict } from '../errors';
 import { evaluateEdited, openWorkspace, pendingOf, saveEvaluated } from '../planning/plan-workspace';
 import { planningInput } from '../planning/planning-input';
@@ -17,6 +16,7 @@ import { buildPlanningProblem } from '../solving/planning-problem';
 import { SolutionCheckError, type SolverRunner } from '../solving/runner';
 import { inTransaction } from './context';
 import { assertEditablePlan, type InsertionDeps } from './insert-live-order';
+import type { Order, OrderStatus } from '../domain/model/order';
 
 export interface ReoptimizeOutcome {
   version: number;

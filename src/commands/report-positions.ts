@@ -4,11 +4,11 @@
  * moves only when a fix is newer than the one it is at, so late points never drag it back.
  */
 import type { Principal } from '../auth/principal';
-import type { Position } from '../db/repos/positions.repo';
 import { forbidden, invalidInput } from '../errors';
 import type { PositionReport, PositionReportResult } from '../protocol/socket';
 import { directSink, type PositionSink } from '../tracking/position-batcher';
 import type { CommandContext } from './context';
+import type { Position } from '../domain/model/position';
 
 /** A device clock may run a little fast; fixes further ahead are refused. */
 const maxClockSkewSeconds = 120;

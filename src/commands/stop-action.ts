@@ -3,15 +3,15 @@
  * own route, the stop and its order moved together in one transaction, events published after commit.
  */
 import type { Principal } from '../auth/principal';
-import type { Order } from '../db/repos/orders.repo';
 import type { StopOnRoute } from '../db/repos/proofs.repo';
-import type { StopStatus } from '../db/repos/routes.repo';
 import type { Repositories } from '../db/repositories';
 import type { DomainEvents } from '../domain/events';
-import { assertTransition, type OrderStatus } from '../domain/order-lifecycle';
+import { assertTransition } from '../domain/order-lifecycle';
 import { conflict, forbidden, notFound } from '../errors';
 import type { StopActionResult } from '../protocol/stop-actions';
 import { inTransaction, type CommandContext } from './context';
+import type { Order, OrderStatus } from '../domain/model/order';
+import type { StopStatus } from '../domain/model/route';
 
 export type StopActionName = 'arrive' | 'complete' | 'fail';
 

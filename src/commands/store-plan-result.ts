@@ -4,13 +4,13 @@
  * when the plan is no longer this worker's running plan (cancelled meanwhile, or taken over after a lost lease).
  * A plan that replaces another supersedes it in the same transaction.
  */
-import type { Order } from '../db/repos/orders.repo';
 import { inSequence } from '../db/executor';
 import type { Repositories } from '../db/repositories';
-import { canTransition, type OrderStatus } from '../domain/order-lifecycle';
+import { canTransition } from '../domain/order-lifecycle';
 import { conflict } from '../errors';
 import type { ComputedPlan } from '../planning/compute-plan';
 import { inTransaction, type CommandContext } from './context';
+import type { Order, OrderStatus } from '../domain/model/order';
 
 export async function storePlanResult(context: CommandContext, planId: number, owner: string, result: ComputedPlan): Promise<boolean> {
   const stored = await inTransaction(context, async (repos) => {

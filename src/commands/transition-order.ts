@@ -1,11 +1,11 @@
 import type { Principal } from '../auth/principal';
 import { canSeeOrder } from '../auth/visibility';
-import type { Order } from '../db/repos/orders.repo';
-import { assertTransition, type OrderStatus } from '../domain/order-lifecycle';
+import { assertTransition } from '../domain/order-lifecycle';
 import { driverTargetStatuses } from '../domain/roles';
 import { forbidden, notFound } from '../errors';
 import type { TransitionInput } from '../protocol/orders-api';
 import { inTransaction, type CommandContext } from './context';
+import type { Order, OrderStatus } from '../domain/model/order';
 
 /** Leaving the plan releases the vehicle the order was assigned to. */
 const unassigningStatuses: readonly OrderStatus[] = ['ready', 'cancelled', 'rescheduled'];

@@ -1,8 +1,8 @@
 import type { Principal } from '../auth/principal';
-import type { Depot } from '../db/repos/depots.repo';
 import { notFound } from '../errors';
 import type { DepotPatch } from '../protocol/depots';
 import { inTransaction, type CommandContext } from './context';
+import type { Depot } from '../domain/model/fleet';
 
 export async function updateDepot(context: CommandContext, depotId: number, patch: DepotPatch, by: Principal): Promise<Depot> {
   const depot = await inTransaction(context, async (repos) => {

@@ -1,10 +1,10 @@
 import { hashPassword } from '../auth/passwords';
 import type { Principal } from '../auth/principal';
-import type { Driver } from '../db/repos/drivers.repo';
 import { notFound } from '../errors';
 import type { DriverPatch } from '../protocol/drivers';
 import { inTransaction, type CommandContext } from './context';
 import { assertVehicleFree } from './rules';
+import type { Driver } from '../domain/model/fleet';
 
 export async function updateDriver(context: CommandContext, driverId: number, patch: DriverPatch, by: Principal): Promise<Driver> {
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);

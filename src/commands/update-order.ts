@@ -1,9 +1,9 @@
 import type { Principal } from '../auth/principal';
-import { editableStatuses, type Order } from '../db/repos/orders.repo';
 import { conflict, notFound } from '../errors';
 import type { OrderPatch } from '../protocol/orders-api';
 import { orderInputSchema, toOrderDraft, type OrderInput } from '../protocol/orders';
 import { inTransaction, type CommandContext } from './context';
+import { editableStatuses, type Order } from '../domain/model/order';
 
 /** Edits an order's content while it is still received or ready; later its route depends on it. */
 export async function updateOrder(context: CommandContext, orderId: number, patch: OrderPatch, by: Principal): Promise<Order> {

@@ -1,9 +1,9 @@
 import type { Principal } from '../auth/principal';
-import type { Vehicle } from '../db/repos/vehicles.repo';
 import { notFound } from '../errors';
 import { vehicleInputSchema, type VehiclePatch } from '../protocol/vehicles';
 import { inTransaction, type CommandContext } from './context';
 import { assertDepotsExist, vehicleAsInput, vehicleContent } from './vehicle-content';
+import type { Vehicle } from '../domain/model/fleet';
 
 export async function updateVehicle(context: CommandContext, vehicleId: number, patch: VehiclePatch, by: Principal): Promise<Vehicle> {
   const vehicle = await inTransaction(context, async (repos) => {

@@ -1,9 +1,9 @@
 /** Vehicles between the wire (local HH:MM clock times) and storage (seconds after midnight). */
 import type { Repositories } from '../db/repositories';
-import type { Vehicle, VehicleContent } from '../db/repos/vehicles.repo';
 import { invalidInput } from '../errors';
 import { clockToSeconds, secondsToClock } from '../protocol/common';
 import type { VehicleInput } from '../protocol/vehicles';
+import type { Vehicle, VehicleContent } from '../domain/model/fleet';
 
 export function vehicleContent(input: VehicleInput): VehicleContent {
   return {

@@ -2,11 +2,10 @@
  * A tiny typed in-process event bus. Commands publish facts after their transaction commits;
  * the realtime layer (and anything else) subscribes. A failing listener never fails the command.
  */
-import type { OrderStatus } from './order-lifecycle';
-import type { Order } from '../db/repos/orders.repo';
-import type { PlanProgress, PlanStatus } from '../db/repos/plans.repo';
-import type { Position } from '../db/repos/positions.repo';
-import type { StopStatus } from '../db/repos/routes.repo';
+import type { OrderStatus, Order } from './model/order';
+import type { PlanProgress, PlanStatus } from './model/plan';
+import type { Position } from './model/position';
+import type { StopStatus } from './model/route';
 
 export interface DomainEvents {
   'order.created': { order: Order; actor: string };

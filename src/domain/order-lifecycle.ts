@@ -6,22 +6,7 @@
  * Pure: no I/O. An illegal transition is a 409 conflict that names the allowed targets.
  */
 import { conflict } from '../errors';
-
-export const orderStatuses = [
-  'received',
-  'ready',
-  'planned',
-  'dispatched',
-  'out_for_delivery',
-  'arrived',
-  'delivered',
-  'failed',
-  'rescheduled',
-  'returned',
-  'cancelled',
-] as const;
-
-export type OrderStatus = (typeof orderStatuses)[number];
+import type { OrderStatus } from './model/order';
 
 const transitions: Record<OrderStatus, readonly OrderStatus[]> = {
   received: ['ready', 'cancelled'],

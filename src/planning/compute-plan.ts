@@ -3,8 +3,6 @@
  * solver pool under the plan's time limit → routes as they will be stored and the unassigned orders with why.
  */
 import type { Clock } from '../domain/clock';
-import type { PlanRecord, PlanProgress, PlanTotalsRecord, UnassignedRecord } from '../db/repos/plans.repo';
-import type { RouteDraft } from '../db/repos/routes.repo';
 import { repositories } from '../db/repositories';
 import type { Knex } from 'knex';
 import type { RoutingProvider } from '../routing/provider';
@@ -15,11 +13,13 @@ import { defaultSeeds } from '../solving/runner';
 import { loadOrders, loadPlanContext, loadVehicles } from './plan-context';
 import { planningInput } from './planning-input';
 import { routeDraft } from './route-evaluation';
+import type { PlanRecord, PlanProgress, PlanTotals, UnassignedRecord } from '../domain/model/plan';
+import type { RouteDraft } from '../domain/model/route';
 
 export interface ComputedPlan {
   routes: RouteDraft[];
   unassigned: UnassignedRecord[];
-  totals: PlanTotalsRecord;
+  totals: PlanTotals;
 }
 
 export interface ComputeDeps {

@@ -4,10 +4,11 @@
  * per route) and two one-to-many road tables from and to the new order, so a day of 1,000 stops is screened
  * without a matrix of the day. The cheapest gaps are then checked exactly by the solver's plan mode.
  */
-import type { Order } from '../db/repos/orders.repo';
-import type { StopRecord } from '../db/repos/routes.repo';
-import type { LonLat, RoutingProvider } from '../routing/provider';
+import type { RoutingProvider } from '../routing/provider';
 import type { LiveRoute } from './live-routes';
+import type { LonLat } from '../domain/model/geometry';
+import type { Order } from '../domain/model/order';
+import type { StopRecord } from '../domain/model/route';
 
 export interface InsertionCandidate {
   live: LiveRoute;

@@ -3,13 +3,13 @@
  * pending remainder is recomputed from where the vehicle is (its last known position, else its last finished
  * stop, else the route start), never before now.
  */
-import type { Order } from '../db/repos/orders.repo';
-import type { PlanRecord } from '../db/repos/plans.repo';
-import type { RouteDraft, RouteRecord, StopRecord } from '../db/repos/routes.repo';
 import type { Repositories } from '../db/repositories';
-import type { Vehicle } from '../db/repos/vehicles.repo';
 import type { LiveStart } from './planning-input';
 import { evaluateRoutes, type PlanContext, type SequencedStop } from './route-evaluation';
+import type { Vehicle } from '../domain/model/fleet';
+import type { Order } from '../domain/model/order';
+import type { PlanRecord } from '../domain/model/plan';
+import type { RouteDraft, RouteRecord, StopRecord } from '../domain/model/route';
 
 /**
  * The latest known position per vehicle; live tracking provides it, and without it routes start where planned.

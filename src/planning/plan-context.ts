@@ -1,11 +1,10 @@
 /** What every planning step reads first: the depot, the date, the depots vehicles start from, the road network. */
 import { inSequence } from '../db/executor';
 import type { Repositories } from '../db/repositories';
-import type { Depot } from '../db/repos/depots.repo';
-import type { Order } from '../db/repos/orders.repo';
-import type { Vehicle } from '../db/repos/vehicles.repo';
 import type { RoutingProvider } from '../routing/provider';
 import type { PlanContext } from './route-evaluation';
+import type { Depot, Vehicle } from '../domain/model/fleet';
+import type { Order } from '../domain/model/order';
 
 export async function loadPlanContext(repos: Repositories, depotId: number, date: string, vehicles: Vehicle[], routing: RoutingProvider): Promise<PlanContext> {
   const ids = new Set([depotId, ...vehicles.flatMap((vehicle) => [vehicle.startDepotId, ...(vehicle.endDepotId === null ? [] : [vehicle.endDepotId])])]);

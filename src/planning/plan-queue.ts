@@ -11,12 +11,12 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { storePlanResult } from '../commands/store-plan-result';
 import type { CommandContext } from '../commands/context';
-import type { PlanProgress, PlanRecord } from '../db/repos/plans.repo';
 import { repositories } from '../db/repositories';
 import { AppError } from '../errors';
 import type { RoutingProvider } from '../routing/provider';
 import type { SolverRunner } from '../solving/runner';
 import { computePlan } from './compute-plan';
+import type { PlanProgress, PlanRecord } from '../domain/model/plan';
 
 export interface PlanQueueOptions {
   context: CommandContext;

@@ -1,10 +1,10 @@
 /** A plan's totals after some of its routes were recomputed: the old routes' share out, the new routes' in. */
-import type { PlanTotalsRecord } from '../db/repos/plans.repo';
-import type { RouteDraft } from '../db/repos/routes.repo';
+import type { PlanTotals } from '../domain/model/plan';
+import type { RouteDraft } from '../domain/model/route';
 
-export const emptyTotals: PlanTotalsRecord = { routes: 0, stops: 0, unassigned: 0, distanceMeters: 0, drivingSeconds: 0, serviceSeconds: 0, waitingSeconds: 0, cost: 0 };
+export const emptyTotals: PlanTotals = { routes: 0, stops: 0, unassigned: 0, distanceMeters: 0, drivingSeconds: 0, serviceSeconds: 0, waitingSeconds: 0, cost: 0 };
 
-export function adjustTotals(totals: PlanTotalsRecord | null, before: RouteDraft[], after: RouteDraft[], unassignedChange = 0): PlanTotalsRecord {
+export function adjustTotals(totals: PlanTotals | null, before: RouteDraft[], after: RouteDraft[], unassignedChange = 0): PlanTotals {
   const next = { ...emptyTotals, ...totals };
   const apply = (route: RouteDraft, sign: 1 | -1) => {
     next.routes += sign * (route.stops.length > 0 ? 1 : 0);

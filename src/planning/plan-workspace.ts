@@ -3,15 +3,15 @@
  * their vehicles, and the context to evaluate them. Edits, removals and re-optimization change pending
  * sequences here, then `evaluate` recomputes only the routes they touched, and `save` writes them.
  */
-import type { PlanRecord } from '../db/repos/plans.repo';
-import type { RouteDraft, RouteRecord } from '../db/repos/routes.repo';
 import type { Repositories } from '../db/repositories';
-import type { Vehicle } from '../db/repos/vehicles.repo';
 import type { RoutingProvider } from '../routing/provider';
 import { isLivePlan, liveRoute, ordersOf, recomputeLiveRoute, sequenced, type LiveRoute, type VehiclePositions } from './live-routes';
 import { loadPlanContext, loadVehicles } from './plan-context';
 import { adjustTotals } from './plan-totals';
 import type { PlanContext, SequencedStop } from './route-evaluation';
+import type { Vehicle } from '../domain/model/fleet';
+import type { PlanRecord } from '../domain/model/plan';
+import type { RouteDraft, RouteRecord } from '../domain/model/route';
 
 export interface Workspace {
   plan: PlanRecord;

@@ -2,12 +2,11 @@
  * Stored depots, vehicles and orders → the solving layer's PlanningInput for one local date. Vehicle shifts and
  * breaks are local clock seconds at the start depot, turned into epoch seconds on the plan's date.
  */
-import type { Depot } from '../db/repos/depots.repo';
-import type { Order } from '../db/repos/orders.repo';
-import type { Vehicle } from '../db/repos/vehicles.repo';
 import { localMidnightEpochSeconds } from '../domain/time';
-import type { LonLat } from '../routing/provider';
 import type { PlanningInput, PlanningOrder, PlanningVehicle } from '../solving/planning-problem';
+import type { Depot, Vehicle } from '../domain/model/fleet';
+import type { LonLat } from '../domain/model/geometry';
+import type { Order } from '../domain/model/order';
 
 /** Where and from when a live route continues: the vehicle's last known position, not the depot at shift start. */
 export interface LiveStart {

@@ -5,14 +5,13 @@
  * to the routes it touches, not to the day.
  */
 import { solve, type UnassignedReason, type VroomSolution, type VroomViolation } from '../../solver/index';
-import type { Depot } from '../db/repos/depots.repo';
-import type { Order } from '../db/repos/orders.repo';
-import type { RouteDraft, RouteStatus, StopRecord } from '../db/repos/routes.repo';
-import type { Vehicle } from '../db/repos/vehicles.repo';
 import type { RoutingProvider } from '../routing/provider';
 import { buildPlan, type PlannedRoute } from '../solving/plan-result';
 import { buildPlanningProblem, type PlanningProblem } from '../solving/planning-problem';
 import { planningInput, planningVehicle, type LiveStart } from './planning-input';
+import type { Depot, Vehicle } from '../domain/model/fleet';
+import type { Order } from '../domain/model/order';
+import type { RouteDraft, RouteStatus, StopRecord } from '../domain/model/route';
 
 /** Stop fields that live tracking owns: carried over unchanged when a route is recomputed. */
 export type LiveStopFields = Pick<StopRecord, 'status' | 'dispatchedEtaEpoch' | 'liveEtaEpoch' | 'actualArrivalEpoch' | 'completedAtEpoch'>;

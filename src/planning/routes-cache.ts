@@ -4,8 +4,8 @@
  * whatever changed them, an edit here, a stop completed by live tracking, another server process, the routes are
  * read again.
  */
-import type { RouteRecord } from '../db/repos/routes.repo';
 import type { Repositories } from '../db/repositories';
+import type { RouteRecord } from '../domain/model/route';
 
 const MAX_PLANS = 20;
 

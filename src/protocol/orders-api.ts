@@ -1,9 +1,9 @@
 /** Order endpoints beyond the order input itself: creation options, patches, lists, transitions, the timeline. */
 import { z } from 'zod';
-import { orderStatuses } from '../domain/order-lifecycle';
 import { isValidTimeZone } from '../domain/time';
 import { idQuerySchema, idSchema, patchOf } from './common';
 import { demandSchema, lonLatSchema, orderInputSchema } from './orders';
+import { orderStatuses } from '../domain/model/order';
 
 export const createOrderSchema = orderInputSchema.extend({
   source: z.string().trim().min(1).max(100).regex(/^[a-z0-9._-]+$/i, 'letters, digits, ".", "_" or "-"').default('api'),

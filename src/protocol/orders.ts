@@ -3,6 +3,7 @@
  * CSV and GeoJSON rows are mapped onto this same schema, so every path validates an order one way.
  */
 import { z } from 'zod';
+import type { OrderDraft } from '../domain/model/order';
 
 export const lonLatSchema = z
   .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])
@@ -39,28 +40,6 @@ export const orderInputSchema = z.object({
 
 export type OrderInput = z.input<typeof orderInputSchema>;
 export type OrderInputParsed = z.output<typeof orderInputSchema>;
-
-export interface TimeWindowEpoch {
-  startEpochSeconds: number;
-  endEpochSeconds: number;
-}
-
-/** What a command stores: times as epoch seconds UTC, defaults applied. */
-export interface OrderDraft {
-  source: string;
-  externalRef: string;
-  customerName: string;
-  customerPhone: string | null;
-  customerEmail: string | null;
-  addressText: string;
-  location: [number, number];
-  timeWindows: TimeWindowEpoch[];
-  serviceSeconds: number;
-  demand: { weightKg: number; volumeL: number; items: number };
-  priority: number;
-  requiredSkills: string[];
-  notes: string | null;
-}
 
 export function toOrderDraft(source: string, input: OrderInputParsed): OrderDraft {
   return {

@@ -1,6 +1,6 @@
 /** Plan endpoints: creating a plan run, reading plans, dispatching, dispatcher edits and live insertion. */
 import { z } from 'zod';
-import { planStatuses } from '../db/repos/plans.repo';
+import { planStatuses } from '../domain/model/plan';
 
 const id = z.number().int().positive();
 

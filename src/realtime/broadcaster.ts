@@ -6,11 +6,11 @@
 import type { Knex } from 'knex';
 import { repositories } from '../db/repositories';
 import type { EventBus } from '../domain/events';
-import type { Position } from '../db/repos/positions.repo';
 import type { Logger } from '../logger';
 import { liveOrderStatuses, presentOrderStatus, presentPosition } from './snapshot';
 import type { RoomFeed } from './feed';
 import { depotRoom, orderRoom, vehicleRoom } from './rooms';
+import type { Position } from '../domain/model/position';
 
 /** Customers see their driver approach; once every few seconds is plenty and spares the event log. */
 const customerPositionIntervalMs = 10_000;

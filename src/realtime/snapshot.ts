@@ -1,12 +1,11 @@
 /** What a client joining (or too far behind) sees first: the room's vehicles where they are, and its live orders. */
 import type { Knex } from 'knex';
 import type { Page, PageRequest } from '../db/pagination';
-import type { Order } from '../db/repos/orders.repo';
-import type { Position } from '../db/repos/positions.repo';
 import { repositories } from '../db/repositories';
-import type { OrderStatus } from '../domain/order-lifecycle';
 import type { OrderStatusView, RoomSnapshot, VehiclePositionView } from '../protocol/socket';
 import { parseRoom } from './rooms';
+import type { Order, OrderStatus } from '../domain/model/order';
+import type { Position } from '../domain/model/position';
 
 /** Orders on the road: the ones a live view shows. */
 export const liveOrderStatuses: OrderStatus[] = ['dispatched', 'out_for_delivery', 'arrived'];

@@ -2,7 +2,8 @@
  * Checks every provider makes before routing, so bad input fails with OSRM's code and the index of the
  * culprit whichever road network is behind.
  */
-import { RoutingError, type LonLat } from './provider';
+import { RoutingError } from './provider';
+import type { LonLat } from '../domain/model/geometry';
 
 export function checkCoordinates(coordinates: LonLat[]): void {
   coordinates.forEach(([lon, lat], index) => {

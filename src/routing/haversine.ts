@@ -2,20 +2,9 @@
  * Straight lines for places without a road graph: great-circle distance × a detour factor, at a fixed speed.
  * Every point is "on the road", so nearest returns the point itself and every pair is routable.
  */
-import {
-  RoutingError,
-  type LonLat,
-  type NearestResult,
-  type RouteLeg,
-  type RouteRequest,
-  type RouteResult,
-  type RouteStep,
-  type RoutingProvider,
-  type TableRequest,
-  type TableResult,
-  type Waypoint,
-} from './provider';
+import { RoutingError, type NearestResult, type RouteLeg, type RouteRequest, type RouteResult, type RouteStep, type RoutingProvider, type TableRequest, type TableResult, type Waypoint } from './provider';
 import { checkCoordinates, tableIndexes } from './coordinates';
+import type { LonLat } from '../domain/model/geometry';
 
 const EARTH_RADIUS_METERS = 6_371_008.8;
 const toRadians = (degrees: number) => (degrees * Math.PI) / 180;

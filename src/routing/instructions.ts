@@ -4,7 +4,8 @@
  */
 import osrmTextInstructions from 'osrm-text-instructions';
 import languages from 'osrm-text-instructions/languages.js';
-import { RoutingError, type LonLat, type Route, type RouteLeg } from './provider';
+import { RoutingError, type Route, type RouteLeg } from './provider';
+import type { LonLat } from '../domain/model/geometry';
 
 export interface Instruction {
   text: string;

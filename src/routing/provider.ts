@@ -3,8 +3,7 @@
  * Shapes follow OSRM v5 (route/table/nearest), which osrm-text-instructions and VROOM read.
  * Units: seconds, metres, [lon, lat].
  */
-
-export type LonLat = [number, number];
+import type { LonLat } from '../domain/model/geometry';
 
 export interface TableRequest {
   coordinates: LonLat[];

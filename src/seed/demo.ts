@@ -8,10 +8,10 @@ import { hashPassword } from '../auth/passwords';
 import { inTransaction, type CommandContext } from '../commands/context';
 import { vehicleContent } from '../commands/vehicle-content';
 import { localDate, localMidnightEpochSeconds, nextDate } from '../domain/time';
-import type { OrderDraft } from '../protocol/orders';
 import { vehicleInputSchema } from '../protocol/vehicles';
 import { newPassword, type DemoCredentials } from './credentials';
 import { between, pick, seededRandom, shuffled } from './random';
+import type { OrderDraft } from '../domain/model/order';
 
 export interface DemoLocation {
   location: [number, number];

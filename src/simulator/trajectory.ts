@@ -1,5 +1,5 @@
 /** Where a vehicle is along a road geometry after a share of the leg, and GPS-like noise around it. */
-import type { LonLat } from '../routing/provider';
+import type { LonLat } from '../domain/model/geometry';
 
 const earthRadiusMeters = 6_371_008.8;
 const toRadians = (degrees: number) => (degrees * Math.PI) / 180;

@@ -7,8 +7,8 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ErrorBody, ServerToClientEvents } from '../protocol/socket';
 import { failureReasons, type StopActionResult } from '../protocol/stop-actions';
-import type { LonLat } from '../routing/provider';
 import { Trajectory, gaussian, withGpsNoise } from './trajectory';
+import type { LonLat } from '../domain/model/geometry';
 
 export interface SimulationOptions {
   /** The service's base URL, e.g. http://127.0.0.1:3000. */

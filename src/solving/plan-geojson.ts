@@ -2,8 +2,8 @@
  * A plan as one GeoJSON FeatureCollection (RFC 7946) for maps: each route a LineString, each stop a Point,
  * each unassigned order a Point with its reason. Properties are listed explicitly, so nothing leaks by accident.
  */
-import type { LonLat } from '../routing/provider';
-import type { LineString, Plan } from './plan-result';
+import type { Plan } from './plan-result';
+import type { LonLat, LineString } from '../domain/model/geometry';
 
 type Point = { type: 'Point'; coordinates: LonLat };
 export interface PlanFeature {

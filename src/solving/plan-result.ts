@@ -2,14 +2,13 @@
  * A VROOM solution read back as a plan: routes with their stops in order (planned times, waiting, load after
  * each stop, distance and time from the route start), totals, road geometry, and the unassigned orders with why.
  */
-import type { LonLat, RoutingProvider } from '../routing/provider';
+import type { RoutingProvider } from '../routing/provider';
 import type { UnassignedReason, VroomRoute, VroomSolution } from '../../solver/index';
-import { amountsFromVroom, type Amounts, type PlanningProblem } from './planning-problem';
-
-export interface LineString {
-  type: 'LineString';
-  coordinates: LonLat[];
-}
+import { amountsFromVroom, type PlanningProblem } from './planning-problem';
+import type { Amounts } from '../domain/model/amounts';
+import type { LonLat, LineString } from '../domain/model/geometry';
+import type { PlanTotals } from '../domain/model/plan';
+import type { PlannedBreak } from '../domain/model/route';
 
 export interface PlannedStop {
   orderId: string;
@@ -25,12 +24,6 @@ export interface PlannedStop {
   distanceFromStartMeters: number;
   /** Travel time only, from the route start. */
   drivingFromStartSeconds: number;
-}
-
-export interface PlannedBreak {
-  breakId: string;
-  startEpochSeconds: number;
-  durationSeconds: number;
 }
 
 export interface PlannedRoute {
@@ -55,17 +48,6 @@ export interface UnassignedOrder {
   orderId: string;
   location: LonLat;
   reason: UnassignedReason;
-}
-
-export interface PlanTotals {
-  routes: number;
-  stops: number;
-  unassigned: number;
-  distanceMeters: number;
-  drivingSeconds: number;
-  serviceSeconds: number;
-  waitingSeconds: number;
-  cost: number;
 }
 
 export interface Plan {

@@ -13,19 +13,11 @@
  * - A vehicle's working time is its shift, cut to maxShiftSeconds from the shift start; maxDrivingSeconds caps
  *   travel time (VROOM's max_travel_time); endLocation null ends the route at its last stop.
  */
-import type { LonLat, RoutingProvider } from '../routing/provider';
+import type { RoutingProvider } from '../routing/provider';
 import type { VroomBreak, VroomJob, VroomProblem, VroomVehicle } from '../../solver/index';
-
-export interface EpochWindow {
-  startEpochSeconds: number;
-  endEpochSeconds: number;
-}
-
-export interface Amounts {
-  weightKg: number;
-  volumeL: number;
-  items: number;
-}
+import type { Amounts } from '../domain/model/amounts';
+import type { LonLat } from '../domain/model/geometry';
+import type { EpochWindow } from '../domain/model/time-window';
 
 export interface PlanningDepot {
   id: string;

@@ -6,9 +6,10 @@
 import polyline from '@mapbox/polyline';
 import type { ErrorDetail } from '../errors';
 import { routingErrorToAppError } from '../routing';
-import { RoutingError, type LonLat, type RoutingProvider } from '../routing/provider';
+import { RoutingError, type RoutingProvider } from '../routing/provider';
 import { validateProblem, type VroomProblem, type VroomSolution } from '../../solver/index';
 import { invalidProblem, issueDetail } from './runner';
+import type { LonLat } from '../domain/model/geometry';
 
 export interface LocatedProblem {
   problem: VroomProblem;

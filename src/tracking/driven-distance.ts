@@ -7,12 +7,12 @@
  * and the distance grows only once the van is further from the last counted fix than either fix's
  * accuracy, so a parked van's wandering fixes add nothing. Counted fixes are joined by straight lines.
  */
-import type { PlanRecord } from '../db/repos/plans.repo';
-import type { TrailFix } from '../db/repos/positions.repo';
-import type { RouteRecord } from '../db/repos/routes.repo';
 import type { Repositories } from '../db/repositories';
 import { localDayRange } from '../domain/time';
 import { haversineMeters } from '../routing/haversine';
+import type { PlanRecord } from '../domain/model/plan';
+import type { TrailFix } from '../domain/model/position';
+import type { RouteRecord } from '../domain/model/route';
 
 const maxFixAccuracyMeters = 50;
 const fixSampleSeconds = 5;

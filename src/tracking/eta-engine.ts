@@ -8,14 +8,14 @@ import { distance, lineString, point, pointToLineDistance } from '@turf/turf';
 import { systemPrincipal, type Principal } from '../auth/principal';
 import { arriveAtStop } from '../commands/arrive-at-stop';
 import type { CommandContext } from '../commands/context';
-import type { Position } from '../db/repos/positions.repo';
-import type { RouteRecord, StopRecord } from '../db/repos/routes.repo';
 import { repositories } from '../db/repositories';
 import type { DomainEvents } from '../domain/events';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { RoutingProvider } from '../routing/provider';
 import { estimateArrivals, lateness } from './eta';
+import type { Position } from '../domain/model/position';
+import type { RouteRecord, StopRecord } from '../domain/model/route';
 
 export interface EtaEngineOptions {
   /** At most one ETA recomputation per vehicle in this many seconds. */

@@ -2,7 +2,8 @@
  * ETA maths: from where the vehicle is now, through its remaining stops in order, each leg's
  * road time, waiting for a window to open, then the stop's service time.
  */
-import type { LonLat, RoutingProvider } from '../routing/provider';
+import type { RoutingProvider } from '../routing/provider';
+import type { LonLat } from '../domain/model/geometry';
 
 export interface RemainingStop {
   location: LonLat;

@@ -3,9 +3,9 @@
  * loaded from the database at start, then advanced by `vehicle.moved` events.
  */
 import type { Knex } from 'knex';
-import type { Position } from '../db/repos/positions.repo';
 import { repositories } from '../db/repositories';
 import type { EventBus } from '../domain/events';
+import type { Position } from '../domain/model/position';
 
 export class LivePositions {
   private readonly latest = new Map<number, Position>();

@@ -4,8 +4,8 @@
  * caller still learns exactly what was new and whether its vehicle moved, after the write.
  */
 import type { Knex } from 'knex';
-import type { Position } from '../db/repos/positions.repo';
 import { repositories } from '../db/repositories';
+import type { Position } from '../domain/model/position';
 
 export interface PositionWrite {
   /** How many of the positions were not stored before. */

@@ -3,9 +3,9 @@
  * `linkTtlSeconds` after the order reached a final status. The page, its API and the socket all ask here.
  */
 import type { Repositories } from '../db/repositories';
-import type { Order } from '../db/repos/orders.repo';
 import type { TrackingLinksRepository } from '../db/repos/tracking-links.repo';
 import { AppError } from '../errors';
+import type { Order } from '../domain/model/order';
 
 export const defaultTrackingLinkTtlSeconds = 72 * 3600;
 

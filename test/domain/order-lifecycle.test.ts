@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allowedTransitions, assertTransition, canTransition, isTerminal, orderStatuses, type OrderStatus } from '../../src/domain/order-lifecycle';
+import { allowedTransitions, assertTransition, canTransition, isTerminal } from '../../src/domain/order-lifecycle';
 import { AppError } from '../../src/errors';
+import { orderStatuses, type OrderStatus } from '../../src/domain/model/order';
 
 const beforeOutForDelivery: OrderStatus[] = ['received', 'ready', 'planned', 'dispatched', 'rescheduled'];
 

@@ -1,5 +1,6 @@
 /** Factories for order drafts and API inputs; vary by index so rows differ. */
-import type { OrderDraft, OrderInput } from '../../src/protocol/orders';
+import type { OrderInput } from '../../src/protocol/orders';
+import type { OrderDraft } from '../../src/domain/model/order';
 
 const day = Date.parse('2026-11-24T00:00:00+01:00') / 1000;
 

@@ -10,12 +10,13 @@ import { errorHandler } from '../../src/http/middleware/errors';
 import { optimizeMount, optimizeRouter, type OptimizeRouterOptions } from '../../src/http/routes/optimize.routes';
 import { loadEmbeddedRouting } from '../../src/routing/embedded';
 import { createHaversineProvider, haversineMeters } from '../../src/routing/haversine';
-import type { LonLat, RoutingProvider } from '../../src/routing/provider';
+import type { RoutingProvider } from '../../src/routing/provider';
 import { createInlineSolver } from '../../src/solving/inline-solver';
 import { createPoolSolver } from '../../src/solving/pool-solver';
 import type { SolverRunner } from '../../src/solving/runner';
 import { testDatabases } from '../helpers/database';
 import { startTestApp, type TestApp } from '../helpers/http';
+import type { LonLat } from '../../src/domain/model/geometry';
 
 interface JobBody {
   id: string;

@@ -7,8 +7,9 @@ import { osrmRouter } from '../../src/http/routes/osrm.routes';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import { createOsrmProvider } from '../../src/routing/osrm';
 import { loadEmbeddedRouting } from '../../src/routing/embedded';
-import { RoutingError, type LonLat, type RoutingProvider } from '../../src/routing/provider';
+import { RoutingError, type RoutingProvider } from '../../src/routing/provider';
 import { loadFixture } from '../routing/osrm-replay';
+import type { LonLat } from '../../src/domain/model/geometry';
 
 /** The parts of OSRM's bodies these tests read. */
 interface OsrmBody {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Position } from '../../src/db/repos/positions.repo';
 import { repositories } from '../../src/db/repositories';
 import { localDate, localDayRange, nextDate, toIsoInZone } from '../../src/domain/time';
 import { haversineMeters } from '../../src/routing/haversine';
@@ -8,6 +7,7 @@ import { testDatabases } from '../helpers/database';
 import { depotInput, vehicleInput } from '../helpers/http';
 import { orderInput } from '../helpers/orders';
 import { startPlanningApp, waitForPlan, type PlanningApp } from '../planning/fixtures';
+import type { Position } from '../../src/domain/model/position';
 
 const timeZone = depotInput.timeZone;
 /** Tomorrow at the depot, so the plan's day is still ahead whenever the suite runs. */

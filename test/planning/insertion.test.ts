@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Order } from '../../src/db/repos/orders.repo';
-import type { RouteRecord, StopRecord } from '../../src/db/repos/routes.repo';
-import type { Vehicle } from '../../src/db/repos/vehicles.repo';
 import { rankInsertions } from '../../src/planning/insertion';
 import type { LiveRoute } from '../../src/planning/live-routes';
 import { createHaversineProvider } from '../../src/routing/haversine';
-import type { LonLat, RoutingProvider, TableRequest } from '../../src/routing/provider';
+import type { RoutingProvider, TableRequest } from '../../src/routing/provider';
+import type { Vehicle } from '../../src/domain/model/fleet';
+import type { LonLat } from '../../src/domain/model/geometry';
+import type { Order } from '../../src/domain/model/order';
+import type { RouteRecord, StopRecord } from '../../src/domain/model/route';
 
 const t0 = 1_800_000_000;
 const depot: LonLat = [8.6, 49.4];

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositories } from '../../src/db/repositories';
-import type { RouteDraft } from '../../src/db/repos/routes.repo';
 import { testDatabases } from '../helpers/database';
 import { planDate, readyOrder, seedDay, startPlanningApp, waitForPlan, type PlanningApp } from './fixtures';
+import type { RouteDraft } from '../../src/domain/model/route';
 
 interface Stop { id: number; orderId: number; status: string; completedAt: string | null }
 interface Route { id: number; vehicleId: number; stops: Stop[] }

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import osrmTextInstructions from 'osrm-text-instructions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RoutingError, type LonLat } from '../../src/routing/provider';
+import { RoutingError } from '../../src/routing/provider';
 import { haversineMeters } from '../../src/routing/embedded/geo';
 import { loadEmbeddedRouting, type EmbeddedRouting } from '../../src/routing/embedded/index';
 import { readOsmPbf } from '../../src/routing/embedded/pbf';
 import { carWay } from '../../src/routing/embedded/car-profile';
+import type { LonLat } from '../../src/domain/model/geometry';
 
 const pbfPath = 'data/osm/heidelberg.osm.pbf';
 const demo = (JSON.parse(readFileSync('data/demo/heidelberg-locations.json', 'utf8')) as { location: LonLat; street: string }[]).map(

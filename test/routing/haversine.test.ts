@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bearingDegrees, createHaversineProvider, haversineMeters } from '../../src/routing/haversine';
-import { RoutingError, type LonLat } from '../../src/routing/provider';
+import { RoutingError } from '../../src/routing/provider';
+import type { LonLat } from '../../src/domain/model/geometry';
 
 const heidelbergBismarckplatz: LonLat = [8.6936, 49.4093];
 const heidelbergHauptbahnhof: LonLat = [8.6757, 49.4037];

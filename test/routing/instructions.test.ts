@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { instructionsFor, supportedLanguages } from '../../src/routing/instructions';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import { loadEmbeddedRouting } from '../../src/routing/embedded';
-import type { LonLat, Route } from '../../src/routing/provider';
+import type { Route } from '../../src/routing/provider';
 import { loadFixture } from './osrm-replay';
+import type { LonLat } from '../../src/domain/model/geometry';
 
 const recordedRoute = (name: string) => (loadFixture(name).response as { routes: Route[] }).routes[0];
 const routeNames = ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10'].map((n) => `route-${n}`);

@@ -3,8 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOsrmProvider } from '../../src/routing/osrm';
 import { planTableChunks } from '../../src/routing/osrm/chunks';
-import { RoutingError, type LonLat } from '../../src/routing/provider';
+import { RoutingError } from '../../src/routing/provider';
 import { loadFixture, replay, startServer, type OsrmFixture, type TestServer } from './osrm-replay';
+import type { LonLat } from '../../src/domain/model/geometry';
 
 const coordinatesOf = (fixture: OsrmFixture): LonLat[] =>
   fixture.request

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRoutingProvider, routingErrorToAppError, type RoutingConfig } from '../../src/routing';
-import { RoutingError, type LonLat } from '../../src/routing/provider';
+import { RoutingError } from '../../src/routing/provider';
 import { loadFixture, replay, startServer, type TestServer } from './osrm-replay';
+import type { LonLat } from '../../src/domain/model/geometry';
 
 const base: RoutingConfig = { ROUTING: 'embedded', OSRM_URL: undefined, OSM_PBF: 'data/osm/monaco.osm.pbf', DATA_DIR: './var' };
 const points = loadFixture('table-points').points!.map(({ lon, lat }): LonLat => [lon, lat]);

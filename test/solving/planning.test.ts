@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../../solver/index';
 import { createHaversineProvider } from '../../src/routing/haversine';
-import type { LonLat, RoutingProvider } from '../../src/routing/provider';
+import type { RoutingProvider } from '../../src/routing/provider';
 import { createInlineSolver } from '../../src/solving/inline-solver';
 import { planToGeoJson } from '../../src/solving/plan-geojson';
 import { buildPlan } from '../../src/solving/plan-result';
 import { solvePlanning } from '../../src/solving/solve-planning';
 import { buildPlanningProblem, capacityAmounts, demandAmounts, type PlanningInput, type PlanningOrder, type PlanningVehicle } from '../../src/solving/planning-problem';
+import type { LonLat } from '../../src/domain/model/geometry';
 
 const routing = createHaversineProvider();
 const depot: LonLat = [8.6724, 49.4093];

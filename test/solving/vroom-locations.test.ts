@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors';
 import { createHaversineProvider } from '../../src/routing/haversine';
-import { RoutingError, type LonLat, type RoutingProvider } from '../../src/routing/provider';
+import { RoutingError, type RoutingProvider } from '../../src/routing/provider';
 import { locateProblem } from '../../src/solving/vroom-locations';
+import type { LonLat } from '../../src/domain/model/geometry';
 
 const haversine = createHaversineProvider();
 const depot: LonLat = [8.6724, 49.4093];

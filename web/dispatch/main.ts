@@ -15,7 +15,7 @@ import { ClusterLayer } from '../layers/clusters';
 import { VehicleLayer } from '../layers/vehicles';
 import type { editResultSchema, planSchema, PlanEdit } from '../../src/protocol/plans';
 import type { AlertView } from '../../src/protocol/socket';
-import { orderStatuses } from '../../src/domain/order-lifecycle';
+import { orderStatuses } from '../../src/domain/model/order';
 
 type Plan = z.infer<typeof planSchema>;
 type PlanRoute = Plan['routes'][number];

@@ -10,7 +10,7 @@ import { login } from '../common/api';
 import { $, clock, el, km, localIso, statusText, windowText } from '../common/format';
 import { createMap, latLng, numberedIcon } from '../common/map';
 import { connectLive, type LiveSocket } from '../common/socket';
-import type { DriverDay, DriverStop } from '../../src/http/routes/driver-route.routes';
+import type { DriverDay, DriverStop } from '../../src/protocol/driver-route';
 import { newIdempotencyKey, Outbox } from './outbox';
 import { SignaturePad } from './signature';
 

@@ -7,7 +7,7 @@ import '../common/style.css';
 import { Api, ApiError } from '../common/api';
 import { $, clock, clockWithDay, el, failureReasonText, failureText, statusText } from '../common/format';
 import { connectLive } from '../common/socket';
-import type { TrackingView } from '../../src/http/routes/tracking.routes';
+import type { TrackingView } from '../../src/protocol/tracking';
 
 const token = decodeURIComponent(location.pathname.split('/').pop() ?? '');
 const api = new Api();

@@ -1,22 +1,7 @@
 /** All SQL over `depots`. */
 import type { Executor } from '../executor';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
-
-/** Local opening times per weekday ("mon" … "sun"), each a list of ["HH:MM", "HH:MM"]. */
-export type OpeningHours = Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>>;
-
-export interface Depot {
-  id: number;
-  name: string;
-  location: [number, number];
-  address: string;
-  timeZone: string;
-  openingHours: OpeningHours;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export type DepotContent = Pick<Depot, 'name' | 'location' | 'address' | 'timeZone' | 'openingHours'>;
+import type { Depot, DepotContent, OpeningHours } from '../../domain/model/fleet';
 
 interface DepotRow {
   id: number;

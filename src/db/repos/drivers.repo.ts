@@ -1,17 +1,7 @@
 /** All SQL over `drivers`; a driver logs in through the user row it owns. */
 import type { Executor } from '../executor';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
-
-export interface Driver {
-  id: number;
-  name: string;
-  phone: string | null;
-  vehicleId: number | null;
-  userId: number;
-  username: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+import type { Driver } from '../../domain/model/fleet';
 
 export interface DriverFilter {
   vehicleId?: number;

@@ -1,11 +1,7 @@
 /** SQL for live routes and ETAs: the route a vehicle is driving now, a plan's routes on the road, each stop's live ETA with its history. */
 import type { Executor } from '../executor';
-import { RoutesRepository, type RouteRecord } from './routes.repo';
-
-export interface LiveEta {
-  stopId: number;
-  etaEpoch: number;
-}
+import { RoutesRepository } from './routes.repo';
+import type { RouteRecord, LiveEta } from '../../domain/model/route';
 
 export class EtaRepository {
   constructor(private readonly db: Executor) {}

@@ -1,30 +1,6 @@
 /** All SQL over `order_events`, the timeline of every order. */
-import type { OrderStatus } from '../../domain/order-lifecycle';
 import type { Executor } from '../executor';
-
-export type OrderEventType = 'created' | 'updated' | 'status_changed' | 'assigned';
-
-export interface OrderEventInput {
-  orderId: number;
-  type: OrderEventType;
-  actor: string;
-  fromStatus?: OrderStatus | null;
-  toStatus?: OrderStatus | null;
-  reason?: string | null;
-  data?: Record<string, unknown>;
-}
-
-export interface OrderEvent {
-  id: number;
-  orderId: number;
-  occurredAt: Date;
-  type: OrderEventType;
-  actor: string;
-  fromStatus: OrderStatus | null;
-  toStatus: OrderStatus | null;
-  reason: string | null;
-  data: Record<string, unknown>;
-}
+import type { OrderStatus, OrderEvent, OrderEventInput, OrderEventType } from '../../domain/model/order';
 
 interface OrderEventRow {
   id: number;

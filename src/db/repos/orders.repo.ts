@@ -1,24 +1,11 @@
 /** All SQL over `orders`. Rows are mapped to `Order` here and nowhere else. */
 import { createHash } from 'node:crypto';
-import type { OrderDraft } from '../../protocol/orders';
-import type { OrderStatus } from '../../domain/order-lifecycle';
 import { displayIdFor, newTrackingToken } from '../../domain/order-identifiers';
 import type { Executor } from '../executor';
 import { rowsAsJson } from '../json-rows';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
-import { OrderEventsRepository, type OrderEventInput } from './order-events.repo';
-
-/** A stored order: the draft it was made from, plus what the service gives it. */
-export interface Order extends OrderDraft {
-  id: number;
-  displayId: string;
-  trackingToken: string;
-  status: OrderStatus;
-  depotId: number | null;
-  assignedVehicleId: number | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+import { OrderEventsRepository } from './order-events.repo';
+import { type OrderDraft, type OrderStatus, type OrderEventInput, type Order, type OrderContent, editableStatuses } from '../../domain/model/order';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged' | 'locked';
 
@@ -37,9 +24,6 @@ export interface OrderFilter {
   windowFromEpoch?: number;
   windowToEpoch?: number;
 }
-
-/** Imports may still rewrite an order in these states; later the route depends on it. */
-export const editableStatuses: readonly OrderStatus[] = ['received', 'ready'];
 
 const contentColumns = [
   'customer_name',
@@ -90,8 +74,6 @@ interface OrderRow {
   created_at: Date;
   updated_at: Date;
 }
-
-export type OrderContent = Omit<OrderDraft, 'source' | 'externalRef'>;
 
 export function contentHash(content: OrderContent): string {
   const canonical = [

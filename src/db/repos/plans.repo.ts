@@ -3,72 +3,10 @@
  * `claimNext` takes the oldest queued plan (or a running one whose lease expired) with FOR UPDATE SKIP LOCKED,
  * so any number of workers in any number of processes share the queue without taking the same plan twice.
  */
-import type { UnassignedReason } from '../../../solver/index';
-import type { PlanTotals } from '../../solving/plan-result';
 import type { Knex } from 'knex';
 import type { Executor } from '../executor';
 import { stopsDigestSql } from './routes.repo';
-
-export const planStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'dispatched', 'superseded'] as const;
-export type PlanStatus = (typeof planStatuses)[number];
-
-export interface PlanProgress {
-  bestCost: number;
-  unassigned: number;
-  elapsedMs: number;
-}
-
-export interface PlanError {
-  code: string;
-  message: string;
-}
-
-export interface PlanOptions {
-  /** Solver seeds run in parallel; the best is kept. */
-  seeds?: number;
-}
-
-/** The plan's totals as stored: the same shape the solving layer computes. */
-export type PlanTotalsRecord = PlanTotals;
-
-export interface PlanRecord {
-  id: number;
-  depotId: number;
-  date: string;
-  version: number;
-  status: PlanStatus;
-  vehicleIds: number[];
-  orderIds: number[];
-  options: PlanOptions;
-  timeLimitSeconds: number;
-  progress: PlanProgress | null;
-  error: PlanError | null;
-  totals: PlanTotalsRecord | null;
-  createdBy: string;
-  attempts: number;
-  createdAt: Date;
-  updatedAt: Date;
-  finishedAt: Date | null;
-  dispatchedAt: Date | null;
-  /** The earlier plan of the day this one supersedes when it succeeds. */
-  replacesPlanId: number | null;
-}
-
-export interface PlanDraft {
-  depotId: number;
-  date: string;
-  vehicleIds: number[];
-  orderIds: number[];
-  options: PlanOptions;
-  timeLimitSeconds: number;
-  createdBy: string;
-  replacesPlanId?: number;
-}
-
-export interface UnassignedRecord {
-  orderId: number;
-  reason: UnassignedReason | 'order_changed';
-}
+import type { PlanDraft, PlanError, PlanOptions, PlanProgress, PlanRecord, PlanStatus, PlanTotals, UnassignedRecord } from '../../domain/model/plan';
 
 interface PlanRow {
   id: number;
@@ -82,7 +20,7 @@ interface PlanRow {
   time_limit_seconds: number;
   progress: PlanProgress | null;
   error: PlanError | null;
-  totals: PlanTotalsRecord | null;
+  totals: PlanTotals | null;
   created_by: string;
   attempts: number;
   created_at: Date;
@@ -226,7 +164,7 @@ export class PlansRepository {
       .update({ status: 'queued', lease_owner: null, lease_expires_at: null, attempts: this.db.raw('attempts - 1'), updated_at: this.db.fn.now() });
   }
 
-  async setStatus(id: number, status: PlanStatus, fields: { error?: PlanError | null; totals?: PlanTotalsRecord } = {}): Promise<void> {
+  async setStatus(id: number, status: PlanStatus, fields: { error?: PlanError | null; totals?: PlanTotals } = {}): Promise<void> {
     const finished = status === 'succeeded' || status === 'failed' || status === 'cancelled';
     await this.db('plans')
       .where({ id })
@@ -240,17 +178,17 @@ export class PlansRepository {
       });
   }
 
-  async bumpVersion(id: number, totals: PlanTotalsRecord): Promise<number> {
+  async bumpVersion(id: number, totals: PlanTotals): Promise<number> {
     return (await this.bumpVersionReturning(id, totals, ['version'])).version;
   }
 
   /** bumpVersion that also answers the digest of the plan's stops as they are now. */
-  async bumpVersionWithStopsDigest(id: number, totals: PlanTotalsRecord): Promise<{ version: number; stopsDigest: string }> {
+  async bumpVersionWithStopsDigest(id: number, totals: PlanTotals): Promise<{ version: number; stopsDigest: string }> {
     const row = await this.bumpVersionReturning(id, totals, ['version', this.db.raw(`${stopsDigestSql} as stops_digest`)]);
     return { version: row.version, stopsDigest: row.stops_digest! };
   }
 
-  private async bumpVersionReturning(id: number, totals: PlanTotalsRecord, columns: (string | Knex.Raw)[]): Promise<{ version: number; stops_digest?: string }> {
+  private async bumpVersionReturning(id: number, totals: PlanTotals, columns: (string | Knex.Raw)[]): Promise<{ version: number; stops_digest?: string }> {
     const [row] = await this.db('plans')
       .where({ id })
       .update({ version: this.db.raw('version + 1'), totals: JSON.stringify(totals), updated_at: this.db.fn.now() })

@@ -1,18 +1,6 @@
 /** All SQL over `positions` (breadcrumbs) and `vehicle_positions` (the latest point per vehicle). */
 import type { Executor } from '../executor';
-
-export interface Position {
-  vehicleId: number;
-  /** Epoch seconds UTC when the device took the fix. */
-  recordedAt: number;
-  location: [number, number];
-  accuracyMeters: number;
-  speedMetersPerSecond: number | null;
-  headingDegrees: number | null;
-}
-
-/** What a driven distance is measured on. */
-export type TrailFix = Pick<Position, 'recordedAt' | 'location' | 'accuracyMeters'>;
+import type { Position, TrailFix } from '../../domain/model/position';
 
 interface PositionRow {
   vehicle_id: number;

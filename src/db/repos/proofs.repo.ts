@@ -2,8 +2,8 @@
  * SQL for what drivers do at stops: the stop with its route (locked for the change), its status
  * and times, proof of delivery or failure reason, and actions remembered by idempotency key.
  */
-import type { StopStatus } from './routes.repo';
 import type { Executor } from '../executor';
+import type { StopStatus, StopOutcomeDraft } from '../../domain/model/route';
 
 export interface StopOnRoute {
   stopId: number;
@@ -20,23 +20,6 @@ export interface StopActionRecord {
   stopId: number;
   action: string;
   result: unknown;
-}
-
-export interface Attachment {
-  contentType: string;
-  bytes: Buffer;
-}
-
-export interface StopOutcomeDraft {
-  stopId: number;
-  outcome: 'delivered' | 'failed';
-  recipientName?: string | null;
-  signature?: Attachment | null;
-  photo?: Attachment | null;
-  failureReason?: string | null;
-  note?: string | null;
-  actor: string;
-  recordedAtEpoch: number;
 }
 
 export class ProofsRepository {

@@ -3,68 +3,10 @@
  * its id, and each stop keeps its id as long as its order stays in the plan (proofs, ETA history and the driver
  * app's replayed actions hang on it), all inside the caller's transaction so readers never see a mix.
  */
-import type { VroomViolation } from '../../../solver/index';
-import type { LonLat } from '../../routing/provider';
-import type { Amounts, EpochWindow } from '../../solving/planning-problem';
-import type { LineString, PlannedBreak } from '../../solving/plan-result';
 import { conflict } from '../../errors';
 import type { Executor } from '../executor';
 import { rowsAsJson } from '../json-rows';
-
-export type RouteStatus = 'planned' | 'dispatched' | 'in_progress' | 'completed';
-export type StopStatus = 'pending' | 'arrived' | 'completed' | 'failed';
-
-export interface StopRecord {
-  id: number;
-  orderId: number;
-  sequence: number;
-  status: StopStatus;
-  locked: boolean;
-  location: LonLat;
-  promisedWindows: EpochWindow[];
-  plannedArrivalEpoch: number;
-  serviceStartEpoch: number;
-  plannedDepartureEpoch: number;
-  waitingSeconds: number;
-  serviceSeconds: number;
-  distanceFromStartMeters: number;
-  drivingFromStartSeconds: number;
-  loadAfter: Amounts;
-  violations: VroomViolation[];
-  dispatchedEtaEpoch: number | null;
-  liveEtaEpoch: number | null;
-  actualArrivalEpoch: number | null;
-  completedAtEpoch: number | null;
-}
-
-export interface RouteRecord {
-  id: number;
-  planId: number;
-  vehicleId: number;
-  driverId: number | null;
-  status: RouteStatus;
-  startLocation: LonLat;
-  endLocation: LonLat;
-  returnsToDepot: boolean;
-  departureEpoch: number;
-  arrivalEpoch: number;
-  distanceMeters: number;
-  drivingSeconds: number;
-  serviceSeconds: number;
-  waitingSeconds: number;
-  cost: number;
-  initialLoad: Amounts;
-  breaks: PlannedBreak[];
-  violations: VroomViolation[];
-  geometry: LineString;
-  stops: StopRecord[];
-}
-
-/**
- * A route as computed, before it has ids. When it replaces a stored route, the live-tracking fields of its existing
- * stops stay as stored (a dispatched ETA is written only when the draft sets one).
- */
-export type RouteDraft = Omit<RouteRecord, 'id' | 'planId' | 'stops'> & { stops: Omit<StopRecord, 'id'>[] };
+import type { RouteDraft, RouteRecord, StopRecord } from '../../domain/model/route';
 
 const toStop = (row: Record<string, any>): StopRecord => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
   id: row.id,

@@ -1,11 +1,6 @@
 /** All SQL over `tracking_links`: a link's revocation and the customer's rating, one row per order at most. */
 import type { Executor } from '../executor';
-
-export interface TrackingLink {
-  orderId: number;
-  revokedAt: Date | null;
-  rating: { stars: number; comment: string | null; ratedAt: Date } | null;
-}
+import type { TrackingLink } from '../../domain/model/order';
 
 interface TrackingLinkRow {
   order_id: number;

@@ -1,28 +1,7 @@
 /** All SQL over `users` and `api_keys` (login sessions and integration keys, stored as hashes). */
 import type { Role } from '../../domain/roles';
 import type { Executor } from '../executor';
-
-export interface User {
-  id: number;
-  username: string;
-  name: string;
-  role: Role;
-  createdAt: Date;
-}
-
-export interface UserWithPassword extends User {
-  passwordHash: string | null;
-}
-
-export interface ApiKey {
-  id: number;
-  userId: number;
-  kind: 'session' | 'integration';
-  name: string;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  createdAt: Date;
-}
+import type { ApiKey, User, UserWithPassword } from '../../domain/model/user';
 
 interface UserRow {
   id: number;

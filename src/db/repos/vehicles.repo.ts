@@ -1,32 +1,7 @@
 /** All SQL over `vehicles`. Shift and break times are seconds after local midnight at the start depot. */
 import type { Executor } from '../executor';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
-
-export interface VehicleBreak {
-  /** [startSeconds, endSeconds] after local midnight in which the break may start and end. */
-  windows: [number, number][];
-  durationSeconds: number;
-}
-
-export interface Vehicle {
-  id: number;
-  name: string;
-  startDepotId: number;
-  /** null: the route ends at its last stop. */
-  endDepotId: number | null;
-  capacity: { weightKg: number; volumeL: number; items: number };
-  skills: string[];
-  shiftStartSeconds: number;
-  shiftEndSeconds: number;
-  costs: { fixed: number; perHour: number; perKm: number };
-  maxStops: number | null;
-  maxShiftSeconds: number | null;
-  breaks: VehicleBreak[];
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export type VehicleContent = Omit<Vehicle, 'id' | 'createdAt' | 'updatedAt'>;
+import type { Vehicle, VehicleBreak, VehicleContent } from '../../domain/model/fleet';
 
 export interface VehicleFilter {
   depotId?: number;

@@ -1,11 +1,9 @@
 /** Depots, vehicles and drivers leave the service in these shapes; credentials never do. */
-import type { Depot } from '../../db/repos/depots.repo';
-import type { Driver } from '../../db/repos/drivers.repo';
-import type { Vehicle } from '../../db/repos/vehicles.repo';
 import { secondsToClock } from '../../protocol/common';
 import type { DepotResponse } from '../../protocol/depots';
 import type { DriverResponse } from '../../protocol/drivers';
 import type { VehicleResponse } from '../../protocol/vehicles';
+import type { Depot, Driver, Vehicle } from '../../domain/model/fleet';
 
 export function presentDepot(depot: Depot): DepotResponse {
   return {

@@ -1,9 +1,8 @@
 /** Orders leave the service in this shape and no other; times carry the depot's UTC offset. */
-import type { Order } from '../../db/repos/orders.repo';
-import type { OrderEvent } from '../../db/repos/order-events.repo';
 import { allowedTransitions } from '../../domain/order-lifecycle';
 import { toIsoInZone } from '../../domain/time';
 import type { OrderEventResponse, OrderResponse } from '../../protocol/orders-api';
+import type { Order, OrderEvent } from '../../domain/model/order';
 
 export function presentOrder(order: Order, timeZone = 'UTC'): OrderResponse {
   return {

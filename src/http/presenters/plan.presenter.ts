@@ -1,9 +1,9 @@
 /** Plans leave the service in these shapes and no other; times are ISO 8601 with the depot's UTC offset. */
-import type { PlanRecord, UnassignedRecord } from '../../db/repos/plans.repo';
-import type { RouteDraft, RouteRecord, StopRecord } from '../../db/repos/routes.repo';
 import { toIsoInZone } from '../../domain/time';
-import type { LonLat } from '../../routing/provider';
 import { planToGeoJson, type PlanFeatureCollection } from '../../solving/plan-geojson';
+import type { LonLat } from '../../domain/model/geometry';
+import type { PlanRecord, UnassignedRecord } from '../../domain/model/plan';
+import type { RouteDraft, RouteRecord, StopRecord } from '../../domain/model/route';
 
 const iso = (epoch: number | null, timeZone: string) => (epoch === null ? null : toIsoInZone(epoch, timeZone));
 

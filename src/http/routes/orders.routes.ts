@@ -6,7 +6,6 @@ import { updateOrder } from '../../commands/update-order';
 import type { Principal } from '../../auth/principal';
 import { canSeeOrder } from '../../auth/visibility';
 import { repositories } from '../../db/repositories';
-import type { Order } from '../../db/repos/orders.repo';
 import { localDayRange } from '../../domain/time';
 import { notFound } from '../../errors';
 import { idParamsSchema, pageOf, pageQuerySchema } from '../../protocol/common';
@@ -14,6 +13,7 @@ import { createOrderSchema, orderEventSchema, orderListQuerySchema, orderPatchSc
 import type { AppDeps } from '../app';
 import type { ApiRouter } from '../endpoint';
 import { presentOrder, presentOrderEvent } from '../presenters/order.presenter';
+import type { Order } from '../../domain/model/order';
 
 const office = ['admin', 'dispatcher'] as const;
 const everyone = ['admin', 'dispatcher', 'driver'] as const;

@@ -9,7 +9,8 @@
 import { Router, type Request, type Response } from 'express';
 import polyline from '@mapbox/polyline';
 import { checkCoordinates } from '../../routing/coordinates';
-import { RoutingError, type LonLat, type RoutingProvider, type Waypoint } from '../../routing/provider';
+import { RoutingError, type RoutingProvider, type Waypoint } from '../../routing/provider';
+import type { LonLat } from '../../domain/model/geometry';
 
 export interface OsrmRouterOptions {
   /** Like osrm-routed's --max-table-size: sources × destinations may not exceed its square. */

@@ -13,7 +13,6 @@ import { editPlan } from '../../commands/edit-plan';
 import { insertLiveOrder, type InsertionDeps } from '../../commands/insert-live-order';
 import { reoptimizePlan } from '../../commands/reoptimize-plan';
 import { repositories } from '../../db/repositories';
-import type { PlanRecord } from '../../db/repos/plans.repo';
 import { notFound } from '../../errors';
 import { noPositions, type VehiclePositions } from '../../planning/live-routes';
 import type { PlanQueue } from '../../planning/plan-queue';
@@ -26,6 +25,7 @@ import { DrivenDistance } from '../../tracking/driven-distance';
 import { apiPrefix, type Mount } from '../app';
 import { ApiRouter } from '../endpoint';
 import { presentPlan, presentPlanGeoJson, presentPlanSummary, presentRoute } from '../presenters/plan.presenter';
+import type { PlanRecord } from '../../domain/model/plan';
 
 export interface PlansDeps {
   context: CommandContext;

@@ -10,15 +10,16 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { CommandContext } from '../../commands/context';
 import { repositories, type Repositories } from '../../db/repositories';
-import type { Order } from '../../db/repos/orders.repo';
-import type { StopRecord } from '../../db/repos/routes.repo';
 import { TrackingLinksRepository } from '../../db/repos/tracking-links.repo';
 import { toIsoInZone } from '../../domain/time';
 import { finalStatuses, openTrackingLink } from '../../tracking/tracking-link';
 import { conflict, notFound } from '../../errors';
 import { idParamsSchema } from '../../protocol/common';
+import { ratingInputSchema, trackingViewSchema, type TrackingView } from '../../protocol/tracking';
 import { apiPrefix, type Mount } from '../app';
 import { ApiRouter } from '../endpoint';
+import type { Order } from '../../domain/model/order';
+import type { StopRecord } from '../../domain/model/route';
 
 /**
  * The driver is "close" within this many stops or seconds; only then is their position shown. The stops
@@ -37,30 +38,6 @@ export interface TrackingOptions {
 
 const tokenParamsSchema = z.object({ token: z.string().min(8).max(200) });
 
-export const trackingViewSchema = z
-  .object({
-    displayId: z.string(),
-    status: z.string(),
-    timeline: z.array(z.object({ status: z.string(), at: z.string(), reason: z.string().nullable() })),
-    promisedWindow: z.object({ start: z.string(), end: z.string() }).nullable(),
-    eta: z.string().nullable(),
-    close: z.boolean(),
-    stopsBefore: z.number().int().nullable().describe('Only when the driver is close'),
-    driverLocation: z.tuple([z.number(), z.number()]).nullable().describe('[lon, lat], only when the driver is close'),
-    destination: z.tuple([z.number(), z.number()]),
-    proof: z
-      .object({ outcome: z.enum(['delivered', 'failed']), at: z.string(), recipientName: z.string().nullable(), signed: z.boolean(), photographed: z.boolean(), failureReason: z.string().nullable() })
-      .nullable(),
-    expiresAt: z.string().nullable(),
-    rating: z.object({ stars: z.number().int(), comment: z.string().nullable() }).nullable(),
-  })
-  .meta({ id: 'TrackingView' });
-export type TrackingView = z.infer<typeof trackingViewSchema>;
-
-export const ratingInputSchema = z.object({
-  stars: z.number().int().min(1).max(5),
-  comment: z.string().trim().max(1000).optional(),
-});
 
 function declare(api: ApiRouter, context: CommandContext, options: TrackingOptions): void {
   const repos = repositories(context.db);

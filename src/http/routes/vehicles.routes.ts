@@ -3,13 +3,13 @@ import { deleteVehicle } from '../../commands/delete-vehicle';
 import { updateVehicle } from '../../commands/update-vehicle';
 import { canSeeVehicle } from '../../auth/visibility';
 import { repositories } from '../../db/repositories';
-import type { Vehicle } from '../../db/repos/vehicles.repo';
 import { notFound } from '../../errors';
 import { idParamsSchema, pageOf, pageQuerySchema } from '../../protocol/common';
 import { vehicleInputSchema, vehicleListQuerySchema, vehiclePatchSchema, vehicleSchema } from '../../protocol/vehicles';
 import type { AppDeps } from '../app';
 import type { ApiRouter } from '../endpoint';
 import { presentVehicle } from '../presenters/fleet.presenter';
+import type { Vehicle } from '../../domain/model/fleet';
 
 const office = ['admin', 'dispatcher'] as const;
 const everyone = ['admin', 'dispatcher', 'driver'] as const;

@@ -3,10 +3,11 @@
  * per-segment annotations, and steps whose maneuvers (depart, turn, new name, continue, roundabout,
  * on/off ramp, merge, fork, end of road, arrive) osrm-text-instructions renders as English.
  */
-import type { Intersection, LonLat, RouteLeg, RouteStep, StepManeuver } from '../provider';
+import type { Intersection, RouteLeg, RouteStep, StepManeuver } from '../provider';
 import { bearingDegrees, haversineMeters, turnAngleDegrees } from './geo';
 import { edgeBearings, edgeEndpoints, edgePoints, type RoadNetwork, type WayInfo } from './road-network';
 import type { PathResult } from './search';
+import type { LonLat } from '../../domain/model/geometry';
 
 /** Edges leaving each point (routable or not), to describe intersections. */
 export interface PointEdges {

@@ -7,24 +7,14 @@ import { roadLinesInBox, type BoundingBox, type RoadLine } from './basemap';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  RoutingError,
-  type LonLat,
-  type NearestResult,
-  type RouteLeg,
-  type RouteRequest,
-  type RouteResult,
-  type RoutingProvider,
-  type TableRequest,
-  type TableResult,
-  type Waypoint,
-} from '../provider';
+import { RoutingError, type NearestResult, type RouteLeg, type RouteRequest, type RouteResult, type RoutingProvider, type TableRequest, type TableResult, type Waypoint } from '../provider';
 import { readGraphCache, writeGraphCache } from './cache';
 import { contract, type Hierarchy } from './contraction';
 import { Guidance, pointEdges } from './guidance';
 import { buildRoadNetwork, type RoadNetwork, type WayInfo } from './road-network';
 import { HierarchySearch, type PathResult, type Phantom } from './search';
 import { SegmentIndex, type Snap } from './snap';
+import type { LonLat } from '../../domain/model/geometry';
 
 /** Bump whenever the graph or its file layout changes, so old caches are rebuilt. */
 const builderVersion = 7;

@@ -2,22 +2,11 @@
  * A real OSRM server (`OSRM_URL`) behind the RoutingProvider interface.
  * Tables larger than the server's --max-table-size are split into chunks fetched a few at a time.
  */
-import {
-  RoutingError,
-  type LonLat,
-  type NearestResult,
-  type RouteLeg,
-  type RouteRequest,
-  type RouteResult,
-  type RouteStep,
-  type RoutingProvider,
-  type TableRequest,
-  type TableResult,
-  type Waypoint,
-} from '../provider';
+import { RoutingError, type NearestResult, type RouteLeg, type RouteRequest, type RouteResult, type RouteStep, type RoutingProvider, type TableRequest, type TableResult, type Waypoint } from '../provider';
 import { checkCoordinates, tableIndexes } from '../coordinates';
 import { osrmGet, type OsrmClientOptions } from './client';
 import { planTableChunks, type TableChunk } from './chunks';
+import type { LonLat } from '../../domain/model/geometry';
 
 export interface OsrmProviderOptions {
   baseUrl: string;

@@ -1,0 +1,56 @@
+/** The fleet: depots, vehicles and the drivers who drive them. Shift and break times are seconds after local midnight at the start depot. */
+import type { Amounts } from './amounts';
+import type { LonLat } from './geometry';
+
+/** Local opening times per weekday ("mon" … "sun"), each a list of ["HH:MM", "HH:MM"]. */
+export type OpeningHours = Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>>;
+
+export interface Depot {
+  id: number;
+  name: string;
+  location: LonLat;
+  address: string;
+  timeZone: string;
+  openingHours: OpeningHours;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type DepotContent = Pick<Depot, 'name' | 'location' | 'address' | 'timeZone' | 'openingHours'>;
+
+export interface VehicleBreak {
+  /** [startSeconds, endSeconds] after local midnight in which the break may start and end. */
+  windows: [number, number][];
+  durationSeconds: number;
+}
+
+export interface Vehicle {
+  id: number;
+  name: string;
+  startDepotId: number;
+  /** null: the route ends at its last stop. */
+  endDepotId: number | null;
+  capacity: Amounts;
+  skills: string[];
+  shiftStartSeconds: number;
+  shiftEndSeconds: number;
+  costs: { fixed: number; perHour: number; perKm: number };
+  maxStops: number | null;
+  maxShiftSeconds: number | null;
+  breaks: VehicleBreak[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type VehicleContent = Omit<Vehicle, 'id' | 'createdAt' | 'updatedAt'>;
+
+export interface Driver {
+  id: number;
+  name: string;
+  phone: string | null;
+  vehicleId: number | null;
+  userId: number;
+  username: string;
+  createdAt: Date;
+  updatedAt: Date;
+}

@@ -1,0 +1,72 @@
+/** A plan of one depot's day: its run status (the plans table is also the run queue), options and totals. */
+import type { UnassignedReason } from '../../../solver/index';
+
+export interface PlanTotals {
+  routes: number;
+  stops: number;
+  unassigned: number;
+  distanceMeters: number;
+  drivingSeconds: number;
+  serviceSeconds: number;
+  waitingSeconds: number;
+  cost: number;
+}
+
+export const planStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'dispatched', 'superseded'] as const;
+
+export type PlanStatus = (typeof planStatuses)[number];
+
+export interface PlanProgress {
+  bestCost: number;
+  unassigned: number;
+  elapsedMs: number;
+}
+
+export interface PlanError {
+  code: string;
+  message: string;
+}
+
+export interface PlanOptions {
+  /** Solver seeds run in parallel; the best is kept. */
+  seeds?: number;
+}
+
+export interface PlanRecord {
+  id: number;
+  depotId: number;
+  date: string;
+  version: number;
+  status: PlanStatus;
+  vehicleIds: number[];
+  orderIds: number[];
+  options: PlanOptions;
+  timeLimitSeconds: number;
+  progress: PlanProgress | null;
+  error: PlanError | null;
+  totals: PlanTotals | null;
+  createdBy: string;
+  attempts: number;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+  dispatchedAt: Date | null;
+  /** The earlier plan of the day this one supersedes when it succeeds. */
+  replacesPlanId: number | null;
+}
+
+export interface PlanDraft {
+  depotId: number;
+  date: string;
+  vehicleIds: number[];
+  orderIds: number[];
+  options: PlanOptions;
+  timeLimitSeconds: number;
+  createdBy: string;
+  replacesPlanId?: number;
+}
+
+export interface UnassignedRecord {
+  orderId: number;
+  reason: UnassignedReason | 'order_changed';
+}

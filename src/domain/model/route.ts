@@ -1,0 +1,89 @@
+/** A plan's routes and their stops, as planned and as driven; what a driver records at a stop. */
+import type { VroomViolation } from '../../../solver/index';
+import type { Amounts } from './amounts';
+import type { LineString, LonLat } from './geometry';
+import type { EpochWindow } from './time-window';
+
+export interface PlannedBreak {
+  breakId: string;
+  startEpochSeconds: number;
+  durationSeconds: number;
+}
+
+export type RouteStatus = 'planned' | 'dispatched' | 'in_progress' | 'completed';
+
+export type StopStatus = 'pending' | 'arrived' | 'completed' | 'failed';
+
+export interface StopRecord {
+  id: number;
+  orderId: number;
+  sequence: number;
+  status: StopStatus;
+  locked: boolean;
+  location: LonLat;
+  promisedWindows: EpochWindow[];
+  plannedArrivalEpoch: number;
+  serviceStartEpoch: number;
+  plannedDepartureEpoch: number;
+  waitingSeconds: number;
+  serviceSeconds: number;
+  distanceFromStartMeters: number;
+  drivingFromStartSeconds: number;
+  loadAfter: Amounts;
+  violations: VroomViolation[];
+  dispatchedEtaEpoch: number | null;
+  liveEtaEpoch: number | null;
+  actualArrivalEpoch: number | null;
+  completedAtEpoch: number | null;
+}
+
+export interface RouteRecord {
+  id: number;
+  planId: number;
+  vehicleId: number;
+  driverId: number | null;
+  status: RouteStatus;
+  startLocation: LonLat;
+  endLocation: LonLat;
+  returnsToDepot: boolean;
+  departureEpoch: number;
+  arrivalEpoch: number;
+  distanceMeters: number;
+  drivingSeconds: number;
+  serviceSeconds: number;
+  waitingSeconds: number;
+  cost: number;
+  initialLoad: Amounts;
+  breaks: PlannedBreak[];
+  violations: VroomViolation[];
+  geometry: LineString;
+  stops: StopRecord[];
+}
+
+/**
+ * A route as computed, before it has ids. When it replaces a stored route, the live-tracking fields of its existing
+ * stops stay as stored (a dispatched ETA is written only when the draft sets one).
+ */
+export type RouteDraft = Omit<RouteRecord, 'id' | 'planId' | 'stops'> & { stops: Omit<StopRecord, 'id'>[] };
+
+export interface LiveEta {
+  stopId: number;
+  etaEpoch: number;
+}
+
+export interface Attachment {
+  contentType: string;
+  bytes: Buffer;
+}
+
+export interface StopOutcomeDraft {
+  stopId: number;
+  outcome: 'delivered' | 'failed';
+  recipientName?: string | null;
+  signature?: Attachment | null;
+  photo?: Attachment | null;
+  failureReason?: string | null;
+  note?: string | null;
+  actor: string;
+  recordedAtEpoch: number;
+}

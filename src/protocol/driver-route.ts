@@ -1,0 +1,37 @@
+/** The driver app's day (GET /api/v1/driver/route): stops in order and the next leg with turn-by-turn text. */
+import { z } from 'zod';
+
+const lonLat = z.tuple([z.number(), z.number()]);
+
+export const driverStopSchema = z.object({
+  stopId: z.number().int(),
+  orderId: z.number().int(),
+  displayId: z.string(),
+  sequence: z.number().int(),
+  status: z.enum(['pending', 'arrived', 'completed', 'failed']),
+  customerName: z.string(),
+  customerPhone: z.string().nullable(),
+  address: z.string(),
+  notes: z.string().nullable(),
+  location: lonLat,
+  window: z.object({ start: z.string(), end: z.string() }).nullable(),
+  eta: z.string(),
+});
+
+export const driverDaySchema = z
+  .object({
+    route: z.object({ id: z.number().int(), vehicleId: z.number().int(), status: z.string(), timeZone: z.string(), stops: z.array(driverStopSchema) }).nullable(),
+    nextLeg: z
+      .object({
+        stopId: z.number().int(),
+        from: lonLat,
+        distanceMeters: z.number(),
+        durationSeconds: z.number(),
+        geometry: z.object({ type: z.literal('LineString'), coordinates: z.array(lonLat) }),
+        instructions: z.array(z.object({ text: z.string(), distanceMeters: z.number(), durationSeconds: z.number(), location: lonLat })),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'DriverDay' });
+export type DriverDay = z.infer<typeof driverDaySchema>;
+export type DriverStop = z.infer<typeof driverStopSchema>;

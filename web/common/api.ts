@@ -45,17 +45,17 @@ export class Api {
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.request<T>('POST', path, body ?? {});
   }
-}
 
-export interface LoginResponse {
-  token: string;
-  user: { id: number; username: string; name: string; role: 'admin' | 'dispatcher' | 'driver' };
-}
-
-/** Logs in with a form's username and password; keeps the session token under `storageKey`. */
-export async function login(api: Api, storageKey: string, username: string, password: string): Promise<LoginResponse> {
-  const session = await api.post<LoginResponse>('/auth/login', { username, password });
-  localStorage.setItem(storageKey, session.token);
-  api.setToken(session.token);
-  return session;
+  /** Every item of a paged list (`{ items, nextCursor }`), 500 a request. */
+  async all<T>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const separator = path.includes('?') ? '&' : '?';
+      const page: { items: T[]; nextCursor: string | null } = await this.get(`${path}${separator}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
+  }
 }

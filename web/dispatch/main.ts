@@ -7,9 +7,11 @@ import L from 'leaflet';
 import type { z } from 'zod';
 import '../common/style.css';
 import './dispatch.css';
-import { Api, ApiError, login } from '../common/api';
-import { $, clock, el, escapeHtml, failureText, km, localIso, statusText, windowText } from '../common/format';
+import { Api, ApiError } from '../common/api';
+import { $, el, say } from '../common/dom';
+import { clock, escapeHtml, failureText, km, localIso, statusText, windowText } from '../common/format';
 import { createMap, latLng, numberedIcon, routeColors } from '../common/map';
+import { bindLoginForm, forgetSession, logout } from '../common/session';
 import { connectLive, type LiveSocket } from '../common/socket';
 import { ClusterLayer } from '../layers/clusters';
 import { VehicleLayer } from '../layers/vehicles';
@@ -24,7 +26,6 @@ interface Order { id: number; displayId: string; status: string; customerName: s
 interface Vehicle { id: number; name: string; capacity: { weightKg: number; volumeL: number; items: number } }
 interface Driver { id: number; name: string; vehicleId: number | null }
 interface Depot { id: number; name: string; location: [number, number]; timeZone: string }
-interface Page<T> { items: T[]; nextCursor: string | null }
 
 const tokenKey = 'lastmile.dispatch.token';
 const api = new Api(localStorage.getItem(tokenKey));
@@ -44,29 +45,12 @@ const routeLayer = L.layerGroup();
 let socket: LiveSocket | null = null;
 let pendingEdit: PlanEdit | null = null;
 
-function say(text: string, isError = false): void {
-  $('#message').textContent = text;
-  $('#message').className = isError ? 'error' : '';
-}
-
 const colorOfVehicle = (vehicleId: number) => routeColors[Math.max(0, state.vehicles.findIndex((vehicle) => vehicle.id === vehicleId)) % routeColors.length]!;
 const nameOfVehicle = (vehicleId: number) => state.vehicles.find((vehicle) => vehicle.id === vehicleId)?.name ?? `Vehicle ${vehicleId}`;
 const depotId = () => Number(($('#depot') as HTMLSelectElement).value);
 /** Times are shown on the depot's wall clock, as the API's ISO strings are. */
 const depotClock = (epochSeconds: number) => clock(localIso(epochSeconds, state.depots.find((depot) => depot.id === depotId())?.timeZone ?? 'UTC'));
 const date = () => ($('#date') as HTMLInputElement).value;
-
-async function all<T>(path: string): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const separator = path.includes('?') ? '&' : '?';
-    const page: Page<T> = await api.get<Page<T>>(`${path}${separator}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return items;
-}
 
 // ---- orders -------------------------------------------------------------------------------------
 
@@ -115,7 +99,7 @@ function renderOrders(): void {
 }
 
 async function loadDay(): Promise<void> {
-  const orders = await all<Order>(`/orders?depotId=${depotId()}&date=${date()}`);
+  const orders = await api.all<Order>(`/orders?depotId=${depotId()}&date=${date()}`);
   state.orders = new Map(orders.map((order) => [order.id, order]));
   renderOrders();
   const plans = (await api.get<{ items: { id: number; status: string }[] }>(`/plans?depotId=${depotId()}&date=${date()}`)).items;
@@ -426,12 +410,12 @@ async function start(): Promise<void> {
   $('#controls').classList.remove('hidden');
   $('#console').classList.remove('hidden');
   try {
-    state.depots = await all<Depot>('/depots');
+    state.depots = await api.all<Depot>('/depots');
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return showLogin();
     throw error;
   }
-  [state.vehicles, state.drivers] = await Promise.all([all<Vehicle>('/vehicles'), all<Driver>('/drivers')]);
+  [state.vehicles, state.drivers] = await Promise.all([api.all<Vehicle>('/vehicles'), api.all<Driver>('/drivers')]);
   $('#depot').replaceChildren(...state.depots.map((depot) => el('option', { value: String(depot.id) }, depot.name)));
   const depot = state.depots[0];
   if (!map) {
@@ -449,13 +433,12 @@ async function start(): Promise<void> {
 
 /** The first day with orders waiting to be planned, else today (where the depot is). */
 async function firstOpenDay(): Promise<string> {
-  const waiting = await api.get<Page<Order>>(`/orders?status=ready,planned,dispatched,out_for_delivery&limit=1`);
+  const waiting = await api.get<{ items: Order[] }>(`/orders?status=ready,planned,dispatched,out_for_delivery&limit=1`);
   return waiting.items[0]?.timeWindows[0]?.start.slice(0, 10) ?? new Date().toISOString().slice(0, 10);
 }
 
 function showLogin(): void {
-  api.setToken(null);
-  localStorage.removeItem(tokenKey);
+  forgetSession(api, tokenKey);
   socket?.disconnect();
   $('#login-form').classList.remove('hidden');
   $('#controls').classList.add('hidden');
@@ -465,18 +448,9 @@ function showLogin(): void {
 $('#filter-status').append(...orderStatuses.map((status) => el('option', { value: status }, statusText(status))));
 for (const id of ['#filter-status', '#filter-from', '#filter-to', '#filter-priority']) $(id).addEventListener('input', renderOrders);
 for (const tab of document.querySelectorAll<HTMLButtonElement>('[role="tab"]')) tab.addEventListener('click', () => selectTab(tab.id.replace(/^tab-|-button$/g, '')));
-$('#login-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  try {
-    await login(api, tokenKey, ($('#username') as HTMLInputElement).value, ($('#password') as HTMLInputElement).value);
-    $('#login-error').textContent = '';
-    await start();
-  } catch (error) {
-    $('#login-error').textContent = (error as Error).message;
-  }
-});
+bindLoginForm(api, tokenKey, start);
 $('#logout').addEventListener('click', () => {
-  void api.post('/auth/logout').catch(() => undefined);
+  logout(api);
   showLogin();
 });
 $('#plan').addEventListener('click', () => void startPlan());

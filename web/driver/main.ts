@@ -6,9 +6,10 @@
 import L from 'leaflet';
 import '../common/style.css';
 import { Api } from '../common/api';
-import { login } from '../common/api';
-import { $, clock, el, km, localIso, statusText, windowText } from '../common/format';
+import { $, el, say } from '../common/dom';
+import { clock, km, localIso, statusText, windowText } from '../common/format';
 import { createMap, latLng, numberedIcon } from '../common/map';
+import { bindLoginForm, forgetSession, logout } from '../common/session';
 import { connectLive, type LiveSocket } from '../common/socket';
 import type { DriverDay, DriverStop } from '../../src/protocol/driver-route';
 import { newIdempotencyKey, Outbox } from './outbox';
@@ -32,12 +33,6 @@ let watchId: number | null = null;
 let socket: LiveSocket | null = null;
 /** The office changed the route while the driver's own actions were unsent: re-read it once they are out. */
 let routeStale = false;
-
-function say(text: string, isError = false): void {
-  const message = $('#message');
-  message.textContent = text;
-  message.className = isError ? 'error' : '';
-}
 
 function showNetwork(waiting = outbox.waiting.length): void {
   const online = navigator.onLine ? 'online' : 'offline';
@@ -186,10 +181,9 @@ function connectRouteUpdates(): void {
 }
 
 function showLogin(): void {
-  api.setToken(null);
+  forgetSession(api, tokenKey);
   socket?.disconnect();
   socket = null;
-  localStorage.removeItem(tokenKey);
   $('#login-form').classList.remove('hidden');
   for (const id of ['#day', '#logout', '#duty-label']) $(id).classList.add('hidden');
 }
@@ -221,22 +215,12 @@ function setOnDuty(onDuty: boolean): void {
   );
 }
 
-$('#login-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const form = event.target as HTMLFormElement;
-  try {
-    await login(api, tokenKey, (form.elements.namedItem('username') as HTMLInputElement).value, (form.elements.namedItem('password') as HTMLInputElement).value);
-    $('#login-error').textContent = '';
-    showDay();
-  } catch (error) {
-    $('#login-error').textContent = (error as Error).message;
-  }
-});
+bindLoginForm(api, tokenKey, showDay);
 $('#logout').addEventListener('click', () => {
   // Logging out forgets the outbox: never with deliveries still unsent.
   const waiting = outbox.waiting.length;
   if (waiting > 0) return say(`${waiting} update(s) still waiting to be sent: go online before logging out.`, true);
-  void api.post('/auth/logout').catch(() => undefined);
+  logout(api);
   setOnDuty(false);
   outbox.clear();
   showLogin();

@@ -5,7 +5,8 @@
  */
 import '../common/style.css';
 import { Api, ApiError } from '../common/api';
-import { $, clock, clockWithDay, el, failureReasonText, failureText, statusText } from '../common/format';
+import { $, el } from '../common/dom';
+import { clock, clockWithDay, failureReasonText, failureText, statusText } from '../common/format';
 import { connectLive } from '../common/socket';
 import type { TrackingView } from '../../src/protocol/tracking';
 

@@ -57,3 +57,8 @@ export function failureText(reason: string | null | undefined): string {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
+
+/** A plan's violations as words: "time_window, capacity". */
+export function causesText(violations: { cause: string }[]): string {
+  return violations.map((violation) => violation.cause).join(', ');
+}

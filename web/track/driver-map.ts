@@ -1,6 +1,6 @@
 /** The tracking page's map: the driver's marker moved in place, and the customer's address. */
 import L from 'leaflet';
-import { createMap, latLng } from '../common/map';
+import { createMap, latLng, vehicleIcon } from '../common/map';
 
 let map: L.Map | null = null;
 let driverMarker: L.Marker | null = null;
@@ -12,6 +12,6 @@ export function showDriver(element: HTMLElement, driver: [number, number], desti
   }
   if (driverMarker) driverMarker.setLatLng(latLng(driver));
   // Leaflet's default marker is an image the bundle does not ship: the van is drawn like the console's.
-  else driverMarker = L.marker(latLng(driver), { title: 'Your driver', icon: L.divIcon({ className: 'vehicle-icon', html: '<span style="background:#0b5cad" aria-hidden="true">Van</span>', iconSize: [30, 30], iconAnchor: [15, 15] }) }).addTo(map);
+  else driverMarker = L.marker(latLng(driver), { title: 'Your driver', icon: vehicleIcon('Van', '#0b5cad') }).addTo(map);
   map.fitBounds(L.latLngBounds([latLng(driver), latLng(destination)]).pad(0.3), { maxZoom: 16, animate: false });
 }

@@ -1,0 +1,141 @@
+/**
+ * What the console asks of the server. Each action calls the API and writes what it learns into the state
+ * through the state's named functions; the panels render from there. Failures are said in the status line.
+ */
+import type { z } from 'zod';
+import type { Api } from '../common/api';
+import { say } from '../common/dom';
+import type { editResultSchema, PlanEdit } from '../../src/protocol/plans';
+import type { ConsoleState, Depot, Driver, Order, Plan, RouteLine, Vehicle } from './state';
+
+export type EditResult = z.infer<typeof editResultSchema>;
+
+/** The vans' breadcrumbs grow with every fix: the plan's km driven is re-read at most this often while they move. */
+const drivenRefreshMs = 10_000;
+/** How often a queued plan run is asked how it is going. */
+const planPollMs = 700;
+
+export class ConsoleActions {
+  private drivenReadAtMs = 0;
+  private drivenRead: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly api: Api,
+    private readonly state: ConsoleState,
+  ) {}
+
+  /** Depots, vehicles and drivers; the first depot is shown. An ApiError 401 means the session is gone. */
+  async loadFleet(): Promise<void> {
+    const depots = await this.api.all<Depot>('/depots');
+    const [vehicles, drivers] = await Promise.all([this.api.all<Vehicle>('/vehicles'), this.api.all<Driver>('/drivers')]);
+    this.state.setFleet(depots, vehicles, drivers);
+    this.state.selectDepot(depots[0]?.id ?? null);
+  }
+
+  /** The first day with orders waiting to be planned, else today (where the depot is). */
+  async firstOpenDay(): Promise<string> {
+    const waiting = await this.api.get<{ items: Order[] }>(`/orders?status=ready,planned,dispatched,out_for_delivery&limit=1`);
+    return waiting.items[0]?.timeWindows[0]?.start.slice(0, 10) ?? new Date().toISOString().slice(0, 10);
+  }
+
+  /** The selected day's orders and its current plan, if any. */
+  async loadDay(): Promise<void> {
+    const day = `depotId=${this.state.depotId ?? 0}&date=${this.state.date}`;
+    this.state.setOrders(await this.api.all<Order>(`/orders?${day}`));
+    const plans = (await this.api.get<{ items: { id: number; status: string }[] }>(`/plans?${day}`)).items;
+    const current = plans.find((plan) => ['succeeded', 'dispatched', 'running', 'queued'].includes(plan.status));
+    if (current) await this.showPlan(current.id);
+    else this.state.setPlan(null);
+  }
+
+  async showPlan(planId: number): Promise<void> {
+    this.state.setPlan(await this.api.get<Plan>(`/plans/${planId}`));
+    const geojson = await this.api.request<GeoJSON.FeatureCollection>('GET', `/plans/${planId}?format=geojson`);
+    const lines: RouteLine[] = geojson.features
+      .filter((feature) => feature.properties?.kind === 'route' && feature.geometry.type === 'LineString')
+      .map((feature) => ({ vehicleId: Number(feature.properties!.vehicleId), coordinates: (feature.geometry as GeoJSON.LineString).coordinates as [number, number][] }));
+    // Another plan may have been shown meanwhile.
+    if (this.state.plan?.id === planId) this.state.setRouteLines(lines);
+  }
+
+  /** Queues a plan run for the day and follows it; true once its plan is shown. */
+  async startPlan(timeLimitSeconds: number): Promise<boolean> {
+    say('Planning…');
+    try {
+      const replacesPlanId = this.state.plan?.status === 'succeeded' ? this.state.plan.id : undefined;
+      const created = await this.api.post<{ id: number }>('/plans', { date: this.state.date, depotId: this.state.depotId ?? 0, timeLimitSeconds, replacesPlanId });
+      this.state.planQueued(created.id);
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, planPollMs));
+        const plan = await this.api.get<{ status: string; progress: { unassigned: number; elapsedMs: number; bestCost: number } | null; error: { message: string } | null }>(`/plans/${created.id}`);
+        if (plan.progress) sayProgress(plan.progress);
+        if (plan.status === 'failed' || plan.status === 'cancelled') throw new Error(plan.error?.message ?? `plan ${plan.status}`);
+        if (plan.status === 'succeeded') break;
+      }
+      await this.showPlan(created.id);
+      say(`Plan ready: ${this.state.plan?.routes.length} routes, ${this.state.plan?.unassigned.length} unassigned.`);
+      return true;
+    } catch (error) {
+      say(`Planning failed: ${(error as Error).message}`, true);
+      return false;
+    }
+  }
+
+  /** What the edit would do, changing nothing; null (and said why) when it cannot be done. */
+  async previewEdit(edit: PlanEdit): Promise<EditResult | null> {
+    if (!this.state.plan) return null;
+    try {
+      return await this.api.post<EditResult>(`/plans/${this.state.plan.id}/edits?preview=true`, edit);
+    } catch (error) {
+      say(`Cannot move: ${(error as Error).message}`, true);
+      return null;
+    }
+  }
+
+  async applyEdit(edit: PlanEdit): Promise<void> {
+    if (!this.state.plan) return;
+    const planId = this.state.plan.id;
+    try {
+      await this.api.post(`/plans/${planId}/edits`, edit);
+      await this.showPlan(planId);
+      say('Plan changed.');
+    } catch (error) {
+      say(`Change refused: ${(error as Error).message}`, true);
+      await this.showPlan(planId);
+    }
+  }
+
+  async dispatchPlan(): Promise<void> {
+    if (!this.state.plan) return;
+    try {
+      await this.api.post(`/plans/${this.state.plan.id}/dispatch`);
+      await this.showPlan(this.state.plan.id);
+      await this.loadDay();
+      say('Dispatched: drivers have their routes.');
+    } catch (error) {
+      say(`Dispatch failed: ${(error as Error).message}`, true);
+    }
+  }
+
+  /** Re-reads the dispatched plan's km driven soon: at most every 10 s, however many fixes arrive. */
+  refreshDrivenSoon(): void {
+    if (!this.state.plan?.dispatchedAt || this.drivenRead) return;
+    this.drivenRead = setTimeout(() => {
+      this.drivenReadAtMs = Date.now();
+      const planId = this.state.plan?.id;
+      void this.api
+        .get<Plan>(`/plans/${planId}`)
+        .then((plan) => this.state.setDrivenMeters(plan.id, plan.drivenMeters))
+        // A failed read is tried again with the next fix.
+        .catch(() => undefined)
+        .finally(() => {
+          this.drivenRead = null;
+        });
+    }, Math.max(0, this.drivenReadAtMs + drivenRefreshMs - Date.now()));
+  }
+}
+
+/** A plan run's best solution so far, in the status line. */
+export function sayProgress(progress: { elapsedMs: number; bestCost: number; unassigned: number }): void {
+  say(`Planning… ${(progress.elapsedMs / 1000).toFixed(1)} s, cost ${Math.round(progress.bestCost)}, ${progress.unassigned} unassigned`);
+}

@@ -1,0 +1,54 @@
+/**
+ * The depot's room: vehicles' positions, order and stop statuses, ETAs, alerts and plan progress arrive
+ * over the socket and go into the state; a reconnect brings a fresh snapshot of the vehicles.
+ */
+import { $, say } from '../common/dom';
+import { failureText } from '../common/format';
+import { connectLive, type LiveSocket } from '../common/socket';
+import { sayProgress, type ConsoleActions } from './actions';
+import type { ConsoleState } from './state';
+
+const unavailable = 'Live updates unavailable';
+
+export class LiveUpdates {
+  private socket: LiveSocket | null = null;
+
+  constructor(
+    private readonly state: ConsoleState,
+    private readonly actions: ConsoleActions,
+    private readonly token: () => string,
+  ) {}
+
+  /** Joins the selected depot's room (leaving the one joined before). */
+  connect(): void {
+    this.disconnect();
+    const { state, actions } = this;
+    const socket = connectLive({ token: this.token(), depotId: state.depotId ?? 0 });
+    this.socket = socket;
+    const alert = (text: string) => state.addAlert(Date.now() / 1000, text);
+    socket.on('room:joined', (snapshot) => state.setPositions(snapshot.vehicles));
+    socket.on('vehicle:moved', ({ data }) => {
+      state.moveVehicle(data);
+      actions.refreshDrivenSoon();
+    });
+    socket.on('plan:progress', ({ data }) => {
+      if (state.plan === null || data.planId !== state.plan.id) sayProgress(data);
+    });
+    socket.on('order:status', ({ data }) => {
+      state.setOrderStatus(data.orderId, data.status);
+      if (data.status === 'failed') alert(`Failed delivery ${data.displayId}: ${failureText(data.reason)}`);
+    });
+    socket.on('stop:status', ({ data }) => state.setStopStatus(data.stopId, data.status, data.completedAtEpoch));
+    socket.on('eta:updated', ({ data }) => state.setStopEta(data.stopId, data.etaEpoch));
+    socket.on('alert:raised', ({ data }) => alert(`${data.kind === 'delay' ? 'Late' : 'Off route'} — ${state.nameOfVehicle(data.vehicleId)}: ${data.message}`));
+    socket.on('connect_error', (error) => say(`${unavailable}: ${error.message}`, true));
+    socket.on('connect', () => {
+      if ($('#message').textContent?.startsWith(unavailable)) say('Live updates back.');
+    });
+  }
+
+  disconnect(): void {
+    this.socket?.disconnect();
+    this.socket = null;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The Routes tab: a card per route with its stops (lock boxes, ETAs, statuses, violations), stops dragged
+ * onto another route or position to preview a move, and the unassigned orders with their reasons.
+ * Statuses and ETAs from the road are written into their rows in place.
+ */
+import { $, el } from '../../common/dom';
+import { causesText, clock, km, statusText, windowText } from '../../common/format';
+import type { PlanEdit } from '../../../src/protocol/plans';
+import type { ConsoleState, PlanRoute, PlanStop } from '../state';
+
+export interface RouteActions {
+  /** Lock or unlock stops: done at once. */
+  edit(edit: PlanEdit): void;
+  /** A stop dropped somewhere: previewed before anything changes. */
+  move(edit: PlanEdit & { type: 'move' }): void;
+}
+
+/** The ETA a stop shows: live once the van is under way, else the one given at dispatch, else the planned arrival. */
+export function stopEta(stop: PlanStop): string {
+  return stop.liveEta ?? stop.dispatchedEta ?? stop.plannedArrival;
+}
+
+export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
+  const clearDropTargets = () => {
+    for (const marked of document.querySelectorAll('.drop-target')) marked.classList.remove('drop-target');
+  };
+
+  const routeCard = (route: PlanRoute): HTMLElement => {
+    const driver = state.drivers.find((candidate) => candidate.id === route.driverId || candidate.vehicleId === route.vehicleId);
+    const list = el('ol', { 'data-vehicle-id': String(route.vehicleId) });
+    for (const stop of route.stops) {
+      const label = state.orderLabel(stop.orderId);
+      const lock = el('input', { type: 'checkbox', 'aria-label': `Lock ${label}` });
+      lock.checked = stop.locked;
+      lock.addEventListener('change', () => actions.edit({ type: lock.checked ? 'lock' : 'unlock', orderIds: [stop.orderId] }));
+      const item = el(
+        'li',
+        { draggable: 'true', 'data-order-id': String(stop.orderId), 'data-stop-id': String(stop.id) },
+        lock,
+        ` ${label} `,
+        el('span', { class: 'muted' }, `${windowText(stop.promisedWindows[0])} ETA `),
+        el('span', { class: 'eta' }, clock(stopEta(stop))),
+        ' ',
+        el('span', { class: `status ${stop.status}` }, statusText(stop.status)),
+        ...(stop.violations.length ? [el('span', { class: 'violation' }, ` ⚠ ${causesText(stop.violations)}`)] : []),
+      );
+      item.addEventListener('dragstart', (event) => event.dataTransfer?.setData('text/plain', String(stop.orderId)));
+      list.append(item);
+    }
+    // Dropping on a stop puts the dragged one at its position; on the list's free space, at the end.
+    list.addEventListener('dragover', (event) => {
+      event.preventDefault();
+      clearDropTargets();
+      (event.target as HTMLElement).closest('li')?.classList.add('drop-target');
+    });
+    list.addEventListener('drop', (event) => {
+      event.preventDefault();
+      const orderId = Number(event.dataTransfer?.getData('text/plain'));
+      const target = (event.target as HTMLElement).closest('li');
+      const position = target ? [...list.children].indexOf(target) + 1 : list.children.length + 1;
+      clearDropTargets();
+      if (orderId) actions.move({ type: 'move', orderId, vehicleId: route.vehicleId, position });
+    });
+    return el(
+      'div',
+      { class: 'card route', style: `--route-color:${state.colorOfVehicle(route.vehicleId)}`, 'data-route-vehicle': String(route.vehicleId) },
+      el('strong', {}, state.nameOfVehicle(route.vehicleId)),
+      el('span', { class: 'muted' }, ` ${driver?.name ?? ''} · ${route.stops.length} stops · ${km(route.distanceMeters)} · ${clock(route.departure)}–${clock(route.arrival)}`),
+      list,
+    );
+  };
+
+  state.subscribe('plan', () => {
+    $('#routes').replaceChildren(...(state.plan?.routes ?? []).map(routeCard));
+    $('#unassigned').replaceChildren(...(state.plan?.unassigned ?? []).map((entry) => el('li', { 'data-order-id': String(entry.orderId) }, `${state.orderLabel(entry.orderId)}: ${entry.reason}`)));
+  });
+  state.subscribe('stop', ({ stopId }) => {
+    const stop = state.findStop(stopId);
+    const row = document.querySelector(`li[data-stop-id="${stopId}"]`);
+    if (!stop || !row) return;
+    const status = row.querySelector('.status')!;
+    status.className = `status ${stop.status}`;
+    status.textContent = statusText(stop.status);
+    row.querySelector('.eta')!.textContent = clock(stopEta(stop));
+  });
+}

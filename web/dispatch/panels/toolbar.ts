@@ -1,0 +1,33 @@
+/** The top bar: which depot and day, how long to search, Plan (again) and Dispatch. */
+import { $, el } from '../../common/dom';
+import type { ConsoleState } from '../state';
+
+export interface ToolbarActions {
+  depotChanged(depotId: number): void;
+  dateChanged(date: string): void;
+  plan(timeLimitSeconds: number): void;
+  dispatch(): void;
+}
+
+export function mountToolbar(state: ConsoleState, actions: ToolbarActions): void {
+  const depot = $('#depot') as HTMLSelectElement;
+  const date = $('#date') as HTMLInputElement;
+  const planButton = $('#plan') as HTMLButtonElement;
+  const dispatchButton = $('#dispatch') as HTMLButtonElement;
+
+  state.subscribe('fleet', () => depot.replaceChildren(...state.depots.map((candidate) => el('option', { value: String(candidate.id) }, candidate.name))));
+  state.subscribe('selection', () => {
+    if (state.depotId !== null) depot.value = String(state.depotId);
+    date.value = state.date;
+  });
+  state.subscribe('plan', () => {
+    dispatchButton.disabled = state.plan?.status !== 'succeeded';
+    // A plan not yet dispatched can be planned again: the new one replaces it.
+    planButton.textContent = state.plan?.status === 'succeeded' ? 'Plan again' : 'Plan';
+  });
+
+  depot.addEventListener('change', () => actions.depotChanged(Number(depot.value)));
+  date.addEventListener('change', () => actions.dateChanged(date.value));
+  planButton.addEventListener('click', () => actions.plan(Number(($('#time-limit') as HTMLInputElement).value) || 5));
+  dispatchButton.addEventListener('click', () => actions.dispatch());
+}

@@ -1,0 +1,255 @@
+/**
+ * The console's state: what it shows (depot, day, order filter), the day's orders, the fleet and where each
+ * van was last seen, the plan and its route lines, the alerts. Every change goes through a named function
+ * here, which tells the subscribers of that topic; panels and map layers render from what they read here.
+ */
+import type { z } from 'zod';
+import { clock, localIso } from '../common/format';
+import { routeColors } from '../common/map';
+import type { Feed } from '../layers/keyed';
+import type { DepotResponse } from '../../src/protocol/depots';
+import type { DriverResponse } from '../../src/protocol/drivers';
+import type { OrderResponse } from '../../src/protocol/orders-api';
+import type { planSchema } from '../../src/protocol/plans';
+import type { StopStatusView, VehiclePositionView } from '../../src/protocol/socket';
+import type { VehicleResponse } from '../../src/protocol/vehicles';
+
+export type Plan = z.infer<typeof planSchema>;
+export type PlanRoute = Plan['routes'][number];
+export type PlanStop = PlanRoute['stops'][number];
+export type Order = OrderResponse;
+export type Vehicle = VehicleResponse;
+export type Driver = DriverResponse;
+export type Depot = DepotResponse;
+
+export interface OrderFilter {
+  status: string;
+  /** "HH:MM": orders whose first window ends before it are left out. */
+  from: string;
+  /** "HH:MM": orders whose first window starts after it are left out. */
+  to: string;
+  minPriority: number;
+}
+
+export interface Alert {
+  atEpoch: number;
+  text: string;
+}
+
+/** What changed, by topic; `stop` says which stop (its status or ETA). */
+export interface Changes {
+  /** The depot or the day shown. */
+  selection: undefined;
+  fleet: undefined;
+  orders: undefined;
+  filter: undefined;
+  plan: undefined;
+  /** A plan run was queued and is being computed. */
+  planRun: undefined;
+  /** The plan's km driven were read again. */
+  driven: undefined;
+  routeLines: undefined;
+  stop: { stopId: number };
+  positions: undefined;
+  alerts: undefined;
+}
+export type Topic = keyof Changes;
+type Listener<T extends Topic> = (change: Changes[T]) => void;
+
+export interface RouteLine {
+  vehicleId: number;
+  coordinates: [number, number][];
+}
+
+const noFilter: OrderFilter = { status: '', from: '', to: '', minPriority: 0 };
+
+export class ConsoleState {
+  depots: Depot[] = [];
+  vehicles: Vehicle[] = [];
+  drivers: Driver[] = [];
+  depotId: number | null = null;
+  date = '';
+  filter: OrderFilter = noFilter;
+  orders = new Map<number, Order>();
+  plan: Plan | null = null;
+  /** The plan run last queued from this console. */
+  planRun: { planId: number; status: string } | null = null;
+  routeLines: RouteLine[] = [];
+  /** Where each vehicle was last seen, from the depot's room. */
+  positions = new Map<number, { location: [number, number]; recordedAt: number }>();
+  /** Vehicles' last fixes (epoch seconds), for the fleet table: kept across snapshots. */
+  lastSeen = new Map<number, number>();
+  alerts: Alert[] = [];
+
+  private readonly listeners = new Map<Topic, Set<Listener<never>>>();
+
+  /** Calls `listener` after each change of `topic`; returns the unsubscribe. */
+  subscribe<T extends Topic>(topic: T, listener: Listener<T>): () => void {
+    const set = this.listeners.get(topic) ?? new Set();
+    this.listeners.set(topic, set);
+    set.add(listener as Listener<never>);
+    return () => set.delete(listener as Listener<never>);
+  }
+
+  /** A feed for a map layer: `select()` of the state, fresh after any of `topics` changed. */
+  feed<T>(topics: Topic[], select: () => T): Feed<T> {
+    return {
+      get: select,
+      subscribe: (listener) => {
+        const unsubscribes = topics.map((topic) => this.subscribe(topic, listener));
+        return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
+      },
+    };
+  }
+
+  private notify<T extends Topic>(topic: T, ...[change]: Changes[T] extends undefined ? [] : [Changes[T]]): void {
+    for (const listener of [...(this.listeners.get(topic) ?? [])]) (listener as Listener<T>)(change as Changes[T]);
+  }
+
+  // ---- reading --------------------------------------------------------------------------------
+
+  depot(): Depot | undefined {
+    return this.depots.find((depot) => depot.id === this.depotId);
+  }
+
+  /** Times are shown on the depot's wall clock, as the API's ISO strings are. */
+  depotIso(epochSeconds: number): string {
+    return localIso(epochSeconds, this.depot()?.timeZone ?? 'UTC');
+  }
+
+  depotClock(epochSeconds: number): string {
+    return clock(this.depotIso(epochSeconds));
+  }
+
+  colorOfVehicle(vehicleId: number): string {
+    return routeColors[Math.max(0, this.vehicles.findIndex((vehicle) => vehicle.id === vehicleId)) % routeColors.length]!;
+  }
+
+  nameOfVehicle(vehicleId: number): string {
+    return this.vehicles.find((vehicle) => vehicle.id === vehicleId)?.name ?? `Vehicle ${vehicleId}`;
+  }
+
+  /** The order's display id, or its number when the order is not among the day's. */
+  orderLabel(orderId: number): string {
+    return this.orders.get(orderId)?.displayId ?? String(orderId);
+  }
+
+  filteredOrders(): Order[] {
+    const { status, from, to, minPriority } = this.filter;
+    return [...this.orders.values()].filter((order) => {
+      const window = order.timeWindows[0];
+      if (status && order.status !== status) return false;
+      if (order.priority < minPriority) return false;
+      if (from && window && clock(window.end) < from) return false;
+      if (to && window && clock(window.start) > to) return false;
+      return true;
+    });
+  }
+
+  stops(): PlanStop[] {
+    return this.plan?.routes.flatMap((route) => route.stops) ?? [];
+  }
+
+  findStop(stopId: number): PlanStop | undefined {
+    return this.stops().find((stop) => stop.id === stopId);
+  }
+
+  // ---- changing -------------------------------------------------------------------------------
+
+  setFleet(depots: Depot[], vehicles: Vehicle[], drivers: Driver[]): void {
+    Object.assign(this, { depots, vehicles, drivers });
+    this.notify('fleet');
+  }
+
+  selectDepot(depotId: number | null): void {
+    this.depotId = depotId;
+    this.notify('selection');
+  }
+
+  selectDate(date: string): void {
+    this.date = date;
+    this.notify('selection');
+  }
+
+  setFilter(filter: OrderFilter): void {
+    this.filter = filter;
+    this.notify('filter');
+  }
+
+  setOrders(orders: Order[]): void {
+    this.orders = new Map(orders.map((order) => [order.id, order]));
+    this.notify('orders');
+  }
+
+  setOrderStatus(orderId: number, status: string): void {
+    const order = this.orders.get(orderId);
+    // The socket's view carries the status as a string: it is one of the order's statuses.
+    if (order) order.status = status as Order['status'];
+    this.notify('orders');
+  }
+
+  /** The plan shown; its orders are assigned to its routes' vehicles. A different plan's route lines go with it. */
+  setPlan(plan: Plan | null): void {
+    if (plan?.id !== this.plan?.id) this.setRouteLines([]);
+    this.plan = plan;
+    if (plan) {
+      for (const order of this.orders.values()) order.assignedVehicleId = null;
+      for (const route of plan.routes) for (const stop of route.stops) {
+        const order = this.orders.get(stop.orderId);
+        if (order) order.assignedVehicleId = route.vehicleId;
+      }
+    }
+    this.notify('plan');
+    this.notify('orders');
+  }
+
+  planQueued(planId: number): void {
+    this.planRun = { planId, status: 'queued' };
+    this.notify('planRun');
+  }
+
+  setRouteLines(lines: RouteLine[]): void {
+    this.routeLines = lines;
+    this.notify('routeLines');
+  }
+
+  setDrivenMeters(planId: number, drivenMeters: number | null): void {
+    if (this.plan?.id !== planId) return;
+    this.plan.drivenMeters = drivenMeters;
+    this.notify('driven');
+  }
+
+  setStopStatus(stopId: number, status: StopStatusView['status'], completedAtEpoch: number | null): void {
+    const stop = this.findStop(stopId);
+    if (!stop) return;
+    stop.status = status;
+    if (completedAtEpoch) stop.completedAt = new Date(completedAtEpoch * 1000).toISOString();
+    this.notify('stop', { stopId });
+  }
+
+  setStopEta(stopId: number, etaEpoch: number): void {
+    const stop = this.findStop(stopId);
+    if (!stop) return;
+    stop.liveEta = this.depotIso(etaEpoch);
+    this.notify('stop', { stopId });
+  }
+
+  /** A room's snapshot: exactly these vehicles are on the road. */
+  setPositions(vehicles: VehiclePositionView[]): void {
+    this.positions = new Map(vehicles.map((vehicle) => [vehicle.vehicleId, { location: vehicle.location, recordedAt: vehicle.recordedAt }]));
+    for (const vehicle of vehicles) this.lastSeen.set(vehicle.vehicleId, vehicle.recordedAt);
+    this.notify('positions');
+    this.notify('fleet');
+  }
+
+  moveVehicle(vehicle: VehiclePositionView): void {
+    this.positions.set(vehicle.vehicleId, { location: vehicle.location, recordedAt: vehicle.recordedAt });
+    this.lastSeen.set(vehicle.vehicleId, vehicle.recordedAt);
+    this.notify('positions');
+  }
+
+  addAlert(atEpoch: number, text: string): void {
+    this.alerts.unshift({ atEpoch, text });
+    this.notify('alerts');
+  }
+}

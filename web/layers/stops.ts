@@ -1,0 +1,34 @@
+/** A plan's stops as numbered markers in their route's colour, keyed by order (an order is one stop of a plan). */
+import L from 'leaflet';
+import { escapeHtml } from '../common/format';
+import { latLng, numberedIcon } from '../common/map';
+import { ListLayer, retitle, samePlace } from './keyed';
+
+export interface StopOnMap {
+  orderId: number;
+  location: [number, number];
+  /** The number on the marker: the stop's position in its route. */
+  label: string;
+  color: string;
+  title: string;
+  tooltip: string;
+}
+
+export class StopsLayer extends ListLayer<StopOnMap, number, L.Marker> {
+  protected keyOf(stop: StopOnMap) {
+    return stop.orderId;
+  }
+
+  protected create(stop: StopOnMap): L.Marker {
+    return L.marker(latLng(stop.location), { icon: numberedIcon(stop.label, stop.color), title: stop.title }).bindTooltip(escapeHtml(stop.tooltip));
+  }
+
+  protected update(marker: L.Marker, stop: StopOnMap, shown: StopOnMap): void {
+    if (!samePlace(stop.location, shown.location)) marker.setLatLng(latLng(stop.location));
+    if (stop.label !== shown.label || stop.color !== shown.color || stop.title !== shown.title) {
+      marker.setIcon(numberedIcon(stop.label, stop.color));
+      retitle(marker, stop.title);
+    }
+    if (stop.tooltip !== shown.tooltip) marker.setTooltipContent(escapeHtml(stop.tooltip));
+  }
+}

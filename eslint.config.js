@@ -13,6 +13,13 @@ export default tseslint.config(
     },
   },
   {
+    // The pages share wire types with the service only through src/protocol and src/domain.
+    files: ['web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/db/**', '**/src/http/**'], message: 'web/ takes wire types from src/protocol or src/domain.' }] }],
+    },
+  },
+  {
     // The solver is a pure library: no I/O, no clock, no environment, nothing from the service.
     files: ['solver/**/*.ts'],
     ignores: ['solver/worker.ts'],

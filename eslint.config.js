@@ -13,6 +13,24 @@ export default tseslint.config(
     },
   },
   {
+    // Only commands, reactions and the composition root use the database; the rest names its types at most.
+    files: ['src/**/*.ts'],
+    ignores: ['src/db/**', 'src/commands/**', 'src/reactions/**', 'src/main.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/db/**'], allowTypeImports: true, message: 'Reach the database through a command, a reaction, or reads() from src/commands/context.' }] },
+      ],
+    },
+  },
+  {
+    // The domain is pure rules and the model: nothing from the database, the edges or the road network.
+    files: ['src/domain/**/*.ts', 'src/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/db/**', '**/http/**', '**/realtime/**', '**/commands/**', '**/reactions/**'], message: 'domain/ and protocol/ import only from domain/, protocol/ and the solver.' }] }],
+    },
+  },
+  {
     // The pages share wire types with the service only through src/protocol and src/domain.
     files: ['web/**/*.ts'],
     rules: {

@@ -33,7 +33,7 @@ import { createLogger } from '../src/logger';
 import type { ClientToServerEvents, RoomSnapshot, Sequenced, ServerToClientEvents } from '../src/protocol/socket';
 import { startRealtime } from '../src/realtime/server';
 import { createHaversineProvider } from '../src/routing/haversine';
-import { EtaEngine } from '../src/tracking/eta-engine';
+import { EtaEngine } from '../src/reactions/live-etas';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -10,7 +10,8 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { migrateToLatest, openDatabase, pgliteDirectory, type Database } from './db/database';
 import { systemClock } from './domain/clock';
 import { EventBus } from './domain/events';
-import { createApp, type Mount } from './http/app';
+import { createApp } from './http/app';
+import type { Mount } from './http/mount';
 import { basemapMount } from './http/routes/basemap.routes';
 import { driverRouteMount } from './http/routes/driver-route.routes';
 import { importMount } from './http/routes/import.routes';
@@ -22,13 +23,11 @@ import { stopsMount } from './http/routes/stops.routes';
 import { trackingMount } from './http/routes/tracking.routes';
 import { webRouter } from './http/web';
 import { createLogger, type Logger } from './logger';
-import { removeCancelledStops } from './planning/cancellations';
-import { PlanQueue } from './planning/plan-queue';
 import { trackedPositions } from './planning/tracked-positions';
+import { createReactions } from './reactions';
 import { startRealtime } from './realtime/server';
 import { runSimulation } from './simulator';
 import { seededRandom } from './seed/random';
-import { EtaEngine } from './tracking/eta-engine';
 import { createRoutingProvider } from './routing';
 import { createHaversineProvider } from './routing/haversine';
 import type { RoutingProvider } from './routing/provider';
@@ -64,10 +63,10 @@ async function main(): Promise<void> {
   // Solver threads: SOLVER_THREADS, or every core when 0.
   const solver = createPoolSolver({ threads: config.SOLVER_THREADS || undefined, log: logger });
   // Several processes on one PostgreSQL share the plan queue; PGlite belongs to this process alone.
-  const planQueue = new PlanQueue({ context: commands, solver, routing, exclusiveDatabase: database.engine === 'pglite', log: logger });
-  const optimizeJobs = new OptimizeJobs();
   const positions = trackedPositions;
-  removeCancelledStops({ context: commands, routing, positions }, logger);
+  const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', log: logger });
+  const planQueue = reactions.planRuns;
+  const optimizeJobs = new OptimizeJobs();
   const mounts: Mount[] = [
     importMount(commands),
     plansMount({ context: commands, queue: planQueue, solver, routing, positions }),
@@ -87,9 +86,8 @@ async function main(): Promise<void> {
   // With PostgreSQL, socket rooms span every server process on the database (LISTEN/NOTIFY).
   const adapterPool = config.DATABASE_URL ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 }) : undefined;
   const realtime = await startRealtime(server, { commands, logger, adapterPool, trackingLinkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600 });
-  const etaEngine = new EtaEngine(commands, routing, logger);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
-  await planQueue.start();
+  await reactions.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   printWelcome(`http://localhost:${port}`, database, credentials);
@@ -103,11 +101,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     // Live connections go first (their clients reconnect elsewhere), then the HTTP server drains.
     demo.abort();
-    etaEngine.close();
     const realtimeClosed = realtime.close().then(() => adapterPool?.end());
     server.close(async () => {
       await realtimeClosed;
-      await planQueue.stop();
+      await reactions.stop();
       optimizeJobs.close();
       await solver.close();
       await routing.close?.();

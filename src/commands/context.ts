@@ -10,6 +10,14 @@ export interface CommandContext {
   clock: Clock;
 }
 
+/**
+ * Repositories on the pool, outside any transaction: how routes, the realtime server and tracking read.
+ * They never write through them; writes are commands.
+ */
+export function reads(context: CommandContext): Repositories {
+  return repositories(context.db);
+}
+
 /** Runs `work` in one transaction with repositories bound to it. */
 export function inTransaction<T>(context: CommandContext, work: (repos: Repositories) => Promise<T>): Promise<T> {
   return context.db.transaction((trx) => work(repositories(trx)));

@@ -6,7 +6,7 @@
 import type { Principal } from '../auth/principal';
 import { forbidden, invalidInput } from '../errors';
 import type { PositionReport, PositionReportResult } from '../protocol/socket';
-import { directSink, type PositionSink } from '../tracking/position-batcher';
+import { directSink, type PositionSink } from './position-sink';
 import type { CommandContext } from './context';
 import type { Position } from '../domain/model/position';
 

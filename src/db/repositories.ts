@@ -10,6 +10,7 @@ import { EtaRepository } from './repos/eta.repo';
 import { PositionsRepository } from './repos/positions.repo';
 import { ProofsRepository } from './repos/proofs.repo';
 import { RoomEventsRepository } from './repos/room-events.repo';
+import { TrackingLinksRepository } from './repos/tracking-links.repo';
 import { UsersRepository } from './repos/users.repo';
 import { VehiclesRepository } from './repos/vehicles.repo';
 
@@ -27,6 +28,7 @@ export function repositories(db: Executor) {
     roomEvents: new RoomEventsRepository(db),
     etas: new EtaRepository(db),
     proofs: new ProofsRepository(db),
+    trackingLinks: new TrackingLinksRepository(db),
   };
 }
 

@@ -1,15 +1,15 @@
 /**
  * The HTTP application: request ids and logs, credentials, the /api/v1 endpoints, OpenAPI and docs,
- * and the one error exit. Other parts of the service mount their routers through `mounts`.
+ * and the one error exit. Every router is a `Mount` (./mount.ts); the service passes its own through `mounts`.
  */
 import { randomUUID } from 'node:crypto';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import express, { type RequestHandler } from 'express';
+import express from 'express';
 import { pinoHttp } from 'pino-http';
 import type { CommandContext } from '../commands/context';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
-import { ApiRouter } from './endpoint';
+import { apiMount, apiPrefix, type Mount } from './mount';
 import { authenticate } from './middleware/authenticate';
 import { errorHandler, routeNotFound } from './middleware/errors';
 import { docsPage, openApiDocument } from './openapi';
@@ -19,20 +19,6 @@ import { driversRoutes } from './routes/drivers.routes';
 import { healthRoutes } from './routes/health.routes';
 import { ordersRoutes } from './routes/orders.routes';
 import { vehiclesRoutes } from './routes/vehicles.routes';
-
-export const apiPrefix = '/api/v1';
-
-/**
- * A router from elsewhere in the service (import, OSRM, planning). It is mounted before the JSON
- * body parser, so it reads the raw request stream (e.g. a streamed CSV upload) and parses what it needs;
- * the caller is already authenticated: use `principalOf(req)` or `requireRoles(...)`.
- */
-export interface Mount {
-  path: string;
-  router: RequestHandler;
-  /** Adds the router's endpoints to the OpenAPI document. */
-  document?: (registry: OpenAPIRegistry) => void;
-}
 
 export interface AppDeps {
   database: Database;
@@ -59,19 +45,18 @@ export function createApp(deps: AppDeps): express.Express {
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
-  app.use(authenticate(deps.database.knex, deps.commands.clock));
+  app.use(authenticate(deps.commands));
 
-  const registry = new OpenAPIRegistry();
-  for (const mount of deps.mounts ?? []) {
-    app.use(mount.path, mount.router);
-    mount.document?.(registry);
-  }
-
-  app.use(express.json({ limit: deps.jsonLimit ?? '1mb' }));
-
-  const api = new ApiRouter(registry, apiPrefix);
-  for (const routes of [healthRoutes, authRoutes, depotsRoutes, vehiclesRoutes, driversRoutes, ordersRoutes]) routes(api, deps);
-  app.use(apiPrefix, api.router);
+  // The fleet, orders and accounts come last: their JSON parser takes every body the mounts before left alone.
+  const core = apiMount(
+    (api) => {
+      for (const routes of [healthRoutes, authRoutes, depotsRoutes, vehiclesRoutes, driversRoutes, ordersRoutes]) routes(api, deps);
+    },
+    { limit: deps.jsonLimit ?? '1mb' },
+  );
+  const mounts = [...(deps.mounts ?? []), core];
+  for (const mount of mounts) app.use(mount.path, mount.router);
+  const registry = new OpenAPIRegistry(mounts.flatMap((mount) => (mount.registry ? [mount.registry] : [])));
 
   const document = openApiDocument(registry);
   app.get(`${apiPrefix}/openapi.json`, (_req, res) => {

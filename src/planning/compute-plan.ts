@@ -3,8 +3,7 @@
  * solver pool under the plan's time limit → routes as they will be stored and the unassigned orders with why.
  */
 import type { Clock } from '../domain/clock';
-import { repositories } from '../db/repositories';
-import type { Knex } from 'knex';
+import type { Repositories } from '../db/repositories';
 import type { RoutingProvider } from '../routing/provider';
 import { buildPlan } from '../solving/plan-result';
 import { buildPlanningProblem } from '../solving/planning-problem';
@@ -23,7 +22,8 @@ export interface ComputedPlan {
 }
 
 export interface ComputeDeps {
-  db: Knex;
+  /** Read outside any transaction: a run takes seconds. */
+  repos: Repositories;
   solver: SolverRunner;
   routing: RoutingProvider;
   /** No route leaves before its now. */
@@ -32,7 +32,7 @@ export interface ComputeDeps {
 
 /** Null when cancelled through `signal`. */
 export async function computePlan(deps: ComputeDeps, plan: PlanRecord, signal: AbortSignal, onProgress: (progress: PlanProgress) => void): Promise<ComputedPlan | null> {
-  const repos = repositories(deps.db);
+  const { repos } = deps;
   const vehicles = await loadVehicles(repos, plan.vehicleIds);
   const orders = await loadOrders(repos, plan.orderIds);
   const context = await loadPlanContext(repos, plan.depotId, plan.date, vehicles, deps.routing);

@@ -25,3 +25,4 @@ export const ratingInputSchema = z.object({
   stars: z.number().int().min(1).max(5),
   comment: z.string().trim().max(1000).optional(),
 });
+export type RatingInput = z.infer<typeof ratingInputSchema>;

@@ -6,7 +6,6 @@
 import { nowEpochSeconds, type Clock } from '../domain/clock';
 import { principalForToken, type Principal } from '../auth/principal';
 import type { Repositories } from '../db/repositories';
-import type { TrackingLinksRepository } from '../db/repos/tracking-links.repo';
 import { AppError, invalidInput, notFound, unauthorized } from '../errors';
 import { openTrackingLink } from '../tracking/tracking-link';
 import { depotRoom, orderRoom, vehicleRoom } from './rooms';
@@ -18,7 +17,6 @@ export interface Subscriber {
 }
 
 export interface TrackingLinkPolicy {
-  links: TrackingLinksRepository;
   linkTtlSeconds: number;
   clock: Clock;
 }
@@ -39,7 +37,7 @@ export async function subscriberFor(repos: Repositories, auth: Record<string, un
     return { room: depotRoom(depotId), principal };
   }
   // A customer's link: the same rule as the tracking page, so a revoked or expired link hears nothing more.
-  const { order } = await openTrackingLink(repos, trackingLinks.links, token, nowEpochSeconds(trackingLinks.clock), trackingLinks.linkTtlSeconds).catch((error: unknown) => {
+  const { order } = await openTrackingLink(repos, token, nowEpochSeconds(trackingLinks.clock), trackingLinks.linkTtlSeconds).catch((error: unknown) => {
     throw error instanceof AppError && error.status === 404 ? new AppError(401, 'invalid_token', 'The token is unknown, revoked or expired') : error;
   });
   return { room: orderRoom(order.id), principal: null };

@@ -3,8 +3,7 @@
  * (and when its route changes), a customer their order and, while it is on the road, the vehicle
  * bringing it (less often).
  */
-import type { Knex } from 'knex';
-import { repositories } from '../db/repositories';
+import type { Repositories } from '../db/repositories';
 import type { EventBus } from '../domain/events';
 import type { Logger } from '../logger';
 import { liveOrderStatuses, presentOrderStatus, presentPosition } from './snapshot';
@@ -17,8 +16,7 @@ const customerPositionIntervalMs = 10_000;
 /** How long a vehicle's list of live orders is trusted without a status change. */
 const liveOrdersTtlMs = 30_000;
 
-export function connectBroadcaster(events: EventBus, feed: RoomFeed, db: Knex, logger: Logger): () => void {
-  const repos = repositories(db);
+export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repositories, logger: Logger): () => void {
   const depotOfVehicle = new Map<number, Promise<number | null>>();
   const liveOrdersOfVehicle = new Map<number, { orderIds: Promise<number[]>; loadedAtMs: number }>();
   const customerPublishedAtMs = new Map<number, number>();

@@ -4,8 +4,7 @@
  * stores the events, then emits them. A reconnecting client asks for what followed its last number
  * and gets the stored events, or a snapshot when it is too far behind or the events were pruned.
  */
-import type { Knex } from 'knex';
-import { RoomEventsRepository } from '../db/repos/room-events.repo';
+import type { RoomEventsRepository } from '../db/repos/room-events.repo';
 import type { Logger } from '../logger';
 import type { ResumeResult, RoomEventName, RoomFacts, RoomSnapshot, Sequenced } from '../protocol/socket';
 
@@ -25,7 +24,6 @@ interface Pending {
 }
 
 export class RoomFeed {
-  private readonly repo: RoomEventsRepository;
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private readonly timer: NodeJS.Timeout;
@@ -33,13 +31,12 @@ export class RoomFeed {
   private readonly maxReplayEvents: number;
 
   constructor(
-    db: Knex,
+    private readonly repo: RoomEventsRepository,
     private readonly emit: (event: Sequenced) => void,
     private readonly snapshot: (room: string) => Promise<Omit<RoomSnapshot, 'seq'>>,
     private readonly logger: Logger,
     options: FeedOptions = {},
   ) {
-    this.repo = new RoomEventsRepository(db);
     this.maxReplayEvents = options.maxReplayEvents ?? 1000;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 20);
     const retentionSeconds = options.retentionSeconds ?? 3600;

@@ -9,12 +9,11 @@ import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Pool } from 'pg';
 import { Server } from 'socket.io';
 import { ZodError } from 'zod';
-import type { CommandContext } from '../commands/context';
+import { reads, type CommandContext } from '../commands/context';
 import { arriveAtStop } from '../commands/arrive-at-stop';
 import { completeStop } from '../commands/complete-stop';
 import { failStop } from '../commands/fail-stop';
 import { reportPositions } from '../commands/report-positions';
-import { repositories } from '../db/repositories';
 import { AppError, forbidden, tooManyRequests } from '../errors';
 import { zodToAppError } from '../http/middleware/errors';
 import type { Logger } from '../logger';
@@ -28,8 +27,7 @@ import {
 } from '../protocol/socket';
 import { arriveRequestSchema, completeRequestSchema, failRequestSchema } from '../protocol/stop-actions';
 import { LivePositions } from '../tracking/live-positions';
-import { PositionBatcher } from '../tracking/position-batcher';
-import { TrackingLinksRepository } from '../db/repos/tracking-links.repo';
+import { PositionBatcher } from '../commands/position-sink';
 import { defaultTrackingLinkTtlSeconds } from '../tracking/tracking-link';
 import { subscriberFor, type Subscriber } from './auth';
 import { connectBroadcaster } from './broadcaster';
@@ -68,9 +66,8 @@ export interface Realtime {
 export async function startRealtime(httpServer: HttpServer, options: RealtimeOptions): Promise<Realtime> {
   const { commands, logger } = options;
   const rateLimit = options.rateLimit ?? { perSecond: 5, burst: 20 };
-  const repos = repositories(commands.db);
+  const repos = reads(commands);
   const trackingLinks = {
-    links: new TrackingLinksRepository(commands.db),
     linkTtlSeconds: options.trackingLinkTtlSeconds ?? defaultTrackingLinkTtlSeconds,
     clock: commands.clock,
   };
@@ -86,13 +83,13 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
       : undefined,
   });
 
-  const live = await LivePositions.load(commands.db, commands.events);
+  const live = await LivePositions.load(repos, commands.events);
   const positionSink = new PositionBatcher(commands.db);
   const emit = (event: Sequenced) => {
     (io.to(event.room).emit as (name: string, payload: Sequenced) => boolean)(event.event, event);
   };
-  const feed = new RoomFeed(commands.db, emit, roomSnapshots(commands.db, () => live.all()), logger, options.feed);
-  const disconnectBroadcaster = connectBroadcaster(commands.events, feed, commands.db, logger);
+  const feed = new RoomFeed(repos.roomEvents, emit, roomSnapshots(repos, () => live.all()), logger, options.feed);
+  const disconnectBroadcaster = connectBroadcaster(commands.events, feed, repos, logger);
 
   io.use((socket, next) => {
     subscriberFor(repos, socket.handshake.auth, trackingLinks).then(

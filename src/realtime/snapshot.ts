@@ -1,7 +1,6 @@
 /** What a client joining (or too far behind) sees first: the room's vehicles where they are, and its live orders. */
-import type { Knex } from 'knex';
 import type { Page, PageRequest } from '../db/pagination';
-import { repositories } from '../db/repositories';
+import type { Repositories } from '../db/repositories';
 import type { OrderStatusView, RoomSnapshot, VehiclePositionView } from '../protocol/socket';
 import { parseRoom } from './rooms';
 import type { Order, OrderStatus } from '../domain/model/order';
@@ -36,8 +35,7 @@ async function allPages<T>(fetch: (page: PageRequest) => Promise<Page<T>>): Prom
   return items;
 }
 
-export function roomSnapshots(db: Knex, latestPositions: () => Position[]) {
-  const repos = repositories(db);
+export function roomSnapshots(repos: Repositories, latestPositions: () => Position[]) {
   const positionsOf = (vehicleIds: Set<number>) => latestPositions().filter((position) => vehicleIds.has(position.vehicleId)).map(presentPosition);
 
   return async (room: string): Promise<Omit<RoomSnapshot, 'seq'>> => {

@@ -2,8 +2,7 @@
  * The latest position of every vehicle, kept in memory for the realtime path (snapshots, ETAs):
  * loaded from the database at start, then advanced by `vehicle.moved` events.
  */
-import type { Knex } from 'knex';
-import { repositories } from '../db/repositories';
+import type { Repositories } from '../db/repositories';
 import type { EventBus } from '../domain/events';
 import type { Position } from '../domain/model/position';
 
@@ -11,9 +10,9 @@ export class LivePositions {
   private readonly latest = new Map<number, Position>();
   private unsubscribe: (() => void) | null = null;
 
-  static async load(db: Knex, events: EventBus): Promise<LivePositions> {
+  static async load(repos: Repositories, events: EventBus): Promise<LivePositions> {
     const live = new LivePositions();
-    for (const position of await repositories(db).positions.listLatest()) live.latest.set(position.vehicleId, position);
+    for (const position of await repos.positions.listLatest()) live.latest.set(position.vehicleId, position);
     live.unsubscribe = events.on('vehicle.moved', ({ position }) => live.update(position));
     return live;
   }

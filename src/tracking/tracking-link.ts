@@ -3,7 +3,6 @@
  * `linkTtlSeconds` after the order reached a final status. The page, its API and the socket all ask here.
  */
 import type { Repositories } from '../db/repositories';
-import type { TrackingLinksRepository } from '../db/repos/tracking-links.repo';
 import { AppError } from '../errors';
 import type { Order } from '../domain/model/order';
 
@@ -14,14 +13,13 @@ export const finalStatuses: ReadonlySet<string> = new Set(['delivered', 'failed'
 /** The order behind an open link, with the link's expiry (null while the order is not finished); 404 or 410 otherwise. */
 export async function openTrackingLink(
   repos: Repositories,
-  links: TrackingLinksRepository,
   token: string,
   nowEpoch: number,
   linkTtlSeconds: number,
 ): Promise<{ order: Order; expiresAtEpoch: number | null }> {
   const order = await repos.orders.findByTrackingToken(token);
   if (!order) throw new AppError(404, 'not_found', 'This tracking link is unknown');
-  if ((await links.find(order.id))?.revokedAt) throw new AppError(410, 'link_revoked', 'This tracking link has been revoked');
+  if ((await repos.trackingLinks.find(order.id))?.revokedAt) throw new AppError(410, 'link_revoked', 'This tracking link has been revoked');
   if (!finalStatuses.has(order.status)) return { order, expiresAtEpoch: null };
   const events = (await repos.orderEvents.listForOrder(order.id)).filter((event) => event.toStatus !== null);
   const finishedAt = events.at(-1);

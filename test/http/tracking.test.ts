@@ -1,10 +1,10 @@
 import type { RequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositories } from '../../src/db/repositories';
-import { apiPrefix } from '../../src/http/app';
+import { apiPrefix } from '../../src/http/mount';
 import { plansMount } from '../../src/http/routes/plans.routes';
 import { trackingMount } from '../../src/http/routes/tracking.routes';
-import { PlanQueue } from '../../src/planning/plan-queue';
+import { PlanQueue } from '../../src/reactions/plan-runs';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import { createInlineSolver } from '../../src/solving/inline-solver';
 import { testDatabases } from '../helpers/database';

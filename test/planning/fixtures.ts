@@ -1,11 +1,11 @@
 /** A small fleet and a day of ready orders, created over HTTP; a test app with the plans mount and its queue. */
 import type { RequestHandler } from 'express';
 import type { Clock } from '../../src/domain/clock';
-import { apiPrefix } from '../../src/http/app';
+import { apiPrefix } from '../../src/http/mount';
 import { plansMount } from '../../src/http/routes/plans.routes';
-import { removeCancelledStops } from '../../src/planning/cancellations';
+import { removeCancelledStops } from '../../src/reactions/cancelled-orders';
 import { noPositions } from '../../src/planning/live-routes';
-import { PlanQueue } from '../../src/planning/plan-queue';
+import { PlanQueue } from '../../src/reactions/plan-runs';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import { createInlineSolver } from '../../src/solving/inline-solver';
 import type { TestBackend } from '../helpers/database';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plansMount } from '../../src/http/routes/plans.routes';
 import { localDate, localDayRange, nextDate, toIsoInZone } from '../../src/domain/time';
-import { removeCancelledStops } from '../../src/planning/cancellations';
+import { removeCancelledStops } from '../../src/reactions/cancelled-orders';
 import { noPositions } from '../../src/planning/live-routes';
-import { PlanQueue } from '../../src/planning/plan-queue';
+import { PlanQueue } from '../../src/reactions/plan-runs';
 import type { RoomSnapshot, Sequenced } from '../../src/protocol/socket';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import { createInlineSolver } from '../../src/solving/inline-solver';

@@ -196,7 +196,7 @@ describe.each(testDatabases())('realtime over socket.io on $engine', (backend) =
   it("refuses a customer whose tracking link the office revoked, as the tracking page does", async () => {
     const order = fleet.orders[fleet.orders.length - 1]!;
     await joined(node.connect({ token: order.trackingToken }));
-    await new TrackingLinksRepository(database.knex).revoke(order.id, 'test');
+    await new TrackingLinksRepository(database.knex).revoke(order.id, 'test', new Date());
     const refused = await connectError(node.connect({ token: order.trackingToken }));
     expect(refused.data?.error.code).toBe('link_revoked');
   });

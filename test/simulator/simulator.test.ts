@@ -6,7 +6,7 @@ import type { Sequenced } from '../../src/protocol/socket';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import { seededRandom } from '../../src/seed/random';
 import { runDriver } from '../../src/simulator/virtual-driver';
-import { EtaEngine } from '../../src/tracking/eta-engine';
+import { EtaEngine } from '../../src/reactions/live-etas';
 import { testDatabases, type TestDatabase } from '../helpers/database';
 import { dispatchRoute, nextEvent, seedFleet, startNode, type DispatchedRoute, type Fleet, type Node } from '../realtime/harness';
 

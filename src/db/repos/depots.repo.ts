@@ -43,6 +43,15 @@ export class DepotsRepository {
     return row ? toDepot(row) : null;
   }
 
+  /** Those of `ids` that exist, in the order asked, in one query. */
+  async findByIds(ids: Iterable<number>): Promise<Depot[]> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return [];
+    const rows: DepotRow[] = await this.db<DepotRow>('depots').whereIn('id', wanted);
+    const byId = new Map(rows.map((row) => [row.id, toDepot(row)]));
+    return wanted.flatMap((id) => byId.get(id) ?? []);
+  }
+
   async list(page: PageRequest): Promise<Page<Depot>> {
     const query = this.db<DepotRow>('depots').orderBy('id').limit(page.limit + 1);
     if (page.cursor) query.where('id', '>', decodeCursor(page.cursor));

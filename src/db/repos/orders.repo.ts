@@ -149,6 +149,15 @@ export class OrdersRepository {
     return row ? toOrder(row) : null;
   }
 
+  /** Those of `ids` that exist, in the order asked, in one query. */
+  async findByIds(ids: Iterable<number>): Promise<Order[]> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return [];
+    const rows: OrderRow[] = await this.db<OrderRow>('orders').whereIn('id', wanted);
+    const byId = new Map(rows.map((row) => [row.id, toOrder(row)]));
+    return wanted.flatMap((id) => byId.get(id) ?? []);
+  }
+
   /** Locks the row for the rest of the transaction, so concurrent transitions serialize. */
   async findByIdForUpdate(id: number): Promise<Order | null> {
     const row = await this.db<OrderRow>('orders').where({ id }).forUpdate().first();

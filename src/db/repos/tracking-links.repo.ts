@@ -24,16 +24,16 @@ export class TrackingLinksRepository {
     };
   }
 
-  async revoke(orderId: number, actor: string): Promise<void> {
+  async revoke(orderId: number, actor: string, at: Date): Promise<void> {
     await this.db('tracking_links')
-      .insert({ order_id: orderId, revoked_at: this.db.fn.now(), revoked_by: actor })
+      .insert({ order_id: orderId, revoked_at: at, revoked_by: actor })
       .onConflict('order_id')
       .merge(['revoked_at', 'revoked_by']);
   }
 
-  async rate(orderId: number, stars: number, comment: string | null): Promise<void> {
+  async rate(orderId: number, stars: number, comment: string | null, at: Date): Promise<void> {
     await this.db('tracking_links')
-      .insert({ order_id: orderId, rating: stars, rating_comment: comment, rated_at: this.db.fn.now() })
+      .insert({ order_id: orderId, rating: stars, rating_comment: comment, rated_at: at })
       .onConflict('order_id')
       .merge(['rating', 'rating_comment', 'rated_at']);
   }

@@ -73,6 +73,15 @@ export class VehiclesRepository {
     return row ? toVehicle(row) : null;
   }
 
+  /** Those of `ids` that exist, in the order asked, in one query. */
+  async findByIds(ids: Iterable<number>): Promise<Vehicle[]> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return [];
+    const rows: VehicleRow[] = await this.db<VehicleRow>('vehicles').whereIn('id', wanted);
+    const byId = new Map(rows.map((row) => [row.id, toVehicle(row)]));
+    return wanted.flatMap((id) => byId.get(id) ?? []);
+  }
+
   async list(filter: VehicleFilter, page: PageRequest): Promise<Page<Vehicle>> {
     const query = this.db<VehicleRow>('vehicles').orderBy('id').limit(page.limit + 1);
     if (page.cursor) query.where('id', '>', decodeCursor(page.cursor));

@@ -2,22 +2,20 @@
  * Resolves the caller once per request from "Authorization: Bearer <token>" or "X-API-Key: <token>".
  * No credentials: the request continues anonymous and each endpoint decides. Bad credentials: 401 here.
  */
-import type { Clock } from '../../domain/clock';
+import { reads, type CommandContext } from '../../commands/context';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Knex } from 'knex';
 import { principalForToken, requireRole, type Principal } from '../../auth/principal';
-import { repositories } from '../../db/repositories';
 import type { Role } from '../../domain/roles';
 import { AppError, unauthorized } from '../../errors';
 
 const principals = new WeakMap<Request, Principal>();
 
-export function authenticate(db: Knex, clock: Clock): RequestHandler {
-  const repos = repositories(db);
+export function authenticate(context: CommandContext): RequestHandler {
+  const repos = reads(context);
   return async (req: Request, _res: Response, next: NextFunction) => {
     const token = tokenOf(req);
     if (token === undefined) return next();
-    const principal = await principalForToken(repos, token, new Date(clock.nowMs()));
+    const principal = await principalForToken(repos, token, new Date(context.clock.nowMs()));
     if (!principal) return next(new AppError(401, 'invalid_token', 'The token or API key is unknown, revoked or expired; log in again'));
     principals.set(req, principal);
     next();

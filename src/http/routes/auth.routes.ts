@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { reads } from '../../commands/context';
 import { createApiKey } from '../../commands/create-api-key';
 import { createUser } from '../../commands/create-user';
 import { login } from '../../commands/login';
 import { logout } from '../../commands/logout';
 import { revokeApiKey } from '../../commands/revoke-api-key';
-import { repositories } from '../../db/repositories';
 import { apiKeyInputSchema, apiKeySchema, createdApiKeySchema, loginInputSchema, loginResponseSchema, meResponseSchema, userInputSchema, userSchema } from '../../protocol/auth';
 import { idParamsSchema } from '../../protocol/common';
 import type { AppDeps } from '../app';
@@ -12,7 +12,7 @@ import type { ApiRouter } from '../endpoint';
 import { presentApiKey, presentUser } from '../presenters/auth.presenter';
 
 export function authRoutes(api: ApiRouter, deps: AppDeps): void {
-  const repos = repositories(deps.database.knex);
+  const repos = reads(deps.commands);
 
   api.endpoint(
     { method: 'post', path: '/auth/login', summary: 'Exchange username and password for a bearer token', tag: 'auth', roles: 'public', body: loginInputSchema, response: loginResponseSchema },

@@ -2,13 +2,11 @@
  * The offline base map: road geometry by bounding box as GeoJSON, drawn by the pages when no tile
  * server is configured. Public: it is OpenStreetMap data and the tracking page needs it too.
  */
-import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { Router } from 'express';
 import { z } from 'zod';
 import type { RoutingProvider } from '../../routing/provider';
 import type { BoundingBox, RoadLine } from '../../routing/embedded/basemap';
 import { AppError } from '../../errors';
-import { apiPrefix, type Mount } from '../app';
+import { apiMount, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
 
 /** A box bigger than this (degrees per side) would be a city's worth of roads in one answer. */
@@ -58,9 +56,5 @@ function declare(api: ApiRouter, routing: RoutingProvider): void {
 }
 
 export function basemapMount(routing: RoutingProvider): Mount {
-  const api = new ApiRouter(new OpenAPIRegistry(), apiPrefix);
-  declare(api, routing);
-  const router = Router();
-  router.use(api.router);
-  return { path: apiPrefix, router, document: (registry) => declare(new ApiRouter(registry, apiPrefix), routing) };
+  return apiMount((api) => declare(api, routing));
 }

@@ -1,7 +1,7 @@
 import { createDepot } from '../../commands/create-depot';
+import { reads } from '../../commands/context';
 import { deleteDepot } from '../../commands/delete-depot';
 import { updateDepot } from '../../commands/update-depot';
-import { repositories } from '../../db/repositories';
 import { notFound } from '../../errors';
 import { idParamsSchema, pageOf, pageQuerySchema } from '../../protocol/common';
 import { depotInputSchema, depotPatchSchema, depotSchema } from '../../protocol/depots';
@@ -13,7 +13,7 @@ const office = ['admin', 'dispatcher'] as const;
 const everyone = ['admin', 'dispatcher', 'driver'] as const;
 
 export function depotsRoutes(api: ApiRouter, deps: AppDeps): void {
-  const repos = repositories(deps.database.knex);
+  const repos = reads(deps.commands);
 
   api.endpoint(
     { method: 'get', path: '/depots', summary: 'List depots', tag: 'depots', roles: everyone, query: pageQuerySchema, response: pageOf(depotSchema) },

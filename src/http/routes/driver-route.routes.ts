@@ -2,23 +2,20 @@
  * The driver app's day: the driver's dispatched route with each stop's address, window, ETA, notes and
  * phone, and the next leg — from where the vehicle is — with its road geometry and turn-by-turn text.
  */
-import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { Router } from 'express';
 import { z } from 'zod';
-import type { CommandContext } from '../../commands/context';
-import { repositories } from '../../db/repositories';
+import { reads, type CommandContext } from '../../commands/context';
 import { toIsoInZone } from '../../domain/time';
 import { AppError } from '../../errors';
 import { instructionsFor } from '../../routing/instructions';
 import { RoutingError, type RoutingProvider } from '../../routing/provider';
-import { apiPrefix, type Mount } from '../app';
+import { apiMount, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
 import { driverDaySchema, type DriverDay, type DriverStop } from '../../protocol/driver-route';
 import type { LonLat } from '../../domain/model/geometry';
 
 
 function declare(api: ApiRouter, context: CommandContext, routing: RoutingProvider): void {
-  const repos = repositories(context.db);
+  const repos = reads(context);
   api.endpoint(
     {
       method: 'get',
@@ -86,9 +83,5 @@ async function leg(routing: RoutingProvider, from: LonLat, to: LonLat, stopId: n
 }
 
 export function driverRouteMount(context: CommandContext, routing: RoutingProvider): Mount {
-  const api = new ApiRouter(new OpenAPIRegistry(), apiPrefix);
-  declare(api, context, routing);
-  const router = Router();
-  router.use(api.router);
-  return { path: apiPrefix, router, document: (registry) => declare(new ApiRouter(registry, apiPrefix), context, routing) };
+  return apiMount((api) => declare(api, context, routing));
 }

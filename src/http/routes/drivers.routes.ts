@@ -1,8 +1,8 @@
 import { createDriver } from '../../commands/create-driver';
+import { reads } from '../../commands/context';
 import { deleteDriver } from '../../commands/delete-driver';
 import { updateDriver } from '../../commands/update-driver';
 import { canSeeDriver } from '../../auth/visibility';
-import { repositories } from '../../db/repositories';
 import { notFound } from '../../errors';
 import { idParamsSchema, pageOf, pageQuerySchema } from '../../protocol/common';
 import { driverInputSchema, driverListQuerySchema, driverPatchSchema, driverSchema } from '../../protocol/drivers';
@@ -14,7 +14,7 @@ const office = ['admin', 'dispatcher'] as const;
 const everyone = ['admin', 'dispatcher', 'driver'] as const;
 
 export function driversRoutes(api: ApiRouter, deps: AppDeps): void {
-  const repos = repositories(deps.database.knex);
+  const repos = reads(deps.commands);
 
   api.endpoint(
     {

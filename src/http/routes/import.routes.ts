@@ -2,7 +2,7 @@
  * POST /api/v1/orders/import?source=NAME. The request body is streamed straight
  * into the import command — no body parser on this route — so a 50,000-row file never sits in memory.
  */
-import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Router, type Request } from 'express';
@@ -14,7 +14,7 @@ import { invalidInput, payloadTooLarge, unsupportedMediaType } from '../../error
 import { importCharsetFromContentType, importFormatFromContentType } from '../../import/parse';
 import { errorResponseSchema } from '../../protocol/common';
 import { importOrdersQuerySchema, importOrdersResultSchema } from '../../protocol/import';
-import { apiPrefix, type Mount } from '../app';
+import { apiPrefix, type Mount } from '../mount';
 import { principalOf, requireRoles } from '../middleware/authenticate';
 import { zodToAppError } from '../middleware/errors';
 
@@ -34,7 +34,9 @@ export interface ImportRouterOptions {
 /** For createApp's `mounts`: under /api/v1, ahead of the JSON body parser, documented in OpenAPI. */
 export function importMount(context: CommandContext, options: ImportRouterOptions = {}): Mount {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_IMPORT_MAX_BYTES;
-  return { path: apiPrefix, router: importRouter(context, { maxBodyBytes }), document: (registry) => document(registry, apiPrefix, maxBodyBytes) };
+  const registry = new OpenAPIRegistry();
+  document(registry, apiPrefix, maxBodyBytes);
+  return { path: apiPrefix, router: importRouter(context, { maxBodyBytes }), registry };
 }
 
 /** The request body as sent, or inflated when it is gzip-compressed (large exports compress about tenfold). */

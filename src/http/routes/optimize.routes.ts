@@ -7,7 +7,7 @@
  * Lastmile query options: `timeLimitSeconds` (each seed searches that long), `async`. Without a time limit a
  * run also stops once it has not improved for STALL_ITERATIONS, so small problems answer at once, as VROOM does.
  */
-import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { Router, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -19,7 +19,7 @@ import type { SolverRunner } from '../../solving/runner';
 import { locateProblem, presentSolution } from '../../solving/vroom-locations';
 import { requireRoles } from '../middleware/authenticate';
 import { zodToAppError } from '../middleware/errors';
-import { apiPrefix, type Mount } from '../app';
+import { apiPrefix, type Mount } from '../mount';
 
 export interface OptimizeRouterOptions {
   /** The pool in the service: an inline solver would hold the event loop for the whole run. */
@@ -47,7 +47,9 @@ const STALL_ITERATIONS = 2000;
 
 /** The router under /api/v1, documented in the OpenAPI document. */
 export function optimizeMount(options: OptimizeRouterOptions): Mount {
-  return { path: apiPrefix, router: optimizeRouter(options), document: (registry) => document(registry, apiPrefix, options.asyncAboveTasks ?? ASYNC_ABOVE_TASKS) };
+  const registry = new OpenAPIRegistry();
+  document(registry, apiPrefix, options.asyncAboveTasks ?? ASYNC_ABOVE_TASKS);
+  return { path: apiPrefix, router: optimizeRouter(options), registry };
 }
 
 export function optimizeRouter({

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { reads } from '../../commands/context';
 import { createOrder } from '../../commands/create-order';
 import { deleteOrder } from '../../commands/delete-order';
 import { transitionOrder } from '../../commands/transition-order';
 import { updateOrder } from '../../commands/update-order';
 import type { Principal } from '../../auth/principal';
 import { canSeeOrder } from '../../auth/visibility';
-import { repositories } from '../../db/repositories';
 import { localDayRange } from '../../domain/time';
 import { notFound } from '../../errors';
 import { idParamsSchema, pageOf, pageQuerySchema } from '../../protocol/common';
@@ -19,7 +19,7 @@ const office = ['admin', 'dispatcher'] as const;
 const everyone = ['admin', 'dispatcher', 'driver'] as const;
 
 export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
-  const repos = repositories(deps.database.knex);
+  const repos = reads(deps.commands);
 
   /** Times are shown in each order's depot time zone. */
   const presentIn = (orders: Order[], zones: Map<number, string>) => orders.map((order) => presentOrder(order, (order.depotId !== null && zones.get(order.depotId)) || 'UTC'));

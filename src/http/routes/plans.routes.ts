@@ -2,27 +2,24 @@
  * Plans under /api/v1: queue a plan run (202), read plans as JSON or GeoJSON, cancel, dispatch, dispatcher
  * edits with ?preview=true, re-optimization of the unlocked remainder, and live insertion of a new order.
  */
-import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import express, { Router } from 'express';
 import { z } from 'zod';
 import { cancelPlan } from '../../commands/cancel-plan';
-import type { CommandContext } from '../../commands/context';
+import { reads, type CommandContext } from '../../commands/context';
 import { createPlan } from '../../commands/create-plan';
 import { dispatchPlan } from '../../commands/dispatch-plan';
 import { editPlan } from '../../commands/edit-plan';
 import { insertLiveOrder, type InsertionDeps } from '../../commands/insert-live-order';
 import { reoptimizePlan } from '../../commands/reoptimize-plan';
-import { repositories } from '../../db/repositories';
 import { notFound } from '../../errors';
 import { noPositions, type VehiclePositions } from '../../planning/live-routes';
-import type { PlanQueue } from '../../planning/plan-queue';
+import type { PlanQueue } from '../../reactions/plan-runs';
 import { PlanRoutesCache } from '../../planning/routes-cache';
 import { idParamsSchema } from '../../protocol/common';
 import { createPlanSchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema, reoptimizeResultSchema, reoptimizeSchema } from '../../protocol/plans';
 import type { RoutingProvider } from '../../routing/provider';
 import type { SolverRunner } from '../../solving/runner';
 import { DrivenDistance } from '../../tracking/driven-distance';
-import { apiPrefix, type Mount } from '../app';
+import { apiMount, apiPrefix, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
 import { presentPlan, presentPlanGeoJson, presentPlanSummary, presentRoute } from '../presenters/plan.presenter';
 import type { PlanRecord } from '../../domain/model/plan';
@@ -40,23 +37,11 @@ export interface PlansDeps {
 const office = ['admin', 'dispatcher'] as const;
 
 export function plansMount(deps: PlansDeps): Mount {
-  const registry = new OpenAPIRegistry();
-  const api = new ApiRouter(registry, apiPrefix);
-  plansRoutes(api, deps);
-  const router = Router();
-  router.use('/plans', express.json({ limit: '1mb' }));
-  router.use(api.router);
-  return {
-    path: apiPrefix,
-    router,
-    document: (target) => {
-      for (const definition of registry.definitions) if (definition.type === 'route') target.registerPath(definition.route);
-    },
-  };
+  return apiMount((api) => plansRoutes(api, deps), { limit: '1mb', paths: ['/plans'] });
 }
 
 export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
-  const repos = repositories(deps.context.db);
+  const repos = reads(deps.context);
   const href = (plan: PlanRecord) => `${apiPrefix}/plans/${plan.id}`;
   const zoneOf = async (plan: PlanRecord) => (await repos.depots.findById(plan.depotId))?.timeZone ?? 'UTC';
   const drivenDistance = new DrivenDistance();

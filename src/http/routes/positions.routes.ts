@@ -2,15 +2,12 @@
  * Positions over HTTP: a driver's app catching up after being offline posts its queued fixes in
  * one batch; the office reads where every vehicle is. Mounted ahead of /vehicles/:id.
  */
-import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import express, { Router } from 'express';
 import { z } from 'zod';
-import type { CommandContext } from '../../commands/context';
+import { reads, type CommandContext } from '../../commands/context';
 import { reportPositions } from '../../commands/report-positions';
-import { repositories } from '../../db/repositories';
 import { positionReportSchema } from '../../protocol/socket';
 import { presentPosition } from '../../realtime/snapshot';
-import { apiPrefix, type Mount } from '../app';
+import { apiMount, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
 
 const positionBatchSchema = z.object({ positions: z.array(positionReportSchema).min(1).max(1000) });
@@ -25,7 +22,7 @@ const vehiclePositionSchema = z.object({
 });
 
 function declare(api: ApiRouter, context: CommandContext): void {
-  const repos = repositories(context.db);
+  const repos = reads(context);
   api.endpoint(
     {
       method: 'post',
@@ -58,11 +55,6 @@ function declare(api: ApiRouter, context: CommandContext): void {
 }
 
 export function positionsMount(context: CommandContext): Mount {
-  const api = new ApiRouter(new OpenAPIRegistry(), apiPrefix);
-  declare(api, context);
-  const router = Router();
   // A full batch of 1,000 fixes is about 150 kB of JSON.
-  router.use('/positions', express.json({ limit: '512kb' }));
-  router.use(api.router);
-  return { path: apiPrefix, router, document: (registry) => declare(new ApiRouter(registry, apiPrefix), context) };
+  return apiMount((api) => declare(api, context), { limit: '512kb', paths: ['/positions'] });
 }

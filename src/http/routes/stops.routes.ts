@@ -2,15 +2,13 @@
  * Stop outcomes over HTTP, for the driver app (and the office correcting on a driver's behalf):
  * arrived, delivered with proof, failed with a reason. Each is idempotent by its key.
  */
-import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import express, { Router } from 'express';
 import { arriveAtStop } from '../../commands/arrive-at-stop';
 import { completeStop } from '../../commands/complete-stop';
 import type { CommandContext } from '../../commands/context';
 import { failStop } from '../../commands/fail-stop';
 import { idParamsSchema } from '../../protocol/common';
 import { arriveInputSchema, completeInputSchema, failInputSchema, maxPhotoBytes, maxSignatureBytes, stopActionResultSchema } from '../../protocol/stop-actions';
-import { apiPrefix, type Mount } from '../app';
+import { apiMount, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
 
 const roles = ['driver', 'dispatcher', 'admin'] as const;
@@ -42,11 +40,6 @@ function declare(api: ApiRouter, context: CommandContext): void {
 }
 
 export function stopsMount(context: CommandContext): Mount {
-  const api = new ApiRouter(new OpenAPIRegistry(), apiPrefix);
-  declare(api, context);
-  const router = Router();
   // A photo and a signature in base64, with room to spare.
-  router.use('/stops', express.json({ limit: '4mb' }));
-  router.use(api.router);
-  return { path: apiPrefix, router, document: (registry) => declare(new ApiRouter(registry, apiPrefix), context) };
+  return apiMount((api) => declare(api, context), { limit: '4mb', paths: ['/stops'] });
 }

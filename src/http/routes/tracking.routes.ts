@@ -5,18 +5,16 @@
  * expires a while after completion, and the office can revoke it.
  */
 import { nowEpochSeconds } from '../../domain/clock';
-import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import express, { Router } from 'express';
 import { z } from 'zod';
-import type { CommandContext } from '../../commands/context';
-import { repositories, type Repositories } from '../../db/repositories';
-import { TrackingLinksRepository } from '../../db/repos/tracking-links.repo';
+import { reads, type CommandContext } from '../../commands/context';
+import type { Repositories } from '../../db/repositories';
+import { rateDelivery } from '../../commands/rate-delivery';
+import { revokeTrackingLink } from '../../commands/revoke-tracking-link';
 import { toIsoInZone } from '../../domain/time';
 import { finalStatuses, openTrackingLink } from '../../tracking/tracking-link';
-import { conflict, notFound } from '../../errors';
 import { idParamsSchema } from '../../protocol/common';
 import { ratingInputSchema, trackingViewSchema, type TrackingView } from '../../protocol/tracking';
-import { apiPrefix, type Mount } from '../app';
+import { apiMount, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
 import type { Order } from '../../domain/model/order';
 import type { StopRecord } from '../../domain/model/route';
@@ -40,8 +38,7 @@ const tokenParamsSchema = z.object({ token: z.string().min(8).max(200) });
 
 
 function declare(api: ApiRouter, context: CommandContext, options: TrackingOptions): void {
-  const repos = repositories(context.db);
-  const links = new TrackingLinksRepository(context.db);
+  const repos = reads(context);
   const now = () => nowEpochSeconds(context.clock);
   api.endpoint(
     {
@@ -57,7 +54,7 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
       res.setHeader('X-Robots-Tag', 'noindex, nofollow');
       res.setHeader('Cache-Control', 'no-store');
       const nowEpoch = now();
-      return trackingView(repos, links, await openTrackingLink(repos, links, params.token, nowEpoch, options.linkTtlSeconds), nowEpoch);
+      return trackingView(repos, await openTrackingLink(repos, params.token, nowEpoch, options.linkTtlSeconds), nowEpoch);
     },
   );
 
@@ -74,12 +71,8 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
     },
     async ({ params, body, res }) => {
       res.setHeader('X-Robots-Tag', 'noindex, nofollow');
-      const nowEpoch = now();
-      const link = await openTrackingLink(repos, links, params.token, nowEpoch, options.linkTtlSeconds);
-      const { order } = link;
-      if (order.status !== 'delivered') throw conflict(`Only a delivered order can be rated; this one is ${order.status}`);
-      await links.rate(order.id, body.stars, body.comment || null);
-      return trackingView(repos, links, link, nowEpoch);
+      const link = await rateDelivery(context, params.token, body, options.linkTtlSeconds);
+      return trackingView(repos, link, now());
     },
   );
 
@@ -94,15 +87,13 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
       status: 204,
     },
     async ({ params, principal }) => {
-      if (!(await repos.orders.findById(params.id))) throw notFound('Order', params.id);
-      await links.revoke(params.id, principal.actor);
+      await revokeTrackingLink(context, params.id, principal);
     },
   );
 }
 
 export async function trackingView(
   repos: Repositories,
-  links: TrackingLinksRepository,
   { order, expiresAtEpoch }: { order: Order; expiresAtEpoch: number | null },
   nowEpoch: number,
 ): Promise<TrackingView> {
@@ -126,7 +117,7 @@ export async function trackingView(
     ((stopsBefore <= closeStops && secondsAway <= closeStopsWithinSeconds) || secondsAway <= closeSeconds);
 
   const outcome = stop ? await repos.proofs.findOutcome(stop.stop.id) : null;
-  const rating = (await links.find(order.id))?.rating ?? null;
+  const rating = (await repos.trackingLinks.find(order.id))?.rating ?? null;
   return {
     displayId: order.displayId,
     status: order.status,
@@ -164,10 +155,5 @@ async function stopOfOrder(repos: Repositories, order: Order): Promise<{ stop: S
 }
 
 export function trackingMount(context: CommandContext, options: TrackingOptions): Mount {
-  const api = new ApiRouter(new OpenAPIRegistry(), apiPrefix);
-  declare(api, context, options);
-  const router = Router();
-  router.use('/track', express.json({ limit: '16kb' }));
-  router.use(api.router);
-  return { path: apiPrefix, router, document: (registry) => declare(new ApiRouter(registry, apiPrefix), context, options) };
+  return apiMount((api) => declare(api, context, options), { limit: '16kb', paths: ['/track'] });
 }

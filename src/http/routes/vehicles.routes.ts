@@ -1,8 +1,8 @@
 import { createVehicle } from '../../commands/create-vehicle';
+import { reads } from '../../commands/context';
 import { deleteVehicle } from '../../commands/delete-vehicle';
 import { updateVehicle } from '../../commands/update-vehicle';
 import { canSeeVehicle } from '../../auth/visibility';
-import { repositories } from '../../db/repositories';
 import { notFound } from '../../errors';
 import { idParamsSchema, pageOf, pageQuerySchema } from '../../protocol/common';
 import { vehicleInputSchema, vehicleListQuerySchema, vehiclePatchSchema, vehicleSchema } from '../../protocol/vehicles';
@@ -15,7 +15,7 @@ const office = ['admin', 'dispatcher'] as const;
 const everyone = ['admin', 'dispatcher', 'driver'] as const;
 
 export function vehiclesRoutes(api: ApiRouter, deps: AppDeps): void {
-  const repos = repositories(deps.database.knex);
+  const repos = reads(deps.commands);
   const present = async (vehicle: Vehicle) => presentVehicle(vehicle, (await repos.drivers.findByVehicleId(vehicle.id))?.id ?? null);
 
   api.endpoint(

@@ -6,12 +6,12 @@ import { createPlan } from '../../src/commands/create-plan';
 import { openDatabase } from '../../src/db/database';
 import { repositories } from '../../src/db/repositories';
 import { EventBus } from '../../src/domain/events';
-import { PlanQueue } from '../../src/planning/plan-queue';
+import { PlanQueue } from '../../src/reactions/plan-runs';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import { createInlineSolver } from '../../src/solving/inline-solver';
 import { testDatabases, type TestBackend } from '../helpers/database';
 import { startTestApp, type TestApp } from '../helpers/http';
-import { beforePlanDate, planDate, seedDay } from './fixtures';
+import { beforePlanDate, planDate, seedDay } from '../planning/fixtures';
 
 const routing = createHaversineProvider();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -9,13 +9,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { failPlanRun } from '../commands/fail-plan-run';
 import { storePlanResult } from '../commands/store-plan-result';
 import type { CommandContext } from '../commands/context';
 import { repositories } from '../db/repositories';
 import { AppError } from '../errors';
 import type { RoutingProvider } from '../routing/provider';
 import type { SolverRunner } from '../solving/runner';
-import { computePlan } from './compute-plan';
+import { computePlan } from '../planning/compute-plan';
 import type { PlanProgress, PlanRecord } from '../domain/model/plan';
 
 export interface PlanQueueOptions {
@@ -105,7 +106,7 @@ export class PlanQueue {
     const plans = repositories(context.db).plans;
     await plans.abandonOrphanRuns(plan.id);
     if (plan.attempts > this.maxAttempts) {
-      await this.finish(plan, 'failed', { code: 'run_abandoned', message: `The plan's run stopped with its server ${plan.attempts - 1} times; giving up` });
+      await failPlanRun(context, plan, { code: 'run_abandoned', message: `The plan's run stopped with its server ${plan.attempts - 1} times; giving up` });
       return;
     }
     const runId = await plans.insertRun(plan.id, plan.attempts, this.owner);
@@ -121,7 +122,7 @@ export class PlanQueue {
         .catch((error) => log?.warn({ err: error, planId: plan.id }, 'plan queue: lease renewal failed'));
     }, Math.min(PROGRESS_WRITE_MS, (this.leaseSeconds * 1000) / 3));
     try {
-      const result = await computePlan({ db: context.db, solver, routing, clock: context.clock }, plan, controller.signal, (next) => {
+      const result = await computePlan({ repos: repositories(context.db), solver, routing, clock: context.clock }, plan, controller.signal, (next) => {
         progress = next;
         const now = performance.now();
         if (now - lastEvent < 1000 / PROGRESS_EVENTS_PER_SECOND) return;
@@ -137,22 +138,9 @@ export class PlanQueue {
       const failure = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal_error', message: 'The plan run failed; the server log has the details' };
       if (!(error instanceof AppError)) log?.error({ err: error, planId: plan.id }, 'plan run failed');
       await plans.finishRun(runId, 'failed', progress, failure);
-      await this.finish(plan, 'failed', failure);
+      await failPlanRun(context, plan, failure);
     } finally {
       this.running.delete(plan.id);
     }
-  }
-
-  /** Ends a plan that is still this worker's running plan. */
-  private async finish(plan: PlanRecord, status: 'failed', error: { code: string; message: string }): Promise<void> {
-    const { context } = this.options;
-    const ended = await context.db.transaction(async (trx) => {
-      const repos = repositories(trx);
-      const current = await repos.plans.findByIdForUpdate(plan.id);
-      if (current?.status !== 'running') return false;
-      await repos.plans.setStatus(plan.id, status, { error });
-      return true;
-    });
-    if (ended) context.events.publish('plan.status_changed', { planId: plan.id, depotId: plan.depotId, status, actor: 'system' });
   }
 }

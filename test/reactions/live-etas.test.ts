@@ -3,7 +3,7 @@ import { repositories } from '../../src/db/repositories';
 import { createLogger } from '../../src/logger';
 import type { Sequenced } from '../../src/protocol/socket';
 import { createHaversineProvider } from '../../src/routing/haversine';
-import { EtaEngine } from '../../src/tracking/eta-engine';
+import { EtaEngine } from '../../src/reactions/live-etas';
 import { testDatabases, type TestDatabase } from '../helpers/database';
 import { dispatchRoute, nextEvent, nowEpoch, request, seedFleet, startNode, type ClientSocket, type DispatchedRoute, type Fleet, type Node } from '../realtime/harness';
 

@@ -7,13 +7,14 @@
 import { distance, lineString, point, pointToLineDistance } from '@turf/turf';
 import { systemPrincipal, type Principal } from '../auth/principal';
 import { arriveAtStop } from '../commands/arrive-at-stop';
+import { recordLiveEtas } from '../commands/record-live-etas';
 import type { CommandContext } from '../commands/context';
 import { repositories } from '../db/repositories';
 import type { DomainEvents } from '../domain/events';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { RoutingProvider } from '../routing/provider';
-import { estimateArrivals, lateness } from './eta';
+import { estimateArrivals, lateness } from '../tracking/eta';
 import type { Position } from '../domain/model/position';
 import type { RouteRecord, StopRecord } from '../domain/model/route';
 
@@ -102,10 +103,10 @@ export class EtaEngine {
       state = { route: null, loadedAtMs: 0, lastEtaAtEpoch: 0, publishedEta: new Map(), lateStops: new Set(), deviating: false };
       this.states.set(vehicleId, state);
     }
-    if (Date.now() - state.loadedAtMs > routeTtlMs) {
+    if (this.context.clock.nowMs() - state.loadedAtMs > routeTtlMs) {
       state.route = await repositories(this.context.db).etas.activeRoute(vehicleId);
       // Jittered, so a fleet that started together does not reload together.
-      state.loadedAtMs = Date.now() - Math.random() * routeTtlMs * 0.5;
+      state.loadedAtMs = this.context.clock.nowMs() - Math.random() * routeTtlMs * 0.5;
       state.lastEtaAtEpoch = 0;
     }
     return state;
@@ -190,9 +191,7 @@ export class EtaEngine {
         state.lateStops.delete(stop.id);
       }
     });
-    if (moved.length === 0) return;
-    await repositories(this.context.db).etas.recordLiveEtas(moved, Math.round(nowEpoch));
-    for (const event of moved) this.context.events.publish('stop.eta_changed', event);
+    await recordLiveEtas(this.context, moved, Math.round(nowEpoch));
   }
 
   private alert(alert: DomainEvents['tracking.alert']): void {

@@ -1,0 +1,11 @@
+/** The office revokes an order's tracking link: its page, API and socket answer 410 from then on. */
+import type { Principal } from '../auth/principal';
+import { notFound } from '../errors';
+import { inTransaction, type CommandContext } from './context';
+
+export async function revokeTrackingLink(context: CommandContext, orderId: number, by: Principal): Promise<void> {
+  await inTransaction(context, async (repos) => {
+    if (!(await repos.orders.findById(orderId))) throw notFound('Order', orderId);
+    await repos.trackingLinks.revoke(orderId, by.actor, new Date(context.clock.nowMs()));
+  });
+}

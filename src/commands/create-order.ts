@@ -22,6 +22,5 @@ export async function createOrder(context: CommandContext, input: CreateOrderInp
     ]);
     return created;
   });
-  context.events.publish('order.created', { order, actor: by.actor });
   return order;
 }

@@ -6,7 +6,7 @@ import type { OrderStatus } from '../domain/model/order';
 /** Orders that never reached a route may be removed outright; the rest keep their history. */
 const deletableStatuses: readonly OrderStatus[] = ['received', 'ready', 'cancelled'];
 
-export async function deleteOrder(context: CommandContext, orderId: number, by: Principal): Promise<void> {
+export async function deleteOrder(context: CommandContext, orderId: number, _by: Principal): Promise<void> {
   await inTransaction(context, async (repos) => {
     const order = await repos.orders.findByIdForUpdate(orderId);
     if (!order) throw notFound('Order', orderId);
@@ -15,5 +15,4 @@ export async function deleteOrder(context: CommandContext, orderId: number, by: 
     }
     await repos.orders.delete(orderId);
   });
-  context.events.publish('order.deleted', { orderId, actor: by.actor });
 }

@@ -2,11 +2,10 @@
  * Dispatches a succeeded plan: each route goes to the driver of its vehicle, each stop's planned arrival is frozen
  * as the ETA the customer is told, and the plan's orders move to `dispatched` with an event each.
  */
+import { moveOrders, publishStatusChanges, type OrderMove } from './move-orders';
 import type { Principal } from '../auth/principal';
-import { assertTransition } from '../domain/order-lifecycle';
 import { conflict, notFound } from '../errors';
 import { inTransaction, type CommandContext } from './context';
-import type { Order } from '../domain/model/order';
 import type { PlanRecord } from '../domain/model/plan';
 
 export async function dispatchPlan(context: CommandContext, planId: number, by: Principal): Promise<PlanRecord> {
@@ -23,21 +22,18 @@ export async function dispatchPlan(context: CommandContext, planId: number, by: 
       if (driver) drivers.set(route.vehicleId, driver.id);
     }
     await repos.routes.dispatch(planId, drivers);
-    const moved: { from: Order['status']; order: Order }[] = [];
+    const moves: OrderMove[] = [];
     for (const route of routes) {
       for (const stop of route.stops) {
         const order = (await repos.orders.findByIdForUpdate(stop.orderId))!;
-        assertTransition(order.status, 'dispatched');
-        moved.push({ from: order.status, order: await repos.orders.setStatus(order.id, 'dispatched') });
+        moves.push({ order, path: ['dispatched'], reason: `plan ${planId} dispatched`, data: { planId, vehicleId: order.assignedVehicleId } });
       }
     }
-    await repos.orderEvents.insertMany(
-      moved.map(({ from, order }) => ({ orderId: order.id, type: 'status_changed' as const, actor: by.actor, fromStatus: from, toStatus: 'dispatched' as const, reason: `plan ${planId} dispatched`, data: { planId, vehicleId: order.assignedVehicleId } })),
-    );
+    const moved = await moveOrders(repos, moves, by.actor);
     await repos.plans.setStatus(planId, 'dispatched');
     return { plan: (await repos.plans.findById(planId))!, moved };
   });
-  for (const { from, order } of moved) context.events.publish('order.status_changed', { order, from, to: 'dispatched', reason: `plan ${planId} dispatched`, actor: by.actor });
+  publishStatusChanges(context.events, moved);
   context.events.publish('plan.status_changed', { planId, depotId: plan.depotId, status: 'dispatched', actor: by.actor });
   return plan;
 }

@@ -5,10 +5,11 @@
  * `preview` nothing is written; otherwise the routes are saved and the plan's version goes up by one.
  * Stops done or in progress cannot be edited.
  */
+import { moveOrders, publishStatusChanges, type StatusChange } from './move-orders';
 import { nowEpochSeconds } from '../domain/clock';
 import type { Principal } from '../auth/principal';
 import type { Repositories } from '../db/repositories';
-import { assertTransition, canTransition } from '../domain/order-lifecycle';
+import { canTransition } from '../domain/order-lifecycle';
 import { conflict, invalidInput, notFound } from '../errors';
 import type { LiveRoute } from '../planning/live-routes';
 import { evaluateEdited, openWorkspace, pendingOf, previewEvaluated, saveEvaluated, type PreviewedRoute, type Workspace } from '../planning/plan-workspace';
@@ -37,28 +38,18 @@ export async function editPlan(deps: InsertionDeps, planId: number, edit: PlanEd
     const evaluated = await evaluateEdited(workspace);
     let version = plan.version;
     let routes: PreviewedRoute[] | RouteRecord[] = previewEvaluated(workspace, evaluated);
-    const moved: { from: OrderStatus; order: Order }[] = [];
+    let moved: StatusChange[] = [];
     if (!options.preview) {
       ({ version, routes } = await saveEvaluated(repos, workspace, evaluated));
-      for (const { order, to, vehicleId } of transitions) {
-        let current = order;
-        for (const status of to) {
-          const next = await repos.orders.setStatus(order.id, assertTransition(current.status, status));
-          moved.push({ from: current.status, order: next });
-          current = next;
-        }
-        await repos.orders.setAssignedVehicle(order.id, vehicleId);
-      }
-      await repos.orderEvents.insertMany(
-        moved.map(({ from, order }) => ({ orderId: order.id, type: 'status_changed' as const, actor: by.actor, fromStatus: from, toStatus: order.status, reason: `plan ${planId} edited (${edit.type})`, data: { planId } })),
-      );
+      const reason = `plan ${planId} edited (${edit.type})`;
+      moved = await moveOrders(repos, transitions.map(({ order, to, vehicleId }) => ({ order, path: to, vehicleId, reason, data: { planId } })), by.actor);
     }
     const violations: VroomViolation[] = [];
     for (const { draft } of evaluated) for (const violation of draft.violations) if (!violations.some((v) => v.cause === violation.cause)) violations.push({ cause: violation.cause });
     return { depotId: plan.depotId, version, moved, routes, violations };
   });
   if (!options.preview) {
-    for (const { from, order } of outcome.moved) deps.context.events.publish('order.status_changed', { order, from, to: order.status, reason: `plan ${planId} edited (${edit.type})`, actor: by.actor });
+    publishStatusChanges(deps.context.events, outcome.moved);
     deps.context.events.publish('plan.changed', { planId, depotId: outcome.depotId, version: outcome.version, routeIds: outcome.routes.map((route) => route.id), actor: by.actor });
   }
   return { preview: options.preview, version: outcome.version, depotId: outcome.depotId, routes: outcome.routes, violations: outcome.violations };

@@ -54,11 +54,6 @@ export async function importOrders(context: CommandContext, request: ImportOrder
       }
     });
   };
-  const publishImported = () => {
-    if (result.created + result.updated > 0) {
-      context.events.publish('orders.imported', { source: request.source, created: result.created, updated: result.updated, actor: by.actor });
-    }
-  };
 
   try {
     for await (const parsed of parseOrderRows(request.body, request.format, parseOptions)) {
@@ -79,7 +74,6 @@ export async function importOrders(context: CommandContext, request: ImportOrder
   } catch (error) {
     // A broken file stops the import; say what already landed, since importing again is safe.
     const written = result.created + result.updated + result.unchanged;
-    publishImported();
     if (error instanceof AppError && written > 0) {
       throw new AppError(error.status, error.code, error.message, [
         ...error.details,
@@ -89,7 +83,6 @@ export async function importOrders(context: CommandContext, request: ImportOrder
     throw error;
   }
   if (batch.length > 0) await writeBatch();
-  publishImported();
   // Locked orders are only known once their batch is written; list every rejection in file order.
   result.rejected.sort((a, b) => a.row - b.row);
   return result;

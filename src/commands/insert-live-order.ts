@@ -4,6 +4,7 @@
  * schedule) are checked by the solver's plan mode on that one route; the first without violations is written.
  * If the order fits nowhere, nothing is written and the answer carries the solver's reason.
  */
+import { moveOrders, publishStatusChanges } from './move-orders';
 import type { Principal } from '../auth/principal';
 import { inSequence } from '../db/executor';
 import type { VroomViolation } from '../../solver/index';
@@ -12,7 +13,7 @@ import { canTransition } from '../domain/order-lifecycle';
 import { localDayRange } from '../domain/time';
 import { conflict, notFound } from '../errors';
 import { rankInsertions } from '../planning/insertion';
-import { adjustTotals } from '../planning/plan-totals';
+import { saveRoutes } from '../planning/plan-workspace';
 import { isLivePlan, liveRoute, ordersOf, recomputeLiveRoute, sequenced, type LiveRoute, type VehiclePositions } from '../planning/live-routes';
 import { loadPlanContext } from '../planning/plan-context';
 import { PlanRoutesCache } from '../planning/routes-cache';
@@ -82,11 +83,9 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
     for (const candidate of candidates.slice(0, VERIFIED_CANDIDATES)) {
       const draft = await tryGap(repos, context, candidate.live, candidate.gap, order, live, day);
       if (!draft) continue;
-      const [stored] = await repos.routes.replaceRoutes(planId, [{ routeId: candidate.live.route.id, draft }]);
       const moved = await planOrder(repos, order, candidate.live.vehicle.id, live, planId, by);
       const wasUnassigned = await repos.plans.removeUnassigned(planId, orderId);
-      const totals = adjustTotals(plan.totals, [candidate.live.route], [draft], wasUnassigned ? -1 : 0);
-      const { version, stopsDigest } = await repos.plans.bumpVersionWithStopsDigest(planId, totals);
+      const { version, totals, stopsDigest, routes: [stored] } = await saveRoutes(repos, plan, [{ route: candidate.live.route, draft }], wasUnassigned ? -1 : 0);
       routesCache.rewritten(planId, stored!, stopsDigest);
       const position = candidate.live.fixed.length + candidate.gap + 1;
       return { inserted: true as const, plan: { ...plan, version, totals }, timeZone: context.depot.timeZone, moved, vehicleId: candidate.live.vehicle.id, position, route: stored! };
@@ -96,7 +95,7 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
     return { inserted: false as const, plan, timeZone: context.depot.timeZone, reason };
   });
   if (!result.inserted) return { inserted: false, plan: result.plan, timeZone: result.timeZone, orderId, reason: result.reason };
-  for (const { from, order } of result.moved) deps.context.events.publish('order.status_changed', { order, from, to: order.status, reason: `inserted into plan ${planId}`, actor: by.actor });
+  publishStatusChanges(deps.context.events, result.moved);
   deps.context.events.publish('plan.changed', { planId, depotId: result.plan.depotId, version: result.plan.version, routeIds: [result.route.id], actor: by.actor });
   return { inserted: true, plan: result.plan, timeZone: result.timeZone, orderId, vehicleId: result.vehicleId, position: result.position, route: result.route };
 }
@@ -138,13 +137,8 @@ async function whyNot(repos: Repos, context: Awaited<ReturnType<typeof loadPlanC
   return unassigned[0]?.reason ?? 'time_window';
 }
 
-/** ready → planned (→ dispatched on a live plan), assigned to the vehicle in one write, with an event per step. */
-async function planOrder(repos: Repos, order: Order, vehicleId: number, live: boolean, planId: number, by: Principal) {
-  const steps: OrderStatus[] = live ? ['planned', 'dispatched'] : ['planned'];
-  const assigned = await repos.orders.assignToVehicle(order.id, vehicleId, steps[steps.length - 1]!);
-  const moved = steps.map((to, index) => ({ from: index === 0 ? order.status : steps[index - 1]!, order: { ...assigned, status: to } }));
-  await repos.orderEvents.insertMany(
-    moved.map(({ from, order: next }) => ({ orderId: order.id, type: 'status_changed' as const, actor: by.actor, fromStatus: from, toStatus: next.status, reason: `inserted into plan ${planId}`, data: { planId, vehicleId } })),
-  );
-  return moved;
+/** ready → planned (→ dispatched on a live plan), assigned to the vehicle, with an event per step. */
+function planOrder(repos: Repos, order: Order, vehicleId: number, live: boolean, planId: number, by: Principal) {
+  const path: OrderStatus[] = live ? ['planned', 'dispatched'] : ['planned'];
+  return moveOrders(repos, [{ order, path, vehicleId, reason: `inserted into plan ${planId}`, data: { planId, vehicleId } }], by.actor);
 }

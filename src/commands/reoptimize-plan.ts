@@ -4,10 +4,11 @@
  * search runs outside any transaction (the API stays free); the result is written only if the plan's version
  * did not move meanwhile, else 409. Orders the solver leaves out go back to ready and are listed as unassigned.
  */
+import { moveOrders, publishStatusChanges } from './move-orders';
 import { nowEpochSeconds } from '../domain/clock';
 import type { Principal } from '../auth/principal';
 import { repositories } from '../db/repositories';
-import { assertTransition, canTransition } from '../domain/order-lifecycle';
+import { canTransition } from '../domain/order-lifecycle';
 import { conflict } from '../errors';
 import { evaluateEdited, openWorkspace, pendingOf, saveEvaluated } from '../planning/plan-workspace';
 import { planningInput } from '../planning/planning-input';
@@ -16,7 +17,6 @@ import { buildPlanningProblem } from '../solving/planning-problem';
 import { SolutionCheckError, type SolverRunner } from '../solving/runner';
 import { inTransaction } from './context';
 import { assertEditablePlan, type InsertionDeps } from './insert-live-order';
-import type { Order, OrderStatus } from '../domain/model/order';
 
 export interface ReoptimizeOutcome {
   version: number;
@@ -59,24 +59,16 @@ export async function reoptimizePlan(deps: InsertionDeps & { solver: SolverRunne
   const written = await inTransaction(deps.context, async (trx) => {
     const current = await trx.plans.findByIdForUpdate(planId);
     if (current?.version !== plan.version) throw conflict(`Plan ${planId} changed while it was re-optimized; try again`, [{ path: 'version', message: `was ${plan.version}, now ${current?.version}` }]);
-    const moved: { from: OrderStatus; order: Order }[] = [];
-    for (const { order, reason } of left) {
-      await trx.plans.addUnassigned(planId, { orderId: order.id, reason });
-      if (canTransition(order.status, 'ready')) {
-        moved.push({ from: order.status, order: await trx.orders.setStatus(order.id, assertTransition(order.status, 'ready')) });
-        await trx.orders.setAssignedVehicle(order.id, null);
-      }
-    }
+    for (const { order, reason } of left) await trx.plans.addUnassigned(planId, { orderId: order.id, reason });
+    const leaving = left.filter(({ order }) => canTransition(order.status, 'ready'));
+    const moved = await moveOrders(trx, leaving.map(({ order }) => ({ order, path: ['ready'], vehicleId: null, reason: `left out when plan ${planId} was re-optimized`, data: { planId } })), by.actor);
     for (const { live, draft } of evaluated) {
       for (const stop of draft.stops) if (stop.status === 'pending') await trx.orders.setAssignedVehicle(stop.orderId, live.vehicle.id);
     }
-    await trx.orderEvents.insertMany(
-      moved.map(({ from, order }) => ({ orderId: order.id, type: 'status_changed' as const, actor: by.actor, fromStatus: from, toStatus: order.status, reason: `left out when plan ${planId} was re-optimized`, data: { planId } })),
-    );
     const { version } = await saveEvaluated(trx, workspace, evaluated, left.length);
     return { version, moved };
   });
-  for (const { from, order } of written.moved) deps.context.events.publish('order.status_changed', { order, from, to: order.status, reason: `left out when plan ${planId} was re-optimized`, actor: by.actor });
+  publishStatusChanges(deps.context.events, written.moved);
   const routeIds = evaluated.map(({ live }) => live.route.id);
   deps.context.events.publish('plan.changed', { planId, depotId: plan.depotId, version: written.version, routeIds, actor: by.actor });
   return { version: written.version, depotId: plan.depotId, routeIds, unassigned: left.map(({ order, reason }) => ({ orderId: order.id, reason })) };

@@ -2,15 +2,15 @@
  * The shape every stop action shares: remembered by idempotency key, allowed only on the driver's
  * own route, the stop and its order moved together in one transaction, events published after commit.
  */
+import { moveOrders, publishStatusChanges, type StatusChange } from './move-orders';
 import type { Principal } from '../auth/principal';
 import type { StopOnRoute } from '../db/repos/proofs.repo';
 import type { Repositories } from '../db/repositories';
 import type { DomainEvents } from '../domain/events';
-import { assertTransition } from '../domain/order-lifecycle';
 import { conflict, forbidden, notFound } from '../errors';
 import type { StopActionResult } from '../protocol/stop-actions';
 import { inTransaction, type CommandContext } from './context';
-import type { Order, OrderStatus } from '../domain/model/order';
+import type { OrderStatus } from '../domain/model/order';
 import type { StopStatus } from '../domain/model/route';
 
 export type StopActionName = 'arrive' | 'complete' | 'fail';
@@ -33,7 +33,7 @@ export interface StopActionSpec {
 }
 
 export async function runStopAction(context: CommandContext, spec: StopActionSpec, by: Principal): Promise<StopActionResult> {
-  const published: DomainEvents['order.status_changed'][] = [];
+  const published: StatusChange[] = [];
   let stopEvent: DomainEvents['stop.status_changed'] | null = null;
   const result = await inTransaction(context, async (repos) => {
     const seen = await repos.proofs.findAction(by.actor, spec.idempotencyKey);
@@ -53,17 +53,12 @@ export async function runStopAction(context: CommandContext, spec: StopActionSpe
     }
 
     const change = await spec.change(stop, repos);
-    let order: Order | null = await repos.orders.findByIdForUpdate(stop.orderId);
-    if (!order) throw notFound('Order', stop.orderId);
+    const current = await repos.orders.findByIdForUpdate(stop.orderId);
+    if (!current) throw notFound('Order', stop.orderId);
     // Steps the order has already taken are skipped: a tap on "arrived" before "delivered" is optional.
-    for (const to of change.orderPath.slice(change.orderPath.indexOf(order.status) + 1)) {
-      const from: OrderStatus = order.status;
-      assertTransition(from, to);
-      order = await repos.orders.setStatus(order.id, to);
-      const reason = to === change.orderPath[change.orderPath.length - 1] ? (change.reason ?? null) : null;
-      await repos.orderEvents.insertMany([{ orderId: order.id, type: 'status_changed', actor: by.actor, fromStatus: from, toStatus: to, reason, data: { stopId: stop.stopId } }]);
-      published.push({ order, from, to, reason, actor: by.actor });
-    }
+    const move = { order: current, path: change.orderPath, reason: change.reason ?? null, earlierStepsReason: null, data: { stopId: stop.stopId } };
+    published.push(...(await moveOrders(repos, [move], by.actor)));
+    const order = published.at(-1)?.order ?? current;
     await repos.proofs.setStopStatus(stop.stopId, change.stopStatus, change);
     await repos.proofs.advanceRoute(stop.routeId);
 
@@ -80,7 +75,7 @@ export async function runStopAction(context: CommandContext, spec: StopActionSpe
     };
     return answer;
   });
-  for (const event of published) context.events.publish('order.status_changed', event);
+  publishStatusChanges(context.events, published);
   if (stopEvent) context.events.publish('stop.status_changed', stopEvent);
   return result;
 }

@@ -4,13 +4,13 @@
  * when the plan is no longer this worker's running plan (cancelled meanwhile, or taken over after a lost lease).
  * A plan that replaces another supersedes it in the same transaction.
  */
-import { inSequence } from '../db/executor';
+import { moveOrders, publishStatusChanges, type OrderMove } from './move-orders';
 import type { Repositories } from '../db/repositories';
 import { canTransition } from '../domain/order-lifecycle';
 import { conflict } from '../errors';
 import type { ComputedPlan } from '../planning/compute-plan';
 import { inTransaction, type CommandContext } from './context';
-import type { Order, OrderStatus } from '../domain/model/order';
+import type { Order } from '../domain/model/order';
 
 export async function storePlanResult(context: CommandContext, planId: number, owner: string, result: ComputedPlan): Promise<boolean> {
   const stored = await inTransaction(context, async (repos) => {
@@ -31,33 +31,17 @@ export async function storePlanResult(context: CommandContext, planId: number, o
     }
     await repos.routes.insertMany(planId, result.routes);
     await repos.plans.replaceUnassigned(planId, result.unassigned);
-    for (const { order, vehicleId } of planned) {
-      await repos.orders.setStatus(order.id, 'planned');
-      await repos.orders.setAssignedVehicle(order.id, vehicleId);
-    }
-    await repos.orderEvents.insertMany(
-      planned.map(({ order, vehicleId }) => ({
-        orderId: order.id,
-        type: 'status_changed' as const,
-        actor: plan.createdBy,
-        fromStatus: order.status,
-        toStatus: 'planned' as const,
-        reason: `plan ${planId}`,
-        data: { planId, vehicleId },
-      })),
-    );
+    const moved = await moveOrders(repos, planned.map(({ order, vehicleId }) => ({ order, path: ['planned'], vehicleId, reason: `plan ${planId}`, data: { planId, vehicleId } })), plan.createdBy);
     await repos.plans.setStatus(planId, 'succeeded', { totals: result.totals, error: null });
-    return { plan, superseded, planned: await inSequence(planned, async ({ order }) => ({ from: order.status, order: (await repos.orders.findById(order.id))! })) };
+    return { plan, superseded, moved };
   });
   if (!stored) return false;
   if (stored.superseded) {
     const { depotId, released } = stored.superseded;
-    for (const { from, order } of released) context.events.publish('order.status_changed', { order, from, to: order.status, reason: `plan ${stored.plan.replacesPlanId} superseded by plan ${planId}`, actor: stored.plan.createdBy });
+    publishStatusChanges(context.events, released);
     context.events.publish('plan.status_changed', { planId: stored.plan.replacesPlanId!, depotId, status: 'superseded', actor: stored.plan.createdBy });
   }
-  for (const { from, order } of stored.planned) {
-    context.events.publish('order.status_changed', { order, from, to: 'planned', reason: `plan ${planId}`, actor: stored.plan.createdBy });
-  }
+  publishStatusChanges(context.events, stored.moved);
   context.events.publish('plan.status_changed', { planId, depotId: stored.plan.depotId, status: 'succeeded', actor: stored.plan.createdBy });
   return true;
 }
@@ -73,15 +57,11 @@ async function supersede(repos: Repositories, replacedId: number, planId: number
     throw conflict(`Plan ${replacedId}, which this plan replaces, is ${status} now; plan again`, [{ path: 'replacesPlanId', message: `plan ${replacedId} is ${status}` }]);
   }
   await repos.plans.setStatus(replacedId, 'superseded');
-  const released: { from: OrderStatus; order: Order }[] = [];
+  const leaving: OrderMove[] = [];
   for (const orderId of await repos.routes.orderIdsOfPlan(replacedId)) {
     const order = await repos.orders.findByIdForUpdate(orderId);
-    if (order?.status !== 'planned') continue;
-    await repos.orders.setAssignedVehicle(orderId, null);
-    released.push({ from: order.status, order: await repos.orders.setStatus(orderId, 'ready') });
+    if (order?.status === 'planned') leaving.push({ order, path: ['ready'], vehicleId: null, reason: `plan ${replacedId} superseded by plan ${planId}`, data: { planId: replacedId } });
   }
-  await repos.orderEvents.insertMany(
-    released.map(({ from, order }) => ({ orderId: order.id, type: 'status_changed' as const, actor, fromStatus: from, toStatus: order.status, reason: `plan ${replacedId} superseded by plan ${planId}`, data: { planId: replacedId } })),
-  );
+  const released = await moveOrders(repos, leaving, actor);
   return { depotId: replaced.depotId, released };
 }

@@ -19,7 +19,6 @@ export async function updateOrder(context: CommandContext, orderId: number, patc
     await repos.orderEvents.insertMany([{ orderId, type: 'updated', actor: by.actor, data: { fields: Object.keys(patch).sort() } }]);
     return updated;
   });
-  context.events.publish('order.updated', { order, actor: by.actor });
   return order;
 }
 

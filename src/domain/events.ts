@@ -8,11 +8,7 @@ import type { Position } from './model/position';
 import type { StopStatus } from './model/route';
 
 export interface DomainEvents {
-  'order.created': { order: Order; actor: string };
-  'order.updated': { order: Order; actor: string };
   'order.status_changed': { order: Order; from: OrderStatus; to: OrderStatus; reason: string | null; actor: string };
-  'order.deleted': { orderId: number; actor: string };
-  'orders.imported': { source: string; created: number; updated: number; actor: string };
   'fleet.changed': { entity: 'depot' | 'vehicle' | 'driver'; id: number; change: 'created' | 'updated' | 'deleted'; actor: string };
   /** A plan run's best so far, a few times a second while it runs (forwarded to dispatchers). */
   'plan.progress': { planId: number; depotId: number; progress: PlanProgress };

@@ -30,6 +30,11 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return transitions[from].includes(to);
 }
 
+/** Leaving the plan (back to ready, cancelled, to be rescheduled) releases the vehicle the order was assigned to. */
+export function releasesVehicle(status: OrderStatus): boolean {
+  return status === 'ready' || status === 'cancelled' || status === 'rescheduled';
+}
+
 export function isTerminal(status: OrderStatus): boolean {
   return transitions[status].length === 0;
 }

@@ -10,7 +10,7 @@ import { loadPlanContext, loadVehicles } from './plan-context';
 import { adjustTotals } from './plan-totals';
 import type { PlanContext, SequencedStop } from './route-evaluation';
 import type { Vehicle } from '../domain/model/fleet';
-import type { PlanRecord } from '../domain/model/plan';
+import type { PlanRecord, PlanTotals } from '../domain/model/plan';
 import type { RouteDraft, RouteRecord } from '../domain/model/route';
 
 export interface Workspace {
@@ -52,11 +52,27 @@ export async function evaluateEdited(workspace: Workspace): Promise<EvaluatedRou
   return Promise.all(touched.map(async (live) => ({ live, draft: await recomputeLiveRoute(workspace.context, live, workspace.edited.get(live.route.id)!) })));
 }
 
-/** Writes the recomputed routes and bumps the plan's version; returns the new version and the routes as stored. */
-export async function saveEvaluated(repos: Repositories, workspace: Workspace, evaluated: EvaluatedRoute[], unassignedChange = 0): Promise<{ version: number; routes: RouteRecord[] }> {
-  const routes = await repos.routes.replaceRoutes(workspace.plan.id, evaluated.map(({ live, draft }) => ({ routeId: live.route.id, draft })));
-  const totals = adjustTotals(workspace.plan.totals, evaluated.map(({ live }) => live.route), evaluated.map(({ draft }) => draft), unassignedChange);
-  return { version: await repos.plans.bumpVersion(workspace.plan.id, totals), routes };
+export interface SavedRoutes {
+  version: number;
+  totals: PlanTotals;
+  /** Of the plan's stops after the write: the routes cache checks against it. */
+  stopsDigest: string;
+  routes: RouteRecord[];
+}
+
+/**
+ * The one way changed routes are stored (edits, re-optimization, live insertion): each replaces its stored route
+ * (ids kept), the plan's totals move by the difference and its version goes up.
+ */
+export async function saveRoutes(repos: Repositories, plan: PlanRecord, changed: { route: RouteRecord; draft: RouteDraft }[], unassignedChange = 0): Promise<SavedRoutes> {
+  const routes = await repos.routes.replaceRoutes(plan.id, changed.map(({ route, draft }) => ({ routeId: route.id, draft })));
+  const totals = adjustTotals(plan.totals, changed.map(({ route }) => route), changed.map(({ draft }) => draft), unassignedChange);
+  const { version, stopsDigest } = await repos.plans.bumpVersionWithStopsDigest(plan.id, totals);
+  return { version, totals, stopsDigest, routes };
+}
+
+export function saveEvaluated(repos: Repositories, workspace: Workspace, evaluated: EvaluatedRoute[], unassignedChange = 0): Promise<SavedRoutes> {
+  return saveRoutes(repos, workspace.plan, evaluated.map(({ live, draft }) => ({ route: live.route, draft })), unassignedChange);
 }
 
 /** A route as it would be stored, for a preview: the stops of orders already in the plan keep their ids. */

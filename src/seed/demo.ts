@@ -2,6 +2,7 @@
  * The demo city on first run: a depot in Heidelberg-Bergheim, 10 vans with drivers, and 300 orders
  * for tomorrow (the depot's local date) at real street locations. Deterministic apart from passwords.
  */
+import { moveOrders } from '../commands/move-orders';
 import { nowEpochSeconds } from '../domain/clock';
 import { readFileSync } from 'node:fs';
 import { hashPassword } from '../auth/passwords';
@@ -98,9 +99,8 @@ export async function seedDemo(context: CommandContext, options: DemoOptions): P
     });
     const results = await repos.orders.upsertMany(drafts, { actor: 'system', depotId: depot.id });
     // Demo orders are ready to plan right away.
-    const ids = results.map((result) => result.id);
-    await repos.orders.setStatusMany(ids, 'ready');
-    await repos.orderEvents.insertMany(ids.map((orderId) => ({ orderId, type: 'status_changed', actor: 'system', fromStatus: 'received', toStatus: 'ready', reason: 'demo seed' })));
+    const orders = await repos.orders.findByIds(results.map((result) => result.id));
+    await moveOrders(repos, orders.map((order) => ({ order, path: ['ready'], reason: 'demo seed' })), 'system');
     return drivers.map(({ username, password, vehicle }) => ({ username, password, vehicle }));
   });
 }

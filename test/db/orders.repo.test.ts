@@ -40,7 +40,7 @@ describe.each(testDatabases())('OrdersRepository on $engine', (backend) => {
     const draft = orderDraft(10, { source: 'locked' });
     const repo = new OrdersRepository(database.knex);
     const [created] = await repo.upsertMany([draft], { actor: 'test' });
-    await repo.setStatus(created!.id, 'planned');
+    await repo.setStatusAndVehicle(created!.id, 'planned', null);
     const [result] = await repo.upsertMany([{ ...draft, customerName: 'Someone else' }], { actor: 'test' });
     expect(result).toEqual({ id: created!.id, externalRef: draft.externalRef, outcome: 'locked' });
     expect((await repo.findById(created!.id))?.customerName).toBe(draft.customerName);

@@ -5,11 +5,11 @@ describe('event bus', () => {
   it('delivers to every listener until it unsubscribes', () => {
     const bus = new EventBus();
     const seen: number[] = [];
-    const off = bus.on('order.deleted', ({ orderId }) => seen.push(orderId));
-    bus.on('order.deleted', ({ orderId }) => seen.push(-orderId));
-    bus.publish('order.deleted', { orderId: 1, actor: 'test' });
+    const off = bus.on('fleet.changed', ({ id }) => seen.push(id));
+    bus.on('fleet.changed', ({ id }) => seen.push(-id));
+    bus.publish('fleet.changed', { entity: 'depot', id: 1, change: 'deleted', actor: 'test' });
     off();
-    bus.publish('order.deleted', { orderId: 2, actor: 'test' });
+    bus.publish('fleet.changed', { entity: 'depot', id: 2, change: 'deleted', actor: 'test' });
     expect(seen).toEqual([1, -1, -2]);
   });
 
@@ -17,12 +17,12 @@ describe('event bus', () => {
     const failures: string[] = [];
     const bus = new EventBus((error, event) => failures.push(`${event}: ${(error as Error).message}`));
     const seen: number[] = [];
-    bus.on('order.deleted', () => {
+    bus.on('fleet.changed', () => {
       throw new Error('boom');
     });
-    bus.on('order.deleted', ({ orderId }) => seen.push(orderId));
-    expect(() => bus.publish('order.deleted', { orderId: 7, actor: 'test' })).not.toThrow();
+    bus.on('fleet.changed', ({ id }) => seen.push(id));
+    expect(() => bus.publish('fleet.changed', { entity: 'depot', id: 7, change: 'deleted', actor: 'test' })).not.toThrow();
     expect(seen).toEqual([7]);
-    expect(failures).toEqual(['order.deleted: boom']);
+    expect(failures).toEqual(['fleet.changed: boom']);
   });
 });

@@ -26,7 +26,7 @@ describe.each(testDatabases())('auth and roles on $engine', (backend) => {
     const orders = new OrdersRepository(app.database.knex);
     await orders.setAssignedVehicle(ownOrder, vehicleA);
     await orders.setAssignedVehicle(otherOrder, vehicleB);
-    for (const id of [ownOrder, otherOrder]) await orders.setStatus(id, 'dispatched');
+    for (const id of [ownOrder, otherOrder]) await orders.setStatusMany([id], 'dispatched');
   });
   afterAll(async () => {
     await app.close();

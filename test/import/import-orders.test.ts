@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/auth/principal';
 import { importOrders } from '../../src/commands/import-orders';
 import { systemClock } from '../../src/domain/clock';
-import { EventBus, type DomainEvents } from '../../src/domain/events';
+import { EventBus } from '../../src/domain/events';
 import { OrdersRepository } from '../../src/db/repos/orders.repo';
 import { OrderEventsRepository } from '../../src/db/repos/order-events.repo';
 import { repositories } from '../../src/db/repositories';
@@ -17,8 +17,6 @@ const csv = (...lines: string[]) => [HEADER, ...lines].join('\n') + '\n';
 describe.each(testDatabases())('importOrders on $engine', (backend) => {
   let database: TestDatabase;
   const events = new EventBus();
-  const imported: DomainEvents['orders.imported'][] = [];
-  events.on('orders.imported', (event) => imported.push(event));
   beforeAll(async () => {
     database = await backend.open();
   });
@@ -38,7 +36,6 @@ describe.each(testDatabases())('importOrders on $engine', (backend) => {
     expect(order).toMatchObject({ status: 'received', customerName: 'Customer A7', demand: { weightKg: 1.5, volumeL: 0, items: 1 } });
     const orderEvents = await new OrderEventsRepository(database.knex).listForOrder(order!.id);
     expect(orderEvents).toMatchObject([{ type: 'created', actor: 'user:1', toStatus: 'received' }]);
-    expect(imported.at(-1)).toEqual({ source: 'shop', created: 23, updated: 0, actor: 'user:1' });
   });
 
   it('is idempotent: the same file again creates nothing, a changed row is updated', async () => {
@@ -76,7 +73,7 @@ describe.each(testDatabases())('importOrders on $engine', (backend) => {
     await run('locked', csv(line('D1'), line('D2')));
     const orders = new OrdersRepository(database.knex);
     const planned = (await orders.findBySourceRef('locked', 'D1'))!;
-    await orders.setStatus(planned.id, 'planned');
+    await orders.setStatusMany([planned.id], 'planned');
 
     const result = await run('locked', csv(line('D1', 'Changed'), line('D2', 'Changed too')));
     expect(result).toEqual({

@@ -109,7 +109,7 @@ export async function seedFleet(node: Node): Promise<Fleet> {
   for (const index of [1, 2]) {
     const order = ok(await node.request('POST', '/api/v1/orders', { ...orderInput(index), depotId: depot.id })) as { id: number; trackingToken: string };
     await repos.orders.setAssignedVehicle(order.id, vehicleIds[0]!);
-    await repos.orders.setStatus(order.id, 'out_for_delivery');
+    await repos.orders.setStatusMany([order.id], 'out_for_delivery');
     orders.push({ id: order.id, trackingToken: order.trackingToken });
   }
   return { depotId: depot.id, vehicleIds: vehicleIds as [number, number], driverTokens: driverTokens as [string, string], dispatcherToken, orders };

@@ -210,17 +210,12 @@ export class OrdersRepository {
     return toOrder(row as OrderRow);
   }
 
-  async setStatus(id: number, status: OrderStatus): Promise<Order> {
-    const [row] = await this.db<OrderRow>('orders').where({ id }).update({ status, updated_at: this.db.fn.now() } as never).returning('*');
-    return toOrder(row as OrderRow);
-  }
-
   async setStatusMany(ids: number[], status: OrderStatus): Promise<void> {
     await this.db('orders').whereIn('id', ids).update({ status, updated_at: this.db.fn.now() });
   }
 
-  /** Into a vehicle's route: the new status and the vehicle in one write. */
-  async assignToVehicle(id: number, vehicleId: number, status: OrderStatus): Promise<Order> {
+  /** The new status and the vehicle it is assigned to (null: none), in one write. */
+  async setStatusAndVehicle(id: number, status: OrderStatus, vehicleId: number | null): Promise<Order> {
     const [row] = await this.db<OrderRow>('orders').where({ id }).update({ status, assigned_vehicle_id: vehicleId, updated_at: this.db.fn.now() } as never).returning('*');
     return toOrder(row as OrderRow);
   }

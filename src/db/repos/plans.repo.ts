@@ -3,7 +3,6 @@
  * `claimNext` takes the oldest queued plan (or a running one whose lease expired) with FOR UPDATE SKIP LOCKED,
  * so any number of workers in any number of processes share the queue without taking the same plan twice.
  */
-import type { Knex } from 'knex';
 import type { Executor } from '../executor';
 import { stopsDigestSql } from './routes.repo';
 import type { PlanDraft, PlanError, PlanOptions, PlanProgress, PlanRecord, PlanStatus, PlanTotals, UnassignedRecord } from '../../domain/model/plan';
@@ -178,22 +177,13 @@ export class PlansRepository {
       });
   }
 
-  async bumpVersion(id: number, totals: PlanTotals): Promise<number> {
-    return (await this.bumpVersionReturning(id, totals, ['version'])).version;
-  }
-
-  /** bumpVersion that also answers the digest of the plan's stops as they are now. */
+  /** The plan's new totals and version, with the digest of its stops as they are now. */
   async bumpVersionWithStopsDigest(id: number, totals: PlanTotals): Promise<{ version: number; stopsDigest: string }> {
-    const row = await this.bumpVersionReturning(id, totals, ['version', this.db.raw(`${stopsDigestSql} as stops_digest`)]);
-    return { version: row.version, stopsDigest: row.stops_digest! };
-  }
-
-  private async bumpVersionReturning(id: number, totals: PlanTotals, columns: (string | Knex.Raw)[]): Promise<{ version: number; stops_digest?: string }> {
     const [row] = await this.db('plans')
       .where({ id })
       .update({ version: this.db.raw('version + 1'), totals: JSON.stringify(totals), updated_at: this.db.fn.now() })
-      .returning(columns as string[]);
-    return row as { version: number; stops_digest?: string };
+      .returning(['version', this.db.raw(`${stopsDigestSql} as stops_digest`)] as unknown as string[]);
+    return { version: row.version, stopsDigest: row.stops_digest };
   }
 
   async insertRun(planId: number, attempt: number, worker: string): Promise<number> {

@@ -2,7 +2,8 @@ import type { Principal } from '../auth/principal';
 import { notFound } from '../errors';
 import { vehicleInputSchema, type VehiclePatch } from '../protocol/vehicles';
 import { inTransaction, type CommandContext } from './context';
-import { assertDepotsExist, vehicleAsInput, vehicleContent } from './vehicle-content';
+import { vehicleAsInput } from '../protocol/vehicles';
+import { assertDepotsExist, vehicleContent } from './vehicle-content';
 import type { Vehicle } from '../domain/model/fleet';
 
 export async function updateVehicle(context: CommandContext, vehicleId: number, patch: VehiclePatch, by: Principal): Promise<Vehicle> {

@@ -1,9 +1,9 @@
 /** Vehicles between the wire (local HH:MM clock times) and storage (seconds after midnight). */
 import type { Repositories } from '../db/repositories';
 import { invalidInput } from '../errors';
-import { clockToSeconds, secondsToClock } from '../protocol/common';
+import { clockToSeconds } from '../protocol/common';
 import type { VehicleInput } from '../protocol/vehicles';
-import type { Vehicle, VehicleContent } from '../domain/model/fleet';
+import type { VehicleContent } from '../domain/model/fleet';
 
 export function vehicleContent(input: VehicleInput): VehicleContent {
   return {
@@ -24,23 +24,6 @@ export function vehicleContent(input: VehicleInput): VehicleContent {
   };
 }
 
-export function vehicleAsInput(vehicle: Vehicle): VehicleInput {
-  return {
-    name: vehicle.name,
-    startDepotId: vehicle.startDepotId,
-    endDepotId: vehicle.endDepotId,
-    capacity: vehicle.capacity,
-    skills: vehicle.skills,
-    shift: { start: secondsToClock(vehicle.shiftStartSeconds), end: secondsToClock(vehicle.shiftEndSeconds) },
-    costs: vehicle.costs,
-    maxStops: vehicle.maxStops,
-    maxShiftSeconds: vehicle.maxShiftSeconds,
-    breaks: vehicle.breaks.map((vehicleBreak) => ({
-      windows: vehicleBreak.windows.map(([start, end]) => ({ start: secondsToClock(start), end: secondsToClock(end) })),
-      durationSeconds: vehicleBreak.durationSeconds,
-    })),
-  };
-}
 
 export async function assertDepotsExist(repos: Repositories, content: VehicleContent): Promise<void> {
   const missing = [];

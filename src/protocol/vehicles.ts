@@ -1,6 +1,7 @@
 /** Vehicles on the wire: shift and break times are local clock times at the start depot. */
 import { z } from 'zod';
-import { clockTimeSchema, clockToSeconds, idQuerySchema, idSchema, patchOf } from './common';
+import type { Vehicle } from '../domain/model/fleet';
+import { clockTimeSchema, clockToSeconds, idQuerySchema, idSchema, patchOf, secondsToClock } from './common';
 
 const skillSchema = z.string().trim().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'letters, digits, "_" or "-"');
 
@@ -59,3 +60,22 @@ export const vehicleListQuerySchema = z.object({ depotId: idQuerySchema.optional
 export type VehicleInput = z.output<typeof vehicleInputSchema>;
 export type VehiclePatch = z.output<typeof vehiclePatchSchema>;
 export type VehicleResponse = z.infer<typeof vehicleSchema>;
+
+/** A stored vehicle in the form it is sent: what a patch is merged into, and the body of every answer. */
+export function vehicleAsInput(vehicle: Vehicle): Omit<VehicleResponse, 'id' | 'driverId' | 'createdAt' | 'updatedAt'> {
+  return {
+    name: vehicle.name,
+    startDepotId: vehicle.startDepotId,
+    endDepotId: vehicle.endDepotId,
+    capacity: vehicle.capacity,
+    skills: vehicle.skills,
+    shift: { start: secondsToClock(vehicle.shiftStartSeconds), end: secondsToClock(vehicle.shiftEndSeconds) },
+    costs: vehicle.costs,
+    maxStops: vehicle.maxStops,
+    maxShiftSeconds: vehicle.maxShiftSeconds,
+    breaks: vehicle.breaks.map((vehicleBreak) => ({
+      windows: vehicleBreak.windows.map(([start, end]) => ({ start: secondsToClock(start), end: secondsToClock(end) })),
+      durationSeconds: vehicleBreak.durationSeconds,
+    })),
+  };
+}

@@ -1,8 +1,7 @@
 /** Depots, vehicles and drivers leave the service in these shapes; credentials never do. */
-import { secondsToClock } from '../../protocol/common';
 import type { DepotResponse } from '../../protocol/depots';
 import type { DriverResponse } from '../../protocol/drivers';
-import type { VehicleResponse } from '../../protocol/vehicles';
+import { vehicleAsInput, type VehicleResponse } from '../../protocol/vehicles';
 import type { Depot, Driver, Vehicle } from '../../domain/model/fleet';
 
 export function presentDepot(depot: Depot): DepotResponse {
@@ -21,19 +20,7 @@ export function presentDepot(depot: Depot): DepotResponse {
 export function presentVehicle(vehicle: Vehicle, driverId: number | null): VehicleResponse {
   return {
     id: vehicle.id,
-    name: vehicle.name,
-    startDepotId: vehicle.startDepotId,
-    endDepotId: vehicle.endDepotId,
-    capacity: vehicle.capacity,
-    skills: vehicle.skills,
-    shift: { start: secondsToClock(vehicle.shiftStartSeconds), end: secondsToClock(vehicle.shiftEndSeconds) },
-    costs: vehicle.costs,
-    maxStops: vehicle.maxStops,
-    maxShiftSeconds: vehicle.maxShiftSeconds,
-    breaks: vehicle.breaks.map((vehicleBreak) => ({
-      windows: vehicleBreak.windows.map(([start, end]) => ({ start: secondsToClock(start), end: secondsToClock(end) })),
-      durationSeconds: vehicleBreak.durationSeconds,
-    })),
+    ...vehicleAsInput(vehicle),
     driverId,
     createdAt: vehicle.createdAt.toISOString(),
     updatedAt: vehicle.updatedAt.toISOString(),

@@ -9,7 +9,7 @@ import { requireRole, type Principal } from '../auth/principal';
 import type { Role } from '../domain/roles';
 import { errorResponseSchema } from '../protocol/common';
 import { principalOf } from './middleware/authenticate';
-import { zodToAppError } from './middleware/errors';
+import { zodToAppError } from '../error-mapper';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Empty = z.ZodObject;

@@ -2,6 +2,7 @@
  * One import row validated by the POST /orders schema, whatever file it came from. A bad row becomes
  * data (every problem, named by the field the user wrote), never an exception.
  */
+import { formatPath } from '../error-mapper';
 import type { z } from 'zod';
 import { orderInputSchema, type OrderInputParsed } from '../protocol/orders';
 import { columnFor, mapColumns, normalizeColumnName, type ColumnRecord, type FieldError } from './columns';
@@ -16,12 +17,8 @@ export const WHOLE_ROW = 'row';
 
 const rejected = (row: number, field: string, message: string): ParsedRow => ({ row, ok: false, errors: [{ field, message }] });
 
-/** API paths as users write them: timeWindows[0].start. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let text = '';
-  for (const key of path) text += typeof key === 'number' ? `[${key}]` : text === '' ? String(key) : `.${String(key)}`;
-  return text === '' ? WHOLE_ROW : text;
-}
+/** API paths as users write them (timeWindows[0].start); the whole row when the path is empty. */
+const fieldOf = (path: readonly PropertyKey[]): string => formatPath(path) || WHOLE_ROW;
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   let current = value;
@@ -70,7 +67,7 @@ export function validateJsonRow(row: number, source: string): ParsedRow {
   } catch (error) {
     return rejected(row, WHOLE_ROW, `is not valid JSON (${(error as Error).message})`);
   }
-  return validate(row, value, formatPath);
+  return validate(row, value, fieldOf);
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -99,7 +96,7 @@ export function validateFeatureRow(row: number, source: string, timeZone?: strin
   const location = coordinates?.slice(0, 2);
 
   if (Object.keys(properties).some((key) => API_FIELDS.has(key))) {
-    const fieldFor = (path: readonly PropertyKey[]) => (path[0] === 'location' ? 'geometry' : formatPath(path));
+    const fieldFor = (path: readonly PropertyKey[]) => (path[0] === 'location' ? 'geometry' : fieldOf(path));
     return validate(row, { ...properties, location }, fieldFor, readErrors);
   }
   const record = Object.fromEntries(Object.entries(properties).map(([key, value]) => [normalizeColumnName(key), value]));

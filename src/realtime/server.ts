@@ -8,14 +8,13 @@ import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Pool } from 'pg';
 import { Server } from 'socket.io';
-import { ZodError } from 'zod';
 import { reads, type CommandContext } from '../commands/context';
 import { arriveAtStop } from '../commands/arrive-at-stop';
 import { completeStop } from '../commands/complete-stop';
 import { failStop } from '../commands/fail-stop';
 import { reportPositions } from '../commands/report-positions';
-import { AppError, forbidden, tooManyRequests } from '../errors';
-import { zodToAppError } from '../http/middleware/errors';
+import { forbidden, tooManyRequests } from '../errors';
+import { toAppError } from '../error-mapper';
 import type { Logger } from '../logger';
 import {
   positionReportsSchema,
@@ -171,8 +170,7 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
 }
 
 function errorBody(error: unknown, logger: Logger): ErrorBody {
-  if (error instanceof AppError) return error.toBody();
-  if (error instanceof ZodError) return zodToAppError(error).toBody();
-  logger.error({ err: error }, 'socket request failed');
-  return new AppError(500, 'internal_error', 'Internal error').toBody();
+  const { error: answer, known } = toAppError(error);
+  if (!known || answer.status >= 500) logger.error({ err: error }, 'socket request failed');
+  return answer.toBody();
 }

@@ -6,10 +6,9 @@
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { AppError, invalidInput, routingUnavailable } from '../errors';
 import { createHaversineProvider } from './haversine';
 import { createOsrmProvider } from './osrm';
-import type { RoutingError, RoutingProvider } from './provider';
+import type { RoutingProvider } from './provider';
 
 /** The routing part of the service's Config (src/config.ts). */
 export interface RoutingConfig {
@@ -38,14 +37,4 @@ export async function createRoutingProvider(config: RoutingConfig, log?: Logger)
   });
   log?.info({ routing: 'embedded', pbf: config.OSM_PBF, ...provider.stats() }, 'embedded road network ready');
   return provider;
-}
-
-/**
- * A RoutingError as the service's one error shape: 503 routing_unavailable when the road network is down,
- * otherwise 400 invalid_input naming the offending coordinate and OSRM's code.
- */
-export function routingErrorToAppError(error: RoutingError): AppError {
-  if (error.code === 'RoutingUnavailable') return routingUnavailable(error.message);
-  const path = error.coordinateIndex === undefined ? undefined : `coordinates[${error.coordinateIndex}]`;
-  return invalidInput(error.message, [{ ...(path ? { path } : {}), message: error.message, routingCode: error.code }]);
 }

@@ -5,7 +5,7 @@
  */
 import polyline from '@mapbox/polyline';
 import type { ErrorDetail } from '../errors';
-import { routingErrorToAppError } from '../routing';
+import { routingErrorToAppError } from '../error-mapper';
 import { RoutingError, type RoutingProvider } from '../routing/provider';
 import { validateProblem, type VroomProblem, type VroomSolution } from '../../solver/index';
 import { invalidProblem, issueDetail } from './runner';

@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRoutingProvider, routingErrorToAppError, type RoutingConfig } from '../../src/routing';
-import { RoutingError } from '../../src/routing/provider';
+import { createRoutingProvider, type RoutingConfig } from '../../src/routing';
 import { loadFixture, replay, startServer, type TestServer } from './osrm-replay';
 import type { LonLat } from '../../src/domain/model/geometry';
 
@@ -49,21 +48,4 @@ describe('createRoutingProvider', () => {
     const again = await createRoutingProvider({ ...base, DATA_DIR: dataDir });
     expect((again as unknown as { stats(): { loadedFromCache: boolean } }).stats().loadedFromCache).toBe(true);
   }, 120_000);
-});
-
-describe('routingErrorToAppError', () => {
-  it('shows a down road network as 503 routing_unavailable', () => {
-    const error = routingErrorToAppError(new RoutingError('RoutingUnavailable', 'OSRM server at http://osrm:5000 is unreachable'));
-    expect(error.status).toBe(503);
-    expect(error.toBody()).toEqual({ error: { code: 'routing_unavailable', message: 'OSRM server at http://osrm:5000 is unreachable', details: [] } });
-  });
-
-  it('shows bad coordinates as 400 invalid_input naming the coordinate', () => {
-    const error = routingErrorToAppError(new RoutingError('NoSegment', 'Could not find a matching segment for coordinate 2', 2));
-    expect(error.status).toBe(400);
-    expect(error.toBody().error).toMatchObject({
-      code: 'invalid_input',
-      details: [{ path: 'coordinates[2]', routingCode: 'NoSegment', message: 'Could not find a matching segment for coordinate 2' }],
-    });
-  });
 });

@@ -16,7 +16,7 @@ import { errorResponseSchema } from '../../protocol/common';
 import { importOrdersQuerySchema, importOrdersResultSchema } from '../../protocol/import';
 import { apiPrefix, type Mount } from '../mount';
 import { principalOf, requireRoles } from '../middleware/authenticate';
-import { zodToAppError } from '../middleware/errors';
+import { zodToAppError } from '../../error-mapper';
 
 /**
  * About 300,000 CSV rows. The body is read as fast as rows are stored, so a much larger file would run

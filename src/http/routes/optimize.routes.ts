@@ -18,7 +18,7 @@ import { OptimizeJobs, type JobWork, type OptimizeJob } from '../../solving/opti
 import type { SolverRunner } from '../../solving/runner';
 import { locateProblem, presentSolution } from '../../solving/vroom-locations';
 import { requireRoles } from '../middleware/authenticate';
-import { zodToAppError } from '../middleware/errors';
+import { zodToAppError } from '../../error-mapper';
 import { apiPrefix, type Mount } from '../mount';
 
 export interface OptimizeRouterOptions {

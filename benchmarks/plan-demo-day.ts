@@ -17,9 +17,8 @@ import { checkSolution } from '../solver/index';
 import { Rng } from '../solver/model/rng';
 import { localMidnightEpochSeconds } from '../src/domain/time';
 import { loadEmbeddedRouting } from '../src/routing/embedded';
-import { createInlineSolver } from '../src/solving/inline-solver';
-import { buildPlanningProblem, type PlanningInput, type PlanningOrder, type PlanningVehicle } from '../src/solving/planning-problem';
 import { createPoolSolver } from '../src/solving/pool-solver';
+import { buildPlanningProblem, type PlanningInput, type PlanningOrder, type PlanningVehicle } from '../src/solving/planning-problem';
 import { solvePlanning } from '../src/solving/solve-planning';
 import type { LonLat } from '../src/domain/model/geometry';
 
@@ -90,7 +89,7 @@ const { plan, problem, solution, timings } = outcome;
 
 const check = checkSolution(problem.vroom, solution);
 // An unassigned order "could have been served" if the fleet, with nothing else to do, serves it.
-const inline = createInlineSolver();
+const inline = createPoolSolver({ threads: 1 });
 let servableUnassigned = 0;
 for (const { orderId } of plan.unassigned) {
   const alone = await buildPlanningProblem({ ...input, orders: orders.filter((order) => order.id === orderId) }, routing);

@@ -34,7 +34,7 @@ import { loadEmbeddedRouting } from '../src/routing/embedded';
 import { createHaversineProvider } from '../src/routing/haversine';
 import type { RoutingProvider } from '../src/routing/provider';
 import { ensureAdmin } from '../src/seed/credentials';
-import { createInlineSolver } from '../src/solving/inline-solver';
+import { createPoolSolver } from '../src/solving/pool-solver';
 import type { LonLat } from '../src/domain/model/geometry';
 import type { Order } from '../src/domain/model/order';
 import type { RouteDraft } from '../src/domain/model/route';
@@ -170,7 +170,7 @@ for (let k = 0; k < insertions; k++) {
 }
 await repos.orders.setStatusMany(fresh, 'ready');
 
-const solver = createInlineSolver();
+const solver = createPoolSolver({ threads: 1 });
 const queue = new PlanQueue({ context, solver, routing });
 const app = createApp({ database: db, commands: context, logger: createLogger('silent'), mounts: [plansMount({ context, queue, solver, routing, positions: trackedPositions })] });
 const server = createServer(app);

@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { checkSolution } from '../solver/check';
 import { parseSolomon } from '../solver/format/solomon';
-import { SolverPool } from '../src/cli/solver-pool';
+import { createPoolSolver } from '../src/solving/pool-solver';
+import { SolutionCheckError } from '../src/solving/runner';
 
 const DATA = join(import.meta.dirname, '../data/benchmarks');
 const SETS = ['solomon', 'homberger-200'] as const;
@@ -72,9 +73,10 @@ if (sets.length === 0 || !(timeLimitSeconds > 0) || !Number.isInteger(threads) |
   process.exit(2);
 }
 
-const pool = new SolverPool(threads);
+const solver = createPoolSolver({ threads });
+const seeds = Array.from({ length: threads }, (_, index) => seed + index);
 // Start the worker threads (and their TypeScript loader) before any instance is timed.
-await pool.solveBest(parseSolomon(readFileSync(join(DATA, 'solomon/c101.txt'), 'utf8')).problem, { seed, stop: { maxIterations: 1 } });
+await solver.solve(parseSolomon(readFileSync(join(DATA, 'solomon/c101.txt'), 'utf8')).problem, { seeds, maxIterations: 1 });
 
 const rows: Row[] = [];
 console.log(`# VRPTW benchmark: ${timeLimitSeconds} s per instance, ${threads} thread${threads > 1 ? 's' : ''}, seed ${seed}\n`);
@@ -96,8 +98,16 @@ for (const set of sets) {
     const instance = file.replace(/\.txt$/, '');
     const { problem } = parseSolomon(readFileSync(join(DATA, set, file), 'utf8'));
     const start = performance.now();
-    const solution = await pool.solveBest(problem, { seed, stop: { timeLimitMs: timeLimitSeconds * 1000 } });
+    const outcome = await solver.solve(problem, { seeds, timeLimitMs: timeLimitSeconds * 1000 }).catch((error: unknown) => {
+      if (error instanceof SolutionCheckError) return error;
+      throw error;
+    });
     const seconds = (performance.now() - start) / 1000;
+    if (outcome instanceof SolutionCheckError || outcome.status !== 'solved') {
+      console.log(`| ${instance} | | | | | | | ${seconds.toFixed(2)} | **${outcome instanceof SolutionCheckError ? outcome.message : 'cancelled'}** |`);
+      continue;
+    }
+    const { solution } = outcome;
     const verdict = checkSolution(problem, solution);
     const row: Row = {
       set,
@@ -120,7 +130,7 @@ for (const set of sets) {
   }
   console.log('');
 }
-await pool.close();
+await solver.close();
 if (values.json) writeFileSync(values.json, `${JSON.stringify({ timeLimitSeconds, threads, seed, rows }, null, 2)}\n`);
 
 for (const set of sets) {

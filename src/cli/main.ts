@@ -14,12 +14,13 @@ import {
   parseSolomon,
   parseVroomSolution,
   toVroomProblem,
-  type SolveProgress,
   type VroomProblem,
 } from '../../solver/index';
+import { AppError } from '../errors';
+import { createPoolSolver } from '../solving/pool-solver';
+import { SolutionCheckError, type RunProgress } from '../solving/runner';
 import { createRoutingProvider } from '../routing/index';
 import { addMatrices, MatrixError, needsMatrices } from './matrices';
-import { SolverPool } from './solver-pool';
 
 const USAGE = `Usage:
   lastmile solve <file> [--format solomon|vroom] [--time-limit S] [--seed N] [--threads N] [--output FILE] [--progress]
@@ -67,23 +68,31 @@ async function solveCommand(file: string, options: Options): Promise<number> {
   const threads = numberOption(options.threads, '--threads', { integer: true, min: 1, max: 64 }) ?? 1;
 
   // Worker threads start loading while the file is read and parsed.
-  const pool = new SolverPool(threads);
+  const solver = createPoolSolver({ threads });
   const loadingStart = performance.now();
   const { problem, routing } = await readProblem(file, options).catch(async (error: unknown) => {
-    await pool.close();
+    await solver.close();
     throw error;
   });
   const loadingMs = performance.now() - loadingStart - (routing?.ms ?? 0);
 
   const solvingStart = performance.now();
-  const stop = timeLimitSeconds === undefined ? {} : { stop: { timeLimitMs: timeLimitSeconds * 1000 } };
-  const solution = await pool.solveBest(problem, { seed, ...stop, ...(options.progress ? { onProgress: progressPrinter() } : {}) }).finally(() => pool.close());
+  const seeds = Array.from({ length: threads }, (_, index) => seed + index);
+  const outcome = await solver
+    .solve(problem, { seeds, ...(timeLimitSeconds === undefined ? {} : { timeLimitMs: timeLimitSeconds * 1000 }), ...(options.progress ? { onProgress: progressPrinter() } : {}) })
+    .catch((error: unknown) => {
+      if (error instanceof AppError) throw new CliError(`${file}: ${[error.message, ...error.details.slice(0, 3).map((detail) => `${detail.path}: ${detail.message}`)].join('; ')}`);
+      if (error instanceof SolutionCheckError) return error;
+      throw error;
+    })
+    .finally(() => solver.close());
   const solvingMs = performance.now() - solvingStart;
-  if (solution.code === 2) throw new CliError(`${file}: ${solution.error ?? 'invalid problem'}`);
-  if (solution.code !== 0) {
-    console.error(`lastmile: solver failed with code ${solution.code}: ${solution.error ?? 'no message'}`);
+  if (outcome instanceof SolutionCheckError) {
+    console.error(`lastmile: ${outcome.message}`);
     return 1;
   }
+  if (outcome.status !== 'solved') throw new Error('the solver run was cancelled');
+  const { solution } = outcome;
   solution.summary.computing_times = { loading: Math.round(loadingMs), solving: Math.round(solvingMs), routing: Math.round(routing?.ms ?? 0) };
 
   const text = formatSolution(solution);
@@ -103,9 +112,10 @@ async function solveCommand(file: string, options: Options): Promise<number> {
 }
 
 /** Progress lines on stderr, at most two a second per seed, so a long run shows it is alive and improving. */
-function progressPrinter(): (seed: number, progress: SolveProgress) => void {
+function progressPrinter(): (progress: RunProgress) => void {
   const lastPrinted = new Map<number, number>();
-  return (seed, progress) => {
+  return (progress) => {
+    const { seed } = progress;
     const now = performance.now();
     if (now - (lastPrinted.get(seed) ?? -Infinity) < 500) return;
     lastPrinted.set(seed, now);

@@ -5,10 +5,9 @@
 import type { Clock } from '../domain/clock';
 import type { Repositories } from '../db/repositories';
 import type { RoutingProvider } from '../routing/provider';
-import { buildPlan } from '../solving/plan-result';
-import { buildPlanningProblem } from '../solving/planning-problem';
 import type { SolverRunner } from '../solving/runner';
 import { defaultSeeds } from '../solving/runner';
+import { solvePlanning } from '../solving/solve-planning';
 import { loadOrders, loadPlanContext, loadVehicles } from './plan-context';
 import { planningInput } from './planning-input';
 import { routeDraft } from './route-evaluation';
@@ -39,16 +38,15 @@ export async function computePlan(deps: ComputeDeps, plan: PlanRecord, signal: A
   // A plan of today made mid-morning starts its routes now, not at a shift start already past (next whole minute).
   const notBeforeEpoch = Math.ceil(deps.clock.nowMs() / 60_000) * 60;
   const input = planningInput(context.depot, plan.date, vehicles, [...orders.values()], context.depotsById, new Map(), notBeforeEpoch);
-  const problem = await buildPlanningProblem(input, deps.routing);
   const started = performance.now();
-  const outcome = await deps.solver.solve(problem.vroom, {
+  const outcome = await solvePlanning(input, deps, {
     timeLimitMs: plan.timeLimitSeconds * 1000,
     seeds: defaultSeeds(plan.options.seeds ?? deps.solver.threads),
     signal,
     onProgress: (progress) => onProgress({ bestCost: progress.bestCost, unassigned: progress.unassigned, elapsedMs: Math.round(performance.now() - started) }),
   });
   if (outcome.status === 'cancelled') return null;
-  const solved = await buildPlan(problem, outcome.solution, deps.routing);
+  const { plan: solved, problem, solution } = outcome;
   const vehiclesById = new Map(vehicles.map((vehicle) => [String(vehicle.id), vehicle]));
   const routes = solved.routes.map((planned) =>
     routeDraft(
@@ -60,7 +58,7 @@ export async function computePlan(deps: ComputeDeps, plan: PlanRecord, signal: A
       },
       planned,
       problem,
-      outcome.solution,
+      solution,
     ),
   );
   return {

@@ -24,8 +24,6 @@ export const positionReportsSchema = z.preprocess(
   z.array(positionReportSchema).min(1).max(1000),
 );
 
-export const resumeRequestSchema = z.object({ sinceSeq: z.number().int().min(0) });
-export type ResumeRequest = z.output<typeof resumeRequestSchema>;
 
 /** What the client sends in `io(url, { auth })`. */
 export interface SocketAuth {
@@ -120,7 +118,7 @@ export interface Sequenced<K extends RoomEventName = RoomEventName> {
   data: RoomFacts[K];
 }
 
-/** Where the client joined, and the room's state now: also the answer when a resume is too far behind. */
+/** Where the client joined, and the room's state now. */
 export interface RoomSnapshot {
   room: string;
   /** The last sequence number the snapshot includes. */
@@ -140,9 +138,6 @@ export interface PositionReportResult {
   duplicates: number;
 }
 
-/** Missed events in order, or a snapshot when the gap is too large (or already pruned). */
-export type ResumeResult = { events: Sequenced[] } | { snapshot: RoomSnapshot };
-
 export type ServerToClientEvents = {
   [K in RoomEventName]: (event: Sequenced<K>) => void;
 } & {
@@ -156,5 +151,4 @@ export interface ClientToServerEvents {
   'stop:arrive': (request: ArriveRequest, ack: Ack<StopActionResult>) => void;
   'stop:complete': (request: CompleteRequest, ack: Ack<StopActionResult>) => void;
   'stop:fail': (request: FailRequest, ack: Ack<StopActionResult>) => void;
-  'feed:resume': (request: ResumeRequest, ack: Ack<ResumeResult>) => void;
 }

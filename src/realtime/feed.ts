@@ -1,19 +1,17 @@
 /**
  * The numbered, persisted event stream of every room. Facts are queued, and every few milliseconds
  * one batch reserves consecutive numbers per room in PostgreSQL (atomic across server processes),
- * stores the events, then emits them. A reconnecting client asks for what followed its last number
- * and gets the stored events, or a snapshot when it is too far behind or the events were pruned.
+ * stores the events, then emits them. A client that sees a gap in the numbers joins again and gets a
+ * snapshot numbered with the last event it includes.
  */
 import type { RoomEventsRepository } from '../db/repos/room-events.repo';
 import type { Logger } from '../logger';
-import type { ResumeResult, RoomEventName, RoomFacts, RoomSnapshot, Sequenced } from '../protocol/socket';
+import type { RoomEventName, RoomFacts, RoomSnapshot, Sequenced } from '../protocol/socket';
 
 export interface FeedOptions {
   /** How long a fact may wait for its batch; bounds the added latency. */
   flushIntervalMs?: number;
-  /** More missed events than this and the client gets a snapshot instead. */
-  maxReplayEvents?: number;
-  /** Events are kept this long for replay. */
+  /** Events are kept this long in the log. */
   retentionSeconds?: number;
 }
 
@@ -28,7 +26,6 @@ export class RoomFeed {
   private flushing: Promise<void> | null = null;
   private readonly timer: NodeJS.Timeout;
   private readonly pruneTimer: NodeJS.Timeout;
-  private readonly maxReplayEvents: number;
 
   constructor(
     private readonly repo: RoomEventsRepository,
@@ -37,7 +34,6 @@ export class RoomFeed {
     private readonly logger: Logger,
     options: FeedOptions = {},
   ) {
-    this.maxReplayEvents = options.maxReplayEvents ?? 1000;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 20);
     const retentionSeconds = options.retentionSeconds ?? 3600;
     this.pruneTimer = setInterval(() => void this.prune(retentionSeconds), Math.min(60_000, retentionSeconds * 250));
@@ -73,7 +69,7 @@ export class RoomFeed {
       await this.repo.insertMany(events);
       for (const event of events) this.emit(event);
     } catch (error) {
-      // Clients notice the gap in numbers and resume, which ends in a snapshot if need be.
+      // Clients notice the gap in numbers and join again for a snapshot.
       this.logger.error({ err: error, events: batch.length }, 'room events could not be stored; dropped');
     }
   }
@@ -83,16 +79,6 @@ export class RoomFeed {
     await this.flush();
     const seq = await this.repo.lastSeq(room);
     return { ...(await this.snapshot(room)), seq };
-  }
-
-  async resume(room: string, sinceSeq: number): Promise<ResumeResult> {
-    await this.flush();
-    const lastSeq = await this.repo.lastSeq(room);
-    if (sinceSeq >= lastSeq) return { events: [] };
-    const firstSeq = await this.repo.firstSeq(room);
-    const pruned = firstSeq === null || firstSeq > sinceSeq + 1;
-    if (pruned || lastSeq - sinceSeq > this.maxReplayEvents) return { snapshot: await this.snapshotOf(room) };
-    return { events: (await this.repo.since(room, sinceSeq, this.maxReplayEvents)) as Sequenced[] };
   }
 
   private async prune(retentionSeconds: number): Promise<void> {

@@ -18,7 +18,6 @@ import { toAppError } from '../error-mapper';
 import type { Logger } from '../logger';
 import {
   positionReportsSchema,
-  resumeRequestSchema,
   type ClientToServerEvents,
   type ErrorBody,
   type Sequenced,
@@ -149,9 +148,6 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
         const { stopId, ...input } = failRequestSchema.parse(request);
         return failStop(commands, stopId, input, staff());
       }),
-    );
-    socket.on('feed:resume', (request, ack) =>
-      handle(ack, async () => feed.resume(subscriber.room, resumeRequestSchema.parse(request).sinceSeq)),
     );
   });
 

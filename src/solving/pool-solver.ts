@@ -1,60 +1,85 @@
 /**
- * Solves on a piscina pool of worker threads: one task per seed, all at once, the best kept. The main thread
- * only validates, encodes the matrices once into shared memory (benchmarks/optimize-matrix-transfer.ts) and
- * checks the answer, so the HTTP event loop stays free while the workers search.
+ * The solver runner: one task per seed, the best kept and re-verified by the checker. With several threads the
+ * seeds run at once on a piscina pool; the main thread only validates, encodes the matrices once into shared
+ * memory (benchmarks/optimize-matrix-transfer.ts) and checks the answer, so the HTTP event loop stays free while
+ * the workers search. With one thread the seeds run one after another in-process: no worker start-up to pay for
+ * (the CLI's default, and the tests'); the solver is synchronous there, so an abort lands between seeds.
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import Piscina from 'piscina';
 import type { Logger } from 'pino';
-import type { SolveProgress, VroomSolution } from '../../solver/index';
+import { solve, type SolveProgress, type StoppingRule, type VroomProblem, type VroomSolution } from '../../solver/index';
 import { SOLVER_WORKER_FILENAME, type SolveTask } from '../../solver/worker';
 import { splitMatrices } from '../../solver/worker-transfer';
-import { assertValidProblem, defaultSeeds, keepBest, runProgress, type SolverRunner } from './runner';
+import { assertValidProblem, defaultSeeds, keepBest, runProgress, type SolveOutcome, type SolveRunOptions, type SolverRunner } from './runner';
 
 export interface PoolSolverOptions {
-  /** Worker threads; default the number of cores. */
+  /** Worker threads; default the number of cores. 1: in-process. */
   threads?: number;
   log?: Logger;
 }
 
 export function createPoolSolver({ threads = availableParallelism(), log }: PoolSolverOptions = {}): SolverRunner {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`solver threads must be an integer ≥ 1, got ${threads}`);
-  const pool = new Piscina<SolveTask, VroomSolution>({ filename: SOLVER_WORKER_FILENAME, minThreads: threads, maxThreads: threads });
+  const pool = threads > 1 ? new Piscina<SolveTask, VroomSolution>({ filename: SOLVER_WORKER_FILENAME, minThreads: threads, maxThreads: threads }) : null;
+  const run = pool ? onPool.bind(null, pool) : inProcess;
 
   return {
     threads,
-    async solve(problem, { seeds = defaultSeeds(threads), timeLimitMs, maxIterationsWithoutImprovement, signal, onProgress }) {
+    async solve(problem, options) {
       assertValidProblem(problem);
+      const seeds = options.seeds ?? defaultSeeds(threads);
       const started = performance.now();
-      const cancelled = () => ({ status: 'cancelled' as const, elapsedMs: performance.now() - started });
-      if (signal?.aborted) return cancelled();
-      const { problem: withoutMatrices, matrices } = splitMatrices(problem, { shared: true });
-      // One seed failing stops the others: their work would be thrown away.
-      const failed = new AbortController();
-      const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
-      const ports: MessagePort[] = [];
-      const runs = seeds.map((seed) => {
-        const task: SolveTask = { problem: withoutMatrices, flatMatrices: matrices, options: { seed, stop: { timeLimitMs, maxIterationsWithoutImprovement } } };
-        if (!onProgress) return pool.run(task, { signal: stop });
-        const { port1, port2 } = new MessageChannel();
-        ports.push(port1);
-        port1.on('message', (progress: SolveProgress) => onProgress(runProgress(seed, progress)));
-        return pool.run({ ...task, progressPort: port2 }, { signal: stop, transferList: [port2] });
-      });
-      try {
-        const solutions = await Promise.all(runs);
-        return { status: 'solved', ...keepBest(problem, seeds, solutions, log), elapsedMs: performance.now() - started };
-      } catch (error) {
-        // Piscina rejects every aborted task, and ends the threads that were running them.
-        failed.abort();
-        await Promise.allSettled(runs);
-        if (signal?.aborted) return cancelled();
-        throw error;
-      } finally {
-        for (const port of ports) port.close();
-      }
+      const solutions = await run(problem, seeds, options);
+      if (!solutions) return { status: 'cancelled', elapsedMs: performance.now() - started };
+      return { status: 'solved', ...keepBest(problem, seeds, solutions, log), elapsedMs: performance.now() - started } satisfies SolveOutcome;
     },
-    close: () => pool.destroy(),
+    close: async () => pool?.destroy(),
   };
+}
+
+const stoppingRule = ({ timeLimitMs, maxIterations, maxIterationsWithoutImprovement }: SolveRunOptions): StoppingRule => ({ timeLimitMs, maxIterations, maxIterationsWithoutImprovement });
+
+/** Null when aborted. */
+async function inProcess(problem: VroomProblem, seeds: number[], options: SolveRunOptions): Promise<VroomSolution[] | null> {
+  const { signal, onProgress } = options;
+  const solutions: VroomSolution[] = [];
+  for (const seed of seeds) {
+    // Let an abort issued by other code reach us before each seed.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (signal?.aborted) return null;
+    const progress = onProgress && ((update: SolveProgress) => onProgress(runProgress(seed, update)));
+    solutions.push(solve(problem, { seed, stop: stoppingRule(options), clock: () => performance.now(), onProgress: progress }));
+  }
+  return solutions;
+}
+
+async function onPool(pool: Piscina<SolveTask, VroomSolution>, problem: VroomProblem, seeds: number[], options: SolveRunOptions): Promise<VroomSolution[] | null> {
+  const { signal, onProgress } = options;
+  if (signal?.aborted) return null;
+  const { problem: withoutMatrices, matrices } = splitMatrices(problem, { shared: true });
+  // One seed failing stops the others: their work would be thrown away.
+  const failed = new AbortController();
+  const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+  const ports: MessagePort[] = [];
+  const runs = seeds.map((seed) => {
+    const task: SolveTask = { problem: withoutMatrices, flatMatrices: matrices, options: { seed, stop: stoppingRule(options) } };
+    if (!onProgress) return pool.run(task, { signal: stop });
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1);
+    port1.on('message', (progress: SolveProgress) => onProgress(runProgress(seed, progress)));
+    return pool.run({ ...task, progressPort: port2 }, { signal: stop, transferList: [port2] });
+  });
+  try {
+    return await Promise.all(runs);
+  } catch (error) {
+    // Piscina rejects every aborted task, and ends the threads that were running them.
+    failed.abort();
+    await Promise.allSettled(runs);
+    if (signal?.aborted) return null;
+    throw error;
+  } finally {
+    for (const port of ports) port.close();
+  }
 }

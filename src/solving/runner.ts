@@ -1,7 +1,7 @@
 /**
  * The one way the service solves: a SolverRunner takes a VROOM problem, runs one or more seeds under a time
  * limit, and answers the best solution by VROOM's hierarchy, re-verified by the independent checker.
- * Two implementations: pool-solver.ts (worker threads, the service) and inline-solver.ts (same thread).
+ * One implementation, pool-solver.ts, for the service, the CLI, benchmarks and tests alike.
  */
 import type { Logger } from 'pino';
 import { checkSolution, validateProblem, type CheckIssue, type SolveProgress, type ValidationIssue, type VroomProblem, type VroomSolution } from '../../solver/index';
@@ -13,9 +13,10 @@ export interface RunProgress {
   unassigned: number;
   elapsedMs: number;
   iteration: number;
+  routes: number;
 }
 
-export const runProgress = (seed: number, { bestCost, unassigned, elapsedMs, iteration }: SolveProgress): RunProgress => ({ seed, bestCost, unassigned, elapsedMs, iteration });
+export const runProgress = (seed: number, { bestCost, unassigned, elapsedMs, iteration, routes }: SolveProgress): RunProgress => ({ seed, bestCost, unassigned, elapsedMs, iteration, routes });
 
 export interface SolveRunOptions {
   /** One run per seed; default: one per thread, 1, 2, 3 … */
@@ -24,9 +25,11 @@ export interface SolveRunOptions {
    * Each run's search time; it then answers its best solution. A run waiting for a free thread gets its full
    * search time once it starts (quality over punctuality), and building the first solution comes on top.
    */
-  timeLimitMs: number;
+  timeLimitMs?: number;
   /** Also stop a run this many iterations after its last improvement: small problems finish in milliseconds. */
   maxIterationsWithoutImprovement?: number;
+  /** Stop each run after this many iterations (reproducible runs, warm-ups). */
+  maxIterations?: number;
   /** Abort: the run answers `cancelled`, never a partial result. */
   signal?: AbortSignal;
   onProgress?: (progress: RunProgress) => void;

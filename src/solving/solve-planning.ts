@@ -1,18 +1,14 @@
 /**
- * Planning end to end, as the planning command runs it: inputs → matrices from the road network → the
+ * Planning end to end, as every plan run computes it (planning/compute-plan.ts): inputs → matrices from the road network → the
  * solver runner → a plan with road geometry. Cancelled runs answer `cancelled` and no plan.
  */
 import type { RoutingProvider } from '../routing/provider';
 import type { VroomSolution } from '../../solver/index';
 import { buildPlan, type Plan } from './plan-result';
 import { buildPlanningProblem, type PlanningInput, type PlanningProblem } from './planning-problem';
-import type { RunProgress, SolverRunner } from './runner';
+import type { SolveRunOptions, SolverRunner } from './runner';
 
-export interface PlanningRun {
-  timeLimitMs: number;
-  signal?: AbortSignal;
-  onProgress?: (progress: RunProgress) => void;
-}
+export type PlanningRun = Pick<SolveRunOptions, 'timeLimitMs' | 'seeds' | 'signal' | 'onProgress'>;
 
 /** Milliseconds per phase. */
 export interface PlanningTimings {

@@ -11,7 +11,6 @@ import { optimizeMount, optimizeRouter, type OptimizeRouterOptions } from '../..
 import { loadEmbeddedRouting } from '../../src/routing/embedded';
 import { createHaversineProvider, haversineMeters } from '../../src/routing/haversine';
 import type { RoutingProvider } from '../../src/routing/provider';
-import { createInlineSolver } from '../../src/solving/inline-solver';
 import { createPoolSolver } from '../../src/solving/pool-solver';
 import type { SolverRunner } from '../../src/solving/runner';
 import { testDatabases } from '../helpers/database';
@@ -80,7 +79,7 @@ const haversine = createHaversineProvider();
 describe('POST /api/v1/optimize (inline solver, straight-line roads)', () => {
   let api: Awaited<ReturnType<typeof serve>>;
   beforeAll(async () => {
-    api = await serve({ solver: createInlineSolver(), routing: haversine, defaultTimeLimitMs: 200, asyncAboveTasks: 30 });
+    api = await serve({ solver: createPoolSolver({ threads: 1 }), routing: haversine, defaultTimeLimitMs: 200, asyncAboveTasks: 30 });
   });
   afterAll(() => api.close());
 
@@ -155,7 +154,7 @@ describe('POST /api/v1/optimize (inline solver, straight-line roads)', () => {
 
 describe('how long a run searches', () => {
   it('stops a small problem once it stops improving, and searches as long as ?timeLimitSeconds asks', async () => {
-    const api = await serve({ solver: createInlineSolver(), routing: haversine, defaultTimeLimitMs: 60_000 });
+    const api = await serve({ solver: createPoolSolver({ threads: 1 }), routing: haversine, defaultTimeLimitMs: 60_000 });
     try {
       let started = performance.now();
       const quick = await api.call('POST', '/api/v1/optimize', locatedProblem(8));
@@ -259,7 +258,7 @@ describe('POST /api/v1/optimize over the embedded Heidelberg road network', () =
   let api: Awaited<ReturnType<typeof serve>>;
   beforeAll(async () => {
     const routing = await loadEmbeddedRouting({ pbfPath: 'data/osm/heidelberg.osm.pbf', cacheDir: 'var/routing-cache' });
-    api = await serve({ solver: createInlineSolver(), routing, defaultTimeLimitMs: 300 });
+    api = await serve({ solver: createPoolSolver({ threads: 1 }), routing, defaultTimeLimitMs: 300 });
   });
   afterAll(() => api.close());
 
@@ -284,7 +283,7 @@ describe('POST /api/v1/optimize over the embedded Heidelberg road network', () =
 describe('mounted in the service app (PGlite)', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp(testDatabases()[0]!, { mounts: [optimizeMount({ solver: createInlineSolver(), routing: haversine, defaultTimeLimitMs: 100 })] });
+    app = await startTestApp(testDatabases()[0]!, { mounts: [optimizeMount({ solver: createPoolSolver({ threads: 1 }), routing: haversine, defaultTimeLimitMs: 100 })] });
   });
   afterAll(() => app.close());
 

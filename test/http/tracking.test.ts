@@ -6,7 +6,7 @@ import { plansMount } from '../../src/http/routes/plans.routes';
 import { trackingMount } from '../../src/http/routes/tracking.routes';
 import { PlanQueue } from '../../src/reactions/plan-runs';
 import { createHaversineProvider } from '../../src/routing/haversine';
-import { createInlineSolver } from '../../src/solving/inline-solver';
+import { createPoolSolver } from '../../src/solving/pool-solver';
 import { testDatabases } from '../helpers/database';
 import { startTestApp, type TestApp } from '../helpers/http';
 import { beforePlanDate, planDate, seedDay, waitForPlan } from '../planning/fixtures';
@@ -28,7 +28,7 @@ describe.each(testDatabases())('customer tracking by token on $engine', (backend
     // The mounts need the app's command context, which exists once the app does: they are plugged in after.
     let mounted: RequestHandler[] = [];
     app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => chain(mounted, req, res, next) }], clock });
-    const solver = createInlineSolver();
+    const solver = createPoolSolver({ threads: 1 });
     queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite' });
     mounted = [plansMount({ context: app.commands, queue, solver, routing }).router, trackingMount(app.commands, { linkTtlSeconds }).router];
     await queue.start();

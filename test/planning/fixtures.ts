@@ -7,7 +7,7 @@ import { removeCancelledStops } from '../../src/reactions/cancelled-orders';
 import { noPositions } from '../../src/planning/live-routes';
 import { PlanQueue } from '../../src/reactions/plan-runs';
 import { createHaversineProvider } from '../../src/routing/haversine';
-import { createInlineSolver } from '../../src/solving/inline-solver';
+import { createPoolSolver } from '../../src/solving/pool-solver';
 import type { TestBackend } from '../helpers/database';
 import { depotInput, startTestApp, vehicleInput, type TestApp } from '../helpers/http';
 import { orderInput } from '../helpers/orders';
@@ -25,7 +25,7 @@ export async function startPlanningApp(backend: TestBackend, { clock = beforePla
   // The plans router needs the app's command context, which exists once the app does: it is plugged in after.
   let plans: RequestHandler = (_req, _res, next) => next();
   const app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => plans(req, res, next) }], clock });
-  const solver = createInlineSolver();
+  const solver = createPoolSolver({ threads: 1 });
   const queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite' });
   plans = plansMount({ context: app.commands, queue, solver, routing }).router;
   const stopRemoving = removeCancelledStops({ context: app.commands, routing, positions: noPositions });

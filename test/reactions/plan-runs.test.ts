@@ -8,7 +8,7 @@ import { repositories } from '../../src/db/repositories';
 import { EventBus } from '../../src/domain/events';
 import { PlanQueue } from '../../src/reactions/plan-runs';
 import { createHaversineProvider } from '../../src/routing/haversine';
-import { createInlineSolver } from '../../src/solving/inline-solver';
+import { createPoolSolver } from '../../src/solving/pool-solver';
 import { testDatabases, type TestBackend } from '../helpers/database';
 import { startTestApp, type TestApp } from '../helpers/http';
 import { beforePlanDate, planDate, seedDay } from '../planning/fixtures';
@@ -41,7 +41,7 @@ describe.each(testDatabases())('plan queue on $engine', (backend: TestBackend) =
   }
 
   function startQueue(context: CommandContext, options: Partial<ConstructorParameters<typeof PlanQueue>[0]> = {}): PlanQueue {
-    const queue = new PlanQueue({ context, solver: createInlineSolver(), routing, pollMs: 20, exclusiveDatabase: backend.engine === 'pglite', ...options });
+    const queue = new PlanQueue({ context, solver: createPoolSolver({ threads: 1 }), routing, pollMs: 20, exclusiveDatabase: backend.engine === 'pglite', ...options });
     cleanup.push(() => queue.stop());
     return queue;
   }

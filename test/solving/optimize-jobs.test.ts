@@ -12,7 +12,7 @@ function controllable() {
   let finish!: (value: VroomSolution) => void;
   let report!: (bestCost: number, unassigned: number) => void;
   const work: JobWork = (signal, onProgress) => {
-    report = (bestCost, unassigned) => onProgress({ seed: 1, bestCost, unassigned, elapsedMs: 1, iteration: 1 });
+    report = (bestCost, unassigned) => onProgress({ seed: 1, bestCost, unassigned, elapsedMs: 1, iteration: 1, routes: 1 });
     return new Promise((resolve) => {
       finish = resolve;
       signal.addEventListener('abort', () => resolve(null));

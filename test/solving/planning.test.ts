@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../../solver/index';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import type { RoutingProvider } from '../../src/routing/provider';
-import { createInlineSolver } from '../../src/solving/inline-solver';
+import { createPoolSolver } from '../../src/solving/pool-solver';
 import { planToGeoJson } from '../../src/solving/plan-geojson';
 import { buildPlan } from '../../src/solving/plan-result';
 import { solvePlanning } from '../../src/solving/solve-planning';
@@ -112,7 +112,7 @@ describe('VROOM solution → plan', () => {
 
   it('lists stops in order with planned times, loads and distances, road geometry, totals and the unassigned with reasons', async () => {
     const problem = await buildPlanningProblem(twoVans, routing);
-    const outcome = await createInlineSolver().solve(problem.vroom, { timeLimitMs: 300 });
+    const outcome = await createPoolSolver({ threads: 1 }).solve(problem.vroom, { timeLimitMs: 300 });
     if (outcome.status !== 'solved') throw new Error('expected solved');
     expect(checkSolution(problem.vroom, outcome.solution).issues).toEqual([]);
     const plan = await buildPlan(problem, outcome.solution, routing);
@@ -183,7 +183,7 @@ describe('VROOM solution → plan', () => {
     };
     const input: PlanningInput = { ...twoVans, orders: [order('mainland', around(1)), order('island', island)] };
     const problem = await buildPlanningProblem(input, withIsland);
-    const outcome = await createInlineSolver().solve(problem.vroom, { timeLimitMs: 100 });
+    const outcome = await createPoolSolver({ threads: 1 }).solve(problem.vroom, { timeLimitMs: 100 });
     if (outcome.status !== 'solved') throw new Error('expected solved');
     const plan = await buildPlan(problem, outcome.solution, withIsland);
     expect(plan.unassigned).toEqual([{ orderId: 'island', location: island, reason: 'unreachable' }]);
@@ -191,7 +191,7 @@ describe('VROOM solution → plan', () => {
   });
 
   it('runs end to end through a solver runner, and a cancelled run gives no plan', async () => {
-    const solver = createInlineSolver();
+    const solver = createPoolSolver({ threads: 1 });
     const outcome = await solvePlanning(twoVans, { routing, solver }, { timeLimitMs: 100 });
     if (outcome.status !== 'planned') throw new Error('expected planned');
     expect(outcome.plan.totals.stops).toBe(10);

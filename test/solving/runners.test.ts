@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkSolution, parseSolomon, type VroomProblem } from '../../solver/index';
 import { AppError } from '../../src/errors';
-import { createInlineSolver } from '../../src/solving/inline-solver';
 import { createPoolSolver } from '../../src/solving/pool-solver';
 import { isBetter, keepBest, SolutionCheckError, type RunProgress } from '../../src/solving/runner';
 
@@ -18,8 +17,8 @@ const line: VroomProblem = {
   matrices: { car: { durations: Array.from({ length: 7 }, (_, i) => Array.from({ length: 7 }, (_, j) => 100 * Math.abs(i - j))) } },
 };
 
-describe('inline solver', () => {
-  const solver = createInlineSolver();
+describe('solver runner, in-process (one thread)', () => {
+  const solver = createPoolSolver({ threads: 1 });
 
   it('solves, checks and reports progress per seed', async () => {
     const progress: RunProgress[] = [];
@@ -48,7 +47,7 @@ describe('inline solver', () => {
 });
 
 describe('keeping the best solution', () => {
-  const solve = (seed: number) => createInlineSolver().solve(line, { seeds: [seed], timeLimitMs: 50 });
+  const solve = (seed: number) => createPoolSolver({ threads: 1 }).solve(line, { seeds: [seed], timeLimitMs: 50 });
 
   it('ranks by served priority, then unassigned count, then cost', async () => {
     const outcome = await solve(1);

@@ -58,12 +58,6 @@ export class RoomEventsRepository {
     return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
   }
 
-  /** The oldest number still kept for the room (older ones were pruned), or null when none are. */
-  async firstSeq(room: string): Promise<number | null> {
-    const row = (await this.db('room_events').where({ room }).min({ seq: 'seq' }).first()) as { seq: number | null } | undefined;
-    return row?.seq == null ? null : Number(row.seq);
-  }
-
   async pruneOlderThan(cutoff: Date): Promise<number> {
     return this.db('room_events').where('created_at', '<', cutoff).delete();
   }

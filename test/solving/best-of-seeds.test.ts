@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VroomSolution } from '../../solver/model/vroom';
-import { SolverPool } from '../../src/cli/solver-pool';
+import { createPoolSolver } from '../../src/solving/pool-solver';
 import { isBetter } from '../../src/solving/runner';
 
 const solution = (code: VroomSolution['code'], priority: number, unassigned: number, cost: number): VroomSolution => ({
@@ -21,7 +21,7 @@ describe('isBetter: VROOM’s objective hierarchy', () => {
   });
 });
 
-describe('SolverPool', () => {
+describe('the solver runner keeps the best of its seeds', () => {
   const problem = {
     jobs: [1, 2, 3].map((id) => ({ id, location_index: id, service: 10 })),
     vehicles: [{ id: 1, start_index: 0, end_index: 0 }],
@@ -29,17 +29,19 @@ describe('SolverPool', () => {
   };
 
   it('solves in-process with one thread and keeps the best of the seeds with two', async () => {
-    const single = new SolverPool(1);
-    const one = await single.solveBest(problem, { seed: 7, stop: { maxIterations: 20 } });
+    const single = createPoolSolver({ threads: 1 });
+    const one = await single.solve(problem, { seeds: [7], maxIterations: 20 });
     await single.close();
-    expect(one.stats?.seed).toBe(7);
+    if (one.status !== 'solved') throw new Error('expected solved');
+    expect([one.seed, one.solution.stats?.seed]).toEqual([7, 7]);
 
-    const pool = new SolverPool(2);
+    const pool = createPoolSolver({ threads: 2 });
     try {
-      const best = await pool.solveBest(problem, { seed: 7, stop: { maxIterations: 20 } });
-      expect([7, 8]).toContain(best.stats?.seed);
+      const best = await pool.solve(problem, { seeds: [7, 8], maxIterations: 20 });
+      if (best.status !== 'solved') throw new Error('expected solved');
+      expect([7, 8]).toContain(best.solution.stats?.seed);
       // A line of three stops: out and back is the only optimum, 2 × 180 s.
-      expect(best.summary.cost).toBe(360);
+      expect(best.solution.summary.cost).toBe(360);
     } finally {
       await pool.close();
     }

@@ -18,6 +18,7 @@ import type { VroomBreak, VroomJob, VroomProblem, VroomVehicle } from '../../sol
 import type { Amounts } from '../domain/model/amounts';
 import type { LonLat } from '../domain/model/geometry';
 import type { EpochWindow } from '../domain/model/time-window';
+import type { Order } from '../domain/model/order';
 
 export interface PlanningDepot {
   id: string;
@@ -47,16 +48,9 @@ export interface PlanningVehicle {
   breaks: PlanningBreak[];
 }
 
-export interface PlanningOrder {
+/** What the solver needs of an order (time windows: service starts within one; empty: any time; priority 0–100). */
+export interface PlanningOrder extends Pick<Order, 'location' | 'timeWindows' | 'serviceSeconds' | 'demand' | 'priority' | 'requiredSkills'> {
   id: string;
-  location: LonLat;
-  /** Service starts within one of these; empty: any time. */
-  timeWindows: EpochWindow[];
-  serviceSeconds: number;
-  demand: Amounts;
-  /** 0–100, higher is served first when not everything fits. */
-  priority: number;
-  requiredSkills: string[];
 }
 
 export interface PlanningInput {

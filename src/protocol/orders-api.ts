@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time';
 import { idQuerySchema, idSchema, patchOf } from './common';
-import { demandSchema, lonLatSchema, orderInputSchema } from './orders';
+import { demandSchema, lonLatSchema, orderInputSchema, timeWindowInputSchema } from './orders';
 import { orderStatuses } from '../domain/model/order';
 
 export const createOrderSchema = orderInputSchema.extend({
@@ -22,6 +22,7 @@ export const orderListQuerySchema = z.object({
   status: statusList.optional(),
   depotId: idQuerySchema.optional(),
   vehicleId: idQuerySchema.optional(),
+  q: z.string().trim().min(1).max(200).optional().describe('Text search: orders whose customer name, address, external ref or display id contain it (any case)'),
   date: z.iso.date().optional().describe('Local date YYYY-MM-DD: orders with a time window on that day'),
   timeZone: z
     .string()
@@ -32,6 +33,11 @@ export const orderListQuerySchema = z.object({
 
 export const transitionInputSchema = z.object({
   status: z.enum(orderStatuses),
+  reason: z.string().trim().min(1).max(500).optional(),
+});
+
+export const rescheduleInputSchema = z.object({
+  timeWindows: z.array(timeWindowInputSchema).min(1).max(10).describe('The new windows; they replace the old ones'),
   reason: z.string().trim().min(1).max(500).optional(),
 });
 
@@ -71,8 +77,28 @@ export const orderEventSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 }).meta({ id: 'OrderEvent' });
 
+/** What the office sees of an order's delivery: its stop, the proof (signature and photo as data URLs) and the customer's rating. */
+export const orderOutcomeSchema = z.object({
+  stop: z.object({ id: z.number().int(), status: z.string(), vehicleId: z.number().int(), serviceStart: z.string(), actualArrival: z.string().nullable(), completedAt: z.string().nullable() }).nullable(),
+  proof: z
+    .object({
+      outcome: z.enum(['delivered', 'failed']),
+      at: z.string(),
+      actor: z.string(),
+      recipientName: z.string().nullable(),
+      failureReason: z.string().nullable(),
+      note: z.string().nullable(),
+      signature: z.string().nullable().describe('data: URL'),
+      photo: z.string().nullable().describe('data: URL'),
+    })
+    .nullable(),
+  rating: z.object({ stars: z.number().int(), comment: z.string().nullable(), ratedAt: z.string() }).nullable(),
+}).meta({ id: 'OrderOutcome' });
+
 export type CreateOrderInput = z.output<typeof createOrderSchema>;
 export type OrderPatch = z.output<typeof orderPatchSchema>;
 export type TransitionInput = z.output<typeof transitionInputSchema>;
+export type RescheduleInput = z.output<typeof rescheduleInputSchema>;
 export type OrderResponse = z.infer<typeof orderSchema>;
 export type OrderEventResponse = z.infer<typeof orderEventSchema>;
+export type OrderOutcomeResponse = z.infer<typeof orderOutcomeSchema>;

@@ -5,6 +5,7 @@
 import type { Repositories } from '../db/repositories';
 import { AppError } from '../errors';
 import type { Order } from '../domain/model/order';
+import type { StopRecord } from '../domain/model/route';
 
 export const defaultTrackingLinkTtlSeconds = 72 * 3600;
 
@@ -27,4 +28,15 @@ export async function openTrackingLink(
   const expiresAtEpoch = Math.floor(finishedAt.occurredAt.getTime() / 1000) + linkTtlSeconds;
   if (nowEpoch > expiresAtEpoch) throw new AppError(410, 'link_expired', 'This tracking link has expired');
   return { order, expiresAtEpoch };
+}
+
+/** The order's stop in its current plan, the stops before it on that route and the route's vehicle; null when it is on none. */
+export async function stopOfOrder(repos: Repositories, order: Order): Promise<{ stop: StopRecord; before: StopRecord[]; vehicleId: number } | null> {
+  const planId = await repos.plans.findPlanIdOfOrder(order.id);
+  if (planId === null) return null;
+  for (const route of await repos.routes.listForPlan(planId)) {
+    const index = route.stops.findIndex((stop) => stop.orderId === order.id);
+    if (index >= 0) return { stop: route.stops[index]!, before: route.stops.slice(0, index), vehicleId: route.vehicleId };
+  }
+  return null;
 }

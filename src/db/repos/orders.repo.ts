@@ -23,6 +23,8 @@ export interface OrderFilter {
   /** Orders with a time window overlapping [fromEpoch, toEpoch). */
   windowFromEpoch?: number;
   windowToEpoch?: number;
+  /** Contained, in any case, in the customer name, address, external ref or display id. */
+  text?: string;
 }
 
 const contentColumns = [
@@ -190,6 +192,13 @@ export class OrdersRepository {
     if (filter.assignedVehicleId !== undefined) query.where('assigned_vehicle_id', filter.assignedVehicleId);
     if (filter.windowToEpoch !== undefined) query.where('window_start_epoch', '<', filter.windowToEpoch);
     if (filter.windowFromEpoch !== undefined) query.where('window_end_epoch', '>', filter.windowFromEpoch);
+    if (filter.text) {
+      // The text is matched literally: LIKE's wildcards in it are escaped.
+      const pattern = `%${filter.text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+      query.where((text) => {
+        for (const column of ['customer_name', 'address_text', 'external_ref', 'display_id']) text.orWhereRaw(`?? ilike ? escape '\\'`, [column, pattern]);
+      });
+    }
     const rows = await rowsAsJson<OrderRow & { depot_time_zone: string | null }>(this.db, query, ['id']);
     const timeZones = new Map(rows.flatMap((row) => (row.depot_id !== null && row.depot_time_zone !== null ? [[row.depot_id, row.depot_time_zone] as const] : [])));
     return { page: toPage(rows.map(toOrder), page.limit), timeZones };

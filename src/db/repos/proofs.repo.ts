@@ -3,7 +3,7 @@
  * and times, proof of delivery or failure reason, and actions remembered by idempotency key.
  */
 import type { Executor } from '../executor';
-import type { StopStatus, StopOutcomeDraft } from '../../domain/model/route';
+import type { Attachment, StopStatus, StopOutcomeDraft } from '../../domain/model/route';
 
 export interface StopOnRoute {
   stopId: number;
@@ -127,5 +127,12 @@ export class ProofsRepository {
       signatureBytes: Number(row.signature_bytes),
       photoBytes: Number(row.photo_bytes),
     };
+  }
+
+  /** The signature and photo of a stop's outcome, for the office to look at. */
+  async findAttachments(stopId: number): Promise<{ signature: Attachment | null; photo: Attachment | null }> {
+    const row = await this.db('stop_outcomes').where({ stop_id: stopId }).first('signature_content_type', 'signature', 'photo_content_type', 'photo');
+    const attachment = (contentType: string | null, bytes: Buffer | null): Attachment | null => (contentType && bytes ? { contentType, bytes: Buffer.from(bytes) } : null);
+    return { signature: attachment(row?.signature_content_type ?? null, row?.signature ?? null), photo: attachment(row?.photo_content_type ?? null, row?.photo ?? null) };
   }
 }

@@ -56,7 +56,7 @@ export const editableStatuses: readonly OrderStatus[] = ['received', 'ready'];
 export type OrderContent = Omit<OrderDraft, 'source' | 'externalRef'>;
 
 /** One entry of an order's timeline. */
-export type OrderEventType = 'created' | 'updated' | 'status_changed' | 'assigned';
+export type OrderEventType = 'created' | 'updated' | 'status_changed' | 'assigned' | 'rescheduled';
 
 export interface OrderEventInput {
   orderId: number;

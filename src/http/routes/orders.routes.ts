@@ -6,10 +6,11 @@ import { transitionOrder } from '../../commands/transition-order';
 import { updateOrder } from '../../commands/update-order';
 import type { Principal } from '../../auth/principal';
 import { canSeeOrder } from '../../auth/visibility';
-import { localDayRange } from '../../domain/time';
+import { localDayRange, toIsoInZone } from '../../domain/time';
+import { stopOfOrder } from '../../tracking/tracking-link';
 import { notFound } from '../../errors';
 import { idParamsSchema, pageOf, pageQuerySchema } from '../../protocol/common';
-import { createOrderSchema, orderEventSchema, orderListQuerySchema, orderPatchSchema, orderSchema, transitionInputSchema } from '../../protocol/orders-api';
+import { createOrderSchema, orderEventSchema, orderListQuerySchema, orderOutcomeSchema, orderPatchSchema, orderSchema, transitionInputSchema, type OrderOutcomeResponse } from '../../protocol/orders-api';
 import type { AppDeps } from '../app';
 import type { ApiRouter } from '../endpoint';
 import { presentOrder, presentOrderEvent } from '../presenters/order.presenter';
@@ -35,7 +36,7 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
     {
       method: 'get',
       path: '/orders',
-      summary: 'List orders by status, date, depot or vehicle (a driver sees only their vehicle\'s)',
+      summary: 'List orders by status, date, depot, vehicle or text (a driver sees only their vehicle\'s)',
       tag: 'orders',
       roles: everyone,
       query: pageQuerySchema.extend(orderListQuerySchema.shape),
@@ -56,6 +57,7 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
           assignedVehicleId: principal.role === 'driver' ? principal.vehicleId! : query.vehicleId,
           windowFromEpoch: window[0],
           windowToEpoch: window[1],
+          text: query.q,
         },
         query,
       );
@@ -73,6 +75,38 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
     async ({ params, principal }) => {
       await visibleOrder(principal, params.id);
       return { items: (await repos.orderEvents.listForOrder(params.id)).map(presentOrderEvent) };
+    },
+  );
+
+  api.endpoint(
+    { method: 'get', path: '/orders/:id/outcome', summary: "The order's delivery: its stop, proof of delivery or failure, the customer's rating", tag: 'orders', roles: office, params: idParamsSchema, response: orderOutcomeSchema },
+    async ({ params, principal }): Promise<OrderOutcomeResponse> => {
+      const order = await visibleOrder(principal, params.id);
+      const timeZone = (order.depotId !== null && (await repos.depots.timeZones([order.depotId])).get(order.depotId)) || 'UTC';
+      const iso = (epoch: number | null) => (epoch === null ? null : toIsoInZone(epoch, timeZone));
+      const found = await stopOfOrder(repos, order);
+      const outcome = found ? await repos.proofs.findOutcome(found.stop.id) : null;
+      const attachments = outcome ? await repos.proofs.findAttachments(found!.stop.id) : null;
+      const dataUrl = (attachment: { contentType: string; bytes: Buffer } | null | undefined) => (attachment ? `data:${attachment.contentType};base64,${attachment.bytes.toString('base64')}` : null);
+      const rating = (await repos.trackingLinks.find(order.id))?.rating ?? null;
+      return {
+        stop: found
+          ? { id: found.stop.id, status: found.stop.status, vehicleId: found.vehicleId, serviceStart: iso(found.stop.serviceStartEpoch)!, actualArrival: iso(found.stop.actualArrivalEpoch), completedAt: iso(found.stop.completedAtEpoch) }
+          : null,
+        proof: outcome
+          ? {
+              outcome: outcome.outcome,
+              at: iso(outcome.recordedAtEpoch)!,
+              actor: outcome.actor,
+              recipientName: outcome.recipientName ?? null,
+              failureReason: outcome.failureReason ?? null,
+              note: outcome.note ?? null,
+              signature: dataUrl(attachments?.signature),
+              photo: dataUrl(attachments?.photo),
+            }
+          : null,
+        rating: rating ? { stars: rating.stars, comment: rating.comment, ratedAt: iso(Math.floor(rating.ratedAt.getTime() / 1000))! } : null,
+      };
     },
   );
 

@@ -10,17 +10,20 @@ import { dispatchPlan } from '../../commands/dispatch-plan';
 import { editPlan } from '../../commands/edit-plan';
 import { insertLiveOrder, type InsertionDeps } from '../../commands/insert-live-order';
 import { reoptimizePlan } from '../../commands/reoptimize-plan';
+import { rescheduleOrder } from '../../commands/reschedule-order';
 import { notFound } from '../../errors';
 import { noPositions, type VehiclePositions } from '../../planning/live-routes';
 import type { PlanQueue } from '../../reactions/plan-runs';
 import { PlanRoutesCache } from '../../planning/routes-cache';
 import { idParamsSchema } from '../../protocol/common';
+import { orderSchema, rescheduleInputSchema } from '../../protocol/orders-api';
 import { createPlanSchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema, reoptimizeResultSchema, reoptimizeSchema } from '../../protocol/plans';
 import type { RoutingProvider } from '../../routing/provider';
 import type { SolverRunner } from '../../solving/runner';
 import { DrivenDistance } from '../../tracking/driven-distance';
 import { apiMount, apiPrefix, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
+import { presentOrder } from '../presenters/order.presenter';
 import { presentPlan, presentPlanGeoJson, presentPlanSummary, presentRoute } from '../presenters/plan.presenter';
 import type { PlanRecord } from '../../domain/model/plan';
 
@@ -37,7 +40,7 @@ export interface PlansDeps {
 const office = ['admin', 'dispatcher'] as const;
 
 export function plansMount(deps: PlansDeps): Mount {
-  return apiMount((api) => plansRoutes(api, deps), { limit: '1mb', paths: ['/plans'] });
+  return apiMount((api) => plansRoutes(api, deps), { limit: '1mb', paths: ['/plans', '/orders/:id/reschedule'] });
 }
 
 export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
@@ -145,6 +148,26 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
       const outcome = await editPlan(changes, params.id, body, { preview: query.preview }, principal);
       const timeZone = (await repos.depots.findById(outcome.depotId))?.timeZone ?? 'UTC';
       return { preview: outcome.preview, version: outcome.version, routes: outcome.routes.map((route) => presentRoute(route, timeZone)), violations: outcome.violations };
+    },
+  );
+
+  // Here rather than with the other order endpoints: an order on a route may leave it, which needs the road network.
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/orders/:id/reschedule',
+      summary: 'New time windows for an order; a failed order is re-attempted (rescheduled), a planned one leaves its route if it no longer fits',
+      description: 'A planned or dispatched order keeps its stop when its planned time lies in a new window. Otherwise a planned order goes back to ready, off its route; a dispatched one answers 409 (cancel it instead).',
+      tag: 'orders',
+      roles: office,
+      params: idParamsSchema,
+      body: rescheduleInputSchema,
+      response: orderSchema,
+    },
+    async ({ params, body, principal }) => {
+      const order = await rescheduleOrder(changes, params.id, body, principal);
+      const timeZone = order.depotId === null ? 'UTC' : ((await repos.depots.findById(order.depotId))?.timeZone ?? 'UTC');
+      return presentOrder(order, timeZone);
     },
   );
 

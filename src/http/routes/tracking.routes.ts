@@ -11,13 +11,12 @@ import type { Repositories } from '../../db/repositories';
 import { rateDelivery } from '../../commands/rate-delivery';
 import { revokeTrackingLink } from '../../commands/revoke-tracking-link';
 import { toIsoInZone } from '../../domain/time';
-import { finalStatuses, openTrackingLink } from '../../tracking/tracking-link';
+import { finalStatuses, openTrackingLink, stopOfOrder } from '../../tracking/tracking-link';
 import { idParamsSchema } from '../../protocol/common';
 import { ratingInputSchema, trackingViewSchema, type TrackingView } from '../../protocol/tracking';
 import { apiMount, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
 import type { Order } from '../../domain/model/order';
-import type { StopRecord } from '../../domain/model/route';
 
 /**
  * The driver is "close" within this many stops or seconds; only then is their position shown. The stops
@@ -144,16 +143,6 @@ export async function trackingView(
 }
 
 /** The order's stop in its plan, the stops driven before it, and the vehicle. */
-async function stopOfOrder(repos: Repositories, order: Order): Promise<{ stop: StopRecord; before: StopRecord[]; vehicleId: number } | null> {
-  const planId = await repos.plans.findPlanIdOfOrder(order.id);
-  if (planId === null) return null;
-  for (const route of await repos.routes.listForPlan(planId)) {
-    const index = route.stops.findIndex((stop) => stop.orderId === order.id);
-    if (index >= 0) return { stop: route.stops[index]!, before: route.stops.slice(0, index), vehicleId: route.vehicleId };
-  }
-  return null;
-}
-
 export function trackingMount(context: CommandContext, options: TrackingOptions): Mount {
   return apiMount((api) => declare(api, context, options), { limit: '16kb', paths: ['/track'] });
 }

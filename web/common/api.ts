@@ -19,14 +19,19 @@ export class Api {
   }
 
   async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    return this.send<T>(method, path, body === undefined ? undefined : JSON.stringify(body), { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
+  }
+
+  /** A file as it is (an import), with its content type. */
+  upload<T>(path: string, file: Blob, contentType: string): Promise<T> {
+    return this.send<T>('POST', path, file, { 'content-type': contentType });
+  }
+
+  private async send<T>(method: string, path: string, body: BodyInit | undefined, headers: Record<string, string>): Promise<T> {
     const response = await fetch(`/api/v1${path}`, {
       method,
-      headers: {
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...headers },
+      body,
     });
     const text = await response.text();
     const payload = text ? JSON.parse(text) : undefined;
@@ -44,6 +49,10 @@ export class Api {
 
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.request<T>('POST', path, body ?? {});
+  }
+
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, body);
   }
 
   /** Every item of a paged list (`{ items, nextCursor }`), 500 a request. */

@@ -62,3 +62,17 @@ export function escapeHtml(text: string): string {
 export function causesText(violations: { cause: string }[]): string {
   return violations.map((violation) => violation.cause).join(', ');
 }
+
+/** A wall-clock date and time in `timeZone` as ISO 8601 with that zone's offset then: ("2026-11-24", "09:00") → "2026-11-24T09:00:00+01:00". */
+export function zonedIso(date: string, time: string, timeZone: string): string {
+  const wallMs = Date.parse(`${date}T${time}:00Z`);
+  // Left as typed: the server names what is wrong with it.
+  if (Number.isNaN(wallMs)) return `${date}T${time}`;
+  const offsetAt = (epochMs: number) => Date.parse(`${localIso(epochMs / 1000, timeZone)}:00Z`) - epochMs;
+  // Twice: the offset at the guessed instant may differ from the offset at the true one across a DST change.
+  const offsetMs = offsetAt(wallMs - offsetAt(wallMs));
+  const minutes = Math.round(offsetMs / 60_000);
+  const sign = minutes < 0 ? '-' : '+';
+  const pad = (value: number) => String(Math.floor(value)).padStart(2, '0');
+  return `${date}T${time}:00${sign}${pad(Math.abs(minutes) / 60)}:${pad(Math.abs(minutes) % 60)}`;
+}

@@ -10,7 +10,7 @@ import type L from 'leaflet';
 import '../common/style.css';
 import './dispatch.css';
 import { Api, ApiError } from '../common/api';
-import { $ } from '../common/dom';
+import { $, say } from '../common/dom';
 import { createMap } from '../common/map';
 import { ClusterLayer } from '../layers/clusters';
 import { DepotsLayer } from '../layers/depots';
@@ -18,12 +18,15 @@ import { RoutesLayer } from '../layers/routes';
 import { StopsLayer } from '../layers/stops';
 import { VehiclesLayer } from '../layers/vehicles';
 import { ConsoleActions } from './actions';
+import { OrderActions } from './order-actions';
 import { LiveUpdates } from './live';
 import { depots, orderPoints, planStops, routeLines, vehiclePositions } from './on-map';
 import { mountAlerts } from './panels/alerts';
 import { mountFleet } from './panels/fleet';
 import { mountKpis } from './panels/kpis';
 import { mountMove } from './panels/move';
+import { mountOrderDrawer } from './panels/order-drawer';
+import { mountOrderForm } from './panels/order-form';
 import { mountOrders } from './panels/orders';
 import { mountRoutes } from './panels/routes';
 import { mountSession } from './panels/session';
@@ -35,6 +38,7 @@ const tokenKey = 'lastmile.dispatch.token';
 const api = new Api(localStorage.getItem(tokenKey));
 const state = new ConsoleState();
 const actions = new ConsoleActions(api, state);
+const orderActions = new OrderActions(api, state, actions);
 const live = new LiveUpdates(state, actions, () => localStorage.getItem(tokenKey) ?? '');
 let map: L.Map | null = null;
 
@@ -56,19 +60,33 @@ mountToolbar(state, {
   dispatch: () => void actions.dispatchPlan(),
 });
 mountKpis(state);
-mountOrders(state);
+mountOrders(state, orderActions);
+mountOrderDrawer(state, orderActions);
+mountOrderForm(state, orderActions, (picked) => {
+  if (!map) return;
+  const shown = map;
+  shown.getContainer().classList.add('picking');
+  shown.once('click', (event: L.LeafletMouseEvent) => {
+    shown.getContainer().classList.remove('picking');
+    picked([event.latlng.lng, event.latlng.lat]);
+  });
+});
 const move = mountMove(state, actions);
 mountRoutes(state, { edit: (edit) => void actions.applyEdit(edit), move: (edit) => void move.preview(edit) });
 mountFleet(state);
 mountAlerts(state);
 const session = mountSession(api, tokenKey, start, () => live.disconnect());
 
+function openOrder(orderId: number): void {
+  void orderActions.open(orderId).catch((error: Error) => say(`Order could not be read: ${error.message}`, true));
+}
+
 /** The map opens on the first depot; each layer follows the part of the state it shows. */
 function showMap(center: [number, number] | undefined): L.Map {
   const shown = createMap($('#map'), center);
   new RoutesLayer(state.feed(['routeLines', 'fleet'], () => routeLines(state))).addTo(shown);
-  new StopsLayer(state.feed(['plan', 'fleet'], () => planStops(state))).addTo(shown);
-  new ClusterLayer(state.feed(['orders', 'filter', 'plan', 'fleet'], () => orderPoints(state))).addTo(shown);
+  new StopsLayer(state.feed(['plan', 'fleet'], () => planStops(state)), openOrder).addTo(shown);
+  new ClusterLayer(state.feed(['orders', 'filter', 'plan', 'fleet'], () => orderPoints(state)), openOrder).addTo(shown);
   new VehiclesLayer(state.feed(['positions'], () => vehiclePositions(state))).addTo(shown);
   new DepotsLayer(state.feed(['fleet'], () => depots(state))).addTo(shown);
   return shown;

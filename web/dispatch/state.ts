@@ -9,7 +9,7 @@ import { routeColors } from '../common/map';
 import type { Feed } from '../layers/keyed';
 import type { DepotResponse } from '../../src/protocol/depots';
 import type { DriverResponse } from '../../src/protocol/drivers';
-import type { OrderResponse } from '../../src/protocol/orders-api';
+import type { OrderEventResponse, OrderOutcomeResponse, OrderResponse } from '../../src/protocol/orders-api';
 import type { planSchema } from '../../src/protocol/plans';
 import type { StopStatusView, VehiclePositionView } from '../../src/protocol/socket';
 import type { VehicleResponse } from '../../src/protocol/vehicles';
@@ -29,6 +29,22 @@ export interface OrderFilter {
   /** "HH:MM": orders whose first window starts after it are left out. */
   to: string;
   minPriority: number;
+}
+
+/** What the order list asks the server for; the filter's window and priority then apply to the rows read. */
+export interface OrderQuery {
+  /** Searched in customer, address, external ref and display id. */
+  text: string;
+  status: string;
+  /** Every day, not only the day shown. */
+  allDays: boolean;
+}
+
+/** The order open in the drawer: the order, its timeline, its delivery. */
+export interface OrderDetails {
+  order: Order;
+  events: OrderEventResponse[];
+  outcome: OrderOutcomeResponse;
 }
 
 export interface Alert {
@@ -52,6 +68,10 @@ export interface Changes {
   stop: { stopId: number };
   positions: undefined;
   alerts: undefined;
+  /** The order list's query or its rows. */
+  orderList: undefined;
+  /** The order drawer opened, closed or its order changed. */
+  drawer: undefined;
 }
 export type Topic = keyof Changes;
 type Listener<T extends Topic> = (change: Changes[T]) => void;
@@ -80,6 +100,11 @@ export class ConsoleState {
   /** Vehicles' last fixes (epoch seconds), for the fleet table: kept across snapshots. */
   lastSeen = new Map<number, number>();
   alerts: Alert[] = [];
+  orderQuery: OrderQuery = { text: '', status: '', allDays: false };
+  /** The rows of the order list read so far, and the cursor of the next page (null: no more). */
+  orderList: Order[] = [];
+  orderListNext: string | null = null;
+  drawer: OrderDetails | null = null;
 
   private readonly listeners = new Map<Topic, Set<Listener<never>>>();
 
@@ -135,15 +160,22 @@ export class ConsoleState {
   }
 
   filteredOrders(): Order[] {
+    return [...this.orders.values()].filter((order) => this.matchesFilter(order));
+  }
+
+  /** The order list's rows that pass the filter's window and priority (the server did the rest). */
+  listedOrders(): Order[] {
+    return this.orderList.filter((order) => this.matchesFilter(order));
+  }
+
+  private matchesFilter(order: Order): boolean {
     const { status, from, to, minPriority } = this.filter;
-    return [...this.orders.values()].filter((order) => {
-      const window = order.timeWindows[0];
-      if (status && order.status !== status) return false;
-      if (order.priority < minPriority) return false;
-      if (from && window && clock(window.end) < from) return false;
-      if (to && window && clock(window.start) > to) return false;
-      return true;
-    });
+    const window = order.timeWindows[0];
+    if (status && order.status !== status) return false;
+    if (order.priority < minPriority) return false;
+    if (from && window && clock(window.end) < from) return false;
+    if (to && window && clock(window.start) > to) return false;
+    return true;
   }
 
   stops(): PlanStop[] {
@@ -182,10 +214,42 @@ export class ConsoleState {
   }
 
   setOrderStatus(orderId: number, status: string): void {
-    const order = this.orders.get(orderId);
     // The socket's view carries the status as a string: it is one of the order's statuses.
-    if (order) order.status = status as Order['status'];
+    for (const order of this.copiesOf(orderId)) order.status = status as Order['status'];
     this.notify('orders');
+    this.notify('orderList');
+    if (this.drawer?.order.id === orderId) this.notify('drawer');
+  }
+
+  /** An order as the server answered after a change: wherever the console shows it. */
+  replaceOrder(changed: Order): void {
+    if (this.orders.has(changed.id)) this.orders.set(changed.id, changed);
+    this.orderList = this.orderList.map((order) => (order.id === changed.id ? changed : order));
+    if (this.drawer?.order.id === changed.id) this.drawer = { ...this.drawer, order: changed };
+    this.notify('orders');
+    this.notify('orderList');
+    this.notify('drawer');
+  }
+
+  private copiesOf(orderId: number): Order[] {
+    return [this.orders.get(orderId), this.orderList.find((order) => order.id === orderId), this.drawer?.order.id === orderId ? this.drawer.order : undefined].filter((order): order is Order => !!order);
+  }
+
+  setOrderQuery(query: OrderQuery): void {
+    this.orderQuery = query;
+    this.notify('orderList');
+  }
+
+  /** A page of the order list: the first (replacing the rows) or the next (appended). */
+  setOrderList(items: Order[], next: string | null, append: boolean): void {
+    this.orderList = append ? [...this.orderList, ...items] : items;
+    this.orderListNext = next;
+    this.notify('orderList');
+  }
+
+  openDrawer(details: OrderDetails | null): void {
+    this.drawer = details;
+    this.notify('drawer');
   }
 
   /** The plan shown; its orders are assigned to its routes' vehicles. A different plan's route lines go with it. */

@@ -6,7 +6,7 @@
 import L from 'leaflet';
 import { escapeHtml } from '../common/format';
 import { latLng } from '../common/map';
-import { KeyedLayer, retitle, samePlace } from './keyed';
+import { KeyedLayer, retitle, samePlace, type Feed } from './keyed';
 
 export interface ClusterPoint {
   id: number;
@@ -24,6 +24,14 @@ const iconPixels = (count: number) => (count < 10 ? 28 : count < 100 ? 34 : 40);
 export class ClusterLayer extends KeyedLayer<readonly ClusterPoint[], Cluster, string, L.CircleMarker | L.Marker> {
   private readonly boundsOf = new Map<string, L.LatLngBounds>();
   private readonly recluster = () => this.refresh();
+
+  /** `onSelect` gets the order of a clicked single marker. */
+  constructor(
+    feed?: Feed<readonly ClusterPoint[]>,
+    private readonly onSelect?: (orderId: number) => void,
+  ) {
+    super(feed);
+  }
 
   override getEvents() {
     return { zoomend: this.recluster };
@@ -58,7 +66,9 @@ export class ClusterLayer extends KeyedLayer<readonly ClusterPoint[], Cluster, s
   protected create(cluster: Cluster): L.CircleMarker | L.Marker {
     if ('point' in cluster) {
       const { point } = cluster;
-      return L.circleMarker(latLng(point.location), { radius: 6, color: '#fff', weight: 1.5, fillColor: point.color, fillOpacity: 0.95 }).bindTooltip(escapeHtml(point.label));
+      const marker = L.circleMarker(latLng(point.location), { radius: 6, color: '#fff', weight: 1.5, fillColor: point.color, fillOpacity: 0.95 }).bindTooltip(escapeHtml(point.label));
+      if (this.onSelect) marker.on('click', () => this.onSelect!(point.id));
+      return marker;
     }
     const marker = L.marker(latLng(cluster.location), { icon: this.icon(cluster.count), keyboard: true, title: `${cluster.count} orders` });
     // The cell's orders may change while its marker stays: the bounds are looked up when it is clicked.

@@ -2,7 +2,7 @@
 import L from 'leaflet';
 import { escapeHtml } from '../common/format';
 import { latLng, numberedIcon } from '../common/map';
-import { ListLayer, retitle, samePlace } from './keyed';
+import { ListLayer, retitle, samePlace, type Feed } from './keyed';
 
 export interface StopOnMap {
   orderId: number;
@@ -15,12 +15,23 @@ export interface StopOnMap {
 }
 
 export class StopsLayer extends ListLayer<StopOnMap, number, L.Marker> {
+  /** `onSelect` gets the order of a clicked stop. */
+  constructor(
+    feed?: Feed<readonly StopOnMap[]>,
+    private readonly onSelect?: (orderId: number) => void,
+  ) {
+    super(feed);
+  }
+
   protected keyOf(stop: StopOnMap) {
     return stop.orderId;
   }
 
   protected create(stop: StopOnMap): L.Marker {
-    return L.marker(latLng(stop.location), { icon: numberedIcon(stop.label, stop.color), title: stop.title }).bindTooltip(escapeHtml(stop.tooltip));
+    const marker = L.marker(latLng(stop.location), { icon: numberedIcon(stop.label, stop.color), title: stop.title }).bindTooltip(escapeHtml(stop.tooltip));
+    // The marker is keyed by its order, so the order clicked is the one it was created for.
+    if (this.onSelect) marker.on('click', () => this.onSelect!(stop.orderId));
+    return marker;
   }
 
   protected update(marker: L.Marker, stop: StopOnMap, shown: StopOnMap): void {

@@ -1,0 +1,256 @@
+/**
+ * The order drawer (a row of the list or a stop on the map opens it): the order's details, its tracking link
+ * (copy, open, QR code), its delivery (stop, proof, rating), its timeline, and the dispatcher's actions —
+ * edit, mark ready, cancel, reschedule or re-attempt a failed delivery —, each form showing the server's
+ * errors beside the fields they name.
+ */
+import { $, el, say } from '../../common/dom';
+import { clockWithDay, failureText, statusText, windowText, zonedIso } from '../../common/format';
+import type { OrderPatch } from '../../../src/protocol/orders-api';
+import type { OrderActions } from '../order-actions';
+import type { ConsoleState, Order, OrderDetails } from '../state';
+import { trackingLinkOf } from '../tracking-link';
+import { clearErrors, showErrors } from './form-errors';
+
+/** Mirrors the server's rules, only to offer the actions that can succeed; the server decides. */
+const editable = new Set(['received', 'ready']);
+const reschedulable = new Set(['received', 'ready', 'planned', 'dispatched', 'failed', 'rescheduled']);
+
+type FormName = 'edit' | 'cancel' | 'reschedule';
+
+export function mountOrderDrawer(state: ConsoleState, actions: OrderActions): void {
+  const drawer = $('#order-drawer');
+  const body = $('#drawer-body');
+  let openForm: FormName | null = null;
+  let shownOrderId: number | null = null;
+
+  $('#drawer-close').addEventListener('click', () => actions.close());
+  drawer.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') actions.close();
+  });
+
+  const render = () => {
+    const details = state.drawer;
+    drawer.classList.toggle('hidden', !details);
+    if (!details) {
+      shownOrderId = null;
+      return;
+    }
+    if (details.order.id !== shownOrderId) openForm = null;
+    const opened = shownOrderId !== details.order.id;
+    shownOrderId = details.order.id;
+    const { order } = details;
+    $('#drawer-title').replaceChildren(`Order ${order.displayId} `, el('span', { class: `status ${order.status}`, id: 'drawer-status' }, statusText(order.status)));
+    body.replaceChildren(
+      detailsList(state, order),
+      trackingSection(order),
+      deliverySection(state, details),
+      actionsSection(order),
+      ...(openForm ? [formFor(openForm, order)] : []),
+      timelineSection(state, details),
+    );
+    if (opened) $('#drawer-close').focus();
+  };
+
+  const actionsSection = (order: Order) => {
+    const buttons: HTMLButtonElement[] = [];
+    const toggle = (name: FormName, label: string) => {
+      const button = el('button', { type: 'button', 'data-action': name, 'aria-expanded': String(openForm === name) }, label);
+      button.addEventListener('click', () => {
+        openForm = openForm === name ? null : name;
+        render();
+      });
+      buttons.push(button);
+    };
+    if (editable.has(order.status)) toggle('edit', 'Edit');
+    if (order.status === 'received' && order.allowedTransitions.includes('ready')) {
+      const ready = el('button', { type: 'button', 'data-action': 'ready' }, 'Mark ready');
+      ready.addEventListener('click', () => void actions.transition(order.id, 'ready').catch((error: Error) => say(`Not ready: ${error.message}`, true)));
+      buttons.push(ready);
+    }
+    if (reschedulable.has(order.status)) toggle('reschedule', order.status === 'failed' ? 'Re-attempt' : 'Reschedule');
+    if (order.allowedTransitions.includes('cancelled')) toggle('cancel', 'Cancel order');
+    return el('section', { 'aria-label': 'Actions' }, el('h2', {}, 'Actions'), buttons.length ? el('div', { class: 'actions' }, ...buttons) : el('p', { class: 'muted' }, `Nothing to do: the order is ${statusText(order.status)}.`));
+  };
+
+  const formFor = (name: FormName, order: Order): HTMLFormElement => {
+    const form = name === 'edit' ? editForm(order) : name === 'cancel' ? cancelForm() : rescheduleForm(order);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      const submit = form.querySelector<HTMLButtonElement>('button[type="submit"]')!;
+      submit.disabled = true;
+      const values = new FormData(form);
+      const text = (field: string) => String(values.get(field) ?? '').trim();
+      let work: Promise<void>;
+      if (name === 'edit') work = actions.edit(order.id, patchOf(order, text));
+      else if (name === 'cancel') work = actions.transition(order.id, 'cancelled', text('reason') || undefined);
+      else {
+        const zone = timeZone();
+        work = actions.reschedule(order.id, { timeWindows: [{ start: zonedIso(text('date'), text('from'), zone), end: zonedIso(text('date'), text('to'), zone) }], reason: text('reason') || undefined });
+      }
+      work
+        .then(() => {
+          openForm = null;
+          render();
+          say(name === 'cancel' ? `Order ${order.displayId} cancelled.` : name === 'edit' ? `Order ${order.displayId} changed.` : `Order ${order.displayId} rescheduled.`);
+        })
+        .catch((error) => {
+          submit.disabled = false;
+          showErrors(form, error);
+        });
+    });
+    return form;
+  };
+
+  const timeZone = () => state.depot()?.timeZone ?? 'UTC';
+  state.subscribe('drawer', render);
+}
+
+function detailsList(state: ConsoleState, order: Order): HTMLElement {
+  const rows: [string, string][] = [
+    ['Customer', order.customerName],
+    ['Phone', order.customerPhone ?? '–'],
+    ['Email', order.customerEmail ?? '–'],
+    ['Address', order.addressText],
+    ['Location', `${order.location[0].toFixed(5)}, ${order.location[1].toFixed(5)}`],
+    ['Windows', order.timeWindows.map((window) => `${window.start.slice(0, 10)} ${windowText(window)}`).join(', ')],
+    ['Service', `${Math.round(order.serviceSeconds / 60)} min`],
+    ['Demand', `${order.demand.items} items, ${order.demand.weightKg} kg, ${order.demand.volumeL} l`],
+    ['Priority', String(order.priority)],
+    ['Skills', order.requiredSkills.join(', ') || '–'],
+    ['Vehicle', order.assignedVehicleId ? state.nameOfVehicle(order.assignedVehicleId) : '–'],
+    ['Reference', `${order.source} / ${order.externalRef}`],
+    ['Notes', order.notes ?? '–'],
+  ];
+  return el('dl', { id: 'drawer-details' }, ...rows.flatMap(([term, value]) => [el('dt', {}, term), el('dd', { 'data-detail': term.toLowerCase() }, value)]));
+}
+
+function trackingSection(order: Order): HTMLElement {
+  const link = el('input', { id: 'drawer-link', readonly: '', 'aria-label': 'Tracking link', style: 'width: 100%;' });
+  const open = el('a', { target: '_blank', rel: 'noopener', class: 'button-link' }, 'Open');
+  const copy = el('button', { type: 'button' }, 'Copy');
+  const canvas = el('canvas', { id: 'drawer-qr', 'aria-label': 'QR code of the tracking link', role: 'img' });
+  void trackingLinkOf(order).then(async (url) => {
+    link.value = url;
+    open.setAttribute('href', url);
+    // The QR code's library loads only when a drawer first shows one.
+    const { toCanvas } = await import('qrcode');
+    await toCanvas(canvas, url, { width: 132, margin: 1 });
+  });
+  copy.addEventListener('click', () => {
+    void navigator.clipboard
+      .writeText(link.value)
+      .then(() => say('Tracking link copied.'))
+      .catch(() => {
+        link.select();
+        say('Press Ctrl+C to copy the selected link.');
+      });
+  });
+  return el('section', { 'aria-label': 'Tracking link' }, el('h2', {}, 'Tracking link'), link, el('p', { class: 'actions' }, copy, open), canvas);
+}
+
+function deliverySection(state: ConsoleState, { outcome }: OrderDetails): HTMLElement {
+  const items: Node[] = [];
+  const { stop, proof, rating } = outcome;
+  if (stop) {
+    const done = stop.completedAt ? `done ${clockWithDay(stop.completedAt)}` : `service ${clockWithDay(stop.serviceStart)}`;
+    items.push(el('p', {}, `${state.nameOfVehicle(stop.vehicleId)} · stop ${statusText(stop.status)} · ${done}`));
+  } else items.push(el('p', { class: 'muted' }, 'Not on a plan.'));
+  if (proof) {
+    const what = proof.outcome === 'delivered' ? `Delivered ${clockWithDay(proof.at)}${proof.recipientName ? ` to ${proof.recipientName}` : ''}` : `Failed ${clockWithDay(proof.at)}: ${failureText(proof.failureReason)}`;
+    items.push(el('p', { id: 'drawer-proof' }, what, ...(proof.note ? [el('br'), `Note: ${proof.note}`] : [])));
+    if (proof.signature) items.push(el('img', { class: 'proof', src: proof.signature, alt: 'Signature' }));
+    if (proof.photo) items.push(el('img', { class: 'proof', src: proof.photo, alt: 'Photo at delivery' }));
+  }
+  if (rating) items.push(el('p', { id: 'drawer-rating' }, `Rated ${'★'.repeat(rating.stars)}${'☆'.repeat(5 - rating.stars)} (${rating.stars}/5)${rating.comment ? `: “${rating.comment}”` : ''}`));
+  return el('section', { 'aria-label': 'Delivery' }, el('h2', {}, 'Delivery'), ...items);
+}
+
+function timelineSection(state: ConsoleState, { events }: OrderDetails): HTMLElement {
+  const zone = state.depot()?.timeZone ?? 'UTC';
+  const line = (event: OrderDetails['events'][number]) => {
+    const at = clockWithDay(state.depotIso(Date.parse(event.occurredAt) / 1000));
+    const what =
+      event.type === 'status_changed' ? `${statusText(event.fromStatus ?? '')} → ${statusText(event.toStatus ?? '')}` : event.type === 'rescheduled' ? `rescheduled to ${rescheduledTo(event.data, zone)}` : event.type;
+    return el('li', { 'data-event-type': event.type }, `${at} · ${what}${event.reason ? ` (${event.reason})` : ''} · ${event.actor}`);
+  };
+  return el('section', { 'aria-label': 'Timeline' }, el('h2', {}, 'Timeline'), el('ol', { class: 'timeline', id: 'drawer-timeline' }, ...events.map(line)));
+}
+
+function rescheduledTo(data: Record<string, unknown>, timeZone: string): string {
+  const windows = (data.to as { start: string; end: string }[] | undefined) ?? [];
+  const local = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  return windows.map((window) => `${local(window.start)}–${local(window.end).slice(-5)}`).join(', ');
+}
+
+/** A labelled input that errors can name by `field`. */
+function field(label: string, name: string, value: string, attributes: Record<string, string> = {}, errorField = name): HTMLElement {
+  const id = `drawer-${name}`;
+  return el('div', { class: attributes.wide ? 'wide' : '' }, el('label', { for: id }, label), el('input', { id, name, value, 'data-field': errorField, ...withoutWide(attributes) }));
+}
+
+function withoutWide(attributes: Record<string, string>): Record<string, string> {
+  const { wide: _wide, ...rest } = attributes;
+  return rest;
+}
+
+function formShell(label: string, submit: string, ...fields: HTMLElement[]): HTMLFormElement {
+  return el('form', { class: 'card', 'aria-label': label, novalidate: '' }, el('div', { class: 'form-grid' }, ...fields), el('p', { class: 'form-error error', role: 'alert' }), el('p', {}, el('button', { class: 'primary', type: 'submit' }, submit)));
+}
+
+function editForm(order: Order): HTMLFormElement {
+  return formShell(
+    'Edit order',
+    'Save changes',
+    field('Customer', 'customerName', order.customerName, { wide: '1' }),
+    field('Phone', 'customerPhone', order.customerPhone ?? ''),
+    field('Email', 'customerEmail', order.customerEmail ?? '', { type: 'email' }),
+    field('Address', 'addressText', order.addressText, { wide: '1' }),
+    field('Longitude', 'lon', String(order.location[0]), { inputmode: 'decimal' }, 'location'),
+    field('Latitude', 'lat', String(order.location[1]), { inputmode: 'decimal' }, 'location'),
+    field('Service minutes', 'serviceMinutes', String(order.serviceSeconds / 60), { type: 'number', min: '0' }, 'serviceSeconds'),
+    field('Priority', 'priority', String(order.priority), { type: 'number', min: '0', max: '100' }),
+    field('Items', 'items', String(order.demand.items), { type: 'number', min: '0' }, 'demand'),
+    field('Weight kg', 'weightKg', String(order.demand.weightKg), { type: 'number', min: '0', step: 'any' }, 'demand'),
+    field('Notes', 'notes', order.notes ?? '', { wide: '1' }),
+  );
+}
+
+/** Only what changed is sent; numbers stay as typed so the server names a bad one. */
+function patchOf(order: Order, text: (field: string) => string): OrderPatch {
+  const patch: Record<string, unknown> = {};
+  const put = (key: string, value: unknown, current: unknown) => {
+    if (JSON.stringify(value) !== JSON.stringify(current)) patch[key] = value;
+  };
+  const number = (value: string) => (value === '' || Number.isNaN(Number(value)) ? value : Number(value));
+  const nullable = (value: string) => value || null;
+  put('customerName', text('customerName'), order.customerName);
+  put('customerPhone', nullable(text('customerPhone')), order.customerPhone);
+  put('customerEmail', nullable(text('customerEmail')), order.customerEmail);
+  put('addressText', text('addressText'), order.addressText);
+  put('location', [number(text('lon')), number(text('lat'))], order.location);
+  const minutes = number(text('serviceMinutes'));
+  put('serviceSeconds', typeof minutes === 'number' ? Math.round(minutes * 60) : minutes, order.serviceSeconds);
+  put('priority', number(text('priority')), order.priority);
+  put('demand', { ...order.demand, items: number(text('items')), weightKg: number(text('weightKg')) }, order.demand);
+  put('notes', nullable(text('notes')), order.notes);
+  // Typed loosely on purpose: the server validates and names the field at fault.
+  return patch as OrderPatch;
+}
+
+function cancelForm(): HTMLFormElement {
+  return formShell('Cancel order', 'Confirm cancellation', field('Reason', 'reason', '', { wide: '1', placeholder: 'e.g. customer called' }));
+}
+
+function rescheduleForm(order: Order): HTMLFormElement {
+  const window = order.timeWindows[0];
+  return formShell(
+    order.status === 'failed' ? 'Re-attempt delivery' : 'Reschedule order',
+    order.status === 'failed' ? 'Re-attempt' : 'Reschedule',
+    field('Date', 'date', window?.start.slice(0, 10) ?? '', { type: 'date', wide: '1' }, 'timeWindows'),
+    field('From', 'from', window?.start.slice(11, 16) ?? '09:00', { type: 'time' }, 'timeWindows'),
+    field('To', 'to', window?.end.slice(11, 16) ?? '12:00', { type: 'time' }, 'timeWindows'),
+    field('Reason', 'reason', '', { wide: '1' }),
+  );
+}

@@ -13,10 +13,8 @@ import type { RescheduleInput } from '../protocol/orders-api';
 import { inTransaction } from './context';
 import { assertEditablePlan, type InsertionDeps } from './insert-live-order';
 import { moveOrders, publishStatusChanges, type OrderMove, type StatusChange } from './move-orders';
-import type { Order, OrderContent, OrderStatus } from '../domain/model/order';
+import { reschedulableStatuses, type Order, type OrderContent } from '../domain/model/order';
 import type { EpochWindow } from '../domain/model/time-window';
-
-export const reschedulableStatuses: readonly OrderStatus[] = ['received', 'ready', 'planned', 'dispatched', 'failed', 'rescheduled'];
 
 export async function rescheduleOrder(deps: InsertionDeps, orderId: number, input: RescheduleInput, by: Principal): Promise<Order> {
   const nowEpoch = nowEpochSeconds(deps.context.clock);

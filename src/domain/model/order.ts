@@ -53,6 +53,9 @@ export interface Order extends OrderDraft {
 /** Imports may still rewrite an order in these states; later the route depends on it. */
 export const editableStatuses: readonly OrderStatus[] = ['received', 'ready'];
 
+/** An order may get new time windows until it is out for delivery; a failed one is re-attempted so. */
+export const reschedulableStatuses: readonly OrderStatus[] = ['received', 'ready', 'planned', 'dispatched', 'failed', 'rescheduled'];
+
 export type OrderContent = Omit<OrderDraft, 'source' | 'externalRef'>;
 
 /** One entry of an order's timeline. */

@@ -6,15 +6,16 @@
  */
 import { $, el, say } from '../../common/dom';
 import { clockWithDay, failureText, statusText, windowText, zonedIso } from '../../common/format';
+import { editableStatuses, reschedulableStatuses } from '../../../src/domain/model/order';
 import type { OrderPatch } from '../../../src/protocol/orders-api';
 import type { OrderActions } from '../order-actions';
 import type { ConsoleState, Order, OrderDetails } from '../state';
 import { trackingLinkOf } from '../tracking-link';
 import { clearErrors, showErrors } from './form-errors';
 
-/** Mirrors the server's rules, only to offer the actions that can succeed; the server decides. */
-const editable = new Set(['received', 'ready']);
-const reschedulable = new Set(['received', 'ready', 'planned', 'dispatched', 'failed', 'rescheduled']);
+/** Only the actions that can succeed are offered; the server decides. */
+const editable = new Set<string>(editableStatuses);
+const reschedulable = new Set<string>(reschedulableStatuses);
 
 type FormName = 'edit' | 'cancel' | 'reschedule';
 

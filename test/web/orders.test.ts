@@ -1,8 +1,8 @@
 /**
  * Orders handled from the console, in a real browser against the real service (demo seeded): the search
  * narrows the list, a row opens the drawer with its timeline, the form creates an order that then shows in
- * the list, an upload imports the good rows and names the bad one, and reschedule and cancel from the
- * drawer change what the API says.
+ * the list, an upload imports the good rows and names the bad one, reschedule and cancel from the drawer
+ * change what the API says, and a failed stop opened from the map shows its proof and is re-attempted.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,6 +148,45 @@ describe('orders in the dispatch console', () => {
     await page.locator('#drawer-status', { hasText: 'cancelled' }).waitFor();
     expect(await service.api<Order>('GET', `/api/v1/orders/${second!.id}`)).toMatchObject({ status: 'cancelled' });
     expect(await page.locator('#drawer-body [data-action="cancel"]').count()).toBe(0);
+  });
+
+  it('opens a failed stop from the map, shows its proof, and re-attempts it on another day', { timeout: 120_000 }, async () => {
+    const date = await day();
+    const ready = (await service.api<{ items: Order[] }>('GET', `/api/v1/orders?date=${date}&status=ready&limit=4`)).items;
+    const created = await service.api<{ id: number }>('POST', '/api/v1/plans', { date, depotId: (await service.api<{ items: { id: number }[] }>('GET', '/api/v1/depots')).items[0]!.id, orderIds: ready.map((order) => order.id), timeLimitSeconds: 1 });
+    let plan: { status: string; routes: { vehicleId: number; stops: { id: number; orderId: number; sequence: number }[] }[] };
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      plan = await service.api('GET', `/api/v1/plans/${created.id}`);
+    } while (plan.status === 'queued' || plan.status === 'running');
+    expect(plan.status).toBe('succeeded');
+    await service.api('POST', `/api/v1/plans/${created.id}/dispatch`);
+    const route = plan.routes.find((candidate) => candidate.stops.length > 0)!;
+    const stop = route.stops[0]!;
+    await service.api('POST', `/api/v1/stops/${stop.id}/fail`, { idempotencyKey: 'console-fail-1', reason: 'not_home', note: 'nobody at the door' });
+    const vehicle = (await service.api<{ items: { id: number; name: string }[] }>('GET', '/api/v1/vehicles')).items.find((candidate) => candidate.id === route.vehicleId)!;
+
+    await page.reload();
+    const marker = page.locator(`.leaflet-marker-icon[title="${vehicle.name} stop ${stop.sequence}"]`);
+    await marker.waitFor();
+    await marker.dispatchEvent('click');
+    await page.locator('#drawer-proof', { hasText: 'nobody at the door' }).waitFor();
+    expect(await page.locator('#drawer-proof').textContent()).toContain('Not home');
+    expect(await page.locator('#drawer-status').textContent()).toBe('failed');
+
+    await page.locator('#drawer-body [data-action="reschedule"]', { hasText: 'Re-attempt' }).click();
+    const form = page.locator('#drawer-body form[aria-label="Re-attempt delivery"]');
+    const nextDay = new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    await form.getByLabel('Date').fill(nextDay);
+    await form.getByRole('button', { name: 'Re-attempt' }).click();
+    await page.locator('#drawer-status', { hasText: 'rescheduled' }).waitFor();
+    // Done: the form closes, and a rescheduled order is offered a reschedule, not a re-attempt.
+    await page.locator('#drawer-body form').waitFor({ state: 'detached' });
+    expect(await page.locator('#drawer-body [data-action="reschedule"]').textContent()).toBe('Reschedule');
+    const retried = await service.api<Order>('GET', `/api/v1/orders/${stop.orderId}`);
+    expect(retried.status).toBe('rescheduled');
+    expect(retried.timeWindows[0]!.start.slice(0, 10)).toBe(nextDay);
+    await screenshot(page, 'dispatch-order-reattempt');
     expect(problems).toEqual([]);
   });
 });

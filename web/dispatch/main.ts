@@ -60,7 +60,7 @@ mountOrders(state);
 const move = mountMove(state, actions);
 mountRoutes(state, { edit: (edit) => void actions.applyEdit(edit), move: (edit) => void move.preview(edit) });
 mountFleet(state);
-mountAlerts(state);
+mountAlerts(state, { acknowledge: (alertId) => void actions.acknowledgeAlert(alertId) });
 const session = mountSession(api, tokenKey, start, () => live.disconnect());
 
 /** The map opens on the first depot; each layer follows the part of the state it shows. */

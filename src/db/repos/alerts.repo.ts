@@ -118,4 +118,14 @@ export class AlertsRepository {
       .orderBy('id');
     return rows.map(toAlert);
   }
+
+  /** A vehicle's unresolved delays (each names its vehicle in its data). */
+  async listUnresolvedDelaysOfVehicle(vehicleId: number): Promise<Alert[]> {
+    const rows: AlertRow[] = await this.db<AlertRow>('alerts')
+      .where({ kind: 'delay' })
+      .whereNull('resolved_at')
+      .whereRaw("(data->>'vehicleId')::integer = ?", [vehicleId])
+      .orderBy('id');
+    return rows.map(toAlert);
+  }
 }

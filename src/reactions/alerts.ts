@@ -14,6 +14,7 @@ import { resolveAlert } from '../commands/resolve-alert';
 import { reads, type CommandContext } from '../commands/context';
 import type { DomainEvents } from '../domain/events';
 import type { Logger } from '../logger';
+import { failureText } from '../protocol/stop-actions';
 
 export interface AlertReactions {
   /** Resolves once every alert change queued so far is stored (tests, shutdown). */
@@ -98,7 +99,7 @@ export function raiseAndResolveAlerts(context: CommandContext, log?: Logger): Al
       depotId,
       kind: 'failed_delivery',
       subject: { type: 'order', id: order.id },
-      message: `Failed delivery ${order.displayId}${reason ? `: ${reason}` : ''}`,
+      message: `Failed delivery ${order.displayId}${reason ? `: ${failureText(reason)}` : ''}`,
       data: { orderId: order.id, displayId: order.displayId, vehicleId, reason },
     });
   };

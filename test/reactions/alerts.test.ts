@@ -98,7 +98,7 @@ describe.each(testDatabases())('stored alerts on $engine', (backend) => {
     const order = await repositories(node.commands.db).orders.findById(fleet.orders[0]!.id);
     const [alert] = (await stored()).items.filter((candidate) => candidate.kind === 'failed_delivery');
     expect(alert).toMatchObject({ depotId: fleet.depotId, subject: { type: 'order', id: order!.id }, resolvedAt: null, acknowledgedAt: null });
-    expect(alert!.message).toBe(`Failed delivery ${order!.displayId}: not_home`);
+    expect(alert!.message).toBe(`Failed delivery ${order!.displayId}: Not home`);
     expect(alert!.data).toMatchObject({ orderId: order!.id, vehicleId: fleet.vehicleIds[0], reason: 'not_home' });
 
     const event = await heard;

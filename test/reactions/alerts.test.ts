@@ -228,4 +228,13 @@ describe.each(testDatabases())('stored alerts on $engine', (backend) => {
     expect((await api('POST', '/api/v1/alerts/abc/acknowledge')).status).toBe(400);
     expect((await api('GET', '/api/v1/alerts', fleet.driverTokens[0])).status).toBe(403);
   });
+
+  it('documents both endpoints in the OpenAPI document with the Alert schema', async () => {
+    const { body } = await api('GET', '/api/v1/openapi.json');
+    expect(body.paths['/api/v1/alerts'].get.responses['200']).toBeDefined();
+    expect(body.paths['/api/v1/alerts/{id}/acknowledge'].post.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Alert' });
+    expect(Object.keys(body.components.schemas.Alert.properties)).toEqual(
+      expect.arrayContaining(['id', 'depotId', 'kind', 'status', 'subject', 'message', 'data', 'raisedAt', 'updatedAt', 'resolvedAt', 'acknowledgedAt', 'acknowledgedBy']),
+    );
+  });
 });

@@ -108,17 +108,6 @@ export class AlertsRepository {
     return toPage(rows.map(toAlert), page.limit);
   }
 
-  /** Unresolved alerts of a kind about any of these subjects (e.g. the delays of a route's stops). */
-  async listUnresolved(kind: AlertKind, subjectType: AlertSubjectType, subjectIds: number[]): Promise<Alert[]> {
-    if (subjectIds.length === 0) return [];
-    const rows: AlertRow[] = await this.db<AlertRow>('alerts')
-      .where({ kind, subject_type: subjectType })
-      .whereIn('subject_id', subjectIds)
-      .whereNull('resolved_at')
-      .orderBy('id');
-    return rows.map(toAlert);
-  }
-
   /** A vehicle's unresolved delays (each names its vehicle in its data). */
   async listUnresolvedDelaysOfVehicle(vehicleId: number): Promise<Alert[]> {
     const rows: AlertRow[] = await this.db<AlertRow>('alerts')

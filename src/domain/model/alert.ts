@@ -8,16 +8,8 @@ export const alertKinds = ['delay', 'deviation', 'failed_delivery', 'unroutable'
 export type AlertKind = (typeof alertKinds)[number];
 
 export const alertSubjectTypes = ['order', 'vehicle', 'stop', 'plan'] as const;
+/** A delay is about a stop, a deviation or unroutable van about a vehicle, a failed delivery about an order, unassigned orders about a plan. */
 export type AlertSubjectType = (typeof alertSubjectTypes)[number];
-
-/** What each kind is about: a late stop, a van (off route, off the network), a failed order, a plan's leftovers. */
-export const subjectTypeOfKind: Record<AlertKind, AlertSubjectType> = {
-  delay: 'stop',
-  deviation: 'vehicle',
-  failed_delivery: 'order',
-  unroutable: 'vehicle',
-  unassigned: 'plan',
-};
 
 export interface AlertSubject {
   type: AlertSubjectType;

@@ -12,6 +12,7 @@ import { systemClock } from './domain/clock';
 import { EventBus } from './domain/events';
 import { createApp } from './http/app';
 import type { Mount } from './http/mount';
+import { alertsMount } from './http/routes/alerts.routes';
 import { basemapMount } from './http/routes/basemap.routes';
 import { driverRouteMount } from './http/routes/driver-route.routes';
 import { importMount } from './http/routes/import.routes';
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
     optimizeMount({ solver, routing, jobs: optimizeJobs, log: logger }),
     positionsMount(commands),
     stopsMount(commands),
+    alertsMount(commands),
     { path: '/', router: osrmRouter(routing) },
     trackingMount(commands, { linkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600 }),
     driverRouteMount(commands, routing),

@@ -1,5 +1,6 @@
 /** Every repository over one executor: the root connection, or a command's transaction. */
 import type { Executor } from './executor';
+import { AlertsRepository } from './repos/alerts.repo';
 import { DepotsRepository } from './repos/depots.repo';
 import { DriversRepository } from './repos/drivers.repo';
 import { OrderEventsRepository } from './repos/order-events.repo';
@@ -29,6 +30,7 @@ export function repositories(db: Executor) {
     etas: new EtaRepository(db),
     proofs: new ProofsRepository(db),
     trackingLinks: new TrackingLinksRepository(db),
+    alerts: new AlertsRepository(db),
   };
 }
 

@@ -2,6 +2,7 @@
  * A tiny typed in-process event bus. Commands publish facts after their transaction commits;
  * the realtime layer (and anything else) subscribes. A failing listener never fails the command.
  */
+import type { Alert } from './model/alert';
 import type { OrderStatus, Order } from './model/order';
 import type { PlanProgress, PlanStatus } from './model/plan';
 import type { Position } from './model/position';
@@ -32,8 +33,20 @@ export interface DomainEvents {
   };
   /** A stop's live ETA moved by a minute or more. */
   'stop.eta_changed': { stopId: number; orderId: number; vehicleId: number; etaEpoch: number; dispatchedEtaEpoch: number | null };
-  /** Something a dispatcher should look at: a stop that will be late, a vehicle off its route. */
-  'tracking.alert': { kind: 'delay' | 'deviation'; vehicleId: number; stopId: number | null; orderId: number | null; message: string; amount: number; raisedAtEpoch: number };
+  /**
+   * The live ETAs of a vehicle's remaining stops put these stops past their promised windows (none: every stop on
+   * time). Published when the set or a stop's whole minutes late changed, and on the first check after a restart.
+   */
+  'vehicle.delays_changed': { vehicleId: number; lateStops: { stopId: number; orderId: number; secondsLate: number }[]; atEpoch: number };
+  /** A vehicle left its planned road (offRoute) or came back to it; `meters` from the road. */
+  'vehicle.deviation_changed': { vehicleId: number; offRoute: boolean; meters: number; atEpoch: number };
+  /** The road network cannot route a vehicle from where it is to its next stop (off the network), or can again. */
+  'vehicle.routability_changed': { vehicleId: number; unroutable: boolean; atEpoch: number };
+  /** An alert was stored: raised, updated (raised again with new facts), resolved or acknowledged. */
+  'alert.raised': { alert: Alert };
+  'alert.updated': { alert: Alert };
+  'alert.resolved': { alert: Alert };
+  'alert.acknowledged': { alert: Alert };
 }
 
 export type DomainEventName = keyof DomainEvents;

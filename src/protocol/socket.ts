@@ -5,6 +5,7 @@
  * requests, answered by an ack that is a result or the one error shape.
  */
 import { z } from 'zod';
+import type { AlertResponse } from './alerts';
 import type { ArriveRequest, CompleteRequest, FailRequest, StopActionResult } from './stop-actions';
 
 /** Positions a device may report: a fix with its accuracy, optionally speed and heading. */
@@ -76,18 +77,6 @@ export interface EtaView {
   dispatchedEtaEpoch: number | null;
 }
 
-export interface AlertView {
-  kind: 'delay' | 'deviation';
-  vehicleId: number;
-  /** Delay: the stop whose ETA passes the end of its promised window. */
-  stopId: number | null;
-  orderId: number | null;
-  message: string;
-  /** Delay: seconds late; deviation: metres off the route. */
-  amount: number;
-  raisedAtEpoch: number;
-}
-
 /**
  * The driver's route changed in the office (a live insertion, an edit, a cancelled order, the dispatch itself):
  * the driver app reads its route again. Only the vehicle's room hears it.
@@ -104,7 +93,11 @@ export interface RoomFacts {
   'order:status': OrderStatusView;
   'stop:status': StopStatusView;
   'eta:updated': EtaView;
-  'alert:raised': AlertView;
+  /** Depot rooms only: an alert as GET /alerts lists it, each time it is raised, updated, resolved or acknowledged. */
+  'alert:raised': AlertResponse;
+  'alert:updated': AlertResponse;
+  'alert:resolved': AlertResponse;
+  'alert:acknowledged': AlertResponse;
   'plan:progress': PlanProgressView;
   'route:changed': RouteChangedView;
 }

@@ -1,8 +1,10 @@
 /**
  * Live tracking on every position: arrival by geofence, deviation from the planned road, and
  * (throttled per vehicle) the ETAs of the remaining stops from where the vehicle actually is,
- * on the road network. ETAs that move by a minute or more are stored and published; a stop whose
- * ETA passes its promised window, or a vehicle off its route, raises one alert until it recovers.
+ * on the road network. ETAs that move by a minute or more are stored and published. What a dispatcher should hear
+ * of is published when it changes — stops whose ETA passes their promised window, the vehicle off its route or off
+ * the road network — and turned into stored alerts by `alerts.ts`. A fresh state (a restart, a changed plan)
+ * publishes its first findings, so alerts raised before are confirmed or resolved.
  */
 import { distance, lineString, point, pointToLineDistance } from '@turf/turf';
 import { systemPrincipal, type Principal } from '../auth/principal';
@@ -36,8 +38,11 @@ interface VehicleState {
   loadedAtMs: number;
   lastEtaAtEpoch: number;
   publishedEta: Map<number, number>;
-  lateStops: Set<number>;
-  deviating: boolean;
+  /** Whole minutes late by stop, as last published; null: nothing published yet. */
+  lateMinutes: Map<number, number> | null;
+  /** As last published; null: not yet known. */
+  deviating: boolean | null;
+  unroutable: boolean | null;
 }
 
 /** Route plans change rarely; a minute is short enough to see a re-optimization. */
@@ -100,7 +105,7 @@ export class EtaEngine {
   private async stateOf(vehicleId: number): Promise<VehicleState> {
     let state = this.states.get(vehicleId);
     if (!state) {
-      state = { route: null, loadedAtMs: 0, lastEtaAtEpoch: 0, publishedEta: new Map(), lateStops: new Set(), deviating: false };
+      state = { route: null, loadedAtMs: 0, lastEtaAtEpoch: 0, publishedEta: new Map(), lateMinutes: null, deviating: null, unroutable: null };
       this.states.set(vehicleId, state);
     }
     if (this.context.clock.nowMs() - state.loadedAtMs > routeTtlMs) {
@@ -130,20 +135,11 @@ export class EtaEngine {
   private checkDeviation(position: Position, route: RouteRecord, state: VehicleState, nowEpoch: number): void {
     if (route.geometry.coordinates.length < 2) return;
     const meters = pointToLineDistance(point(position.location), lineString(route.geometry.coordinates), { units: 'meters' });
-    if (!state.deviating && meters > this.options.deviationMeters) {
-      state.deviating = true;
-      this.alert({
-        kind: 'deviation',
-        vehicleId: route.vehicleId,
-        stopId: null,
-        orderId: null,
-        message: `Vehicle ${route.vehicleId} is ${Math.round(meters)} m off its planned route`,
-        amount: Math.round(meters),
-        raisedAtEpoch: nowEpoch,
-      });
-    } else if (state.deviating && meters < this.options.deviationMeters / 2) {
-      state.deviating = false;
-    }
+    // Between half the threshold and the threshold it stays as it was, so a van on the edge does not flap.
+    const offRoute = meters > this.options.deviationMeters ? true : meters < this.options.deviationMeters / 2 ? false : state.deviating;
+    if (offRoute === null || offRoute === state.deviating) return;
+    state.deviating = offRoute;
+    this.context.events.publish('vehicle.deviation_changed', { vehicleId: route.vehicleId, offRoute, meters, atEpoch: nowEpoch });
   }
 
   private async recomputeEtas(position: Position, route: RouteRecord, remaining: StopRecord[], state: VehicleState, nowEpoch: number): Promise<void> {
@@ -154,6 +150,7 @@ export class EtaEngine {
     const origin = current ? current.location : position.location;
     const readyEpoch = current ? Math.max(nowEpoch, (current.actualArrivalEpoch ?? nowEpoch) + current.serviceSeconds) : nowEpoch;
 
+    const unroutableLegs = new Set<number>();
     const etas = await estimateArrivals(
       this.routing,
       origin,
@@ -164,10 +161,19 @@ export class EtaEngine {
         earliestEpoch: Math.min(...stop.promisedWindows.map((window) => window.startEpochSeconds)),
       })),
       // Unroutable from here (off the network): the planned leg is the best guess.
-      (index) => ahead[index]!.drivingFromStartSeconds - (index > 0 ? ahead[index - 1]!.drivingFromStartSeconds : (current?.drivingFromStartSeconds ?? 0)),
+      (index) => {
+        unroutableLegs.add(index);
+        return ahead[index]!.drivingFromStartSeconds - (index > 0 ? ahead[index - 1]!.drivingFromStartSeconds : (current?.drivingFromStartSeconds ?? 0));
+      },
     );
+    // Only a leg from the vehicle's own position says whether the vehicle can be routed from where it is.
+    if (!current && state.unroutable !== unroutableLegs.has(0)) {
+      state.unroutable = unroutableLegs.has(0);
+      this.context.events.publish('vehicle.routability_changed', { vehicleId: route.vehicleId, unroutable: state.unroutable, atEpoch: nowEpoch });
+    }
 
     const moved: DomainEvents['stop.eta_changed'][] = [];
+    const lateStops: DomainEvents['vehicle.delays_changed']['lateStops'] = [];
     ahead.forEach((stop, index) => {
       const etaEpoch = etas[index]!;
       const previous = state.publishedEta.get(stop.id) ?? stop.liveEtaEpoch;
@@ -176,29 +182,21 @@ export class EtaEngine {
         moved.push({ stopId: stop.id, orderId: stop.orderId, vehicleId: route.vehicleId, etaEpoch, dispatchedEtaEpoch: stop.dispatchedEtaEpoch });
       }
       const secondsLate = lateness(etaEpoch, stop.promisedWindows);
-      if (secondsLate > 0 && !state.lateStops.has(stop.id)) {
-        state.lateStops.add(stop.id);
-        this.alert({
-          kind: 'delay',
-          vehicleId: route.vehicleId,
-          stopId: stop.id,
-          orderId: stop.orderId,
-          message: `Stop ${stop.id} is expected ${Math.ceil(secondsLate / 60)} min after its promised window`,
-          amount: secondsLate,
-          raisedAtEpoch: nowEpoch,
-        });
-      } else if (secondsLate === 0) {
-        state.lateStops.delete(stop.id);
-      }
+      if (secondsLate > 0) lateStops.push({ stopId: stop.id, orderId: stop.orderId, secondsLate });
     });
+    const lateMinutes = new Map(lateStops.map((stop) => [stop.stopId, Math.ceil(stop.secondsLate / 60)]));
+    if (!state.lateMinutes || !sameEntries(state.lateMinutes, lateMinutes)) {
+      state.lateMinutes = lateMinutes;
+      this.context.events.publish('vehicle.delays_changed', { vehicleId: route.vehicleId, lateStops, atEpoch: nowEpoch });
+    }
     await recordLiveEtas(this.context, moved, Math.round(nowEpoch));
-  }
-
-  private alert(alert: DomainEvents['tracking.alert']): void {
-    this.context.events.publish('tracking.alert', alert);
   }
 
   close(): void {
     for (const unsubscribe of this.unsubscribers) unsubscribe();
   }
+}
+
+function sameEntries(a: Map<number, number>, b: Map<number, number>): boolean {
+  return a.size === b.size && [...a].every(([key, value]) => b.get(key) === value);
 }

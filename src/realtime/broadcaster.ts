@@ -4,6 +4,7 @@
  * bringing it (less often).
  */
 import type { Repositories } from '../db/repositories';
+import { presentAlert } from '../http/presenters/alert.presenter';
 import type { EventBus } from '../domain/events';
 import type { Logger } from '../logger';
 import { liveOrderStatuses, presentOrderStatus, presentPosition } from './snapshot';
@@ -102,7 +103,9 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repo
       toDepotOf(change.vehicleId, (room) => feed.publish(room, 'eta:updated', view));
     }),
     // Alerts are for the office only.
-    events.on('tracking.alert', (alert) => toDepotOf(alert.vehicleId, (room) => feed.publish(room, 'alert:raised', { ...alert }))),
+    ...(['raised', 'updated', 'resolved', 'acknowledged'] as const).map((change) =>
+      events.on(`alert.${change}`, ({ alert }) => feed.publish(depotRoom(alert.depotId), `alert:${change}`, presentAlert(alert))),
+    ),
     events.on('plan.progress', ({ planId, depotId, progress }) => {
       feed.publish(depotRoom(depotId), 'plan:progress', { planId, ...progress });
     }),

@@ -3,6 +3,7 @@ import { repositories } from '../../src/db/repositories';
 import { createLogger } from '../../src/logger';
 import type { Sequenced } from '../../src/protocol/socket';
 import { createHaversineProvider } from '../../src/routing/haversine';
+import { raiseAndResolveAlerts, type AlertReactions } from '../../src/reactions/alerts';
 import { EtaEngine } from '../../src/reactions/live-etas';
 import { testDatabases, type TestDatabase } from '../helpers/database';
 import { dispatchRoute, nextEvent, nowEpoch, request, seedFleet, startNode, type ClientSocket, type DispatchedRoute, type Fleet, type Node } from '../realtime/harness';
@@ -13,6 +14,7 @@ describe.each(testDatabases())('live ETAs, alerts and geofence on $engine', (bac
   let fleet: Fleet;
   let route: DispatchedRoute;
   let engine: EtaEngine;
+  let alerts: AlertReactions;
   let driver: ClientSocket;
   let dispatcher: ClientSocket;
   const start = nowEpoch() - 3600;
@@ -25,12 +27,15 @@ describe.each(testDatabases())('live ETAs, alerts and geofence on $engine', (bac
     // Windows close 5 minutes after the planned arrivals, and the route started an hour ago.
     route = await dispatchRoute(node, fleet, { startEpoch: start, windowMinutes: 5 });
     engine = new EtaEngine(node.commands, createHaversineProvider(), createLogger('silent'), { throttleSeconds: 0 });
+    alerts = raiseAndResolveAlerts(node.commands);
     dispatcher = node.connect({ token: fleet.dispatcherToken, depotId: fleet.depotId });
     driver = node.connect({ token: fleet.driverTokens[0] });
     await Promise.all([nextEvent(dispatcher, 'room:joined'), nextEvent(driver, 'room:joined')]);
   });
   afterAll(async () => {
     engine.close();
+    alerts.stop();
+    await alerts.idle();
     await node.close();
     await database.dispose();
   });
@@ -40,7 +45,7 @@ describe.each(testDatabases())('live ETAs, alerts and geofence on $engine', (bac
     await nextEvent(customer, 'room:joined');
     const forCustomer = nextEvent<Sequenced<'eta:updated'>>(customer, 'eta:updated');
     const forDispatcher = nextEvent<Sequenced<'eta:updated'>>(dispatcher, 'eta:updated', (event) => event.data.stopId === route.stopIds[1]);
-    const late = nextEvent<Sequenced<'alert:raised'>>(dispatcher, 'alert:raised', (event) => event.data.kind === 'delay' && event.data.stopId === route.stopIds[1]);
+    const late = nextEvent<Sequenced<'alert:raised'>>(dispatcher, 'alert:raised', (event) => event.data.kind === 'delay' && event.data.subject.id === route.stopIds[1]);
 
     const now = nowEpoch();
     await request(driver, 'position:report', { location: origin, accuracyMeters: 5, speedMetersPerSecond: 10, headingDegrees: 90, recordedAt: now });
@@ -49,7 +54,7 @@ describe.each(testDatabases())('live ETAs, alerts and geofence on $engine', (bac
     expect(eta.dispatchedEtaEpoch).toBe(start + 1200);
     expect((await forCustomer).data.stopId).toBe(route.stopIds[1]);
     // An hour behind the plan: the second stop will miss its window.
-    expect((await late).data).toMatchObject({ stopId: route.stopIds[1], orderId: fleet.orders[1]!.id });
+    expect((await late).data).toMatchObject({ status: 'open', subject: { type: 'stop', id: route.stopIds[1] }, data: { orderId: fleet.orders[1]!.id, vehicleId: fleet.vehicleIds[0] } });
 
     const stored = await repositories(node.commands.db).etas.history(route.stopIds[1]!);
     expect(stored.at(-1)?.etaEpoch).toBe(eta.etaEpoch);
@@ -59,8 +64,8 @@ describe.each(testDatabases())('live ETAs, alerts and geofence on $engine', (bac
     const deviation = nextEvent<Sequenced<'alert:raised'>>(dispatcher, 'alert:raised', (event) => event.data.kind === 'deviation');
     await request(driver, 'position:report', { location: [origin[0] + 0.005, origin[1] + 0.01], accuracyMeters: 5, speedMetersPerSecond: 10, headingDegrees: 0, recordedAt: nowEpoch() + 1 });
     const alert = (await deviation).data;
-    expect(alert.vehicleId).toBe(fleet.vehicleIds[0]);
-    expect(alert.amount).toBeGreaterThan(1000);
+    expect(alert.subject).toEqual({ type: 'vehicle', id: fleet.vehicleIds[0] });
+    expect(alert.data.meters).toBeGreaterThan(1000);
   });
 
   it('marks the stop arrived when the vehicle stops at it (geofence)', async () => {

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { CommandContext } from '../../src/commands/context';
 import { repositories } from '../../src/db/repositories';
-import { systemClock } from '../../src/domain/clock';
+import { systemClock, type Clock } from '../../src/domain/clock';
 import { EventBus } from '../../src/domain/events';
 import { createApp } from '../../src/http/app';
 import type { Mount } from '../../src/http/mount';
@@ -37,11 +37,11 @@ export interface Node {
 /** One server process's worth: app, HTTP server and realtime on the given database. */
 export async function startNode(
   database: TestDatabase,
-  options: Partial<RealtimeOptions> & { pool?: pg.Pool } = {},
+  options: Partial<RealtimeOptions> & { pool?: pg.Pool; clock?: Clock } = {},
   moreMounts: (commands: CommandContext) => Mount[] = () => [],
 ): Promise<Node> {
   const events = new EventBus();
-  const commands: CommandContext = { db: database.knex, events, clock: systemClock };
+  const commands: CommandContext = { db: database.knex, events, clock: options.clock ?? systemClock };
   await ensureAdmin(commands, adminToken);
   const logger = createLogger('silent');
   const app = createApp({ database, commands, logger, mounts: [positionsMount(commands), stopsMount(commands), ...moreMounts(commands)] });

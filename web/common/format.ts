@@ -37,21 +37,8 @@ export function statusText(status: string): string {
   return status.replace(/_/g, ' ');
 }
 
-export const failureReasonText: Record<string, string> = {
-  not_home: 'Not home',
-  refused: 'Refused',
-  address_problem: 'Address problem',
-  damaged: 'Damaged',
-  other: 'Other',
-};
-
-/** "not_home: Rang twice" (an order's failure reason) → "Not home: Rang twice". */
-export function failureText(reason: string | null | undefined): string {
-  if (!reason) return '';
-  const [code, ...note] = reason.split(': ');
-  const text = failureReasonText[code!] ?? code!;
-  return note.length ? `${text}: ${note.join(': ')}` : text;
-}
+/** Failure reasons are worded once, where they are defined: the server's alerts say them the same way. */
+export { failureReasonText, failureText } from '../../src/protocol/stop-actions';
 
 /** For Leaflet tooltips, which take HTML: names and addresses come from users. */
 export function escapeHtml(text: string): string {

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { Api } from '../common/api';
 import { say } from '../common/dom';
 import type { editResultSchema, PlanEdit } from '../../src/protocol/plans';
-import type { ConsoleState, Depot, Driver, Order, Plan, RouteLine, Vehicle } from './state';
+import type { Alert, ConsoleState, Depot, Driver, Order, Plan, RouteLine, Vehicle } from './state';
 
 export type EditResult = z.infer<typeof editResultSchema>;
 
@@ -36,6 +36,26 @@ export class ConsoleActions {
   async firstOpenDay(): Promise<string> {
     const waiting = await this.api.get<{ items: Order[] }>(`/orders?status=ready,planned,dispatched,out_for_delivery&limit=1`);
     return waiting.items[0]?.timeWindows[0]?.start.slice(0, 10) ?? new Date().toISOString().slice(0, 10);
+  }
+
+  /** The selected depot's open alerts. */
+  async loadAlerts(): Promise<void> {
+    const depotId = this.state.depotId;
+    try {
+      const alerts = await this.api.all<Alert>(`/alerts?depotId=${depotId ?? 0}&status=open`);
+      // Another depot may have been chosen meanwhile.
+      if (this.state.depotId === depotId) this.state.setAlerts(alerts);
+    } catch (error) {
+      say(`Alerts unavailable: ${(error as Error).message}`, true);
+    }
+  }
+
+  async acknowledgeAlert(alertId: number): Promise<void> {
+    try {
+      this.state.putAlert(await this.api.post<Alert>(`/alerts/${alertId}/acknowledge`));
+    } catch (error) {
+      say(`Acknowledge failed: ${(error as Error).message}`, true);
+    }
   }
 
   /** The selected day's orders and its current plan, if any. */

@@ -3,8 +3,8 @@
  * over the socket and go into the state; a reconnect brings a fresh snapshot of the vehicles.
  */
 import { $, say } from '../common/dom';
-import { failureText } from '../common/format';
 import { connectLive, type LiveSocket } from '../common/socket';
+import type { AlertResponse } from '../../src/protocol/alerts';
 import { sayProgress, type ConsoleActions } from './actions';
 import type { ConsoleState } from './state';
 
@@ -25,8 +25,11 @@ export class LiveUpdates {
     const { state, actions } = this;
     const socket = connectLive({ token: this.token(), depotId: state.depotId ?? 0 });
     this.socket = socket;
-    const alert = (text: string) => state.addAlert(Date.now() / 1000, text);
-    socket.on('room:joined', (snapshot) => state.setPositions(snapshot.vehicles));
+    socket.on('room:joined', (snapshot) => {
+      state.setPositions(snapshot.vehicles);
+      // Joining (at start, on another depot, after a reconnect): the open alerts as the server keeps them.
+      void actions.loadAlerts();
+    });
     socket.on('vehicle:moved', ({ data }) => {
       state.moveVehicle(data);
       actions.refreshDrivenSoon();
@@ -34,13 +37,14 @@ export class LiveUpdates {
     socket.on('plan:progress', ({ data }) => {
       if (state.plan === null || data.planId !== state.plan.id) sayProgress(data);
     });
-    socket.on('order:status', ({ data }) => {
-      state.setOrderStatus(data.orderId, data.status);
-      if (data.status === 'failed') alert(`Failed delivery ${data.displayId}: ${failureText(data.reason)}`);
-    });
+    socket.on('order:status', ({ data }) => state.setOrderStatus(data.orderId, data.status));
     socket.on('stop:status', ({ data }) => state.setStopStatus(data.stopId, data.status, data.completedAtEpoch));
     socket.on('eta:updated', ({ data }) => state.setStopEta(data.stopId, data.etaEpoch));
-    socket.on('alert:raised', ({ data }) => alert(`${data.kind === 'delay' ? 'Late' : 'Off route'} — ${state.nameOfVehicle(data.vehicleId)}: ${data.message}`));
+    const putAlert = ({ data }: { data: AlertResponse }) => state.putAlert(data);
+    socket.on('alert:raised', putAlert);
+    socket.on('alert:updated', putAlert);
+    socket.on('alert:resolved', putAlert);
+    socket.on('alert:acknowledged', putAlert);
     socket.on('connect_error', (error) => say(`${unavailable}: ${error.message}`, true));
     socket.on('connect', () => {
       if ($('#message').textContent?.startsWith(unavailable)) say('Live updates back.');

@@ -74,7 +74,7 @@ mountOrderForm(state, orderActions, (picked) => {
 const move = mountMove(state, actions);
 mountRoutes(state, { edit: (edit) => void actions.applyEdit(edit), move: (edit) => void move.preview(edit) });
 mountFleet(state);
-mountAlerts(state);
+mountAlerts(state, { acknowledge: (alertId) => void actions.acknowledgeAlert(alertId) });
 const session = mountSession(api, tokenKey, start, () => live.disconnect());
 
 function openOrder(orderId: number): void {

@@ -1,6 +1,6 @@
 /**
  * The console's state: what it shows (depot, day, order filter), the day's orders, the fleet and where each
- * van was last seen, the plan and its route lines, the alerts. Every change goes through a named function
+ * van was last seen, the plan and its route lines, the depot's open alerts (kept by the server). Every change goes through a named function
  * here, which tells the subscribers of that topic; panels and map layers render from what they read here.
  */
 import type { z } from 'zod';
@@ -11,6 +11,7 @@ import type { DepotResponse } from '../../src/protocol/depots';
 import type { DriverResponse } from '../../src/protocol/drivers';
 import type { OrderEventResponse, OrderOutcomeResponse, OrderResponse } from '../../src/protocol/orders-api';
 import type { planSchema } from '../../src/protocol/plans';
+import type { AlertResponse } from '../../src/protocol/alerts';
 import type { StopStatusView, VehiclePositionView } from '../../src/protocol/socket';
 import type { VehicleResponse } from '../../src/protocol/vehicles';
 
@@ -21,6 +22,7 @@ export type Order = OrderResponse;
 export type Vehicle = VehicleResponse;
 export type Driver = DriverResponse;
 export type Depot = DepotResponse;
+export type Alert = AlertResponse;
 
 export interface OrderFilter {
   status: string;
@@ -45,11 +47,6 @@ export interface OrderDetails {
   order: Order;
   events: OrderEventResponse[];
   outcome: OrderOutcomeResponse;
-}
-
-export interface Alert {
-  atEpoch: number;
-  text: string;
 }
 
 /** What changed, by topic; `stop` says which stop (its status or ETA). */
@@ -99,12 +96,13 @@ export class ConsoleState {
   positions = new Map<number, { location: [number, number]; recordedAt: number }>();
   /** Vehicles' last fixes (epoch seconds), for the fleet table: kept across snapshots. */
   lastSeen = new Map<number, number>();
-  alerts: Alert[] = [];
   orderQuery: OrderQuery = { text: '', status: '', allDays: false };
   /** The rows of the order list read so far, and the cursor of the next page (null: no more). */
   orderList: Order[] = [];
   orderListNext: string | null = null;
   drawer: OrderDetails | null = null;
+  /** The depot's open alerts by id, as the server keeps them. */
+  alerts = new Map<number, Alert>();
 
   private readonly listeners = new Map<Topic, Set<Listener<never>>>();
 
@@ -312,8 +310,22 @@ export class ConsoleState {
     this.notify('positions');
   }
 
-  addAlert(atEpoch: number, text: string): void {
-    this.alerts.unshift({ atEpoch, text });
+  /** The open alerts, newest first. */
+  openAlerts(): Alert[] {
+    return [...this.alerts.values()].sort((a, b) => b.raisedAt.localeCompare(a.raisedAt) || b.id - a.id);
+  }
+
+  /** The depot's open alerts as the API lists them. */
+  setAlerts(alerts: Alert[]): void {
+    this.alerts = new Map(alerts.filter((alert) => alert.depotId === this.depotId && alert.status === 'open').map((alert) => [alert.id, alert]));
+    this.notify('alerts');
+  }
+
+  /** An alert raised, updated, resolved or acknowledged: only open ones stay in the list. */
+  putAlert(alert: Alert): void {
+    if (alert.depotId !== this.depotId) return;
+    if (alert.status === 'open') this.alerts.set(alert.id, alert);
+    else this.alerts.delete(alert.id);
     this.notify('alerts');
   }
 }

@@ -14,6 +14,7 @@
  *   travel time (VROOM's max_travel_time); endLocation null ends the route at its last stop.
  */
 import type { RoutingProvider } from '../routing/provider';
+import { assertShiftsOpen } from './shifts';
 import type { VroomBreak, VroomJob, VroomProblem, VroomVehicle } from '../../solver/index';
 import type { Amounts } from '../domain/model/amounts';
 import type { LonLat } from '../domain/model/geometry';
@@ -96,6 +97,8 @@ export function amountsFromVroom([grams = 0, decilitres = 0, items = 0]: number[
 const window = ({ startEpochSeconds, endEpochSeconds }: EpochWindow): [number, number] => [startEpochSeconds, endEpochSeconds];
 
 export async function buildPlanningProblem(input: PlanningInput, routing: RoutingProvider): Promise<PlanningProblem> {
+  // A shift already over is a time window ending before it starts: a 409 for the caller, not a solver failure.
+  assertShiftsOpen(input);
   const locations: LonLat[] = [];
   const indexByKey = new Map<string, number>();
   const indexOf = (location: LonLat) => {

@@ -67,7 +67,7 @@ export async function computePlan(deps: ComputeDeps, plan: PlanRecord, signal: A
   );
   return {
     routes,
-    unassigned: solved.unassigned.map((entry) => ({ orderId: Number(entry.orderId), reason: entry.reason })),
+    unassigned: solved.unassigned.map((entry) => ({ orderId: Number(entry.orderId), reason: entry.reason, ...(entry.distanceToRoadMeters !== undefined ? { distanceToRoadMeters: entry.distanceToRoadMeters } : {}) })),
     totals: solved.totals,
   };
 }

@@ -117,7 +117,8 @@ export const planSchema = planSummarySchema.extend({
   /** Since dispatch, on the vans' GPS breadcrumbs; null before dispatch. */
   drivenMeters: z.number().nullable(),
   routes: z.array(routeSchema.extend({ drivenMeters: z.number().nullable() })),
-  unassigned: z.array(z.object({ orderId: z.number().int(), reason: z.string() })),
+  /** `distanceToRoadMeters` with reason `unroutable`: how far the order is from the nearest road (null: none near). */
+  unassigned: z.array(z.object({ orderId: z.number().int(), reason: z.string(), distanceToRoadMeters: z.number().nullable().optional() })),
 });
 
 export const editResultSchema = z.object({

@@ -117,6 +117,18 @@ export class ConsoleActions {
     }
   }
 
+  /** Many orders to one status at once; those that could not move are named in the status line. */
+  async moveOrders(orderIds: number[], status: 'ready'): Promise<void> {
+    try {
+      const result = await this.api.post<{ moved: number[]; refused: { orderId: number; message: string }[] }>('/orders/transitions', { orderIds, status });
+      await this.loadDay();
+      const refused = result.refused;
+      say(`${result.moved.length} order${result.moved.length === 1 ? '' : 's'} now ${status}${refused.length > 0 ? `; not moved: ${refused.map((entry) => `${entry.orderId} (${entry.message})`).join(', ')}` : ''}.`, refused.length > 0);
+    } catch (error) {
+      say(`Moving orders failed: ${(error as Error).message}`, true);
+    }
+  }
+
   /** Re-reads the dispatched plan's km driven soon: at most every 10 s, however many fixes arrive. */
   refreshDrivenSoon(): void {
     if (!this.state.plan?.dispatchedAt || this.drivenRead) return;

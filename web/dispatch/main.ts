@@ -56,7 +56,7 @@ mountToolbar(state, {
   dispatch: () => void actions.dispatchPlan(),
 });
 mountKpis(state);
-mountOrders(state);
+mountOrders(state, { moveOrders: (orderIds, status) => void actions.moveOrders(orderIds, status) });
 const move = mountMove(state, actions);
 mountRoutes(state, { edit: (edit) => void actions.applyEdit(edit), move: (edit) => void move.preview(edit) });
 mountFleet(state);

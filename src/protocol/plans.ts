@@ -30,6 +30,12 @@ export const planGetQuerySchema = z.object({
   format: z.enum(['json', 'geojson']).default('json'),
 });
 
+/** Dispatching a plan with violations or unassigned orders needs the dispatcher's yes (either form). */
+export const dispatchQuerySchema = z.object({
+  force: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+});
+export const dispatchBodySchema = z.object({ confirm: z.boolean().default(false) }).optional();
+
 export const previewQuerySchema = z.object({
   preview: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
 });

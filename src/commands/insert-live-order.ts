@@ -19,6 +19,7 @@ import { loadPlanContext } from '../planning/plan-context';
 import { PlanRoutesCache } from '../planning/routes-cache';
 import { planningVehicle } from '../planning/planning-input';
 import { evaluateRoutes } from '../planning/route-evaluation';
+import { shiftOver, shiftsEnded } from '../solving/shifts';
 import type { RoutingProvider } from '../routing/provider';
 import { inTransaction, type CommandContext } from './context';
 import type { Vehicle } from '../domain/model/fleet';
@@ -78,7 +79,8 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
       return route ? [liveRoute(route, vehicle, live, positions.get(vehicle.id), nowEpoch)] : [];
     });
     const shiftEndEpoch = (route: LiveRoute) => planningVehicle(route.vehicle, context.depotsById, plan.date).shift.endEpochSeconds;
-    const candidates = await rankInsertions(order, liveRoutes, shiftEndEpoch, deps.routing);
+    const open = openRoutes(context, liveRoutes, nowEpoch);
+    const candidates = await rankInsertions(order, open, shiftEndEpoch, deps.routing);
     const day = localDayRange(plan.date, context.depot.timeZone);
     for (const candidate of candidates.slice(0, VERIFIED_CANDIDATES)) {
       const draft = await tryGap(repos, context, candidate.live, candidate.gap, order, live, day);
@@ -90,7 +92,7 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
       const position = candidate.live.fixed.length + candidate.gap + 1;
       return { inserted: true as const, plan: { ...plan, version, totals }, timeZone: context.depot.timeZone, moved, vehicleId: candidate.live.vehicle.id, position, route: stored! };
     }
-    const nearest = (candidates.length > 0 ? candidates.map((candidate) => candidate.live) : liveRoutes).slice(0, ROUTES_FOR_REASON);
+    const nearest = (candidates.length > 0 ? candidates.map((candidate) => candidate.live) : open).slice(0, ROUTES_FOR_REASON);
     const reason = await whyNot(repos, context, nearest, order);
     return { inserted: false as const, plan, timeZone: context.depot.timeZone, reason };
   });
@@ -101,6 +103,19 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
 }
 
 type Repos = Parameters<Parameters<typeof inTransaction>[1]>[0];
+
+/**
+ * The routes whose vehicle still has shift time from now (or from where it continues): an order goes nowhere
+ * else. When no shift is left at all, the answer is a 409 saying when they ended.
+ */
+function openRoutes(context: Awaited<ReturnType<typeof loadPlanContext>>, routes: LiveRoute[], nowEpoch: number): LiveRoute[] {
+  const shifts = routes.map((live) => planningVehicle(live.vehicle, context.depotsById, context.date, live.anchor, nowEpoch));
+  const open = routes.filter((_, index) => !shiftOver(shifts[index]!));
+  if (routes.length > 0 && open.length === 0) {
+    throw shiftsEnded({ depot: { id: String(context.depot.id), location: context.depot.location, timeZone: context.depot.timeZone }, vehicles: shifts }, shifts);
+  }
+  return open;
+}
 
 /** The route with the order in the gap, evaluated exactly; null when that makes anything late or overfull. */
 async function tryGap(repos: Repos, context: Awaited<ReturnType<typeof loadPlanContext>>, live: LiveRoute, gap: number, order: Order, frozen: boolean, day: [number, number]): Promise<RouteDraft | null> {

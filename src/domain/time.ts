@@ -62,11 +62,20 @@ function formattedOffsetSeconds(timeZone: string, epochSeconds: number): number 
 
 /** Epoch seconds of local midnight starting `date` (YYYY-MM-DD) in `timeZone`. */
 export function localMidnightEpochSeconds(date: string, timeZone: string): number {
+  return localClockEpochSeconds(date, 0, timeZone);
+}
+
+/**
+ * Epoch seconds of the wall-clock time `secondsOfDay` after 00:00 on `date` in `timeZone`: "08:00" is 08:00 on the
+ * clock also on a day the offset changes (midnight + 8 h is 07:00 then in Europe/Berlin in October). A time the
+ * change skips reads with the offset before it; "24:00" is the next midnight.
+ */
+export function localClockEpochSeconds(date: string, secondsOfDay: number, timeZone: string): number {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const utcMidnight = Date.UTC(year, month - 1, day) / 1000;
-  // Two passes settle days on which the offset changes.
-  let epoch = utcMidnight - timeZoneOffsetSeconds(timeZone, utcMidnight);
-  epoch = utcMidnight - timeZoneOffsetSeconds(timeZone, epoch);
+  const wallClock = Date.UTC(year, month - 1, day) / 1000 + secondsOfDay;
+  // Two passes settle times near a change of offset.
+  let epoch = wallClock - timeZoneOffsetSeconds(timeZone, wallClock);
+  epoch = wallClock - timeZoneOffsetSeconds(timeZone, epoch);
   return epoch;
 }
 

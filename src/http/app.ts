@@ -29,6 +29,9 @@ export interface AppDeps {
   jsonLimit?: string;
 }
 
+const requestLine = (req: { method?: string; originalUrl?: string; url?: string }, status: number, ms?: number) =>
+  `${req.method} ${(req.originalUrl ?? req.url ?? '').split('?')[0]} ${status}${ms === undefined ? '' : ` ${Math.round(ms)} ms`}`;
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -43,6 +46,10 @@ export function createApp(deps: AppDeps): express.Express {
         return id;
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // One short line per request ("GET /api/v1/orders 200 4 ms"); the request and response in full only at debug.
+      customSuccessMessage: (req, res, responseTime) => requestLine(req, res.statusCode, responseTime),
+      customErrorMessage: (req, res) => requestLine(req, res.statusCode),
+      ...(deps.logger.isLevelEnabled('debug') ? {} : { serializers: { req: () => undefined, res: () => undefined }, customAttributeKeys: { responseTime: 'ms' } }),
     }),
   );
   app.use(authenticate(deps.commands));

@@ -2,7 +2,7 @@
  * Flat records (CSV rows, CSV-like GeoJSON properties) mapped onto the API order shape, so they are
  * validated by the same schema as POST /orders; errors are named by column again on the way back.
  */
-import { timeZoneOffsetSeconds, toIsoInZone } from '../domain/time';
+import { localClockEpochSeconds, toIsoInZone } from '../domain/time';
 import type { OrderInput } from '../protocol/orders';
 
 export type ColumnRecord = Record<string, unknown>;
@@ -91,11 +91,8 @@ function timeCell(record: ColumnRecord, column: string, timeZone: string | undef
     return undefined;
   }
   const [year, month, day, hour, minute, second = '0'] = local.slice(1).map((part) => part ?? '0');
-  const wallClock = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) / 1000;
-  // Two passes settle times near a change of offset, as for local midnight in domain/time.
-  let epochSeconds = wallClock - timeZoneOffsetSeconds(timeZone, wallClock);
-  epochSeconds = wallClock - timeZoneOffsetSeconds(timeZone, epochSeconds);
-  return toIsoInZone(epochSeconds, timeZone);
+  const date = `${year}-${month}-${day}`;
+  return toIsoInZone(localClockEpochSeconds(date, Number(hour) * 3600 + Number(minute) * 60 + Number(second), timeZone), timeZone);
 }
 
 function skillsCell(record: ColumnRecord): unknown {

@@ -7,6 +7,7 @@ import type { Repositories } from '../db/repositories';
 import type { RoutingProvider } from '../routing/provider';
 import type { SolverRunner } from '../solving/runner';
 import { defaultSeeds } from '../solving/runner';
+import { shiftOver, shiftsEnded } from '../solving/shifts';
 import { solvePlanning } from '../solving/solve-planning';
 import { loadOrders, loadPlanContext, loadVehicles } from './plan-context';
 import { planningInput } from './planning-input';
@@ -37,7 +38,10 @@ export async function computePlan(deps: ComputeDeps, plan: PlanRecord, signal: A
   const context = await loadPlanContext(repos, plan.depotId, plan.date, vehicles, deps.routing);
   // A plan of today made mid-morning starts its routes now, not at a shift start already past (next whole minute).
   const notBeforeEpoch = Math.ceil(deps.clock.nowMs() / 60_000) * 60;
-  const input = planningInput(context.depot, plan.date, vehicles, [...orders.values()], context.depotsById, new Map(), notBeforeEpoch);
+  const all = planningInput(context.depot, plan.date, vehicles, [...orders.values()], context.depotsById, new Map(), notBeforeEpoch);
+  // Vans whose shift is over take no stop; the day is planned on the others, and on none it is a 409.
+  const input = { ...all, vehicles: all.vehicles.filter((vehicle) => !shiftOver(vehicle)) };
+  if (input.vehicles.length === 0) throw shiftsEnded(all, all.vehicles);
   const started = performance.now();
   const outcome = await solvePlanning(input, deps, {
     timeLimitMs: plan.timeLimitSeconds * 1000,
@@ -63,7 +67,7 @@ export async function computePlan(deps: ComputeDeps, plan: PlanRecord, signal: A
   );
   return {
     routes,
-    unassigned: solved.unassigned.map((entry) => ({ orderId: Number(entry.orderId), reason: entry.reason })),
+    unassigned: solved.unassigned.map((entry) => ({ orderId: Number(entry.orderId), reason: entry.reason, ...(entry.distanceToRoadMeters !== undefined ? { distanceToRoadMeters: entry.distanceToRoadMeters } : {}) })),
     totals: solved.totals,
   };
 }

@@ -2,7 +2,7 @@
  * Stored depots, vehicles and orders → the solving layer's PlanningInput for one local date. Vehicle shifts and
  * breaks are local clock seconds at the start depot, turned into epoch seconds on the plan's date.
  */
-import { localMidnightEpochSeconds } from '../domain/time';
+import { localClockEpochSeconds } from '../domain/time';
 import type { PlanningInput, PlanningOrder, PlanningVehicle } from '../solving/planning-problem';
 import type { Depot, Vehicle } from '../domain/model/fleet';
 import type { LonLat } from '../domain/model/geometry';
@@ -21,10 +21,11 @@ export interface LiveStart {
 export function planningVehicle(vehicle: Vehicle, depotsById: Map<number, Depot>, date: string, liveStart?: LiveStart, notBeforeEpoch = -Infinity): PlanningVehicle {
   const start = depotsById.get(vehicle.startDepotId)!;
   const end = vehicle.endDepotId === null ? null : depotsById.get(vehicle.endDepotId)!;
-  const midnight = localMidnightEpochSeconds(date, start.timeZone);
-  const shiftStart = midnight + vehicle.shiftStartSeconds;
+  // Shift and break times are clock times at the start depot, also on the days its offset changes.
+  const at = (secondsOfDay: number) => localClockEpochSeconds(date, secondsOfDay, start.timeZone);
+  const shiftStart = at(vehicle.shiftStartSeconds);
   // The longest shift counts from the shift start, also for a route that continues mid-day.
-  const shiftEnd = Math.min(midnight + vehicle.shiftEndSeconds, shiftStart + (vehicle.maxShiftSeconds ?? Infinity));
+  const shiftEnd = Math.min(at(vehicle.shiftEndSeconds), shiftStart + (vehicle.maxShiftSeconds ?? Infinity));
   return {
     id: String(vehicle.id),
     capacity: vehicle.capacity,
@@ -38,7 +39,7 @@ export function planningVehicle(vehicle: Vehicle, depotsById: Map<number, Depot>
     maxDrivingSeconds: null,
     breaks: vehicle.breaks.map((pause, index) => ({
       id: `${vehicle.id}:${index}`,
-      windows: pause.windows.map(([from, to]) => ({ startEpochSeconds: midnight + from, endEpochSeconds: midnight + to })),
+      windows: pause.windows.map(([from, to]) => ({ startEpochSeconds: at(from), endEpochSeconds: at(to) })),
       durationSeconds: pause.durationSeconds,
     })),
   };

@@ -4,9 +4,9 @@
  * Only the routes passed in are evaluated, over a matrix of their own places, so an edit costs in proportion
  * to the routes it touches, not to the day.
  */
-import { solve, type UnassignedReason, type VroomSolution, type VroomViolation } from '../../solver/index';
+import { solve, type VroomSolution, type VroomViolation } from '../../solver/index';
 import type { RoutingProvider } from '../routing/provider';
-import { buildPlan, type PlannedRoute } from '../solving/plan-result';
+import { buildPlan, type PlannedRoute, type UnassignedOrder } from '../solving/plan-result';
 import { buildPlanningProblem, type PlanningProblem } from '../solving/planning-problem';
 import { planningInput, planningVehicle, type LiveStart } from './planning-input';
 import type { Depot, Vehicle } from '../domain/model/fleet';
@@ -44,7 +44,7 @@ export interface EvaluatedRoutes {
   /** One per sequence, in the order given. */
   routes: RouteDraft[];
   /** The `unplanned` orders with the solver's reason why they are in no route. */
-  unassigned: { orderId: number; reason: UnassignedReason }[];
+  unassigned: { orderId: number; reason: UnassignedOrder['reason'] }[];
 }
 
 /** Evaluates the sequences as given; `unplanned` orders are in no route and come back with the solver's reason. */

@@ -41,6 +41,30 @@ export const rescheduleInputSchema = z.object({
   reason: z.string().trim().min(1).max(500).optional(),
 });
 
+/** At most this many orders move in one bulk transition. */
+export const maxBulkTransition = 5000;
+
+export const bulkTransitionInputSchema = z
+  .object({
+    orderIds: z.array(z.number().int().positive()).min(1).max(maxBulkTransition).optional(),
+    filter: z
+      .object({
+        status: z.array(z.enum(orderStatuses)).min(1).optional(),
+        depotId: z.number().int().positive().optional(),
+      })
+      .optional()
+      .describe('Every order matching it (up to the limit), instead of orderIds'),
+    status: z.enum(orderStatuses),
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .refine((input) => (input.orderIds === undefined) !== (input.filter === undefined), { message: 'give either orderIds or filter', path: ['orderIds'] });
+
+export const bulkTransitionResultSchema = z.object({
+  moved: z.array(z.number().int()),
+  /** Orders that could not move, each with why; the others moved. */
+  refused: z.array(z.object({ orderId: z.number().int(), status: z.enum(orderStatuses).nullable(), message: z.string() })),
+});
+
 export const orderSchema = z.object({
   id: z.number().int(),
   displayId: z.string(),
@@ -99,6 +123,7 @@ export type CreateOrderInput = z.output<typeof createOrderSchema>;
 export type OrderPatch = z.output<typeof orderPatchSchema>;
 export type TransitionInput = z.output<typeof transitionInputSchema>;
 export type RescheduleInput = z.output<typeof rescheduleInputSchema>;
+export type BulkTransitionInput = z.output<typeof bulkTransitionInputSchema>;
 export type OrderResponse = z.infer<typeof orderSchema>;
 export type OrderEventResponse = z.infer<typeof orderEventSchema>;
 export type OrderOutcomeResponse = z.infer<typeof orderOutcomeSchema>;

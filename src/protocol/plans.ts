@@ -30,6 +30,12 @@ export const planGetQuerySchema = z.object({
   format: z.enum(['json', 'geojson']).default('json'),
 });
 
+/** Dispatching a plan with violations or unassigned orders needs the dispatcher's yes (either form). */
+export const dispatchQuerySchema = z.object({
+  force: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+});
+export const dispatchBodySchema = z.object({ confirm: z.boolean().default(false) }).optional();
+
 export const previewQuerySchema = z.object({
   preview: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
 });
@@ -117,7 +123,8 @@ export const planSchema = planSummarySchema.extend({
   /** Since dispatch, on the vans' GPS breadcrumbs; null before dispatch. */
   drivenMeters: z.number().nullable(),
   routes: z.array(routeSchema.extend({ drivenMeters: z.number().nullable() })),
-  unassigned: z.array(z.object({ orderId: z.number().int(), reason: z.string() })),
+  /** `distanceToRoadMeters` with reason `unroutable`: how far the order is from the nearest road (null: none near). */
+  unassigned: z.array(z.object({ orderId: z.number().int(), reason: z.string(), distanceToRoadMeters: z.number().nullable().optional() })),
 });
 
 export const editResultSchema = z.object({

@@ -53,7 +53,8 @@ export async function ensureDispatched(url: string, token: string, signal: Abort
     plan = await call(url, 'GET', `/plans/${plan.id}`, token);
   }
   if (plan.status !== 'succeeded') throw new Error(`plan ${plan.id} ended ${plan.status}`);
-  await call(url, 'POST', `/plans/${plan.id}/dispatch`, token);
+  // The demo drives whatever was planned; orders left out stay listed on the plan.
+  await call(url, 'POST', `/plans/${plan.id}/dispatch`, token, { confirm: true });
   log(`dispatched plan ${plan.id}`);
 }
 

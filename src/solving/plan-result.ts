@@ -47,7 +47,10 @@ export interface PlannedRoute {
 export interface UnassignedOrder {
   orderId: string;
   location: LonLat;
-  reason: UnassignedReason;
+  /** `unroutable`: no road reaches the order (too far from any, or cut off from the vans). */
+  reason: Exclude<UnassignedReason, 'unreachable'> | 'unroutable';
+  /** With `unroutable`: metres from the order to the nearest road (null: none within reach of the search). */
+  distanceToRoadMeters?: number | null;
 }
 
 export interface Plan {
@@ -65,15 +68,21 @@ export async function buildPlan(problem: PlanningProblem, solution: VroomSolutio
     depotId: problem.input.depot.id,
     timeZone: problem.input.depot.timeZone,
     routes,
-    unassigned: solution.unassigned.map((task) => ({
-      orderId: problem.orderIds[task.id - 1]!,
-      location: problem.input.orders[task.id - 1]!.location,
-      reason: task.reason,
-    })),
+    unassigned: [
+      ...solution.unassigned.map((task): UnassignedOrder => {
+        const orderId = problem.orderIds[task.id - 1]!;
+        const location = problem.input.orders[task.id - 1]!.location;
+        if (task.reason !== 'unreachable') return { orderId, location, reason: task.reason };
+        // Snapped, but in a part of the road graph the vans cannot reach: how far the snap moved it says the rest.
+        const job = problem.vroom.jobs![task.id - 1]!;
+        return { orderId, location, reason: 'unroutable', distanceToRoadMeters: Math.round(problem.snapMeters[job.location_index!] ?? 0) };
+      }),
+      ...problem.unroutable.map(({ orderId, location, distanceToRoadMeters }) => ({ orderId, location, reason: 'unroutable' as const, distanceToRoadMeters })),
+    ],
     totals: {
       routes: routes.length,
       stops: sum((route) => route.stops.length),
-      unassigned: solution.unassigned.length,
+      unassigned: solution.unassigned.length + problem.unroutable.length,
       distanceMeters: sum((route) => route.distanceMeters),
       drivingSeconds: sum((route) => route.drivingSeconds),
       serviceSeconds: sum((route) => route.serviceSeconds),

@@ -5,7 +5,9 @@
  * Mapping choices:
  * - Places: identical coordinates share one matrix index; index order is depot, vehicle starts and ends, orders.
  * - Matrices: seconds and metres from RoutingProvider.table, rounded to whole units; null (no road) stays null
- *   and the solver leaves such an order unassigned as "unreachable".
+ *   and the solver leaves such an order unassigned as "unreachable" (read back as `unroutable`).
+ * - With `leaveOutUnroutable`, an order too far from any road to be snapped is no job at all: it is listed in
+ *   `unroutable` with its distance to the nearest road, and the rest is planned.
  * - Amounts are integers: weight in grams, volume in decilitres, items as counted. Demands round up and
  *   capacities round down, so rounding never lets a vehicle carry more than it can.
  * - Skills: the strings are numbered 1…n in sorted order; an order needing a skill no vehicle has stays unassigned.
@@ -13,7 +15,8 @@
  * - A vehicle's working time is its shift, cut to maxShiftSeconds from the shift start; maxDrivingSeconds caps
  *   travel time (VROOM's max_travel_time); endLocation null ends the route at its last stop.
  */
-import type { RoutingProvider } from '../routing/provider';
+import { RoutingError, type RoutingProvider } from '../routing/provider';
+import { assertShiftsOpen } from './shifts';
 import type { VroomBreak, VroomJob, VroomProblem, VroomVehicle } from '../../solver/index';
 import type { Amounts } from '../domain/model/amounts';
 import type { LonLat } from '../domain/model/geometry';
@@ -59,9 +62,20 @@ export interface PlanningInput {
   orders: PlanningOrder[];
 }
 
+/** An order no road reaches: `distanceToRoadMeters` null when no road is within the search radius. */
+export interface UnroutableOrder {
+  orderId: string;
+  location: LonLat;
+  distanceToRoadMeters: number | null;
+}
+
 /** The VROOM problem and the keys to read its solution back. */
 export interface PlanningProblem {
+  /** Without the unroutable orders: job id − 1 indexes its orders. */
   input: PlanningInput;
+  unroutable: UnroutableOrder[];
+  /** Matrix index → metres from the place to where it was snapped onto the road network. */
+  snapMeters: number[];
   vroom: VroomProblem;
   /** Matrix index → coordinate. */
   locations: LonLat[];
@@ -95,7 +109,44 @@ export function amountsFromVroom([grams = 0, decilitres = 0, items = 0]: number[
 
 const window = ({ startEpochSeconds, endEpochSeconds }: EpochWindow): [number, number] => [startEpochSeconds, endEpochSeconds];
 
-export async function buildPlanningProblem(input: PlanningInput, routing: RoutingProvider): Promise<PlanningProblem> {
+/** How far the nearest road is searched for an order that could not be snapped. */
+const roadSearchMeters = 50_000;
+
+export async function buildPlanningProblem(input: PlanningInput, routing: RoutingProvider, options: { leaveOutUnroutable?: boolean } = {}): Promise<PlanningProblem> {
+  // A shift already over is a time window ending before it starts: a 409 for the caller, not a solver failure.
+  assertShiftsOpen(input);
+  const unroutable: UnroutableOrder[] = [];
+  let orders = input.orders;
+  for (;;) {
+    const layout = layOut({ ...input, orders });
+    try {
+      const table = await routing.table({ coordinates: layout.locations });
+      return finish(layout, table, unroutable);
+    } catch (error) {
+      // One order off the network must not fail the day: the order whose place could not be snapped leaves, the rest is tried again.
+      const index = error instanceof RoutingError && error.code === 'NoSegment' ? error.coordinateIndex : undefined;
+      if (!options.leaveOutUnroutable || index === undefined || index < layout.firstOrderIndex) throw error;
+      const [lon, lat] = layout.locations[index]!;
+      const off = orders.filter((order) => order.location[0] === lon && order.location[1] === lat);
+      const distanceToRoadMeters = await routing.nearest([lon, lat], roadSearchMeters).then((nearest) => Math.round(nearest.distance), () => null);
+      unroutable.push(...off.map((order) => ({ orderId: order.id, location: order.location, distanceToRoadMeters })));
+      orders = orders.filter((order) => !off.includes(order));
+    }
+  }
+}
+
+interface Layout {
+  input: PlanningInput;
+  locations: LonLat[];
+  /** Matrix indexes from here on are orders' places only. */
+  firstOrderIndex: number;
+  vehicles: VroomVehicle[];
+  jobs: VroomJob[];
+  breakIds: string[];
+  skills: string[];
+}
+
+function layOut(input: PlanningInput): Layout {
   const locations: LonLat[] = [];
   const indexByKey = new Map<string, number>();
   const indexOf = (location: LonLat) => {
@@ -131,6 +182,7 @@ export async function buildPlanningProblem(input: PlanningInput, routing: Routin
     };
   });
 
+  const firstOrderIndex = locations.length;
   const jobs = input.orders.map(
     (order, o): VroomJob => ({
       id: o + 1,
@@ -144,10 +196,15 @@ export async function buildPlanningProblem(input: PlanningInput, routing: Routin
     }),
   );
 
-  const table = await routing.table({ coordinates: locations });
+  return { input, locations, firstOrderIndex, vehicles, jobs, breakIds, skills };
+}
+
+function finish({ input, locations, vehicles, jobs, breakIds, skills }: Layout, table: Awaited<ReturnType<RoutingProvider['table']>>, unroutable: UnroutableOrder[]): PlanningProblem {
   const whole = (rows: (number | null)[][]) => rows.map((row) => row.map((value) => (value === null ? null : Math.round(value)))) as number[][];
   return {
     input,
+    unroutable,
+    snapMeters: table.sources.map((waypoint) => waypoint.distance),
     vroom: { vehicles, jobs, matrices: { car: { durations: whole(table.durations), distances: whole(table.distances) } } },
     locations,
     orderIds: input.orders.map((order) => order.id),

@@ -24,7 +24,7 @@ export type PlanningOutcome =
 
 export async function solvePlanning(input: PlanningInput, { routing, solver }: { routing: RoutingProvider; solver: SolverRunner }, run: PlanningRun): Promise<PlanningOutcome> {
   let started = performance.now();
-  const problem = await buildPlanningProblem(input, routing);
+  const problem = await buildPlanningProblem(input, routing, { leaveOutUnroutable: true });
   const matrixMs = performance.now() - started;
   if (run.signal?.aborted) return { status: 'cancelled' };
   started = performance.now();

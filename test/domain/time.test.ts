@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidTimeZone, localDate, localDayRange, localMidnightEpochSeconds, nextDate, timeZoneOffsetSeconds, toIsoInZone } from '../../src/domain/time';
+import { isValidTimeZone, localClockEpochSeconds, localDate, localDayRange, localMidnightEpochSeconds, nextDate, timeZoneOffsetSeconds, toIsoInZone } from '../../src/domain/time';
 
 describe('local time in IANA zones', () => {
   it('knows Berlin is UTC+1 in winter and UTC+2 in summer', () => {
@@ -14,6 +14,17 @@ describe('local time in IANA zones', () => {
     for (let t = spring - 1800; t < spring + 1800; t += 7) expect(timeZoneOffsetSeconds('Europe/Berlin', t)).toBe(t < spring ? 3600 : 7200);
     const abidjan = Date.parse('1912-01-01T00:16:08Z') / 1000;
     for (const t of [abidjan - 600, abidjan - 1, abidjan, abidjan + 1, abidjan - 2, abidjan + 300]) expect(timeZoneOffsetSeconds('Africa/Abidjan', t)).toBe(t < abidjan ? -968 : 0);
+  });
+
+  it('reads a clock time as that time on the wall, also on the days the clocks change', () => {
+    const eight = 8 * 3600;
+    expect(localClockEpochSeconds('2026-11-24', eight, 'Europe/Berlin')).toBe(Date.parse('2026-11-24T07:00:00Z') / 1000);
+    // Back from +02:00 to +01:00 at 03:00: 08:00 is 07:00 UTC, nine hours after midnight.
+    expect(localClockEpochSeconds('2026-10-25', eight, 'Europe/Berlin')).toBe(Date.parse('2026-10-25T07:00:00Z') / 1000);
+    expect(localClockEpochSeconds('2026-10-25', eight, 'Europe/Berlin') - localMidnightEpochSeconds('2026-10-25', 'Europe/Berlin')).toBe(9 * 3600);
+    // Forward from +01:00 to +02:00 at 02:00: 08:00 is 06:00 UTC, seven hours after midnight.
+    expect(localClockEpochSeconds('2027-03-28', eight, 'Europe/Berlin')).toBe(Date.parse('2027-03-28T06:00:00Z') / 1000);
+    expect(localClockEpochSeconds('2027-03-28', 24 * 3600, 'Europe/Berlin')).toBe(localMidnightEpochSeconds('2027-03-29', 'Europe/Berlin'));
   });
 
   it('finds local midnight, including on days the clocks change', () => {

@@ -7,6 +7,7 @@ import { removeCancelledStops } from '../../src/reactions/cancelled-orders';
 import { noPositions } from '../../src/planning/live-routes';
 import { PlanQueue } from '../../src/reactions/plan-runs';
 import { createHaversineProvider } from '../../src/routing/haversine';
+import type { RoutingProvider } from '../../src/routing/provider';
 import { createPoolSolver } from '../../src/solving/pool-solver';
 import type { TestBackend } from '../helpers/database';
 import { depotInput, startTestApp, vehicleInput, type TestApp } from '../helpers/http';
@@ -20,8 +21,7 @@ export interface PlanningApp extends TestApp {
   queue: PlanQueue;
 }
 
-export async function startPlanningApp(backend: TestBackend, { clock = beforePlanDate }: { clock?: Clock } = {}): Promise<PlanningApp> {
-  const routing = createHaversineProvider();
+export async function startPlanningApp(backend: TestBackend, { clock = beforePlanDate, routing = createHaversineProvider() }: { clock?: Clock; routing?: RoutingProvider } = {}): Promise<PlanningApp> {
   // The plans router needs the app's command context, which exists once the app does: it is plugged in after.
   let plans: RequestHandler = (_req, _res, next) => next();
   const app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => plans(req, res, next) }], clock });

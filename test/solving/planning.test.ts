@@ -170,7 +170,7 @@ describe('VROOM solution → plan', () => {
     }
   });
 
-  it('leaves an order the road network cannot reach unassigned as unreachable', async () => {
+  it('leaves an order the road network cannot reach unassigned as unroutable, with how far its road is', async () => {
     const island: LonLat = [8.7, 49.43];
     const withIsland: RoutingProvider = {
       ...routing,
@@ -186,7 +186,7 @@ describe('VROOM solution → plan', () => {
     const outcome = await createPoolSolver({ threads: 1 }).solve(problem.vroom, { timeLimitMs: 100 });
     if (outcome.status !== 'solved') throw new Error('expected solved');
     const plan = await buildPlan(problem, outcome.solution, withIsland);
-    expect(plan.unassigned).toEqual([{ orderId: 'island', location: island, reason: 'unreachable' }]);
+    expect(plan.unassigned).toEqual([{ orderId: 'island', location: island, reason: 'unroutable', distanceToRoadMeters: 0 }]);
     expect(plan.routes.flatMap((route) => route.stops.map((stop) => stop.orderId))).toEqual(['mainland']);
   });
 

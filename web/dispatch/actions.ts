@@ -3,7 +3,7 @@
  * through the state's named functions; the panels render from there. Failures are said in the status line.
  */
 import type { z } from 'zod';
-import type { Api } from '../common/api';
+import { ApiError, type Api } from '../common/api';
 import { say } from '../common/dom';
 import type { editResultSchema, PlanEdit } from '../../src/protocol/plans';
 import type { Alert, ConsoleState, Depot, Driver, Order, Plan, RouteLine, Vehicle } from './state';
@@ -125,15 +125,36 @@ export class ConsoleActions {
     }
   }
 
-  async dispatchPlan(): Promise<void> {
+  /** Dispatches; a plan with violations or unassigned orders is listed and dispatched only once confirmed. */
+  async dispatchPlan(confirm = false): Promise<void> {
     if (!this.state.plan) return;
     try {
-      await this.api.post(`/plans/${this.state.plan.id}/dispatch`);
+      await this.api.post(`/plans/${this.state.plan.id}/dispatch`, { confirm });
       await this.showPlan(this.state.plan.id);
       await this.loadDay();
       say('Dispatched: drivers have their routes.');
     } catch (error) {
+      const warnings = error instanceof ApiError && error.status === 409 ? error.details.filter((detail) => detail.path === 'violations' || detail.path === 'unassigned') : [];
+      if (!confirm && warnings.length > 0) {
+        const shown = warnings.slice(0, 20).map((warning) => `• ${warning.message}`);
+        if (warnings.length > shown.length) shown.push(`… and ${warnings.length - shown.length} more`);
+        if (window.confirm(`${error instanceof ApiError ? error.message.split(' (')[0] : ''}\n\n${shown.join('\n')}\n\nDispatch anyway?`)) return this.dispatchPlan(true);
+        say('Not dispatched.');
+        return;
+      }
       say(`Dispatch failed: ${(error as Error).message}`, true);
+    }
+  }
+
+  /** Many orders to one status at once; those that could not move are named in the status line. */
+  async moveOrders(orderIds: number[], status: 'ready'): Promise<void> {
+    try {
+      const result = await this.api.post<{ moved: number[]; refused: { orderId: number; message: string }[] }>('/orders/transitions', { orderIds, status });
+      await this.loadDay();
+      const refused = result.refused;
+      say(`${result.moved.length} order${result.moved.length === 1 ? '' : 's'} now ${status}${refused.length > 0 ? `; not moved: ${refused.map((entry) => `${entry.orderId} (${entry.message})`).join(', ')}` : ''}.`, refused.length > 0);
+    } catch (error) {
+      say(`Moving orders failed: ${(error as Error).message}`, true);
     }
   }
 

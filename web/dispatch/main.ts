@@ -60,7 +60,7 @@ mountToolbar(state, {
   dispatch: () => void actions.dispatchPlan(),
 });
 mountKpis(state);
-mountOrders(state, orderActions);
+mountOrders(state, orderActions, { moveOrders: (orderIds, status) => void actions.moveOrders(orderIds, status) });
 mountOrderDrawer(state, orderActions);
 mountOrderForm(state, orderActions, (picked) => {
   if (!map) return;

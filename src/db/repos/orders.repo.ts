@@ -160,6 +160,14 @@ export class OrdersRepository {
     return wanted.flatMap((id) => byId.get(id) ?? []);
   }
 
+  /** Those of `ids` that exist, in id order, locked for the rest of the transaction (a bulk transition). */
+  async findByIdsForUpdate(ids: Iterable<number>): Promise<Order[]> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return [];
+    const rows: OrderRow[] = await this.db<OrderRow>('orders').whereIn('id', wanted).orderBy('id').forUpdate();
+    return rows.map(toOrder);
+  }
+
   /** Locks the row for the rest of the transaction, so concurrent transitions serialize. */
   async findByIdForUpdate(id: number): Promise<Order | null> {
     const row = await this.db<OrderRow>('orders').where({ id }).forUpdate().first();

@@ -217,16 +217,16 @@ export class PlansRepository {
     await this.db('plan_unassigned').where({ plan_id: planId }).delete();
     for (let start = 0; start < unassigned.length; start += 500) {
       await this.db('plan_unassigned').insert(
-        unassigned.slice(start, start + 500).map((entry) => ({ plan_id: planId, order_id: entry.orderId, reason: entry.reason })),
+        unassigned.slice(start, start + 500).map((entry) => ({ plan_id: planId, order_id: entry.orderId, reason: entry.reason, distance_to_road_meters: entry.distanceToRoadMeters ?? null })),
       );
     }
   }
 
   async addUnassigned(planId: number, entry: UnassignedRecord): Promise<void> {
     await this.db('plan_unassigned')
-      .insert({ plan_id: planId, order_id: entry.orderId, reason: entry.reason })
+      .insert({ plan_id: planId, order_id: entry.orderId, reason: entry.reason, distance_to_road_meters: entry.distanceToRoadMeters ?? null })
       .onConflict(['plan_id', 'order_id'])
-      .merge(['reason']);
+      .merge(['reason', 'distance_to_road_meters']);
   }
 
   /** True when the order was listed as unassigned. */
@@ -236,7 +236,7 @@ export class PlansRepository {
 
   async listUnassigned(planId: number): Promise<UnassignedRecord[]> {
     const rows = await this.db('plan_unassigned').where({ plan_id: planId }).orderBy('order_id');
-    return rows.map((row) => ({ orderId: row.order_id, reason: row.reason }));
+    return rows.map((row) => ({ orderId: row.order_id, reason: row.reason, distanceToRoadMeters: row.distance_to_road_meters === null ? null : Number(row.distance_to_road_meters) }));
   }
 
   /** The newest succeeded or dispatched plan the order is a stop of. */

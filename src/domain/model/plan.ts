@@ -66,7 +66,12 @@ export interface PlanDraft {
   replacesPlanId?: number;
 }
 
+/** `unroutable`: farther than the snapping radius from any road, or where no van can drive to and back. */
+export type UnassignedRecordReason = UnassignedReason | 'order_changed' | 'unroutable';
+
 export interface UnassignedRecord {
   orderId: number;
-  reason: UnassignedReason | 'order_changed';
+  reason: UnassignedRecordReason;
+  /** With `unroutable`: metres to the nearest road, null when there is none within reach of the search. */
+  distanceToRoadMeters?: number | null;
 }

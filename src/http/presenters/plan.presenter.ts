@@ -35,7 +35,7 @@ export function presentPlan(plan: PlanRecord, routes: RouteRecord[], unassigned:
     ...presentPlanSummary(plan, href),
     drivenMeters: drivenMetersByVehicle && [...drivenMetersByVehicle.values()].reduce((sum, meters) => sum + meters, 0),
     routes: routes.map((route) => ({ ...presentRoute(route, timeZone), drivenMeters: drivenMetersByVehicle?.get(route.vehicleId) ?? null })),
-    unassigned: unassigned.map((entry) => ({ orderId: entry.orderId, reason: entry.reason })),
+    unassigned: unassigned.map((entry) => ({ orderId: entry.orderId, reason: entry.reason, ...(entry.reason === 'unroutable' ? { distanceToRoadMeters: entry.distanceToRoadMeters ?? null } : {}) })),
   };
 }
 

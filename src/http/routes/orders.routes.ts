@@ -3,6 +3,7 @@ import { reads } from '../../commands/context';
 import { createOrder } from '../../commands/create-order';
 import { deleteOrder } from '../../commands/delete-order';
 import { transitionOrder } from '../../commands/transition-order';
+import { transitionOrders } from '../../commands/transition-orders';
 import { updateOrder } from '../../commands/update-order';
 import type { Principal } from '../../auth/principal';
 import { canSeeOrder } from '../../auth/visibility';
@@ -10,7 +11,7 @@ import { localDayRange, toIsoInZone } from '../../domain/time';
 import { stopOfOrder } from '../../tracking/tracking-link';
 import { notFound } from '../../errors';
 import { idParamsSchema, pageOf, pageQuerySchema } from '../../protocol/common';
-import { createOrderSchema, orderEventSchema, orderListQuerySchema, orderOutcomeSchema, orderPatchSchema, orderSchema, transitionInputSchema, type OrderOutcomeResponse } from '../../protocol/orders-api';
+import { bulkTransitionInputSchema, bulkTransitionResultSchema, createOrderSchema, orderEventSchema, orderListQuerySchema, orderOutcomeSchema, orderPatchSchema, orderSchema, transitionInputSchema, type OrderOutcomeResponse } from '../../protocol/orders-api';
 import type { AppDeps } from '../app';
 import type { ApiRouter } from '../endpoint';
 import { presentOrder, presentOrderEvent } from '../presenters/order.presenter';
@@ -123,6 +124,20 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
   api.endpoint(
     { method: 'delete', path: '/orders/:id', summary: 'Delete an order that never reached a route', tag: 'orders', roles: office, params: idParamsSchema, status: 204 },
     async ({ params, principal }) => deleteOrder(deps.commands, params.id, principal),
+  );
+
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/orders/transitions',
+      summary: 'Move many orders to one status in one transaction (orderIds, or a filter); those that cannot move are listed with why',
+      description: 'Partial: every order that may take the step moves; the others are answered in `refused` and stay as they are.',
+      tag: 'orders',
+      roles: office,
+      body: bulkTransitionInputSchema,
+      response: bulkTransitionResultSchema,
+    },
+    async ({ body, principal }) => transitionOrders(deps.commands, body, principal),
   );
 
   api.endpoint(

@@ -17,7 +17,7 @@ import type { PlanQueue } from '../../reactions/plan-runs';
 import { PlanRoutesCache } from '../../planning/routes-cache';
 import { idParamsSchema } from '../../protocol/common';
 import { orderSchema, rescheduleInputSchema } from '../../protocol/orders-api';
-import { createPlanSchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema, reoptimizeResultSchema, reoptimizeSchema } from '../../protocol/plans';
+import { createPlanSchema, dispatchBodySchema, dispatchQuerySchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema, reoptimizeResultSchema, reoptimizeSchema } from '../../protocol/plans';
 import type { RoutingProvider } from '../../routing/provider';
 import type { SolverRunner } from '../../solving/runner';
 import { DrivenDistance } from '../../tracking/driven-distance';
@@ -118,13 +118,16 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
       method: 'post',
       path: '/plans/:id/dispatch',
       summary: 'Dispatch: routes to their vehicles\' drivers, orders to dispatched, ETAs frozen',
+      description: 'A plan with violations or unassigned orders answers 409 listing them in details, unless { "confirm": true } or ?force=true.',
       tag: 'plans',
       roles: office,
       params: idParamsSchema,
+      query: dispatchQuerySchema,
+      body: dispatchBodySchema,
       response: planSummarySchema,
     },
-    async ({ params, principal }) => {
-      const plan = await dispatchPlan(deps.context, params.id, principal);
+    async ({ params, query, body, principal }) => {
+      const plan = await dispatchPlan(deps.context, params.id, principal, { confirm: query.force || (body?.confirm ?? false) });
       return presentPlanSummary(plan, href(plan));
     },
   );

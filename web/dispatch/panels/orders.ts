@@ -1,6 +1,7 @@
 /**
  * The Orders tab: search (customer, address, ref), status, the day or every day — asked of the server, page
- * by page —, window and priority filters over the rows read, and the table; a row opens the order's drawer.
+ * by page —, window and priority filters over the rows read, and the table; a row opens the order's drawer;
+ * "Shown → ready" moves the received orders shown to ready in one request.
  */
 import { $, el, say } from '../../common/dom';
 import { statusText, windowText } from '../../common/format';
@@ -11,7 +12,12 @@ import type { ConsoleState } from '../state';
 /** Typing pauses this long before the server is asked. */
 const searchDelayMs = 250;
 
-export function mountOrders(state: ConsoleState, actions: OrderActions): void {
+export interface BulkActions {
+  /** Moves the orders to the status in one request. */
+  moveOrders(orderIds: number[], status: 'ready'): void;
+}
+
+export function mountOrders(state: ConsoleState, actions: OrderActions, bulk: BulkActions): void {
   const text = $('#filter-text') as HTMLInputElement;
   const status = $('#filter-status') as HTMLSelectElement;
   const allDays = $('#filter-all-days') as HTMLInputElement;
@@ -38,6 +44,8 @@ export function mountOrders(state: ConsoleState, actions: OrderActions): void {
     input.addEventListener('input', () => state.setFilter({ status: status.value, from: from.value, to: to.value, minPriority: Number(priority.value) || 0 }));
   }
   more.addEventListener('click', () => load(true));
+  const toReady = $('#orders-ready') as HTMLButtonElement;
+  toReady.addEventListener('click', () => bulk.moveOrders(state.listedOrders().filter((order) => order.status === 'received').map((order) => order.id), 'ready'));
   // A new day or depot: the list follows it.
   state.subscribe('selection', () => load());
 
@@ -55,6 +63,7 @@ export function mountOrders(state: ConsoleState, actions: OrderActions): void {
 
   const render = () => {
     const orders = state.listedOrders();
+    toReady.disabled = !orders.some((order) => order.status === 'received');
     const count = $('#order-count');
     count.textContent = `${orders.length} shown${state.orderListNext ? ' (more to read)' : ''} · ${state.orders.size} orders on ${state.date || 'the day'}`;
     count.dataset.dayOrders = String(state.orders.size);

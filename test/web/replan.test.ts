@@ -3,7 +3,7 @@
  * clock reads mid-morning (a fixed-offset time zone, so the test runs at any hour), one van dispatched on the
  * day's orders with two delivered, an idle van with a driver, and a new order that only the idle van can carry.
  * The Plan button reads "Plan again", shows the change per van, and Accept updates the routes; the delivered stops
- * stay where they were.
+ * stay where they were. A van with no route then takes a stop by drag.
  */
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
@@ -33,6 +33,7 @@ describe('planning a day under way again from the console', () => {
   let planId: number;
   let busyVan: number;
   let idleVan: number;
+  let spareVan: number;
   let newOrderId: number;
   let delivered: Stop[];
 
@@ -52,6 +53,8 @@ describe('planning a day under way again from the console', () => {
     const van = (name: string, skills: string[]) => service.api('POST', '/api/v1/vehicles', { name, startDepotId: depotId, skills, capacity: { weightKg: 800, volumeL: 6000, items: 50 }, shift: { start: '06:00', end: '22:00' } });
     busyVan = (await van('Busy van', [])).id;
     idleVan = (await van('Fridge van', ['fridge'])).id;
+    // No driver: left out of planning again, but the dispatcher can still drag a stop onto it.
+    spareVan = (await van('Spare van', [])).id;
     await service.api('POST', '/api/v1/drivers', { name: 'Busy driver', username: 'busy-driver', password: 'busy-password', vehicleId: busyVan });
     await service.api('POST', '/api/v1/drivers', { name: 'Fridge driver', username: 'fridge-driver', password: 'fridge-password', vehicleId: idleVan });
     for (let k = 0; k < 5; k++) await readyOrder(`day-${k}`, [8.676 + 0.004 * k, 49.4105 + 0.002 * Math.sin(k)]);
@@ -128,6 +131,16 @@ describe('planning a day under way again from the console', () => {
     for (const route of after.routes) {
       await expect(page.locator(`[data-route-vehicle="${route.vehicleId}"] li`).evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-order-id'))))).resolves.toEqual(route.stops.map((stop) => stop.orderId));
     }
+
+    // A van with no route takes a stop by drag: previewed, then confirmed.
+    const dragged = busyAfter.stops[busyAfter.stops.length - 1]!;
+    expect(dragged.status).toBe('pending');
+    await page.locator(`li[data-order-id="${dragged.orderId}"]`).dragTo(page.locator(`[data-route-vehicle="${spareVan}"] ol`));
+    await page.locator('#preview:not(.hidden)').waitFor();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator(`[data-route-vehicle="${spareVan}"] li[data-order-id="${dragged.orderId}"]`).waitFor({ timeout: 20_000 });
+    const spareRoute = (await plan()).routes.find((route) => route.vehicleId === spareVan)!;
+    expect(spareRoute.stops.map((stop) => [stop.id, stop.orderId])).toEqual([[dragged.id, dragged.orderId]]);
     expect(problems).toEqual([]);
   }, 120_000);
 });

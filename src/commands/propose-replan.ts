@@ -12,7 +12,8 @@ import { nowEpochSeconds } from '../domain/clock';
 import { localDayRange } from '../domain/time';
 import { conflict } from '../errors';
 import { isLivePlan, recomputeLiveRoutes, type LiveRoute } from '../planning/live-routes';
-import { openWorkspace, pendingOf, routeFor, type Workspace } from '../planning/plan-workspace';
+import { reusingMatrix } from '../planning/matrix-reuse';
+import { openWorkspace, pendingOfAll, routeFor, type Workspace } from '../planning/plan-workspace';
 import { planningInput, planningVehicle } from '../planning/planning-input';
 import { sumTotals, routeTotals, vehicleChanges } from '../planning/replan-diff';
 import type { SequencedStop } from '../planning/route-evaluation';
@@ -41,18 +42,20 @@ export async function proposeReplan(deps: ReplanDeps, planId: number, options: R
   // The search runs outside any transaction, like re-optimization: the API stays free meanwhile.
   const repos = repositories(deps.context.db);
   const plan = await assertEditablePlan(await repos.plans.findById(planId), planId);
-  const workspace = await openWorkspace(repos, plan, deps.routing, deps.positions, nowEpoch);
+  // One matrix for the search; the evaluations before and after read it again.
+  const workspace = await openWorkspace(repos, plan, reusingMatrix(deps.routing), deps.positions, nowEpoch);
   const stored = new Set(workspace.routes.map((route) => route.vehicle.id));
   await addIdleVans(repos, workspace);
   const { onShift, offShift } = splitByShift(workspace, nowEpoch);
 
-  const current = await Promise.all(onShift.map(async (route) => [...(await pendingOf(repos, workspace, route))]));
+  const current = (await pendingOfAll(repos, workspace, onShift)).map((stops) => [...stops]);
   const inPlan = new Set(workspace.routes.flatMap((route) => route.route.stops.map((stop) => stop.orderId)));
   const newOrders = (await dayOrders(repos, plan.depotId, localDayRange(plan.date, workspace.context.depot.timeZone))).filter((order) => !inPlan.has(order.id));
   const { next, left } = await solveAgain(deps.solver, workspace, onShift, current, newOrders, options.timeLimitSeconds, planId);
 
-  const before = await recomputeLiveRoutes(workspace.context, onShift.map((live, v) => ({ live, pending: current[v]! })));
-  const after = await recomputeLiveRoutes(workspace.context, onShift.map((live, v) => ({ live, pending: next[v]! })));
+  // Only totals are shown: no road geometry.
+  const before = await recomputeLiveRoutes(workspace.context, onShift.map((live, v) => ({ live, pending: current[v]! })), { roadGeometry: false });
+  const after = await recomputeLiveRoutes(workspace.context, onShift.map((live, v) => ({ live, pending: next[v]! })), { roadGeometry: false });
   const untouched = offShift.map((live) => live.route as RouteDraft);
   const reasons = new Map(left.map(({ order, reason }) => [order.id, reason]));
   const changes = vehicleChanges(

@@ -83,10 +83,12 @@ export async function recomputeLiveRoute(context: PlanContext, live: LiveRoute, 
 }
 
 /** Several routes at once: one matrix over their places and one plan-mode run, however many routes. */
-export async function recomputeLiveRoutes(context: PlanContext, changes: { live: LiveRoute; pending: SequencedStop[] }[]): Promise<RouteDraft[]> {
+export async function recomputeLiveRoutes(context: PlanContext, changes: { live: LiveRoute; pending: SequencedStop[] }[], options: { roadGeometry?: boolean } = {}): Promise<RouteDraft[]> {
   const { routes } = await evaluateRoutes(
     context,
     changes.map(({ live, pending }) => ({ vehicle: live.vehicle, stops: pending, status: live.route.status, driverId: live.route.driverId, liveStart: live.anchor })),
+    [],
+    options,
   );
   return changes.map(({ live }, index) => afterFixed(live, routes[index]!));
 }

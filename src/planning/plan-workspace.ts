@@ -103,6 +103,14 @@ export async function pendingOf(repos: Repositories, workspace: Workspace, route
   return stops;
 }
 
+/** The pending sequences of many routes, their orders read in one query. */
+export async function pendingOfAll(repos: Repositories, workspace: Workspace, routes: LiveRoute[]): Promise<SequencedStop[][]> {
+  const unread = routes.filter((route) => !workspace.edited.has(route.route.id));
+  const orders = await ordersOf(repos, unread.flatMap((route) => route.pending));
+  for (const route of unread) workspace.edited.set(route.route.id, route.pending.map((stop) => sequenced(stop, orders.get(stop.orderId)!)));
+  return routes.map((route) => workspace.edited.get(route.route.id)!);
+}
+
 export interface EvaluatedRoute {
   live: LiveRoute;
   draft: RouteDraft;

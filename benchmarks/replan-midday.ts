@@ -7,7 +7,7 @@
  *
  * The day is built directly (routes by sector around the depot, evaluated in plan mode) rather than solved.
  *
- *   npx tsx benchmarks/replan-midday.ts [--runs 3] [--time-limit 2] [--threads 1] [--database-url postgres://…] [--routing embedded|haversine]
+ *   npx tsx benchmarks/replan-midday.ts [--runs 3] [--time-limit 1.5] [--threads 1] [--database-url postgres://…] [--routing embedded|haversine]
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,7 +41,7 @@ import type { ProposalResponse } from '../src/protocol/plans';
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
-    'time-limit': { type: 'string', default: '2' },
+    'time-limit': { type: 'string', default: '1.5' },
     threads: { type: 'string', default: '1' },
     'database-url': { type: 'string' },
     routing: { type: 'string', default: 'embedded' },

@@ -137,7 +137,7 @@ export const insertionResultSchema = z.object({
 });
 
 export const replanSchema = z.object({
-  timeLimitSeconds: z.number().min(0.1).max(30).default(2).describe("The solver's search time; the proposal answers a little after it"),
+  timeLimitSeconds: z.number().min(0.1).max(30).default(1.5).describe("The solver's search time; the proposal answers a little after it (1,000 stops on 50 vans: within 5 s at the default)"),
 });
 
 export const proposalParamsSchema = z.object({ id: z.coerce.number().int().positive(), proposalId: z.coerce.number().int().positive() });

@@ -81,12 +81,15 @@ export class ConsoleActions {
     }
   }
 
-  /** "Plan again" on the dispatched plan: the proposal is shown; nothing changes until it is accepted. */
-  async proposeReplan(timeLimitSeconds: number): Promise<boolean> {
+  /**
+   * "Plan again" on the dispatched plan: the proposal is shown; nothing changes until it is accepted. The search
+   * takes the server's short default (the answer comes within seconds), not the plan's search time.
+   */
+  async proposeReplan(): Promise<boolean> {
     if (!this.state.plan) return false;
     say('Planning again the stops not yet started…');
     try {
-      const proposal = await this.api.post<Proposal>(`/plans/${this.state.plan.id}/replan`, { timeLimitSeconds: Math.min(timeLimitSeconds, 30) });
+      const proposal = await this.api.post<Proposal>(`/plans/${this.state.plan.id}/replan`, {});
       this.state.setProposal(proposal);
       say('Proposal ready: accept or discard it.');
       return true;

@@ -52,7 +52,7 @@ mountToolbar(state, {
   },
   // On a dispatched day, "Plan again" proposes a change to the live routes instead of a new plan.
   plan: (timeLimitSeconds) =>
-    void (state.plan?.status === 'dispatched' ? actions.proposeReplan(timeLimitSeconds) : actions.startPlan(timeLimitSeconds)).then((done) => {
+    void (state.plan?.status === 'dispatched' ? actions.proposeReplan() : actions.startPlan(timeLimitSeconds)).then((done) => {
       if (done) tabs.select('routes');
     }),
   dispatch: () => void actions.dispatchPlan(),

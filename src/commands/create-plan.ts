@@ -86,7 +86,8 @@ async function replaceablePlan(repos: Repositories, input: CreatePlanInput, issu
   return { id: plan.id, status: plan.status, orderIds };
 }
 
-async function depotVehicleIds(repos: Repositories, depotId: number): Promise<number[]> {
+/** Every vehicle starting at the depot. */
+export async function depotVehicleIds(repos: Repositories, depotId: number): Promise<number[]> {
   const ids: number[] = [];
   let cursor: string | undefined;
   do {
@@ -97,7 +98,8 @@ async function depotVehicleIds(repos: Repositories, depotId: number): Promise<nu
   return ids;
 }
 
-async function dayOrders(repos: Repositories, depotId: number, [fromEpoch, toEpoch]: [number, number]): Promise<Order[]> {
+/** The depot's ready or rescheduled orders with a window in the day. */
+export async function dayOrders(repos: Repositories, depotId: number, [fromEpoch, toEpoch]: [number, number]): Promise<Order[]> {
   const orders: Order[] = [];
   let cursor: string | undefined;
   do {

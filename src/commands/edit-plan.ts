@@ -3,7 +3,8 @@
  * order, add an order. The touched routes are recomputed by the solver's plan mode, in the order the dispatcher
  * set (a moved or added stop is locked there), and the answer lists their arrivals and violations. With
  * `preview` nothing is written; otherwise the routes are saved and the plan's version goes up by one.
- * Stops done or in progress cannot be edited.
+ * Stops done or in progress cannot be edited. A vehicle with no route in the plan gets one when a stop is moved
+ * or added to it.
  */
 import { moveOrders, publishStatusChanges, type StatusChange } from './move-orders';
 import { nowEpochSeconds } from '../domain/clock';
@@ -12,7 +13,7 @@ import type { Repositories } from '../db/repositories';
 import { canTransition } from '../domain/order-lifecycle';
 import { conflict, invalidInput, notFound } from '../errors';
 import type { LiveRoute } from '../planning/live-routes';
-import { evaluateEdited, openWorkspace, pendingOf, previewEvaluated, saveEvaluated, type PreviewedRoute, type Workspace } from '../planning/plan-workspace';
+import { evaluateEdited, openWorkspace, pendingOf, previewEvaluated, routeFor, saveEvaluated, type PreviewedRoute, type Workspace } from '../planning/plan-workspace';
 import type { PlanEdit } from '../protocol/plans';
 import type { VroomViolation } from '../../solver/index';
 import { inTransaction } from './context';
@@ -50,7 +51,7 @@ export async function editPlan(deps: InsertionDeps, planId: number, edit: PlanEd
   });
   if (!options.preview) {
     publishStatusChanges(deps.context.events, outcome.moved);
-    deps.context.events.publish('plan.changed', { planId, depotId: outcome.depotId, version: outcome.version, routeIds: outcome.routes.map((route) => route.id), actor: by.actor });
+    deps.context.events.publish('plan.changed', { planId, depotId: outcome.depotId, version: outcome.version, routeIds: outcome.routes.flatMap((route) => (route.id === null ? [] : [route.id])), actor: by.actor });
   }
   return { preview: options.preview, version: outcome.version, depotId: outcome.depotId, routes: outcome.routes, violations: outcome.violations };
 }
@@ -67,7 +68,7 @@ async function applyEdit(repos: Repositories, workspace: Workspace, edit: PlanEd
     case 'move': {
       const { route, index } = await findPendingStop(repos, workspace, edit.orderId);
       const [stop] = (await pendingOf(repos, workspace, route)).splice(index, 1);
-      const target = routeOfVehicle(workspace, edit.vehicleId);
+      const target = await routeFor(repos, workspace, edit.vehicleId);
       (await pendingOf(repos, workspace, target)).splice(gapIndex(target, edit.position, await pendingOf(repos, workspace, target)), 0, { ...stop!, locked: true });
       if (target !== route) return [{ order: stop!.order, to: [], vehicleId: edit.vehicleId }];
       return [];
@@ -95,7 +96,7 @@ async function applyEdit(repos: Repositories, workspace: Workspace, edit: PlanEd
       if (!canTransition(order.status, 'planned')) {
         throw conflict(`Order ${order.id} is ${order.status}; only ready or rescheduled orders can be added`, [{ path: 'orderId', message: `order ${order.id} is ${order.status}`, orderId: order.id }]);
       }
-      const target = routeOfVehicle(workspace, edit.vehicleId);
+      const target = await routeFor(repos, workspace, edit.vehicleId);
       const pending = await pendingOf(repos, workspace, target);
       pending.splice(edit.position === undefined ? pending.length : gapIndex(target, edit.position, pending), 0, { order, locked: true });
       return [{ order, to: workspace.plan.status === 'dispatched' ? ['planned', 'dispatched'] : ['planned'], vehicleId: edit.vehicleId }];
@@ -113,12 +114,6 @@ async function findPendingStop(repos: Repositories, workspace: Workspace, orderI
     if (index >= 0) return { route, index };
   }
   throw notFound(`Stop of order ${orderId} in plan`, workspace.plan.id);
-}
-
-function routeOfVehicle(workspace: Workspace, vehicleId: number): LiveRoute {
-  const route = workspace.routes.find((candidate) => candidate.vehicle.id === vehicleId);
-  if (!route) throw invalidInput('The vehicle has no route in this plan', [{ path: 'vehicleId', message: `vehicle ${vehicleId} has no route in plan ${workspace.plan.id}` }]);
-  return route;
 }
 
 /** 1-based position in the whole route → index in its pending remainder; positions of done stops are refused. */

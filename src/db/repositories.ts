@@ -8,6 +8,7 @@ import { OrdersRepository } from './repos/orders.repo';
 import { PlansRepository } from './repos/plans.repo';
 import { RoutesRepository } from './repos/routes.repo';
 import { EtaRepository } from './repos/eta.repo';
+import { ProposalsRepository } from './repos/proposals.repo';
 import { PositionsRepository } from './repos/positions.repo';
 import { ProofsRepository } from './repos/proofs.repo';
 import { RoomEventsRepository } from './repos/room-events.repo';
@@ -25,6 +26,7 @@ export function repositories(db: Executor) {
     orderEvents: new OrderEventsRepository(db),
     plans: new PlansRepository(db),
     routes: new RoutesRepository(db),
+    proposals: new ProposalsRepository(db),
     positions: new PositionsRepository(db),
     roomEvents: new RoomEventsRepository(db),
     etas: new EtaRepository(db),

@@ -63,7 +63,7 @@ export const sequenced = (stop: StopRecord, order: Order): SequencedStop => ({
 
 /**
  * The orders of a route's stops. With `scope`, one query for the vehicle's orders of the day (the usual case);
- * any stop it misses is read by id.
+ * the stops it misses are read by id, in one query.
  */
 export async function ordersOf(repos: Repositories, stops: StopRecord[], scope?: { vehicleId: number; day: [number, number] }): Promise<Map<number, Order>> {
   const found = new Map<number, Order>();
@@ -71,31 +71,43 @@ export async function ordersOf(repos: Repositories, stops: StopRecord[], scope?:
     const page = await repos.orders.list({ assignedVehicleId: scope.vehicleId, windowFromEpoch: scope.day[0], windowToEpoch: scope.day[1] }, { limit: 500 });
     for (const order of page.items) found.set(order.id, order);
   }
-  for (const stop of stops) {
-    if (found.has(stop.orderId)) continue;
-    const order = await repos.orders.findById(stop.orderId);
-    if (order) found.set(order.id, order);
-  }
+  const missing = stops.filter((stop) => !found.has(stop.orderId)).map((stop) => stop.orderId);
+  for (const order of await repos.orders.findByIds(missing)) found.set(order.id, order);
   return found;
 }
 
 /** The route with `pending` as its new remainder, evaluated in plan mode; the fixed stops come first, unchanged. */
 export async function recomputeLiveRoute(context: PlanContext, live: LiveRoute, pending: SequencedStop[]): Promise<RouteDraft> {
-  const { routes: [draft] } = await evaluateRoutes(context, [{ vehicle: live.vehicle, stops: pending, status: live.route.status, driverId: live.route.driverId, liveStart: live.anchor }]);
-  if (live.fixed.length === 0) return draft!;
+  const [draft] = await recomputeLiveRoutes(context, [{ live, pending }]);
+  return draft!;
+}
+
+/** Several routes at once: one matrix over their places and one plan-mode run, however many routes. */
+export async function recomputeLiveRoutes(context: PlanContext, changes: { live: LiveRoute; pending: SequencedStop[] }[], options: { roadGeometry?: boolean } = {}): Promise<RouteDraft[]> {
+  const { routes } = await evaluateRoutes(
+    context,
+    changes.map(({ live, pending }) => ({ vehicle: live.vehicle, stops: pending, status: live.route.status, driverId: live.route.driverId, liveStart: live.anchor })),
+    [],
+    options,
+  );
+  return changes.map(({ live }, index) => afterFixed(live, routes[index]!));
+}
+
+function afterFixed(live: LiveRoute, draft: RouteDraft): RouteDraft {
+  if (live.fixed.length === 0) return draft;
   const last = live.fixed[live.fixed.length - 1]!;
-  const rest = draft!.stops.map((stop, index) => ({
+  const rest = draft.stops.map((stop, index) => ({
     ...stop,
     sequence: live.fixed.length + index + 1,
     distanceFromStartMeters: last.distanceFromStartMeters + stop.distanceFromStartMeters,
     drivingFromStartSeconds: last.drivingFromStartSeconds + stop.drivingFromStartSeconds,
   }));
   return {
-    ...draft!,
+    ...draft,
     startLocation: live.route.startLocation,
     departureEpoch: live.route.departureEpoch,
-    distanceMeters: last.distanceFromStartMeters + draft!.distanceMeters,
-    drivingSeconds: last.drivingFromStartSeconds + draft!.drivingSeconds,
+    distanceMeters: last.distanceFromStartMeters + draft.distanceMeters,
+    drivingSeconds: last.drivingFromStartSeconds + draft.drivingSeconds,
     stops: [...live.fixed.map(({ id: _id, ...stop }) => stop), ...rest],
   };
 }

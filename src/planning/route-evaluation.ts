@@ -47,8 +47,11 @@ export interface EvaluatedRoutes {
   unassigned: { orderId: number; reason: UnassignedOrder['reason'] }[];
 }
 
-/** Evaluates the sequences as given; `unplanned` orders are in no route and come back with the solver's reason. */
-export async function evaluateRoutes(context: PlanContext, sequences: RouteSequence[], unplanned: Order[] = []): Promise<EvaluatedRoutes> {
+/**
+ * Evaluates the sequences as given; `unplanned` orders are in no route and come back with the solver's reason.
+ * `roadGeometry: false` skips the road geometry (straight lines) for an answer nobody draws.
+ */
+export async function evaluateRoutes(context: PlanContext, sequences: RouteSequence[], unplanned: Order[] = [], options: { roadGeometry?: boolean } = {}): Promise<EvaluatedRoutes> {
   const withStops = sequences.filter((sequence) => sequence.stops.length > 0 || unplanned.length > 0);
   const orders = [...withStops.flatMap((sequence) => sequence.stops.map((stop) => stop.order)), ...unplanned];
   const liveStarts = new Map(withStops.flatMap((sequence) => (sequence.liveStart ? [[sequence.vehicle.id, sequence.liveStart] as const] : [])));
@@ -60,7 +63,7 @@ export async function evaluateRoutes(context: PlanContext, sequences: RouteSeque
   });
   const solution = solve(problem.vroom, { mode: 'plan' });
   if (solution.code !== 0) throw new Error(`plan mode failed (code ${solution.code}): ${solution.error}`);
-  const plan = await buildPlan(problem, solution, context.routing);
+  const plan = await buildPlan(problem, solution, context.routing, options);
   const byVehicle = new Map(plan.routes.map((route) => [route.vehicleId, route]));
   return {
     routes: sequences.map((sequence) => {

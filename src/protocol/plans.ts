@@ -142,3 +142,48 @@ export const insertionResultSchema = z.object({
   reason: z.string().nullable(),
   route: routeSchema.nullable(),
 });
+
+export const replanSchema = z.object({
+  timeLimitSeconds: z.number().min(0.1).max(30).default(1.5).describe("The solver's search time; the proposal answers a little after it (1,000 stops on 50 vans: within 5 s at the default)"),
+});
+
+export const proposalParamsSchema = z.object({ id: z.coerce.number().int().positive(), proposalId: z.coerce.number().int().positive() });
+
+const proposalTotals = z.object({ distanceMeters: z.number(), durationSeconds: z.number(), lateStops: z.number().int(), stops: z.number().int() });
+
+export const proposalSchema = z
+  .object({
+    proposalId: z.number().int(),
+    planId: z.number().int(),
+    planVersion: z.number().int().describe('The plan version it applies to; accepting after the plan changed answers 409'),
+    status: z.enum(['open', 'accepted', 'discarded']),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    changes: z
+      .array(
+        z.object({
+          vehicleId: z.number().int(),
+          newRoute: z.boolean().describe('The van had no route and gets one'),
+          movedIn: z.array(z.object({ orderId: z.number().int(), fromVehicleId: z.number().int() })),
+          movedOut: z.array(z.object({ orderId: z.number().int(), toVehicleId: z.number().int() })),
+          added: z.array(z.number().int()).describe('Orders new to the plan'),
+          removed: z.array(z.object({ orderId: z.number().int(), reason: z.string() })).describe('Taken off the plan, back to ready'),
+          reordered: z.array(z.number().int()).describe('Stops kept on the van at another place in its order'),
+          before: proposalTotals,
+          after: proposalTotals,
+        }),
+      )
+      .describe('Per van with a change; stops done, failed or in progress never appear'),
+    unassigned: z.array(z.object({ orderId: z.number().int(), reason: z.string() })).describe('Orders of the day left out of every route'),
+    offShiftVehicleIds: z.array(z.number().int()).describe('Vans left as they are: their shift is over'),
+    totals: z.object({ before: proposalTotals.extend({ unassigned: z.number().int() }), after: proposalTotals.extend({ unassigned: z.number().int() }) }),
+  })
+  .meta({ id: 'ReplanProposal' });
+
+export type ProposalResponse = z.infer<typeof proposalSchema>;
+
+export const acceptResultSchema = z.object({
+  version: z.number().int(),
+  routeIds: z.array(z.number().int()),
+  unassigned: z.array(z.object({ orderId: z.number().int(), reason: z.string() })),
+});

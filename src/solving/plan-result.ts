@@ -61,8 +61,9 @@ export interface Plan {
   totals: PlanTotals;
 }
 
-export async function buildPlan(problem: PlanningProblem, solution: VroomSolution, routing: RoutingProvider): Promise<Plan> {
-  const routes = await Promise.all(solution.routes.map((route) => plannedRoute(problem, route, routing)));
+/** `roadGeometry: false`: routes drawn as straight lines between their places, for answers that draw nothing. */
+export async function buildPlan(problem: PlanningProblem, solution: VroomSolution, routing: RoutingProvider, { roadGeometry: onRoads = true } = {}): Promise<Plan> {
+  const routes = await Promise.all(solution.routes.map((route) => plannedRoute(problem, route, onRoads ? routing : null)));
   const sum = (pick: (route: PlannedRoute) => number) => routes.reduce((total, route) => total + pick(route), 0);
   return {
     depotId: problem.input.depot.id,
@@ -92,7 +93,7 @@ export async function buildPlan(problem: PlanningProblem, solution: VroomSolutio
   };
 }
 
-async function plannedRoute(problem: PlanningProblem, route: VroomRoute, routing: RoutingProvider): Promise<PlannedRoute> {
+async function plannedRoute(problem: PlanningProblem, route: VroomRoute, routing: RoutingProvider | null): Promise<PlannedRoute> {
   const location = (index: number | undefined) => problem.locations[index!]!;
   const steps = route.steps;
   const first = steps[0]!;
@@ -125,7 +126,7 @@ async function plannedRoute(problem: PlanningProblem, route: VroomRoute, routing
     const point = location(step.location_index);
     if (path.length === 0 || path[path.length - 1] !== point) path.push(point);
   }
-  const geometry = path.length < 2 ? { type: 'LineString' as const, coordinates: [path[0]!, path[0]!] } : await roadGeometry(routing, path);
+  const geometry = path.length < 2 ? { type: 'LineString' as const, coordinates: [path[0]!, path[0]!] } : routing ? await roadGeometry(routing, path) : { type: 'LineString' as const, coordinates: path };
   return {
     vehicleId: problem.vehicleIds[route.vehicle - 1]!,
     startLocation: location(first.location_index),

@@ -4,7 +4,7 @@ import type { Clock } from '../../src/domain/clock';
 import { apiPrefix } from '../../src/http/mount';
 import { plansMount } from '../../src/http/routes/plans.routes';
 import { removeCancelledStops } from '../../src/reactions/cancelled-orders';
-import { noPositions } from '../../src/planning/live-routes';
+import { noPositions, type VehiclePositions } from '../../src/planning/live-routes';
 import { PlanQueue } from '../../src/reactions/plan-runs';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import type { RoutingProvider } from '../../src/routing/provider';
@@ -21,13 +21,13 @@ export interface PlanningApp extends TestApp {
   queue: PlanQueue;
 }
 
-export async function startPlanningApp(backend: TestBackend, { clock = beforePlanDate, routing = createHaversineProvider() }: { clock?: Clock; routing?: RoutingProvider } = {}): Promise<PlanningApp> {
+export async function startPlanningApp(backend: TestBackend, { clock = beforePlanDate, routing = createHaversineProvider(), positions = noPositions }: { clock?: Clock; routing?: RoutingProvider; positions?: VehiclePositions } = {}): Promise<PlanningApp> {
   // The plans router needs the app's command context, which exists once the app does: it is plugged in after.
   let plans: RequestHandler = (_req, _res, next) => next();
   const app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => plans(req, res, next) }], clock });
   const solver = createPoolSolver({ threads: 1 });
   const queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite' });
-  plans = plansMount({ context: app.commands, queue, solver, routing }).router;
+  plans = plansMount({ context: app.commands, queue, solver, routing, positions }).router;
   const stopRemoving = removeCancelledStops({ context: app.commands, routing, positions: noPositions });
   await queue.start();
   return {

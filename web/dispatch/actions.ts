@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { ApiError, type Api } from '../common/api';
 import { say } from '../common/dom';
 import type { editResultSchema, PlanEdit } from '../../src/protocol/plans';
-import type { Alert, ConsoleState, Depot, Driver, Order, Plan, RouteLine, Vehicle } from './state';
+import type { Alert, ConsoleState, Depot, Driver, Order, Plan, Proposal, RouteLine, Vehicle } from './state';
 
 export type EditResult = z.infer<typeof editResultSchema>;
 
@@ -99,6 +99,46 @@ export class ConsoleActions {
       say(`Planning failed: ${(error as Error).message}`, true);
       return false;
     }
+  }
+
+  /**
+   * "Plan again" on the dispatched plan: the proposal is shown; nothing changes until it is accepted. The search
+   * takes the server's short default (the answer comes within seconds), not the plan's search time.
+   */
+  async proposeReplan(): Promise<boolean> {
+    if (!this.state.plan) return false;
+    say('Planning again the stops not yet started…');
+    try {
+      const proposal = await this.api.post<Proposal>(`/plans/${this.state.plan.id}/replan`, {});
+      this.state.setProposal(proposal);
+      say('Proposal ready: accept or discard it.');
+      return true;
+    } catch (error) {
+      say(`Planning again failed: ${(error as Error).message}`, true);
+      return false;
+    }
+  }
+
+  async acceptProposal(): Promise<void> {
+    const proposal = this.state.proposal;
+    if (!proposal) return;
+    try {
+      await this.api.post(`/plans/${proposal.planId}/replan/${proposal.proposalId}/accept`);
+      this.state.setProposal(null);
+      await this.loadDay();
+      say('Plan changed: drivers have their new routes.');
+    } catch (error) {
+      say(`Accept refused: ${(error as Error).message}`, true);
+    }
+  }
+
+  async discardProposal(): Promise<void> {
+    const proposal = this.state.proposal;
+    if (!proposal) return;
+    this.state.setProposal(null);
+    // Already gone (expired, or decided elsewhere): nothing to undo.
+    await this.api.request('DELETE', `/plans/${proposal.planId}/replan/${proposal.proposalId}`).catch(() => undefined);
+    say('Proposal discarded.');
   }
 
   /** What the edit would do, changing nothing; null (and said why) when it cannot be done. */

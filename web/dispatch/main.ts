@@ -1,7 +1,7 @@
 /**
  * The dispatch console: orders (table, clustered map, filters), the fleet, planning with live progress,
  * routes drawn with stop numbers, unassigned orders with reasons, moves previewed before confirming,
- * locks, dispatch; then the day live: moving vehicles, ETAs, alerts and the KPI strip.
+ * locks, dispatch, "Plan again" on a day under way (a proposal to accept or discard); then the day live: moving vehicles, ETAs, alerts and the KPI strip.
  *
  * This file only puts it together: the state (state.ts) is changed by the actions (server calls) and the
  * live updates (socket); the panels (panels/) and the map layers (../layers/) render from it.
@@ -28,6 +28,7 @@ import { mountMove } from './panels/move';
 import { mountOrderDrawer } from './panels/order-drawer';
 import { mountOrderForm } from './panels/order-form';
 import { mountOrders } from './panels/orders';
+import { mountReplan } from './panels/replan';
 import { mountRoutes } from './panels/routes';
 import { mountSession } from './panels/session';
 import { mountTabs } from './panels/tabs';
@@ -53,9 +54,10 @@ mountToolbar(state, {
     state.selectDate(date);
     void actions.loadDay();
   },
+  // On a dispatched day, "Plan again" proposes a change to the live routes instead of a new plan.
   plan: (timeLimitSeconds) =>
-    void actions.startPlan(timeLimitSeconds).then((planned) => {
-      if (planned) tabs.select('routes');
+    void (state.plan?.status === 'dispatched' ? actions.proposeReplan() : actions.startPlan(timeLimitSeconds)).then((done) => {
+      if (done) tabs.select('routes');
     }),
   dispatch: () => void actions.dispatchPlan(),
 });
@@ -73,6 +75,7 @@ mountOrderForm(state, orderActions, (picked) => {
 });
 const move = mountMove(state, actions);
 mountRoutes(state, { edit: (edit) => void actions.applyEdit(edit), move: (edit) => void move.preview(edit) });
+mountReplan(state, { accept: () => void actions.acceptProposal(), discard: () => void actions.discardProposal() });
 mountFleet(state);
 mountAlerts(state, { acknowledge: (alertId) => void actions.acknowledgeAlert(alertId) });
 const session = mountSession(api, tokenKey, start, () => live.disconnect());

@@ -10,7 +10,7 @@ import type { Feed } from '../layers/keyed';
 import type { DepotResponse } from '../../src/protocol/depots';
 import type { DriverResponse } from '../../src/protocol/drivers';
 import type { OrderEventResponse, OrderOutcomeResponse, OrderResponse } from '../../src/protocol/orders-api';
-import type { planSchema } from '../../src/protocol/plans';
+import type { planSchema, ProposalResponse } from '../../src/protocol/plans';
 import type { AlertResponse } from '../../src/protocol/alerts';
 import type { StopStatusView, VehiclePositionView } from '../../src/protocol/socket';
 import type { VehicleResponse } from '../../src/protocol/vehicles';
@@ -18,6 +18,7 @@ import type { VehicleResponse } from '../../src/protocol/vehicles';
 export type Plan = z.infer<typeof planSchema>;
 export type PlanRoute = Plan['routes'][number];
 export type PlanStop = PlanRoute['stops'][number];
+export type Proposal = ProposalResponse;
 export type Order = OrderResponse;
 export type Vehicle = VehicleResponse;
 export type Driver = DriverResponse;
@@ -59,6 +60,8 @@ export interface Changes {
   plan: undefined;
   /** A plan run was queued and is being computed. */
   planRun: undefined;
+  /** A "Plan again" proposal is shown, or was accepted or discarded. */
+  proposal: undefined;
   /** The plan's km driven were read again. */
   driven: undefined;
   routeLines: undefined;
@@ -92,6 +95,8 @@ export class ConsoleState {
   /** The plan run last queued from this console. */
   planRun: { planId: number; status: string } | null = null;
   routeLines: RouteLine[] = [];
+  /** "Plan again" on the dispatched plan: the change it proposes, until accepted or discarded. */
+  proposal: Proposal | null = null;
   /** Where each vehicle was last seen, from the depot's room. */
   positions = new Map<number, { location: [number, number]; recordedAt: number }>();
   /** Vehicles' last fixes (epoch seconds), for the fleet table: kept across snapshots. */
@@ -184,6 +189,13 @@ export class ConsoleState {
     return this.stops().find((stop) => stop.id === stopId);
   }
 
+  /** The depot's vans that have no route in the plan shown: they can be given stops. */
+  vehiclesWithoutRoute(): Vehicle[] {
+    if (!this.plan) return [];
+    const routed = new Set(this.plan.routes.map((route) => route.vehicleId));
+    return this.vehicles.filter((vehicle) => vehicle.startDepotId === this.depotId && !routed.has(vehicle.id));
+  }
+
   // ---- changing -------------------------------------------------------------------------------
 
   setFleet(depots: Depot[], vehicles: Vehicle[], drivers: Driver[]): void {
@@ -250,9 +262,12 @@ export class ConsoleState {
     this.notify('drawer');
   }
 
-  /** The plan shown; its orders are assigned to its routes' vehicles. A different plan's route lines go with it. */
+  /** The plan shown; its orders are assigned to its routes' vehicles. A different plan's route lines and proposal go with it. */
   setPlan(plan: Plan | null): void {
-    if (plan?.id !== this.plan?.id) this.setRouteLines([]);
+    if (plan?.id !== this.plan?.id) {
+      this.setRouteLines([]);
+      this.setProposal(null);
+    }
     this.plan = plan;
     if (plan) {
       for (const order of this.orders.values()) order.assignedVehicleId = null;
@@ -263,6 +278,11 @@ export class ConsoleState {
     }
     this.notify('plan');
     this.notify('orders');
+  }
+
+  setProposal(proposal: Proposal | null): void {
+    this.proposal = proposal;
+    this.notify('proposal');
   }
 
   planQueued(planId: number): void {

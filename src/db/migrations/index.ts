@@ -11,6 +11,7 @@ import * as stopOutcomes from './005_stop_outcomes';
 import * as trackingLinks from './006_tracking_links';
 import * as planReplacement from './007_plan_replacement';
 import * as unroutableOrders from './010_unroutable_orders';
+import * as replanProposals from './011_replan_proposals';
 import * as alerts from './012_alerts';
 
 const migrations: Record<string, Knex.Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Knex.Migration> = {
   '006_tracking_links': trackingLinks,
   '007_plan_replacement': planReplacement,
   '010_unroutable_orders': unroutableOrders,
+  '011_replan_proposals': replanProposals,
   '012_alerts': alerts,
 };
 

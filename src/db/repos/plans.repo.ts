@@ -186,6 +186,14 @@ export class PlansRepository {
     return { version: row.version, stopsDigest: row.stops_digest };
   }
 
+  /** Vehicles that got a route after the run (an idle van brought in by an edit or a re-plan). */
+  async addVehicles(id: number, vehicleIds: number[]): Promise<void> {
+    const row = (await this.db('plans').select('vehicle_ids').where({ id }).first()) as { vehicle_ids: number[] } | undefined;
+    if (!row) return;
+    const next = [...new Set([...row.vehicle_ids, ...vehicleIds])];
+    await this.db('plans').where({ id }).update({ vehicle_ids: JSON.stringify(next) });
+  }
+
   async insertRun(planId: number, attempt: number, worker: string): Promise<number> {
     const [row] = await this.db('plan_runs').insert({ plan_id: planId, attempt, worker, status: 'running' }).returning('id');
     return (row as { id: number }).id;

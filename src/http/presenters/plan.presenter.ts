@@ -3,7 +3,9 @@ import { toIsoInZone } from '../../domain/time';
 import { planToGeoJson, type PlanFeatureCollection } from '../../solving/plan-geojson';
 import type { LonLat } from '../../domain/model/geometry';
 import type { PlanRecord, UnassignedRecord } from '../../domain/model/plan';
+import type { ReplanProposal } from '../../domain/model/proposal';
 import type { RouteDraft, RouteRecord, StopRecord } from '../../domain/model/route';
+import type { ProposalResponse } from '../../protocol/plans';
 
 const iso = (epoch: number | null, timeZone: string) => (epoch === null ? null : toIsoInZone(epoch, timeZone));
 
@@ -111,4 +113,29 @@ export function presentPlanGeoJson(plan: PlanRecord, routes: RouteRecord[], unas
     unassigned: unassigned.map((entry) => ({ orderId: String(entry.orderId), location: orderLocations.get(entry.orderId)!, reason: entry.reason as never })),
     totals: { routes: 0, stops: 0, unassigned: 0, distanceMeters: 0, drivingSeconds: 0, serviceSeconds: 0, waitingSeconds: 0, cost: 0, ...plan.totals },
   });
+}
+
+export function presentProposal(proposal: ReplanProposal, timeZone: string): ProposalResponse {
+  return {
+    proposalId: proposal.id,
+    planId: proposal.planId,
+    planVersion: proposal.planVersion,
+    status: proposal.status,
+    createdAt: toIsoInZone(proposal.createdAtEpoch, timeZone),
+    expiresAt: toIsoInZone(proposal.expiresAtEpoch, timeZone),
+    changes: proposal.changes.map((change) => ({
+      vehicleId: change.vehicleId,
+      newRoute: change.newRoute,
+      movedIn: change.movedIn,
+      movedOut: change.movedOut,
+      added: change.added,
+      removed: change.removed,
+      reordered: change.reordered,
+      before: change.before,
+      after: change.after,
+    })),
+    unassigned: proposal.unassigned.map(({ orderId, reason }) => ({ orderId, reason })),
+    offShiftVehicleIds: proposal.offShiftVehicleIds,
+    totals: proposal.totals,
+  };
 }

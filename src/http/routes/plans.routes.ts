@@ -1,6 +1,7 @@
 /**
  * Plans under /api/v1: queue a plan run (202), read plans as JSON or GeoJSON, cancel, dispatch, dispatcher
- * edits with ?preview=true, re-optimization of the unlocked remainder, and live insertion of a new order.
+ * edits with ?preview=true, re-optimization of the unlocked remainder, live insertion of a new order, and
+ * re-planning a day under way as a proposal to accept or discard.
  */
 import { z } from 'zod';
 import { cancelPlan } from '../../commands/cancel-plan';
@@ -9,6 +10,9 @@ import { createPlan } from '../../commands/create-plan';
 import { dispatchPlan } from '../../commands/dispatch-plan';
 import { editPlan } from '../../commands/edit-plan';
 import { insertLiveOrder, type InsertionDeps } from '../../commands/insert-live-order';
+import { acceptReplan } from '../../commands/accept-replan';
+import { discardReplan } from '../../commands/discard-replan';
+import { proposeReplan } from '../../commands/propose-replan';
 import { reoptimizePlan } from '../../commands/reoptimize-plan';
 import { rescheduleOrder } from '../../commands/reschedule-order';
 import { notFound } from '../../errors';
@@ -17,14 +21,14 @@ import type { PlanQueue } from '../../reactions/plan-runs';
 import { PlanRoutesCache } from '../../planning/routes-cache';
 import { idParamsSchema } from '../../protocol/common';
 import { orderSchema, rescheduleInputSchema } from '../../protocol/orders-api';
-import { createPlanSchema, dispatchBodySchema, dispatchQuerySchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema, reoptimizeResultSchema, reoptimizeSchema } from '../../protocol/plans';
+import { acceptResultSchema, createPlanSchema, dispatchBodySchema, dispatchQuerySchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema, proposalParamsSchema, proposalSchema, reoptimizeResultSchema, reoptimizeSchema, replanSchema } from '../../protocol/plans';
 import type { RoutingProvider } from '../../routing/provider';
 import type { SolverRunner } from '../../solving/runner';
 import { DrivenDistance } from '../../tracking/driven-distance';
 import { apiMount, apiPrefix, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
 import { presentOrder } from '../presenters/order.presenter';
-import { presentPlan, presentPlanGeoJson, presentPlanSummary, presentRoute } from '../presenters/plan.presenter';
+import { presentPlan, presentPlanGeoJson, presentPlanSummary, presentProposal, presentRoute } from '../presenters/plan.presenter';
 import type { PlanRecord } from '../../domain/model/plan';
 
 export interface PlansDeps {
@@ -208,6 +212,49 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
     async ({ params, body, principal }) => {
       const outcome = await reoptimizePlan({ ...changes, solver: deps.solver }, params.id, body.timeLimitSeconds, principal);
       return { version: outcome.version, routeIds: outcome.routeIds, unassigned: outcome.unassigned };
+    },
+  );
+
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/plans/:id/replan',
+      summary: 'Plan again a day under way: a proposal (the change per van, totals before and after); the plan is not changed',
+      description:
+        'The stops not yet started (locked ones keep their van and order) and the day\'s ready orders in no route are planned again across every van still on shift, idle vans with a driver included, each from where it is now. Stops done, failed or in progress and vans whose shift is over stay as they are. Accept with POST /plans/{id}/replan/{proposalId}/accept, discard with DELETE.',
+      tag: 'plans',
+      roles: office,
+      params: idParamsSchema,
+      body: replanSchema,
+      response: proposalSchema,
+    },
+    async ({ params, body, principal }) => {
+      const { proposal, timeZone } = await proposeReplan({ ...changes, solver: deps.solver }, params.id, body, principal);
+      return presentProposal(proposal, timeZone);
+    },
+  );
+
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/plans/:id/replan/:proposalId/accept',
+      summary: 'Accept a re-planning proposal: its routes are written, new orders planned (and dispatched on a dispatched plan)',
+      description: 'Answers 409 when the plan changed since the proposal (plan again), when the proposal expired, or was already accepted or discarded.',
+      tag: 'plans',
+      roles: office,
+      params: proposalParamsSchema,
+      response: acceptResultSchema,
+    },
+    async ({ params, principal }) => {
+      const outcome = await acceptReplan(changes, params.id, params.proposalId, principal);
+      return { version: outcome.version, routeIds: outcome.routeIds, unassigned: outcome.unassigned };
+    },
+  );
+
+  api.endpoint(
+    { method: 'delete', path: '/plans/:id/replan/:proposalId', summary: 'Discard a re-planning proposal; the plan stays as it is', tag: 'plans', roles: office, params: proposalParamsSchema, status: 204 },
+    async ({ params, principal }) => {
+      await discardReplan(deps.context, params.id, params.proposalId, principal);
     },
   );
 }

@@ -1,12 +1,13 @@
 /**
  * The Routes tab: a card per route with its stops (lock boxes, ETAs, statuses, violations), stops dragged
- * onto another route or position to preview a move, and the unassigned orders with their reasons.
+ * onto another route or position to preview a move (also onto a van of the depot with no route yet), and the
+ * unassigned orders with their reasons.
  * Statuses and ETAs from the road are written into their rows in place.
  */
 import { $, el } from '../../common/dom';
 import { causesText, clock, km, statusText, windowText } from '../../common/format';
 import type { PlanEdit } from '../../../src/protocol/plans';
-import type { ConsoleState, PlanRoute, PlanStop } from '../state';
+import type { ConsoleState, PlanRoute, PlanStop, Vehicle } from '../state';
 
 export interface RouteActions {
   /** Lock or unlock stops: done at once. */
@@ -23,6 +24,36 @@ export function stopEta(stop: PlanStop): string {
 export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
   const clearDropTargets = () => {
     for (const marked of document.querySelectorAll('.drop-target')) marked.classList.remove('drop-target');
+  };
+
+  // Dropping on a stop puts the dragged one at its position; on the list's free space, at the end.
+  const acceptDrops = (list: HTMLElement, vehicleId: number) => {
+    list.addEventListener('dragover', (event) => {
+      event.preventDefault();
+      clearDropTargets();
+      ((event.target as HTMLElement).closest('li') ?? list).classList.add('drop-target');
+    });
+    list.addEventListener('drop', (event) => {
+      event.preventDefault();
+      const orderId = Number(event.dataTransfer?.getData('text/plain'));
+      const target = (event.target as HTMLElement).closest('li');
+      const position = target ? [...list.children].indexOf(target) + 1 : list.children.length + 1;
+      clearDropTargets();
+      if (orderId) actions.move({ type: 'move', orderId, vehicleId, position });
+    });
+  };
+
+  /** A van of the depot with no route: a stop dropped here gives it one. */
+  const idleCard = (vehicle: Vehicle): HTMLElement => {
+    const list = el('ol', { 'data-vehicle-id': String(vehicle.id), class: 'idle-drop' });
+    acceptDrops(list, vehicle.id);
+    return el(
+      'div',
+      { class: 'card route idle', style: `--route-color:${state.colorOfVehicle(vehicle.id)}`, 'data-route-vehicle': String(vehicle.id) },
+      el('strong', {}, vehicle.name),
+      el('span', { class: 'muted' }, ' · no route: drop a stop here'),
+      list,
+    );
   };
 
   const routeCard = (route: PlanRoute): HTMLElement => {
@@ -47,20 +78,7 @@ export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
       item.addEventListener('dragstart', (event) => event.dataTransfer?.setData('text/plain', String(stop.orderId)));
       list.append(item);
     }
-    // Dropping on a stop puts the dragged one at its position; on the list's free space, at the end.
-    list.addEventListener('dragover', (event) => {
-      event.preventDefault();
-      clearDropTargets();
-      (event.target as HTMLElement).closest('li')?.classList.add('drop-target');
-    });
-    list.addEventListener('drop', (event) => {
-      event.preventDefault();
-      const orderId = Number(event.dataTransfer?.getData('text/plain'));
-      const target = (event.target as HTMLElement).closest('li');
-      const position = target ? [...list.children].indexOf(target) + 1 : list.children.length + 1;
-      clearDropTargets();
-      if (orderId) actions.move({ type: 'move', orderId, vehicleId: route.vehicleId, position });
-    });
+    acceptDrops(list, route.vehicleId);
     return el(
       'div',
       { class: 'card route', style: `--route-color:${state.colorOfVehicle(route.vehicleId)}`, 'data-route-vehicle': String(route.vehicleId) },
@@ -71,7 +89,7 @@ export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
   };
 
   state.subscribe('plan', () => {
-    $('#routes').replaceChildren(...(state.plan?.routes ?? []).map(routeCard));
+    $('#routes').replaceChildren(...(state.plan?.routes ?? []).map(routeCard), ...state.vehiclesWithoutRoute().map(idleCard));
     $('#unassigned').replaceChildren(...(state.plan?.unassigned ?? []).map((entry) => el('li', { 'data-order-id': String(entry.orderId) }, `${state.orderLabel(entry.orderId)}: ${entry.reason}`)));
   });
   state.subscribe('stop', ({ stopId }) => {

@@ -22,8 +22,8 @@ export function mountToolbar(state: ConsoleState, actions: ToolbarActions): void
   });
   state.subscribe('plan', () => {
     dispatchButton.disabled = state.plan?.status !== 'succeeded';
-    // A plan not yet dispatched can be planned again: the new one replaces it.
-    planButton.textContent = state.plan?.status === 'succeeded' ? 'Plan again' : 'Plan';
+    // A plan not yet dispatched is replaced by a new one; a dispatched one gets a proposal to accept.
+    planButton.textContent = state.plan?.status === 'succeeded' || state.plan?.status === 'dispatched' ? 'Plan again' : 'Plan';
   });
 
   depot.addEventListener('change', () => actions.depotChanged(Number(depot.value)));

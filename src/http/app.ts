@@ -1,6 +1,6 @@
 /**
- * The HTTP application: request ids and logs, credentials, the /api/v1 endpoints, OpenAPI and docs,
- * and the one error exit. Every router is a `Mount` (./mount.ts); the service passes its own through `mounts`.
+ * The HTTP application: security headers, request ids and logs, credentials, the /api/v1 endpoints, OpenAPI
+ * and docs, and the one error exit. Every router is a `Mount` (./mount.ts); the service passes its own through `mounts`.
  */
 import { randomUUID } from 'node:crypto';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
@@ -12,7 +12,8 @@ import type { Logger } from '../logger';
 import { apiMount, apiPrefix, type Mount } from './mount';
 import { authenticate } from './middleware/authenticate';
 import { errorHandler, routeNotFound } from './middleware/errors';
-import { docsPage, openApiDocument } from './openapi';
+import { apiCors, securityHeaders, type SecurityOptions } from './middleware/security-headers';
+import { docsPage, docsScript, docsStyle, openApiDocument } from './openapi';
 import { authRoutes } from './routes/auth.routes';
 import { depotsRoutes } from './routes/depots.routes';
 import { driversRoutes } from './routes/drivers.routes';
@@ -27,11 +28,17 @@ export interface AppDeps {
   mounts?: Mount[];
   /** Largest JSON body the core endpoints accept. */
   jsonLimit?: string;
+  /** Content-Security-Policy sources, HSTS and the API's CORS origins. */
+  security?: SecurityOptions;
+  /** express's 'trust proxy' (TRUST_PROXY): which proxies' X-Forwarded-* headers to believe. */
+  trustProxy?: boolean | number | string[];
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.use(securityHeaders(deps.security ?? {}));
 
   app.use(
     pinoHttp({
@@ -45,6 +52,8 @@ export function createApp(deps: AppDeps): express.Express {
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
+  // Before credentials: a browser's preflight carries none.
+  app.use(apiPrefix, apiCors(deps.security?.corsOrigins));
   app.use(authenticate(deps.commands));
 
   // The fleet, orders and accounts come last: their JSON parser takes every body the mounts before left alone.
@@ -64,6 +73,13 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get(['/docs', `${apiPrefix}/docs`], (_req, res) => {
     res.type('html').send(docsPage);
+  });
+  // The docs page's script and style are files, so it passes the Content-Security-Policy.
+  app.get(`${apiPrefix}/docs.js`, (_req, res) => {
+    res.type('js').send(docsScript);
+  });
+  app.get(`${apiPrefix}/docs.css`, (_req, res) => {
+    res.type('css').send(docsStyle);
   });
 
   app.use(routeNotFound);

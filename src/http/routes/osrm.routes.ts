@@ -9,6 +9,7 @@
 import { Router, type Request, type Response } from 'express';
 import polyline from '@mapbox/polyline';
 import { checkCoordinates } from '../../routing/coordinates';
+import { osrmCors } from '../middleware/security-headers';
 import { RoutingError, type RoutingProvider, type Waypoint } from '../../routing/provider';
 import type { LonLat } from '../../domain/model/geometry';
 
@@ -24,6 +25,8 @@ type LineString = { type: 'LineString'; coordinates: LonLat[] };
 
 export function osrmRouter(provider: RoutingProvider, { maxTableSize = 1000, maxRouteCoordinates = 1000 }: OsrmRouterOptions = {}): Router {
   const router = Router();
+  // Browser clients of OSRM (Leaflet routing plugins) call from any origin; only these paths answer them.
+  router.use(['/route/v1', '/table/v1', '/nearest/v1'], osrmCors);
 
   router.get('/route/v1/:profile/:coordinates', osrmHandler(async (request) => {
     const coordinates = parseCoordinates(request.params.coordinates as string);

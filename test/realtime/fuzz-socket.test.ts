@@ -122,8 +122,10 @@ describe.each(testDatabases())('the socket fuzzer on $engine', (backend) => {
       withAck: fc.boolean(),
     });
     await fc.assert(
-      fc.asyncProperty(request, async ({ who, event, args, withAck }) => {
+      fc.asyncProperty(request, async ({ who, event, args: drawn, withAck }) => {
         sent++;
+        // Above maxHttpBufferSize (4 MB) socket.io closes the connection by design; stay under it.
+        const args = JSON.stringify(drawn).length > 3_500_000 ? drawn.slice(0, 1) : drawn;
         const socket = clients[who];
         const label = `${who} ${event} ${JSON.stringify(args).slice(0, 300)}`;
         const known = (requestEvents as readonly string[]).includes(event);

@@ -10,6 +10,35 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+/**
+ * TRUST_PROXY, as express's 'trust proxy' takes it: `true` (any), a hop count, or addresses and subnets
+ * ("loopback, 10.0.0.0/8"). Unset: no proxy, client addresses are the sockets' and HSTS is off.
+ */
+const trustProxy = optionalString.transform((value, context): boolean | number | string[] => {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const list = value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (list.length === 0) return false;
+  const valid = /^(loopback|linklocal|uniquelocal|[\d.]+(\/\d+)?|[\da-f:]+(\/\d+)?)$/i;
+  const bad = list.filter((item) => !valid.test(item));
+  if (bad.length > 0) context.addIssue({ code: 'custom', message: `not true, a hop count or addresses/subnets: ${bad.join(', ')}` });
+  return list;
+});
+
+/** CORS_ORIGINS: origins (https://app.example) allowed to call /api/v1 from a browser, comma-separated; `*` for any. */
+const corsOrigins = optionalString.transform((value, context): string[] => {
+  const list = (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  return list.map((item) => {
+    if (item === '*') return item;
+    const parsed = URL.canParse(item) ? new URL(item) : null;
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== item.replace(/\/$/, '')) {
+      context.addIssue({ code: 'custom', message: `not an origin (scheme://host[:port]): ${item}` });
+    }
+    return parsed?.origin ?? item;
+  });
+});
+
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
@@ -26,6 +55,8 @@ export const configSchema = z.object({
   DEMO: z.enum(['0', '1']).default('0').transform((value) => value === '1'),
   TILE_URL: optionalString.pipe(z.url().optional()),
   TRACKING_LINK_TTL_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
+  TRUST_PROXY: trustProxy,
+  CORS_ORIGINS: corsOrigins,
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -4,7 +4,7 @@
  * unknown one is a 500 internal_error that the caller logs and never echoes.
  */
 import { ZodError, type z } from 'zod';
-import { AppError, conflict, invalidInput, payloadTooLarge, routingUnavailable, unsupportedMediaType } from './errors';
+import { AppError, conflict, invalidInput, payloadTooLarge, routingUnavailable } from './errors';
 import { RoutingError } from './routing/provider';
 
 /** "timeWindows[0].end" from zod's ["timeWindows", 0, "end"]. */
@@ -33,9 +33,27 @@ export function routingErrorToAppError(error: RoutingError): AppError {
 interface ThrownFields {
   type?: string;
   status?: number;
+  statusCode?: number;
+  /** http-errors' flag: the message is meant for the client. */
+  expose?: boolean;
   code?: string;
   message?: string;
 }
+
+/** Codes for the statuses that body parsers, the router and static serving give their own errors. */
+const httpErrorCodes: Record<number, string> = {
+  400: 'invalid_input',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  408: 'request_timeout',
+  411: 'length_required',
+  412: 'precondition_failed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  416: 'range_not_satisfiable',
+  431: 'headers_too_large',
+};
 
 /** The AppError a failure answers with; `known: false` means a bug: log it, and answer the generic 500. */
 export function toAppError(error: unknown): { error: AppError; known: boolean } {
@@ -54,8 +72,26 @@ function knownError(error: unknown): AppError | null {
     case 'entity.too.large':
       return payloadTooLarge('The request body is larger than this endpoint accepts');
     case 'encoding.unsupported':
+      return new AppError(415, 'unsupported_encoding', `${thrown.message ?? 'Unsupported Content-Encoding'}; send gzip, deflate, br or none`);
     case 'charset.unsupported':
-      return unsupportedMediaType(thrown.message ?? 'Unsupported body encoding');
+      return new AppError(415, 'unsupported_charset', thrown.message ?? 'Unsupported body charset');
+    case 'request.aborted':
+      return new AppError(400, 'request_aborted', 'The client closed the request before its body arrived');
+    case 'request.size.invalid':
+      return invalidInput('The body is not as long as Content-Length says');
+  }
+  // A compressed body that does not inflate (body parsers set 400 on zlib's error): Z_* from gzip and deflate, ERR__ERROR_* from brotli.
+  if (typeof thrown?.code === 'string' && /^(Z_|ERR__ERROR_)/.test(thrown.code)) {
+    return new AppError(400, 'invalid_encoding', `The body does not decode as its Content-Encoding says: ${thrown.message}`, [{ path: 'body', message: String(thrown.message) }]);
+  }
+  // The router's URIError on a path parameter with broken percent-encoding.
+  if (error instanceof URIError && thrown?.status === 400) {
+    return invalidInput(`Invalid path: ${error.message}`, [{ path: 'path', message: error.message }]);
+  }
+  // Any other http-errors 4xx (static files, the router) says what it means; 5xx stay unknown.
+  const status = thrown?.status ?? thrown?.statusCode;
+  if (thrown?.expose === true && typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError(status, httpErrorCodes[status] ?? 'invalid_request', thrown.message || 'Invalid request');
   }
   // A concurrent insert won the race on a unique index.
   if (thrown?.code === '23505') return conflict('A record with the same unique key already exists');

@@ -81,7 +81,14 @@ async function main(): Promise<void> {
     basemapMount(routing),
     { path: '/', router: webRouter({ distDir: join(import.meta.dirname, '..', 'web', 'dist'), tileUrl: config.TILE_URL }) },
   ];
-  const app = createApp({ database, commands, logger, mounts });
+  const app = createApp({
+    database,
+    commands,
+    logger,
+    mounts,
+    trustProxy: config.TRUST_PROXY,
+    security: { tileUrl: config.TILE_URL, hsts: config.TRUST_PROXY !== false, corsOrigins: config.CORS_ORIGINS },
+  });
 
   // OSRM-style GETs carry up to 1,000 coordinates in the URL.
   const server = createServer({ maxHeaderSize: 256 * 1024 }, app);

@@ -33,6 +33,16 @@ describe('configuration from the environment', () => {
     }
   });
 
+  it('reads TRUST_PROXY as express takes it, and CORS_ORIGINS as a list of origins', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({}).CORS_ORIGINS).toEqual([]);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toEqual(['loopback', '10.0.0.0/8']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example, http://localhost:5173/' }).CORS_ORIGINS).toEqual(['https://app.example', 'http://localhost:5173']);
+    expect(() => loadConfig({ TRUST_PROXY: 'proxy.example', CORS_ORIGINS: 'https://app.example/path' })).toThrow(/TRUST_PROXY[\s\S]*CORS_ORIGINS|CORS_ORIGINS[\s\S]*TRUST_PROXY/);
+  });
+
   it('needs OSRM_URL when routing through OSRM', () => {
     expect(() => loadConfig({ ROUTING: 'osrm' })).toThrow('OSRM_URL: required when ROUTING=osrm');
     expect(loadConfig({ ROUTING: 'osrm', OSRM_URL: 'http://127.0.0.1:5000' }).OSRM_URL).toBe('http://127.0.0.1:5000');

@@ -1,6 +1,6 @@
 /**
- * The HTTP application: request ids and logs, credentials, the /api/v1 endpoints, OpenAPI and docs,
- * and the one error exit. Every router is a `Mount` (./mount.ts); the service passes its own through `mounts`.
+ * The HTTP application: security headers, request ids and logs, credentials, the /api/v1 endpoints, OpenAPI
+ * and docs, and the one error exit. Every router is a `Mount` (./mount.ts); the service passes its own through `mounts`.
  */
 import { randomUUID } from 'node:crypto';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
@@ -12,7 +12,8 @@ import type { Logger } from '../logger';
 import { apiMount, apiPrefix, type Mount } from './mount';
 import { authenticate } from './middleware/authenticate';
 import { errorHandler, routeNotFound } from './middleware/errors';
-import { docsPage, openApiDocument } from './openapi';
+import { apiCors, securityHeaders, type SecurityOptions } from './middleware/security-headers';
+import { docsPage, docsScript, docsStyle, openApiDocument } from './openapi';
 import { authRoutes } from './routes/auth.routes';
 import { depotsRoutes } from './routes/depots.routes';
 import { driversRoutes } from './routes/drivers.routes';
@@ -27,6 +28,10 @@ export interface AppDeps {
   mounts?: Mount[];
   /** Largest JSON body the core endpoints accept. */
   jsonLimit?: string;
+  /** Content-Security-Policy sources, HSTS and the API's CORS origins. */
+  security?: SecurityOptions;
+  /** express's 'trust proxy' (TRUST_PROXY): which proxies' X-Forwarded-* headers to believe. */
+  trustProxy?: boolean | number | string[];
 }
 
 const requestLine = (req: { method?: string; originalUrl?: string; url?: string }, status: number, ms?: number) =>
@@ -35,6 +40,8 @@ const requestLine = (req: { method?: string; originalUrl?: string; url?: string 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.use(securityHeaders(deps.security ?? {}));
 
   app.use(
     pinoHttp({
@@ -52,6 +59,8 @@ export function createApp(deps: AppDeps): express.Express {
       ...(deps.logger.isLevelEnabled('debug') ? {} : { serializers: { req: () => undefined, res: () => undefined }, customAttributeKeys: { responseTime: 'ms' } }),
     }),
   );
+  // Before credentials: a browser's preflight carries none.
+  app.use(apiPrefix, apiCors(deps.security?.corsOrigins));
   app.use(authenticate(deps.commands));
 
   // The fleet, orders and accounts come last: their JSON parser takes every body the mounts before left alone.
@@ -71,6 +80,13 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get(['/docs', `${apiPrefix}/docs`], (_req, res) => {
     res.type('html').send(docsPage);
+  });
+  // The docs page's script and style are files, so it passes the Content-Security-Policy.
+  app.get(`${apiPrefix}/docs.js`, (_req, res) => {
+    res.type('js').send(docsScript);
+  });
+  app.get(`${apiPrefix}/docs.css`, (_req, res) => {
+    res.type('css').send(docsStyle);
   });
 
   app.use(routeNotFound);

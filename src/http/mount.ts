@@ -4,8 +4,9 @@
  * (OSRM, the pages, streamed imports) are mounts with a plain router.
  */
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { ApiRouter } from './endpoint';
+import { jsonBody } from './json-body';
 
 export const apiPrefix = '/api/v1';
 
@@ -20,6 +21,8 @@ export interface Mount {
 export interface JsonBodies {
   /** Largest JSON body, as express.json takes it ('1mb'). */
   limit: string;
+  /** Longest string in it, when an endpoint takes more than the default 64 KiB (json-body.ts). */
+  maxStringBytes?: number;
   /** Only below these paths; every request that passes the mount otherwise. */
   paths?: string[];
 }
@@ -31,7 +34,7 @@ export function apiMount(declare: (api: ApiRouter) => void, json?: JsonBodies): 
   declare(api);
   const router = Router();
   if (json) {
-    const parse = express.json({ limit: json.limit });
+    const parse = jsonBody(json);
     if (json.paths) for (const path of json.paths) router.use(path, parse);
     else router.use(parse);
   }

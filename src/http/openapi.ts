@@ -19,21 +19,25 @@ export function openApiDocument(registry: OpenAPIRegistry) {
   });
 }
 
-/** A self-contained page (no CDN, works offline) that renders /api/v1/openapi.json. */
+/** A self-contained page (no CDN, works offline) that renders /api/v1/openapi.json; script and style are files (CSP). */
 export const docsPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Lastmile API</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font:15px/1.45 system-ui,sans-serif;max-width:980px;margin:2rem auto;padding:0 1rem;color:#1d2330}
+<link rel="stylesheet" href="/api/v1/docs.css">
+<script src="/api/v1/docs.js" defer></script>
+</head><body>
+<h1>Lastmile API</h1><p id="intro">Loading <a href="/api/v1/openapi.json">openapi.json</a>…</p><div id="ops"></div>
+</body></html>`;
+
+export const docsStyle = `body{font:15px/1.45 system-ui,sans-serif;max-width:980px;margin:2rem auto;padding:0 1rem;color:#1d2330}
 h1{margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #dde;text-transform:capitalize}
 details{border:1px solid #dde;border-radius:6px;margin:.4rem 0;padding:.3rem .6rem}
 summary{cursor:pointer}code,pre{font:13px ui-monospace,monospace}pre{background:#f5f6fa;padding:.6rem;overflow:auto;border-radius:4px}
 .m{display:inline-block;width:4.2rem;font-weight:700;text-transform:uppercase}.get{color:#1769aa}.post{color:#2e7d32}.patch{color:#b26a00}.delete{color:#c62828}
 .lock{color:#777;font-size:12px}
-</style></head><body>
-<h1>Lastmile API</h1><p id="intro">Loading <a href="/api/v1/openapi.json">openapi.json</a>…</p><div id="ops"></div>
-<script>
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+`;
+
+export const docsScript = `const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 const block = (title, value) => value ? '<p><b>' + title + '</b></p><pre>' + esc(JSON.stringify(value, null, 2)) + '</pre>' : '';
 fetch('/api/v1/openapi.json').then((r) => r.json()).then((doc) => {
   document.getElementById('intro').innerHTML = esc(doc.info.description) + ' — <a href="/api/v1/openapi.json">openapi.json</a>';
@@ -54,4 +58,4 @@ fetch('/api/v1/openapi.json').then((r) => r.json()).then((doc) => {
   html += block('Schemas', doc.components?.schemas);
   document.getElementById('ops').innerHTML = html;
 });
-</script></body></html>`;
+`;

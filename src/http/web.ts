@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { Router, type Response } from 'express';
+import express, { Router, type ErrorRequestHandler, type Response } from 'express';
+import { notFound } from '../errors';
 
 export interface WebOptions {
   /** Built pages (web/dist). */
@@ -33,7 +34,7 @@ export function webRouter(options: WebOptions): Router {
     res.type('html').send(html);
   };
 
-  router.use('/assets', express.static(join(options.distDir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
+  router.use('/assets', express.static(join(options.distDir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }), assetNotFound);
   router.get('/', (_req, res) => res.redirect('/dispatch'));
   router.get('/dispatch', (_req, res) => send(res, pages.dispatch));
   router.get('/driver', (_req, res) => send(res, pages.driver));
@@ -44,3 +45,8 @@ export function webRouter(options: WebOptions): Router {
   });
   return router;
 }
+
+/** A path that climbs out of the assets (403 from static serving) or does not decode (400) names no asset: 404. */
+const assetNotFound: ErrorRequestHandler = (error: { status?: number }, req, _res, next) => {
+  next(error.status === 400 || error.status === 403 || error.status === 404 ? notFound('Asset', req.originalUrl) : error);
+};

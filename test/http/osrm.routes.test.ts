@@ -108,6 +108,14 @@ describe('GET /route/v1/driving', () => {
     expect(keys(bare.routes[0].legs[0].annotation)).toEqual(['distance']);
   });
 
+  it("answers a URL with broken percent-encoding with OSRM's InvalidUrl, in OSRM's shape", async () => {
+    for (const service of ['route', 'table', 'nearest']) {
+      const reply = await api.get(`/${service}/v1/driving/8.68,49.41;8.69,49.42%E0%A4%A`);
+      expect(reply.status, service).toBe(400);
+      expect(reply.body).toMatchObject({ code: 'InvalidUrl', message: expect.stringContaining('%E0%A4%A') });
+    }
+  });
+
   it('accepts polyline6(…) and polyline(…) coordinates', async () => {
     const coordinates = points.slice(0, 4);
     const encode = (precision: number) => encodeURIComponent(polyline.encode(coordinates.map(([lon, lat]) => [lat, lon]), precision));

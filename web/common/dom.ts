@@ -1,9 +1,15 @@
 /** DOM helpers the pages share: find an element, build one, say something in the page's status line. */
 
-/** Builds an element: `el('td', { class: 'eta' }, '09:30')`. Text children are escaped by the DOM. */
+/**
+ * Builds an element: `el('td', { class: 'eta' }, '09:30')`. Text children are escaped by the DOM. A `style` goes
+ * through the CSSOM: the Content-Security-Policy refuses style attributes.
+ */
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === 'style') element.style.cssText = value;
+    else element.setAttribute(name, value);
+  }
   element.append(...children);
   return element;
 }

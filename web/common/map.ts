@@ -21,30 +21,39 @@ export function createMap(element: HTMLElement, center: [number, number] = [8.69
   return map;
 }
 
-/** A round numbered marker (stop numbers on routes). */
-export function numberedIcon(label: string, color: string): L.DivIcon {
-  return L.divIcon({ className: 'numbered-icon', html: `<span style="background:${color}">${label}</span>`, iconSize: [22, 22], iconAnchor: [11, 11] });
-}
-
-/** A div icon that puts `attributes` on the marker's element, each time Leaflet creates it. */
-class AttributedDivIcon extends L.DivIcon {
+/**
+ * A div icon holding a label on a coloured badge, with `attributes` on the marker's element, built each time
+ * Leaflet creates it. The colour is set through the CSSOM: the Content-Security-Policy refuses style attributes.
+ */
+class BadgeIcon extends L.DivIcon {
   constructor(
     options: L.DivIconOptions,
-    private readonly attributes: Record<string, string>,
+    private readonly badge: { label: string; color: string; hidden: boolean },
+    private readonly attributes: Record<string, string> = {},
   ) {
     super(options);
   }
 
   override createIcon(oldIcon?: HTMLElement): HTMLElement {
     const icon = super.createIcon(oldIcon);
+    const span = document.createElement('span');
+    span.textContent = this.badge.label;
+    span.style.background = this.badge.color;
+    if (this.badge.hidden) span.setAttribute('aria-hidden', 'true');
+    icon.replaceChildren(span);
     for (const [name, value] of Object.entries(this.attributes)) icon.setAttribute(name, value);
     return icon;
   }
 }
 
+/** A round numbered marker (stop numbers on routes). */
+export function numberedIcon(label: string, color: string): L.DivIcon {
+  return new BadgeIcon({ className: 'numbered-icon', iconSize: [22, 22], iconAnchor: [11, 11] }, { label, color, hidden: false });
+}
+
 /** A van: a square in its colour with a short label ("V3"); the label is for the eye, the marker's title for screen readers. */
 export function vehicleIcon(label: string, color: string, attributes: Record<string, string> = {}): L.DivIcon {
-  return new AttributedDivIcon({ className: 'vehicle-icon', html: `<span style="background:${color}" aria-hidden="true">${label}</span>`, iconSize: [30, 30], iconAnchor: [15, 15] }, attributes);
+  return new BadgeIcon({ className: 'vehicle-icon', iconSize: [30, 30], iconAnchor: [15, 15] }, { label, color, hidden: true }, attributes);
 }
 
 export const routeColors = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'];

@@ -5,6 +5,7 @@
  */
 import L from 'leaflet';
 import '../common/style.css';
+import './driver.css';
 import { Api } from '../common/api';
 import { $, el, say } from '../common/dom';
 import { clock, km, localIso, statusText, windowText } from '../common/format';

@@ -4,6 +4,7 @@
  * (the socket joins it with the tracking token) refreshes the view.
  */
 import '../common/style.css';
+import './track.css';
 import { Api, ApiError } from '../common/api';
 import { $, el } from '../common/dom';
 import { clock, clockWithDay, failureReasonText, failureText, statusText } from '../common/format';

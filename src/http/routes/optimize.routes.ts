@@ -8,7 +8,7 @@
  * run also stops once it has not improved for STALL_ITERATIONS, so small problems answer at once, as VROOM does.
  */
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import express, { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError, notFound } from '../../errors';
@@ -19,6 +19,7 @@ import type { SolverRunner } from '../../solving/runner';
 import { locateProblem, presentSolution } from '../../solving/vroom-locations';
 import { requireRoles } from '../middleware/authenticate';
 import { zodToAppError } from '../../error-mapper';
+import { jsonBody } from '../json-body';
 import { apiPrefix, type Mount } from '../mount';
 
 export interface OptimizeRouterOptions {
@@ -69,7 +70,7 @@ export function optimizeRouter({
     return { code: 'internal_error', message: 'The optimization failed; the server log has the details' };
   };
 
-  router.post('/optimize', authorize, express.json({ limit: maxBodyBytes }), async (req, res) => {
+  router.post('/optimize', authorize, jsonBody({ limit: maxBodyBytes }), async (req, res) => {
     const query = querySchema.safeParse(req.query);
     if (!query.success) throw zodToAppError(query.error, 'query');
     const { timeLimitSeconds } = query.data;

@@ -6,9 +6,10 @@
  * (503 when the road network is unavailable), not the service's `{ error: { … } }`: OSRM clients parse
  * OSRM's codes. Bodies are OSRM's with generate_hints=false (no `hint`), and without OSM node ids.
  */
-import { Router, type Request, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import polyline from '@mapbox/polyline';
 import { checkCoordinates } from '../../routing/coordinates';
+import { osrmCors } from '../middleware/security-headers';
 import { RoutingError, type RoutingProvider, type Waypoint } from '../../routing/provider';
 import type { LonLat } from '../../domain/model/geometry';
 
@@ -24,6 +25,9 @@ type LineString = { type: 'LineString'; coordinates: LonLat[] };
 
 export function osrmRouter(provider: RoutingProvider, { maxTableSize = 1000, maxRouteCoordinates = 1000 }: OsrmRouterOptions = {}): Router {
   const router = Router();
+  const osrmPaths = ['/route/v1', '/table/v1', '/nearest/v1'];
+  // Browser clients of OSRM (Leaflet routing plugins) call from any origin; only these paths answer them.
+  router.use(osrmPaths, osrmCors);
 
   router.get('/route/v1/:profile/:coordinates', osrmHandler(async (request) => {
     const coordinates = parseCoordinates(request.params.coordinates as string);
@@ -98,6 +102,7 @@ export function osrmRouter(provider: RoutingProvider, { maxTableSize = 1000, max
     return { code: 'Ok', waypoints: [presentWaypoint(waypoint)] };
   }));
 
+  router.use(osrmPaths, malformedUrl);
   return router;
 }
 
@@ -112,6 +117,12 @@ function osrmHandler(handler: (request: Request) => Promise<object>) {
     }
   };
 }
+
+/** A URL the router cannot decode (broken percent-encoding) is OSRM's InvalidUrl, in OSRM's shape. */
+const malformedUrl: ErrorRequestHandler = (error: unknown, _request, response, next) => {
+  if (error instanceof URIError && (error as { status?: number }).status === 400) response.status(400).json({ code: 'InvalidUrl', message: error.message });
+  else next(error);
+};
 
 const DECIMAL = /^[-+]?(\d+(\.\d*)?|\.\d+)$/;
 

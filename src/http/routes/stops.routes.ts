@@ -40,6 +40,6 @@ function declare(api: ApiRouter, context: CommandContext): void {
 }
 
 export function stopsMount(context: CommandContext): Mount {
-  // A photo and a signature in base64, with room to spare.
-  return apiMount((api) => declare(api, context), { limit: '4mb', paths: ['/stops'] });
+  // A photo and a signature in base64, with room to spare; the photo's base64 is one long string.
+  return apiMount((api) => declare(api, context), { limit: '4mb', maxStringBytes: Math.ceil((maxPhotoBytes * 4) / 3) + 4, paths: ['/stops'] });
 }

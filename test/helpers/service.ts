@@ -1,0 +1,134 @@
+/**
+ * The whole service in-process, mounted as src/main.ts mounts it (every router, the plan queue, realtime), on
+ * straight-line routing and one solver thread, with an admin, a depot, a van, its driver and a few orders.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandContext } from '../../src/commands/context';
+import { systemClock } from '../../src/domain/clock';
+import { EventBus } from '../../src/domain/events';
+import { createApp } from '../../src/http/app';
+import type { Mount } from '../../src/http/mount';
+import { basemapMount } from '../../src/http/routes/basemap.routes';
+import { driverRouteMount } from '../../src/http/routes/driver-route.routes';
+import { importMount } from '../../src/http/routes/import.routes';
+import { optimizeMount } from '../../src/http/routes/optimize.routes';
+import { osrmRouter } from '../../src/http/routes/osrm.routes';
+import { plansMount } from '../../src/http/routes/plans.routes';
+import { positionsMount } from '../../src/http/routes/positions.routes';
+import { stopsMount } from '../../src/http/routes/stops.routes';
+import { trackingMount } from '../../src/http/routes/tracking.routes';
+import { webRouter } from '../../src/http/web';
+import { createLogger } from '../../src/logger';
+import { noPositions } from '../../src/planning/live-routes';
+import { PlanQueue } from '../../src/reactions/plan-runs';
+import { startRealtime, type Realtime, type RealtimeOptions } from '../../src/realtime/server';
+import { createHaversineProvider } from '../../src/routing/haversine';
+import { ensureAdmin } from '../../src/seed/credentials';
+import { OptimizeJobs } from '../../src/solving/optimize-jobs';
+import { createPoolSolver } from '../../src/solving/pool-solver';
+import type { TestBackend, TestDatabase } from './database';
+import { adminToken, depotInput, vehicleInput } from './http';
+import { orderInput } from './orders';
+
+export interface FullService {
+  url: string;
+  database: TestDatabase;
+  commands: CommandContext;
+  realtime: Realtime;
+  depotId: number;
+  vehicleId: number;
+  driverToken: string;
+  orderIds: number[];
+  trackingTokens: string[];
+  close(): Promise<void>;
+}
+
+export async function startFullService(backend: TestBackend, realtimeOptions: Partial<RealtimeOptions> = {}): Promise<FullService> {
+  const database = await backend.open();
+  const commands: CommandContext = { db: database.knex, events: new EventBus(), clock: systemClock };
+  await ensureAdmin(commands, adminToken);
+  const logger = createLogger('silent');
+  const routing = createHaversineProvider();
+  const solver = createPoolSolver({ threads: 1 });
+  const queue = new PlanQueue({ context: commands, solver, routing, pollMs: 200, exclusiveDatabase: backend.engine === 'pglite' });
+  const jobs = new OptimizeJobs();
+  const distDir = mkdtempSync(join(tmpdir(), 'lastmile-dist-'));
+  for (const page of ['dispatch', 'driver', 'track']) {
+    mkdirSync(join(distDir, page));
+    writeFileSync(join(distDir, page, 'index.html'), `<meta name="tile-url" content="__TILE_URL__"><title>${page}</title>`);
+  }
+  mkdirSync(join(distDir, 'assets'));
+  writeFileSync(join(distDir, 'assets', 'app-1234.js'), 'console.log(1)');
+  const mounts: Mount[] = [
+    importMount(commands),
+    plansMount({ context: commands, queue, solver, routing, positions: noPositions }),
+    optimizeMount({ solver, routing, jobs, log: logger }),
+    positionsMount(commands),
+    stopsMount(commands),
+    { path: '/', router: osrmRouter(routing) },
+    trackingMount(commands, { linkTtlSeconds: 72 * 3600 }),
+    driverRouteMount(commands, routing),
+    basemapMount(routing),
+    { path: '/', router: webRouter({ distDir }) },
+  ];
+  const app = createApp({ database, commands, logger, mounts });
+  const server: Server = createServer(app);
+  const realtime = await startRealtime(server, { commands, logger, ...realtimeOptions });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await queue.start();
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const call = async <T>(method: string, path: string, body: unknown, token = adminToken): Promise<T> => {
+    const response = await fetch(url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  const depot = await call<{ id: number }>('POST', '/api/v1/depots', depotInput);
+  const vehicle = await call<{ id: number }>('POST', '/api/v1/vehicles', vehicleInput(depot.id));
+  await call('POST', '/api/v1/drivers', { name: 'Ida', username: 'ida', password: 'secret-password', vehicleId: vehicle.id });
+  const { token: driverToken } = await call<{ token: string }>('POST', '/api/v1/auth/login', { username: 'ida', password: 'secret-password' });
+  const orders = [];
+  for (const index of [1, 2, 3]) orders.push(await call<{ id: number; trackingToken: string }>('POST', '/api/v1/orders', { ...orderInput(index), depotId: depot.id }));
+
+  return {
+    url,
+    database,
+    commands,
+    realtime,
+    depotId: depot.id,
+    vehicleId: vehicle.id,
+    driverToken,
+    orderIds: orders.map((order) => order.id),
+    trackingTokens: orders.map((order) => order.trackingToken),
+    async close() {
+      server.closeAllConnections();
+      await realtime.close();
+      await new Promise((resolve) => server.close(resolve));
+      await queue.stop();
+      jobs.close();
+      await solver.close();
+      await database.dispose();
+      rmSync(distDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Counts the rows in every table but the migrations' own: a rejected request must leave each count as it was. */
+export async function rowCounter(database: TestDatabase): Promise<() => Promise<Record<string, number>>> {
+  const tables = (await database.knex('information_schema.tables')
+    .select('table_name')
+    .whereRaw('table_schema = current_schema()')
+    .andWhere('table_type', 'BASE TABLE')
+    .andWhereNot('table_name', 'like', 'knex_%')) as { table_name: string }[];
+  const sql = tables.map(() => 'select ? as name, count(*)::int as rows from ??').join(' union all ');
+  const bindings = tables.flatMap(({ table_name }) => [table_name, table_name]);
+  return async () => {
+    const result = await database.knex.raw(sql, bindings);
+    const rows = (result.rows ?? result) as { name: string; rows: number }[];
+    return Object.fromEntries(rows.map((row) => [row.name, Number(row.rows)]));
+  };
+}

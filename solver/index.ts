@@ -6,3 +6,4 @@ export { checkSolution, type CheckResult, type CheckIssue, type CheckIssueCode }
 export { FormatError } from './format/format-error';
 export { parseSolomon, type SolomonInstance, type SolomonNode } from './format/solomon';
 export { formatSolution, normalizeVroomInput, parseJson, parseVroomProblem, parseVroomSolution, toVroomProblem, toVroomOutput } from './format/vroom';
+export { vehicleStepsError } from './plan';

@@ -1,8 +1,8 @@
 import { stepTask } from './construct/initial';
-import { TASK_DELIVERY, TASK_JOB, TASK_PICKUP, type Problem } from './model/problem';
+import { buildProblem, ProblemInputError, TASK_DELIVERY, TASK_JOB, TASK_PICKUP, type Problem } from './model/problem';
 import type { VroomProblem, VroomRoute, VroomSolution, VroomStep, VroomUnassigned, VroomViolation, SolverStats, UnassignedReason } from './model/vroom';
 import { unassignedReason } from './search/reasons';
-import { latestDeparture, simulateRoute, type Schedule } from './search/schedule';
+import { addViolation, latestDeparture, simulateRoute, type Schedule } from './search/schedule';
 
 /**
  * Routes → VROOM solution: every step's arrival, travel so far, waiting, load and violations, from the exact
@@ -13,7 +13,7 @@ import { latestDeparture, simulateRoute, type Schedule } from './search/schedule
 const STEP_TYPE = { [TASK_JOB]: 'job', [TASK_PICKUP]: 'pickup', [TASK_DELIVERY]: 'delivery' } as const;
 
 function addAll(target: VroomViolation[], source: VroomViolation[]): void {
-  for (const violation of source) if (!target.some((v) => v.cause === violation.cause)) target.push(violation);
+  for (const violation of source) addViolation(target, violation.cause, violation.duration);
 }
 
 function sum(values: number[], add: ArrayLike<number>, offset: number): void {
@@ -183,13 +183,42 @@ function flagServiceTimes(input: VroomProblem, solution: VroomSolution): void {
       if (!step) continue;
       const start = step.arrival + step.waiting_time;
       const flag = (cause: 'lead_time' | 'delay', duration: number) => {
-        const violation = { cause, duration };
-        step.violations.push(violation);
-        for (const list of [route.violations, solution.summary.violations])
-          if (!list.some((v) => v.cause === cause)) list.push({ cause });
+        for (const list of [step.violations, route.violations, solution.summary.violations]) addViolation(list, cause, duration);
       };
       if (after !== undefined && start < after) flag('lead_time', after - start);
       if (before !== undefined && start > before) flag('delay', start - before);
     }
   }
+}
+
+/**
+ * Outside plan mode VROOM refuses vehicle `steps` it cannot honour instead of re-planning them: a task the vehicle
+ * lacks a skill for or cannot reach in its window on its own, then a route over capacity or otherwise infeasible.
+ * Returns VROOM's message, or undefined when every vehicle's steps can be driven as given.
+ */
+export function vehicleStepsError(input: VroomProblem): string | undefined {
+  let problem: Problem;
+  try {
+    problem = buildProblem(input);
+  } catch (error) {
+    if (error instanceof ProblemInputError) return undefined; // the validation names it
+    throw error;
+  }
+  for (let v = 0; v < problem.vehicleCount; v++) {
+    const steps = problem.vehicleSteps[v];
+    if (!steps) continue;
+    const vehicleId = problem.vehicleId[v]!;
+    const tasks = steps.map((step, k) => stepTask(problem, step, `vehicles[${v}].steps[${k}]`)).filter((t) => t >= 0);
+    for (const t of tasks) {
+      const alone = problem.taskPartner[t]! >= 0 ? (problem.taskKind[t] === TASK_PICKUP ? [t, problem.taskPartner[t]!] : [problem.taskPartner[t]!, t]) : [t];
+      if (!problem.allowed[t * problem.vehicleCount + v] || !simulateRoute(problem, v, alone, alone.length, false).feasible) {
+        return `Missing skill or step out of reach for vehicle ${vehicleId} and ${STEP_TYPE[problem.taskKind[t] as 0 | 1 | 2]} ${problem.taskId[t]}.`;
+      }
+    }
+    const route = simulateRoute(problem, v, tasks, tasks.length, true);
+    if (route.feasible) continue;
+    if (route.steps.some((step) => step.violations.some((violation) => violation.cause === 'load'))) return `Route over capacity for vehicle ${vehicleId}.`;
+    return `Infeasible route for vehicle ${vehicleId}.`;
+  }
+  return undefined;
 }

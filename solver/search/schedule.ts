@@ -44,8 +44,11 @@ function windowStart(windows: TimeWindow[], time: number): number {
   return Infinity;
 }
 
-function addViolation(list: VroomViolation[], cause: VroomViolation['cause'], duration?: number): void {
-  if (!list.some((v) => v.cause === cause)) list.push(duration === undefined ? { cause } : { cause, duration });
+/** One entry per cause; timing durations add up (a route's delay is the sum of its steps', as VROOM reports it). */
+export function addViolation(list: VroomViolation[], cause: VroomViolation['cause'], duration?: number): void {
+  const known = list.find((v) => v.cause === cause);
+  if (!known) list.push(duration === undefined ? { cause } : { cause, duration });
+  else if (duration !== undefined) known.duration = (known.duration ?? 0) + duration;
 }
 
 /**

@@ -99,7 +99,8 @@ export function buildSolution(
         const location = s.kind === 'start' ? vehicle.start : vehicle.end;
         if (location !== undefined) head.location = location;
       }
-      if (s.location !== problem.noLocation) head.location_index = s.location;
+      // VROOM gives a break no location of its own (it is taken where the van is).
+      if (s.location !== problem.noLocation && s.kind !== 'break') head.location_index = s.location;
       const step: VroomStep = {
         ...head,
         arrival: s.arrival,

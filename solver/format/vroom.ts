@@ -67,7 +67,8 @@ export function parseVroomSolution(text: string): VroomSolution {
       const stepPath = `${path}.steps[${stepIndex}]`;
       requireNumbers(step, stepPath, ['arrival', 'waiting_time', 'setup', 'service']);
       if (typeof step.type !== 'string') throw new FormatError(`solution: ${stepPath}.type must be a string`);
-      if (!Array.isArray(step.load)) throw new FormatError(`solution: ${stepPath}.load must be an array`);
+      // Absent when the problem has no capacity dimension, as VROOM writes it.
+      if (step.load !== undefined && !Array.isArray(step.load)) throw new FormatError(`solution: ${stepPath}.load must be an array`);
     });
   });
   return value as VroomSolution;
@@ -103,7 +104,7 @@ export function parseJson(text: string, what: string): unknown {
 
 /**
  * A solution as VROOM 1.14 writes it: times, costs, distances and loads as integers (rounded, as VROOM scales
- * its internal units back), the deprecated `amount` beside `delivery` and `job` beside a job step's `id`, and no
+ * its internal units back), the deprecated `amount` beside `delivery` and `job` beside a task step's `id`, and no
  * amount keys at all when the problem has no capacity dimension. Apply after the checker has seen the exact one.
  */
 export function toVroomOutput(solution: VroomSolution): VroomSolution {
@@ -134,7 +135,7 @@ export function toVroomOutput(solution: VroomSolution): VroomSolution {
       round(step, ['arrival', 'duration', 'setup', 'service', 'waiting_time', 'distance', 'load']);
       for (const violation of step.violations) round(violation, ['duration']);
       if (dimensions === 0) delete (step as Partial<VroomStep>).load;
-      if (step.type === 'job') (step as VroomStep & { job?: number }).job = step.id;
+      if (step.type !== 'start' && step.type !== 'end' && step.type !== 'break') (step as VroomStep & { job?: number }).job = step.id;
     }
     for (const violation of route.violations) round(violation, ['duration']);
   }

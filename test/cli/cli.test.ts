@@ -176,3 +176,24 @@ describe('npx lastmile', () => {
     expect(result.stdout).toMatch(/^Usage:\n {2}lastmile solve <file>/);
   });
 });
+
+describe('lastmile solve with vehicle steps (VROOM fixtures)', () => {
+  const PLAN = 'test/fixtures/vroom/plan-mode-steps.json';
+  it('--check-steps evaluates the steps as given and reports VROOM -c violations', async () => {
+    const result = await lastmile('solve', PLAN, '--check-steps');
+    expect(result.code).toBe(0);
+    const solution = JSON.parse(result.stdout) as VroomSolution;
+    const vroom = JSON.parse(readFileSync('test/fixtures/vroom/plan-mode-steps.vroom-c.json', 'utf8')) as VroomSolution;
+    expect(solution.routes.map((route) => route.steps.map((step) => [step.type, step.id, step.arrival, step.violations]))).toEqual(
+      vroom.routes.map((route) => route.steps.map((step) => [step.type, step.id, step.arrival, step.violations])),
+    );
+    expect(solution.summary.violations).toEqual(vroom.summary.violations);
+    expect(result.stderr).toMatch(/steps evaluated, 2 routes, 0 unassigned, cost 14069, violations: delay/);
+  });
+
+  it('refuses steps it cannot drive without -c, with VROOM\'s message', async () => {
+    const result = await lastmile('solve', PLAN);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(`lastmile: ${PLAN}: Missing skill or step out of reach for vehicle 1 and job 4.`);
+  });
+});

@@ -134,7 +134,10 @@ const vroomErrors: ErrorRequestHandler = (thrown, req, res, _next) => {
   const message = known ? error.message : `Internal error; quote request id ${String(req.id)} when reporting it`;
   const details = known ? error.details : [];
   // VROOM says what is wrong in `error` alone, so the first few issues go there too.
-  const listed = details.slice(0, 5).map((detail) => (detail.path ? `${detail.path}: ${detail.message}` : detail.message));
+  const listed = details
+    .filter((detail) => detail.message !== message)
+    .slice(0, 5)
+    .map((detail) => (detail.path ? `${detail.path}: ${detail.message}` : detail.message));
   const text = listed.length > 0 && !listed.includes(message) ? `${message}: ${listed.join('; ')}${details.length > 5 ? '; …' : ''}` : message;
   res.status(error.status).json({ code: vroomErrorCode(error), error: text, details });
 };

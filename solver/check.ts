@@ -290,8 +290,10 @@ function checkRoute(
     }
 
     checkCapacity(index);
-    if (step.load.length > 0 && load.some((amount, dimension) => Math.abs(amount - (step.load[dimension] ?? 0)) > EPSILON)) {
-      report('load_mismatch', `step ${index} reports load [${step.load}], expected [${load}]`, index, step.id);
+    // VROOM leaves `load` out when the problem has no capacity dimension.
+    const reported = (step.load as number[] | undefined) ?? [];
+    if (reported.length > 0 && load.some((amount, dimension) => Math.abs(amount - (reported[dimension] ?? 0)) > EPSILON)) {
+      report('load_mismatch', `step ${index} reports load [${reported}], expected [${load}]`, index, step.id);
     }
   });
 

@@ -1,8 +1,8 @@
 import { stepTask } from './construct/initial';
-import { TASK_DELIVERY, TASK_JOB, TASK_PICKUP, type Problem } from './model/problem';
+import { buildProblem, ProblemInputError, TASK_DELIVERY, TASK_JOB, TASK_PICKUP, type Problem } from './model/problem';
 import type { VroomProblem, VroomRoute, VroomSolution, VroomStep, VroomUnassigned, VroomViolation, SolverStats, UnassignedReason } from './model/vroom';
 import { unassignedReason } from './search/reasons';
-import { simulateRoute } from './search/schedule';
+import { addViolation, latestDeparture, simulateRoute, type Schedule } from './search/schedule';
 
 /**
  * Routes → VROOM solution: every step's arrival, travel so far, waiting, load and violations, from the exact
@@ -13,7 +13,7 @@ import { simulateRoute } from './search/schedule';
 const STEP_TYPE = { [TASK_JOB]: 'job', [TASK_PICKUP]: 'pickup', [TASK_DELIVERY]: 'delivery' } as const;
 
 function addAll(target: VroomViolation[], source: VroomViolation[]): void {
-  for (const violation of source) if (!target.some((v) => v.cause === violation.cause)) target.push(violation);
+  for (const violation of source) addViolation(target, violation.cause, violation.duration);
 }
 
 function sum(values: number[], add: ArrayLike<number>, offset: number): void {
@@ -26,6 +26,22 @@ function taskInput(input: VroomProblem, problem: Problem, t: number) {
   const s = kind === TASK_PICKUP ? t - problem.jobCount : t - problem.jobCount - problem.shipmentCount;
   const shipment = input.shipments![s]!;
   return kind === TASK_PICKUP ? shipment.pickup : shipment.delivery;
+}
+
+/**
+ * The same route leaving as late as it can without ending later or breaking a window (VROOM's reported times):
+ * kept only when it stays as feasible, ends no later and waits less, so breaks re-placed by the later start
+ * cannot make it worse.
+ */
+function leaveLate(problem: Problem, v: number, tasks: number[], schedule: Schedule): Schedule {
+  if (schedule.waiting <= 0) return schedule;
+  const departure = latestDeparture(problem, v, schedule);
+  const start = schedule.steps[0]!.arrival;
+  if (!(departure > start)) return schedule;
+  const later = simulateRoute(problem, v, tasks, tasks.length, true, departure);
+  const end = (s: Schedule) => s.steps[s.steps.length - 1]!.arrival;
+  const ok = later.feasible === schedule.feasible && later.violations.length <= schedule.violations.length && end(later) <= end(schedule) + 1e-9 && later.waiting < schedule.waiting;
+  return ok ? later : schedule;
 }
 
 export function buildSolution(
@@ -55,7 +71,7 @@ export function buildSolution(
   const vroomRoutes: VroomRoute[] = [];
   routes.forEach((tasks, v) => {
     if (tasks.length === 0) return;
-    const schedule = simulateRoute(problem, v, tasks, tasks.length, true);
+    const schedule = leaveLate(problem, v, tasks, simulateRoute(problem, v, tasks, tasks.length, true));
     const vehicle = input.vehicles[v]!;
     const delivery = new Array<number>(dims).fill(0);
     const pickup = new Array<number>(dims).fill(0);
@@ -83,7 +99,8 @@ export function buildSolution(
         const location = s.kind === 'start' ? vehicle.start : vehicle.end;
         if (location !== undefined) head.location = location;
       }
-      if (s.location !== problem.noLocation) head.location_index = s.location;
+      // VROOM gives a break no location of its own (it is taken where the van is).
+      if (s.location !== problem.noLocation && s.kind !== 'break') head.location_index = s.location;
       const step: VroomStep = {
         ...head,
         arrival: s.arrival,
@@ -167,13 +184,42 @@ function flagServiceTimes(input: VroomProblem, solution: VroomSolution): void {
       if (!step) continue;
       const start = step.arrival + step.waiting_time;
       const flag = (cause: 'lead_time' | 'delay', duration: number) => {
-        const violation = { cause, duration };
-        step.violations.push(violation);
-        for (const list of [route.violations, solution.summary.violations])
-          if (!list.some((v) => v.cause === cause)) list.push({ cause });
+        for (const list of [step.violations, route.violations, solution.summary.violations]) addViolation(list, cause, duration);
       };
       if (after !== undefined && start < after) flag('lead_time', after - start);
       if (before !== undefined && start > before) flag('delay', start - before);
     }
   }
+}
+
+/**
+ * Outside plan mode VROOM refuses vehicle `steps` it cannot honour instead of re-planning them: a task the vehicle
+ * lacks a skill for or cannot reach in its window on its own, then a route over capacity or otherwise infeasible.
+ * Returns VROOM's message, or undefined when every vehicle's steps can be driven as given.
+ */
+export function vehicleStepsError(input: VroomProblem): string | undefined {
+  let problem: Problem;
+  try {
+    problem = buildProblem(input);
+  } catch (error) {
+    if (error instanceof ProblemInputError) return undefined; // the validation names it
+    throw error;
+  }
+  for (let v = 0; v < problem.vehicleCount; v++) {
+    const steps = problem.vehicleSteps[v];
+    if (!steps) continue;
+    const vehicleId = problem.vehicleId[v]!;
+    const tasks = steps.map((step, k) => stepTask(problem, step, `vehicles[${v}].steps[${k}]`)).filter((t) => t >= 0);
+    for (const t of tasks) {
+      const alone = problem.taskPartner[t]! >= 0 ? (problem.taskKind[t] === TASK_PICKUP ? [t, problem.taskPartner[t]!] : [problem.taskPartner[t]!, t]) : [t];
+      if (!problem.allowed[t * problem.vehicleCount + v] || !simulateRoute(problem, v, alone, alone.length, false).feasible) {
+        return `Missing skill or step out of reach for vehicle ${vehicleId} and ${STEP_TYPE[problem.taskKind[t] as 0 | 1 | 2]} ${problem.taskId[t]}.`;
+      }
+    }
+    const route = simulateRoute(problem, v, tasks, tasks.length, true);
+    if (route.feasible) continue;
+    if (route.steps.some((step) => step.violations.some((violation) => violation.cause === 'load'))) return `Route over capacity for vehicle ${vehicleId}.`;
+    return `Infeasible route for vehicle ${vehicleId}.`;
+  }
+  return undefined;
 }

@@ -23,7 +23,41 @@ export type ValidationCode =
   | 'invalid_time_window'
   | 'unknown_step'
   | 'duplicate_step'
+  | 'unknown_key'
   | 'too_many_issues';
+
+export interface ValidateOptions {
+  /**
+   * vroom: VROOM 1.14's own input rules on top (the HTTP endpoint and the CLI's VROOM files): every key must be
+   * one of VROOM's (or a Lastmile extension), durations, amounts and matrix entries are integers, speed_factor
+   * is at most 5, and amounts need vehicle capacities of the same length. Without it (Solomon, planning inputs)
+   * matrices may hold unrounded values.
+   */
+  dialect?: 'vroom';
+}
+
+/**
+ * The keys VROOM 1.14's API document defines, per object (its deprecated `amount` on jobs and top-level `matrix`
+ * are rewritten by normalizeVroomInput before validation), plus Lastmile's extensions and openrouteservice's `options`.
+ */
+export const VROOM_KEYS = {
+  problem: ['jobs', 'shipments', 'vehicles', 'matrices', 'options'],
+  job: ['id', 'description', 'location', 'location_index', 'setup', 'service', 'delivery', 'pickup', 'skills', 'priority', 'time_windows', 'lateness_cost_per_second'],
+  shipment: ['pickup', 'delivery', 'amount', 'skills', 'priority'],
+  shipmentStep: ['id', 'description', 'location', 'location_index', 'setup', 'service', 'time_windows'],
+  vehicle: [
+    'id', 'profile', 'description', 'start', 'start_index', 'end', 'end_index', 'capacity', 'costs', 'skills', 'time_window',
+    'breaks', 'speed_factor', 'max_tasks', 'max_travel_time', 'max_distance', 'steps',
+  ],
+  costs: ['fixed', 'per_hour', 'per_km'],
+  break: ['id', 'time_windows', 'service', 'description', 'max_load'],
+  step: ['type', 'id', 'service_at', 'service_after', 'service_before', 'locked'],
+  matrix: ['durations', 'distances', 'costs'],
+  options: ['g'],
+} as const;
+
+/** VROOM refuses a vehicle faster than this (its "Invalid speed factor"). */
+export const MAX_SPEED_FACTOR = 5;
 
 /** Beyond this, more issues of the same broken input only bury the first ones. */
 const MAX_ISSUES = 200;
@@ -32,13 +66,20 @@ const STEP_TYPES = new Set(['start', 'job', 'pickup', 'delivery', 'break', 'end'
 
 type Json = Record<string, unknown>;
 
-export function validateProblem(problem: unknown): ValidationIssue[] {
+export function validateProblem(problem: unknown, options: ValidateOptions = {}): ValidationIssue[] {
+  const strict = options.dialect === 'vroom';
   const issues: ValidationIssue[] = [];
   const report = (code: ValidationCode, path: string, message: string) => {
     if (issues.length < MAX_ISSUES) issues.push({ code, path, message });
     else if (issues.length === MAX_ISSUES) issues.push({ code: 'too_many_issues', path: '', message: `more than ${MAX_ISSUES} issues; the rest are not listed` });
   };
-  const fields = new Fields(report);
+  const fields = new Fields(report, strict);
+  const known = (owner: unknown, keys: readonly string[], path: string) => {
+    if (!strict || !isObject(owner)) return;
+    for (const key of Object.keys(owner)) {
+      if (!keys.includes(key)) report('unknown_key', join(path, key), `is not a key of VROOM 1.14's API (expected one of ${keys.join(', ')})`);
+    }
+  };
 
   if (!isObject(problem)) {
     report('invalid_type', '', 'the problem must be a JSON object with "vehicles", "jobs" and/or "shipments", and "matrices"');
@@ -48,13 +89,16 @@ export function validateProblem(problem: unknown): ValidationIssue[] {
   const jobs = fields.array(problem, 'jobs', '', false);
   const shipments = fields.array(problem, 'shipments', '', false);
   if (vehicles?.length === 0) report('invalid_value', 'vehicles', 'at least one vehicle is required');
+  known(problem, VROOM_KEYS.problem, '');
 
-  const matrixSize = validateMatrices(problem, vehicles ?? [], fields, report);
-  const dimensions = expectedDimensions(vehicles ?? []);
+  const matrixSize = validateMatrices(problem, vehicles ?? [], fields, report, strict ? known : undefined);
+  // VROOM takes the amount length from the vehicles; with no capacity anywhere an amount has nothing to fit in.
+  const dimensions = expectedDimensions(vehicles ?? []) ?? (strict ? 0 : undefined);
   const checkAmount = (owner: Json, key: string, path: string) => {
-    const amount = fields.numbers(owner, key, path, { integer: false, min: 0 });
+    const amount = fields.numbers(owner, key, path, { integer: strict, min: 0 });
     if (amount && dimensions !== undefined && amount.length !== dimensions) {
-      report('dimension_mismatch', `${path}.${key}`, `has ${amount.length} entries, but vehicle capacities have ${dimensions}`);
+      const why = dimensions === 0 ? 'but no vehicle has a capacity: give vehicles a capacity of the same length' : `but vehicle capacities have ${dimensions}`;
+      report('dimension_mismatch', `${path}.${key}`, `has ${amount.length} entries, ${why}`);
     }
   };
   const checkLocation = (owner: Json, key: string, path: string, required: boolean) => {
@@ -75,10 +119,11 @@ export function validateProblem(problem: unknown): ValidationIssue[] {
   jobs?.forEach((job, index) => {
     const path = `jobs[${index}]`;
     if (!isObject(job)) return report('invalid_type', path, 'must be an object');
+    known(job, VROOM_KEYS.job, path);
     fields.uniqueId(job, path, jobIds, 'job');
     checkLocation(job, 'location_index', path, true);
-    fields.number(job, 'setup', path, { min: 0 });
-    fields.number(job, 'service', path, { min: 0 });
+    fields.number(job, 'setup', path, { min: 0, integer: strict });
+    fields.number(job, 'service', path, { min: 0, integer: strict });
     checkAmount(job, 'delivery', path);
     checkAmount(job, 'pickup', path);
     fields.numbers(job, 'skills', path, { integer: true, min: 0 });
@@ -92,6 +137,7 @@ export function validateProblem(problem: unknown): ValidationIssue[] {
   shipments?.forEach((shipment, index) => {
     const path = `shipments[${index}]`;
     if (!isObject(shipment)) return report('invalid_type', path, 'must be an object');
+    known(shipment, VROOM_KEYS.shipment, path);
     checkAmount(shipment, 'amount', path);
     fields.numbers(shipment, 'skills', path, { integer: true, min: 0 });
     fields.integer(shipment, 'priority', path, { min: 0, max: 100 });
@@ -109,10 +155,11 @@ export function validateProblem(problem: unknown): ValidationIssue[] {
         report('invalid_type', stepPath, 'must be an object');
         continue;
       }
+      known(step, VROOM_KEYS.shipmentStep, stepPath);
       fields.uniqueId(step, stepPath, ids, side);
       checkLocation(step, 'location_index', stepPath, true);
-      fields.number(step, 'setup', stepPath, { min: 0 });
-      fields.number(step, 'service', stepPath, { min: 0 });
+      fields.number(step, 'setup', stepPath, { min: 0, integer: strict });
+      fields.number(step, 'service', stepPath, { min: 0, integer: strict });
       fields.timeWindows(step, 'time_windows', stepPath);
     }
   });
@@ -122,6 +169,7 @@ export function validateProblem(problem: unknown): ValidationIssue[] {
   vehicles?.forEach((vehicle, index) => {
     const path = `vehicles[${index}]`;
     if (!isObject(vehicle)) return report('invalid_type', path, 'must be an object');
+    known(vehicle, VROOM_KEYS.vehicle, path);
     fields.uniqueId(vehicle, path, vehicleIds, 'vehicle');
     fields.string(vehicle, 'profile', path);
     checkLocation(vehicle, 'start_index', path, false);
@@ -133,36 +181,39 @@ export function validateProblem(problem: unknown): ValidationIssue[] {
     checkAmount(vehicle, 'capacity', path);
     fields.numbers(vehicle, 'skills', path, { integer: true, min: 0 });
     fields.timeWindow(vehicle, 'time_window', path);
-    fields.number(vehicle, 'speed_factor', path, { min: 0, exclusiveMin: true });
+    fields.number(vehicle, 'speed_factor', path, { min: 0, exclusiveMin: true, ...(strict ? { max: MAX_SPEED_FACTOR } : {}) });
     fields.integer(vehicle, 'max_tasks', path, { min: 0 });
-    fields.number(vehicle, 'max_travel_time', path, { min: 0 });
-    fields.number(vehicle, 'max_distance', path, { min: 0 });
+    fields.number(vehicle, 'max_travel_time', path, { min: 0, integer: strict });
+    fields.number(vehicle, 'max_distance', path, { min: 0, integer: strict });
     const costs = fields.object(vehicle, 'costs', path);
-    if (costs) for (const key of ['fixed', 'per_hour', 'per_km']) fields.number(costs, key, `${path}.costs`, { min: 0 });
+    known(costs, VROOM_KEYS.costs, `${path}.costs`);
+    if (costs) for (const key of ['fixed', 'per_hour', 'per_km']) fields.number(costs, key, `${path}.costs`, { min: 0, integer: strict });
 
     const breakIds = new Set<number>();
     fields.array(vehicle, 'breaks', path, false)?.forEach((rest, breakIndex) => {
       const breakPath = `${path}.breaks[${breakIndex}]`;
       if (!isObject(rest)) return report('invalid_type', breakPath, 'must be an object');
+      known(rest, VROOM_KEYS.break, breakPath);
       fields.uniqueId(rest, breakPath, breakIds, 'break');
       fields.timeWindows(rest, 'time_windows', breakPath);
-      fields.number(rest, 'service', breakPath, { min: 0 });
+      fields.number(rest, 'service', breakPath, { min: 0, integer: strict });
       checkAmount(rest, 'max_load', breakPath);
     });
 
     fields.array(vehicle, 'steps', path, false)?.forEach((step, stepIndex) => {
       const stepPath = `${path}.steps[${stepIndex}]`;
       if (!isObject(step)) return report('invalid_type', stepPath, 'must be an object');
+      known(step, VROOM_KEYS.step, stepPath);
       if (typeof step.type !== 'string' || !STEP_TYPES.has(step.type)) {
         return report('invalid_value', `${stepPath}.type`, `must be one of ${[...STEP_TYPES].join(', ')}`);
       }
-      for (const key of ['service_at', 'service_after', 'service_before']) fields.number(step, key, stepPath, { min: 0 });
+      for (const key of ['service_at', 'service_after', 'service_before']) fields.number(step, key, stepPath, { min: 0, integer: strict });
       fields.boolean(step, 'locked', stepPath);
       if (step.type === 'start' || step.type === 'end') return;
       const id = fields.integer(step, 'id', stepPath, { min: 0, required: true });
       if (id === undefined) return;
-      const known = { job: jobIds, pickup: pickupIds, delivery: deliveryIds, break: breakIds }[step.type as 'job' | 'pickup' | 'delivery' | 'break'];
-      if (!known.has(id)) {
+      const ids = { job: jobIds, pickup: pickupIds, delivery: deliveryIds, break: breakIds }[step.type as 'job' | 'pickup' | 'delivery' | 'break'];
+      if (!ids.has(id)) {
         const where = step.type === 'break' ? `this vehicle's breaks` : `the problem's ${step.type === 'job' ? 'jobs' : `shipment ${step.type}s`}`;
         return report('unknown_step', `${stepPath}.id`, `${step.type} ${id} is not among ${where}`);
       }
@@ -175,13 +226,20 @@ export function validateProblem(problem: unknown): ValidationIssue[] {
 
   if (problem.options !== undefined) {
     const options = fields.object(problem, 'options', '');
+    known(options, VROOM_KEYS.options, 'options');
     if (options) fields.boolean(options, 'g', 'options');
   }
   return issues;
 }
 
 /** Checks every profile's matrices; returns their common size when it is known. */
-function validateMatrices(problem: Json, vehicles: unknown[], fields: Fields, report: (code: ValidationCode, path: string, message: string) => void) {
+function validateMatrices(
+  problem: Json,
+  vehicles: unknown[],
+  fields: Fields,
+  report: (code: ValidationCode, path: string, message: string) => void,
+  known?: (owner: unknown, keys: readonly string[], path: string) => void,
+) {
   const profiles = new Set(vehicles.map((vehicle) => (isObject(vehicle) && typeof vehicle.profile === 'string' ? vehicle.profile : DEFAULT_PROFILE)));
   if (problem.matrices === undefined) {
     const hint = problem.matrix !== undefined ? ' (the old top-level "matrix" is read by the VROOM text parser, not here)' : '';
@@ -199,12 +257,13 @@ function validateMatrices(problem: Json, vehicles: unknown[], fields: Fields, re
       report('missing_matrix', path, `is required by the vehicles with profile "${profile}": { "durations": [[…]] }`);
       continue;
     }
+    known?.(matrix, VROOM_KEYS.matrix, path);
     if (matrix.durations === undefined && matrix.costs === undefined) {
       report('missing_matrix', `${path}.durations`, 'is required (seconds between every pair of locations)');
     }
     for (const kind of ['durations', 'distances', 'costs']) {
       if (matrix[kind] === undefined) continue;
-      const size = validateMatrix(matrix[kind], `${path}.${kind}`, report);
+      const size = validateMatrix(matrix[kind], `${path}.${kind}`, report, known !== undefined);
       if (size !== undefined && !sizes.has(size)) sizes.set(size, `${path}.${kind}`);
     }
   }
@@ -216,8 +275,11 @@ function validateMatrices(problem: Json, vehicles: unknown[], fields: Fields, re
   return sizes.keys().next().value;
 }
 
-/** Square, numeric, non-negative; null marks a pair with no road (the task may then be unreachable). */
-function validateMatrix(rows: unknown, path: string, report: (code: ValidationCode, path: string, message: string) => void): number | undefined {
+/**
+ * Square, numeric, non-negative; null marks a pair with no road (the task may then be unreachable). In VROOM's
+ * dialect entries are integers, as VROOM reads them ("Invalid matrix entry" otherwise).
+ */
+function validateMatrix(rows: unknown, path: string, report: (code: ValidationCode, path: string, message: string) => void, integers: boolean): number | undefined {
   if (!Array.isArray(rows)) {
     report('invalid_type', path, 'must be an array of rows (a square matrix)');
     return undefined;
@@ -238,8 +300,9 @@ function validateMatrix(rows: unknown, path: string, report: (code: ValidationCo
     for (let j = 0; j < row.length; j++) {
       const value: unknown = row[j];
       // The common case first: this loop sees every entry of a 5,000 × 5,000 matrix.
-      if ((typeof value === 'number' && value >= 0 && value < Infinity) || value === null) continue;
-      report('matrix_value', `${path}[${i}][${j}]`, `is ${describe(value)}; entries must be finite numbers ≥ 0 (or null for no road)`);
+      if ((typeof value === 'number' && value >= 0 && value < Infinity && (!integers || Number.isInteger(value))) || value === null) continue;
+      const expected = integers ? 'integers ≥ 0, as VROOM reads them (Invalid matrix entry)' : 'finite numbers ≥ 0';
+      report('matrix_value', `${path}[${i}][${j}]`, `is ${describe(value)}; entries must be ${expected} (or null for no road)`);
     }
   }
   return square ? size : undefined;
@@ -253,7 +316,11 @@ function expectedDimensions(vehicles: unknown[]): number | undefined {
 
 /** Typed field readers: each reports its own issue and returns undefined when the field is absent or bad. */
 class Fields {
-  constructor(private readonly report: (code: ValidationCode, path: string, message: string) => void) {}
+  constructor(
+    private readonly report: (code: ValidationCode, path: string, message: string) => void,
+    /** VROOM's dialect: time windows are integer seconds. */
+    private readonly integerTimes = false,
+  ) {}
 
   array(owner: Json, key: string, path: string, required: boolean): unknown[] | undefined {
     const value = owner[key];
@@ -334,8 +401,8 @@ class Fields {
   private checkWindow(value: unknown, at: string, required: boolean): [number, number] | undefined {
     if (value === undefined && !required) return undefined;
     if (!Array.isArray(value) || value.length !== 2) return this.fail('invalid_time_window', at, `must be [start, end], got ${describe(value)}`);
-    const start = this.checkNumber(value[0], `${at}[0]`, { min: 0, required: true });
-    const end = this.checkNumber(value[1], `${at}[1]`, { min: 0, required: true });
+    const start = this.checkNumber(value[0], `${at}[0]`, { min: 0, required: true, integer: this.integerTimes });
+    const end = this.checkNumber(value[1], `${at}[1]`, { min: 0, required: true, integer: this.integerTimes });
     if (start === undefined || end === undefined) return undefined;
     if (start > end) return this.fail('invalid_time_window', at, `starts at ${start}, after its end ${end}`);
     return [start, end];

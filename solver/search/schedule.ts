@@ -1,5 +1,5 @@
 import type { TimeWindow, VroomViolation } from '../model/vroom';
-import { earliestStart, lastWindowEnd, TASK_DELIVERY, TASK_PICKUP, type Problem, type SolverBreak } from '../model/problem';
+import { earliestStart, lastWindowEnd, latestStart, TASK_DELIVERY, TASK_PICKUP, type Problem, type SolverBreak } from '../model/problem';
 
 /**
  * Exact simulation of one vehicle's route: the reference for everything the O(1) move evaluation
@@ -44,15 +44,18 @@ function windowStart(windows: TimeWindow[], time: number): number {
   return Infinity;
 }
 
-function addViolation(list: VroomViolation[], cause: VroomViolation['cause'], duration?: number): void {
-  if (!list.some((v) => v.cause === cause)) list.push(duration === undefined ? { cause } : { cause, duration });
+/** One entry per cause; timing durations add up (a route's delay is the sum of its steps', as VROOM reports it). */
+export function addViolation(list: VroomViolation[], cause: VroomViolation['cause'], duration?: number): void {
+  const known = list.find((v) => v.cause === cause);
+  if (!known) list.push(duration === undefined ? { cause } : { cause, duration });
+  else if (duration !== undefined) known.duration = (known.duration ?? 0) + duration;
 }
 
 /**
- * Simulates tasks[0..length) on vehicle v. With `detail`, fills `steps` and violations (plan mode, output);
- * without it, stops at the first broken hard constraint (search).
+ * Simulates tasks[0..length) on vehicle v, leaving at `departure` (default: the start of its shift). With `detail`,
+ * fills `steps` and violations (plan mode, output); without it, stops at the first broken hard constraint (search).
  */
-export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<number>, length: number, detail: boolean): Schedule {
+export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<number>, length: number, detail: boolean, departure?: number): Schedule {
   const dims = problem.dimensions;
   const type = problem.types[problem.vehicleType[v]!]!;
   const n = problem.locations;
@@ -84,7 +87,7 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
     result.feasible = false;
   };
 
-  let time = problem.vehicleShiftStart[v]!;
+  let time = departure ?? problem.vehicleShiftStart[v]!;
   let location = problem.vehicleStart[v]!;
   let nextBreak = 0;
   const startViolations: VroomViolation[] = [];
@@ -269,4 +272,36 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
       violations: endViolations,
     });
   return result;
+}
+
+/**
+ * The latest departure that ends the route no later and keeps every stop in its window, as VROOM reports
+ * routes: a van leaves late rather than wait at a window that opens later. A backward pass from the end over
+ * the detailed schedule gives each stop's latest start; the departure is the first stop's minus the first leg.
+ * Never earlier than the schedule's own departure.
+ */
+export function latestDeparture(problem: Problem, v: number, schedule: Schedule): number {
+  const steps = schedule.steps;
+  const first = steps[0];
+  const last = steps[steps.length - 1];
+  if (!first || !last || first.kind !== 'start' || last.kind !== 'end') return first?.arrival ?? 0;
+  let latest = last.arrival;
+  for (let k = steps.length - 2; k >= 1; k--) {
+    const step = steps[k]!;
+    const legAfter = steps[k + 1]!.travelDuration - step.travelDuration;
+    const limit = latest - legAfter - step.setup - step.service;
+    const start = step.kind === 'task' ? latestStart(problem, step.index, limit) : latestBreakStart(problem.vehicleBreaks[v]![step.index]!, limit);
+    if (!(start >= step.arrival + step.waiting - 1e-9)) return first.arrival;
+    latest = start;
+  }
+  const firstLeg = steps.length > 2 ? steps[1]!.travelDuration : last.travelDuration;
+  return Math.max(first.arrival, latest - firstLeg);
+}
+
+function latestBreakStart(brk: SolverBreak, limit: number): number {
+  for (let k = brk.windows.length - 1; k >= 0; k--) {
+    const [open, close] = brk.windows[k]!;
+    if (open <= limit) return limit < close ? limit : close;
+  }
+  return -Infinity;
 }

@@ -13,7 +13,10 @@ import {
   parseJson,
   parseSolomon,
   parseVroomSolution,
+  solve,
+  toVroomOutput,
   toVroomProblem,
+  vehicleStepsError,
   type VroomProblem,
 } from '../../solver/index';
 import { AppError } from '../errors';
@@ -24,12 +27,14 @@ import { addMatrices, MatrixError, needsMatrices } from './matrices';
 
 const USAGE = `Usage:
   lastmile solve <file> [--format solomon|vroom] [--time-limit S] [--seed N] [--threads N] [--output FILE] [--progress]
-                        [--routing R] [--osrm-url URL]
+                        [--routing R] [--osrm-url URL] [--check-steps|-c]
   lastmile check <problem-file> <solution-file> [--format solomon|vroom] [--routing R] [--osrm-url URL]
 
 solve      writes the solution in VROOM's JSON format to stdout (or FILE) and a one-line summary to stderr.
            --seed N --threads T runs seeds N … N+T-1 on T worker threads and keeps the best.
            --progress prints each seed's best cost on stderr while it searches.
+           --check-steps (-c), as VROOM's -c: the vehicles' steps evaluated as given (no search), with
+           violations per step and route. Without it, steps that cannot be driven as given are refused.
 check      re-verifies a solution with the independent checker; exit code 1 when it is infeasible.
 --format   defaults from the extension: .json is vroom, .txt is solomon.
 --routing  for VROOM files with coordinates and no matrices: haversine (default, straight lines),
@@ -75,6 +80,15 @@ async function solveCommand(file: string, options: Options): Promise<number> {
     throw error;
   });
   const loadingMs = performance.now() - loadingStart - (routing?.ms ?? 0);
+  if (options['check-steps']) {
+    await solver.close();
+    return checkStepsCommand(file, problem, options, { loadingMs, routing });
+  }
+  const stepsError = vehicleStepsError(problem);
+  if (stepsError) {
+    await solver.close();
+    throw new CliError(`${file}: ${stepsError}`);
+  }
 
   const solvingStart = performance.now();
   const seeds = Array.from({ length: threads }, (_, index) => seed + index);
@@ -95,12 +109,11 @@ async function solveCommand(file: string, options: Options): Promise<number> {
   const { solution } = outcome;
   solution.summary.computing_times = { loading: Math.round(loadingMs), solving: Math.round(solvingMs), routing: Math.round(routing?.ms ?? 0) };
 
-  const text = formatSolution(solution);
-  if (options.output) await writeOutput(options.output, text);
-  else process.stdout.write(text);
+  const verdict = checkSolution(problem, solution);
+  // VROOM files get VROOM's integers; Solomon's unrounded Euclidean legs stay exact, so `check` still agrees.
+  await writeSolution(problemFormat(file, options.format) === 'vroom' ? toVroomOutput(solution) : solution, options);
 
   const { summary } = solution;
-  const verdict = checkSolution(problem, solution);
   console.error(
     `${file}: ${summary.routes} routes, ${summary.unassigned} unassigned, cost ${round(summary.cost)}` +
       `${summary.distance === undefined ? '' : `, distance ${round(summary.distance)}`}, ${(solvingMs / 1000).toFixed(1)} s` +
@@ -109,6 +122,25 @@ async function solveCommand(file: string, options: Options): Promise<number> {
       `, checker: ${verdict.feasible ? 'feasible' : `${verdict.issues.length} issues`}`,
   );
   return 0;
+}
+
+/** Plan mode: nothing searched, so no pool; the answer is the violations, so no checker verdict either. */
+async function checkStepsCommand(file: string, problem: VroomProblem, options: Options, { loadingMs, routing }: { loadingMs: number; routing?: Routed }): Promise<number> {
+  const started = performance.now();
+  const solution = solve(problem, { mode: 'plan' });
+  if (solution.code !== 0) throw new CliError(`${file}: ${solution.error ?? 'the steps cannot be evaluated'}`);
+  solution.summary.computing_times = { loading: Math.round(loadingMs), solving: Math.round(performance.now() - started), routing: Math.round(routing?.ms ?? 0) };
+  await writeSolution(toVroomOutput(solution), options);
+  const { summary } = solution;
+  const causes = summary.violations.map((violation) => violation.cause);
+  console.error(`${file}: steps evaluated, ${summary.routes} routes, ${summary.unassigned} unassigned, cost ${round(summary.cost)}, violations: ${causes.length > 0 ? causes.join(', ') : 'none'}`);
+  return 0;
+}
+
+async function writeSolution(solution: Parameters<typeof formatSolution>[0], options: Options): Promise<void> {
+  const text = formatSolution(solution);
+  if (options.output) await writeOutput(options.output, text);
+  else process.stdout.write(text);
 }
 
 /** Progress lines on stderr, at most two a second per seed, so a long run shows it is alive and improving. */
@@ -243,6 +275,7 @@ function parseCommandLine(argv: string[]) {
         routing: { type: 'string' },
         'osrm-url': { type: 'string' },
         progress: { type: 'boolean' },
+        'check-steps': { type: 'boolean', short: 'c' },
         help: { type: 'boolean', short: 'h' },
       },
     });

@@ -4,6 +4,7 @@
  * so such a file solves here unchanged. Problems that carry matrices are left alone.
  */
 import { RoutingError, type RoutingProvider } from '../routing/provider';
+import { roundedMatrix } from '../solving/vroom-locations';
 import type { LonLat } from '../domain/model/geometry';
 
 type Json = Record<string, unknown>;
@@ -54,7 +55,10 @@ export async function addMatrices(problem: Json, provider: RoutingProvider): Pro
     throw new MatrixError(`routing (${provider.name}) failed${where}: ${error.message}`);
   }
   const profiles = new Set((Array.isArray(problem.vehicles) ? problem.vehicles : []).map((vehicle) => (isObject(vehicle) && typeof vehicle.profile === 'string' ? vehicle.profile : 'car')));
-  problem.matrices = Object.fromEntries([...profiles].map((profile) => [profile, { durations: table.durations, distances: table.distances }]));
+  // Whole seconds and metres, as VROOM rounds a routing engine's table (and reads no other).
+  const durations = roundedMatrix(table.durations);
+  const distances = roundedMatrix(table.distances);
+  problem.matrices = Object.fromEntries([...profiles].map((profile) => [profile, { durations, distances }]));
   return coordinates.length;
 }
 

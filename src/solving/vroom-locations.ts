@@ -7,7 +7,7 @@ import polyline from '@mapbox/polyline';
 import type { ErrorDetail } from '../errors';
 import { routingErrorToAppError } from '../error-mapper';
 import { RoutingError, type RoutingProvider } from '../routing/provider';
-import { validateProblem, type VroomProblem, type VroomSolution } from '../../solver/index';
+import { normalizeVroomInput, toVroomOutput, validateProblem, type VroomProblem, type VroomSolution } from '../../solver/index';
 import { invalidProblem, issueDetail } from './runner';
 import type { LonLat } from '../domain/model/geometry';
 
@@ -54,13 +54,22 @@ function placesOf(problem: Json): Place[] {
 /** Beyond this many distinct places the matrices (and the road network's work on the event loop) grow too large. */
 export const MAX_LOCATIONS = 2000;
 
+/** Whole seconds and metres, as VROOM rounds a routing engine's table; null (no road) stays null. */
+export function roundedMatrix(rows: readonly (readonly (number | null)[])[]): (number | null)[][] {
+  return rows.map((row) => row.map((value) => (value === null ? null : Math.round(value))));
+}
+
+/** VROOM's own input rules (unknown keys, integers, speed_factor, capacities): this is its drop-in. */
+const VROOM = { dialect: 'vroom' } as const;
+
 /**
  * Validates the problem and, when it comes without matrices, builds them from its locations (a location_index
  * beside a location is then ignored, as VROOM does). Throws 400 listing every issue.
  */
 export async function locateProblem(body: unknown, routing: RoutingProvider, { maxLocations = MAX_LOCATIONS } = {}): Promise<LocatedProblem> {
+  normalizeVroomInput(body);
   if (!isObject(body) || body.matrices !== undefined) {
-    const issues = validateProblem(body);
+    const issues = validateProblem(body, VROOM);
     if (issues.length > 0) throw invalidProblem(issues.map(issueDetail));
     const problem = body as unknown as VroomProblem;
     if (problem.options?.g && placesOf(body as Json).some((place) => place.owner[place.indexKey] !== undefined && !isLonLat(place.owner[place.coordinateKey]))) {
@@ -108,7 +117,7 @@ export async function locateProblem(body: unknown, routing: RoutingProvider, { m
     // Still list every other issue, against matrices of the right size.
     const size = Math.max(1, locations.length);
     const zeros = Array.from({ length: size }, () => new Array<number>(size).fill(0));
-    const others = validateProblem({ ...problem, matrices: Object.fromEntries([...profiles].map((profile) => [profile, { durations: zeros }])) });
+    const others = validateProblem({ ...problem, matrices: Object.fromEntries([...profiles].map((profile) => [profile, { durations: zeros }])) }, VROOM);
     const details = [...issues, ...others.map(issueDetail)];
     throw invalidProblem(details.length > 0 ? details : [{ path: '', message: 'no vehicle or task has a location' }]);
   }
@@ -123,21 +132,21 @@ export async function locateProblem(body: unknown, routing: RoutingProvider, { m
     }
     throw error instanceof RoutingError ? routingErrorToAppError(error) : error;
   }
-  const matrix = { durations: table.durations as number[][], distances: table.distances as number[][] };
+  const matrix = { durations: roundedMatrix(table.durations), distances: roundedMatrix(table.distances) };
   problem.matrices = Object.fromEntries([...profiles].map((profile) => [profile, matrix]));
   const matrixMs = performance.now() - started;
 
-  const validation = validateProblem(problem);
+  const validation = validateProblem(problem, VROOM);
   if (validation.length > 0) throw invalidProblem(validation.map(issueDetail));
   return { problem: problem as unknown as VroomProblem, locations, matrixMs };
 }
 
 /**
- * The solution as VROOM answers it: indices we made up removed, geometry added when asked for, and VROOM's
- * computing_times (milliseconds: matrices, search, geometry).
+ * The solution as VROOM answers it (integers, its deprecated keys too): indices we made up removed, geometry
+ * added when asked for, and VROOM's computing_times (milliseconds: matrices, search, geometry).
  */
 export async function presentSolution(located: LocatedProblem, solution: VroomSolution, routing: RoutingProvider, { solvingMs }: { solvingMs: number }): Promise<VroomSolution> {
-  const answer = structuredClone(solution);
+  const answer = toVroomOutput(solution);
   if (located.locations) {
     for (const route of answer.routes) for (const step of route.steps) delete step.location_index;
     for (const task of answer.unassigned) delete task.location_index;

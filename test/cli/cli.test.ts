@@ -131,7 +131,7 @@ describe('lastmile solve', () => {
     ['a zero time limit', ['solve', C101, '--time-limit', '0'], /--time-limit must be a number > 0, got "0"/],
     ['a fractional thread count', ['solve', C101, '--threads', '1.5'], /--threads must be an integer/],
     ['an unknown extension', ['solve', 'package-lock.yaml'], /pass --format solomon or --format vroom/],
-    ['a file in the wrong format', ['solve', 'package.json'], /^lastmile: package.json: invalid problem: 2 issues: vehicles: is required/],
+    ['a file in the wrong format', ['solve', 'package.json'], /^lastmile: package.json: invalid problem: \d+ issues: vehicles: is required/],
     ['a Solomon file that is not one', ['solve', 'README.md', '--format', 'solomon'], /^lastmile: README.md: Solomon line \d+/],
     ['an unknown command', ['optimise', C101], /unknown command "optimise"/],
     ['two files to solve', ['solve', C101, C101], /solve takes one input file/],
@@ -174,5 +174,26 @@ describe('npx lastmile', () => {
     const result = await run('npx', ['--no-install', 'lastmile', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage:\n {2}lastmile solve <file>/);
+  });
+});
+
+describe('lastmile solve with vehicle steps (VROOM fixtures)', () => {
+  const PLAN = 'test/fixtures/vroom/plan-mode-steps.json';
+  it('--check-steps evaluates the steps as given and reports VROOM -c violations', async () => {
+    const result = await lastmile('solve', PLAN, '--check-steps');
+    expect(result.code).toBe(0);
+    const solution = JSON.parse(result.stdout) as VroomSolution;
+    const vroom = JSON.parse(readFileSync('test/fixtures/vroom/plan-mode-steps.vroom-c.json', 'utf8')) as VroomSolution;
+    expect(solution.routes.map((route) => route.steps.map((step) => [step.type, step.id, step.arrival, step.violations]))).toEqual(
+      vroom.routes.map((route) => route.steps.map((step) => [step.type, step.id, step.arrival, step.violations])),
+    );
+    expect(solution.summary.violations).toEqual(vroom.summary.violations);
+    expect(result.stderr).toMatch(/steps evaluated, 2 routes, 0 unassigned, cost 14069, violations: delay/);
+  });
+
+  it('refuses steps it cannot drive without -c, with VROOM\'s message', async () => {
+    const result = await lastmile('solve', PLAN);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(`lastmile: ${PLAN}: Missing skill or step out of reach for vehicle 1 and job 4.`);
   });
 });

@@ -14,7 +14,7 @@ import type { RoutingProvider } from '../../src/routing/provider';
 import { createPoolSolver } from '../../src/solving/pool-solver';
 import type { SolverRunner } from '../../src/solving/runner';
 import { testDatabases } from '../helpers/database';
-import { startTestApp, type TestApp } from '../helpers/http';
+import { adminToken, startTestApp, type TestApp } from '../helpers/http';
 import type { LonLat } from '../../src/domain/model/geometry';
 
 interface JobBody {
@@ -24,9 +24,11 @@ interface JobBody {
   progress?: { bestCost: number; unassigned: number };
   solution?: VroomSolution;
 }
-/** The parts of the answers these tests read: an error, a job, or (cast) a VROOM solution. */
+/** The parts of the answers these tests read: VROOM's error body (with details), a job, or (cast) a VROOM solution. */
 interface ApiBody {
-  error: { code: string; details: { path: string }[] };
+  code: number;
+  error: string;
+  details: { path: string }[];
   job: JobBody;
 }
 
@@ -79,7 +81,7 @@ const haversine = createHaversineProvider();
 describe('POST /api/v1/optimize (inline solver, straight-line roads)', () => {
   let api: Awaited<ReturnType<typeof serve>>;
   beforeAll(async () => {
-    api = await serve({ solver: createPoolSolver({ threads: 1 }), routing: haversine, defaultTimeLimitMs: 200, asyncAboveTasks: 30 });
+    api = await serve({ solver: createPoolSolver({ threads: 1 }), routing: haversine, defaultTimeLimitMs: 200 });
   });
   afterAll(() => api.close());
 
@@ -122,8 +124,9 @@ describe('POST /api/v1/optimize (inline solver, straight-line roads)', () => {
     problem.vehicles[1]!.capacity = ['lots'];
     const { status, body } = await api.call('POST', '/api/v1/optimize', problem);
     expect(status).toBe(400);
-    expect(body.error.code).toBe('invalid_input');
-    const paths = body.error.details.map((detail) => detail.path);
+    expect(body.code).toBe(2);
+    expect(body.error).toMatch(/^The problem has \d+ issues: /);
+    const paths = body.details.map((detail) => detail.path);
     expect(paths).toEqual(expect.arrayContaining(['jobs[0].location', 'jobs[1].location', 'jobs[2].id', 'vehicles[1].capacity[0]']));
 
     const withMatrices = matrixProblem(locatedProblem(3));
@@ -131,7 +134,7 @@ describe('POST /api/v1/optimize (inline solver, straight-line roads)', () => {
     withMatrices.matrices!.car!.durations![1]![2] = -5;
     const again = await api.call('POST', '/api/v1/optimize', withMatrices);
     expect(again.status).toBe(400);
-    expect(again.body.error.details.map((detail) => detail.path)).toEqual(
+    expect(again.body.details.map((detail) => detail.path)).toEqual(
       expect.arrayContaining(['jobs[0].location_index', 'matrices.car.durations[1][2]']),
     );
   });
@@ -139,16 +142,16 @@ describe('POST /api/v1/optimize (inline solver, straight-line roads)', () => {
   it('answers malformed JSON and bad query options with 400', async () => {
     const json = await api.call('POST', '/api/v1/optimize', '{"vehicles": [');
     expect(json.status).toBe(400);
-    expect(json.body.error.code).toBe('invalid_json');
+    expect(json.body).toMatchObject({ code: 2, error: expect.stringMatching(/^Malformed JSON body/) });
     const query = await api.call('POST', '/api/v1/optimize?timeLimitSeconds=forever', locatedProblem(2));
     expect(query.status).toBe(400);
-    expect(query.body.error.details[0].path).toBe('query.timeLimitSeconds');
+    expect(query.body.details[0]!.path).toBe('query.timeLimitSeconds');
   });
 
   it('answers 404 for an unknown job', async () => {
     const { status, body } = await api.call('GET', '/api/v1/optimize/jobs/nope');
     expect(status).toBe(404);
-    expect(body.error.code).toBe('not_found');
+    expect(body.code).toBe(2);
   });
 });
 
@@ -212,7 +215,7 @@ describe('optimization jobs (pool solver, 2 threads)', () => {
   const solver = createPoolSolver({ threads: 2 });
   let api: Awaited<ReturnType<typeof serve>>;
   beforeAll(async () => {
-    api = await serve({ solver, routing: haversine, defaultTimeLimitMs: 500, asyncAboveTasks: 30 });
+    api = await serve({ solver, routing: haversine, defaultTimeLimitMs: 500 });
   });
   afterAll(async () => {
     await api.close();
@@ -228,9 +231,12 @@ describe('optimization jobs (pool solver, 2 threads)', () => {
     throw new Error(`job at ${href} never got there`);
   };
 
-  it('answers a large problem with 202 and a job that ends solved', async () => {
+  it('answers a large problem synchronously by default, as VROOM, and with 202 and a job on ?async=true', async () => {
     const problem = locatedProblem(40);
-    const { status, body, location } = await api.call('POST', '/api/v1/optimize', problem);
+    const direct = await api.call('POST', '/api/v1/optimize', problem);
+    expect(direct.status).toBe(200);
+    expect((direct.body as unknown as VroomSolution).summary.unassigned).toBe(0);
+    const { status, body, location } = await api.call('POST', '/api/v1/optimize?async=true', problem);
     expect(status).toBe(202);
     expect(body.job).toMatchObject({ status: 'running', href: `/api/v1/optimize/jobs/${body.job.id}` });
     expect(location).toBe(body.job.href);
@@ -293,6 +299,12 @@ describe('mounted in the service app (PGlite)', () => {
     expect(signedIn.body.summary.unassigned).toBe(0);
     const anonymous = await app.request('POST', '/api/v1/optimize', { body: locatedProblem(4), token: null });
     expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({ code: 2, error: expect.stringMatching(/Authentication required/) });
+    // openrouteservice clients send the key bare, without "Bearer".
+    const orsStyle = await app.request('POST', '/api/v1/optimize', { body: locatedProblem(4), token: null, headers: { authorization: adminToken } });
+    expect(orsStyle.status).toBe(200);
+    const otherScheme = await app.request('POST', '/api/v1/optimize', { body: locatedProblem(4), token: null, headers: { authorization: `Basic ${adminToken}` } });
+    expect(otherScheme.status).toBe(401);
     const openApi = await app.request('GET', '/api/v1/openapi.json', { token: null });
     expect(Object.keys(openApi.body.paths)).toEqual(expect.arrayContaining(['/api/v1/optimize', '/api/v1/optimize/jobs/{id}']));
   });

@@ -29,9 +29,10 @@ describe('parseVroomProblem', () => {
     expect(parseVroomProblem(`\uFEFF${text}`)).toEqual(problem);
   });
 
-  it('reads a Solomon instance written out as VROOM JSON', () => {
+  it('refuses a Solomon instance written out as VROOM JSON: VROOM reads integer matrices only', () => {
     const solomon = parseSolomon(readFileSync(join(SOLOMON_DIR, 'rc101.txt'), 'utf8')).problem;
-    expect(parseVroomProblem(JSON.stringify(solomon))).toEqual(solomon);
+    const error = failure(() => parseVroomProblem(JSON.stringify(solomon)));
+    expect(error.details[0]).toMatch(/^matrices\.car\.durations\[0\]\[1\]: .*Invalid matrix entry/);
   });
 
   it('normalizes the pre-1.12 top-level "matrix"', () => {

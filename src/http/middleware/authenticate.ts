@@ -1,5 +1,6 @@
 /**
- * Resolves the caller once per request from "Authorization: Bearer <token>" or "X-API-Key: <token>".
+ * Resolves the caller once per request from "Authorization: Bearer <token>", openrouteservice's bare
+ * "Authorization: <key>" (what ORS and VROOM clients send to /optimize), or "X-API-Key: <token>".
  * No credentials: the request continues anonymous and each endpoint decides. Bad credentials: 401 here.
  */
 import { reads, type CommandContext } from '../../commands/context';
@@ -25,7 +26,8 @@ export function authenticate(context: CommandContext): RequestHandler {
 function tokenOf(req: Request): string | undefined {
   const header = req.get('authorization');
   if (header !== undefined) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const match = /^(?:Bearer\s+)?(\S+)\s*$/i.exec(header.trim());
+    // Another scheme ("Basic …") is two words: no token we issued, so it answers 401 below.
     return match ? match[1] : '';
   }
   return req.get('x-api-key')?.trim();

@@ -1,24 +1,29 @@
 /**
  * POST /optimize (mounted under /api/v1): stateless optimization in VROOM's JSON dialect, a drop-in for
- * VROOM and openrouteservice's optimization endpoint. The problem comes with `matrices`, or with `location`s
- * the road network turns into matrices; `options.g` adds route geometry. Large problems (or `?async=true`)
- * answer 202 with a job to poll at GET /optimize/jobs/{id}, cancellable with DELETE.
+ * VROOM and openrouteservice's optimization endpoint (docs/vroom-compatibility.md has the key-by-key table).
+ * The problem comes with `matrices`, or with `location`s the road network turns into matrices; `options.g`
+ * adds route geometry. The answer is synchronous, as VROOM's; `?async=true` answers 202 with a job to poll at
+ * GET /optimize/jobs/{id}, cancellable with DELETE. `?mode=plan` is VROOM's `-c`: the vehicles' `steps` are
+ * evaluated as given, with violations, and nothing is searched.
  *
- * Lastmile query options: `timeLimitSeconds` (each seed searches that long), `async`. Without a time limit a
- * run also stops once it has not improved for STALL_ITERATIONS, so small problems answer at once, as VROOM does.
+ * Errors here have VROOM's body `{ code, error }` (code 1 internal, 2 input, 3 routing) with Lastmile's
+ * `details` beside it, so VROOM clients read them as VROOM's.
+ *
+ * Lastmile query options: `timeLimitSeconds` (each seed searches that long), `async`, `mode`. Without a time
+ * limit a run also stops once it has not improved for STALL_ITERATIONS, so small problems answer at once.
  */
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { AppError, notFound } from '../../errors';
-import { errorResponseSchema } from '../../protocol/common';
+import { AppError, invalidInput, notFound } from '../../errors';
 import type { RoutingProvider } from '../../routing/provider';
 import { OptimizeJobs, type JobWork, type OptimizeJob } from '../../solving/optimize-jobs';
 import type { SolverRunner } from '../../solving/runner';
 import { locateProblem, presentSolution } from '../../solving/vroom-locations';
+import { solve, vehicleStepsError } from '../../../solver/index';
 import { requireRoles } from '../middleware/authenticate';
-import { zodToAppError } from '../../error-mapper';
+import { toAppError, zodToAppError } from '../../error-mapper';
 import { jsonBody } from '../json-body';
 import { apiPrefix, type Mount } from '../mount';
 
@@ -29,8 +34,6 @@ export interface OptimizeRouterOptions {
   jobs?: OptimizeJobs;
   /** Who may optimize; default admins and dispatchers (authenticate() must run before this router). */
   authorize?: RequestHandler;
-  /** Problems with more tasks than this answer 202 with a job. */
-  asyncAboveTasks?: number;
   /** Each seed's longest search when the request names no time limit. */
   defaultTimeLimitMs?: number;
   /** Largest JSON body: a 1,000-location problem with both matrices is about 15 MB. */
@@ -39,17 +42,17 @@ export interface OptimizeRouterOptions {
 }
 
 const querySchema = z.object({
-  async: z.enum(['true', 'false']).optional(),
+  async: z.enum(['true', 'false']).optional().describe('true: answer 202 with a job to poll instead of waiting for the solution'),
+  mode: z.enum(['solve', 'plan']).optional().describe("plan: VROOM's -c, the vehicles' steps evaluated as given with violations, no search"),
   timeLimitSeconds: z.coerce.number().min(0.1).max(600).optional(),
 });
 
-const ASYNC_ABOVE_TASKS = 200;
 const STALL_ITERATIONS = 2000;
 
 /** The router under /api/v1, documented in the OpenAPI document. */
 export function optimizeMount(options: OptimizeRouterOptions): Mount {
   const registry = new OpenAPIRegistry();
-  document(registry, apiPrefix, options.asyncAboveTasks ?? ASYNC_ABOVE_TASKS);
+  document(registry, apiPrefix);
   return { path: apiPrefix, router: optimizeRouter(options), registry };
 }
 
@@ -58,7 +61,6 @@ export function optimizeRouter({
   routing,
   jobs = new OptimizeJobs(),
   authorize = requireRoles('admin', 'dispatcher'),
-  asyncAboveTasks = ASYNC_ABOVE_TASKS,
   defaultTimeLimitMs = 5000,
   maxBodyBytes = 64 * 1024 * 1024,
   log,
@@ -73,17 +75,27 @@ export function optimizeRouter({
   router.post('/optimize', authorize, jsonBody({ limit: maxBodyBytes }), async (req, res) => {
     const query = querySchema.safeParse(req.query);
     if (!query.success) throw zodToAppError(query.error, 'query');
-    const { timeLimitSeconds } = query.data;
+    const { timeLimitSeconds, mode = 'solve' } = query.data;
     const stop = timeLimitSeconds !== undefined ? { timeLimitMs: timeLimitSeconds * 1000 } : { timeLimitMs: defaultTimeLimitMs, maxIterationsWithoutImprovement: STALL_ITERATIONS };
     const located = await locateProblem(req.body, routing);
+    if (mode === 'plan') {
+      // Evaluating given routes is one walk along each: in-process, no pool, no search, no checker (violations are the answer).
+      const started = performance.now();
+      const solution = solve(located.problem, { mode: 'plan' });
+      if (solution.code !== 0) throw invalidInput(solution.error ?? 'The problem cannot be evaluated');
+      res.json(await presentSolution(located, solution, routing, { solvingMs: performance.now() - started }));
+      return;
+    }
+    // As VROOM: steps it cannot drive as given are refused, not silently re-planned.
+    const stepsError = vehicleStepsError(located.problem);
+    if (stepsError) throw invalidInput(stepsError, [{ path: 'vehicles', message: stepsError }]);
     const work: JobWork = async (signal, onProgress) => {
       const outcome = await solver.solve(located.problem, { ...stop, signal, onProgress });
       if (outcome.status === 'cancelled') return null;
       return presentSolution(located, outcome.solution, routing, { solvingMs: outcome.elapsedMs });
     };
 
-    const tasks = (located.problem.jobs?.length ?? 0) + 2 * (located.problem.shipments?.length ?? 0);
-    if (query.data.async === 'true' || (query.data.async !== 'false' && tasks > asyncAboveTasks)) {
+    if (query.data.async === 'true') {
       const job = jobs.start(work, describeFailure);
       const body = presentJob(req, job);
       res.status(202).location(body.job.href).json(body);
@@ -106,8 +118,30 @@ export function optimizeRouter({
     res.json(presentJob(req, job));
   });
 
+  router.use(vroomErrors);
   return router;
 }
+
+/** VROOM's error codes: 2 for anything the caller sent (any 4xx), 3 when the road network failed, 1 otherwise. */
+export function vroomErrorCode(error: AppError): 1 | 2 | 3 {
+  if (error.status < 500) return 2;
+  return error.code === 'routing_unavailable' ? 3 : 1;
+}
+
+/** Errors on this endpoint in VROOM's body, `{ code, error }`, with the HTTP status and `details` of the one error shape. */
+const vroomErrors: ErrorRequestHandler = (thrown, req, res, _next) => {
+  const { error, known } = toAppError(thrown);
+  if (!known || error.status >= 500) req.log.error({ err: thrown }, 'optimization failed');
+  const message = known ? error.message : `Internal error; quote request id ${String(req.id)} when reporting it`;
+  const details = known ? error.details : [];
+  // VROOM says what is wrong in `error` alone, so the first few issues go there too.
+  const listed = details
+    .filter((detail) => detail.message !== message)
+    .slice(0, 5)
+    .map((detail) => (detail.path ? `${detail.path}: ${detail.message}` : detail.message));
+  const text = listed.length > 0 && !listed.includes(message) ? `${message}: ${listed.join('; ')}${details.length > 5 ? '; …' : ''}` : message;
+  res.status(error.status).json({ code: vroomErrorCode(error), error: text, details });
+};
 
 function jobOf(jobs: OptimizeJobs, id: string): OptimizeJob {
   const job = jobs.get(id);
@@ -131,8 +165,16 @@ function presentJob(req: Request, job: OptimizeJob) {
   };
 }
 
-function document(registry: OpenAPIRegistry, prefix: string, asyncAboveTasks: number): void {
-  const errorContent = { 'application/json': { schema: errorResponseSchema } };
+function document(registry: OpenAPIRegistry, prefix: string): void {
+  const errorContent = {
+    'application/json': {
+      schema: z.object({
+        code: z.union([z.literal(1), z.literal(2), z.literal(3)]).describe("VROOM's code: 1 internal, 2 input, 3 routing"),
+        error: z.string(),
+        details: z.array(z.object({ path: z.string().optional(), message: z.string() })).describe('Lastmile: every issue with its path'),
+      }),
+    },
+  };
   const vroomJson = (description: string) => ({ 'application/json': { schema: z.object({}).catchall(z.unknown()).describe(description) } });
   const jobSchema = z.object({
     job: z.object({
@@ -159,7 +201,10 @@ function document(registry: OpenAPIRegistry, prefix: string, asyncAboveTasks: nu
     description:
       'VROOM\'s JSON dialect (vehicles, jobs, shipments, matrices, options.g), so VROOM and openrouteservice clients work unchanged. ' +
       'Without matrices, each location [lon, lat] is routed on the road network. Unassigned tasks carry a reason. ' +
-      `More than ${asyncAboveTasks} tasks, or ?async=true, answer 202 with a job to poll (kept in memory for an hour after it ends).`,
+      'The solution is the answer (as VROOM); ?async=true answers 202 with a job to poll (kept in memory for an hour after it ends). ' +
+      "?mode=plan is VROOM's -c: the vehicles' steps evaluated as given, with violations per step and route. " +
+      'Errors have VROOM\'s body { code, error } (code 2 input, 3 routing, 1 internal) plus details. Unknown keys are refused. ' +
+      'Key by key: docs/vroom-compatibility.md.',
     tags: ['Optimization'],
     security,
     request: {

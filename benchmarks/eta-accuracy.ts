@@ -50,7 +50,7 @@ async function simulateRoute(routing: RoutingProvider, stops: LonLat[], departEp
     const traffic = Math.exp(0.15 * gaussian(random));
     legs.push({ trajectory: new Trajectory(route.geometry!.coordinates), plannedSeconds: route.duration, actualSeconds: route.duration * traffic });
   }
-  const remaining: RemainingStop[] = stops.map((location) => ({ location, serviceSeconds, earliestEpoch: 0 }));
+  const remaining: RemainingStop[] = stops.map((location) => ({ location, serviceSeconds, promisedWindows: [] }));
 
   // The plan (frozen ETAs) and the truth (actual arrivals), leg by leg.
   const planned: number[] = [];

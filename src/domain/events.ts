@@ -32,7 +32,8 @@ export interface DomainEvents {
     actor: string;
   };
   /** A stop's live ETA moved by a minute or more. */
-  'stop.eta_changed': { stopId: number; orderId: number; vehicleId: number; etaEpoch: number; dispatchedEtaEpoch: number | null };
+  /** `serviceStartEpoch` and `delayMinutes` follow from the ETA by `stop-times.ts`. */
+  'stop.eta_changed': { stopId: number; orderId: number; vehicleId: number; etaEpoch: number; serviceStartEpoch: number; delayMinutes: number | null; dispatchedEtaEpoch: number | null };
   /**
    * The live ETAs of a vehicle's remaining stops put these stops past their promised windows (none: every stop on
    * time). Published when the set or a stop's whole minutes late changed, and on the first check after a restart.

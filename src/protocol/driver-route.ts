@@ -1,5 +1,6 @@
 /** The driver app's day (GET /api/v1/driver/route): stops in order and the next leg with turn-by-turn text. */
 import { z } from 'zod';
+import { stopTimesSchema } from './stop-times';
 
 const lonLat = z.tuple([z.number(), z.number()]);
 
@@ -14,8 +15,7 @@ export const driverStopSchema = z.object({
   address: z.string(),
   notes: z.string().nullable(),
   location: lonLat,
-  window: z.object({ start: z.string(), end: z.string() }).nullable(),
-  eta: z.string(),
+  times: stopTimesSchema,
 });
 
 export const driverDaySchema = z

@@ -1,6 +1,7 @@
 /** Plan endpoints: creating a plan run, reading plans, dispatching, dispatcher edits and live insertion. */
 import { z } from 'zod';
 import { planStatuses } from '../domain/model/plan';
+import { stopTimesSchema } from './stop-times';
 
 const id = z.number().int().positive();
 
@@ -80,6 +81,8 @@ export const stopSchema = z.object({
   liveEta: z.string().nullable(),
   actualArrival: z.string().nullable(),
   completedAt: z.string().nullable(),
+  /** What pages show: expected service start and delay, or the actual time once done. */
+  times: stopTimesSchema,
 });
 
 export const routeSchema = z.object({

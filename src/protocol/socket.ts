@@ -73,6 +73,10 @@ export interface EtaView {
   orderId: number;
   vehicleId: number;
   etaEpoch: number;
+  /** The arrival, or the window start when the van will wait (`domain/stop-times.ts`). */
+  serviceStartEpoch: number;
+  /** Minutes the service start is past the promised window; null when on time. */
+  delayMinutes: number | null;
   /** The ETA frozen at dispatch: what the customer was told. */
   dispatchedEtaEpoch: number | null;
 }

@@ -1,5 +1,6 @@
 /** A customer's view of their delivery by tracking token (GET /api/v1/track/:token), and the rating they may give. */
 import { z } from 'zod';
+import { stopTimesSchema } from './stop-times';
 
 export const trackingViewSchema = z
   .object({
@@ -7,7 +8,7 @@ export const trackingViewSchema = z
     status: z.string(),
     timeline: z.array(z.object({ status: z.string(), at: z.string(), reason: z.string().nullable() })),
     promisedWindow: z.object({ start: z.string(), end: z.string() }).nullable(),
-    eta: z.string().nullable(),
+    times: stopTimesSchema.nullable().describe('Expected service start and delay while the delivery is to come, the actual time once done; null before it is planned'),
     close: z.boolean(),
     stopsBefore: z.number().int().nullable().describe('Only when the driver is close'),
     driverLocation: z.tuple([z.number(), z.number()]).nullable().describe('[lon, lat], only when the driver is close'),

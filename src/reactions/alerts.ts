@@ -1,6 +1,7 @@
 /**
  * Alerts raised and resolved from what happened, stored so a reloaded console still shows them:
- * - a vehicle's live ETAs put stops past their windows → `delay` per stop, resolved when the ETA is back inside the
+ * - a vehicle's live ETAs put stops' expected service start past their windows (`domain/stop-times.ts`, the rule every
+ *   page shows) → `delay` per stop, resolved when it is back inside the
  *   window, the stop is served or failed, or it left the vehicle's remaining stops;
  * - a vehicle off its planned road → `deviation`, resolved when it is back;
  * - a vehicle the road network cannot route from where it is → `unroutable`, resolved when it can again;
@@ -15,6 +16,7 @@ import { reads, type CommandContext } from '../commands/context';
 import type { DomainEvents } from '../domain/events';
 import type { Logger } from '../logger';
 import { failureText } from '../protocol/stop-actions';
+import { minutesLate } from '../domain/stop-times';
 
 export interface AlertReactions {
   /** Resolves once every alert change queued so far is stored (tests, shutdown). */
@@ -56,14 +58,14 @@ export function raiseAndResolveAlerts(context: CommandContext, log?: Logger): Al
     if (!vehicle) return;
     const orders = new Map((await repos.orders.findByIds(lateStops.map((stop) => stop.orderId))).map((order) => [order.id, order]));
     for (const { stopId, orderId, secondsLate } of lateStops) {
-      const minutesLate = Math.ceil(secondsLate / 60);
+      const lateBy = minutesLate(secondsLate);
       const displayId = orders.get(orderId)?.displayId ?? String(orderId);
       await raiseAlert(context, {
         depotId: vehicle.depotId,
         kind: 'delay',
         subject: { type: 'stop', id: stopId },
-        message: `${vehicle.name}: order ${displayId} is expected ${minutesLate} min after its promised window`,
-        data: { vehicleId, orderId, displayId, minutesLate },
+        message: `${vehicle.name}: order ${displayId} is expected ${lateBy} min after its promised window`,
+        data: { vehicleId, orderId, displayId, minutesLate: lateBy },
       });
     }
   };

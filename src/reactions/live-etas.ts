@@ -16,7 +16,8 @@ import type { DomainEvents } from '../domain/events';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { RoutingProvider } from '../routing/provider';
-import { estimateArrivals, lateness } from '../tracking/eta';
+import { estimateArrivals } from '../tracking/eta';
+import { delayMinutes, expectedServiceStart, minutesLate, secondsLate } from '../domain/stop-times';
 import type { Position } from '../domain/model/position';
 import type { RouteRecord, StopRecord } from '../domain/model/route';
 
@@ -158,7 +159,7 @@ export class EtaEngine {
       ahead.map((stop) => ({
         location: stop.location,
         serviceSeconds: stop.serviceSeconds,
-        earliestEpoch: Math.min(...stop.promisedWindows.map((window) => window.startEpochSeconds)),
+        promisedWindows: stop.promisedWindows,
       })),
       // Unroutable from here (off the network): the planned leg is the best guess.
       (index) => {
@@ -176,15 +177,25 @@ export class EtaEngine {
     const lateStops: DomainEvents['vehicle.delays_changed']['lateStops'] = [];
     ahead.forEach((stop, index) => {
       const etaEpoch = etas[index]!;
+      // The one rule every page shows: late while the expected service start is past the window.
+      const serviceStartEpoch = expectedServiceStart(etaEpoch, stop.promisedWindows);
       const previous = state.publishedEta.get(stop.id) ?? stop.liveEtaEpoch;
       if (previous === null || Math.abs(etaEpoch - previous) >= this.options.publishStepSeconds) {
         state.publishedEta.set(stop.id, etaEpoch);
-        moved.push({ stopId: stop.id, orderId: stop.orderId, vehicleId: route.vehicleId, etaEpoch, dispatchedEtaEpoch: stop.dispatchedEtaEpoch });
+        moved.push({
+          stopId: stop.id,
+          orderId: stop.orderId,
+          vehicleId: route.vehicleId,
+          etaEpoch,
+          serviceStartEpoch,
+          delayMinutes: delayMinutes(serviceStartEpoch, stop.promisedWindows),
+          dispatchedEtaEpoch: stop.dispatchedEtaEpoch,
+        });
       }
-      const secondsLate = lateness(etaEpoch, stop.promisedWindows);
-      if (secondsLate > 0) lateStops.push({ stopId: stop.id, orderId: stop.orderId, secondsLate });
+      const late = secondsLate(serviceStartEpoch, stop.promisedWindows);
+      if (late > 0) lateStops.push({ stopId: stop.id, orderId: stop.orderId, secondsLate: late });
     });
-    const lateMinutes = new Map(lateStops.map((stop) => [stop.stopId, Math.ceil(stop.secondsLate / 60)]));
+    const lateMinutes = new Map(lateStops.map((stop) => [stop.stopId, minutesLate(stop.secondsLate)]));
     if (!state.lateMinutes || !sameEntries(state.lateMinutes, lateMinutes)) {
       state.lateMinutes = lateMinutes;
       this.context.events.publish('vehicle.delays_changed', { vehicleId: route.vehicleId, lateStops, atEpoch: nowEpoch });

@@ -97,7 +97,15 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repo
       toDepotOf(change.vehicleId, (room) => feed.publish(room, 'stop:status', view));
     }),
     events.on('stop.eta_changed', (change) => {
-      const view = { stopId: change.stopId, orderId: change.orderId, vehicleId: change.vehicleId, etaEpoch: change.etaEpoch, dispatchedEtaEpoch: change.dispatchedEtaEpoch };
+      const view = {
+        stopId: change.stopId,
+        orderId: change.orderId,
+        vehicleId: change.vehicleId,
+        etaEpoch: change.etaEpoch,
+        serviceStartEpoch: change.serviceStartEpoch,
+        delayMinutes: change.delayMinutes,
+        dispatchedEtaEpoch: change.dispatchedEtaEpoch,
+      };
       feed.publish(vehicleRoom(change.vehicleId), 'eta:updated', view);
       feed.publish(orderRoom(change.orderId), 'eta:updated', view);
       toDepotOf(change.vehicleId, (room) => feed.publish(room, 'eta:updated', view));

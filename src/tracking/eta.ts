@@ -4,12 +4,14 @@
  */
 import type { RoutingProvider } from '../routing/provider';
 import type { LonLat } from '../domain/model/geometry';
+import type { EpochWindow } from '../domain/model/time-window';
+import { expectedServiceStart } from '../domain/stop-times';
 
 export interface RemainingStop {
   location: LonLat;
   serviceSeconds: number;
-  /** The earliest the stop may be served (its promised window's start). */
-  earliestEpoch: number;
+  /** Service waits for a window to open (`expectedServiceStart`). */
+  promisedWindows: EpochWindow[];
 }
 
 /**
@@ -23,16 +25,9 @@ export function projectArrivals(readyEpoch: number, legSeconds: number[], stops:
   stops.forEach((stop, index) => {
     const arrival = clock + legSeconds[index]!;
     arrivals.push(Math.round(arrival));
-    clock = Math.max(arrival, stop.earliestEpoch) + stop.serviceSeconds;
+    clock = expectedServiceStart(arrival, stop.promisedWindows) + stop.serviceSeconds;
   });
   return arrivals;
-}
-
-/** Seconds past the end of the latest promised window, or 0 when on time. */
-export function lateness(etaEpoch: number, windows: { endEpochSeconds: number }[]): number {
-  if (windows.length === 0) return 0;
-  const latestEnd = Math.max(...windows.map((window) => window.endEpochSeconds));
-  return Math.max(0, etaEpoch - latestEnd);
 }
 
 /**

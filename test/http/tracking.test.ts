@@ -19,7 +19,7 @@ describe.each(testDatabases())('customer tracking by token on $engine', (backend
   // The one clock of the app: it plans the day before planDate, then the tests move it.
   let nowEpoch = beforePlanDate.nowMs() / 1000;
   const clock = { nowMs: () => nowEpoch * 1000 };
-  let route: { vehicleId: number; stops: { orderId: number; plannedArrival: string }[] };
+  let route: { vehicleId: number; stops: { orderId: number; plannedArrival: string; times: unknown }[] };
   let tokens: Map<number, string>;
   let displayIds: Map<number, string>;
 
@@ -61,7 +61,7 @@ describe.each(testDatabases())('customer tracking by token on $engine', (backend
     const reply = await track(first.orderId);
     expect(reply.status).toBe(200);
     expect(reply.headers.get('x-robots-tag')).toContain('noindex');
-    expect(reply.body).toMatchObject({ displayId: displayIds.get(first.orderId), status: 'dispatched', eta: first.plannedArrival });
+    expect(reply.body).toMatchObject({ displayId: displayIds.get(first.orderId), status: 'dispatched', times: first.times });
     expect(reply.body.timeline.map((entry: { status: string }) => entry.status)).toEqual(['received', 'ready', 'planned', 'dispatched']);
     expect(reply.body.promisedWindow.start < reply.body.promisedWindow.end).toBe(true);
   });
@@ -131,7 +131,7 @@ describe.each(testDatabases())('customer tracking by token on $engine', (backend
     const open = await track(last.orderId);
     expect(open.status).toBe(200);
     expect(open.body.status).toBe('cancelled');
-    expect(open.body.eta).toBeNull();
+    expect(open.body.times).toBeNull();
     expect(Math.abs(Date.parse(open.body.expiresAt) / 1000 - (finishedEpoch + linkTtlSeconds))).toBeLessThanOrEqual(2);
     nowEpoch = finishedEpoch + linkTtlSeconds + 60;
     const expired = await track(last.orderId);

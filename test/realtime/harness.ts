@@ -2,6 +2,7 @@
  * The service with its realtime server on a fresh database, listening on loopback, plus a small
  * fleet: a depot, two vans with a driver each, a dispatcher, and orders on the first van.
  */
+import type { EpochWindow } from '../../src/domain/model/time-window';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -150,7 +151,12 @@ export interface DispatchedRoute {
  * A dispatched plan with one route for the first van through the fleet's orders, as planning
  * would write it: along a straight street east of the depot, a stop every `spacingMeters`.
  */
-export async function dispatchRoute(node: Node, fleet: Fleet, options: { startEpoch?: number; windowMinutes?: number } = {}): Promise<DispatchedRoute> {
+/** `windowOf`: a stop's promised window from its index and planned arrival (default: from the start to `windowMinutes` after the arrival). */
+export async function dispatchRoute(
+  node: Node,
+  fleet: Fleet,
+  options: { startEpoch?: number; windowMinutes?: number; windowOf?: (index: number, plannedArrivalEpoch: number) => EpochWindow } = {},
+): Promise<DispatchedRoute> {
   const repos = repositories(node.commands.db);
   const start = options.startEpoch ?? nowEpoch();
   const plan = await repos.plans.insert({
@@ -192,7 +198,7 @@ export async function dispatchRoute(node: Node, fleet: Fleet, options: { startEp
         status: 'pending',
         locked: false,
         location,
-        promisedWindows: [{ startEpochSeconds: start, endEpochSeconds: start + 600 * (index + 1) + window }],
+        promisedWindows: [options.windowOf?.(index, start + 600 * (index + 1)) ?? { startEpochSeconds: start, endEpochSeconds: start + 600 * (index + 1) + window }],
         plannedArrivalEpoch: start + 600 * (index + 1),
         serviceStartEpoch: start + 600 * (index + 1),
         plannedDepartureEpoch: start + 600 * (index + 1) + 300,

@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDate, toIsoInZone } from '../../src/domain/time';
+import type { DriverDay } from '../../src/protocol/driver-route';
+import { stopTimeLine } from '../../web/common/format';
 import { launchBrowser, screenshot, type Browser } from './browser';
 import { startService, type RunningService } from './server';
 
@@ -158,4 +160,18 @@ describe('a day under way: live route changes and the driver coming close', () =
     await screenshot(customer, 'live-track-two-before');
     expect(problems).toEqual([]);
   }, 90_000);
+
+  it("shows on the driver's page the times the API gives: actual for the delivered stops, expected service start for the rest", async () => {
+    const day = (await (await fetch(`${service.url}/api/v1/driver/route`, { headers: { authorization: `Bearer ${driverToken}` } })).json()) as DriverDay;
+    const stops = day.route!.stops;
+    expect(stops.filter((stop) => stop.times.basis === 'actual').length).toBe(2);
+    // The page heard the deliveries over the socket; what it shows equals the API's times, line for line.
+    for (const stop of stops) {
+      await expect.poll(() => driverPage.locator(`#stops li[data-stop-id="${stop.stopId}"] .times`).textContent(), { timeout: 10_000 }).toBe(stopTimeLine(stop.times, stop.status));
+    }
+    const delivered = stops.find((stop) => stop.times.basis === 'actual')!;
+    expect(stopTimeLine(delivered.times, delivered.status)).toMatch(/· delivered \d\d:\d\d$/);
+    expect(stopTimeLine(delivered.times, delivered.status)).not.toContain('ETA');
+    await screenshot(driverPage, 'live-driver-times');
+  }, 30_000);
 });

@@ -83,7 +83,7 @@ describe('dispatch console, driver app and tracking page', () => {
     expect(stopsPlanned).toBeGreaterThan(0);
     await screenshot(consolePage, 'dispatch-plan');
 
-    // Move Van 1's first stop to the front of Van 2: the preview shows ETAs before anything changes.
+    // Move Van 1's first stop to the front of Van 2: the preview shows expected service starts before anything changes.
     const van1 = consolePage.locator('[data-route-vehicle]').nth(0);
     const van2Id = await consolePage.locator('[data-route-vehicle]').nth(1).getAttribute('data-route-vehicle');
     const moved = await van1.locator('li').first().getAttribute('data-order-id');
@@ -92,7 +92,7 @@ describe('dispatch console, driver app and tracking page', () => {
     await consolePage.locator('#move-position').fill('1');
     await consolePage.getByRole('button', { name: 'Preview move' }).click();
     await consolePage.locator('#preview-body li').first().waitFor();
-    await expect(consolePage.locator('#preview-body').textContent()).resolves.toMatch(/ETA \d\d:\d\d → \d\d:\d\d/);
+    await expect(consolePage.locator('#preview-body').textContent()).resolves.toMatch(/starts \d\d:\d\d → \d\d:\d\d/);
     await screenshot(consolePage, 'dispatch-preview');
     await consolePage.getByRole('button', { name: 'Confirm' }).click();
     await consolePage.locator(`[data-route-vehicle="${van2Id}"] li[data-order-id="${moved}"]`).waitFor();

@@ -1,4 +1,5 @@
 /** Formatting for people: times in the depot's zone (ISO strings carry its offset), distances, statuses. */
+import type { StopTimesView } from '../../src/protocol/stop-times';
 
 /** "2026-11-24T09:30:00+01:00" → "09:30": the wall-clock time where the depot is. */
 export function clock(iso: string | null | undefined): string {
@@ -27,6 +28,19 @@ export function clockWithDay(iso: string | null | undefined): string {
 
 export function windowText(window: { start: string; end: string } | null | undefined): string {
   return window ? `${clock(window.start)}–${clock(window.end)}` : '–';
+}
+
+/**
+ * A stop's time line, the one every page shows: "Window 10:00–14:00 · arrives 08:06, starts 10:00" when the van
+ * waits, "· ETA 11:02" when it does not, "· ⚠ 12 min late" while the expected start is past the window, and the
+ * actual time once done ("· delivered 10:54"), never an estimate then.
+ */
+export function stopTimeLine(times: StopTimesView, status: string): string {
+  const window = `Window ${windowText(times.window)}`;
+  if (times.basis === 'actual') return `${window} · ${status === 'failed' ? 'failed' : 'delivered'} ${clock(times.done)}`;
+  const waits = times.arrival !== null && times.serviceStart !== null && clock(times.arrival) !== clock(times.serviceStart);
+  const when = waits ? `arrives ${clock(times.arrival)}, starts ${clock(times.serviceStart)}` : `${status === 'arrived' ? 'arrived' : 'ETA'} ${clock(times.serviceStart)}`;
+  return `${window} · ${when}${times.delayMinutes === null ? '' : ` · ⚠ ${times.delayMinutes} min late`}`;
 }
 
 export function km(meters: number): string {

@@ -38,8 +38,8 @@ export class LiveUpdates {
       if (state.plan === null || data.planId !== state.plan.id) sayProgress(data);
     });
     socket.on('order:status', ({ data }) => state.setOrderStatus(data.orderId, data.status));
-    socket.on('stop:status', ({ data }) => state.setStopStatus(data.stopId, data.status, data.completedAtEpoch));
-    socket.on('eta:updated', ({ data }) => state.setStopEta(data.stopId, data.etaEpoch));
+    socket.on('stop:status', ({ data }) => state.setStopStatus(data));
+    socket.on('eta:updated', ({ data }) => state.setStopEta(data));
     const putAlert = ({ data }: { data: AlertResponse }) => state.putAlert(data);
     socket.on('alert:raised', putAlert);
     socket.on('alert:updated', putAlert);

@@ -1,5 +1,5 @@
 /** What the console shows on the map, read from the state: the items each map layer is fed. */
-import { clock, statusText } from '../common/format';
+import { statusText, stopTimeLine } from '../common/format';
 import type { ClusterPoint } from '../layers/clusters';
 import type { DepotOnMap } from '../layers/depots';
 import type { RouteOnMap } from '../layers/routes';
@@ -29,7 +29,7 @@ export function planStops(state: ConsoleState): StopOnMap[] {
       label: String(stop.sequence),
       color: state.colorOfVehicle(route.vehicleId),
       title: `${state.nameOfVehicle(route.vehicleId)} stop ${stop.sequence}`,
-      tooltip: `${state.orderLabel(stop.orderId)} · ETA ${clock(stop.liveEta ?? stop.plannedArrival)}`,
+      tooltip: `${state.orderLabel(stop.orderId)} · ${stopTimeLine(stop.times, stop.status)}`,
     })),
   );
 }

@@ -6,13 +6,14 @@
 import type { z } from 'zod';
 import { clock, localIso } from '../common/format';
 import { routeColors } from '../common/map';
+import { timesWithEta, timesWithStatus } from '../common/stop-times';
 import type { Feed } from '../layers/keyed';
 import type { DepotResponse } from '../../src/protocol/depots';
 import type { DriverResponse } from '../../src/protocol/drivers';
 import type { OrderEventResponse, OrderOutcomeResponse, OrderResponse } from '../../src/protocol/orders-api';
 import type { planSchema, ProposalResponse } from '../../src/protocol/plans';
 import type { AlertResponse } from '../../src/protocol/alerts';
-import type { StopStatusView, VehiclePositionView } from '../../src/protocol/socket';
+import type { EtaView, StopStatusView, VehiclePositionView } from '../../src/protocol/socket';
 import type { VehicleResponse } from '../../src/protocol/vehicles';
 
 export type Plan = z.infer<typeof planSchema>;
@@ -141,8 +142,12 @@ export class ConsoleState {
   }
 
   /** Times are shown on the depot's wall clock, as the API's ISO strings are. */
+  timeZone(): string {
+    return this.depot()?.timeZone ?? 'UTC';
+  }
+
   depotIso(epochSeconds: number): string {
-    return localIso(epochSeconds, this.depot()?.timeZone ?? 'UTC');
+    return localIso(epochSeconds, this.timeZone());
   }
 
   depotClock(epochSeconds: number): string {
@@ -301,19 +306,21 @@ export class ConsoleState {
     this.notify('driven');
   }
 
-  setStopStatus(stopId: number, status: StopStatusView['status'], completedAtEpoch: number | null): void {
-    const stop = this.findStop(stopId);
+  setStopStatus(change: StopStatusView): void {
+    const stop = this.findStop(change.stopId);
     if (!stop) return;
-    stop.status = status;
-    if (completedAtEpoch) stop.completedAt = new Date(completedAtEpoch * 1000).toISOString();
-    this.notify('stop', { stopId });
+    stop.status = change.status;
+    if (change.completedAtEpoch) stop.completedAt = new Date(change.completedAtEpoch * 1000).toISOString();
+    stop.times = timesWithStatus(stop.times, change, stop.promisedWindows, this.timeZone());
+    this.notify('stop', { stopId: change.stopId });
   }
 
-  setStopEta(stopId: number, etaEpoch: number): void {
-    const stop = this.findStop(stopId);
+  setStopEta(eta: EtaView): void {
+    const stop = this.findStop(eta.stopId);
     if (!stop) return;
-    stop.liveEta = this.depotIso(etaEpoch);
-    this.notify('stop', { stopId });
+    stop.liveEta = this.depotIso(eta.etaEpoch);
+    stop.times = timesWithEta(stop.times, eta, this.timeZone());
+    this.notify('stop', { stopId: eta.stopId });
   }
 
   /** A room's snapshot: exactly these vehicles are on the road. */

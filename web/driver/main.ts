@@ -8,7 +8,8 @@ import '../common/style.css';
 import './driver.css';
 import { Api } from '../common/api';
 import { $, el, say } from '../common/dom';
-import { clock, km, localIso, statusText, windowText } from '../common/format';
+import { km, statusText, stopTimeLine } from '../common/format';
+import { timesWithEta, timesWithStatus } from '../common/stop-times';
 import { createMap, latLng, numberedIcon } from '../common/map';
 import { bindLoginForm, forgetSession, logout } from '../common/session';
 import { connectLive, type LiveSocket } from '../common/socket';
@@ -66,7 +67,7 @@ function render(): void {
         el('strong', {}, `${stop.sequence}. ${stop.customerName} `),
         el('span', { class: `status ${stop.status}` }, statusText(stop.status)),
         el('div', {}, stop.address),
-        el('div', { class: 'muted' }, `Window ${windowText(stop.window)} · ETA ${clock(stop.eta)}`),
+        el('div', { class: 'muted times' }, stopTimeLine(stop.times, stop.status)),
         ...(stop.notes ? [el('div', {}, `Note: ${stop.notes}`)] : []),
         ...(stop.customerPhone ? [el('a', { href: `tel:${stop.customerPhone}`, 'aria-label': `Call ${stop.customerName}` }, `Call ${stop.customerPhone}`)] : []),
       ),
@@ -78,7 +79,7 @@ function render(): void {
   if (stops.length > 0 && stops.every((stop) => stop.status === 'completed' || stop.status === 'failed')) say('All stops done.');
   $('#next-details').replaceChildren(
     el('p', {}, el('strong', {}, `${next.sequence}. ${next.customerName}`), ` — ${next.address}`),
-    el('p', { class: 'muted' }, `Window ${windowText(next.window)} · ETA ${clock(next.eta)} · ${next.displayId}`),
+    el('p', { class: 'muted times' }, `${stopTimeLine(next.times, next.status)} · ${next.displayId}`),
     ...(next.notes ? [el('p', {}, `Note: ${next.notes}`)] : []),
     ...(next.customerPhone ? [el('p', {}, el('a', { href: `tel:${next.customerPhone}` }, `Call ${next.customerName}`))] : []),
   );
@@ -168,13 +169,14 @@ function connectRouteUpdates(): void {
   socket.on('eta:updated', (event) => {
     const stop = day?.route?.stops.find((candidate) => candidate.stopId === event.data.stopId);
     if (!numbered(event) || !stop || !day?.route) return;
-    stop.eta = localIso(event.data.etaEpoch, day.route.timeZone);
+    stop.times = timesWithEta(stop.times, event.data, day.route.timeZone);
     render();
   });
   socket.on('stop:status', (event) => {
     const stop = day?.route?.stops.find((candidate) => candidate.stopId === event.data.stopId);
-    if (!numbered(event) || !stop || stop.status === event.data.status) return;
+    if (!numbered(event) || !stop || !day?.route || stop.status === event.data.status) return;
     stop.status = event.data.status;
+    stop.times = timesWithStatus(stop.times, event.data, stop.times.window ? [stop.times.window] : [], day.route.timeZone);
     render();
   });
   socket.on('order:status', numbered);

@@ -7,7 +7,7 @@ import '../common/style.css';
 import './track.css';
 import { Api, ApiError } from '../common/api';
 import { $, el } from '../common/dom';
-import { clock, clockWithDay, failureReasonText, failureText, statusText } from '../common/format';
+import { clock, clockWithDay, failureReasonText, failureText, statusText, stopTimeLine } from '../common/format';
 import { connectLive } from '../common/socket';
 import type { TrackingView } from '../../src/protocol/tracking';
 
@@ -29,8 +29,8 @@ function render(view: TrackingView): void {
   $('#summary').classList.remove('hidden');
   $('#status').textContent = statusText(view.status);
   $('#window').textContent = view.promisedWindow ? `${clockWithDay(view.promisedWindow.start)}–${clock(view.promisedWindow.end)}` : '–';
-  $('#eta').textContent = clockWithDay(view.eta);
-  $('#eta-line').classList.toggle('hidden', view.eta === null);
+  $('#times').textContent = view.times ? stopTimeLine(view.times, view.status === 'failed' ? 'failed' : view.status) : '';
+  $('#times-line').classList.toggle('hidden', view.times === null);
   $('#close-line').classList.toggle('hidden', !view.close);
   $('#stops-before').textContent = String(view.stopsBefore ?? '');
 

@@ -1,5 +1,6 @@
 /** Plans leave the service in these shapes and no other; times are ISO 8601 with the depot's UTC offset. */
 import { toIsoInZone } from '../../domain/time';
+import { presentStopTimes } from './stop-times.presenter';
 import { planToGeoJson, type PlanFeatureCollection } from '../../solving/plan-geojson';
 import type { LonLat } from '../../domain/model/geometry';
 import type { PlanRecord, UnassignedRecord } from '../../domain/model/plan';
@@ -74,6 +75,7 @@ export function presentRoute(route: RouteRecord | (RouteDraft & { id: number | n
       liveEta: iso(stop.liveEtaEpoch, timeZone),
       actualArrival: iso(stop.actualArrivalEpoch, timeZone),
       completedAt: iso(stop.completedAtEpoch, timeZone),
+      times: presentStopTimes(stop, timeZone),
     })),
   };
 }

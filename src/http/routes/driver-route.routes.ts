@@ -1,13 +1,13 @@
 /**
- * The driver app's day: the driver's dispatched route with each stop's address, window, ETA, notes and
+ * The driver app's day: the driver's dispatched route with each stop's address, window and times, notes and
  * phone, and the next leg — from where the vehicle is — with its road geometry and turn-by-turn text.
  */
 import { z } from 'zod';
 import { reads, type CommandContext } from '../../commands/context';
-import { toIsoInZone } from '../../domain/time';
 import { AppError } from '../../errors';
 import { instructionsFor } from '../../routing/instructions';
 import { RoutingError, type RoutingProvider } from '../../routing/provider';
+import { presentStopTimes } from '../presenters/stop-times.presenter';
 import { apiMount, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
 import { driverDaySchema, type DriverDay, type DriverStop } from '../../protocol/driver-route';
@@ -32,12 +32,10 @@ function declare(api: ApiRouter, context: CommandContext, routing: RoutingProvid
       if (!route) return { route: null, nextLeg: null };
       const plan = await repos.plans.findById(route.planId);
       const timeZone = (plan && (await repos.depots.findById(plan.depotId))?.timeZone) ?? 'UTC';
-      const iso = (epoch: number) => toIsoInZone(epoch, timeZone);
       const stops: DriverStop[] = [];
       for (const stop of route.stops) {
         const order = await repos.orders.findById(stop.orderId);
         if (!order) continue;
-        const window = stop.promisedWindows[0];
         stops.push({
           stopId: stop.id,
           orderId: order.id,
@@ -49,8 +47,7 @@ function declare(api: ApiRouter, context: CommandContext, routing: RoutingProvid
           address: order.addressText,
           notes: order.notes,
           location: stop.location,
-          window: window ? { start: iso(window.startEpochSeconds), end: iso(window.endEpochSeconds) } : null,
-          eta: iso(stop.liveEtaEpoch ?? stop.dispatchedEtaEpoch ?? stop.plannedArrivalEpoch),
+          times: presentStopTimes(stop, timeZone),
         });
       }
 

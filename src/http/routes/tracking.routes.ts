@@ -10,7 +10,9 @@ import { reads, type CommandContext } from '../../commands/context';
 import type { Repositories } from '../../db/repositories';
 import { rateDelivery } from '../../commands/rate-delivery';
 import { revokeTrackingLink } from '../../commands/revoke-tracking-link';
+import { stopTimes } from '../../domain/stop-times';
 import { toIsoInZone } from '../../domain/time';
+import { presentStopTimes } from '../presenters/stop-times.presenter';
 import { finalStatuses, openTrackingLink, stopOfOrder } from '../../tracking/tracking-link';
 import { idParamsSchema } from '../../protocol/common';
 import { ratingInputSchema, trackingViewSchema, type TrackingView } from '../../protocol/tracking';
@@ -104,7 +106,9 @@ export async function trackingView(
 
   const stop = await stopOfOrder(repos, order);
   const window = stop?.stop.promisedWindows[0] ?? order.timeWindows[0] ?? null;
-  const etaEpoch = stop && !finalStatuses.has(order.status) ? (stop.stop.liveEtaEpoch ?? stop.stop.dispatchedEtaEpoch ?? stop.stop.plannedArrivalEpoch) : null;
+  // A stop still to come of an order that is over (cancelled, returned) expects nothing any more.
+  const times = stop && (!finalStatuses.has(order.status) || stop.stop.status === 'completed' || stop.stop.status === 'failed') ? stopTimes(stop.stop) : null;
+  const etaEpoch = times?.basis === 'expected' ? times.arrivalEpoch : null;
   const stopsBefore = stop ? stop.before.filter((other) => other.status === 'pending' || other.status === 'arrived').length : null;
   const onTheWay = ['out_for_delivery', 'arrived', 'dispatched'].includes(order.status);
   const position = stop && onTheWay ? (await repos.positions.listLatest([stop.vehicleId]))[0] : undefined;
@@ -122,7 +126,7 @@ export async function trackingView(
     status: order.status,
     timeline,
     promisedWindow: window ? { start: iso(window.startEpochSeconds), end: iso(window.endEpochSeconds) } : null,
-    eta: etaEpoch === null ? null : iso(etaEpoch),
+    times: times && stop ? presentStopTimes(stop.stop, timeZone) : null,
     close,
     stopsBefore: close ? stopsBefore : null,
     driverLocation: close && position ? position.location : null,

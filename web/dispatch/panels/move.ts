@@ -4,7 +4,6 @@ import { causesText, clock } from '../../common/format';
 import type { PlanEdit } from '../../../src/protocol/plans';
 import type { ConsoleActions } from '../actions';
 import type { ConsoleState } from '../state';
-import { stopEta } from './routes';
 
 export interface MovePanel {
   /** Shows what the edit would do and waits for Confirm or Cancel. */
@@ -29,11 +28,12 @@ export function mountMove(state: ConsoleState, actions: ConsoleActions): MovePan
     const result = await actions.previewEdit(edit);
     if (!result || !state.plan) return;
     pendingEdit = edit;
-    const before = new Map(state.stops().map((stop) => [stop.orderId, stopEta(stop)] as const));
+    // Compared by the expected service start, the time every stop line shows.
+    const before = new Map(state.stops().map((stop) => [stop.orderId, clock(stop.times.serviceStart)] as const));
     const changed = result.routes.flatMap((route) =>
       route.stops
-        .filter((stop) => before.get(stop.orderId) !== stop.plannedArrival)
-        .map((stop) => el('li', {}, `${state.orderLabel(stop.orderId)} (${state.nameOfVehicle(route.vehicleId)} #${stop.sequence}): ETA ${clock(before.get(stop.orderId))} → ${clock(stop.plannedArrival)}${stop.violations.length ? ` ⚠ ${causesText(stop.violations)}` : ''}`)),
+        .filter((stop) => before.get(stop.orderId) !== clock(stop.times.serviceStart))
+        .map((stop) => el('li', {}, `${state.orderLabel(stop.orderId)} (${state.nameOfVehicle(route.vehicleId)} #${stop.sequence}): starts ${before.get(stop.orderId) ?? '–'} → ${clock(stop.times.serviceStart)}${stop.violations.length ? ` ⚠ ${causesText(stop.violations)}` : ''}`)),
     );
     $('#preview-body').replaceChildren(
       el('p', { class: result.violations.length ? 'violation' : 'ok' }, result.violations.length ? `Violations: ${causesText(result.violations)}` : 'No violations.'),

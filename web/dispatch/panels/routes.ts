@@ -5,7 +5,7 @@
  * Statuses and ETAs from the road are written into their rows in place.
  */
 import { $, el } from '../../common/dom';
-import { causesText, clock, km, statusText, windowText } from '../../common/format';
+import { causesText, clock, km, statusText, stopTimeLine } from '../../common/format';
 import type { PlanEdit } from '../../../src/protocol/plans';
 import type { ConsoleState, PlanRoute, PlanStop, Vehicle } from '../state';
 
@@ -16,9 +16,12 @@ export interface RouteActions {
   move(edit: PlanEdit & { type: 'move' }): void;
 }
 
-/** The ETA a stop shows: live once the van is under way, else the one given at dispatch, else the planned arrival. */
-export function stopEta(stop: PlanStop): string {
-  return stop.liveEta ?? stop.dispatchedEta ?? stop.plannedArrival;
+/**
+ * The plan's violations worth a flag: none once the stop is done, and never the plan's `delay`, which the time line
+ * states from the live expected service start instead.
+ */
+function shownViolations(stop: PlanStop): PlanStop['violations'] {
+  return stop.status === 'completed' || stop.status === 'failed' ? [] : stop.violations.filter((violation) => violation.cause !== 'delay');
 }
 
 export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
@@ -69,11 +72,10 @@ export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
         { draggable: 'true', 'data-order-id': String(stop.orderId), 'data-stop-id': String(stop.id) },
         lock,
         ` ${label} `,
-        el('span', { class: 'muted' }, `${windowText(stop.promisedWindows[0])} ETA `),
-        el('span', { class: 'eta' }, clock(stopEta(stop))),
+        el('span', { class: 'muted times' }, stopTimeLine(stop.times, stop.status)),
         ' ',
         el('span', { class: `status ${stop.status}` }, statusText(stop.status)),
-        ...(stop.violations.length ? [el('span', { class: 'violation' }, ` ⚠ ${causesText(stop.violations)}`)] : []),
+        ...(shownViolations(stop).length ? [el('span', { class: 'violation' }, ` ⚠ ${causesText(shownViolations(stop))}`)] : []),
       );
       item.addEventListener('dragstart', (event) => event.dataTransfer?.setData('text/plain', String(stop.orderId)));
       list.append(item);
@@ -99,6 +101,7 @@ export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
     const status = row.querySelector('.status')!;
     status.className = `status ${stop.status}`;
     status.textContent = statusText(stop.status);
-    row.querySelector('.eta')!.textContent = clock(stopEta(stop));
+    row.querySelector('.times')!.textContent = stopTimeLine(stop.times, stop.status);
+    if (!shownViolations(stop).length) row.querySelector('.violation')?.remove();
   });
 }

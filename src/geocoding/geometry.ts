@@ -1,0 +1,61 @@
+/** Planar helpers for a town-sized area: [lon, lat] scaled to metres around the point of interest. */
+import { metersPerDegree } from '../routing/embedded/geo';
+import type { LonLat } from '../domain/model/geometry';
+
+export interface NearestOnLine {
+  point: LonLat;
+  distanceMeters: number;
+}
+
+/** The point on any of the polylines nearest to `target`, and how far it is. */
+export function nearestOnLines(target: LonLat, lines: readonly (readonly LonLat[])[]): NearestOnLine {
+  const scale = metersPerDegree(target[1]);
+  let best: NearestOnLine = { point: target, distanceMeters: Number.POSITIVE_INFINITY };
+  for (const line of lines) {
+    for (let i = 0; i < line.length; i++) {
+      const a = line[i]!;
+      const b = line[Math.min(i + 1, line.length - 1)]!;
+      const ax = (a[0] - target[0]) * scale.x;
+      const ay = (a[1] - target[1]) * scale.y;
+      const dx = (b[0] - a[0]) * scale.x;
+      const dy = (b[1] - a[1]) * scale.y;
+      const lengthSquared = dx * dx + dy * dy;
+      const t = lengthSquared === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / lengthSquared));
+      const x = ax + t * dx;
+      const y = ay + t * dy;
+      const distance = Math.hypot(x, y);
+      if (distance < best.distanceMeters) best = { point: [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])], distanceMeters: distance };
+    }
+  }
+  return best;
+}
+
+export function centroid(points: readonly LonLat[]): LonLat {
+  let lon = 0;
+  let lat = 0;
+  for (const point of points) {
+    lon += point[0];
+    lat += point[1];
+  }
+  return [lon / points.length, lat / points.length];
+}
+
+/** Convex hull (Andrew's monotone chain), counter-clockwise and closed, as a GeoJSON ring. */
+export function convexHull(points: readonly LonLat[]): LonLat[] {
+  const sorted = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  if (sorted.length < 3) return [...sorted, ...sorted.slice(0, 1)];
+  const cross = (o: LonLat, a: LonLat, b: LonLat) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const lower: LonLat[] = [];
+  for (const point of sorted) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, point) <= 0) lower.pop();
+    lower.push(point);
+  }
+  const upper: LonLat[] = [];
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    const point = sorted[i]!;
+    while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, point) <= 0) upper.pop();
+    upper.push(point);
+  }
+  const ring = [...lower.slice(0, -1), ...upper.slice(0, -1)];
+  return [...ring, ring[0]!];
+}

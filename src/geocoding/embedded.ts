@@ -92,7 +92,7 @@ export class EmbeddedGeocoder implements Geocoder {
       if (placed.length > 0) {
         const first = placed[0]!.address;
         if (placed.some((entry) => distance(entry.address.location, first.location) > sameAddressMeters)) {
-          throw new GeocodeFailure('ambiguous', `"${address.street} ${address.houseNumber}" exists in several places; give the postcode or city`, city ? 'postcode' : 'city');
+          throw new GeocodeFailure('ambiguous', `"${address.street} ${address.houseNumber}" exists in several places; give the postcode or city`, lineOnly ? 'text' : city ? 'postcode' : 'city');
         }
         return {
           location: medoid(placed.map((entry) => entry.address.location)),
@@ -108,7 +108,7 @@ export class EmbeddedGeocoder implements Geocoder {
       throw new GeocodeFailure('not_found', `street "${address.street}"${where} is not in the map${numberKey !== null ? ' and neither is the address' : ''}`, lineOnly ? 'text' : 'street');
     }
     if (streets.length > 1) {
-      throw new GeocodeFailure('ambiguous', `"${address.street}" names ${streets.length} streets (${[...new Set(streets.flatMap((entry) => entry.street.cities))].join(', ') || 'unknown places'}); give the postcode or city`, city ? 'postcode' : 'city');
+      throw new GeocodeFailure('ambiguous', `"${address.street}" names ${streets.length} streets (${[...new Set(streets.flatMap((entry) => entry.street.cities))].join(', ') || 'unknown places'}); give the postcode or city`, lineOnly ? 'text' : city ? 'postcode' : 'city');
     }
     const street = streets[0]!;
     return {

@@ -15,7 +15,7 @@ import { buildGeocoderIndex, type GeocoderIndex, type IndexedAddress, type Index
 import { GeocodeFailure, type AddressQuery, type GeocodeResult, type Geocoder } from './types';
 
 /** Bump whenever the index or its folding changes, so old caches are rebuilt. */
-const indexVersion = 1;
+const indexVersion = 2;
 /** Entries of one address (entrances, a building and its node) farther apart than this make it ambiguous. */
 const sameAddressMeters = 150;
 /** An address belongs to a street stretch when it is this close to it. */

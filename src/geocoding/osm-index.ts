@@ -7,7 +7,7 @@
 import { readOsmPbf, type Tags } from '../routing/embedded/pbf';
 import { metersPerDegree } from '../routing/embedded/geo';
 import type { LonLat } from '../domain/model/geometry';
-import { centroid, convexHull, nearestOnLines } from './geometry';
+import { centroid, nearestOnLines } from './geometry';
 import { streetKey } from './normalize';
 
 export interface IndexedAddress {
@@ -33,8 +33,6 @@ export interface GeocoderIndex {
   streets: IndexedStreet[];
   /** Every city name the extract's addresses and places use. */
   cities: string[];
-  /** Convex hull of the road network's nodes: the default service area. */
-  hull: LonLat[];
 }
 
 /** Ways of one name closer than this belong to the same street. */
@@ -62,7 +60,6 @@ export function buildGeocoderIndex(pbf: Uint8Array): GeocoderIndex {
   const addresses: IndexedAddress[] = [];
   const cityNames = new Set<string>();
   const streetWays: { name: string; line: LonLat[] }[] = [];
-  const roadNodeIds = new Set<number>();
 
   readOsmPbf(pbf, {
     node(id, lon, lat, tags) {
@@ -85,7 +82,6 @@ export function buildGeocoderIndex(pbf: Uint8Array): GeocoderIndex {
         addresses.push(addressOf(tags, centroid(closed ? points.slice(0, -1) : points), `w${id}`));
       }
       if (tags.highway) {
-        for (const nodeId of nodeIds) roadNodeIds.add(nodeId);
         if (tags.name && points.length >= 2) streetWays.push({ name: tags.name.trim(), line: points });
       }
     },
@@ -93,12 +89,7 @@ export function buildGeocoderIndex(pbf: Uint8Array): GeocoderIndex {
 
   const streets = clusterStreets(streetWays);
   attachPlaces(streets, addresses);
-  const roadNodes: LonLat[] = [];
-  for (const nodeId of roadNodeIds) {
-    const point = coordinates.get(nodeId);
-    if (point) roadNodes.push(point);
-  }
-  return { addresses, streets, cities: [...cityNames].sort(), hull: convexHull(roadNodes) };
+  return { addresses, streets, cities: [...cityNames].sort() };
 }
 
 /** Ways grouped by street key, then split into stretches: ways of one name within sameStreetMeters are one street. */

@@ -8,6 +8,7 @@ import express from 'express';
 import { pinoHttp } from 'pino-http';
 import type { CommandContext } from '../commands/context';
 import type { Database } from '../db/database';
+import type { Geocoding } from '../geocoding/place-order';
 import type { Logger } from '../logger';
 import { apiMount, apiPrefix, type Mount } from './mount';
 import { authenticate } from './middleware/authenticate';
@@ -27,6 +28,8 @@ export interface AppDeps {
   mounts?: Mount[];
   /** Largest JSON body the core endpoints accept. */
   jsonLimit?: string;
+  /** Orders sent without a location are geocoded with it; all must lie in their depot's service area. */
+  geocoding?: Geocoding;
 }
 
 export function createApp(deps: AppDeps): express.Express {

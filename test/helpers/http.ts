@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../../src/domain/clock';
 import { EventBus } from '../../src/domain/events';
 import { createApp } from '../../src/http/app';
 import type { Mount } from '../../src/http/mount';
+import type { Geocoding } from '../../src/geocoding/place-order';
 import { createLogger } from '../../src/logger';
 import { ensureAdmin } from '../../src/seed/credentials';
 import type { TestBackend, TestDatabase } from './database';
@@ -39,12 +40,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(backend: TestBackend, options: { mounts?: Mount[]; jsonLimit?: string; clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(backend: TestBackend, options: { mounts?: Mount[]; jsonLimit?: string; clock?: Clock; geocoding?: Geocoding } = {}): Promise<TestApp> {
   const database = await backend.open();
   const events = new EventBus();
   const commands: CommandContext = { db: database.knex, events, clock: options.clock ?? systemClock };
   await ensureAdmin(commands, adminToken);
-  const app = createApp({ database, commands, logger: createLogger('silent'), mounts: options.mounts, jsonLimit: options.jsonLimit });
+  const app = createApp({ database, commands, logger: createLogger('silent'), mounts: options.mounts, jsonLimit: options.jsonLimit, geocoding: options.geocoding });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -14,6 +14,7 @@ import { geocodeMount } from '../../src/http/routes/geocode.routes';
 import type { ServiceArea } from '../../src/domain/model/geometry';
 import { testDatabases } from '../helpers/database';
 import { depotInput, startTestApp, type TestApp } from '../helpers/http';
+import { chunked } from '../import/fixtures';
 
 const window = { start: '2026-11-24T09:00:00+01:00', end: '2026-11-24T12:00:00+01:00' };
 const order = (ref: string, fields: Record<string, unknown>) => ({ externalRef: ref, customerName: `Customer ${ref}`, timeWindows: [window], ...fields });
@@ -95,7 +96,7 @@ describe.each(testDatabases())('address-only orders on $engine', (backend) => {
       `D4,Dora,,,,Nirgendwoweg,2,,Heidelberg,${window.start},${window.end}`,
       `D5,Emil,"Kurfürsten-Anlage 1",8.68,49.405,,,,,${window.start},${window.end}`,
     ];
-    const result = await importOrders(app.commands, { source: 'shop', format: 'csv', body: [[header, ...rows].join('\n')], geocoding }, systemPrincipal);
+    const result = await importOrders(app.commands, { source: 'shop', format: 'csv', body: chunked([header, ...rows].join('\n'), [64]), geocoding }, systemPrincipal);
     expect(result).toMatchObject({ created: 3, rejected: [
       { row: 3, field: 'address', message: expect.stringMatching(/^was not found/) },
       { row: 4, field: 'street', message: expect.stringMatching(/^was not found/) },

@@ -49,6 +49,8 @@ export const configSchema = z.object({
   OSRM_URL: optionalString.pipe(z.url().optional()),
   OSM_PBF: z.string().trim().min(1).default('data/osm/heidelberg.osm.pbf'),
   ROUTING: z.enum(['embedded', 'osrm', 'haversine']).default('embedded'),
+  /** A Nominatim-compatible geocoder; without it addresses are geocoded from OSM_PBF. */
+  GEOCODER_URL: optionalString.pipe(z.url().optional()),
   SOLVER_THREADS: z.coerce.number().int().min(0).max(64).default(0),
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   /** DEMO=1: the demo's drivers drive their routes in this process. */

@@ -4,7 +4,8 @@
  * unknown one is a 500 internal_error that the caller logs and never echoes.
  */
 import { ZodError, type z } from 'zod';
-import { AppError, conflict, invalidInput, payloadTooLarge, routingUnavailable } from './errors';
+import { AppError, conflict, geocoderUnavailable, invalidInput, payloadTooLarge, routingUnavailable } from './errors';
+import { PlacementError } from './geocoding/place-order';
 import { RoutingError } from './routing/provider';
 
 /** "timeWindows[0].end" from zod's ["timeWindows", 0, "end"]. */
@@ -28,6 +29,14 @@ export function routingErrorToAppError(error: RoutingError): AppError {
   if (error.code === 'RoutingUnavailable') return routingUnavailable(error.message);
   const path = error.coordinateIndex === undefined ? undefined : `coordinates[${error.coordinateIndex}]`;
   return invalidInput(error.message, [{ ...(path ? { path } : {}), message: error.message, routingCode: error.code }]);
+}
+
+/** An order that cannot be placed: 400 naming the field; 503 when the external geocoder did not answer. */
+export function placementErrorToAppError(error: PlacementError): AppError {
+  const path = formatPath(error.path);
+  const details = [{ path, message: error.message }];
+  if (error.unavailable) return geocoderUnavailable(`The geocoder is unavailable: ${error.message}`, details);
+  return invalidInput(`${path}: ${error.message}`, details);
 }
 
 interface ThrownFields {
@@ -65,6 +74,7 @@ function knownError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) return zodToAppError(error);
   if (error instanceof RoutingError) return routingErrorToAppError(error);
+  if (error instanceof PlacementError) return placementErrorToAppError(error);
   const thrown = error as ThrownFields | null;
   switch (thrown?.type) {
     case 'entity.parse.failed':

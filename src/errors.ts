@@ -36,3 +36,4 @@ export const payloadTooLarge = (message: string) => new AppError(413, 'payload_t
 export const unsupportedMediaType = (message: string) => new AppError(415, 'unsupported_media_type', message);
 export const tooManyRequests = (message: string) => new AppError(429, 'rate_limited', message);
 export const routingUnavailable = (message: string) => new AppError(503, 'routing_unavailable', message);
+export const geocoderUnavailable = (message: string, details: ErrorDetail[] = []) => new AppError(503, 'geocoder_unavailable', message, details);

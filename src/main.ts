@@ -30,6 +30,10 @@ import { startRealtime } from './realtime/server';
 import { runSimulation } from './simulator';
 import { seededRandom } from './seed/random';
 import { createRoutingProvider } from './routing';
+import { createGeocoder } from './geocoding';
+import type { Geocoding } from './geocoding/place-order';
+import { geocodeMount } from './http/routes/geocode.routes';
+import type { ServiceArea } from './domain/model/geometry';
 import { createHaversineProvider } from './routing/haversine';
 import type { RoutingProvider } from './routing/provider';
 import { OptimizeJobs } from './solving/optimize-jobs';
@@ -61,6 +65,7 @@ async function main(): Promise<void> {
   const credentials = await prepareCredentials(config, commands, logger);
 
   const routing = await routingProvider(config, logger);
+  const geocoding = prepareGeocoding(config, routing, logger);
   // Solver threads: SOLVER_THREADS, or every core when 0.
   const solver = createPoolSolver({ threads: config.SOLVER_THREADS || undefined, log: logger });
   // Several processes on one PostgreSQL share the plan queue; PGlite belongs to this process alone.
@@ -69,7 +74,8 @@ async function main(): Promise<void> {
   const planQueue = reactions.planRuns;
   const optimizeJobs = new OptimizeJobs();
   const mounts: Mount[] = [
-    importMount(commands),
+    importMount(commands, { geocoding }),
+    geocodeMount(geocoding),
     plansMount({ context: commands, queue: planQueue, solver, routing, positions }),
     optimizeMount({ solver, routing, jobs: optimizeJobs, log: logger }),
     positionsMount(commands),
@@ -86,6 +92,7 @@ async function main(): Promise<void> {
     commands,
     logger,
     mounts,
+    geocoding,
     trustProxy: config.TRUST_PROXY,
     security: { tileUrl: config.TILE_URL, hsts: config.TRUST_PROXY !== false, corsOrigins: config.CORS_ORIGINS },
   });
@@ -150,6 +157,19 @@ async function routingProvider(config: Config, logger: Logger): Promise<RoutingP
     // The API stays useful without the road network; straight lines keep the OSRM endpoints answering.
     logger.error({ err: error }, 'road network unavailable; falling back to straight-line routing');
     return createHaversineProvider();
+  }
+}
+
+/** The geocoder, and the road network's extent as the service area of depots without their own. */
+function prepareGeocoding(config: Config, routing: RoutingProvider, logger: Logger): Geocoding {
+  const extent = routing.extent?.();
+  const defaultServiceArea: ServiceArea | undefined = extent && extent.length >= 4 ? { type: 'Polygon', coordinates: [extent] } : undefined;
+  try {
+    return { geocoder: createGeocoder(config, logger), defaultServiceArea };
+  } catch (error) {
+    // Orders with coordinates still work; those without are refused, naming the location as missing.
+    logger.error({ err: error }, 'geocoder unavailable; orders need coordinates');
+    return { defaultServiceArea };
   }
 }
 

@@ -8,7 +8,8 @@ import { repositories } from '../db/repositories';
 import { AppError, invalidInput } from '../errors';
 import { parseOrderRows, type ImportFormat } from '../import/parse';
 import type { ImportOrdersResult } from '../protocol/import';
-import { toOrderDraft } from '../protocol/orders';
+import { PlacementError, placeOrder, type Geocoding } from '../geocoding/place-order';
+import { toOrderDraft, type OrderPlacement } from '../protocol/orders';
 import { inTransaction, type CommandContext } from './context';
 import type { OrderDraft } from '../domain/model/order';
 
@@ -20,6 +21,8 @@ export interface ImportOrdersRequest {
   body: AsyncIterable<Buffer | string>;
   /** Depot of new orders; the only depot when absent and there is exactly one. */
   depotId?: number;
+  /** Rows without a location are geocoded from their address, before their batch's transaction. */
+  geocoding?: Geocoding;
 }
 
 /** Large enough to amortize a transaction, small enough that a batch's rows and statements stay modest. */
@@ -68,7 +71,16 @@ export async function importOrders(context: CommandContext, request: ImportOrder
         continue;
       }
       firstRowByRef.set(externalRef, parsed.row);
-      batch.push({ row: parsed.row, draft: toOrderDraft(request.source, parsed.input) });
+      let placement: OrderPlacement;
+      try {
+        placement = await placeOrder(parsed.input, request.geocoding ?? {}, depot?.serviceArea ?? null);
+      } catch (error) {
+        if (!(error instanceof PlacementError)) throw error;
+        // Not written at all: a row is never stored somewhere it might not be.
+        result.rejected.push({ row: parsed.row, field: parsed.fieldFor(error.path), message: error.message });
+        continue;
+      }
+      batch.push({ row: parsed.row, draft: toOrderDraft(request.source, parsed.input, placement) });
       if (batch.length >= batchRows) await writeBatch();
     }
   } catch (error) {

@@ -1,12 +1,18 @@
 import type { Principal } from '../auth/principal';
 import { conflict, notFound } from '../errors';
 import type { OrderPatch } from '../protocol/orders-api';
-import { orderInputSchema, toOrderDraft, type OrderInput } from '../protocol/orders';
+import { repositories } from '../db/repositories';
+import { formatAddress, placeOrder, type Geocoding } from '../geocoding/place-order';
+import { orderInputSchema, toOrderDraft, type OrderInput, type OrderPlacement } from '../protocol/orders';
 import { inTransaction, type CommandContext } from './context';
 import { editableStatuses, type Order } from '../domain/model/order';
 
-/** Edits an order's content while it is still received or ready; later its route depends on it. */
-export async function updateOrder(context: CommandContext, orderId: number, patch: OrderPatch, by: Principal): Promise<Order> {
+/**
+ * Edits an order's content while it is still received or ready; later its route depends on it.
+ * A new address without a location is geocoded first, outside the transaction.
+ */
+export async function updateOrder(context: CommandContext, orderId: number, patch: OrderPatch, by: Principal, geocoding: Geocoding = {}): Promise<Order> {
+  const placement = await placementAfter(context, orderId, patch, geocoding);
   const order = await inTransaction(context, async (repos) => {
     const current = await repos.orders.findByIdForUpdate(orderId);
     if (!current) throw notFound('Order', orderId);
@@ -14,12 +20,24 @@ export async function updateOrder(context: CommandContext, orderId: number, patc
       throw conflict(`Order ${orderId} is ${current.status}; only ${editableStatuses.join(' or ')} orders can be edited`);
     }
     const merged = orderInputSchema.parse({ ...asInput(current), ...patch });
-    const { source: _source, externalRef: _externalRef, ...content } = toOrderDraft(current.source, merged);
+    const { source: _source, externalRef: _externalRef, ...content } = toOrderDraft(current.source, merged, placement ?? current);
     const updated = await repos.orders.updateContent(orderId, content);
     await repos.orderEvents.insertMany([{ orderId, type: 'updated', actor: by.actor, data: { fields: Object.keys(patch).sort() } }]);
     return updated;
   });
   return order;
+}
+
+/** The patch's new place (its location, or its address geocoded); null when it moves nothing. */
+async function placementAfter(context: CommandContext, orderId: number, patch: OrderPatch, geocoding: Geocoding): Promise<OrderPlacement | null> {
+  if (patch.location === undefined && patch.addressText === undefined && patch.address === undefined) return null;
+  const repos = repositories(context.db);
+  const current = await repos.orders.findById(orderId);
+  if (!current) throw notFound('Order', orderId);
+  const depot = current.depotId === null ? null : await repos.depots.findById(current.depotId);
+  // A new location alone keeps the address text; a new address alone is geocoded.
+  const addressText = patch.addressText ?? (patch.address ? formatAddress(patch.address) : current.addressText);
+  return placeOrder({ addressText, address: patch.address, location: patch.location }, geocoding, depot?.serviceArea ?? null);
 }
 
 /** The stored order in input form, so a patch is validated together with what it does not change. */

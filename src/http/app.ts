@@ -8,6 +8,7 @@ import express from 'express';
 import { pinoHttp } from 'pino-http';
 import type { CommandContext } from '../commands/context';
 import type { Database } from '../db/database';
+import type { Geocoding } from '../geocoding/place-order';
 import type { Logger } from '../logger';
 import { apiMount, apiPrefix, type Mount } from './mount';
 import { authenticate } from './middleware/authenticate';
@@ -32,6 +33,8 @@ export interface AppDeps {
   security?: SecurityOptions;
   /** express's 'trust proxy' (TRUST_PROXY): which proxies' X-Forwarded-* headers to believe. */
   trustProxy?: boolean | number | string[];
+  /** Orders sent without a location are geocoded with it; all must lie in their depot's service area. */
+  geocoding?: Geocoding;
 }
 
 const requestLine = (req: { method?: string; originalUrl?: string; url?: string }, status: number, ms?: number) =>

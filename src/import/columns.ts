@@ -11,8 +11,10 @@ export interface FieldError {
   message: string;
 }
 
-export const REQUIRED_COLUMNS = ['external_ref', 'customer_name', 'address', 'lon', 'lat', 'window_start', 'window_end'] as const;
-export const OPTIONAL_COLUMNS = ['phone', 'email', 'service_seconds', 'weight_kg', 'volume_l', 'items', 'priority', 'skills', 'notes'] as const;
+/** `address` may be left out when the file has the address as fields (`street` …). */
+export const REQUIRED_COLUMNS = ['external_ref', 'customer_name', 'address', 'window_start', 'window_end'] as const;
+/** Without lon/lat (or with them empty) a row is geocoded from its address. */
+export const OPTIONAL_COLUMNS = ['lon', 'lat', 'street', 'house_number', 'postcode', 'city', 'phone', 'email', 'service_seconds', 'weight_kg', 'volume_l', 'items', 'priority', 'skills', 'notes'] as const;
 /** Further delivery windows: window2_start/window2_end … window10_start/window10_end. */
 export const MAX_TIME_WINDOWS = 10;
 
@@ -33,6 +35,11 @@ const COLUMN_BY_FIELD: Record<string, string> = {
   customerPhone: 'phone',
   customerEmail: 'email',
   addressText: 'address',
+  address: 'street',
+  'address.street': 'street',
+  'address.houseNumber': 'house_number',
+  'address.postcode': 'postcode',
+  'address.city': 'city',
   serviceSeconds: 'service_seconds',
   'demand.weightKg': 'weight_kg',
   'demand.volumeL': 'volume_l',
@@ -95,6 +102,20 @@ function timeCell(record: ColumnRecord, column: string, timeZone: string | undef
   return toIsoInZone(localClockEpochSeconds(date, Number(hour) * 3600 + Number(minute) * 60 + Number(second), timeZone), timeZone);
 }
 
+/** Both empty: no location, the address is geocoded. */
+function lonLatCells(record: ColumnRecord, errors: FieldError[]): unknown {
+  const lon = numberCell(record, 'lon', errors);
+  const lat = numberCell(record, 'lat', errors);
+  return lon === undefined && lat === undefined ? undefined : [lon, lat];
+}
+
+/** The address as fields, when the file has them. */
+function addressCells(record: ColumnRecord): unknown {
+  const fields = { street: textCell(record, 'street'), houseNumber: textCell(record, 'house_number'), postcode: textCell(record, 'postcode'), city: textCell(record, 'city') };
+  if (Object.values(fields).every((value) => value === undefined)) return undefined;
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
 function skillsCell(record: ColumnRecord): unknown {
   const value = record.skills;
   if (typeof value !== 'string') return value ?? undefined;
@@ -130,7 +151,8 @@ export function mapColumns(record: ColumnRecord, { geometry, timeZone }: MapOpti
     ['customerPhone', textCell(record, 'phone')],
     ['customerEmail', textCell(record, 'email')],
     ['addressText', textCell(record, 'address')],
-    ['location', geometry ? geometry.location : [numberCell(record, 'lon', errors), numberCell(record, 'lat', errors)]],
+    ['location', geometry ? geometry.location : lonLatCells(record, errors)],
+    ['address', addressCells(record)],
     ['timeWindows', timeWindows],
     ['serviceSeconds', numberCell(record, 'service_seconds', errors)],
   ];
@@ -153,6 +175,6 @@ export function columnFor(mapping: ColumnMapping, path: readonly PropertyKey[]):
     if (typeof index !== 'number') return 'window_start';
     return windowColumn(mapping.windowIndexes[index] ?? index, edge === 'end' ? 'end' : 'start');
   }
-  const key = head === 'demand' && typeof index === 'string' ? `demand.${index}` : String(head);
+  const key = (head === 'demand' || head === 'address') && typeof index === 'string' ? `${head}.${index}` : String(head);
   return COLUMN_BY_FIELD[key] ?? key;
 }

@@ -28,7 +28,7 @@ export function detectDelimiter(headerLine: string): ',' | ';' {
 
 function checkHeader(fields: string[]): string[] {
   const columns = fields.map(normalizeColumnName);
-  const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column));
+  const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column) && !(column === 'address' && columns.includes('street')));
   if (missing.length > 0) {
     // Naming what was found exposes the usual causes: another delimiter (tabs), another language, a title line.
     const found = fields.map((field) => `"${field.slice(0, 40)}"`);

@@ -4,13 +4,18 @@
  */
 import { formatPath } from '../error-mapper';
 import type { z } from 'zod';
-import { orderInputSchema, type OrderInputParsed } from '../protocol/orders';
+import { checkedOrderInputSchema, orderInputSchema, type OrderInputParsed } from '../protocol/orders';
 import { columnFor, mapColumns, normalizeColumnName, type ColumnRecord, type FieldError } from './columns';
 
 export type { FieldError } from './columns';
 
-/** `row` is the 1-based number of the data record in the file (header not counted). */
-export type ParsedRow = { row: number; ok: true; input: OrderInputParsed } | { row: number; ok: false; errors: FieldError[] };
+/**
+ * `row` is the 1-based number of the data record in the file (header not counted). A valid row keeps `fieldFor`,
+ * so a problem found later (its address not found) is named by the field the file used too.
+ */
+export type ParsedRow =
+  | { row: number; ok: true; input: OrderInputParsed; fieldFor: (path: readonly PropertyKey[]) => string }
+  | { row: number; ok: false; errors: FieldError[] };
 
 /** The field a whole-row problem is reported on (not an object, not parseable, wrong field count). */
 export const WHOLE_ROW = 'row';
@@ -39,8 +44,8 @@ function messageFor(issue: z.core.$ZodIssue, candidate: unknown): string {
 }
 
 function validate(row: number, candidate: unknown, fieldFor: (path: readonly PropertyKey[]) => string, readErrors: FieldError[] = []): ParsedRow {
-  const result = orderInputSchema.safeParse(candidate);
-  if (result.success && readErrors.length === 0) return { row, ok: true, input: result.data };
+  const result = checkedOrderInputSchema.safeParse(candidate);
+  if (result.success && readErrors.length === 0) return { row, ok: true, input: result.data, fieldFor };
   const errors = [...readErrors];
   // A cell that could not be read already has its error; the schema's "is required" for it would only repeat it.
   const unreadable = new Set(readErrors.map((error) => error.field));
@@ -71,7 +76,8 @@ export function validateJsonRow(row: number, source: string): ParsedRow {
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const API_FIELDS = new Set(Object.keys(orderInputSchema.shape));
+// "address" is also a CSV column (the one-line address), so it alone does not make properties API-like.
+const API_FIELDS = new Set(Object.keys(orderInputSchema.shape).filter((field) => field !== 'address'));
 
 /**
  * One GeoJSON Feature: the Point geometry is the location; properties are either API-like
@@ -91,7 +97,9 @@ export function validateFeatureRow(row: number, source: string, timeZone?: strin
   const readErrors: FieldError[] = [];
   const geometry = feature.geometry;
   const coordinates = isObject(geometry) && geometry.type === 'Point' && Array.isArray(geometry.coordinates) ? geometry.coordinates : undefined;
-  if (coordinates === undefined || coordinates.length < 2) readErrors.push({ field: 'geometry', message: 'must be a Point with coordinates [lon, lat]' });
+  // An unlocated feature (geometry null, RFC 7946 §3.2) is geocoded from its address.
+  const unlocated = geometry === null || geometry === undefined;
+  if (!unlocated && (coordinates === undefined || coordinates.length < 2)) readErrors.push({ field: 'geometry', message: 'must be a Point with coordinates [lon, lat], or null to geocode the address' });
   // A third coordinate (altitude) is allowed by RFC 7946 and irrelevant here.
   const location = coordinates?.slice(0, 2);
 

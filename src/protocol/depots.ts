@@ -14,6 +14,20 @@ export const openingHoursSchema = z
   .partialRecord(z.enum(weekdays), z.array(openingIntervalSchema).max(4))
   .describe('Local opening intervals per weekday, e.g. { "mon": [["07:00", "20:00"]] }');
 
+const ringSchema = z
+  .array(lonLatSchema)
+  .min(4)
+  .max(10_000)
+  .refine((ring) => ring[0]![0] === ring[ring.length - 1]![0] && ring[0]![1] === ring[ring.length - 1]![1], { message: 'a ring must end where it starts' });
+
+export const serviceAreaSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('Polygon'), coordinates: z.array(ringSchema).min(1).max(100) }),
+    z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ringSchema).min(1).max(100)).min(1).max(100) }),
+  ])
+  .describe('GeoJSON Polygon or MultiPolygon; orders outside are refused. null: the road network\'s extent')
+  .meta({ id: 'ServiceArea' });
+
 export const depotInputSchema = z.object({
   name: z.string().trim().min(1).max(200),
   location: lonLatSchema,
@@ -23,6 +37,7 @@ export const depotInputSchema = z.object({
     .refine(isValidTimeZone, { message: 'not an IANA time zone (e.g. Europe/Berlin)' })
     .describe('IANA time zone, e.g. Europe/Berlin'),
   openingHours: openingHoursSchema.default({}),
+  serviceArea: serviceAreaSchema.nullable().default(null),
 });
 
 export const depotPatchSchema = patchOf(depotInputSchema);
@@ -34,6 +49,7 @@ export const depotSchema = z.object({
   address: z.string(),
   timeZone: z.string(),
   openingHours: openingHoursSchema,
+  serviceArea: serviceAreaSchema.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 }).meta({ id: 'Depot' });

@@ -2,13 +2,15 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time';
 import { idQuerySchema, idSchema, patchOf } from './common';
-import { demandSchema, lonLatSchema, orderInputSchema, timeWindowInputSchema } from './orders';
-import { orderStatuses } from '../domain/model/order';
+import { demandSchema, lonLatSchema, orderInputSchema, requireAddress, timeWindowInputSchema } from './orders';
+import { geocodeConfidences, orderStatuses } from '../domain/model/order';
 
-export const createOrderSchema = orderInputSchema.extend({
-  source: z.string().trim().min(1).max(100).regex(/^[a-z0-9._-]+$/i, 'letters, digits, ".", "_" or "-"').default('api'),
-  depotId: idSchema.optional().describe('Defaults to the only depot when there is exactly one'),
-});
+export const createOrderSchema = orderInputSchema
+  .extend({
+    source: z.string().trim().min(1).max(100).regex(/^[a-z0-9._-]+$/i, 'letters, digits, ".", "_" or "-"').default('api'),
+    depotId: idSchema.optional().describe('Defaults to the only depot when there is exactly one'),
+  })
+  .superRefine(requireAddress);
 
 export const orderPatchSchema = patchOf(orderInputSchema.omit({ externalRef: true }));
 
@@ -80,6 +82,7 @@ export const orderSchema = z.object({
   customerEmail: z.string().nullable(),
   addressText: z.string(),
   location: lonLatSchema,
+  geocodeConfidence: z.enum(geocodeConfidences).describe('exact: a known address; street: the street is known, the number not, placed on it — confirm the pin; given: sent with the order'),
   timeWindows: z.array(z.object({ start: z.string(), end: z.string() })),
   serviceSeconds: z.number().int(),
   demand: demandSchema,

@@ -3,7 +3,8 @@
  * CSV and GeoJSON rows are mapped onto this same schema, so every path validates an order one way.
  */
 import { z } from 'zod';
-import type { OrderDraft } from '../domain/model/order';
+import type { LonLat } from '../domain/model/geometry';
+import type { GeocodeConfidence, OrderDraft } from '../domain/model/order';
 
 export const lonLatSchema = z
   .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])
@@ -21,6 +22,15 @@ export const demandSchema = z.object({
   items: z.number().int().min(0).max(100_000).default(1),
 });
 
+export const structuredAddressSchema = z
+  .object({
+    street: z.string().trim().min(1).max(200),
+    houseNumber: z.string().trim().min(1).max(20).optional(),
+    postcode: z.string().trim().min(1).max(20).optional(),
+    city: z.string().trim().min(1).max(200).optional(),
+  })
+  .describe('The address as fields; geocoded when location is absent');
+
 const skillSchema = z.string().trim().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'letters, digits, "_" or "-"');
 
 export const orderInputSchema = z.object({
@@ -28,8 +38,9 @@ export const orderInputSchema = z.object({
   customerName: z.string().trim().min(1).max(200),
   customerPhone: z.string().trim().max(50).nullish(),
   customerEmail: z.email().max(320).nullish(),
-  addressText: z.string().trim().min(1).max(500),
-  location: lonLatSchema,
+  addressText: z.string().trim().min(1).max(500).optional().describe('The address as one line; required unless address is given'),
+  address: structuredAddressSchema.optional(),
+  location: lonLatSchema.optional().describe('Geocoded from the address when absent; the response says how (geocodeConfidence)'),
   timeWindows: z.array(timeWindowInputSchema).min(1).max(10),
   serviceSeconds: z.number().int().min(0).max(86_400).default(300),
   demand: demandSchema.default({ weightKg: 0, volumeL: 0, items: 1 }),
@@ -38,18 +49,37 @@ export const orderInputSchema = z.object({
   notes: z.string().max(2000).nullish(),
 });
 
+/** An order needs an address: one line, fields, or both. */
+export function requireAddress(input: { addressText?: string; address?: unknown }, context: z.RefinementCtx): void {
+  if (input.addressText === undefined && input.address === undefined) {
+    context.addIssue({ code: 'custom', path: ['addressText'], message: 'is required: the address as one line (addressText) or as fields (address)' });
+  }
+}
+
+/** orderInputSchema with its cross-field rule; the plain object stays extendable. */
+export const checkedOrderInputSchema = orderInputSchema.superRefine(requireAddress);
+
 export type OrderInput = z.input<typeof orderInputSchema>;
 export type OrderInputParsed = z.output<typeof orderInputSchema>;
+export type StructuredAddress = z.output<typeof structuredAddressSchema>;
 
-export function toOrderDraft(source: string, input: OrderInputParsed): OrderDraft {
+/** Where the order is and how that was found out: sent with it, or geocoded from its address. */
+export interface OrderPlacement {
+  addressText: string;
+  location: LonLat;
+  geocodeConfidence: GeocodeConfidence;
+}
+
+export function toOrderDraft(source: string, input: OrderInputParsed, placement: OrderPlacement): OrderDraft {
   return {
     source,
     externalRef: input.externalRef,
     customerName: input.customerName,
     customerPhone: input.customerPhone ?? null,
     customerEmail: input.customerEmail ?? null,
-    addressText: input.addressText,
-    location: input.location,
+    addressText: placement.addressText,
+    location: placement.location,
+    geocodeConfidence: placement.geocodeConfidence,
     timeWindows: input.timeWindows
       .map((window) => ({ startEpochSeconds: Date.parse(window.start) / 1000, endEpochSeconds: Date.parse(window.end) / 1000 }))
       .sort((a, b) => a.startEpochSeconds - b.startEpochSeconds),

@@ -104,6 +104,8 @@ export interface RoutingProvider {
   /** Throws RoutingError('NoSegment') when the point is farther than maxDistanceMeters from any road. */
   nearest(coordinate: LonLat, maxDistanceMeters?: number): Promise<NearestResult>;
   close?(): Promise<void>;
+  /** The network's extent as a closed ring, when the provider knows it (the embedded graph does). */
+  extent?(): LonLat[];
 }
 
 /** OSRM's error codes, plus routing_unavailable for a server that does not answer. */

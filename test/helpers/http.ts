@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../../src/domain/clock';
 import { EventBus } from '../../src/domain/events';
 import { createApp, type AppDeps } from '../../src/http/app';
 import type { Mount } from '../../src/http/mount';
+import type { Geocoding } from '../../src/geocoding/place-order';
 import { createLogger } from '../../src/logger';
 import { ensureAdmin } from '../../src/seed/credentials';
 import type { TestBackend, TestDatabase } from './database';
@@ -41,7 +42,7 @@ export interface TestApp {
 
 export async function startTestApp(
   backend: TestBackend,
-  options: { mounts?: Mount[]; jsonLimit?: string; clock?: Clock } & Pick<AppDeps, 'security' | 'trustProxy'> = {},
+  options: { mounts?: Mount[]; jsonLimit?: string; clock?: Clock; geocoding?: Geocoding } & Pick<AppDeps, 'security' | 'trustProxy'> = {},
 ): Promise<TestApp> {
   const database = await backend.open();
   const events = new EventBus();
@@ -55,6 +56,7 @@ export async function startTestApp(
     jsonLimit: options.jsonLimit,
     security: options.security,
     trustProxy: options.trustProxy,
+    geocoding: options.geocoding,
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

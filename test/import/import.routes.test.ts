@@ -121,7 +121,7 @@ describe.each(testDatabases())('POST /api/v1/orders/import on $engine', (backend
   it('answers 400 for a file it cannot read at all, naming the missing columns', async () => {
     const result = await post('?source=shop', 'text/csv', 'ref;name\n1;2\n');
     expect(result.status).toBe(400);
-    expect(result.body.error.message).toBe('CSV header is missing required columns: external_ref, customer_name, address, lon, lat, window_start, window_end (found "ref", "name")');
+    expect(result.body.error.message).toBe('CSV header is missing required columns: external_ref, customer_name, address, window_start, window_end (found "ref", "name")');
   });
 
   it('answers 415 for other content types, 413 past the size limit', async () => {

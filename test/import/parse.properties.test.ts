@@ -4,8 +4,10 @@ import { REQUIRED_COLUMNS } from '../../src/import/columns';
 import type { ParsedRow } from '../../src/import/parse';
 import { corruptionArbitrary, csvLine, csvOrderArbitrary, parseAll, windowArbitrary, type Corruption, type CsvOrder } from './fixtures';
 
+// These files carry coordinates; rows without them are geocoded, which the import command tests cover.
+const LOCATED_COLUMNS = [...REQUIRED_COLUMNS, 'lon', 'lat'];
 const ALL_COLUMNS = [
-  ...REQUIRED_COLUMNS,
+  ...LOCATED_COLUMNS,
   'window2_start',
   'window2_end',
   'phone',
@@ -32,10 +34,10 @@ const fileArbitrary = fc.record({
     .array(plannedRow, { minLength: 1, maxLength: 25 })
     .map((rows) => rows.map((planned, index): PlannedRow => ({ ...planned, order: planned.order(index) }))),
   columns: fc
-    .subarray(ALL_COLUMNS.slice(REQUIRED_COLUMNS.length))
+    .subarray(ALL_COLUMNS.slice(LOCATED_COLUMNS.length))
     // The second window's columns come as a pair: with only one, every second window would be half given and rightly rejected.
     .filter((optional) => optional.includes('window2_start') === optional.includes('window2_end'))
-    .chain((optional) => fc.shuffledSubarray([...REQUIRED_COLUMNS, ...optional], { minLength: REQUIRED_COLUMNS.length + optional.length })),
+    .chain((optional) => fc.shuffledSubarray([...LOCATED_COLUMNS, ...optional], { minLength: LOCATED_COLUMNS.length + optional.length })),
   delimiter: fc.constantFrom(',', ';'),
   bom: fc.boolean(),
   quoteAll: fc.boolean(),
@@ -161,7 +163,7 @@ describe('JSON and GeoJSON import parsers (properties)', () => {
       fc.tuple(validOrder, fc.integer({ min: 0, max: 5 })).map(([order, variant]) => {
         const { location, ...properties } = order(0);
         const features = [
-          { type: 'Feature', geometry: null, properties },
+          { type: 'Feature', geometry: 'here', properties },
           { type: 'Feature', geometry: { type: 'LineString', coordinates: [location, location] }, properties },
           { type: 'Feature', geometry: point([location[0]]), properties },
           { type: 'Feature', geometry: point(location), properties: [properties] },

@@ -75,10 +75,10 @@ describe('text decoding', () => {
 
 describe('CSV import', () => {
   it('names every missing required column in one file-level error', async () => {
-    const error = await fileError('external_ref,customer_name,address,window_start\nA,b,c,d\n', 'csv');
+    const error = await fileError('external_ref,lon,lat,window_start\nA,1,2,d\n', 'csv');
     expect(error.status).toBe(400);
-    expect(error.message).toBe('CSV header is missing required columns: lon, lat, window_end (found "external_ref", "customer_name", "address", "window_start")');
-    expect(error.details.map((detail) => detail.column)).toEqual(['lon', 'lat', 'window_end']);
+    expect(error.message).toBe('CSV header is missing required columns: customer_name, address, window_end (found "external_ref", "lon", "lat", "window_start")');
+    expect(error.details.map((detail) => detail.column)).toEqual(['customer_name', 'address', 'window_end']);
   });
 
   it('shows the header it found, which exposes a tab-separated file', async () => {
@@ -115,6 +115,7 @@ describe('CSV import', () => {
     expect(row).toEqual({
       row: 1,
       ok: true,
+      fieldFor: expect.any(Function),
       input: expect.objectContaining({
         externalRef: 'A-1',
         location: [8.7, 49.4],
@@ -258,18 +259,21 @@ describe('GeoJSON import', () => {
     ]);
   });
 
-  it('rejects features without a usable point, naming geometry once', async () => {
+  it('rejects features without a usable point, naming geometry once, and takes those without any', async () => {
     const properties = { externalRef: 'G-1', customerName: 'Anna', addressText: 'Markt 1', timeWindows: [{ start: '2026-11-24T09:00:00+01:00', end: '2026-11-24T12:00:00+01:00' }] };
     const rows = await parseAll(
       collection([
-        { type: 'Feature', geometry: null, properties },
+        { type: 'Feature', geometry: null, properties: { ...properties, externalRef: 'G-0' } },
         { type: 'Feature', geometry: { type: 'LineString', coordinates: [[8, 49], [9, 50]] }, properties },
         { type: 'Feature', geometry: point(['8.7', '49.4']), properties },
         { type: 'Thing' },
       ]),
       'geojson',
     );
-    expect(rows.map((row) => (row.ok ? 'ok' : row.errors.map((error) => error.field).join(',')))).toEqual(['geometry', 'geometry', 'geometry', 'type']);
+    expect(rows.map((row) => (row.ok ? 'ok' : row.errors.map((error) => error.field).join(',')))).toEqual(['ok', 'geometry', 'geometry', 'type']);
+    // Unlocated (geometry null): geocoded from its address by the import.
+    expect(rows[0]).toMatchObject({ ok: true, input: { externalRef: 'G-0', addressText: 'Markt 1' } });
+    expect(rows[0]!.ok && rows[0]!.input.location).toBeUndefined();
   });
 
   it('refuses a document that is not a FeatureCollection', async () => {

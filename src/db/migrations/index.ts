@@ -10,6 +10,7 @@ import * as tracking from './004_tracking';
 import * as stopOutcomes from './005_stop_outcomes';
 import * as trackingLinks from './006_tracking_links';
 import * as planReplacement from './007_plan_replacement';
+import * as geocoding from './009_geocoding';
 import * as unroutableOrders from './010_unroutable_orders';
 import * as replanProposals from './011_replan_proposals';
 import * as alerts from './012_alerts';
@@ -22,6 +23,7 @@ const migrations: Record<string, Knex.Migration> = {
   '005_stop_outcomes': stopOutcomes,
   '006_tracking_links': trackingLinks,
   '007_plan_replacement': planReplacement,
+  '009_geocoding': geocoding,
   '010_unroutable_orders': unroutableOrders,
   '011_replan_proposals': replanProposals,
   '012_alerts': alerts,

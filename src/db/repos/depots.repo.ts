@@ -2,6 +2,7 @@
 import type { Executor } from '../executor';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
 import type { Depot, DepotContent, OpeningHours } from '../../domain/model/fleet';
+import type { ServiceArea } from '../../domain/model/geometry';
 
 interface DepotRow {
   id: number;
@@ -11,6 +12,7 @@ interface DepotRow {
   address: string;
   time_zone: string;
   opening_hours: OpeningHours;
+  service_area: ServiceArea | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -22,6 +24,7 @@ const toDepot = (row: DepotRow): Depot => ({
   address: row.address,
   timeZone: row.time_zone,
   openingHours: row.opening_hours,
+  serviceArea: row.service_area ?? null,
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
 });
@@ -33,6 +36,7 @@ const toRow = (content: DepotContent) => ({
   address: content.address,
   time_zone: content.timeZone,
   opening_hours: JSON.stringify(content.openingHours),
+  service_area: content.serviceArea ? JSON.stringify(content.serviceArea) : null,
 });
 
 export class DepotsRepository {

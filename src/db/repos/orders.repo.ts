@@ -5,7 +5,7 @@ import type { Executor } from '../executor';
 import { rowsAsJson } from '../json-rows';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
 import { OrderEventsRepository } from './order-events.repo';
-import { type OrderDraft, type OrderStatus, type OrderEventInput, type Order, type OrderContent, editableStatuses } from '../../domain/model/order';
+import { type OrderDraft, type OrderStatus, type OrderEventInput, type Order, type OrderContent, type GeocodeConfidence, editableStatuses } from '../../domain/model/order';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged' | 'locked';
 
@@ -34,6 +34,7 @@ const contentColumns = [
   'address_text',
   'lon',
   'lat',
+  'geocode_confidence',
   'time_windows',
   'window_start_epoch',
   'window_end_epoch',
@@ -65,6 +66,7 @@ interface OrderRow {
   address_text: string;
   lon: number;
   lat: number;
+  geocode_confidence: GeocodeConfidence;
   time_windows: [number, number][];
   service_seconds: number;
   weight_kg: number;
@@ -84,6 +86,7 @@ export function contentHash(content: OrderContent): string {
     content.customerEmail,
     content.addressText,
     content.location,
+    content.geocodeConfidence ?? 'given',
     content.timeWindows.map((window) => [window.startEpochSeconds, window.endEpochSeconds]),
     content.serviceSeconds,
     [content.demand.weightKg, content.demand.volumeL, content.demand.items],
@@ -103,6 +106,7 @@ function contentRow(content: OrderContent) {
     address_text: content.addressText,
     lon: content.location[0],
     lat: content.location[1],
+    geocode_confidence: content.geocodeConfidence ?? 'given',
     time_windows: JSON.stringify(windows),
     window_start_epoch: Math.min(...windows.map((window) => window[0])),
     window_end_epoch: Math.max(...windows.map((window) => window[1])),
@@ -132,6 +136,7 @@ function toOrder(row: OrderRow): Order {
     customerEmail: row.customer_email,
     addressText: row.address_text,
     location: [row.lon, row.lat],
+    geocodeConfidence: row.geocode_confidence,
     timeWindows: row.time_windows.map(([startEpochSeconds, endEpochSeconds]) => ({ startEpochSeconds, endEpochSeconds })),
     serviceSeconds: row.service_seconds,
     demand: { weightKg: row.weight_kg, volumeL: row.volume_l, items: row.items },

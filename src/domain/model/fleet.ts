@@ -1,6 +1,6 @@
 /** The fleet: depots, vehicles and the drivers who drive them. Shift and break times are seconds after local midnight at the start depot. */
 import type { Amounts } from './amounts';
-import type { LonLat } from './geometry';
+import type { LonLat, ServiceArea } from './geometry';
 
 /** Local opening times per weekday ("mon" … "sun"), each a list of ["HH:MM", "HH:MM"]. */
 export type OpeningHours = Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>>;
@@ -12,11 +12,14 @@ export interface Depot {
   address: string;
   timeZone: string;
   openingHours: OpeningHours;
+  /** Orders outside are refused; null: the road network's extent. */
+  serviceArea: ServiceArea | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type DepotContent = Pick<Depot, 'name' | 'location' | 'address' | 'timeZone' | 'openingHours'>;
+/** serviceArea absent: none of its own (the road network's extent). */
+export type DepotContent = Pick<Depot, 'name' | 'location' | 'address' | 'timeZone' | 'openingHours'> & { serviceArea?: ServiceArea | null };
 
 export interface VehicleBreak {
   /** [startSeconds, endSeconds] after local midnight in which the break may start and end. */

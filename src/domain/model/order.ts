@@ -21,6 +21,13 @@ export const orderStatuses = [
 
 export type OrderStatus = (typeof orderStatuses)[number];
 
+/**
+ * Where the location came from: `exact` a known address, `street` a known street with the number unknown
+ * (placed on the street, for the dispatcher to confirm), `given` sent with the order.
+ */
+export const geocodeConfidences = ['exact', 'street', 'given'] as const;
+export type GeocodeConfidence = (typeof geocodeConfidences)[number];
+
 /** What a command stores: times as epoch seconds UTC, defaults applied. */
 export interface OrderDraft {
   source: string;
@@ -30,6 +37,8 @@ export interface OrderDraft {
   customerEmail: string | null;
   addressText: string;
   location: LonLat;
+  /** Absent: `given`. */
+  geocodeConfidence?: GeocodeConfidence;
   timeWindows: EpochWindow[];
   serviceSeconds: number;
   demand: Amounts;
@@ -40,6 +49,7 @@ export interface OrderDraft {
 
 /** A stored order: the draft it was made from, plus what the service gives it. */
 export interface Order extends OrderDraft {
+  geocodeConfidence: GeocodeConfidence;
   id: number;
   displayId: string;
   trackingToken: string;

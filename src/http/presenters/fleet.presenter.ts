@@ -12,6 +12,7 @@ export function presentDepot(depot: Depot): DepotResponse {
     address: depot.address,
     timeZone: depot.timeZone,
     openingHours: depot.openingHours,
+    serviceArea: depot.serviceArea,
     createdAt: depot.createdAt.toISOString(),
     updatedAt: depot.updatedAt.toISOString(),
   };

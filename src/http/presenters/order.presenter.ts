@@ -20,6 +20,7 @@ export function presentOrder(order: Order, timeZone = 'UTC'): OrderResponse {
     customerEmail: order.customerEmail,
     addressText: order.addressText,
     location: order.location,
+    geocodeConfidence: order.geocodeConfidence,
     timeWindows: order.timeWindows.map((window) => ({
       start: toIsoInZone(window.startEpochSeconds, timeZone),
       end: toIsoInZone(window.endEpochSeconds, timeZone),

@@ -8,6 +8,7 @@ import { createGunzip } from 'node:zlib';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { importOrders } from '../../commands/import-orders';
+import type { Geocoding } from '../../geocoding/place-order';
 import type { CommandContext } from '../../commands/context';
 import type { Role } from '../../domain/roles';
 import { invalidInput, payloadTooLarge, unsupportedMediaType } from '../../errors';
@@ -29,6 +30,8 @@ const IMPORT_ROLES: Role[] = ['admin', 'dispatcher'];
 
 export interface ImportRouterOptions {
   maxBodyBytes?: number;
+  /** Rows without a location are geocoded with it. */
+  geocoding?: Geocoding;
 }
 
 /** For createApp's `mounts`: under /api/v1, ahead of the JSON body parser, documented in OpenAPI. */
@@ -36,7 +39,7 @@ export function importMount(context: CommandContext, options: ImportRouterOption
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_IMPORT_MAX_BYTES;
   const registry = new OpenAPIRegistry();
   document(registry, apiPrefix, maxBodyBytes);
-  return { path: apiPrefix, router: importRouter(context, { maxBodyBytes }), registry };
+  return { path: apiPrefix, router: importRouter(context, { maxBodyBytes, geocoding: options.geocoding }), registry };
 }
 
 /** The request body as sent, or inflated when it is gzip-compressed (large exports compress about tenfold). */
@@ -67,7 +70,7 @@ async function* limitedBody(body: Readable, maxBytes: number): AsyncGenerator<Bu
   }
 }
 
-export function importRouter(context: CommandContext, { maxBodyBytes = DEFAULT_IMPORT_MAX_BYTES }: ImportRouterOptions = {}): Router {
+export function importRouter(context: CommandContext, { maxBodyBytes = DEFAULT_IMPORT_MAX_BYTES, geocoding }: ImportRouterOptions = {}): Router {
   const router = Router();
 
   router.post('/orders/import', requireRoles(...IMPORT_ROLES), async (request, response) => {
@@ -79,7 +82,7 @@ export function importRouter(context: CommandContext, { maxBodyBytes = DEFAULT_I
     const body = limitedBody(decodedBody(request), maxBodyBytes);
 
     const { source, depotId } = query.data;
-    const result = await importOrders(context, { source, depotId, format, charset, body }, principalOf(request));
+    const result = await importOrders(context, { source, depotId, format, charset, body, geocoding }, principalOf(request));
     response.json(result);
   });
 
@@ -96,7 +99,7 @@ function document(registry: OpenAPIRegistry, prefix: string, maxBodyBytes: numbe
     description:
       'Idempotent on (source, external_ref): the same file twice creates nothing new. Valid rows are imported even when others are rejected; ' +
       'every rejected row is listed with the column at fault. CSV: "," or ";" (detected), UTF-8 with or without BOM, columns external_ref, customer_name, ' +
-      'phone, email, address, lon, lat, window_start, window_end (window2_start … window10_end for more windows; ISO 8601 with offset, or local ' +
+      'phone, email, address, lon, lat (both empty or absent: the address is geocoded; street, house_number, postcode, city give it as fields), window_start, window_end (window2_start … window10_end for more windows; ISO 8601 with offset, or local ' +
       '"2026-11-24 09:00" in the depot\'s time zone), service_seconds, weight_kg, volume_l, ' +
       'items, priority, skills ("|" or space separated), notes. The body is streamed; it may be gzip-compressed (Content-Encoding: gzip) ' +
       'and in another charset than UTF-8 (text/csv; charset=windows-1252).',
@@ -109,7 +112,7 @@ function document(registry: OpenAPIRegistry, prefix: string, maxBodyBytes: numbe
         content: {
           'text/csv': file('CSV with a header line'),
           'application/json': file('A JSON array of order objects, as for POST /orders without source'),
-          'application/geo+json': file('A FeatureCollection of Point features; properties as CSV columns or order fields'),
+          'application/geo+json': file('A FeatureCollection of Point features (geometry null: geocoded from the address); properties as CSV columns or order fields'),
         },
       },
     },

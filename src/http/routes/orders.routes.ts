@@ -112,13 +112,13 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
   );
 
   api.endpoint(
-    { method: 'post', path: '/orders', summary: 'Create an order (status received)', tag: 'orders', roles: office, body: createOrderSchema, response: orderSchema, status: 201 },
-    async ({ body, principal }) => (await present([await createOrder(deps.commands, body, principal)]))[0],
+    { method: 'post', path: '/orders', summary: 'Create an order (status received); without location its address is geocoded', tag: 'orders', roles: office, body: createOrderSchema, response: orderSchema, status: 201 },
+    async ({ body, principal }) => (await present([await createOrder(deps.commands, body, principal, deps.geocoding)]))[0],
   );
 
   api.endpoint(
     { method: 'patch', path: '/orders/:id', summary: 'Edit a received or ready order', tag: 'orders', roles: office, params: idParamsSchema, body: orderPatchSchema, response: orderSchema },
-    async ({ params, body, principal }) => (await present([await updateOrder(deps.commands, params.id, body, principal)]))[0],
+    async ({ params, body, principal }) => (await present([await updateOrder(deps.commands, params.id, body, principal, deps.geocoding)]))[0],
   );
 
   api.endpoint(

@@ -1,4 +1,5 @@
 /** Small spherical helpers in metres and degrees; coordinates are [lon, lat]. */
+import type { LonLat } from '../../domain/model/geometry';
 
 const earthRadiusMeters = 6_371_008.8;
 const toRadians = Math.PI / 180;
@@ -30,4 +31,24 @@ export function turnAngleDegrees(from: number, to: number): number {
 export function metersPerDegree(lat: number): { x: number; y: number } {
   const y = earthRadiusMeters * toRadians;
   return { x: y * Math.cos(lat * toRadians), y };
+}
+
+/** Convex hull (Andrew's monotone chain), counter-clockwise and closed, as a GeoJSON ring. */
+export function convexHull(points: readonly LonLat[]): LonLat[] {
+  const sorted = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  if (sorted.length < 3) return [...sorted, ...sorted.slice(0, 1)];
+  const cross = (o: LonLat, a: LonLat, b: LonLat) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const lower: LonLat[] = [];
+  for (const point of sorted) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, point) <= 0) lower.pop();
+    lower.push(point);
+  }
+  const upper: LonLat[] = [];
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    const point = sorted[i]!;
+    while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, point) <= 0) upper.pop();
+    upper.push(point);
+  }
+  const ring = [...lower.slice(0, -1), ...upper.slice(0, -1)];
+  return [...ring, ring[0]!];
 }

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { RoutingError, type NearestResult, type RouteLeg, type RouteRequest, type RouteResult, type RoutingProvider, type TableRequest, type TableResult, type Waypoint } from '../provider';
 import { readGraphCache, writeGraphCache } from './cache';
+import { convexHull } from './geo';
 import { contract, type Hierarchy } from './contraction';
 import { Guidance, pointEdges } from './guidance';
 import { buildRoadNetwork, type RoadNetwork, type WayInfo } from './road-network';
@@ -41,6 +42,8 @@ export interface EmbeddedRouting extends RoutingProvider {
   stats(): EmbeddedRoutingStats;
   /** Road geometry for an offline base map. */
   roadsInBox(box: BoundingBox, maxLines: number): RoadLine[];
+  /** The network's convex hull, a closed ring: the default service area of depots. */
+  extent(): LonLat[];
 }
 
 export interface EmbeddedRoutingOptions {
@@ -153,6 +156,11 @@ class EmbeddedRouter implements EmbeddedRouting {
 
   roadsInBox(box: BoundingBox, maxLines: number): RoadLine[] {
     return roadLinesInBox(this.network, box, maxLines);
+  }
+
+  extent(): LonLat[] {
+    const { pointLon, pointLat } = this.network;
+    return convexHull(Array.from(pointLon, (lon, index): LonLat => [lon, pointLat[index]!]));
   }
 
   stats(): EmbeddedRoutingStats {

@@ -1,0 +1,191 @@
+/**
+ * The embedded geocoder's index, read from the OSM extract: address points (nodes, and buildings' centroids),
+ * named streets as polylines (one entry per stretch, so two "Hauptstraße" in two villages stay apart),
+ * the postcodes and cities the addresses name, and the road network's hull as the default service area.
+ * Plain JSON, so it can be cached beside the road graph.
+ */
+import { readOsmPbf, type Tags } from '../routing/embedded/pbf';
+import { metersPerDegree } from '../routing/embedded/geo';
+import type { LonLat } from '../domain/model/geometry';
+import { centroid, nearestOnLines } from './geometry';
+import { streetKey } from './normalize';
+
+export interface IndexedAddress {
+  street: string;
+  houseNumber: string;
+  postcode?: string;
+  city?: string;
+  location: LonLat;
+  /** "n123" or "w456": where it came from, for benchmarks and debugging. */
+  osm: string;
+}
+
+export interface IndexedStreet {
+  name: string;
+  lines: LonLat[][];
+  /** From the addresses on it, else the nearest address with one. */
+  postcodes: string[];
+  cities: string[];
+}
+
+export interface GeocoderIndex {
+  addresses: IndexedAddress[];
+  streets: IndexedStreet[];
+  /** Every city name the extract's addresses and places use. */
+  cities: string[];
+}
+
+/** Ways of one name closer than this belong to the same street. */
+const sameStreetMeters = 400;
+/** How far the nearest address may be to lend a street its postcode and city. */
+const nearbyAddressMeters = 1500;
+
+const isAddress = (tags: Tags) => tags['addr:housenumber'] !== undefined && tags['addr:street'] !== undefined;
+
+function addressOf(tags: Tags, location: LonLat, osm: string): IndexedAddress {
+  const postcode = tags['addr:postcode'] ?? tags.postal_code;
+  const city = tags['addr:city'];
+  return {
+    street: tags['addr:street']!.trim(),
+    houseNumber: tags['addr:housenumber']!.trim(),
+    ...(postcode ? { postcode } : {}),
+    ...(city ? { city } : {}),
+    location,
+    osm,
+  };
+}
+
+export function buildGeocoderIndex(pbf: Uint8Array): GeocoderIndex {
+  const coordinates = new Map<number, LonLat>();
+  const addresses: IndexedAddress[] = [];
+  const cityNames = new Set<string>();
+  const streetWays: { name: string; line: LonLat[] }[] = [];
+
+  readOsmPbf(pbf, {
+    node(id, lon, lat, tags) {
+      coordinates.set(id, [lon, lat]);
+      if (tags === null) return;
+      if (isAddress(tags)) addresses.push(addressOf(tags, [lon, lat], `n${id}`));
+      if (tags['addr:city']) cityNames.add(tags['addr:city']);
+      if (tags.place && tags.name && ['city', 'town', 'village', 'suburb', 'hamlet'].includes(tags.place)) cityNames.add(tags.name);
+    },
+    way(id, nodeIds, tags) {
+      const points = nodeIds.flatMap((nodeId) => {
+        const point = coordinates.get(nodeId);
+        return point ? [point] : [];
+      });
+      if (points.length === 0) return;
+      if (tags['addr:city']) cityNames.add(tags['addr:city']);
+      if (isAddress(tags)) {
+        // A closed outline repeats its first node; the centroid of the distinct corners is inside ordinary buildings.
+        const closed = nodeIds.length > 2 && nodeIds[0] === nodeIds[nodeIds.length - 1];
+        addresses.push(addressOf(tags, centroid(closed ? points.slice(0, -1) : points), `w${id}`));
+      }
+      if (tags.highway) {
+        if (tags.name && points.length >= 2) streetWays.push({ name: tags.name.trim(), line: points });
+      }
+    },
+  });
+
+  const streets = clusterStreets(streetWays);
+  attachPlaces(streets, addresses);
+  return { addresses, streets, cities: [...cityNames].sort() };
+}
+
+/** Ways grouped by street key, then split into stretches: ways of one name within sameStreetMeters are one street. */
+function clusterStreets(ways: { name: string; line: LonLat[] }[]): IndexedStreet[] {
+  const byKey = new Map<string, { name: string; line: LonLat[] }[]>();
+  for (const way of ways) {
+    const key = streetKey(way.name);
+    if (key === '') continue;
+    const group = byKey.get(key) ?? [];
+    group.push(way);
+    byKey.set(key, group);
+  }
+  const streets: IndexedStreet[] = [];
+  for (const group of byKey.values()) {
+    const boxes = group.map((way) => boxOf(way.line, sameStreetMeters));
+    const parent = group.map((_, index) => index);
+    const find = (index: number): number => (parent[index] === index ? index : (parent[index] = find(parent[index]!)));
+    for (let i = 0; i < group.length; i++) {
+      for (let j = i + 1; j < group.length; j++) {
+        // The box test settles most pairs; only overlapping boxes are measured point by point.
+        if (find(i) === find(j) || !boxesOverlap(boxes[i]!, boxes[j]!)) continue;
+        if (linesWithin(group[i]!.line, group[j]!.line, sameStreetMeters)) parent[find(i)] = find(j);
+      }
+    }
+    const clusters = new Map<number, { name: string; line: LonLat[] }[]>();
+    group.forEach((way, index) => {
+      const members = clusters.get(find(index)) ?? [];
+      members.push(way);
+      clusters.set(find(index), members);
+    });
+    for (const members of clusters.values()) {
+      streets.push({ name: mostCommon(members.map((way) => way.name)), lines: members.map((way) => way.line), postcodes: [], cities: [] });
+    }
+  }
+  return streets;
+}
+
+type Box = [number, number, number, number];
+
+/** The line's bounding box grown by `meters` on each side. */
+function boxOf(line: LonLat[], meters: number): Box {
+  const box: Box = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [lon, lat] of line) {
+    box[0] = Math.min(box[0], lon);
+    box[1] = Math.min(box[1], lat);
+    box[2] = Math.max(box[2], lon);
+    box[3] = Math.max(box[3], lat);
+  }
+  const scale = metersPerDegree(box[1]);
+  const dLon = meters / scale.x;
+  const dLat = meters / scale.y;
+  return [box[0] - dLon / 2, box[1] - dLat / 2, box[2] + dLon / 2, box[3] + dLat / 2];
+}
+
+const boxesOverlap = (a: Box, b: Box) => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+
+function linesWithin(a: LonLat[], b: LonLat[], meters: number): boolean {
+  for (const point of a) if (nearestOnLines(point, [b]).distanceMeters <= meters) return true;
+  return false;
+}
+
+function mostCommon(values: string[]): string {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+}
+
+/** Streets carry no postcode or city in OSM: take them from the addresses on the street, else from the nearest address. */
+function attachPlaces(streets: IndexedStreet[], addresses: IndexedAddress[]): void {
+  const byKey = new Map<string, IndexedAddress[]>();
+  for (const address of addresses) {
+    const key = streetKey(address.street);
+    const group = byKey.get(key) ?? [];
+    group.push(address);
+    byKey.set(key, group);
+  }
+  for (const street of streets) {
+    const own = (byKey.get(streetKey(street.name)) ?? []).filter((address) => nearestOnLines(address.location, street.lines).distanceMeters <= sameStreetMeters);
+    street.postcodes = distinct(own.map((address) => address.postcode));
+    street.cities = distinct(own.map((address) => address.city));
+    if (street.postcodes.length > 0 && street.cities.length > 0) continue;
+    const middle = nearestOnLines(centroid(street.lines.flat()), street.lines).point;
+    const scale = metersPerDegree(middle[1]);
+    const nearest = (field: 'postcode' | 'city') => {
+      let best: { value: string; meters: number } | null = null;
+      for (const address of addresses) {
+        const value = address[field];
+        if (!value) continue;
+        const meters = Math.hypot((address.location[0] - middle[0]) * scale.x, (address.location[1] - middle[1]) * scale.y);
+        if (meters <= nearbyAddressMeters && (best === null || meters < best.meters)) best = { value, meters };
+      }
+      return best ? [best.value] : [];
+    };
+    if (street.postcodes.length === 0) street.postcodes = nearest('postcode');
+    if (street.cities.length === 0) street.cities = nearest('city');
+  }
+}
+
+const distinct = (values: (string | undefined)[]): string[] => [...new Set(values.filter((value): value is string => value !== undefined))].sort();

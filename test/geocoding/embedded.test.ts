@@ -1,0 +1,123 @@
+/**
+ * The embedded geocoder on the Heidelberg extract: a deterministic sample of 100 addresses written as people
+ * write them (with and without a typo), the streets those addresses are on asked with unknown numbers, and
+ * what must be refused.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedGeocoder, loadEmbeddedGeocoder } from '../../src/geocoding/embedded';
+import { nearestOnLines } from '../../src/geocoding/geometry';
+import { streetKey } from '../../src/geocoding/normalize';
+import type { IndexedAddress } from '../../src/geocoding/osm-index';
+import { GeocodeFailure } from '../../src/geocoding/types';
+import type { LonLat } from '../../src/domain/model/geometry';
+import { haversineMeters } from '../../src/routing/embedded/geo';
+import { countAddresses, countStreets, surveyAddresses, surveyStreets } from '../helpers/geocoding-survey';
+
+const pbfPath = 'data/osm/heidelberg.osm.pbf';
+const haversine = (a: LonLat, b: LonLat) => haversineMeters(a[0], a[1], b[0], b[1]);
+let cacheDir: string;
+let geocoder: EmbeddedGeocoder;
+
+beforeAll(() => {
+  cacheDir = mkdtempSync(join(tmpdir(), 'lastmile-geocoder-'));
+  geocoder = loadEmbeddedGeocoder({ pbfPath, cacheDir });
+});
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+// Every sixth address: 100 or so, spread over the extract, the same every run.
+const sample = () => geocoder.index.addresses.filter((_, index) => index % 6 === 0).slice(0, 100);
+
+const failureOf = (text: string) => {
+  try {
+    geocoder.resolve({ text });
+  } catch (error) {
+    if (error instanceof GeocodeFailure) return error;
+    throw error;
+  }
+  throw new Error(`${text} was geocoded`);
+};
+
+describe('embedded geocoder', () => {
+  it('caches its index and reloads the same one', () => {
+    expect(readdirSync(cacheDir).filter((name) => name.endsWith('.json'))).toHaveLength(1);
+    const reloaded = loadEmbeddedGeocoder({ pbfPath, cacheDir });
+    expect(reloaded.index.addresses).toEqual(geocoder.index.addresses);
+    expect(geocoder.index.addresses.length).toBeGreaterThan(600);
+  });
+
+  for (const typo of [false, true]) {
+    it(`finds sampled addresses ${typo ? 'with one typo in the street' : 'as written'} exactly, and places none more than 200 m away`, () => {
+      const outcomes = surveyAddresses(geocoder, sample(), { typo, all: geocoder.index.addresses });
+      const counts = countAddresses(outcomes);
+      expect(counts.total).toBe(100);
+      expect(counts.placedOver200m).toBe(0);
+      expect(counts.exactFarther).toBe(0);
+      // What is not found is refused as ambiguous: the same address in two places the query cannot tell apart.
+      const failures = outcomes.filter((entry) => entry.failure);
+      if (!typo) for (const outcome of failures) expect(outcome.failure!.reason, outcome.query).toBe('ambiguous');
+      expect(failures.length).toBeLessThanOrEqual(3);
+      expect(counts.exactWithin30m + counts.exactAtSamePlace).toBeGreaterThanOrEqual(97);
+    });
+  }
+
+  it('places a known street with an unknown number on that street, flagged as street', () => {
+    const keys = new Set(sample().map((address) => streetKey(address.street)));
+    const streets = geocoder.index.streets.filter((street) => keys.has(streetKey(street.name)) && street.cities.length === 1);
+    const outcomes = surveyStreets(geocoder, streets, geocoder.index.addresses);
+    const counts = countStreets(outcomes);
+    expect(counts.offStreet).toBe(0);
+    expect(counts.onStreet).toBeGreaterThan(0);
+    for (const outcome of outcomes.filter((entry) => entry.result)) expect(outcome.distanceMeters!).toBeLessThanOrEqual(30);
+  });
+
+  it('places an unknown number between its numbered neighbours on the same side', () => {
+    // Find two numbered addresses on one street, same side, with a free even/odd number between them.
+    const byStreet = new Map<string, IndexedAddress[]>();
+    for (const address of geocoder.index.addresses) {
+      if (!/^\d+$/.test(address.houseNumber) || !address.city) continue;
+      const key = `${streetKey(address.street)}|${address.city}`;
+      byStreet.set(key, [...(byStreet.get(key) ?? []), address]);
+    }
+    let checked = 0;
+    for (const addresses of byStreet.values()) {
+      const numbers = new Set(addresses.map((address) => Number(address.houseNumber)));
+      for (const below of addresses) {
+        const value = Number(below.houseNumber);
+        const above = addresses.find((address) => Number(address.houseNumber) === value + 4);
+        if (!above || numbers.has(value + 2) || checked >= 5) continue;
+        let result;
+        try {
+          result = geocoder.resolve({ street: below.street, houseNumber: String(value + 2), postcode: below.postcode, city: below.city });
+        } catch {
+          continue; // the street's name is in several places
+        }
+        expect(result.confidence).toBe('street');
+        const street = geocoder.index.streets.find((entry) => streetKey(entry.name) === streetKey(below.street) && nearestOnLines(result.location, entry.lines).distanceMeters < 1);
+        expect(street, below.street).toBeDefined();
+        // Between the neighbours: no farther from either than they are from each other, plus the way to the street.
+        const span = haversine(below.location, above.location) + 30;
+        expect(haversine(result.location, below.location)).toBeLessThanOrEqual(span);
+        expect(haversine(result.location, above.location)).toBeLessThanOrEqual(span);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it('answers structured fields like the single line', () => {
+    const line = geocoder.resolve({ text: 'Tiergartenstraße 3, 69120 Heidelberg' });
+    const fields = geocoder.resolve({ street: 'tiergarten str', houseNumber: '3', postcode: '69120', city: 'heidelberg' });
+    expect(line.confidence).toBe('exact');
+    expect(fields).toEqual(line);
+  });
+
+  it('refuses what it does not know, naming the reason and the field', () => {
+    expect(failureOf('Nirgendwostraße 1, Heidelberg')).toMatchObject({ reason: 'not_found', field: 'text' });
+    expect(failureOf('Hauptstraße 1, 10117 Berlin')).toMatchObject({ reason: 'not_found', field: 'text' });
+    expect(failureOf('Hauptstraße 5')).toMatchObject({ reason: 'ambiguous', field: 'text' });
+    expect(() => geocoder.resolve({ street: 'Nirgendwostraße', houseNumber: '1' })).toThrow(expect.objectContaining({ reason: 'not_found', field: 'street' }));
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * The geocoding survey shared by benchmarks/geocoding.ts and test/geocoding/survey.test.ts: every address of
+ * the extract written as a person would (abbreviated, in varied case, optionally with one typo in the street),
+ * every street asked with a number it does not have, and what came back.
+ */
+import { haversineMeters } from '../../src/routing/embedded/geo';
+import type { EmbeddedGeocoder } from '../../src/geocoding/embedded';
+import { nearestOnLines } from '../../src/geocoding/geometry';
+import { houseNumberKey, streetKey } from '../../src/geocoding/normalize';
+import type { IndexedAddress, IndexedStreet } from '../../src/geocoding/osm-index';
+import { GeocodeFailure, type GeocodeResult } from '../../src/geocoding/types';
+import { seededRandom } from '../../src/seed/random';
+
+/** How a person might write the street: the usual abbreviations, other case, "ss" for "ß". */
+export function writtenStreet(street: string, variant: number): string {
+  switch (variant % 4) {
+    case 0:
+      return street.replace(/straße\b/, 'str.').replace(/Straße\b/, 'Str.').replace(/platz\b/, 'pl.');
+    case 1:
+      return street.toLowerCase();
+    case 2:
+      return street.replace(/ß/g, 'ss').replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue');
+    default:
+      return street.replace(/straße\b/, ' Str').replace(/-/g, ' ');
+  }
+}
+
+/** One typo in the street's letters: a letter dropped, doubled, swapped with the next, or replaced. */
+export function withTypo(street: string, random: () => number): string {
+  const letters = [...street].map((char, index) => (/\p{L}/u.test(char) ? index : -1)).filter((index) => index > 0);
+  if (letters.length < 2) return street;
+  const at = letters[Math.floor(random() * (letters.length - 1))]!;
+  const chars = [...street];
+  const kind = Math.floor(random() * 4);
+  if (kind === 0) chars.splice(at, 1);
+  else if (kind === 1) chars.splice(at, 0, chars[at]!);
+  else if (kind === 2) [chars[at], chars[at + 1]] = [chars[at + 1]!, chars[at]!];
+  else chars[at] = chars[at] === 'e' ? 'a' : 'e';
+  return chars.join('');
+}
+
+export interface AddressOutcome {
+  address: IndexedAddress;
+  query: string;
+  result?: GeocodeResult;
+  failure?: GeocodeFailure;
+  /** From the address's own point (its node or its building's centroid). */
+  distanceMeters?: number;
+  /** From the nearest point of the same address (another entrance, the building of a node). */
+  sameAddressMeters?: number;
+}
+
+export function addressLine(address: IndexedAddress, street: string, variant: number): string {
+  const place = [address.postcode, address.city].filter(Boolean).join(' ');
+  const number = variant % 3 === 2 ? address.houseNumber.replace(/^(\d+)([a-zA-Z])$/, '$1 $2') : address.houseNumber;
+  return `${street} ${number}${place ? `, ${place}` : ''}`;
+}
+
+function attempt(geocoder: EmbeddedGeocoder, text: string): { result?: GeocodeResult; failure?: GeocodeFailure } {
+  try {
+    return { result: geocoder.resolve({ text }) };
+  } catch (error) {
+    if (error instanceof GeocodeFailure) return { failure: error };
+    throw error;
+  }
+}
+
+const sameAddressKey = (address: IndexedAddress) => [streetKey(address.street), houseNumberKey(address.houseNumber), address.postcode, address.city].join('|');
+
+/** `addresses` are asked; `all` (the whole index) tells which points are the same address. */
+export function surveyAddresses(geocoder: EmbeddedGeocoder, addresses: IndexedAddress[], { typo, seed = 1, all = addresses }: { typo: boolean; seed?: number; all?: IndexedAddress[] }): AddressOutcome[] {
+  const random = seededRandom(seed);
+  const points = new Map<string, IndexedAddress[]>();
+  for (const address of all) points.set(sameAddressKey(address), [...(points.get(sameAddressKey(address)) ?? []), address]);
+  return addresses.map((address, index) => {
+    const written = writtenStreet(address.street, index);
+    const query = addressLine(address, typo ? withTypo(written, random) : written, index);
+    const outcome = attempt(geocoder, query);
+    if (!outcome.result) return { address, query, ...outcome };
+    const [lon, lat] = outcome.result.location;
+    const distanceMeters = haversineMeters(lon, lat, address.location[0], address.location[1]);
+    const sameAddressMeters = Math.min(...points.get(sameAddressKey(address))!.map((other) => haversineMeters(lon, lat, other.location[0], other.location[1])));
+    return { address, query, ...outcome, distanceMeters, sameAddressMeters };
+  });
+}
+
+export interface StreetOutcome {
+  street: IndexedStreet;
+  query: string;
+  result?: GeocodeResult;
+  failure?: GeocodeFailure;
+  /** From the street's own polyline. */
+  distanceMeters?: number;
+}
+
+/** Each street with a number none of its addresses has, and the place it lies in when that is unique. */
+export function surveyStreets(geocoder: EmbeddedGeocoder, streets: IndexedStreet[], addresses: IndexedAddress[]): StreetOutcome[] {
+  const numbersByStreet = new Map<string, Set<string>>();
+  for (const address of addresses) {
+    const key = streetKey(address.street);
+    const numbers = numbersByStreet.get(key) ?? new Set<string>();
+    numbers.add(houseNumberKey(address.houseNumber) ?? '');
+    numbersByStreet.set(key, numbers);
+  }
+  return streets.map((street) => {
+    const known = numbersByStreet.get(streetKey(street.name)) ?? new Set<string>();
+    let number = 1;
+    while (known.has(String(number))) number++;
+    const place = [street.postcodes.length === 1 ? street.postcodes[0] : undefined, street.cities.length === 1 ? street.cities[0] : undefined].filter(Boolean).join(' ');
+    const query = `${street.name} ${number}${place ? `, ${place}` : ''}`;
+    const outcome = attempt(geocoder, query);
+    const distanceMeters = outcome.result ? nearestOnLines(outcome.result.location, street.lines).distanceMeters : undefined;
+    return { street, query, ...outcome, distanceMeters };
+  });
+}
+
+export interface AddressCounts {
+  total: number;
+  exactWithin30m: number;
+  /** Farther than 30 m from this point, within 30 m of another point of the same address. */
+  exactAtSamePlace: number;
+  exactFarther: number;
+  street: number;
+  rejected: Record<string, number>;
+  placedOver200m: number;
+}
+
+export function countAddresses(outcomes: AddressOutcome[]): AddressCounts {
+  const counts: AddressCounts = { total: outcomes.length, exactWithin30m: 0, exactAtSamePlace: 0, exactFarther: 0, street: 0, rejected: {}, placedOver200m: 0 };
+  for (const outcome of outcomes) {
+    if (outcome.failure) {
+      counts.rejected[outcome.failure.reason] = (counts.rejected[outcome.failure.reason] ?? 0) + 1;
+      continue;
+    }
+    if (outcome.result!.confidence === 'exact') {
+      if (outcome.distanceMeters! <= 30) counts.exactWithin30m++;
+      else if (outcome.sameAddressMeters! <= 30) counts.exactAtSamePlace++;
+      else counts.exactFarther++;
+    } else counts.street++;
+    if (outcome.distanceMeters! > 200) counts.placedOver200m++;
+  }
+  return counts;
+}
+
+export interface StreetCounts {
+  total: number;
+  onStreet: number;
+  offStreet: number;
+  exact: number;
+  rejected: Record<string, number>;
+}
+
+export function countStreets(outcomes: StreetOutcome[]): StreetCounts {
+  const counts: StreetCounts = { total: outcomes.length, onStreet: 0, offStreet: 0, exact: 0, rejected: {} };
+  for (const outcome of outcomes) {
+    if (outcome.failure) counts.rejected[outcome.failure.reason] = (counts.rejected[outcome.failure.reason] ?? 0) + 1;
+    else if (outcome.result!.confidence === 'exact') counts.exact++;
+    else if (outcome.distanceMeters! <= 30) counts.onStreet++;
+    else counts.offStreet++;
+  }
+  return counts;
+}

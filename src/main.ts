@@ -8,8 +8,10 @@ import pg from 'pg';
 import type { CommandContext } from './commands/context';
 import { ConfigError, loadConfig, type Config } from './config';
 import { migrateToLatest, openDatabase, pgliteDirectory, type Database } from './db/database';
+import { DatabaseStartError, installFaultGuard } from './db/faults';
 import { systemClock } from './domain/clock';
 import { EventBus } from './domain/events';
+import { isDatabaseUnavailable } from './errors';
 import { createApp } from './http/app';
 import type { Mount } from './http/mount';
 import { basemapMount } from './http/routes/basemap.routes';
@@ -48,10 +50,20 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(config.LOG_LEVEL);
+  // A lost database connection is survived; requests answer 503 meanwhile and everything reconnects by itself.
+  installFaultGuard(logger);
 
-  const database: Database = config.DATABASE_URL
-    ? openDatabase({ engine: 'postgres', url: config.DATABASE_URL })
-    : openDatabase({ engine: 'pglite', directory: pgliteDirectory(config.DATA_DIR) });
+  let database: Database;
+  try {
+    database = config.DATABASE_URL
+      ? openDatabase({ engine: 'postgres', url: config.DATABASE_URL })
+      : openDatabase({ engine: 'pglite', directory: pgliteDirectory(config.DATA_DIR) });
+    await untilDatabaseAnswers(database, logger);
+  } catch (error) {
+    if (!(error instanceof DatabaseStartError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
   await migrateToLatest(database.knex);
   logger.info({ database: database.engine }, 'database migrated');
 
@@ -84,7 +96,7 @@ async function main(): Promise<void> {
   // OSRM-style GETs carry up to 1,000 coordinates in the URL.
   const server = createServer({ maxHeaderSize: 256 * 1024 }, app);
   // With PostgreSQL, socket rooms span every server process on the database (LISTEN/NOTIFY).
-  const adapterPool = config.DATABASE_URL ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 }) : undefined;
+  const adapterPool = config.DATABASE_URL ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2, connectionTimeoutMillis: 5000, keepAlive: true }) : undefined;
   const realtime = await startRealtime(server, { commands, logger, adapterPool, trackingLinkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600 });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   await reactions.start();
@@ -118,6 +130,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** A PostgreSQL server that is not up yet is waited for (it may be starting beside us), not a reason to exit. */
+async function untilDatabaseAnswers(database: Database, logger: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await database.ready();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      const waitMs = Math.min(10_000, 500 * 2 ** attempt);
+      logger.warn({ err: error, attempt, waitMs }, 'database not answering yet; waiting');
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
 }
 
 /** Ensures the admin exists and seeds the demo into an empty database; returns what to print. */

@@ -69,6 +69,7 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
     linkTtlSeconds: options.trackingLinkTtlSeconds ?? defaultTrackingLinkTtlSeconds,
     clock: commands.clock,
   };
+  if (options.adapterPool) guardPool(options.adapterPool, logger);
   const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,
     // A delivery proof (photo and signature in base64) fits, as over HTTP.
@@ -165,8 +166,20 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
   };
 }
 
+/**
+ * node-postgres emits 'error' on the pool for an idle client and on a checked-out client (the adapter's LISTEN
+ * connection); unheard, that event throws and ends the process. Logged instead: the adapter connects again by itself.
+ */
+function guardPool(pool: Pool, logger: Logger): void {
+  pool.on('error', (error) => logger.warn({ err: error }, 'socket.io adapter: idle database connection lost'));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger.warn({ err: error }, 'socket.io adapter: database connection lost'));
+  });
+}
+
 function errorBody(error: unknown, logger: Logger): ErrorBody {
   const { error: answer, known } = toAppError(error);
-  if (!known || answer.status >= 500) logger.error({ err: error }, 'socket request failed');
+  if (!known || (answer.status >= 500 && answer.code !== 'database_unavailable')) logger.error({ err: error }, 'socket request failed');
+  else if (answer.code === 'database_unavailable') logger.warn({ err: error }, 'socket request failed: database unavailable');
   return answer.toBody();
 }

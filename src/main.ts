@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   let database: Database;
   try {
     database = config.DATABASE_URL
-      ? openDatabase({ engine: 'postgres', url: config.DATABASE_URL })
+      ? openDatabase({ engine: 'postgres', url: config.DATABASE_URL, onWarning: (message) => logger.warn({ database: 'postgres' }, message) })
       : openDatabase({ engine: 'pglite', directory: pgliteDirectory(config.DATA_DIR) });
     await untilDatabaseAnswers(database, logger);
   } catch (error) {
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     // Live connections go first (their clients reconnect elsewhere), then the HTTP server drains.
     demo.abort();
-    const realtimeClosed = realtime.close().then(() => adapterPool?.end());
+    const realtimeClosed = realtime.close().then(() => adapterPool && endPool(adapterPool));
     server.close(async () => {
       await realtimeClosed;
       await reactions.stop();
@@ -130,6 +130,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * Ends the adapter's pool, waiting at most 2 s: the adapter never releases a LISTEN client whose connection was
+ * terminated, and pg's Pool.end waits for every client to be released. Such a client has no socket left to close.
+ */
+async function endPool(pool: pg.Pool): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([pool.end(), new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+  clearTimeout(timer);
 }
 
 /** A PostgreSQL server that is not up yet is waited for (it may be starting beside us), not a reason to exit. */

@@ -23,7 +23,14 @@ export interface Database {
 }
 
 export type DatabaseOptions =
-  | { engine: 'postgres'; url: string; /** Schema to use instead of public (test isolation). */ schema?: string }
+  | {
+      engine: 'postgres';
+      url: string;
+      /** Schema to use instead of public (test isolation). */
+      schema?: string;
+      /** Where knex's own warnings go (a dropped connection, for one); they are not printed otherwise. */
+      onWarning?: (message: string) => void;
+    }
   | { engine: 'pglite'; /** Directory for the data files; in memory when absent. */ directory?: string };
 
 // COUNT(*) and bigint columns arrive as strings from node-postgres; our values fit in a double.
@@ -31,7 +38,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export function openDatabase(options: DatabaseOptions): Database {
   if (options.engine === 'postgres') {
-    const knex = openPostgres(options.url, options.schema);
+    const knex = openPostgres(options.url, options.schema, options.onWarning);
     const ping = async () => {
       await knex.raw('select 1');
     };
@@ -52,8 +59,9 @@ export function openDatabase(options: DatabaseOptions): Database {
   };
 }
 
-function openPostgres(url: string, schema?: string): Knex {
+function openPostgres(url: string, schema?: string, onWarning: (message: string) => void = () => {}): Knex {
   return knexModule.knex({
+    log: { warn: onWarning, error: onWarning, deprecate: onWarning, debug: () => {} },
     client: 'pg',
     // A server that is gone (network down) fails a connect in 5 s instead of the OS's minutes; knex's pg client
     // already listens for 'error' on each connection and drops a terminated one from the pool.

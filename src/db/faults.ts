@@ -18,15 +18,8 @@ export interface FaultLog {
  * Process level: an uncaught exception or unhandled rejection that says the database is unreachable is logged and
  * survived; anything else is still fatal, as without the guard. Returns the function that removes the guard.
  */
-export function installFaultGuard(log: FaultLog, exit: (code: number) => void = (code) => process.exit(code)): () => void {
-  const onError = (error: unknown, origin: string) => {
-    if (isDatabaseUnavailable(error)) {
-      log.warn({ err: error, origin }, 'database unavailable; the process keeps running');
-      return;
-    }
-    log.fatal({ err: error, origin }, 'uncaught error; exiting');
-    exit(1);
-  };
+export function installFaultGuard(log: FaultLog): () => void {
+  const onError = processErrorHandler(log, (code) => process.exit(code));
   const onException = (error: Error) => onError(error, 'uncaughtException');
   const onRejection = (reason: unknown) => onError(reason, 'unhandledRejection');
   process.on('uncaughtException', onException);
@@ -34,6 +27,18 @@ export function installFaultGuard(log: FaultLog, exit: (code: number) => void = 
   return () => {
     process.off('uncaughtException', onException);
     process.off('unhandledRejection', onRejection);
+  };
+}
+
+/** What the guard does with an error that reached the process: survive a lost connection, exit on anything else. */
+export function processErrorHandler(log: FaultLog, exit: (code: number) => void): (error: unknown, origin: string) => void {
+  return (error, origin) => {
+    if (isDatabaseUnavailable(error)) {
+      log.warn({ err: error, origin }, 'database unavailable; the process keeps running');
+      return;
+    }
+    log.fatal({ err: error, origin }, 'uncaught error; exiting');
+    exit(1);
   };
 }
 

@@ -12,6 +12,7 @@ import { DatabaseStartError, installFaultGuard } from './db/faults';
 import { systemClock } from './domain/clock';
 import { EventBus } from './domain/events';
 import { isDatabaseUnavailable } from './errors';
+import { RateLimiters, rateLimitsOf } from './auth/rate-limits';
 import { createApp } from './http/app';
 import type { Mount } from './http/mount';
 import { basemapMount } from './http/routes/basemap.routes';
@@ -79,25 +80,28 @@ async function main(): Promise<void> {
   const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', log: logger });
   const planQueue = reactions.planRuns;
   const optimizeJobs = new OptimizeJobs();
+  // One set of limiters for HTTP and sockets; on PostgreSQL shared by every process through its table.
+  const rateLimiters = new RateLimiters(rateLimitsOf(config), database.engine === 'postgres' ? database.knex : undefined);
   const mounts: Mount[] = [
     importMount(commands),
     plansMount({ context: commands, queue: planQueue, solver, routing, positions }),
     optimizeMount({ solver, routing, jobs: optimizeJobs, log: logger }),
-    positionsMount(commands),
+    positionsMount(commands, rateLimiters),
     stopsMount(commands),
     { path: '/', router: osrmRouter(routing) },
-    trackingMount(commands, { linkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600 }),
+    trackingMount(commands, { linkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600, limiters: rateLimiters }),
     driverRouteMount(commands, routing),
     basemapMount(routing),
     { path: '/', router: webRouter({ distDir: join(import.meta.dirname, '..', 'web', 'dist'), tileUrl: config.TILE_URL }) },
   ];
-  const app = createApp({ database, commands, logger, mounts });
+  const lockout = { attempts: config.LOGIN_LOCKOUT_ATTEMPTS, minutes: config.LOGIN_LOCKOUT_MINUTES };
+  const app = createApp({ database, commands, logger, mounts, lockout, rateLimiters });
 
   // OSRM-style GETs carry up to 1,000 coordinates in the URL.
   const server = createServer({ maxHeaderSize: 256 * 1024 }, app);
   // With PostgreSQL, socket rooms span every server process on the database (LISTEN/NOTIFY).
   const adapterPool = config.DATABASE_URL ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2, connectionTimeoutMillis: 5000, keepAlive: true }) : undefined;
-  const realtime = await startRealtime(server, { commands, logger, adapterPool, trackingLinkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600 });
+  const realtime = await startRealtime(server, { commands, logger, adapterPool, trackingLinkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600, rateLimiters });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   await reactions.start();
   const address = server.address();

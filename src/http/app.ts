@@ -7,10 +7,12 @@ import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
 import type { CommandContext } from '../commands/context';
+import type { LockoutPolicy } from '../commands/login';
+import { defaultRateLimits, RateLimiters, type RateLimits } from '../auth/rate-limits';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
 import { apiMount, apiPrefix, type Mount } from './mount';
-import { authenticate } from './middleware/authenticate';
+import { authenticate, callerOf } from './middleware/authenticate';
 import { errorHandler, routeNotFound } from './middleware/errors';
 import { docsPage, openApiDocument } from './openapi';
 import { authRoutes } from './routes/auth.routes';
@@ -27,9 +29,16 @@ export interface AppDeps {
   mounts?: Mount[];
   /** Largest JSON body the core endpoints accept. */
   jsonLimit?: string;
+  /** Account lock-out after repeated wrong passwords. */
+  lockout?: LockoutPolicy;
+  /** The limiters the service shares with its mounts and sockets; else made here from `limits`. */
+  rateLimiters?: RateLimiters;
+  limits?: RateLimits;
 }
 
 export function createApp(deps: AppDeps): express.Express {
+  const limiters = deps.rateLimiters ?? new RateLimiters(deps.limits ?? defaultRateLimits, deps.database.engine === 'postgres' ? deps.database.knex : undefined);
+  deps = { ...deps, rateLimiters: limiters };
   const app = express();
   app.disable('x-powered-by');
 
@@ -46,6 +55,12 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(authenticate(deps.commands));
+  // The API per token (a session's user, or an integration key); anonymous calls are limited where they land.
+  app.use(apiPrefix, async (req, res, next) => {
+    const caller = callerOf(req);
+    if (caller) await limiters.consume('apiPerToken', caller.actor, res);
+    next();
+  });
 
   // The fleet, orders and accounts come last: their JSON parser takes every body the mounts before left alone.
   const core = apiMount(

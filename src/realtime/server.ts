@@ -27,6 +27,7 @@ import { arriveRequestSchema, completeRequestSchema, failRequestSchema } from '.
 import { LivePositions } from '../tracking/live-positions';
 import { PositionBatcher } from '../commands/position-sink';
 import { defaultTrackingLinkTtlSeconds } from '../tracking/tracking-link';
+import { RateLimiters } from '../auth/rate-limits';
 import { subscriberFor, type Subscriber } from './auth';
 import { connectBroadcaster } from './broadcaster';
 import { RoomFeed, type FeedOptions } from './feed';
@@ -52,6 +53,8 @@ export interface RealtimeOptions {
   rateLimit?: { perSecond: number; burst: number };
   /** How long a customer's tracking link stays open after the order is finished (as the tracking page). */
   trackingLinkTtlSeconds?: number;
+  /** Tracking-token lookups per address, shared with the tracking page's API. */
+  rateLimiters?: RateLimiters;
 }
 
 export interface Realtime {
@@ -90,8 +93,10 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
   const feed = new RoomFeed(repos.roomEvents, emit, roomSnapshots(repos, () => live.all()), logger, options.feed);
   const disconnectBroadcaster = connectBroadcaster(commands.events, feed, repos, logger);
 
+  const limiters = options.rateLimiters ?? new RateLimiters();
   io.use((socket, next) => {
-    subscriberFor(repos, socket.handshake.auth, trackingLinks).then(
+    const limitLookups = () => limiters.consume('trackingPerAddress', socket.handshake.address);
+    subscriberFor(repos, socket.handshake.auth, trackingLinks, limitLookups).then(
       (subscriber) => {
         socket.data = { subscriber, bucket: new TokenBucket(rateLimit.perSecond, rateLimit.burst) };
         next();

@@ -5,6 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CommandContext } from '../../src/commands/context';
+import type { LockoutPolicy } from '../../src/commands/login';
+import type { RateLimits } from '../../src/auth/rate-limits';
 import { systemClock, type Clock } from '../../src/domain/clock';
 import { EventBus } from '../../src/domain/events';
 import { createApp } from '../../src/http/app';
@@ -39,12 +41,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(backend: TestBackend, options: { mounts?: Mount[]; jsonLimit?: string; clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(
+  backend: TestBackend,
+  options: { mounts?: Mount[]; jsonLimit?: string; clock?: Clock; lockout?: LockoutPolicy; limits?: RateLimits } = {},
+): Promise<TestApp> {
   const database = await backend.open();
   const events = new EventBus();
   const commands: CommandContext = { db: database.knex, events, clock: options.clock ?? systemClock };
   await ensureAdmin(commands, adminToken);
-  const app = createApp({ database, commands, logger: createLogger('silent'), mounts: options.mounts, jsonLimit: options.jsonLimit });
+  const app = createApp({ database, commands, logger: createLogger('silent'), mounts: options.mounts, jsonLimit: options.jsonLimit, lockout: options.lockout, limits: options.limits });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

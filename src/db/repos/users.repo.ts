@@ -9,6 +9,8 @@ interface UserRow {
   name: string;
   role: string;
   password_hash: string | null;
+  failed_logins: number;
+  locked_until: Date | null;
   created_at: Date;
 }
 
@@ -29,6 +31,8 @@ const toUser = (row: UserRow): UserWithPassword => ({
   name: row.name,
   role: row.role as Role,
   passwordHash: row.password_hash,
+  failedLogins: row.failed_logins,
+  lockedUntil: row.locked_until ? new Date(row.locked_until) : null,
   createdAt: new Date(row.created_at),
 });
 
@@ -73,6 +77,25 @@ export class UsersRepository {
     if (patch.name !== undefined) row.name = patch.name;
     if (patch.passwordHash !== undefined) row.password_hash = patch.passwordHash;
     if (Object.keys(row).length > 0) await this.db('users').where({ id }).update(row);
+  }
+
+  /**
+   * Counts a wrong password in one statement (concurrent failures all count); at `maxFailures` the account locks
+   * until `lockUntil` and the count starts again. Returns the lock's end when this failure locked it.
+   */
+  async recordFailedLogin(id: number, maxFailures: number, lockUntil: Date): Promise<Date | null> {
+    const [row] = await this.db('users')
+      .where({ id })
+      .update({
+        failed_logins: this.db.raw('case when failed_logins + 1 >= ? then 0 else failed_logins + 1 end', [maxFailures]),
+        locked_until: this.db.raw('case when failed_logins + 1 >= ? then ?::timestamptz else locked_until end', [maxFailures, lockUntil]),
+      })
+      .returning(['failed_logins', 'locked_until']);
+    return row && row.failed_logins === 0 && row.locked_until ? new Date(row.locked_until) : null;
+  }
+
+  async clearFailedLogins(id: number): Promise<void> {
+    await this.db('users').where({ id }).whereNot({ failed_logins: 0 }).update({ failed_logins: 0 });
   }
 
   async delete(id: number): Promise<void> {

@@ -14,6 +14,7 @@ import { toIsoInZone } from '../../domain/time';
 import { finalStatuses, openTrackingLink } from '../../tracking/tracking-link';
 import { idParamsSchema } from '../../protocol/common';
 import { ratingInputSchema, trackingViewSchema, type TrackingView } from '../../protocol/tracking';
+import { RateLimiters } from '../../auth/rate-limits';
 import { apiMount, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
 import type { Order } from '../../domain/model/order';
@@ -32,6 +33,8 @@ export const freshPositionSeconds = 15 * 60;
 export interface TrackingOptions {
   /** How long a link keeps working after the order is finished. */
   linkTtlSeconds: number;
+  /** Lookups per address: a guessed token costs a request like any other. */
+  limiters?: RateLimiters;
 }
 
 const tokenParamsSchema = z.object({ token: z.string().min(8).max(200) });
@@ -40,6 +43,7 @@ const tokenParamsSchema = z.object({ token: z.string().min(8).max(200) });
 function declare(api: ApiRouter, context: CommandContext, options: TrackingOptions): void {
   const repos = reads(context);
   const now = () => nowEpochSeconds(context.clock);
+  const limiters = options.limiters ?? new RateLimiters();
   api.endpoint(
     {
       method: 'get',
@@ -50,9 +54,10 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
       params: tokenParamsSchema,
       response: trackingViewSchema,
     },
-    async ({ params, res }) => {
+    async ({ params, req, res }) => {
       res.setHeader('X-Robots-Tag', 'noindex, nofollow');
       res.setHeader('Cache-Control', 'no-store');
+      await limiters.consume('trackingPerAddress', req.ip ?? 'unknown', res);
       const nowEpoch = now();
       return trackingView(repos, await openTrackingLink(repos, params.token, nowEpoch, options.linkTtlSeconds), nowEpoch);
     },
@@ -69,8 +74,9 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
       body: ratingInputSchema,
       response: trackingViewSchema,
     },
-    async ({ params, body, res }) => {
+    async ({ params, body, req, res }) => {
       res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+      await limiters.consume('trackingPerAddress', req.ip ?? 'unknown', res);
       const link = await rateDelivery(context, params.token, body, options.linkTtlSeconds);
       return trackingView(repos, link, now());
     },

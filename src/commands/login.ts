@@ -7,7 +7,7 @@ import type { User } from '../domain/model/user';
 
 export const sessionSeconds = 12 * 3600;
 
-/** After `attempts` wrong passwords in a row an account refuses logins for `minutes` (LOGIN_LOCKOUT_*). */
+/** After `attempts` wrong passwords in a row a username refuses logins for `minutes` (LOGIN_LOCKOUT_*). */
 export interface LockoutPolicy {
   attempts: number;
   minutes: number;
@@ -33,19 +33,20 @@ export async function login(
   const now = new Date(context.clock.nowMs());
   const outcome = await inTransaction(context, async (repos) => {
     const user = await repos.users.findByUsername(input.username);
-    const valid = await verifyPassword(input.password, user?.passwordHash ?? (await dummy()));
-    if (!user || !user.passwordHash) return { kind: 'refused' as const };
-    if (user.lockedUntil && user.lockedUntil > now) return { kind: 'locked' as const, until: user.lockedUntil };
-    if (!valid) {
-      const lockedUntil = await repos.users.recordFailedLogin(user.id, lockout.attempts, new Date(now.getTime() + lockout.minutes * 60_000));
-      return lockedUntil ? { kind: 'locked' as const, until: lockedUntil } : { kind: 'refused' as const };
+    const valid = (await verifyPassword(input.password, user?.passwordHash ?? (await dummy()))) && !!user?.passwordHash;
+    // Failures count per username, known or not, with the same statements: neither answer nor time tells them apart.
+    const lockedUntil = await repos.users.findLoginLock(input.username, now);
+    if (lockedUntil) return { kind: 'locked' as const, until: lockedUntil };
+    if (!user || !valid) {
+      const locked = await repos.users.recordFailedLogin(input.username, lockout.attempts, new Date(now.getTime() + lockout.minutes * 60_000));
+      return locked ? { kind: 'locked' as const, until: locked } : { kind: 'refused' as const };
     }
-    await repos.users.clearFailedLogins(user.id);
+    await repos.users.clearFailedLogins(user.username);
     await repos.users.deleteExpiredSessions(now);
     const token = newToken(sessionTokenPrefix);
     const expiresAt = new Date(now.getTime() + sessionSeconds * 1000);
     await repos.users.insertApiKey({ userId: user.id, kind: 'session', name: 'login', tokenHash: hashToken(token), expiresAt });
-    const { passwordHash: _passwordHash, failedLogins: _failedLogins, lockedUntil: _lockedUntil, ...publicUser } = user;
+    const { passwordHash: _passwordHash, ...publicUser } = user;
     return { kind: 'signed_in' as const, token, expiresAt, user: publicUser };
   });
   // Thrown after the commit, so the counted failure stays counted.

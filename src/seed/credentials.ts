@@ -40,7 +40,7 @@ export async function ensureAdmin(context: CommandContext, adminToken: string | 
   return inTransaction(context, async (repos) => {
     let admin = await repos.users.findByUsername(adminUsername);
     const created = !admin;
-    admin ??= { ...(await repos.users.insert({ username: adminUsername, name: 'Administrator', role: 'admin', passwordHash })), passwordHash, failedLogins: 0, lockedUntil: null };
+    admin ??= { ...(await repos.users.insert({ username: adminUsername, name: 'Administrator', role: 'admin', passwordHash })), passwordHash };
     if (adminToken !== undefined && !(await repos.users.findByTokenHash(hashToken(adminToken), new Date(context.clock.nowMs())))) {
       for (const key of await repos.users.listApiKeys('integration')) {
         if (key.userId === admin.id && key.name === adminTokenKeyName) await repos.users.deleteApiKey(key.id);

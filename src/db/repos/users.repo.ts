@@ -9,8 +9,6 @@ interface UserRow {
   name: string;
   role: string;
   password_hash: string | null;
-  failed_logins: number;
-  locked_until: Date | null;
   created_at: Date;
 }
 
@@ -31,8 +29,6 @@ const toUser = (row: UserRow): UserWithPassword => ({
   name: row.name,
   role: row.role as Role,
   passwordHash: row.password_hash,
-  failedLogins: row.failed_logins,
-  lockedUntil: row.locked_until ? new Date(row.locked_until) : null,
   createdAt: new Date(row.created_at),
 });
 
@@ -79,23 +75,33 @@ export class UsersRepository {
     if (Object.keys(row).length > 0) await this.db('users').where({ id }).update(row);
   }
 
-  /**
-   * Counts a wrong password in one statement (concurrent failures all count); at `maxFailures` the account locks
-   * until `lockUntil` and the count starts again. Returns the lock's end when this failure locked it.
-   */
-  async recordFailedLogin(id: number, maxFailures: number, lockUntil: Date): Promise<Date | null> {
-    const [row] = await this.db('users')
-      .where({ id })
-      .update({
-        failed_logins: this.db.raw('case when failed_logins + 1 >= ? then 0 else failed_logins + 1 end', [maxFailures]),
-        locked_until: this.db.raw('case when failed_logins + 1 >= ? then ?::timestamptz else locked_until end', [maxFailures, lockUntil]),
-      })
-      .returning(['failed_logins', 'locked_until']);
-    return row && row.failed_logins === 0 && row.locked_until ? new Date(row.locked_until) : null;
+  /** Until when logins as `username` are refused, if they are now. */
+  async findLoginLock(username: string, now: Date): Promise<Date | null> {
+    const row = await this.db('login_failures').where({ username }).andWhere('locked_until', '>', now).first('locked_until');
+    return row ? new Date(row.locked_until) : null;
   }
 
-  async clearFailedLogins(id: number): Promise<void> {
-    await this.db('users').where({ id }).whereNot({ failed_logins: 0 }).update({ failed_logins: 0 });
+  /**
+   * Counts a wrong password for `username` (known or not) in one statement, so concurrent failures all count; at
+   * `maxFailures` the username locks until `lockUntil` and the count starts again. Returns the lock's end when this
+   * failure locked it.
+   */
+  async recordFailedLogin(username: string, maxFailures: number, lockUntil: Date): Promise<Date | null> {
+    const result = await this.db.raw<{ rows: { failures: number; locked_until: Date | null }[] }>(
+      `insert into login_failures as f (username, failures, locked_until)
+         values (?, case when 1 >= ? then 0 else 1 end, case when 1 >= ? then ?::timestamptz end)
+       on conflict (username) do update set
+         failures = case when f.failures + 1 >= ? then 0 else f.failures + 1 end,
+         locked_until = case when f.failures + 1 >= ? then ?::timestamptz else f.locked_until end
+       returning failures, locked_until`,
+      [username, maxFailures, maxFailures, lockUntil, maxFailures, maxFailures, lockUntil],
+    );
+    const row = result.rows[0];
+    return row && row.failures === 0 && row.locked_until && new Date(row.locked_until).getTime() === lockUntil.getTime() ? lockUntil : null;
+  }
+
+  async clearFailedLogins(username: string): Promise<void> {
+    await this.db('login_failures').where({ username }).delete();
   }
 
   async delete(id: number): Promise<void> {

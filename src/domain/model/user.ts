@@ -11,10 +11,6 @@ export interface User {
 
 export interface UserWithPassword extends User {
   passwordHash: string | null;
-  /** Wrong passwords since the last good one (or the last lock). */
-  failedLogins: number;
-  /** Logins are refused until then. */
-  lockedUntil: Date | null;
 }
 
 export interface ApiKey {

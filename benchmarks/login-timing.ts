@@ -8,7 +8,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultRateLimits } from '../src/auth/rate-limits';
+import { unlimitedRateLimits } from '../src/auth/rate-limits';
 import { migrateToLatest, openDatabase } from '../src/db/database';
 import { systemClock } from '../src/domain/clock';
 import { EventBus } from '../src/domain/events';
@@ -24,14 +24,7 @@ await migrateToLatest(database.knex);
 const commands = { db: database.knex, events: new EventBus(), clock: systemClock };
 await ensureAdmin(commands, adminToken);
 // Neither the lock-out nor the rate limits may answer for the hash: both set out of reach.
-const unlimited = { points: 1_000_000, durationSeconds: 60 };
-const app = createApp({
-  database,
-  commands,
-  logger: createLogger('silent'),
-  lockout: { attempts: 1_000_000, minutes: 1 },
-  limits: { ...defaultRateLimits, loginPerUser: unlimited, loginPerAddress: unlimited, apiPerToken: unlimited },
-});
+const app = createApp({ database, commands, logger: createLogger('silent'), lockout: { attempts: 1_000_000, minutes: 1 }, limits: unlimitedRateLimits });
 const server = createServer(app);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

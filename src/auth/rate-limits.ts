@@ -48,6 +48,16 @@ export function rateLimitsOf(config: {
 /** The defaults of RATE_LIMIT_*: generous, so a person or device never meets them; a script guessing or flooding does. */
 export const defaultRateLimits: RateLimits = rateLimitsOf(loadConfig({}));
 
+/** Out of reach: for benchmarks that measure the stack under load, not the limits. */
+const unreachable = { points: 1_000_000_000, durationSeconds: 60 };
+export const unlimitedRateLimits: RateLimits = {
+  loginPerUser: unreachable,
+  loginPerAddress: unreachable,
+  trackingPerAddress: unreachable,
+  positionsPerDriver: unreachable,
+  apiPerToken: unreachable,
+};
+
 const what: Record<LimitKind, string> = {
   loginPerUser: 'login attempts for this username',
   loginPerAddress: 'login attempts from this address',

@@ -21,6 +21,7 @@ import knexModule from 'knex';
 import { migrateToLatest, openDatabase, type DatabaseOptions } from '../src/db/database';
 import { systemClock } from '../src/domain/clock';
 import { EventBus } from '../src/domain/events';
+import { unlimitedRateLimits } from '../src/auth/rate-limits';
 import { createApp } from '../src/http/app';
 import { createLogger } from '../src/logger';
 import { ensureAdmin } from '../src/seed/credentials';
@@ -34,7 +35,7 @@ async function serve(options: DatabaseOptions): Promise<void> {
   const commands = { db: database.knex, events: new EventBus(), clock: systemClock };
   await ensureAdmin(commands, adminToken);
   await database.knex('depots').insert({ name: 'Bench', lon: 8.67, lat: 49.41, address: 'Heidelberg', time_zone: 'Europe/Berlin', opening_hours: '{}' });
-  const server = createServer(createApp({ database, commands, logger: createLogger('silent') }));
+  const server = createServer(createApp({ database, commands, logger: createLogger('silent'), limits: unlimitedRateLimits }));
   server.listen(0, '127.0.0.1', () => console.log(`PORT ${(server.address() as AddressInfo).port}`));
   process.on('SIGTERM', () => server.close(() => database.close().then(() => process.exit(0))));
 }

@@ -19,6 +19,7 @@ import { migrateToLatest, openDatabase } from '../src/db/database';
 import { repositories } from '../src/db/repositories';
 import { systemClock } from '../src/domain/clock';
 import { EventBus } from '../src/domain/events';
+import { unlimitedRateLimits } from '../src/auth/rate-limits';
 import { createApp } from '../src/http/app';
 import { apiPrefix } from '../src/http/mount';
 import { plansMount } from '../src/http/routes/plans.routes';
@@ -50,7 +51,7 @@ await seedDemo(context, { locations: loadDemoLocations('data/demo/heidelberg-loc
 const routing = createHaversineProvider();
 const solver = createPoolSolver({ threads: Number(values.threads) });
 const workers = [new PlanQueue({ context, solver, routing, owner: 'worker-1' }), new PlanQueue({ context, solver, routing, owner: 'worker-2' })];
-const app = createApp({ database, commands: context, logger: createLogger('silent'), mounts: [plansMount({ context, queue: workers[0]!, solver, routing })] });
+const app = createApp({ database, commands: context, logger: createLogger('silent'), limits: unlimitedRateLimits, mounts: [plansMount({ context, queue: workers[0]!, solver, routing })] });
 const server = createServer(app);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${apiPrefix}`;

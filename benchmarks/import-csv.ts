@@ -23,6 +23,7 @@ import { migrateToLatest, openDatabase } from '../src/db/database';
 import { repositories } from '../src/db/repositories';
 import { systemClock } from '../src/domain/clock';
 import { EventBus } from '../src/domain/events';
+import { unlimitedRateLimits } from '../src/auth/rate-limits';
 import { createApp } from '../src/http/app';
 import { importMount } from '../src/http/routes/import.routes';
 import { parseOrderRows } from '../src/import/parse';
@@ -83,7 +84,7 @@ async function serve(): Promise<void> {
   const admin = await repos.users.insert({ username: 'admin', name: 'Benchmark admin', role: 'admin', passwordHash: null });
   await repos.users.insertApiKey({ userId: admin.id, kind: 'integration', name: 'benchmark', tokenHash: hashToken(adminToken), expiresAt: null });
   const commands = { db: database.knex, events: new EventBus(), clock: systemClock };
-  const app = createApp({ database, commands, logger: createLogger('warn'), mounts: [importMount(commands)] });
+  const app = createApp({ database, commands, logger: createLogger('warn'), limits: unlimitedRateLimits, mounts: [importMount(commands)] });
   const server = app.listen(0, '127.0.0.1', () => process.stdout.write(`ready ${(server.address() as AddressInfo).port}\n`));
   process.once('SIGTERM', () => server.close(() => void database.close()));
 }

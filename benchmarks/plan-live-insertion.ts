@@ -22,6 +22,7 @@ import { repositories } from '../src/db/repositories';
 import { systemClock } from '../src/domain/clock';
 import { EventBus } from '../src/domain/events';
 import { localMidnightEpochSeconds } from '../src/domain/time';
+import { unlimitedRateLimits } from '../src/auth/rate-limits';
 import { createApp } from '../src/http/app';
 import { apiPrefix } from '../src/http/mount';
 import { plansMount } from '../src/http/routes/plans.routes';
@@ -172,7 +173,7 @@ await repos.orders.setStatusMany(fresh, 'ready');
 
 const solver = createPoolSolver({ threads: 1 });
 const queue = new PlanQueue({ context, solver, routing });
-const app = createApp({ database: db, commands: context, logger: createLogger('silent'), mounts: [plansMount({ context, queue, solver, routing, positions: trackedPositions })] });
+const app = createApp({ database: db, commands: context, logger: createLogger('silent'), limits: unlimitedRateLimits, mounts: [plansMount({ context, queue, solver, routing, positions: trackedPositions })] });
 const server = createServer(app);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${apiPrefix}/plans/${plan.id}/insertions`;

@@ -59,6 +59,16 @@ export const configSchema = z.object({
   TRACKING_LINK_TTL_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
   TRUST_PROXY: trustProxy,
   CORS_ORIGINS: corsOrigins,
+  /** Wrong passwords in a row that lock an account, and for how long. */
+  LOGIN_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+  LOGIN_LOCKOUT_MINUTES: z.coerce.number().min(0).max(24 * 60).default(15),
+  /** Each RATE_LIMIT_* is requests per RATE_LIMIT_WINDOW_SECONDS (src/auth/rate-limits.ts). */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  RATE_LIMIT_LOGIN_PER_USER: z.coerce.number().int().min(1).default(20),
+  RATE_LIMIT_LOGIN_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_TRACKING_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_POSITIONS_PER_DRIVER: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_API_PER_TOKEN: z.coerce.number().int().min(1).default(6000),
 });
 
 export type Config = z.output<typeof configSchema>;

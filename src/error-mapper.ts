@@ -1,10 +1,10 @@
 /**
  * The one mapping from anything thrown to the one error shape, for HTTP responses and socket acks alike.
- * A known failure keeps its status (bad input, a parser's 4xx, a unique-key race, the road network down); an
- * unknown one is a 500 internal_error that the caller logs and never echoes.
+ * A known failure keeps its status (bad input, a parser's 4xx, a unique-key race, the road network or the database
+ * down); an unknown one is a 500 internal_error that the caller logs and never echoes.
  */
 import { ZodError, type z } from 'zod';
-import { AppError, conflict, geocoderUnavailable, invalidInput, payloadTooLarge, routingUnavailable } from './errors';
+import { AppError, conflict, DatabaseUnavailableError, geocoderUnavailable, invalidInput, isDatabaseUnavailable, payloadTooLarge, routingUnavailable } from './errors';
 import { PlacementError } from './geocoding/place-order';
 import { RoutingError } from './routing/provider';
 
@@ -75,6 +75,8 @@ function knownError(error: unknown): AppError | null {
   if (error instanceof ZodError) return zodToAppError(error);
   if (error instanceof RoutingError) return routingErrorToAppError(error);
   if (error instanceof PlacementError) return placementErrorToAppError(error);
+  // A lost connection is the database's fault, not the request's: 503 with Retry-After, never 500.
+  if (isDatabaseUnavailable(error)) return new DatabaseUnavailableError(error);
   const thrown = error as ThrownFields | null;
   switch (thrown?.type) {
     case 'entity.parse.failed':

@@ -8,8 +8,11 @@ import pg from 'pg';
 import type { CommandContext } from './commands/context';
 import { ConfigError, loadConfig, type Config } from './config';
 import { migrateToLatest, openDatabase, pgliteDirectory, type Database } from './db/database';
+import { DatabaseStartError, installFaultGuard } from './db/faults';
 import { systemClock } from './domain/clock';
 import { EventBus } from './domain/events';
+import { isDatabaseUnavailable } from './errors';
+import { RateLimiters, rateLimitsOf } from './auth/rate-limits';
 import { createApp } from './http/app';
 import type { Mount } from './http/mount';
 import { alertsMount } from './http/routes/alerts.routes';
@@ -53,10 +56,20 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(config.LOG_LEVEL);
+  // A lost database connection is survived; requests answer 503 meanwhile and everything reconnects by itself.
+  installFaultGuard(logger);
 
-  const database: Database = config.DATABASE_URL
-    ? openDatabase({ engine: 'postgres', url: config.DATABASE_URL })
-    : openDatabase({ engine: 'pglite', directory: pgliteDirectory(config.DATA_DIR) });
+  let database: Database;
+  try {
+    database = config.DATABASE_URL
+      ? openDatabase({ engine: 'postgres', url: config.DATABASE_URL, onWarning: (message) => logger.warn({ database: 'postgres' }, message) })
+      : openDatabase({ engine: 'pglite', directory: pgliteDirectory(config.DATA_DIR) });
+    await untilDatabaseAnswers(database, logger);
+  } catch (error) {
+    if (!(error instanceof DatabaseStartError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
   await migrateToLatest(database.knex);
   logger.info({ database: database.engine }, 'database migrated');
 
@@ -73,26 +86,31 @@ async function main(): Promise<void> {
   const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', log: logger });
   const planQueue = reactions.planRuns;
   const optimizeJobs = new OptimizeJobs();
+  // One set of limiters for HTTP and sockets; on PostgreSQL shared by every process through its table.
+  const rateLimiters = new RateLimiters(rateLimitsOf(config), database.engine === 'postgres' ? database.knex : undefined);
   const mounts: Mount[] = [
     importMount(commands, { geocoding }),
     geocodeMount(geocoding),
     plansMount({ context: commands, queue: planQueue, solver, routing, positions }),
     optimizeMount({ solver, routing, jobs: optimizeJobs, log: logger }),
-    positionsMount(commands),
+    positionsMount(commands, rateLimiters),
     stopsMount(commands),
     alertsMount(commands),
     { path: '/', router: osrmRouter(routing) },
-    trackingMount(commands, { linkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600 }),
+    trackingMount(commands, { linkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600, limiters: rateLimiters }),
     driverRouteMount(commands, routing),
     basemapMount(routing),
     { path: '/', router: webRouter({ distDir: join(import.meta.dirname, '..', 'web', 'dist'), tileUrl: config.TILE_URL }) },
   ];
+  const lockout = { attempts: config.LOGIN_LOCKOUT_ATTEMPTS, minutes: config.LOGIN_LOCKOUT_MINUTES };
   const app = createApp({
     database,
     commands,
     logger,
     mounts,
     geocoding,
+    lockout,
+    rateLimiters,
     trustProxy: config.TRUST_PROXY,
     security: { tileUrl: config.TILE_URL, hsts: config.TRUST_PROXY !== false, corsOrigins: config.CORS_ORIGINS },
   });
@@ -100,8 +118,8 @@ async function main(): Promise<void> {
   // OSRM-style GETs carry up to 1,000 coordinates in the URL.
   const server = createServer({ maxHeaderSize: 256 * 1024 }, app);
   // With PostgreSQL, socket rooms span every server process on the database (LISTEN/NOTIFY).
-  const adapterPool = config.DATABASE_URL ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 }) : undefined;
-  const realtime = await startRealtime(server, { commands, logger, adapterPool, trackingLinkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600 });
+  const adapterPool = config.DATABASE_URL ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2, connectionTimeoutMillis: 5000, keepAlive: true }) : undefined;
+  const realtime = await startRealtime(server, { commands, logger, adapterPool, trackingLinkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600, rateLimiters });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   await reactions.start();
   const address = server.address();
@@ -117,7 +135,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     // Live connections go first (their clients reconnect elsewhere), then the HTTP server drains.
     demo.abort();
-    const realtimeClosed = realtime.close().then(() => adapterPool?.end());
+    const realtimeClosed = realtime.close().then(() => adapterPool && endPool(adapterPool));
     server.close(async () => {
       await realtimeClosed;
       await reactions.stop();
@@ -134,6 +152,30 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * Ends the adapter's pool, waiting at most 2 s: the adapter never releases a LISTEN client whose connection was
+ * terminated, and pg's Pool.end waits for every client to be released. Such a client has no socket left to close.
+ */
+async function endPool(pool: pg.Pool): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([pool.end(), new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+  clearTimeout(timer);
+}
+
+/** A PostgreSQL server that is not up yet is waited for (it may be starting beside us), not a reason to exit. */
+async function untilDatabaseAnswers(database: Database, logger: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await database.ready();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      const waitMs = Math.min(10_000, 500 * 2 ** attempt);
+      logger.warn({ err: error, attempt, waitMs }, 'database not answering yet; waiting');
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
 }
 
 /** Ensures the admin exists and seeds the demo into an empty database; returns what to print. */

@@ -7,11 +7,13 @@ import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
 import type { CommandContext } from '../commands/context';
+import type { LockoutPolicy } from '../commands/login';
+import { defaultRateLimits, RateLimiters, type RateLimits } from '../auth/rate-limits';
 import type { Database } from '../db/database';
 import type { Geocoding } from '../geocoding/place-order';
 import type { Logger } from '../logger';
 import { apiMount, apiPrefix, type Mount } from './mount';
-import { authenticate } from './middleware/authenticate';
+import { authenticate, callerOf } from './middleware/authenticate';
 import { errorHandler, routeNotFound } from './middleware/errors';
 import { apiCors, securityHeaders, type SecurityOptions } from './middleware/security-headers';
 import { docsPage, docsScript, docsStyle, openApiDocument } from './openapi';
@@ -35,12 +37,19 @@ export interface AppDeps {
   trustProxy?: boolean | number | string[];
   /** Orders sent without a location are geocoded with it; all must lie in their depot's service area. */
   geocoding?: Geocoding;
+  /** Account lock-out after repeated wrong passwords. */
+  lockout?: LockoutPolicy;
+  /** The limiters the service shares with its mounts and sockets; else made here from `limits`. */
+  rateLimiters?: RateLimiters;
+  limits?: RateLimits;
 }
 
 const requestLine = (req: { method?: string; originalUrl?: string; url?: string }, status: number, ms?: number) =>
   `${req.method} ${(req.originalUrl ?? req.url ?? '').split('?')[0]} ${status}${ms === undefined ? '' : ` ${Math.round(ms)} ms`}`;
 
 export function createApp(deps: AppDeps): express.Express {
+  const limiters = deps.rateLimiters ?? new RateLimiters(deps.limits ?? defaultRateLimits, deps.database.engine === 'postgres' ? deps.database.knex : undefined);
+  deps = { ...deps, rateLimiters: limiters };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
@@ -65,6 +74,12 @@ export function createApp(deps: AppDeps): express.Express {
   // Before credentials: a browser's preflight carries none.
   app.use(apiPrefix, apiCors(deps.security?.corsOrigins));
   app.use(authenticate(deps.commands));
+  // The API per token (a session's user, or an integration key); anonymous calls are limited where they land.
+  app.use(apiPrefix, async (req, res, next) => {
+    const caller = callerOf(req);
+    if (caller) await limiters.consume('apiPerToken', caller.actor, res);
+    next();
+  });
 
   // The fleet, orders and accounts come last: their JSON parser takes every body the mounts before left alone.
   const core = apiMount(

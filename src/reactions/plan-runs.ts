@@ -5,6 +5,8 @@
  * holds a lease it renews while the solver runs; when a process dies its lease runs out and any worker claims the
  * plan again, up to `maxAttempts` runs, after which the plan fails with the reason. Cancelling is a status change
  * every worker notices at its next renewal; the result is stored only while the plan is still the worker's.
+ * A database that goes away mid-run does not fail the plan: every step waits for it to answer again and retries
+ * (the solved result is kept, not solved again), so the run ends once, as if nothing had happened.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -13,7 +15,7 @@ import { failPlanRun } from '../commands/fail-plan-run';
 import { storePlanResult } from '../commands/store-plan-result';
 import type { CommandContext } from '../commands/context';
 import { repositories } from '../db/repositories';
-import { AppError } from '../errors';
+import { AppError, isDatabaseUnavailable } from '../errors';
 import type { RoutingProvider } from '../routing/provider';
 import type { SolverRunner } from '../solving/runner';
 import { computePlan } from '../planning/compute-plan';
@@ -35,6 +37,9 @@ export interface PlanQueueOptions {
 }
 
 const PROGRESS_EVENTS_PER_SECOND = 4;
+/** Waits between retries while the database is away: doubling from the first to the last. */
+const RETRY_FIRST_MS = 200;
+const RETRY_LAST_MS = 5000;
 /** The lease renewal also stores the progress, so pollers see it. */
 const PROGRESS_WRITE_MS = 1000;
 
@@ -89,8 +94,11 @@ export class PlanQueue {
       } catch (error) {
         this.options.log?.error({ err: error }, 'plan queue: claiming failed');
       }
-      if (plan) await this.run(plan);
-      else await new Promise<void>((resolve) => {
+      if (plan) {
+        // run() retries through an outage; what still escapes (stopping while the database is away) must not end
+        // the loop: the plan's lease runs out and a worker claims it again.
+        await this.run(plan).catch((error: unknown) => this.options.log?.error({ err: error, planId: plan.id }, 'plan queue: run interrupted'));
+      } else await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.pollMs);
         this.wakeUp = () => {
           clearTimeout(timer);
@@ -101,15 +109,35 @@ export class PlanQueue {
     }
   }
 
+  /**
+   * Runs `work` until it succeeds or fails for another reason than the database being away; gives up only when the
+   * worker stops (then the plan's lease runs out and it is claimed again).
+   */
+  private async untilAvailable<T>(what: string, planId: number, work: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || this.stopped) throw error;
+        const waitMs = Math.min(RETRY_LAST_MS, RETRY_FIRST_MS * 2 ** attempt);
+        this.options.log?.warn({ err: error, planId, attempt, waitMs }, `plan queue: database unavailable (${what}); retrying`);
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+  }
+
   private async run(plan: PlanRecord): Promise<void> {
     const { context, solver, routing, log } = this.options;
     const plans = repositories(context.db).plans;
-    await plans.abandonOrphanRuns(plan.id);
+    const retry = <T>(what: string, work: () => Promise<T>) => this.untilAvailable(what, plan.id, work);
+    await retry('abandoning orphan runs', () => plans.abandonOrphanRuns(plan.id));
     if (plan.attempts > this.maxAttempts) {
-      await failPlanRun(context, plan, { code: 'run_abandoned', message: `The plan's run stopped with its server ${plan.attempts - 1} times; giving up` });
+      await retry('failing the plan', () =>
+        failPlanRun(context, plan, { code: 'run_abandoned', message: `The plan's run stopped with its server ${plan.attempts - 1} times; giving up` }),
+      );
       return;
     }
-    const runId = await plans.insertRun(plan.id, plan.attempts, this.owner);
+    const runId = await retry('recording the run', () => plans.insertRun(plan.id, plan.attempts, this.owner));
     context.events.publish('plan.status_changed', { planId: plan.id, depotId: plan.depotId, status: 'running', actor: 'system' });
     const controller = new AbortController();
     this.running.set(plan.id, controller);
@@ -122,23 +150,37 @@ export class PlanQueue {
         .catch((error) => log?.warn({ err: error, planId: plan.id }, 'plan queue: lease renewal failed'));
     }, Math.min(PROGRESS_WRITE_MS, (this.leaseSeconds * 1000) / 3));
     try {
-      const result = await computePlan({ repos: repositories(context.db), solver, routing, clock: context.clock }, plan, controller.signal, (next) => {
-        progress = next;
-        const now = performance.now();
-        if (now - lastEvent < 1000 / PROGRESS_EVENTS_PER_SECOND) return;
-        lastEvent = now;
-        context.events.publish('plan.progress', { planId: plan.id, depotId: plan.depotId, progress: next });
-      });
+      const result = await retry('reading the plan inputs', () =>
+        computePlan({ repos: repositories(context.db), solver, routing, clock: context.clock }, plan, controller.signal, (next) => {
+          progress = next;
+          const now = performance.now();
+          if (now - lastEvent < 1000 / PROGRESS_EVENTS_PER_SECOND) return;
+          lastEvent = now;
+          context.events.publish('plan.progress', { planId: plan.id, depotId: plan.depotId, progress: next });
+        }),
+      );
       clearInterval(heartbeat);
-      const stored = result !== null && (await storePlanResult(context, plan.id, this.owner, result));
-      await plans.finishRun(runId, stored ? 'succeeded' : this.stopped ? 'abandoned' : 'cancelled', progress);
+      let storeTried = false;
+      const stored =
+        result !== null &&
+        (await retry('storing the result', async () => {
+          const again = storeTried;
+          storeTried = true;
+          if (await storePlanResult(context, plan.id, this.owner, result)) return true;
+          // The commit went through but its answer was lost with the connection: the plan has succeeded already.
+          if (!again || (await plans.findById(plan.id))?.status !== 'succeeded') return false;
+          context.events.publish('plan.status_changed', { planId: plan.id, depotId: plan.depotId, status: 'succeeded', actor: plan.createdBy });
+          return true;
+        }));
+      await retry('finishing the run', () => plans.finishRun(runId, stored ? 'succeeded' : this.stopped ? 'abandoned' : 'cancelled', progress));
       if (!stored && this.stopped) await plans.requeue(plan.id, this.owner);
     } catch (error) {
       clearInterval(heartbeat);
+      if (isDatabaseUnavailable(error)) throw error; // only when stopping: the lease runs out, the plan is run again
       const failure = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal_error', message: 'The plan run failed; the server log has the details' };
       if (!(error instanceof AppError)) log?.error({ err: error, planId: plan.id }, 'plan run failed');
-      await plans.finishRun(runId, 'failed', progress, failure);
-      await failPlanRun(context, plan, failure);
+      await retry('recording the failure', () => plans.finishRun(runId, 'failed', progress, failure));
+      await retry('failing the plan', () => failPlanRun(context, plan, failure));
     } finally {
       this.running.delete(plan.id);
     }

@@ -21,7 +21,13 @@ export interface TrackingLinkPolicy {
   clock: Clock;
 }
 
-export async function subscriberFor(repos: Repositories, auth: Record<string, unknown>, trackingLinks: TrackingLinkPolicy): Promise<Subscriber> {
+export async function subscriberFor(
+  repos: Repositories,
+  auth: Record<string, unknown>,
+  trackingLinks: TrackingLinkPolicy,
+  /** Runs before a tracking token is looked up (the rate limit per address); throws to refuse. */
+  beforeTrackingLookup: () => Promise<void> = async () => {},
+): Promise<Subscriber> {
   const { token, depotId } = auth;
   if (typeof token !== 'string' || token === '') throw unauthorized('Connect with auth: { token } (a session token, API key or tracking token)');
   const principal = await principalForToken(repos, token, new Date(trackingLinks.clock.nowMs()));
@@ -37,6 +43,7 @@ export async function subscriberFor(repos: Repositories, auth: Record<string, un
     return { room: depotRoom(depotId), principal };
   }
   // A customer's link: the same rule as the tracking page, so a revoked or expired link hears nothing more.
+  await beforeTrackingLookup();
   const { order } = await openTrackingLink(repos, token, nowEpochSeconds(trackingLinks.clock), trackingLinks.linkTtlSeconds).catch((error: unknown) => {
     throw error instanceof AppError && error.status === 404 ? new AppError(401, 'invalid_token', 'The token is unknown, revoked or expired') : error;
   });

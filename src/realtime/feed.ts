@@ -1,10 +1,12 @@
 /**
  * The numbered, persisted event stream of every room. Facts are queued, and every few milliseconds
  * one batch reserves consecutive numbers per room in PostgreSQL (atomic across server processes),
- * stores the events, then emits them. A client that sees a gap in the numbers joins again and gets a
+ * stores the events, then emits them. While the database is away a batch stays queued, in order, and is
+ * written when it answers again: no number is skipped and no event lost (up to `maxQueued`). A client that sees a gap in the numbers joins again and gets a
  * snapshot numbered with the last event it includes.
  */
 import type { RoomEventsRepository } from '../db/repos/room-events.repo';
+import { isDatabaseUnavailable } from '../errors';
 import type { Logger } from '../logger';
 import type { RoomEventName, RoomFacts, RoomSnapshot, Sequenced } from '../protocol/socket';
 
@@ -13,6 +15,8 @@ export interface FeedOptions {
   flushIntervalMs?: number;
   /** Events are kept this long in the log. */
   retentionSeconds?: number;
+  /** Events held while the database is away; beyond, the oldest are dropped (clients then join again). */
+  maxQueued?: number;
 }
 
 interface Pending {
@@ -26,6 +30,9 @@ export class RoomFeed {
   private flushing: Promise<void> | null = null;
   private readonly timer: NodeJS.Timeout;
   private readonly pruneTimer: NodeJS.Timeout;
+  private readonly maxQueued: number;
+  /** Whether batches are being held for the database (logged once per outage). */
+  private holding = false;
 
   constructor(
     private readonly repo: RoomEventsRepository,
@@ -34,6 +41,7 @@ export class RoomFeed {
     private readonly logger: Logger,
     options: FeedOptions = {},
   ) {
+    this.maxQueued = options.maxQueued ?? 50_000;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 20);
     const retentionSeconds = options.retentionSeconds ?? 3600;
     this.pruneTimer = setInterval(() => void this.prune(retentionSeconds), Math.min(60_000, retentionSeconds * 250));
@@ -57,18 +65,23 @@ export class RoomFeed {
 
   private async write(batch: Pending[]): Promise<void> {
     try {
-      const counts = new Map<string, number>();
-      for (const item of batch) counts.set(item.room, (counts.get(item.room) ?? 0) + 1);
-      const last = await this.repo.reserve(counts);
-      const next = new Map([...counts].map(([room, count]) => [room, last.get(room)! - count + 1]));
-      const events = batch.map((item) => {
-        const seq = next.get(item.room)!;
-        next.set(item.room, seq + 1);
-        return { room: item.room, seq, event: item.event, data: item.data } as Sequenced;
-      });
-      await this.repo.insertMany(events);
+      const events = (await this.repo.append(batch)) as Sequenced[];
+      if (this.holding) this.logger.info({ events: events.length }, 'room events: database back, held events written');
+      this.holding = false;
       for (const event of events) this.emit(event);
     } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        // Nothing was numbered (one transaction): the batch goes back in front and is written at a later flush.
+        this.queue = batch.concat(this.queue);
+        const excess = this.queue.length - this.maxQueued;
+        if (excess > 0) {
+          this.queue.splice(0, excess);
+          this.logger.error({ dropped: excess }, 'room events: database away too long; oldest events dropped');
+        }
+        if (!this.holding) this.logger.warn({ err: error, queued: this.queue.length }, 'room events held until the database answers');
+        this.holding = true;
+        return;
+      }
       // Clients notice the gap in numbers and join again for a snapshot.
       this.logger.error({ err: error, events: batch.length }, 'room events could not be stored; dropped');
     }

@@ -27,6 +27,7 @@ import { arriveRequestSchema, completeRequestSchema, failRequestSchema } from '.
 import { LivePositions } from '../tracking/live-positions';
 import { PositionBatcher } from '../commands/position-sink';
 import { defaultTrackingLinkTtlSeconds } from '../tracking/tracking-link';
+import { RateLimiters } from '../auth/rate-limits';
 import { subscriberFor, type Subscriber } from './auth';
 import { connectBroadcaster } from './broadcaster';
 import { RoomFeed, type FeedOptions } from './feed';
@@ -52,6 +53,8 @@ export interface RealtimeOptions {
   rateLimit?: { perSecond: number; burst: number };
   /** How long a customer's tracking link stays open after the order is finished (as the tracking page). */
   trackingLinkTtlSeconds?: number;
+  /** Tracking-token lookups per address, shared with the tracking page's API. */
+  rateLimiters?: RateLimiters;
 }
 
 export interface Realtime {
@@ -69,6 +72,7 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
     linkTtlSeconds: options.trackingLinkTtlSeconds ?? defaultTrackingLinkTtlSeconds,
     clock: commands.clock,
   };
+  if (options.adapterPool) guardPool(options.adapterPool, logger);
   const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,
     // A delivery proof (photo and signature in base64) fits, as over HTTP.
@@ -89,8 +93,10 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
   const feed = new RoomFeed(repos.roomEvents, emit, roomSnapshots(repos, () => live.all()), logger, options.feed);
   const disconnectBroadcaster = connectBroadcaster(commands.events, feed, repos, logger);
 
+  const limiters = options.rateLimiters ?? new RateLimiters();
   io.use((socket, next) => {
-    subscriberFor(repos, socket.handshake.auth, trackingLinks).then(
+    const limitLookups = () => limiters.consume('trackingPerAddress', socket.handshake.address);
+    subscriberFor(repos, socket.handshake.auth, trackingLinks, limitLookups).then(
       (subscriber) => {
         socket.data = { subscriber, bucket: new TokenBucket(rateLimit.perSecond, rateLimit.burst) };
         next();
@@ -165,8 +171,20 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
   };
 }
 
+/**
+ * node-postgres emits 'error' on the pool for an idle client and on a checked-out client (the adapter's LISTEN
+ * connection); unheard, that event throws and ends the process. Logged instead: the adapter connects again by itself.
+ */
+function guardPool(pool: Pool, logger: Logger): void {
+  pool.on('error', (error) => logger.warn({ err: error }, 'socket.io adapter: idle database connection lost'));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger.warn({ err: error }, 'socket.io adapter: database connection lost'));
+  });
+}
+
 function errorBody(error: unknown, logger: Logger): ErrorBody {
   const { error: answer, known } = toAppError(error);
-  if (!known || answer.status >= 500) logger.error({ err: error }, 'socket request failed');
+  if (!known || (answer.status >= 500 && answer.code !== 'database_unavailable')) logger.error({ err: error }, 'socket request failed');
+  else if (answer.code === 'database_unavailable') logger.warn({ err: error }, 'socket request failed: database unavailable');
   return answer.toBody();
 }

@@ -5,6 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CommandContext } from '../../src/commands/context';
+import type { LockoutPolicy } from '../../src/commands/login';
+import type { RateLimits } from '../../src/auth/rate-limits';
 import { systemClock, type Clock } from '../../src/domain/clock';
 import { EventBus } from '../../src/domain/events';
 import { createApp, type AppDeps } from '../../src/http/app';
@@ -42,7 +44,7 @@ export interface TestApp {
 
 export async function startTestApp(
   backend: TestBackend,
-  options: { mounts?: Mount[]; jsonLimit?: string; clock?: Clock; geocoding?: Geocoding } & Pick<AppDeps, 'security' | 'trustProxy'> = {},
+  options: { mounts?: Mount[]; jsonLimit?: string; clock?: Clock; geocoding?: Geocoding; lockout?: LockoutPolicy; limits?: RateLimits } & Pick<AppDeps, 'security' | 'trustProxy'> = {},
 ): Promise<TestApp> {
   const database = await backend.open();
   const events = new EventBus();
@@ -57,6 +59,8 @@ export async function startTestApp(
     security: options.security,
     trustProxy: options.trustProxy,
     geocoding: options.geocoding,
+    lockout: options.lockout,
+    limits: options.limits,
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -10,6 +10,7 @@ import * as tracking from './004_tracking';
 import * as stopOutcomes from './005_stop_outcomes';
 import * as trackingLinks from './006_tracking_links';
 import * as planReplacement from './007_plan_replacement';
+import * as authHardening from './008_auth_hardening';
 import * as geocoding from './009_geocoding';
 import * as unroutableOrders from './010_unroutable_orders';
 import * as replanProposals from './011_replan_proposals';
@@ -23,6 +24,7 @@ const migrations: Record<string, Knex.Migration> = {
   '005_stop_outcomes': stopOutcomes,
   '006_tracking_links': trackingLinks,
   '007_plan_replacement': planReplacement,
+  '008_auth_hardening': authHardening,
   '009_geocoding': geocoding,
   '010_unroutable_orders': unroutableOrders,
   '011_replan_proposals': replanProposals,

@@ -35,6 +35,27 @@ export class RoomEventsRepository {
     return new Map(result.map((row) => [row.room, Number(row.last_seq)]));
   }
 
+  /**
+   * Numbers and stores a batch in one transaction: either every event is stored with consecutive numbers or none is
+   * and no number was used, so a failed write (the connection lost) leaves no gap and can simply be tried again.
+   */
+  async append(batch: Omit<RoomEvent, 'seq'>[]): Promise<RoomEvent[]> {
+    return this.db.transaction(async (trx) => {
+      const repo = new RoomEventsRepository(trx);
+      const counts = new Map<string, number>();
+      for (const item of batch) counts.set(item.room, (counts.get(item.room) ?? 0) + 1);
+      const last = await repo.reserve(counts);
+      const next = new Map([...counts].map(([room, count]) => [room, last.get(room)! - count + 1]));
+      const events = batch.map((item) => {
+        const seq = next.get(item.room)!;
+        next.set(item.room, seq + 1);
+        return { ...item, seq };
+      });
+      await repo.insertMany(events);
+      return events;
+    });
+  }
+
   async insertMany(events: RoomEvent[]): Promise<void> {
     for (let start = 0; start < events.length; start += insertChunkRows) {
       const rows = events.slice(start, start + insertChunkRows).map((event) => ({ ...event, data: JSON.stringify(event.data) }));

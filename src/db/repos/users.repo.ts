@@ -75,6 +75,35 @@ export class UsersRepository {
     if (Object.keys(row).length > 0) await this.db('users').where({ id }).update(row);
   }
 
+  /** Until when logins as `username` are refused, if they are now. */
+  async findLoginLock(username: string, now: Date): Promise<Date | null> {
+    const row = await this.db('login_failures').where({ username }).andWhere('locked_until', '>', now).first('locked_until');
+    return row ? new Date(row.locked_until) : null;
+  }
+
+  /**
+   * Counts a wrong password for `username` (known or not) in one statement, so concurrent failures all count; at
+   * `maxFailures` the username locks until `lockUntil` and the count starts again. Returns the lock's end when this
+   * failure locked it.
+   */
+  async recordFailedLogin(username: string, maxFailures: number, lockUntil: Date): Promise<Date | null> {
+    const result = await this.db.raw<{ rows: { failures: number; locked_until: Date | null }[] }>(
+      `insert into login_failures as f (username, failures, locked_until)
+         values (?, case when 1 >= ? then 0 else 1 end, case when 1 >= ? then ?::timestamptz end)
+       on conflict (username) do update set
+         failures = case when f.failures + 1 >= ? then 0 else f.failures + 1 end,
+         locked_until = case when f.failures + 1 >= ? then ?::timestamptz else f.locked_until end
+       returning failures, locked_until`,
+      [username, maxFailures, maxFailures, lockUntil, maxFailures, maxFailures, lockUntil],
+    );
+    const row = result.rows[0];
+    return row && row.failures === 0 && row.locked_until && new Date(row.locked_until).getTime() === lockUntil.getTime() ? lockUntil : null;
+  }
+
+  async clearFailedLogins(username: string): Promise<void> {
+    await this.db('login_failures').where({ username }).delete();
+  }
+
   async delete(id: number): Promise<void> {
     await this.db('users').where({ id }).delete();
   }

@@ -15,6 +15,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     return;
   }
   if (answer.status >= 500) req.log.error({ err: error }, answer.message);
+  if (answer.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(answer.retryAfterSeconds))));
   res.status(answer.status).json(answer.toBody());
 };
 

@@ -15,9 +15,21 @@ export function authRoutes(api: ApiRouter, deps: AppDeps): void {
   const repos = reads(deps.commands);
 
   api.endpoint(
-    { method: 'post', path: '/auth/login', summary: 'Exchange username and password for a bearer token', tag: 'auth', roles: 'public', body: loginInputSchema, response: loginResponseSchema },
-    async ({ body }) => {
-      const session = await login(deps.commands, body);
+    {
+      method: 'post',
+      path: '/auth/login',
+      summary: 'Exchange username and password for a bearer token',
+      description: 'Repeated wrong passwords lock the account for a while: 423 account_locked says until when.',
+      tag: 'auth',
+      roles: 'public',
+      body: loginInputSchema,
+      response: loginResponseSchema,
+    },
+    async ({ body, req, res }) => {
+      const limiters = deps.rateLimiters!;
+      await limiters.consume('loginPerAddress', req.ip ?? 'unknown', res);
+      await limiters.consume('loginPerUser', body.username.toLowerCase(), res);
+      const session = await login(deps.commands, body, deps.lockout);
       return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: presentUser(session.user) };
     },
   );

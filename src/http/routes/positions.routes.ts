@@ -7,6 +7,7 @@ import { reads, type CommandContext } from '../../commands/context';
 import { reportPositions } from '../../commands/report-positions';
 import { positionReportSchema } from '../../protocol/socket';
 import { presentPosition } from '../../realtime/snapshot';
+import { RateLimiters } from '../../auth/rate-limits';
 import { apiMount, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
 
@@ -21,7 +22,7 @@ const vehiclePositionSchema = z.object({
   recordedAt: z.number(),
 });
 
-function declare(api: ApiRouter, context: CommandContext): void {
+function declare(api: ApiRouter, context: CommandContext, limiters: RateLimiters): void {
   const repos = reads(context);
   api.endpoint(
     {
@@ -34,7 +35,10 @@ function declare(api: ApiRouter, context: CommandContext): void {
       body: positionBatchSchema,
       response: reportResultSchema,
     },
-    async ({ body, principal }) => reportPositions(context, body.positions, principal),
+    async ({ body, principal, res }) => {
+      await limiters.consume('positionsPerDriver', `driver:${principal.driverId ?? principal.actor}`, res);
+      return reportPositions(context, body.positions, principal);
+    },
   );
   api.endpoint(
     {
@@ -54,7 +58,7 @@ function declare(api: ApiRouter, context: CommandContext): void {
   );
 }
 
-export function positionsMount(context: CommandContext): Mount {
+export function positionsMount(context: CommandContext, limiters = new RateLimiters()): Mount {
   // A full batch of 1,000 fixes is about 150 kB of JSON.
-  return apiMount((api) => declare(api, context), { limit: '512kb', paths: ['/positions'] });
+  return apiMount((api) => declare(api, context, limiters), { limit: '512kb', paths: ['/positions'] });
 }

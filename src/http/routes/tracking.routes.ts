@@ -16,6 +16,7 @@ import { presentStopTimes } from '../presenters/stop-times.presenter';
 import { finalStatuses, openTrackingLink, stopOfOrder } from '../../tracking/tracking-link';
 import { idParamsSchema } from '../../protocol/common';
 import { ratingInputSchema, trackingViewSchema, type TrackingView } from '../../protocol/tracking';
+import { RateLimiters } from '../../auth/rate-limits';
 import { apiMount, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
 import type { Order } from '../../domain/model/order';
@@ -33,6 +34,8 @@ export const freshPositionSeconds = 15 * 60;
 export interface TrackingOptions {
   /** How long a link keeps working after the order is finished. */
   linkTtlSeconds: number;
+  /** Lookups per address: a guessed token costs a request like any other. */
+  limiters?: RateLimiters;
 }
 
 const tokenParamsSchema = z.object({ token: z.string().min(8).max(200) });
@@ -41,6 +44,7 @@ const tokenParamsSchema = z.object({ token: z.string().min(8).max(200) });
 function declare(api: ApiRouter, context: CommandContext, options: TrackingOptions): void {
   const repos = reads(context);
   const now = () => nowEpochSeconds(context.clock);
+  const limiters = options.limiters ?? new RateLimiters();
   api.endpoint(
     {
       method: 'get',
@@ -51,9 +55,10 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
       params: tokenParamsSchema,
       response: trackingViewSchema,
     },
-    async ({ params, res }) => {
+    async ({ params, req, res }) => {
       res.setHeader('X-Robots-Tag', 'noindex, nofollow');
       res.setHeader('Cache-Control', 'no-store');
+      await limiters.consume('trackingPerAddress', req.ip ?? 'unknown', res);
       const nowEpoch = now();
       return trackingView(repos, await openTrackingLink(repos, params.token, nowEpoch, options.linkTtlSeconds), nowEpoch);
     },
@@ -70,8 +75,9 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
       body: ratingInputSchema,
       response: trackingViewSchema,
     },
-    async ({ params, body, res }) => {
+    async ({ params, body, req, res }) => {
       res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+      await limiters.consume('trackingPerAddress', req.ip ?? 'unknown', res);
       const link = await rateDelivery(context, params.token, body, options.linkTtlSeconds);
       return trackingView(repos, link, now());
     },

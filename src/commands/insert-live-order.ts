@@ -76,7 +76,7 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
     const byVehicle = new Map(routes.map((route) => [route.vehicleId, route]));
     const liveRoutes = planVehicles.flatMap((vehicle) => {
       const route = byVehicle.get(vehicle.id);
-      return route ? [liveRoute(route, vehicle, live, positions.get(vehicle.id), nowEpoch)] : [];
+      return route ? [liveRoute(route, vehicle, live, positions.get(vehicle.id), nowEpoch, planningVehicle(vehicle, context.depotsById, plan.date).shift.startEpochSeconds)] : [];
     });
     const shiftEndEpoch = (route: LiveRoute) => planningVehicle(route.vehicle, context.depotsById, plan.date).shift.endEpochSeconds;
     const open = openRoutes(context, liveRoutes, nowEpoch);

@@ -33,7 +33,11 @@ export interface LiveRoute {
 
 export const isLivePlan = (plan: PlanRecord) => plan.status === 'dispatched';
 
-export function liveRoute(route: RouteRecord, vehicle: Vehicle, live: boolean, position: LiveStart | undefined, nowEpoch: number): LiveRoute {
+/**
+ * `shiftStartEpoch`: a van not yet gone may leave as early as its shift starts, even when the plan has it leave
+ * later (plans leave as late as their first window allows rather than wait).
+ */
+export function liveRoute(route: RouteRecord, vehicle: Vehicle, live: boolean, position: LiveStart | undefined, nowEpoch: number, shiftStartEpoch = route.departureEpoch): LiveRoute {
   let split = 0;
   route.stops.forEach((stop, index) => {
     if (stop.status !== 'pending') split = index + 1;
@@ -44,7 +48,7 @@ export function liveRoute(route: RouteRecord, vehicle: Vehicle, live: boolean, p
   const last = fixed[fixed.length - 1];
   const planned: LiveStart = last
     ? { location: last.location, epochSeconds: last.completedAtEpoch ?? last.plannedDepartureEpoch }
-    : { location: route.startLocation, epochSeconds: route.departureEpoch };
+    : { location: route.startLocation, epochSeconds: Math.min(route.departureEpoch, shiftStartEpoch) };
   const from = position ?? planned;
   return { route, vehicle, fixed, pending, anchor: { location: from.location, epochSeconds: Math.max(nowEpoch, planned.epochSeconds, from.epochSeconds) } };
 }

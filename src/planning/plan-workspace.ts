@@ -32,7 +32,11 @@ export async function openWorkspace(repos: Repositories, plan: PlanRecord, routi
   const context = await loadPlanContext(repos, plan.depotId, plan.date, [...vehicles.values()], routing);
   const live = isLivePlan(plan);
   const latest = live ? await positions.latest(repos, [...vehicles.keys()]) : new Map();
-  const routes = records.map((route) => liveRoute(route, vehicles.get(route.vehicleId)!, live, latest.get(route.vehicleId), nowEpoch));
+  const shiftStart = (vehicle: Vehicle) => planningVehicle(vehicle, context.depotsById, plan.date).shift.startEpochSeconds;
+  const routes = records.map((route) => {
+    const vehicle = vehicles.get(route.vehicleId)!;
+    return liveRoute(route, vehicle, live, latest.get(route.vehicleId), nowEpoch, shiftStart(vehicle));
+  });
   return { plan, context, routes, edited: new Map(), positions, nowEpoch };
 }
 
@@ -86,7 +90,7 @@ async function addEmptyRoute(repos: Repositories, workspace: Workspace, vehicle:
     stops: [],
   };
   const position = live ? (await workspace.positions.latest(repos, [vehicle.id])).get(vehicle.id) : undefined;
-  const added = liveRoute(route, vehicle, live, position, workspace.nowEpoch);
+  const added = liveRoute(route, vehicle, live, position, workspace.nowEpoch, planningVehicle(vehicle, workspace.context.depotsById, workspace.plan.date).shift.startEpochSeconds);
   workspace.routes.push(added);
   workspace.edited.set(route.id, []);
   return added;

@@ -3,24 +3,9 @@
  * key: the driver app queues actions while offline and may send one twice; it acts once.
  */
 import { z } from 'zod';
+import { failureReasons } from '../domain/failure-reasons';
 
-export const failureReasons = ['not_home', 'refused', 'address_problem', 'damaged', 'other'] as const;
-
-export const failureReasonText: Record<string, string> = {
-  not_home: 'Not home',
-  refused: 'Refused',
-  address_problem: 'Address problem',
-  damaged: 'Damaged',
-  other: 'Other',
-};
-
-/** "not_home: Rang twice" (an order's failure reason) → "Not home: Rang twice". */
-export function failureText(reason: string | null | undefined): string {
-  if (!reason) return '';
-  const [code, ...note] = reason.split(': ');
-  const text = failureReasonText[code!] ?? code!;
-  return note.length ? `${text}: ${note.join(': ')}` : text;
-}
+export { failureReasons };
 
 /** Decoded size limits: a signature is a small drawing, a photo a compressed snapshot. */
 export const maxSignatureBytes = 256 * 1024;

@@ -15,7 +15,7 @@ import { resolveAlert } from '../commands/resolve-alert';
 import { reads, type CommandContext } from '../commands/context';
 import type { DomainEvents } from '../domain/events';
 import type { Logger } from '../logger';
-import { failureText } from '../protocol/stop-actions';
+import { failureText } from '../domain/failure-reasons';
 import { minutesLate } from '../domain/stop-times';
 
 export interface AlertReactions {

@@ -73,15 +73,16 @@ describe('orders in the dispatch console', () => {
     await page.locator('#order-drawer').waitFor({ state: 'hidden' });
   });
 
-  it('creates an order with the form: a missing location is named beside its field, then it is created and listed', async () => {
+  it('creates an order with the form: an address that cannot be placed is named beside its field, then it is created and listed', async () => {
     await page.getByRole('button', { name: 'New order' }).click();
     const form = page.locator('#order-form');
     await form.getByLabel('Reference').fill('console-new-1');
     await form.getByLabel('Customer').fill('Zora Console');
-    await form.getByLabel('Address').fill('Bergheimer Straße 20, Heidelberg');
+    // No coordinates and an address the geocoder does not know: refused, naming the address.
+    await form.getByLabel('Address').fill('Nirgendwogasse 99, 99999 Atlantis');
     await form.getByRole('button', { name: 'Create order' }).click();
-    await form.locator('.field-error[data-error-for="location"]').waitFor();
-    expect(await form.locator('#new-lon').getAttribute('aria-invalid')).toBe('true');
+    await form.locator('.field-error[data-error-for="addressText"]').waitFor();
+    expect(await form.locator('#new-addressText').getAttribute('aria-invalid')).toBe('true');
 
     await form.getByLabel('Longitude').fill('8.6870');
     await form.getByLabel('Latitude').fill('49.4070');

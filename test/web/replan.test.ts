@@ -131,10 +131,12 @@ describe('planning a day under way again from the console', () => {
       await expect(page.locator(`[data-route-vehicle="${route.vehicleId}"] li`).evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-order-id'))))).resolves.toEqual(route.stops.map((stop) => stop.orderId));
     }
 
-    // A van with no route takes a stop by drag: previewed, then confirmed.
+    // A van with no route takes a stop by the Move form: previewed, then confirmed.
     const dragged = busyAfter.stops[busyAfter.stops.length - 1]!;
     expect(dragged.status).toBe('pending');
-    await page.locator(`li[data-order-id="${dragged.orderId}"]`).dragTo(page.locator(`[data-route-vehicle="${spareVan}"] ol`));
+    await page.locator('#move-order').selectOption(String(dragged.orderId));
+    await page.locator('#move-vehicle').selectOption(String(spareVan));
+    await page.getByRole('button', { name: 'Preview move' }).click();
     await page.locator('#preview:not(.hidden)').waitFor();
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.locator(`[data-route-vehicle="${spareVan}"] li[data-order-id="${dragged.orderId}"]`).waitFor({ timeout: 20_000 });

@@ -52,7 +52,7 @@ export function statusText(status: string): string {
 }
 
 /** Failure reasons are worded once, where they are defined: the server's alerts say them the same way. */
-export { failureReasonText, failureText } from '../../src/protocol/stop-actions';
+export { failureReasonText, failureText } from '../../src/domain/failure-reasons';
 
 /** For Leaflet tooltips, which take HTML: names and addresses come from users. */
 export function escapeHtml(text: string): string {

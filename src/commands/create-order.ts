@@ -4,6 +4,7 @@ import type { CreateOrderInput } from '../protocol/orders-api';
 import { toOrderDraft } from '../protocol/orders';
 import { inTransaction, type CommandContext } from './context';
 import type { Order } from '../domain/model/order';
+import { writeOrderEvents } from './order-timeline';
 
 export async function createOrder(context: CommandContext, input: CreateOrderInput, by: Principal): Promise<Order> {
   const order = await inTransaction(context, async (repos) => {
@@ -17,7 +18,7 @@ export async function createOrder(context: CommandContext, input: CreateOrderInp
         { path: 'externalRef', message: 'already used by another order of this source' },
       ]);
     }
-    await repos.orderEvents.insertMany([
+    await writeOrderEvents(repos, [
       { orderId: created.id, type: 'created', actor: by.actor, toStatus: created.status, data: { source: input.source } },
     ]);
     return created;

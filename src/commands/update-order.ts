@@ -4,6 +4,7 @@ import type { OrderPatch } from '../protocol/orders-api';
 import { orderInputSchema, toOrderDraft, type OrderInput } from '../protocol/orders';
 import { inTransaction, type CommandContext } from './context';
 import { editableStatuses, type Order } from '../domain/model/order';
+import { writeOrderEvents } from './order-timeline';
 
 /** Edits an order's content while it is still received or ready; later its route depends on it. */
 export async function updateOrder(context: CommandContext, orderId: number, patch: OrderPatch, by: Principal): Promise<Order> {
@@ -16,7 +17,7 @@ export async function updateOrder(context: CommandContext, orderId: number, patc
     const merged = orderInputSchema.parse({ ...asInput(current), ...patch });
     const { source: _source, externalRef: _externalRef, ...content } = toOrderDraft(current.source, merged);
     const updated = await repos.orders.updateContent(orderId, content);
-    await repos.orderEvents.insertMany([{ orderId, type: 'updated', actor: by.actor, data: { fields: Object.keys(patch).sort() } }]);
+    await writeOrderEvents(repos, [{ orderId, type: 'updated', actor: by.actor, data: { fields: Object.keys(patch).sort() } }]);
     return updated;
   });
   return order;

@@ -4,6 +4,7 @@ import { DepotsRepository } from './repos/depots.repo';
 import { DriversRepository } from './repos/drivers.repo';
 import { OrderEventsRepository } from './repos/order-events.repo';
 import { OrdersRepository } from './repos/orders.repo';
+import { OutboxRepository } from './repos/outbox.repo';
 import { PlansRepository } from './repos/plans.repo';
 import { RoutesRepository } from './repos/routes.repo';
 import { EtaRepository } from './repos/eta.repo';
@@ -13,6 +14,7 @@ import { RoomEventsRepository } from './repos/room-events.repo';
 import { TrackingLinksRepository } from './repos/tracking-links.repo';
 import { UsersRepository } from './repos/users.repo';
 import { VehiclesRepository } from './repos/vehicles.repo';
+import { WebhooksRepository } from './repos/webhooks.repo';
 
 export function repositories(db: Executor) {
   return {
@@ -29,6 +31,8 @@ export function repositories(db: Executor) {
     etas: new EtaRepository(db),
     proofs: new ProofsRepository(db),
     trackingLinks: new TrackingLinksRepository(db),
+    outbox: new OutboxRepository(db),
+    webhooks: new WebhooksRepository(db),
   };
 }
 

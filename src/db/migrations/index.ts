@@ -10,6 +10,7 @@ import * as tracking from './004_tracking';
 import * as stopOutcomes from './005_stop_outcomes';
 import * as trackingLinks from './006_tracking_links';
 import * as planReplacement from './007_plan_replacement';
+import * as notifications from './013_notifications';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_fleet': fleet,
@@ -19,6 +20,7 @@ const migrations: Record<string, Knex.Migration> = {
   '005_stop_outcomes': stopOutcomes,
   '006_tracking_links': trackingLinks,
   '007_plan_replacement': planReplacement,
+  '013_notifications': notifications,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

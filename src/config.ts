@@ -26,6 +26,12 @@ export const configSchema = z.object({
   DEMO: z.enum(['0', '1']).default('0').transform((value) => value === '1'),
   TILE_URL: optionalString.pipe(z.url().optional()),
   TRACKING_LINK_TTL_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
+  /** Where customers reach the service, for the links in messages; http://localhost:PORT when absent. */
+  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional()),
+  SMTP_FROM: z.string().trim().min(3).default('Lastmile <no-reply@lastmile.example>'),
+  SMS_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+  SMS_FROM: z.string().trim().min(1).max(20).default('Lastmile'),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { CommandContext } from './commands/context';
+import { reads, type CommandContext } from './commands/context';
 import { ConfigError, loadConfig, type Config } from './config';
 import { migrateToLatest, openDatabase, pgliteDirectory, type Database } from './db/database';
 import { systemClock } from './domain/clock';
@@ -15,6 +15,7 @@ import type { Mount } from './http/mount';
 import { basemapMount } from './http/routes/basemap.routes';
 import { driverRouteMount } from './http/routes/driver-route.routes';
 import { importMount } from './http/routes/import.routes';
+import { notificationsMount } from './http/routes/notifications.routes';
 import { optimizeMount } from './http/routes/optimize.routes';
 import { osrmRouter } from './http/routes/osrm.routes';
 import { plansMount } from './http/routes/plans.routes';
@@ -24,6 +25,9 @@ import { trackingMount } from './http/routes/tracking.routes';
 import { webRouter } from './http/web';
 import { createLogger, type Logger } from './logger';
 import { trackedPositions } from './planning/tracked-positions';
+import { emailChannel } from './notifications/email';
+import { smsChannel } from './notifications/sms';
+import { webhookChannel } from './notifications/webhook';
 import { createReactions } from './reactions';
 import { startRealtime } from './realtime/server';
 import { runSimulation } from './simulator';
@@ -64,7 +68,14 @@ async function main(): Promise<void> {
   const solver = createPoolSolver({ threads: config.SOLVER_THREADS || undefined, log: logger });
   // Several processes on one PostgreSQL share the plan queue; PGlite belongs to this process alone.
   const positions = trackedPositions;
-  const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', log: logger });
+  const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  const email = config.SMTP_URL ? emailChannel({ smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, publicUrl }) : undefined;
+  const channels = {
+    email,
+    sms: config.SMS_URL ? smsChannel({ smsUrl: config.SMS_URL, from: config.SMS_FROM, publicUrl }) : undefined,
+    webhook: webhookChannel({ clock: systemClock, findWebhook: (id) => reads(commands).webhooks.findById(id) }),
+  };
+  const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', channels, log: logger });
   const planQueue = reactions.planRuns;
   const optimizeJobs = new OptimizeJobs();
   const mounts: Mount[] = [
@@ -74,6 +85,7 @@ async function main(): Promise<void> {
     positionsMount(commands),
     stopsMount(commands),
     { path: '/', router: osrmRouter(routing) },
+    notificationsMount(commands, { publicUrl }),
     trackingMount(commands, { linkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600 }),
     driverRouteMount(commands, routing),
     basemapMount(routing),
@@ -105,6 +117,7 @@ async function main(): Promise<void> {
     server.close(async () => {
       await realtimeClosed;
       await reactions.stop();
+      email?.close();
       optimizeJobs.close();
       await solver.close();
       await routing.close?.();

@@ -3,25 +3,32 @@
  * - a plan was queued → `plan-runs.ts` computes it in the solver pool and stores the result (storePlanResult);
  * - an order on a route was cancelled → `cancelled-orders.ts` removes its stop (editPlan);
  * - a vehicle moved → `live-etas.ts` detects arrival by geofence (arriveAtStop), recomputes the remaining ETAs
- *   (recordLiveEtas) and raises delay and deviation alerts.
+ *   (recordLiveEtas) and raises delay and deviation alerts;
+ * - an outbox message is due → `outbox-sender.ts` sends it by e-mail, SMS or webhook, with retries.
  * Each calls commands; nothing below commands/ does.
  */
 import type { InsertionDeps } from '../commands/insert-live-order';
 import type { Logger } from '../logger';
+import type { Channel } from '../notifications/channel';
+import type { ChannelName } from '../domain/model/notification';
 import type { SolverRunner } from '../solving/runner';
 import { removeCancelledStops } from './cancelled-orders';
 import { EtaEngine } from './live-etas';
+import { OutboxSender } from './outbox-sender';
 import { PlanQueue } from './plan-runs';
 
 export interface ReactionsDeps extends InsertionDeps {
   solver: SolverRunner;
   /** Only this process uses the database (PGlite): plan runs left running at start-up are orphans. */
   exclusiveDatabase: boolean;
+  /** The configured notification channels; messages of the others are composed and kept. */
+  channels: Partial<Record<ChannelName, Channel>>;
   log: Logger;
 }
 
 export interface Reactions {
   planRuns: PlanQueue;
+  outbox: OutboxSender;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -31,13 +38,21 @@ export function createReactions(deps: ReactionsDeps): Reactions {
   const planRuns = new PlanQueue({ context, solver, routing, exclusiveDatabase: deps.exclusiveDatabase, log });
   const stopRemoving = removeCancelledStops({ context, routing, positions }, log);
   const etaEngine = new EtaEngine(context, routing, log);
+  const outbox = new OutboxSender({ context, channels: deps.channels, log });
+  // Status changes and reschedules committed messages: send them now rather than at the next poll.
+  const wakeOutbox = [context.events.on('order.status_changed', () => outbox.wake()), context.events.on('order.rescheduled', () => outbox.wake())];
   return {
     planRuns,
-    start: () => planRuns.start(),
+    outbox,
+    async start() {
+      await planRuns.start();
+      outbox.start();
+    },
     async stop() {
       stopRemoving();
       etaEngine.close();
-      await planRuns.stop();
+      for (const off of wakeOutbox) off();
+      await Promise.all([planRuns.stop(), outbox.stop()]);
     },
   };
 }

@@ -11,7 +11,12 @@ export interface EmailOptions {
 }
 
 export function emailChannel(options: EmailOptions): Channel & { close(): void } {
-  const transport = nodemailer.createTransport(options.smtpUrl, { from: options.from });
+  // Pooled: one SMTP handshake per connection, not per message.
+  const url = new URL(options.smtpUrl);
+  url.searchParams.set('pool', 'true');
+  url.searchParams.set('maxConnections', url.searchParams.get('maxConnections') ?? '8');
+  url.searchParams.set('maxMessages', url.searchParams.get('maxMessages') ?? 'Infinity');
+  const transport = nodemailer.createTransport(url.toString(), { from: options.from });
   const domain = options.from.split('@')[1]?.replace(/>$/, '') ?? 'lastmile.invalid';
   return {
     name: 'email',

@@ -64,11 +64,27 @@ const words: Record<Locale, { between: string; and: string; signed: string; phot
   de: { between: 'zwischen', and: 'und', signed: 'unterschrieben', photo: 'Foto aufgenommen', receivedBy: 'entgegengenommen von', noReason: 'ohne Angabe', tag: 'de-DE' },
 };
 
-/** "on Tue 24 Nov between 09:00 and 12:00" in the depot's zone; windows on one day share the date. */
+// Building an Intl.DateTimeFormat costs milliseconds, formatting with one microseconds: one pair per locale and zone.
+const formats = new Map<string, { day: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+
+function formatsFor(locale: Locale, timeZone: string) {
+  const key = `${locale}@${timeZone}`;
+  let found = formats.get(key);
+  if (!found) {
+    const tag = words[locale].tag;
+    found = {
+      day: new Intl.DateTimeFormat(tag, { timeZone, weekday: 'short', day: 'numeric', month: 'short' }),
+      time: new Intl.DateTimeFormat(tag, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+    };
+    formats.set(key, found);
+  }
+  return found;
+}
+
+/** "on Tue 24 Nov between 09:00 and 12:00" in the depot's zone. */
 export function windowText(payload: Pick<MessagePayload, 'windows' | 'timeZone'>, locale: Locale): string {
   const w = words[locale];
-  const day = new Intl.DateTimeFormat(w.tag, { timeZone: payload.timeZone, weekday: 'short', day: 'numeric', month: 'short' });
-  const time = new Intl.DateTimeFormat(w.tag, { timeZone: payload.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const { day, time } = formatsFor(locale, payload.timeZone);
   return payload.windows
     .map(([start, end]) => `${locale === 'de' ? 'am' : 'on'} ${day.format(start * 1000)} ${w.between} ${time.format(start * 1000)} ${w.and} ${time.format(end * 1000)}`)
     .join(locale === 'de' ? ' oder ' : ' or ');

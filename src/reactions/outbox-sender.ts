@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { CommandContext } from '../commands/context';
+import type { MessageOutcome } from '../db/repos/outbox.repo';
 import { repositories } from '../db/repositories';
 import type { ChannelName, OutboxMessage } from '../domain/model/notification';
 import type { Logger } from '../logger';
@@ -43,6 +44,11 @@ export interface OutboxSenderOptions {
   /** A webhook is disabled after this many deliveries in a row gave up. */
   disableWebhookAfterDead?: number;
   log?: Logger;
+}
+
+interface Outcome {
+  update: MessageOutcome;
+  webhookId: number | null;
 }
 
 /** The delay before attempt `attempts + 1`: doubling from the first delay, capped. */
@@ -97,12 +103,39 @@ export class OutboxSender {
   async sendDue(): Promise<number> {
     const { context } = this.options;
     const claimed = await repositories(context.db).outbox.claimDue(this.owner, context.clock.nowMs(), this.leaseSeconds, this.batchSize);
+    const outcomes: Outcome[] = [];
     let next = 0;
     const lane = async () => {
-      while (next < claimed.length) await this.deliver(claimed[next++]!);
+      while (next < claimed.length) outcomes.push(await this.deliver(claimed[next++]!));
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, lane));
+    await this.record(outcomes);
     return claimed.length;
+  }
+
+  /**
+   * The batch's outcomes in one transaction: a statement per batch rather than per message is what lets PGlite keep
+   * up. A crash before it commits leaves the batch leased; it is sent again after the lease (receivers deduplicate
+   * by event id, e-mails carry a stable Message-ID).
+   */
+  private async record(outcomes: Outcome[]): Promise<void> {
+    const { context, log } = this.options;
+    await context.db.transaction(async (trx) => {
+      const repos = repositories(trx);
+      const finished = await repos.outbox.finishMany(this.owner, outcomes.map((outcome) => outcome.update));
+      const succeeded = new Set<number>();
+      const gaveUp = new Map<number, number>();
+      for (const { update, webhookId } of outcomes) {
+        if (webhookId === null || !finished.has(update.id)) continue;
+        if (update.status === 'sent') succeeded.add(webhookId);
+        else if (update.status === 'dead') gaveUp.set(webhookId, (gaveUp.get(webhookId) ?? 0) + 1);
+      }
+      await repos.webhooks.recordSuccess([...succeeded].filter((id) => !gaveUp.has(id)));
+      for (const [webhookId, failures] of gaveUp) {
+        const webhook = await repos.webhooks.recordFailure(webhookId, failures, this.options.disableWebhookAfterDead ?? 5, context.clock.nowMs());
+        if (webhook?.status === 'disabled') log?.warn({ webhookId: webhook.id, url: webhook.url }, 'outbox: webhook disabled after repeated failures');
+      }
+    });
   }
 
   private async work(): Promise<void> {
@@ -125,14 +158,11 @@ export class OutboxSender {
     }
   }
 
-  private async deliver(message: OutboxMessage): Promise<void> {
+  private async deliver(message: OutboxMessage): Promise<Outcome> {
     const { context, log } = this.options;
     const channel = this.options.channels[message.channel];
     const now = () => context.clock.nowMs();
-    if (!channel) {
-      await repositories(context.db).outbox.finish(message.id, this.owner, { status: 'kept', nowMs: now() });
-      return;
-    }
+    if (!channel) return { update: { id: message.id, status: 'kept' }, webhookId: null };
     const startedMs = now();
     const started = performance.now();
     let failure: DeliveryError | null = null;
@@ -143,25 +173,12 @@ export class OutboxSender {
       failure = error instanceof DeliveryError ? error : new DeliveryError((error as Error).message);
       if (!(error instanceof DeliveryError)) log?.warn({ err: error, messageId: message.id }, 'outbox: channel threw');
     }
-    const durationMs = Math.round(performance.now() - started);
+    const attempt = { messageId: message.id, attempt: message.attempts, startedAt: new Date(startedMs), durationMs: Math.round(performance.now() - started), ok: failure === null, statusCode: failure?.statusCode ?? statusCode, error: failure?.message ?? null };
+    if (!failure) return { update: { id: message.id, status: 'sent', sentAtMs: now(), attempt }, webhookId: message.webhookId };
     const policy = this.policies[message.channel];
-    const ageSeconds = (now() - message.createdAt.getTime()) / 1000;
     const nextDelay = backoffSeconds(policy, message.attempts);
-    const givesUp = failure !== null && (!failure.retryable || message.attempts >= policy.maxAttempts || ageSeconds + nextDelay > policy.maxAgeSeconds);
-    await context.db.transaction(async (trx) => {
-      const repos = repositories(trx);
-      const mine = failure
-        ? await repos.outbox.finish(message.id, this.owner, { status: givesUp ? 'dead' : 'failed', nowMs: now(), nextAttemptMs: now() + nextDelay * 1000, error: failure.message })
-        : await repos.outbox.finish(message.id, this.owner, { status: 'sent', nowMs: now() });
-      // A lease that ran out while sending: another worker has the message now and records its own attempt.
-      if (!mine) return;
-      await repos.outbox.recordAttempt({ messageId: message.id, attempt: message.attempts, startedAt: new Date(startedMs), durationMs, ok: failure === null, statusCode: failure?.statusCode ?? statusCode, error: failure?.message ?? null });
-      if (message.webhookId === null) return;
-      if (!failure) await repos.webhooks.recordSuccess(message.webhookId);
-      else if (givesUp) {
-        const webhook = await repos.webhooks.recordFailure(message.webhookId, this.options.disableWebhookAfterDead ?? 5, now());
-        if (webhook?.status === 'disabled') log?.warn({ webhookId: webhook.id, url: webhook.url }, 'outbox: webhook disabled after repeated failures');
-      }
-    });
+    const ageSeconds = (now() - message.createdAt.getTime()) / 1000;
+    const givesUp = !failure.retryable || message.attempts >= policy.maxAttempts || ageSeconds + nextDelay > policy.maxAgeSeconds;
+    return { update: { id: message.id, status: givesUp ? 'dead' : 'failed', nextAttemptMs: now() + nextDelay * 1000, error: failure.message, attempt }, webhookId: message.webhookId };
   }
 }

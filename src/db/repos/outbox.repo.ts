@@ -69,6 +69,16 @@ const toAttempt = (row: AttemptRow): MessageAttempt => ({
 });
 
 const at = (epochMs: number) => new Date(epochMs);
+
+export interface MessageOutcome {
+  id: number;
+  status: MessageStatus;
+  sentAtMs?: number;
+  nextAttemptMs?: number;
+  error?: string | null;
+  /** Absent for a kept message: nothing was tried. */
+  attempt?: Omit<MessageAttempt, 'id'>;
+}
 const insertChunkRows = 300;
 
 export class OutboxRepository {
@@ -114,31 +124,38 @@ export class OutboxRepository {
     return result.rows.map(toMessage).sort((a, b) => a.id - b.id);
   }
 
-  /** Ends a claim: sent, kept, retried later or given up. False when the lease was no longer this owner's. */
-  async finish(id: number, owner: string, outcome: { status: MessageStatus; nowMs: number; nextAttemptMs?: number; error?: string | null }): Promise<boolean> {
-    const count = await this.db('outbox_messages')
-      .where({ id, lease_owner: owner })
-      .update({
-        status: outcome.status,
-        lease_owner: null,
-        lease_expires_at: null,
-        last_error: outcome.error ?? null,
-        ...(outcome.status === 'sent' ? { sent_at: at(outcome.nowMs) } : {}),
-        ...(outcome.nextAttemptMs !== undefined ? { next_attempt_at: at(outcome.nextAttemptMs) } : {}),
-      });
-    return count > 0;
-  }
-
-  async recordAttempt(attempt: Omit<MessageAttempt, 'id'>): Promise<void> {
-    await this.db('message_attempts').insert({
-      message_id: attempt.messageId,
-      attempt: attempt.attempt,
-      started_at: attempt.startedAt,
-      duration_ms: attempt.durationMs,
-      ok: attempt.ok,
-      status_code: attempt.statusCode,
-      error: attempt.error,
-    });
+  /**
+   * Ends claims in one statement: sent, kept, retried later or given up, and records the attempts of those that were
+   * still this owner's. Returns the ids it finished; a lease that ran out meanwhile belongs to another worker now.
+   */
+  async finishMany(owner: string, outcomes: MessageOutcome[]): Promise<Set<number>> {
+    if (outcomes.length === 0) return new Set();
+    const tuples = outcomes.map(() => '(?::bigint, ?::text, ?::timestamptz, ?::timestamptz, ?::text)').join(', ');
+    const bindings = outcomes.flatMap((outcome) => [outcome.id, outcome.status, outcome.sentAtMs === undefined ? null : at(outcome.sentAtMs), outcome.nextAttemptMs === undefined ? null : at(outcome.nextAttemptMs), outcome.error ?? null]);
+    const result = await this.db.raw<{ rows: { id: string | number }[] }>(
+      `update outbox_messages m set status = v.status, lease_owner = null, lease_expires_at = null, last_error = v.error,
+         sent_at = coalesce(v.sent_at, m.sent_at), next_attempt_at = coalesce(v.next_attempt_at, m.next_attempt_at)
+       from (values ${tuples}) as v(id, status, sent_at, next_attempt_at, error)
+       where m.id = v.id and m.lease_owner = ?
+       returning m.id`,
+      [...bindings, owner],
+    );
+    const finished = new Set(result.rows.map((row) => Number(row.id)));
+    const attempts = outcomes.flatMap((outcome) => (outcome.attempt && finished.has(outcome.id) ? [outcome.attempt] : []));
+    for (let start = 0; start < attempts.length; start += insertChunkRows) {
+      await this.db('message_attempts').insert(
+        attempts.slice(start, start + insertChunkRows).map((attempt) => ({
+          message_id: attempt.messageId,
+          attempt: attempt.attempt,
+          started_at: attempt.startedAt,
+          duration_ms: attempt.durationMs,
+          ok: attempt.ok,
+          status_code: attempt.statusCode,
+          error: attempt.error,
+        })),
+      );
+    }
+    return finished;
   }
 
   async findById(id: number): Promise<OutboxMessage | null> {

@@ -50,18 +50,19 @@ export class WebhooksRepository {
   }
 
   /** A delivery got through: the failure streak ends. */
-  async recordSuccess(id: number): Promise<void> {
-    await this.db('webhooks').where({ id }).andWhere('consecutive_failures', '>', 0).update({ consecutive_failures: 0 });
+  async recordSuccess(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db('webhooks').whereIn('id', ids).andWhere('consecutive_failures', '>', 0).update({ consecutive_failures: 0 });
   }
 
-  /** A delivery failed; the webhook is disabled once `disableAfter` failures follow one another. Returns it. */
-  async recordFailure(id: number, disableAfter: number, nowMs: number): Promise<Webhook | null> {
+  /** `failures` deliveries gave up; the webhook is disabled once `disableAfter` follow one another. Returns it. */
+  async recordFailure(id: number, failures: number, disableAfter: number, nowMs: number): Promise<Webhook | null> {
     const [row] = await this.db<WebhookRow>('webhooks')
       .where({ id })
       .update({
-        consecutive_failures: this.db.raw('consecutive_failures + 1'),
-        status: this.db.raw(`case when consecutive_failures + 1 >= ? then 'disabled' else status end`, [disableAfter]),
-        disabled_at: this.db.raw(`case when consecutive_failures + 1 >= ? and disabled_at is null then ? else disabled_at end`, [disableAfter, new Date(nowMs)]),
+        consecutive_failures: this.db.raw('consecutive_failures + ?', [failures]),
+        status: this.db.raw(`case when consecutive_failures + ? >= ? then 'disabled' else status end`, [failures, disableAfter]),
+        disabled_at: this.db.raw(`case when consecutive_failures + ? >= ? and disabled_at is null then ? else disabled_at end`, [failures, disableAfter, new Date(nowMs)]),
       } as never)
       .returning('*');
     return row ? toWebhook(row as WebhookRow) : null;

@@ -69,6 +69,12 @@ export const configSchema = z.object({
   RATE_LIMIT_TRACKING_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_POSITIONS_PER_DRIVER: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_API_PER_TOKEN: z.coerce.number().int().min(1).default(6000),
+  /** Where customers reach the service, for the links in messages; http://localhost:PORT when absent. */
+  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional()),
+  SMTP_FROM: z.string().trim().min(3).default('Lastmile <no-reply@lastmile.example>'),
+  SMS_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+  SMS_FROM: z.string().trim().min(1).max(20).default('Lastmile'),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { CommandContext } from './commands/context';
+import { reads, type CommandContext } from './commands/context';
 import { ConfigError, loadConfig, type Config } from './config';
 import { migrateToLatest, openDatabase, pgliteDirectory, type Database } from './db/database';
 import { DatabaseStartError, installFaultGuard } from './db/faults';
@@ -19,6 +19,7 @@ import { alertsMount } from './http/routes/alerts.routes';
 import { basemapMount } from './http/routes/basemap.routes';
 import { driverRouteMount } from './http/routes/driver-route.routes';
 import { importMount } from './http/routes/import.routes';
+import { notificationsMount } from './http/routes/notifications.routes';
 import { optimizeMount } from './http/routes/optimize.routes';
 import { osrmRouter } from './http/routes/osrm.routes';
 import { plansMount } from './http/routes/plans.routes';
@@ -28,6 +29,9 @@ import { trackingMount } from './http/routes/tracking.routes';
 import { webRouter } from './http/web';
 import { createLogger, type Logger } from './logger';
 import { trackedPositions } from './planning/tracked-positions';
+import { emailChannel } from './notifications/email';
+import { smsChannel } from './notifications/sms';
+import { webhookChannel } from './notifications/webhook';
 import { createReactions } from './reactions';
 import { startRealtime } from './realtime/server';
 import { runSimulation } from './simulator';
@@ -83,7 +87,14 @@ async function main(): Promise<void> {
   const solver = createPoolSolver({ threads: config.SOLVER_THREADS || undefined, log: logger });
   // Several processes on one PostgreSQL share the plan queue; PGlite belongs to this process alone.
   const positions = trackedPositions;
-  const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', log: logger });
+  const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  const email = config.SMTP_URL ? emailChannel({ smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, publicUrl }) : undefined;
+  const channels = {
+    email,
+    sms: config.SMS_URL ? smsChannel({ smsUrl: config.SMS_URL, from: config.SMS_FROM, publicUrl }) : undefined,
+    webhook: webhookChannel({ clock: systemClock, findWebhook: (id) => reads(commands).webhooks.findById(id) }),
+  };
+  const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', channels, log: logger });
   const planQueue = reactions.planRuns;
   const optimizeJobs = new OptimizeJobs();
   // One set of limiters for HTTP and sockets; on PostgreSQL shared by every process through its table.
@@ -97,6 +108,7 @@ async function main(): Promise<void> {
     stopsMount(commands),
     alertsMount(commands),
     { path: '/', router: osrmRouter(routing) },
+    notificationsMount(commands, { publicUrl }),
     trackingMount(commands, { linkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600, limiters: rateLimiters }),
     driverRouteMount(commands, routing),
     basemapMount(routing),
@@ -139,6 +151,7 @@ async function main(): Promise<void> {
     server.close(async () => {
       await realtimeClosed;
       await reactions.stop();
+      email?.close();
       optimizeJobs.close();
       await solver.close();
       await routing.close?.();

@@ -6,6 +6,7 @@ import type { CreateOrderInput } from '../protocol/orders-api';
 import { toOrderDraft } from '../protocol/orders';
 import { inTransaction, type CommandContext } from './context';
 import type { Order } from '../domain/model/order';
+import { writeOrderEvents } from './order-timeline';
 
 /** Geocodes an order sent without a location first (outside the transaction), then stores it. */
 export async function createOrder(context: CommandContext, input: CreateOrderInput, by: Principal, geocoding: Geocoding = {}): Promise<Order> {
@@ -23,7 +24,7 @@ export async function createOrder(context: CommandContext, input: CreateOrderInp
         { path: 'externalRef', message: 'already used by another order of this source' },
       ]);
     }
-    await repos.orderEvents.insertMany([
+    await writeOrderEvents(repos, [
       { orderId: created.id, type: 'created', actor: by.actor, toStatus: created.status, data: { source: input.source, geocodeConfidence: placement.geocodeConfidence } },
     ]);
     return created;

@@ -11,6 +11,7 @@ import type { ImportOrdersResult } from '../protocol/import';
 import { PlacementError, placeOrder, type Geocoding } from '../geocoding/place-order';
 import { toOrderDraft, type OrderPlacement } from '../protocol/orders';
 import { inTransaction, type CommandContext } from './context';
+import { enqueueNotifications } from './order-timeline';
 import type { OrderDraft } from '../domain/model/order';
 
 export interface ImportOrdersRequest {
@@ -48,7 +49,12 @@ export async function importOrders(context: CommandContext, request: ImportOrder
     const drafts = batch.map((entry) => entry.draft);
     const rows = batch.map((entry) => entry.row);
     batch = [];
-    const outcomes = await inTransaction(context, (repos) => repos.orders.upsertMany(drafts, { actor: by.actor, depotId }));
+    const outcomes = await inTransaction(context, async (repos) => {
+      const written = await repos.orders.upsertMany(drafts, { actor: by.actor, depotId });
+      // The repository wrote the timeline; new orders are confirmed to their customers like created ones.
+      await enqueueNotifications(repos, await repos.orderEvents.createdOf(written.flatMap((result) => (result.outcome === 'created' ? [result.id] : []))));
+      return written;
+    });
     outcomes.forEach((outcome, index) => {
       if (outcome.outcome === 'locked') {
         result.rejected.push({ row: rows[index]!, field: refField, message: 'order is already planned or further along; the import did not change it' });

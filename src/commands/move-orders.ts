@@ -7,6 +7,7 @@ import type { Repositories } from '../db/repositories';
 import type { DomainEvents, EventBus } from '../domain/events';
 import type { Order, OrderEventInput, OrderStatus } from '../domain/model/order';
 import { assertTransition, releasesVehicle } from '../domain/order-lifecycle';
+import { writeOrderEvents } from './order-timeline';
 
 export interface OrderMove {
   order: Order;
@@ -43,7 +44,7 @@ export async function moveOrders(repos: Repositories, moves: OrderMove[], actor:
       from = to;
     }
   }
-  await repos.orderEvents.insertMany(timeline);
+  await writeOrderEvents(repos, timeline);
   return changes;
 }
 

@@ -15,6 +15,7 @@ import { assertEditablePlan, type InsertionDeps } from './insert-live-order';
 import { moveOrders, publishStatusChanges, type OrderMove, type StatusChange } from './move-orders';
 import { reschedulableStatuses, type Order, type OrderContent } from '../domain/model/order';
 import type { EpochWindow } from '../domain/model/time-window';
+import { writeOrderEvents } from './order-timeline';
 
 export async function rescheduleOrder(deps: InsertionDeps, orderId: number, input: RescheduleInput, by: Principal): Promise<Order> {
   const nowEpoch = nowEpochSeconds(deps.context.clock);
@@ -64,7 +65,7 @@ export async function rescheduleOrder(deps: InsertionDeps, orderId: number, inpu
     }
 
     const iso = (windows: EpochWindow[]) => windows.map((window) => ({ start: new Date(window.startEpochSeconds * 1000).toISOString(), end: new Date(window.endEpochSeconds * 1000).toISOString() }));
-    await repos.orderEvents.insertMany([{ orderId, type: 'rescheduled', actor: by.actor, reason, data: { from: iso(current.timeWindows), to: iso(timeWindows), ...(leftPlanId === null ? {} : { leftPlanId }) } }]);
+    await writeOrderEvents(repos, [{ orderId, type: 'rescheduled', actor: by.actor, reason, data: { from: iso(current.timeWindows), to: iso(timeWindows), ...(leftPlanId === null ? {} : { leftPlanId }) } }]);
     const changes: StatusChange[] = await moveOrders(repos, moves, by.actor);
     return { order: changes.at(-1)?.order ?? updated, previousWindows: current.timeWindows, changes, planChange, leftPlanId };
   });

@@ -6,6 +6,7 @@ import { formatAddress, placeOrder, type Geocoding } from '../geocoding/place-or
 import { orderInputSchema, toOrderDraft, type OrderInput, type OrderPlacement } from '../protocol/orders';
 import { inTransaction, type CommandContext } from './context';
 import { editableStatuses, type Order } from '../domain/model/order';
+import { writeOrderEvents } from './order-timeline';
 
 /**
  * Edits an order's content while it is still received or ready; later its route depends on it.
@@ -22,7 +23,7 @@ export async function updateOrder(context: CommandContext, orderId: number, patc
     const merged = orderInputSchema.parse({ ...asInput(current), ...patch });
     const { source: _source, externalRef: _externalRef, ...content } = toOrderDraft(current.source, merged, placement ?? current);
     const updated = await repos.orders.updateContent(orderId, content);
-    await repos.orderEvents.insertMany([{ orderId, type: 'updated', actor: by.actor, data: { fields: Object.keys(patch).sort() } }]);
+    await writeOrderEvents(repos, [{ orderId, type: 'updated', actor: by.actor, data: { fields: Object.keys(patch).sort() } }]);
     return updated;
   });
   return order;

@@ -5,6 +5,7 @@ import { DepotsRepository } from './repos/depots.repo';
 import { DriversRepository } from './repos/drivers.repo';
 import { OrderEventsRepository } from './repos/order-events.repo';
 import { OrdersRepository } from './repos/orders.repo';
+import { OutboxRepository } from './repos/outbox.repo';
 import { PlansRepository } from './repos/plans.repo';
 import { RoutesRepository } from './repos/routes.repo';
 import { EtaRepository } from './repos/eta.repo';
@@ -15,6 +16,7 @@ import { RoomEventsRepository } from './repos/room-events.repo';
 import { TrackingLinksRepository } from './repos/tracking-links.repo';
 import { UsersRepository } from './repos/users.repo';
 import { VehiclesRepository } from './repos/vehicles.repo';
+import { WebhooksRepository } from './repos/webhooks.repo';
 
 export function repositories(db: Executor) {
   return {
@@ -33,6 +35,8 @@ export function repositories(db: Executor) {
     proofs: new ProofsRepository(db),
     trackingLinks: new TrackingLinksRepository(db),
     alerts: new AlertsRepository(db),
+    outbox: new OutboxRepository(db),
+    webhooks: new WebhooksRepository(db),
   };
 }
 

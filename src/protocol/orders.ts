@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { LonLat } from '../domain/model/geometry';
 import type { GeocodeConfidence, OrderDraft } from '../domain/model/order';
+import { toE164 } from '../domain/phone';
 
 export const lonLatSchema = z
   .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])
@@ -36,7 +37,18 @@ const skillSchema = z.string().trim().min(1).max(64).regex(/^[a-z0-9_-]+$/i, 'le
 export const orderInputSchema = z.object({
   externalRef: z.string().trim().min(1).max(200),
   customerName: z.string().trim().min(1).max(200),
-  customerPhone: z.string().trim().max(50).nullish(),
+  customerPhone: z
+    .string()
+    .trim()
+    .max(50)
+    .nullish()
+    .transform((value, ctx) => {
+      if (!value) return null;
+      const e164 = toE164(value);
+      if (!e164) ctx.addIssue({ code: 'custom', message: 'is not a valid phone number (international +49 6221 …, or a German number)' });
+      return e164 ?? value;
+    })
+    .describe('Normalised to E.164 (+496221123456); numbers without a country code are German'),
   customerEmail: z.email().max(320).nullish(),
   addressText: z.string().trim().min(1).max(500).optional().describe('The address as one line; required unless address is given'),
   address: structuredAddressSchema.optional(),

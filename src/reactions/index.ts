@@ -6,25 +6,32 @@
  *   (recordLiveEtas) and says when stops turn late or the vehicle leaves its road or the network;
  * - late stops, a vehicle off its road or off the network, a failed order, a plan's unassigned orders →
  *   `alerts.ts` raises, updates and resolves the stored alerts (raiseAlert, resolveAlert).
+ * - an outbox message is due → `outbox-sender.ts` sends it by e-mail, SMS or webhook, with retries.
  * Each calls commands; nothing below commands/ does.
  */
 import type { InsertionDeps } from '../commands/insert-live-order';
 import type { Logger } from '../logger';
+import type { Channel } from '../notifications/channel';
+import type { ChannelName } from '../domain/model/notification';
 import type { SolverRunner } from '../solving/runner';
 import { raiseAndResolveAlerts } from './alerts';
 import { removeCancelledStops } from './cancelled-orders';
 import { EtaEngine } from './live-etas';
+import { OutboxSender } from './outbox-sender';
 import { PlanQueue } from './plan-runs';
 
 export interface ReactionsDeps extends InsertionDeps {
   solver: SolverRunner;
   /** Only this process uses the database (PGlite): plan runs left running at start-up are orphans. */
   exclusiveDatabase: boolean;
+  /** The configured notification channels; messages of the others are composed and kept. */
+  channels: Partial<Record<ChannelName, Channel>>;
   log: Logger;
 }
 
 export interface Reactions {
   planRuns: PlanQueue;
+  outbox: OutboxSender;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -35,13 +42,21 @@ export function createReactions(deps: ReactionsDeps): Reactions {
   const stopRemoving = removeCancelledStops({ context, routing, positions }, log);
   const etaEngine = new EtaEngine(context, routing, log);
   const alerts = raiseAndResolveAlerts(context, log);
+  const outbox = new OutboxSender({ context, channels: deps.channels, log });
+  // Status changes and reschedules committed messages: send them now rather than at the next poll.
+  const wakeOutbox = [context.events.on('order.status_changed', () => outbox.wake()), context.events.on('order.rescheduled', () => outbox.wake())];
   return {
     planRuns,
-    start: () => planRuns.start(),
+    outbox,
+    async start() {
+      await planRuns.start();
+      outbox.start();
+    },
     async stop() {
       stopRemoving();
       etaEngine.close();
-      await planRuns.stop();
+      for (const off of wakeOutbox) off();
+      await Promise.all([planRuns.stop(), outbox.stop()]);
       // After the last plan run: its unassigned orders are still alerted.
       alerts.stop();
       await alerts.idle();

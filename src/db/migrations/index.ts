@@ -15,6 +15,7 @@ import * as geocoding from './009_geocoding';
 import * as unroutableOrders from './010_unroutable_orders';
 import * as replanProposals from './011_replan_proposals';
 import * as alerts from './012_alerts';
+import * as notifications from './013_notifications';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_fleet': fleet,
@@ -29,6 +30,7 @@ const migrations: Record<string, Knex.Migration> = {
   '010_unroutable_orders': unroutableOrders,
   '011_replan_proposals': replanProposals,
   '012_alerts': alerts,
+  '013_notifications': notifications,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

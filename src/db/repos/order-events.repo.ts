@@ -14,12 +14,25 @@ interface OrderEventRow {
   data: Record<string, unknown>;
 }
 
+const toOrderEvent = (row: OrderEventRow): OrderEvent => ({
+  id: row.id,
+  orderId: row.order_id,
+  occurredAt: new Date(row.occurred_at),
+  type: row.type as OrderEventType,
+  actor: row.actor,
+  fromStatus: row.from_status as OrderStatus | null,
+  toStatus: row.to_status as OrderStatus | null,
+  reason: row.reason,
+  data: row.data,
+});
+
 const insertChunkRows = 500;
 
 export class OrderEventsRepository {
   constructor(private readonly db: Executor) {}
 
-  async insertMany(events: OrderEventInput[]): Promise<void> {
+  /** Writes the events and returns them as stored, with their ids. */
+  async insertMany(events: OrderEventInput[]): Promise<OrderEvent[]> {
     const rows = events.map((event) => ({
       order_id: event.orderId,
       type: event.type,
@@ -29,23 +42,23 @@ export class OrderEventsRepository {
       reason: event.reason ?? null,
       data: JSON.stringify(event.data ?? {}),
     }));
+    const written: OrderEvent[] = [];
     for (let start = 0; start < rows.length; start += insertChunkRows) {
-      await this.db('order_events').insert(rows.slice(start, start + insertChunkRows));
+      const stored: OrderEventRow[] = await this.db('order_events').insert(rows.slice(start, start + insertChunkRows)).returning('*');
+      written.push(...stored.map(toOrderEvent));
     }
+    return written;
+  }
+
+  /** The `created` events of these orders. */
+  async createdOf(orderIds: number[]): Promise<OrderEvent[]> {
+    if (orderIds.length === 0) return [];
+    const rows: OrderEventRow[] = await this.db('order_events').whereIn('order_id', orderIds).andWhere({ type: 'created' }).orderBy('id');
+    return rows.map(toOrderEvent);
   }
 
   async listForOrder(orderId: number): Promise<OrderEvent[]> {
     const rows = await this.db<OrderEventRow>('order_events').where({ order_id: orderId }).orderBy('id');
-    return rows.map((row) => ({
-      id: row.id,
-      orderId: row.order_id,
-      occurredAt: new Date(row.occurred_at),
-      type: row.type as OrderEventType,
-      actor: row.actor,
-      fromStatus: row.from_status as OrderStatus | null,
-      toStatus: row.to_status as OrderStatus | null,
-      reason: row.reason,
-      data: row.data,
-    }));
+    return rows.map(toOrderEvent);
   }
 }

@@ -1,0 +1,44 @@
+/**
+ * The one way commands write an order's timeline: the events, and in the same transaction the outbox messages
+ * they cause (e-mail and SMS to the customer, a delivery to each subscribed webhook). A message is idempotent by
+ * (event, channel, recipient), so writing it twice keeps one; the sender worker delivers it after commit.
+ */
+import type { Repositories } from '../db/repositories';
+import type { OrderEvent, OrderEventInput } from '../domain/model/order';
+import { webhookEventName, type MessagePayload, type OutboxMessageDraft } from '../domain/model/notification';
+import { toE164 } from '../domain/phone';
+import { localeFor, notificationKindOf, payloadOf } from '../notifications/notification-rules';
+
+export async function writeOrderEvents(repos: Repositories, inputs: OrderEventInput[]): Promise<OrderEvent[]> {
+  const events = await repos.orderEvents.insertMany(inputs);
+  await enqueueNotifications(repos, events);
+  return events;
+}
+
+export async function enqueueNotifications(repos: Repositories, events: OrderEvent[]): Promise<number> {
+  const told = events.flatMap((event) => {
+    const kind = notificationKindOf(event);
+    return kind ? [{ event, kind }] : [];
+  });
+  if (told.length === 0) return 0;
+  const orders = new Map((await repos.orders.findByIds(told.map(({ event }) => event.orderId))).map((order) => [order.id, order]));
+  const timeZones = await repos.depots.timeZones([...orders.values()].flatMap((order) => (order.depotId === null ? [] : [order.depotId])));
+  const webhooks = await repos.webhooks.listActive();
+  const drafts: OutboxMessageDraft[] = [];
+  for (const { event, kind } of told) {
+    const order = orders.get(event.orderId);
+    if (!order) continue;
+    const stopId = typeof event.data.stopId === 'number' ? event.data.stopId : null;
+    const outcome = kind === 'delivered' && stopId !== null ? await repos.proofs.findOutcome(stopId) : null;
+    const proof: MessagePayload['proof'] = outcome ? { recipientName: outcome.recipientName ?? null, signature: outcome.signatureBytes > 0, photo: outcome.photoBytes > 0 } : null;
+    const payload = payloadOf(kind, event, order, (order.depotId !== null && timeZones.get(order.depotId)) || 'UTC', proof);
+    const base = { eventId: event.id, orderId: order.id, template: kind, locale: localeFor(order), payload, webhookId: null };
+    if (order.customerEmail) drafts.push({ ...base, channel: 'email', recipient: order.customerEmail });
+    const phone = order.customerPhone ? toE164(order.customerPhone) : null;
+    if (phone) drafts.push({ ...base, channel: 'sms', recipient: phone });
+    for (const webhook of webhooks) {
+      if (webhook.events.includes(webhookEventName(kind))) drafts.push({ ...base, channel: 'webhook', recipient: `webhook:${webhook.id}`, webhookId: webhook.id });
+    }
+  }
+  return repos.outbox.insertMany(drafts);
+}

@@ -1,0 +1,80 @@
+/** Messages to customers and integrators: what the outbox holds, what a webhook subscribes to. */
+
+export const channels = ['email', 'sms', 'webhook'] as const;
+export type ChannelName = (typeof channels)[number];
+
+/** The order events customers and integrators hear about; webhook event names are `order.{kind}`. */
+export const notificationKinds = ['confirmed', 'out_for_delivery', 'delivered', 'failed', 'rescheduled'] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+
+export const locales = ['en', 'de'] as const;
+export type Locale = (typeof locales)[number];
+
+export type MessageStatus = 'pending' | 'failed' | 'sent' | 'kept' | 'dead';
+
+/** What a template needs, captured when the event happens so a later send tells what was true then. */
+export interface MessagePayload {
+  kind: NotificationKind;
+  eventId: number;
+  occurredAt: string;
+  orderId: number;
+  displayId: string;
+  externalRef: string;
+  customerName: string;
+  trackingToken: string;
+  timeZone: string;
+  /** The order's windows, epoch seconds. */
+  windows: [number, number][];
+  status: string;
+  reason: string | null;
+  /** Delivered: who took it and which proof was recorded. */
+  proof: { recipientName: string | null; signature: boolean; photo: boolean } | null;
+}
+
+export interface OutboxMessageDraft {
+  eventId: number;
+  orderId: number;
+  channel: ChannelName;
+  recipient: string;
+  webhookId: number | null;
+  template: NotificationKind;
+  locale: Locale;
+  payload: MessagePayload;
+}
+
+export interface OutboxMessage extends OutboxMessageDraft {
+  id: number;
+  status: MessageStatus;
+  attempts: number;
+  /** null: due since it was written. */
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+export interface MessageAttempt {
+  id: number;
+  messageId: number;
+  attempt: number;
+  startedAt: Date;
+  durationMs: number;
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+}
+
+export interface Webhook {
+  id: number;
+  url: string;
+  /** Webhook event names (`order.delivered` …). */
+  events: string[];
+  secret: string;
+  status: 'active' | 'disabled';
+  consecutiveFailures: number;
+  createdBy: string;
+  createdAt: Date;
+  disabledAt: Date | null;
+}
+
+export const webhookEventName = (kind: NotificationKind) => `order.${kind}`;

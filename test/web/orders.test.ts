@@ -41,7 +41,11 @@ describe('orders in the dispatch console', () => {
     await page.locator('#filter-text').fill(text);
     await page.waitForFunction((wanted) => [...document.querySelectorAll('#orders tr')].every((row) => row.textContent!.toLowerCase().includes(wanted.toLowerCase())) && document.querySelectorAll('#orders tr').length > 0, text);
   };
-  const day = async () => page.locator('#date').inputValue();
+  // The console fills in its day once it has read the depots: wait for it rather than read an empty field.
+  const day = async () => {
+    await page.waitForFunction(() => Boolean((document.querySelector('#date') as HTMLInputElement | null)?.value));
+    return page.locator('#date').inputValue();
+  };
   const openRow = async (orderId: number) => {
     await page.locator(`#orders tr[data-order-id="${orderId}"]`).click();
     await page.locator('#drawer-timeline li').first().waitFor();

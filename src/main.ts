@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   };
   const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', channels, log: logger });
   const planQueue = reactions.planRuns;
-  const optimizeJobs = new OptimizeJobs();
+  const optimizeJobs = new OptimizeJobs(reads(commands).optimizeJobs, commands.clock);
   // One set of limiters for HTTP and sockets; on PostgreSQL shared by every process through its table.
   const rateLimiters = new RateLimiters(rateLimitsOf(config), database.engine === 'postgres' ? database.knex : undefined);
   const mounts: Mount[] = [

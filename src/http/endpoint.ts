@@ -18,6 +18,8 @@ export interface EndpointSpec<P extends z.ZodType, Q extends z.ZodType, B extend
   method: Method;
   /** Express syntax relative to the API prefix: "/orders/:id". */
   path: string;
+  /** Stable camelCase name of the operation (generated clients call it by this name). */
+  operationId: string;
   summary: string;
   tag: string;
   /** Roles allowed, or 'public'. */
@@ -92,6 +94,7 @@ export class ApiRouter {
     this.registry.registerPath({
       method: spec.method,
       path: this.prefix + spec.path.replace(/:(\w+)/g, '{$1}'),
+      operationId: spec.operationId,
       summary: spec.summary,
       description: spec.description,
       tags: [spec.tag],

@@ -1,5 +1,7 @@
 /** The OpenAPI 3.1 document, generated from the endpoints' own zod schemas, and an offline docs page. */
 import { OpenApiGeneratorV31, type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { apiPrefix } from './mount';
 
 export function openApiDocument(registry: OpenAPIRegistry) {
   registry.registerComponent('securitySchemes', 'bearerAuth', {
@@ -8,6 +10,15 @@ export function openApiDocument(registry: OpenAPIRegistry) {
     description: 'A session token from POST /api/v1/auth/login, or an integration API key',
   });
   registry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'X-API-Key' });
+  registry.registerPath({
+    method: 'get',
+    path: `${apiPrefix}/openapi.json`,
+    operationId: 'getOpenApiDocument',
+    summary: 'This document',
+    tags: ['docs'],
+    security: [],
+    responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: z.object({ openapi: z.literal('3.1.0') }).catchall(z.unknown()) } } } },
+  });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {

@@ -34,6 +34,7 @@ function declare(api: ApiRouter, routing: RoutingProvider): void {
     {
       method: 'get',
       path: '/basemap/roads',
+      operationId: 'getBasemapRoads',
       summary: 'Road geometry within a bounding box (GeoJSON), for a base map without a tile server',
       tag: 'routing',
       roles: 'public',

@@ -197,6 +197,7 @@ function document(registry: OpenAPIRegistry, prefix: string): void {
   registry.registerPath({
     method: 'post',
     path: `${prefix}/optimize`,
+    operationId: 'optimize',
     summary: 'Optimize routes: a VROOM problem in, a VROOM solution out',
     description:
       'VROOM\'s JSON dialect (vehicles, jobs, shipments, matrices, options.g), so VROOM and openrouteservice clients work unchanged. ' +
@@ -205,7 +206,7 @@ function document(registry: OpenAPIRegistry, prefix: string): void {
       "?mode=plan is VROOM's -c: the vehicles' steps evaluated as given, with violations per step and route. " +
       'Errors have VROOM\'s body { code, error } (code 2 input, 3 routing, 1 internal) plus details. Unknown keys are refused. ' +
       'Key by key: docs/vroom-compatibility.md.',
-    tags: ['Optimization'],
+    tags: ['optimization'],
     security,
     request: {
       query: querySchema,
@@ -224,8 +225,9 @@ function document(registry: OpenAPIRegistry, prefix: string): void {
     registry.registerPath({
       method,
       path: `${prefix}/optimize/jobs/{id}`,
+      operationId: method === 'get' ? 'getOptimizeJob' : 'cancelOptimizeJob',
       summary: method === 'get' ? 'An optimization job: status, progress, and the solution once solved' : 'Cancel an optimization job',
-      tags: ['Optimization'],
+      tags: ['optimization'],
       security,
       request: { params: jobParams },
       responses: {

@@ -114,4 +114,29 @@ describe('the OpenAPI document covers the mounted routes', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(expect.arrayContaining(['listOrders', 'createOrder', 'createPlan', 'optimize', 'importOrders', 'login']));
   });
+
+  it('types /optimize with the VROOM schemas and declares the GeoJSON and CSV content types', () => {
+    const paths = doc.paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+    const optimize = paths[`${apiPrefix}/optimize`]!.post!;
+    expect(optimize.requestBody!.content['application/json']!.schema).toEqual({ $ref: '#/components/schemas/VroomProblem' });
+    expect(optimize.responses['200']!.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/VroomSolution' });
+    expect(optimize.responses['400']!.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/VroomError' });
+    expect(Object.keys(paths[`${apiPrefix}/plans/{id}`]!.get!.responses['200']!.content!)).toEqual(['application/json', 'application/geo+json']);
+    expect(Object.keys(paths[`${apiPrefix}/orders/import`]!.post!.requestBody!.content).sort()).toEqual(['application/geo+json', 'application/json', 'text/csv']);
+  });
+
+  it('lists the values of every status and kind as an enum', () => {
+    const loose: string[] = [];
+    const visit = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) return node.forEach((entry, index) => visit(entry, `${at}[${index}]`));
+      if (typeof node !== 'object' || node === null) return;
+      const record = node as Record<string, unknown>;
+      for (const [name, schema] of Object.entries((record.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+        if (/^(status|kind|type)$/.test(name) && schema.type === 'string' && !schema.enum && schema.const === undefined) loose.push(`${at}.${name}`);
+      }
+      for (const [key, value] of Object.entries(record)) visit(value, `${at}.${key}`);
+    };
+    visit(doc, '');
+    expect(loose).toEqual([]);
+  });
 });

@@ -21,6 +21,7 @@ import type { RoutingProvider } from '../../routing/provider';
 import { OptimizeJobs, type JobWork, type OptimizeJob } from '../../solving/optimize-jobs';
 import type { SolverRunner } from '../../solving/runner';
 import { locateProblem, presentSolution } from '../../solving/vroom-locations';
+import { vroomErrorSchema, vroomProblemSchema, vroomSolutionSchema } from '../../protocol/vroom';
 import { solve, vehicleStepsError } from '../../../solver/index';
 import { requireRoles } from '../middleware/authenticate';
 import { toAppError, zodToAppError } from '../../error-mapper';
@@ -166,16 +167,7 @@ function presentJob(req: Request, job: OptimizeJob) {
 }
 
 function document(registry: OpenAPIRegistry, prefix: string): void {
-  const errorContent = {
-    'application/json': {
-      schema: z.object({
-        code: z.union([z.literal(1), z.literal(2), z.literal(3)]).describe("VROOM's code: 1 internal, 2 input, 3 routing"),
-        error: z.string(),
-        details: z.array(z.object({ path: z.string().optional(), message: z.string() })).describe('Lastmile: every issue with its path'),
-      }),
-    },
-  };
-  const vroomJson = (description: string) => ({ 'application/json': { schema: z.object({}).catchall(z.unknown()).describe(description) } });
+  const errorContent = { 'application/json': { schema: vroomErrorSchema } };
   const jobSchema = z.object({
     job: z.object({
       id: z.string(),
@@ -184,7 +176,7 @@ function document(registry: OpenAPIRegistry, prefix: string): void {
       createdAt: z.string(),
       finishedAt: z.string().optional(),
       progress: z.object({ bestCost: z.number(), unassigned: z.number(), elapsedMs: z.number() }).optional(),
-      solution: z.object({}).catchall(z.unknown()).optional().describe('A VROOM solution, once solved'),
+      solution: vroomSolutionSchema.optional().describe('Once solved'),
       error: z.object({ code: z.string(), message: z.string() }).optional(),
     }),
   });
@@ -210,10 +202,10 @@ function document(registry: OpenAPIRegistry, prefix: string): void {
     security,
     request: {
       query: querySchema,
-      body: { required: true, content: vroomJson('A VROOM problem') },
+      body: { required: true, content: { 'application/json': { schema: vroomProblemSchema } } },
     },
     responses: {
-      200: { description: 'A VROOM solution', content: vroomJson('A VROOM solution') },
+      200: { description: 'A VROOM solution', content: { 'application/json': { schema: vroomSolutionSchema } } },
       202: { description: 'Solving in the background: poll job.href', content: { 'application/json': { schema: jobSchema } } },
       400: { description: 'Invalid problem; details list every issue with its path', content: errorContent },
       ...denied,

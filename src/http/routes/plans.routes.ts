@@ -21,7 +21,7 @@ import type { PlanQueue } from '../../reactions/plan-runs';
 import { PlanRoutesCache } from '../../planning/routes-cache';
 import { idParamsSchema } from '../../protocol/common';
 import { orderSchema, rescheduleInputSchema } from '../../protocol/orders-api';
-import { acceptResultSchema, createPlanSchema, dispatchBodySchema, dispatchQuerySchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema, proposalParamsSchema, proposalSchema, reoptimizeResultSchema, reoptimizeSchema, replanSchema } from '../../protocol/plans';
+import { acceptResultSchema, createPlanSchema, dispatchBodySchema, dispatchQuerySchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planFeatureCollectionSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema, proposalParamsSchema, proposalSchema, reoptimizeResultSchema, reoptimizeSchema, replanSchema } from '../../protocol/plans';
 import type { RoutingProvider } from '../../routing/provider';
 import type { SolverRunner } from '../../solving/runner';
 import { DrivenDistance } from '../../tracking/driven-distance';
@@ -96,6 +96,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
       params: idParamsSchema,
       query: planGetQuerySchema,
       response: planSchema,
+      alternatives: { 'application/geo+json': planFeatureCollectionSchema },
     },
     async ({ params, query, res }) => {
       const plan = await planOf(params.id);

@@ -28,6 +28,8 @@ export interface EndpointSpec<P extends z.ZodType, Q extends z.ZodType, B extend
   query?: Q;
   body?: B;
   response?: z.ZodType;
+  /** The success response's content type when it is not JSON's (the handler sets it, e.g. application/geo+json). */
+  responseType?: string;
   /** Other representations of the success response by content type (a query option picks one). */
   alternatives?: Record<string, z.ZodType>;
   /** Success status: 200 by default, 201 for creations, 204 for no content. */
@@ -110,7 +112,7 @@ export class ApiRouter {
         [status]: {
           description: status === 204 ? 'Done' : 'OK',
           content: spec.response
-            ? { 'application/json': { schema: spec.response }, ...Object.fromEntries(Object.entries(spec.alternatives ?? {}).map(([type, schema]) => [type, { schema }])) }
+            ? { [spec.responseType ?? 'application/json']: { schema: spec.response }, ...Object.fromEntries(Object.entries(spec.alternatives ?? {}).map(([type, schema]) => [type, { schema }])) }
             : undefined,
         },
         ...errors,

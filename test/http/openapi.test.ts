@@ -122,6 +122,7 @@ describe('the OpenAPI document covers the mounted routes', () => {
     expect(optimize.responses['200']!.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/VroomSolution' });
     expect(optimize.responses['400']!.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/VroomError' });
     expect(Object.keys(paths[`${apiPrefix}/plans/{id}`]!.get!.responses['200']!.content!)).toEqual(['application/json', 'application/geo+json']);
+    expect(Object.keys(paths[`${apiPrefix}/basemap/roads`]!.get!.responses['200']!.content!)).toEqual(['application/geo+json']);
     expect(Object.keys(paths[`${apiPrefix}/orders/import`]!.post!.requestBody!.content).sort()).toEqual(['application/geo+json', 'application/json', 'text/csv']);
   });
 

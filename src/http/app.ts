@@ -16,7 +16,8 @@ import { apiMount, apiPrefix, type Mount } from './mount';
 import { authenticate, callerOf } from './middleware/authenticate';
 import { errorHandler, routeNotFound } from './middleware/errors';
 import { apiCors, securityHeaders, type SecurityOptions } from './middleware/security-headers';
-import { docsPage, docsScript, docsStyle, openApiDocument } from './openapi';
+import { docsRouter } from './docs';
+import { openApiDocument } from './openapi';
 import { authRoutes } from './routes/auth.routes';
 import { depotsRoutes } from './routes/depots.routes';
 import { driversRoutes } from './routes/drivers.routes';
@@ -96,16 +97,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get(`${apiPrefix}/openapi.json`, (_req, res) => {
     res.json(document);
   });
-  app.get(['/docs', `${apiPrefix}/docs`], (_req, res) => {
-    res.type('html').send(docsPage);
-  });
-  // The docs page's script and style are files, so it passes the Content-Security-Policy.
-  app.get(`${apiPrefix}/docs.js`, (_req, res) => {
-    res.type('js').send(docsScript);
-  });
-  app.get(`${apiPrefix}/docs.css`, (_req, res) => {
-    res.type('css').send(docsStyle);
-  });
+  app.use(docsRouter());
 
   app.use(routeNotFound);
   app.use(errorHandler);

@@ -18,6 +18,8 @@ export interface EndpointSpec<P extends z.ZodType, Q extends z.ZodType, B extend
   method: Method;
   /** Express syntax relative to the API prefix: "/orders/:id". */
   path: string;
+  /** Stable camelCase name of the operation (generated clients call it by this name). */
+  operationId: string;
   summary: string;
   tag: string;
   /** Roles allowed, or 'public'. */
@@ -26,6 +28,10 @@ export interface EndpointSpec<P extends z.ZodType, Q extends z.ZodType, B extend
   query?: Q;
   body?: B;
   response?: z.ZodType;
+  /** The success response's content type when it is not JSON's (the handler sets it, e.g. application/geo+json). */
+  responseType?: string;
+  /** Other representations of the success response by content type (a query option picks one). */
+  alternatives?: Record<string, z.ZodType>;
   /** Success status: 200 by default, 201 for creations, 204 for no content. */
   status?: number;
   description?: string;
@@ -92,6 +98,7 @@ export class ApiRouter {
     this.registry.registerPath({
       method: spec.method,
       path: this.prefix + spec.path.replace(/:(\w+)/g, '{$1}'),
+      operationId: spec.operationId,
       summary: spec.summary,
       description: spec.description,
       tags: [spec.tag],
@@ -104,7 +111,9 @@ export class ApiRouter {
       responses: {
         [status]: {
           description: status === 204 ? 'Done' : 'OK',
-          content: spec.response ? { 'application/json': { schema: spec.response } } : undefined,
+          content: spec.response
+            ? { [spec.responseType ?? 'application/json']: { schema: spec.response }, ...Object.fromEntries(Object.entries(spec.alternatives ?? {}).map(([type, schema]) => [type, { schema }])) }
+            : undefined,
         },
         ...errors,
       },

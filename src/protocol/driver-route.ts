@@ -1,5 +1,6 @@
 /** The driver app's day (GET /api/v1/driver/route): stops in order and the next leg with turn-by-turn text. */
 import { z } from 'zod';
+import { routeStatuses } from '../domain/model/route';
 import { stopTimesSchema } from './stop-times';
 
 const lonLat = z.tuple([z.number(), z.number()]);
@@ -20,7 +21,7 @@ export const driverStopSchema = z.object({
 
 export const driverDaySchema = z
   .object({
-    route: z.object({ id: z.number().int(), vehicleId: z.number().int(), status: z.string(), timeZone: z.string(), stops: z.array(driverStopSchema) }).nullable(),
+    route: z.object({ id: z.number().int(), vehicleId: z.number().int(), status: z.enum(routeStatuses), timeZone: z.string(), stops: z.array(driverStopSchema) }).nullable(),
     nextLeg: z
       .object({
         stopId: z.number().int(),

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time';
 import { idQuerySchema, idSchema, patchOf } from './common';
 import { demandSchema, lonLatSchema, orderInputSchema, requireAddress, timeWindowInputSchema } from './orders';
-import { geocodeConfidences, orderStatuses } from '../domain/model/order';
+import { geocodeConfidences, orderEventTypes, orderStatuses } from '../domain/model/order';
+import { stopStatuses } from '../domain/model/route';
 
 export const createOrderSchema = orderInputSchema
   .extend({
@@ -96,7 +97,7 @@ export const orderSchema = z.object({
 export const orderEventSchema = z.object({
   id: z.number().int(),
   occurredAt: z.string(),
-  type: z.string(),
+  type: z.enum(orderEventTypes),
   actor: z.string(),
   fromStatus: z.enum(orderStatuses).nullable(),
   toStatus: z.enum(orderStatuses).nullable(),
@@ -106,7 +107,7 @@ export const orderEventSchema = z.object({
 
 /** What the office sees of an order's delivery: its stop, the proof (signature and photo as data URLs) and the customer's rating. */
 export const orderOutcomeSchema = z.object({
-  stop: z.object({ id: z.number().int(), status: z.string(), vehicleId: z.number().int(), serviceStart: z.string(), actualArrival: z.string().nullable(), completedAt: z.string().nullable() }).nullable(),
+  stop: z.object({ id: z.number().int(), status: z.enum(stopStatuses), vehicleId: z.number().int(), serviceStart: z.string(), actualArrival: z.string().nullable(), completedAt: z.string().nullable() }).nullable(),
   proof: z
     .object({
       outcome: z.enum(['delivered', 'failed']),

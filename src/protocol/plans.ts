@@ -1,6 +1,7 @@
 /** Plan endpoints: creating a plan run, reading plans, dispatching, dispatcher edits and live insertion. */
 import { z } from 'zod';
 import { planStatuses } from '../domain/model/plan';
+import { routeStatuses, stopStatuses } from '../domain/model/route';
 import { stopTimesSchema } from './stop-times';
 
 const id = z.number().int().positive();
@@ -28,8 +29,27 @@ export const planListQuerySchema = z.object({
 });
 
 export const planGetQuerySchema = z.object({
-  format: z.enum(['json', 'geojson']).default('json'),
+  format: z.enum(['json', 'geojson']).default('json').describe('geojson: the plan as a FeatureCollection (application/geo+json)'),
 });
+
+const lonLat = z.tuple([z.number(), z.number()]).describe('[lon, lat]');
+
+/** GET /plans/{id}?format=geojson (RFC 7946): each route a LineString, each stop and unassigned order a Point. */
+export const planFeatureCollectionSchema = z
+  .object({
+    type: z.literal('FeatureCollection'),
+    features: z.array(
+      z.object({
+        type: z.literal('Feature'),
+        geometry: z.union([z.object({ type: z.literal('Point'), coordinates: lonLat }), z.object({ type: z.literal('LineString'), coordinates: z.array(lonLat) })]),
+        properties: z
+          .object({ kind: z.enum(['route', 'stop', 'unassigned']) })
+          .catchall(z.union([z.string(), z.number()]))
+          .describe('route: vehicleId, stops, distanceMeters, drivingSeconds, departure/arrivalEpochSeconds; stop: vehicleId, orderId, sequence, arrival/departureEpochSeconds, waitingSeconds; unassigned: orderId, reason'),
+      }),
+    ),
+  })
+  .meta({ id: 'PlanFeatureCollection' });
 
 /** Dispatching a plan with violations or unassigned orders needs the dispatcher's yes (either form). */
 export const dispatchQuerySchema = z.object({
@@ -67,7 +87,7 @@ export const stopSchema = z.object({
   id: z.number().int(),
   orderId: z.number().int(),
   sequence: z.number().int(),
-  status: z.string(),
+  status: z.enum(stopStatuses),
   locked: z.boolean(),
   location: z.tuple([z.number(), z.number()]),
   promisedWindows: z.array(z.object({ start: z.string(), end: z.string() })),
@@ -89,7 +109,7 @@ export const routeSchema = z.object({
   id: z.number().int(),
   vehicleId: z.number().int(),
   driverId: z.number().int().nullable(),
-  status: z.string(),
+  status: z.enum(routeStatuses),
   departure: z.string(),
   arrival: z.string(),
   distanceMeters: z.number(),

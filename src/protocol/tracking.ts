@@ -1,12 +1,13 @@
 /** A customer's view of their delivery by tracking token (GET /api/v1/track/:token), and the rating they may give. */
 import { z } from 'zod';
+import { orderStatuses } from '../domain/model/order';
 import { stopTimesSchema } from './stop-times';
 
 export const trackingViewSchema = z
   .object({
     displayId: z.string(),
-    status: z.string(),
-    timeline: z.array(z.object({ status: z.string(), at: z.string(), reason: z.string().nullable() })),
+    status: z.enum(orderStatuses),
+    timeline: z.array(z.object({ status: z.enum(orderStatuses), at: z.string(), reason: z.string().nullable() })),
     promisedWindow: z.object({ start: z.string(), end: z.string() }).nullable(),
     times: stopTimesSchema.nullable().describe('Expected service start and delay while the delivery is to come, the actual time once done; null before it is planned'),
     close: z.boolean(),

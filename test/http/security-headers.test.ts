@@ -86,9 +86,12 @@ describe.each(testDatabases())('security headers and CORS on $engine', (backend)
     const html = await (await fetch(`${plain.url}/docs`)).text();
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toContain('<style');
-    const script = await fetch(`${plain.url}/api/v1/docs.js`);
+    const script = await fetch(`${plain.url}/docs/start.js`);
     expect(script.headers.get('content-type')).toContain('javascript');
     expect(await script.text()).toContain('openapi.json');
-    expect((await fetch(`${plain.url}/api/v1/docs.css`)).headers.get('content-type')).toContain('text/css');
+    expect((await fetch(`${plain.url}/docs/swagger-ui-bundle.js`)).headers.get('content-type')).toContain('javascript');
+    expect((await fetch(`${plain.url}/docs/swagger-ui.css`)).headers.get('content-type')).toContain('text/css');
+    // Only the files the page loads: nothing else of the package.
+    expect((await fetch(`${plain.url}/docs/index.html`)).status).toBe(404);
   });
 });

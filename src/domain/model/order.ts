@@ -69,7 +69,8 @@ export const reschedulableStatuses: readonly OrderStatus[] = ['received', 'ready
 export type OrderContent = Omit<OrderDraft, 'source' | 'externalRef'>;
 
 /** One entry of an order's timeline. */
-export type OrderEventType = 'created' | 'updated' | 'status_changed' | 'assigned' | 'rescheduled';
+export const orderEventTypes = ['created', 'updated', 'status_changed', 'assigned', 'rescheduled'] as const;
+export type OrderEventType = (typeof orderEventTypes)[number];
 
 export interface OrderEventInput {
   orderId: number;

@@ -10,9 +10,11 @@ export interface PlannedBreak {
   durationSeconds: number;
 }
 
-export type RouteStatus = 'planned' | 'dispatched' | 'in_progress' | 'completed';
+export const routeStatuses = ['planned', 'dispatched', 'in_progress', 'completed'] as const;
+export type RouteStatus = (typeof routeStatuses)[number];
 
-export type StopStatus = 'pending' | 'arrived' | 'completed' | 'failed';
+export const stopStatuses = ['pending', 'arrived', 'completed', 'failed'] as const;
+export type StopStatus = (typeof stopStatuses)[number];
 
 export interface StopRecord {
   id: number;

@@ -16,6 +16,7 @@ function declare(api: ApiRouter, context: CommandContext): void {
     {
       method: 'get',
       path: '/alerts',
+      operationId: 'listAlerts',
       summary: 'List alerts, oldest first (open ones by default)',
       description: 'The depot room of the socket sends alert:raised, alert:updated, alert:resolved and alert:acknowledged with the same shape.',
       tag: 'alerts',
@@ -33,6 +34,7 @@ function declare(api: ApiRouter, context: CommandContext): void {
     {
       method: 'post',
       path: '/alerts/:id/acknowledge',
+      operationId: 'acknowledgeAlert',
       summary: 'Acknowledge an alert: it leaves the open list, with who and when recorded',
       description: 'Acknowledging it again answers it unchanged.',
       tag: 'alerts',

@@ -18,6 +18,7 @@ export function authRoutes(api: ApiRouter, deps: AppDeps): void {
     {
       method: 'post',
       path: '/auth/login',
+      operationId: 'login',
       summary: 'Exchange username and password for a bearer token',
       description: 'Repeated wrong passwords lock the account for a while: 423 account_locked says until when.',
       tag: 'auth',
@@ -35,12 +36,12 @@ export function authRoutes(api: ApiRouter, deps: AppDeps): void {
   );
 
   api.endpoint(
-    { method: 'post', path: '/auth/logout', summary: 'End the current login session', tag: 'auth', roles: ['admin', 'dispatcher', 'driver'], status: 204 },
+    { method: 'post', path: '/auth/logout', operationId: 'logout', summary: 'End the current login session', tag: 'auth', roles: ['admin', 'dispatcher', 'driver'], status: 204 },
     async ({ principal }) => logout(deps.commands, principal),
   );
 
   api.endpoint(
-    { method: 'get', path: '/auth/me', summary: 'Who the credentials belong to', tag: 'auth', roles: ['admin', 'dispatcher', 'driver'], response: meResponseSchema },
+    { method: 'get', path: '/auth/me', operationId: 'getMe', summary: 'Who the credentials belong to', tag: 'auth', roles: ['admin', 'dispatcher', 'driver'], response: meResponseSchema },
     async ({ principal }) => ({
       userId: principal.userId,
       username: principal.username,
@@ -51,17 +52,17 @@ export function authRoutes(api: ApiRouter, deps: AppDeps): void {
   );
 
   api.endpoint(
-    { method: 'get', path: '/users', summary: 'List users', tag: 'users', roles: ['admin'], response: z.object({ items: z.array(userSchema) }) },
+    { method: 'get', path: '/users', operationId: 'listUsers', summary: 'List users', tag: 'users', roles: ['admin'], response: z.object({ items: z.array(userSchema) }) },
     async () => ({ items: (await repos.users.list()).map(presentUser) }),
   );
 
   api.endpoint(
-    { method: 'post', path: '/users', summary: 'Create an admin or dispatcher', tag: 'users', roles: ['admin'], body: userInputSchema, response: userSchema, status: 201 },
+    { method: 'post', path: '/users', operationId: 'createUser', summary: 'Create an admin or dispatcher', tag: 'users', roles: ['admin'], body: userInputSchema, response: userSchema, status: 201 },
     async ({ body }) => presentUser(await createUser(deps.commands, body)),
   );
 
   api.endpoint(
-    { method: 'get', path: '/api-keys', summary: 'List integration API keys', tag: 'users', roles: ['admin'], response: z.object({ items: z.array(apiKeySchema) }) },
+    { method: 'get', path: '/api-keys', operationId: 'listApiKeys', summary: 'List integration API keys', tag: 'users', roles: ['admin'], response: z.object({ items: z.array(apiKeySchema) }) },
     async () => ({ items: (await repos.users.listApiKeys('integration')).map(presentApiKey) }),
   );
 
@@ -69,6 +70,7 @@ export function authRoutes(api: ApiRouter, deps: AppDeps): void {
     {
       method: 'post',
       path: '/api-keys',
+      operationId: 'createApiKey',
       summary: 'Create an integration API key (the token is shown once)',
       tag: 'users',
       roles: ['admin'],
@@ -83,7 +85,7 @@ export function authRoutes(api: ApiRouter, deps: AppDeps): void {
   );
 
   api.endpoint(
-    { method: 'delete', path: '/api-keys/:id', summary: 'Revoke an integration API key', tag: 'users', roles: ['admin'], params: idParamsSchema, status: 204 },
+    { method: 'delete', path: '/api-keys/:id', operationId: 'revokeApiKey', summary: 'Revoke an integration API key', tag: 'users', roles: ['admin'], params: idParamsSchema, status: 204 },
     async ({ params }) => revokeApiKey(deps.commands, params.id),
   );
 }

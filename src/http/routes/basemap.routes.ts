@@ -34,10 +34,24 @@ function declare(api: ApiRouter, routing: RoutingProvider): void {
     {
       method: 'get',
       path: '/basemap/roads',
+      operationId: 'getBasemapRoads',
       summary: 'Road geometry within a bounding box (GeoJSON), for a base map without a tile server',
       tag: 'routing',
       roles: 'public',
       query: z.object({ bbox: bboxSchema }),
+      response: z
+        .object({
+          type: z.literal('FeatureCollection'),
+          features: z.array(
+            z.object({
+              type: z.literal('Feature'),
+              properties: z.object({ highway: z.string(), name: z.string() }),
+              geometry: z.object({ type: z.literal('LineString'), coordinates: z.array(z.tuple([z.number(), z.number()])) }),
+            }),
+          ),
+        })
+        .meta({ id: 'RoadsFeatureCollection' }),
+      responseType: 'application/geo+json',
     },
     async ({ query, res }) => {
       if (!hasRoads(routing)) throw new AppError(503, 'basemap_unavailable', `The ${routing.name} routing has no road geometry; configure TILE_URL for a base map`);

@@ -20,6 +20,7 @@ function declare(api: ApiRouter, context: CommandContext, routing: RoutingProvid
     {
       method: 'get',
       path: '/driver/route',
+      operationId: 'getDriverRoute',
       summary: "The driver's dispatched route: stops in order, and the next leg with turn-by-turn instructions",
       tag: 'tracking',
       roles: ['driver'],

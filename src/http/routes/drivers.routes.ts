@@ -20,6 +20,7 @@ export function driversRoutes(api: ApiRouter, deps: AppDeps): void {
     {
       method: 'get',
       path: '/drivers',
+      operationId: 'listDrivers',
       summary: 'List drivers (a driver sees only themself)',
       tag: 'drivers',
       roles: everyone,
@@ -34,7 +35,7 @@ export function driversRoutes(api: ApiRouter, deps: AppDeps): void {
   );
 
   api.endpoint(
-    { method: 'get', path: '/drivers/:id', summary: 'Get a driver', tag: 'drivers', roles: everyone, params: idParamsSchema, response: driverSchema },
+    { method: 'get', path: '/drivers/:id', operationId: 'getDriver', summary: 'Get a driver', tag: 'drivers', roles: everyone, params: idParamsSchema, response: driverSchema },
     async ({ params, principal }) => {
       const driver = canSeeDriver(principal, params.id) ? await repos.drivers.findById(params.id) : null;
       if (!driver) throw notFound('Driver', params.id);
@@ -43,17 +44,17 @@ export function driversRoutes(api: ApiRouter, deps: AppDeps): void {
   );
 
   api.endpoint(
-    { method: 'post', path: '/drivers', summary: 'Create a driver with login credentials', tag: 'drivers', roles: office, body: driverInputSchema, response: driverSchema, status: 201 },
+    { method: 'post', path: '/drivers', operationId: 'createDriver', summary: 'Create a driver with login credentials', tag: 'drivers', roles: office, body: driverInputSchema, response: driverSchema, status: 201 },
     async ({ body, principal }) => presentDriver(await createDriver(deps.commands, body, principal)),
   );
 
   api.endpoint(
-    { method: 'patch', path: '/drivers/:id', summary: 'Change a driver (name, phone, vehicle, password)', tag: 'drivers', roles: office, params: idParamsSchema, body: driverPatchSchema, response: driverSchema },
+    { method: 'patch', path: '/drivers/:id', operationId: 'updateDriver', summary: 'Change a driver (name, phone, vehicle, password)', tag: 'drivers', roles: office, params: idParamsSchema, body: driverPatchSchema, response: driverSchema },
     async ({ params, body, principal }) => presentDriver(await updateDriver(deps.commands, params.id, body, principal)),
   );
 
   api.endpoint(
-    { method: 'delete', path: '/drivers/:id', summary: 'Delete a driver and their login', tag: 'drivers', roles: office, params: idParamsSchema, status: 204 },
+    { method: 'delete', path: '/drivers/:id', operationId: 'deleteDriver', summary: 'Delete a driver and their login', tag: 'drivers', roles: office, params: idParamsSchema, status: 204 },
     async ({ params, principal }) => deleteDriver(deps.commands, params.id, principal),
   );
 }

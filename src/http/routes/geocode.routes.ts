@@ -28,6 +28,7 @@ export function geocodeMount(geocoding: Geocoding): Mount {
       {
         method: 'get',
         path: '/geocode',
+        operationId: 'geocodeAddress',
         summary: 'Geocode an address: exact (a known address) or street (placed on the street, confirm the pin); 400 names why not',
         description: "Refused as not found, ambiguous (give the postcode or city) or outside the only depot's service area, never placed elsewhere.",
         tag: 'orders',

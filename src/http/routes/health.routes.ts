@@ -23,7 +23,7 @@ export function healthRoutes(api: ApiRouter, deps: AppDeps): void {
   };
 
   api.endpoint(
-    { method: 'get', path: '/health', summary: 'The process is up and the database answers; the engine in use', tag: 'health', roles: 'public', response: healthSchema },
+    { method: 'get', path: '/health', operationId: 'getHealth', summary: 'The process is up and the database answers; the engine in use', tag: 'health', roles: 'public', response: healthSchema },
     async () => {
       await databaseAnswers();
       return { status: 'ok', database: deps.database.engine };
@@ -34,6 +34,7 @@ export function healthRoutes(api: ApiRouter, deps: AppDeps): void {
     {
       method: 'get',
       path: '/health/live',
+      operationId: 'getLiveness',
       summary: 'Liveness: 200 while the process runs, whatever the database does (restart only when this fails)',
       tag: 'health',
       roles: 'public',
@@ -46,6 +47,7 @@ export function healthRoutes(api: ApiRouter, deps: AppDeps): void {
     {
       method: 'get',
       path: '/health/ready',
+      operationId: 'getReadiness',
       summary: 'Readiness: 200 when the database answers, 503 database_unavailable with Retry-After while it does not',
       tag: 'health',
       roles: 'public',

@@ -95,6 +95,7 @@ function document(registry: OpenAPIRegistry, prefix: string, maxBodyBytes: numbe
   registry.registerPath({
     method: 'post',
     path: `${prefix}/orders/import`,
+    operationId: 'importOrders',
     summary: 'Import orders from CSV, a JSON array or GeoJSON',
     description:
       'Idempotent on (source, external_ref): the same file twice creates nothing new. Valid rows are imported even when others are rejected; ' +
@@ -103,7 +104,7 @@ function document(registry: OpenAPIRegistry, prefix: string, maxBodyBytes: numbe
       '"2026-11-24 09:00" in the depot\'s time zone), service_seconds, weight_kg, volume_l, ' +
       'items, priority, skills ("|" or space separated), notes. The body is streamed; it may be gzip-compressed (Content-Encoding: gzip) ' +
       'and in another charset than UTF-8 (text/csv; charset=windows-1252).',
-    tags: ['Orders'],
+    tags: ['orders'],
     security: [{ bearerAuth: [] }, { apiKey: [] }],
     request: {
       query: importOrdersQuerySchema,

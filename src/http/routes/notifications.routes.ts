@@ -36,6 +36,7 @@ export function notificationsMount(context: CommandContext, options: { publicUrl
         {
           method: 'post',
           path: '/webhooks',
+          operationId: 'createWebhook',
           summary: 'Register a webhook; the URL must pass the verification handshake (GET ?check=CHALLENGE answered with CHALLENGE)',
           description: verification,
           tag: 'webhooks',
@@ -50,25 +51,25 @@ export function notificationsMount(context: CommandContext, options: { publicUrl
         },
       );
       api.endpoint(
-        { method: 'get', path: '/webhooks', summary: 'List webhooks', tag: 'webhooks', roles: office, response: z.object({ items: z.array(webhookSchema) }) },
+        { method: 'get', path: '/webhooks', operationId: 'listWebhooks', summary: 'List webhooks', tag: 'webhooks', roles: office, response: z.object({ items: z.array(webhookSchema) }) },
         async () => ({ items: (await repos.webhooks.list()).map(presentWebhook) }),
       );
       api.endpoint(
-        { method: 'get', path: '/webhooks/:id/deliveries', summary: "The webhook's deliveries, newest first, each with its attempts", tag: 'webhooks', roles: office, params: idParamsSchema, response: z.object({ items: z.array(messageSchema) }) },
+        { method: 'get', path: '/webhooks/:id/deliveries', operationId: 'listWebhookDeliveries', summary: "The webhook's deliveries, newest first, each with its attempts", tag: 'webhooks', roles: office, params: idParamsSchema, response: z.object({ items: z.array(messageSchema) }) },
         async ({ params }) => {
           if (!(await repos.webhooks.findById(params.id))) throw notFound('Webhook', params.id);
           return { items: await present(await repos.outbox.listForWebhook(params.id, 200)) };
         },
       );
       api.endpoint(
-        { method: 'post', path: '/webhooks/:id/deliveries/:deliveryId/resend', summary: 'Send a delivery again now (and enable its webhook if it was disabled)', tag: 'webhooks', roles: office, params: deliveryParamsSchema, status: 202, response: z.object({ status: z.literal('queued') }) },
+        { method: 'post', path: '/webhooks/:id/deliveries/:deliveryId/resend', operationId: 'resendWebhookDelivery', summary: 'Send a delivery again now (and enable its webhook if it was disabled)', tag: 'webhooks', roles: office, params: deliveryParamsSchema, status: 202, response: z.object({ status: z.literal('queued') }) },
         async ({ params, principal }) => {
           await resendWebhookDelivery(context, params.id, params.deliveryId, principal);
           return { status: 'queued' as const };
         },
       );
       api.endpoint(
-        { method: 'get', path: '/orders/:id/messages', summary: 'Every message for an order: e-mail, SMS and webhook deliveries, as composed, with their attempts', tag: 'orders', roles: office, params: idParamsSchema, response: z.object({ items: z.array(messageSchema) }) },
+        { method: 'get', path: '/orders/:id/messages', operationId: 'listOrderMessages', summary: 'Every message for an order: e-mail, SMS and webhook deliveries, as composed, with their attempts', tag: 'orders', roles: office, params: idParamsSchema, response: z.object({ items: z.array(messageSchema) }) },
         async ({ params, principal }) => {
           const order = await repos.orders.findById(params.id);
           if (!order || !canSeeOrder(principal, order)) throw notFound('Order', params.id);

@@ -22,6 +22,7 @@ import type { OptimizeJob } from '../../domain/model/optimize-job';
 import type { OptimizeJobs, JobWork } from '../../solving/optimize-jobs';
 import type { SolverRunner } from '../../solving/runner';
 import { locateProblem, presentSolution } from '../../solving/vroom-locations';
+import { vroomErrorSchema, vroomProblemSchema, vroomSolutionSchema } from '../../protocol/vroom';
 import { solve, vehicleStepsError } from '../../../solver/index';
 import { requireRoles } from '../middleware/authenticate';
 import { toAppError, zodToAppError } from '../../error-mapper';
@@ -172,16 +173,7 @@ function presentJob(req: Request, job: OptimizeJob) {
 }
 
 function document(registry: OpenAPIRegistry, prefix: string): void {
-  const errorContent = {
-    'application/json': {
-      schema: z.object({
-        code: z.union([z.literal(1), z.literal(2), z.literal(3)]).describe("VROOM's code: 1 internal, 2 input, 3 routing"),
-        error: z.string(),
-        details: z.array(z.object({ path: z.string().optional(), message: z.string() })).describe('Lastmile: every issue with its path'),
-      }),
-    },
-  };
-  const vroomJson = (description: string) => ({ 'application/json': { schema: z.object({}).catchall(z.unknown()).describe(description) } });
+  const errorContent = { 'application/json': { schema: vroomErrorSchema } };
   const jobSchema = z.object({
     job: z.object({
       id: z.string(),
@@ -190,7 +182,7 @@ function document(registry: OpenAPIRegistry, prefix: string): void {
       createdAt: z.string(),
       finishedAt: z.string().optional(),
       progress: z.object({ bestCost: z.number(), unassigned: z.number(), elapsedMs: z.number() }).optional(),
-      solution: z.object({}).catchall(z.unknown()).optional().describe('A VROOM solution, once solved'),
+      solution: vroomSolutionSchema.optional().describe('Once solved'),
       error: z.object({ code: z.string(), message: z.string() }).optional(),
     }),
   });
@@ -203,6 +195,7 @@ function document(registry: OpenAPIRegistry, prefix: string): void {
   registry.registerPath({
     method: 'post',
     path: `${prefix}/optimize`,
+    operationId: 'optimize',
     summary: 'Optimize routes: a VROOM problem in, a VROOM solution out',
     description:
       'VROOM\'s JSON dialect (vehicles, jobs, shipments, matrices, options.g), so VROOM and openrouteservice clients work unchanged. ' +
@@ -211,14 +204,14 @@ function document(registry: OpenAPIRegistry, prefix: string): void {
       "?mode=plan is VROOM's -c: the vehicles' steps evaluated as given, with violations per step and route. " +
       'Errors have VROOM\'s body { code, error } (code 2 input, 3 routing, 1 internal) plus details. Unknown keys are refused. ' +
       'Key by key: docs/vroom-compatibility.md.',
-    tags: ['Optimization'],
+    tags: ['optimization'],
     security,
     request: {
       query: querySchema,
-      body: { required: true, content: vroomJson('A VROOM problem') },
+      body: { required: true, content: { 'application/json': { schema: vroomProblemSchema } } },
     },
     responses: {
-      200: { description: 'A VROOM solution', content: vroomJson('A VROOM solution') },
+      200: { description: 'A VROOM solution', content: { 'application/json': { schema: vroomSolutionSchema } } },
       202: { description: 'Solving in the background: poll job.href', content: { 'application/json': { schema: jobSchema } } },
       400: { description: 'Invalid problem; details list every issue with its path', content: errorContent },
       ...denied,
@@ -230,8 +223,9 @@ function document(registry: OpenAPIRegistry, prefix: string): void {
     registry.registerPath({
       method,
       path: `${prefix}/optimize/jobs/{id}`,
+      operationId: method === 'get' ? 'getOptimizeJob' : 'cancelOptimizeJob',
       summary: method === 'get' ? 'An optimization job: status, progress, and the solution once solved' : 'Cancel an optimization job',
-      tags: ['Optimization'],
+      tags: ['optimization'],
       security,
       request: { params: jobParams },
       responses: {

@@ -37,6 +37,7 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
     {
       method: 'get',
       path: '/orders',
+      operationId: 'listOrders',
       summary: 'List orders by status, date, depot, vehicle or text (a driver sees only their vehicle\'s)',
       tag: 'orders',
       roles: everyone,
@@ -67,12 +68,12 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
   );
 
   api.endpoint(
-    { method: 'get', path: '/orders/:id', summary: 'Get an order', tag: 'orders', roles: everyone, params: idParamsSchema, response: orderSchema },
+    { method: 'get', path: '/orders/:id', operationId: 'getOrder', summary: 'Get an order', tag: 'orders', roles: everyone, params: idParamsSchema, response: orderSchema },
     async ({ params, principal }) => (await present([await visibleOrder(principal, params.id)]))[0],
   );
 
   api.endpoint(
-    { method: 'get', path: '/orders/:id/events', summary: 'The order\'s timeline: every change with time, actor and reason', tag: 'orders', roles: everyone, params: idParamsSchema, response: z.object({ items: z.array(orderEventSchema) }) },
+    { method: 'get', path: '/orders/:id/events', operationId: 'listOrderEvents', summary: 'The order\'s timeline: every change with time, actor and reason', tag: 'orders', roles: everyone, params: idParamsSchema, response: z.object({ items: z.array(orderEventSchema) }) },
     async ({ params, principal }) => {
       await visibleOrder(principal, params.id);
       return { items: (await repos.orderEvents.listForOrder(params.id)).map(presentOrderEvent) };
@@ -80,7 +81,7 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
   );
 
   api.endpoint(
-    { method: 'get', path: '/orders/:id/outcome', summary: "The order's delivery: its stop, proof of delivery or failure, the customer's rating", tag: 'orders', roles: office, params: idParamsSchema, response: orderOutcomeSchema },
+    { method: 'get', path: '/orders/:id/outcome', operationId: 'getOrderOutcome', summary: "The order's delivery: its stop, proof of delivery or failure, the customer's rating", tag: 'orders', roles: office, params: idParamsSchema, response: orderOutcomeSchema },
     async ({ params, principal }): Promise<OrderOutcomeResponse> => {
       const order = await visibleOrder(principal, params.id);
       const timeZone = (order.depotId !== null && (await repos.depots.timeZones([order.depotId])).get(order.depotId)) || 'UTC';
@@ -112,17 +113,17 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
   );
 
   api.endpoint(
-    { method: 'post', path: '/orders', summary: 'Create an order (status received); without location its address is geocoded', tag: 'orders', roles: office, body: createOrderSchema, response: orderSchema, status: 201 },
+    { method: 'post', path: '/orders', operationId: 'createOrder', summary: 'Create an order (status received); without location its address is geocoded', tag: 'orders', roles: office, body: createOrderSchema, response: orderSchema, status: 201 },
     async ({ body, principal }) => (await present([await createOrder(deps.commands, body, principal, deps.geocoding)]))[0],
   );
 
   api.endpoint(
-    { method: 'patch', path: '/orders/:id', summary: 'Edit a received or ready order', tag: 'orders', roles: office, params: idParamsSchema, body: orderPatchSchema, response: orderSchema },
+    { method: 'patch', path: '/orders/:id', operationId: 'updateOrder', summary: 'Edit a received or ready order', tag: 'orders', roles: office, params: idParamsSchema, body: orderPatchSchema, response: orderSchema },
     async ({ params, body, principal }) => (await present([await updateOrder(deps.commands, params.id, body, principal, deps.geocoding)]))[0],
   );
 
   api.endpoint(
-    { method: 'delete', path: '/orders/:id', summary: 'Delete an order that never reached a route', tag: 'orders', roles: office, params: idParamsSchema, status: 204 },
+    { method: 'delete', path: '/orders/:id', operationId: 'deleteOrder', summary: 'Delete an order that never reached a route', tag: 'orders', roles: office, params: idParamsSchema, status: 204 },
     async ({ params, principal }) => deleteOrder(deps.commands, params.id, principal),
   );
 
@@ -130,6 +131,7 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
     {
       method: 'post',
       path: '/orders/transitions',
+      operationId: 'transitionOrders',
       summary: 'Move many orders to one status in one transaction (orderIds, or a filter); those that cannot move are listed with why',
       description: 'Partial: every order that may take the step moves; the others are answered in `refused` and stay as they are.',
       tag: 'orders',
@@ -144,6 +146,7 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
     {
       method: 'post',
       path: '/orders/:id/transitions',
+      operationId: 'transitionOrder',
       summary: 'Move an order through its lifecycle (cancel included); 409 names the allowed targets',
       tag: 'orders',
       roles: everyone,

@@ -21,7 +21,7 @@ import type { PlanQueue } from '../../reactions/plan-runs';
 import { PlanRoutesCache } from '../../planning/routes-cache';
 import { idParamsSchema } from '../../protocol/common';
 import { orderSchema, rescheduleInputSchema } from '../../protocol/orders-api';
-import { acceptResultSchema, createPlanSchema, dispatchBodySchema, dispatchQuerySchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema, proposalParamsSchema, proposalSchema, reoptimizeResultSchema, reoptimizeSchema, replanSchema } from '../../protocol/plans';
+import { acceptResultSchema, createPlanSchema, dispatchBodySchema, dispatchQuerySchema, editResultSchema, insertionResultSchema, insertionSchema, planEditSchema, planFeatureCollectionSchema, planGetQuerySchema, planListQuerySchema, planSchema, planSummarySchema, previewQuerySchema, proposalParamsSchema, proposalSchema, reoptimizeResultSchema, reoptimizeSchema, replanSchema } from '../../protocol/plans';
 import type { RoutingProvider } from '../../routing/provider';
 import type { SolverRunner } from '../../solving/runner';
 import { DrivenDistance } from '../../tracking/driven-distance';
@@ -62,6 +62,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
     {
       method: 'post',
       path: '/plans',
+      operationId: 'createPlan',
       summary: 'Plan a depot\'s day: queues a run and answers 202 with the plan to poll',
       description: 'Progress is published while the run searches (plan.progress); the result is stored in one transaction.',
       tag: 'plans',
@@ -79,7 +80,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
   );
 
   api.endpoint(
-    { method: 'get', path: '/plans', summary: 'List plans by date and depot, newest first', tag: 'plans', roles: office, query: planListQuerySchema, response: z.object({ items: z.array(planSummarySchema) }) },
+    { method: 'get', path: '/plans', operationId: 'listPlans', summary: 'List plans by date and depot, newest first', tag: 'plans', roles: office, query: planListQuerySchema, response: z.object({ items: z.array(planSummarySchema) }) },
     async ({ query }) => ({ items: (await repos.plans.list(query)).map((plan) => presentPlanSummary(plan, href(plan))) }),
   );
 
@@ -87,6 +88,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
     {
       method: 'get',
       path: '/plans/:id',
+      operationId: 'getPlan',
       summary: 'A plan with its routes, stops and unassigned orders (?format=geojson for a map)',
       description: 'Once dispatched, drivenMeters (the plan and each route) is the distance the vans drove since dispatch, measured on their GPS breadcrumbs.',
       tag: 'plans',
@@ -94,6 +96,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
       params: idParamsSchema,
       query: planGetQuerySchema,
       response: planSchema,
+      alternatives: { 'application/geo+json': planFeatureCollectionSchema },
     },
     async ({ params, query, res }) => {
       const plan = await planOf(params.id);
@@ -109,7 +112,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
   );
 
   api.endpoint(
-    { method: 'post', path: '/plans/:id/cancel', summary: 'Cancel a queued or running plan; nothing of the run is stored', tag: 'plans', roles: office, params: idParamsSchema, response: planSummarySchema },
+    { method: 'post', path: '/plans/:id/cancel', operationId: 'cancelPlan', summary: 'Cancel a queued or running plan; nothing of the run is stored', tag: 'plans', roles: office, params: idParamsSchema, response: planSummarySchema },
     async ({ params, principal }) => {
       const plan = await cancelPlan(deps.context, params.id, principal);
       deps.queue.cancel(plan.id);
@@ -121,6 +124,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
     {
       method: 'post',
       path: '/plans/:id/dispatch',
+      operationId: 'dispatchPlan',
       summary: 'Dispatch: routes to their vehicles\' drivers, orders to dispatched, ETAs frozen',
       description: 'A plan with violations or unassigned orders answers 409 listing them in details, unless { "confirm": true } or ?force=true.',
       tag: 'plans',
@@ -142,6 +146,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
     {
       method: 'post',
       path: '/plans/:id/edits',
+      operationId: 'editPlan',
       summary: 'One dispatcher edit (move, lock, unlock, remove, add): the touched routes recomputed with arrivals and violations',
       description: 'With ?preview=true nothing is saved. Applied edits bump the plan\'s version. A moved or added stop is locked where the dispatcher put it.',
       tag: 'plans',
@@ -163,6 +168,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
     {
       method: 'post',
       path: '/orders/:id/reschedule',
+      operationId: 'rescheduleOrder',
       summary: 'New time windows for an order; a failed order is re-attempted (rescheduled), a planned one leaves its route if it no longer fits',
       description: 'A planned or dispatched order keeps its stop when its planned time lies in a new window. Otherwise a planned order goes back to ready, off its route; a dispatched one answers 409 (cancel it instead).',
       tag: 'orders',
@@ -182,6 +188,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
     {
       method: 'post',
       path: '/plans/:id/insertions',
+      operationId: 'insertIntoPlan',
       summary: 'Insert a new order into the live routes, cheapest feasible place, stops done or in progress untouched',
       description: 'Answers inserted=false with the solver\'s reason when the order fits nowhere; nothing is written then.',
       tag: 'plans',
@@ -201,6 +208,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
     {
       method: 'post',
       path: '/plans/:id/reoptimize',
+      operationId: 'reoptimizePlan',
       summary: 'Re-optimize the unlocked remainder: done stops stay, locked stops keep their vehicle and order',
       description: 'Answers 409 when the plan changed during the search. Orders left out go back to ready, listed with the reason.',
       tag: 'plans',
@@ -219,6 +227,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
     {
       method: 'post',
       path: '/plans/:id/replan',
+      operationId: 'replanPlan',
       summary: 'Plan again a day under way: a proposal (the change per van, totals before and after); the plan is not changed',
       description:
         'The stops not yet started (locked ones keep their van and order) and the day\'s ready orders in no route are planned again across every van still on shift, idle vans with a driver included, each from where it is now. Stops done, failed or in progress and vans whose shift is over stay as they are. Accept with POST /plans/{id}/replan/{proposalId}/accept, discard with DELETE.',
@@ -238,6 +247,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
     {
       method: 'post',
       path: '/plans/:id/replan/:proposalId/accept',
+      operationId: 'acceptReplan',
       summary: 'Accept a re-planning proposal: its routes are written, new orders planned (and dispatched on a dispatched plan)',
       description: 'Answers 409 when the plan changed since the proposal (plan again), when the proposal expired, or was already accepted or discarded.',
       tag: 'plans',
@@ -252,7 +262,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
   );
 
   api.endpoint(
-    { method: 'delete', path: '/plans/:id/replan/:proposalId', summary: 'Discard a re-planning proposal; the plan stays as it is', tag: 'plans', roles: office, params: proposalParamsSchema, status: 204 },
+    { method: 'delete', path: '/plans/:id/replan/:proposalId', operationId: 'discardReplan', summary: 'Discard a re-planning proposal; the plan stays as it is', tag: 'plans', roles: office, params: proposalParamsSchema, status: 204 },
     async ({ params, principal }) => {
       await discardReplan(deps.context, params.id, params.proposalId, principal);
     },

@@ -28,6 +28,7 @@ function declare(api: ApiRouter, context: CommandContext, limiters: RateLimiters
     {
       method: 'post',
       path: '/positions',
+      operationId: 'reportPositions',
       summary: "Report the driver's vehicle positions in a batch (catching up after being offline)",
       description: 'Fixes already stored (same fix time) count as duplicates; fixes older than the latest are kept as breadcrumbs without moving the vehicle.',
       tag: 'tracking',
@@ -44,6 +45,7 @@ function declare(api: ApiRouter, context: CommandContext, limiters: RateLimiters
     {
       method: 'get',
       path: '/vehicles/positions',
+      operationId: 'listVehiclePositions',
       summary: 'The latest position of every vehicle (a driver sees only their own)',
       tag: 'tracking',
       roles: ['admin', 'dispatcher', 'driver'],

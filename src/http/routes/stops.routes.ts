@@ -16,13 +16,14 @@ const replayNote = 'Sending the same idempotency key again answers the first res
 
 function declare(api: ApiRouter, context: CommandContext): void {
   api.endpoint(
-    { method: 'post', path: '/stops/:id/arrive', summary: 'The vehicle is at the stop', description: replayNote, tag: 'stops', roles, params: idParamsSchema, body: arriveInputSchema, response: stopActionResultSchema },
+    { method: 'post', path: '/stops/:id/arrive', operationId: 'arriveAtStop', summary: 'The vehicle is at the stop', description: replayNote, tag: 'stops', roles, params: idParamsSchema, body: arriveInputSchema, response: stopActionResultSchema },
     async ({ params, body, principal }) => arriveAtStop(context, params.id, body, principal),
   );
   api.endpoint(
     {
       method: 'post',
       path: '/stops/:id/complete',
+      operationId: 'completeStop',
       summary: 'Delivered, with the recipient and optional signature and photo (base64)',
       description: `${replayNote} Signature up to ${maxSignatureBytes} bytes, photo up to ${maxPhotoBytes} bytes, decoded.`,
       tag: 'stops',
@@ -34,7 +35,7 @@ function declare(api: ApiRouter, context: CommandContext): void {
     async ({ params, body, principal }) => completeStop(context, params.id, body, principal),
   );
   api.endpoint(
-    { method: 'post', path: '/stops/:id/fail', summary: 'Not delivered, with a reason (and a note for other)', description: replayNote, tag: 'stops', roles, params: idParamsSchema, body: failInputSchema, response: stopActionResultSchema },
+    { method: 'post', path: '/stops/:id/fail', operationId: 'failStop', summary: 'Not delivered, with a reason (and a note for other)', description: replayNote, tag: 'stops', roles, params: idParamsSchema, body: failInputSchema, response: stopActionResultSchema },
     async ({ params, body, principal }) => failStop(context, params.id, body, principal),
   );
 }

@@ -49,6 +49,7 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
     {
       method: 'get',
       path: '/track/:token',
+      operationId: 'getTracking',
       summary: "A customer's view of their delivery, by tracking token (no login)",
       tag: 'tracking',
       roles: 'public',
@@ -68,6 +69,7 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
     {
       method: 'post',
       path: '/track/:token/rating',
+      operationId: 'rateDelivery',
       summary: 'The customer rates a delivered order, 1–5 stars with an optional comment (again to change it)',
       tag: 'tracking',
       roles: 'public',
@@ -87,6 +89,7 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
     {
       method: 'post',
       path: '/orders/:id/tracking/revoke',
+      operationId: 'revokeTrackingLink',
       summary: "Revoke an order's tracking link: the page and its API answer 410 from now on",
       tag: 'tracking',
       roles: ['admin', 'dispatcher'],

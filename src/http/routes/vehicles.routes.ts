@@ -22,6 +22,7 @@ export function vehiclesRoutes(api: ApiRouter, deps: AppDeps): void {
     {
       method: 'get',
       path: '/vehicles',
+      operationId: 'listVehicles',
       summary: 'List vehicles (a driver sees only their own)',
       tag: 'vehicles',
       roles: everyone,
@@ -37,7 +38,7 @@ export function vehiclesRoutes(api: ApiRouter, deps: AppDeps): void {
   );
 
   api.endpoint(
-    { method: 'get', path: '/vehicles/:id', summary: 'Get a vehicle', tag: 'vehicles', roles: everyone, params: idParamsSchema, response: vehicleSchema },
+    { method: 'get', path: '/vehicles/:id', operationId: 'getVehicle', summary: 'Get a vehicle', tag: 'vehicles', roles: everyone, params: idParamsSchema, response: vehicleSchema },
     async ({ params, principal }) => {
       const vehicle = canSeeVehicle(principal, params.id) ? await repos.vehicles.findById(params.id) : null;
       if (!vehicle) throw notFound('Vehicle', params.id);
@@ -46,17 +47,17 @@ export function vehiclesRoutes(api: ApiRouter, deps: AppDeps): void {
   );
 
   api.endpoint(
-    { method: 'post', path: '/vehicles', summary: 'Create a vehicle', tag: 'vehicles', roles: office, body: vehicleInputSchema, response: vehicleSchema, status: 201 },
+    { method: 'post', path: '/vehicles', operationId: 'createVehicle', summary: 'Create a vehicle', tag: 'vehicles', roles: office, body: vehicleInputSchema, response: vehicleSchema, status: 201 },
     async ({ body, principal }) => present(await createVehicle(deps.commands, body, principal)),
   );
 
   api.endpoint(
-    { method: 'patch', path: '/vehicles/:id', summary: 'Change a vehicle', tag: 'vehicles', roles: office, params: idParamsSchema, body: vehiclePatchSchema, response: vehicleSchema },
+    { method: 'patch', path: '/vehicles/:id', operationId: 'updateVehicle', summary: 'Change a vehicle', tag: 'vehicles', roles: office, params: idParamsSchema, body: vehiclePatchSchema, response: vehicleSchema },
     async ({ params, body, principal }) => present(await updateVehicle(deps.commands, params.id, body, principal)),
   );
 
   api.endpoint(
-    { method: 'delete', path: '/vehicles/:id', summary: 'Delete a vehicle without assigned orders', tag: 'vehicles', roles: office, params: idParamsSchema, status: 204 },
+    { method: 'delete', path: '/vehicles/:id', operationId: 'deleteVehicle', summary: 'Delete a vehicle without assigned orders', tag: 'vehicles', roles: office, params: idParamsSchema, status: 204 },
     async ({ params, principal }) => deleteVehicle(deps.commands, params.id, principal),
   );
 }

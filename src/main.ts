@@ -21,7 +21,7 @@ import { driverRouteMount } from './http/routes/driver-route.routes';
 import { importMount } from './http/routes/import.routes';
 import { notificationsMount } from './http/routes/notifications.routes';
 import { optimizeMount } from './http/routes/optimize.routes';
-import { osrmRouter } from './http/routes/osrm.routes';
+import { osrmMount } from './http/routes/osrm.routes';
 import { plansMount } from './http/routes/plans.routes';
 import { positionsMount } from './http/routes/positions.routes';
 import { stopsMount } from './http/routes/stops.routes';
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     positionsMount(commands, rateLimiters),
     stopsMount(commands),
     alertsMount(commands),
-    { path: '/', router: osrmRouter(routing) },
+    osrmMount(routing),
     notificationsMount(commands, { publicUrl }),
     trackingMount(commands, { linkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600, limiters: rateLimiters }),
     driverRouteMount(commands, routing),

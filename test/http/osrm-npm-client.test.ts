@@ -76,6 +76,15 @@ describe.each(testDatabases())('osrm-rest-client against the service ($name)', (
     expect(JSON.parse((failure as { response: { text: string } }).response.text)).toEqual({ code: 'InvalidService', message: 'Service match not found!' });
   });
 
+  it('declares the four OSRM operations in the OpenAPI document, each with its options', async () => {
+    const document = (await (await fetch(`${service.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, { get: { operationId: string; parameters: { name: string }[] } }> };
+    for (const [name, operationId, option] of [['route', 'osrmRoute', 'continue_straight'], ['table', 'osrmTable', 'fallback_speed'], ['nearest', 'osrmNearest', 'number'], ['trip', 'osrmTrip', 'roundtrip']]) {
+      const operation = document.paths[`/${name}/v1/{profile}/{coordinates}`]!.get;
+      expect(operation.operationId).toBe(operationId);
+      expect(operation.parameters.map((parameter) => parameter.name)).toEqual(expect.arrayContaining(['profile', 'coordinates', 'radiuses', option]));
+    }
+  });
+
   it('leaves the service\'s own API where it was', async () => {
     const response = await fetch(`${service.url}/api/v1/orders/${service.orderIds[0]}`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(response.status).toBe(200);

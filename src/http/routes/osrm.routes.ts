@@ -11,13 +11,15 @@
  * (503 when the road network is unavailable), not the service's `{ error: { … } }`: OSRM clients parse
  * OSRM's codes. Hints are this server's own (the snapped location), not OSRM's; there are no OSM node ids.
  */
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import polyline from '@mapbox/polyline';
+import { z } from 'zod';
 import { checkCoordinates } from '../../routing/coordinates';
 import { haversineMeters } from '../../routing/haversine';
 import { solveTrip } from '../../routing/trip';
 import { osrmCors } from '../middleware/security-headers';
-import { apiPrefix } from '../mount';
+import { apiPrefix, type Mount } from '../mount';
 import { RoutingError, type RouteLeg, type RouteResult, type RoutingProvider, type Waypoint } from '../../routing/provider';
 import type { LonLat } from '../../domain/model/geometry';
 
@@ -45,6 +47,46 @@ const serviceOptions: Record<Service, string[]> = {
   nearest: [...generalOptions, 'number'],
   trip: [...generalOptions, 'roundtrip', 'source', 'destination', 'steps', 'annotations', 'geometries', 'overview'],
 };
+
+/** The OSRM API as the service mounts it, at the root, with its operations in the OpenAPI document. */
+export function osrmMount(provider: RoutingProvider, options?: OsrmRouterOptions): Mount {
+  return { path: '/', router: osrmRouter(provider, options), registry: osrmRegistry() };
+}
+
+const serviceSummaries: Record<Service, string> = {
+  route: 'OSRM route: the fastest route through the coordinates, in order',
+  table: 'OSRM table: durations (and distances) between sources and destinations',
+  nearest: 'OSRM nearest: the nearest road points to one coordinate',
+  trip: 'OSRM trip: the coordinates in the order of the shortest tour',
+};
+
+function osrmRegistry(): OpenAPIRegistry {
+  const registry = new OpenAPIRegistry();
+  const osrmError = { 'application/json': { schema: z.object({ code: z.string(), message: z.string() }) } };
+  for (const service of Object.keys(serviceOptions) as Service[]) {
+    registry.registerPath({
+      method: 'get',
+      path: `/${service}/v1/{profile}/{coordinates}`,
+      operationId: `osrm${service[0]!.toUpperCase()}${service.slice(1)}`,
+      summary: serviceSummaries[service],
+      description: "OSRM v5's API and bodies, errors in OSRM's { code, message }; option by option: docs/osrm-compatibility.md.",
+      tags: ['OSRM'],
+      request: {
+        params: z.object({
+          profile: z.string().describe('Any name (driving, car): there is one road network'),
+          coordinates: z.string().describe('lon,lat;lon,lat… or polyline(…) / polyline6(…), optionally followed by .json'),
+        }),
+        query: z.object(Object.fromEntries(serviceOptions[service].map((name) => [name, z.string().optional()]))),
+      },
+      responses: {
+        200: { description: "OSRM's answer, code Ok", content: { 'application/json': { schema: z.object({ code: z.literal('Ok') }).catchall(z.unknown()) } } },
+        400: { description: "OSRM's error: InvalidQuery, InvalidValue, InvalidOptions, NoSegment, NoRoute, NoTrips, TooBig, …", content: osrmError },
+        503: { description: 'The road network behind is unavailable (RoutingUnavailable)', content: osrmError },
+      },
+    });
+  }
+  return registry;
+}
 
 export function osrmRouter(
   provider: RoutingProvider,

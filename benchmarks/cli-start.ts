@@ -52,6 +52,14 @@ for (const way of ways) await runOnce(way.args);
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const rows: string[] = [];
+// Node's own start on this machine at this load: the floor under both.
+const bare: number[] = [];
+for (let i = 0; i < runs; i++) {
+  const started = performance.now();
+  await new Promise((resolve) => spawn(process.execPath, ['-e', '0']).on('close', resolve));
+  bare.push(performance.now() - started);
+}
+rows.push(`| node -e 0 (node's own start) | ${runs} | ${(median(bare) / 1000).toFixed(2)} s | ${(Math.max(...bare) / 1000).toFixed(2)} s | | |`);
 for (const way of ways) {
   const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) samples.push(await runOnce(way.args));

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { osrmRouter } from '../../src/http/routes/osrm.routes';
 import { createHaversineProvider } from '../../src/routing/haversine';
@@ -296,4 +300,35 @@ describe('/nearest with number, on the embedded Heidelberg network', () => {
     expect(body.trips[0]!.legs).toHaveLength(5);
     expect(body.trips[0]!.duration).toBeCloseTo(body.trips[0]!.legs.reduce((sum, leg) => sum + leg.duration, 0), 0);
   });
+
+  it('serves VROOM 1.14 itself (-r osrm, with -g for the geometry), where its binary runs here', async () => {
+    const binary = process.env.VROOM_BINARY ?? join(import.meta.dirname, '../../../shared/peers/vroom-1.14.0/vroom');
+    const probe = existsSync(binary) ? spawnSync(binary, ['-h'], { encoding: 'utf8' }) : undefined;
+    if (!probe || probe.error || probe.status !== 0) {
+      console.warn(`osrm-grammar: live VROOM run skipped: ${probe ? 'the binary does not run (apt-get install -y libglpk40)' : `no binary at ${binary}`}`);
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'vroom-osrm-'));
+    try {
+      const file = join(dir, 'problem.json');
+      const depot = points[0]!;
+      writeFileSync(file, JSON.stringify({ vehicles: [{ id: 1, start: depot, end: depot }], jobs: points.slice(1, 8).map((location, i) => ({ id: i + 1, location, service: 120 })) }));
+      const { port } = new URL(embedded.baseUrl);
+      // Not spawnSync: the server VROOM asks runs on this thread.
+      const stdout = await new Promise<string>((resolve) => {
+        execFile(binary, ['-i', file, '-r', 'osrm', '-a', 'car:127.0.0.1', '-p', `car:${port}`, '-g'], { timeout: 60_000 }, (_error, out) => resolve(out));
+      });
+      const solution = JSON.parse(stdout) as { code: number; error?: string; summary: { unassigned: number; duration: number; distance: number }; routes: { geometry: string; steps: { type: string; location: LonLat; duration: number }[] }[] };
+      expect(solution.code, solution.error).toBe(0);
+      expect(solution.summary.unassigned).toBe(0);
+      expect(solution.routes[0]!.geometry.length).toBeGreaterThan(20);
+      // VROOM's travel times are this network's table, leg by leg.
+      const steps = solution.routes[0]!.steps;
+      const table = await embedded.get(`/table/v1/car/${path(steps.map((step) => step.location))}`);
+      const travel = steps.slice(1).reduce((sum, _step, k) => sum + Math.round(table.body.durations[k]![k + 1]!), 0);
+      expect(solution.summary.duration).toBe(travel);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

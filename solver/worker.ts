@@ -34,8 +34,11 @@ if (!isMainThread) {
   }
 }
 
-/** What to give piscina as `filename`: worker threads do not inherit tsx's loader, this file registers it. */
-export const SOLVER_WORKER_FILENAME = new URL('./worker-loader.mjs', import.meta.url).href;
+/**
+ * What to give piscina as `filename`. From TypeScript, worker-loader.mjs (worker threads do not inherit tsx's
+ * loader; it registers it); compiled (the CLI in dist/cli), this module is bundled and its worker lies beside it.
+ */
+export const SOLVER_WORKER_FILENAME = new URL(import.meta.url.endsWith('.ts') ? './worker-loader.mjs' : './solver-worker.mjs', import.meta.url).href;
 
 export default function solveTask({ problem, flatMatrices, options, stopFlag, progressPort }: SolveTask): VroomSolution {
   const signal = stopFlag && {

@@ -22,8 +22,6 @@ import {
 import { AppError } from '../errors';
 import { createPoolSolver } from '../solving/pool-solver';
 import { SolutionCheckError, type RunProgress } from '../solving/runner';
-import { createRoutingProvider } from '../routing/index';
-import { addMatrices, MatrixError, needsMatrices } from './matrices';
 
 const USAGE = `Usage:
   lastmile solve <file> [--format solomon|vroom] [--time-limit S] [--seed N] [--threads N] [--output FILE] [--progress]
@@ -37,8 +35,9 @@ solve      writes the solution in VROOM's JSON format to stdout (or FILE) and a 
            violations per step and route. Without it, steps that cannot be driven as given are refused.
 check      re-verifies a solution with the independent checker; exit code 1 when it is infeasible.
 --format   defaults from the extension: .json is vroom, .txt is solomon.
---routing  for VROOM files with coordinates and no matrices: haversine (default, straight lines),
-           embedded (the OSM road network in data/osm) or osrm (--osrm-url).`;
+--routing  for VROOM files with coordinates and no matrices: embedded (default, the OSM road network in
+           data/osm; its graph is built on first use and cached under var/), osrm (--osrm-url) or
+           haversine (straight lines). The one used is named on stderr.`;
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -185,10 +184,12 @@ async function readProblem(file: string, options: Options): Promise<{ problem: V
   const text = await readText(file);
   if (format === 'solomon') return { problem: formatErrorsAsCliErrors(file, () => parseSolomon(text).problem) };
   const raw = formatErrorsAsCliErrors(file, () => parseJson(text, 'problem'));
+  // Routing code (and the road network's) loads only for a file that needs matrices: Solomon files start faster.
+  const { addMatrices, MatrixError, needsMatrices } = await import('./matrices');
   let routing: Routed | undefined;
   if (needsMatrices(raw)) {
     try {
-      routing = await routeMatrices(raw, options);
+      routing = await routeMatrices(raw, options, addMatrices);
     } catch (error) {
       if (error instanceof MatrixError) throw new CliError(`${file}: ${error.message}`);
       throw error;
@@ -209,11 +210,19 @@ function formatErrorsAsCliErrors<T>(file: string, parse: () => T): T {
   }
 }
 
-async function routeMatrices(problem: Record<string, unknown>, options: Options): Promise<Routed> {
-  const name = options.routing ?? 'haversine';
+const ROUTING_DESCRIPTIONS = {
+  embedded: 'on the embedded road network (data/osm/heidelberg.osm.pbf)',
+  osrm: 'on the OSRM server at',
+  haversine: 'on straight lines (haversine × 1.3 detour at 30 km/h), not on roads',
+} as const;
+
+async function routeMatrices(problem: Record<string, unknown>, options: Options, addMatrices: typeof import('./matrices').addMatrices): Promise<Routed> {
+  const name = options.routing ?? 'embedded';
   if (name !== 'haversine' && name !== 'embedded' && name !== 'osrm') throw new CliError(`--routing must be haversine, embedded or osrm, got "${name}"`);
   if (name === 'osrm' && !options['osrm-url']) throw new CliError('--routing osrm needs --osrm-url (e.g. http://localhost:5000)');
+  console.error(`lastmile: routing locations ${ROUTING_DESCRIPTIONS[name]}${name === 'osrm' ? ` ${options['osrm-url']}` : ''}`);
   const started = performance.now();
+  const { createRoutingProvider } = await import('../routing/index');
   const provider = await createRoutingProvider({
     ROUTING: name,
     ...(name === 'osrm' ? { OSRM_URL: options['osrm-url'] } : {}),

@@ -19,7 +19,7 @@ import { geocodeMount } from './routes/geocode.routes';
 import { importMount } from './routes/import.routes';
 import { notificationsMount } from './routes/notifications.routes';
 import { optimizeMount } from './routes/optimize.routes';
-import { osrmRouter } from './routes/osrm.routes';
+import { osrmMount } from './routes/osrm.routes';
 import { plansMount } from './routes/plans.routes';
 import { positionsMount } from './routes/positions.routes';
 import { stopsMount } from './routes/stops.routes';
@@ -53,7 +53,7 @@ export function serviceMounts(deps: ServiceMountsDeps): Mount[] {
     positionsMount(commands, deps.rateLimiters),
     stopsMount(commands),
     alertsMount(commands),
-    { path: '/', router: osrmRouter(routing) },
+    osrmMount(routing),
     notificationsMount(commands, { publicUrl: deps.publicUrl }),
     trackingMount(commands, { linkTtlSeconds: deps.trackingLinkTtlSeconds, limiters: deps.rateLimiters }),
     driverRouteMount(commands, routing),

@@ -35,6 +35,8 @@ export interface RouteRequest {
   /** 'full' (default), 'simplified' or 'false' as in OSRM. */
   overview?: 'full' | 'simplified' | 'false';
   annotations?: boolean;
+  /** OSRM's continue_straight: carry on in the direction of arrival at a via point (default) or allow turning round there. */
+  continueStraight?: boolean;
 }
 
 export interface StepManeuver {
@@ -103,13 +105,26 @@ export interface RoutingProvider {
   route(request: RouteRequest): Promise<RouteResult>;
   /** Throws RoutingError('NoSegment') when the point is farther than maxDistanceMeters from any road. */
   nearest(coordinate: LonLat, maxDistanceMeters?: number): Promise<NearestResult>;
+  /** Up to `count` nearest road segments, nearest first (OSRM's nearest with `number`); absent: only the nearest is known. */
+  nearestSegments?(coordinate: LonLat, count: number, maxDistanceMeters?: number): Promise<NearestResult[]>;
   close?(): Promise<void>;
   /** The network's extent as a closed ring, when the provider knows it (the embedded graph does). */
   extent?(): LonLat[];
 }
 
-/** OSRM's error codes, plus routing_unavailable for a server that does not answer. */
-export type RoutingErrorCode = 'InvalidQuery' | 'InvalidValue' | 'NoSegment' | 'TooBig' | 'NoRoute' | 'RoutingUnavailable';
+/** OSRM's error codes, plus RoutingUnavailable for a server that does not answer. */
+export type RoutingErrorCode =
+  | 'InvalidQuery'
+  | 'InvalidValue'
+  | 'InvalidOptions'
+  | 'InvalidService'
+  | 'InvalidVersion'
+  | 'NotImplemented'
+  | 'NoSegment'
+  | 'TooBig'
+  | 'NoRoute'
+  | 'NoTrips'
+  | 'RoutingUnavailable';
 
 export class RoutingError extends Error {
   constructor(

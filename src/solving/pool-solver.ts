@@ -5,9 +5,10 @@
  * the workers search. With one thread the seeds run one after another in-process: no worker start-up to pay for
  * (the CLI's default, and the tests'); the solver is synchronous there, so an abort lands between seeds.
  */
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import Piscina from 'piscina';
+import type Piscina from 'piscina';
 import type { Logger } from 'pino';
 import { solve, type SolveProgress, type StoppingRule, type VroomProblem, type VroomSolution } from '../../solver/index';
 import { SOLVER_WORKER_FILENAME, type SolveTask } from '../../solver/worker';
@@ -22,7 +23,9 @@ export interface PoolSolverOptions {
 
 export function createPoolSolver({ threads = availableParallelism(), log }: PoolSolverOptions = {}): SolverRunner {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`solver threads must be an integer ≥ 1, got ${threads}`);
-  const pool = threads > 1 ? new Piscina<SolveTask, VroomSolution>({ filename: SOLVER_WORKER_FILENAME, minThreads: threads, maxThreads: threads }) : null;
+  // Loaded only for a pool: one thread (the CLI's default) starts without it.
+  const Pool = threads > 1 ? (createRequire(import.meta.url)('piscina') as typeof Piscina) : null;
+  const pool = Pool ? new Pool<SolveTask, VroomSolution>({ filename: SOLVER_WORKER_FILENAME, minThreads: threads, maxThreads: threads }) : null;
   const run = pool ? onPool.bind(null, pool) : inProcess;
 
   return {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -99,12 +99,13 @@ describe('lastmile solve', () => {
     const result = await lastmile('solve', file, '--routing', 'haversine');
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('matrices for 4 locations from haversine');
+    expect(result.stderr).toContain('lastmile: routing locations on straight lines');
     const solution = JSON.parse(result.stdout) as VroomSolution;
     expect(solution.summary.unassigned).toBe(0);
     expect(solution.routes[0]!.steps[0]).toMatchObject({ type: 'start', location_index: 0, location: [8.6724, 49.4093] });
     const saved = join(scratch, 'coordinates-solution.json');
     writeFileSync(saved, result.stdout);
-    const checked = await lastmile('check', file, saved);
+    const checked = await lastmile('check', file, saved, '--routing', 'haversine');
     expect(checked.stdout).toMatch(/^feasible: 1 routes, 0 unassigned/);
 
     const osrm = await lastmile('solve', file, '--routing', 'osrm');
@@ -195,5 +196,41 @@ describe('lastmile solve with vehicle steps (VROOM fixtures)', () => {
     const result = await lastmile('solve', PLAN);
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(`lastmile: ${PLAN}: Missing skill or step out of reach for vehicle 1 and job 4.`);
+  });
+});
+
+describe('lastmile start-up and routing defaults', () => {
+  it('routes locations on the embedded road network by default, says so, and solves with its travel times', async () => {
+    const file = join(scratch, 'default-routing.json');
+    const depot = [8.6724, 49.4093];
+    writeFileSync(
+      file,
+      JSON.stringify({
+        vehicles: [{ id: 1, start: depot, end: depot }],
+        jobs: [{ id: 1, location: [8.6944, 49.4106] }, { id: 2, location: [8.6512, 49.4216] }],
+      }),
+    );
+    const [embedded, straight] = await Promise.all([lastmile('solve', file), lastmile('solve', file, '--routing', 'haversine')]);
+    expect(embedded.code).toBe(0);
+    expect(embedded.stderr).toContain('lastmile: routing locations on the embedded road network');
+    expect(embedded.stderr).toContain('matrices for 3 locations from embedded');
+    const onRoads = JSON.parse(embedded.stdout) as VroomSolution;
+    const onLines = JSON.parse(straight.stdout) as VroomSolution;
+    expect(onRoads.summary.unassigned).toBe(0);
+    // Road travel times are the road network's, not the straight lines': the same tour takes another time.
+    expect(onRoads.summary.duration).not.toBe(onLines.summary.duration);
+  }, 120_000);
+
+  it('runs compiled JavaScript, its solver workers too, rebuilt when a source is newer than the build', async () => {
+    const compiled = join(ROOT, 'dist/cli/lastmile.mjs');
+    const result = await lastmile('solve', 'data/benchmarks/solomon/c101.txt', '--time-limit', '0.2', '--threads', '2');
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain('running from TypeScript');
+    expect(existsSync(join(ROOT, 'dist/cli/solver-worker.mjs'))).toBe(true);
+    // A build older than a source is redone before the CLI runs.
+    const past = new Date(statSync(join(ROOT, 'src/cli/main.ts')).mtimeMs - 60_000);
+    utimesSync(compiled, past, past);
+    expect((await lastmile('--help')).code).toBe(0);
+    expect(statSync(compiled).mtimeMs).toBeGreaterThan(past.getTime());
   });
 });

@@ -17,7 +17,7 @@ import { basemapMount } from '../../src/http/routes/basemap.routes';
 import { driverRouteMount } from '../../src/http/routes/driver-route.routes';
 import { importMount } from '../../src/http/routes/import.routes';
 import { optimizeMount } from '../../src/http/routes/optimize.routes';
-import { osrmRouter } from '../../src/http/routes/osrm.routes';
+import { osrmMount } from '../../src/http/routes/osrm.routes';
 import { plansMount } from '../../src/http/routes/plans.routes';
 import { positionsMount } from '../../src/http/routes/positions.routes';
 import { stopsMount } from '../../src/http/routes/stops.routes';
@@ -70,7 +70,7 @@ export async function startFullService(backend: TestBackend, realtimeOptions: Pa
     optimizeMount({ solver, routing, jobs, log: logger }),
     positionsMount(commands),
     stopsMount(commands),
-    { path: '/', router: osrmRouter(routing) },
+    osrmMount(routing),
     trackingMount(commands, { linkTtlSeconds: 72 * 3600 }),
     driverRouteMount(commands, routing),
     basemapMount(routing),

@@ -252,13 +252,12 @@ async function operationsOf(url: string, service: FullService): Promise<Operatio
         params: parameters.filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name),
         query: parameters.filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name),
         bodyFields: [...new Set(fieldsOf(operation.requestBody?.content?.['application/json']?.schema))],
-        kind: path.endsWith('/orders/import') ? 'import' : path.startsWith('/api/v1/optimize') ? 'vroom' : 'api',
+        kind: path.endsWith('/orders/import') ? 'import' : path.startsWith('/api/v1/optimize') ? 'vroom' : path.startsWith('/api/') ? 'api' : 'osrm',
       });
     }
   }
-  for (const service of ['route', 'table', 'nearest']) {
-    operations.push({ method: 'GET', path: `/${service}/v1/{profile}/{coordinates}`, params: ['profile', 'coordinates'], query: ['steps', 'overview', 'geometries', 'annotations', 'radiuses', 'sources', 'destinations', 'number'], bodyFields: [], kind: 'osrm' });
-  }
+  // Services OSRM has and this server does not answer too, in OSRM's shape.
+  operations.push({ method: 'GET', path: '/match/v1/{profile}/{coordinates}', params: ['profile', 'coordinates'], query: ['timestamps'], bodyFields: [], kind: 'osrm' });
   // Real ids and tokens in an otherwise malformed request reach deeper than junk ids.
   operations.push(
     { method: 'PATCH', path: `/api/v1/depots/${service.depotId}`, params: [], query: [], bodyFields: ['name', 'location', 'address', 'timeZone', 'openingHours'], kind: 'api' },

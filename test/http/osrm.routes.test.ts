@@ -68,7 +68,7 @@ describe('GET /route/v1/driving', () => {
   const fixture = loadFixture('route-01');
   const recorded = fixture.response as unknown as OsrmBody;
 
-  it('answers in OSRM\'s shape, key by key (less the dataset-bound hint and node ids)', async () => {
+  it('answers in OSRM\'s shape, key by key (less the OSM node ids)', async () => {
     const { status, body } = await api.get(fixture.request);
     expect(status).toBe(200);
     expect(keys(body)).toEqual(keys(recorded));
@@ -83,7 +83,7 @@ describe('GET /route/v1/driving', () => {
     expect(keys(route.legs[0].steps[0].intersections[0])).toEqual(keys(recordedStep.intersections[0]));
     expect(keys(route.legs[0].steps.at(-1)!.maneuver)).toEqual(keys(recordedRoute.legs[0].steps.at(-1)!.maneuver));
     expect(route.geometry).toMatchObject({ type: 'LineString' });
-    expect(keys(body.waypoints[0])).toEqual(keys(recorded.waypoints[0]).filter((key) => key !== 'hint'));
+    expect(keys(body.waypoints[0])).toEqual(keys(recorded.waypoints[0]));
     expect(body.waypoints.map((w) => w.location)).toEqual(fixture.points!.map(({ lon, lat }) => [lon, lat]));
   });
 
@@ -134,7 +134,7 @@ describe('GET /table/v1/driving', () => {
     const recorded = fixture.response as unknown as OsrmBody;
     expect(status).toBe(200);
     expect(keys(body)).toEqual(keys(recorded));
-    expect(keys(body.sources[0])).toEqual(keys(recorded.sources[0]).filter((key) => key !== 'hint'));
+    expect(keys(body.sources[0])).toEqual(keys(recorded.sources[0]));
     expect(body.durations).toHaveLength(50);
     expect(body.durations[0]).toHaveLength(50);
     const direct = await haversine.table({ coordinates: points.slice(0, 50) });
@@ -182,7 +182,7 @@ describe('GET /nearest/v1/driving', () => {
     const { status, body } = await api.get(fixture.request);
     expect(status).toBe(200);
     expect(keys(body)).toEqual(keys(fixture.response));
-    expect(keys(body.waypoints[0])).toEqual(keys((fixture.response as unknown as OsrmBody).waypoints[0]).filter((key) => !['hint', 'nodes'].includes(key)));
+    expect(keys(body.waypoints[0])).toEqual(keys((fixture.response as unknown as OsrmBody).waypoints[0]).filter((key) => key !== 'nodes'));
     expect(body.waypoints[0].location).toEqual([fixture.points![0].lon, fixture.points![0].lat]);
   });
 });
@@ -195,9 +195,10 @@ describe('OSRM errors, in OSRM\'s shape', () => {
     ['one route coordinate', '/route/v1/driving/8.68866,49.403173', 'InvalidQuery', /at least two coordinates/],
     ['a bad option value', '/route/v1/driving/8.68866,49.403173;8.7,49.4?geometries=wkt', 'InvalidQuery', /geometries must be one of polyline, polyline6, geojson, got "wkt"/],
     ['a bad boolean', '/route/v1/driving/8.68866,49.403173;8.7,49.4?steps=yes', 'InvalidQuery', /steps must be true or false/],
-    ['an annotation we lack', '/route/v1/driving/8.68866,49.403173;8.7,49.4?annotations=nodes', 'InvalidQuery', /"nodes" is not available/],
+    ['an annotation we lack', '/route/v1/driving/8.68866,49.403173;8.7,49.4?annotations=nodes', 'InvalidOptions', /"nodes" is not available/],
+    ['an annotation OSRM lacks too', '/route/v1/driving/8.68866,49.403173;8.7,49.4?annotations=colour', 'InvalidQuery', /"colour" is not one of/],
     ['a source out of range', '/table/v1/driving/8.68866,49.403173;8.7,49.4?sources=0;2', 'InvalidQuery', /sources\[1\] = "2" is not a coordinate index \(0–1\)/],
-    ['radiuses of the wrong length', '/route/v1/driving/8.68866,49.403173;8.7,49.4?radiuses=100', 'InvalidQuery', /radiuses has 1 values for 2 coordinates/],
+    ['radiuses of the wrong length', '/route/v1/driving/8.68866,49.403173;8.7,49.4?radiuses=100', 'InvalidOptions', /Number of radiuses \(1\) does not match number of coordinates \(2\)/],
     ['a point far from any road', '/route/v1/driving/8.68866,49.403173;0.000001,0.000001?radiuses=100;100', 'NoSegment', /coordinate 1 within 100 m/],
     ['unconnected waypoints', '/route/v1/driving/8.68866,49.403173;8.4,49.4', 'NoRoute', /coordinate 1/],
     ['two coordinates to nearest', '/nearest/v1/driving/8.68866,49.403173;8.7,49.4', 'InvalidQuery', /exactly one coordinate/],

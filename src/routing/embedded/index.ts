@@ -267,7 +267,7 @@ class EmbeddedRouter implements EmbeddedRouting {
     let arrival: Phantom | null = null;
     for (let i = 1; i < snaps.length; i++) {
       const { leg, coordinates: legCoordinates, arrivalEdge } = this.leg(arrival, snaps[i - 1]!, snaps[i]!, i, request);
-      arrival = { edges: [arrivalEdge] };
+      arrival = request.continueStraight === false ? null : { edges: [arrivalEdge] };
       legs.push({ ...leg });
       geometry.push(...(geometry.length > 0 ? legCoordinates.slice(1) : legCoordinates));
     }
@@ -313,6 +313,13 @@ class EmbeddedRouter implements EmbeddedRouting {
 
   async nearest(coordinate: LonLat, maxDistanceMeters = Infinity): Promise<NearestResult> {
     return this.waypoint(this.snapOne(coordinate, 0, maxDistanceMeters));
+  }
+
+  async nearestSegments(coordinate: LonLat, count: number, maxDistanceMeters = Infinity): Promise<NearestResult[]> {
+    const nearest = this.snapOne(coordinate, 0, maxDistanceMeters);
+    if (count === 1) return [this.waypoint(nearest)];
+    const snaps = this.index.snapMany(coordinate[0], coordinate[1], count, Math.min(maxDistanceMeters, Math.max(maxSnapMeters, nearest.distanceMeters)));
+    return (snaps.length > 0 ? snaps : [nearest]).map((snap) => this.waypoint(snap));
   }
 }
 

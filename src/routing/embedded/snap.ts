@@ -104,6 +104,35 @@ export class SegmentIndex {
     return snap;
   }
 
+  /** The nearest point of each of the `count` nearest routable segments within maxMeters, nearest first. */
+  snapMany(lon: number, lat: number, count: number, maxMeters: number): Snap[] {
+    if (this.samplePiece.length === 0) return [];
+    const x = lon * this.scale.x;
+    const y = lat * this.scale.y;
+    const limit = maxMeters + sampleSpacingMeters;
+    // Grow the radius until it holds samples of `count` segments; pieces of nearer segments have samples within it plus the spacing.
+    let radius = 50;
+    let hits: number[];
+    for (;;) {
+      hits = this.index.within(x, y, Math.min(radius, limit));
+      if (new Set(hits.map((hit) => this.pieceSegment[this.samplePiece[hit]!])).size >= count || radius >= limit) break;
+      radius *= 4;
+    }
+    hits = this.index.within(x, y, Math.min(radius, limit) + sampleSpacingMeters);
+    const bestBySegment = new Map<number, { piece: number; t: number; planarMeters: number }>();
+    for (const piece of new Set(hits.map((hit) => this.samplePiece[hit]!))) {
+      const projected = { piece, ...this.project(piece, x, y) };
+      const segment = this.pieceSegment[piece]!;
+      const known = bestBySegment.get(segment);
+      if (!known || projected.planarMeters < known.planarMeters) bestBySegment.set(segment, projected);
+    }
+    return [...bestBySegment.values()]
+      .sort((a, b) => a.planarMeters - b.planarMeters)
+      .slice(0, count)
+      .map(({ piece, t }) => this.snapOnPiece(piece, t, lon, lat))
+      .filter((snap) => snap.distanceMeters <= maxMeters);
+  }
+
   private project(piece: number, x: number, y: number): { t: number; planarMeters: number } {
     const { pointLon: lon, pointLat: lat, segmentPoints } = this.network;
     const a = segmentPoints[piece]!;

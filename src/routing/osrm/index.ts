@@ -106,9 +106,9 @@ export function createOsrmProvider({
       return result;
     },
 
-    async route({ coordinates, steps = false, overview = 'full', annotations = false }: RouteRequest): Promise<RouteResult> {
+    async route({ coordinates, steps = false, overview = 'full', annotations = false, continueStraight = true }: RouteRequest): Promise<RouteResult> {
       checkCoordinates(coordinates);
-      const query = `steps=${steps}&overview=${overview}&geometries=geojson${annotations ? '&annotations=true' : ''}`;
+      const query = `steps=${steps}&overview=${overview}&geometries=geojson${annotations ? '&annotations=true' : ''}${continueStraight ? '' : '&continue_straight=false'}`;
       const body = await get<OsrmRouteBody>(`/route/v1/${profile}/${formatCoordinates(coordinates)}?${query}`);
       const [route] = body.routes;
       return {
@@ -140,6 +140,13 @@ export function createOsrmProvider({
         throw new RoutingError('NoSegment', `Could not find a matching segment for coordinate 0 within ${maxDistanceMeters} m`, 0);
       }
       return nearest;
+    },
+
+    async nearestSegments(coordinate: LonLat, count: number, maxDistanceMeters?: number): Promise<NearestResult[]> {
+      checkCoordinates([coordinate]);
+      const radius = maxDistanceMeters === undefined ? '' : `&radiuses=${maxDistanceMeters}`;
+      const body = await get<{ waypoints: OsrmWaypoint[] }>(`/nearest/v1/${profile}/${formatCoordinates([coordinate])}?number=${count}${radius}`);
+      return body.waypoints.map(toWaypoint);
     },
   };
 }

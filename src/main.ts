@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     alertsMount(commands),
     { path: '/', router: osrmRouter(routing) },
     notificationsMount(commands, { publicUrl }),
-    trackingMount(commands, { linkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600, limiters: rateLimiters }),
+    trackingMount(commands, { linkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600, limiters: rateLimiters, routing, positions }),
     driverRouteMount(commands, routing),
     basemapMount(routing),
     { path: '/', router: webRouter({ distDir: join(import.meta.dirname, '..', 'web', 'dist'), tileUrl: config.TILE_URL }) },

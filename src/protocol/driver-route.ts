@@ -1,6 +1,7 @@
 /** The driver app's day (GET /api/v1/driver/route): stops in order and the next leg with turn-by-turn text. */
 import { z } from 'zod';
 import { stopTimesSchema } from './stop-times';
+import { deliveryInstructionsSchema } from './tracking';
 
 const lonLat = z.tuple([z.number(), z.number()]);
 
@@ -14,6 +15,7 @@ export const driverStopSchema = z.object({
   customerPhone: z.string().nullable(),
   address: z.string(),
   notes: z.string().nullable(),
+  instructions: deliveryInstructionsSchema.nullable().describe("The customer's delivery instructions"),
   location: lonLat,
   times: stopTimesSchema,
 });

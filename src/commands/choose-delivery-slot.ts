@@ -25,25 +25,25 @@ export async function chooseDeliverySlot(deps: InsertionDeps, token: string, cho
   const outcome = await inTransaction(deps.context, async (repos) => {
     const order = await lockCustomerOrder(repos, token, nowEpoch, linkTtlSeconds, 'reschedule');
     const depot = order.depotId === null ? null : await repos.depots.lockForBooking(order.depotId);
-    if (!depot) throw conflict('This order has no depot to offer windows', [{ path: 'date', message: 'no depot' }]);
+    if (!depot) throw conflict('This order has no depot to offer windows', [{ path: 'body.date', message: 'no depot' }]);
 
     const today = localDate(depot.timeZone, nowEpoch);
     const lastDay = new Date(Date.parse(today) + (maxSlotDays - 1) * 86_400_000).toISOString().slice(0, 10);
-    if (choice.date < today || choice.date > lastDay) throw invalidInput(`Choose a date from ${today} to ${lastDay}`, [{ path: 'date', message: `not between ${today} and ${lastDay}` }]);
+    if (choice.date < today || choice.date > lastDay) throw invalidInput(`Choose a date from ${today} to ${lastDay}`, [{ path: 'body.date', message: `not between ${today} and ${lastDay}` }]);
     const window = offeredWindow(depot.slotCalendar, choice.date, clockToSeconds(choice.start), clockToSeconds(choice.end), depot.timeZone);
     if (!window) {
       const offered = (depot.slotCalendar.windows[weekdayOf(choice.date)] ?? []).map((candidate) => `${secondsToClock(candidate.startSeconds)}–${secondsToClock(candidate.endSeconds)}`);
       const message = offered.length === 0 ? `no deliveries on ${choice.date}` : `${choice.date} offers ${offered.join(', ')}`;
-      throw invalidInput(`The depot offers no window ${choice.start}–${choice.end} on ${choice.date}`, [{ path: 'start', message }]);
+      throw invalidInput(`The depot offers no window ${choice.start}–${choice.end} on ${choice.date}`, [{ path: 'body.start', message }]);
     }
     const cutoff = cutoffEpochSeconds(depot.slotCalendar, choice.date, depot.timeZone);
-    if (nowEpoch >= cutoff) throw conflict(`Windows on ${choice.date} could be chosen until ${toIsoInZone(cutoff, depot.timeZone)}`, [{ path: 'date', message: 'past the cut-off' }]);
+    if (nowEpoch >= cutoff) throw conflict(`Windows on ${choice.date} could be chosen until ${toIsoInZone(cutoff, depot.timeZone)}`, [{ path: 'body.date', message: 'past the cut-off' }]);
     const [current] = order.timeWindows;
     if (order.timeWindows.length === 1 && current!.startEpochSeconds === window.startEpochSeconds && current!.endEpochSeconds === window.endEpochSeconds) {
-      throw conflict('The order is already in this window', [{ path: 'start', message: 'the current window' }]);
+      throw conflict('The order is already in this window', [{ path: 'body.start', message: 'the current window' }]);
     }
     const booked = (await repos.orders.countByWindow(depot.id, window.startEpochSeconds, window.startEpochSeconds + 1)).get(slotKey(window.startEpochSeconds, window.endEpochSeconds)) ?? 0;
-    if (booked >= window.capacity) throw conflict(`The window ${choice.start}–${choice.end} on ${choice.date} is full`, [{ path: 'start', message: 'window is full' }]);
+    if (booked >= window.capacity) throw conflict(`The window ${choice.start}–${choice.end} on ${choice.date} is full`, [{ path: 'body.start', message: 'window is full' }]);
 
     return rescheduleLocked(repos, deps, order, [{ startEpochSeconds: window.startEpochSeconds, endEpochSeconds: window.endEpochSeconds }], reason, customerActor, nowEpoch);
   });

@@ -189,6 +189,15 @@ describe.each(testDatabases())('the customer acts on the tracking page on $engin
     expect(events.filter((event) => event.type === 'return_requested')).toEqual([expect.objectContaining({ actor: 'customer', reason: 'Wrong size' })]);
   });
 
+  it('declares the customer operations in the OpenAPI with operation ids', async () => {
+    const paths = (await app.request('GET', '/api/v1/openapi.json', { token: null })).body.paths;
+    expect(paths['/api/v1/track/{token}/slots'].get.operationId).toBe('listDeliverySlots');
+    expect(paths['/api/v1/track/{token}/reschedule'].post.operationId).toBe('chooseDeliverySlot');
+    expect(paths['/api/v1/track/{token}/instructions'].put.operationId).toBe('giveDeliveryInstructions');
+    expect(paths['/api/v1/track/{token}/return'].post.operationId).toBe('requestReturn');
+    expect(paths['/api/v1/track/{token}/rating'].post.operationId).toBe('rateDelivery');
+  });
+
   it('never shows internal notes, contact details or other customers to the customer', async () => {
     const allowed = ['displayId', 'status', 'timeline', 'promisedWindow', 'times', 'close', 'stopsBefore', 'driverLocation', 'destination', 'proof', 'expiresAt', 'rating', 'instructions', 'returnRequested', 'actions'];
     for (const order of orders) {

@@ -89,7 +89,7 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
   );
 
   /** The customer's actions answer with the page's view after the change, read again through the link. */
-  const customerAction = <B extends z.ZodType>(spec: { method: 'post' | 'put'; path: string; summary: string; body: B }, act: (token: string, body: z.output<B>) => Promise<unknown>) =>
+  const customerAction = <B extends z.ZodType>(spec: { method: 'post' | 'put'; path: string; operationId: string; summary: string; body: B }, act: (token: string, body: z.output<B>) => Promise<unknown>) =>
     api.endpoint({ ...spec, tag: 'tracking', roles: 'public', params: tokenParamsSchema, response: trackingViewSchema }, async ({ params, body, req, res }) => {
       res.setHeader('X-Robots-Tag', 'noindex, nofollow');
       res.setHeader('Cache-Control', 'no-store');
@@ -100,7 +100,7 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
     });
 
   customerAction(
-    { method: 'post', path: '/track/:token/rating', summary: 'The customer rates a delivered order, 1–5 stars with an optional comment (again to change it)', body: ratingInputSchema },
+    { method: 'post', path: '/track/:token/rating', operationId: 'rateDelivery', summary: 'The customer rates a delivered order, 1–5 stars with an optional comment (again to change it)', body: ratingInputSchema },
     (token, body) => rateDelivery(context, token, body, options.linkTtlSeconds),
   );
 
@@ -108,6 +108,7 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
     {
       method: 'put',
       path: '/track/:token/instructions',
+      operationId: 'giveDeliveryInstructions',
       summary: 'The customer gives the driver delivery instructions (gate code, safe place, a neighbour, a note ≤ 500 characters); they replace earlier ones',
       body: deliveryInstructionsInputSchema,
     },
@@ -118,6 +119,7 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
     {
       method: 'post',
       path: '/track/:token/reschedule',
+      operationId: 'chooseDeliverySlot',
       summary: "The customer moves the delivery to another window the depot offers (GET …/slots); refused once it is out for delivery, past the day's cut-off or when the window is full",
       body: slotChoiceSchema,
     },
@@ -125,7 +127,7 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
   );
 
   customerAction(
-    { method: 'post', path: '/track/:token/return', summary: 'The customer asks to return a delivered order, with a reason (once)', body: returnRequestSchema },
+    { method: 'post', path: '/track/:token/return', operationId: 'requestReturn', summary: 'The customer asks to return a delivered order, with a reason (once)', body: returnRequestSchema },
     (token, body) => requestReturn(context, token, body, options.linkTtlSeconds),
   );
 
@@ -133,6 +135,7 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
     {
       method: 'get',
       path: '/track/:token/slots',
+      operationId: 'listDeliverySlots',
       summary: "The windows the customer may move the delivery to: the depot's offer for the next days, days past their cut-off left out, full windows marked",
       tag: 'tracking',
       roles: 'public',

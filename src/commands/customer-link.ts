@@ -5,7 +5,7 @@
 import type { Repositories } from '../db/repositories';
 import { customerMay, refusal, type CustomerAction } from '../domain/customer-actions';
 import type { Order } from '../domain/model/order';
-import { conflict } from '../errors';
+import { conflict, notFound } from '../errors';
 import { openTrackingLink } from '../tracking/tracking-link';
 
 /** How the timeline names changes the customer made through their link. */
@@ -13,7 +13,8 @@ export const customerActor = 'customer';
 
 export async function lockCustomerOrder(repos: Repositories, token: string, nowEpoch: number, linkTtlSeconds: number, action: CustomerAction): Promise<Order> {
   const link = await openTrackingLink(repos, token, nowEpoch, linkTtlSeconds);
-  const order = (await repos.orders.findByIdForUpdate(link.order.id))!;
+  const order = await repos.orders.findByIdForUpdate(link.order.id);
+  if (!order) throw notFound('Order', link.order.displayId);
   const returnRequested = (await repos.orderEvents.lastOfType(order.id, 'return_requested')) !== null;
   if (!customerMay(action, order.status, returnRequested)) {
     const why = refusal(action, order.status, returnRequested);

@@ -123,6 +123,18 @@ describe.each(testDatabases())('the customer acts on the tracking page on $engin
     expect(slots.find((slot) => slot.current)).toMatchObject({ date: wednesday, start: '12:00' });
   });
 
+  it('makes a failed delivery a re-attempt in the window the customer picks', async () => {
+    const created = await app.request('POST', '/api/v1/orders', { body: { ...orderInput(9, { externalRef: 'customer-failed' }), depotId } });
+    // A failed delivery, set directly: how it failed is the driver's part, tested elsewhere.
+    await repositories(app.commands.db).orders.setStatusMany([created.body.id], 'failed');
+    const moved = await track(created.body.trackingToken, '/reschedule', 'POST', { date: '2026-11-26', start: '08:00', end: '12:00' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.status).toBe('rescheduled');
+    const events = await eventsOf(created.body.id);
+    expect(events.find((event) => event.type === 'status_changed')).toMatchObject({ actor: 'customer', reason: 'chosen by the customer' });
+    expect((await orderOf(created.body.id)).timeWindows).toEqual([{ start: '2026-11-26T08:00:00+01:00', end: '2026-11-26T12:00:00+01:00' }]);
+  });
+
   it('refuses a window the depot does not offer, a closed day, a full window and bad text, writing nothing', async () => {
     const order = orders[3]!;
     const before = { order: await orderOf(order.id), events: (await eventsOf(order.id)).length };

@@ -2,16 +2,19 @@
  * Live tracking under load on loopback: N drivers report a position every second over the socket,
  * dispatcher consoles watch their depot, tracking clients watch their order. Measures the latency
  * from a driver's report (its fix time) to each dispatcher that receives it, checks that every
- * dispatcher saw every position with no gap in the room's sequence numbers, and reports the server
- * process's CPU and memory. The server (the service's app, realtime and ETA engine on PGlite in
- * memory, as `npm start` runs them) is a child process so the clients do not share its event loop.
+ * dispatcher saw every position once and in the room's order, and reports the server processes' CPU and memory.
+ * The servers (the service's app, realtime and ETA engine, as `npm start` runs them) are child processes so the
+ * clients do not share their event loop. With --processes 2 or 3 (PostgreSQL only) the clients are spread over the
+ * processes and every fact crosses between them through the room adapter: Redis Streams (--adapter redis, the
+ * default with several processes) or PostgreSQL's LISTEN/NOTIFY (--adapter postgres).
  * Bar: p99 ≤ 250 ms with 1,000 drivers, 50 dispatchers and 5,000 tracking clients.
  *
  * Latency is measured after a warm-up (first route and depot look-ups, JIT); counts cover the whole run.
  *
  * With --database-url the server uses PostgreSQL (a fresh schema, dropped afterwards) instead of PGlite.
  *
- *   npx tsx benchmarks/realtime-load.ts [--drivers 1000] [--dispatchers 50] [--trackers 5000] [--depots 10] [--seconds 30] [--warmup 5] [--database-url postgres://postgres@127.0.0.1:5432/postgres]
+ *   npx tsx benchmarks/realtime-load.ts [--drivers 1000] [--dispatchers 50] [--trackers 5000] [--depots 10] [--seconds 30] [--warmup 5]
+ *     [--database-url postgres://postgres@127.0.0.1:5432/postgres] [--processes 1|2|3] [--adapter redis|postgres] [--redis-url redis://127.0.0.1:6379]
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -35,11 +38,14 @@ import type { ClientToServerEvents, RoomSnapshot, Sequenced, ServerToClientEvent
 import { startRealtime } from '../src/realtime/server';
 import { createHaversineProvider } from '../src/routing/haversine';
 import { EtaEngine } from '../src/reactions/live-etas';
+import { connectRedis } from '../src/realtime/redis';
+import pg from 'pg';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 interface Setup {
   port: number;
+  schema: string;
   depotIds: number[];
   /** Per driver: token and depot. */
   drivers: { token: string; depotId: number }[];
@@ -58,6 +64,11 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '5' },
     serve: { type: 'boolean', default: false },
     drive: { type: 'boolean', default: false },
+    processes: { type: 'string', default: '1' },
+    adapter: { type: 'string' },
+    'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
+    /** A further server process on the schema the first one seeded. */
+    attach: { type: 'string' },
   },
 });
 const counts = {
@@ -67,21 +78,26 @@ const counts = {
   depots: Number(args.depots),
   seconds: Number(args.seconds),
   warmup: Number(args.warmup),
+  processes: Number(args.processes),
 };
+const adapterKind = args.adapter ?? (counts.processes > 1 ? 'redis' : 'none');
+if (counts.processes > 1 && !args['database-url']) throw new Error('--processes > 1 needs --database-url (processes share PostgreSQL)');
+if (!['redis', 'postgres', 'none'].includes(adapterKind)) throw new Error('--adapter must be redis or postgres');
 const center: [number, number] = [8.6724, 49.4093];
 
 /** The server child: seeds the fleet with API keys (no password hashing), serves, reports its CPU on request. */
 async function serve(): Promise<void> {
   const url = args['database-url'];
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = url ? knexModule.knex({ client: 'pg', connection: url, pool: { min: 0, max: 1 } }) : null;
+  const attached = args.attach !== undefined;
+  const schema = args.attach ?? `bench_${randomBytes(4).toString('hex')}`;
+  const admin = url && !attached ? knexModule.knex({ client: 'pg', connection: url, pool: { min: 0, max: 1 } }) : null;
   await admin?.raw('create schema ??', [schema]);
   const database = url ? openDatabase({ engine: 'postgres', url, schema }) : openDatabase({ engine: 'pglite' });
-  await migrateToLatest(database.knex);
+  if (!attached) await migrateToLatest(database.knex);
   const events = new EventBus();
   const commands: CommandContext = { db: database.knex, events, clock: systemClock };
   const logger = createLogger('silent');
-  const setup = await database.knex.transaction(async (trx) => {
+  const setup = attached ? null : await database.knex.transaction(async (trx) => {
     const repos = repositories(trx);
     const key = async (userId: number) => {
       const token = newToken('lmk_');
@@ -148,10 +164,12 @@ async function serve(): Promise<void> {
   // 5,000 trackers from one address: the limits are not what this measures.
   const rateLimiters = new RateLimiters(unlimitedRateLimits);
   const server = createServer(createApp({ database, commands, logger, rateLimiters }));
-  const realtime = await startRealtime(server, { commands, logger, rateLimit: { perSecond: 5, burst: 20 }, rateLimiters });
+  const redisClient = adapterKind === 'redis' ? await connectRedis(args['redis-url']!, logger) : undefined;
+  const adapterPool = adapterKind === 'postgres' ? new pg.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 2 }) : undefined;
+  const realtime = await startRealtime(server, { commands, logger, rateLimit: { perSecond: 5, burst: 20 }, rateLimiters, redisClient, adapterPool, adapterChannel: schema });
   const eta = new EtaEngine(commands, createHaversineProvider(), logger);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  console.log(`READY ${JSON.stringify({ ...setup, port: (server.address() as AddressInfo).port })}`);
+  console.log(`READY ${JSON.stringify({ ...setup, schema, port: (server.address() as AddressInfo).port })}`);
 
   let cpu = process.cpuUsage();
   let since = performance.now();
@@ -167,6 +185,8 @@ async function serve(): Promise<void> {
     } else if (line === 'STOP') {
       eta.close();
       await realtime.close();
+      redisClient?.destroy();
+      await adapterPool?.end();
       await database.close();
       await admin?.raw('drop schema ?? cascade', [schema]);
       await admin?.destroy();
@@ -191,14 +211,19 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Opens sockets a few hundred at a time and resolves when each has its snapshot. */
-async function openAll(url: string, auths: object[], onOpen: (socket: Client, index: number, snapshot: RoomSnapshot) => void): Promise<Client[]> {
+/** Client i connects to server i mod n, as a balancer would spread them. */
+async function openSpread(urls: string[], auths: object[], onOpen: (socket: Client, index: number, snapshot: RoomSnapshot) => void): Promise<Client[]> {
+  return openAll((index) => urls[index % urls.length]!, auths, onOpen);
+}
+
+async function openAll(urlOf: (index: number) => string, auths: object[], onOpen: (socket: Client, index: number, snapshot: RoomSnapshot) => void): Promise<Client[]> {
   const sockets: Client[] = [];
   for (let start = 0; start < auths.length; start += 250) {
     await Promise.all(
       auths.slice(start, start + 250).map(
         (auth, offset) =>
           new Promise<void>((resolve, reject) => {
-            const socket: Client = connect(url, { auth: { ...auth }, transports: ['websocket'], reconnection: false, forceNew: true });
+            const socket: Client = connect(urlOf(start + offset), { auth: { ...auth }, transports: ['websocket'], reconnection: false, forceNew: true });
             sockets[start + offset] = socket;
             socket.once('room:joined', (snapshot) => {
               onOpen(socket, start + offset, snapshot);
@@ -212,36 +237,58 @@ async function openAll(url: string, auths: object[], onOpen: (socket: Client, in
   return sockets;
 }
 
-async function run(): Promise<void> {
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...process.argv.slice(2), '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+interface ServerChild {
+  child: ReturnType<typeof spawn>;
+  nextLine(prefix: string): Promise<unknown>;
+}
+
+function spawnServer(extra: string[]): ServerChild {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...process.argv.slice(2), '--serve', ...extra], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const nextLine = async (prefix: string) => {
-    for (;;) {
-      const { value, done } = await lines.next();
-      if (done) throw new Error('server exited');
-      if (value.startsWith(prefix)) return JSON.parse(value.slice(prefix.length + 1));
-    }
+  return {
+    child,
+    async nextLine(prefix) {
+      for (;;) {
+        const { value, done } = await lines.next();
+        if (done) throw new Error('server exited');
+        if (value.startsWith(prefix)) return JSON.parse(value.slice(prefix.length + 1));
+      }
+    },
   };
+}
+
+async function run(): Promise<void> {
   const seedStarted = performance.now();
-  const setup = (await nextLine('READY')) as Setup;
+  const servers = [spawnServer([])];
+  const setup = (await servers[0]!.nextLine('READY')) as Setup;
   console.log(`seeded ${counts.drivers} drivers, ${counts.trackers} orders in ${counts.depots} depots in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
-  const url = `http://127.0.0.1:${setup.port}`;
+  for (let index = 1; index < counts.processes; index++) servers.push(spawnServer(['--attach', setup.schema]));
+  const ports = [setup.port];
+  for (const server of servers.slice(1)) ports.push(((await server.nextLine('READY')) as { port: number }).port);
+  const urls = ports.map((port) => `http://127.0.0.1:${port}`);
+  const broadcast = (line: string) => servers.forEach((server) => server.child.stdin!.write(`${line}\n`));
 
   // Dispatchers: latency per received position, and the room's sequence checked for gaps.
   const latencies: number[] = [];
   const received = new Array<number>(counts.dispatchers).fill(0);
-  let gaps = 0;
+  // Per dispatcher: the numbers seen, to count what was lost, repeated, or came after a later one.
+  let outOfOrder = 0;
+  let repeated = 0;
+  const rooms: { from: number; max: number; seen: Set<number> }[] = [];
   const dispatcherDepots = Array.from({ length: counts.dispatchers }, (_, index) => setup.depotIds[index % setup.depotIds.length]!);
   let measuring = false;
   let warm = false;
-  await openAll(
-    url,
+  await openSpread(
+    urls,
     dispatcherDepots.map((depotId) => ({ token: setup.dispatcherToken, depotId })),
     (socket, index, snapshot) => {
-      let lastSeq = snapshot.seq;
+      const room = { from: snapshot.seq, max: snapshot.seq, seen: new Set<number>() };
+      rooms[index] = room;
       socket.on('vehicle:moved', (event: Sequenced<'vehicle:moved'>) => {
-        if (event.seq !== lastSeq + 1) gaps += Math.abs(event.seq - lastSeq - 1);
-        lastSeq = event.seq;
+        if (room.seen.has(event.seq)) repeated++;
+        else if (event.seq < room.max) outOfOrder++;
+        room.seen.add(event.seq);
+        room.max = Math.max(room.max, event.seq);
         if (!measuring) return;
         received[index]! += 1;
         if (warm) latencies.push(Date.now() - event.data.recordedAt * 1000);
@@ -249,8 +296,8 @@ async function run(): Promise<void> {
     },
   );
   let trackerEvents = 0;
-  await openAll(
-    url,
+  await openSpread(
+    urls,
     setup.trackingTokens.map((token) => ({ token })),
     (socket) => socket.on('vehicle:moved', () => trackerEvents++),
   );
@@ -264,7 +311,7 @@ async function run(): Promise<void> {
       if (value.startsWith(prefix)) return value.slice(prefix.length + 1);
     }
   };
-  driving.stdin!.write(`${JSON.stringify(setup)}\n`);
+  driving.stdin!.write(`${JSON.stringify({ ...setup, ports })}\n`);
   await fromDrivers('CONNECTED');
   console.log(`connected ${counts.dispatchers} dispatchers, ${counts.trackers} tracking clients, ${counts.drivers} drivers`);
 
@@ -273,12 +320,13 @@ async function run(): Promise<void> {
   driving.stdin!.write('GO\n');
   setTimeout(() => {
     warm = true;
-    child.stdin!.write('MARK\n');
+    broadcast('MARK');
   }, counts.warmup * 1000);
   const { sentPerDepot: sentEntries, acked, rejected } = JSON.parse(await fromDrivers('SENT')) as { sentPerDepot: [number, number][]; acked: number; rejected: number };
   const sentPerDepot = new Map(sentEntries);
-  child.stdin!.write('STATS\n');
-  const stats = (await nextLine('STATS')) as { cpuPercent: number; rssMb: number; heapMb: number };
+  broadcast('STATS');
+  const perServer = (await Promise.all(servers.map((server) => server.nextLine('STATS')))) as { cpuPercent: number; rssMb: number; heapMb: number }[];
+  const stats = perServer.reduce((sum, one) => ({ cpuPercent: sum.cpuPercent + one.cpuPercent, rssMb: sum.rssMb + one.rssMb, heapMb: sum.heapMb + one.heapMb }));
   // Let the last reports arrive before counting.
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const elapsedSeconds = (Date.now() - started) / 1000;
@@ -290,29 +338,32 @@ async function run(): Promise<void> {
   const rows: [string, string, string][] = [
     ['positions sent (acked / refused)', `${sent} (${acked} / ${rejected})`, `${counts.drivers}/s for ${counts.warmup} + ${counts.seconds} s`],
     ['dispatcher deliveries (expected)', `${delivered} (${expected})`, 'equal: nothing lost'],
-    ['gaps in room sequence numbers', String(gaps), '0'],
+    ['lost (numbers a dispatcher never got)', String(rooms.reduce((sum, room) => sum + (room.max - room.from - room.seen.size), 0)), '0'],
+    ['repeated / out of order', `${repeated} / ${outOfOrder}`, '0 / 0 (clients reorder by number)'],
     ['tracking-client events', String(trackerEvents), 'one per order every ≥ 10 s'],
     ['deliveries measured for latency', String(latencies.length), `after ${counts.warmup} s warm-up`],
     ['latency report → dispatcher p50 ms', String(percentile(latencies, 50)), ''],
     ['latency report → dispatcher p99 ms', String(percentile(latencies, 99)), '≤ 250'],
     ['latency max ms', String(latencies.at(-1)), ''],
-    ['server CPU (% of one core)', stats.cpuPercent.toFixed(0), ''],
-    ['server RSS / heap MB', `${stats.rssMb.toFixed(0)} / ${stats.heapMb.toFixed(0)}`, ''],
+    ['server CPU (% of one core, all processes)', `${stats.cpuPercent.toFixed(0)} (${perServer.map((one) => one.cpuPercent.toFixed(0)).join(' + ')})`, ''],
+    ['server RSS / heap MB (all processes)', `${stats.rssMb.toFixed(0)} / ${stats.heapMb.toFixed(0)}`, ''],
     ['database', args['database-url'] ? 'PostgreSQL' : 'PGlite (in the server process)', ''],
+    ['server processes / room adapter', `${counts.processes} / ${adapterKind === 'none' ? 'none (one process)' : adapterKind === 'redis' ? 'Redis Streams' : 'PostgreSQL LISTEN/NOTIFY'}`, ''],
     ['wall time s', elapsedSeconds.toFixed(1), ''],
     // The latency bar assumes the server gets its core: on a shared machine, read it beside the load.
     ['machine load average (1 min) / cores', `${loadavg()[0]!.toFixed(1)} / ${availableParallelism()}`, ''],
   ];
   console.log(`\n| measure | value | reference |\n|---|---|---|\n${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}`);
-  child.stdin!.write('STOP\n');
+  broadcast('STOP');
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.child.once('exit', resolve))));
   process.exit(0);
 }
 
 /** The driver process: each driver reports once a second, spread evenly over the second, moving slowly east. */
 async function drive(): Promise<void> {
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-  const setup = JSON.parse((await lines.next()).value as string) as Setup;
-  const drivers = await openAll(`http://127.0.0.1:${setup.port}`, setup.drivers.map(({ token }) => ({ token })), () => {});
+  const setup = JSON.parse((await lines.next()).value as string) as Setup & { ports: number[] };
+  const drivers = await openSpread(setup.ports.map((port) => `http://127.0.0.1:${port}`), setup.drivers.map(({ token }) => ({ token })), () => {});
   console.log('CONNECTED {}');
   await lines.next();
   const sentPerDepot = new Map<number, number>();

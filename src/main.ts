@@ -47,6 +47,7 @@ import { OptimizeJobs } from './solving/optimize-jobs';
 import { createPoolSolver } from './solving/pool-solver';
 import { adminUsername, ensureAdmin, readCredentials, writeCredentials, type DemoCredentials } from './seed/credentials';
 import { loadDemoLocations, seedDemo } from './seed/demo';
+import { connectRedis } from './realtime/redis';
 
 const demoLocationsFile = 'data/demo/heidelberg-locations.json';
 
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
   };
   const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', channels, log: logger });
   const planQueue = reactions.planRuns;
-  const optimizeJobs = new OptimizeJobs();
+  const optimizeJobs = new OptimizeJobs(reads(commands).optimizeJobs, commands.clock);
   // One set of limiters for HTTP and sockets; on PostgreSQL shared by every process through its table.
   const rateLimiters = new RateLimiters(rateLimitsOf(config), database.engine === 'postgres' ? database.knex : undefined);
   const mounts: Mount[] = [
@@ -129,9 +130,11 @@ async function main(): Promise<void> {
 
   // OSRM-style GETs carry up to 1,000 coordinates in the URL.
   const server = createServer({ maxHeaderSize: 256 * 1024 }, app);
-  // With PostgreSQL, socket rooms span every server process on the database (LISTEN/NOTIFY).
-  const adapterPool = config.DATABASE_URL ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2, connectionTimeoutMillis: 5000, keepAlive: true }) : undefined;
-  const realtime = await startRealtime(server, { commands, logger, adapterPool, trackingLinkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600, rateLimiters });
+  // Socket rooms span every server process: through Redis Streams with REDIS_URL, else PostgreSQL's LISTEN/NOTIFY.
+  const redisClient = config.REDIS_URL ? await connectRedis(config.REDIS_URL, logger) : undefined;
+  const adapterPool =
+    config.DATABASE_URL && !redisClient ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2, connectionTimeoutMillis: 5000, keepAlive: true }) : undefined;
+  const realtime = await startRealtime(server, { commands, logger, redisClient, adapterPool, trackingLinkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600, rateLimiters });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   await reactions.start();
   const address = server.address();
@@ -147,7 +150,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     // Live connections go first (their clients reconnect elsewhere), then the HTTP server drains.
     demo.abort();
-    const realtimeClosed = realtime.close().then(() => adapterPool && endPool(adapterPool));
+    const realtimeClosed = realtime.close().then(async () => {
+      if (adapterPool) await endPool(adapterPool);
+      redisClient?.destroy();
+    });
     server.close(async () => {
       await realtimeClosed;
       await reactions.stop();

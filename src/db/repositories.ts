@@ -4,6 +4,7 @@ import { AlertsRepository } from './repos/alerts.repo';
 import { DeliveryInstructionsRepository } from './repos/delivery-instructions.repo';
 import { DepotsRepository } from './repos/depots.repo';
 import { DriversRepository } from './repos/drivers.repo';
+import { OptimizeJobsRepository } from './repos/optimize-jobs.repo';
 import { OrderEventsRepository } from './repos/order-events.repo';
 import { OrdersRepository } from './repos/orders.repo';
 import { OutboxRepository } from './repos/outbox.repo';
@@ -39,6 +40,7 @@ export function repositories(db: Executor) {
     alerts: new AlertsRepository(db),
     outbox: new OutboxRepository(db),
     webhooks: new WebhooksRepository(db),
+    optimizeJobs: new OptimizeJobsRepository(db),
   };
 }
 

@@ -15,9 +15,9 @@ import { buildGeocoderIndex, type GeocoderIndex, type IndexedAddress, type Index
 import { GeocodeFailure, type AddressQuery, type GeocodeResult, type Geocoder } from './types';
 
 /** Bump whenever the index or its folding changes, so old caches are rebuilt. */
-const indexVersion = 2;
-/** Entries of one address (entrances, a building and its node) farther apart than this make it ambiguous. */
-const sameAddressMeters = 150;
+const indexVersion = 3;
+/** Entries of one address (entrances, a building and its node, the halls of one sports ground) farther apart than this make it ambiguous. */
+const sameAddressMeters = 250;
 /** An address belongs to a street stretch when it is this close to it. */
 const onStreetMeters = 250;
 /** Shorter keys are too easily one typo away from another street to be guessed. */
@@ -108,7 +108,10 @@ export class EmbeddedGeocoder implements Geocoder {
       throw new GeocodeFailure('not_found', `street "${address.street}"${where} is not in the map${numberKey !== null ? ' and neither is the address' : ''}`, lineOnly ? 'text' : 'street');
     }
     if (streets.length > 1) {
-      throw new GeocodeFailure('ambiguous', `"${address.street}" names ${streets.length} streets (${[...new Set(streets.flatMap((entry) => entry.street.cities))].join(', ') || 'unknown places'}); give the postcode or city`, lineOnly ? 'text' : city ? 'postcode' : 'city');
+      const places = [...new Set(streets.flatMap((entry) => entry.street.cities))].join(', ') || 'unknown places';
+      // With the town already given, the stretches lie in districts the extract does not name: only a pin can tell.
+      const hint = city === undefined ? 'give the postcode or city' : 'districts the map does not name; place the pin on the map';
+      throw new GeocodeFailure('ambiguous', `"${address.street}" names ${streets.length} streets (${places}); ${hint}`, lineOnly ? 'text' : city ? 'postcode' : 'city');
     }
     const street = streets[0]!;
     return {

@@ -36,9 +36,18 @@ export interface GeocoderIndex {
 }
 
 /** Ways of one name closer than this belong to the same street. */
-const sameStreetMeters = 400;
-/** How far the nearest address may be to lend a street its postcode and city. */
-const nearbyAddressMeters = 1500;
+const sameStreetMeters = 800;
+/** How far the nearest tagged element may be to lend a street its postcode and city. */
+const nearbyPlaceMeters = 3000;
+/** An address point is nearer its neighbours than a street's middle is: a tighter radius to lend it theirs. */
+const nearbyAddressMeters = 500;
+
+/** Anything in the extract that says where it is: addresses, shops and offices with an address, streets' postal_code. */
+interface PlaceSample {
+  location: LonLat;
+  postcode?: string;
+  city?: string;
+}
 
 const isAddress = (tags: Tags) => tags['addr:housenumber'] !== undefined && tags['addr:street'] !== undefined;
 
@@ -59,13 +68,20 @@ export function buildGeocoderIndex(pbf: Uint8Array): GeocoderIndex {
   const coordinates = new Map<number, LonLat>();
   const addresses: IndexedAddress[] = [];
   const cityNames = new Set<string>();
-  const streetWays: { name: string; line: LonLat[] }[] = [];
+  const streetWays: StreetWay[] = [];
+  const samples: PlaceSample[] = [];
+  const sample = (tags: Tags, location: LonLat) => {
+    const postcode = tags['addr:postcode'] ?? tags.postal_code;
+    const city = tags['addr:city'];
+    if (postcode || city) samples.push({ location, ...(postcode ? { postcode } : {}), ...(city ? { city } : {}) });
+  };
 
   readOsmPbf(pbf, {
     node(id, lon, lat, tags) {
       coordinates.set(id, [lon, lat]);
       if (tags === null) return;
       if (isAddress(tags)) addresses.push(addressOf(tags, [lon, lat], `n${id}`));
+      sample(tags, [lon, lat]);
       if (tags['addr:city']) cityNames.add(tags['addr:city']);
       if (tags.place && tags.name && ['city', 'town', 'village', 'suburb', 'hamlet'].includes(tags.place)) cityNames.add(tags.name);
     },
@@ -76,25 +92,33 @@ export function buildGeocoderIndex(pbf: Uint8Array): GeocoderIndex {
       });
       if (points.length === 0) return;
       if (tags['addr:city']) cityNames.add(tags['addr:city']);
-      if (isAddress(tags)) {
-        // A closed outline repeats its first node; the centroid of the distinct corners is inside ordinary buildings.
-        const closed = nodeIds.length > 2 && nodeIds[0] === nodeIds[nodeIds.length - 1];
-        addresses.push(addressOf(tags, centroid(closed ? points.slice(0, -1) : points), `w${id}`));
-      }
-      if (tags.highway) {
-        if (tags.name && points.length >= 2) streetWays.push({ name: tags.name.trim(), line: points });
+      // A closed outline repeats its first node; the centroid of the distinct corners is inside ordinary buildings.
+      const closed = nodeIds.length > 2 && nodeIds[0] === nodeIds[nodeIds.length - 1];
+      const middle = centroid(closed ? points.slice(0, -1) : points);
+      if (isAddress(tags)) addresses.push(addressOf(tags, middle, `w${id}`));
+      sample(tags, middle);
+      if (tags.highway && tags.name && points.length >= 2) {
+        streetWays.push({ name: tags.name.trim(), line: points, ...(tags.postal_code ? { postcode: tags.postal_code } : {}) });
       }
     },
   });
 
   const streets = clusterStreets(streetWays);
-  attachPlaces(streets, addresses);
+  attachPlaces(streets, addresses, samples);
+  for (const address of addresses) completePlace(address, samples);
   return { addresses, streets, cities: [...cityNames].sort() };
 }
 
+interface StreetWay {
+  name: string;
+  line: LonLat[];
+  /** The way's own postal_code tag, common on German streets. */
+  postcode?: string;
+}
+
 /** Ways grouped by street key, then split into stretches: ways of one name within sameStreetMeters are one street. */
-function clusterStreets(ways: { name: string; line: LonLat[] }[]): IndexedStreet[] {
-  const byKey = new Map<string, { name: string; line: LonLat[] }[]>();
+function clusterStreets(ways: StreetWay[]): IndexedStreet[] {
+  const byKey = new Map<string, StreetWay[]>();
   for (const way of ways) {
     const key = streetKey(way.name);
     if (key === '') continue;
@@ -114,14 +138,14 @@ function clusterStreets(ways: { name: string; line: LonLat[] }[]): IndexedStreet
         if (linesWithin(group[i]!.line, group[j]!.line, sameStreetMeters)) parent[find(i)] = find(j);
       }
     }
-    const clusters = new Map<number, { name: string; line: LonLat[] }[]>();
+    const clusters = new Map<number, StreetWay[]>();
     group.forEach((way, index) => {
       const members = clusters.get(find(index)) ?? [];
       members.push(way);
       clusters.set(find(index), members);
     });
     for (const members of clusters.values()) {
-      streets.push({ name: mostCommon(members.map((way) => way.name)), lines: members.map((way) => way.line), postcodes: [], cities: [] });
+      streets.push({ name: mostCommon(members.map((way) => way.name)), lines: members.map((way) => way.line), postcodes: distinct(members.map((way) => way.postcode)), cities: [] });
     }
   }
   return streets;
@@ -157,8 +181,11 @@ function mostCommon(values: string[]): string {
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
 }
 
-/** Streets carry no postcode or city in OSM: take them from the addresses on the street, else from the nearest address. */
-function attachPlaces(streets: IndexedStreet[], addresses: IndexedAddress[]): void {
+/**
+ * Streets carry no city in OSM and only some a postal_code: take them from the addresses on the street, a city from
+ * the street's postcode as the extract's addresses use it, else from the nearest element that names one.
+ */
+function attachPlaces(streets: IndexedStreet[], addresses: IndexedAddress[], samples: PlaceSample[]): void {
   const byKey = new Map<string, IndexedAddress[]>();
   for (const address of addresses) {
     const key = streetKey(address.street);
@@ -166,26 +193,45 @@ function attachPlaces(streets: IndexedStreet[], addresses: IndexedAddress[]): vo
     group.push(address);
     byKey.set(key, group);
   }
+  const cityOfPostcode = new Map<string, string>();
+  const citiesByPostcode = new Map<string, string[]>();
+  for (const { postcode, city } of samples) if (postcode && city) citiesByPostcode.set(postcode, [...(citiesByPostcode.get(postcode) ?? []), city]);
+  for (const [postcode, cities] of citiesByPostcode) cityOfPostcode.set(postcode, mostCommon(cities));
+
   for (const street of streets) {
     const own = (byKey.get(streetKey(street.name)) ?? []).filter((address) => nearestOnLines(address.location, street.lines).distanceMeters <= sameStreetMeters);
-    street.postcodes = distinct(own.map((address) => address.postcode));
+    street.postcodes = distinct([...street.postcodes, ...own.map((address) => address.postcode)]);
     street.cities = distinct(own.map((address) => address.city));
+    if (street.cities.length === 0) street.cities = distinct(street.postcodes.map((postcode) => cityOfPostcode.get(postcode)));
     if (street.postcodes.length > 0 && street.cities.length > 0) continue;
     const middle = nearestOnLines(centroid(street.lines.flat()), street.lines).point;
-    const scale = metersPerDegree(middle[1]);
     const nearest = (field: 'postcode' | 'city') => {
-      let best: { value: string; meters: number } | null = null;
-      for (const address of addresses) {
-        const value = address[field];
-        if (!value) continue;
-        const meters = Math.hypot((address.location[0] - middle[0]) * scale.x, (address.location[1] - middle[1]) * scale.y);
-        if (meters <= nearbyAddressMeters && (best === null || meters < best.meters)) best = { value, meters };
-      }
-      return best ? [best.value] : [];
+      const value = nearestValue(samples, middle, field, nearbyPlaceMeters);
+      return value === undefined ? [] : [value];
     };
     if (street.postcodes.length === 0) street.postcodes = nearest('postcode');
     if (street.cities.length === 0) street.cities = nearest('city');
   }
+}
+
+/** An address point without postcode or town (some nodes carry only street and number) takes them from its neighbours. */
+function completePlace(address: IndexedAddress, samples: PlaceSample[]): void {
+  for (const field of ['postcode', 'city'] as const) {
+    const value = address[field] ?? nearestValue(samples, address.location, field, nearbyAddressMeters);
+    if (value !== undefined) address[field] = value;
+  }
+}
+
+function nearestValue(samples: PlaceSample[], point: LonLat, field: 'postcode' | 'city', maxMeters: number): string | undefined {
+  const scale = metersPerDegree(point[1]);
+  let best: { value: string; meters: number } | undefined;
+  for (const entry of samples) {
+    const value = entry[field];
+    if (!value) continue;
+    const meters = Math.hypot((entry.location[0] - point[0]) * scale.x, (entry.location[1] - point[1]) * scale.y);
+    if (meters <= maxMeters && (best === undefined || meters < best.meters)) best = { value, meters };
+  }
+  return best?.value;
 }
 
 const distinct = (values: (string | undefined)[]): string[] => [...new Set(values.filter((value): value is string => value !== undefined))].sort();

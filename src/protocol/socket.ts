@@ -32,6 +32,11 @@ export interface SocketAuth {
   token: string;
   /** Dispatchers and admins: the depot whose room to join. */
   depotId?: number;
+  /**
+   * Coming back: the last number this client applied. The server replays what came after it, in order, then sends
+   * `room:resumed`; when it no longer has all of it (or the client sends none) it sends `room:joined` with the state now.
+   */
+  afterSeq?: number;
 }
 
 export interface VehiclePositionView {
@@ -138,9 +143,18 @@ export interface PositionReportResult {
 export type ServerToClientEvents = {
   [K in RoomEventName]: (event: Sequenced<K>) => void;
 } & {
-  /** Sent once after connecting. */
+  /** Sent once after connecting without `afterSeq`, or when the events after it are no longer kept. */
   'room:joined': (snapshot: RoomSnapshot) => void;
+  /** Sent once after connecting with `afterSeq`, when every event after it was replayed just before. */
+  'room:resumed': (resumed: RoomResumed) => void;
 };
+
+export interface RoomResumed {
+  room: string;
+  /** The last number replayed (equal to `afterSeq` when nothing was missed). */
+  seq: number;
+  replayed: number;
+}
 
 export interface ClientToServerEvents {
   'position:report': (reports: PositionReport | PositionReport[], ack: Ack<PositionReportResult>) => void;

@@ -17,6 +17,8 @@ export interface FeedOptions {
   retentionSeconds?: number;
   /** Events held while the database is away; beyond, the oldest are dropped (clients then join again). */
   maxQueued?: number;
+  /** A client that missed more than this gets the state now instead of the events. */
+  maxReplay?: number;
 }
 
 interface Pending {
@@ -31,6 +33,7 @@ export class RoomFeed {
   private readonly timer: NodeJS.Timeout;
   private readonly pruneTimer: NodeJS.Timeout;
   private readonly maxQueued: number;
+  private readonly maxReplay: number;
   /** Whether batches are being held for the database (logged once per outage). */
   private holding = false;
 
@@ -42,6 +45,7 @@ export class RoomFeed {
     options: FeedOptions = {},
   ) {
     this.maxQueued = options.maxQueued ?? 50_000;
+    this.maxReplay = options.maxReplay ?? 1000;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 20);
     const retentionSeconds = options.retentionSeconds ?? 3600;
     this.pruneTimer = setInterval(() => void this.prune(retentionSeconds), Math.min(60_000, retentionSeconds * 250));
@@ -92,6 +96,19 @@ export class RoomFeed {
     await this.flush();
     const seq = await this.repo.lastSeq(room);
     return { ...(await this.snapshot(room)), seq };
+  }
+
+  /**
+   * What a client that applied everything up to `afterSeq` missed, oldest first, read from the log every process
+   * shares; null when the log no longer holds all of it (pruned, too many, or a number from another database).
+   */
+  async missedSince(room: string, afterSeq: number): Promise<Sequenced[] | null> {
+    await this.flush();
+    const lastSeq = await this.repo.lastSeq(room);
+    if (afterSeq > lastSeq || lastSeq - afterSeq > this.maxReplay) return null;
+    const events = (await this.repo.since(room, afterSeq, this.maxReplay)) as Sequenced[];
+    const complete = events.length === lastSeq - afterSeq && events.every((event, index) => event.seq === afterSeq + index + 1);
+    return complete ? events : null;
   }
 
   private async prune(retentionSeconds: number): Promise<void> {

@@ -2,10 +2,14 @@
  * The typed socket.io server on the service's HTTP server. Authentication happens on connect;
  * each connection joins its one room and first receives its snapshot. Requests from clients are
  * rate-limited per connection and always answered: a result, or the one error shape.
- * With a PostgreSQL pool, rooms span server processes through @socket.io/postgres-adapter.
+ * Rooms span server processes through Redis Streams when a Redis client is given (made for fan-out, and it survives
+ * a Redis restart by resuming the stream), else through PostgreSQL's LISTEN/NOTIFY when a pool is given. Either way
+ * the numbers come from the database (room_sequences), so every process numbers one room's events in one sequence.
  */
 import type { Server as HttpServer } from 'node:http';
-import { createAdapter } from '@socket.io/postgres-adapter';
+import { createAdapter as postgresAdapter } from '@socket.io/postgres-adapter';
+import { createAdapter as redisStreamsAdapter } from '@socket.io/redis-streams-adapter';
+import type { createClient } from 'redis';
 import type { Pool } from 'pg';
 import { Server } from 'socket.io';
 import { reads, type CommandContext } from '../commands/context';
@@ -13,7 +17,7 @@ import { arriveAtStop } from '../commands/arrive-at-stop';
 import { completeStop } from '../commands/complete-stop';
 import { failStop } from '../commands/fail-stop';
 import { reportPositions } from '../commands/report-positions';
-import { forbidden, tooManyRequests } from '../errors';
+import { forbidden, invalidInput, tooManyRequests } from '../errors';
 import { toAppError } from '../error-mapper';
 import type { Logger } from '../logger';
 import {
@@ -37,16 +41,22 @@ import { roomSnapshots } from './snapshot';
 interface SocketData {
   subscriber: Subscriber;
   bucket: TokenBucket;
+  /** Where a returning client left off; undefined for a first join. */
+  afterSeq: number | undefined;
 }
+
+export type RedisClient = ReturnType<typeof createClient>;
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface RealtimeOptions {
   commands: CommandContext;
   logger: Logger;
+  /** Redis: share rooms with other server processes through Redis Streams (preferred when both are given). */
+  redisClient?: RedisClient;
   /** PostgreSQL: share rooms with other server processes on the same database. */
   adapterPool?: Pool;
-  /** NOTIFY channel prefix; processes that share rooms use the same one. */
+  /** Channel (PostgreSQL) or stream (Redis) prefix; processes that share rooms use the same one. */
   adapterChannel?: string;
   feed?: FeedOptions;
   /** Requests per second per connection, and the burst above it. */
@@ -77,12 +87,7 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
     serveClient: false,
     // A delivery proof (photo and signature in base64) fits, as over HTTP.
     maxHttpBufferSize: 4 * 1024 * 1024,
-    adapter: options.adapterPool
-      ? createAdapter(options.adapterPool, {
-          channelPrefix: options.adapterChannel,
-          errorHandler: (error) => logger.error({ err: error }, 'socket.io postgres adapter'),
-        })
-      : undefined,
+    adapter: roomAdapter(options, logger),
   });
 
   const live = await LivePositions.load(repos, commands.events);
@@ -93,14 +98,27 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
   const feed = new RoomFeed(repos.roomEvents, emit, roomSnapshots(repos, () => live.all()), logger, options.feed);
   const disconnectBroadcaster = connectBroadcaster(commands.events, feed, repos, logger);
 
+  /** The events the client missed and `room:resumed`, or the state now when the log no longer has them all. */
+  const joinOrResume = async (socket: { emit: RealtimeServer['emit'] }, room: string, afterSeq: number | undefined) => {
+    const missed = afterSeq === undefined ? null : await feed.missedSince(room, afterSeq);
+    if (missed === null) {
+      socket.emit('room:joined', await feed.snapshotOf(room));
+      return;
+    }
+    for (const event of missed) (socket.emit as (name: string, payload: Sequenced) => boolean)(event.event, event);
+    socket.emit('room:resumed', { room, seq: missed.at(-1)?.seq ?? afterSeq!, replayed: missed.length });
+  };
+
   const limiters = options.rateLimiters ?? new RateLimiters();
   io.use((socket, next) => {
     const limitLookups = () => limiters.consume('trackingPerAddress', socket.handshake.address);
-    subscriberFor(repos, socket.handshake.auth, trackingLinks, limitLookups).then(
-      (subscriber) => {
-        socket.data = { subscriber, bucket: new TokenBucket(rateLimit.perSecond, rateLimit.burst) };
-        next();
-      },
+    const joining = async () => {
+      const afterSeq = afterSeqOf(socket.handshake.auth);
+      const subscriber = await subscriberFor(repos, socket.handshake.auth, trackingLinks, limitLookups);
+      socket.data = { subscriber, bucket: new TokenBucket(rateLimit.perSecond, rateLimit.burst), afterSeq };
+    };
+    joining().then(
+      () => next(),
       (error: unknown) => {
         const body = errorBody(error, logger);
         next(Object.assign(new Error(body.error.message), { data: body }));
@@ -110,11 +128,9 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
 
   io.on('connection', (socket) => {
     const { subscriber, bucket } = socket.data;
+    // Joined before reading the log, so nothing falls between the replay and the live events (the client drops repeats).
     void socket.join(subscriber.room);
-    feed.snapshotOf(subscriber.room).then(
-      (snapshot) => socket.emit('room:joined', snapshot),
-      (error: unknown) => logger.error({ err: error, room: subscriber.room }, 'snapshot failed'),
-    );
+    joinOrResume(socket, subscriber.room, socket.data.afterSeq).catch((error: unknown) => logger.error({ err: error, room: subscriber.room }, 'joining the room failed'));
 
     /** Runs one request: rate limit, parse, act, and answer exactly once. */
     const handle = <T>(ack: unknown, work: () => Promise<T>) => {
@@ -171,6 +187,15 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
   };
 }
 
+function roomAdapter(options: RealtimeOptions, logger: Logger) {
+  const prefix = options.adapterChannel ?? 'lastmile';
+  if (options.redisClient) return redisStreamsAdapter(options.redisClient, { streamName: `${prefix}:rooms`, channelPrefix: prefix, onlyPlaintext: true });
+  if (options.adapterPool) {
+    return postgresAdapter(options.adapterPool, { channelPrefix: prefix, errorHandler: (error) => logger.error({ err: error }, 'socket.io postgres adapter') });
+  }
+  return undefined;
+}
+
 /**
  * node-postgres emits 'error' on the pool for an idle client and on a checked-out client (the adapter's LISTEN
  * connection); unheard, that event throws and ends the process. Logged instead: the adapter connects again by itself.
@@ -180,6 +205,16 @@ function guardPool(pool: Pool, logger: Logger): void {
   pool.on('connect', (client) => {
     client.on('error', (error) => logger.warn({ err: error }, 'socket.io adapter: database connection lost'));
   });
+}
+
+/** `auth.afterSeq`: a whole number ≥ 0, else refused naming the field. */
+function afterSeqOf(auth: Record<string, unknown>): number | undefined {
+  const { afterSeq } = auth;
+  if (afterSeq === undefined || afterSeq === null) return undefined;
+  if (typeof afterSeq !== 'number' || !Number.isSafeInteger(afterSeq) || afterSeq < 0) {
+    throw invalidInput('auth.afterSeq must be the last sequence number the client applied', [{ path: 'auth.afterSeq', message: 'must be a whole number ≥ 0' }]);
+  }
+  return afterSeq;
 }
 
 function errorBody(error: unknown, logger: Logger): ErrorBody {

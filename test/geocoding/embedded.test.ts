@@ -73,6 +73,23 @@ describe('embedded geocoder', () => {
     for (const outcome of outcomes.filter((entry) => entry.result)) expect(outcome.distanceMeters!).toBeLessThanOrEqual(30);
   });
 
+  it('finds every named street of the extract by its name and the place the extract gives it, never off it', () => {
+    const counts = countStreets(surveyStreets(geocoder, geocoder.index.streets, geocoder.index.addresses));
+    expect(counts.offStreet).toBe(0);
+    // What is refused is a name the extract puts in several places of one town (districts it does not name) or in none.
+    expect(counts.onStreet / counts.total).toBeGreaterThan(0.96);
+  });
+
+  it('gives a street without addresses its postcode and town from its postal_code tag and the extract around it', () => {
+    const unnumbered = new Set(geocoder.index.addresses.map((address) => streetKey(address.street)));
+    const placed = geocoder.index.streets.filter((street) => !unnumbered.has(streetKey(street.name)) && street.cities.length > 0 && street.postcodes.length > 0);
+    expect(placed.length).toBeGreaterThan(1500);
+    const street = placed.find((entry) => geocoder.index.streets.filter((other) => streetKey(other.name) === streetKey(entry.name)).length > 1)!;
+    const result = geocoder.resolve({ text: `${street.name} 1, ${street.postcodes[0]} ${street.cities[0]}` });
+    expect(result.confidence).toBe('street');
+    expect(nearestOnLines(result.location, street.lines).distanceMeters).toBeLessThanOrEqual(30);
+  });
+
   it('places an unknown number between its numbered neighbours on the same side', () => {
     // Find two numbered addresses on one street, same side, with a free even/odd number between them.
     const byStreet = new Map<string, IndexedAddress[]>();

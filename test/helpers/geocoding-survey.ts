@@ -137,7 +137,8 @@ export function countAddresses(outcomes: AddressOutcome[]): AddressCounts {
       else if (outcome.sameAddressMeters! <= 30) counts.exactAtSamePlace++;
       else counts.exactFarther++;
     } else counts.street++;
-    if (outcome.distanceMeters! > 200) counts.placedOver200m++;
+    // Where it belongs: any point of the same address (the halls of one sports ground share their number).
+    if (outcome.sameAddressMeters! > 200) counts.placedOver200m++;
   }
   return counts;
 }

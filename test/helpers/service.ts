@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandContext } from '../../src/commands/context';
 import { systemClock } from '../../src/domain/clock';
+import { repositories } from '../../src/db/repositories';
 import { EventBus } from '../../src/domain/events';
 import { createApp } from '../../src/http/app';
 import type { Mount } from '../../src/http/mount';
@@ -55,7 +56,7 @@ export async function startFullService(backend: TestBackend, realtimeOptions: Pa
   const routing = createHaversineProvider();
   const solver = createPoolSolver({ threads: 1 });
   const queue = new PlanQueue({ context: commands, solver, routing, pollMs: 200, exclusiveDatabase: backend.engine === 'pglite' });
-  const jobs = new OptimizeJobs();
+  const jobs = new OptimizeJobs(repositories(database.knex).optimizeJobs, commands.clock);
   const distDir = mkdtempSync(join(tmpdir(), 'lastmile-dist-'));
   for (const page of ['dispatch', 'driver', 'track']) {
     mkdirSync(join(distDir, page));

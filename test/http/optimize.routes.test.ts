@@ -6,14 +6,17 @@ import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSolution, type VroomProblem, type VroomSolution } from '../../solver/index';
+import { repositories } from '../../src/db/repositories';
+import { systemClock } from '../../src/domain/clock';
 import { errorHandler } from '../../src/http/middleware/errors';
 import { optimizeMount, optimizeRouter, type OptimizeRouterOptions } from '../../src/http/routes/optimize.routes';
 import { loadEmbeddedRouting } from '../../src/routing/embedded';
 import { createHaversineProvider, haversineMeters } from '../../src/routing/haversine';
 import type { RoutingProvider } from '../../src/routing/provider';
+import { OptimizeJobs } from '../../src/solving/optimize-jobs';
 import { createPoolSolver } from '../../src/solving/pool-solver';
 import type { SolverRunner } from '../../src/solving/runner';
-import { testDatabases } from '../helpers/database';
+import { testDatabases, type TestDatabase } from '../helpers/database';
 import { adminToken, startTestApp, type TestApp } from '../helpers/http';
 import type { LonLat } from '../../src/domain/model/geometry';
 
@@ -211,15 +214,21 @@ describe('a caller that hangs up', () => {
   });
 });
 
-describe('optimization jobs (pool solver, 2 threads)', () => {
+describe('optimization jobs (pool solver, 2 threads, jobs on PGlite)', () => {
   const solver = createPoolSolver({ threads: 2 });
   let api: Awaited<ReturnType<typeof serve>>;
+  let database: TestDatabase;
+  let jobs: OptimizeJobs;
   beforeAll(async () => {
-    api = await serve({ solver, routing: haversine, defaultTimeLimitMs: 500 });
+    database = await testDatabases()[0]!.open();
+    jobs = new OptimizeJobs(repositories(database.knex).optimizeJobs, systemClock, { heartbeatMs: 50 });
+    api = await serve({ solver, routing: haversine, defaultTimeLimitMs: 500, jobs });
   });
   afterAll(async () => {
     await api.close();
+    jobs.close();
     await solver.close();
+    await database.dispose();
   });
 
   const poll = async (href: string, until: (job: JobBody) => boolean) => {

@@ -1,9 +1,9 @@
 /**
  * The depot's room: vehicles' positions, order and stop statuses, ETAs, alerts and plan progress arrive
- * over the socket and go into the state; a reconnect brings a fresh snapshot of the vehicles.
+ * over the socket, in order, and go into the state; a reconnect resumes after the last one applied.
  */
 import { $, say } from '../common/dom';
-import { connectLive, type LiveSocket } from '../common/socket';
+import { joinRoom, type LiveRoom } from '../common/socket';
 import type { AlertResponse } from '../../src/protocol/alerts';
 import { sayProgress, type ConsoleActions } from './actions';
 import type { ConsoleState } from './state';
@@ -11,7 +11,7 @@ import type { ConsoleState } from './state';
 const unavailable = 'Live updates unavailable';
 
 export class LiveUpdates {
-  private socket: LiveSocket | null = null;
+  private room: LiveRoom | null = null;
 
   constructor(
     private readonly state: ConsoleState,
@@ -23,36 +23,40 @@ export class LiveUpdates {
   connect(): void {
     this.disconnect();
     const { state, actions } = this;
-    const socket = connectLive({ token: this.token(), depotId: state.depotId ?? 0 });
-    this.socket = socket;
-    socket.on('room:joined', (snapshot) => {
-      state.setPositions(snapshot.vehicles);
-      // Joining (at start, on another depot, after a reconnect): the open alerts as the server keeps them.
-      void actions.loadAlerts();
-    });
-    socket.on('vehicle:moved', ({ data }) => {
-      state.moveVehicle(data);
-      actions.refreshDrivenSoon();
-    });
-    socket.on('plan:progress', ({ data }) => {
-      if (state.plan === null || data.planId !== state.plan.id) sayProgress(data);
-    });
-    socket.on('order:status', ({ data }) => state.setOrderStatus(data.orderId, data.status));
-    socket.on('stop:status', ({ data }) => state.setStopStatus(data));
-    socket.on('eta:updated', ({ data }) => state.setStopEta(data));
     const putAlert = ({ data }: { data: AlertResponse }) => state.putAlert(data);
-    socket.on('alert:raised', putAlert);
-    socket.on('alert:updated', putAlert);
-    socket.on('alert:resolved', putAlert);
-    socket.on('alert:acknowledged', putAlert);
-    socket.on('connect_error', (error) => say(`${unavailable}: ${error.message}`, true));
-    socket.on('connect', () => {
+    const room = joinRoom(
+      { token: this.token(), depotId: state.depotId ?? 0 },
+      (snapshot) => {
+        state.setPositions(snapshot.vehicles);
+        // Joining (at start, on another depot, after a reconnect that could not resume): the open alerts as the server keeps them.
+        void actions.loadAlerts();
+      },
+      {
+        'vehicle:moved': ({ data }) => {
+          state.moveVehicle(data);
+          actions.refreshDrivenSoon();
+        },
+        'plan:progress': ({ data }) => {
+          if (state.plan === null || data.planId !== state.plan.id) sayProgress(data);
+        },
+        'order:status': ({ data }) => state.setOrderStatus(data.orderId, data.status),
+        'stop:status': ({ data }) => state.setStopStatus(data),
+        'eta:updated': ({ data }) => state.setStopEta(data),
+        'alert:raised': putAlert,
+        'alert:updated': putAlert,
+        'alert:resolved': putAlert,
+        'alert:acknowledged': putAlert,
+      },
+    );
+    this.room = room;
+    room.socket.on('connect_error', (error) => say(`${unavailable}: ${error.message}`, true));
+    room.socket.on('connect', () => {
       if ($('#message').textContent?.startsWith(unavailable)) say('Live updates back.');
     });
   }
 
   disconnect(): void {
-    this.socket?.disconnect();
-    this.socket = null;
+    this.room?.close();
+    this.room = null;
   }
 }

@@ -12,7 +12,7 @@ import { km, statusText, stopTimeLine } from '../common/format';
 import { timesWithEta, timesWithStatus } from '../common/stop-times';
 import { createMap, latLng, numberedIcon } from '../common/map';
 import { bindLoginForm, forgetSession, logout } from '../common/session';
-import { connectLive, type LiveSocket } from '../common/socket';
+import { joinRoom, type LiveRoom } from '../common/socket';
 import type { DriverDay, DriverStop } from '../../src/protocol/driver-route';
 import { newIdempotencyKey, Outbox } from './outbox';
 import { SignaturePad } from './signature';
@@ -32,7 +32,7 @@ let day: DriverDay | null = null;
 let map: L.Map | null = null;
 let legLayer: L.LayerGroup | null = null;
 let watchId: number | null = null;
-let socket: LiveSocket | null = null;
+let room: LiveRoom | null = null;
 /** The office changed the route while the driver's own actions were unsent: re-read it once they are out. */
 let routeStale = false;
 
@@ -158,49 +158,34 @@ function reloadRoute(): void {
 }
 
 /**
- * The office's changes arrive over the socket, in the vehicle's room: a changed route is re-read at once,
- * ETAs and stop statuses are applied in place. No polling: joining the room (at start and after every
- * reconnect) re-reads the route, and so does a gap in the room's numbers (a fact the server lost), so a
- * missed event is always made up for.
+ * The office's changes arrive over the socket, in the vehicle's room, in order: a changed route is re-read at once,
+ * ETAs and stop statuses are applied in place. No polling: joining the room re-reads the route, and a reconnect
+ * resumes after the last fact applied (or joins afresh, re-reading the route, when the server no longer has them).
  */
 function connectRouteUpdates(): void {
-  socket?.disconnect();
-  socket = connectLive({ token: localStorage.getItem(tokenKey) ?? '' });
-  let lastSeq = 0;
-  const numbered = ({ seq }: { seq: number }) => {
-    const missed = seq > lastSeq + 1;
-    lastSeq = Math.max(lastSeq, seq);
-    if (missed) reloadRoute();
-    return !missed;
-  };
-  socket.on('room:joined', (snapshot) => {
-    lastSeq = snapshot.seq;
-    reloadRoute();
+  room?.close();
+  room = joinRoom({ token: localStorage.getItem(tokenKey) ?? '' }, () => reloadRoute(), {
+    'route:changed': () => reloadRoute(),
+    'eta:updated': (event) => {
+      const stop = day?.route?.stops.find((candidate) => candidate.stopId === event.data.stopId);
+      if (!stop || !day?.route) return;
+      stop.times = timesWithEta(stop.times, event.data, day.route.timeZone);
+      render();
+    },
+    'stop:status': (event) => {
+      const stop = day?.route?.stops.find((candidate) => candidate.stopId === event.data.stopId);
+      if (!stop || !day?.route || stop.status === event.data.status) return;
+      stop.status = event.data.status;
+      stop.times = timesWithStatus(stop.times, event.data, stop.times.window ? [stop.times.window] : [], day.route.timeZone);
+      render();
+    },
   });
-  socket.on('route:changed', (event) => {
-    if (numbered(event)) reloadRoute();
-  });
-  socket.on('eta:updated', (event) => {
-    const stop = day?.route?.stops.find((candidate) => candidate.stopId === event.data.stopId);
-    if (!numbered(event) || !stop || !day?.route) return;
-    stop.times = timesWithEta(stop.times, event.data, day.route.timeZone);
-    render();
-  });
-  socket.on('stop:status', (event) => {
-    const stop = day?.route?.stops.find((candidate) => candidate.stopId === event.data.stopId);
-    if (!numbered(event) || !stop || !day?.route || stop.status === event.data.status) return;
-    stop.status = event.data.status;
-    stop.times = timesWithStatus(stop.times, event.data, stop.times.window ? [stop.times.window] : [], day.route.timeZone);
-    render();
-  });
-  socket.on('order:status', numbered);
-  socket.on('vehicle:moved', numbered);
 }
 
 function showLogin(): void {
   forgetSession(api, tokenKey);
-  socket?.disconnect();
-  socket = null;
+  room?.close();
+  room = null;
   $('#login-form').classList.remove('hidden');
   for (const id of ['#day', '#logout', '#duty-label']) $(id).classList.add('hidden');
 }

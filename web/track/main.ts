@@ -10,7 +10,7 @@ import './track.css';
 import { Api, ApiError } from '../common/api';
 import { $, el } from '../common/dom';
 import { clock, clockWithDay, failureReasonText, failureText, statusText, stopTimeLine } from '../common/format';
-import { connectLive } from '../common/socket';
+import { joinRoom } from '../common/socket';
 import type { TrackingSlots, TrackingView } from '../../src/protocol/tracking';
 
 const token = decodeURIComponent(location.pathname.split('/').pop() ?? '');
@@ -166,7 +166,6 @@ $('#rating-form').addEventListener('submit', async (event) => {
 });
 
 void refresh();
-const socket = connectLive({ token });
-for (const event of ['order:status', 'stop:status', 'eta:updated', 'vehicle:moved'] as const) socket.on(event, refreshSoon);
-socket.on('connect', refreshSoon);
+// Each fact only says the view is stale: the page reads it again (joining, or resuming after a reconnect, too).
+joinRoom({ token }, refreshSoon, { 'order:status': refreshSoon, 'stop:status': refreshSoon, 'eta:updated': refreshSoon, 'vehicle:moved': refreshSoon }).socket.on('connect', refreshSoon);
 setInterval(() => void refresh(), 60_000);

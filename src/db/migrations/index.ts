@@ -17,6 +17,7 @@ import * as replanProposals from './011_replan_proposals';
 import * as alerts from './012_alerts';
 import * as notifications from './013_notifications';
 import * as customerActions from './016_customer_actions';
+import * as optimizeJobs from './020_optimize_jobs';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_fleet': fleet,
@@ -33,6 +34,7 @@ const migrations: Record<string, Knex.Migration> = {
   '012_alerts': alerts,
   '013_notifications': notifications,
   '016_customer_actions': customerActions,
+  '020_optimize_jobs': optimizeJobs,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

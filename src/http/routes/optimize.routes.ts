@@ -18,7 +18,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError, invalidInput, notFound } from '../../errors';
 import type { RoutingProvider } from '../../routing/provider';
-import { OptimizeJobs, type JobWork, type OptimizeJob } from '../../solving/optimize-jobs';
+import type { OptimizeJob } from '../../domain/model/optimize-job';
+import type { OptimizeJobs, JobWork } from '../../solving/optimize-jobs';
 import type { SolverRunner } from '../../solving/runner';
 import { locateProblem, presentSolution } from '../../solving/vroom-locations';
 import { solve, vehicleStepsError } from '../../../solver/index';
@@ -59,7 +60,7 @@ export function optimizeMount(options: OptimizeRouterOptions): Mount {
 export function optimizeRouter({
   solver,
   routing,
-  jobs = new OptimizeJobs(),
+  jobs,
   authorize = requireRoles('admin', 'dispatcher'),
   defaultTimeLimitMs = 5000,
   maxBodyBytes = 64 * 1024 * 1024,
@@ -96,7 +97,9 @@ export function optimizeRouter({
     };
 
     if (query.data.async === 'true') {
-      const job = jobs.start(work, describeFailure);
+      // Jobs live in the database; an app mounted without one (a bare router in a test) answers synchronously only.
+      if (!jobs) throw invalidInput('Background jobs are not available here; call without async=true', [{ path: 'async', message: 'not available on this server' }]);
+      const job = await jobs.start(work, describeFailure);
       const body = presentJob(req, job);
       res.status(202).location(body.job.href).json(body);
       return;
@@ -108,13 +111,13 @@ export function optimizeRouter({
     if (solution) res.json(solution);
   });
 
-  router.get('/optimize/jobs/:id', authorize, (req, res) => {
-    res.json(presentJob(req, jobOf(jobs, req.params.id as string)));
+  router.get('/optimize/jobs/:id', authorize, async (req, res) => {
+    res.json(presentJob(req, await jobOf(jobs, req.params.id as string)));
   });
 
-  router.delete('/optimize/jobs/:id', authorize, (req, res) => {
-    const job = jobOf(jobs, req.params.id as string);
-    jobs.cancel(job.id);
+  router.delete('/optimize/jobs/:id', authorize, async (req, res) => {
+    const job = await jobOf(jobs, req.params.id as string);
+    await jobs!.cancel(job.id);
     res.json(presentJob(req, job));
   });
 
@@ -143,8 +146,11 @@ const vroomErrors: ErrorRequestHandler = (thrown, req, res, _next) => {
   res.status(error.status).json({ code: vroomErrorCode(error), error: text, details });
 };
 
-function jobOf(jobs: OptimizeJobs, id: string): OptimizeJob {
-  const job = jobs.get(id);
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function jobOf(jobs: OptimizeJobs | undefined, id: string): Promise<OptimizeJob> {
+  // Not a job id at all is as unknown as one never given (and never reaches the database's uuid type).
+  const job = jobs && uuid.test(id) ? await jobs.get(id) : null;
   if (!job) throw notFound('Optimization job', id);
   return job;
 }

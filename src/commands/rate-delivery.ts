@@ -1,16 +1,17 @@
 /** The customer rates a delivered order through its tracking link, 1–5 stars and a comment; again to change it. */
 import type { Order } from '../domain/model/order';
 import { nowEpochSeconds } from '../domain/clock';
-import { conflict } from '../errors';
 import type { RatingInput } from '../protocol/tracking';
-import { openTrackingLink } from '../tracking/tracking-link';
 import { inTransaction, type CommandContext } from './context';
+import { customerActor, lockCustomerOrder } from './customer-link';
+import { writeOrderEvents } from './order-timeline';
 
-export async function rateDelivery(context: CommandContext, token: string, input: RatingInput, linkTtlSeconds: number): Promise<{ order: Order; expiresAtEpoch: number | null }> {
+export async function rateDelivery(context: CommandContext, token: string, input: RatingInput, linkTtlSeconds: number): Promise<Order> {
   return inTransaction(context, async (repos) => {
-    const link = await openTrackingLink(repos, token, nowEpochSeconds(context.clock), linkTtlSeconds);
-    if (link.order.status !== 'delivered') throw conflict(`Only a delivered order can be rated; this one is ${link.order.status}`);
-    await repos.trackingLinks.rate(link.order.id, input.stars, input.comment || null, new Date(context.clock.nowMs()));
-    return link;
+    const order = await lockCustomerOrder(repos, token, nowEpochSeconds(context.clock), linkTtlSeconds, 'rate');
+    const comment = input.comment || null;
+    await repos.trackingLinks.rate(order.id, input.stars, comment, new Date(context.clock.nowMs()));
+    await writeOrderEvents(repos, [{ orderId: order.id, type: 'rated', actor: customerActor, data: { stars: input.stars, comment } }]);
+    return order;
   });
 }

@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal';
 import { notFound } from '../errors';
-import type { DepotPatch } from '../protocol/depots';
+import { slotCalendarFromWire, type DepotPatch } from '../protocol/depots';
 import { inTransaction, type CommandContext } from './context';
 import type { Depot } from '../domain/model/fleet';
 
@@ -8,7 +8,8 @@ export async function updateDepot(context: CommandContext, depotId: number, patc
   const depot = await inTransaction(context, async (repos) => {
     const current = await repos.depots.findById(depotId);
     if (!current) throw notFound('Depot', depotId);
-    return repos.depots.update(depotId, { ...current, ...patch });
+    const { slotCalendar, ...rest } = patch;
+    return repos.depots.update(depotId, { ...current, ...rest, ...(slotCalendar ? { slotCalendar: slotCalendarFromWire(slotCalendar) } : {}) });
   });
   context.events.publish('fleet.changed', { entity: 'depot', id: depotId, change: 'updated', actor: by.actor });
   return depot;

@@ -1,6 +1,7 @@
 /** Every repository over one executor: the root connection, or a command's transaction. */
 import type { Executor } from './executor';
 import { AlertsRepository } from './repos/alerts.repo';
+import { DeliveryInstructionsRepository } from './repos/delivery-instructions.repo';
 import { DepotsRepository } from './repos/depots.repo';
 import { DriversRepository } from './repos/drivers.repo';
 import { OptimizeJobsRepository } from './repos/optimize-jobs.repo';
@@ -35,6 +36,7 @@ export function repositories(db: Executor) {
     etas: new EtaRepository(db),
     proofs: new ProofsRepository(db),
     trackingLinks: new TrackingLinksRepository(db),
+    deliveryInstructions: new DeliveryInstructionsRepository(db),
     alerts: new AlertsRepository(db),
     outbox: new OutboxRepository(db),
     webhooks: new WebhooksRepository(db),

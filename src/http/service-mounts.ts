@@ -55,7 +55,7 @@ export function serviceMounts(deps: ServiceMountsDeps): Mount[] {
     alertsMount(commands),
     osrmMount(routing),
     notificationsMount(commands, { publicUrl: deps.publicUrl }),
-    trackingMount(commands, { linkTtlSeconds: deps.trackingLinkTtlSeconds, limiters: deps.rateLimiters }),
+    trackingMount(commands, { linkTtlSeconds: deps.trackingLinkTtlSeconds, limiters: deps.rateLimiters, routing, positions: deps.positions }),
     driverRouteMount(commands, routing),
     basemapMount(routing),
     { path: '/', router: webRouter({ distDir: deps.distDir, tileUrl: deps.tileUrl }) },

@@ -1,10 +1,9 @@
 /** Depots on the wire. */
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time';
-import { clockTimeSchema, clockToSeconds, patchOf } from './common';
+import { defaultSlotCalendar, weekdays, type SlotCalendar } from '../domain/model/slot-calendar';
+import { clockTimeSchema, clockToSeconds, patchOf, secondsToClock } from './common';
 import { lonLatSchema } from './orders';
-
-const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 const openingIntervalSchema = z
   .tuple([clockTimeSchema, clockTimeSchema])
@@ -13,6 +12,61 @@ const openingIntervalSchema = z
 export const openingHoursSchema = z
   .partialRecord(z.enum(weekdays), z.array(openingIntervalSchema).max(4))
   .describe('Local opening intervals per weekday, e.g. { "mon": [["07:00", "20:00"]] }');
+
+const slotWindowSchema = z
+  .object({
+    start: clockTimeSchema,
+    end: clockTimeSchema,
+    capacity: z.number().int().min(0).max(100_000).describe('orders the window takes; 0 offers it as full'),
+  })
+  .strict()
+  .refine((window) => !(clockToSeconds(window.start) >= clockToSeconds(window.end)), { message: 'a window must start before it ends, inside the day', path: ['end'] });
+
+export const slotCalendarSchema = z
+  .object({
+    windows: z
+      .partialRecord(
+        z.enum(weekdays),
+        z
+          .array(slotWindowSchema)
+          .max(24)
+          .superRefine((windows, context) => {
+            const sorted = windows.map((window, index) => ({ index, start: clockToSeconds(window.start), end: clockToSeconds(window.end) })).sort((a, b) => a.start - b.start);
+            for (let i = 1; i < sorted.length; i++) {
+              if (sorted[i]!.start < sorted[i - 1]!.end) context.addIssue({ code: 'custom', path: [sorted[i]!.index, 'start'], message: `overlaps the window ${windows[sorted[i - 1]!.index]!.start}–${windows[sorted[i - 1]!.index]!.end}` });
+            }
+          }),
+      )
+      .describe('Local delivery windows per weekday, e.g. { "mon": [{ "start": "08:00", "end": "12:00", "capacity": 60 }] }'),
+    cutoff: z
+      .object({
+        daysBefore: z.number().int().min(0).max(14),
+        time: clockTimeSchema,
+      })
+      .strict()
+      .describe('A day can be chosen until this local time, this many days before it (1 and "20:00": the evening before)'),
+  })
+  .strict()
+  .meta({ id: 'SlotCalendar' });
+export type SlotCalendarWire = z.output<typeof slotCalendarSchema>;
+
+export function slotCalendarFromWire(wire: SlotCalendarWire): SlotCalendar {
+  return {
+    windows: Object.fromEntries(
+      Object.entries(wire.windows).map(([day, windows]) => [day, windows!.map((window) => ({ startSeconds: clockToSeconds(window.start), endSeconds: clockToSeconds(window.end), capacity: window.capacity }))]),
+    ),
+    cutoff: { daysBefore: wire.cutoff.daysBefore, atSeconds: clockToSeconds(wire.cutoff.time) },
+  };
+}
+
+export function slotCalendarToWire(calendar: SlotCalendar): SlotCalendarWire {
+  return {
+    windows: Object.fromEntries(
+      Object.entries(calendar.windows).map(([day, windows]) => [day, windows!.map((window) => ({ start: secondsToClock(window.startSeconds), end: secondsToClock(window.endSeconds), capacity: window.capacity }))]),
+    ),
+    cutoff: { daysBefore: calendar.cutoff.daysBefore, time: secondsToClock(calendar.cutoff.atSeconds) },
+  };
+}
 
 const ringSchema = z
   .array(lonLatSchema)
@@ -38,6 +92,7 @@ export const depotInputSchema = z.object({
     .describe('IANA time zone, e.g. Europe/Berlin'),
   openingHours: openingHoursSchema.default({}),
   serviceArea: serviceAreaSchema.nullable().default(null),
+  slotCalendar: slotCalendarSchema.default(slotCalendarToWire(defaultSlotCalendar)),
 });
 
 export const depotPatchSchema = patchOf(depotInputSchema);
@@ -50,6 +105,7 @@ export const depotSchema = z.object({
   timeZone: z.string(),
   openingHours: openingHoursSchema,
   serviceArea: serviceAreaSchema.nullable(),
+  slotCalendar: slotCalendarSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
 }).meta({ id: 'Depot' });

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { routeStatuses } from '../domain/model/route';
 import { stopTimesSchema } from './stop-times';
+import { deliveryInstructionsSchema } from './tracking';
 
 const lonLat = z.tuple([z.number(), z.number()]);
 
@@ -15,6 +16,7 @@ export const driverStopSchema = z.object({
   customerPhone: z.string().nullable(),
   address: z.string(),
   notes: z.string().nullable(),
+  instructions: deliveryInstructionsSchema.nullable().describe("The customer's delivery instructions"),
   location: lonLat,
   times: stopTimesSchema,
 });

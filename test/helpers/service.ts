@@ -71,7 +71,7 @@ export async function startFullService(backend: TestBackend, realtimeOptions: Pa
     positionsMount(commands),
     stopsMount(commands),
     osrmMount(routing),
-    trackingMount(commands, { linkTtlSeconds: 72 * 3600 }),
+    trackingMount(commands, { linkTtlSeconds: 72 * 3600, routing, positions: noPositions }),
     driverRouteMount(commands, routing),
     basemapMount(routing),
     { path: '/', router: webRouter({ distDir }) },

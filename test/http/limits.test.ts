@@ -1,3 +1,4 @@
+import { createHaversineProvider } from '../../src/routing/haversine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRateLimits, type RateLimits } from '../../src/auth/rate-limits';
 import { apiPrefix } from '../../src/http/mount';
@@ -29,7 +30,7 @@ describe.each(testDatabases())('rate limits on $engine', (backend: TestBackend) 
     // The tracking mount needs the app's context, which exists once the app does.
     let tracking: RequestHandler = (_req, _res, next) => next();
     app = await startTestApp(backend, { limits: tight, mounts: [{ path: apiPrefix, router: (req, res, next) => tracking(req, res, next) }] });
-    tracking = trackingMount(app.commands, { linkTtlSeconds: 3600, limiters: new RateLimiters(tight) }).router;
+    tracking = trackingMount(app.commands, { linkTtlSeconds: 3600, limiters: new RateLimiters(tight), routing: createHaversineProvider() }).router;
   });
   afterAll(() => app.close());
 

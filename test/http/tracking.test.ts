@@ -30,7 +30,7 @@ describe.each(testDatabases())('customer tracking by token on $engine', (backend
     app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => chain(mounted, req, res, next) }], clock });
     const solver = createPoolSolver({ threads: 1 });
     queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite' });
-    mounted = [plansMount({ context: app.commands, queue, solver, routing }).router, trackingMount(app.commands, { linkTtlSeconds }).router];
+    mounted = [plansMount({ context: app.commands, queue, solver, routing }).router, trackingMount(app.commands, { linkTtlSeconds, routing }).router];
     await queue.start();
 
     const { depotId } = await seedDay(app, { vehicles: 1, orders: 8 });

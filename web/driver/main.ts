@@ -69,6 +69,7 @@ function render(): void {
         el('div', {}, stop.address),
         el('div', { class: 'muted times' }, stopTimeLine(stop.times, stop.status)),
         ...(stop.notes ? [el('div', {}, `Note: ${stop.notes}`)] : []),
+        ...(stop.instructions ? [el('div', { class: 'instructions' }, `Customer: ${instructionsText(stop.instructions)}`)] : []),
         ...(stop.customerPhone ? [el('a', { href: `tel:${stop.customerPhone}`, 'aria-label': `Call ${stop.customerName}` }, `Call ${stop.customerPhone}`)] : []),
       ),
     ),
@@ -81,10 +82,23 @@ function render(): void {
     el('p', {}, el('strong', {}, `${next.sequence}. ${next.customerName}`), ` — ${next.address}`),
     el('p', { class: 'muted times' }, `${stopTimeLine(next.times, next.status)} · ${next.displayId}`),
     ...(next.notes ? [el('p', {}, `Note: ${next.notes}`)] : []),
+    ...(next.instructions ? [el('p', { class: 'instructions', id: 'next-instructions' }, `Customer: ${instructionsText(next.instructions)}`)] : []),
     ...(next.customerPhone ? [el('p', {}, el('a', { href: `tel:${next.customerPhone}` }, `Call ${next.customerName}`))] : []),
   );
   ($('#arrive') as HTMLButtonElement).disabled = next.status === 'arrived';
   drawLeg(next);
+}
+
+/** The customer's instructions in one line, as the driver reads them at the door. */
+function instructionsText(instructions: NonNullable<DriverStop['instructions']>): string {
+  return [
+    instructions.gateCode ? `gate code ${instructions.gateCode}` : null,
+    instructions.safePlace ? `safe place: ${instructions.safePlace}` : null,
+    instructions.leaveWithNeighbour ? `may leave with neighbour ${instructions.neighbourName}` : null,
+    instructions.note ? `“${instructions.note}”` : null,
+  ]
+    .filter((part) => part !== null)
+    .join(' · ');
 }
 
 let drawnLeg = '';

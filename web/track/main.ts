@@ -1,7 +1,9 @@
 /**
  * The customer's tracking page /t/{token}: status timeline, promised window, live ETA; the driver's
- * position only when close; after delivery the proof summary. Live: any fact in the order's room
- * (the socket joins it with the tracking token) refreshes the view.
+ * position only when close; after delivery the proof summary. The customer may move the delivery to another
+ * window the depot offers, leave instructions for the driver, and after delivery rate it or ask for a return;
+ * each form shows only while the view's `actions` allow it. Live: any fact in the order's room (the socket joins
+ * it with the tracking token) refreshes the view.
  */
 import '../common/style.css';
 import './track.css';
@@ -9,7 +11,7 @@ import { Api, ApiError } from '../common/api';
 import { $, el } from '../common/dom';
 import { clock, clockWithDay, failureReasonText, failureText, statusText, stopTimeLine } from '../common/format';
 import { joinRoom } from '../common/socket';
-import type { TrackingView } from '../../src/protocol/tracking';
+import type { TrackingSlots, TrackingView } from '../../src/protocol/tracking';
 
 const token = decodeURIComponent(location.pathname.split('/').pop() ?? '');
 const api = new Api();
@@ -58,6 +60,23 @@ function render(view: TrackingView): void {
     }
   }
 
+  ($('#return-form') as HTMLFormElement).classList.toggle('hidden', !view.actions.requestReturn && !view.returnRequested);
+  ($('#return-form button') as HTMLButtonElement).disabled = !view.actions.requestReturn;
+  if (view.returnRequested) $('#return-status').textContent = `Return requested ${clockWithDay(view.returnRequested.at)}; we will be in touch.`;
+
+  const instructionsForm = $('#instructions-form') as HTMLFormElement;
+  instructionsForm.classList.toggle('hidden', !view.actions.instructions);
+  if (view.instructions && !instructionsForm.contains(document.activeElement)) {
+    ($('#gate-code') as HTMLInputElement).value = view.instructions.gateCode ?? '';
+    ($('#safe-place') as HTMLInputElement).value = view.instructions.safePlace ?? '';
+    ($('#leave-with-neighbour') as HTMLInputElement).checked = view.instructions.leaveWithNeighbour;
+    ($('#neighbour-name') as HTMLInputElement).value = view.instructions.neighbourName ?? '';
+    ($('#instructions-note') as HTMLTextAreaElement).value = view.instructions.note ?? '';
+  }
+
+  $('#slot-form').classList.toggle('hidden', !view.actions.reschedule);
+  if (view.actions.reschedule) void loadSlots();
+
   $('#map-card').classList.toggle('hidden', !view.driverLocation);
   // The map (Leaflet) loads only when there is a driver to show: most visits never need it.
   if (view.driverLocation) {
@@ -75,6 +94,64 @@ const refreshSoon = () => {
     void refresh();
   }, 150);
 };
+
+const dayFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
+
+/** The windows offered, as options "Wednesday 25 November, 12:00–16:00"; full ones shown but not choosable. */
+async function loadSlots(): Promise<void> {
+  const select = $('#slot') as HTMLSelectElement;
+  if (select.contains(document.activeElement) || document.activeElement === select) return;
+  const { slots } = await api.get<TrackingSlots>(`/track/${encodeURIComponent(token)}/slots?days=14`);
+  const chosen = select.value;
+  select.replaceChildren(
+    ...slots.map((slot) => {
+      const label = `${dayFormat.format(new Date(`${slot.date}T00:00:00Z`))}, ${slot.start}–${slot.end}${slot.current ? ' (your window)' : slot.full ? ' (full)' : ''}`;
+      const option = el('option', { value: `${slot.date} ${slot.start} ${slot.end}` }, label) as HTMLOptionElement;
+      option.disabled = slot.full || slot.current;
+      return option;
+    }),
+  );
+  if (chosen) select.value = chosen;
+}
+
+$('#slot-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const [date, start, end] = ($('#slot') as HTMLSelectElement).value.split(' ');
+  try {
+    render(await api.post<TrackingView>(`/track/${encodeURIComponent(token)}/reschedule`, { date, start, end }));
+    $('#slot-status').textContent = 'Moved. We have sent you a confirmation.';
+  } catch (error) {
+    $('#slot-status').textContent = (error as Error).message;
+  }
+});
+
+$('#instructions-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const text = (selector: string) => ($(selector) as HTMLInputElement).value.trim();
+  try {
+    render(
+      await api.request<TrackingView>('PUT', `/track/${encodeURIComponent(token)}/instructions`, {
+        gateCode: text('#gate-code'),
+        safePlace: text('#safe-place'),
+        leaveWithNeighbour: ($('#leave-with-neighbour') as HTMLInputElement).checked,
+        neighbourName: text('#neighbour-name'),
+        note: text('#instructions-note'),
+      }),
+    );
+    $('#instructions-status').textContent = 'Saved; your driver will see them.';
+  } catch (error) {
+    $('#instructions-status').textContent = (error as Error).message;
+  }
+});
+
+$('#return-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    render(await api.post<TrackingView>(`/track/${encodeURIComponent(token)}/return`, { reason: ($('#return-reason') as HTMLTextAreaElement).value.trim() }));
+  } catch (error) {
+    $('#return-status').textContent = (error as Error).message;
+  }
+});
 
 $('#rating-form').addEventListener('submit', async (event) => {
   event.preventDefault();

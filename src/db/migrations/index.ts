@@ -16,6 +16,7 @@ import * as unroutableOrders from './010_unroutable_orders';
 import * as replanProposals from './011_replan_proposals';
 import * as alerts from './012_alerts';
 import * as notifications from './013_notifications';
+import * as customerActions from './016_customer_actions';
 import * as optimizeJobs from './020_optimize_jobs';
 
 const migrations: Record<string, Knex.Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Knex.Migration> = {
   '011_replan_proposals': replanProposals,
   '012_alerts': alerts,
   '013_notifications': notifications,
+  '016_customer_actions': customerActions,
   '020_optimize_jobs': optimizeJobs,
 };
 

@@ -3,6 +3,7 @@ import type { Executor } from '../executor';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
 import type { Depot, DepotContent, OpeningHours } from '../../domain/model/fleet';
 import type { ServiceArea } from '../../domain/model/geometry';
+import { defaultSlotCalendar, type SlotCalendar } from '../../domain/model/slot-calendar';
 
 interface DepotRow {
   id: number;
@@ -13,6 +14,7 @@ interface DepotRow {
   time_zone: string;
   opening_hours: OpeningHours;
   service_area: ServiceArea | null;
+  slot_calendar: SlotCalendar;
   created_at: Date;
   updated_at: Date;
 }
@@ -25,6 +27,7 @@ const toDepot = (row: DepotRow): Depot => ({
   timeZone: row.time_zone,
   openingHours: row.opening_hours,
   serviceArea: row.service_area ?? null,
+  slotCalendar: row.slot_calendar,
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
 });
@@ -37,6 +40,7 @@ const toRow = (content: DepotContent) => ({
   time_zone: content.timeZone,
   opening_hours: JSON.stringify(content.openingHours),
   service_area: content.serviceArea ? JSON.stringify(content.serviceArea) : null,
+  slot_calendar: JSON.stringify(content.slotCalendar ?? defaultSlotCalendar),
 });
 
 export class DepotsRepository {
@@ -71,6 +75,12 @@ export class DepotsRepository {
   async timeZones(ids: number[]): Promise<Map<number, string>> {
     const rows = await this.db<DepotRow>('depots').select('id', 'time_zone').whereIn('id', [...new Set(ids)]);
     return new Map(rows.map((row) => [row.id, row.time_zone]));
+  }
+
+  /** Locks the depot's row: bookings into its windows take turns, so a window's capacity holds. */
+  async lockForBooking(id: number): Promise<Depot | null> {
+    const row = await this.db<DepotRow>('depots').where({ id }).forUpdate().first();
+    return row ? toDepot(row) : null;
   }
 
   async insert(content: DepotContent): Promise<Depot> {

@@ -61,4 +61,10 @@ export class OrderEventsRepository {
     const rows = await this.db<OrderEventRow>('order_events').where({ order_id: orderId }).orderBy('id');
     return rows.map(toOrderEvent);
   }
+
+  /** The order's latest event of this type, or null. */
+  async lastOfType(orderId: number, type: OrderEventType): Promise<OrderEvent | null> {
+    const row = await this.db<OrderEventRow>('order_events').where({ order_id: orderId, type }).orderBy('id', 'desc').first();
+    return row ? toOrderEvent(row) : null;
+  }
 }

@@ -1,6 +1,7 @@
 /** All SQL over `orders`. Rows are mapped to `Order` here and nowhere else. */
 import { createHash } from 'node:crypto';
 import { displayIdFor, newTrackingToken } from '../../domain/order-identifiers';
+import { slotKey } from '../../domain/slots';
 import type { Executor } from '../executor';
 import { rowsAsJson } from '../json-rows';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
@@ -248,6 +249,22 @@ export class OrdersRepository {
 
   async delete(id: number): Promise<void> {
     await this.db('orders').where({ id }).delete();
+  }
+
+  /**
+   * The depot's orders per exact window span starting in [fromEpoch, toEpoch), by "start-end" epoch seconds: what the
+   * slot calendar's windows already hold. Orders cancelled or returned hold none.
+   */
+  async countByWindow(depotId: number, fromEpoch: number, toEpoch: number): Promise<Map<string, number>> {
+    const rows: { window_start_epoch: string | number; window_end_epoch: string | number; count: string | number }[] = await this.db('orders')
+      .select('window_start_epoch', 'window_end_epoch')
+      .count({ count: '*' })
+      .where({ depot_id: depotId })
+      .where('window_start_epoch', '>=', fromEpoch)
+      .where('window_start_epoch', '<', toEpoch)
+      .whereNotIn('status', ['cancelled', 'returned'])
+      .groupBy('window_start_epoch', 'window_end_epoch');
+    return new Map(rows.map((row) => [slotKey(Number(row.window_start_epoch), Number(row.window_end_epoch)), Number(row.count)]));
   }
 
   async countByVehicle(vehicleId: number): Promise<number> {

@@ -1,6 +1,7 @@
 /** The fleet: depots, vehicles and the drivers who drive them. Shift and break times are seconds after local midnight at the start depot. */
 import type { Amounts } from './amounts';
 import type { LonLat, ServiceArea } from './geometry';
+import type { SlotCalendar } from './slot-calendar';
 
 /** Local opening times per weekday ("mon" … "sun"), each a list of ["HH:MM", "HH:MM"]. */
 export type OpeningHours = Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>>;
@@ -14,12 +15,14 @@ export interface Depot {
   openingHours: OpeningHours;
   /** Orders outside are refused; null: the road network's extent. */
   serviceArea: ServiceArea | null;
+  /** The delivery windows customers may choose. */
+  slotCalendar: SlotCalendar;
   createdAt: Date;
   updatedAt: Date;
 }
 
-/** serviceArea absent: none of its own (the road network's extent). */
-export type DepotContent = Pick<Depot, 'name' | 'location' | 'address' | 'timeZone' | 'openingHours'> & { serviceArea?: ServiceArea | null };
+/** serviceArea absent: none of its own (the road network's extent); slotCalendar absent: the default one. */
+export type DepotContent = Pick<Depot, 'name' | 'location' | 'address' | 'timeZone' | 'openingHours'> & { serviceArea?: ServiceArea | null; slotCalendar?: SlotCalendar };
 
 export interface VehicleBreak {
   /** [startSeconds, endSeconds] after local midnight in which the break may start and end. */

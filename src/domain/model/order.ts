@@ -69,7 +69,7 @@ export const reschedulableStatuses: readonly OrderStatus[] = ['received', 'ready
 export type OrderContent = Omit<OrderDraft, 'source' | 'externalRef'>;
 
 /** One entry of an order's timeline. */
-export const orderEventTypes = ['created', 'updated', 'status_changed', 'assigned', 'rescheduled'] as const;
+export const orderEventTypes = ['created', 'updated', 'status_changed', 'assigned', 'rescheduled', 'instructions_changed', 'rated', 'return_requested'] as const;
 export type OrderEventType = (typeof orderEventTypes)[number];
 
 export interface OrderEventInput {
@@ -99,4 +99,14 @@ export interface TrackingLink {
   orderId: number;
   revokedAt: Date | null;
   rating: { stars: number; comment: string | null; ratedAt: Date } | null;
+}
+
+/** What the customer tells the driver through the tracking page; the driver sees it at the stop. */
+export interface DeliveryInstructions {
+  gateCode: string | null;
+  safePlace: string | null;
+  leaveWithNeighbour: boolean;
+  neighbourName: string | null;
+  /** Free text, at most 500 characters. */
+  note: string | null;
 }

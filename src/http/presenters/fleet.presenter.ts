@@ -1,5 +1,5 @@
 /** Depots, vehicles and drivers leave the service in these shapes; credentials never do. */
-import type { DepotResponse } from '../../protocol/depots';
+import { slotCalendarToWire, type DepotResponse } from '../../protocol/depots';
 import type { DriverResponse } from '../../protocol/drivers';
 import { vehicleAsInput, type VehicleResponse } from '../../protocol/vehicles';
 import type { Depot, Driver, Vehicle } from '../../domain/model/fleet';
@@ -13,6 +13,7 @@ export function presentDepot(depot: Depot): DepotResponse {
     timeZone: depot.timeZone,
     openingHours: depot.openingHours,
     serviceArea: depot.serviceArea,
+    slotCalendar: slotCalendarToWire(depot.slotCalendar),
     createdAt: depot.createdAt.toISOString(),
     updatedAt: depot.updatedAt.toISOString(),
   };

@@ -7,6 +7,7 @@ import { reads, type CommandContext } from '../../commands/context';
 import { AppError } from '../../errors';
 import { instructionsFor } from '../../routing/instructions';
 import { RoutingError, type RoutingProvider } from '../../routing/provider';
+import { presentInstructions } from '../presenters/tracking.presenter';
 import { presentStopTimes } from '../presenters/stop-times.presenter';
 import { apiMount, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
@@ -34,6 +35,7 @@ function declare(api: ApiRouter, context: CommandContext, routing: RoutingProvid
       const plan = await repos.plans.findById(route.planId);
       const timeZone = (plan && (await repos.depots.findById(plan.depotId))?.timeZone) ?? 'UTC';
       const stops: DriverStop[] = [];
+      const instructions = await repos.deliveryInstructions.findMany(route.stops.map((stop) => stop.orderId));
       for (const stop of route.stops) {
         const order = await repos.orders.findById(stop.orderId);
         if (!order) continue;
@@ -47,6 +49,7 @@ function declare(api: ApiRouter, context: CommandContext, routing: RoutingProvid
           customerPhone: order.customerPhone,
           address: order.addressText,
           notes: order.notes,
+          instructions: instructions.has(order.id) ? presentInstructions(instructions.get(order.id)!) : null,
           location: stop.location,
           times: presentStopTimes(stop, timeZone),
         });

@@ -8,14 +8,34 @@ import { nowEpochSeconds } from '../../domain/clock';
 import { z } from 'zod';
 import { reads, type CommandContext } from '../../commands/context';
 import type { Repositories } from '../../db/repositories';
+import { chooseDeliverySlot, maxSlotDays } from '../../commands/choose-delivery-slot';
+import { giveDeliveryInstructions } from '../../commands/give-delivery-instructions';
 import { rateDelivery } from '../../commands/rate-delivery';
+import { requestReturn } from '../../commands/request-return';
+import { customerMay } from '../../domain/customer-actions';
+import { openSlots } from '../../domain/slots';
+import { localDate, localDayRange } from '../../domain/time';
+import { notFound } from '../../errors';
+import { noPositions, type VehiclePositions } from '../../planning/live-routes';
+import type { RoutingProvider } from '../../routing/provider';
+import { presentInstructions } from '../presenters/tracking.presenter';
 import { revokeTrackingLink } from '../../commands/revoke-tracking-link';
 import { stopTimes } from '../../domain/stop-times';
 import { toIsoInZone } from '../../domain/time';
 import { presentStopTimes } from '../presenters/stop-times.presenter';
 import { finalStatuses, openTrackingLink, stopOfOrder } from '../../tracking/tracking-link';
 import { idParamsSchema } from '../../protocol/common';
-import { ratingInputSchema, trackingViewSchema, type TrackingView } from '../../protocol/tracking';
+import {
+  deliveryInstructionsInputSchema,
+  ratingInputSchema,
+  returnRequestSchema,
+  slotChoiceSchema,
+  slotsQuerySchema,
+  trackingSlotsSchema,
+  trackingViewSchema,
+  type TrackingSlots,
+  type TrackingView,
+} from '../../protocol/tracking';
 import { RateLimiters } from '../../auth/rate-limits';
 import { apiMount, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
@@ -36,7 +56,11 @@ export interface TrackingOptions {
   linkTtlSeconds: number;
   /** Lookups per address: a guessed token costs a request like any other. */
   limiters?: RateLimiters;
+  /** A window the customer picks re-plans the order's day on these. */
+  routing: RoutingProvider;
+  positions?: VehiclePositions;
 }
+
 
 const tokenParamsSchema = z.object({ token: z.string().min(8).max(200) });
 
@@ -65,23 +89,68 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
     },
   );
 
-  api.endpoint(
+  /** The customer's actions answer with the page's view after the change, read again through the link. */
+  const customerAction = <B extends z.ZodType>(spec: { method: 'post' | 'put'; path: string; operationId: string; summary: string; body: B }, act: (token: string, body: z.output<B>) => Promise<unknown>) =>
+    api.endpoint({ ...spec, tag: 'tracking', roles: 'public', params: tokenParamsSchema, response: trackingViewSchema }, async ({ params, body, req, res }) => {
+      res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+      res.setHeader('Cache-Control', 'no-store');
+      await limiters.consume('trackingPerAddress', req.ip ?? 'unknown', res);
+      await act(params.token, body as z.output<B>);
+      const nowEpoch = now();
+      return trackingView(repos, await openTrackingLink(repos, params.token, nowEpoch, options.linkTtlSeconds), nowEpoch);
+    });
+
+  customerAction(
+    { method: 'post', path: '/track/:token/rating', operationId: 'rateDelivery', summary: 'The customer rates a delivered order, 1–5 stars with an optional comment (again to change it)', body: ratingInputSchema },
+    (token, body) => rateDelivery(context, token, body, options.linkTtlSeconds),
+  );
+
+  customerAction(
+    {
+      method: 'put',
+      path: '/track/:token/instructions',
+      operationId: 'giveDeliveryInstructions',
+      summary: 'The customer gives the driver delivery instructions (gate code, safe place, a neighbour, a note ≤ 500 characters); they replace earlier ones',
+      body: deliveryInstructionsInputSchema,
+    },
+    (token, body) => giveDeliveryInstructions(context, token, body, options.linkTtlSeconds),
+  );
+
+  customerAction(
     {
       method: 'post',
-      path: '/track/:token/rating',
-      operationId: 'rateDelivery',
-      summary: 'The customer rates a delivered order, 1–5 stars with an optional comment (again to change it)',
+      path: '/track/:token/reschedule',
+      operationId: 'chooseDeliverySlot',
+      summary: "The customer moves the delivery to another window the depot offers (GET …/slots); refused once it is out for delivery, past the day's cut-off or when the window is full",
+      body: slotChoiceSchema,
+    },
+    (token, body) => chooseDeliverySlot({ context, routing: options.routing, positions: options.positions ?? noPositions }, token, body, options.linkTtlSeconds),
+  );
+
+  customerAction(
+    { method: 'post', path: '/track/:token/return', operationId: 'requestReturn', summary: 'The customer asks to return a delivered order, with a reason (once)', body: returnRequestSchema },
+    (token, body) => requestReturn(context, token, body, options.linkTtlSeconds),
+  );
+
+  api.endpoint(
+    {
+      method: 'get',
+      path: '/track/:token/slots',
+      operationId: 'listDeliverySlots',
+      summary: "The windows the customer may move the delivery to: the depot's offer for the next days, days past their cut-off left out, full windows marked",
       tag: 'tracking',
       roles: 'public',
       params: tokenParamsSchema,
-      body: ratingInputSchema,
-      response: trackingViewSchema,
+      query: slotsQuerySchema,
+      response: trackingSlotsSchema,
     },
-    async ({ params, body, req, res }) => {
+    async ({ params, query, req, res }) => {
       res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+      res.setHeader('Cache-Control', 'no-store');
       await limiters.consume('trackingPerAddress', req.ip ?? 'unknown', res);
-      const link = await rateDelivery(context, params.token, body, options.linkTtlSeconds);
-      return trackingView(repos, link, now());
+      const nowEpoch = now();
+      const { order } = await openTrackingLink(repos, params.token, nowEpoch, options.linkTtlSeconds);
+      return trackingSlots(repos, order, nowEpoch, Math.min(query.days, maxSlotDays));
     },
   );
 
@@ -130,6 +199,9 @@ export async function trackingView(
 
   const outcome = stop ? await repos.proofs.findOutcome(stop.stop.id) : null;
   const rating = (await repos.trackingLinks.find(order.id))?.rating ?? null;
+  const instructions = await repos.deliveryInstructions.find(order.id);
+  const returnRequest = await repos.orderEvents.lastOfType(order.id, 'return_requested');
+  const may = (action: Parameters<typeof customerMay>[0]) => customerMay(action, order.status, returnRequest !== null);
   return {
     displayId: order.displayId,
     status: order.status,
@@ -152,6 +224,36 @@ export async function trackingView(
       : null,
     expiresAt: expiresAtEpoch === null ? null : iso(expiresAtEpoch),
     rating: rating ? { stars: rating.stars, comment: rating.comment } : null,
+    instructions: instructions ? presentInstructions(instructions) : null,
+    returnRequested: returnRequest ? { at: iso(Math.floor(returnRequest.occurredAt.getTime() / 1000)), reason: returnRequest.reason ?? '' } : null,
+    actions: { instructions: may('instructions'), reschedule: may('reschedule'), rate: may('rate'), requestReturn: may('requestReturn') },
+  };
+}
+
+/** The depot's open windows for the order, the one it is in marked; how full a window is stays the office's. */
+export async function trackingSlots(repos: Repositories, order: Order, nowEpoch: number, days: number): Promise<TrackingSlots> {
+  const depot = order.depotId === null ? null : await repos.depots.findById(order.depotId);
+  if (!depot) throw notFound('Depot of order', order.displayId);
+  const timeZone = depot.timeZone;
+  const [from] = localDayRange(localDate(timeZone, nowEpoch), timeZone);
+  const booked = await repos.orders.countByWindow(depot.id, from, from + (days + 1) * 86_400);
+  const slots = openSlots(depot.slotCalendar, timeZone, nowEpoch, days, booked);
+  const [current] = order.timeWindows;
+  const isCurrent = (start: number, end: number) => order.timeWindows.length === 1 && current!.startEpochSeconds === start && current!.endEpochSeconds === end;
+  const clockOf = (epoch: number) => toIsoInZone(epoch, timeZone).slice(11, 16);
+  return {
+    timeZone,
+    current: current ? { start: toIsoInZone(current.startEpochSeconds, timeZone), end: toIsoInZone(current.endEpochSeconds, timeZone) } : null,
+    slots: slots.map((slot) => ({
+      date: slot.date,
+      start: clockOf(slot.startEpochSeconds),
+      // A window to midnight ends at 24:00 of its day, not 00:00.
+      end: slot.endEpochSeconds - slot.startEpochSeconds > 0 && clockOf(slot.endEpochSeconds) === '00:00' ? '24:00' : clockOf(slot.endEpochSeconds),
+      startsAt: toIsoInZone(slot.startEpochSeconds, timeZone),
+      endsAt: toIsoInZone(slot.endEpochSeconds, timeZone),
+      full: slot.full,
+      current: isCurrent(slot.startEpochSeconds, slot.endEpochSeconds),
+    })),
   };
 }
 

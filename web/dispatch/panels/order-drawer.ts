@@ -172,11 +172,35 @@ function timelineSection(state: ConsoleState, { events }: OrderDetails): HTMLEle
   const zone = state.depot()?.timeZone ?? 'UTC';
   const line = (event: OrderDetails['events'][number]) => {
     const at = clockWithDay(state.depotIso(Date.parse(event.occurredAt) / 1000));
-    const what =
-      event.type === 'status_changed' ? `${statusText(event.fromStatus ?? '')} → ${statusText(event.toStatus ?? '')}` : event.type === 'rescheduled' ? `rescheduled to ${rescheduledTo(event.data, zone)}` : event.type;
-    return el('li', { 'data-event-type': event.type }, `${at} · ${what}${event.reason ? ` (${event.reason})` : ''} · ${event.actor}`);
+    return el('li', { 'data-event-type': event.type }, `${at} · ${eventText(event, zone)}${event.reason ? ` (${event.reason})` : ''} · ${event.actor}`);
   };
   return el('section', { 'aria-label': 'Timeline' }, el('h2', {}, 'Timeline'), el('ol', { class: 'timeline', id: 'drawer-timeline' }, ...events.map(line)));
+}
+
+function eventText(event: OrderDetails['events'][number], timeZone: string): string {
+  const data = event.data;
+  switch (event.type) {
+    case 'status_changed':
+      return `${statusText(event.fromStatus ?? '')} → ${statusText(event.toStatus ?? '')}`;
+    case 'rescheduled':
+      return `rescheduled to ${rescheduledTo(data, timeZone)}`;
+    case 'instructions_changed': {
+      const given = (data.instructions ?? {}) as { gateCode?: string | null; safePlace?: string | null; leaveWithNeighbour?: boolean; neighbourName?: string | null; note?: string | null };
+      const parts = [
+        given.gateCode ? `gate code ${given.gateCode}` : null,
+        given.safePlace ? `safe place: ${given.safePlace}` : null,
+        given.leaveWithNeighbour ? `neighbour ${given.neighbourName}` : null,
+        given.note ? `“${given.note}”` : null,
+      ].filter((part) => part !== null);
+      return `delivery instructions: ${parts.join(', ') || 'none'}`;
+    }
+    case 'rated':
+      return `rated ${String(data.stars)}/5${data.comment ? `: “${String(data.comment)}”` : ''}`;
+    case 'return_requested':
+      return 'return requested';
+    default:
+      return event.type;
+  }
 }
 
 function rescheduledTo(data: Record<string, unknown>, timeZone: string): string {

@@ -1,0 +1,58 @@
+/**
+ * Which delivery windows a customer may choose: the depot's slot calendar laid over the coming local days, the
+ * days past their cut-off left out, each window with how many orders it already holds. Pure: the caller counts.
+ */
+import { weekdays, type Slot, type SlotCalendar, type SlotWindow, type Weekday } from './model/slot-calendar';
+import { localClockEpochSeconds, localDate, nextDate } from './time';
+
+/** The weekday of a calendar date (YYYY-MM-DD), the same in every time zone. */
+export function weekdayOf(date: string): Weekday {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  // getUTCDay: 0 is Sunday.
+  return weekdays[(new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7]!;
+}
+
+function dateMinusDays(date: string, days: number): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day - days)).toISOString().slice(0, 10);
+}
+
+/** The instant after which `date` can no longer be chosen. */
+export function cutoffEpochSeconds(calendar: SlotCalendar, date: string, timeZone: string): number {
+  return localClockEpochSeconds(dateMinusDays(date, calendar.cutoff.daysBefore), calendar.cutoff.atSeconds, timeZone);
+}
+
+export const slotKey = (startEpochSeconds: number, endEpochSeconds: number) => `${startEpochSeconds}-${endEpochSeconds}`;
+
+function windowOn(date: string, window: SlotWindow, timeZone: string) {
+  return { startEpochSeconds: localClockEpochSeconds(date, window.startSeconds, timeZone), endEpochSeconds: localClockEpochSeconds(date, window.endSeconds, timeZone) };
+}
+
+/** The `days` local dates from today on, as the depot's clock reads them. */
+export function comingDates(timeZone: string, nowEpoch: number, days: number): string[] {
+  const dates = [localDate(timeZone, nowEpoch)];
+  while (dates.length < days) dates.push(nextDate(dates.at(-1)!));
+  return dates;
+}
+
+/**
+ * The windows offered on the coming `days` days that are still open at `nowEpoch`, in time order. `booked` counts
+ * the orders already in each window, by `slotKey`; a window at capacity is marked full, not left out.
+ */
+export function openSlots(calendar: SlotCalendar, timeZone: string, nowEpoch: number, days: number, booked: ReadonlyMap<string, number>): Slot[] {
+  return comingDates(timeZone, nowEpoch, days).flatMap((date) => {
+    if (nowEpoch >= cutoffEpochSeconds(calendar, date, timeZone)) return [];
+    const weekday = weekdayOf(date);
+    return (calendar.windows[weekday] ?? []).map((window) => {
+      const epochs = windowOn(date, window, timeZone);
+      const count = booked.get(slotKey(epochs.startEpochSeconds, epochs.endEpochSeconds)) ?? 0;
+      return { date, weekday, ...epochs, capacity: window.capacity, booked: count, full: count >= window.capacity };
+    });
+  });
+}
+
+/** The depot's window on `date` starting and ending at these local times, or null when it offers none such. */
+export function offeredWindow(calendar: SlotCalendar, date: string, startSeconds: number, endSeconds: number, timeZone: string): (SlotWindow & { startEpochSeconds: number; endEpochSeconds: number }) | null {
+  const window = (calendar.windows[weekdayOf(date)] ?? []).find((candidate) => candidate.startSeconds === startSeconds && candidate.endSeconds === endSeconds);
+  return window ? { ...window, ...windowOn(date, window, timeZone) } : null;
+}

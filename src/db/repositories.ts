@@ -3,6 +3,7 @@ import type { Executor } from './executor';
 import { AlertsRepository } from './repos/alerts.repo';
 import { DepotsRepository } from './repos/depots.repo';
 import { DriversRepository } from './repos/drivers.repo';
+import { OptOutsRepository } from './repos/opt-outs.repo';
 import { OrderEventsRepository } from './repos/order-events.repo';
 import { OrdersRepository } from './repos/orders.repo';
 import { OutboxRepository } from './repos/outbox.repo';
@@ -37,6 +38,7 @@ export function repositories(db: Executor) {
     alerts: new AlertsRepository(db),
     outbox: new OutboxRepository(db),
     webhooks: new WebhooksRepository(db),
+    optOuts: new OptOutsRepository(db),
   };
 }
 

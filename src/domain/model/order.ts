@@ -69,7 +69,7 @@ export const reschedulableStatuses: readonly OrderStatus[] = ['received', 'ready
 export type OrderContent = Omit<OrderDraft, 'source' | 'externalRef'>;
 
 /** One entry of an order's timeline. */
-export type OrderEventType = 'created' | 'updated' | 'status_changed' | 'assigned' | 'rescheduled';
+export type OrderEventType = 'created' | 'updated' | 'status_changed' | 'assigned' | 'rescheduled' | 'arriving_soon' | 'preferences_changed';
 
 export interface OrderEventInput {
   orderId: number;

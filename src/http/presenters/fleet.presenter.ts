@@ -13,6 +13,7 @@ export function presentDepot(depot: Depot): DepotResponse {
     timeZone: depot.timeZone,
     openingHours: depot.openingHours,
     serviceArea: depot.serviceArea,
+    arrivingSoon: depot.arrivingSoon,
     createdAt: depot.createdAt.toISOString(),
     updatedAt: depot.updatedAt.toISOString(),
   };

@@ -9,6 +9,9 @@ import { z } from 'zod';
 import { reads, type CommandContext } from '../../commands/context';
 import type { Repositories } from '../../db/repositories';
 import { rateDelivery } from '../../commands/rate-delivery';
+import { preferencesOf, setNotificationPreferences } from '../../commands/set-notification-preferences';
+import { preferencesInputSchema, preferencesSchema } from '../../protocol/notifications';
+import { presentPreferences } from '../presenters/notification.presenter';
 import { revokeTrackingLink } from '../../commands/revoke-tracking-link';
 import { stopTimes } from '../../domain/stop-times';
 import { toIsoInZone } from '../../domain/time';
@@ -80,6 +83,47 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
       await limiters.consume('trackingPerAddress', req.ip ?? 'unknown', res);
       const link = await rateDelivery(context, params.token, body, options.linkTtlSeconds);
       return trackingView(repos, link, now());
+    },
+  );
+
+  api.endpoint(
+    {
+      method: 'get',
+      path: '/track/:token/preferences',
+      operationId: 'getTrackingPreferences',
+      summary: "Which of the customer's channels (e-mail, SMS) get messages about their deliveries",
+      tag: 'tracking',
+      roles: 'public',
+      params: tokenParamsSchema,
+      response: preferencesSchema,
+    },
+    async ({ params, req, res }) => {
+      res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+      res.setHeader('Cache-Control', 'no-store');
+      await limiters.consume('trackingPerAddress', req.ip ?? 'unknown', res);
+      const { order } = await openTrackingLink(repos, params.token, now(), options.linkTtlSeconds);
+      return presentPreferences(order, await preferencesOf(repos, order));
+    },
+  );
+
+  api.endpoint(
+    {
+      method: 'put',
+      path: '/track/:token/preferences',
+      operationId: 'setTrackingPreferences',
+      summary: 'The customer opts out of (false) or back into (true) e-mail or SMS; kept for their address, recorded on the order',
+      description: 'Messages on a channel turned off are still composed and listed for the dispatcher as `suppressed`, never sent.',
+      tag: 'tracking',
+      roles: 'public',
+      params: tokenParamsSchema,
+      body: preferencesInputSchema,
+      response: preferencesSchema,
+    },
+    async ({ params, body, req, res }) => {
+      res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+      await limiters.consume('trackingPerAddress', req.ip ?? 'unknown', res);
+      const { order, preferences } = await setNotificationPreferences(context, params.token, body, options.linkTtlSeconds);
+      return presentPreferences(order, preferences);
     },
   );
 

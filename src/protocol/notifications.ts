@@ -85,3 +85,6 @@ export type PreferencesInput = z.output<typeof preferencesInputSchema>;
 export type PreferencesView = z.infer<typeof preferencesSchema>;
 
 export const deliveryParamsSchema = z.object({ id: z.coerce.number().int().positive(), deliveryId: z.coerce.number().int().positive() });
+
+export type MessageResponse = z.infer<typeof messageSchema>;
+export type MessageLogEntry = z.infer<typeof messageLogEntrySchema>;

@@ -1,7 +1,7 @@
 /**
  * The customer's tracking page /t/{token}: status timeline, promised window, live ETA; the driver's
  * position only when close; after delivery the proof summary. Live: any fact in the order's room
- * (the socket joins it with the tracking token) refreshes the view.
+ * (the socket joins it with the tracking token) refreshes the view. The customer turns e-mail or SMS off or on there.
  */
 import '../common/style.css';
 import './track.css';
@@ -10,6 +10,7 @@ import { $, el } from '../common/dom';
 import { clock, clockWithDay, failureReasonText, failureText, statusText, stopTimeLine } from '../common/format';
 import { connectLive } from '../common/socket';
 import type { TrackingView } from '../../src/protocol/tracking';
+import { mountPreferences } from './preferences';
 
 const token = decodeURIComponent(location.pathname.split('/').pop() ?? '');
 const api = new Api();
@@ -89,6 +90,7 @@ $('#rating-form').addEventListener('submit', async (event) => {
 });
 
 void refresh();
+mountPreferences(api, token);
 const socket = connectLive({ token });
 for (const event of ['order:status', 'stop:status', 'eta:updated', 'vehicle:moved'] as const) socket.on(event, refreshSoon);
 socket.on('connect', refreshSoon);

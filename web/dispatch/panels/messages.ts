@@ -54,9 +54,11 @@ function row(state: ConsoleState, message: MessageLogEntry, openOrder: (orderId:
   return el(
     'li',
     { 'data-message-id': String(message.id), 'data-message-status': message.status, 'data-channel': message.channel },
+    order,
+    ' ',
     el(
       'details',
-      {},
+      { class: 'inline' },
       el(
         'summary',
         {},
@@ -68,7 +70,6 @@ function row(state: ConsoleState, message: MessageLogEntry, openOrder: (orderId:
         el('span', { class: `message-status ${message.status}` }, messageStatusText[message.status]),
         ` · ${message.attempts} attempt${message.attempts === 1 ? '' : 's'}`,
       ),
-      el('p', {}, 'Order ', order),
       el('pre', { class: 'message-text' }, message.text),
       ...(message.lastError ? [el('p', { class: 'error' }, `Last error: ${message.lastError}`)] : []),
     ),

@@ -77,6 +77,8 @@ export const configSchema = z.object({
   SMTP_FROM: z.string().trim().min(3).default('Lastmile <no-reply@lastmile.example>'),
   SMS_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
   SMS_FROM: z.string().trim().min(1).max(20).default('Lastmile'),
+  ARRIVING_SOON_MINUTES: z.coerce.number().int().min(0).max(240).default(15),
+  ARRIVING_SOON_STOPS: z.coerce.number().int().min(0).max(50).default(2),
 });
 
 export type Config = z.output<typeof configSchema>;

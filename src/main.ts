@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     sms: config.SMS_URL ? smsChannel({ smsUrl: config.SMS_URL, from: config.SMS_FROM, publicUrl }) : undefined,
     webhook: webhookChannel({ clock: systemClock, findWebhook: (id) => reads(commands).webhooks.findById(id) }),
   };
-  const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', channels, log: logger });
+  const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', channels, arrivingSoon: { minutes: config.ARRIVING_SOON_MINUTES, stops: config.ARRIVING_SOON_STOPS }, log: logger });
   const planQueue = reactions.planRuns;
   const optimizeJobs = new OptimizeJobs(reads(commands).optimizeJobs, commands.clock);
   // One set of limiters for HTTP and sockets; on PostgreSQL shared by every process through its table.

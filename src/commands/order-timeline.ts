@@ -1,9 +1,11 @@
 /**
  * The one way commands write an order's timeline: the events, and in the same transaction the outbox messages
  * they cause (e-mail and SMS to the customer, a delivery to each subscribed webhook). A message is idempotent by
- * (event, channel, recipient), so writing it twice keeps one; the sender worker delivers it after commit.
+ * (event, channel, recipient), so writing it twice keeps one; the sender worker delivers it after commit. A channel
+ * the customer opted out of is still composed, written as suppressed: the dispatcher sees what was held back.
  */
 import type { Repositories } from '../db/repositories';
+import { optOutKey } from '../db/repos/opt-outs.repo';
 import type { OrderEvent, OrderEventInput } from '../domain/model/order';
 import { webhookEventName, type MessagePayload, type OutboxMessageDraft } from '../domain/model/notification';
 import { toE164 } from '../domain/phone';
@@ -25,6 +27,11 @@ export async function enqueueNotifications(repos: Repositories, events: OrderEve
   const timeZones = await repos.depots.timeZones([...orders.values()].flatMap((order) => (order.depotId === null ? [] : [order.depotId])));
   const webhooks = await repos.webhooks.listActive();
   const drafts: OutboxMessageDraft[] = [];
+  const contacts = [...orders.values()].flatMap((order) => [
+    ...(order.customerEmail ? [{ channel: 'email' as const, recipient: order.customerEmail }] : []),
+    ...(order.customerPhone && toE164(order.customerPhone) ? [{ channel: 'sms' as const, recipient: toE164(order.customerPhone)! }] : []),
+  ]);
+  const optedOut = await repos.optOuts.optedOut(contacts);
   for (const { event, kind } of told) {
     const order = orders.get(event.orderId);
     if (!order) continue;
@@ -33,9 +40,9 @@ export async function enqueueNotifications(repos: Repositories, events: OrderEve
     const proof: MessagePayload['proof'] = outcome ? { recipientName: outcome.recipientName ?? null, signature: outcome.signatureBytes > 0, photo: outcome.photoBytes > 0 } : null;
     const payload = payloadOf(kind, event, order, (order.depotId !== null && timeZones.get(order.depotId)) || 'UTC', proof);
     const base = { eventId: event.id, orderId: order.id, template: kind, locale: localeFor(order), payload, webhookId: null };
-    if (order.customerEmail) drafts.push({ ...base, channel: 'email', recipient: order.customerEmail });
+    if (order.customerEmail) drafts.push({ ...base, channel: 'email', recipient: order.customerEmail, suppressed: optedOut.has(optOutKey('email', order.customerEmail)) });
     const phone = order.customerPhone ? toE164(order.customerPhone) : null;
-    if (phone) drafts.push({ ...base, channel: 'sms', recipient: phone });
+    if (phone) drafts.push({ ...base, channel: 'sms', recipient: phone, suppressed: optedOut.has(optOutKey('sms', phone)) });
     for (const webhook of webhooks) {
       if (webhook.events.includes(webhookEventName(kind))) drafts.push({ ...base, channel: 'webhook', recipient: `webhook:${webhook.id}`, webhookId: webhook.id });
     }

@@ -5,6 +5,7 @@ import { DeliveryInstructionsRepository } from './repos/delivery-instructions.re
 import { DepotsRepository } from './repos/depots.repo';
 import { DriversRepository } from './repos/drivers.repo';
 import { OptimizeJobsRepository } from './repos/optimize-jobs.repo';
+import { OptOutsRepository } from './repos/opt-outs.repo';
 import { OrderEventsRepository } from './repos/order-events.repo';
 import { OrdersRepository } from './repos/orders.repo';
 import { OutboxRepository } from './repos/outbox.repo';
@@ -41,6 +42,7 @@ export function repositories(db: Executor) {
     outbox: new OutboxRepository(db),
     webhooks: new WebhooksRepository(db),
     optimizeJobs: new OptimizeJobsRepository(db),
+    optOuts: new OptOutsRepository(db),
   };
 }
 

@@ -12,6 +12,8 @@ import type { EpochWindow } from './model/time-window';
 export interface DomainEvents {
   'order.status_changed': { order: Order; from: OrderStatus; to: OrderStatus; reason: string | null; actor: string };
   /** An order was given new time windows; `leftPlanId` when it no longer fitted its route and left it. */
+  /** Its arriving-soon message was written (live ETA close enough). */
+  'order.arriving_soon': { orderId: number; stopId: number; etaEpoch: number };
   'order.rescheduled': { order: Order; previousWindows: EpochWindow[]; leftPlanId: number | null; reason: string | null; actor: string };
   'fleet.changed': { entity: 'depot' | 'vehicle' | 'driver'; id: number; change: 'created' | 'updated' | 'deleted'; actor: string };
   /** A plan run's best so far, a few times a second while it runs (forwarded to dispatchers). */

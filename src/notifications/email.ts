@@ -2,7 +2,7 @@
 import nodemailer from 'nodemailer';
 import type { OutboxMessage } from '../domain/model/notification';
 import { DeliveryError, type Channel } from './channel';
-import { composeMessage } from './templates';
+import { composeMessage, trackingUrl, unsubscribeUrl } from './templates';
 
 export interface EmailOptions {
   smtpUrl: string;
@@ -21,7 +21,7 @@ export function emailChannel(options: EmailOptions): Channel & { close(): void }
   return {
     name: 'email',
     async send(message: OutboxMessage) {
-      const composed = composeMessage(message.payload, message.locale, options.publicUrl);
+      const composed = composeMessage(message.payload, message.locale, options.publicUrl, 'email');
       try {
         await transport.sendMail({
           to: message.recipient,
@@ -29,6 +29,8 @@ export function emailChannel(options: EmailOptions): Channel & { close(): void }
           text: composed.text,
           messageId: `<outbox-${message.id}@${domain}>`,
           headers: { 'X-Lastmile-Event-Id': `evt_${message.eventId}`, 'Content-Language': message.locale },
+          // Mail clients show their own unsubscribe button for it; it opens the tracking page, which asks first.
+          list: { unsubscribe: unsubscribeUrl(trackingUrl(options.publicUrl, message.payload), 'email') },
         });
       } catch (error) {
         const code = (error as { responseCode?: number }).responseCode ?? null;

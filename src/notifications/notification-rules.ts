@@ -8,6 +8,7 @@ import type { Locale, MessagePayload, NotificationKind } from '../domain/model/n
 export function notificationKindOf(event: Pick<OrderEvent, 'type' | 'toStatus'>): NotificationKind | null {
   if (event.type === 'created') return 'confirmed';
   if (event.type === 'rescheduled') return 'rescheduled';
+  if (event.type === 'arriving_soon') return 'arriving_soon';
   if (event.type !== 'status_changed') return null;
   // Dispatched is when the van is loaded and leaves: for the customer the parcel is out for delivery.
   if (event.toStatus === 'dispatched') return 'out_for_delivery';
@@ -40,5 +41,6 @@ export function payloadOf(kind: NotificationKind, event: OrderEvent, order: Orde
     status: event.toStatus ?? order.status,
     reason: event.reason,
     proof,
+    etaEpoch: typeof event.data.etaEpoch === 'number' ? event.data.etaEpoch : null,
   };
 }

@@ -22,7 +22,7 @@ export function smsChannel(options: SmsOptions): Channel {
   return {
     name: 'sms',
     send(message: OutboxMessage) {
-      const composed = composeMessage(message.payload, message.locale, options.publicUrl);
+      const composed = composeMessage(message.payload, message.locale, options.publicUrl, 'sms');
       const body = new URLSearchParams({ To: message.recipient, From: options.from, Body: `${composed.subject}. ${composed.text.split('\n').slice(2).join(' ')}` });
       return postOrFail(endpoint, {
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization ? { authorization } : {}) },

@@ -3,7 +3,7 @@
  * with the event. Times are the order's windows in its depot's time zone. Every variable a template uses is
  * checked to exist, so a template naming an unknown one fails in the tests instead of sending "{{x}}".
  */
-import type { Locale, MessagePayload, NotificationKind } from '../domain/model/notification';
+import type { CustomerChannel, Locale, MessagePayload, NotificationKind } from '../domain/model/notification';
 
 export interface ComposedMessage {
   subject: string;
@@ -21,6 +21,10 @@ const templates: Record<Locale, Strings> = {
     out_for_delivery: {
       subject: 'Order {{displayId}} is out for delivery',
       text: 'Hello {{customerName}},\n\nyour order {{displayId}} is on its way and arrives {{window}}.\nSee the van live: {{trackingUrl}}',
+    },
+    arriving_soon: {
+      subject: 'Order {{displayId}} arrives soon',
+      text: 'Hello {{customerName}},\n\nthe van with your order {{displayId}} expects to be with you around {{eta}}.\nSee it live: {{trackingUrl}}',
     },
     delivered: {
       subject: 'Order {{displayId}} was delivered',
@@ -44,6 +48,10 @@ const templates: Record<Locale, Strings> = {
       subject: 'Bestellung {{displayId}} ist unterwegs',
       text: 'Hallo {{customerName}},\n\nIhre Bestellung {{displayId}} ist unterwegs und kommt {{window}}.\nDas Fahrzeug live: {{trackingUrl}}',
     },
+    arriving_soon: {
+      subject: 'Bestellung {{displayId}} kommt gleich',
+      text: 'Hallo {{customerName}},\n\ndas Fahrzeug mit Ihrer Bestellung {{displayId}} ist voraussichtlich gegen {{eta}} Uhr bei Ihnen.\nLive verfolgen: {{trackingUrl}}',
+    },
     delivered: {
       subject: 'Bestellung {{displayId}} wurde zugestellt',
       text: 'Hallo {{customerName}},\n\nIhre Bestellung {{displayId}} wurde zugestellt ({{proof}}).\nWie war die Lieferung? {{trackingUrl}}',
@@ -57,6 +65,12 @@ const templates: Record<Locale, Strings> = {
       text: 'Hallo {{customerName}},\n\nIhre Bestellung {{displayId}} kommt jetzt {{window}}.\nSendungsverfolgung: {{trackingUrl}}',
     },
   },
+};
+
+/** The last line of every message to a customer: how to stop this channel. */
+const unsubscribeLines: Record<Locale, Record<CustomerChannel, string>> = {
+  en: { email: 'No more e-mails about your deliveries: {{unsubscribeUrl}}', sms: 'No more SMS: {{unsubscribeUrl}}' },
+  de: { email: 'Keine E-Mails mehr zu Ihren Lieferungen: {{unsubscribeUrl}}', sms: 'Keine SMS mehr: {{unsubscribeUrl}}' },
 };
 
 const words: Record<Locale, { between: string; and: string; signed: string; photo: string; receivedBy: string; noReason: string; tag: string }> = {
@@ -104,19 +118,34 @@ export function fill(template: string, variables: Record<string, string>): strin
   });
 }
 
-/** `publicUrl`: where the service is reached, for the tracking link. */
-export function composeMessage(payload: MessagePayload, locale: Locale, publicUrl: string): ComposedMessage {
+export const trackingUrl = (publicUrl: string, payload: Pick<MessagePayload, 'trackingToken'>) => `${publicUrl.replace(/\/$/, '')}/t/${payload.trackingToken}`;
+
+/** Where a customer turns a channel off: the tracking page, which asks before it does. */
+export const unsubscribeUrl = (trackingUrl: string, channel: CustomerChannel) => `${trackingUrl}?unsubscribe=${channel}`;
+
+/**
+ * `publicUrl`: where the service is reached, for the tracking link. `channel`: a customer's channel gets the
+ * unsubscribe line; a webhook's or the preview's nothing.
+ */
+export function composeMessage(payload: MessagePayload, locale: Locale, publicUrl: string, channel?: CustomerChannel): ComposedMessage {
   const template = templates[locale][payload.kind];
+  const link = trackingUrl(publicUrl, payload);
   const variables = {
     displayId: payload.displayId,
     customerName: payload.customerName,
     window: windowText(payload, locale),
-    trackingUrl: `${publicUrl.replace(/\/$/, '')}/t/${payload.trackingToken}`,
+    trackingUrl: link,
     proof: proofText(payload.proof, locale),
     reason: payload.reason ?? words[locale].noReason,
+    eta: payload.etaEpoch ? formatsFor(locale, payload.timeZone).time.format(payload.etaEpoch * 1000) : '–',
+    unsubscribeUrl: channel ? unsubscribeUrl(link, channel) : '',
   };
-  return { subject: fill(template.subject, variables), text: fill(template.text, variables) };
+  const text = fill(template.text, variables);
+  return { subject: fill(template.subject, variables), text: channel ? `${text}\n\n${fill(unsubscribeLines[locale][channel], variables)}` : text };
 }
+
+/** Every unsubscribe line, for the same test. */
+export const allUnsubscribeLines = unsubscribeLines;
 
 /** Every template of every locale, for the test that each uses only known variables. */
 export const allTemplates = templates;

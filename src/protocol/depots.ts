@@ -82,6 +82,15 @@ export const serviceAreaSchema = z
   .describe('GeoJSON Polygon or MultiPolygon; orders outside are refused. null: the road network\'s extent')
   .meta({ id: 'ServiceArea' });
 
+export const arrivingSoonSchema = z
+  .object({
+    minutes: z.number().int().min(0).max(240).describe('Minutes of live ETA before the stop; 0: not by time'),
+    stops: z.number().int().min(0).max(50).describe('Stops left before this one; 0: not by stops'),
+  })
+  .strict()
+  .describe('When the customer gets "arriving soon": whichever comes first. null: the service defaults (ARRIVING_SOON_MINUTES, ARRIVING_SOON_STOPS)')
+  .meta({ id: 'ArrivingSoon' });
+
 export const depotInputSchema = z.object({
   name: z.string().trim().min(1).max(200),
   location: lonLatSchema,
@@ -93,6 +102,7 @@ export const depotInputSchema = z.object({
   openingHours: openingHoursSchema.default({}),
   serviceArea: serviceAreaSchema.nullable().default(null),
   slotCalendar: slotCalendarSchema.default(slotCalendarToWire(defaultSlotCalendar)),
+  arrivingSoon: arrivingSoonSchema.nullable().default(null),
 });
 
 export const depotPatchSchema = patchOf(depotInputSchema);
@@ -106,6 +116,7 @@ export const depotSchema = z.object({
   openingHours: openingHoursSchema,
   serviceArea: serviceAreaSchema.nullable(),
   slotCalendar: slotCalendarSchema,
+  arrivingSoon: arrivingSoonSchema.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 }).meta({ id: 'Depot' });

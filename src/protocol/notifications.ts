@@ -1,6 +1,6 @@
 /** Wire types of webhooks and of an order's messages. */
 import { z } from 'zod';
-import { channels, notificationKinds, webhookEventName } from '../domain/model/notification';
+import { channels, customerChannels, notificationKinds, webhookEventName } from '../domain/model/notification';
 
 export const webhookEventNames = notificationKinds.map(webhookEventName) as [string, ...string[]];
 
@@ -45,7 +45,7 @@ export const messageSchema = z.object({
   recipient: z.string(),
   template: z.enum(notificationKinds),
   locale: z.string(),
-  status: z.enum(['pending', 'failed', 'sent', 'kept', 'dead']).describe('kept: composed, no provider configured for its channel'),
+  status: z.enum(['pending', 'failed', 'sent', 'kept', 'suppressed', 'dead']).describe('kept: composed, no provider configured for its channel; suppressed: composed, the customer opted out of the channel'),
   attempts: z.number(),
   nextAttemptAt: z.string().nullable(),
   lastError: z.string().nullable(),
@@ -56,4 +56,35 @@ export const messageSchema = z.object({
   attemptLog: z.array(attemptSchema),
 });
 
+/** The message log: the newest messages first, optionally of one channel, status or depot. */
+export const messageListQuerySchema = z.object({
+  depotId: z.coerce.number().int().positive().optional(),
+  channel: z.enum(channels).optional(),
+  status: z.enum(['pending', 'failed', 'sent', 'kept', 'suppressed', 'dead']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const messageLogEntrySchema = messageSchema.extend({ displayId: z.string() }).meta({ id: 'MessageLogEntry' });
+
+/** The customer's channels: true receives, false opted out. A channel left out stays as it is. */
+export const preferencesInputSchema = z
+  .object(Object.fromEntries(customerChannels.map((channel) => [channel, z.boolean().optional()])) as Record<(typeof customerChannels)[number], z.ZodOptional<z.ZodBoolean>>)
+  .strict()
+  .refine((input) => Object.keys(input).length > 0, { message: 'name at least one channel: email or sms' });
+
+export const preferencesSchema = z
+  .object({
+    email: z.boolean().describe('E-mails to the order\'s address are sent'),
+    sms: z.boolean().describe('SMS to the order\'s phone are sent'),
+    emailAddress: z.string().nullable().describe('The address, masked (j***@example.com)'),
+    phone: z.string().nullable().describe('The phone, masked (+49 *** 67)'),
+  })
+  .meta({ id: 'NotificationPreferences' });
+
+export type PreferencesInput = z.output<typeof preferencesInputSchema>;
+export type PreferencesView = z.infer<typeof preferencesSchema>;
+
 export const deliveryParamsSchema = z.object({ id: z.coerce.number().int().positive(), deliveryId: z.coerce.number().int().positive() });
+
+export type MessageResponse = z.infer<typeof messageSchema>;
+export type MessageLogEntry = z.infer<typeof messageLogEntrySchema>;

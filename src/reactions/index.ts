@@ -19,6 +19,7 @@ import { removeCancelledStops } from './cancelled-orders';
 import { EtaEngine } from './live-etas';
 import { OutboxSender } from './outbox-sender';
 import { PlanQueue } from './plan-runs';
+import type { ArrivingSoonRule } from '../domain/model/fleet';
 
 export interface ReactionsDeps extends InsertionDeps {
   solver: SolverRunner;
@@ -26,6 +27,8 @@ export interface ReactionsDeps extends InsertionDeps {
   exclusiveDatabase: boolean;
   /** The configured notification channels; messages of the others are composed and kept. */
   channels: Partial<Record<ChannelName, Channel>>;
+  /** The arriving-soon rule of depots without their own (ARRIVING_SOON_MINUTES / _STOPS). */
+  arrivingSoon?: ArrivingSoonRule;
   log: Logger;
 }
 
@@ -40,11 +43,11 @@ export function createReactions(deps: ReactionsDeps): Reactions {
   const { context, routing, positions, solver, log } = deps;
   const planRuns = new PlanQueue({ context, solver, routing, exclusiveDatabase: deps.exclusiveDatabase, log });
   const stopRemoving = removeCancelledStops({ context, routing, positions }, log);
-  const etaEngine = new EtaEngine(context, routing, log);
+  const etaEngine = new EtaEngine(context, routing, log, deps.arrivingSoon ? { arrivingSoon: deps.arrivingSoon } : {});
   const alerts = raiseAndResolveAlerts(context, log);
   const outbox = new OutboxSender({ context, channels: deps.channels, log });
   // Status changes and reschedules committed messages: send them now rather than at the next poll.
-  const wakeOutbox = [context.events.on('order.status_changed', () => outbox.wake()), context.events.on('order.rescheduled', () => outbox.wake())];
+  const wakeOutbox = [context.events.on('order.status_changed', () => outbox.wake()), context.events.on('order.rescheduled', () => outbox.wake()), context.events.on('order.arriving_soon', () => outbox.wake())];
   return {
     planRuns,
     outbox,

@@ -4,12 +4,16 @@
  * on the road network. ETAs that move by a minute or more are stored and published. What a dispatcher should hear
  * of is published when it changes — stops whose ETA passes their promised window, the vehicle off its route or off
  * the road network — and turned into stored alerts by `alerts.ts`. A fresh state (a restart, a changed plan)
- * publishes its first findings, so alerts raised before are confirmed or resolved.
+ * publishes its first findings, so alerts raised before are confirmed or resolved. Stops the ETAs put close (the
+ * depot's arriving-soon rule, or the defaults) get their "arriving soon" message, once per stop.
  */
 import { distance, lineString, point, pointToLineDistance } from '@turf/turf';
 import { systemPrincipal, type Principal } from '../auth/principal';
 import { arriveAtStop } from '../commands/arrive-at-stop';
+import { notifyArrivingSoon } from '../commands/notify-arriving-soon';
 import { recordLiveEtas } from '../commands/record-live-etas';
+import { arrivingSoonIndexes } from '../domain/arriving-soon';
+import type { ArrivingSoonRule } from '../domain/model/fleet';
 import type { CommandContext } from '../commands/context';
 import { repositories } from '../db/repositories';
 import type { DomainEvents } from '../domain/events';
@@ -32,6 +36,8 @@ export interface EtaEngineOptions {
   deviationMeters?: number;
   /** Positions less accurate than this are too vague for geofence or deviation. */
   maxAccuracyMeters?: number;
+  /** For depots without their own rule. */
+  arrivingSoon?: ArrivingSoonRule;
 }
 
 interface VehicleState {
@@ -44,6 +50,10 @@ interface VehicleState {
   /** As last published; null: not yet known. */
   deviating: boolean | null;
   unroutable: boolean | null;
+  /** The route's depot's rule; null: the defaults. */
+  arrivingSoon: ArrivingSoonRule | null;
+  /** Stops told "arriving soon" (the database has the last word; this spares it the question). */
+  toldArrivingSoon: Set<number>;
 }
 
 /** Route plans change rarely; a minute is short enough to see a re-optimization. */
@@ -62,7 +72,7 @@ export class EtaEngine {
     private readonly logger: Logger,
     options: EtaEngineOptions = {},
   ) {
-    this.options = { throttleSeconds: 15, publishStepSeconds: 60, geofenceMeters: 40, deviationMeters: 300, maxAccuracyMeters: 100, ...options };
+    this.options = { throttleSeconds: 15, publishStepSeconds: 60, geofenceMeters: 40, deviationMeters: 300, maxAccuracyMeters: 100, arrivingSoon: { minutes: 15, stops: 2 }, ...options };
     const { events } = context;
     this.unsubscribers.push(
       events.on('vehicle.moved', ({ position }) => this.schedule(position)),
@@ -106,11 +116,13 @@ export class EtaEngine {
   private async stateOf(vehicleId: number): Promise<VehicleState> {
     let state = this.states.get(vehicleId);
     if (!state) {
-      state = { route: null, loadedAtMs: 0, lastEtaAtEpoch: 0, publishedEta: new Map(), lateMinutes: null, deviating: null, unroutable: null };
+      state = { route: null, loadedAtMs: 0, lastEtaAtEpoch: 0, publishedEta: new Map(), lateMinutes: null, deviating: null, unroutable: null, arrivingSoon: null, toldArrivingSoon: new Set() };
       this.states.set(vehicleId, state);
     }
     if (this.context.clock.nowMs() - state.loadedAtMs > routeTtlMs) {
-      state.route = await repositories(this.context.db).etas.activeRoute(vehicleId);
+      const repos = repositories(this.context.db);
+      state.route = await repos.etas.activeRoute(vehicleId);
+      state.arrivingSoon = state.route ? await repos.depots.arrivingSoonOfPlan(state.route.planId) : null;
       // Jittered, so a fleet that started together does not reload together.
       state.loadedAtMs = this.context.clock.nowMs() - Math.random() * routeTtlMs * 0.5;
       state.lastEtaAtEpoch = 0;
@@ -201,6 +213,14 @@ export class EtaEngine {
       this.context.events.publish('vehicle.delays_changed', { vehicleId: route.vehicleId, lateStops, atEpoch: nowEpoch });
     }
     await recordLiveEtas(this.context, moved, Math.round(nowEpoch));
+    const close = arrivingSoonIndexes(etas, state.arrivingSoon ?? this.options.arrivingSoon, nowEpoch)
+      .map((index) => ({ stop: ahead[index]!, etaEpoch: etas[index]! }))
+      .filter(({ stop }) => stop.status === 'pending' && !state.toldArrivingSoon.has(stop.id));
+    for (const { stop } of close) state.toldArrivingSoon.add(stop.id);
+    await notifyArrivingSoon(
+      this.context,
+      close.map(({ stop, etaEpoch }) => ({ stopId: stop.id, orderId: stop.orderId, etaEpoch })),
+    );
   }
 
   close(): void {

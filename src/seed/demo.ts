@@ -74,7 +74,7 @@ export async function seedDemo(context: CommandContext, options: DemoOptions): P
         ),
       );
       const user = await repos.users.insert({ username: driver.username, name: `${pick(random, firstNames)} ${pick(random, lastNames)}`, role: 'driver', passwordHash: driver.passwordHash });
-      await repos.drivers.insert({ name: user.name, phone: `+49 6221 55${String(index).padStart(3, '0')}`, vehicleId: vehicle.id, userId: user.id });
+      await repos.drivers.insert({ name: user.name, phone: `+49 30 23125 9${String(index).padStart(2, '0')}`, vehicleId: vehicle.id, userId: user.id });
     }
 
     const locations = shuffled(random, options.locations).slice(0, orderCount);
@@ -85,8 +85,7 @@ export async function seedDemo(context: CommandContext, options: DemoOptions): P
         source: 'demo',
         externalRef: `demo-${String(index + 1).padStart(4, '0')}`,
         customerName: name,
-        customerPhone: `+49 6221 ${between(random, 100_000, 999_999)}`,
-        customerEmail: null,
+        ...demoContact(name, index),
         addressText: `${location.street} ${between(random, 1, 120)}, Heidelberg`,
         location: location.location,
         timeWindows: [{ startEpochSeconds: midnight + fromHour * 3600, endEpochSeconds: midnight + toHour * 3600 }],
@@ -103,4 +102,17 @@ export async function seedDemo(context: CommandContext, options: DemoOptions): P
     await moveOrders(repos, orders.map((order) => ({ order, path: ['ready'], reason: 'demo seed' })), 'system');
     return drivers.map(({ username, password, vehicle }) => ({ username, password, vehicle }));
   });
+}
+
+/**
+ * Contacts nobody owns, so a demo configured with real providers reaches no one: e-mail under example.org /
+ * example.com (RFC 2606), phones from the ranges set aside for fiction — Berlin +49 30 23125 000–999 (Bundesnetzagentur)
+ * and UK 07700 900000–900999 (Ofcom). One in five customers is British (English messages), the rest German.
+ */
+export function demoContact(name: string, index: number): { customerPhone: string; customerEmail: string } {
+  const local = name.toLowerCase().normalize('NFD').replace(/[^a-z ]/g, '').replace(/ +/g, '.');
+  const number = String(index % 1000).padStart(3, '0');
+  return index % 5 === 4
+    ? { customerPhone: `+44 7700 900${number}`, customerEmail: `${local}.${index + 1}@example.com` }
+    : { customerPhone: `+49 30 23125 ${number}`, customerEmail: `${local}.${index + 1}@example.org` };
 }

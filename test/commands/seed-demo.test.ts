@@ -1,3 +1,4 @@
+import { toE164 } from '../../src/domain/phone';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../src/commands/context';
 import { login } from '../../src/commands/login';
@@ -42,7 +43,11 @@ describe.each(testDatabases())('demo seed and admin on $engine', (backend) => {
       expect(order.depotId).toBe(depots.items[0]!.id);
       expect(localDate('Europe/Berlin', order.timeWindows[0]!.startEpochSeconds)).toBe('2026-11-25');
       expect(locations.map((location) => location.location)).toContainEqual(order.location);
+      // Reserved for examples and fiction, and valid, so messages are composed for every demo customer.
+      expect(order.customerEmail).toMatch(/^[a-z.]+\.\d+@example\.(org|com)$/);
+      expect(toE164(order.customerPhone!)).toMatch(/^(\+493023125\d{3}|\+447700900\d{3})$/);
     }
+    expect(new Set(orders.items.map((order) => order.customerPhone)).size).toBe(30);
     const session = await login(context, { username: 'driver2', password: drivers![1]!.password });
     const principal = await principalForToken(repos, session.token, new Date(context.clock.nowMs()));
     expect(principal?.vehicleId).not.toBeNull();

@@ -36,6 +36,18 @@ describe('message templates', () => {
     expect(composeMessage(payload('confirmed'), 'en', 'https://x').text).toContain('on Tue 24 Nov between 09:00 and 12:00');
   });
 
+  it("tells the arriving-soon ETA on the depot's clock and ends a customer's message with its channel's unsubscribe link", () => {
+    // 09:42 in Berlin.
+    const soon = { ...payload('arriving_soon'), etaEpoch: Date.parse('2026-11-24T08:42:00Z') / 1000 };
+    expect(composeMessage(soon, 'en', 'https://x.example').text).toContain('around 09:42');
+    expect(composeMessage(soon, 'de', 'https://x.example').text).toContain('gegen 09:42 Uhr');
+    for (const locale of locales) {
+      expect(composeMessage(soon, locale, 'https://x.example', 'email').text.split('\n').at(-1)).toMatch(/https:\/\/x\.example\/t\/tok\?unsubscribe=email$/);
+      expect(composeMessage(soon, locale, 'https://x.example', 'sms').text.split('\n').at(-1)).toMatch(/https:\/\/x\.example\/t\/tok\?unsubscribe=sms$/);
+      expect(composeMessage(soon, locale, 'https://x.example').text).not.toContain('unsubscribe');
+    }
+  });
+
   it('refuses an unknown template variable', () => {
     expect(() => fill('Hello {{nobody}}', { name: 'x' })).toThrow('Template variable {{nobody}} is unknown');
   });

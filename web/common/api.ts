@@ -55,6 +55,10 @@ export class Api {
     return this.request<T>('PATCH', path, body);
   }
 
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body);
+  }
+
   /** Every item of a paged list (`{ items, nextCursor }`), 500 a request. */
   async all<T>(path: string): Promise<T[]> {
     const items: T[] = [];

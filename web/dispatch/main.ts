@@ -24,6 +24,7 @@ import { depots, orderPoints, planStops, routeLines, vehiclePositions } from './
 import { mountAlerts } from './panels/alerts';
 import { mountFleet } from './panels/fleet';
 import { mountKpis } from './panels/kpis';
+import { mountMessages } from './panels/messages';
 import { mountMove } from './panels/move';
 import { mountOrderDrawer } from './panels/order-drawer';
 import { mountOrderForm } from './panels/order-form';
@@ -78,6 +79,7 @@ mountRoutes(state, { edit: (edit) => void actions.applyEdit(edit), move: (edit) 
 mountReplan(state, { accept: () => void actions.acceptProposal(), discard: () => void actions.discardProposal() });
 mountFleet(state);
 mountAlerts(state, { acknowledge: (alertId) => void actions.acknowledgeAlert(alertId) });
+mountMessages(api, state, (orderId) => void orderActions.open(orderId));
 const session = mountSession(api, tokenKey, start, () => live.disconnect());
 
 function openOrder(orderId: number): void {

@@ -7,6 +7,7 @@ import type { Api } from '../common/api';
 import type { OrderInput } from '../../src/protocol/orders';
 import type { ImportOrdersResult } from '../../src/protocol/import';
 import type { OrderEventResponse, OrderOutcomeResponse, OrderPatch, RescheduleInput } from '../../src/protocol/orders-api';
+import type { MessageResponse } from '../../src/protocol/notifications';
 import type { ConsoleActions } from './actions';
 import type { ConsoleState, Order } from './state';
 
@@ -39,12 +40,13 @@ export class OrderActions {
   }
 
   async open(orderId: number): Promise<void> {
-    const [order, events, outcome] = await Promise.all([
+    const [order, events, outcome, messages] = await Promise.all([
       this.api.get<Order>(`/orders/${orderId}`),
       this.api.get<{ items: OrderEventResponse[] }>(`/orders/${orderId}/events`),
       this.api.get<OrderOutcomeResponse>(`/orders/${orderId}/outcome`),
+      this.api.get<{ items: MessageResponse[] }>(`/orders/${orderId}/messages`),
     ]);
-    this.state.openDrawer({ order, events: events.items, outcome });
+    this.state.openDrawer({ order, events: events.items, outcome, messages: messages.items });
   }
 
   close(): void {

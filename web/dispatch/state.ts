@@ -3,6 +3,7 @@
  * van was last seen, the plan and its route lines, the depot's open alerts (kept by the server). Every change goes through a named function
  * here, which tells the subscribers of that topic; panels and map layers render from what they read here.
  */
+import type { MessageResponse } from '../../src/protocol/notifications';
 import type { z } from 'zod';
 import { clock, localIso } from '../common/format';
 import { routeColors } from '../common/map';
@@ -44,11 +45,12 @@ export interface OrderQuery {
   allDays: boolean;
 }
 
-/** The order open in the drawer: the order, its timeline, its delivery. */
+/** The order open in the drawer: the order, its timeline, its delivery, the messages sent about it. */
 export interface OrderDetails {
   order: Order;
   events: OrderEventResponse[];
   outcome: OrderOutcomeResponse;
+  messages: MessageResponse[];
 }
 
 /** What changed, by topic; `stop` says which stop (its status or ETA). */

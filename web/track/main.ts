@@ -3,7 +3,7 @@
  * position only when close; after delivery the proof summary. The customer may move the delivery to another
  * window the depot offers, leave instructions for the driver, and after delivery rate it or ask for a return;
  * each form shows only while the view's `actions` allow it. Live: any fact in the order's room (the socket joins
- * it with the tracking token) refreshes the view.
+ * it with the tracking token) refreshes the view. The customer turns e-mail or SMS off or on there.
  */
 import '../common/style.css';
 import './track.css';
@@ -12,6 +12,7 @@ import { $, el } from '../common/dom';
 import { clock, clockWithDay, failureReasonText, failureText, statusText, stopTimeLine } from '../common/format';
 import { joinRoom } from '../common/socket';
 import type { TrackingSlots, TrackingView } from '../../src/protocol/tracking';
+import { mountPreferences } from './preferences';
 
 const token = decodeURIComponent(location.pathname.split('/').pop() ?? '');
 const api = new Api();
@@ -166,6 +167,7 @@ $('#rating-form').addEventListener('submit', async (event) => {
 });
 
 void refresh();
+mountPreferences(api, token);
 // Each fact only says the view is stale: the page reads it again (joining, or resuming after a reconnect, too).
 joinRoom({ token }, refreshSoon, { 'order:status': refreshSoon, 'stop:status': refreshSoon, 'eta:updated': refreshSoon, 'vehicle:moved': refreshSoon }).socket.on('connect', refreshSoon);
 setInterval(() => void refresh(), 60_000);

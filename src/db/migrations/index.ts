@@ -16,6 +16,7 @@ import * as unroutableOrders from './010_unroutable_orders';
 import * as replanProposals from './011_replan_proposals';
 import * as alerts from './012_alerts';
 import * as notifications from './013_notifications';
+import * as notificationPreferences from './015_notification_preferences';
 import * as customerActions from './016_customer_actions';
 import * as optimizeJobs from './020_optimize_jobs';
 
@@ -33,6 +34,7 @@ const migrations: Record<string, Knex.Migration> = {
   '011_replan_proposals': replanProposals,
   '012_alerts': alerts,
   '013_notifications': notifications,
+  '015_notification_preferences': notificationPreferences,
   '016_customer_actions': customerActions,
   '020_optimize_jobs': optimizeJobs,
 };

@@ -1,7 +1,7 @@
 /** All SQL over `depots`. */
 import type { Executor } from '../executor';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
-import type { Depot, DepotContent, OpeningHours } from '../../domain/model/fleet';
+import type { ArrivingSoonRule, Depot, DepotContent, OpeningHours } from '../../domain/model/fleet';
 import type { ServiceArea } from '../../domain/model/geometry';
 import { defaultSlotCalendar, type SlotCalendar } from '../../domain/model/slot-calendar';
 
@@ -15,6 +15,8 @@ interface DepotRow {
   opening_hours: OpeningHours;
   service_area: ServiceArea | null;
   slot_calendar: SlotCalendar;
+  arriving_soon_minutes: number | null;
+  arriving_soon_stops: number | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -28,6 +30,7 @@ const toDepot = (row: DepotRow): Depot => ({
   openingHours: row.opening_hours,
   serviceArea: row.service_area ?? null,
   slotCalendar: row.slot_calendar,
+  arrivingSoon: row.arriving_soon_minutes === null || row.arriving_soon_stops === null ? null : { minutes: row.arriving_soon_minutes, stops: row.arriving_soon_stops },
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
 });
@@ -41,6 +44,8 @@ const toRow = (content: DepotContent) => ({
   opening_hours: JSON.stringify(content.openingHours),
   service_area: content.serviceArea ? JSON.stringify(content.serviceArea) : null,
   slot_calendar: JSON.stringify(content.slotCalendar ?? defaultSlotCalendar),
+  arriving_soon_minutes: content.arrivingSoon?.minutes ?? null,
+  arriving_soon_stops: content.arrivingSoon?.stops ?? null,
 });
 
 export class DepotsRepository {
@@ -70,6 +75,15 @@ export class DepotsRepository {
   async soleDepotId(): Promise<number | null> {
     const rows = await this.db('depots').select('id').orderBy('id').limit(2);
     return rows.length === 1 ? (rows[0].id as number) : null;
+  }
+
+  /** The arriving-soon rule of the depot a plan belongs to; null: the defaults. */
+  async arrivingSoonOfPlan(planId: number): Promise<ArrivingSoonRule | null> {
+    const row: Pick<DepotRow, 'arriving_soon_minutes' | 'arriving_soon_stops'> | undefined = await this.db('plans')
+      .join('depots', 'depots.id', 'plans.depot_id')
+      .where('plans.id', planId)
+      .first('depots.arriving_soon_minutes', 'depots.arriving_soon_stops');
+    return !row || row.arriving_soon_minutes === null || row.arriving_soon_stops === null ? null : { minutes: row.arriving_soon_minutes, stops: row.arriving_soon_stops };
   }
 
   async timeZones(ids: number[]): Promise<Map<number, string>> {

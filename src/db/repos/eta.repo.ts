@@ -24,6 +24,18 @@ export class EtaRepository {
     await this.db('stop_eta_history').insert(etas.map(({ stopId, etaEpoch }) => ({ stop_id: stopId, eta_epoch: etaEpoch, computed_at_epoch: computedAtEpoch })));
   }
 
+  /** Marks the stops whose arriving-soon event is being written; those marked before are left out, so it is written once per stop. */
+  async markArrivingSoon(stopIds: number[], atMs: number): Promise<{ stopId: number; orderId: number }[]> {
+    if (stopIds.length === 0) return [];
+    const rows: { id: number; order_id: number }[] = await this.db('stops')
+      .whereIn('id', stopIds)
+      .whereNull('arriving_soon_at')
+      .whereIn('status', ['pending'])
+      .update({ arriving_soon_at: new Date(atMs) })
+      .returning(['id', 'order_id']);
+    return rows.map((row) => ({ stopId: row.id, orderId: row.order_id }));
+  }
+
   async history(stopId: number): Promise<{ etaEpoch: number; computedAtEpoch: number }[]> {
     const rows: { eta_epoch: number; computed_at_epoch: number }[] = await this.db('stop_eta_history')
       .where({ stop_id: stopId })

@@ -95,6 +95,7 @@ export class OutboxRepository {
       template: draft.template,
       locale: draft.locale,
       payload: JSON.stringify(draft.payload),
+      ...(draft.suppressed ? { status: 'suppressed' } : {}),
     }));
     let inserted = 0;
     for (let start = 0; start < rows.length; start += insertChunkRows) {
@@ -166,6 +167,31 @@ export class OutboxRepository {
   async listForOrder(orderId: number): Promise<OutboxMessage[]> {
     const rows: MessageRow[] = await this.db('outbox_messages').where({ order_id: orderId }).orderBy('id').select(messageColumns);
     return rows.map(toMessage);
+  }
+
+  /** The newest messages, for the console's message log, each with its order's display id. */
+  async listRecent(filter: { depotId?: number; channel?: ChannelName; status?: MessageStatus; limit: number }): Promise<(OutboxMessage & { displayId: string })[]> {
+    const query = this.db('outbox_messages as m')
+      .join('orders as o', 'o.id', 'm.order_id')
+      .orderBy('m.id', 'desc')
+      .limit(filter.limit)
+      .select([...messageColumns.map((column) => `m.${column}`), 'o.display_id']);
+    if (filter.depotId !== undefined) query.where('o.depot_id', filter.depotId);
+    if (filter.channel) query.where('m.channel', filter.channel);
+    if (filter.status) query.where('m.status', filter.status);
+    const rows: (MessageRow & { display_id: string })[] = await query;
+    return rows.map((row) => ({ ...toMessage(row), displayId: row.display_id }));
+  }
+
+  /** An opt-out also holds back what is written and not yet sent to that recipient on that channel; a send in flight finishes. */
+  async suppressUnsent(channel: ChannelName, recipients: string[]): Promise<number> {
+    if (recipients.length === 0) return 0;
+    return this.db('outbox_messages')
+      .where({ channel })
+      .whereRaw(`lower(recipient) in (${recipients.map(() => '?').join(', ')})`, recipients.map((recipient) => recipient.toLowerCase()))
+      .whereIn('status', ['pending', 'failed'])
+      .whereNull('lease_owner')
+      .update({ status: 'suppressed' });
   }
 
   async listForWebhook(webhookId: number, limit: number): Promise<OutboxMessage[]> {

@@ -17,12 +17,24 @@ export interface Depot {
   serviceArea: ServiceArea | null;
   /** The delivery windows customers may choose. */
   slotCalendar: SlotCalendar;
+  /** When its customers hear "arriving soon"; null: the service's defaults (ARRIVING_SOON_MINUTES / _STOPS). */
+  arrivingSoon: ArrivingSoonRule | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 /** serviceArea absent: none of its own (the road network's extent); slotCalendar absent: the default one. */
-export type DepotContent = Pick<Depot, 'name' | 'location' | 'address' | 'timeZone' | 'openingHours'> & { serviceArea?: ServiceArea | null; slotCalendar?: SlotCalendar };
+export type DepotContent = Pick<Depot, 'name' | 'location' | 'address' | 'timeZone' | 'openingHours'> & {
+  serviceArea?: ServiceArea | null;
+  slotCalendar?: SlotCalendar;
+  arrivingSoon?: ArrivingSoonRule | null;
+};
+
+/** "Arriving soon" goes out when the live ETA is this many minutes away, or this many stops are left before it; 0 turns a rule off. */
+export interface ArrivingSoonRule {
+  minutes: number;
+  stops: number;
+}
 
 export interface VehicleBreak {
   /** [startSeconds, endSeconds] after local midnight in which the break may start and end. */

@@ -4,13 +4,21 @@ export const channels = ['email', 'sms', 'webhook'] as const;
 export type ChannelName = (typeof channels)[number];
 
 /** The order events customers and integrators hear about; webhook event names are `order.{kind}`. */
-export const notificationKinds = ['confirmed', 'out_for_delivery', 'delivered', 'failed', 'rescheduled'] as const;
+export const notificationKinds = ['confirmed', 'out_for_delivery', 'arriving_soon', 'delivered', 'failed', 'rescheduled'] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
 export const locales = ['en', 'de'] as const;
 export type Locale = (typeof locales)[number];
 
-export type MessageStatus = 'pending' | 'failed' | 'sent' | 'kept' | 'dead';
+/** The channels that reach the customer, each of which they may opt out of. */
+export const customerChannels = ['email', 'sms'] as const;
+export type CustomerChannel = (typeof customerChannels)[number];
+
+/** kept: composed, no provider configured; suppressed: composed, the customer opted out of the channel. */
+export type MessageStatus = 'pending' | 'failed' | 'sent' | 'kept' | 'suppressed' | 'dead';
+
+/** Which of the customer's channels are on; absent from the opt-out list means on. */
+export type ChannelPreferences = Record<CustomerChannel, boolean>;
 
 /** What a template needs, captured when the event happens so a later send tells what was true then. */
 export interface MessagePayload {
@@ -29,6 +37,8 @@ export interface MessagePayload {
   reason: string | null;
   /** Delivered: who took it and which proof was recorded. */
   proof: { recipientName: string | null; signature: boolean; photo: boolean } | null;
+  /** Arriving soon: the live ETA that triggered it, epoch seconds. */
+  etaEpoch?: number | null;
 }
 
 export interface OutboxMessageDraft {
@@ -40,6 +50,8 @@ export interface OutboxMessageDraft {
   template: NotificationKind;
   locale: Locale;
   payload: MessagePayload;
+  /** Written as suppressed: the customer opted out of this channel; absent: pending. */
+  suppressed?: boolean;
 }
 
 export interface OutboxMessage extends OutboxMessageDraft {

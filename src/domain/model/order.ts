@@ -69,7 +69,7 @@ export const reschedulableStatuses: readonly OrderStatus[] = ['received', 'ready
 export type OrderContent = Omit<OrderDraft, 'source' | 'externalRef'>;
 
 /** One entry of an order's timeline. */
-export const orderEventTypes = ['created', 'updated', 'status_changed', 'assigned', 'rescheduled', 'instructions_changed', 'rated', 'return_requested'] as const;
+export const orderEventTypes = ['created', 'updated', 'status_changed', 'assigned', 'rescheduled', 'instructions_changed', 'rated', 'return_requested', 'arriving_soon', 'preferences_changed'] as const;
 export type OrderEventType = (typeof orderEventTypes)[number];
 
 export interface OrderEventInput {

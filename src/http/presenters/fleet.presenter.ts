@@ -14,6 +14,7 @@ export function presentDepot(depot: Depot): DepotResponse {
     openingHours: depot.openingHours,
     serviceArea: depot.serviceArea,
     slotCalendar: slotCalendarToWire(depot.slotCalendar),
+    arrivingSoon: depot.arrivingSoon,
     createdAt: depot.createdAt.toISOString(),
     updatedAt: depot.updatedAt.toISOString(),
   };

@@ -1,8 +1,26 @@
-import type { MessageAttempt, OutboxMessage, Webhook } from '../../domain/model/notification';
+import type { ChannelPreferences, MessageAttempt, OutboxMessage, Webhook } from '../../domain/model/notification';
+import type { Order } from '../../domain/model/order';
+import { toE164 } from '../../domain/phone';
 import { composeMessage } from '../../notifications/templates';
 import { webhookBody } from '../../notifications/webhook';
 import type { z } from 'zod';
-import type { messageSchema, webhookSchema } from '../../protocol/notifications';
+import type { messageSchema, PreferencesView, webhookSchema } from '../../protocol/notifications';
+
+/** The tracking page names the channels without giving away whole addresses to whoever holds the link. */
+export function presentPreferences(order: Pick<Order, 'customerEmail' | 'customerPhone'>, preferences: ChannelPreferences): PreferencesView {
+  const phone = order.customerPhone ? toE164(order.customerPhone) : null;
+  return {
+    email: preferences.email,
+    sms: preferences.sms,
+    emailAddress: order.customerEmail ? maskEmail(order.customerEmail) : null,
+    phone: phone ? `${phone.slice(0, 3)} *** ${phone.slice(-2)}` : null,
+  };
+}
+
+function maskEmail(address: string): string {
+  const [local = '', domain = ''] = address.split('@');
+  return `${local.slice(0, 1)}***@${domain}`;
+}
 
 export function presentWebhook(webhook: Webhook): z.infer<typeof webhookSchema> {
   return {
@@ -18,7 +36,7 @@ export function presentWebhook(webhook: Webhook): z.infer<typeof webhookSchema> 
 
 /** A message as composed for its channel: the text a customer got (or would get), a webhook's body. */
 export function presentMessage(message: OutboxMessage, attempts: MessageAttempt[], publicUrl: string): z.infer<typeof messageSchema> {
-  const composed = message.channel === 'webhook' ? { subject: `order.${message.template}`, text: webhookBody(message.payload) } : composeMessage(message.payload, message.locale, publicUrl);
+  const composed = message.channel === 'webhook' ? { subject: `order.${message.template}`, text: webhookBody(message.payload) } : composeMessage(message.payload, message.locale, publicUrl, message.channel);
   return {
     id: message.id,
     eventId: message.eventId,

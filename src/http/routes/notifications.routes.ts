@@ -6,7 +6,7 @@ import { resendWebhookDelivery } from '../../commands/resend-message';
 import { canSeeOrder } from '../../auth/visibility';
 import { notFound } from '../../errors';
 import { idParamsSchema } from '../../protocol/common';
-import { createdWebhookSchema, deliveryParamsSchema, messageSchema, webhookInputSchema, webhookSchema } from '../../protocol/notifications';
+import { createdWebhookSchema, deliveryParamsSchema, messageListQuerySchema, messageLogEntrySchema, messageSchema, webhookInputSchema, webhookSchema } from '../../protocol/notifications';
 import { apiMount, type Mount } from '../mount';
 import { presentMessage, presentWebhook } from '../presenters/notification.presenter';
 import type { OutboxMessage } from '../../domain/model/notification';
@@ -66,6 +66,24 @@ export function notificationsMount(context: CommandContext, options: { publicUrl
         async ({ params, principal }) => {
           await resendWebhookDelivery(context, params.id, params.deliveryId, principal);
           return { status: 'queued' as const };
+        },
+      );
+      api.endpoint(
+        {
+          method: 'get',
+          path: '/messages',
+          operationId: 'listMessages',
+          summary: 'The message log: the newest messages of every order (e-mail, SMS, webhook), as composed, with status and attempts',
+          description: 'Also lists the messages kept because no provider is configured (`kept`) and those the customer opted out of (`suppressed`).',
+          tag: 'orders',
+          roles: office,
+          query: messageListQuerySchema,
+          response: z.object({ items: z.array(messageLogEntrySchema) }),
+        },
+        async ({ query }) => {
+          const messages = await repos.outbox.listRecent(query);
+          const presented = await present(messages);
+          return { items: presented.map((message, index) => ({ ...message, displayId: messages[index]!.displayId })) };
         },
       );
       api.endpoint(

@@ -19,6 +19,9 @@ import { notFound } from '../../errors';
 import { noPositions, type VehiclePositions } from '../../planning/live-routes';
 import type { RoutingProvider } from '../../routing/provider';
 import { presentInstructions } from '../presenters/tracking.presenter';
+import { preferencesOf, setNotificationPreferences } from '../../commands/set-notification-preferences';
+import { preferencesInputSchema, preferencesSchema } from '../../protocol/notifications';
+import { presentPreferences } from '../presenters/notification.presenter';
 import { revokeTrackingLink } from '../../commands/revoke-tracking-link';
 import { stopTimes } from '../../domain/stop-times';
 import { toIsoInZone } from '../../domain/time';
@@ -151,6 +154,47 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
       const nowEpoch = now();
       const { order } = await openTrackingLink(repos, params.token, nowEpoch, options.linkTtlSeconds);
       return trackingSlots(repos, order, nowEpoch, Math.min(query.days, maxSlotDays));
+    },
+  );
+
+  api.endpoint(
+    {
+      method: 'get',
+      path: '/track/:token/preferences',
+      operationId: 'getTrackingPreferences',
+      summary: "Which of the customer's channels (e-mail, SMS) get messages about their deliveries",
+      tag: 'tracking',
+      roles: 'public',
+      params: tokenParamsSchema,
+      response: preferencesSchema,
+    },
+    async ({ params, req, res }) => {
+      res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+      res.setHeader('Cache-Control', 'no-store');
+      await limiters.consume('trackingPerAddress', req.ip ?? 'unknown', res);
+      const { order } = await openTrackingLink(repos, params.token, now(), options.linkTtlSeconds);
+      return presentPreferences(order, await preferencesOf(repos, order));
+    },
+  );
+
+  api.endpoint(
+    {
+      method: 'put',
+      path: '/track/:token/preferences',
+      operationId: 'setTrackingPreferences',
+      summary: 'The customer opts out of (false) or back into (true) e-mail or SMS; kept for their address, recorded on the order',
+      description: 'Messages on a channel turned off are still composed and listed for the dispatcher as `suppressed`, never sent.',
+      tag: 'tracking',
+      roles: 'public',
+      params: tokenParamsSchema,
+      body: preferencesInputSchema,
+      response: preferencesSchema,
+    },
+    async ({ params, body, req, res }) => {
+      res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+      await limiters.consume('trackingPerAddress', req.ip ?? 'unknown', res);
+      const { order, preferences } = await setNotificationPreferences(context, params.token, body, options.linkTtlSeconds);
+      return presentPreferences(order, preferences);
     },
   );
 

@@ -1,6 +1,7 @@
 /**
  * The order drawer (a row of the list or a stop on the map opens it): the order's details, its tracking link
- * (copy, open, QR code), its delivery (stop, proof, rating), its timeline, and the dispatcher's actions —
+ * (copy, open, QR code), its delivery (stop, proof, rating), its timeline, every message sent (or kept, or held back
+ * because the customer opted out) about it, and the dispatcher's actions —
  * edit, mark ready, cancel, reschedule or re-attempt a failed delivery —, each form showing the server's
  * errors beside the fields they name.
  */
@@ -12,6 +13,7 @@ import type { OrderActions } from '../order-actions';
 import type { ConsoleState, Order, OrderDetails } from '../state';
 import { trackingLinkOf } from '../tracking-link';
 import { clearErrors, showErrors } from './form-errors';
+import { channelText, messageStatusText } from './messages';
 
 /** Only the actions that can succeed are offered; the server decides. */
 const editable = new Set<string>(editableStatuses);
@@ -49,6 +51,7 @@ export function mountOrderDrawer(state: ConsoleState, actions: OrderActions): vo
       actionsSection(order),
       ...(openForm ? [formFor(openForm, order)] : []),
       timelineSection(state, details),
+      messagesSection(state, details),
     );
     if (opened) $('#drawer-close').focus();
   };
@@ -172,12 +175,12 @@ function timelineSection(state: ConsoleState, { events }: OrderDetails): HTMLEle
   const zone = state.depot()?.timeZone ?? 'UTC';
   const line = (event: OrderDetails['events'][number]) => {
     const at = clockWithDay(state.depotIso(Date.parse(event.occurredAt) / 1000));
-    return el('li', { 'data-event-type': event.type }, `${at} · ${eventText(event, zone)}${event.reason ? ` (${event.reason})` : ''} · ${event.actor}`);
+    return el('li', { 'data-event-type': event.type }, `${at} · ${eventText(event, zone, state.depotClock.bind(state))}${event.reason ? ` (${event.reason})` : ''} · ${event.actor}`);
   };
   return el('section', { 'aria-label': 'Timeline' }, el('h2', {}, 'Timeline'), el('ol', { class: 'timeline', id: 'drawer-timeline' }, ...events.map(line)));
 }
 
-function eventText(event: OrderDetails['events'][number], timeZone: string): string {
+function eventText(event: OrderDetails['events'][number], timeZone: string, depotClock: (epoch: number) => string): string {
   const data = event.data;
   switch (event.type) {
     case 'status_changed':
@@ -198,9 +201,34 @@ function eventText(event: OrderDetails['events'][number], timeZone: string): str
       return `rated ${String(data.stars)}/5${data.comment ? `: “${String(data.comment)}”` : ''}`;
     case 'return_requested':
       return 'return requested';
+    case 'arriving_soon':
+      return `arriving soon, ETA ${typeof data.etaEpoch === 'number' ? depotClock(data.etaEpoch) : '–'}`;
+    case 'preferences_changed':
+      return `messages ${Object.entries(data).map(([channel, on]) => `${channel === 'sms' ? 'SMS' : 'e-mail'} ${on ? 'on' : 'off'}`).join(', ')}`;
     default:
       return event.type;
   }
+}
+
+function messagesSection(state: ConsoleState, { messages }: OrderDetails): HTMLElement {
+  const line = (message: OrderDetails['messages'][number]) => {
+    const at = clockWithDay(state.depotIso(Date.parse(message.sentAt ?? message.createdAt) / 1000));
+    const details = el(
+      'details',
+      {},
+      el('summary', {}, `${at} · ${channelText[message.channel]} to ${message.recipient} · ${message.subject} · `, el('span', { class: `message-status ${message.status}` }, messageStatusText[message.status])),
+      el('pre', { class: 'message-text' }, message.text),
+      ...(message.lastError ? [el('p', { class: 'error' }, `Last error: ${message.lastError}`)] : []),
+      el('p', { class: 'muted' }, `${message.attempts} attempt${message.attempts === 1 ? '' : 's'}`),
+    );
+    return el('li', { 'data-message-status': message.status, 'data-channel': message.channel }, details);
+  };
+  return el(
+    'section',
+    { 'aria-label': 'Messages' },
+    el('h2', {}, 'Messages'),
+    messages.length ? el('ol', { class: 'timeline', id: 'drawer-messages' }, ...messages.map(line)) : el('p', { class: 'muted', id: 'drawer-messages' }, 'No messages yet.'),
+  );
 }
 
 function rescheduledTo(data: Record<string, unknown>, timeZone: string): string {

@@ -13,7 +13,7 @@ import type { RescheduleInput } from '../protocol/orders-api';
 import { inTransaction } from './context';
 import { assertEditablePlan, type InsertionDeps } from './insert-live-order';
 import { moveOrders, publishStatusChanges, type OrderMove, type StatusChange } from './move-orders';
-import { reschedulableStatuses, type Order, type OrderContent } from '../domain/model/order';
+import { contentOf, reschedulableStatuses, type Order } from '../domain/model/order';
 import type { EpochWindow } from '../domain/model/time-window';
 import { writeOrderEvents } from './order-timeline';
 
@@ -74,9 +74,4 @@ export async function rescheduleOrder(deps: InsertionDeps, orderId: number, inpu
   publishStatusChanges(deps.context.events, outcome.changes);
   if (outcome.planChange) deps.context.events.publish('plan.changed', { ...outcome.planChange, actor: by.actor });
   return outcome.order;
-}
-
-function contentOf(order: Order): OrderContent {
-  const { id: _id, displayId: _displayId, trackingToken: _token, status: _status, depotId: _depotId, assignedVehicleId: _vehicle, createdAt: _created, updatedAt: _updated, source: _source, externalRef: _ref, ...content } = order;
-  return content;
 }

@@ -8,7 +8,9 @@ export async function updateDepot(context: CommandContext, depotId: number, patc
   const depot = await inTransaction(context, async (repos) => {
     const current = await repos.depots.findById(depotId);
     if (!current) throw notFound('Depot', depotId);
-    return repos.depots.update(depotId, { ...current, ...patch });
+    // A policy patch changes only what it names.
+    const failurePolicy = patch.failurePolicy ? { ...current.failurePolicy, ...patch.failurePolicy, actions: { ...current.failurePolicy.actions, ...patch.failurePolicy.actions } } : current.failurePolicy;
+    return repos.depots.update(depotId, { ...current, ...patch, failurePolicy });
   });
   context.events.publish('fleet.changed', { entity: 'depot', id: depotId, change: 'updated', actor: by.actor });
   return depot;

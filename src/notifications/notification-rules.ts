@@ -3,6 +3,7 @@
  * Pure: the enqueueing command reads the rows, this decides.
  */
 import type { OrderEvent, Order } from '../domain/model/order';
+import type { NextStep } from '../domain/failure-policy';
 import type { Locale, MessagePayload, NotificationKind } from '../domain/model/notification';
 
 export function notificationKindOf(event: Pick<OrderEvent, 'type' | 'toStatus'>): NotificationKind | null {
@@ -39,6 +40,7 @@ export function payloadOf(kind: NotificationKind, event: OrderEvent, order: Orde
     windows: order.timeWindows.map((window) => [window.startEpochSeconds, window.endEpochSeconds]),
     status: event.toStatus ?? order.status,
     reason: event.reason,
+    nextStep: kind === 'failed' ? ((event.data.nextStep as NextStep | undefined) ?? null) : null,
     proof,
   };
 }

@@ -28,7 +28,7 @@ const templates: Record<Locale, Strings> = {
     },
     failed: {
       subject: 'We could not deliver order {{displayId}}',
-      text: 'Hello {{customerName}},\n\nwe could not deliver your order {{displayId}} today ({{reason}}).\nNext step: we will contact you with a new delivery date; you can follow it here: {{trackingUrl}}',
+      text: 'Hello {{customerName}},\n\nwe could not deliver your order {{displayId}} today ({{reason}}).\nNext step: {{nextStep}}.\nFollow it here: {{trackingUrl}}',
     },
     rescheduled: {
       subject: 'New delivery time for order {{displayId}}',
@@ -50,7 +50,7 @@ const templates: Record<Locale, Strings> = {
     },
     failed: {
       subject: 'Bestellung {{displayId}} konnte nicht zugestellt werden',
-      text: 'Hallo {{customerName}},\n\nwir konnten Ihre Bestellung {{displayId}} heute nicht zustellen ({{reason}}).\nNächster Schritt: Wir melden uns mit einem neuen Liefertermin; den Stand sehen Sie hier: {{trackingUrl}}',
+      text: 'Hallo {{customerName}},\n\nwir konnten Ihre Bestellung {{displayId}} heute nicht zustellen ({{reason}}).\nNächster Schritt: {{nextStep}}.\nDen Stand sehen Sie hier: {{trackingUrl}}',
     },
     rescheduled: {
       subject: 'Neuer Liefertermin für Bestellung {{displayId}}',
@@ -90,6 +90,20 @@ export function windowText(payload: Pick<MessagePayload, 'windows' | 'timeZone'>
     .join(locale === 'de' ? ' oder ' : ' or ');
 }
 
+const nextStepWords: Record<Locale, { reattempt: string; return: string; office: string }> = {
+  en: { reattempt: 'we try again', return: 'your order goes back to our depot', office: 'we will contact you with a new date' },
+  de: { reattempt: 'wir versuchen es erneut', return: 'Ihre Bestellung geht an unser Depot zurück', office: 'wir melden uns mit einem neuen Termin' },
+};
+
+/** "we try again on Fri 4 Dec between 09:00 and 12:00", or the return to the depot. */
+function nextStepText(payload: MessagePayload, locale: Locale): string {
+  const step = payload.nextStep;
+  const w = nextStepWords[locale];
+  if (!step || step.action === 'office') return w.office;
+  if (step.action === 'return') return w.return;
+  return `${w.reattempt} ${windowText({ windows: step.windows, timeZone: payload.timeZone }, locale)}`;
+}
+
 function proofText(proof: MessagePayload['proof'], locale: Locale): string {
   const w = words[locale];
   if (!proof) return w.receivedBy + ' —';
@@ -114,6 +128,7 @@ export function composeMessage(payload: MessagePayload, locale: Locale, publicUr
     trackingUrl: `${publicUrl.replace(/\/$/, '')}/t/${payload.trackingToken}`,
     proof: proofText(payload.proof, locale),
     reason: payload.reason ?? words[locale].noReason,
+    nextStep: nextStepText(payload, locale),
   };
   return { subject: fill(template.subject, variables), text: fill(template.text, variables) };
 }

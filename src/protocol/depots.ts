@@ -1,5 +1,7 @@
 /** Depots on the wire. */
 import { z } from 'zod';
+import { defaultFailurePolicy, failureActions } from '../domain/failure-policy';
+import { failureReasons } from '../domain/failure-reasons';
 import { isValidTimeZone } from '../domain/time';
 import { clockTimeSchema, clockToSeconds, patchOf } from './common';
 import { lonLatSchema } from './orders';
@@ -13,6 +15,30 @@ const openingIntervalSchema = z
 export const openingHoursSchema = z
   .partialRecord(z.enum(weekdays), z.array(openingIntervalSchema).max(4))
   .describe('Local opening intervals per weekday, e.g. { "mon": [["07:00", "20:00"]] }');
+
+const reattemptWindowSchema = z
+  .tuple([clockTimeSchema, clockTimeSchema])
+  .refine(([open, close]) => !(clockToSeconds(open) >= clockToSeconds(close)), { message: 'the window must start before it ends' });
+
+/** Partial on the way in: what is left out keeps its default (or, on a patch, its current value). */
+export const failurePolicyInputSchema = z
+  .strictObject({
+    maxAttempts: z.number().int().min(1).max(10).optional().describe(`failed attempts after which the order returns to the depot (default ${defaultFailurePolicy.maxAttempts})`),
+    actions: z
+      .partialRecord(z.enum(failureReasons), z.enum(failureActions))
+      .optional()
+      .describe('per failure reason: `reattempt` on the next working day, or `return` to the depot'),
+    reattemptWindow: reattemptWindowSchema.optional().describe('local window of a re-attempt for an order that had none'),
+  })
+  .describe('What a failed delivery leads to; see the README (failed deliveries)');
+
+export const failurePolicySchema = z
+  .object({
+    maxAttempts: z.number().int(),
+    actions: z.record(z.enum(failureReasons), z.enum(failureActions)),
+    reattemptWindow: z.tuple([z.string(), z.string()]),
+  })
+  .meta({ id: 'FailurePolicy' });
 
 const ringSchema = z
   .array(lonLatSchema)
@@ -38,6 +64,7 @@ export const depotInputSchema = z.object({
     .describe('IANA time zone, e.g. Europe/Berlin'),
   openingHours: openingHoursSchema.default({}),
   serviceArea: serviceAreaSchema.nullable().default(null),
+  failurePolicy: failurePolicyInputSchema.optional(),
 });
 
 export const depotPatchSchema = patchOf(depotInputSchema);
@@ -50,6 +77,7 @@ export const depotSchema = z.object({
   timeZone: z.string(),
   openingHours: openingHoursSchema,
   serviceArea: serviceAreaSchema.nullable(),
+  failurePolicy: failurePolicySchema,
   createdAt: z.string(),
   updatedAt: z.string(),
 }).meta({ id: 'Depot' });

@@ -3,6 +3,7 @@ import type { Executor } from '../executor';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
 import type { Depot, DepotContent, OpeningHours } from '../../domain/model/fleet';
 import type { ServiceArea } from '../../domain/model/geometry';
+import { resolveFailurePolicy, type FailurePolicyInput } from '../../domain/failure-policy';
 
 interface DepotRow {
   id: number;
@@ -13,6 +14,7 @@ interface DepotRow {
   time_zone: string;
   opening_hours: OpeningHours;
   service_area: ServiceArea | null;
+  failure_policy: FailurePolicyInput | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -25,6 +27,7 @@ const toDepot = (row: DepotRow): Depot => ({
   timeZone: row.time_zone,
   openingHours: row.opening_hours,
   serviceArea: row.service_area ?? null,
+  failurePolicy: resolveFailurePolicy(row.failure_policy),
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
 });
@@ -37,6 +40,8 @@ const toRow = (content: DepotContent) => ({
   time_zone: content.timeZone,
   opening_hours: JSON.stringify(content.openingHours),
   service_area: content.serviceArea ? JSON.stringify(content.serviceArea) : null,
+  // Stored whole, so a later change of the defaults does not change a depot's policy behind its back.
+  failure_policy: content.failurePolicy ? JSON.stringify(resolveFailurePolicy(content.failurePolicy)) : null,
 });
 
 export class DepotsRepository {

@@ -1,5 +1,6 @@
 /** The fleet: depots, vehicles and the drivers who drive them. Shift and break times are seconds after local midnight at the start depot. */
 import type { Amounts } from './amounts';
+import type { FailurePolicy, FailurePolicyInput } from '../failure-policy';
 import type { LonLat, ServiceArea } from './geometry';
 
 /** Local opening times per weekday ("mon" … "sun"), each a list of ["HH:MM", "HH:MM"]. */
@@ -14,12 +15,14 @@ export interface Depot {
   openingHours: OpeningHours;
   /** Orders outside are refused; null: the road network's extent. */
   serviceArea: ServiceArea | null;
+  /** With the defaults filled in. */
+  failurePolicy: FailurePolicy;
   createdAt: Date;
   updatedAt: Date;
 }
 
-/** serviceArea absent: none of its own (the road network's extent). */
-export type DepotContent = Pick<Depot, 'name' | 'location' | 'address' | 'timeZone' | 'openingHours'> & { serviceArea?: ServiceArea | null };
+/** serviceArea absent: none of its own (the road network's extent); failurePolicy absent: the defaults. */
+export type DepotContent = Pick<Depot, 'name' | 'location' | 'address' | 'timeZone' | 'openingHours'> & { serviceArea?: ServiceArea | null; failurePolicy?: FailurePolicyInput | null };
 
 export interface VehicleBreak {
   /** [startSeconds, endSeconds] after local midnight in which the break may start and end. */

@@ -1,4 +1,5 @@
 /** Messages to customers and integrators: what the outbox holds, what a webhook subscribes to. */
+import type { NextStep } from '../failure-policy';
 
 export const channels = ['email', 'sms', 'webhook'] as const;
 export type ChannelName = (typeof channels)[number];
@@ -27,6 +28,8 @@ export interface MessagePayload {
   windows: [number, number][];
   status: string;
   reason: string | null;
+  /** Failed: what happens next (absent in messages composed before the failure policy). */
+  nextStep?: NextStep | null;
   /** Delivered: who took it and which proof was recorded. */
   proof: { recipientName: string | null; signature: boolean; photo: boolean } | null;
 }

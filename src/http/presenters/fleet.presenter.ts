@@ -13,6 +13,7 @@ export function presentDepot(depot: Depot): DepotResponse {
     timeZone: depot.timeZone,
     openingHours: depot.openingHours,
     serviceArea: depot.serviceArea,
+    failurePolicy: { maxAttempts: depot.failurePolicy.maxAttempts, actions: { ...depot.failurePolicy.actions }, reattemptWindow: depot.failurePolicy.reattemptWindow },
     createdAt: depot.createdAt.toISOString(),
     updatedAt: depot.updatedAt.toISOString(),
   };

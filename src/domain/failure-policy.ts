@@ -86,14 +86,14 @@ export function decideFailure(failed: FailedAttempt, policy: FailurePolicy, depo
   if (failed.attempt >= policy.maxAttempts) return { action: 'return', attempt: failed.attempt, because: 'max_attempts' };
   if (policy.actions[failed.reason] === 'return') return { action: 'return', attempt: failed.attempt, because: 'reason' };
   const date = nextWorkingDay(localDate(depot.timeZone, failed.failedAtEpoch), depot.openingHours);
-  return { action: 'reattempt', attempt: failed.attempt, date, timeWindows: windowsOn(date, failed.timeWindows, policy, depot.timeZone) };
+  return { action: 'reattempt', attempt: failed.attempt, date, timeWindows: windowsOnDay(date, failed.timeWindows, policy, depot.timeZone) };
 }
 
 /**
  * The same local time of day as the first promised window (its length kept, so a window past midnight stays one),
  * or the policy's window when the order had none.
  */
-function windowsOn(date: string, promised: EpochWindow[], policy: FailurePolicy, timeZone: string): EpochWindow[] {
+export function windowsOnDay(date: string, promised: EpochWindow[], policy: FailurePolicy, timeZone: string): EpochWindow[] {
   const first = promised[0];
   if (!first) {
     return [{ startEpochSeconds: localClockEpochSeconds(date, clockSeconds(policy.reattemptWindow[0]), timeZone), endEpochSeconds: localClockEpochSeconds(date, clockSeconds(policy.reattemptWindow[1]), timeZone) }];

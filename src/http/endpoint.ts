@@ -19,6 +19,8 @@ export interface EndpointSpec<P extends z.ZodType, Q extends z.ZodType, B extend
   /** Express syntax relative to the API prefix: "/orders/:id". */
   path: string;
   summary: string;
+  /** Stable camelCase name of the operation in the OpenAPI document. */
+  operationId?: string;
   tag: string;
   /** Roles allowed, or 'public'. */
   roles: readonly Role[] | 'public';
@@ -93,6 +95,7 @@ export class ApiRouter {
       method: spec.method,
       path: this.prefix + spec.path.replace(/:(\w+)/g, '{$1}'),
       summary: spec.summary,
+      ...(spec.operationId ? { operationId: spec.operationId } : {}),
       description: spec.description,
       tags: [spec.tag],
       security: spec.roles === 'public' ? [] : [{ bearerAuth: [] }, { apiKey: [] }],

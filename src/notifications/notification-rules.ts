@@ -6,8 +6,9 @@ import type { OrderEvent, Order } from '../domain/model/order';
 import type { NextStep } from '../domain/failure-policy';
 import type { Locale, MessagePayload, NotificationKind } from '../domain/model/notification';
 
-export function notificationKindOf(event: Pick<OrderEvent, 'type' | 'toStatus'>): NotificationKind | null {
-  if (event.type === 'created') return 'confirmed';
+export function notificationKindOf(event: Pick<OrderEvent, 'type' | 'toStatus'> & { data?: OrderEvent['data'] }): NotificationKind | null {
+  // A return or exchange is an order of its own: its customer hears when it is collected, not a new confirmation.
+  if (event.type === 'created') return typeof event.data?.returnOfOrderId === 'number' ? 'return_scheduled' : 'confirmed';
   if (event.type === 'rescheduled') return 'rescheduled';
   if (event.type !== 'status_changed') return null;
   // Dispatched is when the van is loaded and leaves: for the customer the parcel is out for delivery.

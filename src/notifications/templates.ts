@@ -34,6 +34,10 @@ const templates: Record<Locale, Strings> = {
       subject: 'New delivery time for order {{displayId}}',
       text: 'Hello {{customerName}},\n\nyour order {{displayId}} now arrives {{window}}.\nFollow it here: {{trackingUrl}}',
     },
+    return_scheduled: {
+      subject: 'We collect your return {{displayId}}',
+      text: 'Hello {{customerName}},\n\nwe collect your return {{displayId}} {{window}}; please have it ready.\nFollow it here: {{trackingUrl}}',
+    },
   },
   de: {
     confirmed: {
@@ -55,6 +59,10 @@ const templates: Record<Locale, Strings> = {
     rescheduled: {
       subject: 'Neuer Liefertermin für Bestellung {{displayId}}',
       text: 'Hallo {{customerName}},\n\nIhre Bestellung {{displayId}} kommt jetzt {{window}}.\nSendungsverfolgung: {{trackingUrl}}',
+    },
+    return_scheduled: {
+      subject: 'Wir holen Ihre Rücksendung {{displayId}} ab',
+      text: 'Hallo {{customerName}},\n\nwir holen Ihre Rücksendung {{displayId}} {{window}} ab; bitte halten Sie sie bereit.\nSendungsverfolgung: {{trackingUrl}}',
     },
   },
 };

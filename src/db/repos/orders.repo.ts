@@ -257,6 +257,12 @@ export class OrdersRepository {
     await this.db('orders').where({ id }).delete();
   }
 
+  /** Returns and exchanges made of an order so far. */
+  async countReturnsOf(orderId: number): Promise<number> {
+    const [{ count }] = (await this.db('orders').where({ return_of_order_id: orderId }).count({ count: '*' })) as [{ count: number }];
+    return Number(count);
+  }
+
   async countByVehicle(vehicleId: number): Promise<number> {
     const [{ count }] = (await this.db('orders').where({ assigned_vehicle_id: vehicleId }).count({ count: '*' })) as [{ count: number }];
     return Number(count);

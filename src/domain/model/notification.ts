@@ -5,7 +5,7 @@ export const channels = ['email', 'sms', 'webhook'] as const;
 export type ChannelName = (typeof channels)[number];
 
 /** The order events customers and integrators hear about; webhook event names are `order.{kind}`. */
-export const notificationKinds = ['confirmed', 'out_for_delivery', 'delivered', 'failed', 'rescheduled'] as const;
+export const notificationKinds = ['confirmed', 'out_for_delivery', 'delivered', 'failed', 'rescheduled', 'return_scheduled'] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
 export const locales = ['en', 'de'] as const;

@@ -62,13 +62,13 @@ async function takeNextStep(repos: Repositories, order: Order, decision: Failure
   if (nextStep.action === 'office') return [];
   if (decision.action === 'return') {
     const because = decision.because === 'max_attempts' ? `returned to depot after ${decision.attempt} failed attempts` : 'returned to depot';
-    return moveOrders(repos, [{ order, path: ['returned'], reason: because, data: { stopId, because: decision.because } }], actor);
+    return moveOrders(repos, [{ order, path: ['returned'], reason: because, data: { stopId, because: decision.because }, byPolicy: true }], actor);
   }
   const iso = (windows: EpochWindow[]) => windows.map((window) => ({ start: new Date(window.startEpochSeconds * 1000).toISOString(), end: new Date(window.endEpochSeconds * 1000).toISOString() }));
   const updated = await repos.orders.updateContent(order.id, { ...contentOf(order), timeWindows: decision.timeWindows });
   return moveOrders(
     repos,
-    [{ order: updated, path: ['rescheduled'], reason: `re-attempt on ${decision.date}`, data: { stopId, attempt: decision.attempt + 1, date: decision.date, from: iso(order.timeWindows), to: iso(decision.timeWindows) } }],
+    [{ order: updated, path: ['rescheduled'], reason: `re-attempt on ${decision.date}`, data: { stopId, attempt: decision.attempt + 1, date: decision.date, from: iso(order.timeWindows), to: iso(decision.timeWindows) }, byPolicy: true }],
     actor,
   );
 }

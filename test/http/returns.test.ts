@@ -194,6 +194,13 @@ describe.each(testDatabases())('failed deliveries, returns and exchanges on $eng
     }
     expect(route.stops.at(-1)!.loadAfter.items).toBe(2);
 
+    // The driver's day says what to collect where.
+    ok(await app.request('POST', '/api/v1/drivers', { body: { name: `Rita ${batch}`, username: `rita-${batch}`, password: 'secret-password', vehicleId: vanId } }), 201);
+    const { token } = ok(await app.request('POST', '/api/v1/auth/login', { body: { username: `rita-${batch}`, password: 'secret-password' }, token: null })).body;
+    const driverStops = ok(await app.request('GET', '/api/v1/driver/route', { token })).body.route.stops as { orderId: number; kind: string; deliver: unknown; collect: unknown }[];
+    expect(driverStops.find((stop) => stop.orderId === returned.id)).toMatchObject({ kind: 'pickup', deliver: null, collect: { items: 2, weightKg: 4, volumeL: 20 } });
+    expect(driverStops.find((stop) => stop.orderId !== returned.id)).toMatchObject({ kind: 'delivery', deliver: { items: 1 }, collect: null });
+
     // The driver collects it and records proof like a delivery.
     const pickupStop = route.stops.find((stop) => stop.orderId === returned.id)!;
     await complete(pickupStop.id, '2026-12-08T11:00:00+01:00');

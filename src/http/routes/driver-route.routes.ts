@@ -48,6 +48,9 @@ function declare(api: ApiRouter, context: CommandContext, routing: RoutingProvid
           notes: order.notes,
           location: stop.location,
           times: presentStopTimes(stop, timeZone),
+          kind: order.kind,
+          deliver: order.kind === 'pickup' ? null : order.demand,
+          collect: order.kind === 'delivery' ? null : order.pickup,
         });
       }
 

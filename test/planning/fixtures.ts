@@ -33,7 +33,7 @@ export async function startPlanningApp(backend: TestBackend, { clock = beforePla
   if (withStops) {
     const stopActions = stopsMount(app.commands).router;
     const driverDay = driverRouteMount(app.commands, routing).router;
-    stops = (req, res, next) => stopActions(req, res, () => driverDay(req, res, next));
+    stops = (req, res, next) => stopActions(req, res, (error?: unknown) => (error ? next(error) : driverDay(req, res, next)));
   }
   const solver = createPoolSolver({ threads: 1 });
   const queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite' });

@@ -18,6 +18,7 @@ export function completeStop(context: CommandContext, stopId: number, input: Com
         if (stop.status === 'completed' || stop.status === 'failed') throw conflict(`Stop ${stopId} is already ${stop.status}`);
         await repos.proofs.insertOutcome({
           stopId,
+          orderId: stop.orderId,
           outcome: 'delivered',
           recipientName: input.recipientName,
           signature: decode(input.signature),

@@ -20,6 +20,8 @@ export interface OrderMove {
   /** On the events of the steps before the last; the same as `reason` unless given. */
   earlierStepsReason?: string | null;
   data?: Record<string, unknown>;
+  /** The depot's failure policy takes this step (a re-attempt or return right after a failure). */
+  byPolicy?: boolean;
 }
 
 export type StatusChange = DomainEvents['order.status_changed'];
@@ -39,7 +41,7 @@ export async function moveOrders(repos: Repositories, moves: OrderMove[], actor:
     let from = move.order.status;
     for (const to of steps) {
       const stepReason = to === last ? reason : earlier;
-      changes.push({ order: { ...moved, status: to }, from, to, reason: stepReason, actor });
+      changes.push({ order: { ...moved, status: to }, from, to, reason: stepReason, actor, ...(move.byPolicy ? { byPolicy: true } : {}) });
       timeline.push({ orderId: move.order.id, type: 'status_changed', actor, fromStatus: from, toStatus: to, reason: stepReason, data: move.data });
       from = to;
     }

@@ -14,7 +14,7 @@ import type { Repositories } from '../db/repositories';
 import { inTransaction, type CommandContext } from './context';
 import { assertEditablePlan, type InsertionDeps } from './insert-live-order';
 import { moveOrders, publishStatusChanges, type OrderMove, type StatusChange } from './move-orders';
-import { reschedulableStatuses, type Order, type OrderContent } from '../domain/model/order';
+import { contentOf, reschedulableStatuses, type Order } from '../domain/model/order';
 import type { EpochWindow } from '../domain/model/time-window';
 import { writeOrderEvents } from './order-timeline';
 
@@ -96,9 +96,4 @@ export function publishRescheduled(context: CommandContext, outcome: RescheduleO
   context.events.publish('order.rescheduled', { order: outcome.order, previousWindows: outcome.previousWindows, leftPlanId: outcome.leftPlanId, reason, actor });
   publishStatusChanges(context.events, outcome.changes);
   if (outcome.planChange) context.events.publish('plan.changed', { ...outcome.planChange, actor });
-}
-
-function contentOf(order: Order): OrderContent {
-  const { id: _id, displayId: _displayId, trackingToken: _token, status: _status, depotId: _depotId, assignedVehicleId: _vehicle, createdAt: _created, updatedAt: _updated, source: _source, externalRef: _ref, ...content } = order;
-  return content;
 }

@@ -10,7 +10,7 @@ import type { DomainEvents } from '../domain/events';
 import { conflict, forbidden, notFound } from '../errors';
 import type { StopActionResult } from '../protocol/stop-actions';
 import { inTransaction, type CommandContext } from './context';
-import type { OrderStatus } from '../domain/model/order';
+import type { Order, OrderStatus } from '../domain/model/order';
 import type { StopStatus } from '../domain/model/route';
 
 export type StopActionName = 'arrive' | 'complete' | 'fail';
@@ -22,6 +22,10 @@ export interface StopChange {
   /** The order's path, e.g. ['arrived', 'delivered'], skipping steps it has already taken. */
   orderPath: OrderStatus[];
   reason?: string | null;
+  /** On the order's events, beside the stop id. */
+  data?: Record<string, unknown>;
+  /** What follows the order's last step in the same transaction (a failure's next step). */
+  followUp?: (order: Order, repos: Repositories) => Promise<StatusChange[]>;
 }
 
 export interface StopActionSpec {
@@ -56,8 +60,9 @@ export async function runStopAction(context: CommandContext, spec: StopActionSpe
     const current = await repos.orders.findByIdForUpdate(stop.orderId);
     if (!current) throw notFound('Order', stop.orderId);
     // Steps the order has already taken are skipped: a tap on "arrived" before "delivered" is optional.
-    const move = { order: current, path: change.orderPath, reason: change.reason ?? null, earlierStepsReason: null, data: { stopId: stop.stopId } };
+    const move = { order: current, path: change.orderPath, reason: change.reason ?? null, earlierStepsReason: null, data: { ...change.data, stopId: stop.stopId } };
     published.push(...(await moveOrders(repos, [move], by.actor)));
+    if (change.followUp) published.push(...(await change.followUp(published.at(-1)?.order ?? current, repos)));
     const order = published.at(-1)?.order ?? current;
     await repos.proofs.setStopStatus(stop.stopId, change.stopStatus, change);
     await repos.proofs.advanceRoute(stop.routeId);

@@ -9,7 +9,9 @@ export async function updateDepot(context: CommandContext, depotId: number, patc
     const current = await repos.depots.findById(depotId);
     if (!current) throw notFound('Depot', depotId);
     const { slotCalendar, ...rest } = patch;
-    return repos.depots.update(depotId, { ...current, ...rest, ...(slotCalendar ? { slotCalendar: slotCalendarFromWire(slotCalendar) } : {}) });
+    // A policy patch changes only what it names.
+    const failurePolicy = patch.failurePolicy ? { ...current.failurePolicy, ...patch.failurePolicy, actions: { ...current.failurePolicy.actions, ...patch.failurePolicy.actions } } : current.failurePolicy;
+    return repos.depots.update(depotId, { ...current, ...rest, failurePolicy, ...(slotCalendar ? { slotCalendar: slotCalendarFromWire(slotCalendar) } : {}) });
   });
   context.events.publish('fleet.changed', { entity: 'depot', id: depotId, change: 'updated', actor: by.actor });
   return depot;

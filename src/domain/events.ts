@@ -10,7 +10,8 @@ import type { StopStatus } from './model/route';
 import type { EpochWindow } from './model/time-window';
 
 export interface DomainEvents {
-  'order.status_changed': { order: Order; from: OrderStatus; to: OrderStatus; reason: string | null; actor: string };
+  /** `byPolicy`: the depot's failure policy took the step, not a person. */
+  'order.status_changed': { order: Order; from: OrderStatus; to: OrderStatus; reason: string | null; actor: string; byPolicy?: boolean };
   /** An order was given new time windows; `leftPlanId` when it no longer fitted its route and left it. */
   /** Its arriving-soon message was written (live ETA close enough). */
   'order.arriving_soon': { orderId: number; stopId: number; etaEpoch: number };

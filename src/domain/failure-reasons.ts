@@ -1,8 +1,10 @@
 /** Why a delivery failed, and how people read it: plain data, so the pages can use it without zod. */
-export const failureReasons = ['not_home', 'refused', 'address_problem', 'damaged', 'other'] as const;
+export const failureReasons = ['not_home', 'access', 'refused', 'address_problem', 'damaged', 'other'] as const;
+export type FailureReason = (typeof failureReasons)[number];
 
 export const failureReasonText: Record<string, string> = {
   not_home: 'Not home',
+  access: 'No access',
   refused: 'Refused',
   address_problem: 'Address problem',
   damaged: 'Damaged',

@@ -3,10 +3,12 @@
  * Pure: the enqueueing command reads the rows, this decides.
  */
 import type { OrderEvent, Order } from '../domain/model/order';
+import type { NextStep } from '../domain/failure-policy';
 import type { Locale, MessagePayload, NotificationKind } from '../domain/model/notification';
 
-export function notificationKindOf(event: Pick<OrderEvent, 'type' | 'toStatus'>): NotificationKind | null {
-  if (event.type === 'created') return 'confirmed';
+export function notificationKindOf(event: Pick<OrderEvent, 'type' | 'toStatus'> & { data?: OrderEvent['data'] }): NotificationKind | null {
+  // A return or exchange is an order of its own: its customer hears when it is collected, not a new confirmation.
+  if (event.type === 'created') return typeof event.data?.returnOfOrderId === 'number' ? 'return_scheduled' : 'confirmed';
   if (event.type === 'rescheduled') return 'rescheduled';
   if (event.type === 'arriving_soon') return 'arriving_soon';
   if (event.type !== 'status_changed') return null;
@@ -40,6 +42,7 @@ export function payloadOf(kind: NotificationKind, event: OrderEvent, order: Orde
     windows: order.timeWindows.map((window) => [window.startEpochSeconds, window.endEpochSeconds]),
     status: event.toStatus ?? order.status,
     reason: event.reason,
+    nextStep: kind === 'failed' ? ((event.data.nextStep as NextStep | undefined) ?? null) : null,
     proof,
     etaEpoch: typeof event.data.etaEpoch === 'number' ? event.data.etaEpoch : null,
   };

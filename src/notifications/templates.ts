@@ -32,11 +32,15 @@ const templates: Record<Locale, Strings> = {
     },
     failed: {
       subject: 'We could not deliver order {{displayId}}',
-      text: 'Hello {{customerName}},\n\nwe could not deliver your order {{displayId}} today ({{reason}}).\nNext step: we will contact you with a new delivery date; you can follow it here: {{trackingUrl}}',
+      text: 'Hello {{customerName}},\n\nwe could not deliver your order {{displayId}} today ({{reason}}).\nNext step: {{nextStep}}.\nFollow it here: {{trackingUrl}}',
     },
     rescheduled: {
       subject: 'New delivery time for order {{displayId}}',
       text: 'Hello {{customerName}},\n\nyour order {{displayId}} now arrives {{window}}.\nFollow it here: {{trackingUrl}}',
+    },
+    return_scheduled: {
+      subject: 'We collect your return {{displayId}}',
+      text: 'Hello {{customerName}},\n\nwe collect your return {{displayId}} {{window}}; please have it ready.\nFollow it here: {{trackingUrl}}',
     },
   },
   de: {
@@ -58,11 +62,15 @@ const templates: Record<Locale, Strings> = {
     },
     failed: {
       subject: 'Bestellung {{displayId}} konnte nicht zugestellt werden',
-      text: 'Hallo {{customerName}},\n\nwir konnten Ihre Bestellung {{displayId}} heute nicht zustellen ({{reason}}).\nNächster Schritt: Wir melden uns mit einem neuen Liefertermin; den Stand sehen Sie hier: {{trackingUrl}}',
+      text: 'Hallo {{customerName}},\n\nwir konnten Ihre Bestellung {{displayId}} heute nicht zustellen ({{reason}}).\nNächster Schritt: {{nextStep}}.\nDen Stand sehen Sie hier: {{trackingUrl}}',
     },
     rescheduled: {
       subject: 'Neuer Liefertermin für Bestellung {{displayId}}',
       text: 'Hallo {{customerName}},\n\nIhre Bestellung {{displayId}} kommt jetzt {{window}}.\nSendungsverfolgung: {{trackingUrl}}',
+    },
+    return_scheduled: {
+      subject: 'Wir holen Ihre Rücksendung {{displayId}} ab',
+      text: 'Hallo {{customerName}},\n\nwir holen Ihre Rücksendung {{displayId}} {{window}} ab; bitte halten Sie sie bereit.\nSendungsverfolgung: {{trackingUrl}}',
     },
   },
 };
@@ -104,6 +112,20 @@ export function windowText(payload: Pick<MessagePayload, 'windows' | 'timeZone'>
     .join(locale === 'de' ? ' oder ' : ' or ');
 }
 
+const nextStepWords: Record<Locale, { reattempt: string; return: string; office: string }> = {
+  en: { reattempt: 'we try again', return: 'your order goes back to our depot', office: 'we will contact you with a new date' },
+  de: { reattempt: 'wir versuchen es erneut', return: 'Ihre Bestellung geht an unser Depot zurück', office: 'wir melden uns mit einem neuen Termin' },
+};
+
+/** "we try again on Fri 4 Dec between 09:00 and 12:00", or the return to the depot. */
+function nextStepText(payload: MessagePayload, locale: Locale): string {
+  const step = payload.nextStep;
+  const w = nextStepWords[locale];
+  if (!step || step.action === 'office') return w.office;
+  if (step.action === 'return') return w.return;
+  return `${w.reattempt} ${windowText({ windows: step.windows, timeZone: payload.timeZone }, locale)}`;
+}
+
 function proofText(proof: MessagePayload['proof'], locale: Locale): string {
   const w = words[locale];
   if (!proof) return w.receivedBy + ' —';
@@ -139,6 +161,7 @@ export function composeMessage(payload: MessagePayload, locale: Locale, publicUr
     reason: payload.reason ?? words[locale].noReason,
     eta: payload.etaEpoch ? formatsFor(locale, payload.timeZone).time.format(payload.etaEpoch * 1000) : '–',
     unsubscribeUrl: channel ? unsubscribeUrl(link, channel) : '',
+    nextStep: nextStepText(payload, locale),
   };
   const text = fill(template.text, variables);
   return { subject: fill(template.subject, variables), text: channel ? `${text}\n\n${fill(unsubscribeLines[locale][channel], variables)}` : text };

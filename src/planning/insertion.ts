@@ -33,6 +33,8 @@ function windowEnd(stop: StopRecord): number {
  * (working out a shift end means local midnight, which is not free, for 50 vans on every insertion).
  */
 export async function rankInsertions(order: Order, routes: LiveRoute[], shiftEndEpoch: (live: LiveRoute) => number, routing: RoutingProvider): Promise<InsertionCandidate[]> {
+  // The gap screen checks the load at the start only; what a pickup adds along the route needs the planner ("plan again").
+  if (order.kind === 'pickup' || order.kind === 'exchange') return [];
   const eligible = nearest(
     order.location,
     routes.filter(

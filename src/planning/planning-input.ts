@@ -54,6 +54,8 @@ export function planningOrder(order: Order): PlanningOrder {
     demand: order.demand,
     priority: order.priority,
     requiredSkills: order.requiredSkills,
+    kind: order.kind,
+    pickup: order.pickup,
   };
 }
 

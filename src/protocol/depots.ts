@@ -1,5 +1,7 @@
 /** Depots on the wire. */
 import { z } from 'zod';
+import { defaultFailurePolicy, failureActions } from '../domain/failure-policy';
+import { failureReasons } from '../domain/failure-reasons';
 import { isValidTimeZone } from '../domain/time';
 import { defaultSlotCalendar, weekdays, type SlotCalendar } from '../domain/model/slot-calendar';
 import { clockTimeSchema, clockToSeconds, patchOf, secondsToClock } from './common';
@@ -67,6 +69,29 @@ export function slotCalendarToWire(calendar: SlotCalendar): SlotCalendarWire {
     cutoff: { daysBefore: calendar.cutoff.daysBefore, time: secondsToClock(calendar.cutoff.atSeconds) },
   };
 }
+const reattemptWindowSchema = z
+  .tuple([clockTimeSchema, clockTimeSchema])
+  .refine(([open, close]) => !(clockToSeconds(open) >= clockToSeconds(close)), { message: 'the window must start before it ends' });
+
+/** Partial on the way in: what is left out keeps its default (or, on a patch, its current value). */
+export const failurePolicyInputSchema = z
+  .strictObject({
+    maxAttempts: z.number().int().min(1).max(10).optional().describe(`failed attempts after which the order returns to the depot (default ${defaultFailurePolicy.maxAttempts})`),
+    actions: z
+      .partialRecord(z.enum(failureReasons), z.enum(failureActions))
+      .optional()
+      .describe('per failure reason: `reattempt` on the next working day, or `return` to the depot'),
+    reattemptWindow: reattemptWindowSchema.optional().describe('local window of a re-attempt for an order that had none'),
+  })
+  .describe('What a failed delivery leads to; see the README (failed deliveries)');
+
+export const failurePolicySchema = z
+  .object({
+    maxAttempts: z.number().int(),
+    actions: z.record(z.enum(failureReasons), z.enum(failureActions)),
+    reattemptWindow: z.tuple([z.string(), z.string()]),
+  })
+  .meta({ id: 'FailurePolicy' });
 
 const ringSchema = z
   .array(lonLatSchema)
@@ -103,6 +128,7 @@ export const depotInputSchema = z.object({
   serviceArea: serviceAreaSchema.nullable().default(null),
   slotCalendar: slotCalendarSchema.default(slotCalendarToWire(defaultSlotCalendar)),
   arrivingSoon: arrivingSoonSchema.nullable().default(null),
+  failurePolicy: failurePolicyInputSchema.optional(),
 });
 
 export const depotPatchSchema = patchOf(depotInputSchema);
@@ -117,6 +143,7 @@ export const depotSchema = z.object({
   serviceArea: serviceAreaSchema.nullable(),
   slotCalendar: slotCalendarSchema,
   arrivingSoon: arrivingSoonSchema.nullable(),
+  failurePolicy: failurePolicySchema,
   createdAt: z.string(),
   updatedAt: z.string(),
 }).meta({ id: 'Depot' });

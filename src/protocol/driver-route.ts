@@ -1,8 +1,11 @@
 /** The driver app's day (GET /api/v1/driver/route): stops in order and the next leg with turn-by-turn text. */
 import { z } from 'zod';
 import { routeStatuses } from '../domain/model/route';
+import { orderKinds } from '../domain/model/order';
 import { stopTimesSchema } from './stop-times';
 import { deliveryInstructionsSchema } from './tracking';
+
+const amounts = z.object({ weightKg: z.number(), volumeL: z.number(), items: z.number() });
 
 const lonLat = z.tuple([z.number(), z.number()]);
 
@@ -19,6 +22,9 @@ export const driverStopSchema = z.object({
   instructions: deliveryInstructionsSchema.nullable().describe("The customer's delivery instructions"),
   location: lonLat,
   times: stopTimesSchema,
+  kind: z.enum(orderKinds).describe('delivery; pickup: a return to collect and bring to the depot; exchange: deliver and collect'),
+  deliver: amounts.nullable().describe('What the driver hands over (null: nothing)'),
+  collect: amounts.nullable().describe('What the driver collects (null: nothing)'),
 });
 
 export const driverDaySchema = z

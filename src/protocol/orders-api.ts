@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time';
 import { idQuerySchema, idSchema, patchOf } from './common';
 import { demandSchema, lonLatSchema, orderInputSchema, requireAddress, timeWindowInputSchema } from './orders';
-import { geocodeConfidences, orderEventTypes, orderStatuses } from '../domain/model/order';
+import { geocodeConfidences, orderEventTypes, orderKinds, orderStatuses } from '../domain/model/order';
 import { stopStatuses } from '../domain/model/route';
 
 export const createOrderSchema = orderInputSchema
@@ -43,6 +43,34 @@ export const rescheduleInputSchema = z.object({
   timeWindows: z.array(timeWindowInputSchema).min(1).max(10).describe('The new windows; they replace the old ones'),
   reason: z.string().trim().min(1).max(500).optional(),
 });
+
+const amountsInputSchema = z.strictObject({
+  weightKg: z.number().min(0).max(100_000).default(0),
+  volumeL: z.number().min(0).max(100_000).default(0),
+  items: z.number().int().min(0).max(100_000).default(0),
+});
+
+const somethingToCarry = (amounts: { weightKg: number; volumeL: number; items: number } | undefined) => !amounts || amounts.weightKg > 0 || amounts.volumeL > 0 || amounts.items > 0;
+
+/**
+ * A return (a pickup at the customer's address, brought back to the depot) or an exchange (the replacement delivered
+ * and the original collected in one visit) of a delivered order.
+ */
+export const returnInputSchema = z
+  .strictObject({
+    kind: z.enum(['return', 'exchange']).default('return'),
+    pickup: amountsInputSchema.optional().describe("What is collected; default: the delivered order's demand"),
+    delivery: amountsInputSchema.optional().describe('Exchange only, required: what the van brings instead'),
+    timeWindows: z.array(timeWindowInputSchema).min(1).max(10).optional().describe("Default: the depot's next working day, in the delivered order's time of day"),
+    serviceSeconds: z.number().int().min(0).max(86_400).optional().describe("Default: the delivered order's"),
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .superRefine((input, context) => {
+    if (input.kind === 'exchange' && !input.delivery) context.addIssue({ code: 'custom', path: ['delivery'], message: 'is required for an exchange: the amounts the van brings' });
+    if (input.kind === 'return' && input.delivery) context.addIssue({ code: 'custom', path: ['delivery'], message: 'is only for an exchange; a return delivers nothing' });
+    if (!somethingToCarry(input.pickup)) context.addIssue({ code: 'custom', path: ['pickup'], message: 'collects nothing: give a weight, volume or item count above 0' });
+    if (!somethingToCarry(input.delivery)) context.addIssue({ code: 'custom', path: ['delivery'], message: 'delivers nothing: give a weight, volume or item count above 0' });
+  });
 
 /** At most this many orders move in one bulk transition. */
 export const maxBulkTransition = 5000;
@@ -90,6 +118,9 @@ export const orderSchema = z.object({
   priority: z.number().int(),
   requiredSkills: z.array(z.string()),
   notes: z.string().nullable(),
+  kind: z.enum(orderKinds).describe('delivery; pickup: a return collected at the customer and brought to the depot; exchange: both in one visit'),
+  pickup: demandSchema.nullable().describe('What the stop collects (pickup and exchange)'),
+  returnOfOrderId: z.number().int().nullable().describe('A return or exchange: the delivered order it comes from'),
   createdAt: z.string(),
   updatedAt: z.string(),
 }).meta({ id: 'Order' });
@@ -121,12 +152,29 @@ export const orderOutcomeSchema = z.object({
     })
     .nullable(),
   rating: z.object({ stars: z.number().int(), comment: z.string().nullable(), ratedAt: z.string() }).nullable(),
+  attempts: z
+    .array(
+      z.object({
+        attempt: z.number().int(),
+        stopId: z.number().int(),
+        outcome: z.enum(['delivered', 'failed']),
+        at: z.string(),
+        actor: z.string(),
+        recipientName: z.string().nullable(),
+        failureReason: z.string().nullable(),
+        note: z.string().nullable(),
+        signature: z.boolean(),
+        photo: z.boolean(),
+      }),
+    )
+    .describe('Every attempt at the order, first first, each with its own outcome and proof (signature, photo: whether recorded)'),
 }).meta({ id: 'OrderOutcome' });
 
 export type CreateOrderInput = z.output<typeof createOrderSchema>;
 export type OrderPatch = z.output<typeof orderPatchSchema>;
 export type TransitionInput = z.output<typeof transitionInputSchema>;
 export type RescheduleInput = z.output<typeof rescheduleInputSchema>;
+export type ReturnInput = z.output<typeof returnInputSchema>;
 export type BulkTransitionInput = z.output<typeof bulkTransitionInputSchema>;
 export type OrderResponse = z.infer<typeof orderSchema>;
 export type OrderEventResponse = z.infer<typeof orderEventSchema>;

@@ -136,7 +136,8 @@ export function raiseAndResolveAlerts(context: CommandContext, log?: Logger): Al
     events.on('order.status_changed', (change) => {
       const key = `failed_delivery:order:${change.order.id}`;
       if (change.to === 'failed') serially(key, 'raising a failed delivery alert', () => orderFailed(change));
-      else if (change.from === 'failed') serially(key, 'resolving a failed delivery alert', () => resolveAlert(context, 'failed_delivery', { type: 'order', id: change.order.id }));
+      // The policy's own next step leaves the alert for the dispatcher; a person moving the order on, or planning its re-attempt, resolves it.
+      else if (!change.byPolicy && (change.from === 'failed' || change.from === 'rescheduled')) serially(key, 'resolving a failed delivery alert', () => resolveAlert(context, 'failed_delivery', { type: 'order', id: change.order.id }));
     }),
     events.on('plan.status_changed', ({ planId, depotId, status }) => {
       const key = `unassigned:plan:${planId}`;

@@ -11,6 +11,8 @@
  * - Amounts are integers: weight in grams, volume in decilitres, items as counted. Demands round up and
  *   capacities round down, so rounding never lets a vehicle carry more than it can.
  * - Skills: the strings are numbered 1…n in sorted order; an order needing a skill no vehicle has stays unassigned.
+ * - Pickups and exchanges are single jobs with `pickup` amounts (VROOM's job pickup/delivery), so the load along the
+ *   route rises after them; they need `returnsToDepotSkill`, which only vehicles ending at a place have.
  * - Times are epoch seconds (UTC) throughout; the depot's time zone only matters for display.
  * - A vehicle's working time is its shift, cut to maxShiftSeconds from the shift start; maxDrivingSeconds caps
  *   travel time (VROOM's max_travel_time); endLocation null ends the route at its last stop.
@@ -21,7 +23,7 @@ import type { VroomBreak, VroomJob, VroomProblem, VroomVehicle } from '../../sol
 import type { Amounts } from '../domain/model/amounts';
 import type { LonLat } from '../domain/model/geometry';
 import type { EpochWindow } from '../domain/model/time-window';
-import type { Order } from '../domain/model/order';
+import type { Order, OrderKind } from '../domain/model/order';
 
 export interface PlanningDepot {
   id: string;
@@ -51,10 +53,21 @@ export interface PlanningVehicle {
   breaks: PlanningBreak[];
 }
 
-/** What the solver needs of an order (time windows: service starts within one; empty: any time; priority 0–100). */
+/**
+ * What the solver needs of an order (time windows: service starts within one; empty: any time; priority 0–100).
+ * `kind` absent: a delivery. A pickup carries `pickup` from the stop to the route's end; an exchange also drops `demand`.
+ */
 export interface PlanningOrder extends Pick<Order, 'location' | 'timeWindows' | 'serviceSeconds' | 'demand' | 'priority' | 'requiredSkills'> {
   id: string;
+  kind?: OrderKind;
+  pickup?: Amounts | null;
 }
+
+/**
+ * What is collected must reach the depot: only vehicles whose route ends there have this skill, and every pickup
+ * or exchange needs it. The name cannot be a fleet's own skill (those are trimmed words without a colon prefix).
+ */
+export const returnsToDepotSkill = 'lastmile:returns-to-depot';
 
 export interface PlanningInput {
   depot: PlanningDepot;
@@ -106,6 +119,8 @@ export function capacityAmounts(capacity: Amounts): number[] {
 export function amountsFromVroom([grams = 0, decilitres = 0, items = 0]: number[]): Amounts {
   return { weightKg: grams / GRAMS_PER_KG, volumeL: decilitres / DECILITRES_PER_LITRE, items };
 }
+
+const zeroAmounts: Amounts = { weightKg: 0, volumeL: 0, items: 0 };
 
 const window = ({ startEpochSeconds, endEpochSeconds }: EpochWindow): [number, number] => [startEpochSeconds, endEpochSeconds];
 
@@ -160,7 +175,10 @@ function layOut(input: PlanningInput): Layout {
   };
   indexOf(input.depot.location);
 
-  const skills = [...new Set([...input.vehicles.flatMap((v) => v.skills), ...input.orders.flatMap((o) => o.requiredSkills)])].sort();
+  const collects = (order: PlanningOrder) => order.kind === 'pickup' || order.kind === 'exchange';
+  const vehicleSkills = (vehicle: PlanningVehicle) => (vehicle.endLocation ? [...vehicle.skills, returnsToDepotSkill] : vehicle.skills);
+  const orderSkills = (order: PlanningOrder) => (collects(order) ? [...order.requiredSkills, returnsToDepotSkill] : order.requiredSkills);
+  const skills = [...new Set([...input.vehicles.flatMap(vehicleSkills), ...input.orders.flatMap(orderSkills)])].sort();
   const skillIds = (names: string[]) => [...new Set(names)].map((name) => skills.indexOf(name) + 1);
 
   const breakIds: string[] = [];
@@ -173,7 +191,7 @@ function layOut(input: PlanningInput): Layout {
       start_index: indexOf(vehicle.startLocation),
       ...(vehicle.endLocation ? { end_index: indexOf(vehicle.endLocation) } : {}),
       capacity: capacityAmounts(vehicle.capacity),
-      skills: skillIds(vehicle.skills),
+      skills: skillIds(vehicleSkills(vehicle)),
       time_window: [vehicle.shift.startEpochSeconds, shiftEnd],
       costs: { fixed: vehicle.costs.fixed, per_hour: vehicle.costs.perHour, per_km: vehicle.costs.perKm },
       ...(breaks.length > 0 ? { breaks } : {}),
@@ -189,8 +207,9 @@ function layOut(input: PlanningInput): Layout {
       description: order.id,
       location_index: indexOf(order.location),
       service: order.serviceSeconds,
-      delivery: demandAmounts(order.demand),
-      skills: skillIds(order.requiredSkills),
+      delivery: order.kind === 'pickup' ? demandAmounts(zeroAmounts) : demandAmounts(order.demand),
+      ...(collects(order) ? { pickup: demandAmounts(order.pickup ?? zeroAmounts) } : {}),
+      skills: skillIds(orderSkills(order)),
       priority: order.priority,
       ...(order.timeWindows.length > 0 ? { time_windows: order.timeWindows.map(window) } : {}),
     }),

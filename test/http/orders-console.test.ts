@@ -153,6 +153,6 @@ describe.each(testDatabases())('orders for the console on $engine', (backend) =>
     expect((await app.request('POST', `/api/v1/orders/${delivered!.orderId}/reschedule`, { body: { timeWindows: [retry] } })).status).toBe(409);
 
     const notPlanned = (await app.request('POST', '/api/v1/orders', { body: { ...orderInput(0, { externalRef: 'outcome-none' }), depotId: again.body.depotId } })).body;
-    expect((await app.request('GET', `/api/v1/orders/${notPlanned.id}/outcome`)).body).toEqual({ stop: null, proof: null, rating: null });
+    expect((await app.request('GET', `/api/v1/orders/${notPlanned.id}/outcome`)).body).toEqual({ stop: null, proof: null, rating: null, attempts: [] });
   });
 });

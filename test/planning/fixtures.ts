@@ -3,6 +3,8 @@ import type { RequestHandler } from 'express';
 import type { Clock } from '../../src/domain/clock';
 import { apiPrefix } from '../../src/http/mount';
 import { plansMount } from '../../src/http/routes/plans.routes';
+import { stopsMount } from '../../src/http/routes/stops.routes';
+import { driverRouteMount } from '../../src/http/routes/driver-route.routes';
 import { removeCancelledStops } from '../../src/reactions/cancelled-orders';
 import { noPositions, type VehiclePositions } from '../../src/planning/live-routes';
 import { PlanQueue } from '../../src/reactions/plan-runs';
@@ -21,10 +23,18 @@ export interface PlanningApp extends TestApp {
   queue: PlanQueue;
 }
 
-export async function startPlanningApp(backend: TestBackend, { clock = beforePlanDate, routing = createHaversineProvider(), positions = noPositions }: { clock?: Clock; routing?: RoutingProvider; positions?: VehiclePositions } = {}): Promise<PlanningApp> {
+/** `stops`: also the drivers' stop actions (POST /stops/:id/…) and their day (GET /driver/route). */
+export async function startPlanningApp(backend: TestBackend, { clock = beforePlanDate, routing = createHaversineProvider(), positions = noPositions, stops: withStops = false }: { clock?: Clock; routing?: RoutingProvider; positions?: VehiclePositions; stops?: boolean } = {}): Promise<PlanningApp> {
   // The plans router needs the app's command context, which exists once the app does: it is plugged in after.
   let plans: RequestHandler = (_req, _res, next) => next();
-  const app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => plans(req, res, next) }], clock });
+  let stops: RequestHandler = (_req, _res, next) => next();
+  const mounts = [{ path: apiPrefix, router: (req, res, next) => plans(req, res, next) }, ...(withStops ? [{ path: apiPrefix, router: ((req, res, next) => stops(req, res, next)) as RequestHandler }] : [])] as { path: string; router: RequestHandler }[];
+  const app = await startTestApp(backend, { mounts, clock });
+  if (withStops) {
+    const stopActions = stopsMount(app.commands).router;
+    const driverDay = driverRouteMount(app.commands, routing).router;
+    stops = (req, res, next) => stopActions(req, res, (error?: unknown) => (error ? next(error) : driverDay(req, res, next)));
+  }
   const solver = createPoolSolver({ threads: 1 });
   const queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite' });
   plans = plansMount({ context: app.commands, queue, solver, routing, positions }).router;

@@ -68,16 +68,15 @@ describe.each(testDatabases())('stop outcomes on $engine', (backend) => {
     expect(outcome).toMatchObject({ outcome: 'delivered', recipientName: 'Ada', signatureBytes: 16, photoBytes: 16 });
   });
 
-  it('fails a delivery with a reason, and the office re-attempts the order', async () => {
+  it('fails a delivery with a reason, and the depot policy re-attempts the order', async () => {
     const stopId = route.stopIds[1]!;
     const noNote = await node.request('POST', `/api/v1/stops/${stopId}/fail`, { idempotencyKey: 'fail-key-1', reason: 'other' }, fleet.driverTokens[0]);
     expect(noNote.body.error).toMatchObject({ code: 'invalid_input', details: [expect.objectContaining({ path: 'body.note' })] });
     const failed = await node.request('POST', `/api/v1/stops/${stopId}/fail`, { idempotencyKey: 'fail-key-1', reason: 'not_home', note: 'left a card' }, fleet.driverTokens[0]);
-    expect(failed.body).toMatchObject({ stopStatus: 'failed', orderStatus: 'failed' });
+    expect(failed.body).toMatchObject({ stopStatus: 'failed', orderStatus: 'rescheduled' });
     expect(await repositories(node.commands.db).proofs.findOutcome(stopId)).toMatchObject({ outcome: 'failed', failureReason: 'not_home', note: 'left a card' });
-
-    const rescheduled = await node.request('POST', `/api/v1/orders/${orderIdOf(stopId)}/transitions`, { status: 'rescheduled', reason: 'second attempt tomorrow' });
-    expect(rescheduled.body).toMatchObject({ status: 'rescheduled' });
+    const timeline = await repositories(node.commands.db).orderEvents.listForOrder(orderIdOf(stopId));
+    expect(timeline.map((event) => event.toStatus).slice(-2)).toEqual(['failed', 'rescheduled']);
     const routeRow = await database.knex('routes').where({ id: route.routeId }).first('status');
     expect(routeRow.status).toBe('completed');
   });

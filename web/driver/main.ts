@@ -56,6 +56,13 @@ async function loadDay(): Promise<void> {
   render();
 }
 
+/** "Collect 2 items, 4 kg" for a return; an exchange names both sides; a plain delivery nothing extra. */
+function taskLines(stop: DriverStop): string[] {
+  const what = (amounts: NonNullable<DriverStop['collect']>) => [`${amounts.items} item${amounts.items === 1 ? '' : 's'}`, ...(amounts.weightKg > 0 ? [`${amounts.weightKg} kg`] : []), ...(amounts.volumeL > 0 ? [`${amounts.volumeL} l`] : [])].join(', ');
+  if (stop.kind === 'delivery') return [];
+  return [...(stop.deliver ? [`Deliver ${what(stop.deliver)}`] : []), ...(stop.collect ? [`Collect ${what(stop.collect)} and bring it back to the depot`] : [])];
+}
+
 function render(): void {
   const stops = day?.route?.stops ?? [];
   if (!day?.route) say('No route dispatched to you yet.');
@@ -68,6 +75,7 @@ function render(): void {
         el('span', { class: `status ${stop.status}` }, statusText(stop.status)),
         el('div', {}, stop.address),
         el('div', { class: 'muted times' }, stopTimeLine(stop.times, stop.status)),
+        ...taskLines(stop).map((line) => el('div', { class: 'task' }, line)),
         ...(stop.notes ? [el('div', {}, `Note: ${stop.notes}`)] : []),
         ...(stop.instructions ? [el('div', { class: 'instructions' }, `Customer: ${instructionsText(stop.instructions)}`)] : []),
         ...(stop.customerPhone ? [el('a', { href: `tel:${stop.customerPhone}`, 'aria-label': `Call ${stop.customerName}` }, `Call ${stop.customerPhone}`)] : []),
@@ -81,11 +89,13 @@ function render(): void {
   $('#next-details').replaceChildren(
     el('p', {}, el('strong', {}, `${next.sequence}. ${next.customerName}`), ` — ${next.address}`),
     el('p', { class: 'muted times' }, `${stopTimeLine(next.times, next.status)} · ${next.displayId}`),
+    ...taskLines(next).map((line) => el('p', { class: 'task' }, el('strong', {}, line))),
     ...(next.notes ? [el('p', {}, `Note: ${next.notes}`)] : []),
     ...(next.instructions ? [el('p', { class: 'instructions', id: 'next-instructions' }, `Customer: ${instructionsText(next.instructions)}`)] : []),
     ...(next.customerPhone ? [el('p', {}, el('a', { href: `tel:${next.customerPhone}` }, `Call ${next.customerName}`))] : []),
   );
   ($('#arrive') as HTMLButtonElement).disabled = next.status === 'arrived';
+  $('#deliver').textContent = next.kind === 'pickup' ? 'Collected…' : next.kind === 'exchange' ? 'Exchanged…' : 'Delivered…';
   drawLeg(next);
 }
 

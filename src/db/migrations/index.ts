@@ -18,6 +18,7 @@ import * as alerts from './012_alerts';
 import * as notifications from './013_notifications';
 import * as notificationPreferences from './015_notification_preferences';
 import * as customerActions from './016_customer_actions';
+import * as returns from './017_returns';
 import * as optimizeJobs from './020_optimize_jobs';
 
 const migrations: Record<string, Knex.Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Knex.Migration> = {
   '013_notifications': notifications,
   '015_notification_preferences': notificationPreferences,
   '016_customer_actions': customerActions,
+  '017_returns': returns,
   '020_optimize_jobs': optimizeJobs,
 };
 

@@ -4,6 +4,7 @@ import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination
 import type { ArrivingSoonRule, Depot, DepotContent, OpeningHours } from '../../domain/model/fleet';
 import type { ServiceArea } from '../../domain/model/geometry';
 import { defaultSlotCalendar, type SlotCalendar } from '../../domain/model/slot-calendar';
+import { resolveFailurePolicy, type FailurePolicyInput } from '../../domain/failure-policy';
 
 interface DepotRow {
   id: number;
@@ -17,6 +18,7 @@ interface DepotRow {
   slot_calendar: SlotCalendar;
   arriving_soon_minutes: number | null;
   arriving_soon_stops: number | null;
+  failure_policy: FailurePolicyInput | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -31,6 +33,7 @@ const toDepot = (row: DepotRow): Depot => ({
   serviceArea: row.service_area ?? null,
   slotCalendar: row.slot_calendar,
   arrivingSoon: row.arriving_soon_minutes === null || row.arriving_soon_stops === null ? null : { minutes: row.arriving_soon_minutes, stops: row.arriving_soon_stops },
+  failurePolicy: resolveFailurePolicy(row.failure_policy),
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
 });
@@ -46,6 +49,8 @@ const toRow = (content: DepotContent) => ({
   slot_calendar: JSON.stringify(content.slotCalendar ?? defaultSlotCalendar),
   arriving_soon_minutes: content.arrivingSoon?.minutes ?? null,
   arriving_soon_stops: content.arrivingSoon?.stops ?? null,
+  // Stored whole, so a later change of the defaults does not change a depot's policy behind its back.
+  failure_policy: content.failurePolicy ? JSON.stringify(resolveFailurePolicy(content.failurePolicy)) : null,
 });
 
 export class DepotsRepository {

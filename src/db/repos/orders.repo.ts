@@ -6,7 +6,8 @@ import type { Executor } from '../executor';
 import { rowsAsJson } from '../json-rows';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
 import { OrderEventsRepository } from './order-events.repo';
-import { type OrderDraft, type OrderStatus, type OrderEventInput, type Order, type OrderContent, type GeocodeConfidence, editableStatuses } from '../../domain/model/order';
+import { type OrderDraft, type OrderStatus, type OrderEventInput, type Order, type OrderContent, type GeocodeConfidence, type OrderKind, editableStatuses } from '../../domain/model/order';
+import type { Amounts } from '../../domain/model/amounts';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged' | 'locked';
 
@@ -76,6 +77,9 @@ interface OrderRow {
   priority: number;
   required_skills: string[];
   notes: string | null;
+  kind: OrderKind;
+  pickup_amounts: Amounts | null;
+  return_of_order_id: number | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -144,6 +148,9 @@ function toOrder(row: OrderRow): Order {
     priority: row.priority,
     requiredSkills: row.required_skills,
     notes: row.notes,
+    kind: row.kind ?? 'delivery',
+    pickup: row.pickup_amounts ?? null,
+    returnOfOrderId: row.return_of_order_id ?? null,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };
@@ -267,6 +274,12 @@ export class OrdersRepository {
     return new Map(rows.map((row) => [slotKey(Number(row.window_start_epoch), Number(row.window_end_epoch)), Number(row.count)]));
   }
 
+  /** Returns and exchanges made of an order so far. */
+  async countReturnsOf(orderId: number): Promise<number> {
+    const [{ count }] = (await this.db('orders').where({ return_of_order_id: orderId }).count({ count: '*' })) as [{ count: number }];
+    return Number(count);
+  }
+
   async countByVehicle(vehicleId: number): Promise<number> {
     const [{ count }] = (await this.db('orders').where({ assigned_vehicle_id: vehicleId }).count({ count: '*' })) as [{ count: number }];
     return Number(count);
@@ -369,6 +382,9 @@ export class OrdersRepository {
       external_ref: draft.externalRef,
       status: 'received',
       depot_id: depotId,
+      kind: draft.kind ?? 'delivery',
+      pickup_amounts: draft.pickup ? JSON.stringify(draft.pickup) : null,
+      return_of_order_id: draft.returnOfOrderId ?? null,
       ...contentRow(draft),
     };
   }

@@ -3,7 +3,7 @@
  * and times, proof of delivery or failure reason, and actions remembered by idempotency key.
  */
 import type { Executor } from '../executor';
-import type { Attachment, StopStatus, StopOutcomeDraft } from '../../domain/model/route';
+import type { Attachment, StopAttempt, StopStatus, StopOutcomeDraft } from '../../domain/model/route';
 
 export interface StopOnRoute {
   stopId: number;
@@ -85,9 +85,14 @@ export class ProofsRepository {
     await this.db('routes').where({ id: routeId }).update({ status });
   }
 
-  async insertOutcome(draft: StopOutcomeDraft): Promise<void> {
+  /** Numbered after the order's earlier attempts (the order row is locked by the stop action); answers the number. */
+  async insertOutcome(draft: StopOutcomeDraft): Promise<number> {
+    const previous = await this.db('stop_outcomes').where({ order_id: draft.orderId }).max({ attempt: 'attempt' }).first();
+    const attempt = Number(previous?.attempt ?? 0) + 1;
     await this.db('stop_outcomes').insert({
       stop_id: draft.stopId,
+      order_id: draft.orderId,
+      attempt,
       outcome: draft.outcome,
       recipient_name: draft.recipientName ?? null,
       signature_content_type: draft.signature?.contentType ?? null,
@@ -99,6 +104,44 @@ export class ProofsRepository {
       actor: draft.actor,
       recorded_at_epoch: draft.recordedAtEpoch,
     });
+    return attempt;
+  }
+
+  /** Failed attempts so far at the order's stops. */
+  async countFailedAttempts(orderId: number): Promise<number> {
+    const row = await this.db('stop_outcomes').where({ order_id: orderId, outcome: 'failed' }).count({ count: '*' }).first();
+    return Number(row?.count ?? 0);
+  }
+
+  /** Every attempt at the order, first first; proof sizes instead of the bytes. */
+  async listAttempts(orderId: number): Promise<StopAttempt[]> {
+    const rows = await this.db('stop_outcomes')
+      .where({ order_id: orderId })
+      .orderBy('attempt')
+      .select(
+        'attempt',
+        'stop_id',
+        'outcome',
+        'recipient_name',
+        'failure_reason',
+        'note',
+        'actor',
+        'recorded_at_epoch',
+        this.db.raw('coalesce(length(signature), 0) as signature_bytes'),
+        this.db.raw('coalesce(length(photo), 0) as photo_bytes'),
+      );
+    return rows.map((row) => ({
+      attempt: row.attempt,
+      stopId: row.stop_id,
+      outcome: row.outcome,
+      recipientName: row.recipient_name,
+      failureReason: row.failure_reason,
+      note: row.note,
+      actor: row.actor,
+      recordedAtEpoch: Number(row.recorded_at_epoch),
+      signatureBytes: Number(row.signature_bytes),
+      photoBytes: Number(row.photo_bytes),
+    }));
   }
 
   async findOutcome(stopId: number): Promise<(Omit<StopOutcomeDraft, 'signature' | 'photo'> & { signatureBytes: number; photoBytes: number }) | null> {
@@ -106,6 +149,7 @@ export class ProofsRepository {
       .where({ stop_id: stopId })
       .first(
         'stop_id',
+        'order_id',
         'outcome',
         'recipient_name',
         'failure_reason',
@@ -118,6 +162,7 @@ export class ProofsRepository {
     if (!row) return null;
     return {
       stopId: row.stop_id,
+      orderId: row.order_id,
       outcome: row.outcome,
       recipientName: row.recipient_name,
       failureReason: row.failure_reason,

@@ -1,5 +1,6 @@
 /** The fleet: depots, vehicles and the drivers who drive them. Shift and break times are seconds after local midnight at the start depot. */
 import type { Amounts } from './amounts';
+import type { FailurePolicy, FailurePolicyInput } from '../failure-policy';
 import type { LonLat, ServiceArea } from './geometry';
 import type { SlotCalendar } from './slot-calendar';
 
@@ -19,15 +20,18 @@ export interface Depot {
   slotCalendar: SlotCalendar;
   /** When its customers hear "arriving soon"; null: the service's defaults (ARRIVING_SOON_MINUTES / _STOPS). */
   arrivingSoon: ArrivingSoonRule | null;
+  /** With the defaults filled in. */
+  failurePolicy: FailurePolicy;
   createdAt: Date;
   updatedAt: Date;
 }
 
-/** serviceArea absent: none of its own (the road network's extent); slotCalendar absent: the default one. */
+/** serviceArea absent: none of its own (the road network's extent); slotCalendar absent: the default one; failurePolicy absent: the defaults. */
 export type DepotContent = Pick<Depot, 'name' | 'location' | 'address' | 'timeZone' | 'openingHours'> & {
   serviceArea?: ServiceArea | null;
   slotCalendar?: SlotCalendar;
   arrivingSoon?: ArrivingSoonRule | null;
+  failurePolicy?: FailurePolicyInput | null;
 };
 
 /** "Arriving soon" goes out when the live ETA is this many minutes away, or this many stops are left before it; 0 turns a rule off. */

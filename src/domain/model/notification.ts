@@ -1,10 +1,11 @@
 /** Messages to customers and integrators: what the outbox holds, what a webhook subscribes to. */
+import type { NextStep } from '../failure-policy';
 
 export const channels = ['email', 'sms', 'webhook'] as const;
 export type ChannelName = (typeof channels)[number];
 
 /** The order events customers and integrators hear about; webhook event names are `order.{kind}`. */
-export const notificationKinds = ['confirmed', 'out_for_delivery', 'arriving_soon', 'delivered', 'failed', 'rescheduled'] as const;
+export const notificationKinds = ['confirmed', 'out_for_delivery', 'arriving_soon', 'delivered', 'failed', 'rescheduled', 'return_scheduled'] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
 export const locales = ['en', 'de'] as const;
@@ -35,6 +36,8 @@ export interface MessagePayload {
   windows: [number, number][];
   status: string;
   reason: string | null;
+  /** Failed: what happens next (absent in messages composed before the failure policy). */
+  nextStep?: NextStep | null;
   /** Delivered: who took it and which proof was recorded. */
   proof: { recipientName: string | null; signature: boolean; photo: boolean } | null;
   /** Arriving soon: the live ETA that triggered it, epoch seconds. */

@@ -28,6 +28,13 @@ export type OrderStatus = (typeof orderStatuses)[number];
 export const geocodeConfidences = ['exact', 'street', 'given'] as const;
 export type GeocodeConfidence = (typeof geocodeConfidences)[number];
 
+/**
+ * What the stop does: `delivery` drops `demand` off; `pickup` collects `pickup` at the customer and brings it back to
+ * the depot (a return); `exchange` does both in one visit.
+ */
+export const orderKinds = ['delivery', 'pickup', 'exchange'] as const;
+export type OrderKind = (typeof orderKinds)[number];
+
 /** What a command stores: times as epoch seconds UTC, defaults applied. */
 export interface OrderDraft {
   source: string;
@@ -45,11 +52,20 @@ export interface OrderDraft {
   priority: number;
   requiredSkills: string[];
   notes: string | null;
+  /** Absent: `delivery`. A pickup's `demand` is zero: what it carries is `pickup`. */
+  kind?: OrderKind;
+  /** What the stop collects; absent or null for a delivery. */
+  pickup?: Amounts | null;
+  /** A return or exchange: the delivered order it comes from. */
+  returnOfOrderId?: number | null;
 }
 
 /** A stored order: the draft it was made from, plus what the service gives it. */
 export interface Order extends OrderDraft {
   geocodeConfidence: GeocodeConfidence;
+  kind: OrderKind;
+  pickup: Amounts | null;
+  returnOfOrderId: number | null;
   id: number;
   displayId: string;
   trackingToken: string;
@@ -66,10 +82,16 @@ export const editableStatuses: readonly OrderStatus[] = ['received', 'ready'];
 /** An order may get new time windows until it is out for delivery; a failed one is re-attempted so. */
 export const reschedulableStatuses: readonly OrderStatus[] = ['received', 'ready', 'planned', 'dispatched', 'failed', 'rescheduled'];
 
-export type OrderContent = Omit<OrderDraft, 'source' | 'externalRef'>;
+/** What an update may rewrite: the task's kind, what it collects and where it comes from stay as created. */
+export type OrderContent = Omit<OrderDraft, 'source' | 'externalRef' | 'kind' | 'pickup' | 'returnOfOrderId'>;
+
+export function contentOf(order: Order): OrderContent {
+  const { customerName, customerPhone, customerEmail, addressText, location, geocodeConfidence, timeWindows, serviceSeconds, demand, priority, requiredSkills, notes } = order;
+  return { customerName, customerPhone, customerEmail, addressText, location, geocodeConfidence, timeWindows, serviceSeconds, demand, priority, requiredSkills, notes };
+}
 
 /** One entry of an order's timeline. */
-export const orderEventTypes = ['created', 'updated', 'status_changed', 'assigned', 'rescheduled', 'instructions_changed', 'rated', 'return_requested', 'arriving_soon', 'preferences_changed'] as const;
+export const orderEventTypes = ['created', 'updated', 'status_changed', 'assigned', 'rescheduled', 'return_scheduled', 'instructions_changed', 'rated', 'return_requested', 'arriving_soon', 'preferences_changed'] as const;
 export type OrderEventType = (typeof orderEventTypes)[number];
 
 export interface OrderEventInput {

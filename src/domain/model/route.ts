@@ -80,6 +80,7 @@ export interface Attachment {
 
 export interface StopOutcomeDraft {
   stopId: number;
+  orderId: number;
   outcome: 'delivered' | 'failed';
   recipientName?: string | null;
   signature?: Attachment | null;
@@ -88,4 +89,18 @@ export interface StopOutcomeDraft {
   note?: string | null;
   actor: string;
   recordedAtEpoch: number;
+}
+
+/** One attempt at an order's stop as stored: numbered from 1 per order, each with its own proof. */
+export interface StopAttempt {
+  attempt: number;
+  stopId: number;
+  outcome: 'delivered' | 'failed';
+  recipientName: string | null;
+  failureReason: string | null;
+  note: string | null;
+  actor: string;
+  recordedAtEpoch: number;
+  signatureBytes: number;
+  photoBytes: number;
 }

@@ -15,6 +15,7 @@ export function presentDepot(depot: Depot): DepotResponse {
     serviceArea: depot.serviceArea,
     slotCalendar: slotCalendarToWire(depot.slotCalendar),
     arrivingSoon: depot.arrivingSoon,
+    failurePolicy: { maxAttempts: depot.failurePolicy.maxAttempts, actions: { ...depot.failurePolicy.actions }, reattemptWindow: depot.failurePolicy.reattemptWindow },
     createdAt: depot.createdAt.toISOString(),
     updatedAt: depot.updatedAt.toISOString(),
   };

@@ -30,6 +30,9 @@ export function presentOrder(order: Order, timeZone = 'UTC'): OrderResponse {
     priority: order.priority,
     requiredSkills: order.requiredSkills,
     notes: order.notes,
+    kind: order.kind,
+    pickup: order.pickup,
+    returnOfOrderId: order.returnOfOrderId,
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
   };

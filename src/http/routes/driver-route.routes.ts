@@ -52,6 +52,9 @@ function declare(api: ApiRouter, context: CommandContext, routing: RoutingProvid
           instructions: instructions.has(order.id) ? presentInstructions(instructions.get(order.id)!) : null,
           location: stop.location,
           times: presentStopTimes(stop, timeZone),
+          kind: order.kind,
+          deliver: order.kind === 'pickup' ? null : order.demand,
+          collect: order.kind === 'delivery' ? null : order.pickup,
         });
       }
 

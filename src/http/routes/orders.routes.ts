@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { reads } from '../../commands/context';
 import { createOrder } from '../../commands/create-order';
+import { createReturn } from '../../commands/create-return';
 import { deleteOrder } from '../../commands/delete-order';
 import { transitionOrder } from '../../commands/transition-order';
 import { transitionOrders } from '../../commands/transition-orders';
@@ -11,7 +12,7 @@ import { localDayRange, toIsoInZone } from '../../domain/time';
 import { stopOfOrder } from '../../tracking/tracking-link';
 import { notFound } from '../../errors';
 import { idParamsSchema, pageOf, pageQuerySchema } from '../../protocol/common';
-import { bulkTransitionInputSchema, bulkTransitionResultSchema, createOrderSchema, orderEventSchema, orderListQuerySchema, orderOutcomeSchema, orderPatchSchema, orderSchema, transitionInputSchema, type OrderOutcomeResponse } from '../../protocol/orders-api';
+import { bulkTransitionInputSchema, bulkTransitionResultSchema, createOrderSchema, orderEventSchema, orderListQuerySchema, orderOutcomeSchema, orderPatchSchema, orderSchema, returnInputSchema, transitionInputSchema, type OrderOutcomeResponse } from '../../protocol/orders-api';
 import type { AppDeps } from '../app';
 import type { ApiRouter } from '../endpoint';
 import { presentOrder, presentOrderEvent } from '../presenters/order.presenter';
@@ -108,6 +109,18 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
             }
           : null,
         rating: rating ? { stars: rating.stars, comment: rating.comment, ratedAt: iso(Math.floor(rating.ratedAt.getTime() / 1000))! } : null,
+        attempts: (await repos.proofs.listAttempts(order.id)).map((attempt) => ({
+          attempt: attempt.attempt,
+          stopId: attempt.stopId,
+          outcome: attempt.outcome,
+          at: iso(attempt.recordedAtEpoch)!,
+          actor: attempt.actor,
+          recipientName: attempt.recipientName,
+          failureReason: attempt.failureReason,
+          note: attempt.note,
+          signature: attempt.signatureBytes > 0,
+          photo: attempt.photoBytes > 0,
+        })),
       };
     },
   );
@@ -115,6 +128,24 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
   api.endpoint(
     { method: 'post', path: '/orders', operationId: 'createOrder', summary: 'Create an order (status received); without location its address is geocoded', tag: 'orders', roles: office, body: createOrderSchema, response: orderSchema, status: 201 },
     async ({ body, principal }) => (await present([await createOrder(deps.commands, body, principal, deps.geocoding)]))[0],
+  );
+
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/orders/:id/return',
+      operationId: 'createOrderReturn',
+      summary: 'Return or exchange a delivered order: a new pickup (or delivery + pickup) task at its address, ready on its day',
+      description:
+        'A return (`kind: "return"`) is a pickup of `pickup` (default: the delivered demand) brought back to the depot; an exchange (`kind: "exchange"`) also delivers `delivery` in the same visit. Both are planned with the fleet\'s capacities, by vehicles whose route ends at the depot. Without `timeWindows` the task lands on the depot\'s next working day in the delivered order\'s time of day. 409 unless the order is delivered.',
+      tag: 'orders',
+      roles: office,
+      params: idParamsSchema,
+      body: returnInputSchema,
+      response: orderSchema,
+      status: 201,
+    },
+    async ({ params, body, principal }) => (await present([await createReturn(deps.commands, params.id, body, principal)]))[0],
   );
 
   api.endpoint(

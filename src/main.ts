@@ -24,6 +24,7 @@ import { optimizeMount } from './http/routes/optimize.routes';
 import { osrmRouter } from './http/routes/osrm.routes';
 import { plansMount } from './http/routes/plans.routes';
 import { positionsMount } from './http/routes/positions.routes';
+import { reportsMount } from './http/routes/reports.routes';
 import { stopsMount } from './http/routes/stops.routes';
 import { trackingMount } from './http/routes/tracking.routes';
 import { webRouter } from './http/web';
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
     positionsMount(commands, rateLimiters),
     stopsMount(commands),
     alertsMount(commands),
+    reportsMount(commands),
     { path: '/', router: osrmRouter(routing) },
     notificationsMount(commands, { publicUrl }),
     trackingMount(commands, { linkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600, limiters: rateLimiters }),

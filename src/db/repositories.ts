@@ -12,6 +12,7 @@ import { EtaRepository } from './repos/eta.repo';
 import { ProposalsRepository } from './repos/proposals.repo';
 import { PositionsRepository } from './repos/positions.repo';
 import { ProofsRepository } from './repos/proofs.repo';
+import { ReportFactsRepository } from './repos/report-facts.repo';
 import { RoomEventsRepository } from './repos/room-events.repo';
 import { TrackingLinksRepository } from './repos/tracking-links.repo';
 import { UsersRepository } from './repos/users.repo';
@@ -37,6 +38,7 @@ export function repositories(db: Executor) {
     alerts: new AlertsRepository(db),
     outbox: new OutboxRepository(db),
     webhooks: new WebhooksRepository(db),
+    reportFacts: new ReportFactsRepository(db),
   };
 }
 

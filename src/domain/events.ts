@@ -13,6 +13,8 @@ export interface DomainEvents {
   'order.status_changed': { order: Order; from: OrderStatus; to: OrderStatus; reason: string | null; actor: string };
   /** An order was given new time windows; `leftPlanId` when it no longer fitted its route and left it. */
   'order.rescheduled': { order: Order; previousWindows: EpochWindow[]; leftPlanId: number | null; reason: string | null; actor: string };
+  /** The customer rated (or re-rated) a delivered order. */
+  'order.rated': { orderId: number; stars: number };
   'fleet.changed': { entity: 'depot' | 'vehicle' | 'driver'; id: number; change: 'created' | 'updated' | 'deleted'; actor: string };
   /** A plan run's best so far, a few times a second while it runs (forwarded to dispatchers). */
   'plan.progress': { planId: number; depotId: number; progress: PlanProgress };

@@ -29,6 +29,10 @@ export interface EndpointSpec<P extends z.ZodType, Q extends z.ZodType, B extend
   /** Success status: 200 by default, 201 for creations, 204 for no content. */
   status?: number;
   description?: string;
+  /** OpenAPI operationId. */
+  operationId?: string;
+  /** The handler also answers text/csv (the response schema's rows as a table). */
+  csv?: boolean;
 }
 
 export interface EndpointInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, Auth> {
@@ -94,6 +98,7 @@ export class ApiRouter {
       path: this.prefix + spec.path.replace(/:(\w+)/g, '{$1}'),
       summary: spec.summary,
       description: spec.description,
+      operationId: spec.operationId,
       tags: [spec.tag],
       security: spec.roles === 'public' ? [] : [{ bearerAuth: [] }, { apiKey: [] }],
       request: {
@@ -104,7 +109,9 @@ export class ApiRouter {
       responses: {
         [status]: {
           description: status === 204 ? 'Done' : 'OK',
-          content: spec.response ? { 'application/json': { schema: spec.response } } : undefined,
+          content: spec.response
+            ? { 'application/json': { schema: spec.response }, ...(spec.csv ? { 'text/csv': { schema: { type: 'string' as const, description: 'the same rows as CSV, a header line first' } } } : {}) }
+            : undefined,
         },
         ...errors,
       },

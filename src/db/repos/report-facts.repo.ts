@@ -2,37 +2,12 @@
 import type { Executor } from '../executor';
 import { rowsAsJson } from '../json-rows';
 import type { OrderFact, OrderFactSource, RouteFact, RouteFactSource } from '../../domain/reports/facts';
+import { cycleBucketHours, cycleMeasures, type CycleCounts, type OrderAggregate } from '../../domain/reports/kpis';
 import type { ReportSlice } from '../../domain/reports/slice';
 import type { StopStatus } from '../../domain/model/route';
 
 type Pair = [number, number];
 const windowsOf = (pairs: Pair[]) => pairs.map(([startEpochSeconds, endEpochSeconds]) => ({ startEpochSeconds, endEpochSeconds }));
-
-interface OrderFactRow {
-  order_id: number;
-  depot_id: number | null;
-  service_day: string;
-  vehicle_id: number | null;
-  driver_id: number | null;
-  route_id: number | null;
-  area: string | null;
-  window_label: string;
-  window_start_epoch: number;
-  window_end_epoch: number;
-  status: string;
-  received_epoch: number | null;
-  dispatched_epoch: number | null;
-  delivered_epoch: number | null;
-  attempts: number;
-  failure_reasons: string[];
-  early_seconds: number | null;
-  late_seconds: number | null;
-  dispatched_eta_error_seconds: number | null;
-  live_eta_error_seconds: number | null;
-  rating: number | null;
-  rating_comment: string | null;
-  last_event_id: number;
-}
 
 const orderFactRow = (fact: OrderFact) => ({
   order_id: fact.orderId,
@@ -58,32 +33,6 @@ const orderFactRow = (fact: OrderFact) => ({
   rating: fact.rating,
   rating_comment: fact.ratingComment,
   last_event_id: fact.lastEventId,
-});
-
-const toOrderFact = (row: OrderFactRow): OrderFact => ({
-  orderId: row.order_id,
-  depotId: row.depot_id,
-  serviceDay: row.service_day,
-  vehicleId: row.vehicle_id,
-  driverId: row.driver_id,
-  routeId: row.route_id,
-  area: row.area,
-  windowLabel: row.window_label,
-  windowStartEpoch: row.window_start_epoch,
-  windowEndEpoch: row.window_end_epoch,
-  status: row.status,
-  receivedEpoch: row.received_epoch,
-  dispatchedEpoch: row.dispatched_epoch,
-  deliveredEpoch: row.delivered_epoch,
-  attempts: row.attempts,
-  failureReasons: row.failure_reasons,
-  earlySeconds: row.early_seconds,
-  lateSeconds: row.late_seconds,
-  dispatchedEtaErrorSeconds: row.dispatched_eta_error_seconds,
-  liveEtaErrorSeconds: row.live_eta_error_seconds,
-  rating: row.rating,
-  ratingComment: row.rating_comment,
-  lastEventId: row.last_event_id,
 });
 
 interface RouteFactRow {
@@ -328,14 +277,95 @@ export class ReportFactsRepository {
     return rows.map((row) => row.id);
   }
 
-  async orderFacts(slice: ReportSlice): Promise<OrderFact[]> {
-    const query = this.db('order_facts').whereBetween('service_day', [slice.from, slice.to]).select('*');
+  private orders(slice: ReportSlice) {
+    const query = this.db('order_facts').whereBetween('service_day', [slice.from, slice.to]);
     if (slice.depotId !== undefined) query.andWhere('depot_id', slice.depotId);
     if (slice.vehicleId !== undefined) query.andWhere('vehicle_id', slice.vehicleId);
     if (slice.driverId !== undefined) query.andWhere('driver_id', slice.driverId);
     if (slice.window !== undefined) query.andWhere('window_label', slice.window);
     if (slice.area !== undefined) query.andWhere('area', slice.area);
-    return (await rowsAsJson<OrderFactRow>(this.db, query, ['order_id'])).map(toOrderFact);
+    return query;
+  }
+
+  /**
+   * The slice's order KPIs aggregated in the database (a month of facts is ~9,000 rows: summing them where they lie
+   * is what keeps a report fast); per service day when `byDay`. percentile_disc is the nearest-rank percentile.
+   */
+  async orderAggregates(slice: ReportSlice, byDay: boolean): Promise<OrderAggregate[]> {
+    const spread = (name: string, expression: string) =>
+      `count(${expression}) as ${name}_count, percentile_disc(0.5) within group (order by ${expression}) as ${name}_p50, percentile_disc(0.9) within group (order by ${expression}) as ${name}_p90`;
+    const error = (name: string, column: string) =>
+      `count(${column}) as ${name}_count, avg(abs(${column}))::float8 as ${name}_mean_abs, percentile_disc(0.9) within group (order by abs(${column})) as ${name}_p90_abs`;
+    const select = [
+      byDay ? 'service_day' : `'' as service_day`,
+      'count(*)::int as orders',
+      'count(early_seconds)::int as delivered',
+      'count(*) filter (where early_seconds > 0)::int as early',
+      'count(*) filter (where late_seconds > 0)::int as late',
+      'avg(early_seconds) filter (where early_seconds > 0)::float8 as early_mean',
+      'avg(late_seconds) filter (where late_seconds > 0)::float8 as late_mean',
+      'count(*) filter (where attempts > 0)::int as attempted',
+      `count(*) filter (where attempts = 1 and delivered_epoch is not null and failure_reasons = '[]'::jsonb)::int as succeeded`,
+      ...cycleMeasures.map(([, from, to], index) => spread(`cycle${index}`, `(${to} - ${from})`)),
+      error('dispatched_eta', 'dispatched_eta_error_seconds'),
+      error('live_eta', 'live_eta_error_seconds'),
+      'count(rating)::int as rated',
+      'avg(rating)::float8 as rating_mean',
+      ...[1, 2, 3, 4, 5].map((stars) => `count(*) filter (where rating = ${stars})::int as stars_${stars}`),
+    ].join(', ');
+    const query = this.orders(slice).select(this.db.raw(select));
+    if (byDay) query.groupBy('service_day').orderBy('service_day');
+    const rows: Record<string, number | string | null>[] = await query;
+    const number = (value: number | string | null | undefined) => (value === null || value === undefined ? null : Number(value));
+    return rows.map((row) => ({
+        day: String(row.service_day),
+        orders: Number(row.orders),
+        delivered: Number(row.delivered),
+        early: Number(row.early),
+        late: Number(row.late),
+        earlyMeanSeconds: number(row.early_mean),
+        lateMeanSeconds: number(row.late_mean),
+        attempted: Number(row.attempted),
+        succeeded: Number(row.succeeded),
+        cycles: Object.fromEntries(
+          cycleMeasures.map(([name], index) => [name, { count: Number(row[`cycle${index}_count`]), p50Seconds: number(row[`cycle${index}_p50`]), p90Seconds: number(row[`cycle${index}_p90`]) }]),
+        ) as OrderAggregate['cycles'],
+        dispatchedEta: { count: Number(row.dispatched_eta_count), meanAbsSeconds: number(row.dispatched_eta_mean_abs), p90AbsSeconds: number(row.dispatched_eta_p90_abs) },
+        liveEta: { count: Number(row.live_eta_count), meanAbsSeconds: number(row.live_eta_mean_abs), p90AbsSeconds: number(row.live_eta_p90_abs) },
+        rated: Number(row.rated),
+        ratingMean: number(row.rating_mean),
+        stars: [1, 2, 3, 4, 5].map((stars) => Number(row[`stars_${stars}`])),
+      }));
+  }
+
+  /** Orders per cycle-time bucket (cycleBucketHours), per measure. */
+  async cycleHistogram(slice: ReportSlice): Promise<CycleCounts[]> {
+    const columns = cycleBucketHours.flatMap((fromHours, index) => {
+      const toHours = cycleBucketHours[index + 1];
+      return cycleMeasures.map(
+        ([, from, to], measure) => `count(*) filter (where ${to} - ${from} >= ${fromHours * 3600}${toHours === undefined ? '' : ` and ${to} - ${from} < ${toHours * 3600}`})::int as c${measure}_${index}`,
+      );
+    });
+    const [row] = (await this.orders(slice).select(this.db.raw(columns.join(', ')))) as Record<string, number>[];
+    return cycleBucketHours.map((_, index) => Object.fromEntries(cycleMeasures.map(([name], measure) => [name, Number(row![`c${measure}_${index}`])])) as CycleCounts);
+  }
+
+  async failureReasonCounts(slice: ReportSlice): Promise<{ reason: string; attempts: number }[]> {
+    const rows: { reason: string; attempts: number }[] = await this.orders(slice)
+      .crossJoin(this.db.raw('jsonb_array_elements_text(failure_reasons) as reason'))
+      .select(this.db.raw('reason, count(*)::int as attempts'))
+      .groupBy('reason');
+    return rows;
+  }
+
+  async ratingComments(slice: ReportSlice): Promise<{ orderId: number; day: string; stars: number; comment: string }[]> {
+    const rows: { order_id: number; service_day: string; rating: number; rating_comment: string }[] = await this.orders(slice)
+      .whereNotNull('rating')
+      .whereNotNull('rating_comment')
+      .andWhere('rating_comment', '<>', '')
+      .select('order_id', 'service_day', 'rating', 'rating_comment')
+      .orderBy(['service_day', 'order_id']);
+    return rows.map((row) => ({ orderId: row.order_id, day: row.service_day, stars: row.rating, comment: row.rating_comment }));
   }
 
   /** Routes of the slice; the time window and area slice orders, not routes, so they do not narrow these. */

@@ -1,123 +1,129 @@
 /**
- * The KPIs over stored report facts (./facts.ts), as docs/kpis.md defines them. Pure: a report reads the facts
- * of its slice and hands them here. Minutes and hours are unrounded; presenting rounds.
+ * The KPIs as docs/kpis.md defines them, put together from what the database aggregated over a slice's order
+ * facts (counts, sums, nearest-rank percentiles) and from its route facts. Minutes and hours are unrounded;
+ * presenting rounds.
  */
-import type { OrderFact, RouteFact } from './facts';
+import type { RouteFact } from './facts';
 
-/** Nearest-rank percentile (the smallest value with at least p of the values at or below it); null when empty. */
-export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+/** The cycle-time measures: name, the fact's start and end epoch columns. */
+export const cycleMeasures = [
+  ['receivedToDelivered', 'received_epoch', 'delivered_epoch'],
+  ['receivedToDispatched', 'received_epoch', 'dispatched_epoch'],
+  ['dispatchedToDelivered', 'dispatched_epoch', 'delivered_epoch'],
+] as const;
+export type CycleMeasure = (typeof cycleMeasures)[number][0];
+export type CycleCounts = Record<CycleMeasure, number>;
+
+/** Cycle-time histogram edges in hours; the last bucket is open. */
+export const cycleBucketHours = [0, 1, 2, 4, 8, 12, 24, 48] as const;
+
+/** What the database sums up over order facts, for a slice or one day of it. */
+export interface OrderAggregate {
+  day: string;
+  orders: number;
+  delivered: number;
+  early: number;
+  late: number;
+  earlyMeanSeconds: number | null;
+  lateMeanSeconds: number | null;
+  attempted: number;
+  succeeded: number;
+  cycles: Record<CycleMeasure, { count: number; p50Seconds: number | null; p90Seconds: number | null }>;
+  dispatchedEta: { count: number; meanAbsSeconds: number | null; p90AbsSeconds: number | null };
+  liveEta: { count: number; meanAbsSeconds: number | null; p90AbsSeconds: number | null };
+  rated: number;
+  ratingMean: number | null;
+  /** Orders rated 1 … 5 stars. */
+  stars: number[];
 }
 
-const mean = (values: readonly number[]): number | null => (values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length);
 const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
-const minutes = (seconds: number) => seconds / 60;
-const present = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
-
-export interface Spread {
-  count: number;
-  p50Minutes: number | null;
-  p90Minutes: number | null;
-}
-
-export interface ErrorSpread {
-  count: number;
-  meanAbsoluteMinutes: number | null;
-  p90AbsoluteMinutes: number | null;
-}
-
-function spread(secondsList: number[]): Spread {
-  const values = secondsList.map(minutes);
-  return { count: values.length, p50Minutes: percentile(values, 0.5), p90Minutes: percentile(values, 0.9) };
-}
-
-function errorSpread(secondsList: number[]): ErrorSpread {
-  const values = secondsList.map((seconds) => Math.abs(minutes(seconds)));
-  return { count: values.length, meanAbsoluteMinutes: mean(values), p90AbsoluteMinutes: percentile(values, 0.9) };
-}
-
-const delivered = (orders: OrderFact[]) => orders.filter((order) => order.earlySeconds !== null);
-
-export function onTime(orders: OrderFact[]) {
-  const done = delivered(orders);
-  const early = done.filter((order) => order.earlySeconds! > 0);
-  const late = done.filter((order) => order.lateSeconds! > 0);
-  const inside = done.length - early.length - late.length;
-  return {
-    delivered: done.length,
-    onTime: inside,
-    early: early.length,
-    late: late.length,
-    onTimeRate: ratio(inside, done.length),
-    earlyMinutesMean: mean(early.map((order) => minutes(order.earlySeconds!))),
-    lateMinutesMean: mean(late.map((order) => minutes(order.lateSeconds!))),
-  };
-}
-
-export function firstAttempt(orders: OrderFact[]) {
-  const attempted = orders.filter((order) => order.attempts > 0);
-  const succeeded = attempted.filter((order) => order.deliveredEpoch !== null && order.attempts === 1 && order.failureReasons.length === 0);
-  return { attempted: attempted.length, succeeded: succeeded.length, rate: ratio(succeeded.length, attempted.length) };
-}
-
-const between = (from: number | null, to: number | null) => (from !== null && to !== null ? to - from : null);
-
-export function cycleTimes(orders: OrderFact[]) {
-  return {
-    receivedToDelivered: spread(orders.map((order) => between(order.receivedEpoch, order.deliveredEpoch)).filter(present)),
-    receivedToDispatched: spread(orders.map((order) => between(order.receivedEpoch, order.dispatchedEpoch)).filter(present)),
-    dispatchedToDelivered: spread(orders.map((order) => between(order.dispatchedEpoch, order.deliveredEpoch)).filter(present)),
-  };
-}
-
-export function etaErrors(orders: OrderFact[]) {
-  return {
-    dispatched: errorSpread(orders.map((order) => order.dispatchedEtaErrorSeconds).filter(present)),
-    live: errorSpread(orders.map((order) => order.liveEtaErrorSeconds).filter(present)),
-  };
-}
+const minutes = (seconds: number | null) => (seconds === null ? null : seconds / 60);
 
 export const ratingStars = [1, 2, 3, 4, 5] as const;
 
-export function ratings(orders: OrderFact[]) {
-  const rated = orders.map((order) => order.rating).filter(present);
+const onTimeOf = (aggregate: OrderAggregate) => {
+  const inside = aggregate.delivered - aggregate.early - aggregate.late;
   return {
-    count: rated.length,
-    average: mean(rated),
-    distribution: ratingStars.map((stars) => ({ stars, orders: rated.filter((rating) => rating === stars).length })),
+    delivered: aggregate.delivered,
+    onTime: inside,
+    early: aggregate.early,
+    late: aggregate.late,
+    onTimeRate: ratio(inside, aggregate.delivered),
+    earlyMinutesMean: minutes(aggregate.earlyMeanSeconds),
+    lateMinutesMean: minutes(aggregate.lateMeanSeconds),
   };
+};
+
+const errorOf = (error: OrderAggregate['dispatchedEta']) => ({ count: error.count, meanAbsoluteMinutes: minutes(error.meanAbsSeconds), p90AbsoluteMinutes: minutes(error.p90AbsSeconds) });
+
+const spreadOf = (spread: OrderAggregate['cycles'][CycleMeasure]) => ({ count: spread.count, p50Minutes: minutes(spread.p50Seconds), p90Minutes: minutes(spread.p90Seconds) });
+
+export function ratingDistribution(aggregate: OrderAggregate) {
+  return ratingStars.map((stars, index) => ({ stars, orders: aggregate.stars[index] ?? 0 }));
 }
 
 export function costs(routes: RouteFact[]) {
   const sum = (pick: (route: RouteFact) => number) => routes.reduce((total, route) => total + pick(route), 0);
-  const deliveredOrders = sum((route) => route.deliveredStops);
-  const plannedOrders = sum((route) => route.plannedStops);
   const actualCost = sum((route) => route.actualCost);
   const plannedCost = sum((route) => route.plannedCost);
   return {
     routes: routes.length,
     plannedCost,
     actualCost,
-    plannedCostPerOrder: ratio(plannedCost, plannedOrders),
-    actualCostPerOrder: ratio(actualCost, deliveredOrders),
+    plannedCostPerOrder: ratio(plannedCost, sum((route) => route.plannedStops)),
+    actualCostPerOrder: ratio(actualCost, sum((route) => route.deliveredStops)),
   };
 }
 
-export function summary(orders: OrderFact[], routes: RouteFact[]) {
+export function summary(aggregate: OrderAggregate, routes: RouteFact[]) {
   return {
-    orders: orders.length,
-    onTime: onTime(orders),
-    firstAttempt: firstAttempt(orders),
-    cycleTimes: cycleTimes(orders),
-    etaErrors: etaErrors(orders),
-    ratings: ratings(orders),
+    orders: aggregate.orders,
+    onTime: onTimeOf(aggregate),
+    firstAttempt: { attempted: aggregate.attempted, succeeded: aggregate.succeeded, rate: ratio(aggregate.succeeded, aggregate.attempted) },
+    cycleTimes: {
+      receivedToDelivered: spreadOf(aggregate.cycles.receivedToDelivered),
+      receivedToDispatched: spreadOf(aggregate.cycles.receivedToDispatched),
+      dispatchedToDelivered: spreadOf(aggregate.cycles.dispatchedToDelivered),
+    },
+    etaErrors: { dispatched: errorOf(aggregate.dispatchedEta), live: errorOf(aggregate.liveEta) },
+    ratings: { count: aggregate.rated, average: aggregate.ratingMean, distribution: ratingDistribution(aggregate) },
     costs: costs(routes),
   };
 }
 
 export type Summary = ReturnType<typeof summary>;
+
+/** One row per service day: the on-time trend and the day's first-attempt and ETA figures. */
+export function dailyRow(aggregate: OrderAggregate) {
+  const times = onTimeOf(aggregate);
+  const dispatched = errorOf(aggregate.dispatchedEta);
+  const live = errorOf(aggregate.liveEta);
+  return {
+    day: aggregate.day,
+    orders: aggregate.orders,
+    delivered: times.delivered,
+    onTime: times.onTime,
+    early: times.early,
+    late: times.late,
+    onTimeRate: times.onTimeRate,
+    firstAttemptRate: ratio(aggregate.succeeded, aggregate.attempted),
+    dispatchedEtaMeanAbsoluteMinutes: dispatched.meanAbsoluteMinutes,
+    dispatchedEtaP90AbsoluteMinutes: dispatched.p90AbsoluteMinutes,
+    liveEtaMeanAbsoluteMinutes: live.meanAbsoluteMinutes,
+    liveEtaP90AbsoluteMinutes: live.p90AbsoluteMinutes,
+  };
+}
+
+export function cycleTimeRows(buckets: CycleCounts[]) {
+  return cycleBucketHours.map((fromHours, index) => ({ fromHours, toHours: cycleBucketHours[index + 1] ?? null, ...buckets[index]! }));
+}
+
+/** Failed attempts by reason, most frequent first (ties by reason). */
+export function failureReasonRows(counts: { reason: string; attempts: number }[]) {
+  const total = counts.reduce((sum, count) => sum + count.attempts, 0);
+  return counts.map(({ reason, attempts }) => ({ reason, attempts, share: attempts / total })).sort((a, b) => b.attempts - a.attempts || a.reason.localeCompare(b.reason));
+}
 
 function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();
@@ -127,60 +133,6 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
     else groups.set(key(item), [item]);
   }
   return groups;
-}
-
-/** One row per service day: the on-time trend and the day's first-attempt and ETA figures. */
-export function dailyRows(orders: OrderFact[]) {
-  return [...groupBy(orders, (order) => order.serviceDay)]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([day, dayOrders]) => {
-      const times = onTime(dayOrders);
-      const errors = etaErrors(dayOrders);
-      return {
-        day,
-        orders: dayOrders.length,
-        delivered: times.delivered,
-        onTime: times.onTime,
-        early: times.early,
-        late: times.late,
-        onTimeRate: times.onTimeRate,
-        firstAttemptRate: firstAttempt(dayOrders).rate,
-        dispatchedEtaMeanAbsoluteMinutes: errors.dispatched.meanAbsoluteMinutes,
-        dispatchedEtaP90AbsoluteMinutes: errors.dispatched.p90AbsoluteMinutes,
-        liveEtaMeanAbsoluteMinutes: errors.live.meanAbsoluteMinutes,
-        liveEtaP90AbsoluteMinutes: errors.live.p90AbsoluteMinutes,
-      };
-    });
-}
-
-/** Cycle-time histogram edges in hours; the last bucket is open. */
-export const cycleBucketHours = [0, 1, 2, 4, 8, 12, 24, 48] as const;
-
-export function cycleTimeRows(orders: OrderFact[]) {
-  const measures = {
-    receivedToDelivered: orders.map((order) => between(order.receivedEpoch, order.deliveredEpoch)).filter(present),
-    receivedToDispatched: orders.map((order) => between(order.receivedEpoch, order.dispatchedEpoch)).filter(present),
-    dispatchedToDelivered: orders.map((order) => between(order.dispatchedEpoch, order.deliveredEpoch)).filter(present),
-  };
-  return cycleBucketHours.map((fromHours, index) => {
-    const toHours = cycleBucketHours[index + 1] ?? null;
-    const count = (values: number[]) => values.filter((seconds) => seconds >= fromHours * 3600 && (toHours === null || seconds < toHours * 3600)).length;
-    return {
-      fromHours,
-      toHours,
-      receivedToDelivered: count(measures.receivedToDelivered),
-      receivedToDispatched: count(measures.receivedToDispatched),
-      dispatchedToDelivered: count(measures.dispatchedToDelivered),
-    };
-  });
-}
-
-/** Failed attempts by reason, most frequent first (ties by reason). */
-export function failureReasonRows(orders: OrderFact[]) {
-  const reasons = orders.flatMap((order) => order.failureReasons);
-  return [...groupBy(reasons, (reason) => reason)]
-    .map(([reason, list]) => ({ reason, attempts: list.length, share: list.length / reasons.length }))
-    .sort((a, b) => b.attempts - a.attempts || a.reason.localeCompare(b.reason));
 }
 
 /** Cost per order by van: its routes' planned and actual costs over the orders they carried and delivered. */
@@ -228,11 +180,4 @@ export function routeRows(routes: RouteFact[]) {
       servedInOrder: route.servedInOrder,
       servedSequence: route.servedSequence.join(' '),
     }));
-}
-
-export function ratingCommentRows(orders: OrderFact[]) {
-  return orders
-    .filter((order) => order.rating !== null && order.ratingComment)
-    .sort((a, b) => a.serviceDay.localeCompare(b.serviceDay) || a.orderId - b.orderId)
-    .map((order) => ({ orderId: order.orderId, day: order.serviceDay, stars: order.rating!, comment: order.ratingComment! }));
 }

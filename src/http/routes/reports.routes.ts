@@ -69,25 +69,26 @@ function declare(api: ApiRouter, context: CommandContext): void {
     },
     async ({ query, req, res }) => {
       const slice = sliceOf(query);
-      const result = kpis.summary(await repos.orderFacts(slice), await repos.routeFacts(slice));
+      const [aggregate] = await repos.orderAggregates(slice, false);
+      const result = kpis.summary(aggregate!, await repos.routeFacts(slice));
       if (wantsCsv(req, query.format)) return sendCsv(res, `summary-${query.from}-${query.to}`, toCsv(flatten(result), ['metric', 'value']));
       return result;
     },
   );
   table('daily', 'reportDaily', 'Per service day: orders, on time, early, late, first-attempt rate, ETA errors (the on-time trend)', dailyRowSchema, async (slice) =>
-    kpis.dailyRows(await repos.orderFacts(slice)),
+    (await repos.orderAggregates(slice, true)).map(kpis.dailyRow),
   );
   table('cycle-times', 'reportCycleTimes', 'Cycle-time distribution: orders per bucket of hours, received→delivered, received→dispatched, dispatched→delivered', cycleTimeRowSchema, async (slice) =>
-    kpis.cycleTimeRows(await repos.orderFacts(slice)),
+    kpis.cycleTimeRows(await repos.cycleHistogram(slice)),
   );
-  table('failure-reasons', 'reportFailureReasons', 'Failed attempts by reason, most frequent first', failureReasonRowSchema, async (slice) => kpis.failureReasonRows(await repos.orderFacts(slice)));
+  table('failure-reasons', 'reportFailureReasons', 'Failed attempts by reason, most frequent first', failureReasonRowSchema, async (slice) => kpis.failureReasonRows(await repos.failureReasonCounts(slice)));
   table('vehicles', 'reportVehicleCosts', 'Cost per order by van, planned and actual (GPS km, hours on shift)', vehicleCostRowSchema, async (slice) => {
     const routes = await repos.routeFacts(slice);
     return kpis.vehicleRows(routes, await repos.vehicleNames([...new Set(routes.map((route) => route.vehicleId))]));
   });
   table('routes', 'reportRoutes', 'Planned vs actual per route: km, hours, stops, cost, the order stops were served in', routeRowSchema, async (slice) => kpis.routeRows(await repos.routeFacts(slice)));
-  table('ratings', 'reportRatings', 'Customer ratings: orders per number of stars', ratingRowSchema, async (slice) => kpis.ratings(await repos.orderFacts(slice)).distribution);
-  table('rating-comments', 'reportRatingComments', "Customers' comments with their rating", ratingCommentRowSchema, async (slice) => kpis.ratingCommentRows(await repos.orderFacts(slice)));
+  table('ratings', 'reportRatings', 'Customer ratings: orders per number of stars', ratingRowSchema, async (slice) => kpis.ratingDistribution((await repos.orderAggregates(slice, false))[0]!));
+  table('rating-comments', 'reportRatingComments', "Customers' comments with their rating", ratingCommentRowSchema, async (slice) => repos.ratingComments(slice));
 }
 
 export function reportsMount(context: CommandContext): Mount {

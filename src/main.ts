@@ -25,6 +25,7 @@ import { osrmRouter } from './http/routes/osrm.routes';
 import { plansMount } from './http/routes/plans.routes';
 import { positionsMount } from './http/routes/positions.routes';
 import { reportsMount } from './http/routes/reports.routes';
+import { ServiceMetrics } from './http/metrics';
 import { stopsMount } from './http/routes/stops.routes';
 import { trackingMount } from './http/routes/tracking.routes';
 import { webRouter } from './http/web';
@@ -100,7 +101,9 @@ async function main(): Promise<void> {
   const optimizeJobs = new OptimizeJobs();
   // One set of limiters for HTTP and sockets; on PostgreSQL shared by every process through its table.
   const rateLimiters = new RateLimiters(rateLimitsOf(config), database.engine === 'postgres' ? database.knex : undefined);
+  const metrics = new ServiceMetrics(commands, { token: config.METRICS_TOKEN });
   const mounts: Mount[] = [
+    metrics.mount(),
     importMount(commands, { geocoding }),
     geocodeMount(geocoding),
     plansMount({ context: commands, queue: planQueue, solver, routing, positions }),
@@ -125,6 +128,7 @@ async function main(): Promise<void> {
     geocoding,
     lockout,
     rateLimiters,
+    metrics,
     trustProxy: config.TRUST_PROXY,
     security: { tileUrl: config.TILE_URL, hsts: config.TRUST_PROXY !== false, corsOrigins: config.CORS_ORIGINS },
   });
@@ -134,6 +138,7 @@ async function main(): Promise<void> {
   // With PostgreSQL, socket rooms span every server process on the database (LISTEN/NOTIFY).
   const adapterPool = config.DATABASE_URL ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2, connectionTimeoutMillis: 5000, keepAlive: true }) : undefined;
   const realtime = await startRealtime(server, { commands, logger, adapterPool, trackingLinkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600, rateLimiters });
+  metrics.watchSockets(() => realtime.io.engine.clientsCount);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   await reactions.start();
   const address = server.address();

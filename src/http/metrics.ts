@@ -43,13 +43,13 @@ export class ServiceMetrics {
     private readonly options: MetricsOptions = {},
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'lastmile_' });
-    const self = this;
+    const openSockets = () => this.socketConnections();
     new Gauge({
       name: 'lastmile_socket_connections',
       help: 'Open socket.io connections',
       registers: [this.registry],
       collect() {
-        this.set(self.socketConnections());
+        this.set(openSockets());
       },
     });
     new Gauge({

@@ -1,4 +1,4 @@
-/** The three web pages, bundled into web/dist: one entry per page, shared code split into chunks. */
+/** The web pages, bundled into web/dist: one entry per page, shared code split into chunks. */
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
@@ -17,6 +17,7 @@ export default defineConfig({
         dispatch: resolve(web, 'dispatch/index.html'),
         driver: resolve(web, 'driver/index.html'),
         track: resolve(web, 'track/index.html'),
+        reports: resolve(web, 'reports/index.html'),
       },
     },
   },

@@ -47,6 +47,8 @@ export const configSchema = z.object({
   /** With Redis, socket rooms span processes through Redis Streams instead of PostgreSQL's LISTEN/NOTIFY. */
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional()),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Bearer token for GET /metrics; unset: loopback clients only. */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OSRM_URL: optionalString.pipe(z.url().optional()),
   OSM_PBF: z.string().trim().min(1).default('data/osm/heidelberg.osm.pbf'),

@@ -15,6 +15,7 @@ import { isDatabaseUnavailable } from './errors';
 import { RateLimiters, rateLimitsOf } from './auth/rate-limits';
 import { createApp } from './http/app';
 import { serviceMounts } from './http/service-mounts';
+import { ServiceMetrics } from './http/metrics';
 import { createLogger, type Logger } from './logger';
 import { trackedPositions } from './planning/tracked-positions';
 import { emailChannel } from './notifications/email';
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   const optimizeJobs = new OptimizeJobs(reads(commands).optimizeJobs, commands.clock);
   // One set of limiters for HTTP and sockets; on PostgreSQL shared by every process through its table.
   const rateLimiters = new RateLimiters(rateLimitsOf(config), database.engine === 'postgres' ? database.knex : undefined);
+  const metrics = new ServiceMetrics(commands, { token: config.METRICS_TOKEN });
   const mounts = serviceMounts({
     commands,
     geocoding,
@@ -101,6 +103,7 @@ async function main(): Promise<void> {
     trackingLinkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600,
     distDir: join(import.meta.dirname, '..', 'web', 'dist'),
     tileUrl: config.TILE_URL,
+    metrics,
   });
   const lockout = { attempts: config.LOGIN_LOCKOUT_ATTEMPTS, minutes: config.LOGIN_LOCKOUT_MINUTES };
   const app = createApp({
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
     geocoding,
     lockout,
     rateLimiters,
+    metrics,
     trustProxy: config.TRUST_PROXY,
     security: { tileUrl: config.TILE_URL, hsts: config.TRUST_PROXY !== false, corsOrigins: config.CORS_ORIGINS },
   });
@@ -122,6 +126,7 @@ async function main(): Promise<void> {
   const adapterPool =
     config.DATABASE_URL && !redisClient ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2, connectionTimeoutMillis: 5000, keepAlive: true }) : undefined;
   const realtime = await startRealtime(server, { commands, logger, redisClient, adapterPool, trackingLinkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600, rateLimiters });
+  metrics.watchSockets(() => realtime.io.engine.clientsCount);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   await reactions.start();
   const address = server.address();

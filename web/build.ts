@@ -10,7 +10,7 @@ import { build } from 'vite';
 const root = join(import.meta.dirname, '..');
 const webDir = join(root, 'web');
 const distDir = join(webDir, 'dist');
-export const pages = ['dispatch', 'driver', 'track'] as const;
+export const pages = ['dispatch', 'driver', 'track', 'reports'] as const;
 
 function newestSourceMs(dir: string): number {
   let newest = 0;

@@ -15,6 +15,7 @@ import { EtaRepository } from './repos/eta.repo';
 import { ProposalsRepository } from './repos/proposals.repo';
 import { PositionsRepository } from './repos/positions.repo';
 import { ProofsRepository } from './repos/proofs.repo';
+import { ReportFactsRepository } from './repos/report-facts.repo';
 import { RoomEventsRepository } from './repos/room-events.repo';
 import { TrackingLinksRepository } from './repos/tracking-links.repo';
 import { UsersRepository } from './repos/users.repo';
@@ -43,6 +44,7 @@ export function repositories(db: Executor) {
     webhooks: new WebhooksRepository(db),
     optimizeJobs: new OptimizeJobsRepository(db),
     optOuts: new OptOutsRepository(db),
+    reportFacts: new ReportFactsRepository(db),
   };
 }
 

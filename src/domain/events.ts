@@ -16,6 +16,8 @@ export interface DomainEvents {
   /** Its arriving-soon message was written (live ETA close enough). */
   'order.arriving_soon': { orderId: number; stopId: number; etaEpoch: number };
   'order.rescheduled': { order: Order; previousWindows: EpochWindow[]; leftPlanId: number | null; reason: string | null; actor: string };
+  /** The customer rated (or re-rated) a delivered order. */
+  'order.rated': { orderId: number; stars: number };
   'fleet.changed': { entity: 'depot' | 'vehicle' | 'driver'; id: number; change: 'created' | 'updated' | 'deleted'; actor: string };
   /** A plan run's best so far, a few times a second while it runs (forwarded to dispatchers). */
   'plan.progress': { planId: number; depotId: number; progress: PlanProgress };

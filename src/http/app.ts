@@ -43,6 +43,8 @@ export interface AppDeps {
   /** The limiters the service shares with its mounts and sockets; else made here from `limits`. */
   rateLimiters?: RateLimiters;
   limits?: RateLimits;
+  /** Counts and times every request for GET /metrics (the service mounts its endpoint). */
+  metrics?: { middleware(): express.RequestHandler };
 }
 
 const requestLine = (req: { method?: string; originalUrl?: string; url?: string }, status: number, ms?: number) =>
@@ -55,6 +57,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
   app.use(securityHeaders(deps.security ?? {}));
+  if (deps.metrics) app.use(deps.metrics.middleware());
 
   app.use(
     pinoHttp({

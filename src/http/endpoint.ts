@@ -35,6 +35,8 @@ export interface EndpointSpec<P extends z.ZodType, Q extends z.ZodType, B extend
   /** Success status: 200 by default, 201 for creations, 204 for no content. */
   status?: number;
   description?: string;
+  /** The handler also answers text/csv (the response schema's rows as a table). */
+  csv?: boolean;
 }
 
 export interface EndpointInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, Auth> {
@@ -112,7 +114,11 @@ export class ApiRouter {
         [status]: {
           description: status === 204 ? 'Done' : 'OK',
           content: spec.response
-            ? { [spec.responseType ?? 'application/json']: { schema: spec.response }, ...Object.fromEntries(Object.entries(spec.alternatives ?? {}).map(([type, schema]) => [type, { schema }])) }
+            ? {
+                [spec.responseType ?? 'application/json']: { schema: spec.response },
+                ...Object.fromEntries(Object.entries(spec.alternatives ?? {}).map(([type, schema]) => [type, { schema }])),
+                ...(spec.csv ? { 'text/csv': { schema: { type: 'string' as const, description: 'the same rows as CSV, a header line first' } } } : {}),
+              }
             : undefined,
         },
         ...errors,

@@ -11,6 +11,7 @@ import type { PlanQueue } from '../reactions/plan-runs';
 import type { RoutingProvider } from '../routing/provider';
 import type { OptimizeJobs } from '../solving/optimize-jobs';
 import type { SolverRunner } from '../solving/runner';
+import type { ServiceMetrics } from './metrics';
 import type { Mount } from './mount';
 import { alertsMount } from './routes/alerts.routes';
 import { basemapMount } from './routes/basemap.routes';
@@ -22,6 +23,7 @@ import { optimizeMount } from './routes/optimize.routes';
 import { osrmMount } from './routes/osrm.routes';
 import { plansMount } from './routes/plans.routes';
 import { positionsMount } from './routes/positions.routes';
+import { reportsMount } from './routes/reports.routes';
 import { stopsMount } from './routes/stops.routes';
 import { trackingMount } from './routes/tracking.routes';
 import { webRouter } from './web';
@@ -41,11 +43,14 @@ export interface ServiceMountsDeps {
   /** The built web pages. */
   distDir: string;
   tileUrl?: string;
+  /** GET /metrics, first so it times every request after it. */
+  metrics?: ServiceMetrics;
 }
 
 export function serviceMounts(deps: ServiceMountsDeps): Mount[] {
   const { commands, routing } = deps;
   return [
+    ...(deps.metrics ? [deps.metrics.mount()] : []),
     importMount(commands, { geocoding: deps.geocoding }),
     geocodeMount(deps.geocoding),
     plansMount({ context: commands, queue: deps.planQueue, solver: deps.solver, routing, positions: deps.positions }),
@@ -53,6 +58,7 @@ export function serviceMounts(deps: ServiceMountsDeps): Mount[] {
     positionsMount(commands, deps.rateLimiters),
     stopsMount(commands),
     alertsMount(commands),
+    reportsMount(commands),
     osrmMount(routing),
     notificationsMount(commands, { publicUrl: deps.publicUrl }),
     trackingMount(commands, { linkTtlSeconds: deps.trackingLinkTtlSeconds, limiters: deps.rateLimiters, routing, positions: deps.positions }),

@@ -1,5 +1,5 @@
 /**
- * Serves the built web pages: the dispatch console at /dispatch, the driver app at /driver, the
+ * Serves the built web pages: the dispatch console at /dispatch (its reports at /reports), the driver app at /driver, the
  * customer tracking page at /t/{token} (never indexed), and their hashed assets. The tile URL is
  * written into each page; without one, the pages draw the base map from the road network.
  */
@@ -24,7 +24,7 @@ export function webRouter(options: WebOptions): Router {
     if (!existsSync(file)) return null;
     return readFileSync(file, 'utf8').replace('content="__TILE_URL__"', `content="${escapeAttribute(options.tileUrl ?? '')}"`);
   };
-  const pages = { dispatch: page('dispatch'), driver: page('driver'), track: page('track') };
+  const pages = { dispatch: page('dispatch'), driver: page('driver'), track: page('track'), reports: page('reports') };
   const send = (res: Response, html: string | null) => {
     if (html === null) {
       res.status(503).type('text').send('The web pages are not built: run `npm run build:web` (npm start does it for you).');
@@ -38,6 +38,7 @@ export function webRouter(options: WebOptions): Router {
   router.get('/', (_req, res) => res.redirect('/dispatch'));
   router.get('/dispatch', (_req, res) => send(res, pages.dispatch));
   router.get('/driver', (_req, res) => send(res, pages.driver));
+  router.get('/reports', (_req, res) => send(res, pages.reports));
   router.get('/t/:token', (_req, res) => {
     res.setHeader('X-Robots-Tag', 'noindex, nofollow');
     res.setHeader('Referrer-Policy', 'no-referrer');

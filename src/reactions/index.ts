@@ -7,6 +7,8 @@
  * - late stops, a vehicle off its road or off the network, a failed order, a plan's unassigned orders →
  *   `alerts.ts` raises, updates and resolves the stored alerts (raiseAlert, resolveAlert).
  * - an outbox message is due → `outbox-sender.ts` sends it by e-mail, SMS or webhook, with retries.
+ * - an order or a route changed in a way reports count → `report-facts.ts` rewrites its report facts
+ *   (refreshReportFacts).
  * Each calls commands; nothing below commands/ does.
  */
 import type { InsertionDeps } from '../commands/insert-live-order';
@@ -20,6 +22,7 @@ import { EtaEngine } from './live-etas';
 import { OutboxSender } from './outbox-sender';
 import { PlanQueue } from './plan-runs';
 import type { ArrivingSoonRule } from '../domain/model/fleet';
+import { keepReportFacts, type ReportFactsReaction } from './report-facts';
 
 export interface ReactionsDeps extends InsertionDeps {
   solver: SolverRunner;
@@ -35,6 +38,7 @@ export interface ReactionsDeps extends InsertionDeps {
 export interface Reactions {
   planRuns: PlanQueue;
   outbox: OutboxSender;
+  reportFacts: ReportFactsReaction;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -46,14 +50,18 @@ export function createReactions(deps: ReactionsDeps): Reactions {
   const etaEngine = new EtaEngine(context, routing, log, deps.arrivingSoon ? { arrivingSoon: deps.arrivingSoon } : {});
   const alerts = raiseAndResolveAlerts(context, log);
   const outbox = new OutboxSender({ context, channels: deps.channels, log });
+  const reportFacts = keepReportFacts(context, log);
   // Status changes and reschedules committed messages: send them now rather than at the next poll.
   const wakeOutbox = [context.events.on('order.status_changed', () => outbox.wake()), context.events.on('order.rescheduled', () => outbox.wake()), context.events.on('order.arriving_soon', () => outbox.wake())];
   return {
     planRuns,
     outbox,
+    reportFacts,
     async start() {
       await planRuns.start();
       outbox.start();
+      // In the background: a long history must not hold up the start; reports fill in as it catches up.
+      void reportFacts.start().catch((error: unknown) => log.error({ err: error }, 'report facts catch-up failed'));
     },
     async stop() {
       stopRemoving();
@@ -63,6 +71,8 @@ export function createReactions(deps: ReactionsDeps): Reactions {
       // After the last plan run: its unassigned orders are still alerted.
       alerts.stop();
       await alerts.idle();
+      reportFacts.stop();
+      await reportFacts.idle();
     },
   };
 }

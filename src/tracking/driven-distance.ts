@@ -123,3 +123,10 @@ export class DrivenDistance {
     if (this.plans.size > maxPlans) this.plans.delete(this.plans.keys().next().value!);
   }
 }
+
+/** One vehicle's GPS trail over [from, to) under the jitter rule: meters driven and its first and last fix; null without fixes. */
+export async function trailSummary(repos: Repositories, vehicleId: number, fromEpoch: number, toEpoch: number): Promise<{ meters: number; firstEpoch: number; lastEpoch: number } | null> {
+  const fixes = (await repos.positions.trails([vehicleId], fromEpoch, toEpoch, maxFixAccuracyMeters, fixSampleSeconds)).get(vehicleId) ?? [];
+  if (fixes.length === 0) return null;
+  return { meters: drivenMeters(fixes), firstEpoch: fixes[0]!.recordedAt, lastEpoch: fixes[fixes.length - 1]!.recordedAt };
+}

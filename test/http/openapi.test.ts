@@ -105,7 +105,7 @@ describe('the OpenAPI document covers the mounted routes', () => {
     // Outside /api/v1: the pages, and the OSRM-compatible services, which keep OSRM's own grammar and documents.
     const outside = [...routed].filter((route) => !route.split(' ')[1]!.startsWith(`${apiPrefix}/`));
     // OSRM answers CORS preflights on its services, as OSRM's server does.
-    expect(outside.filter((route) => route !== 'OPTIONS /{service}/{version}/{profile}/{coordinates}' && !/^GET \/(docs(\/.*)?|dispatch|driver|t\/\{token\}|\{.*|route\/.*|table\/.*|nearest\/.*|trip\/.*|match\/.*|tile\/.*)?$/.test(route))).toEqual([]);
+    expect(outside.filter((route) => route !== 'OPTIONS /{service}/{version}/{profile}/{coordinates}' && !/^GET \/(docs(\/.*)?|dispatch|driver|reports|t\/\{token\}|\{.*|route\/.*|table\/.*|nearest\/.*|trip\/.*|match\/.*|tile\/.*)?$/.test(route))).toEqual([]);
   });
 
   it('gives every operation a unique camelCase operationId', () => {

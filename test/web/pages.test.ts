@@ -21,7 +21,7 @@ describe('serving the built pages', () => {
   };
 
   beforeAll(async () => {
-    for (const page of ['dispatch', 'driver', 'track']) {
+    for (const page of ['dispatch', 'driver', 'track', 'reports']) {
       mkdirSync(join(distDir, page));
       writeFileSync(join(distDir, page, 'index.html'), `<meta name="tile-url" content="__TILE_URL__"><title>${page}</title>`);
     }
@@ -36,7 +36,7 @@ describe('serving the built pages', () => {
   });
 
   it('serves each page with the tile URL written in, escaped', async () => {
-    for (const [path, title] of [['/dispatch', 'dispatch'], ['/driver', 'driver'], ['/t/some-token', 'track']]) {
+    for (const [path, title] of [['/dispatch', 'dispatch'], ['/driver', 'driver'], ['/t/some-token', 'track'], ['/reports', 'reports']]) {
       const response = await fetch(url + path);
       expect(response.status).toBe(200);
       const html = await response.text();

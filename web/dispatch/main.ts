@@ -62,7 +62,7 @@ mountToolbar(state, {
     }),
   dispatch: () => void actions.dispatchPlan(),
 });
-mountKpis(state);
+mountKpis(state, api);
 mountOrders(state, orderActions, { moveOrders: (orderIds, status) => void actions.moveOrders(orderIds, status) });
 mountOrderDrawer(state, orderActions);
 mountOrderForm(state, orderActions, (picked) => {

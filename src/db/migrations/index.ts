@@ -19,6 +19,7 @@ import * as notifications from './013_notifications';
 import * as notificationPreferences from './015_notification_preferences';
 import * as customerActions from './016_customer_actions';
 import * as returns from './017_returns';
+import * as reportFacts from './019_report_facts';
 import * as optimizeJobs from './020_optimize_jobs';
 
 const migrations: Record<string, Knex.Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Knex.Migration> = {
   '015_notification_preferences': notificationPreferences,
   '016_customer_actions': customerActions,
   '017_returns': returns,
+  '019_report_facts': reportFacts,
   '020_optimize_jobs': optimizeJobs,
 };
 

@@ -1,7 +1,7 @@
 /**
  * The simulator: virtual drivers log in and drive their dispatched routes through the public API.
- * With office credentials it first plans and dispatches the next day's orders if nothing is
- * dispatched yet, so a fresh demo has routes to drive.
+ * With office credentials it first plans and dispatches a day (the given date, or the earliest with
+ * ready orders) if nothing is dispatched for it yet, so a fresh demo has routes to drive.
  */
 import type { SimulationOptions, DriverSummary } from './virtual-driver';
 import { runDriver } from './virtual-driver';
@@ -15,6 +15,10 @@ export interface SimulationInput {
   drivers: Credentials[];
   /** Plans and dispatches when no route is dispatched yet. */
   office?: Credentials;
+  /** The local date (YYYY-MM-DD) to plan and drive; without it the earliest date with ready orders. */
+  date?: string;
+  /** The solver's time for that plan; 10 s by default. */
+  planSeconds?: number;
   options: SimulationOptions;
 }
 
@@ -33,23 +37,26 @@ export async function login(url: string, credentials: Credentials): Promise<stri
   return (await call<{ token: string }>(url, 'POST', '/auth/login', null, credentials)).token;
 }
 
-/** Plans the earliest day with ready orders at the first depot and dispatches it, unless a plan is already dispatched. */
-export async function ensureDispatched(url: string, token: string, signal: AbortSignal, log: (message: string) => void = () => {}): Promise<void> {
+/**
+ * Plans `date` (or the earliest day with ready orders) at the first depot and dispatches it, unless a plan of that
+ * date (or, without a date, any plan) is dispatched already.
+ */
+export async function ensureDispatched(url: string, token: string, signal: AbortSignal, log: (message: string) => void = () => {}, day?: string, planSeconds = 10): Promise<void> {
   const depots = await call<{ items: { id: number }[] }>(url, 'GET', '/depots', token);
   const depotId = depots.items[0]?.id;
   if (depotId === undefined) return;
-  const plans = await call<{ items: { status: string }[] }>(url, 'GET', `/plans?depotId=${depotId}`, token);
+  const plans = await call<{ items: { status: string }[] }>(url, 'GET', `/plans?depotId=${depotId}${day ? `&date=${day}` : ''}`, token);
   if (plans.items.some((plan) => plan.status === 'dispatched')) return;
   const orders = await call<{ items: { timeWindows: { start: string }[] }[] }>(url, 'GET', `/orders?status=ready&depotId=${depotId}&limit=1`, token);
   const firstWindow = orders.items[0]?.timeWindows[0];
-  if (!firstWindow) return;
+  if (!day && !firstWindow) return;
   // Windows are local ISO times with their offset: the first ten characters are the depot's date.
-  const date = firstWindow.start.slice(0, 10);
+  const date = day ?? firstWindow!.start.slice(0, 10);
   log(`planning ${date} at depot ${depotId}`);
-  let plan = await call<{ id: number; status: string }>(url, 'POST', '/plans', token, { depotId, date, timeLimitSeconds: 10 });
+  let plan = await call<{ id: number; status: string }>(url, 'POST', '/plans', token, { depotId, date, timeLimitSeconds: planSeconds });
   while (plan.status === 'queued' || plan.status === 'running') {
     if (signal.aborted) return;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, 250));
     plan = await call(url, 'GET', `/plans/${plan.id}`, token);
   }
   if (plan.status !== 'succeeded') throw new Error(`plan ${plan.id} ended ${plan.status}`);
@@ -60,7 +67,7 @@ export async function ensureDispatched(url: string, token: string, signal: Abort
 
 export async function runSimulation(input: SimulationInput): Promise<DriverSummary[]> {
   const { options } = input;
-  if (input.office) await ensureDispatched(options.url, await login(options.url, input.office), options.signal, options.log);
+  if (input.office) await ensureDispatched(options.url, await login(options.url, input.office), options.signal, options.log, input.date, input.planSeconds);
   return Promise.all(
     input.drivers.map(async (driver) => {
       const token = await login(options.url, driver);

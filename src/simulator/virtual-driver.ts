@@ -9,12 +9,15 @@ import type { ClientToServerEvents, ErrorBody, ServerToClientEvents } from '../p
 import { failureReasons, type StopActionResult } from '../protocol/stop-actions';
 import { Trajectory, gaussian, withGpsNoise } from './trajectory';
 import type { LonLat } from '../domain/model/geometry';
+import type { Clock } from '../domain/clock';
 
 export interface SimulationOptions {
   /** The service's base URL, e.g. http://127.0.0.1:3000. */
   url: string;
   /** Simulated seconds per real second. */
   speedup: number;
+  /** What the fixes are stamped with: the service's clock when it runs sped up too (the demo), else the system's. */
+  clock: Clock;
   /** Standard deviation of GPS error. */
   noiseMeters: number;
   /** Share of stops that end in a failed delivery. */
@@ -122,7 +125,7 @@ async function report(socket: DriverSocket, location: LonLat, speed: number, hea
     accuracyMeters: Math.max(3, options.noiseMeters),
     speedMetersPerSecond: Math.min(100, speed),
     headingDegrees: heading,
-    recordedAt: Date.now() / 1000,
+    recordedAt: options.clock.nowMs() / 1000,
   });
   if ('error' in reply) options.log?.(`position refused: ${reply.error.message}`);
   else summary.positions += 1;

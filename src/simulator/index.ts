@@ -23,11 +23,22 @@ export interface SimulationInput {
 }
 
 async function call<T>(url: string, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const response = await fetch(`${url}/api/v1${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const send = () =>
+    fetch(`${url}/api/v1${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  // A kept-alive connection the server closed while busy (a solver on its one thread) is no answer: reads are tried again.
+  let response: Response | undefined;
+  for (let attempt = 1; !response; attempt++) {
+    try {
+      response = await send();
+    } catch (error) {
+      if (method !== 'GET' || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
@@ -39,25 +50,29 @@ export async function login(url: string, credentials: Credentials): Promise<stri
 
 /**
  * Plans `date` (or the earliest day with ready orders) at the first depot and dispatches it, unless a plan of that
- * date (or, without a date, any plan) is dispatched already.
+ * date (or, without a date, any plan) is dispatched already. A plan of that date left queued, running or not yet
+ * dispatched (a run stopped half-way) is taken up instead of planning its orders again.
  */
 export async function ensureDispatched(url: string, token: string, signal: AbortSignal, log: (message: string) => void = () => {}, day?: string, planSeconds = 10): Promise<void> {
   const depots = await call<{ items: { id: number }[] }>(url, 'GET', '/depots', token);
   const depotId = depots.items[0]?.id;
   if (depotId === undefined) return;
-  const plans = await call<{ items: { status: string }[] }>(url, 'GET', `/plans?depotId=${depotId}${day ? `&date=${day}` : ''}`, token);
+  const plans = await call<{ items: { id: number; status: string }[] }>(url, 'GET', `/plans?depotId=${depotId}${day ? `&date=${day}` : ''}`, token);
   if (plans.items.some((plan) => plan.status === 'dispatched')) return;
-  const orders = await call<{ items: { timeWindows: { start: string }[] }[] }>(url, 'GET', `/orders?status=ready&depotId=${depotId}&limit=1`, token);
-  const firstWindow = orders.items[0]?.timeWindows[0];
-  if (!day && !firstWindow) return;
-  // Windows are local ISO times with their offset: the first ten characters are the depot's date.
-  const date = day ?? firstWindow!.start.slice(0, 10);
-  log(`planning ${date} at depot ${depotId}`);
-  let plan = await call<{ id: number; status: string }>(url, 'POST', '/plans', token, { depotId, date, timeLimitSeconds: planSeconds });
+  let plan: { id: number; status: string } | undefined = day ? plans.items.find((candidate) => ['queued', 'running', 'succeeded'].includes(candidate.status)) : undefined;
+  if (!plan) {
+    const orders = await call<{ items: { timeWindows: { start: string }[] }[] }>(url, 'GET', `/orders?status=ready&depotId=${depotId}&limit=1`, token);
+    const firstWindow = orders.items[0]?.timeWindows[0];
+    if (!day && !firstWindow) return;
+    // Windows are local ISO times with their offset: the first ten characters are the depot's date.
+    const date = day ?? firstWindow!.start.slice(0, 10);
+    log(`planning ${date} at depot ${depotId}`);
+    plan = await call<{ id: number; status: string }>(url, 'POST', '/plans', token, { depotId, date, timeLimitSeconds: planSeconds });
+  }
   while (plan.status === 'queued' || plan.status === 'running') {
     if (signal.aborted) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
-    plan = await call(url, 'GET', `/plans/${plan.id}`, token);
+    plan = await call<{ id: number; status: string }>(url, 'GET', `/plans/${plan.id}`, token);
   }
   if (plan.status !== 'succeeded') throw new Error(`plan ${plan.id} ended ${plan.status}`);
   // The demo drives whatever was planned; orders left out stay listed on the plan.

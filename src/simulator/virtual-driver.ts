@@ -34,7 +34,7 @@ export interface SimulationOptions {
 }
 
 interface DriverDay {
-  route: { id: number; stops: { stopId: number; status: string; location: LonLat; customerName: string }[] } | null;
+  route: { id: number; stops: { stopId: number; status: string; location: LonLat; customerName: string; times: { window: { start: string } | null } }[] } | null;
   nextLeg: { stopId: number; durationSeconds: number; geometry: { coordinates: LonLat[] } } | null;
 }
 
@@ -84,6 +84,10 @@ export async function runDriver(token: string, options: SimulationOptions): Prom
       }
       const stop = day.route.stops.find((candidate) => candidate.stopId === day.nextLeg!.stopId)!;
       await drive(socket, day.nextLeg, stop.location, options, summary);
+      if (options.signal.aborted) break;
+      // Early at the door: a driver waits for the window to open, as the plan does.
+      const opensAtMs = stop.times.window ? Date.parse(stop.times.window.start) : Number.NaN;
+      if (opensAtMs > options.clock.nowMs()) await sleep((opensAtMs - options.clock.nowMs()) / options.speedup, options.signal);
       if (options.signal.aborted) break;
       await serve(socket, stop, options, summary);
       served += 1;

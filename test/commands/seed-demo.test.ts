@@ -61,7 +61,7 @@ describe.each(testDatabases())('demo seed and admin on $engine', (backend) => {
     await seedDemo(again, { locations, orderCount: 10, vehicleCount: 1 });
     const second = (await repositories(again.db).orders.list({}, { limit: 50 })).items.map((order) => [order.customerName, order.addressText, order.location]);
     expect(second).toEqual(first);
-  });
+   }, 90_000);
 
   it('adds the demo day of a date once: ready orders with windows in its wall-clock hours, also when clocks go back', async () => {
     const context = await open();

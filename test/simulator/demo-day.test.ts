@@ -8,9 +8,9 @@ import { testDatabases } from '../helpers/database';
 import { startFullService } from '../helpers/service';
 
 const locations = loadDemoLocations('data/demo/heidelberg-locations.json');
-const speed = 300;
+const speed = 600;
 
-async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -78,5 +78,5 @@ describe.each(testDatabases())('DEMO=1 day on $engine', (backend) => {
       controller.abort();
       await service.close();
     }
-  }, 60_000);
+  }, 120_000);
 });

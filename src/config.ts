@@ -59,6 +59,8 @@ export const configSchema = z.object({
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   /** DEMO=1: the demo's drivers drive their routes in this process. */
   DEMO: z.enum(['0', '1']).default('0').transform((value) => value === '1'),
+  /** With DEMO=1: how many times as fast as real time the demo day runs (the service's clock and its drivers alike). */
+  DEMO_SPEED: z.coerce.number().min(1).max(1000).default(1),
   TILE_URL: optionalString.pipe(z.url().optional()),
   TRACKING_LINK_TTL_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
   TRUST_PROXY: trustProxy,

@@ -23,8 +23,7 @@ import { smsChannel } from './notifications/sms';
 import { webhookChannel } from './notifications/webhook';
 import { createReactions } from './reactions';
 import { startRealtime } from './realtime/server';
-import { runSimulation } from './simulator';
-import { seededRandom } from './seed/random';
+import { runDemoDay } from './simulator/demo-day';
 import { createRoutingProvider } from './routing';
 import { createGeocoder } from './geocoding';
 import type { Geocoding } from './geocoding/place-order';
@@ -34,7 +33,7 @@ import type { RoutingProvider } from './routing/provider';
 import { OptimizeJobs } from './solving/optimize-jobs';
 import { createPoolSolver } from './solving/pool-solver';
 import { adminUsername, ensureAdmin, readCredentials, writeCredentials, type DemoCredentials } from './seed/credentials';
-import { loadDemoLocations, seedDemo } from './seed/demo';
+import { demoClock, loadDemoLocations, seedDemo } from './seed/demo';
 import { connectRedis } from './realtime/redis';
 
 const demoLocationsFile = 'data/demo/heidelberg-locations.json';
@@ -67,7 +66,9 @@ async function main(): Promise<void> {
   logger.info({ database: database.engine }, 'database migrated');
 
   const events = new EventBus((error, event) => logger.error({ err: error, event }, 'event listener failed'));
-  const commands: CommandContext = { db: database.knex, events, clock: systemClock };
+  // DEMO=1 runs the whole process on the demo day's clock (today from the vans' shift start, DEMO_SPEED × real time).
+  const clock = config.DEMO ? await demoClock(reads({ db: database.knex, events, clock: systemClock }), systemClock, config.DEMO_SPEED) : systemClock;
+  const commands: CommandContext = { db: database.knex, events, clock };
   const credentials = await prepareCredentials(config, commands, logger);
 
   const routing = await routingProvider(config, logger);
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
   const channels = {
     email,
     sms: config.SMS_URL ? smsChannel({ smsUrl: config.SMS_URL, from: config.SMS_FROM, publicUrl }) : undefined,
+    // Receivers check the signature's timestamp against their own clocks: webhooks are stamped with the real time.
     webhook: webhookChannel({ clock: systemClock, findWebhook: (id) => reads(commands).webhooks.findById(id) }),
   };
   const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', channels, arrivingSoon: { minutes: config.ARRIVING_SOON_MINUTES, stops: config.ARRIVING_SOON_STOPS }, log: logger });
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   printWelcome(`http://localhost:${port}`, database, credentials);
   const demo = new AbortController();
-  if (config.DEMO && credentials) startDemoDrivers(`http://127.0.0.1:${port}`, credentials, demo.signal, logger);
+  if (config.DEMO && credentials) startDemoDay(`http://127.0.0.1:${port}`, credentials, commands, config.DEMO_SPEED, demo.signal, logger);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -226,15 +228,11 @@ function prepareGeocoding(config: Config, routing: RoutingProvider, logger: Logg
   }
 }
 
-/** DEMO=1: the demo's drivers drive their routes in this process (planned and dispatched first if need be). */
-function startDemoDrivers(url: string, credentials: DemoCredentials, signal: AbortSignal, logger: Logger): void {
+/** DEMO=1: today's demo day is planned and dispatched if need be, and its drivers drive their routes in this process. */
+function startDemoDay(url: string, credentials: DemoCredentials, context: CommandContext, speed: number, signal: AbortSignal, logger: Logger): void {
   const log = (message: string) => logger.info({ simulator: true }, message);
-  runSimulation({
-    drivers: credentials.drivers,
-    office: { username: credentials.admin.username, password: credentials.admin.password },
-    options: { url, speedup: 20, noiseMeters: 8, failureRate: 0.05, dwellSeconds: 180, reportEverySeconds: 5, random: seededRandom(1), signal, log },
-  }).then(
-    (summaries) => log(`demo drivers done: ${summaries.reduce((sum, summary) => sum + summary.delivered, 0)} delivered`),
+  runDemoDay({ url, credentials, context, locations: loadDemoLocations(demoLocationsFile), speed, signal, log }).then(
+    ({ date, drivers }) => log(`demo day ${date} done: ${drivers.reduce((sum, summary) => sum + summary.delivered, 0)} delivered`),
     (error: unknown) => logger.error({ err: error }, 'demo drivers stopped'),
   );
 }

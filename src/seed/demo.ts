@@ -1,18 +1,20 @@
 /**
  * The demo city on first run: a depot in Heidelberg-Bergheim, 10 vans with drivers, and 300 orders
  * for tomorrow (the depot's local date) at real street locations. Deterministic apart from passwords.
+ * `DEMO=1` adds a demo day for today (`seedDemoDay`), driven on a clock that starts at the vans' shift start.
  */
 import { moveOrders } from '../commands/move-orders';
-import { nowEpochSeconds } from '../domain/clock';
+import { nowEpochSeconds, scaledClock, type Clock } from '../domain/clock';
 import { readFileSync } from 'node:fs';
 import { hashPassword } from '../auth/passwords';
 import { inTransaction, type CommandContext } from '../commands/context';
 import { vehicleContent } from '../commands/vehicle-content';
-import { localDate, localMidnightEpochSeconds, nextDate } from '../domain/time';
+import { localClockEpochSeconds, localDate, nextDate } from '../domain/time';
 import { vehicleInputSchema } from '../protocol/vehicles';
 import { newPassword, type DemoCredentials } from './credentials';
 import { between, pick, seededRandom, shuffled } from './random';
 import type { OrderDraft } from '../domain/model/order';
+import type { Repositories } from '../db/repositories';
 
 export interface DemoLocation {
   location: [number, number];
@@ -28,6 +30,8 @@ export interface DemoOptions {
 export const demoTimeZone = 'Europe/Berlin';
 const firstNames = ['Anna', 'Ben', 'Clara', 'David', 'Elif', 'Felix', 'Greta', 'Hannah', 'Jonas', 'Katharina', 'Lukas', 'Mia', 'Noah', 'Olga', 'Paul', 'Sophie', 'Tim', 'Yusuf'];
 const lastNames = ['Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schulz', 'Hoffmann', 'Koch', 'Richter', 'Klein', 'Wolf', 'Yılmaz', 'Neumann'];
+/** The vans' shift, local hours: the demo day begins at its start. */
+const shiftHours = { start: 8, end: 18 };
 /** Local delivery windows [from, to] in hours; most customers take a half day. */
 const windowHours: [number, number][] = [[8, 12], [8, 12], [10, 14], [12, 16], [14, 18], [14, 18], [8, 18]];
 
@@ -41,7 +45,6 @@ export async function seedDemo(context: CommandContext, options: DemoOptions): P
   const orderCount = options.orderCount ?? 300;
   const vehicleCount = options.vehicleCount ?? 10;
   const day = nextDate(localDate(demoTimeZone, nowEpochSeconds(context.clock)));
-  const midnight = localMidnightEpochSeconds(day, demoTimeZone);
   const drivers = await Promise.all(
     Array.from({ length: vehicleCount }, async (_, index) => {
       const password = newPassword();
@@ -67,7 +70,7 @@ export async function seedDemo(context: CommandContext, options: DemoOptions): P
             startDepotId: depot.id,
             capacity: { weightKg: 800, volumeL: 6000, items: 120 },
             skills: index < 2 ? ['cooling'] : [],
-            shift: { start: '08:00', end: '18:00' },
+            shift: { start: `${String(shiftHours.start).padStart(2, '0')}:00`, end: `${shiftHours.end}:00` },
             costs: { fixed: 50, perHour: 30, perKm: 0.3 },
             breaks: [{ windows: [{ start: '11:30', end: '14:00' }], durationSeconds: 1800 }],
           }),
@@ -77,29 +80,8 @@ export async function seedDemo(context: CommandContext, options: DemoOptions): P
       await repos.drivers.insert({ name: user.name, phone: `+49 30 23125 9${String(index).padStart(2, '0')}`, vehicleId: vehicle.id, userId: user.id });
     }
 
-    const locations = shuffled(random, options.locations).slice(0, orderCount);
-    const drafts: OrderDraft[] = locations.map((location, index) => {
-      const [fromHour, toHour] = pick(random, windowHours);
-      const name = `${pick(random, firstNames)} ${pick(random, lastNames)}`;
-      return {
-        source: 'demo',
-        externalRef: `demo-${String(index + 1).padStart(4, '0')}`,
-        customerName: name,
-        ...demoContact(name, index),
-        addressText: `${location.street} ${between(random, 1, 120)}, Heidelberg`,
-        location: location.location,
-        timeWindows: [{ startEpochSeconds: midnight + fromHour * 3600, endEpochSeconds: midnight + toHour * 3600 }],
-        serviceSeconds: between(random, 3, 7) * 60,
-        demand: { weightKg: between(random, 1, 25), volumeL: between(random, 5, 80), items: between(random, 1, 3) },
-        priority: random() < 0.1 ? 50 : 0,
-        requiredSkills: random() < 0.05 ? ['cooling'] : [],
-        notes: random() < 0.15 ? 'Please ring the bell twice' : null,
-      };
-    });
-    const results = await repos.orders.upsertMany(drafts, { actor: 'system', depotId: depot.id });
-    // Demo orders are ready to plan right away.
-    const orders = await repos.orders.findByIds(results.map((result) => result.id));
-    await moveOrders(repos, orders.map((order) => ({ order, path: ['ready'], reason: 'demo seed' })), 'system');
+    const drafts = demoOrders(random, options.locations, orderCount, day, 'demo');
+    await insertReady(repos, drafts, depot.id);
     return drivers.map(({ username, password, vehicle }) => ({ username, password, vehicle }));
   });
 }
@@ -115,4 +97,66 @@ export function demoContact(name: string, index: number): { customerPhone: strin
   return index % 5 === 4
     ? { customerPhone: `+44 7700 900${number}`, customerEmail: `${local}.${index + 1}@example.com` }
     : { customerPhone: `+49 30 23125 ${number}`, customerEmail: `${local}.${index + 1}@example.org` };
+}
+
+/** Where the demo's day starts on `date`: the vans' shift start, so they leave as soon as the day is planned. */
+export function demoDayStartEpochSeconds(date: string): number {
+  return localClockEpochSeconds(date, shiftHours.start * 3600, demoTimeZone);
+}
+
+/**
+ * The demo day of `date` at the first depot: `orderCount` ready orders (refs `demo-{date}-NNNN`), the same ones for
+ * the same date. Runs once per date and depot; returns how many orders it added (0 when the day is there already).
+ */
+export async function seedDemoDay(context: CommandContext, options: { locations: DemoLocation[]; date: string; orderCount?: number }): Promise<number> {
+  const prefix = `demo-${options.date}`;
+  const drafts = demoOrders(seededRandom(Number(options.date.replaceAll('-', ''))), options.locations, options.orderCount ?? 300, options.date, prefix);
+  return inTransaction(context, async (repos) => {
+    const depot = (await repos.depots.list({ limit: 1 })).items[0];
+    if (!depot || (await repos.orders.findBySourceRef('demo', drafts[0]!.externalRef!))) return 0;
+    await insertReady(repos, drafts, depot.id);
+    return drafts.length;
+  });
+}
+
+/** Demo orders are ready to plan right away. */
+async function insertReady(repos: Repositories, drafts: OrderDraft[], depotId: number): Promise<void> {
+  const results = await repos.orders.upsertMany(drafts, { actor: 'system', depotId });
+  const orders = await repos.orders.findByIds(results.map((result) => result.id));
+  await moveOrders(repos, orders.map((order) => ({ order, path: ['ready'], reason: 'demo seed' })), 'system');
+}
+
+function demoOrders(random: () => number, locations: DemoLocation[], orderCount: number, date: string, refPrefix: string): OrderDraft[] {
+  // Wall-clock hours, also on the days the offset changes.
+  const at = (hour: number) => localClockEpochSeconds(date, hour * 3600, demoTimeZone);
+  return shuffled(random, locations).slice(0, orderCount).map((location, index) => {
+    const [fromHour, toHour] = pick(random, windowHours);
+    const name = `${pick(random, firstNames)} ${pick(random, lastNames)}`;
+    return {
+      source: 'demo',
+      externalRef: `${refPrefix}-${String(index + 1).padStart(4, '0')}`,
+      customerName: name,
+      ...demoContact(name, index),
+      addressText: `${location.street} ${between(random, 1, 120)}, Heidelberg`,
+      location: location.location,
+      timeWindows: [{ startEpochSeconds: at(fromHour), endEpochSeconds: at(toHour) }],
+      serviceSeconds: between(random, 3, 7) * 60,
+      demand: { weightKg: between(random, 1, 25), volumeL: between(random, 5, 80), items: between(random, 1, 3) },
+      priority: random() < 0.1 ? 50 : 0,
+      requiredSkills: random() < 0.05 ? ['cooling'] : [],
+      notes: random() < 0.15 ? 'Please ring the bell twice' : null,
+    };
+  });
+}
+
+/**
+ * The clock `DEMO=1` runs on: today's demo day (the depot's date by `base`) from the vans' shift start, `speed` times
+ * as fast as `base`, so vans are on the road whatever the hour it is started. Started again the same day, it goes on
+ * from the last position a van reported, so the day's times never run backwards.
+ */
+export async function demoClock(repos: Pick<Repositories, 'positions'>, base: Clock, speed: number): Promise<Clock> {
+  const today = localDate(demoTimeZone, nowEpochSeconds(base));
+  const latest = Math.max(0, ...(await repos.positions.listLatest()).map((position) => position.recordedAt));
+  const resumeAt = localDate(demoTimeZone, latest) === today ? Math.ceil(latest) : 0;
+  return scaledClock(base, Math.max(demoDayStartEpochSeconds(today), resumeAt) * 1000, speed);
 }

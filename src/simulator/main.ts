@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { systemClock } from '../domain/clock';
 import { seededRandom } from '../seed/random';
 import { readCredentials } from '../seed/credentials';
 import { runSimulation } from './index';
@@ -44,6 +45,8 @@ const summaries = await runSimulation({
   office: { username: credentials.admin.username, password: credentials.admin.password },
   options: {
     url: values.url,
+    // A service on the system's clock: the fixes carry the real time (a DEMO=1 service drives its own vans).
+    clock: systemClock,
     speedup,
     noiseMeters,
     failureRate,

@@ -9,12 +9,15 @@ import type { ClientToServerEvents, ErrorBody, ServerToClientEvents } from '../p
 import { failureReasons, type StopActionResult } from '../protocol/stop-actions';
 import { Trajectory, gaussian, withGpsNoise } from './trajectory';
 import type { LonLat } from '../domain/model/geometry';
+import type { Clock } from '../domain/clock';
 
 export interface SimulationOptions {
   /** The service's base URL, e.g. http://127.0.0.1:3000. */
   url: string;
   /** Simulated seconds per real second. */
   speedup: number;
+  /** What the fixes are stamped with: the service's clock when it runs sped up too (the demo), else the system's. */
+  clock: Clock;
   /** Standard deviation of GPS error. */
   noiseMeters: number;
   /** Share of stops that end in a failed delivery. */
@@ -31,7 +34,7 @@ export interface SimulationOptions {
 }
 
 interface DriverDay {
-  route: { id: number; stops: { stopId: number; status: string; location: LonLat; customerName: string }[] } | null;
+  route: { id: number; stops: { stopId: number; status: string; location: LonLat; customerName: string; times: { window: { start: string } | null } }[] } | null;
   nextLeg: { stopId: number; durationSeconds: number; geometry: { coordinates: LonLat[] } } | null;
 }
 
@@ -82,6 +85,10 @@ export async function runDriver(token: string, options: SimulationOptions): Prom
       const stop = day.route.stops.find((candidate) => candidate.stopId === day.nextLeg!.stopId)!;
       await drive(socket, day.nextLeg, stop.location, options, summary);
       if (options.signal.aborted) break;
+      // Early at the door: a driver waits for the window to open, as the plan does.
+      const opensAtMs = stop.times.window ? Date.parse(stop.times.window.start) : Number.NaN;
+      if (opensAtMs > options.clock.nowMs()) await sleep((opensAtMs - options.clock.nowMs()) / options.speedup, options.signal);
+      if (options.signal.aborted) break;
       await serve(socket, stop, options, summary);
       served += 1;
     }
@@ -122,7 +129,7 @@ async function report(socket: DriverSocket, location: LonLat, speed: number, hea
     accuracyMeters: Math.max(3, options.noiseMeters),
     speedMetersPerSecond: Math.min(100, speed),
     headingDegrees: heading,
-    recordedAt: Date.now() / 1000,
+    recordedAt: options.clock.nowMs() / 1000,
   });
   if ('error' in reply) options.log?.(`position refused: ${reply.error.message}`);
   else summary.positions += 1;

@@ -5,7 +5,7 @@ import { login } from '../../src/commands/login';
 import { EventBus } from '../../src/domain/events';
 import { localDate } from '../../src/domain/time';
 import { ensureAdmin } from '../../src/seed/credentials';
-import { seedDemo, type DemoLocation } from '../../src/seed/demo';
+import { seedDemo, seedDemoDay, type DemoLocation } from '../../src/seed/demo';
 import { principalForToken } from '../../src/auth/principal';
 import { repositories } from '../../src/db/repositories';
 import { testDatabases, type TestDatabase } from '../helpers/database';
@@ -66,6 +66,23 @@ describe.each(testDatabases())('demo seed and admin on $engine', (backend) => {
     await seedDemo(again, { locations, orderCount: 10, vehicleCount: 1 });
     const second = (await repositories(again.db).orders.list({}, { limit: 50 })).items.map((order) => [order.customerName, order.addressText, order.location]);
     expect(second).toEqual(first);
+   }, 90_000);
+
+  it('adds the demo day of a date once: ready orders with windows in its wall-clock hours, also when clocks go back', async () => {
+    const context = await open();
+    await seedDemo(context, { locations, orderCount: 5, vehicleCount: 1 });
+    expect(await seedDemoDay(context, { locations, date: '2026-10-25', orderCount: 12 })).toBe(12);
+    expect(await seedDemoDay(context, { locations, date: '2026-10-25', orderCount: 12 })).toBe(0);
+    const orders = (await repositories(context.db).orders.list({}, { limit: 100 })).items.filter((order) => order.externalRef?.startsWith('demo-2026-10-25-'));
+    expect(orders).toHaveLength(12);
+    for (const order of orders) {
+      expect(order.status).toBe('ready');
+      const [window] = order.timeWindows;
+      expect(localDate('Europe/Berlin', window!.startEpochSeconds)).toBe('2026-10-25');
+      // Local hours are whole on the day of 25 hours (UTC+1 from 03:00): a window starts on the hour, 08:00 at the earliest.
+      const startHourLocal = (window!.startEpochSeconds + 3600) / 3600 % 24;
+      expect(Number.isInteger(startHourLocal) && startHourLocal >= 8).toBe(true);
+    }
   });
 
   it('creates the admin once, and makes ADMIN_TOKEN their token, replacing the previous one', async () => {

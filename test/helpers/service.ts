@@ -1,6 +1,7 @@
 /**
  * The whole service in-process, mounted as src/main.ts mounts it (every router, the plan queue, realtime), on
- * straight-line routing and one solver thread, with an admin, a depot, a van, its driver and a few orders.
+ * straight-line routing and one solver thread, with an admin, a depot, a van, its driver and a few orders
+ * (`fleet: false`: the admin alone), on the system's clock or the one given.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -8,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandContext } from '../../src/commands/context';
-import { systemClock } from '../../src/domain/clock';
+import { systemClock, type Clock } from '../../src/domain/clock';
 import { repositories } from '../../src/db/repositories';
 import { EventBus } from '../../src/domain/events';
 import { createApp } from '../../src/http/app';
@@ -37,6 +38,7 @@ import { orderInput } from './orders';
 
 export interface FullService {
   url: string;
+  adminPassword: string;
   database: TestDatabase;
   commands: CommandContext;
   realtime: Realtime;
@@ -48,10 +50,10 @@ export interface FullService {
   close(): Promise<void>;
 }
 
-export async function startFullService(backend: TestBackend, realtimeOptions: Partial<RealtimeOptions> = {}): Promise<FullService> {
+export async function startFullService(backend: TestBackend, realtimeOptions: Partial<RealtimeOptions> = {}, options: { clock?: Clock; fleet?: boolean } = {}): Promise<FullService> {
   const database = await backend.open();
-  const commands: CommandContext = { db: database.knex, events: new EventBus(), clock: systemClock };
-  await ensureAdmin(commands, adminToken);
+  const commands: CommandContext = { db: database.knex, events: new EventBus(), clock: options.clock ?? systemClock };
+  const admin = (await ensureAdmin(commands, adminToken))!;
   const logger = createLogger('silent');
   const routing = createHaversineProvider();
   const solver = createPoolSolver({ threads: 1 });
@@ -88,23 +90,19 @@ export async function startFullService(backend: TestBackend, realtimeOptions: Pa
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
-  const depot = await call<{ id: number }>('POST', '/api/v1/depots', depotInput);
-  const vehicle = await call<{ id: number }>('POST', '/api/v1/vehicles', vehicleInput(depot.id));
-  await call('POST', '/api/v1/drivers', { name: 'Ida', username: 'ida', password: 'secret-password', vehicleId: vehicle.id });
-  const { token: driverToken } = await call<{ token: string }>('POST', '/api/v1/auth/login', { username: 'ida', password: 'secret-password' });
-  const orders = [];
-  for (const index of [1, 2, 3]) orders.push(await call<{ id: number; trackingToken: string }>('POST', '/api/v1/orders', { ...orderInput(index), depotId: depot.id }));
+  const fleet = options.fleet === false ? null : await createFleet(call);
 
   return {
     url,
+    adminPassword: admin.password,
     database,
     commands,
     realtime,
-    depotId: depot.id,
-    vehicleId: vehicle.id,
-    driverToken,
-    orderIds: orders.map((order) => order.id),
-    trackingTokens: orders.map((order) => order.trackingToken),
+    depotId: fleet?.depotId ?? 0,
+    vehicleId: fleet?.vehicleId ?? 0,
+    driverToken: fleet?.driverToken ?? '',
+    orderIds: fleet?.orders.map((order) => order.id) ?? [],
+    trackingTokens: fleet?.orders.map((order) => order.trackingToken) ?? [],
     async close() {
       server.closeAllConnections();
       await realtime.close();
@@ -116,6 +114,16 @@ export async function startFullService(backend: TestBackend, realtimeOptions: Pa
       rmSync(distDir, { recursive: true, force: true });
     },
   };
+}
+
+async function createFleet(call: <T>(method: string, path: string, body: unknown, token?: string) => Promise<T>) {
+  const depot = await call<{ id: number }>('POST', '/api/v1/depots', depotInput);
+  const vehicle = await call<{ id: number }>('POST', '/api/v1/vehicles', vehicleInput(depot.id));
+  await call('POST', '/api/v1/drivers', { name: 'Ida', username: 'ida', password: 'secret-password', vehicleId: vehicle.id });
+  const { token: driverToken } = await call<{ token: string }>('POST', '/api/v1/auth/login', { username: 'ida', password: 'secret-password' });
+  const orders = [];
+  for (const index of [1, 2, 3]) orders.push(await call<{ id: number; trackingToken: string }>('POST', '/api/v1/orders', { ...orderInput(index), depotId: depot.id }));
+  return { depotId: depot.id, vehicleId: vehicle.id, driverToken, orders };
 }
 
 /** Counts the rows in every table but the migrations' own: a rejected request must leave each count as it was. */

@@ -40,6 +40,7 @@ describe.each(testDatabases())('simulated driver on $engine', (backend) => {
     // The route's two legs are a few minutes of driving each: ×600 runs them in about a second.
     const summary = await runDriver(fleet.driverTokens[0], {
       url: node.url,
+      clock: node.commands.clock,
       speedup: 600,
       noiseMeters: 5,
       failureRate: 0.5,
@@ -63,6 +64,7 @@ describe.each(testDatabases())('simulated driver on $engine', (backend) => {
     // Waiting would poll every 5 s until aborted: the test's timeout would end it.
     const summary = await runDriver(fleet.driverTokens[1], {
       url: node.url,
+      clock: node.commands.clock,
       speedup: 600,
       noiseMeters: 5,
       failureRate: 0,

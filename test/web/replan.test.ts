@@ -3,7 +3,8 @@
  * clock reads mid-morning (a fixed-offset time zone, so the test runs at any hour), one van dispatched on the
  * day's orders with two delivered, an idle van with a driver, and a new order that only the idle van can carry.
  * The Plan button reads "Plan again", shows the change per van, and Accept updates the routes; the delivered stops
- * stay where they were. A van with no route then takes a stop by drag.
+ * stay where they were. A van with no route then takes a stop: dragged onto its card it is previewed, and by the
+ * Move form it is previewed and confirmed.
  */
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
@@ -131,9 +132,27 @@ describe('planning a day under way again from the console', () => {
       await expect(page.locator(`[data-route-vehicle="${route.vehicleId}"] li`).evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-order-id'))))).resolves.toEqual(route.stops.map((stop) => stop.orderId));
     }
 
-    // A van with no route takes a stop by the Move form: previewed, then confirmed.
+    // A van with no route takes a stop dragged onto its card: previewed, nothing changed until confirmed.
     const dragged = busyAfter.stops[busyAfter.stops.length - 1]!;
     expect(dragged.status).toBe('pending');
+    const versionBeforeDrag = (await plan()).version;
+    // Dropped on the card's name, away from its (empty) list of stops. The page's own drag events: headless Chromium
+    // starts no native drag from the mouse.
+    const dataTransfer = await page.evaluateHandle(() => new DataTransfer());
+    const source = page.locator(`[data-route-vehicle="${busyVan}"] li[data-order-id="${dragged.orderId}"]`);
+    const target = page.locator(`[data-route-vehicle="${spareVan}"] strong`);
+    const previewed = page.waitForRequest((request) => request.url().includes('/edits?preview=true'));
+    await source.dispatchEvent('dragstart', { dataTransfer });
+    await target.dispatchEvent('dragenter', { dataTransfer });
+    await target.dispatchEvent('dragover', { dataTransfer });
+    await target.dispatchEvent('drop', { dataTransfer });
+    await source.dispatchEvent('dragend', { dataTransfer });
+    expect((await previewed).postDataJSON()).toEqual({ type: 'move', orderId: dragged.orderId, vehicleId: spareVan, position: 1 });
+    await page.locator('#preview:not(.hidden)').waitFor({ timeout: 10_000 });
+    await expect(page.locator('#preview-body').textContent()).resolves.toMatch(/violations/i);
+    expect((await plan()).version).toBe(versionBeforeDrag);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    // And by the Move form.
     await page.locator('#move-order').selectOption(String(dragged.orderId));
     await page.locator('#move-vehicle').selectOption(String(spareVan));
     await page.getByRole('button', { name: 'Preview move' }).click();

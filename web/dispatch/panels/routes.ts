@@ -29,17 +29,22 @@ export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
     for (const marked of document.querySelectorAll('.drop-target')) marked.classList.remove('drop-target');
   };
 
-  // Dropping on a stop puts the dragged one at its position; on the list's free space, at the end.
-  const acceptDrops = (list: HTMLElement, vehicleId: number) => {
-    list.addEventListener('dragover', (event) => {
+  // Dropping on a stop puts the dragged one at its position; anywhere else on the van's card (its name, the free space
+  // below its stops, the empty list of a van with no route), at the end.
+  const acceptDrops = (card: HTMLElement, list: HTMLElement, vehicleId: number) => {
+    const targetStop = (event: DragEvent) => (event.target as HTMLElement).closest('li');
+    card.addEventListener('dragover', (event) => {
       event.preventDefault();
       clearDropTargets();
-      ((event.target as HTMLElement).closest('li') ?? list).classList.add('drop-target');
+      (targetStop(event) ?? list).classList.add('drop-target');
     });
-    list.addEventListener('drop', (event) => {
+    card.addEventListener('dragleave', (event) => {
+      if (!card.contains(event.relatedTarget as Node | null)) clearDropTargets();
+    });
+    card.addEventListener('drop', (event) => {
       event.preventDefault();
       const orderId = Number(event.dataTransfer?.getData('text/plain'));
-      const target = (event.target as HTMLElement).closest('li');
+      const target = targetStop(event);
       const position = target ? [...list.children].indexOf(target) + 1 : list.children.length + 1;
       clearDropTargets();
       if (orderId) actions.move({ type: 'move', orderId, vehicleId, position });
@@ -49,14 +54,15 @@ export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
   /** A van of the depot with no route: a stop dropped here gives it one. */
   const idleCard = (vehicle: Vehicle): HTMLElement => {
     const list = el('ol', { 'data-vehicle-id': String(vehicle.id), class: 'idle-drop' });
-    acceptDrops(list, vehicle.id);
-    return el(
+    const card = el(
       'div',
       { class: 'card route idle', style: `--route-color:${state.colorOfVehicle(vehicle.id)}`, 'data-route-vehicle': String(vehicle.id) },
       el('strong', {}, vehicle.name),
       el('span', { class: 'muted' }, ' · no route: drop a stop here'),
       list,
     );
+    acceptDrops(card, list, vehicle.id);
+    return card;
   };
 
   const routeCard = (route: PlanRoute): HTMLElement => {
@@ -80,19 +86,29 @@ export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
       item.addEventListener('dragstart', (event) => event.dataTransfer?.setData('text/plain', String(stop.orderId)));
       list.append(item);
     }
-    acceptDrops(list, route.vehicleId);
-    return el(
+    const card = el(
       'div',
       { class: 'card route', style: `--route-color:${state.colorOfVehicle(route.vehicleId)}`, 'data-route-vehicle': String(route.vehicleId) },
       el('strong', {}, state.nameOfVehicle(route.vehicleId)),
       el('span', { class: 'muted' }, ` ${driver?.name ?? ''} · ${route.stops.length} stops · ${km(route.distanceMeters)} · ${clock(route.departure)}–${clock(route.arrival)}`),
       list,
     );
+    acceptDrops(card, list, route.vehicleId);
+    return card;
   };
 
-  state.subscribe('plan', () => {
+  const idleKey = () => state.vehiclesWithoutRoute().map((vehicle) => `${vehicle.id}:${vehicle.name}`).join(',');
+  let shownIdle = '';
+  const render = () => {
+    shownIdle = idleKey();
     $('#routes').replaceChildren(...(state.plan?.routes ?? []).map(routeCard), ...state.vehiclesWithoutRoute().map(idleCard));
     $('#unassigned').replaceChildren(...(state.plan?.unassigned ?? []).map((entry) => el('li', { 'data-order-id': String(entry.orderId) }, `${state.orderLabel(entry.orderId)}: ${entry.reason}`)));
+  };
+  state.subscribe('plan', render);
+  // The fleet may arrive after the plan: its vans without a route get their cards then. Positions notify the fleet
+  // too; those change no card, and redrawing would cut a drag under way.
+  state.subscribe('fleet', () => {
+    if (idleKey() !== shownIdle) render();
   });
   state.subscribe('stop', ({ stopId }) => {
     const stop = state.findStop(stopId);

@@ -15,7 +15,11 @@ export function mountToolbar(state: ConsoleState, actions: ToolbarActions): void
   const planButton = $('#plan') as HTMLButtonElement;
   const dispatchButton = $('#dispatch') as HTMLButtonElement;
 
-  state.subscribe('fleet', () => depot.replaceChildren(...state.depots.map((candidate) => el('option', { value: String(candidate.id) }, candidate.name))));
+  state.subscribe('fleet', () => {
+    depot.replaceChildren(...state.depots.map((candidate) => el('option', { value: String(candidate.id) }, candidate.name)));
+    // New options select the first: the depot shown stays the one chosen (positions refresh the fleet all day).
+    if (state.depotId !== null) depot.value = String(state.depotId);
+  });
   state.subscribe('selection', () => {
     if (state.depotId !== null) depot.value = String(state.depotId);
     date.value = state.date;
@@ -27,7 +31,10 @@ export function mountToolbar(state: ConsoleState, actions: ToolbarActions): void
   });
 
   depot.addEventListener('change', () => actions.depotChanged(Number(depot.value)));
-  date.addEventListener('change', () => actions.dateChanged(date.value));
+  // A date field being cleared or half typed has no day to show.
+  date.addEventListener('change', () => {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(date.value)) actions.dateChanged(date.value);
+  });
   planButton.addEventListener('click', () => actions.plan(Number(($('#time-limit') as HTMLInputElement).value) || 5));
   dispatchButton.addEventListener('click', () => actions.dispatch());
 }

@@ -14,19 +14,7 @@ import { EventBus } from './domain/events';
 import { isDatabaseUnavailable } from './errors';
 import { RateLimiters, rateLimitsOf } from './auth/rate-limits';
 import { createApp } from './http/app';
-import type { Mount } from './http/mount';
-import { alertsMount } from './http/routes/alerts.routes';
-import { basemapMount } from './http/routes/basemap.routes';
-import { driverRouteMount } from './http/routes/driver-route.routes';
-import { importMount } from './http/routes/import.routes';
-import { notificationsMount } from './http/routes/notifications.routes';
-import { optimizeMount } from './http/routes/optimize.routes';
-import { osrmRouter } from './http/routes/osrm.routes';
-import { plansMount } from './http/routes/plans.routes';
-import { positionsMount } from './http/routes/positions.routes';
-import { stopsMount } from './http/routes/stops.routes';
-import { trackingMount } from './http/routes/tracking.routes';
-import { webRouter } from './http/web';
+import { serviceMounts } from './http/mounts';
 import { createLogger, type Logger } from './logger';
 import { trackedPositions } from './planning/tracked-positions';
 import { emailChannel } from './notifications/email';
@@ -39,7 +27,6 @@ import { seededRandom } from './seed/random';
 import { createRoutingProvider } from './routing';
 import { createGeocoder } from './geocoding';
 import type { Geocoding } from './geocoding/place-order';
-import { geocodeMount } from './http/routes/geocode.routes';
 import type { ServiceArea } from './domain/model/geometry';
 import { createHaversineProvider } from './routing/haversine';
 import type { RoutingProvider } from './routing/provider';
@@ -99,21 +86,21 @@ async function main(): Promise<void> {
   const optimizeJobs = new OptimizeJobs();
   // One set of limiters for HTTP and sockets; on PostgreSQL shared by every process through its table.
   const rateLimiters = new RateLimiters(rateLimitsOf(config), database.engine === 'postgres' ? database.knex : undefined);
-  const mounts: Mount[] = [
-    importMount(commands, { geocoding }),
-    geocodeMount(geocoding),
-    plansMount({ context: commands, queue: planQueue, solver, routing, positions }),
-    optimizeMount({ solver, routing, jobs: optimizeJobs, log: logger }),
-    positionsMount(commands, rateLimiters),
-    stopsMount(commands),
-    alertsMount(commands),
-    { path: '/', router: osrmRouter(routing) },
-    notificationsMount(commands, { publicUrl }),
-    trackingMount(commands, { linkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600, limiters: rateLimiters }),
-    driverRouteMount(commands, routing),
-    basemapMount(routing),
-    { path: '/', router: webRouter({ distDir: join(import.meta.dirname, '..', 'web', 'dist'), tileUrl: config.TILE_URL }) },
-  ];
+  const mounts = serviceMounts({
+    commands,
+    geocoding,
+    planQueue,
+    solver,
+    routing,
+    positions,
+    optimizeJobs,
+    logger,
+    rateLimiters,
+    publicUrl,
+    trackingLinkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600,
+    distDir: join(import.meta.dirname, '..', 'web', 'dist'),
+    tileUrl: config.TILE_URL,
+  });
   const lockout = { attempts: config.LOGIN_LOCKOUT_ATTEMPTS, minutes: config.LOGIN_LOCKOUT_MINUTES };
   const app = createApp({
     database,

@@ -77,6 +77,6 @@ export async function rescheduleOrder(deps: InsertionDeps, orderId: number, inpu
 }
 
 function contentOf(order: Order): OrderContent {
-  const { id: _id, displayId: _displayId, trackingToken: _token, status: _status, depotId: _depotId, assignedVehicleId: _vehicle, createdAt: _created, updatedAt: _updated, source: _source, externalRef: _ref, ...content } = order;
+  const { id: _id, displayId: _displayId, trackingCode: _code, status: _status, depotId: _depotId, assignedVehicleId: _vehicle, createdAt: _created, updatedAt: _updated, source: _source, externalRef: _ref, ...content } = order;
   return content;
 }

@@ -29,6 +29,8 @@ export interface EndpointSpec<P extends z.ZodType, Q extends z.ZodType, B extend
   /** Success status: 200 by default, 201 for creations, 204 for no content. */
   status?: number;
   description?: string;
+  /** A stable name for client generators. */
+  operationId?: string;
 }
 
 export interface EndpointInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, Auth> {
@@ -94,6 +96,7 @@ export class ApiRouter {
       path: this.prefix + spec.path.replace(/:(\w+)/g, '{$1}'),
       summary: spec.summary,
       description: spec.description,
+      operationId: spec.operationId,
       tags: [spec.tag],
       security: spec.roles === 'public' ? [] : [{ bearerAuth: [] }, { apiKey: [] }],
       request: {

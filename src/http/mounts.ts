@@ -57,7 +57,7 @@ export function serviceMounts(deps: ServiceMountDeps): Mount[] {
     alertsMount(commands),
     { path: '/', router: osrmRouter(routing) },
     notificationsMount(commands, { publicUrl: deps.publicUrl }),
-    trackingMount(commands, { linkTtlSeconds: deps.trackingLinkTtlSeconds, limiters: rateLimiters }),
+    trackingMount(commands, { linkTtlSeconds: deps.trackingLinkTtlSeconds, limiters: rateLimiters, publicUrl: deps.publicUrl }),
     driverRouteMount(commands, routing),
     basemapMount(routing),
     { path: '/', router: webRouter({ distDir: deps.distDir, tileUrl: deps.tileUrl }) },

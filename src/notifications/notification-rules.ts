@@ -6,7 +6,8 @@ import type { OrderEvent, Order } from '../domain/model/order';
 import type { Locale, MessagePayload, NotificationKind } from '../domain/model/notification';
 
 export function notificationKindOf(event: Pick<OrderEvent, 'type' | 'toStatus'>): NotificationKind | null {
-  if (event.type === 'created') return 'confirmed';
+  // A link issued again goes to the customer like the first one did.
+  if (event.type === 'created' || event.type === 'tracking_link_issued') return 'confirmed';
   if (event.type === 'rescheduled') return 'rescheduled';
   if (event.type !== 'status_changed') return null;
   // Dispatched is when the van is loaded and leaves: for the customer the parcel is out for delivery.
@@ -25,7 +26,7 @@ export function localeFor(order: Pick<Order, 'customerPhone' | 'customerEmail'>)
   return 'en';
 }
 
-export function payloadOf(kind: NotificationKind, event: OrderEvent, order: Order, timeZone: string, proof: MessagePayload['proof']): MessagePayload {
+export function payloadOf(kind: NotificationKind, event: OrderEvent, order: Order, timeZone: string, proof: MessagePayload['proof'], trackingLink: string | null): MessagePayload {
   return {
     kind,
     eventId: event.id,
@@ -34,7 +35,7 @@ export function payloadOf(kind: NotificationKind, event: OrderEvent, order: Orde
     displayId: order.displayId,
     externalRef: order.externalRef,
     customerName: order.customerName,
-    trackingToken: order.trackingToken,
+    trackingLink,
     timeZone,
     windows: order.timeWindows.map((window) => [window.startEpochSeconds, window.endEpochSeconds]),
     status: event.toStatus ?? order.status,

@@ -59,9 +59,9 @@ const templates: Record<Locale, Strings> = {
   },
 };
 
-const words: Record<Locale, { between: string; and: string; signed: string; photo: string; receivedBy: string; noReason: string; tag: string }> = {
-  en: { between: 'between', and: 'and', signed: 'signed', photo: 'photo taken', receivedBy: 'received by', noReason: 'no reason given', tag: 'en-GB' },
-  de: { between: 'zwischen', and: 'und', signed: 'unterschrieben', photo: 'Foto aufgenommen', receivedBy: 'entgegengenommen von', noReason: 'ohne Angabe', tag: 'de-DE' },
+const words: Record<Locale, { between: string; and: string; signed: string; photo: string; receivedBy: string; noReason: string; noLink: string; tag: string }> = {
+  en: { between: 'between', and: 'and', signed: 'signed', photo: 'photo taken', receivedBy: 'received by', noReason: 'no reason given', noLink: 'the link in your confirmation', tag: 'en-GB' },
+  de: { between: 'zwischen', and: 'und', signed: 'unterschrieben', photo: 'Foto aufgenommen', receivedBy: 'entgegengenommen von', noReason: 'ohne Angabe', noLink: 'der Link aus Ihrer Bestätigung', tag: 'de-DE' },
 };
 
 // Building an Intl.DateTimeFormat costs milliseconds, formatting with one microseconds: one pair per locale and zone.
@@ -111,7 +111,7 @@ export function composeMessage(payload: MessagePayload, locale: Locale, publicUr
     displayId: payload.displayId,
     customerName: payload.customerName,
     window: windowText(payload, locale),
-    trackingUrl: `${publicUrl.replace(/\/$/, '')}/t/${payload.trackingToken}`,
+    trackingUrl: payload.trackingLink ? `${publicUrl.replace(/\/$/, '')}${payload.trackingLink}` : words[locale].noLink,
     proof: proofText(payload.proof, locale),
     reason: payload.reason ?? words[locale].noReason,
   };

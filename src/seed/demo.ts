@@ -3,6 +3,7 @@
  * for tomorrow (the depot's local date) at real street locations. Deterministic apart from passwords.
  */
 import { moveOrders } from '../commands/move-orders';
+import { enqueueNotifications } from '../commands/order-timeline';
 import { nowEpochSeconds } from '../domain/clock';
 import { readFileSync } from 'node:fs';
 import { hashPassword } from '../auth/passwords';
@@ -98,6 +99,9 @@ export async function seedDemo(context: CommandContext, options: DemoOptions): P
       };
     });
     const results = await repos.orders.upsertMany(drafts, { actor: 'system', depotId: depot.id });
+    // Confirmed like imported orders, with their links: the only place a demo order's link is kept (its messages).
+    const links = new Map(results.flatMap((result) => (result.trackingLink ? [[result.id, result.trackingLink] as const] : [])));
+    await enqueueNotifications(repos, await repos.orderEvents.createdOf([...links.keys()]), links);
     // Demo orders are ready to plan right away.
     const orders = await repos.orders.findByIds(results.map((result) => result.id));
     await moveOrders(repos, orders.map((order) => ({ order, path: ['ready'], reason: 'demo seed' })), 'system');

@@ -23,7 +23,7 @@ import { OptimizeJobs } from '../../src/solving/optimize-jobs';
 import { createPoolSolver } from '../../src/solving/pool-solver';
 import type { TestBackend, TestDatabase } from './database';
 import { adminToken, depotInput, vehicleInput } from './http';
-import { orderInput } from './orders';
+import { linkToken, orderInput } from './orders';
 
 export interface FullService {
   url: string;
@@ -88,7 +88,7 @@ export async function startFullService(backend: TestBackend, realtimeOptions: Pa
   await call('POST', '/api/v1/drivers', { name: 'Ida', username: 'ida', password: 'secret-password', vehicleId: vehicle.id });
   const { token: driverToken } = await call<{ token: string }>('POST', '/api/v1/auth/login', { username: 'ida', password: 'secret-password' });
   const orders = [];
-  for (const index of [1, 2, 3]) orders.push(await call<{ id: number; trackingToken: string }>('POST', '/api/v1/orders', { ...orderInput(index), depotId: depot.id }));
+  for (const index of [1, 2, 3]) orders.push(await call<{ id: number; trackingLink: string }>('POST', '/api/v1/orders', { ...orderInput(index), depotId: depot.id }));
 
   return {
     url,
@@ -99,7 +99,7 @@ export async function startFullService(backend: TestBackend, realtimeOptions: Pa
     vehicleId: vehicle.id,
     driverToken,
     orderIds: orders.map((order) => order.id),
-    trackingTokens: orders.map((order) => order.trackingToken),
+    trackingTokens: orders.map((order) => linkToken(order.trackingLink)),
     async close() {
       server.closeAllConnections();
       await realtime.close();

@@ -288,7 +288,7 @@ describe.each(testDatabases())('the fuzzer finds no 5xx on $engine', (backend) =
     expect(operations.filter((operation) => operation.kind !== 'osrm' && operation.kind !== 'page').length).toBeGreaterThan(40);
     // The service's own mount list (serviceMounts) is what runs here: alerts, geocoding and webhooks included.
     const documented = new Set(operations.map((operation) => `${operation.method} ${operation.path}`));
-    for (const key of ['GET /api/v1/alerts', 'POST /api/v1/alerts/{id}/acknowledge', 'GET /api/v1/geocode', 'POST /api/v1/webhooks', 'GET /api/v1/webhooks/{id}/deliveries', 'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/resend', 'GET /api/v1/orders/{id}/messages']) {
+    for (const key of ['GET /api/v1/alerts', 'POST /api/v1/alerts/{id}/acknowledge', 'GET /api/v1/geocode', 'POST /api/v1/webhooks', 'GET /api/v1/webhooks/{id}/deliveries', 'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/resend', 'GET /api/v1/orders/{id}/messages', 'POST /api/v1/orders/{id}/tracking/link']) {
       expect(documented, key).toContain(key);
     }
     const byStatus = new Map<number, number>();

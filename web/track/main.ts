@@ -1,7 +1,7 @@
 /**
- * The customer's tracking page /t/{token}: status timeline, promised window, live ETA; the driver's
+ * The customer's tracking page /t/{code}.{secret}: status timeline, promised window, live ETA; the driver's
  * position only when close; after delivery the proof summary. Live: any fact in the order's room
- * (the socket joins it with the tracking token) refreshes the view.
+ * (the socket joins it with the link token, `{code}.{secret}`) refreshes the view.
  */
 import '../common/style.css';
 import './track.css';

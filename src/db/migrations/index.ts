@@ -16,6 +16,7 @@ import * as unroutableOrders from './010_unroutable_orders';
 import * as replanProposals from './011_replan_proposals';
 import * as alerts from './012_alerts';
 import * as notifications from './013_notifications';
+import * as trackingLinkHashes from './014_tracking_link_hashes';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_fleet': fleet,
@@ -31,6 +32,7 @@ const migrations: Record<string, Knex.Migration> = {
   '011_replan_proposals': replanProposals,
   '012_alerts': alerts,
   '013_notifications': notifications,
+  '014_tracking_link_hashes': trackingLinkHashes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

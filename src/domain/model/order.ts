@@ -52,7 +52,8 @@ export interface Order extends OrderDraft {
   geocodeConfidence: GeocodeConfidence;
   id: number;
   displayId: string;
-  trackingToken: string;
+  /** The index of the customer's tracking link; its secret is stored only as a hash (order-identifiers.ts). */
+  trackingCode: string;
   status: OrderStatus;
   depotId: number | null;
   assignedVehicleId: number | null;
@@ -69,7 +70,7 @@ export const reschedulableStatuses: readonly OrderStatus[] = ['received', 'ready
 export type OrderContent = Omit<OrderDraft, 'source' | 'externalRef'>;
 
 /** One entry of an order's timeline. */
-export type OrderEventType = 'created' | 'updated' | 'status_changed' | 'assigned' | 'rescheduled';
+export type OrderEventType = 'created' | 'updated' | 'status_changed' | 'assigned' | 'rescheduled' | 'tracking_link_issued' | 'tracking_link_revoked';
 
 export interface OrderEventInput {
   orderId: number;

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { reads, type CommandContext } from '../../commands/context';
 import type { Repositories } from '../../db/repositories';
 import { rateDelivery } from '../../commands/rate-delivery';
+import { issueTrackingLink } from '../../commands/issue-tracking-link';
 import { revokeTrackingLink } from '../../commands/revoke-tracking-link';
 import { stopTimes } from '../../domain/stop-times';
 import { toIsoInZone } from '../../domain/time';
@@ -16,6 +17,7 @@ import { presentStopTimes } from '../presenters/stop-times.presenter';
 import { finalStatuses, openTrackingLink, stopOfOrder } from '../../tracking/tracking-link';
 import { idParamsSchema } from '../../protocol/common';
 import { ratingInputSchema, trackingViewSchema, type TrackingView } from '../../protocol/tracking';
+import { issuedTrackingLinkSchema } from '../../protocol/orders-api';
 import { RateLimiters } from '../../auth/rate-limits';
 import { apiMount, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
@@ -36,9 +38,12 @@ export interface TrackingOptions {
   linkTtlSeconds: number;
   /** Lookups per address: a guessed token costs a request like any other. */
   limiters?: RateLimiters;
+  /** Where customers reach the service (PUBLIC_URL): the base of the links issued here. */
+  publicUrl: string;
 }
 
-const tokenParamsSchema = z.object({ token: z.string().min(8).max(200) });
+/** `{code}.{secret}`, the last segment of the link `/t/{code}.{secret}`. */
+const tokenParamsSchema = z.object({ token: z.string().min(8).max(200).describe('The link token: `{code}.{secret}` as in `/t/{code}.{secret}`') });
 
 
 function declare(api: ApiRouter, context: CommandContext, options: TrackingOptions): void {
@@ -80,6 +85,27 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
       await limiters.consume('trackingPerAddress', req.ip ?? 'unknown', res);
       const link = await rateDelivery(context, params.token, body, options.linkTtlSeconds);
       return trackingView(repos, link, now());
+    },
+  );
+
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/orders/:id/tracking/link',
+      operationId: 'issueTrackingLink',
+      summary: "Issue the order's tracking link again: a new link, the old one stops working (a revocation is lifted)",
+      description:
+        'Only a hash of the secret is stored, so an order created earlier has no link to show: this issues a new one, answers it once and sends it to the customer as a confirmation (e-mail, SMS, webhooks).',
+      tag: 'tracking',
+      roles: ['admin', 'dispatcher'],
+      params: idParamsSchema,
+      response: issuedTrackingLinkSchema,
+      status: 201,
+    },
+    async ({ params, principal, res }) => {
+      res.setHeader('Cache-Control', 'no-store');
+      const { code, path } = await issueTrackingLink(context, params.id, principal);
+      return { code, path, url: `${options.publicUrl.replace(/\/$/, '')}${path}` };
     },
   );
 

@@ -154,7 +154,8 @@ async function serve(): Promise<void> {
       for (const [offset, result] of results.entries()) {
         const order = (await repos.orders.findById(result.id))!;
         await repos.orders.setAssignedVehicle(order.id, vehicleIds[(start + offset) % vehicleIds.length]!);
-        trackingTokens.push(order.trackingToken);
+        // The link exists only now (its secret is stored hashed): `/t/{code}.{secret}` → the token a socket joins with.
+        trackingTokens.push(result.trackingLink!.slice('/t/'.length));
       }
     }
     await repos.orders.setStatusMany(await allOrderIds(repos), 'out_for_delivery');

@@ -242,7 +242,7 @@ function printWelcome(url: string, database: Database, credentials: DemoCredenti
     '',
     `Lastmile is listening on ${url} (database: ${database.engine})`,
     `  API docs:  ${url}/docs   health: ${url}/api/v1/health`,
-    `  Pages:     ${url}/dispatch (console)   ${url}/driver (driver app)   ${url}/t/<tracking token> (customers)`,
+    `  Pages:     ${url}/dispatch (console)   ${url}/driver (driver app)   ${url}/t/<code>.<secret> (customers: an order's messages carry its link; the drawer issues a new one)`,
   ];
   if (credentials) {
     lines.push(`  Admin:     ${credentials.admin.username} / ${credentials.admin.password}`);

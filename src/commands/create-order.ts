@@ -8,8 +8,11 @@ import { inTransaction, type CommandContext } from './context';
 import type { Order } from '../domain/model/order';
 import { writeOrderEvents } from './order-timeline';
 
+/** A new order with its tracking link's path, which exists only now: the secret is stored hashed. */
+export type CreatedOrder = Order & { trackingLink: string };
+
 /** Geocodes an order sent without a location first (outside the transaction), then stores it. */
-export async function createOrder(context: CommandContext, input: CreateOrderInput, by: Principal, geocoding: Geocoding = {}): Promise<Order> {
+export async function createOrder(context: CommandContext, input: CreateOrderInput, by: Principal, geocoding: Geocoding = {}): Promise<CreatedOrder> {
   const depots = repositories(context.db).depots;
   const depot = input.depotId !== undefined ? await depots.findById(input.depotId) : await soleDepot(depots);
   if (input.depotId !== undefined && !depot) throw unknownDepot(input.depotId);
@@ -24,10 +27,14 @@ export async function createOrder(context: CommandContext, input: CreateOrderInp
         { path: 'externalRef', message: 'already used by another order of this source' },
       ]);
     }
-    await writeOrderEvents(repos, [
-      { orderId: created.id, type: 'created', actor: by.actor, toStatus: created.status, data: { source: input.source, geocodeConfidence: placement.geocodeConfidence } },
-    ]);
-    return created;
+    const { order: stored, trackingLink } = created;
+    // The confirmation carries the link: this transaction is the only moment it is known.
+    await writeOrderEvents(
+      repos,
+      [{ orderId: stored.id, type: 'created', actor: by.actor, toStatus: stored.status, data: { source: input.source, geocodeConfidence: placement.geocodeConfidence } }],
+      new Map([[stored.id, trackingLink]]),
+    );
+    return { ...stored, trackingLink };
   });
   return order;
 }

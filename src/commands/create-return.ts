@@ -34,7 +34,7 @@ export async function createReturn(context: CommandContext, orderId: number, inp
     const depot = original.depotId === null ? null : await repos.depots.findById(original.depotId);
     const timeWindows = input.timeWindows ? windowsOf(input.timeWindows, nowEpoch) : defaultWindows(original, depot, nowEpoch);
     const previous = await repos.orders.countReturnsOf(orderId);
-    const created = await repos.orders.insert(
+    const inserted = await repos.orders.insert(
       {
         source: original.source,
         externalRef: `${original.externalRef}#${input.kind}-${previous + 1}`,
@@ -56,11 +56,14 @@ export async function createReturn(context: CommandContext, orderId: number, inp
       },
       original.depotId,
     );
-    if (!created) throw conflict(`A ${input.kind} of order ${orderId} is being created at the same time; try again`, [{ path: 'orderId', message: 'concurrent return' }]);
+    if (!inserted) throw conflict(`A ${input.kind} of order ${orderId} is being created at the same time; try again`, [{ path: 'orderId', message: 'concurrent return' }]);
+    const created = inserted.order;
+    // The return's own link, known only now, goes with the message that tells its customer.
+    const links = new Map([[created.id, inserted.trackingLink]]);
     await writeOrderEvents(repos, [
       { orderId: created.id, type: 'created', actor: by.actor, toStatus: created.status, reason: input.reason ?? null, data: { source: created.source, returnOfOrderId: original.id, kind: created.kind } },
       { orderId: original.id, type: 'return_scheduled', actor: by.actor, reason: input.reason ?? null, data: { returnOrderId: created.id, kind: created.kind } },
-    ]);
+    ], links);
     // Ready at once: the address is the delivered order's, already confirmed.
     const changes = await moveOrders(repos, [{ order: created, path: ['ready'], reason: input.kind }], by.actor);
     return { order: changes.at(-1)?.order ?? created, changes };

@@ -52,7 +52,9 @@ export async function importOrders(context: CommandContext, request: ImportOrder
     const outcomes = await inTransaction(context, async (repos) => {
       const written = await repos.orders.upsertMany(drafts, { actor: by.actor, depotId });
       // The repository wrote the timeline; new orders are confirmed to their customers like created ones.
-      await enqueueNotifications(repos, await repos.orderEvents.createdOf(written.flatMap((result) => (result.outcome === 'created' ? [result.id] : []))));
+      // Their links exist only now (only the secrets' hashes are stored): the confirmations carry them.
+      const links = new Map(written.flatMap((result) => (result.trackingLink ? [[result.id, result.trackingLink] as const] : [])));
+      await enqueueNotifications(repos, await repos.orderEvents.createdOf([...links.keys()]), links);
       return written;
     });
     outcomes.forEach((outcome, index) => {

@@ -1,8 +1,8 @@
 /**
  * How orders are named outside the database: a short display id people can read out on the phone,
- * and a tracking token for the customer's link that nobody can guess.
+ * and the customer's tracking link: a short code to find it by and a secret that nobody can guess.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const idBits = 30;
@@ -27,7 +27,44 @@ export function displayIdFor(id: number): string {
   return text;
 }
 
-/** 192 random bits, base64url: 32 characters. */
-export function newTrackingToken(): string {
-  return randomBytes(24).toString('base64url');
+/**
+ * A customer's tracking link is `/t/{code}.{secret}`: the code (10 Crockford base32 characters, 50 random bits) is
+ * the index the row is found by, the secret (128 random bits, base64url: 22 characters) proves the link. Only the
+ * secret's SHA-256 is stored, like session tokens, so the raw link exists only when it is issued. One path segment
+ * (neither alphabet has a dot), so it is copied, typed and percent-encoded as one piece.
+ */
+export interface TrackingLinkToken {
+  code: string;
+  secret: string;
+}
+
+const codeLength = 10;
+
+export function newTrackingLinkToken(): TrackingLinkToken {
+  const bytes = randomBytes(codeLength);
+  let code = '';
+  for (const byte of bytes) code += crockford[byte & 31];
+  return { code, secret: randomBytes(16).toString('base64url') };
+}
+
+/** The link's path, relative to where the service is reached (PUBLIC_URL). */
+export function trackingLinkPath({ code, secret }: TrackingLinkToken): string {
+  return `/t/${code}.${secret}`;
+}
+
+/** `{code}.{secret}` as the page, its API and the socket receive it (secrets of links from before 014 are 32 characters); null when it cannot be one. */
+export function parseTrackingLinkToken(token: string): TrackingLinkToken | null {
+  const match = /^([0-9A-HJKMNP-TV-Z]{10})\.([A-Za-z0-9_-]{22,64})$/.exec(token);
+  return match ? { code: match[1]!, secret: match[2]! } : null;
+}
+
+export function hashTrackingSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** Compares a presented secret with the stored hash in constant time. */
+export function trackingSecretMatches(secret: string, storedHash: string): boolean {
+  const presented = Buffer.from(hashTrackingSecret(secret), 'hex');
+  const stored = Buffer.from(storedHash, 'hex');
+  return presented.length === stored.length && timingSafeEqual(presented, stored);
 }

@@ -61,7 +61,7 @@ export function serviceMounts(deps: ServiceMountsDeps): Mount[] {
     reportsMount(commands),
     osrmMount(routing),
     notificationsMount(commands, { publicUrl: deps.publicUrl }),
-    trackingMount(commands, { linkTtlSeconds: deps.trackingLinkTtlSeconds, limiters: deps.rateLimiters, routing, positions: deps.positions }),
+    trackingMount(commands, { linkTtlSeconds: deps.trackingLinkTtlSeconds, limiters: deps.rateLimiters, routing, positions: deps.positions, publicUrl: deps.publicUrl }),
     driverRouteMount(commands, routing),
     basemapMount(routing),
     { path: '/', router: webRouter({ distDir: deps.distDir, tileUrl: deps.tileUrl }) },

@@ -22,6 +22,7 @@ export function emailChannel(options: EmailOptions): Channel & { close(): void }
     name: 'email',
     async send(message: OutboxMessage) {
       const composed = composeMessage(message.payload, message.locale, options.publicUrl, 'email');
+      const link = trackingUrl(options.publicUrl, message.payload);
       try {
         await transport.sendMail({
           to: message.recipient,
@@ -30,7 +31,7 @@ export function emailChannel(options: EmailOptions): Channel & { close(): void }
           messageId: `<outbox-${message.id}@${domain}>`,
           headers: { 'X-Lastmile-Event-Id': `evt_${message.eventId}`, 'Content-Language': message.locale },
           // Mail clients show their own unsubscribe button for it; it opens the tracking page, which asks first.
-          list: { unsubscribe: unsubscribeUrl(trackingUrl(options.publicUrl, message.payload), 'email') },
+          ...(link ? { list: { unsubscribe: unsubscribeUrl(link, 'email') } } : {}),
         });
       } catch (error) {
         const code = (error as { responseCode?: number }).responseCode ?? null;

@@ -9,6 +9,8 @@ import type { Locale, MessagePayload, NotificationKind } from '../domain/model/n
 export function notificationKindOf(event: Pick<OrderEvent, 'type' | 'toStatus'> & { data?: OrderEvent['data'] }): NotificationKind | null {
   // A return or exchange is an order of its own: its customer hears when it is collected, not a new confirmation.
   if (event.type === 'created') return typeof event.data?.returnOfOrderId === 'number' ? 'return_scheduled' : 'confirmed';
+  // A link issued again goes to the customer like the first one did.
+  if (event.type === 'tracking_link_issued') return 'confirmed';
   if (event.type === 'rescheduled') return 'rescheduled';
   if (event.type === 'arriving_soon') return 'arriving_soon';
   if (event.type !== 'status_changed') return null;
@@ -28,7 +30,7 @@ export function localeFor(order: Pick<Order, 'customerPhone' | 'customerEmail'>)
   return 'en';
 }
 
-export function payloadOf(kind: NotificationKind, event: OrderEvent, order: Order, timeZone: string, proof: MessagePayload['proof']): MessagePayload {
+export function payloadOf(kind: NotificationKind, event: OrderEvent, order: Order, timeZone: string, proof: MessagePayload['proof'], trackingLink: string | null): MessagePayload {
   return {
     kind,
     eventId: event.id,
@@ -37,7 +39,7 @@ export function payloadOf(kind: NotificationKind, event: OrderEvent, order: Orde
     displayId: order.displayId,
     externalRef: order.externalRef,
     customerName: order.customerName,
-    trackingToken: order.trackingToken,
+    trackingLink,
     timeZone,
     windows: order.timeWindows.map((window) => [window.startEpochSeconds, window.endEpochSeconds]),
     status: event.toStatus ?? order.status,

@@ -81,9 +81,9 @@ const unsubscribeLines: Record<Locale, Record<CustomerChannel, string>> = {
   de: { email: 'Keine E-Mails mehr zu Ihren Lieferungen: {{unsubscribeUrl}}', sms: 'Keine SMS mehr: {{unsubscribeUrl}}' },
 };
 
-const words: Record<Locale, { between: string; and: string; signed: string; photo: string; receivedBy: string; noReason: string; tag: string }> = {
-  en: { between: 'between', and: 'and', signed: 'signed', photo: 'photo taken', receivedBy: 'received by', noReason: 'no reason given', tag: 'en-GB' },
-  de: { between: 'zwischen', and: 'und', signed: 'unterschrieben', photo: 'Foto aufgenommen', receivedBy: 'entgegengenommen von', noReason: 'ohne Angabe', tag: 'de-DE' },
+const words: Record<Locale, { between: string; and: string; signed: string; photo: string; receivedBy: string; noReason: string; noLink: string; tag: string }> = {
+  en: { between: 'between', and: 'and', signed: 'signed', photo: 'photo taken', receivedBy: 'received by', noReason: 'no reason given', noLink: 'the link in your confirmation', tag: 'en-GB' },
+  de: { between: 'zwischen', and: 'und', signed: 'unterschrieben', photo: 'Foto aufgenommen', receivedBy: 'entgegengenommen von', noReason: 'ohne Angabe', noLink: 'der Link aus Ihrer Bestätigung', tag: 'de-DE' },
 };
 
 // Building an Intl.DateTimeFormat costs milliseconds, formatting with one microseconds: one pair per locale and zone.
@@ -140,7 +140,9 @@ export function fill(template: string, variables: Record<string, string>): strin
   });
 }
 
-export const trackingUrl = (publicUrl: string, payload: Pick<MessagePayload, 'trackingToken'>) => `${publicUrl.replace(/\/$/, '')}/t/${payload.trackingToken}`;
+/** The link the message carries: issued with it, or copied from the order's last message; null when none is on record. */
+export const trackingUrl = (publicUrl: string, payload: Pick<MessagePayload, 'trackingLink'>): string | null =>
+  payload.trackingLink ? `${publicUrl.replace(/\/$/, '')}${payload.trackingLink}` : null;
 
 /** Where a customer turns a channel off: the tracking page, which asks before it does. */
 export const unsubscribeUrl = (trackingUrl: string, channel: CustomerChannel) => `${trackingUrl}?unsubscribe=${channel}`;
@@ -156,15 +158,16 @@ export function composeMessage(payload: MessagePayload, locale: Locale, publicUr
     displayId: payload.displayId,
     customerName: payload.customerName,
     window: windowText(payload, locale),
-    trackingUrl: link,
+    trackingUrl: link ?? words[locale].noLink,
     proof: proofText(payload.proof, locale),
     reason: payload.reason ?? words[locale].noReason,
     eta: payload.etaEpoch ? formatsFor(locale, payload.timeZone).time.format(payload.etaEpoch * 1000) : '–',
-    unsubscribeUrl: channel ? unsubscribeUrl(link, channel) : '',
+    unsubscribeUrl: channel && link ? unsubscribeUrl(link, channel) : '',
     nextStep: nextStepText(payload, locale),
   };
   const text = fill(template.text, variables);
-  return { subject: fill(template.subject, variables), text: channel ? `${text}\n\n${fill(unsubscribeLines[locale][channel], variables)}` : text };
+  // Without a link on record there is no page to turn the channel off on; the line would point nowhere.
+  return { subject: fill(template.subject, variables), text: channel && link ? `${text}\n\n${fill(unsubscribeLines[locale][channel], variables)}` : text };
 }
 
 /** Every unsubscribe line, for the same test. */

@@ -99,7 +99,7 @@ export const bulkTransitionResultSchema = z.object({
 export const orderSchema = z.object({
   id: z.number().int(),
   displayId: z.string(),
-  trackingToken: z.string(),
+  trackingCode: z.string().describe("The tracking link's code: an index, not the link (its secret is only returned when issued)"),
   source: z.string(),
   externalRef: z.string(),
   status: z.enum(orderStatuses),
@@ -177,5 +177,16 @@ export type RescheduleInput = z.output<typeof rescheduleInputSchema>;
 export type ReturnInput = z.output<typeof returnInputSchema>;
 export type BulkTransitionInput = z.output<typeof bulkTransitionInputSchema>;
 export type OrderResponse = z.infer<typeof orderSchema>;
+
+/** The tracking link's path, relative to the service: `/t/{code}.{secret}`. Only returned when it is issued. */
+export const trackingLinkPathSchema = z.string().describe('The tracking link, `/t/{code}.{secret}` relative to the service; only returned when it is issued, keep it');
+
+export const createdOrderSchema = orderSchema.extend({ trackingLink: trackingLinkPathSchema }).meta({ id: 'CreatedOrder' });
+export type CreatedOrderResponse = z.infer<typeof createdOrderSchema>;
+
+export const issuedTrackingLinkSchema = z
+  .object({ code: z.string(), path: trackingLinkPathSchema, url: z.string().describe('The link with PUBLIC_URL, as messages carry it') })
+  .meta({ id: 'IssuedTrackingLink' });
+export type IssuedTrackingLinkResponse = z.infer<typeof issuedTrackingLinkSchema>;
 export type OrderEventResponse = z.infer<typeof orderEventSchema>;
 export type OrderOutcomeResponse = z.infer<typeof orderOutcomeSchema>;

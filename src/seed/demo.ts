@@ -4,6 +4,7 @@
  * `DEMO=1` adds a demo day for today (`seedDemoDay`), driven on a clock that starts at the vans' shift start.
  */
 import { moveOrders } from '../commands/move-orders';
+import { enqueueNotifications } from '../commands/order-timeline';
 import { nowEpochSeconds, scaledClock, type Clock } from '../domain/clock';
 import { readFileSync } from 'node:fs';
 import { hashPassword } from '../auth/passwords';
@@ -119,9 +120,11 @@ export async function seedDemoDay(context: CommandContext, options: { locations:
   });
 }
 
-/** Demo orders are ready to plan right away. */
+/** Demo orders are confirmed like imported ones, with their links (the only place a demo order's link is kept: its messages), and ready to plan right away. */
 async function insertReady(repos: Repositories, drafts: OrderDraft[], depotId: number): Promise<void> {
   const results = await repos.orders.upsertMany(drafts, { actor: 'system', depotId });
+  const links = new Map(results.flatMap((result) => (result.trackingLink ? [[result.id, result.trackingLink] as const] : [])));
+  await enqueueNotifications(repos, await repos.orderEvents.createdOf([...links.keys()]), links);
   const orders = await repos.orders.findByIds(results.map((result) => result.id));
   await moveOrders(repos, orders.map((order) => ({ order, path: ['ready'], reason: 'demo seed' })), 'system');
 }

@@ -1,10 +1,11 @@
 /**
- * A customer's tracking link (the order's tracking token) is open until the office revokes it, or until
- * `linkTtlSeconds` after the order reached a final status. The page, its API and the socket all ask here.
+ * A customer's tracking link (`{code}.{secret}`, see domain/order-identifiers.ts) is open until the office revokes
+ * it, or until `linkTtlSeconds` after the order reached a final status. The page, its API and the socket all ask here.
  */
 import type { Repositories } from '../db/repositories';
 import { AppError } from '../errors';
 import type { Order } from '../domain/model/order';
+import { parseTrackingLinkToken, trackingSecretMatches } from '../domain/order-identifiers';
 import type { StopRecord } from '../domain/model/route';
 
 export const defaultTrackingLinkTtlSeconds = 72 * 3600;
@@ -18,8 +19,11 @@ export async function openTrackingLink(
   nowEpoch: number,
   linkTtlSeconds: number,
 ): Promise<{ order: Order; expiresAtEpoch: number | null }> {
-  const order = await repos.orders.findByTrackingToken(token);
-  if (!order) throw new AppError(404, 'not_found', 'This tracking link is unknown');
+  const parsed = parseTrackingLinkToken(token);
+  const found = parsed ? await repos.orders.findByTrackingCode(parsed.code) : null;
+  // A known code with a wrong secret answers as an unknown link: the code alone opens nothing, nor tells anything.
+  if (!parsed || !found || !trackingSecretMatches(parsed.secret, found.secretHash)) throw new AppError(404, 'not_found', 'This tracking link is unknown');
+  const { order } = found;
   if ((await repos.trackingLinks.find(order.id))?.revokedAt) throw new AppError(410, 'link_revoked', 'This tracking link has been revoked');
   if (!finalStatuses.has(order.status)) return { order, expiresAtEpoch: null };
   const events = (await repos.orderEvents.listForOrder(order.id)).filter((event) => event.toStatus !== null);

@@ -3,6 +3,7 @@ import { OrdersRepository } from '../../src/db/repos/orders.repo';
 import { OrderEventsRepository } from '../../src/db/repos/order-events.repo';
 import { testDatabases, type TestDatabase } from '../helpers/database';
 import { orderDraft } from '../helpers/orders';
+import { hashTrackingSecret, parseTrackingLinkToken } from '../../src/domain/order-identifiers';
 
 describe.each(testDatabases())('OrdersRepository on $engine', (backend) => {
   let database: TestDatabase;
@@ -56,7 +57,7 @@ describe.each(testDatabases())('OrdersRepository on $engine', (backend) => {
     expect((await repo.findById(results[0]!.id))?.notes).toBe('second');
   });
 
-  it('gives every order a unique display id and a long tracking token, and round-trips its content', async () => {
+  it('gives every order a unique display id and a tracking link kept only as code and hash, and round-trips its content', async () => {
     const repo = new OrdersRepository(database.knex);
     const draft = orderDraft(30, {
       source: 'shape',
@@ -67,7 +68,7 @@ describe.each(testDatabases())('OrdersRepository on $engine', (backend) => {
         { startEpochSeconds: 1_790_010_000, endEpochSeconds: 1_790_020_000 },
       ],
     });
-    const order = (await repo.insert(draft, null))!;
+    const { order, trackingLink } = (await repo.insert(draft, null))!;
     expect(await repo.insert({ ...draft, customerName: 'Someone else' }, null)).toBeNull();
     expect(order).toMatchObject({
       source: 'shape',
@@ -80,8 +81,15 @@ describe.each(testDatabases())('OrdersRepository on $engine', (backend) => {
       demand: draft.demand,
     });
     expect(order.displayId).toMatch(/^[0-9A-Z]{6}$/);
-    expect(Buffer.from(order.trackingToken, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
-    expect(await repo.findByTrackingToken(order.trackingToken)).toMatchObject({ id: order.id });
+    // The link exists only in this answer; the row keeps its code and the secret's hash, never the secret.
+    const token = parseTrackingLinkToken(trackingLink.slice('/t/'.length))!;
+    expect(token.code).toBe(order.trackingCode);
+    expect(Buffer.from(token.secret, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
+    const found = (await repo.findByTrackingCode(order.trackingCode))!;
+    expect(found.order.id).toBe(order.id);
+    expect(found.secretHash).toBe(hashTrackingSecret(token.secret));
+    const row = await database.knex('orders').where({ id: order.id }).first();
+    expect(JSON.stringify(row)).not.toContain(token.secret);
   });
 
   it('handles a batch larger than one insert chunk', async () => {

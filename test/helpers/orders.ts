@@ -33,3 +33,8 @@ export function orderInput(index: number, overrides: Partial<OrderInput> = {}): 
     ...overrides,
   };
 }
+
+/** The token the page, its API and sockets take, from a link path `/t/{code}.{secret}` as the API issues it. */
+export function linkToken(trackingLink: string): string {
+  return trackingLink.slice('/t/'.length);
+}

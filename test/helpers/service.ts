@@ -1,5 +1,5 @@
 /**
- * The whole service in-process, mounted as src/main.ts mounts it (every router, the plan queue, realtime), on
+ * The whole service in-process, with src/main.ts's mounts (serviceMounts: every router, the plan queue, realtime), on
  * straight-line routing and one solver thread, with an admin, a depot, a van, its driver and a few orders
  * (`fleet: false`: the admin alone), on the system's clock or the one given.
  */
@@ -12,18 +12,9 @@ import type { CommandContext } from '../../src/commands/context';
 import { systemClock, type Clock } from '../../src/domain/clock';
 import { repositories } from '../../src/db/repositories';
 import { EventBus } from '../../src/domain/events';
+import { RateLimiters, unlimitedRateLimits } from '../../src/auth/rate-limits';
 import { createApp } from '../../src/http/app';
-import type { Mount } from '../../src/http/mount';
-import { basemapMount } from '../../src/http/routes/basemap.routes';
-import { driverRouteMount } from '../../src/http/routes/driver-route.routes';
-import { importMount } from '../../src/http/routes/import.routes';
-import { optimizeMount } from '../../src/http/routes/optimize.routes';
-import { osrmMount } from '../../src/http/routes/osrm.routes';
-import { plansMount } from '../../src/http/routes/plans.routes';
-import { positionsMount } from '../../src/http/routes/positions.routes';
-import { stopsMount } from '../../src/http/routes/stops.routes';
-import { trackingMount } from '../../src/http/routes/tracking.routes';
-import { webRouter } from '../../src/http/web';
+import { serviceMounts } from '../../src/http/service-mounts';
 import { createLogger } from '../../src/logger';
 import { noPositions } from '../../src/planning/live-routes';
 import { PlanQueue } from '../../src/reactions/plan-runs';
@@ -34,7 +25,7 @@ import { OptimizeJobs } from '../../src/solving/optimize-jobs';
 import { createPoolSolver } from '../../src/solving/pool-solver';
 import type { TestBackend, TestDatabase } from './database';
 import { adminToken, depotInput, vehicleInput } from './http';
-import { orderInput } from './orders';
+import { linkToken, orderInput } from './orders';
 
 export interface FullService {
   url: string;
@@ -66,24 +57,29 @@ export async function startFullService(backend: TestBackend, realtimeOptions: Pa
   }
   mkdirSync(join(distDir, 'assets'));
   writeFileSync(join(distDir, 'assets', 'app-1234.js'), 'console.log(1)');
-  const mounts: Mount[] = [
-    importMount(commands),
-    plansMount({ context: commands, queue, solver, routing, positions: noPositions }),
-    optimizeMount({ solver, routing, jobs, log: logger }),
-    positionsMount(commands),
-    stopsMount(commands),
-    osrmMount(routing),
-    trackingMount(commands, { linkTtlSeconds: 72 * 3600, routing, positions: noPositions }),
-    driverRouteMount(commands, routing),
-    basemapMount(routing),
-    { path: '/', router: webRouter({ distDir }) },
-  ];
-  const app = createApp({ database, commands, logger, mounts });
-  const server: Server = createServer(app);
-  const realtime = await startRealtime(server, { commands, logger, ...realtimeOptions });
+  // Listening first: the tracking links the service composes carry its address.
+  const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  await queue.start();
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The limits have their own tests; here they stay out of reach so thousands of requests reach the routes.
+  const rateLimiters = new RateLimiters(unlimitedRateLimits);
+  const mounts = serviceMounts({
+    commands,
+    geocoding: {},
+    planQueue: queue,
+    solver,
+    routing,
+    positions: noPositions,
+    optimizeJobs: jobs,
+    logger,
+    rateLimiters,
+    publicUrl: url,
+    trackingLinkTtlSeconds: 72 * 3600,
+    distDir,
+  });
+  server.on('request', createApp({ database, commands, logger, mounts, rateLimiters }));
+  const realtime = await startRealtime(server, { commands, logger, rateLimiters, ...realtimeOptions });
+  await queue.start();
 
   const call = async <T>(method: string, path: string, body: unknown, token = adminToken): Promise<T> => {
     const response = await fetch(url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -102,7 +98,7 @@ export async function startFullService(backend: TestBackend, realtimeOptions: Pa
     vehicleId: fleet?.vehicleId ?? 0,
     driverToken: fleet?.driverToken ?? '',
     orderIds: fleet?.orders.map((order) => order.id) ?? [],
-    trackingTokens: fleet?.orders.map((order) => order.trackingToken) ?? [],
+    trackingTokens: fleet?.orders.map((order) => linkToken(order.trackingLink)) ?? [],
     async close() {
       server.closeAllConnections();
       await realtime.close();
@@ -122,7 +118,7 @@ async function createFleet(call: <T>(method: string, path: string, body: unknown
   await call('POST', '/api/v1/drivers', { name: 'Ida', username: 'ida', password: 'secret-password', vehicleId: vehicle.id });
   const { token: driverToken } = await call<{ token: string }>('POST', '/api/v1/auth/login', { username: 'ida', password: 'secret-password' });
   const orders = [];
-  for (const index of [1, 2, 3]) orders.push(await call<{ id: number; trackingToken: string }>('POST', '/api/v1/orders', { ...orderInput(index), depotId: depot.id }));
+  for (const index of [1, 2, 3]) orders.push(await call<{ id: number; trackingLink: string }>('POST', '/api/v1/orders', { ...orderInput(index), depotId: depot.id }));
   return { depotId: depot.id, vehicleId: vehicle.id, driverToken, orders };
 }
 

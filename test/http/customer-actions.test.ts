@@ -44,7 +44,7 @@ describe.each(testDatabases())('the customer acts on the tracking page on $engin
     app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => chain(mounted, req, res, next) }], clock });
     const solver = createPoolSolver({ threads: 1 });
     queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite' });
-    mounted = [plansMount({ context: app.commands, queue, solver, routing }).router, trackingMount(app.commands, { linkTtlSeconds, routing }).router, driverRouteMount(app.commands, routing).router];
+    mounted = [plansMount({ context: app.commands, queue, solver, routing }).router, trackingMount(app.commands, { linkTtlSeconds, routing, publicUrl: 'http://lastmile.example' }).router, driverRouteMount(app.commands, routing).router];
     await queue.start();
 
     depotId = (await app.request('POST', '/api/v1/depots', { body: { ...depotInput, slotCalendar: calendar } })).body.id;
@@ -205,7 +205,7 @@ describe.each(testDatabases())('the customer acts on the tracking page on $engin
 
   it('declares the customer operations in the OpenAPI with operation ids', async () => {
     // The mounts here join after the app is made, so their document is built from the tracking mount's registry.
-    const registry = trackingMount(app.commands, { linkTtlSeconds, routing: createHaversineProvider() }).registry!;
+    const registry = trackingMount(app.commands, { linkTtlSeconds, routing: createHaversineProvider(), publicUrl: 'http://lastmile.example' }).registry!;
     const paths = openApiDocument(new OpenAPIRegistry([registry])).paths as Record<string, Record<string, { operationId?: string }>>;
     expect(paths['/api/v1/track/{token}/slots']!.get!.operationId).toBe('listDeliverySlots');
     expect(paths['/api/v1/track/{token}/reschedule']!.post!.operationId).toBe('chooseDeliverySlot');

@@ -264,6 +264,7 @@ async function operationsOf(url: string, service: FullService): Promise<Operatio
     { method: 'PATCH', path: `/api/v1/orders/${service.orderIds[0]}`, params: [], query: [], bodyFields: ['notes', 'timeWindows', 'location', 'priority', 'demand'], kind: 'api' },
     { method: 'POST', path: `/api/v1/orders/${service.orderIds[0]}/transitions`, params: [], query: [], bodyFields: ['status', 'reason'], kind: 'api' },
     { method: 'POST', path: `/api/v1/track/${service.trackingTokens[0]}/rating`, params: [], query: [], bodyFields: ['stars', 'comment'], kind: 'api' },
+    { method: 'GET', path: `/api/v1/orders/${service.orderIds[0]}/messages`, params: [], query: [], bodyFields: [], kind: 'api' },
     { method: 'GET', path: '/assets/{file}', params: ['file'], query: [], bodyFields: [], kind: 'page' },
     { method: 'GET', path: '/t/{token}', params: ['token'], query: [], bodyFields: [], kind: 'page' },
   );
@@ -284,6 +285,11 @@ describe.each(testDatabases())('the fuzzer finds no 5xx on $engine', (backend) =
     const operations = await operationsOf(service.url, service);
     // Every operation of the document is in the run (the extras with real ids come on top).
     expect(operations.filter((operation) => operation.kind !== 'osrm' && operation.kind !== 'page').length).toBeGreaterThan(40);
+    // The service's own mount list (serviceMounts) is what runs here: alerts, geocoding and webhooks included.
+    const documented = new Set(operations.map((operation) => `${operation.method} ${operation.path}`));
+    for (const key of ['GET /api/v1/alerts', 'POST /api/v1/alerts/{id}/acknowledge', 'GET /api/v1/geocode', 'POST /api/v1/webhooks', 'GET /api/v1/webhooks/{id}/deliveries', 'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/resend', 'GET /api/v1/orders/{id}/messages', 'POST /api/v1/orders/{id}/tracking/link']) {
+      expect(documented, key).toContain(key);
+    }
     const byStatus = new Map<number, number>();
     const byOperation = new Map<string, number>();
     const rowCounts = await rowCounter(service.database);

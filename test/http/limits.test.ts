@@ -30,7 +30,7 @@ describe.each(testDatabases())('rate limits on $engine', (backend: TestBackend) 
     // The tracking mount needs the app's context, which exists once the app does.
     let tracking: RequestHandler = (_req, _res, next) => next();
     app = await startTestApp(backend, { limits: tight, mounts: [{ path: apiPrefix, router: (req, res, next) => tracking(req, res, next) }] });
-    tracking = trackingMount(app.commands, { linkTtlSeconds: 3600, limiters: new RateLimiters(tight), routing: createHaversineProvider() }).router;
+    tracking = trackingMount(app.commands, { linkTtlSeconds: 3600, limiters: new RateLimiters(tight), routing: createHaversineProvider(), publicUrl: 'http://lastmile.example' }).router;
   });
   afterAll(() => app.close());
 

@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal';
 import { completeStop } from '../../src/commands/complete-stop';
 import { failStop } from '../../src/commands/fail-stop';
+import { issueTrackingLink } from '../../src/commands/issue-tracking-link';
 import { rateDelivery } from '../../src/commands/rate-delivery';
 import { testDatabases } from '../helpers/database';
-import { orderInput } from '../helpers/orders';
+import { linkToken, orderInput } from '../helpers/orders';
 import { planDate, seedDay, startPlanningApp, waitForPlan, type PlanningApp } from '../planning/fixtures';
 
 interface Stop { id: number; orderId: number; serviceStart: string; promisedWindows: { start: string; end: string }[] }
@@ -142,8 +143,8 @@ describe.each(testDatabases())('orders for the console on $engine', (backend) =>
     expect(replanned.status).toBe(202);
 
     await completeStop(app.commands, delivered!.id, { idempotencyKey: 'done-key-1', recipientName: 'Neighbour', signature: { contentType: 'image/png', base64: pngBase64 }, photo: { contentType: 'image/png', base64: pngBase64 } }, office);
-    const order = (await app.request('GET', `/api/v1/orders/${delivered!.orderId}`)).body;
-    await rateDelivery(app.commands, order.trackingToken, { stars: 4, comment: 'friendly' }, 3600);
+    const { path } = await issueTrackingLink(app.commands, delivered!.orderId, office);
+    await rateDelivery(app.commands, linkToken(path), { stars: 4, comment: 'friendly' }, 3600);
     const outcome = (await app.request('GET', `/api/v1/orders/${delivered!.orderId}/outcome`)).body;
     expect(outcome).toMatchObject({
       stop: { id: delivered!.id, status: 'completed' },

@@ -47,7 +47,7 @@ describe.each(testDatabases())('stop times on $engine', (backend) => {
     database = await backend.open();
     node = await startNode(database, { feed: { flushIntervalMs: 10 }, clock: { nowMs: () => clockMs.value } }, (commands) => [
       driverRouteMount(commands, routing),
-      trackingMount(commands, { linkTtlSeconds: 3600, routing }),
+      trackingMount(commands, { linkTtlSeconds: 3600, routing, publicUrl: 'http://lastmile.example' }),
     ]);
     fleet = await seedFleet(node);
     // Stop 1 planned at start + 600 s, its window opens at start + 1800 s and closes 30 min from now;

@@ -9,6 +9,7 @@ import { createHaversineProvider } from '../../src/routing/haversine';
 import { createPoolSolver } from '../../src/solving/pool-solver';
 import { testDatabases } from '../helpers/database';
 import { startTestApp, type TestApp } from '../helpers/http';
+import { linkToken } from '../helpers/orders';
 import { beforePlanDate, planDate, seedDay, waitForPlan } from '../planning/fixtures';
 
 const linkTtlSeconds = 3600;
@@ -30,7 +31,7 @@ describe.each(testDatabases())('customer tracking by token on $engine', (backend
     app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => chain(mounted, req, res, next) }], clock });
     const solver = createPoolSolver({ threads: 1 });
     queue = new PlanQueue({ context: app.commands, solver, routing, pollMs: 50, exclusiveDatabase: backend.engine === 'pglite' });
-    mounted = [plansMount({ context: app.commands, queue, solver, routing }).router, trackingMount(app.commands, { linkTtlSeconds, routing }).router];
+    mounted = [plansMount({ context: app.commands, queue, solver, routing }).router, trackingMount(app.commands, { linkTtlSeconds, routing, publicUrl: 'http://lastmile.example' }).router];
     await queue.start();
 
     const { depotId } = await seedDay(app, { vehicles: 1, orders: 8 });
@@ -42,7 +43,8 @@ describe.each(testDatabases())('customer tracking by token on $engine', (backend
     displayIds = new Map();
     for (const stop of route.stops) {
       const order = (await app.request('GET', `/api/v1/orders/${stop.orderId}`)).body;
-      tokens.set(order.id, order.trackingToken);
+      // Only the secret's hash is kept: the test issues each link again to know it.
+      tokens.set(order.id, linkToken((await app.request('POST', `/api/v1/orders/${order.id}/tracking/link`)).body.path));
       displayIds.set(order.id, order.displayId);
     }
   }, 60_000);
@@ -121,6 +123,44 @@ describe.each(testDatabases())('customer tracking by token on $engine', (backend
     expect(revoked.status).toBe(410);
     expect(revoked.body.error.code).toBe('link_revoked');
     expect((await app.request('POST', '/api/v1/orders/999999/tracking/revoke')).status).toBe(404);
+  });
+
+  it('issues a link again on request: a new code and secret, the old link unknown, a revocation lifted, the customer told', async () => {
+    const second = route.stops[1]!;
+    const before = tokens.get(second.orderId)!;
+    expect((await app.request('POST', `/api/v1/orders/${second.orderId}/tracking/link`, { token: null })).status).toBe(401);
+    const issued = await app.request('POST', `/api/v1/orders/${second.orderId}/tracking/link`);
+    expect(issued.status).toBe(201);
+    expect(issued.headers.get('cache-control')).toBe('no-store');
+    const { code, path, url } = issued.body;
+    expect(path).toMatch(new RegExp(`^/t/${code}\\.[A-Za-z0-9_-]{22}$`));
+    expect(url).toBe(`http://lastmile.example${path}`);
+    expect(code).not.toBe(before.split('.')[0]);
+    // The old link is gone (as unknown, not as revoked); the new one opens although the old one had been revoked.
+    expect((await app.request('GET', `/api/v1/track/${before}`, { token: null })).status).toBe(404);
+    tokens.set(second.orderId, linkToken(path));
+    expect((await track(second.orderId)).status).toBe(200);
+    // The order shows the code only; the secret is nowhere in what the API or the row keeps.
+    const order = (await app.request('GET', `/api/v1/orders/${second.orderId}`)).body;
+    expect(order.trackingCode).toBe(code);
+    const secret = path.split('.')[1];
+    expect(JSON.stringify(order)).not.toContain(secret);
+    expect(JSON.stringify((await app.request('GET', `/api/v1/orders?limit=500`)).body)).not.toContain(secret);
+    expect(JSON.stringify(await app.database.knex('orders').where({ id: second.orderId }).first())).not.toContain(secret);
+    const events = (await app.request('GET', `/api/v1/orders/${second.orderId}/events`)).body.items.map((event: { type: string }) => event.type);
+    expect(events).toEqual(expect.arrayContaining(['tracking_link_revoked', 'tracking_link_issued']));
+    expect((await app.request('POST', '/api/v1/orders/999999/tracking/link')).status).toBe(404);
+  });
+
+  it('opens nothing for a known code with a wrong secret, nor for malformed tokens', async () => {
+    const first = tokens.get(route.stops[0]!.orderId)!;
+    const [code, secret] = first.split('.') as [string, string];
+    const wrongSecret = `${code}.${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
+    for (const token of [wrongSecret, code.padEnd(22, 'x'), `${code}.`, `${code}-${secret}`]) {
+      const answer = await app.request('GET', `/api/v1/track/${encodeURIComponent(token)}`, { token: null });
+      expect(answer.status, token).toBe(404);
+      expect(answer.body.error.code).toBe('not_found');
+    }
   });
 
   it('expires a set time after the order is finished', async () => {

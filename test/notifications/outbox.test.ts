@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { issueTrackingLink } from '../../src/commands/issue-tracking-link';
 import { enqueueNotifications } from '../../src/commands/order-timeline';
 import { rescheduleOrder } from '../../src/commands/reschedule-order';
 import { repositories } from '../../src/db/repositories';
@@ -51,7 +52,7 @@ describe.each(testDatabases())('notifications through the outbox on $engine', (b
   const createOrder = async (overrides: Record<string, unknown>) => {
     const reply = await app.request('POST', '/api/v1/orders', { body: orderInput(ref++, overrides) });
     expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-    return reply.body as { id: number; displayId: string };
+    return reply.body as { id: number; displayId: string; trackingLink: string };
   };
   const move = async (orderId: number, statuses: string[]) => {
     for (const status of statuses) expect((await app.request('POST', `/api/v1/orders/${orderId}/transitions`, { body: { status, reason: status === 'failed' ? 'nobody home' : undefined } })).status).toBe(200);
@@ -89,6 +90,26 @@ describe.each(testDatabases())('notifications through the outbox on $engine', (b
     smtp.mails.length = 0;
     http.sms.length = 0;
     http.deliveries.length = 0;
+  });
+
+  it('carries the tracking link issued with the order in its confirmation and later messages, and the new one once issued again', async () => {
+    const order = await createOrder({ customerEmail: 'linked@example.com' });
+    await move(order.id, ['ready', 'planned', 'dispatched']);
+    await drain();
+    const mailsTo = () => smtp.mails.filter((mail) => JSON.stringify(mail.to).includes('linked@example.com'));
+    expect(mailsTo().map((mail) => (mail.text ?? '').includes(`${publicUrl}${order.trackingLink}`))).toEqual([true, true]);
+
+    const issued = await issueTrackingLink(app.commands, order.id, { actor: 'user:1', role: 'admin', userId: 1, vehicleId: null } as never);
+    expect(issued.path).not.toBe(order.trackingLink);
+    await move(order.id, ['out_for_delivery', 'arrived', 'delivered']);
+    await drain();
+    const later = mailsTo().slice(2);
+    // The new link went out as a confirmation, and the delivery message carries it, not the old one.
+    expect(later.map((mail) => mail.subject)).toEqual([`Your order ${order.displayId} is confirmed`, `Order ${order.displayId} was delivered`]);
+    for (const mail of later) {
+      expect(mail.text).toContain(`${publicUrl}${issued.path}`);
+      expect(mail.text).not.toContain(order.trackingLink);
+    }
   });
 
   it('sends one message per event and channel through a whole order lifecycle, in the customer\'s language and the depot\'s time', async () => {

@@ -40,7 +40,7 @@ describe.each(testDatabases())('opting out of a channel on $engine', (backend) =
     http = await startHttpReceiver(() => Math.floor(Date.now() / 1000));
     let mounted: RequestHandler[] = [];
     app = await startTestApp(backend, { mounts: [{ path: apiPrefix, router: (req, res, next) => chain(mounted, req, res, next) }] });
-    mounted = [notificationsMount(app.commands, { publicUrl }).router, trackingMount(app.commands, { linkTtlSeconds: 3600, routing: createHaversineProvider() }).router, apiMount(() => {}).router];
+    mounted = [notificationsMount(app.commands, { publicUrl }).router, trackingMount(app.commands, { linkTtlSeconds: 3600, routing: createHaversineProvider(), publicUrl: 'http://lastmile.example' }).router, apiMount(() => {}).router];
     email = emailChannel({ smtpUrl: smtp.url, from: 'Lastmile <no-reply@lastmile.example>', publicUrl });
     sender = new OutboxSender({ context: app.commands, channels: { email, sms: smsChannel({ smsUrl: `${http.url}/sms`, from: 'Lastmile', publicUrl }) } });
     expect((await app.request('POST', '/api/v1/depots', { body: depotInput })).status).toBe(201);

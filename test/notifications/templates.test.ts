@@ -13,7 +13,7 @@ const payload = (kind: MessagePayload['kind']): MessagePayload => ({
   displayId: 'LM-3',
   externalRef: 'ref-3',
   customerName: 'Ada',
-  trackingToken: 'tok',
+  trackingLink: '/t/ABCDEFGHJK.secret',
   timeZone: 'Europe/Berlin',
   // 2026-11-24 09:00–12:00 in Berlin (UTC+1).
   windows: [[Date.parse('2026-11-24T08:00:00Z') / 1000, Date.parse('2026-11-24T11:00:00Z') / 1000]],
@@ -29,7 +29,9 @@ describe('message templates', () => {
         const composed = composeMessage(payload(kind), locale, 'https://x.example/');
         expect(composed.subject).toContain('LM-3');
         expect(composed.text).not.toMatch(/\{\{/);
-        expect(composed.text).toContain('https://x.example/t/tok');
+        expect(composed.text).toContain('https://x.example/t/ABCDEFGHJK.secret');
+        // A message of an order whose current link was never sent says where the link is, not a broken one.
+        expect(composeMessage({ ...payload(kind), trackingLink: null }, locale, 'https://x.example/').text).toMatch(/the link in your confirmation|der Link aus Ihrer Bestätigung/);
       }
     }
     expect(composeMessage(payload('delivered'), 'en', 'https://x').text).toContain('received by Neighbour, signed');

@@ -21,7 +21,7 @@ import { startRealtime, type Realtime, type RealtimeOptions } from '../../src/re
 import { ensureAdmin } from '../../src/seed/credentials';
 import type { TestDatabase } from '../helpers/database';
 import { adminToken, depotInput, vehicleInput } from '../helpers/http';
-import { orderInput } from '../helpers/orders';
+import { linkToken, orderInput } from '../helpers/orders';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -108,10 +108,10 @@ export async function seedFleet(node: Node): Promise<Fleet> {
   const repos = repositories(node.commands.db);
   const orders = [];
   for (const index of [1, 2]) {
-    const order = ok(await node.request('POST', '/api/v1/orders', { ...orderInput(index), depotId: depot.id })) as { id: number; trackingToken: string };
+    const order = ok(await node.request('POST', '/api/v1/orders', { ...orderInput(index), depotId: depot.id })) as { id: number; trackingLink: string };
     await repos.orders.setAssignedVehicle(order.id, vehicleIds[0]!);
     await repos.orders.setStatusMany([order.id], 'out_for_delivery');
-    orders.push({ id: order.id, trackingToken: order.trackingToken });
+    orders.push({ id: order.id, trackingToken: linkToken(order.trackingLink) });
   }
   return { depotId: depot.id, vehicleIds: vehicleIds as [number, number], driverTokens: driverTokens as [string, string], dispatcherToken, orders };
 }

@@ -92,9 +92,9 @@ describe('the pages under the Content-Security-Policy', () => {
     expect(await consolePage.locator('.vehicle-icon span').first().evaluate((span) => getComputedStyle(span).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
     expect(await consolePage.locator('.route').first().evaluate((route) => getComputedStyle(route).borderLeftColor)).not.toBe('rgba(0, 0, 0, 0)');
 
-    const order = await service.api('GET', `/api/v1/orders/${day.route.stops[0]!.orderId}`);
+    const link = await service.api('POST', `/api/v1/orders/${day.route.stops[0]!.orderId}/tracking/link`);
     const trackPage = await watched('track');
-    await trackPage.goto(`${service.url}/t/${order.trackingToken}`);
+    await trackPage.goto(`${service.url}${link.path}`);
     await trackPage.locator('#status', { hasText: 'dispatched' }).waitFor();
     await trackPage.locator('#map .leaflet-pane').first().waitFor({ state: 'attached' });
     await screenshot(trackPage, 'csp-track');

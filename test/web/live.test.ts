@@ -57,7 +57,7 @@ describe('a day under way: live route changes and the driver coming close', () =
       depotId,
     });
     await service.api('POST', `/api/v1/orders/${order.id}/transitions`, { status: 'ready' });
-    return order as { id: number; trackingToken: string };
+    return order as { id: number; trackingLink: string };
   };
   const asDriver = async (method: string, path: string, body: unknown) => {
     const response = await fetch(service.url + path, { method, headers: { authorization: `Bearer ${driverToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -114,7 +114,7 @@ describe('a day under way: live route changes and the driver coming close', () =
   it('shows the customer no driver while the van is far, then the van and the stops before theirs once it is close, live', async () => {
     const stops = await routeStops();
     const mine = stops[4]!;
-    const token = (await service.api('GET', `/api/v1/orders/${mine.orderId}`)).trackingToken as string;
+    const token = ((await service.api('POST', `/api/v1/orders/${mine.orderId}/tracking/link`)).path as string).slice('/t/'.length);
     const customer = watch(await browser.newPage(phone));
     const driverMarker = customer.locator('.leaflet-marker-icon[title="Your driver"]');
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, type Browser } from './browser';
 import { startService, type RunningService } from './server';
 
-interface Order { id: number; displayId: string; externalRef: string; customerName: string; status: string; timeWindows: { start: string; end: string }[]; location: [number, number] }
+interface Order { id: number; displayId: string; trackingCode: string; externalRef: string; customerName: string; status: string; timeWindows: { start: string; end: string }[]; location: [number, number] }
 
 describe('orders in the dispatch console', () => {
   let service: RunningService;
@@ -66,8 +66,17 @@ describe('orders in the dispatch console', () => {
     await openRow(order!.id);
     expect(await page.locator('#drawer-timeline li[data-event-type="created"]').count()).toBe(1);
     expect(await page.locator('[data-detail="customer"]').textContent()).toBe(order!.customerName);
+    // A seeded order's link went out with its confirmation and is kept only as a hash: the drawer names its code.
+    expect(await page.locator('#drawer-link-note').textContent()).toContain(order!.trackingCode);
+    expect(await page.locator('#drawer-link').count()).toBe(0);
+    await page.locator('[data-action="issue-link"]').click();
     const link = await page.locator('#drawer-link').inputValue();
-    expect(link).toMatch(new RegExp(`/t/${(await service.api<{ trackingToken: string }>('GET', `/api/v1/orders/${order!.id}`)).trackingToken}$`));
+    const { trackingCode } = await service.api<{ trackingCode: string }>('GET', `/api/v1/orders/${order!.id}`);
+    expect(trackingCode).not.toBe(order!.trackingCode);
+    expect(link).toMatch(new RegExp(`/t/${trackingCode}\\.[A-Za-z0-9_-]{22}$`));
+    // The new link opens the customer's page API.
+    expect((await fetch(`${service.url}/api/v1/track/${link.split('/t/')[1]}`)).status).toBe(200);
+    expect(await page.locator('#drawer-timeline li[data-event-type="tracking_link_issued"]').count()).toBe(1);
     await page.waitForFunction(() => {
       const canvas = document.querySelector<HTMLCanvasElement>('#drawer-qr');
       return !!canvas && canvas.width > 0 && canvas.height > 0;

@@ -6,10 +6,11 @@
 import type { Api } from '../common/api';
 import type { OrderInput } from '../../src/protocol/orders';
 import type { ImportOrdersResult } from '../../src/protocol/import';
-import type { OrderEventResponse, OrderOutcomeResponse, OrderPatch, RescheduleInput } from '../../src/protocol/orders-api';
+import type { CreatedOrderResponse, IssuedTrackingLinkResponse, OrderEventResponse, OrderOutcomeResponse, OrderPatch, RescheduleInput } from '../../src/protocol/orders-api';
 import type { MessageResponse } from '../../src/protocol/notifications';
 import type { ConsoleActions } from './actions';
 import type { ConsoleState, Order } from './state';
+import { rememberTrackingLink } from './tracking-link';
 
 /** Rows read at a time; "More orders" reads the next page. */
 export const orderPageSize = 100;
@@ -68,10 +69,18 @@ export class OrderActions {
 
   /** Without a location the order is sent as it is: the server says what is missing (or, with geocoding, finds it). */
   async create(input: Omit<OrderInput, 'location'> & { location?: [number, number] }): Promise<Order> {
-    const order = await this.api.post<Order>('/orders', { ...input, depotId: this.state.depotId ?? undefined });
+    const order = await this.api.post<CreatedOrderResponse>('/orders', { ...input, depotId: this.state.depotId ?? undefined });
+    rememberTrackingLink(order.id, order.trackingLink);
     await this.refreshAround();
     await this.open(order.id);
     return order;
+  }
+
+  /** A new tracking link for the order (the old one stops working; the customer is sent the new one). */
+  async issueTrackingLink(orderId: number): Promise<void> {
+    const issued = await this.api.post<IssuedTrackingLinkResponse>(`/orders/${orderId}/tracking/link`, {});
+    rememberTrackingLink(orderId, issued.path);
+    await this.open(orderId);
   }
 
   async importFile(file: File, source: string): Promise<ImportOrdersResult> {

@@ -1,10 +1,16 @@
 /**
- * The customer's tracking link of an order, the one place the console makes it. Today it is built from the
- * token GET /orders returns; once tokens are kept hashed, a dispatcher endpoint will issue the link and this
- * function will ask it (hence async).
+ * The customers' tracking links the console knows, the one place it makes them. The server keeps only a hash of a
+ * link's secret, so the console knows a link only when it was issued here: an order created in this console, or
+ * a link issued again from the drawer (POST /orders/{id}/tracking/link). Kept for this page's life only.
  */
-import type { Order } from './state';
+const issued = new Map<number, string>();
 
-export async function trackingLinkOf(order: Order): Promise<string> {
-  return `${location.origin}/t/${encodeURIComponent(order.trackingToken)}`;
+/** `path`: `/t/{code}.{secret}` as the server answers it. */
+export function rememberTrackingLink(orderId: number, path: string): void {
+  issued.set(orderId, path);
+}
+
+export function trackingLinkOf(orderId: number): string | null {
+  const path = issued.get(orderId);
+  return path ? `${location.origin}${path}` : null;
 }

@@ -1,9 +1,9 @@
 /**
- * The customer's tracking page /t/{token}: status timeline, promised window, live ETA; the driver's
+ * The customer's tracking page /t/{code}.{secret}: status timeline, promised window, live ETA; the driver's
  * position only when close; after delivery the proof summary. The customer may move the delivery to another
  * window the depot offers, leave instructions for the driver, and after delivery rate it or ask for a return;
  * each form shows only while the view's `actions` allow it. Live: any fact in the order's room (the socket joins
- * it with the tracking token) refreshes the view. The customer turns e-mail or SMS off or on there.
+ * it with the link token, `{code}.{secret}`) refreshes the view. The customer turns e-mail or SMS off or on there.
  */
 import '../common/style.css';
 import './track.css';

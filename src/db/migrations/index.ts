@@ -16,6 +16,7 @@ import * as unroutableOrders from './010_unroutable_orders';
 import * as replanProposals from './011_replan_proposals';
 import * as alerts from './012_alerts';
 import * as notifications from './013_notifications';
+import * as trackingLinkHashes from './014_tracking_link_hashes';
 import * as notificationPreferences from './015_notification_preferences';
 import * as customerActions from './016_customer_actions';
 import * as returns from './017_returns';
@@ -36,6 +37,7 @@ const migrations: Record<string, Knex.Migration> = {
   '011_replan_proposals': replanProposals,
   '012_alerts': alerts,
   '013_notifications': notifications,
+  '014_tracking_link_hashes': trackingLinkHashes,
   '015_notification_preferences': notificationPreferences,
   '016_customer_actions': customerActions,
   '017_returns': returns,

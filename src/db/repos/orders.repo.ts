@@ -1,6 +1,6 @@
 /** All SQL over `orders`. Rows are mapped to `Order` here and nowhere else. */
 import { createHash } from 'node:crypto';
-import { displayIdFor, newTrackingToken } from '../../domain/order-identifiers';
+import { displayIdFor, hashTrackingSecret, newTrackingLinkToken, trackingLinkPath } from '../../domain/order-identifiers';
 import { slotKey } from '../../domain/slots';
 import type { Executor } from '../executor';
 import { rowsAsJson } from '../json-rows';
@@ -16,6 +16,8 @@ export interface UpsertResult {
   externalRef: string;
   /** `locked`: the order changed but is already planned or further along, so it was left as it was. */
   outcome: UpsertOutcome;
+  /** `created`: the new order's tracking link path, which exists only now (its secret is stored hashed). */
+  trackingLink?: string;
 }
 
 export interface OrderFilter {
@@ -56,7 +58,8 @@ const insertChunkRows = 200;
 interface OrderRow {
   id: number;
   display_id: string;
-  tracking_token: string;
+  tracking_code: string;
+  tracking_secret_hash: string;
   source: string;
   external_ref: string;
   status: string;
@@ -130,7 +133,7 @@ function toOrder(row: OrderRow): Order {
   return {
     id: row.id,
     displayId: row.display_id,
-    trackingToken: row.tracking_token,
+    trackingCode: row.tracking_code,
     source: row.source,
     externalRef: row.external_ref,
     status: row.status as OrderStatus,
@@ -187,9 +190,17 @@ export class OrdersRepository {
     return row ? toOrder(row) : null;
   }
 
-  async findByTrackingToken(token: string): Promise<Order | null> {
-    const row = await this.db<OrderRow>('orders').where({ tracking_token: token }).first();
-    return row ? toOrder(row) : null;
+  /** The order a tracking link's code names, with its secret's hash to check the link against. */
+  async findByTrackingCode(code: string): Promise<{ order: Order; secretHash: string } | null> {
+    const row = await this.db<OrderRow>('orders').where({ tracking_code: code }).first();
+    return row ? { order: toOrder(row), secretHash: row.tracking_secret_hash } : null;
+  }
+
+  /** A new code and secret for the order's link; the old link stops working. Returns the new link's path. */
+  async rotateTrackingLink(id: number): Promise<string> {
+    const token = newTrackingLinkToken();
+    await this.db('orders').where({ id }).update({ tracking_code: token.code, tracking_secret_hash: hashTrackingSecret(token.secret) });
+    return trackingLinkPath(token);
   }
 
   async findBySourceRef(source: string, externalRef: string): Promise<Order | null> {
@@ -225,11 +236,15 @@ export class OrdersRepository {
     return { page: toPage(rows.map(toOrder), page.limit), timeZones };
   }
 
-  /** Inserts one new order in status `received`; null when its (source, externalRef) is already taken. */
-  async insert(draft: OrderDraft, depotId: number | null): Promise<Order | null> {
+  /**
+   * Inserts one new order in status `received`, with the path of its tracking link (which exists only now);
+   * null when its (source, externalRef) is already taken.
+   */
+  async insert(draft: OrderDraft, depotId: number | null): Promise<{ order: Order; trackingLink: string } | null> {
     const [id] = await this.allocateIds(1);
-    const rows = await this.db('orders').insert(this.newRow(id!, draft, depotId)).onConflict(['source', 'external_ref']).ignore().returning('*');
-    return rows[0] ? toOrder(rows[0] as OrderRow) : null;
+    const { row, trackingLink } = this.newRow(id!, draft, depotId);
+    const rows = await this.db('orders').insert(row).onConflict(['source', 'external_ref']).ignore().returning('*');
+    return rows[0] ? { order: toOrder(rows[0] as OrderRow), trackingLink } : null;
   }
 
   async updateContent(id: number, content: OrderContent): Promise<Order> {
@@ -295,7 +310,7 @@ export class OrdersRepository {
     const byKey = new Map<string, OrderDraft>();
     for (const draft of drafts) byKey.set(keyOf(draft.source, draft.externalRef), draft);
     const unique = [...byKey.values()];
-    const results = new Map<string, { id: number; outcome: UpsertOutcome }>();
+    const results = new Map<string, { id: number; outcome: UpsertOutcome; trackingLink?: string }>();
 
     for (let start = 0; start < unique.length; start += insertChunkRows) {
       const chunk = unique.slice(start, start + insertChunkRows);
@@ -303,12 +318,12 @@ export class OrdersRepository {
     }
     return drafts.map((draft) => {
       const result = results.get(keyOf(draft.source, draft.externalRef))!;
-      return { id: result.id, externalRef: draft.externalRef, outcome: result.outcome };
+      return { id: result.id, externalRef: draft.externalRef, outcome: result.outcome, ...(result.trackingLink ? { trackingLink: result.trackingLink } : {}) };
     });
   }
 
   private async upsertChunk(chunk: OrderDraft[], options: { actor: string; depotId?: number | null }) {
-    const results = new Map<string, { id: number; outcome: UpsertOutcome }>();
+    const results = new Map<string, { id: number; outcome: UpsertOutcome; trackingLink?: string }>();
     // One "source = ? and external_ref in (…)" per source: both columns reach the unique index, whatever the statistics.
     const refsBySource = new Map<string, string[]>();
     for (const draft of chunk) {
@@ -335,7 +350,9 @@ export class OrdersRepository {
     if (toWrite.length === 0) return results;
 
     const ids = await this.allocateIds(toWrite.length);
-    const rows = toWrite.map((draft, index) => this.newRow(ids[index]!, draft, options.depotId ?? null));
+    const made = toWrite.map((draft, index) => this.newRow(ids[index]!, draft, options.depotId ?? null));
+    const rows = made.map(({ row }) => row);
+    const linkOf = new Map(made.map(({ row, trackingLink }) => [row.id, trackingLink]));
     const merge = Object.fromEntries([
       ...contentColumns.map((column) => [column, this.db.raw('excluded.??', [column])]),
       ['updated_at', this.db.fn.now()],
@@ -354,7 +371,7 @@ export class OrdersRepository {
     const events: OrderEventInput[] = [];
     for (const row of written.rows) {
       const outcome: UpsertOutcome = row.inserted ? 'created' : 'updated';
-      results.set(keyOf(row.source, row.external_ref), { id: row.id, outcome });
+      results.set(keyOf(row.source, row.external_ref), { id: row.id, outcome, ...(row.inserted ? { trackingLink: linkOf.get(row.id)! } : {}) });
       events.push(
         row.inserted
           ? { orderId: row.id, type: 'created', actor: options.actor, toStatus: 'received', data: { source: row.source } }
@@ -374,10 +391,12 @@ export class OrdersRepository {
   }
 
   private newRow(id: number, draft: OrderDraft, depotId: number | null) {
-    return {
+    const token = newTrackingLinkToken();
+    const row = {
       id,
       display_id: displayIdFor(id),
-      tracking_token: newTrackingToken(),
+      tracking_code: token.code,
+      tracking_secret_hash: hashTrackingSecret(token.secret),
       source: draft.source,
       external_ref: draft.externalRef,
       status: 'received',
@@ -387,6 +406,7 @@ export class OrdersRepository {
       return_of_order_id: draft.returnOfOrderId ?? null,
       ...contentRow(draft),
     };
+    return { row, trackingLink: trackingLinkPath(token) };
   }
 
   /** Ids come from the sequence up front, so display ids can be derived before the insert. */

@@ -164,6 +164,18 @@ export class OutboxRepository {
     return row ? toMessage(row) : null;
   }
 
+  /** Each order's tracking link as its newest message carrying one has it (order id → path). */
+  async latestTrackingLinks(orderIds: number[]): Promise<Map<number, string>> {
+    if (orderIds.length === 0) return new Map();
+    const rows: { order_id: number; link: string }[] = await this.db('outbox_messages')
+      .distinctOn('order_id')
+      .select('order_id', this.db.raw("payload->>'trackingLink' as link"))
+      .whereIn('order_id', orderIds)
+      .whereRaw("payload->>'trackingLink' is not null")
+      .orderBy([{ column: 'order_id' }, { column: 'id', order: 'desc' }]);
+    return new Map(rows.map((row) => [Number(row.order_id), row.link]));
+  }
+
   async listForOrder(orderId: number): Promise<OutboxMessage[]> {
     const rows: MessageRow[] = await this.db('outbox_messages').where({ order_id: orderId }).orderBy('id').select(messageColumns);
     return rows.map(toMessage);

@@ -31,6 +31,11 @@ export class TrackingLinksRepository {
       .merge(['revoked_at', 'revoked_by']);
   }
 
+  /** A link issued again opens: the revocation concerned the old one. */
+  async clearRevocation(orderId: number): Promise<void> {
+    await this.db('tracking_links').where({ order_id: orderId }).update({ revoked_at: null, revoked_by: null });
+  }
+
   async rate(orderId: number, stars: number, comment: string | null, at: Date): Promise<void> {
     await this.db('tracking_links')
       .insert({ order_id: orderId, rating: stars, rating_comment: comment, rated_at: at })

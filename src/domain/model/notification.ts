@@ -30,7 +30,11 @@ export interface MessagePayload {
   displayId: string;
   externalRef: string;
   customerName: string;
-  trackingToken: string;
+  /**
+   * The tracking link's path (`/t/{code}.{secret}`), taken when the link was issued: only its hash is stored, so
+   * the message keeps it. Null when no link of the order's current code was ever sent (the template says so).
+   */
+  trackingLink: string | null;
   timeZone: string;
   /** The order's windows, epoch seconds. */
   windows: [number, number][];

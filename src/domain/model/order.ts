@@ -68,7 +68,8 @@ export interface Order extends OrderDraft {
   returnOfOrderId: number | null;
   id: number;
   displayId: string;
-  trackingToken: string;
+  /** The index of the customer's tracking link; its secret is stored only as a hash (order-identifiers.ts). */
+  trackingCode: string;
   status: OrderStatus;
   depotId: number | null;
   assignedVehicleId: number | null;
@@ -91,7 +92,7 @@ export function contentOf(order: Order): OrderContent {
 }
 
 /** One entry of an order's timeline. */
-export const orderEventTypes = ['created', 'updated', 'status_changed', 'assigned', 'rescheduled', 'return_scheduled', 'instructions_changed', 'rated', 'return_requested', 'arriving_soon', 'preferences_changed'] as const;
+export const orderEventTypes = ['created', 'updated', 'status_changed', 'assigned', 'rescheduled', 'return_scheduled', 'instructions_changed', 'rated', 'return_requested', 'arriving_soon', 'preferences_changed', 'tracking_link_issued', 'tracking_link_revoked'] as const;
 export type OrderEventType = (typeof orderEventTypes)[number];
 
 export interface OrderEventInput {

@@ -8,7 +8,7 @@ export function presentOrder(order: Order, timeZone = 'UTC'): OrderResponse {
   return {
     id: order.id,
     displayId: order.displayId,
-    trackingToken: order.trackingToken,
+    trackingCode: order.trackingCode,
     source: order.source,
     externalRef: order.externalRef,
     status: order.status,

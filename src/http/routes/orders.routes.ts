@@ -12,7 +12,7 @@ import { localDayRange, toIsoInZone } from '../../domain/time';
 import { stopOfOrder } from '../../tracking/tracking-link';
 import { notFound } from '../../errors';
 import { idParamsSchema, pageOf, pageQuerySchema } from '../../protocol/common';
-import { bulkTransitionInputSchema, bulkTransitionResultSchema, createOrderSchema, orderEventSchema, orderListQuerySchema, orderOutcomeSchema, orderPatchSchema, orderSchema, returnInputSchema, transitionInputSchema, type OrderOutcomeResponse } from '../../protocol/orders-api';
+import { bulkTransitionInputSchema, bulkTransitionResultSchema, createOrderSchema, createdOrderSchema, orderEventSchema, orderListQuerySchema, orderOutcomeSchema, orderPatchSchema, orderSchema, returnInputSchema, transitionInputSchema, type OrderOutcomeResponse } from '../../protocol/orders-api';
 import type { AppDeps } from '../app';
 import type { ApiRouter } from '../endpoint';
 import { presentOrder, presentOrderEvent } from '../presenters/order.presenter';
@@ -126,8 +126,22 @@ export function ordersRoutes(api: ApiRouter, deps: AppDeps): void {
   );
 
   api.endpoint(
-    { method: 'post', path: '/orders', operationId: 'createOrder', summary: 'Create an order (status received); without location its address is geocoded', tag: 'orders', roles: office, body: createOrderSchema, response: orderSchema, status: 201 },
-    async ({ body, principal }) => (await present([await createOrder(deps.commands, body, principal, deps.geocoding)]))[0],
+    {
+      method: 'post',
+      path: '/orders',
+      operationId: 'createOrder',
+      summary: 'Create an order (status received); without location its address is geocoded',
+      description: 'The answer carries the tracking link, which is not shown again: only its hash is stored (POST /orders/{id}/tracking/link issues a new one).',
+      tag: 'orders',
+      roles: office,
+      body: createOrderSchema,
+      response: createdOrderSchema,
+      status: 201,
+    },
+    async ({ body, principal }) => {
+      const created = await createOrder(deps.commands, body, principal, deps.geocoding);
+      return { ...(await present([created]))[0]!, trackingLink: created.trackingLink };
+    },
   );
 
   api.endpoint(

@@ -22,6 +22,7 @@ import { presentInstructions } from '../presenters/tracking.presenter';
 import { preferencesOf, setNotificationPreferences } from '../../commands/set-notification-preferences';
 import { preferencesInputSchema, preferencesSchema } from '../../protocol/notifications';
 import { presentPreferences } from '../presenters/notification.presenter';
+import { issueTrackingLink } from '../../commands/issue-tracking-link';
 import { revokeTrackingLink } from '../../commands/revoke-tracking-link';
 import { stopTimes } from '../../domain/stop-times';
 import { toIsoInZone } from '../../domain/time';
@@ -39,6 +40,7 @@ import {
   type TrackingSlots,
   type TrackingView,
 } from '../../protocol/tracking';
+import { issuedTrackingLinkSchema } from '../../protocol/orders-api';
 import { RateLimiters } from '../../auth/rate-limits';
 import { apiMount, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
@@ -62,10 +64,12 @@ export interface TrackingOptions {
   /** A window the customer picks re-plans the order's day on these. */
   routing: RoutingProvider;
   positions?: VehiclePositions;
+  /** Where customers reach the service (PUBLIC_URL): the base of the links issued here. */
+  publicUrl: string;
 }
 
-
-const tokenParamsSchema = z.object({ token: z.string().min(8).max(200) });
+/** `{code}.{secret}`, the last segment of the link `/t/{code}.{secret}`. */
+const tokenParamsSchema = z.object({ token: z.string().min(8).max(200).describe('The link token: `{code}.{secret}` as in `/t/{code}.{secret}`') });
 
 
 function declare(api: ApiRouter, context: CommandContext, options: TrackingOptions): void {
@@ -195,6 +199,27 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
       await limiters.consume('trackingPerAddress', req.ip ?? 'unknown', res);
       const { order, preferences } = await setNotificationPreferences(context, params.token, body, options.linkTtlSeconds);
       return presentPreferences(order, preferences);
+    },
+  );
+
+  api.endpoint(
+    {
+      method: 'post',
+      path: '/orders/:id/tracking/link',
+      operationId: 'issueTrackingLink',
+      summary: "Issue the order's tracking link again: a new link, the old one stops working (a revocation is lifted)",
+      description:
+        'Only a hash of the secret is stored, so an order created earlier has no link to show: this issues a new one, answers it once and sends it to the customer as a confirmation (e-mail, SMS, webhooks).',
+      tag: 'tracking',
+      roles: ['admin', 'dispatcher'],
+      params: idParamsSchema,
+      response: issuedTrackingLinkSchema,
+      status: 201,
+    },
+    async ({ params, principal, res }) => {
+      res.setHeader('Cache-Control', 'no-store');
+      const { code, path } = await issueTrackingLink(context, params.id, principal);
+      return { code, path, url: `${options.publicUrl.replace(/\/$/, '')}${path}` };
     },
   );
 

@@ -21,6 +21,7 @@ const reschedulable = new Set<string>(reschedulableStatuses);
 
 type FormName = 'edit' | 'cancel' | 'reschedule';
 
+
 export function mountOrderDrawer(state: ConsoleState, actions: OrderActions): void {
   const drawer = $('#order-drawer');
   const body = $('#drawer-body');
@@ -46,7 +47,7 @@ export function mountOrderDrawer(state: ConsoleState, actions: OrderActions): vo
     $('#drawer-title').replaceChildren(`Order ${order.displayId} `, el('span', { class: `status ${order.status}`, id: 'drawer-status' }, statusText(order.status)));
     body.replaceChildren(
       detailsList(state, order),
-      trackingSection(order),
+      trackingSection(order, actions),
       deliverySection(state, details),
       actionsSection(order),
       ...(openForm ? [formFor(openForm, order)] : []),
@@ -130,18 +131,33 @@ function detailsList(state: ConsoleState, order: Order): HTMLElement {
   return el('dl', { id: 'drawer-details' }, ...rows.flatMap(([term, value]) => [el('dt', {}, term), el('dd', { 'data-detail': term.toLowerCase() }, value)]));
 }
 
-function trackingSection(order: Order): HTMLElement {
+function trackingSection(order: Order, actions: OrderActions): HTMLElement {
+  const issue = el('button', { type: 'button', 'data-action': 'issue-link' }, 'Issue a new link');
+  issue.addEventListener('click', () => {
+    issue.disabled = true;
+    actions.issueTrackingLink(order.id).then(
+      () => say('A new tracking link was issued and sent to the customer; the old one no longer opens.'),
+      () => {
+        issue.disabled = false;
+        say('The link could not be issued; try again.');
+      },
+    );
+  });
+  const url = trackingLinkOf(order.id);
+  const heading = el('h2', {}, 'Tracking link');
+  if (!url) {
+    // Only the secret's hash is stored: a link not issued in this console cannot be shown again.
+    const note = el('p', { id: 'drawer-link-note' }, `Link ${order.trackingCode} went to the customer with the confirmation; it is kept only as a hash, so it cannot be shown here.`);
+    return el('section', { 'aria-label': 'Tracking link' }, heading, note, el('p', { class: 'actions' }, issue));
+  }
   const link = el('input', { id: 'drawer-link', readonly: '', 'aria-label': 'Tracking link', style: 'width: 100%;' });
   const open = el('a', { target: '_blank', rel: 'noopener', class: 'button-link' }, 'Open');
   const copy = el('button', { type: 'button' }, 'Copy');
   const canvas = el('canvas', { id: 'drawer-qr', 'aria-label': 'QR code of the tracking link', role: 'img' });
-  void trackingLinkOf(order).then(async (url) => {
-    link.value = url;
-    open.setAttribute('href', url);
-    // The QR code's library loads only when a drawer first shows one.
-    const { toCanvas } = await import('qrcode');
-    await toCanvas(canvas, url, { width: 132, margin: 1 });
-  });
+  link.value = url;
+  open.setAttribute('href', url);
+  // The QR code's library loads only when a drawer first shows one.
+  void import('qrcode').then(({ toCanvas }) => toCanvas(canvas, url, { width: 132, margin: 1 }));
   copy.addEventListener('click', () => {
     void navigator.clipboard
       .writeText(link.value)
@@ -151,7 +167,7 @@ function trackingSection(order: Order): HTMLElement {
         say('Press Ctrl+C to copy the selected link.');
       });
   });
-  return el('section', { 'aria-label': 'Tracking link' }, el('h2', {}, 'Tracking link'), link, el('p', { class: 'actions' }, copy, open), canvas);
+  return el('section', { 'aria-label': 'Tracking link' }, heading, link, el('p', { class: 'actions' }, copy, open, issue), canvas);
 }
 
 function deliverySection(state: ConsoleState, { outcome }: OrderDetails): HTMLElement {
@@ -201,6 +217,10 @@ function eventText(event: OrderDetails['events'][number], timeZone: string, depo
       return `rated ${String(data.stars)}/5${data.comment ? `: “${String(data.comment)}”` : ''}`;
     case 'return_requested':
       return 'return requested';
+    case 'tracking_link_issued':
+      return 'new tracking link issued';
+    case 'tracking_link_revoked':
+      return 'tracking link revoked';
     case 'arriving_soon':
       return `arriving soon, ETA ${typeof data.etaEpoch === 'number' ? depotClock(data.etaEpoch) : '–'}`;
     case 'preferences_changed':

@@ -12,7 +12,7 @@ import { createHaversineProvider } from '../../src/routing/haversine';
 import { createPoolSolver } from '../../src/solving/pool-solver';
 import { testDatabases } from '../helpers/database';
 import { depotInput, startTestApp, vehicleInput, type TestApp } from '../helpers/http';
-import { orderInput } from '../helpers/orders';
+import { linkToken, orderInput } from '../helpers/orders';
 import { beforePlanDate, planDate, waitForPlan } from '../planning/fixtures';
 
 // beforePlanDate is Monday 2026-11-23 01:00 in Berlin; planDate the Tuesday after.
@@ -56,7 +56,7 @@ describe.each(testDatabases())('the customer acts on the tracking page on $engin
         body: { ...orderInput(k, { externalRef: `customer-${k}`, location: [8.68 + k / 500, 49.41], notes: `Internal: dog behind door ${k}`, timeWindows: [{ start: `${planDate}T08:00:00+01:00`, end: `${planDate}T12:00:00+01:00` }] }), customerEmail: `c${k}@example.com`, depotId },
       });
       await app.request('POST', `/api/v1/orders/${created.body.id}/transitions`, { body: { status: 'ready' } });
-      orders.push({ id: created.body.id, token: created.body.trackingToken });
+      orders.push({ id: created.body.id, token: linkToken(created.body.trackingLink) });
     }
     // Orders 0–2 on a plan; order 3 stays ready. The plan of order 2 is dispatched later.
     const plan = await waitForPlan(app, (await app.request('POST', '/api/v1/plans', { body: { date: planDate, depotId, orderIds: orders.slice(0, 3).map((order) => order.id), timeLimitSeconds: 0.2 } })).body.id);
@@ -127,7 +127,7 @@ describe.each(testDatabases())('the customer acts on the tracking page on $engin
     const created = await app.request('POST', '/api/v1/orders', { body: { ...orderInput(9, { externalRef: 'customer-failed' }), depotId } });
     // A failed delivery, set directly: how it failed is the driver's part, tested elsewhere.
     await repositories(app.commands.db).orders.setStatusMany([created.body.id], 'failed');
-    const moved = await track(created.body.trackingToken, '/reschedule', 'POST', { date: '2026-11-26', start: '08:00', end: '12:00' });
+    const moved = await track(linkToken(created.body.trackingLink), '/reschedule', 'POST', { date: '2026-11-26', start: '08:00', end: '12:00' });
     expect(moved.status).toBe(200);
     expect(moved.body.status).toBe('rescheduled');
     const events = await eventsOf(created.body.id);

@@ -10,7 +10,7 @@ import { OutboxSender } from '../../src/reactions/outbox-sender';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import { testDatabases } from '../helpers/database';
 import { depotInput, startTestApp, type TestApp } from '../helpers/http';
-import { orderInput } from '../helpers/orders';
+import { linkToken, orderInput } from '../helpers/orders';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from './receivers';
 
 const publicUrl = 'https://track.example';
@@ -26,7 +26,8 @@ describe.each(testDatabases())('opting out of a channel on $engine', (backend) =
   const createOrder = async (overrides: Record<string, unknown>) => {
     const reply = await app.request('POST', '/api/v1/orders', { body: orderInput(ref++, overrides) });
     expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-    return reply.body as { id: number; displayId: string; trackingToken: string };
+    const body = reply.body as { id: number; displayId: string; trackingLink: string };
+    return { ...body, trackingToken: linkToken(body.trackingLink) };
   };
   const move = async (orderId: number, statuses: string[]) => {
     for (const status of statuses) expect((await app.request('POST', `/api/v1/orders/${orderId}/transitions`, { body: { status } })).status).toBe(200);

@@ -3,7 +3,7 @@ import { systemPrincipal } from '../../src/auth/principal';
 import { transitionOrder } from '../../src/commands/transition-order';
 import { repositories } from '../../src/db/repositories';
 import { testDatabases, type TestDatabase } from '../helpers/database';
-import { orderInput } from '../helpers/orders';
+import { linkToken, orderInput } from '../helpers/orders';
 import { fix, nextEvent, nowEpoch, request, seedFleet, startNode, type Fleet, type Node } from './harness';
 
 /** Keys the office and the driver see that a customer's socket must never carry. */
@@ -42,7 +42,7 @@ describe.each(testDatabases())("a customer's socket on $engine", (backend) => {
       customerEmail: 'private@example.com',
       depotId: fleet.depotId,
     });
-    const mine = created.body as { id: number; trackingToken: string };
+    const mine = { id: (created.body as { id: number }).id, trackingToken: linkToken((created.body as { trackingLink: string }).trackingLink) };
     const repos = repositories(node.commands.db);
     await repos.orders.setAssignedVehicle(mine.id, fleet.vehicleIds[0]);
     await repos.orders.setStatusMany([mine.id], 'out_for_delivery');

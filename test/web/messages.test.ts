@@ -10,7 +10,7 @@ import { startSmtpReceiver, type SmtpReceiver } from '../notifications/receivers
 import { launchBrowser, screenshot, type Browser } from './browser';
 import { startService, type RunningService } from './server';
 
-interface Order { id: number; displayId: string; trackingToken: string }
+interface Order { id: number; displayId: string; trackingLink: string }
 interface Message { channel: string; status: string; template: string }
 
 describe('messages in the console and on the tracking page', () => {
@@ -85,7 +85,7 @@ describe('messages in the console and on the tracking page', () => {
     await customer.locator('#unsubscribe-confirm').waitFor({ timeout: 15_000 }).catch(async (error) => {
       throw new Error(`${(error as Error).message}\n${await customer.content()}`);
     });
-    expect((await service.api<{ email: boolean }>('GET', `/api/v1/track/${order.trackingToken}/preferences`)).email).toBe(true);
+    expect((await service.api<{ email: boolean }>('GET', `/api/v1/track/${order.trackingLink.slice('/t/'.length)}/preferences`)).email).toBe(true);
     await customer.locator('#unsubscribe-confirm').click();
     await customer.locator('#preferences-status', { hasText: 'E-mails off.' }).waitFor();
     expect(await customer.locator('#pref-email').isChecked()).toBe(false);

@@ -164,7 +164,7 @@ describe('orders in the dispatch console', () => {
     expect(await page.locator('#drawer-body [data-action="cancel"]').count()).toBe(0);
   });
 
-  it('opens a failed stop from the map, shows its proof, and re-attempts it on another day', { timeout: 120_000 }, async () => {
+  it('opens a failed stop from the map, shows its proof and the re-attempt the policy made, and moves it to another day', { timeout: 120_000 }, async () => {
     const date = await day();
     const ready = (await service.api<{ items: Order[] }>('GET', `/api/v1/orders?date=${date}&status=ready&limit=4`)).items;
     const created = await service.api<{ id: number }>('POST', '/api/v1/plans', { date, depotId: (await service.api<{ items: { id: number }[] }>('GET', '/api/v1/depots')).items[0]!.id, orderIds: ready.map((order) => order.id), timeLimitSeconds: 1 });
@@ -179,6 +179,9 @@ describe('orders in the dispatch console', () => {
     const stop = route.stops[0]!;
     await service.api('POST', `/api/v1/stops/${stop.id}/fail`, { idempotencyKey: 'console-fail-1', reason: 'not_home', note: 'nobody at the door' });
     const vehicle = (await service.api<{ items: { id: number; name: string }[] }>('GET', '/api/v1/vehicles')).items.find((candidate) => candidate.id === route.vehicleId)!;
+    // The depot's failure policy re-attempts "not home" on the next working day by itself.
+    const policed = await service.api<Order>('GET', `/api/v1/orders/${stop.orderId}`);
+    expect(policed.status).toBe('rescheduled');
 
     await page.reload();
     const marker = page.locator(`.leaflet-marker-icon[title="${vehicle.name} stop ${stop.sequence}"]`);
@@ -186,20 +189,18 @@ describe('orders in the dispatch console', () => {
     await marker.dispatchEvent('click');
     await page.locator('#drawer-proof', { hasText: 'nobody at the door' }).waitFor();
     expect(await page.locator('#drawer-proof').textContent()).toContain('Not home');
-    expect(await page.locator('#drawer-status').textContent()).toBe('failed');
+    expect(await page.locator('#drawer-status').textContent()).toBe('rescheduled');
 
-    await page.locator('#drawer-body [data-action="reschedule"]', { hasText: 'Re-attempt' }).click();
-    const form = page.locator('#drawer-body form[aria-label="Re-attempt delivery"]');
-    const nextDay = new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    await form.getByLabel('Date').fill(nextDay);
-    await form.getByRole('button', { name: 'Re-attempt' }).click();
-    await page.locator('#drawer-status', { hasText: 'rescheduled' }).waitFor();
-    // Done: the form closes, and a rescheduled order is offered a reschedule, not a re-attempt.
+    // The dispatcher moves the re-attempt to another day than the policy chose.
+    await page.locator('#drawer-body [data-action="reschedule"]', { hasText: 'Reschedule' }).click();
+    const form = page.locator('#drawer-body form[aria-label="Reschedule order"]');
+    const laterDay = new Date(Date.parse(`${policed.timeWindows[0]!.start.slice(0, 10)}T12:00:00Z`) + 2 * 86_400_000).toISOString().slice(0, 10);
+    await form.getByLabel('Date').fill(laterDay);
+    await form.getByRole('button', { name: 'Reschedule' }).click();
     await page.locator('#drawer-body form').waitFor({ state: 'detached' });
-    expect(await page.locator('#drawer-body [data-action="reschedule"]').textContent()).toBe('Reschedule');
     const retried = await service.api<Order>('GET', `/api/v1/orders/${stop.orderId}`);
     expect(retried.status).toBe('rescheduled');
-    expect(retried.timeWindows[0]!.start.slice(0, 10)).toBe(nextDay);
+    expect(retried.timeWindows[0]!.start.slice(0, 10)).toBe(laterDay);
     await screenshot(page, 'dispatch-order-reattempt');
     expect(problems).toEqual([]);
   });

@@ -168,7 +168,7 @@ describe('dispatch console, driver app and tracking page', () => {
     });
     await expect(firstCustomer.locator('#status').textContent()).resolves.toBe('delivered');
     await expect(firstCustomer.locator('#proof-text').textContent()).resolves.toContain('signed');
-    await firstCustomer.getByLabel('4').check();
+    await firstCustomer.locator('#rating-form').getByLabel('4', { exact: true }).check();
     await firstCustomer.getByLabel('Comment (optional)').fill('Friendly and on time');
     await firstCustomer.getByRole('button', { name: 'Send rating' }).click();
     await firstCustomer.locator('#rating-status', { hasText: 'Thank you: 4 of 5.' }).waitFor();

@@ -197,7 +197,9 @@ export async function buildReportHistory(db: Knex, options: { days?: number; veh
       });
       const orderRows = drafts.map((draft) => ({
         display_id: `H-${depotId}-${draft.serial}`,
-        tracking_token: `history-${depotId}-${draft.serial}`,
+        // Any unique code and some hash: the reports never open a link.
+        tracking_code: `H-${depotId}-${draft.serial}`,
+        tracking_secret_hash: `history-${depotId}-${draft.serial}`,
         source: 'history',
         external_ref: `${depotId}-${draft.serial}`,
         status: draft.kind === 'unplanned' ? 'ready' : draft.kind === 'failed' ? 'failed' : 'delivered',

@@ -70,7 +70,7 @@ describe.each(testDatabases())('HTTP basics on $engine', (backend) => {
     expect(schema.required).toEqual(expect.arrayContaining(['externalRef', 'customerName', 'timeWindows']));
     expect(schema.required).not.toContain('location');
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403']));
-    expect(create.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Order' });
+    expect(create.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CreatedOrder' });
     expect(Object.keys(reply.body.components.schemas)).toEqual(expect.arrayContaining(['Order', 'OrderEvent', 'Depot', 'Vehicle', 'Driver', 'Error']));
 
     const docs = await fetch(`${app.url}/docs`);

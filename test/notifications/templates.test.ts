@@ -44,8 +44,8 @@ describe('message templates', () => {
     expect(composeMessage(soon, 'en', 'https://x.example').text).toContain('around 09:42');
     expect(composeMessage(soon, 'de', 'https://x.example').text).toContain('gegen 09:42 Uhr');
     for (const locale of locales) {
-      expect(composeMessage(soon, locale, 'https://x.example', 'email').text.split('\n').at(-1)).toMatch(/https:\/\/x\.example\/t\/tok\?unsubscribe=email$/);
-      expect(composeMessage(soon, locale, 'https://x.example', 'sms').text.split('\n').at(-1)).toMatch(/https:\/\/x\.example\/t\/tok\?unsubscribe=sms$/);
+      expect(composeMessage(soon, locale, 'https://x.example', 'email').text.split('\n').at(-1)).toMatch(/https:\/\/x\.example\/t\/ABCDEFGHJK\.secret\?unsubscribe=email$/);
+      expect(composeMessage(soon, locale, 'https://x.example', 'sms').text.split('\n').at(-1)).toMatch(/https:\/\/x\.example\/t\/ABCDEFGHJK\.secret\?unsubscribe=sms$/);
       expect(composeMessage(soon, locale, 'https://x.example').text).not.toContain('unsubscribe');
     }
   });

@@ -110,7 +110,7 @@ describe.each(testDatabases())('stop ids across route edits on $engine', (backen
     const completedAtEpoch = Date.parse(`${planDate}T09:20:00+01:00`) / 1000;
     const knex = app.database.knex;
     await knex('stops').where({ id: delivered!.id }).update({ status: 'completed', actual_arrival_epoch: completedAtEpoch - 300, completed_at_epoch: completedAtEpoch });
-    await knex('stop_outcomes').insert({ stop_id: delivered!.id, outcome: 'delivered', recipient_name: 'A. Neighbour', actor: 'driver:1', recorded_at_epoch: completedAtEpoch });
+    await knex('stop_outcomes').insert({ stop_id: delivered!.id, order_id: delivered!.orderId, attempt: 1, outcome: 'delivered', recipient_name: 'A. Neighbour', actor: 'driver:1', recorded_at_epoch: completedAtEpoch });
     await knex('stop_eta_history').insert({ stop_id: next!.id, eta_epoch: completedAtEpoch + 600, computed_at_epoch: completedAtEpoch });
 
     await edit(planId, { type: 'move', orderId: later!.orderId, vehicleId: routes[0]!.vehicleId, position: 2 });

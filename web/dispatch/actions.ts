@@ -60,6 +60,8 @@ export class ConsoleActions {
 
   /** The selected day's orders and its current plan, if any. */
   async loadDay(): Promise<void> {
+    // Before the first day is chosen (a depot picked while the console starts) there is no day to read.
+    if (!this.state.date) return;
     const day = `depotId=${this.state.depotId ?? 0}&date=${this.state.date}`;
     this.state.setOrders(await this.api.all<Order>(`/orders?${day}`));
     const plans = (await this.api.get<{ items: { id: number; status: string }[] }>(`/plans?${day}`)).items;

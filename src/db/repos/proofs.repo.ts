@@ -121,14 +121,7 @@ export class ProofsRepository {
       .select(
         'attempt',
         'stop_id',
-        'outcome',
-        'recipient_name',
-        'failure_reason',
-        'note',
-        'actor',
-        'recorded_at_epoch',
-        this.db.raw('coalesce(length(signature), 0) as signature_bytes'),
-        this.db.raw('coalesce(length(photo), 0) as photo_bytes'),
+        ...this.outcomeColumns(),
       );
     return rows.map((row) => ({
       attempt: row.attempt,
@@ -144,20 +137,27 @@ export class ProofsRepository {
     }));
   }
 
+  /** An outcome as listed: its fields, and the proof's sizes rather than the proof itself. */
+  private outcomeColumns() {
+    return [
+      'outcome',
+      'recipient_name',
+      'failure_reason',
+      'note',
+      'actor',
+      'recorded_at_epoch',
+      this.db.raw('coalesce(length(signature), 0) as signature_bytes'),
+      this.db.raw('coalesce(length(photo), 0) as photo_bytes'),
+    ];
+  }
+
   async findOutcome(stopId: number): Promise<(Omit<StopOutcomeDraft, 'signature' | 'photo'> & { signatureBytes: number; photoBytes: number }) | null> {
     const row = await this.db('stop_outcomes')
       .where({ stop_id: stopId })
       .first(
         'stop_id',
         'order_id',
-        'outcome',
-        'recipient_name',
-        'failure_reason',
-        'note',
-        'actor',
-        'recorded_at_epoch',
-        this.db.raw('coalesce(length(signature), 0) as signature_bytes'),
-        this.db.raw('coalesce(length(photo), 0) as photo_bytes'),
+        ...this.outcomeColumns(),
       );
     if (!row) return null;
     return {

@@ -13,7 +13,7 @@ import type { PlanContext, SequencedStop } from './route-evaluation';
 import { invalidInput } from '../errors';
 import type { Vehicle } from '../domain/model/fleet';
 import type { PlanRecord, PlanTotals } from '../domain/model/plan';
-import type { RouteDraft, RouteRecord } from '../domain/model/route';
+import { emptyRouteDraft, type RouteDraft, type RouteRecord } from '../domain/model/route';
 
 export interface Workspace {
   plan: PlanRecord;
@@ -70,27 +70,14 @@ async function addEmptyRoute(repos: Repositories, workspace: Workspace, vehicle:
   const route: RouteRecord = {
     id: -vehicle.id,
     planId: plan.id,
-    vehicleId: vehicle.id,
-    driverId: driver?.id ?? null,
-    status: live ? 'dispatched' : 'planned',
-    startLocation: start.startLocation,
-    endLocation: start.endLocation ?? start.startLocation,
-    returnsToDepot: start.endLocation !== null,
-    departureEpoch: start.shift.startEpochSeconds,
-    arrivalEpoch: start.shift.startEpochSeconds,
-    distanceMeters: 0,
-    drivingSeconds: 0,
-    serviceSeconds: 0,
-    waitingSeconds: 0,
-    cost: 0,
-    initialLoad: { weightKg: 0, volumeL: 0, items: 0 },
-    breaks: [],
-    violations: [],
-    geometry: { type: 'LineString', coordinates: [start.startLocation, start.startLocation] },
+    ...emptyRouteDraft(
+      { vehicleId: vehicle.id, driverId: driver?.id ?? null, status: live ? 'dispatched' : 'planned' },
+      { location: start.startLocation, endLocation: start.endLocation, atEpoch: start.shift.startEpochSeconds },
+    ),
     stops: [],
   };
   const position = live ? (await workspace.positions.latest(repos, [vehicle.id])).get(vehicle.id) : undefined;
-  const added = liveRoute(route, vehicle, live, position, workspace.nowEpoch, planningVehicle(vehicle, workspace.context.depotsById, workspace.plan.date).shift.startEpochSeconds);
+  const added = liveRoute(route, vehicle, live, position, workspace.nowEpoch, start.shift.startEpochSeconds);
   workspace.routes.push(added);
   workspace.edited.set(route.id, []);
   return added;

@@ -11,7 +11,7 @@ import { buildPlanningProblem, type PlanningProblem } from '../solving/planning-
 import { planningInput, planningVehicle, type LiveStart } from './planning-input';
 import type { Depot, Vehicle } from '../domain/model/fleet';
 import type { Order } from '../domain/model/order';
-import type { RouteDraft, RouteStatus, StopRecord } from '../domain/model/route';
+import { emptyRouteDraft, type RouteDraft, type RouteStatus, type StopRecord } from '../domain/model/route';
 
 /** Stop fields that live tracking owns: carried over unchanged when a route is recomputed. */
 export type LiveStopFields = Pick<StopRecord, 'status' | 'dispatchedEtaEpoch' | 'liveEtaEpoch' | 'actualArrivalEpoch' | 'completedAtEpoch'>;
@@ -123,26 +123,8 @@ export function routeDraft(sequence: RouteSequence, planned: PlannedRoute, probl
 
 function emptyRoute(context: PlanContext, sequence: RouteSequence): RouteDraft {
   const vehicle = planningVehicle(sequence.vehicle, context.depotsById, context.date, sequence.liveStart);
-  const at = vehicle.shift.startEpochSeconds;
-  const here = vehicle.startLocation;
-  return {
-    vehicleId: sequence.vehicle.id,
-    driverId: sequence.driverId,
-    status: sequence.status,
-    startLocation: here,
-    endLocation: vehicle.endLocation ?? here,
-    returnsToDepot: vehicle.endLocation !== null,
-    departureEpoch: at,
-    arrivalEpoch: at,
-    distanceMeters: 0,
-    drivingSeconds: 0,
-    serviceSeconds: 0,
-    waitingSeconds: 0,
-    cost: 0,
-    initialLoad: { weightKg: 0, volumeL: 0, items: 0 },
-    breaks: [],
-    violations: [],
-    geometry: { type: 'LineString', coordinates: [here, here] },
-    stops: [],
-  };
+  return emptyRouteDraft(
+    { vehicleId: sequence.vehicle.id, driverId: sequence.driverId, status: sequence.status },
+    { location: vehicle.startLocation, endLocation: vehicle.endLocation, atEpoch: vehicle.shift.startEpochSeconds },
+  );
 }

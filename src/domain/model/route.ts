@@ -68,6 +68,31 @@ export interface RouteRecord {
  */
 export type RouteDraft = Omit<RouteRecord, 'id' | 'planId' | 'stops'> & { stops: Omit<StopRecord, 'id'>[] };
 
+/** A route without stops: the van stays where it starts, at the time it starts (nothing to drive, serve or cost). */
+export function emptyRouteDraft(
+  route: Pick<RouteDraft, 'vehicleId' | 'driverId' | 'status'>,
+  start: { location: LonLat; endLocation: LonLat | null; atEpoch: number },
+): RouteDraft {
+  return {
+    ...route,
+    startLocation: start.location,
+    endLocation: start.endLocation ?? start.location,
+    returnsToDepot: start.endLocation !== null,
+    departureEpoch: start.atEpoch,
+    arrivalEpoch: start.atEpoch,
+    distanceMeters: 0,
+    drivingSeconds: 0,
+    serviceSeconds: 0,
+    waitingSeconds: 0,
+    cost: 0,
+    initialLoad: { weightKg: 0, volumeL: 0, items: 0 },
+    breaks: [],
+    violations: [],
+    geometry: { type: 'LineString', coordinates: [start.location, start.location] },
+    stops: [],
+  };
+}
+
 export interface LiveEta {
   stopId: number;
   etaEpoch: number;

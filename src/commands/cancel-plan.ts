@@ -11,7 +11,7 @@ export async function cancelPlan(context: CommandContext, planId: number, by: Pr
     if (current.status !== 'queued' && current.status !== 'running') {
       throw conflict(`Plan ${planId} is ${current.status}; only queued or running plans can be cancelled`, [{ path: 'status', message: `plan is ${current.status}` }]);
     }
-    await repos.plans.setStatus(planId, 'cancelled');
+    await repos.plans.setStatus(planId, 'cancelled', new Date(context.clock.nowMs()));
     return (await repos.plans.findById(planId))!;
   });
   context.events.publish('plan.status_changed', { planId, depotId: plan.depotId, status: 'cancelled', actor: by.actor });

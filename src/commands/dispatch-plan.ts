@@ -41,7 +41,7 @@ export async function dispatchPlan(context: CommandContext, planId: number, by: 
       }
     }
     const moved = await moveOrders(repos, moves, by.actor);
-    await repos.plans.setStatus(planId, 'dispatched');
+    await repos.plans.setStatus(planId, 'dispatched', new Date(context.clock.nowMs()));
     return { plan: (await repos.plans.findById(planId))!, moved };
   });
   publishStatusChanges(context.events, moved);

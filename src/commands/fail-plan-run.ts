@@ -6,7 +6,7 @@ export async function failPlanRun(context: CommandContext, plan: PlanRecord, err
   const ended = await inTransaction(context, async (repos) => {
     const current = await repos.plans.findByIdForUpdate(plan.id);
     if (current?.status !== 'running') return false;
-    await repos.plans.setStatus(plan.id, 'failed', { error });
+    await repos.plans.setStatus(plan.id, 'failed', new Date(context.clock.nowMs()), { error });
     return true;
   });
   if (ended) context.events.publish('plan.status_changed', { planId: plan.id, depotId: plan.depotId, status: 'failed', actor: 'system' });

@@ -16,7 +16,7 @@ export async function storePlanResult(context: CommandContext, planId: number, o
   const stored = await inTransaction(context, async (repos) => {
     const plan = await repos.plans.findByIdForUpdate(planId);
     if (!plan || plan.status !== 'running' || !(await repos.plans.renewLease(planId, owner, 60, null))) return null;
-    const superseded = plan.replacesPlanId === null ? null : await supersede(repos, plan.replacesPlanId, planId, plan.createdBy);
+    const superseded = plan.replacesPlanId === null ? null : await supersede(repos, plan.replacesPlanId, planId, plan.createdBy, new Date(context.clock.nowMs()));
     const planned: { order: Order; vehicleId: number }[] = [];
     const changed: number[] = [];
     for (const route of result.routes) {
@@ -32,7 +32,7 @@ export async function storePlanResult(context: CommandContext, planId: number, o
     await repos.routes.insertMany(planId, result.routes);
     await repos.plans.replaceUnassigned(planId, result.unassigned);
     const moved = await moveOrders(repos, planned.map(({ order, vehicleId }) => ({ order, path: ['planned'], vehicleId, reason: `plan ${planId}`, data: { planId, vehicleId } })), plan.createdBy);
-    await repos.plans.setStatus(planId, 'succeeded', { totals: result.totals, error: null });
+    await repos.plans.setStatus(planId, 'succeeded', new Date(context.clock.nowMs()), { totals: result.totals, error: null });
     return { plan, superseded, moved };
   });
   if (!stored) return false;
@@ -50,13 +50,13 @@ export async function storePlanResult(context: CommandContext, planId: number, o
  * The plan this one replaces gives way: superseded, its planned orders back to ready (then the new routes plan them
  * again, each step in the timeline). Refused when it was dispatched or changed status meanwhile: the new plan fails.
  */
-async function supersede(repos: Repositories, replacedId: number, planId: number, actor: string) {
+async function supersede(repos: Repositories, replacedId: number, planId: number, actor: string, at: Date) {
   const replaced = await repos.plans.findByIdForUpdate(replacedId);
   if (!replaced || replaced.status !== 'succeeded') {
     const status = replaced?.status ?? 'deleted';
     throw conflict(`Plan ${replacedId}, which this plan replaces, is ${status} now; plan again`, [{ path: 'replacesPlanId', message: `plan ${replacedId} is ${status}` }]);
   }
-  await repos.plans.setStatus(replacedId, 'superseded');
+  await repos.plans.setStatus(replacedId, 'superseded', at);
   const leaving: OrderMove[] = [];
   for (const orderId of await repos.routes.orderIdsOfPlan(replacedId)) {
     const order = await repos.orders.findByIdForUpdate(orderId);

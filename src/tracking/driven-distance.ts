@@ -80,7 +80,7 @@ interface PlanOdometers {
 export class DrivenDistance {
   private readonly plans = new Map<number, PlanOdometers>();
 
-  constructor(private readonly nowMs: () => number = Date.now) {}
+  constructor(private readonly nowMs: () => number) {}
 
   async byVehicle(repos: Repositories, plan: PlanRecord, routes: RouteRecord[], timeZone: string): Promise<Map<number, number> | null> {
     if (!plan.dispatchedAt) return null;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositories } from '../../src/db/repositories';
-import { localDate, localDayRange, nextDate, toIsoInZone } from '../../src/domain/time';
+import { localDayRange, toIsoInZone } from '../../src/domain/time';
 import { haversineMeters } from '../../src/routing/haversine';
 import { DrivenDistance } from '../../src/tracking/driven-distance';
 import { testDatabases } from '../helpers/database';
@@ -10,8 +10,9 @@ import { startPlanningApp, waitForPlan, type PlanningApp } from '../planning/fix
 import type { Position } from '../../src/domain/model/position';
 
 const timeZone = depotInput.timeZone;
-/** Tomorrow at the depot, so the plan's day is still ahead whenever the suite runs. */
-const planDate = nextDate(localDate(timeZone, Date.now() / 1000));
+const planDate = '2026-11-24';
+/** The app's clock: the day before while planning, then the morning of the plan's day from the dispatch on. */
+let nowMs = Date.parse('2026-11-23T12:00:00Z');
 
 describe.each(testDatabases())('km driven on a dispatched plan, from the breadcrumbs, on $engine', (backend) => {
   let app: PlanningApp;
@@ -20,7 +21,7 @@ describe.each(testDatabases())('km driven on a dispatched plan, from the breadcr
   let otherVehicleId: number;
 
   beforeAll(async () => {
-    app = await startPlanningApp(backend);
+    app = await startPlanningApp(backend, { clock: { nowMs: () => nowMs } });
     const depot = (await app.request('POST', '/api/v1/depots', { body: depotInput })).body;
     vehicleIds = [];
     for (const name of ['Van 1', 'Van 2']) vehicleIds.push((await app.request('POST', '/api/v1/vehicles', { body: vehicleInput(depot.id, { name, capacity: { weightKg: 800, volumeL: 6000, items: 3 } }) })).body.id);
@@ -57,11 +58,12 @@ describe.each(testDatabases())('km driven on a dispatched plan, from the breadcr
   it('sums what each van drove since dispatch, without GPS jitter, bad fixes or other vans', async () => {
     const repos = repositories(app.commands.db);
     const [van1, van2] = vehicleIds as [number, number];
-    const beforeDispatch = Date.now() / 1000 - 60;
+    nowMs = (localDayRange(planDate, timeZone)[0] + 8 * 3600) * 1000;
+    const beforeDispatch = nowMs / 1000 - 60;
     // Driven before dispatch: not part of the plan.
     await repos.positions.insertBreadcrumbs(drive(van2, beforeDispatch - 600, [8.6, 49.4], 10, 500, 30));
     expect((await app.request('POST', `/api/v1/plans/${planId}/dispatch`)).status).toBe(200);
-    const dispatched = Math.ceil(Date.now() / 1000) + 1;
+    const dispatched = Math.ceil(nowMs / 1000) + 1;
 
     // Van 1: 1 km east in 100 m steps at 10 m/s, then parked for 3 minutes with fixes wandering by up to 6 m.
     const driven = drive(van1, dispatched, [8.68, 49.41], 11, 100, 10);
@@ -97,7 +99,7 @@ describe.each(testDatabases())('km driven on a dispatched plan, from the breadcr
     const van2 = vehicleIds[1]!;
     const drivenOf = async () => (await app.request('GET', `/api/v1/plans/${planId}`)).body.routes.find((route: { vehicleId: number }) => route.vehicleId === van2).drivenMeters as number;
     const before = await drivenOf();
-    const last = (await repos.positions.breadcrumbs(van2, 0, Date.now() / 1000 + 3600)).at(-1)!;
+    const last = (await repos.positions.breadcrumbs(van2, 0, nowMs / 1000 + 3600)).at(-1)!;
     // 2 km east at 10 m/s, a fix every second, each up to 5 m off in a pseudo-random direction.
     const degreesPerMeter = 1 / (111_320 * Math.cos((last.location[1] * Math.PI) / 180));
     const noisy = Array.from({ length: 201 }, (_, index) => {
@@ -116,7 +118,7 @@ describe.each(testDatabases())('km driven on a dispatched plan, from the breadcr
     const plan = (await repos.plans.findById(planId))!;
     const routes = await repos.routes.listForPlan(planId);
     const [van1, van2] = vehicleIds as [number, number];
-    const lastOf = async (vehicleId: number) => (await repos.positions.breadcrumbs(vehicleId, 0, Date.now() / 1000 + 86_400)).at(-1)!;
+    const lastOf = async (vehicleId: number) => (await repos.positions.breadcrumbs(vehicleId, 0, nowMs / 1000 + 86_400)).at(-1)!;
     const [last1, last2] = [await lastOf(van1), await lastOf(van2)];
     const lastEpoch = Math.max(last1.recordedAt, last2.recordedAt);
     let clockMs = (lastEpoch + 120) * 1000;

@@ -163,15 +163,16 @@ export class PlansRepository {
       .update({ status: 'queued', lease_owner: null, lease_expires_at: null, attempts: this.db.raw('attempts - 1'), updated_at: this.db.fn.now() });
   }
 
-  async setStatus(id: number, status: PlanStatus, fields: { error?: PlanError | null; totals?: PlanTotals } = {}): Promise<void> {
+  /** `at` is the command's clock: the dispatch time bounds the driven distance, so it is on the day's clock. */
+  async setStatus(id: number, status: PlanStatus, at: Date, fields: { error?: PlanError | null; totals?: PlanTotals } = {}): Promise<void> {
     const finished = status === 'succeeded' || status === 'failed' || status === 'cancelled';
     await this.db('plans')
       .where({ id })
       .update({
         status,
-        updated_at: this.db.fn.now(),
-        ...(finished ? { finished_at: this.db.fn.now(), lease_owner: null, lease_expires_at: null } : {}),
-        ...(status === 'dispatched' ? { dispatched_at: this.db.fn.now() } : {}),
+        updated_at: at,
+        ...(finished ? { finished_at: at, lease_owner: null, lease_expires_at: null } : {}),
+        ...(status === 'dispatched' ? { dispatched_at: at } : {}),
         ...(fields.error !== undefined ? { error: fields.error === null ? null : JSON.stringify(fields.error) } : {}),
         ...(fields.totals ? { totals: JSON.stringify(fields.totals) } : {}),
       });

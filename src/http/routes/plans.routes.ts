@@ -51,7 +51,7 @@ export function plansRoutes(api: ApiRouter, deps: PlansDeps): void {
   const repos = reads(deps.context);
   const href = (plan: PlanRecord) => `${apiPrefix}/plans/${plan.id}`;
   const zoneOf = async (plan: PlanRecord) => (await repos.depots.findById(plan.depotId))?.timeZone ?? 'UTC';
-  const drivenDistance = new DrivenDistance();
+  const drivenDistance = new DrivenDistance(() => deps.context.clock.nowMs());
   const planOf = async (id: number) => {
     const plan = await repos.plans.findById(id);
     if (!plan) throw notFound('Plan', id);

@@ -147,6 +147,10 @@ export interface VroomUnassigned {
   description?: string;
   /** Lastmile. */
   reason: UnassignedReason;
+  /** Lastmile, with not_profitable: the cost its cheapest feasible insertion would add. */
+  cost?: number;
+  /** Lastmile: the vehicles (ids) grouped by the constraint that rules the task out on each (not_profitable: where it fits). */
+  reasons?: Array<{ reason: UnassignedReason; vehicles: number[] }>;
 }
 
 export interface VroomStep {

@@ -167,6 +167,11 @@ export const vroomUnassignedSchema = z
     location_index: z.number().int().optional(),
     description: z.string().optional(),
     reason: z.enum(unassignedReasons).optional().describe('Lastmile (always sent; VROOM has none): why the task could not be served'),
+    cost: z.number().int().optional().describe('Lastmile, with not_profitable: the cost its cheapest feasible insertion would add'),
+    reasons: z
+      .array(z.object({ reason: z.enum(unassignedReasons), vehicles: z.array(id) }).strict())
+      .optional()
+      .describe('Lastmile: every vehicle, grouped by the constraint that rules the task out on it (not_profitable: where it fits), checked at every insertion position'),
   })
   .strict()
   .meta({ id: 'VroomUnassigned' });

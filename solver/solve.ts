@@ -51,11 +51,14 @@ export function solve(input: VroomProblem, options: SolveOptions = {}): VroomSol
   try {
     if (options.mode === 'plan') return planRoutes(problem, input);
     const seed = options.seed ?? 1;
+    // options.replay (Lastmile): this seed's recorded iteration count takes the place of the stopping rule.
+    const replayed = input.options?.replay?.find((run) => run.seed === seed);
+    const stop = replayed ? { replayIterations: replayed.iterations } : (options.stop ?? {});
     const rng = new Rng(seed);
     const { solution, locked, servable } = buildInitialSolution(problem, rng);
     const neighbors = nearestTasks(problem, NEIGHBOURS);
     const outcome = anneal(solution, neighbors, locked, servable, rng, {
-      stop: options.stop ?? {},
+      stop,
       clock: options.clock,
       signal: options.signal,
       onProgress: options.onProgress,

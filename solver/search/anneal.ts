@@ -50,16 +50,16 @@ const GRANULARITY = 40;
 /** Temperatures relative to the average edge cost of the first solution. */
 const START_TEMPERATURE = 5;
 const FINAL_TEMPERATURE = 0.05;
-/** Open-ended runs cool over rounds of doubling length, this many iterations per task at first (at least 1,000). */
-const FIRST_ROUND_PER_TASK = 1;
-const FIRST_ROUND_MIN = 1000;
+/** Open-ended runs cool over a horizon that doubles when reached: at first this many iterations per task (at least 1,000). */
+const FIRST_HORIZON_PER_TASK = 1;
+const FIRST_HORIZON_MIN = 1000;
 
 /**
  * Ruin-and-recreate under simulated annealing (SISR). Each iteration ruins a copy of the current solution,
  * recreates it, polishes it with 2-opt* around the reinserted tasks, and accepts it when it serves more, or costs less than the current one plus a random
  * allowance that shrinks as the run advances. A run with only an iteration budget cools once over it. An
- * open-ended run (time or stall limit) cools over rounds of doubling length, each from the best solution so far:
- * its temperature depends on the iteration count alone, never on the clock, so the count it reports replays it.
+ * open-ended run (time or stall limit) cools over a horizon that doubles each time it is reached: its
+ * temperature depends on the iteration count alone, never on the clock, so the count it reports replays it.
  */
 export function anneal(
   initial: SearchSolution,
@@ -77,8 +77,7 @@ export function anneal(
   const stallLimit = stop.maxIterationsWithoutImprovement ?? Infinity;
   const iterationLimit = replay ?? stop.maxIterations ?? (timeLimit === Infinity && stallLimit === Infinity ? DEFAULT_ITERATIONS : Infinity);
   const budgeted = replay === undefined && timeLimit === Infinity && stallLimit === Infinity;
-  let roundLength = budgeted ? iterationLimit : Math.max(FIRST_ROUND_MIN, FIRST_ROUND_PER_TASK * problem.taskCount);
-  let roundStart = 0;
+  let horizon = budgeted ? iterationLimit : Math.max(FIRST_HORIZON_MIN, FIRST_HORIZON_PER_TASK * problem.taskCount);
 
   const current = initial;
   const candidate = new SearchSolution(problem);
@@ -118,15 +117,9 @@ export function anneal(
     const time = timeLimit < Infinity ? elapsed() : 0;
     if (time >= timeLimit) break;
     iteration++;
-    if (iteration - roundStart > roundLength) {
-      // A new, longer round starts hot again from the best solution.
-      roundStart = iteration - 1;
-      roundLength *= 2;
-      restore(current, best);
-      candidate.copyFrom(current);
-      currentObjective = bestObjective;
-    }
-    const progress = (iteration - roundStart) / roundLength;
+    // Past the horizon, it doubles: the schedule stretches and the search warms to where it was halfway.
+    if (iteration > horizon) horizon *= 2;
+    const progress = iteration / horizon;
     const temperature = startTemperature * Math.pow(finalTemperature / startTemperature, Math.min(1, progress));
 
     changed.clear();
@@ -175,14 +168,6 @@ export function anneal(
 function keepsFeasible(candidate: SearchSolution, current: SearchSolution, changed: ReadonlySet<number>): boolean {
   for (const r of changed) if (!candidate.routes[r]!.feasible && current.routes[r]!.feasible) return false;
   return true;
-}
-
-/** Puts the routes of `routes` (a snapshot) back into `solution`, the tasks in none of them unassigned. */
-function restore(solution: SearchSolution, routes: number[][]): void {
-  for (const route of solution.routes) route.tasks = routes[route.vehicle]!.slice();
-  solution.refresh();
-  solution.unassigned = [];
-  for (let t = 0; t < solution.problem.taskCount; t++) if (solution.routeOf[t]! < 0) solution.unassigned.push(t);
 }
 
 function routeTasks(solution: SearchSolution, routes: Set<number>): number[] {

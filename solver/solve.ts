@@ -55,8 +55,8 @@ export function solve(input: VroomProblem, options: SolveOptions = {}): VroomSol
     const replayed = input.options?.replay?.find((run) => run.seed === seed);
     const stop = replayed ? { replayIterations: replayed.iterations } : (options.stop ?? {});
     const rng = new Rng(seed);
-    const { solution, locked, servable } = buildInitialSolution(problem, rng);
     const neighbors = nearestTasks(problem, NEIGHBOURS);
+    const { solution, locked, servable } = buildInitialSolution(problem, rng, neighbors);
     const outcome = anneal(solution, neighbors, locked, servable, rng, {
       stop,
       clock: options.clock,

@@ -95,7 +95,6 @@ for (const { name, text } of suite) {
 }
 await ours.close();
 await baseline?.close();
-const mean = (list: number[]) => list.reduce((sum, value) => sum + value, 0) / list.length;
 const withBaseline = rows.filter((row) => row.baseline);
 const withVroom = rows.filter((row) => row.vroom);
 console.log('');
@@ -104,6 +103,10 @@ if (withVroom.length) console.log(`Against VROOM -x 5 (no time limit): ${signed(
 else if (values.vroom) console.log('VROOM columns skipped: the binary does not run here (see ../shared/peers/vroom-1.14.0/README.md).');
 console.log(`Load ${loadavg()[0]!.toFixed(1)} at the end.`);
 if (values.json) writeFileSync(values.json, `${JSON.stringify({ customers, timeLimitSeconds, threads, seed, rows }, null, 2)}\n`);
+
+function mean(list: number[]): number {
+  return list.reduce((sum, value) => sum + value, 0) / list.length;
+}
 
 async function solveWith(solver: SolverRunner, problem: VroomProblem): Promise<Run> {
   const start = performance.now();

@@ -1,7 +1,7 @@
 import { stepTask } from './construct/initial';
 import { buildProblem, ProblemInputError, TASK_DELIVERY, TASK_JOB, TASK_PICKUP, type Problem } from './model/problem';
-import type { VroomProblem, VroomRoute, VroomSolution, VroomStep, VroomUnassigned, VroomViolation, SolverStats, UnassignedReason } from './model/vroom';
-import { unassignedReason } from './search/reasons';
+import type { VroomProblem, VroomRoute, VroomSolution, VroomStep, VroomUnassigned, VroomViolation, SolverStats } from './model/vroom';
+import { explainUnassigned, type UnassignedExplanation } from './search/reasons';
 import { addViolation, latestDeparture, simulateRoute, type Schedule } from './search/schedule';
 
 /**
@@ -48,7 +48,7 @@ export function buildSolution(
   problem: Problem,
   input: VroomProblem,
   routes: number[][],
-  unassigned: Array<{ task: number; reason: UnassignedReason }>,
+  unassigned: Array<{ task: number } & UnassignedExplanation>,
   stats?: SolverStats,
 ): VroomSolution {
   const dims = problem.dimensions;
@@ -145,9 +145,11 @@ export function buildSolution(
     addAll(summaryViolations, schedule.violations);
   });
 
-  const vroomUnassigned: VroomUnassigned[] = unassigned.map(({ task, reason }) => {
+  const vroomUnassigned: VroomUnassigned[] = unassigned.map(({ task, reason, cost, vehicles }) => {
     const source = taskInput(input, problem, task);
     const entry: VroomUnassigned = { id: source.id, type: STEP_TYPE[problem.taskKind[task] as 0 | 1 | 2], reason };
+    if (cost !== undefined) entry.cost = Math.round(cost);
+    entry.reasons = vehicles.map((group) => ({ reason: group.reason, vehicles: group.vehicles.map((v) => problem.vehicleId[v]!) }));
     if (source.location !== undefined) entry.location = source.location;
     if (source.location_index !== undefined) entry.location_index = source.location_index;
     if (source.description !== undefined) entry.description = source.description;
@@ -163,10 +165,7 @@ export function planRoutes(problem: Problem, input: VroomProblem): VroomSolution
   const routes = problem.vehicleSteps.map((steps, v) =>
     (steps ?? []).map((step, k) => stepTask(problem, step, `vehicles[${v}].steps[${k}]`)).filter((t) => t >= 0),
   );
-  const placed = new Uint8Array(problem.taskCount);
-  for (const tasks of routes) for (const t of tasks) placed[t] = 1;
-  const unassigned: Array<{ task: number; reason: UnassignedReason }> = [];
-  for (let t = 0; t < problem.taskCount; t++) if (!placed[t]) unassigned.push({ task: t, reason: unassignedReason(problem, routes, t) });
+  const unassigned = unassignedOf(problem, routes);
   const solution = buildSolution(problem, input, routes, unassigned);
   flagServiceTimes(input, solution);
   return solution;
@@ -222,4 +221,14 @@ export function vehicleStepsError(input: VroomProblem): string | undefined {
     return `Infeasible route for vehicle ${vehicleId}.`;
   }
   return undefined;
+}
+
+/** Every task in none of `routes`, explained (search/reasons.ts). */
+export function unassignedOf(problem: Problem, routes: number[][]): Array<{ task: number } & UnassignedExplanation> {
+  const placed = new Uint8Array(problem.taskCount);
+  for (const tasks of routes) for (const t of tasks) placed[t] = 1;
+  const left: number[] = [];
+  for (let t = 0; t < problem.taskCount; t++) if (!placed[t]) left.push(t);
+  const explanations = explainUnassigned(problem, routes, left);
+  return left.map((task) => ({ task, ...explanations.get(task)! }));
 }

@@ -1,11 +1,10 @@
 import { buildInitialSolution } from './construct/initial';
 import { buildProblem, ProblemInputError } from './model/problem';
 import { Rng } from './model/rng';
-import type { UnassignedReason, VroomProblem, VroomSolution } from './model/vroom';
-import { buildSolution, planRoutes } from './plan';
+import type { VroomProblem, VroomSolution } from './model/vroom';
+import { buildSolution, planRoutes, unassignedOf } from './plan';
 import { anneal, type SolveProgress, type StoppingRule } from './search/anneal';
 import { nearestTasks } from './search/neighbors';
-import { unassignedReason } from './search/reasons';
 import { validateProblem } from './validate';
 
 export type { SolveProgress, StoppingRule } from './search/anneal';
@@ -52,21 +51,20 @@ export function solve(input: VroomProblem, options: SolveOptions = {}): VroomSol
   try {
     if (options.mode === 'plan') return planRoutes(problem, input);
     const seed = options.seed ?? 1;
+    // options.replay (Lastmile): this seed's recorded iteration count takes the place of the stopping rule.
+    const replayed = input.options?.replay?.find((run) => run.seed === seed);
+    const stop = replayed ? { replayIterations: replayed.iterations } : (options.stop ?? {});
     const rng = new Rng(seed);
-    const { solution, locked, servable } = buildInitialSolution(problem, rng);
     const neighbors = nearestTasks(problem, NEIGHBOURS);
+    const { solution, locked, servable } = buildInitialSolution(problem, rng, neighbors);
     const outcome = anneal(solution, neighbors, locked, servable, rng, {
-      stop: options.stop ?? {},
+      stop,
       clock: options.clock,
       signal: options.signal,
       onProgress: options.onProgress,
       startedAt,
     });
-    const placed = new Uint8Array(problem.taskCount);
-    for (const tasks of outcome.best) for (const t of tasks) placed[t] = 1;
-    const unassigned: Array<{ task: number; reason: UnassignedReason }> = [];
-    for (let t = 0; t < problem.taskCount; t++) if (!placed[t]) unassigned.push({ task: t, reason: unassignedReason(problem, outcome.best, t) });
-    return buildSolution(problem, input, outcome.best, unassigned, {
+    return buildSolution(problem, input, outcome.best, unassignedOf(problem, outcome.best), {
       seed,
       iterations: outcome.iterations,
       improvements: outcome.improvements,

@@ -53,7 +53,8 @@ export const VROOM_KEYS = {
   break: ['id', 'time_windows', 'service', 'description', 'max_load'],
   step: ['type', 'id', 'service_at', 'service_after', 'service_before', 'locked'],
   matrix: ['durations', 'distances', 'costs'],
-  options: ['g'],
+  options: ['g', 'replay'],
+  replay: ['seed', 'iterations'],
 } as const;
 
 /** VROOM refuses a vehicle faster than this (its "Invalid speed factor"). */
@@ -228,6 +229,18 @@ export function validateProblem(problem: unknown, options: ValidateOptions = {})
     const options = fields.object(problem, 'options', '');
     known(options, VROOM_KEYS.options, 'options');
     if (options) fields.boolean(options, 'g', 'options');
+    const replay = options && fields.array(options, 'replay', 'options', false);
+    if (replay?.length === 0) report('invalid_value', 'options.replay', 'must list at least one run ({ seed, iterations }), or be left out');
+    const replayedSeeds = new Set<number>();
+    replay?.forEach((run, index) => {
+      const path = `options.replay[${index}]`;
+      if (!isObject(run)) return report('invalid_type', path, 'must be an object { seed, iterations }');
+      known(run, VROOM_KEYS.replay, path);
+      const seed = fields.integer(run, 'seed', path, { min: 0, max: 2 ** 32 - 1, required: true });
+      fields.integer(run, 'iterations', path, { min: 0, required: true });
+      if (seed !== undefined && replayedSeeds.has(seed)) report('invalid_value', `${path}.seed`, `seed ${seed} is replayed more than once`);
+      if (seed !== undefined) replayedSeeds.add(seed);
+    });
   }
   return issues;
 }

@@ -16,6 +16,9 @@ export function stepTask(problem: Problem, step: VroomVehicleStep, path: string)
 
 /** Farthest first builds the best first routes (tried against random, demand and closest first). */
 const INITIAL_ORDER: InsertionOrder = 'far';
+/** From this many tasks on, the first solution is built with granular insertion. */
+const GRANULAR_CONSTRUCTION_TASKS = 2000;
+const CONSTRUCTION_GRANULARITY = 40;
 
 export interface InitialSolution {
   solution: SearchSolution;
@@ -51,9 +54,9 @@ export function servableTasks(problem: Problem): Uint8Array {
 
 /**
  * Starting point of the search: the routes given in vehicle.steps (locked steps always kept, even late; the
- * others kept while they fit), then every other task by greedy insertion.
+ * others kept while they fit), then every other task by greedy insertion (granular on large problems).
  */
-export function buildInitialSolution(problem: Problem, rng: Rng): InitialSolution {
+export function buildInitialSolution(problem: Problem, rng: Rng, neighbors?: Int32Array[]): InitialSolution {
   const solution = new SearchSolution(problem);
   const locked = new Uint8Array(problem.taskCount);
   const placed = new Uint8Array(problem.taskCount);
@@ -100,6 +103,9 @@ export function buildInitialSolution(problem: Problem, rng: Rng): InitialSolutio
     if (!servable[t]) solution.unassigned.push(t);
     return servable[t];
   });
-  recreate(solution, pending, rng, 0, new Set(), undefined, 0, INITIAL_ORDER);
+  // Large problems insert next to the nearest tasks already placed (or into a fresh route) before trying
+  // every position of every route: the construction stays near-linear instead of quadratic.
+  const granular = neighbors !== undefined && problem.taskCount >= GRANULAR_CONSTRUCTION_TASKS;
+  recreate(solution, pending, rng, 0, new Set(), granular ? neighbors : undefined, granular ? CONSTRUCTION_GRANULARITY : 0, INITIAL_ORDER);
   return { solution, locked, servable };
 }

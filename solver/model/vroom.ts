@@ -107,7 +107,14 @@ export interface VroomProblem {
   vehicles: VroomVehicle[];
   /** Keyed by vehicle profile ("car" by default). */
   matrices?: Record<string, VroomMatrix>;
-  options?: { g?: boolean };
+  /** `replay` is Lastmile's: runs to repeat exactly, as `stats.runs` reported them. */
+  options?: { g?: boolean; replay?: ReplayedRun[] };
+}
+
+/** Lastmile: one search run, by its seed and the iterations it made (stopped by a time limit or not). */
+export interface ReplayedRun {
+  seed: number;
+  iterations: number;
 }
 
 export type ViolationCause =
@@ -147,6 +154,10 @@ export interface VroomUnassigned {
   description?: string;
   /** Lastmile. */
   reason: UnassignedReason;
+  /** Lastmile, with not_profitable: the cost its cheapest feasible insertion would add. */
+  cost?: number;
+  /** Lastmile: the vehicles (ids) grouped by the constraint that rules the task out on each (not_profitable: where it fits). */
+  reasons?: Array<{ reason: UnassignedReason; vehicles: number[] }>;
 }
 
 export interface VroomStep {
@@ -205,6 +216,8 @@ export interface SolverStats {
   improvements: number;
   /** Best cost after each improvement, as [iteration, cost]. */
   history?: Array<[number, number]>;
+  /** Every run the answer was chosen from (one per seed): pass them as `options.replay` to repeat them exactly. */
+  runs?: ReplayedRun[];
 }
 
 export interface VroomSolution {

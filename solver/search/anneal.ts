@@ -9,6 +9,11 @@ export interface StoppingRule {
   timeLimitMs?: number;
   maxIterations?: number;
   maxIterationsWithoutImprovement?: number;
+  /**
+   * Replays a run that stopped on its time limit (or stall limit, or an abort): exactly this many iterations of
+   * the same open-ended schedule, so the same seed gives the same solution. The time limit is then ignored.
+   */
+  replayIterations?: number;
 }
 
 export interface SolveProgress {
@@ -45,11 +50,16 @@ const GRANULARITY = 40;
 /** Temperatures relative to the average edge cost of the first solution. */
 const START_TEMPERATURE = 5;
 const FINAL_TEMPERATURE = 0.05;
+/** Open-ended runs cool over a horizon that doubles when reached: at first this many iterations per task (at least 1,000). */
+const FIRST_HORIZON_PER_TASK = 1;
+const FIRST_HORIZON_MIN = 1000;
 
 /**
  * Ruin-and-recreate under simulated annealing (SISR). Each iteration ruins a copy of the current solution,
  * recreates it, polishes it with 2-opt* around the reinserted tasks, and accepts it when it serves more, or costs less than the current one plus a random
- * allowance that shrinks as the run advances (by iterations or by the caller's clock, whichever is ahead).
+ * allowance that shrinks as the run advances. A run with only an iteration budget cools once over it. An
+ * open-ended run (time or stall limit) cools over a horizon that doubles each time it is reached: its
+ * temperature depends on the iteration count alone, never on the clock, so the count it reports replays it.
  */
 export function anneal(
   initial: SearchSolution,
@@ -62,10 +72,12 @@ export function anneal(
   const problem = initial.problem;
   const { stop, clock, signal, onProgress } = control;
   const startedAt = control.startedAt ?? clock?.() ?? 0;
-  const timeLimit = clock && stop.timeLimitMs !== undefined ? stop.timeLimitMs : Infinity;
-  const iterationLimit =
-    stop.maxIterations ?? (timeLimit === Infinity && stop.maxIterationsWithoutImprovement === undefined ? DEFAULT_ITERATIONS : Infinity);
+  const replay = stop.replayIterations;
+  const timeLimit = clock && stop.timeLimitMs !== undefined && replay === undefined ? stop.timeLimitMs : Infinity;
   const stallLimit = stop.maxIterationsWithoutImprovement ?? Infinity;
+  const iterationLimit = replay ?? stop.maxIterations ?? (timeLimit === Infinity && stallLimit === Infinity ? DEFAULT_ITERATIONS : Infinity);
+  const budgeted = replay === undefined && timeLimit === Infinity && stallLimit === Infinity;
+  let horizon = budgeted ? iterationLimit : Math.max(FIRST_HORIZON_MIN, FIRST_HORIZON_PER_TASK * problem.taskCount);
 
   const current = initial;
   const candidate = new SearchSolution(problem);
@@ -105,7 +117,9 @@ export function anneal(
     const time = timeLimit < Infinity ? elapsed() : 0;
     if (time >= timeLimit) break;
     iteration++;
-    const progress = Math.max(iteration / iterationLimit, time / timeLimit, iterationLimit === Infinity && timeLimit === Infinity ? (iteration - lastImprovement) / stallLimit : 0);
+    // Past the horizon, it doubles: the schedule stretches and the search warms to where it was halfway.
+    if (iteration > horizon) horizon *= 2;
+    const progress = iteration / horizon;
     const temperature = startTemperature * Math.pow(finalTemperature / startTemperature, Math.min(1, progress));
 
     changed.clear();

@@ -1,52 +1,139 @@
-import { TASK_PICKUP, type Problem } from '../model/problem';
+import { earliestStart, TASK_PICKUP, type Problem } from '../model/problem';
 import type { UnassignedReason, VroomViolation } from '../model/vroom';
+import type { SearchRoute } from './route';
 import { simulateRoute } from './schedule';
+import { SearchSolution } from './solution';
 
-/**
- * Why a task is left out. First what rules it out on every vehicle even alone (skills, unreachable, capacity,
- * time window, shift, limits); else what stops it from joining the routes as they are (by vote over a spread of
- * places); `not_profitable` when a place exists but the objective refused it.
- */
-export function unassignedReason(problem: Problem, routes: number[][], t: number): UnassignedReason {
-  const partner = problem.taskPartner[t]!;
-  const pair = partner < 0 ? [t] : problem.taskKind[t] === TASK_PICKUP ? [t, partner] : [partner, t];
-  const vehicles: number[] = [];
-  for (let v = 0; v < problem.vehicleCount; v++)
-    if (pair.every((x) => problem.allowed[x * problem.vehicleCount + v])) vehicles.push(v);
-  if (vehicles.length === 0) return 'skills';
-
-  const aloneVotes = new Map<UnassignedReason, number>();
-  const fitsAlone: number[] = [];
-  for (const v of vehicles) {
-    const schedule = simulateRoute(problem, v, pair, pair.length, true);
-    if (schedule.feasible) fitsAlone.push(v);
-    else vote(aloneVotes, classify(schedule.steps.map((s) => [s.kind, s.violations] as const), schedule.violations, schedule.travelDuration));
-  }
-  if (fitsAlone.length === 0) return winner(aloneVotes);
-
-  const votes = new Map<UnassignedReason, number>();
-  for (const v of fitsAlone.slice(0, MAX_VEHICLES_TRIED)) {
-    const tasks = routes[v]!;
-    for (const i of sample(0, tasks.length))
-      for (const j of pair.length === 1 ? [i] : sample(i, tasks.length)) {
-        const candidate = withInserted(tasks, pair, i, j);
-        const schedule = simulateRoute(problem, v, candidate, candidate.length, true);
-        if (schedule.feasible) return 'not_profitable';
-        vote(votes, classify(schedule.steps.map((s) => [s.kind, s.violations] as const), schedule.violations, schedule.travelDuration));
-      }
-  }
-  return winner(votes);
+/** Why a task is left out: the reason, what it would cost where it fits, and which constraint blocks it on each vehicle. */
+export interface UnassignedExplanation {
+  reason: UnassignedReason;
+  /** not_profitable: the least cost its cheapest feasible insertion would add. */
+  cost?: number;
+  /** Vehicle indices grouped by the constraint that rules the task out on them (or not_profitable where it fits). */
+  vehicles: Array<{ reason: UnassignedReason; vehicles: number[] }>;
 }
 
-/** Enough places tried to name the constraint that blocks, without simulating every route of a big day. */
-const MAX_VEHICLES_TRIED = 50;
-const MAX_POSITIONS_TRIED = 12;
+/** Ties between reasons go to the earlier one: the constraints that hold whatever the order of the stops first. */
+const ORDER: UnassignedReason[] = ['skills', 'unreachable', 'capacity', 'max_tasks', 'time_window', 'shift', 'max_travel_time', 'max_distance', 'not_profitable'];
 
-/** Up to MAX_POSITIONS_TRIED positions spread evenly over first..last, both ends included. */
-function sample(first: number, last: number): number[] {
-  const count = last - first + 1;
-  if (count <= MAX_POSITIONS_TRIED) return Array.from({ length: count }, (_, k) => first + k);
-  return Array.from({ length: MAX_POSITIONS_TRIED }, (_, k) => first + Math.round((k * (count - 1)) / (MAX_POSITIONS_TRIED - 1)));
+/**
+ * Explains every task left out of `routes`, exactly: each vehicle is checked, the task alone on it first, then at
+ * every insertion position of its route (every pickup/delivery pair of positions for a shipment). A vehicle where
+ * some position is feasible makes the task `not_profitable`, with the cheapest such insertion's cost; otherwise a
+ * vehicle's reason is the constraint most of its positions break, and the task's reason the one most vehicles
+ * with its skills name (`skills` when none has them).
+ */
+export function explainUnassigned(problem: Problem, routes: number[][], tasks: number[]): Map<number, UnassignedExplanation> {
+  const solution = new SearchSolution(problem);
+  for (const route of solution.routes) route.tasks = routes[route.vehicle]!.slice();
+  solution.refresh();
+  const explanations = new Map<number, UnassignedExplanation>();
+  for (const t of tasks) {
+    const partner = problem.taskPartner[t]!;
+    const known = partner >= 0 ? explanations.get(partner) : undefined;
+    explanations.set(t, known ?? explain(problem, solution, t));
+  }
+  return explanations;
+}
+
+function explain(problem: Problem, solution: SearchSolution, t: number): UnassignedExplanation {
+  const partner = problem.taskPartner[t]!;
+  const pair = partner < 0 ? [t] : problem.taskKind[t] === TASK_PICKUP ? [t, partner] : [partner, t];
+  const byVehicle: UnassignedReason[] = [];
+  let cheapest = Infinity;
+  for (const route of solution.routes) {
+    const { reason, cost } = onVehicle(problem, route, pair);
+    byVehicle.push(reason);
+    if (cost < cheapest) cheapest = cost;
+  }
+  const groups = new Map<UnassignedReason, number[]>();
+  byVehicle.forEach((reason, v) => {
+    const list = groups.get(reason);
+    if (list) list.push(v);
+    else groups.set(reason, [v]);
+  });
+  const vehicles = [...groups].map(([reason, list]) => ({ reason, vehicles: list }));
+  vehicles.sort((a, b) => b.vehicles.length - a.vehicles.length || ORDER.indexOf(a.reason) - ORDER.indexOf(b.reason));
+  if (cheapest < Infinity) return { reason: 'not_profitable', cost: cheapest, vehicles };
+  const capable = vehicles.filter((group) => group.reason !== 'skills');
+  return { reason: capable[0]?.reason ?? 'skills', vehicles };
+}
+
+/** The constraint that rules the pair out on this route's vehicle, or not_profitable and the cost where it fits. */
+function onVehicle(problem: Problem, route: SearchRoute, pair: number[]): { reason: UnassignedReason; cost: number } {
+  const v = route.vehicle;
+  if (!pair.every((x) => problem.allowed[x * problem.vehicleCount + v])) return { reason: 'skills', cost: Infinity };
+  const alone = simulateRoute(problem, v, pair, pair.length, true);
+  if (!alone.feasible) return { reason: classify(alone.steps.map((s) => [s.kind, s.violations] as const), alone.violations, alone.travelDuration), cost: Infinity };
+
+  const cost = pair.length === 1 ? cheapestInsertion(route, pair[0]!) : route.bestPairInsertion(pair[0]!, pair[1]!, new Int32Array(2));
+  if (cost < Infinity) return { reason: 'not_profitable', cost };
+
+  const counts = new Map<UnassignedReason, number>();
+  const count = (reason: UnassignedReason) => counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  const tasks = route.tasks;
+  for (let i = route.lockedPrefix + 1; i <= tasks.length + 1; i++) {
+    if (pair.length === 1 && !route.exact) {
+      count(cachedBlock(route, pair[0]!, i));
+      continue;
+    }
+    for (let j = i; j <= (pair.length === 1 ? i : tasks.length + 1); j++) {
+      const candidate = withInserted(tasks, pair, i - 1, j - 1);
+      const schedule = simulateRoute(problem, v, candidate, candidate.length, true);
+      count(classify(schedule.steps.map((s) => [s.kind, s.violations] as const), schedule.violations, schedule.travelDuration));
+    }
+  }
+  let best: UnassignedReason = 'shift';
+  let most = 0;
+  for (const reason of ORDER) {
+    const n = counts.get(reason) ?? 0;
+    if (n > most) {
+      best = reason;
+      most = n;
+    }
+  }
+  return { reason: best, cost: Infinity };
+}
+
+function cheapestInsertion(route: SearchRoute, t: number): number {
+  let best = Infinity;
+  for (let position = route.lockedPrefix + 1; position <= route.length + 1; position++) {
+    const delta = route.insertionDelta(t, position, best);
+    if (delta < best) best = delta;
+  }
+  return best;
+}
+
+/**
+ * The first constraint job t breaks inserted before `position` of a route without breaks or soft windows, from
+ * the route's caches in O(dimensions) — the same checks as the search's insertion, in ORDER.
+ */
+function cachedBlock(route: SearchRoute, t: number, position: number): UnassignedReason {
+  const p = route.problem;
+  const v = route.vehicle;
+  const n = p.locations;
+  const type = p.types[p.vehicleType[v]!]!;
+  const durations = type.durations;
+  const prev = route.location[position - 1]!;
+  const next = route.location[position]!;
+  const here = p.taskLocation[t]!;
+  if (!(durations[prev * n + here]! < Infinity) || !(durations[here * n + next]! < Infinity)) return 'unreachable';
+  const dims = p.dimensions;
+  for (let d = 0; d < dims; d++) {
+    const startLoad = p.taskStartLoad[t * dims + d]!;
+    const capacity = p.vehicleCapacity[v * dims + d]!;
+    if (route.prefixMaxLoad[(position - 1) * dims + d]! + startLoad > capacity) return 'capacity';
+    if (route.suffixMaxLoad[(position - 1) * dims + d]! + startLoad + p.taskLoadChange[t * dims + d]! > capacity) return 'capacity';
+  }
+  if (route.length + 1 > p.vehicleMaxTasks[v]!) return 'max_tasks';
+  const start = earliestStart(p, t, route.departEarliest[position - 1]! + durations[prev * n + here]!);
+  if (start === Infinity) return 'time_window';
+  const gainsSetup = position <= route.length && prev === next && here !== next;
+  const arrivalNext = start + (prev !== here ? p.taskSetup[t]! : 0) + p.taskService[t]! + durations[here * n + next]!;
+  if (!route.canArrive(position, arrivalNext, gainsSetup)) return route.latestByShift[gainsSetup ? position + 1 : position] ? 'shift' : 'time_window';
+  const travel = route.travelDuration + durations[prev * n + here]! + durations[here * n + next]! - durations[prev * n + next]!;
+  if (travel > p.vehicleMaxTravelTime[v]!) return 'max_travel_time';
+  return 'max_distance';
 }
 
 function classify(steps: ReadonlyArray<readonly [string, VroomViolation[]]>, route: VroomViolation[], travel: number): UnassignedReason {
@@ -60,21 +147,6 @@ function classify(steps: ReadonlyArray<readonly [string, VroomViolation[]]>, rou
   if (causes.has('max_travel_time')) return 'max_travel_time';
   if (causes.has('max_distance')) return 'max_distance';
   return 'shift';
-}
-
-function vote(votes: Map<UnassignedReason, number>, reason: UnassignedReason): void {
-  votes.set(reason, (votes.get(reason) ?? 0) + 1);
-}
-
-function winner(votes: Map<UnassignedReason, number>): UnassignedReason {
-  let best: UnassignedReason = 'not_profitable';
-  let count = 0;
-  for (const [reason, n] of votes)
-    if (n > count) {
-      best = reason;
-      count = n;
-    }
-  return best;
 }
 
 /** tasks with pair[0] inserted before index i and pair[1] (if any) before index j >= i of the original list. */

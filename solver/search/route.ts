@@ -20,6 +20,8 @@ export class SearchRoute {
   location: Int32Array = new Int32Array(0);
   departEarliest: Float64Array = new Float64Array(0);
   latest: Float64Array = new Float64Array(0);
+  /** 1 when latest[k] is bound by the shift end (through the later stops' slack), 0 when by a stop's window. */
+  latestByShift: Uint8Array = new Uint8Array(0);
   load: Float64Array = new Float64Array(0);
   prefixMaxLoad: Float64Array = new Float64Array(0);
   suffixMaxLoad: Float64Array = new Float64Array(0);
@@ -60,6 +62,7 @@ export class SearchRoute {
     this.location = new Int32Array(size);
     this.departEarliest = new Float64Array(size);
     this.latest = new Float64Array(size);
+    this.latestByShift = new Uint8Array(size);
     this.load = new Float64Array(size * dims);
     this.prefixMaxLoad = new Float64Array(size * dims);
     this.suffixMaxLoad = new Float64Array(size * dims);
@@ -139,11 +142,13 @@ export class SearchRoute {
     this.departEarliest[len + 1] = time + durations[loc[len]! * n + loc[len + 1]!]!;
 
     this.latest[len + 1] = p.vehicleShiftEnd[v]!;
+    this.latestByShift[len + 1] = 1;
     for (let k = len; k >= 1; k--) {
       const t = tasks[k - 1]!;
       const limit =
         this.latest[k + 1]! - durations[loc[k]! * n + loc[k + 1]!]! - (loc[k - 1] !== loc[k] ? p.taskSetup[t]! : 0) - p.taskService[t]!;
       this.latest[k] = latestStart(p, t, limit);
+      this.latestByShift[k] = this.latest[k] === limit ? this.latestByShift[k + 1]! : 0;
     }
 
     this.travelDuration = travel;

@@ -106,6 +106,11 @@ export const vroomMatrixSchema = z
   .strict()
   .meta({ id: 'VroomMatrix' });
 
+const replayedRunSchema = z
+  .object({ seed: z.number().int().min(0).max(2 ** 32 - 1), iterations: z.number().int().min(0) })
+  .strict()
+  .meta({ id: 'VroomReplayedRun' });
+
 export const vroomProblemSchema = z
   .object({
     jobs: z.array(vroomJobSchema).optional(),
@@ -113,7 +118,17 @@ export const vroomProblemSchema = z
     vehicles: z.array(vroomVehicleSchema).min(1),
     matrices: z.record(z.string(), vroomMatrixSchema).optional().describe('Keyed by vehicle profile; without them every location is routed on the road network'),
     matrix: matrixRows.optional().meta({ deprecated: true, description: "VROOM's deprecated top-level durations matrix, for every profile" }),
-    options: z.object({ g: z.boolean().optional().describe('Add each route\'s geometry (encoded polyline)') }).strict().optional(),
+    options: z
+      .object({
+        g: z.boolean().optional().describe('Add each route\'s geometry (encoded polyline)'),
+        replay: z
+          .array(replayedRunSchema)
+          .min(1)
+          .optional()
+          .describe("Lastmile: repeat these runs exactly (a response's stats.runs): each seed searches for its iterations, whatever the time limit"),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .meta({ id: 'VroomProblem' });
@@ -167,6 +182,11 @@ export const vroomUnassignedSchema = z
     location_index: z.number().int().optional(),
     description: z.string().optional(),
     reason: z.enum(unassignedReasons).optional().describe('Lastmile (always sent; VROOM has none): why the task could not be served'),
+    cost: z.number().int().optional().describe('Lastmile, with not_profitable: the cost its cheapest feasible insertion would add'),
+    reasons: z
+      .array(z.object({ reason: z.enum(unassignedReasons), vehicles: z.array(id) }).strict())
+      .optional()
+      .describe('Lastmile: every vehicle, grouped by the constraint that rules the task out on it (not_profitable: where it fits), checked at every insertion position'),
   })
   .strict()
   .meta({ id: 'VroomUnassigned' });
@@ -185,7 +205,11 @@ export const vroomSolutionSchema = z
       .meta({ id: 'VroomSummary' }),
     unassigned: z.array(vroomUnassignedSchema),
     routes: z.array(vroomRouteSchema),
-    stats: z.object({ seed: z.number().int(), iterations: z.number().int(), improvements: z.number().int() }).catchall(z.unknown()).optional().describe('Lastmile: what the search did'),
+    stats: z
+      .object({ seed: z.number().int(), iterations: z.number().int(), improvements: z.number().int(), runs: z.array(replayedRunSchema).optional().describe('Every seed run, with the iterations it made: send as options.replay to repeat them') })
+      .catchall(z.unknown())
+      .optional()
+      .describe('Lastmile: what the search did'),
   })
   .strict()
   .meta({ id: 'VroomSolution' });

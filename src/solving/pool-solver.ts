@@ -32,11 +32,14 @@ export function createPoolSolver({ threads = availableParallelism(), log }: Pool
     threads,
     async solve(problem, options) {
       assertValidProblem(problem);
-      const seeds = options.seeds ?? defaultSeeds(threads);
+      // A replay runs exactly the recorded seeds (solve() gives each its recorded iteration count).
+      const seeds = problem.options?.replay?.map((run) => run.seed) ?? options.seeds ?? defaultSeeds(threads);
       const started = performance.now();
       const solutions = await run(problem, seeds, options);
       if (!solutions) return { status: 'cancelled', elapsedMs: performance.now() - started };
-      return { status: 'solved', ...keepBest(problem, seeds, solutions, log), elapsedMs: performance.now() - started } satisfies SolveOutcome;
+      const best = keepBest(problem, seeds, solutions, log);
+      if (best.solution.stats) best.solution.stats.runs = seeds.map((seed, i) => ({ seed, iterations: solutions[i]!.stats?.iterations ?? 0 }));
+      return { status: 'solved', ...best, elapsedMs: performance.now() - started } satisfies SolveOutcome;
     },
     close: async () => pool?.destroy(),
   };

@@ -151,6 +151,24 @@ describe('POST /api/v1/optimize (inline solver, straight-line roads)', () => {
     expect(query.body.details[0]!.path).toBe('query.timeLimitSeconds');
   });
 
+  it('replays a time-limited answer exactly from its stats.runs sent as options.replay', async () => {
+    const problem = matrixProblem(locatedProblem(30));
+    const timed = await api.call('POST', '/api/v1/optimize?timeLimitSeconds=0.5', problem);
+    expect(timed.status).toBe(200);
+    const first = timed.body as unknown as VroomSolution;
+    expect(first.stats!.runs).toEqual([{ seed: 1, iterations: first.stats!.iterations }]);
+    const replayed = await api.call('POST', '/api/v1/optimize', { ...problem, options: { replay: first.stats!.runs } });
+    expect(replayed.status).toBe(200);
+    const second = replayed.body as unknown as VroomSolution;
+    expect(checkSolution(problem, second).issues).toEqual([]);
+    expect(second.routes).toEqual(first.routes);
+    expect(second.summary.cost).toBe(first.summary.cost);
+
+    const bad = await api.call('POST', '/api/v1/optimize', { ...problem, options: { replay: [{ seed: 1, iterations: -1 }, { seed: 1, iterations: 3, extra: 1 }] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((detail) => detail.path)).toEqual(expect.arrayContaining(['options.replay[0].iterations', 'options.replay[1].seed', 'options.replay[1].extra']));
+  });
+
   it('answers 404 for an unknown job', async () => {
     const { status, body } = await api.call('GET', '/api/v1/optimize/jobs/nope');
     expect(status).toBe(404);

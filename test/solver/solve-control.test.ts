@@ -27,6 +27,23 @@ describe('solve: determinism, stopping, progress, bad input', () => {
     expect(progress.at(-1)!.bestCost).toBeCloseTo(solution.summary.cost, 6);
   });
 
+  it('replays a time-limited run exactly from the iteration count it reports', () => {
+    const problem = randomInstance(60, 8, 11);
+    const timed = solve(problem, { seed: 5, stop: { timeLimitMs: 400 }, clock: () => performance.now() });
+    expectFeasible(problem, timed);
+    const iterations = timed.stats!.iterations;
+    expect(iterations).toBeGreaterThan(0);
+    const replayed = solve({ ...problem, options: { replay: [{ seed: 5, iterations }] } }, { seed: 5 });
+    expectFeasible(problem, replayed);
+    expect(replayed.routes).toEqual(timed.routes);
+    expect(replayed.summary.cost).toBe(timed.summary.cost);
+    expect(replayed.stats).toEqual(timed.stats);
+    // One iteration fewer is another run: the count is what makes the replay exact.
+    const shorter = solve(problem, { seed: 5, stop: { replayIterations: iterations - 1 } });
+    expect(shorter.stats!.iterations).toBe(iterations - 1);
+    expect(shorter.stats!.history).toEqual(timed.stats!.history!.filter(([at]) => at <= iterations - 1));
+  });
+
   it('stops at the time limit on the caller clock', () => {
     let now = 0;
     const clock = () => (now += 10); // every reading advances 10 ms

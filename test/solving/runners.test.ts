@@ -103,6 +103,23 @@ describe('pool solver (2 worker threads)', () => {
     if (outcome.solution.summary.unassigned === other.unassigned) expect(outcome.solution.summary.cost).toBeLessThanOrEqual(other.bestCost + 1e-6);
   });
 
+  it('reports each worker\'s iterations, and replays a time-limited two-thread run exactly from them', async () => {
+    const timed = await solver.solve(c101, { timeLimitMs: 1500 });
+    if (timed.status !== 'solved') throw new Error(`expected solved, got ${timed.status}`);
+    const runs = timed.solution.stats!.runs!;
+    expect(runs.map((run) => run.seed)).toEqual([1, 2]);
+    // Each count is what its worker managed in the time (on a loaded machine one may be small): together they searched.
+    expect(runs[0]!.iterations + runs[1]!.iterations).toBeGreaterThan(0);
+    expect(runs.find((run) => run.seed === timed.seed)!.iterations).toBe(timed.solution.stats!.iterations);
+    const replay = await solver.solve({ ...c101, options: { replay: runs } }, { timeLimitMs: 5 });
+    if (replay.status !== 'solved') throw new Error(`expected solved, got ${replay.status}`);
+    expect(checkSolution(c101, replay.solution).issues).toEqual([]);
+    expect(replay.seed).toBe(timed.seed);
+    expect(replay.solution.routes).toEqual(timed.solution.routes);
+    expect(replay.solution.summary.cost).toBe(timed.solution.summary.cost);
+    expect(replay.solution.stats!.runs).toEqual(runs);
+  });
+
   it('stops each run at its time limit', async () => {
     const started = performance.now();
     const outcome = await solver.solve(c101, { timeLimitMs: 800 });

@@ -11,6 +11,7 @@
  *
  * Lastmile query options: `timeLimitSeconds` (each seed searches that long), `async`, `mode`. Without a time
  * limit a run also stops once it has not improved for STALL_ITERATIONS, so small problems answer at once.
+ * `options.replay` in the problem (the answer's `stats.runs`) repeats runs exactly, iteration for iteration.
  */
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';

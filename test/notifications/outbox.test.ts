@@ -69,7 +69,7 @@ describe.each(testDatabases())('notifications through the outbox on $engine', (b
     channels = {
       email,
       sms: smsChannel({ smsUrl: `${http.url.replace('://', '://AC123:secret@')}/sms`, from: '+15005550006', publicUrl }),
-      webhook: webhookChannel({ clock, findWebhook: (id) => repositories(app.database.knex).webhooks.findById(id) }),
+      webhook: webhookChannel({ clock }),
     };
     expect((await app.request('POST', '/api/v1/depots', { body: depotInput })).status).toBe(201);
     const registered = await app.request('POST', '/api/v1/webhooks', { body: { url: `${http.url}/hook`, events: ['order.confirmed', 'order.out_for_delivery', 'order.delivered', 'order.failed', 'order.rescheduled'] } });

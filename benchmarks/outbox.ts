@@ -3,8 +3,9 @@
  * with the orders in their import transaction), then one sender worker delivers everything to local receivers: a real
  * SMTP server (smtp-server, parsed with mailparser), a Twilio-shaped SMS endpoint and a webhook endpoint that checks
  * every signature. The ceiling beside it, measured in the same run: the same messages through the same channels to
- * the same receivers with as many sends in flight, straight from memory, without the outbox (no claim, no lease, no
- * record). Counts by idempotency key prove each message arrived exactly once. Bar: ≥ 200 messages/s.
+ * the same receivers with as many sends in flight per channel, straight from memory, without the outbox (no claim, no lease, no
+ * record), after a warm-up neither run counts. Counts by idempotency key prove each message arrived exactly once.
+ * Bar: ≥ 200 messages/s.
  *
  *   npx tsx benchmarks/outbox.ts [--orders 1000] [--concurrency 16] [--batch 200] [--database-url postgres://…]
  *
@@ -85,16 +86,23 @@ async function measure(backend: TestBackend): Promise<Result> {
   // The ceiling: the same messages as the outbox holds them, sent from memory with as many in flight.
   const target: WebhookTarget = { url: webhook.url, secret: webhook.secret, status: 'active' };
   const messages: ClaimedMessage[] = (await repos.outbox.listRecent({ limit: orderCount * 3 })).reverse().map((message) => ({ ...message, webhook: message.webhookId === null ? null : target }));
+  // As many in flight per channel as the sender has.
+  const sendDirect = async (list: ClaimedMessage[]) => {
+    const lanes = (['email', 'sms', 'webhook'] as const).flatMap((channel) => {
+      const queue = list.filter((message) => message.channel === channel);
+      const lane = async () => {
+        for (let message = queue.shift(); message; message = queue.shift()) await channels[channel].send(message);
+      };
+      return Array.from({ length: concurrency }, lane);
+    });
+    await Promise.all(lanes);
+  };
+  // Warm-up, not counted: connections opened, code compiled, so neither run pays for it.
+  await sendDirect(messages.slice(0, 300));
+  await untilMails(messages.slice(0, 300).filter((message) => message.channel === 'email').length);
   resetReceivers();
   const peerStarted = performance.now();
-  let next = 0;
-  const lane = async () => {
-    while (next < messages.length) {
-      const message = messages[next++]!;
-      await channels[message.channel].send(message);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, lane));
+  await sendDirect(messages);
   const peerMs = performance.now() - peerStarted;
   await untilMails(orderCount);
   const peer = received();
@@ -117,7 +125,7 @@ for (const backend of testDatabases()) results.push(await measure(backend));
 const loadAfter = load();
 
 const rate = (count: number, ms: number) => (count / ms) * 1000;
-console.log(`\nOutbox: ${orderCount} orders confirmed per engine (an e-mail, an SMS and a webhook delivery each), ${concurrency} sends in flight, batches of ${batchSize}; load ${loadBefore} → ${loadAfter}\n`);
+console.log(`\nOutbox: ${orderCount} orders confirmed per engine (an e-mail, an SMS and a webhook delivery each), ${concurrency} sends in flight per channel, batches of ${batchSize}; load ${loadBefore} → ${loadAfter}\n`);
 console.log('| engine | messages | enqueue | ceiling: channels fed directly | outbox | outbox / ceiling | received (mail / SMS / webhook, unique) | duplicates | bad signatures | statuses | bar |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const result of results) {

@@ -53,6 +53,9 @@ interface Outcome {
   webhookId: number | null;
 }
 
+/** At most this often the sender refreshes the outbox's statistics, when a backlog shows up. */
+const statisticsEveryMs = 30_000;
+
 /** The delay before attempt `attempts + 1`: doubling from the first delay, capped. */
 export function backoffSeconds(policy: RetryPolicy, attempts: number): number {
   return Math.min(policy.maxDelaySeconds, policy.firstDelaySeconds * 2 ** Math.max(0, attempts - 1));
@@ -70,6 +73,7 @@ export class OutboxSender {
   private stopping = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
+  private statisticsRefreshedAt = -Infinity;
 
   constructor(private readonly options: OutboxSenderOptions) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -167,6 +171,8 @@ export class OutboxSender {
             handled++;
           }
           startLanes();
+          // A full batch: a backlog, where the claim's plan matters.
+          if (claimed.length === this.batchSize) await this.refreshStatistics();
         } catch (error) {
           exhausted = true;
           log?.error({ err: error }, 'outbox: claiming failed');
@@ -210,6 +216,13 @@ export class OutboxSender {
       })
       // Unrecorded outcomes stay leased: those messages go out again after the lease, with the same idempotency keys.
       .catch((error: unknown) => log?.error({ err: error, messages: outcomes.length }, 'outbox: recording outcomes failed'));
+  }
+
+  private async refreshStatistics(): Promise<void> {
+    const now = performance.now();
+    if (now - this.statisticsRefreshedAt < statisticsEveryMs) return;
+    this.statisticsRefreshedAt = now;
+    await repositories(this.options.context.db).outbox.refreshStatistics().catch((error: unknown) => this.options.log?.warn({ err: error }, 'outbox: analyze failed'));
   }
 
   private async releaseOrphans(): Promise<void> {

@@ -3,9 +3,9 @@
  * with the orders in their import transaction), then one sender worker delivers everything to local receivers: a real
  * SMTP server (smtp-server, parsed with mailparser), a Twilio-shaped SMS endpoint and a webhook endpoint that checks
  * every signature. The ceiling beside it, measured in the same run: the same messages through the same channels to
- * the same receivers with as many sends in flight per channel, straight from memory, without the outbox (no claim, no lease, no
- * record), after a warm-up neither run counts. Counts by idempotency key prove each message arrived exactly once.
- * Bar: ≥ 200 messages/s.
+ * the same receivers with as many sends in flight per channel, straight from memory, without the outbox (no claim,
+ * no lease, no record), after a warm-up neither run counts. Counts by idempotency key prove each message arrived
+ * exactly once. Bar: ≥ 200 messages/s.
  *
  *   npx tsx benchmarks/outbox.ts [--orders 1000] [--concurrency 16] [--batch 200] [--database-url postgres://…]
  *

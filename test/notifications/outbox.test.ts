@@ -203,6 +203,35 @@ describe.each(testDatabases())('notifications through the outbox on $engine', (b
     expect(mails).toHaveLength(all.length);
   });
 
+  it('gives back what it claimed and did not start when stopped; on a database of its own, a killed process\'s claims are due at start', async () => {
+    const orders = [await createOrder({ customerPhone: '+44 7700 900101' }), await createOrder({ customerPhone: '+44 7700 900102' }), await createOrder({ customerPhone: '+44 7700 900103' })];
+    // One send per channel at a time, and the SMS and webhook receivers hold the first ones: the rest wait queued.
+    const held = http.holdAfter(0);
+    const worker = sender({ concurrency: 1, batchSize: 20, pollMs: 10 });
+    worker.start();
+    await held;
+    const stopped = worker.stop();
+    http.release();
+    await stopped;
+    const repos = repositories(app.database.knex);
+    const left = (await Promise.all(orders.map((order) => messagesOf(order.id)))).flat().filter((message) => message.status === 'pending');
+    expect(left.length).toBeGreaterThan(0);
+    // Due again at once, by any worker, their claim not counted as an attempt.
+    const reclaimed = await repos.outbox.claimDue('another-worker', nowMs, 60, 100);
+    expect(reclaimed.map((message) => message.id).sort()).toEqual(left.map((message) => message.id).sort());
+    expect(reclaimed.every((message) => message.attempts === 1)).toBe(true);
+
+    // 'another-worker' was killed holding them. PGlite is this process's alone: a sender starting on it sends them now.
+    const restarted = sender({ exclusiveDatabase: true, pollMs: 10 });
+    restarted.start();
+    for (let wait = 0; wait < 500 && (await repos.outbox.countByStatus()).pending; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await restarted.stop();
+    for (const order of orders) expect((await messagesOf(order.id)).map((message) => `${message.channel}:${message.status}`)).toEqual(['sms:sent', 'webhook:sent']);
+    const sms = http.uniqueSms();
+    expect(orders.map((order) => http.sms.filter((message) => message.to === `+447700900${String(101 + orders.indexOf(order))}`).length)).toEqual([1, 1, 1]);
+    expect(sms.size).toBe(http.sms.length);
+  });
+
   it('keeps the messages of channels without a provider, composed and listed', async () => {
     const order = await createOrder({ customerEmail: 'kept@example.com', customerPhone: '+49 6221 555000' });
     await drain(sender({ channels: { webhook: channels.webhook } }));

@@ -267,7 +267,23 @@ describe.each(testDatabases())('notifications through the outbox on $engine', (b
     expect((await app.request('POST', `/api/v1/webhooks/${webhookId}/deliveries/999999/resend`)).status).toBe(404);
   });
 
-  it('refuses bad input with a 400 naming the field', async () => {
+  it('refuses bad input with a 400 naming the field, writing nothing', async () => {
+    const repos = repositories(app.database.knex);
+    const counts = async () => ({
+      orders: Number((await app.database.knex('orders').count('* as n').first())!.n),
+      events: Number((await app.database.knex('order_events').count('* as n').first())!.n),
+      webhooks: (await repos.webhooks.list()).length,
+      messages: Object.values(await repos.outbox.countByStatus()).reduce((sum, n) => sum + n, 0),
+    });
+    const existing = await createOrder({ customerEmail: 'kept-as-is@example.com' });
+    const before = await counts();
+    const patched = await app.request('PATCH', `/api/v1/orders/${existing.id}`, { body: { customerEmail: 'still not an address', customerName: 'Changed' } });
+    expect(patched.status).toBe(400);
+    expect(patched.body.error.details.map((detail: { path: string }) => detail.path)).toContain('body.customerEmail');
+    const badPhone = await app.request('PATCH', `/api/v1/orders/${existing.id}`, { body: { customerPhone: '+49 12' } });
+    expect(badPhone.status).toBe(400);
+    expect(badPhone.body.error.details.map((detail: { path: string }) => detail.path)).toContain('body.customerPhone');
+    expect((await app.request('GET', `/api/v1/orders/${existing.id}`)).body).toMatchObject({ customerEmail: 'kept-as-is@example.com' });
     const phone = await app.request('POST', '/api/v1/orders', { body: orderInput(ref++, { customerPhone: '12' }) });
     expect(phone.status).toBe(400);
     expect(phone.body.error.details.map((detail: { path: string }) => detail.path)).toContain('body.customerPhone');
@@ -285,6 +301,9 @@ describe.each(testDatabases())('notifications through the outbox on $engine', (b
     http.wrongChallenge = false;
     expect(unverified.status).toBe(400);
     expect(unverified.body.error.details[0]).toEqual({ path: 'url', message: 'verification failed: the answer did not echo the check parameter' });
+    // No order, event, message or webhook from any of them; the order refused an edit is as it was.
+    expect(await counts()).toEqual(before);
+    expect((await app.request('GET', `/api/v1/orders/${existing.id}`)).body.customerName).not.toBe('Changed');
   });
 });
 

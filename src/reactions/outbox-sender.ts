@@ -129,7 +129,8 @@ export class OutboxSender {
     const recordEvery = Math.max(16, Math.ceil(this.batchSize / 4));
     const flush = () => {
       const group = outcomes.splice(0);
-      if (group.length > 0) recorded = recorded.then(() => this.record(group));
+      // Held until recorded: a message sent and not yet marked is still pending, and claimable once its lease ran out.
+      if (group.length > 0) recorded = recorded.then(() => this.record(group)).then(() => group.forEach((outcome) => held.delete(outcome.update.id)));
       return recorded;
     };
 
@@ -143,7 +144,6 @@ export class OutboxSender {
           if (!message) return;
           if (!exhausted && queued() < this.batchSize / 2) void claimMore();
           outcomes.push(await this.deliver(message));
-          held.delete(message.id);
           if (outcomes.length >= recordEvery) void flush();
         }
       } finally {
@@ -164,7 +164,7 @@ export class OutboxSender {
           const claimed = await repositories(context.db).outbox.claimDue(this.owner, context.clock.nowMs(), this.leaseSeconds, this.batchSize);
           if (claimed.length === 0) exhausted = true;
           for (const message of claimed) {
-            // Claimed again because its lease ran out while it waited here: it is being sent already, not twice.
+            // Claimed again because its lease ran out while it waited, was sent or was recorded here: not twice.
             if (held.has(message.id)) continue;
             held.add(message.id);
             queues[message.channel].push(message);

@@ -34,6 +34,8 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
       );
     },
   });
+  // A client killed mid-session resets its connection; that is the sender's business, not the receiver's.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {

@@ -15,7 +15,7 @@ import { OutboxSender } from '../../src/reactions/outbox-sender';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import type { ChannelName } from '../../src/domain/model/notification';
 import { testDatabases } from '../helpers/database';
-import { depotInput, startTestApp, type TestApp } from '../helpers/http';
+import { depotInput, startTestApp, chain, type TestApp } from '../helpers/http';
 import { orderInput } from '../helpers/orders';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from './receivers';
 
@@ -306,9 +306,3 @@ describe.each(testDatabases())('notifications through the outbox on $engine', (b
     expect((await app.request('GET', `/api/v1/orders/${existing.id}`)).body.customerName).not.toBe('Changed');
   });
 });
-
-function chain(handlers: RequestHandler[], req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], next: (error?: unknown) => void): void {
-  const [head, ...rest] = handlers;
-  if (!head) return next();
-  head(req, res, (error?: unknown) => (error ? next(error) : chain(rest, req, res, next)));
-}

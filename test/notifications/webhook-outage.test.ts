@@ -11,7 +11,7 @@ import { notificationsMount } from '../../src/http/routes/notifications.routes';
 import { webhookChannel } from '../../src/notifications/webhook';
 import { OutboxSender } from '../../src/reactions/outbox-sender';
 import { testDatabases } from '../helpers/database';
-import { depotInput, startTestApp, type TestApp } from '../helpers/http';
+import { depotInput, startTestApp, chain, type TestApp } from '../helpers/http';
 import { orderInput } from '../helpers/orders';
 import { startHttpReceiver, type HttpReceiver } from './receivers';
 
@@ -116,9 +116,3 @@ describe.each(testDatabases())('a webhook receiver down for ten minutes on $engi
     expect((await app.request('GET', '/api/v1/webhooks')).body.items[0]).toMatchObject({ status: 'active' });
   });
 });
-
-function chain(handlers: RequestHandler[], req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], next: (error?: unknown) => void): void {
-  const [head, ...rest] = handlers;
-  if (!head) return next();
-  head(req, res, (error?: unknown) => (error ? next(error) : chain(rest, req, res, next)));
-}

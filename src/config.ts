@@ -83,6 +83,8 @@ export const configSchema = z.object({
   SMS_FROM: z.string().trim().min(1).max(20).default('Lastmile'),
   ARRIVING_SOON_MINUTES: z.coerce.number().int().min(0).max(240).default(15),
   ARRIVING_SOON_STOPS: z.coerce.number().int().min(0).max(50).default(2),
+  /** How long a claimed message is the claiming process's; another process sends it after that if it died. */
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
 });
 
 export type Config = z.output<typeof configSchema>;

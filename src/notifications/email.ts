@@ -1,6 +1,6 @@
-/** E-mail over SMTP with nodemailer. The Message-ID is the outbox message's, so a resend after a crash is recognisable. */
+/** E-mail over SMTP with nodemailer. The Message-ID is the message's idempotency key, so a resend after a crash is recognisable. */
 import nodemailer from 'nodemailer';
-import type { OutboxMessage } from '../domain/model/notification';
+import { idempotencyKey, type ClaimedMessage } from '../domain/model/notification';
 import { DeliveryError, type Channel } from './channel';
 import { composeMessage, trackingUrl, unsubscribeUrl } from './templates';
 
@@ -20,7 +20,7 @@ export function emailChannel(options: EmailOptions): Channel & { close(): void }
   const domain = options.from.split('@')[1]?.replace(/>$/, '') ?? 'lastmile.invalid';
   return {
     name: 'email',
-    async send(message: OutboxMessage) {
+    async send(message: ClaimedMessage) {
       const composed = composeMessage(message.payload, message.locale, options.publicUrl, 'email');
       const link = trackingUrl(options.publicUrl, message.payload);
       try {
@@ -28,7 +28,7 @@ export function emailChannel(options: EmailOptions): Channel & { close(): void }
           to: message.recipient,
           subject: composed.subject,
           text: composed.text,
-          messageId: `<outbox-${message.id}@${domain}>`,
+          messageId: `<${idempotencyKey(message)}@${domain}>`,
           headers: { 'X-Lastmile-Event-Id': `evt_${message.eventId}`, 'Content-Language': message.locale },
           // Mail clients show their own unsubscribe button for it; it opens the tracking page, which asks first.
           ...(link ? { list: { unsubscribe: unsubscribeUrl(link, 'email') } } : {}),

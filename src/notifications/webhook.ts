@@ -2,11 +2,12 @@
  * Webhook deliveries on Onfleet's contract. The body is the same on every attempt; each attempt is signed anew:
  * `X-Lastmile-Signature` = hex HMAC-SHA256 with the webhook's secret over `${X-Lastmile-Timestamp}.${raw body}`,
  * so a receiver checks the signature and rejects old timestamps (replays). `X-Lastmile-Event-Id` is stable per
- * event: a receiver that saw it already acknowledges and ignores it.
+ * event: a receiver that saw it already acknowledges and ignores it. `Idempotency-Key` is stable per delivery (event
+ * and webhook). The webhook's URL, secret and status are read with the claim, so a send costs no query.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../domain/clock';
-import { webhookEventName, type MessagePayload, type OutboxMessage, type Webhook } from '../domain/model/notification';
+import { idempotencyKey, webhookEventName, type ClaimedMessage, type MessagePayload } from '../domain/model/notification';
 import { DeliveryError, postOrFail, type Channel } from './channel';
 
 export const signatureHeader = 'x-lastmile-signature';
@@ -31,11 +32,11 @@ export function webhookBody(payload: MessagePayload): string {
   return JSON.stringify({ id: `evt_${eventId}`, type: webhookEventName(kind), createdAt: occurredAt, data });
 }
 
-export function webhookChannel(options: { clock: Clock; findWebhook(id: number): Promise<Webhook | null> }): Channel {
+export function webhookChannel(options: { clock: Clock }): Channel {
   return {
     name: 'webhook',
-    async send(message: OutboxMessage) {
-      const webhook = message.webhookId === null ? null : await options.findWebhook(message.webhookId);
+    async send(message: ClaimedMessage) {
+      const { webhook } = message;
       if (!webhook) throw new DeliveryError('the webhook was deleted', null, false);
       if (webhook.status !== 'active') throw new DeliveryError('the webhook is disabled', null, false);
       const body = webhookBody(message.payload);
@@ -48,6 +49,7 @@ export function webhookChannel(options: { clock: Clock; findWebhook(id: number):
           [timestampHeader]: String(timestamp),
           [eventIdHeader]: `evt_${message.eventId}`,
           'x-lastmile-delivery-id': String(message.id),
+          'idempotency-key': idempotencyKey(message),
         },
         body,
       });

@@ -30,6 +30,8 @@ export interface ReactionsDeps extends InsertionDeps {
   exclusiveDatabase: boolean;
   /** The configured notification channels; messages of the others are composed and kept. */
   channels: Partial<Record<ChannelName, Channel>>;
+  /** OUTBOX_LEASE_SECONDS. */
+  outboxLeaseSeconds?: number;
   /** The arriving-soon rule of depots without their own (ARRIVING_SOON_MINUTES / _STOPS). */
   arrivingSoon?: ArrivingSoonRule;
   log: Logger;
@@ -49,7 +51,7 @@ export function createReactions(deps: ReactionsDeps): Reactions {
   const stopRemoving = removeCancelledStops({ context, routing, positions }, log);
   const etaEngine = new EtaEngine(context, routing, log, deps.arrivingSoon ? { arrivingSoon: deps.arrivingSoon } : {});
   const alerts = raiseAndResolveAlerts(context, log);
-  const outbox = new OutboxSender({ context, channels: deps.channels, log });
+  const outbox = new OutboxSender({ context, channels: deps.channels, exclusiveDatabase: deps.exclusiveDatabase, ...(deps.outboxLeaseSeconds ? { leaseSeconds: deps.outboxLeaseSeconds } : {}), log });
   const reportFacts = keepReportFacts(context, log);
   // Status changes and reschedules committed messages: send them now rather than at the next poll.
   const wakeOutbox = [context.events.on('order.status_changed', () => outbox.wake()), context.events.on('order.rescheduled', () => outbox.wake()), context.events.on('order.arriving_soon', () => outbox.wake())];

@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import type { CommandContext } from '../commands/context';
 import type { MessageOutcome } from '../db/repos/outbox.repo';
 import { repositories } from '../db/repositories';
-import type { ChannelName, OutboxMessage } from '../domain/model/notification';
+import { channels, type ChannelName, type ClaimedMessage } from '../domain/model/notification';
 import type { Logger } from '../logger';
 import { DeliveryError, type Channel } from '../notifications/channel';
 
@@ -36,6 +36,8 @@ export interface OutboxSenderOptions {
   channels: Partial<Record<ChannelName, Channel>>;
   owner?: string;
   leaseSeconds?: number;
+  /** Only this process uses the database (PGlite): leases found at start are a killed process's, given back. */
+  exclusiveDatabase?: boolean;
   pollMs?: number;
   batchSize?: number;
   /** Sends in flight at once. */
@@ -51,6 +53,9 @@ interface Outcome {
   webhookId: number | null;
 }
 
+/** At most this often the sender refreshes the outbox's statistics, when a backlog shows up. */
+const statisticsEveryMs = 30_000;
+
 /** The delay before attempt `attempts + 1`: doubling from the first delay, capped. */
 export function backoffSeconds(policy: RetryPolicy, attempts: number): number {
   return Math.min(policy.maxDelaySeconds, policy.firstDelaySeconds * 2 ** Math.max(0, attempts - 1));
@@ -64,8 +69,11 @@ export class OutboxSender {
   private readonly concurrency: number;
   private readonly policies: Record<ChannelName, RetryPolicy>;
   private stopped = true;
+  /** stop() was called: sends in flight finish, nothing new starts. */
+  private stopping = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
+  private statisticsRefreshedAt = -Infinity;
 
   constructor(private readonly options: OutboxSenderOptions) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -84,7 +92,8 @@ export class OutboxSender {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.loop = this.work();
+    this.stopping = false;
+    this.loop = this.releaseOrphans().then(() => this.work());
   }
 
   /** Something was enqueued: look now instead of at the next poll. */
@@ -95,32 +104,101 @@ export class OutboxSender {
   /** Stops claiming and waits for the sends in progress to be recorded. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping = true;
     this.wake();
     await this.loop;
   }
 
-  /** Claims and sends one batch; the number of messages it handled. Exposed for tests and the benchmark. */
+  /**
+   * Sends everything due now and returns how many messages it handled. A pipeline rather than batch after batch: each
+   * channel has `concurrency` sends in flight, the next batch is claimed while the last ones of the batch before are
+   * still being sent, and outcomes are recorded a group at a time while the sending goes on, so neither the slowest
+   * send of a batch nor a database round trip leaves the lanes idle. Exposed for tests and the benchmark.
+   */
   async sendDue(): Promise<number> {
-    const { context } = this.options;
-    const claimed = await repositories(context.db).outbox.claimDue(this.owner, context.clock.nowMs(), this.leaseSeconds, this.batchSize);
+    const { context, log } = this.options;
+    const queues: Record<ChannelName, ClaimedMessage[]> = { email: [], sms: [], webhook: [] };
+    const queued = () => queues.email.length + queues.sms.length + queues.webhook.length;
+    const held = new Set<number>();
+    let handled = 0;
+    let exhausted = false;
+    let claiming: Promise<void> | null = null;
+
     const outcomes: Outcome[] = [];
-    let next = 0;
-    const lane = async () => {
-      while (next < claimed.length) outcomes.push(await this.deliver(claimed[next++]!));
+    let recorded = Promise.resolve();
+    const recordEvery = Math.max(16, Math.ceil(this.batchSize / 4));
+    const flush = () => {
+      const group = outcomes.splice(0);
+      // Held until recorded: a message sent and not yet marked is still pending, and claimable once its lease ran out.
+      if (group.length > 0) recorded = recorded.then(() => this.record(group)).then(() => group.forEach((outcome) => held.delete(outcome.update.id)));
+      return recorded;
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, lane));
-    await this.record(outcomes);
-    return claimed.length;
+
+    const active: Record<ChannelName, number> = { email: 0, sms: 0, webhook: 0 };
+    const lanes = new Set<Promise<void>>();
+    const lane = async (channel: ChannelName) => {
+      active[channel]++;
+      try {
+        while (!this.stopping) {
+          const message = queues[channel].shift();
+          if (!message) return;
+          if (!exhausted && queued() < this.batchSize / 2) void claimMore();
+          outcomes.push(await this.deliver(message));
+          if (outcomes.length >= recordEvery) void flush();
+        }
+      } finally {
+        active[channel]--;
+      }
+    };
+    const startLanes = () => {
+      for (const channel of channels) {
+        for (let k = Math.min(this.concurrency - active[channel], queues[channel].length); k > 0; k--) {
+          const task: Promise<void> = lane(channel).finally(() => lanes.delete(task));
+          lanes.add(task);
+        }
+      }
+    };
+    const claimMore = () =>
+      (claiming ??= (async () => {
+        try {
+          const claimed = await repositories(context.db).outbox.claimDue(this.owner, context.clock.nowMs(), this.leaseSeconds, this.batchSize);
+          if (claimed.length === 0) exhausted = true;
+          for (const message of claimed) {
+            // Claimed again because its lease ran out while it waited, was sent or was recorded here: not twice.
+            if (held.has(message.id)) continue;
+            held.add(message.id);
+            queues[message.channel].push(message);
+            handled++;
+          }
+          startLanes();
+          // A full batch: a backlog, where the claim's plan matters.
+          if (claimed.length === this.batchSize) await this.refreshStatistics();
+        } catch (error) {
+          exhausted = true;
+          log?.error({ err: error }, 'outbox: claiming failed');
+        } finally {
+          claiming = null;
+        }
+      })());
+
+    await claimMore();
+    while (lanes.size > 0 || claiming) await Promise.race([...lanes, ...(claiming ? [claiming] : [])]);
+    await flush();
+    // Stopped: what was claimed and not sent is given back at once rather than after its lease.
+    const unsent = channels.flatMap((channel) => queues[channel].map((message) => message.id));
+    if (unsent.length > 0) await repositories(context.db).outbox.release(this.owner, unsent);
+    return handled - unsent.length;
   }
 
   /**
-   * The batch's outcomes in one transaction: a statement per batch rather than per message is what lets PGlite keep
-   * up. A crash before it commits leaves the batch leased; it is sent again after the lease (receivers deduplicate
-   * by event id, e-mails carry a stable Message-ID).
+   * A group of outcomes in one transaction: a statement per group rather than per message is what lets PGlite keep
+   * up. A crash before it commits leaves those messages leased; they are sent again after the lease with the same
+   * idempotency keys (receivers deduplicate on them; e-mails carry a stable Message-ID).
    */
   private async record(outcomes: Outcome[]): Promise<void> {
     const { context, log } = this.options;
-    await context.db.transaction(async (trx) => {
+    await context.db
+      .transaction(async (trx) => {
       const repos = repositories(trx);
       const finished = await repos.outbox.finishMany(this.owner, outcomes.map((outcome) => outcome.update));
       const succeeded = new Set<number>();
@@ -135,7 +213,27 @@ export class OutboxSender {
         const webhook = await repos.webhooks.recordFailure(webhookId, failures, this.options.disableWebhookAfterDead ?? 5, context.clock.nowMs());
         if (webhook?.status === 'disabled') log?.warn({ webhookId: webhook.id, url: webhook.url }, 'outbox: webhook disabled after repeated failures');
       }
-    });
+      })
+      // Unrecorded outcomes stay leased: those messages go out again after the lease, with the same idempotency keys.
+      .catch((error: unknown) => log?.error({ err: error, messages: outcomes.length }, 'outbox: recording outcomes failed'));
+  }
+
+  private async refreshStatistics(): Promise<void> {
+    const now = performance.now();
+    if (now - this.statisticsRefreshedAt < statisticsEveryMs) return;
+    this.statisticsRefreshedAt = now;
+    await repositories(this.options.context.db).outbox.refreshStatistics().catch((error: unknown) => this.options.log?.warn({ err: error }, 'outbox: analyze failed'));
+  }
+
+  private async releaseOrphans(): Promise<void> {
+    if (!this.options.exclusiveDatabase) return;
+    try {
+      const released = await repositories(this.options.context.db).outbox.releaseAllLeases();
+      if (released > 0) this.options.log?.info({ released }, 'outbox: the claims of a process that died are due again');
+    } catch (error) {
+      // They are due once their leases run out.
+      this.options.log?.error({ err: error }, 'outbox: giving back old claims failed');
+    }
   }
 
   private async work(): Promise<void> {
@@ -158,7 +256,7 @@ export class OutboxSender {
     }
   }
 
-  private async deliver(message: OutboxMessage): Promise<Outcome> {
+  private async deliver(message: ClaimedMessage): Promise<Outcome> {
     const { context, log } = this.options;
     const channel = this.options.channels[message.channel];
     const now = () => context.clock.nowMs();

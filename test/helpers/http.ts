@@ -2,6 +2,7 @@
  * The whole HTTP app on a fresh database, listening on a free loopback port, driven with fetch.
  * The admin's API token is fixed so tests can act as admin straight away.
  */
+import type { RequestHandler } from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CommandContext } from '../../src/commands/context';
@@ -100,4 +101,11 @@ export const depotInput = {
 
 export function vehicleInput(startDepotId: number, overrides: Record<string, unknown> = {}) {
   return { name: 'Van', startDepotId, capacity: { weightKg: 800, volumeL: 6000, items: 120 }, ...overrides };
+}
+
+/** Runs express handlers one after another, as a router would: for mounts that join after the app is made. */
+export function chain(handlers: RequestHandler[], req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], next: Parameters<RequestHandler>[2]): void {
+  const [head, ...rest] = handlers;
+  if (!head) return next();
+  head(req, res, (error?: unknown) => (error ? next(error) : chain(rest, req, res, next)));
 }

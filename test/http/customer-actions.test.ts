@@ -11,7 +11,7 @@ import { PlanQueue } from '../../src/reactions/plan-runs';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import { createPoolSolver } from '../../src/solving/pool-solver';
 import { testDatabases } from '../helpers/database';
-import { depotInput, startTestApp, vehicleInput, type TestApp } from '../helpers/http';
+import { depotInput, startTestApp, vehicleInput, chain, type TestApp } from '../helpers/http';
 import { linkToken, orderInput } from '../helpers/orders';
 import { beforePlanDate, planDate, waitForPlan } from '../planning/fixtures';
 
@@ -225,9 +225,3 @@ describe.each(testDatabases())('the customer acts on the tracking page on $engin
     }
   });
 });
-
-function chain(handlers: RequestHandler[], req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], next: Parameters<RequestHandler>[2]): void {
-  const [first, ...rest] = handlers;
-  if (!first) return next();
-  first(req, res, (error?: unknown) => (error ? next(error) : chain(rest, req, res, next)));
-}

@@ -8,7 +8,7 @@ import { PlanQueue } from '../../src/reactions/plan-runs';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import { createPoolSolver } from '../../src/solving/pool-solver';
 import { testDatabases } from '../helpers/database';
-import { startTestApp, type TestApp } from '../helpers/http';
+import { startTestApp, chain, type TestApp } from '../helpers/http';
 import { linkToken } from '../helpers/orders';
 import { beforePlanDate, planDate, seedDay, waitForPlan } from '../planning/fixtures';
 
@@ -179,9 +179,3 @@ describe.each(testDatabases())('customer tracking by token on $engine', (backend
     expect(expired.body.error.code).toBe('link_expired');
   });
 });
-
-function chain(handlers: RequestHandler[], req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], next: (error?: unknown) => void): void {
-  const [head, ...rest] = handlers;
-  if (!head) return next();
-  head(req, res, (error?: unknown) => (error ? next(error) : chain(rest, req, res, next)));
-}

@@ -15,7 +15,7 @@ import { OutboxSender } from '../../src/reactions/outbox-sender';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import type { ChannelName } from '../../src/domain/model/notification';
 import { testDatabases } from '../helpers/database';
-import { depotInput, startTestApp, type TestApp } from '../helpers/http';
+import { depotInput, startTestApp, chain, type TestApp } from '../helpers/http';
 import { orderInput } from '../helpers/orders';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from './receivers';
 
@@ -69,7 +69,7 @@ describe.each(testDatabases())('notifications through the outbox on $engine', (b
     channels = {
       email,
       sms: smsChannel({ smsUrl: `${http.url.replace('://', '://AC123:secret@')}/sms`, from: '+15005550006', publicUrl }),
-      webhook: webhookChannel({ clock, findWebhook: (id) => repositories(app.database.knex).webhooks.findById(id) }),
+      webhook: webhookChannel({ clock }),
     };
     expect((await app.request('POST', '/api/v1/depots', { body: depotInput })).status).toBe(201);
     const registered = await app.request('POST', '/api/v1/webhooks', { body: { url: `${http.url}/hook`, events: ['order.confirmed', 'order.out_for_delivery', 'order.delivered', 'order.failed', 'order.rescheduled'] } });
@@ -203,6 +203,35 @@ describe.each(testDatabases())('notifications through the outbox on $engine', (b
     expect(mails).toHaveLength(all.length);
   });
 
+  it('gives back what it claimed and did not start when stopped; on a database of its own, a killed process\'s claims are due at start', async () => {
+    const orders = [await createOrder({ customerPhone: '+44 7700 900101' }), await createOrder({ customerPhone: '+44 7700 900102' }), await createOrder({ customerPhone: '+44 7700 900103' })];
+    // One send per channel at a time, and the SMS and webhook receivers hold the first ones: the rest wait queued.
+    const held = http.holdAfter(0);
+    const worker = sender({ concurrency: 1, batchSize: 20, pollMs: 10 });
+    worker.start();
+    await held;
+    const stopped = worker.stop();
+    http.release();
+    await stopped;
+    const repos = repositories(app.database.knex);
+    const left = (await Promise.all(orders.map((order) => messagesOf(order.id)))).flat().filter((message) => message.status === 'pending');
+    expect(left.length).toBeGreaterThan(0);
+    // Due again at once, by any worker, their claim not counted as an attempt.
+    const reclaimed = await repos.outbox.claimDue('another-worker', nowMs, 60, 100);
+    expect(reclaimed.map((message) => message.id).sort()).toEqual(left.map((message) => message.id).sort());
+    expect(reclaimed.every((message) => message.attempts === 1)).toBe(true);
+
+    // 'another-worker' was killed holding them. PGlite is this process's alone: a sender starting on it sends them now.
+    const restarted = sender({ exclusiveDatabase: true, pollMs: 10 });
+    restarted.start();
+    for (let wait = 0; wait < 500 && (await repos.outbox.countByStatus()).pending; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await restarted.stop();
+    for (const order of orders) expect((await messagesOf(order.id)).map((message) => `${message.channel}:${message.status}`)).toEqual(['sms:sent', 'webhook:sent']);
+    const sms = http.uniqueSms();
+    expect(orders.map((order) => http.sms.filter((message) => message.to === `+447700900${String(101 + orders.indexOf(order))}`).length)).toEqual([1, 1, 1]);
+    expect(sms.size).toBe(http.sms.length);
+  });
+
   it('keeps the messages of channels without a provider, composed and listed', async () => {
     const order = await createOrder({ customerEmail: 'kept@example.com', customerPhone: '+49 6221 555000' });
     await drain(sender({ channels: { webhook: channels.webhook } }));
@@ -238,7 +267,23 @@ describe.each(testDatabases())('notifications through the outbox on $engine', (b
     expect((await app.request('POST', `/api/v1/webhooks/${webhookId}/deliveries/999999/resend`)).status).toBe(404);
   });
 
-  it('refuses bad input with a 400 naming the field', async () => {
+  it('refuses bad input with a 400 naming the field, writing nothing', async () => {
+    const repos = repositories(app.database.knex);
+    const counts = async () => ({
+      orders: Number((await app.database.knex('orders').count('* as n').first())!.n),
+      events: Number((await app.database.knex('order_events').count('* as n').first())!.n),
+      webhooks: (await repos.webhooks.list()).length,
+      messages: Object.values(await repos.outbox.countByStatus()).reduce((sum, n) => sum + n, 0),
+    });
+    const existing = await createOrder({ customerEmail: 'kept-as-is@example.com' });
+    const before = await counts();
+    const patched = await app.request('PATCH', `/api/v1/orders/${existing.id}`, { body: { customerEmail: 'still not an address', customerName: 'Changed' } });
+    expect(patched.status).toBe(400);
+    expect(patched.body.error.details.map((detail: { path: string }) => detail.path)).toContain('body.customerEmail');
+    const badPhone = await app.request('PATCH', `/api/v1/orders/${existing.id}`, { body: { customerPhone: '+49 12' } });
+    expect(badPhone.status).toBe(400);
+    expect(badPhone.body.error.details.map((detail: { path: string }) => detail.path)).toContain('body.customerPhone');
+    expect((await app.request('GET', `/api/v1/orders/${existing.id}`)).body).toMatchObject({ customerEmail: 'kept-as-is@example.com' });
     const phone = await app.request('POST', '/api/v1/orders', { body: orderInput(ref++, { customerPhone: '12' }) });
     expect(phone.status).toBe(400);
     expect(phone.body.error.details.map((detail: { path: string }) => detail.path)).toContain('body.customerPhone');
@@ -256,11 +301,8 @@ describe.each(testDatabases())('notifications through the outbox on $engine', (b
     http.wrongChallenge = false;
     expect(unverified.status).toBe(400);
     expect(unverified.body.error.details[0]).toEqual({ path: 'url', message: 'verification failed: the answer did not echo the check parameter' });
+    // No order, event, message or webhook from any of them; the order refused an edit is as it was.
+    expect(await counts()).toEqual(before);
+    expect((await app.request('GET', `/api/v1/orders/${existing.id}`)).body.customerName).not.toBe('Changed');
   });
 });
-
-function chain(handlers: RequestHandler[], req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], next: (error?: unknown) => void): void {
-  const [head, ...rest] = handlers;
-  if (!head) return next();
-  head(req, res, (error?: unknown) => (error ? next(error) : chain(rest, req, res, next)));
-}

@@ -9,7 +9,7 @@ import { smsChannel } from '../../src/notifications/sms';
 import { OutboxSender } from '../../src/reactions/outbox-sender';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import { testDatabases } from '../helpers/database';
-import { depotInput, startTestApp, type TestApp } from '../helpers/http';
+import { depotInput, startTestApp, chain, type TestApp } from '../helpers/http';
 import { linkToken, orderInput } from '../helpers/orders';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from './receivers';
 
@@ -147,9 +147,3 @@ describe.each(testDatabases())('opting out of a channel on $engine', (backend) =
     expect((await app.request('PUT', '/api/v1/track/not-a-real-token-at-all/preferences', { token: null, body: { email: false } })).status).toBe(404);
   });
 });
-
-function chain(handlers: RequestHandler[], req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], next: (error?: unknown) => void): void {
-  const [head, ...rest] = handlers;
-  if (!head) return next();
-  head(req, res, (error?: unknown) => (error ? next(error) : chain(rest, req, res, next)));
-}

@@ -96,4 +96,19 @@ export interface Webhook {
   disabledAt: Date | null;
 }
 
+/** Where a webhook message goes, as the webhook stood when the message was claimed. */
+export type WebhookTarget = Pick<Webhook, 'url' | 'secret' | 'status'>;
+
+/** A message a worker holds; a webhook message's target is read in the same statement that claims it. */
+export interface ClaimedMessage extends OutboxMessage {
+  webhook: WebhookTarget | null;
+}
+
+/**
+ * The key a receiver deduplicates on, the same on every attempt of a message: SMS and webhook requests carry it as
+ * `Idempotency-Key`, e-mails in their Message-ID. A send whose outcome was lost (the process died after the provider
+ * accepted it, before it was marked sent) goes out again with the same key.
+ */
+export const idempotencyKey = (message: Pick<OutboxMessage, 'id'>) => `lastmile-msg-${message.id}`;
+
 export const webhookEventName = (kind: NotificationKind) => `order.${kind}`;

@@ -14,14 +14,15 @@ import type { OutboxMessage } from '../../domain/model/notification';
 const office = ['admin', 'dispatcher'] as const;
 
 const verification = `Every delivery is a POST with the JSON body {id, type, createdAt, data} and the headers
-X-Lastmile-Event-Id (stable per event: deduplicate on it), X-Lastmile-Timestamp (unix seconds) and
+X-Lastmile-Event-Id (stable per event: deduplicate on it), Idempotency-Key (stable per delivery, the same when a
+delivery is repeated after the sender crashed), X-Lastmile-Timestamp (unix seconds) and
 X-Lastmile-Signature (hex HMAC-SHA256 with the webhook's secret over "{timestamp}.{raw body}"). Verify before parsing:
 
     const expected = createHmac('sha256', secret).update(\`\${req.headers['x-lastmile-timestamp']}.\${rawBody}\`).digest('hex');
     const fresh = Math.abs(Date.now() / 1000 - Number(req.headers['x-lastmile-timestamp'])) < 300;
     const valid = fresh && timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(req.headers['x-lastmile-signature'], 'hex'));
 
-Answer 2xx within 10 s. Other answers are retried with exponential backoff for 24 hours; a webhook whose
+Answer 2xx within 10 s. Events of one order arrive in order: a later one waits while an earlier one is retried. Other answers are retried with exponential backoff for 24 hours; a webhook whose
 deliveries give up 5 times in a row is disabled (a manual re-send enables it again).`;
 
 export function notificationsMount(context: CommandContext, options: { publicUrl: string }): Mount {

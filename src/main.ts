@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     // Receivers check the signature's timestamp against their own clocks: webhooks are stamped with the real time.
     webhook: webhookChannel({ clock: systemClock, findWebhook: (id) => reads(commands).webhooks.findById(id) }),
   };
-  const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', channels, arrivingSoon: { minutes: config.ARRIVING_SOON_MINUTES, stops: config.ARRIVING_SOON_STOPS }, log: logger });
+  const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', planLease: { leaseSeconds: config.PLAN_LEASE_SECONDS, heartbeatSeconds: config.PLAN_HEARTBEAT_SECONDS }, channels, arrivingSoon: { minutes: config.ARRIVING_SOON_MINUTES, stops: config.ARRIVING_SOON_STOPS }, log: logger });
   const planQueue = reactions.planRuns;
   const optimizeJobs = new OptimizeJobs(reads(commands).optimizeJobs, commands.clock);
   // One set of limiters for HTTP and sockets; on PostgreSQL shared by every process through its table.

@@ -30,6 +30,8 @@ export interface ReactionsDeps extends InsertionDeps {
   exclusiveDatabase: boolean;
   /** The configured notification channels; messages of the others are composed and kept. */
   channels: Partial<Record<ChannelName, Channel>>;
+  /** PLAN_LEASE_SECONDS / PLAN_HEARTBEAT_SECONDS; the defaults when absent. */
+  planLease?: { leaseSeconds: number; heartbeatSeconds: number };
   /** The arriving-soon rule of depots without their own (ARRIVING_SOON_MINUTES / _STOPS). */
   arrivingSoon?: ArrivingSoonRule;
   log: Logger;
@@ -45,7 +47,7 @@ export interface Reactions {
 
 export function createReactions(deps: ReactionsDeps): Reactions {
   const { context, routing, positions, solver, log } = deps;
-  const planRuns = new PlanQueue({ context, solver, routing, exclusiveDatabase: deps.exclusiveDatabase, log });
+  const planRuns = new PlanQueue({ context, solver, routing, exclusiveDatabase: deps.exclusiveDatabase, ...deps.planLease, log });
   const stopRemoving = removeCancelledStops({ context, routing, positions }, log);
   const etaEngine = new EtaEngine(context, routing, log, deps.arrivingSoon ? { arrivingSoon: deps.arrivingSoon } : {});
   const alerts = raiseAndResolveAlerts(context, log);

@@ -12,7 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -84,8 +84,10 @@ async function runCase(name: CaseName, orders: number, seconds: number, threads:
   const cacheDir = 'var/routing-cache';
   mkdirSync(cacheDir, { recursive: true });
   const here = await loadEmbeddedRouting({ pbfPath: 'data/osm/heidelberg.osm.pbf', cacheDir });
-  const routing = name === 'threads' ? onWorkerThreads(here, { threads }) : here;
-  const solver = createPoolSolver({ threads });
+  // As in the service, threads idle for 60 s end: "after" is read once they have, what a finished run leaves behind.
+  const idleSeconds = 60;
+  const routing = name === 'threads' ? onWorkerThreads(here, { threads, idleSeconds }) : here;
+  const solver = createPoolSolver({ threads, idleSeconds });
   const input = generatedDay(orders);
   // Warm: threads started, the hot loops compiled, as in a service that has been up a while.
   await solvePlanning(generatedDay(40), { routing, solver }, { timeLimitMs: 200 });
@@ -102,7 +104,8 @@ async function runCase(name: CaseName, orders: number, seconds: number, threads:
   const probe = (async () => {
     while (probing) {
       const started = performance.now();
-      await (await fetch(url)).text();
+      // A connection of its own each time: a keep-alive one may be closed by the server while the loop stalls.
+      await new Promise<void>((resolve, reject) => get(url, { agent: false }, (response) => response.resume().on('end', resolve)).on('error', reject));
       probes.push(performance.now() - started);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -127,7 +130,7 @@ async function runCase(name: CaseName, orders: number, seconds: number, threads:
     }
     return { plan: { routes: outcome.plan.routes.length, stops: outcome.plan.totals.stops }, timings: outcome.timings };
   })();
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await new Promise((resolve) => setTimeout(resolve, (idleSeconds + 2) * 1000));
   global.gc?.();
   const rssAfterMb = mb();
   probes.sort((a, b) => a - b);

@@ -3,8 +3,6 @@
  * solver is given; the solver itself never reads one. Piscina loads `worker-loader.mjs`, which registers tsx first.
  */
 import { setPriority } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { isMainThread, type MessagePort } from 'node:worker_threads';
 import { checkSolution, solve, validateProblem, type CheckResult, type SolveOptions, type SolveProgress, type ValidationIssue } from './index';
 import type { VroomProblem, VroomSolution } from './model/vroom';
@@ -37,14 +35,6 @@ if (!isMainThread) {
 }
 
 /**
- * A large problem's rows and the search's arrays (hundreds of MB at 3,000 places) are garbage once its run answers,
- * but an idle thread allocates nothing, so it would keep them until its next task: it collects right after answering.
- */
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-const largeMatrix = 500;
-
-/**
  * What to give piscina as `filename`. From TypeScript, worker-loader.mjs (worker threads do not inherit tsx's
  * loader; it registers it); compiled (the CLI in dist/cli), this module is bundled and its worker lies beside it.
  */
@@ -65,9 +55,7 @@ export function solveVerified(task: SolveTask): VerifiedSolve {
     return { issues };
   }
   const solution = solveTask({ ...task, problem: input, flatMatrices: undefined });
-  const check = checkSolution(input, solution);
-  if (Object.values(task.flatMatrices ?? {}).some((matrix) => (matrix.durations?.size ?? 0) >= largeMatrix)) setTimeout(collectGarbage, 0);
-  return { solution, check };
+  return { solution, check: checkSolution(input, solution) };
 }
 
 export default function solveTask({ problem, flatMatrices, options, stopFlag, progressPort }: SolveTask): VroomSolution {

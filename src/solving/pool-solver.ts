@@ -18,14 +18,19 @@ import { assertValidProblem, defaultSeeds, invalidProblem, issueDetail, keepBest
 export interface PoolSolverOptions {
   /** Worker threads; default the number of cores. 1: in-process. */
   threads?: number;
+  /**
+   * A thread idle this long ends and frees its memory (a 3,000-place run leaves hundreds of MB in each that its heap
+   * keeps); the next run starts threads again. Default 60.
+   */
+  idleSeconds?: number;
   log?: Logger;
 }
 
-export function createPoolSolver({ threads = availableParallelism(), log }: PoolSolverOptions = {}): SolverRunner {
+export function createPoolSolver({ threads = availableParallelism(), idleSeconds = 60, log }: PoolSolverOptions = {}): SolverRunner {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`solver threads must be an integer ≥ 1, got ${threads}`);
   // Loaded only for a pool: one thread (the CLI's default) starts without it.
   const Pool = threads > 1 ? (createRequire(import.meta.url)('piscina') as typeof Piscina) : null;
-  const pool = Pool ? new Pool<SolveTask, VerifiedSolve>({ filename: SOLVER_WORKER_FILENAME, minThreads: threads, maxThreads: threads }) : null;
+  const pool = Pool ? new Pool<SolveTask, VerifiedSolve>({ filename: SOLVER_WORKER_FILENAME, minThreads: 0, maxThreads: threads, idleTimeout: idleSeconds * 1000 }) : null;
 
   return {
     threads,

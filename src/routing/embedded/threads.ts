@@ -14,9 +14,10 @@ import type { RoutingAnswer, RoutingTask } from './worker';
 /** The service runs from TypeScript: the loader registers tsx on the worker thread first. */
 const workerFile = new URL('./worker-loader.mjs', import.meta.url).href;
 
-export function onWorkerThreads(router: EmbeddedRouting, { threads }: { threads: number }): EmbeddedRouting {
+/** `idleSeconds`: a thread idle this long ends, and its caches and a large matrix's leftovers with it (default 60). */
+export function onWorkerThreads(router: EmbeddedRouting, { threads, idleSeconds = 60 }: { threads: number; idleSeconds?: number }): EmbeddedRouting {
   const Pool = createRequire(import.meta.url)('piscina') as typeof Piscina;
-  const pool = new Pool<RoutingTask, RoutingAnswer<unknown>>({ filename: workerFile, workerData: router.sharedGraph(), minThreads: threads, maxThreads: threads });
+  const pool = new Pool<RoutingTask, RoutingAnswer<unknown>>({ filename: workerFile, workerData: router.sharedGraph(), minThreads: 0, maxThreads: threads, idleTimeout: idleSeconds * 1000 });
   const run = async <T>(task: RoutingTask): Promise<T> => {
     const answer = await pool.run(task);
     if ('error' in answer) throw new RoutingError(answer.error.code, answer.error.message, answer.error.coordinateIndex);

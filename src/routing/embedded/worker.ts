@@ -3,8 +3,6 @@
  * handed over once as workerData, so a plan's matrix and road geometry never hold up the event loop.
  * RoutingErrors come back as values: a thrown error loses its code and coordinate index on the way.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { workerData } from 'node:worker_threads';
 import { RoutingError, type RoadMatrix, type RouteRequest, type RouteResult, type TableRequest, type TableResult } from '../provider';
 import { createEmbeddedRouter, type SharedGraph } from './index';
@@ -14,18 +12,12 @@ export type RoutingTask = { kind: 'table'; request: TableRequest } | { kind: 'ro
 export type RoutingAnswer<T> = { ok: T } | { error: { code: RoutingError['code']; message: string; coordinateIndex?: number } };
 
 const router = createEmbeddedRouter(workerData as SharedGraph);
-// A large matrix's search arrays are garbage once it answers; an idle thread would keep them until its next task.
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-const largeMatrix = 500;
 
 export default async function routingTask(task: RoutingTask): Promise<RoutingAnswer<TableResult | RouteResult | RoadMatrix>> {
   try {
     if (task.kind === 'table') return { ok: await router.table(task.request) };
     if (task.kind === 'route') return { ok: await router.route(task.request) };
-    const matrix = await router.matrix(task.coordinates);
-    if (matrix.size >= largeMatrix) setTimeout(collectGarbage, 0);
-    return { ok: matrix };
+    return { ok: await router.matrix(task.coordinates) };
   } catch (error) {
     if (!(error instanceof RoutingError)) throw error;
     return { error: { code: error.code, message: error.message, ...(error.coordinateIndex !== undefined ? { coordinateIndex: error.coordinateIndex } : {}) } };

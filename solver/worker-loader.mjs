@@ -7,6 +7,7 @@ import { register } from 'tsx/esm/api';
 if (process.platform === 'linux') setPriority(0, 10);
 
 register();
-const { default: solveTask } = await import('./worker.ts');
+const { default: solveTask, solveVerified } = await import('./worker.ts');
 
 export default solveTask;
+export { solveVerified };

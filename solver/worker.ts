@@ -4,7 +4,7 @@
  */
 import { setPriority } from 'node:os';
 import { isMainThread, type MessagePort } from 'node:worker_threads';
-import { solve, type SolveOptions, type SolveProgress } from './index';
+import { checkSolution, solve, validateProblem, type CheckResult, type SolveOptions, type SolveProgress, type ValidationIssue } from './index';
 import type { VroomProblem, VroomSolution } from './model/vroom';
 import { joinMatrices, type FlatMatrices } from './worker-transfer';
 
@@ -39,6 +39,24 @@ if (!isMainThread) {
  * loader; it registers it); compiled (the CLI in dist/cli), this module is bundled and its worker lies beside it.
  */
 export const SOLVER_WORKER_FILENAME = new URL(import.meta.url.endsWith('.ts') ? './worker-loader.mjs' : './solver-worker.mjs', import.meta.url).href;
+
+/** A verified run: the problem validated first, the solution re-checked by the independent checker, on this thread. */
+export type VerifiedSolve = { issues: ValidationIssue[] } | { solution: VroomSolution; check: CheckResult };
+
+/**
+ * solveTask with the validation before and the check after, here where the matrices are: the caller's thread never
+ * reads a large problem's matrices at all (piscina's task name `solveVerified`).
+ */
+export function solveVerified(task: SolveTask): VerifiedSolve {
+  const input = task.flatMatrices ? joinMatrices(task.problem, task.flatMatrices) : task.problem;
+  const issues = validateProblem(input);
+  if (issues.length > 0) {
+    task.progressPort?.close();
+    return { issues };
+  }
+  const solution = solveTask({ ...task, problem: input, flatMatrices: undefined });
+  return { solution, check: checkSolution(input, solution) };
+}
 
 export default function solveTask({ problem, flatMatrices, options, stopFlag, progressPort }: SolveTask): VroomSolution {
   const signal = stopFlag && {

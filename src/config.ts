@@ -56,6 +56,10 @@ export const configSchema = z.object({
   /** A Nominatim-compatible geocoder; without it addresses are geocoded from OSM_PBF. */
   GEOCODER_URL: optionalString.pipe(z.url().optional()),
   SOLVER_THREADS: z.coerce.number().int().min(0).max(64).default(0),
+  /** A plan run's lease: another process takes a dead one's run over this long after its last heartbeat. */
+  PLAN_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(8),
+  /** How often a running plan's lease is renewed; must be under half the lease. */
+  PLAN_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(600).default(1),
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   /** DEMO=1: the demo's drivers drive their routes in this process. */
   DEMO: z.enum(['0', '1']).default('0').transform((value) => value === '1'),
@@ -103,8 +107,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const config = result.data;
-  if (config.ROUTING === 'osrm' && !config.OSRM_URL) {
-    throw new ConfigError(['OSRM_URL: required when ROUTING=osrm']);
-  }
+  const problems: string[] = [];
+  if (config.ROUTING === 'osrm' && !config.OSRM_URL) problems.push('OSRM_URL: required when ROUTING=osrm');
+  // Two beats per lease at least, so one late beat does not hand a live run to another process.
+  if (config.PLAN_HEARTBEAT_SECONDS * 2 > config.PLAN_LEASE_SECONDS) problems.push(`PLAN_HEARTBEAT_SECONDS: must be at most half of PLAN_LEASE_SECONDS (${config.PLAN_LEASE_SECONDS})`);
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

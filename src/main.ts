@@ -3,6 +3,7 @@
  * SIGTERM/SIGINT stop accepting connections, let in-flight requests finish, then close the database.
  */
 import { createServer } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { reads, type CommandContext } from './commands/context';
@@ -29,6 +30,8 @@ import { createGeocoder } from './geocoding';
 import type { Geocoding } from './geocoding/place-order';
 import type { ServiceArea } from './domain/model/geometry';
 import { createHaversineProvider } from './routing/haversine';
+import type { EmbeddedRouting } from './routing/embedded';
+import { onWorkerThreads } from './routing/embedded/threads';
 import type { RoutingProvider } from './routing/provider';
 import { OptimizeJobs } from './solving/optimize-jobs';
 import { createPoolSolver } from './solving/pool-solver';
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
     // Receivers check the signature's timestamp against their own clocks: webhooks are stamped with the real time.
     webhook: webhookChannel({ clock: systemClock }),
   };
-  const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', channels, outboxLeaseSeconds: config.OUTBOX_LEASE_SECONDS, arrivingSoon: { minutes: config.ARRIVING_SOON_MINUTES, stops: config.ARRIVING_SOON_STOPS }, log: logger });
+  const reactions = createReactions({ context: commands, routing, positions, solver, exclusiveDatabase: database.engine === 'pglite', planLease: { leaseSeconds: config.PLAN_LEASE_SECONDS, heartbeatSeconds: config.PLAN_HEARTBEAT_SECONDS }, channels, outboxLeaseSeconds: config.OUTBOX_LEASE_SECONDS, arrivingSoon: { minutes: config.ARRIVING_SOON_MINUTES, stops: config.ARRIVING_SOON_STOPS }, log: logger });
   const planQueue = reactions.planRuns;
   const optimizeJobs = new OptimizeJobs(reads(commands).optimizeJobs, commands.clock);
   // One set of limiters for HTTP and sockets; on PostgreSQL shared by every process through its table.
@@ -207,7 +210,10 @@ async function prepareCredentials(config: Config, commands: CommandContext, logg
 
 async function routingProvider(config: Config, logger: Logger): Promise<RoutingProvider> {
   try {
-    return await createRoutingProvider(config, logger);
+    const provider = await createRoutingProvider(config, logger);
+    // Tables, matrices and routes on worker threads sharing the graph: a large plan never holds up requests.
+    if (provider.name === 'embedded') return onWorkerThreads(provider as EmbeddedRouting, { threads: Math.min(2, availableParallelism()) });
+    return provider;
   } catch (error) {
     // The API stays useful without the road network; straight lines keep the OSRM endpoints answering.
     logger.error({ err: error }, 'road network unavailable; falling back to straight-line routing');

@@ -43,6 +43,12 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'proxy.example', CORS_ORIGINS: 'https://app.example/path' })).toThrow(/TRUST_PROXY[\s\S]*CORS_ORIGINS|CORS_ORIGINS[\s\S]*TRUST_PROXY/);
   });
 
+  it('holds a plan lease to at least two heartbeats', () => {
+    expect(loadConfig({})).toMatchObject({ PLAN_LEASE_SECONDS: 8, PLAN_HEARTBEAT_SECONDS: 1 });
+    expect(loadConfig({ PLAN_LEASE_SECONDS: '3', PLAN_HEARTBEAT_SECONDS: '1.5' })).toMatchObject({ PLAN_LEASE_SECONDS: 3, PLAN_HEARTBEAT_SECONDS: 1.5 });
+    expect(() => loadConfig({ PLAN_LEASE_SECONDS: '3', PLAN_HEARTBEAT_SECONDS: '2' })).toThrow('PLAN_HEARTBEAT_SECONDS: must be at most half of PLAN_LEASE_SECONDS (3)');
+  });
+
   it('needs OSRM_URL when routing through OSRM', () => {
     expect(() => loadConfig({ ROUTING: 'osrm' })).toThrow('OSRM_URL: required when ROUTING=osrm');
     expect(loadConfig({ ROUTING: 'osrm', OSRM_URL: 'http://127.0.0.1:5000' }).OSRM_URL).toBe('http://127.0.0.1:5000');

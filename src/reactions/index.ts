@@ -32,6 +32,8 @@ export interface ReactionsDeps extends InsertionDeps {
   channels: Partial<Record<ChannelName, Channel>>;
   /** OUTBOX_LEASE_SECONDS. */
   outboxLeaseSeconds?: number;
+  /** PLAN_LEASE_SECONDS / PLAN_HEARTBEAT_SECONDS; the defaults when absent. */
+  planLease?: { leaseSeconds: number; heartbeatSeconds: number };
   /** The arriving-soon rule of depots without their own (ARRIVING_SOON_MINUTES / _STOPS). */
   arrivingSoon?: ArrivingSoonRule;
   log: Logger;
@@ -47,7 +49,7 @@ export interface Reactions {
 
 export function createReactions(deps: ReactionsDeps): Reactions {
   const { context, routing, positions, solver, log } = deps;
-  const planRuns = new PlanQueue({ context, solver, routing, exclusiveDatabase: deps.exclusiveDatabase, log });
+  const planRuns = new PlanQueue({ context, solver, routing, exclusiveDatabase: deps.exclusiveDatabase, ...deps.planLease, log });
   const stopRemoving = removeCancelledStops({ context, routing, positions }, log);
   const etaEngine = new EtaEngine(context, routing, log, deps.arrivingSoon ? { arrivingSoon: deps.arrivingSoon } : {});
   const alerts = raiseAndResolveAlerts(context, log);

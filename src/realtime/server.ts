@@ -28,7 +28,6 @@ import {
   type ServerToClientEvents,
 } from '../protocol/socket';
 import { arriveRequestSchema, completeRequestSchema, failRequestSchema } from '../protocol/stop-actions';
-import { LivePositions } from '../tracking/live-positions';
 import { PositionBatcher } from '../commands/position-sink';
 import { defaultTrackingLinkTtlSeconds } from '../tracking/tracking-link';
 import { RateLimiters } from '../auth/rate-limits';
@@ -70,7 +69,6 @@ export interface RealtimeOptions {
 export interface Realtime {
   io: RealtimeServer;
   feed: RoomFeed;
-  live: LivePositions;
   close(): Promise<void>;
 }
 
@@ -90,12 +88,11 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
     adapter: roomAdapter(options, logger),
   });
 
-  const live = await LivePositions.load(repos, commands.events);
   const positionSink = new PositionBatcher(commands.db);
   const emit = (event: Sequenced) => {
     (io.to(event.room).emit as (name: string, payload: Sequenced) => boolean)(event.event, event);
   };
-  const feed = new RoomFeed(repos.roomEvents, emit, roomSnapshots(repos, () => live.all()), logger, options.feed);
+  const feed = new RoomFeed(repos.roomEvents, emit, roomSnapshots(repos), logger, options.feed);
   const disconnectBroadcaster = connectBroadcaster(commands.events, feed, repos, logger);
 
   /** The events the client missed and `room:resumed`, or the state now when the log no longer has them all. */
@@ -176,10 +173,8 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
   return {
     io,
     feed,
-    live,
     async close() {
       disconnectBroadcaster();
-      live.close();
       await positionSink.close();
       await feed.close();
       await io.close();

@@ -35,23 +35,24 @@ async function allPages<T>(fetch: (page: PageRequest) => Promise<Page<T>>): Prom
   return items;
 }
 
-export function roomSnapshots(repos: Repositories, latestPositions: () => Position[]) {
-  const positionsOf = (vehicleIds: Set<number>) => latestPositions().filter((position) => vehicleIds.has(position.vehicleId)).map(presentPosition);
+/** Positions come from the table every process writes: a van reporting to another process is where it says. */
+export function roomSnapshots(repos: Repositories) {
+  const positionsOf = async (vehicleIds: Set<number>) => (vehicleIds.size === 0 ? [] : (await repos.positions.listLatest([...vehicleIds])).map(presentPosition));
 
   return async (room: string): Promise<Omit<RoomSnapshot, 'seq'>> => {
     const { kind, id } = parseRoom(room);
     if (kind === 'depot') {
       const vehicles = await allPages((page) => repos.vehicles.list({ depotId: id }, page));
       const orders = await allPages((page) => repos.orders.list({ depotId: id, status: liveOrderStatuses }, page));
-      return { room, vehicles: positionsOf(new Set(vehicles.map((vehicle) => vehicle.id))), orders: orders.map((order) => presentOrderStatus(order)) };
+      return { room, vehicles: await positionsOf(new Set(vehicles.map((vehicle) => vehicle.id))), orders: orders.map((order) => presentOrderStatus(order)) };
     }
     if (kind === 'vehicle') {
       const orders = await allPages((page) => repos.orders.list({ assignedVehicleId: id, status: liveOrderStatuses }, page));
-      return { room, vehicles: positionsOf(new Set([id])), orders: orders.map((order) => presentOrderStatus(order)) };
+      return { room, vehicles: await positionsOf(new Set([id])), orders: orders.map((order) => presentOrderStatus(order)) };
     }
     const order = await repos.orders.findById(id);
     if (!order) return { room, vehicles: [], orders: [] };
     const onTheRoad = order.assignedVehicleId !== null && liveOrderStatuses.includes(order.status);
-    return { room, vehicles: onTheRoad ? positionsOf(new Set([order.assignedVehicleId!])) : [], orders: [presentOrderStatus(order)] };
+    return { room, vehicles: onTheRoad ? await positionsOf(new Set([order.assignedVehicleId!])) : [], orders: [presentOrderStatus(order)] };
   };
 }

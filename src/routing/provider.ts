@@ -98,9 +98,22 @@ export interface RouteResult {
 
 export type NearestResult = Waypoint;
 
+/**
+ * A table as plans use it: whole seconds and metres (rounded as `table` answers and then to whole units), row-major
+ * size × size on shared memory, NaN where no road leads; and each place's metres to where it was snapped.
+ */
+export interface RoadMatrix {
+  size: number;
+  durations: Float64Array;
+  distances: Float64Array;
+  snapMeters: number[];
+}
+
 export interface RoutingProvider {
   readonly name: 'embedded' | 'osrm' | 'haversine';
   table(request: TableRequest): Promise<TableResult>;
+  /** Every place to every place as a RoadMatrix, when the provider builds one without nested rows (the embedded graph does). */
+  matrix?(coordinates: LonLat[]): Promise<RoadMatrix>;
   /** Throws RoutingError('NoRoute') when the waypoints are not connected. */
   route(request: RouteRequest): Promise<RouteResult>;
   /** Throws RoutingError('NoSegment') when the point is farther than maxDistanceMeters from any road. */

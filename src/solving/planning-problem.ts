@@ -17,7 +17,8 @@
  * - A vehicle's working time is its shift, cut to maxShiftSeconds from the shift start; maxDrivingSeconds caps
  *   travel time (VROOM's max_travel_time); endLocation null ends the route at its last stop.
  */
-import { RoutingError, type RoutingProvider } from '../routing/provider';
+import { RoutingError, type RoadMatrix, type RoutingProvider, type TableResult } from '../routing/provider';
+import type { FlatMatrices } from '../../solver/worker-transfer';
 import { assertShiftsOpen } from './shifts';
 import type { VroomBreak, VroomJob, VroomProblem, VroomVehicle } from '../../solver/index';
 import type { Amounts } from '../domain/model/amounts';
@@ -89,7 +90,10 @@ export interface PlanningProblem {
   unroutable: UnroutableOrder[];
   /** Matrix index → metres from the place to where it was snapped onto the road network. */
   snapMeters: number[];
+  /** Without `matrices` when they come as `flatMatrices`. */
   vroom: VroomProblem;
+  /** With the `flatMatrices` option: the matrices row-major on shared memory, for the solver's threads, never as rows here. */
+  flatMatrices?: FlatMatrices;
   /** Matrix index → coordinate. */
   locations: LonLat[];
   /** VROOM job id − 1 → order; vehicle id − 1 → vehicle; break id − 1 → [vehicle index, break]. */
@@ -127,7 +131,11 @@ const window = ({ startEpochSeconds, endEpochSeconds }: EpochWindow): [number, n
 /** How far the nearest road is searched for an order that could not be snapped. */
 const roadSearchMeters = 50_000;
 
-export async function buildPlanningProblem(input: PlanningInput, routing: RoutingProvider, options: { leaveOutUnroutable?: boolean } = {}): Promise<PlanningProblem> {
+/**
+ * `flatMatrices`: the matrices stay flat (RoadMatrix, from the provider's `matrix` when it has one), as a plan run
+ * hands them to the solver's threads; a 3,000-place day then never exists as nested rows on this thread.
+ */
+export async function buildPlanningProblem(input: PlanningInput, routing: RoutingProvider, options: { leaveOutUnroutable?: boolean; flatMatrices?: boolean } = {}): Promise<PlanningProblem> {
   // A shift already over is a time window ending before it starts: a 409 for the caller, not a solver failure.
   assertShiftsOpen(input);
   const unroutable: UnroutableOrder[] = [];
@@ -135,8 +143,9 @@ export async function buildPlanningProblem(input: PlanningInput, routing: Routin
   for (;;) {
     const layout = layOut({ ...input, orders });
     try {
-      const table = await routing.table({ coordinates: layout.locations });
-      return finish(layout, table, unroutable);
+      if (!options.flatMatrices) return finish(layout, await routing.table({ coordinates: layout.locations }), unroutable);
+      const matrix = routing.matrix ? await routing.matrix(layout.locations) : roadMatrixOf(await routing.table({ coordinates: layout.locations }));
+      return finishFlat(layout, matrix, unroutable);
     } catch (error) {
       // One order off the network must not fail the day: the order whose place could not be snapped leaves, the rest is tried again.
       const index = error instanceof RoutingError && error.code === 'NoSegment' ? error.coordinateIndex : undefined;
@@ -218,7 +227,33 @@ function layOut(input: PlanningInput): Layout {
   return { input, locations, firstOrderIndex, vehicles, jobs, breakIds, skills };
 }
 
-function finish({ input, locations, vehicles, jobs, breakIds, skills }: Layout, table: Awaited<ReturnType<RoutingProvider['table']>>, unroutable: UnroutableOrder[]): PlanningProblem {
+/** A provider's table as a RoadMatrix, rounded to whole units as finish() rounds it. */
+function roadMatrixOf(table: TableResult): RoadMatrix {
+  const size = table.durations.length;
+  const flat = (rows: (number | null)[][]) => {
+    const values = new Float64Array(new SharedArrayBuffer(size * size * Float64Array.BYTES_PER_ELEMENT));
+    rows.forEach((row, i) => row.forEach((value, j) => (values[i * size + j] = value === null ? NaN : Math.round(value))));
+    return values;
+  };
+  return { size, durations: flat(table.durations), distances: flat(table.distances), snapMeters: table.sources.map((waypoint) => waypoint.distance) };
+}
+
+function finishFlat({ input, locations, vehicles, jobs, breakIds, skills }: Layout, matrix: RoadMatrix, unroutable: UnroutableOrder[]): PlanningProblem {
+  return {
+    input,
+    unroutable,
+    snapMeters: matrix.snapMeters,
+    vroom: { vehicles, jobs },
+    flatMatrices: { car: { durations: { size: matrix.size, values: matrix.durations }, distances: { size: matrix.size, values: matrix.distances } } },
+    locations,
+    orderIds: input.orders.map((order) => order.id),
+    vehicleIds: input.vehicles.map((vehicle) => vehicle.id),
+    breakIds,
+    skills,
+  };
+}
+
+function finish({ input, locations, vehicles, jobs, breakIds, skills }: Layout, table: TableResult, unroutable: UnroutableOrder[]): PlanningProblem {
   const whole = (rows: (number | null)[][]) => rows.map((row) => row.map((value) => (value === null ? null : Math.round(value)))) as number[][];
   return {
     input,

@@ -4,7 +4,8 @@
  * One implementation, pool-solver.ts, for the service, the CLI, benchmarks and tests alike.
  */
 import type { Logger } from 'pino';
-import { checkSolution, validateProblem, type CheckIssue, type SolveProgress, type ValidationIssue, type VroomProblem, type VroomSolution } from '../../solver/index';
+import { checkSolution, validateProblem, type CheckIssue, type CheckResult, type SolveProgress, type ValidationIssue, type VroomProblem, type VroomSolution } from '../../solver/index';
+import type { FlatMatrices } from '../../solver/worker-transfer';
 import { invalidInput, type AppError, type ErrorDetail } from '../errors';
 
 export interface RunProgress {
@@ -33,6 +34,8 @@ export interface SolveRunOptions {
   /** Abort: the run answers `cancelled`, never a partial result. */
   signal?: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
+  /** The problem's matrices flat on shared memory (the problem then has none): they reach the threads uncopied. */
+  flatMatrices?: FlatMatrices;
 }
 
 export type SolveOutcome =
@@ -76,15 +79,18 @@ export function isBetter(candidate: VroomSolution, incumbent: VroomSolution): bo
   return a.cost < b.cost;
 }
 
-/** The best of the seeds' solutions, checked; `solutions[i]` came from `seeds[i]`. */
-export function keepBest(problem: VroomProblem, seeds: number[], solutions: VroomSolution[], log?: Logger): { solution: VroomSolution; seed: number } {
+/**
+ * The best of the seeds' solutions, checked; `solutions[i]` came from `seeds[i]`. `checks[i]`: its check, made on
+ * the thread that solved it (the matrices are there); absent, the best is checked here against `problem`.
+ */
+export function keepBest(problem: VroomProblem, seeds: number[], solutions: VroomSolution[], log?: Logger, checks?: CheckResult[]): { solution: VroomSolution; seed: number } {
   let best = 0;
   for (let i = 1; i < solutions.length; i++) if (isBetter(solutions[i]!, solutions[best]!)) best = i;
   const solution = solutions[best]!;
   // Code 2 is input the validation let through but the solver could not read: still the caller's to fix.
   if (solution.code === 2) throw invalidProblem([{ path: '', message: solution.error ?? 'the solver could not read the problem' }]);
   if (solution.code !== 0) throw new Error(`the solver failed (code ${solution.code}): ${solution.error ?? 'no reason given'}`);
-  const check = checkSolution(problem, solution);
+  const check = checks?.[best] ?? checkSolution(problem, solution);
   if (!check.feasible) {
     log?.error({ seed: seeds[best], issues: check.issues }, 'solver solution failed the independent check');
     throw new SolutionCheckError(check.issues);

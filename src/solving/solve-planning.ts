@@ -1,6 +1,7 @@
 /**
  * Planning end to end, as every plan run computes it (planning/compute-plan.ts): inputs → matrices from the road network → the
- * solver runner → a plan with road geometry. Cancelled runs answer `cancelled` and no plan.
+ * solver runner → a plan with road geometry. Cancelled runs answer `cancelled` and no plan. The matrices stay flat
+ * (`problem.flatMatrices`); with the routing and the solver on worker threads nothing heavy runs on the caller's.
  */
 import type { RoutingProvider } from '../routing/provider';
 import type { VroomSolution } from '../../solver/index';
@@ -24,11 +25,12 @@ export type PlanningOutcome =
 
 export async function solvePlanning(input: PlanningInput, { routing, solver }: { routing: RoutingProvider; solver: SolverRunner }, run: PlanningRun): Promise<PlanningOutcome> {
   let started = performance.now();
-  const problem = await buildPlanningProblem(input, routing, { leaveOutUnroutable: true });
+  // Flat from the road network to the solver's threads: a large day's matrices never become rows on this thread.
+  const problem = await buildPlanningProblem(input, routing, { leaveOutUnroutable: true, flatMatrices: true });
   const matrixMs = performance.now() - started;
   if (run.signal?.aborted) return { status: 'cancelled' };
   started = performance.now();
-  const outcome = await solver.solve(problem.vroom, run);
+  const outcome = await solver.solve(problem.vroom, { ...run, flatMatrices: problem.flatMatrices });
   const solveMs = performance.now() - started;
   if (outcome.status === 'cancelled') return { status: 'cancelled' };
   started = performance.now();

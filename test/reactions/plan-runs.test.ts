@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/auth/principal';
 import { cancelPlan } from '../../src/commands/cancel-plan';
@@ -56,7 +58,9 @@ describe.each(testDatabases())('plan queue on $engine', (backend: TestBackend) =
     await startQueue(context).start();
     const plan = await until(() => plans.findById(planId), (p) => p!.status === 'succeeded');
     expect(plan!.attempts).toBe(2);
-    expect((await plans.listRuns(planId)).map((run) => [run.worker === 'died-mid-run', run.status])).toEqual([
+    // The run is recorded finished just after the result is stored.
+    const runs = await until(() => plans.listRuns(planId), (list) => list.every((run) => run.status !== 'running'));
+    expect(runs.map((run) => [run.worker === 'died-mid-run', run.status])).toEqual([
       [true, 'abandoned'],
       [false, 'succeeded'],
     ]);
@@ -89,6 +93,84 @@ describe.each(testDatabases())('plan queue on $engine', (backend: TestBackend) =
     expect(runs[0]!.status).toBe('cancelled');
     expect((await plans.findById(planId))!.status).toBe('cancelled');
     expect(await repositories(context.db).routes.listForPlan(planId)).toEqual([]);
+  });
+
+  it('a heartbeat keeps a run longer than its lease its own: a second worker polling the queue never takes it', async () => {
+    const { context, planId } = await setup();
+    const plans = repositories(context.db).plans;
+    await context.db('plans').where({ id: planId }).update({ time_limit_seconds: 2.5 });
+    // The search runs on worker threads, so the heartbeat beats while it lasts.
+    const solver = createPoolSolver({ threads: 2 });
+    cleanup.push(() => solver.close());
+    const lease = { leaseSeconds: 1, heartbeatSeconds: 0.2 };
+    await startQueue(context, { owner: 'worker-a', solver, ...lease }).start();
+    await until(() => plans.findById(planId), (p) => p!.status === 'running');
+    await startQueue(context, { owner: 'worker-b', exclusiveDatabase: false, ...lease }).start();
+    const plan = await until(() => plans.findById(planId), (p) => p!.status !== 'running', 30_000);
+    expect(plan).toMatchObject({ status: 'succeeded', attempts: 1 });
+    const runs = await until(() => plans.listRuns(planId), (list) => list.every((run) => run.status !== 'running'));
+    expect(runs.map((run) => [run.worker, run.status])).toEqual([['worker-a', 'succeeded']]);
+  });
+
+  it('runs as many plans at once as its solver has threads', async () => {
+    const { app, context, planId } = await setup();
+    const plans = repositories(context.db).plans;
+    const { depotId, orderIds } = await seedDay(app, { orders: 3 });
+    const second = await createPlan(context, { date: planDate, depotId, orderIds, timeLimitSeconds: 1.5, options: {} }, systemPrincipal);
+    await context.db('plans').where({ id: planId }).update({ time_limit_seconds: 1.5 });
+    const solver = createPoolSolver({ threads: 2 });
+    cleanup.push(() => solver.close());
+    const queue = startQueue(context, { solver, owner: 'worker-a' });
+    expect(queue.concurrency).toBe(2);
+    await queue.start();
+    // Both claimed while the first still searches.
+    await until(async () => (await plans.list({})).filter((plan) => plan.status === 'running').length, (running) => running === 2);
+    await until(() => plans.list({}), (list) => list.every((plan) => plan.status === 'succeeded'), 30_000);
+    const runs = await until(async () => (await Promise.all([planId, second.id].map((id) => plans.listRuns(id)))).flat(), (list) => list.every((run) => run.status !== 'running'));
+    expect(runs.map((run) => [run.worker, run.status])).toEqual([
+      ['worker-a', 'succeeded'],
+      ['worker-a', 'succeeded'],
+    ]);
+  });
+
+  it('a heartbeat not shorter than its lease is refused', () => {
+    const options = { context: {} as CommandContext, solver: createPoolSolver({ threads: 1 }), routing, leaseSeconds: 1 };
+    expect(() => new PlanQueue({ ...options, heartbeatSeconds: 1 })).toThrow('must be positive and shorter than the lease');
+    expect(new PlanQueue({ ...options, heartbeatSeconds: 0.4 }).concurrency).toBe(1);
+  });
+
+  // The owner is a process of its own, killed with SIGKILL mid-run: PostgreSQL only (PGlite belongs to one process).
+  if (backend.engine === 'postgres') it('a run whose process is killed is taken over once its lease is out and finished by another within 15 s', async () => {
+    const { context, planId } = await setup();
+    const plans = repositories(context.db).plans;
+    const schema = (await context.db.raw('select current_schema() as schema')).rows[0].schema as string;
+    const lease = { PLAN_LEASE_SECONDS: '2', PLAN_HEARTBEAT_SECONDS: '0.5' };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/plan-worker.ts'], {
+      env: { ...process.env, ...lease, PLAN_WORKER_SCHEMA: schema, PLAN_WORKER_OWNER: 'doomed' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    cleanup.push(async () => void child.kill('SIGKILL'));
+    const leaseOf = async () => (await context.db('plans').where({ id: planId }).first('lease_owner', 'lease_expires_at')) as { lease_owner: string | null; lease_expires_at: Date | null };
+    const first = await until(leaseOf, (row) => row.lease_owner === 'doomed', 30_000);
+    // Its heartbeat renews the lease while the run lasts.
+    await until(leaseOf, (row) => row.lease_expires_at!.getTime() > first.lease_expires_at!.getTime(), 10_000);
+    const killedAt = Date.now();
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    await startQueue(context, { owner: 'survivor', leaseSeconds: 2, heartbeatSeconds: 0.5, pollMs: 100 }).start();
+    await until(leaseOf, (row) => row.lease_owner === 'survivor' || row.lease_owner === null, 15_000);
+    const takenOverMs = Date.now() - killedAt;
+    const plan = await until(() => plans.findById(planId), (p) => p!.status !== 'running', 15_000);
+    const finishedMs = Date.now() - killedAt;
+    expect(plan).toMatchObject({ status: 'succeeded', attempts: 2 });
+    const runs = await until(() => plans.listRuns(planId), (list) => list.every((run) => run.status !== 'running'));
+    expect(runs.map((run) => [run.worker, run.status])).toEqual([
+      ['doomed', 'abandoned'],
+      ['survivor', 'succeeded'],
+    ]);
+    // The lease (2 s) after the last beat, plus a poll; 10 s is the bar.
+    expect(takenOverMs).toBeLessThan(10_000);
+    expect(finishedMs).toBeLessThan(15_000);
   });
 
   // Two workers need two connections to one database: PostgreSQL only (PGlite belongs to one process).

@@ -7,7 +7,7 @@ import { roadLinesInBox, type BoundingBox, type RoadLine } from './basemap';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { RoutingError, type NearestResult, type RouteLeg, type RouteRequest, type RouteResult, type RoutingProvider, type TableRequest, type TableResult, type Waypoint } from '../provider';
+import { RoutingError, type NearestResult, type RoadMatrix, type RouteLeg, type RouteRequest, type RouteResult, type RoutingProvider, type TableRequest, type TableResult, type Waypoint } from '../provider';
 import { readGraphCache, writeGraphCache } from './cache';
 import { convexHull } from './geo';
 import { contract, type Hierarchy } from './contraction';
@@ -39,7 +39,10 @@ export interface EmbeddedRoutingStats {
 }
 
 export interface EmbeddedRouting extends RoutingProvider {
+  matrix(coordinates: LonLat[]): Promise<RoadMatrix>;
   stats(): EmbeddedRoutingStats;
+  /** The graph on shared memory, for worker threads to route on without a copy (createEmbeddedRouter). */
+  sharedGraph(): SharedGraph;
   /** Road geometry for an offline base map. */
   roadsInBox(box: BoundingBox, maxLines: number): RoadLine[];
   /** The network's convex hull, a closed ring: the default service area of depots. */
@@ -50,6 +53,12 @@ export interface EmbeddedRoutingOptions {
   pbfPath: string;
   cacheDir: string;
   log?: (message: string) => void;
+}
+
+/** The graph's typed arrays, each on a SharedArrayBuffer, and its ways: what a worker thread routes on. */
+export interface SharedGraph {
+  network: RoadNetwork;
+  hierarchy: Hierarchy;
 }
 
 const networkArrays = [
@@ -88,10 +97,32 @@ export async function loadEmbeddedRouting(options: EmbeddedRoutingOptions): Prom
     log(`road graph built in ${Math.round(performance.now() - started)} ms and cached at ${cachePath}`);
   }
   const loadedFromCache = cached !== null;
-  const router = new EmbeddedRouter(network, hierarchy, loadedFromCache);
+  // On shared memory once, so worker threads read the same graph (13 MB for Heidelberg) instead of copies.
+  const router = new EmbeddedRouter(shareArrays(network), shareArrays(hierarchy), loadedFromCache);
   router.warmUp();
   router.buildMs = performance.now() - started;
   return router;
+}
+
+/** A router on a graph another thread loaded (sharedGraph()), for worker threads. */
+export function createEmbeddedRouter(graph: SharedGraph): EmbeddedRouting {
+  return new EmbeddedRouter(graph.network, graph.hierarchy, true);
+}
+
+/** The same object with each typed array copied onto a SharedArrayBuffer. */
+function shareArrays<T extends object>(source: T): T {
+  const shared: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (!ArrayBuffer.isView(value) || value instanceof DataView) {
+      shared[key] = value;
+      continue;
+    }
+    const array = value as unknown as { constructor: new (buffer: SharedArrayBuffer) => ArrayBufferView & { set(from: ArrayLike<number>): void }; byteLength: number };
+    const copy = new array.constructor(new SharedArrayBuffer(array.byteLength));
+    copy.set(value as unknown as ArrayLike<number>);
+    shared[key] = copy;
+  }
+  return shared as T;
 }
 
 /** The cached graph, or null (and a rebuild) when the file is unreadable, e.g. cut short by a crash. */
@@ -255,6 +286,32 @@ class EmbeddedRouter implements EmbeddedRouting {
       sources: sources.map((i) => this.waypoint(snaps.get(i)!)),
       destinations: destinations.map((i) => this.waypoint(snaps.get(i)!)),
     };
+  }
+
+  async matrix(coordinates: LonLat[]): Promise<RoadMatrix> {
+    const table = this.manyToMany(coordinates);
+    const size = coordinates.length;
+    const whole = (values: Float64Array): Float64Array => {
+      const result = new Float64Array(new SharedArrayBuffer(size * size * Float64Array.BYTES_PER_ELEMENT));
+      // Rounded as table() answers, then to whole units as plans read a table: the same numbers either way.
+      for (let cell = 0; cell < values.length; cell++) {
+        const value = values[cell]!;
+        result[cell] = value === Infinity ? NaN : Math.round(Math.round(value * 10) / 10);
+      }
+      return result;
+    };
+    return { size, durations: whole(table.seconds), distances: whole(table.meters), snapMeters: table.snaps.map((snap) => round1(snap.distanceMeters)) };
+  }
+
+  sharedGraph(): SharedGraph {
+    return { network: this.network, hierarchy: this.hierarchy };
+  }
+
+  /** Every coordinate to every coordinate; throws NoSegment naming the first one no road is near. */
+  private manyToMany(coordinates: LonLat[]): { seconds: Float64Array; meters: Float64Array; snaps: Snap[] } {
+    if (coordinates.length === 0) throw new RoutingError('InvalidQuery', 'A table needs at least one coordinate');
+    const snaps = [...this.snapAll(coordinates).values()];
+    return { ...this.search.manyToMany(snaps, snaps), snaps };
   }
 
   async route(request: RouteRequest): Promise<RouteResult> {

@@ -10,7 +10,7 @@ import { reads, type CommandContext } from './commands/context';
 import type { Config } from './config';
 import { migrateToLatest, openDatabase, pgliteDirectory, type Database } from './db/database';
 import { DatabaseStartError, installFaultGuard } from './db/faults';
-import { systemClock, type Clock } from './domain/clock';
+import { scaledClock, systemClock, type Clock } from './domain/clock';
 import { EventBus } from './domain/events';
 import { isDatabaseUnavailable } from './errors';
 import { RateLimiters, rateLimitsOf } from './auth/rate-limits';
@@ -73,7 +73,9 @@ export async function startLastmile(config: Config, options: ServiceOptions = {}
 
   const events = new EventBus((error, event) => logger.error({ err: error, event }, 'event listener failed'));
   // DEMO=1 runs the whole process on the demo day's clock (today from the vans' shift start, DEMO_SPEED × real time).
-  const clock = options.clock ?? (config.DEMO ? await demoClock(reads({ db: database.knex, events, clock: systemClock }), systemClock, config.DEMO_SPEED) : systemClock);
+  // CLOCK_START moves the system's clock to that instant; DEMO=1 then runs the demo day's clock from it.
+  const baseClock = config.CLOCK_START ? scaledClock(systemClock, Date.parse(config.CLOCK_START), 1) : systemClock;
+  const clock = options.clock ?? (config.DEMO ? await demoClock(reads({ db: database.knex, events, clock: baseClock }), baseClock, config.DEMO_SPEED) : baseClock);
   const commands: CommandContext = { db: database.knex, events, clock };
   const credentials = await prepareCredentials(config, commands, logger);
 

@@ -1,6 +1,6 @@
 /**
  * The real service for browser tests: `tsx src/main.ts` on a fresh PGlite data directory with the demo
- * seeded, on a free loopback port. The road graph cache is shared between runs so start-up stays short.
+ * seeded, on a free loopback port, on the suite's clock (TEST_CLOCK). The road graph cache is shared between runs so start-up stays short.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DemoCredentials } from '../../src/seed/credentials';
 import { buildWeb, webBuildIsCurrent } from '../../web/build';
+import { suiteClockEnv } from '../helpers/clock';
 
 const root = join(import.meta.dirname, '..', '..');
 const sharedGraphCache = join(tmpdir(), 'lastmile-test-routing-cache');
@@ -30,7 +31,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
 
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SOLVER_THREADS: '1', ...env },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SOLVER_THREADS: '1', ...suiteClockEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

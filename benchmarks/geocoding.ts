@@ -47,7 +47,9 @@ try {
   console.log('| --- | ---: | --- |');
   console.log(`| asked | ${s.total} | every named street |`);
   console.log(`| street, on that street (≤ 30 m from its polyline) | ${s.onStreet} | all |`);
-  console.log(`| street, off that street | ${s.offStreet} | 0 |`);
+  console.log(`| … of which one of several same-named stretches of the town, the others returned as alternatives | ${s.onStreetWithAlternatives} | — |`);
+  console.log(`| street, on another stretch of that name in the town; the asked one among the alternatives (pin to confirm) | ${s.onAlternative} | — |`);
+  console.log(`| street, off that street and not among the alternatives | ${s.offStreet} | 0 |`);
   console.log(`| exact (the number exists after all) | ${s.exact} | — |`);
   console.log(`| rejected (the name is in several places the query cannot tell apart) | ${rejected(s.rejected)} | — |`);
   console.log(`| time per query | ${((streetsMs * 1000) / s.total).toFixed(0)} µs | — |\n`);

@@ -65,6 +65,8 @@ export const configSchema = z.object({
   DEMO: z.enum(['0', '1']).default('0').transform((value) => value === '1'),
   /** With DEMO=1: how many times as fast as real time the demo day runs (the service's clock and its drivers alike). */
   DEMO_SPEED: z.coerce.number().min(1).max(1000).default(1),
+  /** An instant (ISO 8601 with its offset) the service's clock starts at, then running at real speed: rehearsing a day, tests. */
+  CLOCK_START: optionalString.pipe(z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with its offset, e.g. 2027-03-28T01:30:00+01:00' }).optional()),
   TILE_URL: optionalString.pipe(z.url().optional()),
   TRACKING_LINK_TTL_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
   TRUST_PROXY: trustProxy,

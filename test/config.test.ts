@@ -53,4 +53,11 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ ROUTING: 'osrm' })).toThrow('OSRM_URL: required when ROUTING=osrm');
     expect(loadConfig({ ROUTING: 'osrm', OSRM_URL: 'http://127.0.0.1:5000' }).OSRM_URL).toBe('http://127.0.0.1:5000');
   });
+
+  it('reads CLOCK_START as an instant with its offset, and refuses one without', () => {
+    expect(loadConfig({}).CLOCK_START).toBeUndefined();
+    expect(loadConfig({ CLOCK_START: '2027-03-28T01:30:00+01:00' }).CLOCK_START).toBe('2027-03-28T01:30:00+01:00');
+    expect(loadConfig({ CLOCK_START: '2027-03-28T00:30:00.000Z' }).CLOCK_START).toBe('2027-03-28T00:30:00.000Z');
+    expect(() => loadConfig({ CLOCK_START: '2027-03-28 01:30' })).toThrow('CLOCK_START: must be an ISO 8601 instant with its offset');
+  });
 });

@@ -120,10 +120,13 @@ function openRoutes(context: Awaited<ReturnType<typeof loadPlanContext>>, routes
 /** The route with the order in the gap, evaluated exactly; null when that makes anything late or overfull. */
 async function tryGap(repos: Repos, context: Awaited<ReturnType<typeof loadPlanContext>>, live: LiveRoute, gap: number, order: Order, frozen: boolean, day: [number, number]): Promise<RouteDraft | null> {
   const orders = await ordersOf(repos, live.pending, { vehicleId: live.vehicle.id, day });
-  const pending = live.pending.map((stop) => sequenced(stop, orders.get(stop.orderId)!));
+  const stops = live.pending.map((stop) => sequenced(stop, orders.get(stop.orderId)!));
+  const pending = [...stops];
   pending.splice(gap, 0, { order, locked: false });
   const draft = await recomputeLiveRoute(context, live, pending);
-  if (addsViolations(live, draft, order.id)) return null;
+  // A van behind its plan is late from now on without the order too: that lateness is measured against the route as
+  // it goes from here, not against the stored plan, else every insertion into a late van is refused.
+  if (addsViolations(live.route, draft, order.id) && addsViolations(await recomputeLiveRoute(context, live, stops), draft, order.id)) return null;
   if (frozen) {
     // A dispatched plan tells the new order's customer its ETA now.
     const stop = draft.stops.find((s) => s.orderId === order.id)!;
@@ -135,11 +138,11 @@ async function tryGap(repos: Repos, context: Awaited<ReturnType<typeof loadPlanC
 const severity = (violations: VroomViolation[]) => violations.reduce((total, violation) => total + (violation.duration ?? 1), 0);
 
 /** Whether the new stop is violated, or any other stop or the route is worse than before (a route may already be late). */
-function addsViolations(live: LiveRoute, draft: RouteDraft, orderId: number): boolean {
-  const before = new Map(live.route.stops.map((stop) => [stop.orderId, severity(stop.violations)]));
-  const causes = new Set(live.route.violations.map((violation) => violation.cause));
+function addsViolations(before: Pick<RouteDraft, 'stops' | 'violations'>, draft: RouteDraft, orderId: number): boolean {
+  const severities = new Map(before.stops.map((stop) => [stop.orderId, severity(stop.violations)]));
+  const causes = new Set(before.violations.map((violation) => violation.cause));
   if (draft.violations.some((violation) => !causes.has(violation.cause))) return true;
-  return draft.stops.some((stop) => (stop.orderId === orderId ? stop.violations.length > 0 : severity(stop.violations) > (before.get(stop.orderId) ?? 0)));
+  return draft.stops.some((stop) => (stop.orderId === orderId ? stop.violations.length > 0 : severity(stop.violations) > (severities.get(stop.orderId) ?? 0)));
 }
 
 async function whyNot(repos: Repos, context: Awaited<ReturnType<typeof loadPlanContext>>, routes: LiveRoute[], order: Order): Promise<string> {

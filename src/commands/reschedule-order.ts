@@ -7,6 +7,7 @@
  */
 import type { Principal } from '../auth/principal';
 import { nowEpochSeconds } from '../domain/clock';
+import { localDate } from '../domain/time';
 import { conflict, notFound } from '../errors';
 import { evaluateEdited, openWorkspace, pendingOf, saveEvaluated } from '../planning/plan-workspace';
 import type { RescheduleInput } from '../protocol/orders-api';
@@ -51,6 +52,7 @@ export async function rescheduleLocked(repos: Repositories, deps: InsertionDeps,
   if (!reschedulableStatuses.includes(current.status)) {
     throw conflict(`Order ${orderId} is ${current.status}; only ${reschedulableStatuses.join(', ')} orders can be rescheduled`, [{ path: 'status', message: `order is ${current.status}` }]);
   }
+  if (current.status === 'failed' || current.status === 'rescheduled') await assertNoAttemptThatDay(repos, orderId, timeWindows);
   const updated = await repos.orders.updateContent(orderId, { ...contentOf(current), timeWindows });
   const moves: OrderMove[] = [];
   let planChange: RescheduleOutcome['planChange'] = null;
@@ -89,6 +91,22 @@ export async function rescheduleLocked(repos: Repositories, deps: InsertionDeps,
   await writeOrderEvents(repos, [{ orderId, type: 'rescheduled', actor, reason, data: { from: iso(current.timeWindows), to: iso(timeWindows), ...(leftPlanId === null ? {} : { leftPlanId }) } }]);
   const changes: StatusChange[] = await moveOrders(repos, moves, actor);
   return { order: changes.at(-1)?.order ?? updated, previousWindows: current.timeWindows, changes, planChange, leftPlanId };
+}
+
+/**
+ * A plan holds one stop per order: the day whose plan has the failed attempt cannot take another. Refused (409) rather
+ * than left rescheduled into a day no plan would ever give it.
+ */
+async function assertNoAttemptThatDay(repos: Repositories, orderId: number, timeWindows: EpochWindow[]): Promise<void> {
+  const planId = await repos.plans.findPlanIdOfOrder(orderId);
+  const plan = planId === null ? null : await repos.plans.findById(planId);
+  const depot = plan ? await repos.depots.findById(plan.depotId) : null;
+  if (!plan || !depot) return;
+  if (timeWindows.some((window) => localDate(depot.timeZone, window.startEpochSeconds) === plan.date)) {
+    throw conflict(`Order ${orderId} was attempted on ${plan.date} in plan ${plan.id}, which holds one stop per order; re-attempt it on another day`, [
+      { path: 'timeWindows', message: `plan ${plan.id} of ${plan.date} already has this order's failed attempt` },
+    ]);
+  }
 }
 
 /** After commit: the reschedule, the status changes it made and the plan it changed. */

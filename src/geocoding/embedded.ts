@@ -1,7 +1,8 @@
 /**
  * The embedded geocoder over the OSM extract's index. A known address is `exact` at its point; a known street
  * with an unknown number is `street`, placed on that street (between its numbered neighbours when there are
- * some, else at its middle); anything else is refused, never placed elsewhere.
+ * some, else at its middle), with the town's other stretches of that name as alternatives when the extract cannot
+ * tell them apart; anything else is refused, never placed elsewhere.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -107,22 +108,26 @@ export class EmbeddedGeocoder implements Geocoder {
       const where = city ? ` in ${address.city}` : '';
       throw new GeocodeFailure('not_found', `street "${address.street}"${where} is not in the map${numberKey !== null ? ' and neither is the address' : ''}`, lineOnly ? 'text' : 'street');
     }
-    if (streets.length > 1) {
+    if (streets.length > 1 && city === undefined && postcode === undefined) {
       const places = [...new Set(streets.flatMap((entry) => entry.street.cities))].join(', ') || 'unknown places';
-      // With the town already given, the stretches lie in districts the extract does not name: only a pin can tell.
-      const hint = city === undefined ? 'give the postcode or city' : 'districts the map does not name; place the pin on the map';
-      throw new GeocodeFailure('ambiguous', `"${address.street}" names ${streets.length} streets (${places}); ${hint}`, lineOnly ? 'text' : city ? 'postcode' : 'city');
+      throw new GeocodeFailure('ambiguous', `"${address.street}" names ${streets.length} streets (${places}); give the postcode or city`, lineOnly ? 'text' : 'city');
     }
-    const street = streets[0]!;
+    // With the town given, several stretches of the name lie in districts the extract does not name. The pin goes on
+    // the stretch the number fits best (its numbered neighbours), the others come back as alternatives, and a
+    // `street` result is always the dispatcher's to confirm: it is placed on a street of that name in that town and
+    // says which others it might be, never silently elsewhere.
+    const [street, ...others] = rankStretches(streets, numberKey);
+    const matched = (entry: PreparedStreet) => ({
+      street: entry.street.name,
+      ...optional('houseNumber', address.houseNumber),
+      ...optional('postcode', entry.street.postcodes.length === 1 ? entry.street.postcodes[0] : address.postcode),
+      ...optional('city', entry.street.cities.length === 1 ? entry.street.cities[0] : address.city),
+    });
     return {
-      location: placeOnStreet(street, numberKey),
+      location: placeOnStreet(street!, numberKey),
       confidence: 'street',
-      matched: {
-        street: street.street.name,
-        ...optional('houseNumber', address.houseNumber),
-        ...optional('postcode', street.street.postcodes.length === 1 ? street.street.postcodes[0] : address.postcode),
-        ...optional('city', street.street.cities.length === 1 ? street.street.cities[0] : address.city),
-      },
+      matched: matched(street!),
+      ...(others.length > 0 ? { alternatives: others.map((entry) => ({ location: placeOnStreet(entry, numberKey), matched: matched(entry) })) } : {}),
     };
   }
 
@@ -190,6 +195,23 @@ function placeOnStreet(entry: PreparedStreet, numberKey: string | null): LonLat 
     }
   }
   return nearestOnLines(centroid(lines.flat()), lines).point;
+}
+
+/**
+ * Same-named stretches of one town, best first: with a number, the stretch whose numbered addresses come nearest
+ * to it (same side first); otherwise, or on a tie, the stretch with more numbered addresses, then the longer one.
+ */
+function rankStretches(streets: PreparedStreet[], numberKey: string | null): PreparedStreet[] {
+  const value = numberKey === null ? Number.NaN : houseNumberValue(numberKey);
+  const gap = (entry: PreparedStreet) => {
+    if (!Number.isFinite(value) || entry.numbered.length === 0) return Number.POSITIVE_INFINITY;
+    return Math.min(...entry.numbered.map((neighbour) => Math.abs(neighbour.value - value) + (neighbour.value % 2 === value % 2 ? 0 : 0.5)));
+  };
+  const length = (entry: PreparedStreet) => entry.street.lines.reduce((sum, line) => sum + line.slice(1).reduce((meters, point, k) => meters + distance(line[k]!, point), 0), 0);
+  return streets
+    .map((entry) => ({ entry, gap: gap(entry), numbered: entry.numbered.length, length: length(entry) }))
+    .sort((a, b) => a.gap - b.gap || b.numbered - a.numbered || b.length - a.length)
+    .map(({ entry }) => entry);
 }
 
 /** Of an address's several points (entrances, the building), the one nearest the others: a real point, not a mean between them. */

@@ -16,10 +16,18 @@ export interface AddressQuery {
 /** `exact`: a known address. `street`: a known street whose number is unknown, placed on it; to be confirmed. */
 export type GeocodeConfidence = 'exact' | 'street';
 
-export interface GeocodeResult {
+export interface GeocodeMatch {
   location: LonLat;
-  confidence: GeocodeConfidence;
   matched: { street: string; houseNumber?: string; postcode?: string; city?: string };
+}
+
+export interface GeocodeResult extends GeocodeMatch {
+  confidence: GeocodeConfidence;
+  /**
+   * `street` only: the other stretches of the name in that town, which the map does not tell apart (districts it does
+   * not name). The result is on one of them and to be confirmed by the dispatcher like every `street` result.
+   */
+  alternatives?: GeocodeMatch[];
 }
 
 export type GeocodeFailureReason = 'not_found' | 'ambiguous' | 'outside_service_area' | 'unavailable';

@@ -91,6 +91,8 @@ export interface StreetOutcome {
   failure?: GeocodeFailure;
   /** From the street's own polyline. */
   distanceMeters?: number;
+  /** The nearest of the result's alternatives (the town's other stretches of the name) to the street's polyline. */
+  alternativeMeters?: number;
 }
 
 /** Each street with a number none of its addresses has, and the place it lies in when that is unique. */
@@ -110,7 +112,9 @@ export function surveyStreets(geocoder: EmbeddedGeocoder, streets: IndexedStreet
     const query = `${street.name} ${number}${place ? `, ${place}` : ''}`;
     const outcome = attempt(geocoder, query);
     const distanceMeters = outcome.result ? nearestOnLines(outcome.result.location, street.lines).distanceMeters : undefined;
-    return { street, query, ...outcome, distanceMeters };
+    const alternatives = outcome.result?.alternatives ?? [];
+    const alternativeMeters = alternatives.length > 0 ? Math.min(...alternatives.map((alternative) => nearestOnLines(alternative.location, street.lines).distanceMeters)) : undefined;
+    return { street, query, ...outcome, distanceMeters, alternativeMeters };
   });
 }
 
@@ -146,17 +150,24 @@ export function countAddresses(outcomes: AddressOutcome[]): AddressCounts {
 export interface StreetCounts {
   total: number;
   onStreet: number;
+  /** Of those on the street, placed on one of several same-named stretches of the town with the others as alternatives. */
+  onStreetWithAlternatives: number;
+  /** On another stretch of the name in that town, the asked one among the alternatives, to be confirmed. */
+  onAlternative: number;
   offStreet: number;
   exact: number;
   rejected: Record<string, number>;
 }
 
 export function countStreets(outcomes: StreetOutcome[]): StreetCounts {
-  const counts: StreetCounts = { total: outcomes.length, onStreet: 0, offStreet: 0, exact: 0, rejected: {} };
+  const counts: StreetCounts = { total: outcomes.length, onStreet: 0, onStreetWithAlternatives: 0, onAlternative: 0, offStreet: 0, exact: 0, rejected: {} };
   for (const outcome of outcomes) {
     if (outcome.failure) counts.rejected[outcome.failure.reason] = (counts.rejected[outcome.failure.reason] ?? 0) + 1;
     else if (outcome.result!.confidence === 'exact') counts.exact++;
-    else if (outcome.distanceMeters! <= 30) counts.onStreet++;
+    else if (outcome.distanceMeters! <= 30) {
+      counts.onStreet++;
+      if (outcome.alternativeMeters !== undefined) counts.onStreetWithAlternatives++;
+    } else if (outcome.alternativeMeters !== undefined && outcome.alternativeMeters <= 30) counts.onAlternative++;
     else counts.offStreet++;
   }
   return counts;

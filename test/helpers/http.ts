@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type { CommandContext } from '../../src/commands/context';
 import type { LockoutPolicy } from '../../src/commands/login';
 import type { RateLimits } from '../../src/auth/rate-limits';
-import { systemClock, type Clock } from '../../src/domain/clock';
+import type { Clock } from '../../src/domain/clock';
+import { suiteClock } from './clock';
 import { EventBus } from '../../src/domain/events';
 import { createApp, type AppDeps } from '../../src/http/app';
 import type { Mount } from '../../src/http/mount';
@@ -49,7 +50,7 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = await backend.open();
   const events = new EventBus();
-  const commands: CommandContext = { db: database.knex, events, clock: options.clock ?? systemClock };
+  const commands: CommandContext = { db: database.knex, events, clock: options.clock ?? suiteClock };
   await ensureAdmin(commands, adminToken);
   const app = createApp({
     database,

@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandContext } from '../../src/commands/context';
-import { systemClock, type Clock } from '../../src/domain/clock';
+import type { Clock } from '../../src/domain/clock';
+import { suiteClock } from './clock';
 import { repositories } from '../../src/db/repositories';
 import { EventBus } from '../../src/domain/events';
 import { RateLimiters, unlimitedRateLimits } from '../../src/auth/rate-limits';
@@ -43,7 +44,7 @@ export interface FullService {
 
 export async function startFullService(backend: TestBackend, realtimeOptions: Partial<RealtimeOptions> = {}, options: { clock?: Clock; fleet?: boolean } = {}): Promise<FullService> {
   const database = await backend.open();
-  const commands: CommandContext = { db: database.knex, events: new EventBus(), clock: options.clock ?? systemClock };
+  const commands: CommandContext = { db: database.knex, events: new EventBus(), clock: options.clock ?? suiteClock };
   const admin = (await ensureAdmin(commands, adminToken))!;
   const logger = createLogger('silent');
   const routing = createHaversineProvider();

@@ -133,6 +133,12 @@ describe.each(testDatabases())('orders for the console on $engine', (backend) =>
     const failedOutcome = (await app.request('GET', `/api/v1/orders/${failing!.orderId}/outcome`)).body;
     expect(failedOutcome).toMatchObject({ stop: { id: failing!.id, status: 'failed' }, proof: { outcome: 'failed', failureReason: 'not_home', note: 'rang twice', photo: null }, rating: null });
 
+    // Not on the day whose plan holds the failed attempt: that plan has its one stop of the order.
+    const sameDay = { start: `${planDate}T17:00:00+01:00`, end: `${planDate}T19:00:00+01:00` };
+    const today = await app.request('POST', `/api/v1/orders/${failing!.orderId}/reschedule`, { body: { timeWindows: [sameDay] } });
+    expect(today.status).toBe(409);
+    expect(today.body.error.details[0]).toMatchObject({ path: 'timeWindows', message: expect.stringContaining(`of ${planDate} already has this order's failed attempt`) });
+    expect((await app.request('GET', `/api/v1/orders/${failing!.orderId}`)).body.timeWindows).not.toEqual([sameDay]);
     const retry = { start: '2026-11-25T13:00:00+01:00', end: '2026-11-25T16:00:00+01:00' };
     const again = await app.request('POST', `/api/v1/orders/${failing!.orderId}/reschedule`, { body: { timeWindows: [retry], reason: 'next day' } });
     expect(again.status).toBe(200);

@@ -9,7 +9,8 @@ import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { CommandContext } from '../../src/commands/context';
 import { repositories } from '../../src/db/repositories';
-import { systemClock, type Clock } from '../../src/domain/clock';
+import type { Clock } from '../../src/domain/clock';
+import { suiteClock } from '../helpers/clock';
 import { EventBus } from '../../src/domain/events';
 import { createApp } from '../../src/http/app';
 import type { Mount } from '../../src/http/mount';
@@ -42,7 +43,7 @@ export async function startNode(
   moreMounts: (commands: CommandContext) => Mount[] = () => [],
 ): Promise<Node> {
   const events = new EventBus();
-  const commands: CommandContext = { db: database.knex, events, clock: options.clock ?? systemClock };
+  const commands: CommandContext = { db: database.knex, events, clock: options.clock ?? suiteClock };
   await ensureAdmin(commands, adminToken);
   const logger = createLogger('silent');
   const app = createApp({ database, commands, logger, mounts: [positionsMount(commands), stopsMount(commands), ...moreMounts(commands)] });

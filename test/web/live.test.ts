@@ -13,13 +13,14 @@ import type { DriverDay } from '../../src/protocol/driver-route';
 import { stopTimeLine } from '../../web/common/format';
 import { launchBrowser, screenshot, type Browser } from './browser';
 import { startService, type RunningService } from './server';
+import { suiteClock } from '../helpers/clock';
 
 const phone = { width: 360, height: 740 };
 const withinMs = 2000;
 
 /** The Etc/GMT zone whose clock reads about 10:00 now (Etc/GMT+N is N hours behind UTC). */
 function midMorningZone(): string {
-  let hoursBehind = new Date().getUTCHours() - 10;
+  let hoursBehind = new Date(suiteClock.nowMs()).getUTCHours() - 10;
   if (hoursBehind > 12) hoursBehind -= 24;
   if (hoursBehind < -14) hoursBehind += 24;
   return hoursBehind === 0 ? 'Etc/GMT' : `Etc/GMT${hoursBehind > 0 ? '+' : '-'}${Math.abs(hoursBehind)}`;
@@ -30,7 +31,8 @@ describe('a day under way: live route changes and the driver coming close', () =
   let browser: Browser;
   const problems: string[] = [];
   const timeZone = midMorningZone();
-  const nowEpoch = () => Date.now() / 1000;
+  // The service runs on the suite's clock (TEST_CLOCK): "now" is its now.
+  const nowEpoch = () => suiteClock.nowMs() / 1000;
   const depotLocation: [number, number] = [8.6724, 49.4093];
   let depotId: number;
   let planId: number;

@@ -12,13 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDate, toIsoInZone } from '../../src/domain/time';
 import { launchBrowser, screenshot, type Browser } from './browser';
 import { startService, type RunningService } from './server';
+import { suiteClock } from '../helpers/clock';
 
 interface Stop { id: number; orderId: number; status: string; plannedArrival: string }
 interface Route { id: number; vehicleId: number; stops: Stop[] }
 
 /** The Etc/GMT zone whose clock reads about 10:00 now (Etc/GMT+N is N hours behind UTC). */
 function midMorningZone(): string {
-  let hoursBehind = new Date().getUTCHours() - 10;
+  let hoursBehind = new Date(suiteClock.nowMs()).getUTCHours() - 10;
   if (hoursBehind > 12) hoursBehind -= 24;
   if (hoursBehind < -14) hoursBehind += 24;
   return hoursBehind === 0 ? 'Etc/GMT' : `Etc/GMT${hoursBehind > 0 ? '+' : '-'}${Math.abs(hoursBehind)}`;
@@ -29,7 +30,8 @@ describe('planning a day under way again from the console', () => {
   let browser: Browser;
   const problems: string[] = [];
   const timeZone = midMorningZone();
-  const nowEpoch = () => Date.now() / 1000;
+  // The service runs on the suite's clock (TEST_CLOCK): "now" is its now.
+  const nowEpoch = () => suiteClock.nowMs() / 1000;
   let depotId: number;
   let planId: number;
   let busyVan: number;

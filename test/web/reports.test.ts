@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../src/commands/context';
-import { systemClock } from '../../src/domain/clock';
+import { suiteClock } from '../helpers/clock';
 import { EventBus } from '../../src/domain/events';
 import { createApp } from '../../src/http/app';
 import { reportsMount } from '../../src/http/routes/reports.routes';
@@ -36,7 +36,7 @@ describe('the reports page', () => {
   beforeAll(async () => {
     if (!webBuildIsCurrent()) await buildWeb();
     database = await testDatabases()[0]!.open();
-    const commands: CommandContext = { db: database.knex, events: new EventBus(), clock: systemClock };
+    const commands: CommandContext = { db: database.knex, events: new EventBus(), clock: suiteClock };
     await ensureAdmin(commands, adminToken);
     history = await buildReportHistory(database.knex, { days: 10, vehicles: 4, ordersPerRoute: 30 });
     const facts = keepReportFacts(commands);

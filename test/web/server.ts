@@ -1,6 +1,7 @@
 /**
  * The real service for browser tests: `tsx src/main.ts` on a fresh PGlite data directory with the demo
- * seeded, on a free loopback port. The road graph cache is shared between runs so start-up stays short.
+ * seeded, on a free loopback port, on the suite's clock (TEST_CLOCK). The road graph and address index are shared
+ * between runs so start-up stays short.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -8,9 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DemoCredentials } from '../../src/seed/credentials';
 import { buildWeb, webBuildIsCurrent } from '../../web/build';
+import { suiteClockEnv } from '../helpers/clock';
 
 const root = join(import.meta.dirname, '..', '..');
-const sharedGraphCache = join(tmpdir(), 'lastmile-test-routing-cache');
+const sharedCaches = [
+  ['routing-cache', join(tmpdir(), 'lastmile-test-routing-cache')],
+  ['geocoder-cache', join(tmpdir(), 'lastmile-test-geocoder-cache')],
+] as const;
 
 export interface RunningService {
   url: string;
@@ -20,17 +25,32 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
+/** The web build current, and a fresh data directory holding the road graph and address index of earlier runs. */
+export async function prepareDataDir(): Promise<string> {
   if (!webBuildIsCurrent()) await buildWeb();
   const dataDir = mkdtempSync(join(tmpdir(), 'lastmile-web-'));
-  mkdirSync(sharedGraphCache, { recursive: true });
-  const projectCache = join(root, 'var', 'routing-cache');
-  if (readdirSync(sharedGraphCache).length === 0 && existsSync(projectCache)) cpSync(projectCache, sharedGraphCache, { recursive: true });
-  cpSync(sharedGraphCache, join(dataDir, 'routing-cache'), { recursive: true });
+  for (const [name, shared] of sharedCaches) {
+    mkdirSync(shared, { recursive: true });
+    const projectCache = join(root, 'var', name);
+    if (readdirSync(shared).length === 0 && existsSync(projectCache)) cpSync(projectCache, shared, { recursive: true });
+    cpSync(shared, join(dataDir, name), { recursive: true });
+  }
+  return dataDir;
+}
+
+/** Keeps what a started service built for the next run. */
+export function keepCaches(dataDir: string): void {
+  for (const [name, shared] of sharedCaches) {
+    if (readdirSync(shared).length === 0 && existsSync(join(dataDir, name))) cpSync(join(dataDir, name), shared, { recursive: true });
+  }
+}
+
+export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
+  const dataDir = await prepareDataDir();
 
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SOLVER_THREADS: '1', ...env },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SOLVER_THREADS: '1', ...suiteClockEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -48,8 +68,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
     child.stderr!.on('data', read);
     child.on('exit', (code) => reject(new Error(`service exited with ${code}:\n${output}`)));
   });
-  // Keep the graph for the next run.
-  if (readdirSync(sharedGraphCache).length === 0) cpSync(join(dataDir, 'routing-cache'), sharedGraphCache, { recursive: true });
+  keepCaches(dataDir);
   const credentials: DemoCredentials = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
   return {
     url,

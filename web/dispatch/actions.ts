@@ -41,8 +41,9 @@ export class ConsoleActions {
   /** The selected depot's open alerts. */
   async loadAlerts(): Promise<void> {
     const depotId = this.state.depotId;
+    if (depotId === null) return;
     try {
-      const alerts = await this.api.all<Alert>(`/alerts?depotId=${depotId ?? 0}&status=open`);
+      const alerts = await this.api.all<Alert>(`/alerts?depotId=${depotId}&status=open`);
       // Another depot may have been chosen meanwhile.
       if (this.state.depotId === depotId) this.state.setAlerts(alerts);
     } catch (error) {
@@ -60,9 +61,9 @@ export class ConsoleActions {
 
   /** The selected day's orders and its current plan, if any. */
   async loadDay(): Promise<void> {
-    // Before the first day is chosen (a depot picked while the console starts) there is no day to read.
-    if (!this.state.date) return;
-    const day = `depotId=${this.state.depotId ?? 0}&date=${this.state.date}`;
+    // Before the first day and depot are chosen (one picked while the console starts) there is no day to read.
+    if (!this.state.date || this.state.depotId === null) return;
+    const day = `depotId=${this.state.depotId}&date=${this.state.date}`;
     this.state.setOrders(await this.api.all<Order>(`/orders?${day}`));
     const plans = (await this.api.get<{ items: { id: number; status: string }[] }>(`/plans?${day}`)).items;
     const current = plans.find((plan) => ['succeeded', 'dispatched', 'running', 'queued'].includes(plan.status));

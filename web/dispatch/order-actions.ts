@@ -29,8 +29,9 @@ export class OrderActions {
   async loadList(more = false): Promise<void> {
     const { text, status, allDays } = this.state.orderQuery;
     const cursor = more ? this.state.orderListNext : null;
-    if (more && !cursor) return;
-    const params = new URLSearchParams({ depotId: String(this.state.depotId ?? 0), limit: String(orderPageSize) });
+    // A day chosen before the depots are read lists nothing yet: choosing the depot lists it.
+    if ((more && !cursor) || this.state.depotId === null) return;
+    const params = new URLSearchParams({ depotId: String(this.state.depotId), limit: String(orderPageSize) });
     if (!allDays && this.state.date) params.set('date', this.state.date);
     if (status) params.set('status', status);
     if (text.trim()) params.set('q', text.trim());

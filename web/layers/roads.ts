@@ -45,7 +45,10 @@ export class RoadsLayer extends L.Layer {
     const bounds = map.getBounds().pad(0.2);
     const span = Math.max(bounds.getEast() - bounds.getWest(), bounds.getNorth() - bounds.getSouth());
     if (span > maxSpanDegrees) return;
-    const bbox = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()].map((value) => value.toFixed(3)).join(',');
+    const [west, south, east, north] = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()].map((value) => value.toFixed(3));
+    // A map not laid out yet (a hidden or tiny container) spans less than the rounding: nothing to read until it has a size.
+    if (!(Number(east) > Number(west) && Number(north) > Number(south))) return;
+    const bbox = [west, south, east, north].join(',');
     if (bbox === this.loaded) return;
     this.loaded = bbox;
     const response = await fetch(`/api/v1/basemap/roads?bbox=${bbox}`);

@@ -175,7 +175,8 @@ export function routeFact(source: RouteFactSource): RouteFact {
   const servedStops = source.stops.filter((stop) => served(stop.status) && stop.completedAtEpoch !== null).sort((a, b) => a.completedAtEpoch! - b.completedAtEpoch! || a.sequence - b.sequence);
   const servedSequence = servedStops.map((stop) => stop.sequence);
   const actualMeters = source.trail?.meters ?? 0;
-  const actualSeconds = source.trail ? source.trail.lastEpoch - source.trail.firstEpoch : 0;
+  // Fixes carry fractions of a second (a phone's timestamp); the fact counts whole seconds.
+  const actualSeconds = source.trail ? Math.round(source.trail.lastEpoch - source.trail.firstEpoch) : 0;
   return {
     routeId: source.routeId,
     planId: source.planId,

@@ -4,6 +4,8 @@
  * so a caller can fix everything in one round instead of one error at a time.
  */
 
+import { minimizeGoals, routeCostBases } from './model/vroom';
+
 export interface ValidationIssue {
   code: ValidationCode;
   path: string;
@@ -53,7 +55,7 @@ export const VROOM_KEYS = {
   break: ['id', 'time_windows', 'service', 'description', 'max_load'],
   step: ['type', 'id', 'service_at', 'service_after', 'service_before', 'locked'],
   matrix: ['durations', 'distances', 'costs'],
-  options: ['g'],
+  options: ['g', 'route_cost', 'minimize', 'balance_weight'],
 } as const;
 
 /** VROOM refuses a vehicle faster than this (its "Invalid speed factor"). */
@@ -227,7 +229,14 @@ export function validateProblem(problem: unknown, options: ValidateOptions = {})
   if (problem.options !== undefined) {
     const options = fields.object(problem, 'options', '');
     known(options, VROOM_KEYS.options, 'options');
-    if (options) fields.boolean(options, 'g', 'options');
+    if (options) {
+      fields.boolean(options, 'g', 'options');
+      fields.oneOf(options, 'route_cost', 'options', routeCostBases);
+      fields.oneOf(options, 'minimize', 'options', minimizeGoals);
+      fields.number(options, 'balance_weight', 'options', { min: 0 });
+      if (options.balance_weight !== undefined && options.minimize !== 'balance')
+        report('invalid_value', 'options.balance_weight', 'only applies with options.minimize "balance"');
+    }
   }
   return issues;
 }
@@ -346,6 +355,14 @@ class Fields {
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || value === '') return this.fail('invalid_type', join(path, key), `must be a non-empty string, got ${describe(value)}`);
     return value;
+  }
+
+  oneOf<T extends string>(owner: Json, key: string, path: string, values: readonly T[]): T | undefined {
+    const value = owner[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || !values.includes(value as T))
+      return this.fail('invalid_value', join(path, key), `must be one of ${values.map((v) => `"${v}"`).join(', ')}, got ${describe(value)}`);
+    return value as T;
   }
 
   boolean(owner: Json, key: string, path: string): boolean | undefined {

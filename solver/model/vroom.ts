@@ -101,13 +101,32 @@ export interface VroomMatrix {
   costs?: number[][];
 }
 
+/**
+ * `g` is VROOM's; the rest are Lastmile's extensions. `route_cost`: what a route costs — `travel` (VROOM's
+ * convention: fixed + travel at per_hour and per_km) or `working_time` (fixed + the time from departure to
+ * return, waiting and service included, at per_hour + distance at per_km: what a driver is paid).
+ * `minimize`: `cost`, `vehicles` (fewest routes first, then cost) or `balance` (cost plus `balance_weight` × the
+ * summed excess of each route's working time over the average, at the vehicle's per_hour).
+ */
+export interface VroomOptions {
+  g?: boolean;
+  route_cost?: RouteCostBasis;
+  minimize?: MinimizeGoal;
+  balance_weight?: number;
+}
+
+export const routeCostBases = ['travel', 'working_time'] as const;
+export type RouteCostBasis = (typeof routeCostBases)[number];
+export const minimizeGoals = ['cost', 'vehicles', 'balance'] as const;
+export type MinimizeGoal = (typeof minimizeGoals)[number];
+
 export interface VroomProblem {
   jobs?: VroomJob[];
   shipments?: VroomShipment[];
   vehicles: VroomVehicle[];
   /** Keyed by vehicle profile ("car" by default). */
   matrices?: Record<string, VroomMatrix>;
-  options?: { g?: boolean };
+  options?: VroomOptions;
 }
 
 export type ViolationCause =

@@ -2,7 +2,7 @@ import type { Rng } from '../model/rng';
 import { twoOptStarDescent } from './operators/two-opt-star';
 import { recreate } from './recreate';
 import { DEFAULT_RUIN, ruin } from './ruin';
-import { compareObjectives, objectiveOf, SearchSolution, type Objective } from './solution';
+import { compareObjectives, objectiveOf, sameLevel, SearchSolution, type Objective } from './solution';
 
 /** How long to search; the first limit reached stops it. */
 export interface StoppingRule {
@@ -45,6 +45,8 @@ const GRANULARITY = 40;
 /** Temperatures relative to the average edge cost of the first solution. */
 const START_TEMPERATURE = 5;
 const FINAL_TEMPERATURE = 0.05;
+/** With minimize `vehicles`: share of iterations that also empty a small route for the recreate to spread. */
+const ROUTE_ELIMINATION_RATE = 0.2;
 
 /**
  * Ruin-and-recreate under simulated annealing (SISR). Each iteration ruins a copy of the current solution,
@@ -111,6 +113,7 @@ export function anneal(
     changed.clear();
     // Removed tasks, and the unassigned ones worth another try.
     const pending = ruin(candidate, neighbors, locked, rng, DEFAULT_RUIN, changed);
+    if (problem.minimize === 'vehicles' && rng.next() < ROUTE_ELIMINATION_RATE) pending.push(...eliminateRoute(candidate, locked, rng, changed));
     const left: number[] = [];
     for (const t of candidate.unassigned) (servable[t] ? pending : left).push(t);
     candidate.unassigned = left;
@@ -120,10 +123,9 @@ export function anneal(
 
     let objective = objectiveOf(candidate);
     const order = compareObjectives(objective, currentObjective);
-    const sameLevel = objective.lostPriority === currentObjective.lostPriority && objective.unassigned === currentObjective.unassigned;
     const accept =
       keepsFeasible(candidate, current, changed) &&
-      (order < 0 || (sameLevel && objective.cost < currentObjective.cost - temperature * Math.log(rng.next())));
+      (order < 0 || (sameLevel(objective, currentObjective) && objective.cost < currentObjective.cost - temperature * Math.log(rng.next())));
     if (accept) {
       current.copyFrom(candidate, changed);
       currentObjective = objective;
@@ -154,6 +156,26 @@ export function anneal(
 function keepsFeasible(candidate: SearchSolution, current: SearchSolution, changed: ReadonlySet<number>): boolean {
   for (const r of changed) if (!candidate.routes[r]!.feasible && current.routes[r]!.feasible) return false;
   return true;
+}
+
+/**
+ * Route elimination (fleet minimisation): the smaller of two random used routes loses every task it may give up;
+ * when the recreate places them all elsewhere, the solution needs one vehicle less and is kept as better.
+ */
+function eliminateRoute(solution: SearchSolution, locked: Uint8Array, rng: Rng, changed: Set<number>): number[] {
+  const used: number[] = [];
+  for (const route of solution.routes) if (route.length > 0 && route.lockedPrefix === 0) used.push(route.vehicle);
+  if (used.length < 2) return [];
+  const a = solution.routes[used[rng.int(used.length)]!]!;
+  const b = solution.routes[used[rng.int(used.length)]!]!;
+  const route = a.length <= b.length ? a : b;
+  const removed = route.tasks.filter((t) => !locked[t]);
+  if (removed.length < route.length) return [];
+  for (const t of removed) solution.routeOf[t] = -1;
+  route.tasks = [];
+  route.update();
+  changed.add(route.vehicle);
+  return removed;
 }
 
 function routeTasks(solution: SearchSolution, routes: Set<number>): number[] {

@@ -1,5 +1,6 @@
 import type { Rng } from '../model/rng';
 import { twoOptStarDescent } from './operators/two-opt-star';
+import { minimizeFleet } from './fleet';
 import { recreate } from './recreate';
 import { DEFAULT_RUIN, ruin } from './ruin';
 import { compareObjectives, objectiveOf, sameLevel, SearchSolution, type Objective } from './solution';
@@ -45,8 +46,8 @@ const GRANULARITY = 40;
 /** Temperatures relative to the average edge cost of the first solution. */
 const START_TEMPERATURE = 5;
 const FINAL_TEMPERATURE = 0.05;
-/** With minimize `vehicles`: share of iterations that also empty a small route for the recreate to spread. */
-const ROUTE_ELIMINATION_RATE = 0.2;
+/** With minimize `vehicles`: share of the iterations or time that fleet minimisation takes first. */
+const FLEET_SHARE = 0.5;
 
 /**
  * Ruin-and-recreate under simulated annealing (SISR). Each iteration ruins a copy of the current solution,
@@ -70,6 +71,21 @@ export function anneal(
   const stallLimit = stop.maxIterationsWithoutImprovement ?? Infinity;
 
   const current = initial;
+  let fleetIterations = 0;
+  if (problem.minimize === 'vehicles') {
+    // Fewest vehicles first: the cost search below never adds a route back (the vehicles level of the objective).
+    const fleetTime = timeLimit * FLEET_SHARE;
+    const fleetIterationLimit = iterationLimit === Infinity ? Infinity : Math.floor(iterationLimit * FLEET_SHARE);
+    const fleetStall = stallLimit === Infinity ? Infinity : stallLimit * 10;
+    fleetIterations = minimizeFleet(
+      current,
+      neighbors,
+      locked,
+      servable,
+      rng,
+      (k) => k < fleetIterationLimit && k < fleetStall && !signal?.aborted && (fleetTime === Infinity || (clock ? clock() - startedAt : 0) < fleetTime),
+    );
+  }
   const candidate = new SearchSolution(problem);
   candidate.copyFrom(current);
   let currentObjective = objectiveOf(current);
@@ -84,14 +100,17 @@ export function anneal(
       assigned += route.length;
       used++;
     }
-  const averageEdge = assigned > 0 ? currentObjective.cost / (assigned + used) : 1;
+  // Temperatures follow travel: a working-time cost also counts service, which no move changes.
+  let scale = currentObjective.cost;
+  if (problem.routeCost === 'working_time') scale = current.routes.reduce((total, route) => total + route.travelCost, 0);
+  const averageEdge = assigned > 0 ? scale / (assigned + used) : 1;
   const startTemperature = START_TEMPERATURE * averageEdge;
   const finalTemperature = FINAL_TEMPERATURE * averageEdge;
 
   const changed = new Set<number>();
-  let iteration = 0;
+  let iteration = fleetIterations;
   let improvements = 0;
-  let lastImprovement = 0;
+  let lastImprovement = fleetIterations;
   const elapsed = () => (clock ? clock() - startedAt : 0);
   const report = () =>
     onProgress?.({
@@ -113,7 +132,6 @@ export function anneal(
     changed.clear();
     // Removed tasks, and the unassigned ones worth another try.
     const pending = ruin(candidate, neighbors, locked, rng, DEFAULT_RUIN, changed);
-    if (problem.minimize === 'vehicles' && rng.next() < ROUTE_ELIMINATION_RATE) pending.push(...eliminateRoute(candidate, locked, rng, changed));
     const left: number[] = [];
     for (const t of candidate.unassigned) (servable[t] ? pending : left).push(t);
     candidate.unassigned = left;
@@ -156,26 +174,6 @@ export function anneal(
 function keepsFeasible(candidate: SearchSolution, current: SearchSolution, changed: ReadonlySet<number>): boolean {
   for (const r of changed) if (!candidate.routes[r]!.feasible && current.routes[r]!.feasible) return false;
   return true;
-}
-
-/**
- * Route elimination (fleet minimisation): the smaller of two random used routes loses every task it may give up;
- * when the recreate places them all elsewhere, the solution needs one vehicle less and is kept as better.
- */
-function eliminateRoute(solution: SearchSolution, locked: Uint8Array, rng: Rng, changed: Set<number>): number[] {
-  const used: number[] = [];
-  for (const route of solution.routes) if (route.length > 0 && route.lockedPrefix === 0) used.push(route.vehicle);
-  if (used.length < 2) return [];
-  const a = solution.routes[used[rng.int(used.length)]!]!;
-  const b = solution.routes[used[rng.int(used.length)]!]!;
-  const route = a.length <= b.length ? a : b;
-  const removed = route.tasks.filter((t) => !locked[t]);
-  if (removed.length < route.length) return [];
-  for (const t of removed) solution.routeOf[t] = -1;
-  route.tasks = [];
-  route.update();
-  changed.add(route.vehicle);
-  return removed;
 }
 
 function routeTasks(solution: SearchSolution, routes: Set<number>): number[] {

@@ -17,6 +17,10 @@ export class SearchRoute {
   travelDuration = 0;
   distance = 0;
   feasible = true;
+  /** Fixed + travel cost alone, whatever the route cost counts besides. */
+  travelCost = 0;
+  /** Takes no task (fleet minimisation keeps emptied and empty vehicles out of reach). */
+  closed = false;
   /** Exact routes only: working time (departure to return) and the waiting left in it. */
   workingTime = 0;
   waiting = 0;
@@ -153,6 +157,7 @@ export class SearchRoute {
     this.travelDuration = travel;
     this.distance = distance;
     this.cost = cost;
+    this.travelCost = cost;
     this.feasible = feasible && this.departEarliest[len + 1]! <= this.latest[len + 1]!;
     if (this.exact) {
       const schedule = simulateRoute(p, v, tasks, len, false);
@@ -171,6 +176,7 @@ export class SearchRoute {
    * a caller looking for the cheapest place passes its best so far and spares the exact simulation.
    */
   insertionDelta(t: number, position: number, bound = Infinity): number {
+    if (this.closed) return Infinity;
     if (!this.exact) return this.cachedDelta(t, position);
     if (!this.problem.hasSoftWindows) {
       // Breaks only delay a route: the break-free check is necessary, and its travel bounds the cost from below.
@@ -271,7 +277,7 @@ export class SearchRoute {
     const p = this.problem;
     const v = this.vehicle;
     const len = this.tasks.length;
-    if (len + 2 > p.vehicleMaxTasks[v]!) return Infinity;
+    if (this.closed || len + 2 > p.vehicleMaxTasks[v]!) return Infinity;
     let best = Infinity;
     if (this.exact) {
       // Travel alone bounds the cost from below (and is the cost, with hard windows): simulate the placements

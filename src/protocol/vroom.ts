@@ -5,6 +5,7 @@
  * Units: seconds, metres, [lon, lat].
  */
 import { z } from 'zod';
+import { minimizeGoals, routeCostBases } from '../../solver/model/vroom';
 
 const id = z.number().int().min(0);
 const seconds = z.number().int().min(0);
@@ -113,7 +114,21 @@ export const vroomProblemSchema = z
     vehicles: z.array(vroomVehicleSchema).min(1),
     matrices: z.record(z.string(), vroomMatrixSchema).optional().describe('Keyed by vehicle profile; without them every location is routed on the road network'),
     matrix: matrixRows.optional().meta({ deprecated: true, description: "VROOM's deprecated top-level durations matrix, for every profile" }),
-    options: z.object({ g: z.boolean().optional().describe('Add each route\'s geometry (encoded polyline)') }).strict().optional(),
+    options: z
+      .object({
+        g: z.boolean().optional().describe("Add each route's geometry (encoded polyline)"),
+        route_cost: z
+          .enum(routeCostBases)
+          .optional()
+          .describe("Lastmile extension. travel (default, VROOM's): fixed + travel time at per_hour + distance at per_km; working_time: fixed + departure to return (service, breaks and waiting included) at per_hour + distance at per_km"),
+        minimize: z
+          .enum(minimizeGoals)
+          .optional()
+          .describe('Lastmile extension. cost (default); vehicles: fewest routes, then cost; balance: cost plus balance_weight × each route’s working time above the average of the routes, at per_hour'),
+        balance_weight: z.number().min(0).optional().describe('Lastmile extension, with minimize balance: weight of the routes’ working time above the average (default 1)'),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .meta({ id: 'VroomProblem' });

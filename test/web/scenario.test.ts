@@ -75,8 +75,13 @@ describe('dispatch console, driver app and tracking page', () => {
     await screenshot(consolePage, 'dispatch-orders');
 
     await consolePage.getByLabel('Search seconds').fill('2');
+    await consolePage.getByLabel('Minimise').selectOption('vehicles');
+    const planRequest = consolePage.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith('/api/v1/plans'));
     await consolePage.getByRole('button', { name: 'Plan', exact: true }).click();
+    expect((await planRequest).postDataJSON().options).toEqual({ minimize: 'vehicles' });
     await consolePage.locator('#plan-status', { hasText: 'succeeded' }).waitFor({ timeout: 60_000 });
+    // Each route card says what its driver is paid for and how much of it is spent waiting.
+    await expect(consolePage.locator('[data-route-vehicle] .paid').first().textContent()).resolves.toMatch(/paid \d+\.\d h, waiting \d+ min/);
     const stopsPlanned = await consolePage.locator('#routes li').count();
     const unassigned = await consolePage.locator('#unassigned li').count();
     expect(stopsPlanned + unassigned).toBe(orders);

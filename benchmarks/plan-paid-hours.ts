@@ -10,7 +10,7 @@
  * Each line prints what a plan costs when paid by the hour, its paid hours (sum of route spans), waiting, driving,
  * the longest route against the average, and unassigned orders; every solution goes through the independent checker.
  *
- *   npx tsx benchmarks/plan-paid-hours.ts [--seconds 5] [--threads N] [--date 2026-11-24] [--balance-weight 1]
+ *   npx tsx benchmarks/plan-paid-hours.ts [--seconds 5] [--threads N] [--date 2026-11-24] [--balance-weight W (default: the solver's)]
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -28,7 +28,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     threads: { type: 'string', default: String(Math.min(2, availableParallelism())) },
     date: { type: 'string', default: '2026-11-24' },
-    'balance-weight': { type: 'string', default: '1' },
+    'balance-weight': { type: 'string' },
   },
 });
 const DEPOT: LonLat = [8.6724, 49.4093];
@@ -88,7 +88,7 @@ function measure(solution: VroomSolution) {
 const runs: Array<[string, VroomOptions]> = [
   ['travel (before)', { route_cost: 'travel', minimize: 'cost' }],
   ['paid (default)', { route_cost: 'working_time', minimize: 'cost' }],
-  ['paid + balance', { route_cost: 'working_time', minimize: 'balance', balance_weight: Number(values['balance-weight']) }],
+  ['paid + balance', { route_cost: 'working_time', minimize: 'balance', ...(values['balance-weight'] === undefined ? {} : { balance_weight: Number(values['balance-weight']) }) }],
 ];
 const results = [];
 for (const [label, options] of runs) {

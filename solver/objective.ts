@@ -1,3 +1,4 @@
+import { DEFAULT_BALANCE_WEIGHT } from './model/problem';
 import type { VroomProblem, VroomSolution } from './model/vroom';
 import { balancePenalty } from './search/solution';
 
@@ -13,5 +14,5 @@ export function solutionScore(problem: VroomProblem, solution: VroomSolution): {
   const perHour = new Map(problem.vehicles.map((vehicle) => [vehicle.id, (vehicle.costs?.per_hour ?? 3600) / 3600]));
   const workingTimes = solution.routes.map((route) => route.steps.at(-1)!.arrival - route.steps[0]!.arrival);
   const costPerSecond = solution.routes.map((route) => perHour.get(route.vehicle) ?? 1);
-  return { vehicles, cost: solution.summary.cost + balancePenalty(workingTimes, costPerSecond, problem.options?.balance_weight ?? 1) };
+  return { vehicles, cost: solution.summary.cost + balancePenalty(workingTimes, costPerSecond, problem.options?.balance_weight ?? DEFAULT_BALANCE_WEIGHT) };
 }

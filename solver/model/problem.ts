@@ -108,8 +108,8 @@ export class ProblemInputError extends Error {
 }
 
 const DEFAULT_PROFILE = 'car';
-/** Balance's default weight: an hour above the average costs as much as an hour worked. */
-const DEFAULT_BALANCE_WEIGHT = 1;
+/** Balance's default weight: an hour above the average costs three hours worked (tuned on the demo day). */
+export const DEFAULT_BALANCE_WEIGHT = 3;
 const DEFAULT_WINDOW: TimeWindow = [0, Infinity];
 
 interface RawTask {

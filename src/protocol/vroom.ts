@@ -125,7 +125,7 @@ export const vroomProblemSchema = z
           .enum(minimizeGoals)
           .optional()
           .describe('Lastmile extension. cost (default); vehicles: fewest routes, then cost; balance: cost plus balance_weight × each route’s working time above the average of the routes, at per_hour'),
-        balance_weight: z.number().min(0).optional().describe('Lastmile extension, with minimize balance: weight of the routes’ working time above the average (default 1)'),
+        balance_weight: z.number().min(0).optional().describe('Lastmile extension, with minimize balance: weight of the routes’ working time above the average (default 3)'),
       })
       .strict()
       .optional(),

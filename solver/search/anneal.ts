@@ -46,6 +46,8 @@ const GRANULARITY = 40;
 /** Temperatures relative to the average edge cost of the first solution. */
 const START_TEMPERATURE = 5;
 const FINAL_TEMPERATURE = 0.05;
+/** With minimize `balance`: share of the run that searches cost alone first, so balancing starts from a cheap plan. */
+const COST_FIRST_SHARE = 0.5;
 /** With minimize `vehicles`: share of the iterations or time that fleet minimisation takes first. */
 const FLEET_SHARE = 0.5;
 
@@ -88,7 +90,10 @@ export function anneal(
   }
   const candidate = new SearchSolution(problem);
   candidate.copyFrom(current);
-  let currentObjective = objectiveOf(current);
+  // Balance joins the objective once the cost search has had its share.
+  let balancing = false;
+  const evaluate = (solution: SearchSolution) => objectiveOf(solution, balancing);
+  let currentObjective = evaluate(current);
   let bestObjective = currentObjective;
   let best = current.snapshot();
   const history: Array<[number, number]> = [[0, bestObjective.cost]];
@@ -128,6 +133,18 @@ export function anneal(
     iteration++;
     const progress = Math.max(iteration / iterationLimit, time / timeLimit, iterationLimit === Infinity && timeLimit === Infinity ? (iteration - lastImprovement) / stallLimit : 0);
     const temperature = startTemperature * Math.pow(finalTemperature / startTemperature, Math.min(1, progress));
+    if (!balancing && problem.minimize === 'balance' && progress >= COST_FIRST_SHARE) {
+      balancing = true;
+      for (const route of current.routes) route.tasks = best[route.vehicle]!.slice();
+      current.refresh();
+      current.unassigned = [];
+      for (let t = 0; t < problem.taskCount; t++) if (current.routeOf[t]! < 0) current.unassigned.push(t);
+      candidate.copyFrom(current);
+      currentObjective = evaluate(current);
+      bestObjective = currentObjective;
+      lastImprovement = iteration;
+      history.push([iteration, bestObjective.cost]);
+    }
 
     changed.clear();
     // Removed tasks, and the unassigned ones worth another try.
@@ -139,7 +156,7 @@ export function anneal(
     // Polish around the reinserted tasks: tail exchanges the insertions alone cannot make.
     twoOptStarDescent(candidate, neighbors, GRANULARITY, rng, changed, pending);
 
-    let objective = objectiveOf(candidate);
+    let objective = evaluate(candidate);
     const order = compareObjectives(objective, currentObjective);
     const accept =
       keepsFeasible(candidate, current, changed) &&
@@ -151,7 +168,7 @@ export function anneal(
         // A new best: polish every route the iteration touched before keeping it.
         twoOptStarDescent(current, neighbors, GRANULARITY, rng, changed, routeTasks(current, changed));
         candidate.copyFrom(current, changed);
-        objective = objectiveOf(current);
+        objective = evaluate(current);
         currentObjective = objective;
         bestObjective = objective;
         best = current.snapshot();

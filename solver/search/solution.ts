@@ -71,21 +71,25 @@ export interface Objective {
   cost: number;
 }
 
-export function objectiveOf(solution: SearchSolution): Objective {
+/** `balance`: count the balance penalty (default: when the problem minimises balance). */
+export function objectiveOf(solution: SearchSolution, balance = solution.problem.minimize === 'balance'): Objective {
   const problem = solution.problem;
   let vehicles = 0;
   if (problem.minimize === 'vehicles') for (const route of solution.routes) if (route.length > 0) vehicles++;
   let cost = solution.cost();
-  if (problem.minimize === 'balance') {
+  if (balance) {
     const workingTimes = solution.routes.map((route) => (route.length > 0 ? route.workingTime : 0));
     cost += balancePenalty(workingTimes, problem.vehicleCostPerSecond, problem.balanceWeight);
   }
   return { lostPriority: solution.lostPriority(), unassigned: solution.unassignedCount(), vehicles, cost };
 }
 
+/** Work balance lets a route work this share above the average before it counts: drivers' days differ a little anyway. */
+export const BALANCE_TOLERANCE = 0.1;
+
 /**
- * Work balance: each used route's working time above the average of the used routes, at its vehicle's per_hour,
- * times `weight`. Zero when every driver works as long; a route shorter than the average is not penalised.
+ * Work balance: each used route's working time beyond (1 + BALANCE_TOLERANCE) × the average of the used routes, at
+ * its vehicle's per_hour, times `weight`. Zero when the drivers work about as long; a short route is not penalised.
  * `workingTimes[v]` is 0 for an unused vehicle v.
  */
 export function balancePenalty(workingTimes: ArrayLike<number>, costPerSecond: ArrayLike<number>, weight: number): number {
@@ -97,9 +101,9 @@ export function balancePenalty(workingTimes: ArrayLike<number>, costPerSecond: A
       total += workingTimes[r]!;
     }
   if (used < 2) return 0;
-  const average = total / used;
+  const allowed = (1 + BALANCE_TOLERANCE) * (total / used);
   let penalty = 0;
-  for (let r = 0; r < workingTimes.length; r++) if (workingTimes[r]! > average) penalty += (workingTimes[r]! - average) * costPerSecond[r]!;
+  for (let r = 0; r < workingTimes.length; r++) if (workingTimes[r]! > allowed) penalty += (workingTimes[r]! - allowed) * costPerSecond[r]!;
   return weight * penalty;
 }
 

@@ -5,7 +5,7 @@
  *
  * - travel: VROOM's convention (fixed + travel time at per_hour + distance at per_km), the service's objective before;
  * - paid: what the company pays (fixed + departure-to-return hours at per_hour + distance at per_km), the default now;
- * - balance: paid plus the hours each van works above the average.
+ * - balance: paid plus the hours each van works beyond 10 % above the average.
  *
  * Each line prints what a plan costs when paid by the hour, its paid hours (sum of route spans), waiting, driving,
  * the longest route against the average, and unassigned orders; every solution goes through the independent checker.

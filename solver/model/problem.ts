@@ -79,7 +79,7 @@ export interface Problem {
   /** options.route_cost: `working_time` adds the hours of a route beyond its travel (see VroomOptions). */
   routeCost: RouteCostBasis;
   minimize: MinimizeGoal;
-  /** With minimize `balance`: weight of the routes' working time above the average. */
+  /** With minimize `balance`: weight of the routes' working time beyond 10 % above the average. */
   balanceWeight: number;
 
   /** Task index by external id, to resolve vehicle.steps. */
@@ -108,7 +108,7 @@ export class ProblemInputError extends Error {
 }
 
 const DEFAULT_PROFILE = 'car';
-/** Balance's default weight: an hour above the average costs three hours worked (tuned on the demo day). */
+/** Balance's default weight: an hour beyond the tolerance costs three hours worked (tuned on the demo day). */
 export const DEFAULT_BALANCE_WEIGHT = 3;
 const DEFAULT_WINDOW: TimeWindow = [0, Infinity];
 

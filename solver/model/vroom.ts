@@ -106,7 +106,7 @@ export interface VroomMatrix {
  * convention: fixed + travel at per_hour and per_km) or `working_time` (fixed + the time from departure to
  * return, waiting and service included, at per_hour + distance at per_km: what a driver is paid).
  * `minimize`: `cost`, `vehicles` (fewest routes first, then cost) or `balance` (cost plus `balance_weight` × the
- * summed excess of each route's working time over the average, at the vehicle's per_hour).
+ * summed excess of each route's working time beyond 10 % above the average, at the vehicle's per_hour).
  */
 export interface VroomOptions {
   g?: boolean;

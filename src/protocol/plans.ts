@@ -22,7 +22,7 @@ export const createPlanSchema = z.object({
       minimize: z
         .enum(planObjectives)
         .optional()
-        .describe("Default cost:  what the company pays (vans' fixed cost, hours from departure to return with waiting, kilometres); vehicles: fewest vans, then cost; balance: cost plus each van's hours above the average"),
+        .describe("Default cost:  what the company pays (vans' fixed cost, hours from departure to return with waiting, kilometres); vehicles: fewest vans, then cost; balance: cost plus each van's hours beyond 10 % above the average"),
     })
     .default({}),
   replacesPlanId: id

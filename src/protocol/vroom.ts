@@ -124,8 +124,8 @@ export const vroomProblemSchema = z
         minimize: z
           .enum(minimizeGoals)
           .optional()
-          .describe('Lastmile extension. cost (default); vehicles: fewest routes, then cost; balance: cost plus balance_weight × each route’s working time above the average of the routes, at per_hour'),
-        balance_weight: z.number().min(0).optional().describe('Lastmile extension, with minimize balance: weight of the routes’ working time above the average (default 3)'),
+          .describe('Lastmile extension. cost (default); vehicles: fewest routes, then cost; balance: cost plus balance_weight × each route’s working time beyond 10 % above the routes’ average, at per_hour'),
+        balance_weight: z.number().min(0).optional().describe('Lastmile extension, with minimize balance: weight of the routes’ working time beyond 10 % above the average (default 3)'),
       })
       .strict()
       .optional(),

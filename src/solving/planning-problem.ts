@@ -72,7 +72,7 @@ export const returnsToDepotSkill = 'lastmile:returns-to-depot';
 /**
  * What the plan minimises (the solver's options.minimize): `cost` — what the company pays, vehicles' fixed cost,
  * hours worked from departure to return (waiting included) and kilometres —, `vehicles` (fewest vans, then cost) or
- * `balance` (cost plus each van's hours above the average).
+ * `balance` (cost plus each van's hours beyond 10 % above the average).
  */
 export type PlanningObjective = MinimizeGoal;
 

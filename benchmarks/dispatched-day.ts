@@ -162,7 +162,7 @@ export async function buildDispatchedDay({ name, seed, done, arrivedEvery = 0, r
   }
   const plan = await repos.plans.insert({ depotId: depot.id, date: DATE, vehicleIds: vehicles.map((v) => v.id), orderIds: orders.map((o) => o.id), options: {}, timeLimitSeconds: 1, createdBy: 'system' });
   await repos.routes.insertMany(plan.id, routes);
-  const totals = { routes: VEHICLES, stops: STOPS, unassigned: 0, distanceMeters: 0, drivingSeconds: 0, serviceSeconds: 0, waitingSeconds: 0, cost: 0 };
+  const totals = { routes: VEHICLES, stops: STOPS, unassigned: 0, distanceMeters: 0, drivingSeconds: 0, serviceSeconds: 0, waitingSeconds: 0, paidSeconds: 0, cost: 0 };
   await repos.plans.setStatus(plan.id, 'dispatched', new Date(context.clock.nowMs()), { totals });
   await repos.orders.setStatusMany(orders.map((o) => o.id), 'dispatched');
   for (const route of routes) for (const stop of route.stops) await repos.orders.setAssignedVehicle(stop.orderId, route.vehicleId);

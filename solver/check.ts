@@ -317,9 +317,13 @@ function checkRoute(
   }
 
   const costs = vehicle.costs ?? {};
-  const routeCost =
-    (costs.fixed ?? 0) +
-    (matrix.costs ? cost : ((costs.per_hour ?? 3600) * duration) / 3600 + ((costs.per_km ?? 0) * distance) / 1000);
+  const perHour = costs.per_hour ?? 3600;
+  let routeCost = (costs.fixed ?? 0) + (matrix.costs ? cost : (perHour * duration) / 3600 + ((costs.per_km ?? 0) * distance) / 1000);
+  if (problem.options?.route_cost === 'working_time' && steps.length > 0) {
+    // Paid from departure to return: the time beyond travel (service, breaks, waiting) at per_hour.
+    const returned = last!.type === 'end' ? last!.arrival : departure;
+    routeCost += (perHour * (returned - steps[0]!.arrival - duration)) / 3600;
+  }
   if (!close(route.cost, routeCost)) report('cost_mismatch', `route cost ${route.cost} differs from the recomputed ${routeCost}`);
   if (route.distance !== undefined && !close(route.distance, distance)) {
     report('distance_mismatch', `route distance ${route.distance} differs from the recomputed ${distance}`);

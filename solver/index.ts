@@ -7,3 +7,4 @@ export { FormatError } from './format/format-error';
 export { parseSolomon, type SolomonInstance, type SolomonNode } from './format/solomon';
 export { formatSolution, normalizeVroomInput, parseJson, parseVroomProblem, parseVroomSolution, toVroomProblem, toVroomOutput } from './format/vroom';
 export { vehicleStepsError } from './plan';
+export { solutionScore } from './objective';

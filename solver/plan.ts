@@ -2,7 +2,7 @@ import { stepTask } from './construct/initial';
 import { buildProblem, ProblemInputError, TASK_DELIVERY, TASK_JOB, TASK_PICKUP, type Problem } from './model/problem';
 import type { VroomProblem, VroomRoute, VroomSolution, VroomStep, VroomUnassigned, VroomViolation, SolverStats } from './model/vroom';
 import { explainUnassigned, type UnassignedExplanation } from './search/reasons';
-import { addViolation, latestDeparture, simulateRoute, type Schedule } from './search/schedule';
+import { addViolation, simulateRoute } from './search/schedule';
 
 /**
  * Routes → VROOM solution: every step's arrival, travel so far, waiting, load and violations, from the exact
@@ -26,22 +26,6 @@ function taskInput(input: VroomProblem, problem: Problem, t: number) {
   const s = kind === TASK_PICKUP ? t - problem.jobCount : t - problem.jobCount - problem.shipmentCount;
   const shipment = input.shipments![s]!;
   return kind === TASK_PICKUP ? shipment.pickup : shipment.delivery;
-}
-
-/**
- * The same route leaving as late as it can without ending later or breaking a window (VROOM's reported times):
- * kept only when it stays as feasible, ends no later and waits less, so breaks re-placed by the later start
- * cannot make it worse.
- */
-function leaveLate(problem: Problem, v: number, tasks: number[], schedule: Schedule): Schedule {
-  if (schedule.waiting <= 0) return schedule;
-  const departure = latestDeparture(problem, v, schedule);
-  const start = schedule.steps[0]!.arrival;
-  if (!(departure > start)) return schedule;
-  const later = simulateRoute(problem, v, tasks, tasks.length, true, departure);
-  const end = (s: Schedule) => s.steps[s.steps.length - 1]!.arrival;
-  const ok = later.feasible === schedule.feasible && later.violations.length <= schedule.violations.length && end(later) <= end(schedule) + 1e-9 && later.waiting < schedule.waiting;
-  return ok ? later : schedule;
 }
 
 export function buildSolution(
@@ -71,7 +55,7 @@ export function buildSolution(
   const vroomRoutes: VroomRoute[] = [];
   routes.forEach((tasks, v) => {
     if (tasks.length === 0) return;
-    const schedule = leaveLate(problem, v, tasks, simulateRoute(problem, v, tasks, tasks.length, true));
+    const schedule = simulateRoute(problem, v, tasks, tasks.length, true);
     const vehicle = input.vehicles[v]!;
     const delivery = new Array<number>(dims).fill(0);
     const pickup = new Array<number>(dims).fill(0);

@@ -53,7 +53,7 @@ export function solve(input: VroomProblem, options: SolveOptions = {}): VroomSol
     const seed = options.seed ?? 1;
     // options.replay (Lastmile): this seed's recorded iteration count takes the place of the stopping rule.
     const replayed = input.options?.replay?.find((run) => run.seed === seed);
-    const stop = replayed ? { replayIterations: replayed.iterations } : (options.stop ?? {});
+    const stop = replayed ? { replayIterations: replayed.iterations, replayPhaseIterations: replayed.phase_iterations } : (options.stop ?? {});
     const rng = new Rng(seed);
     const neighbors = nearestTasks(problem, NEIGHBOURS);
     const { solution, locked, servable } = buildInitialSolution(problem, rng, neighbors);
@@ -67,6 +67,7 @@ export function solve(input: VroomProblem, options: SolveOptions = {}): VroomSol
     return buildSolution(problem, input, outcome.best, unassignedOf(problem, outcome.best), {
       seed,
       iterations: outcome.iterations,
+      ...(outcome.phaseIterations !== undefined ? { phase_iterations: outcome.phaseIterations } : {}),
       improvements: outcome.improvements,
       history: outcome.history,
     });

@@ -4,6 +4,8 @@
  * so a caller can fix everything in one round instead of one error at a time.
  */
 
+import { minimizeGoals, routeCostBases } from './model/vroom';
+
 export interface ValidationIssue {
   code: ValidationCode;
   path: string;
@@ -53,8 +55,8 @@ export const VROOM_KEYS = {
   break: ['id', 'time_windows', 'service', 'description', 'max_load'],
   step: ['type', 'id', 'service_at', 'service_after', 'service_before', 'locked'],
   matrix: ['durations', 'distances', 'costs'],
-  options: ['g', 'replay'],
-  replay: ['seed', 'iterations'],
+  options: ['g', 'replay', 'route_cost', 'minimize', 'balance_weight'],
+  replay: ['seed', 'iterations', 'phase_iterations'],
 } as const;
 
 /** VROOM refuses a vehicle faster than this (its "Invalid speed factor"). */
@@ -228,7 +230,14 @@ export function validateProblem(problem: unknown, options: ValidateOptions = {})
   if (problem.options !== undefined) {
     const options = fields.object(problem, 'options', '');
     known(options, VROOM_KEYS.options, 'options');
-    if (options) fields.boolean(options, 'g', 'options');
+    if (options) {
+      fields.boolean(options, 'g', 'options');
+      fields.oneOf(options, 'route_cost', 'options', routeCostBases);
+      fields.oneOf(options, 'minimize', 'options', minimizeGoals);
+      fields.number(options, 'balance_weight', 'options', { min: 0 });
+      if (options.balance_weight !== undefined && options.minimize !== 'balance')
+        report('invalid_value', 'options.balance_weight', 'only applies with options.minimize "balance"');
+    }
     const replay = options && fields.array(options, 'replay', 'options', false);
     if (replay?.length === 0) report('invalid_value', 'options.replay', 'must list at least one run ({ seed, iterations }), or be left out');
     const replayedSeeds = new Set<number>();
@@ -238,6 +247,7 @@ export function validateProblem(problem: unknown, options: ValidateOptions = {})
       known(run, VROOM_KEYS.replay, path);
       const seed = fields.integer(run, 'seed', path, { min: 0, max: 2 ** 32 - 1, required: true });
       fields.integer(run, 'iterations', path, { min: 0, required: true });
+      fields.integer(run, 'phase_iterations', path, { min: 0 });
       if (seed !== undefined && replayedSeeds.has(seed)) report('invalid_value', `${path}.seed`, `seed ${seed} is replayed more than once`);
       if (seed !== undefined) replayedSeeds.add(seed);
     });
@@ -359,6 +369,14 @@ class Fields {
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || value === '') return this.fail('invalid_type', join(path, key), `must be a non-empty string, got ${describe(value)}`);
     return value;
+  }
+
+  oneOf<T extends string>(owner: Json, key: string, path: string, values: readonly T[]): T | undefined {
+    const value = owner[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || !values.includes(value as T))
+      return this.fail('invalid_value', join(path, key), `must be one of ${values.map((v) => `"${v}"`).join(', ')}, got ${describe(value)}`);
+    return value as T;
   }
 
   boolean(owner: Json, key: string, path: string): boolean | undefined {

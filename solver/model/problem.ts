@@ -1,4 +1,4 @@
-import type { TimeWindow, VroomBreak, VroomProblem, VroomVehicleStep } from './vroom';
+import type { MinimizeGoal, RouteCostBasis, TimeWindow, VroomBreak, VroomProblem, VroomVehicleStep } from './vroom';
 
 /**
  * The immutable side of the solver: the VROOM problem flattened once into typed arrays.
@@ -73,6 +73,14 @@ export interface Problem {
   vehicleBreaks: SolverBreak[][];
   vehicleSteps: (VroomVehicleStep[] | undefined)[];
   types: TravelType[];
+  /** per_hour / 3600: what a second of working time (waiting, service, breaks, travel) costs the vehicle. */
+  vehicleCostPerSecond: Float64Array;
+
+  /** options.route_cost: `working_time` adds the hours of a route beyond its travel (see VroomOptions). */
+  routeCost: RouteCostBasis;
+  minimize: MinimizeGoal;
+  /** With minimize `balance`: weight of the routes' working time beyond 10 % above the average. */
+  balanceWeight: number;
 
   /** Task index by external id, to resolve vehicle.steps. */
   jobIndex: Map<number, number>;
@@ -100,6 +108,8 @@ export class ProblemInputError extends Error {
 }
 
 const DEFAULT_PROFILE = 'car';
+/** Balance's default weight: an hour beyond the tolerance costs three hours worked (tuned on the demo day). */
+export const DEFAULT_BALANCE_WEIGHT = 3;
 const DEFAULT_WINDOW: TimeWindow = [0, Infinity];
 
 interface RawTask {
@@ -295,6 +305,7 @@ export function buildProblem(input: VroomProblem): Problem {
   const vehicleMaxTravelTime = new Float64Array(vehicleCount);
   const vehicleMaxDistance = new Float64Array(vehicleCount);
   const vehicleId = new Float64Array(vehicleCount);
+  const vehicleCostPerSecond = new Float64Array(vehicleCount);
   const vehicleBreaks: SolverBreak[][] = [];
   const vehicleSteps: (VroomVehicleStep[] | undefined)[] = [];
   const vehicleSkills: Set<number>[] = [];
@@ -311,6 +322,7 @@ export function buildProblem(input: VroomProblem): Problem {
     if (!(speed > 0)) throw new ProblemInputError(`${path}.speed_factor`, 'must be a positive number');
     const perHour = finiteNonNegative(v.costs?.per_hour, 3600, `${path}.costs.per_hour`);
     const perKm = finiteNonNegative(v.costs?.per_km, 0, `${path}.costs.per_km`);
+    vehicleCostPerSecond[i] = perHour / 3600;
     const typeKey = `${profile}|${speed}|${perHour}|${perKm}`;
     let type = typeKeys.get(typeKey);
     if (type === undefined) {
@@ -455,6 +467,10 @@ export function buildProblem(input: VroomProblem): Problem {
     vehicleBreaks,
     vehicleSteps,
     types,
+    vehicleCostPerSecond,
+    routeCost: input.options?.route_cost ?? 'travel',
+    minimize: input.options?.minimize ?? 'cost',
+    balanceWeight: input.options?.balance_weight ?? DEFAULT_BALANCE_WEIGHT,
     jobIndex,
     pickupIndex,
     deliveryIndex,
@@ -472,6 +488,14 @@ export function earliestStart(problem: Problem, t: number, arrival: number): num
     }
   }
   return Infinity;
+}
+
+/** Close of the window of task t that `start` lies in (its last window's close when past them all: late). */
+export function windowCloseAt(problem: Problem, t: number, start: number): number {
+  const w = problem.windows;
+  const end = problem.twOffset[t + 1]!;
+  for (let k = problem.twOffset[t]!; k < end; k++) if (start <= w[2 * k + 1]!) return w[2 * k + 1]!;
+  return w[2 * (end - 1) + 1]!;
 }
 
 /** Latest start not after `limit` that lies in one of task t's windows, or -Infinity. */

@@ -101,20 +101,42 @@ export interface VroomMatrix {
   costs?: number[][];
 }
 
+/**
+ * `g` is VROOM's; the rest are Lastmile's extensions. `route_cost`: what a route costs — `travel` (VROOM's
+ * convention: fixed + travel at per_hour and per_km) or `working_time` (fixed + the time from departure to
+ * return, waiting and service included, at per_hour + distance at per_km: what a driver is paid).
+ * `minimize`: `cost`, `vehicles` (fewest routes first, then cost) or `balance` (cost plus `balance_weight` × the
+ * summed excess of each route's working time beyond 10 % above the average, at the vehicle's per_hour).
+ */
+export interface VroomOptions {
+  g?: boolean;
+  route_cost?: RouteCostBasis;
+  minimize?: MinimizeGoal;
+  balance_weight?: number;
+  /** Runs to repeat exactly, as `stats.runs` reported them. */
+  replay?: ReplayedRun[];
+}
+
+export const routeCostBases = ['travel', 'working_time'] as const;
+export type RouteCostBasis = (typeof routeCostBases)[number];
+export const minimizeGoals = ['cost', 'vehicles', 'balance'] as const;
+export type MinimizeGoal = (typeof minimizeGoals)[number];
+
 export interface VroomProblem {
   jobs?: VroomJob[];
   shipments?: VroomShipment[];
   vehicles: VroomVehicle[];
   /** Keyed by vehicle profile ("car" by default). */
   matrices?: Record<string, VroomMatrix>;
-  /** `replay` is Lastmile's: runs to repeat exactly, as `stats.runs` reported them. */
-  options?: { g?: boolean; replay?: ReplayedRun[] };
+  options?: VroomOptions;
 }
 
 /** Lastmile: one search run, by its seed and the iterations it made (stopped by a time limit or not). */
 export interface ReplayedRun {
   seed: number;
   iterations: number;
+  /** Minimising vehicles or balance: the iteration its first phase ended at. */
+  phase_iterations?: number;
 }
 
 export type ViolationCause =
@@ -213,6 +235,8 @@ export interface VroomSummary {
 export interface SolverStats {
   seed: number;
   iterations: number;
+  /** Minimising vehicles or balance: the iteration the first phase (fleet, or cost alone) ended at. */
+  phase_iterations?: number;
   improvements: number;
   /** Best cost after each improvement, as [iteration, cost]. */
   history?: Array<[number, number]>;

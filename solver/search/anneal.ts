@@ -1,8 +1,9 @@
 import type { Rng } from '../model/rng';
 import { twoOptStarDescent } from './operators/two-opt-star';
+import { minimizeFleet } from './fleet';
 import { recreate } from './recreate';
 import { DEFAULT_RUIN, ruin } from './ruin';
-import { compareObjectives, objectiveOf, SearchSolution, type Objective } from './solution';
+import { compareObjectives, objectiveOf, sameLevel, SearchSolution, type Objective } from './solution';
 
 /** How long to search; the first limit reached stops it. */
 export interface StoppingRule {
@@ -14,6 +15,8 @@ export interface StoppingRule {
    * the same open-ended schedule, so the same seed gives the same solution. The time limit is then ignored.
    */
   replayIterations?: number;
+  /** With the replay of a run minimising vehicles or balance: the iteration its first phase ended at. */
+  replayPhaseIterations?: number;
 }
 
 export interface SolveProgress {
@@ -39,6 +42,8 @@ export interface SearchOutcome {
   iterations: number;
   improvements: number;
   history: Array<[number, number]>;
+  /** Minimising vehicles or balance: the iteration the first phase (fleet, or cost alone) ended at. */
+  phaseIterations?: number;
 }
 
 /** Iterations when the caller gives no stopping rule at all. */
@@ -53,6 +58,10 @@ const FINAL_TEMPERATURE = 0.05;
 /** Open-ended runs cool over a horizon that doubles when reached: at first this many iterations per task (at least 1,000). */
 const FIRST_HORIZON_PER_TASK = 1;
 const FIRST_HORIZON_MIN = 1000;
+/** With minimize `balance`: share of the run that searches cost alone first, so balancing starts from a cheap plan. */
+const COST_FIRST_SHARE = 0.5;
+/** With minimize `vehicles`: share of the iterations or time that fleet minimisation takes first. */
+const FLEET_SHARE = 0.5;
 
 /**
  * Ruin-and-recreate under simulated annealing (SISR). Each iteration ruins a copy of the current solution,
@@ -80,9 +89,35 @@ export function anneal(
   let horizon = budgeted ? iterationLimit : Math.max(FIRST_HORIZON_MIN, FIRST_HORIZON_PER_TASK * problem.taskCount);
 
   const current = initial;
+  // The first phase ends at a share of the budget, which may be the clock's: its iteration is reported, and a
+  // replay ends it at that iteration, so the run repeats exactly.
+  const replayPhase = replay === undefined ? undefined : stop.replayPhaseIterations;
+  let fleetIterations = 0;
+  let phaseIterations: number | undefined;
+  if (problem.minimize === 'vehicles') {
+    // Fewest vehicles first: the cost search below never adds a route back (the vehicles level of the objective).
+    const fleetTime = timeLimit * FLEET_SHARE;
+    const fleetIterationLimit = iterationLimit === Infinity ? Infinity : Math.floor(iterationLimit * FLEET_SHARE);
+    const fleetStall = stallLimit === Infinity ? Infinity : stallLimit * 10;
+    fleetIterations = minimizeFleet(
+      current,
+      neighbors,
+      locked,
+      servable,
+      rng,
+      (k) =>
+        replayPhase !== undefined
+          ? k < replayPhase
+          : k < fleetIterationLimit && k < fleetStall && !signal?.aborted && (fleetTime === Infinity || (clock ? clock() - startedAt : 0) < fleetTime),
+    );
+    phaseIterations = fleetIterations;
+  }
   const candidate = new SearchSolution(problem);
   candidate.copyFrom(current);
-  let currentObjective = objectiveOf(current);
+  // Balance joins the objective once the cost search has had its share.
+  let balancing = false;
+  const evaluate = (solution: SearchSolution) => objectiveOf(solution, balancing);
+  let currentObjective = evaluate(current);
   let bestObjective = currentObjective;
   let best = current.snapshot();
   const history: Array<[number, number]> = [[0, bestObjective.cost]];
@@ -94,15 +129,21 @@ export function anneal(
       assigned += route.length;
       used++;
     }
-  const averageEdge = assigned > 0 ? currentObjective.cost / (assigned + used) : 1;
+  // Temperatures follow travel: a working-time cost also counts service, which no move changes.
+  let scale = currentObjective.cost;
+  if (problem.routeCost === 'working_time') scale = current.routes.reduce((total, route) => total + route.travelCost, 0);
+  const averageEdge = assigned > 0 ? scale / (assigned + used) : 1;
   const startTemperature = START_TEMPERATURE * averageEdge;
   const finalTemperature = FINAL_TEMPERATURE * averageEdge;
 
   const changed = new Set<number>();
-  let iteration = 0;
+  let iteration = fleetIterations;
   let improvements = 0;
-  let lastImprovement = 0;
+  let lastImprovement = fleetIterations;
   const elapsed = () => (clock ? clock() - startedAt : 0);
+  /** How much of its budget the run has spent: iterations, time, or (a stall limit alone) iterations without improvement. */
+  const budgetShare = (k: number, timeMs: number) =>
+    Math.max(k / iterationLimit, timeMs / timeLimit, iterationLimit === Infinity && timeLimit === Infinity ? (k - lastImprovement) / stallLimit : 0);
   const report = () =>
     onProgress?.({
       iteration,
@@ -121,6 +162,19 @@ export function anneal(
     if (iteration > horizon) horizon *= 2;
     const progress = iteration / horizon;
     const temperature = startTemperature * Math.pow(finalTemperature / startTemperature, Math.min(1, progress));
+    if (!balancing && problem.minimize === 'balance' && (replayPhase !== undefined ? iteration > replayPhase : budgetShare(iteration, time) >= COST_FIRST_SHARE)) {
+      balancing = true;
+      phaseIterations = iteration - 1;
+      for (const route of current.routes) route.tasks = best[route.vehicle]!.slice();
+      current.refresh();
+      current.unassigned = [];
+      for (let t = 0; t < problem.taskCount; t++) if (current.routeOf[t]! < 0) current.unassigned.push(t);
+      candidate.copyFrom(current);
+      currentObjective = evaluate(current);
+      bestObjective = currentObjective;
+      lastImprovement = iteration;
+      history.push([iteration, bestObjective.cost]);
+    }
 
     changed.clear();
     // Removed tasks, and the unassigned ones worth another try.
@@ -132,12 +186,11 @@ export function anneal(
     // Polish around the reinserted tasks: tail exchanges the insertions alone cannot make.
     twoOptStarDescent(candidate, neighbors, GRANULARITY, rng, changed, pending);
 
-    let objective = objectiveOf(candidate);
+    let objective = evaluate(candidate);
     const order = compareObjectives(objective, currentObjective);
-    const sameLevel = objective.lostPriority === currentObjective.lostPriority && objective.unassigned === currentObjective.unassigned;
     const accept =
       keepsFeasible(candidate, current, changed) &&
-      (order < 0 || (sameLevel && objective.cost < currentObjective.cost - temperature * Math.log(rng.next())));
+      (order < 0 || (sameLevel(objective, currentObjective) && objective.cost < currentObjective.cost - temperature * Math.log(rng.next())));
     if (accept) {
       current.copyFrom(candidate, changed);
       currentObjective = objective;
@@ -145,7 +198,7 @@ export function anneal(
         // A new best: polish every route the iteration touched before keeping it.
         twoOptStarDescent(current, neighbors, GRANULARITY, rng, changed, routeTasks(current, changed));
         candidate.copyFrom(current, changed);
-        objective = objectiveOf(current);
+        objective = evaluate(current);
         currentObjective = objective;
         bestObjective = objective;
         best = current.snapshot();
@@ -157,7 +210,7 @@ export function anneal(
     } else candidate.copyFrom(current, changed);
     if (iteration % PROGRESS_EVERY_ITERATIONS === 0) report();
   }
-  return { best, bestObjective, iterations: iteration, improvements, history };
+  return { best, bestObjective, iterations: iteration, improvements, history, ...(phaseIterations !== undefined ? { phaseIterations } : {}) };
 }
 
 /**

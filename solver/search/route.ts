@@ -1,5 +1,5 @@
 import { earliestStart, latestStart, type Problem } from '../model/problem';
-import { simulateRoute } from './schedule';
+import { simulateRoute, workingTime } from './schedule';
 
 /**
  * The mutable side of the solver: one vehicle's route with cached forward/backward data per position
@@ -17,6 +17,13 @@ export class SearchRoute {
   travelDuration = 0;
   distance = 0;
   feasible = true;
+  /** Fixed + travel cost alone, whatever the route cost counts besides. */
+  travelCost = 0;
+  /** Takes no task (fleet minimisation keeps emptied and empty vehicles out of reach). */
+  closed = false;
+  /** Exact routes only: working time (departure to return) and the waiting left in it. */
+  workingTime = 0;
+  waiting = 0;
   location: Int32Array = new Int32Array(0);
   departEarliest: Float64Array = new Float64Array(0);
   latest: Float64Array = new Float64Array(0);
@@ -46,7 +53,8 @@ export class SearchRoute {
     this.durations = type.durations;
     this.distances = type.distances;
     this.costs = type.costs;
-    this.exact = problem.hasSoftWindows || problem.vehicleBreaks[vehicle]!.length > 0;
+    // Working time and balance depend on every wait: the caches see travel only.
+    this.exact = problem.hasSoftWindows || problem.vehicleBreaks[vehicle]!.length > 0 || problem.routeCost === 'working_time' || problem.minimize === 'balance';
     this.scratchLoad = new Float64Array(problem.dimensions);
     this.update();
   }
@@ -154,11 +162,14 @@ export class SearchRoute {
     this.travelDuration = travel;
     this.distance = distance;
     this.cost = cost;
+    this.travelCost = cost;
     this.feasible = feasible && this.departEarliest[len + 1]! <= this.latest[len + 1]!;
     if (this.exact) {
       const schedule = simulateRoute(p, v, tasks, len, false);
       this.cost = schedule.cost;
       this.feasible = schedule.feasible;
+      this.workingTime = len > 0 ? workingTime(schedule) : 0;
+      this.waiting = schedule.waiting;
     }
     if (len > p.vehicleMaxTasks[v]! || travel > p.vehicleMaxTravelTime[v]! || distance > p.vehicleMaxDistance[v]!) this.feasible = false;
     for (let d = 0; d < dims; d++) if (this.prefixMaxLoad[(len + 1) * dims + d]! > p.vehicleCapacity[v * dims + d]!) this.feasible = false;
@@ -170,13 +181,25 @@ export class SearchRoute {
    * a caller looking for the cheapest place passes its best so far and spares the exact simulation.
    */
   insertionDelta(t: number, position: number, bound = Infinity): number {
+    if (this.closed) return Infinity;
     if (!this.exact) return this.cachedDelta(t, position);
     if (!this.problem.hasSoftWindows) {
-      // Breaks only delay a route and add no travel: the break-free check is necessary, its cost is the cost.
+      // Breaks only delay a route: the break-free check is necessary, and its travel bounds the cost from below.
       const delta = this.cachedDelta(t, position);
-      if (!(delta < bound)) return Infinity;
-    } else if (!(this.travelDelta(t, position) < bound)) return Infinity; // lateness only adds to travel
+      if (!(delta + this.workingTimeFloor(t) < bound)) return Infinity;
+    } else if (!(this.travelDelta(t, position) + this.workingTimeFloor(t) < bound)) return Infinity; // lateness only adds to travel
     return this.exactDelta(t, -1, position, -1);
+  }
+
+  /**
+   * With route_cost `working_time`, a lower bound of what inserting t adds beyond its travel: its service, less the
+   * waiting it could fill. Travel alone is the bound otherwise.
+   */
+  private workingTimeFloor(t: number, partner = -1): number {
+    const p = this.problem;
+    if (p.routeCost !== 'working_time') return 0;
+    const service = p.taskService[t]! + (partner >= 0 ? p.taskService[partner]! : 0);
+    return p.vehicleCostPerSecond[this.vehicle]! * (service - this.waiting);
   }
 
   /** Travel cost change of the insertion alone: a lower bound of its cost with soft windows. */
@@ -259,7 +282,7 @@ export class SearchRoute {
     const p = this.problem;
     const v = this.vehicle;
     const len = this.tasks.length;
-    if (len + 2 > p.vehicleMaxTasks[v]!) return Infinity;
+    if (this.closed || len + 2 > p.vehicleMaxTasks[v]!) return Infinity;
     let best = Infinity;
     if (this.exact) {
       // Travel alone bounds the cost from below (and is the cost, with hard windows): simulate the placements
@@ -270,6 +293,7 @@ export class SearchRoute {
       const lp = p.taskLocation[pickup]!;
       const ld = p.taskLocation[delivery]!;
       const fixed = len === 0 ? p.vehicleFixedCost[v]! : 0;
+      const floor = this.workingTimeFloor(pickup, delivery);
       const placements: Array<[number, number, number]> = [];
       for (let i = this.lockedPrefix + 1; i <= len + 1; i++)
         for (let j = i; j <= len + 1; j++) {
@@ -279,9 +303,11 @@ export class SearchRoute {
               ? costs[loc[i - 1]! * n + lp]! + costs[lp * n + ld]! + costs[ld * n + loc[i]!]! - costs[loc[i - 1]! * n + loc[i]!]!
               : costs[loc[i - 1]! * n + lp]! + costs[lp * n + loc[i]!]! - costs[loc[i - 1]! * n + loc[i]!]! +
                 costs[loc[j - 1]! * n + ld]! + costs[ld * n + loc[j]!]! - costs[loc[j - 1]! * n + loc[j]!]!);
-          if (travel < bound) placements.push([travel, i, j]);
+          if (travel + floor < bound) placements.push([travel + floor, i, j]);
         }
       placements.sort((a, b) => a[0] - b[0]);
+      // Travel (plus the working-time floor) is the cost itself only with hard windows and travel costs.
+      const firstFeasibleWins = !p.hasSoftWindows && p.routeCost === 'travel';
       for (const [travel, i, j] of placements) {
         if (!(travel < best)) break;
         if (skip?.()) continue;
@@ -290,7 +316,7 @@ export class SearchRoute {
           best = delta;
           out[0] = i;
           out[1] = j;
-          if (!p.hasSoftWindows) break;
+          if (firstFeasibleWins) break;
         }
       }
       return best;

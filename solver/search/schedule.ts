@@ -1,10 +1,13 @@
 import type { TimeWindow, VroomViolation } from '../model/vroom';
-import { earliestStart, lastWindowEnd, latestStart, TASK_DELIVERY, TASK_PICKUP, type Problem, type SolverBreak } from '../model/problem';
+import { earliestStart, lastWindowEnd, TASK_DELIVERY, TASK_PICKUP, windowCloseAt, type Problem, type SolverBreak } from '../model/problem';
 
 /**
  * Exact simulation of one vehicle's route: the reference for everything the O(1) move evaluation
  * approximates, and the only evaluator for what it cannot express (breaks, soft windows, plan mode).
- * Walks the route once: travel, waiting, setup, service, breaks, load, lateness.
+ * Walks the route once: travel, waiting, setup, service, breaks, load, lateness. The van leaves as late as the
+ * route allows: the forward pass keeps the waiting so far and each step's slack to its window's close, and the
+ * departure moves by the least of the two (Savelsbergh's forward time slack), so no wait a later start would
+ * remove is left and the return is no later.
  */
 
 export interface ScheduleStep {
@@ -26,7 +29,10 @@ export interface ScheduleStep {
 export interface Schedule {
   /** Every hard constraint holds. */
   feasible: boolean;
-  /** What the search minimises: fixed + travel cost + lateness cost (soft windows). */
+  /**
+   * What the search minimises: fixed + travel cost + lateness cost (soft windows); with route_cost `working_time`
+   * also the working time beyond travel (service, breaks, waiting) at the vehicle's per_hour.
+   */
   cost: number;
   /** The lateness part of `cost`; VROOM's reported cost is travel and fixed only. */
   latenessCost: number;
@@ -34,14 +40,26 @@ export interface Schedule {
   distance: number;
   setup: number;
   service: number;
+  /** Left after the late departure. */
   waiting: number;
+  /** The late departure and the return (arrival at the end, or the last stop's departure on an open route). */
+  departure: number;
+  end: number;
   steps: ScheduleStep[];
   violations: VroomViolation[];
 }
 
+/** Working time: departure to return, what a driver is paid for. */
+export const workingTime = (schedule: Schedule): number => schedule.end - schedule.departure;
+
 function windowStart(windows: TimeWindow[], time: number): number {
   for (const [open, close] of windows) if (time <= close) return time > open ? time : open;
   return Infinity;
+}
+
+function windowClose(windows: TimeWindow[], start: number): number {
+  for (const [, close] of windows) if (start <= close) return close;
+  return windows[windows.length - 1]![1];
 }
 
 /** One entry per cause; timing durations add up (a route's delay is the sum of its steps', as VROOM reports it). */
@@ -52,10 +70,11 @@ export function addViolation(list: VroomViolation[], cause: VroomViolation['caus
 }
 
 /**
- * Simulates tasks[0..length) on vehicle v, leaving at `departure` (default: the start of its shift). With `detail`,
- * fills `steps` and violations (plan mode, output); without it, stops at the first broken hard constraint (search).
+ * Simulates tasks[0..length) on vehicle v from the start of its shift, then moves the departure as late as the route
+ * allows. With `detail`, fills `steps` and violations (plan mode, output); without it, stops at the first broken hard
+ * constraint (search).
  */
-export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<number>, length: number, detail: boolean, departure?: number): Schedule {
+export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<number>, length: number, detail: boolean): Schedule {
   const dims = problem.dimensions;
   const type = problem.types[problem.vehicleType[v]!]!;
   const n = problem.locations;
@@ -72,6 +91,8 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
     setup: 0,
     service: 0,
     waiting: 0,
+    departure: problem.vehicleShiftStart[v]!,
+    end: problem.vehicleShiftStart[v]!,
     steps,
     violations: routeViolations,
   };
@@ -87,7 +108,15 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
     result.feasible = false;
   };
 
-  let time = departure ?? problem.vehicleShiftStart[v]!;
+  let time = problem.vehicleShiftStart[v]!;
+  // Forward time slack: how far the departure may move (no step past its window's close), bounded by the waiting.
+  let waited = 0;
+  let slack = Infinity;
+  const slackAt = (start: number, wait: number, close: number): void => {
+    waited += wait;
+    const room = waited + close - start;
+    if (room < slack) slack = room;
+  };
   let location = problem.vehicleStart[v]!;
   let nextBreak = 0;
   const startViolations: VroomViolation[] = [];
@@ -119,6 +148,7 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
       addViolation(routeViolations, 'max_load');
     }
     result.waiting += begin - time;
+    slackAt(begin, begin - time, windowClose(brk.windows, begin));
     result.service += brk.service;
     if (detail)
       steps.push({
@@ -190,6 +220,7 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
     result.distance += type.distances[location * n + to]!;
     result.cost += type.costs[location * n + to]!;
     result.waiting += start - arrival;
+    slackAt(start, start - arrival, windowCloseAt(problem, t, start));
     result.setup += setup;
     result.service += service;
     for (let d = 0; d < dims; d++) load[d]! += problem.taskLoadChange[t * dims + d]!;
@@ -271,37 +302,23 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
       load: [...load],
       violations: endViolations,
     });
+  const later = Math.min(waited, slack);
+  const shift = later > 0 && Number.isFinite(later) ? later : 0;
+  result.departure += shift;
+  result.end = arrival;
+  result.waiting -= shift;
+  if (problem.routeCost === 'working_time') result.cost += problem.vehicleCostPerSecond[v]! * (workingTime(result) - result.travelDuration);
+  if (detail && shift > 0) leaveLater(steps, shift);
   return result;
 }
 
-/**
- * The latest departure that ends the route no later and keeps every stop in its window, as VROOM reports
- * routes: a van leaves late rather than wait at a window that opens later. A backward pass from the end over
- * the detailed schedule gives each stop's latest start; the departure is the first stop's minus the first leg.
- * Never earlier than the schedule's own departure.
- */
-export function latestDeparture(problem: Problem, v: number, schedule: Schedule): number {
-  const steps = schedule.steps;
-  const first = steps[0];
-  const last = steps[steps.length - 1];
-  if (!first || !last || first.kind !== 'start' || last.kind !== 'end') return first?.arrival ?? 0;
-  let latest = last.arrival;
-  for (let k = steps.length - 2; k >= 1; k--) {
-    const step = steps[k]!;
-    const legAfter = steps[k + 1]!.travelDuration - step.travelDuration;
-    const limit = latest - legAfter - step.setup - step.service;
-    const start = step.kind === 'task' ? latestStart(problem, step.index, limit) : latestBreakStart(problem.vehicleBreaks[v]![step.index]!, limit);
-    if (!(start >= step.arrival + step.waiting - 1e-9)) return first.arrival;
-    latest = start;
+/** Moves the departure by `shift`: each step's wait absorbs what it can of the delay, the rest goes on. */
+function leaveLater(steps: ScheduleStep[], shift: number): void {
+  let delay = shift;
+  for (const s of steps) {
+    s.arrival += delay;
+    const absorbed = Math.min(delay, s.waiting);
+    s.waiting -= absorbed;
+    delay -= absorbed;
   }
-  const firstLeg = steps.length > 2 ? steps[1]!.travelDuration : last.travelDuration;
-  return Math.max(first.arrival, latest - firstLeg);
-}
-
-function latestBreakStart(brk: SolverBreak, limit: number): number {
-  for (let k = brk.windows.length - 1; k >= 0; k--) {
-    const [open, close] = brk.windows[k]!;
-    if (open <= limit) return limit < close ? limit : close;
-  }
-  return -Infinity;
 }

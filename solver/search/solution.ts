@@ -65,16 +65,57 @@ export class SearchSolution {
 export interface Objective {
   lostPriority: number;
   unassigned: number;
+  /** Routes used with minimize `vehicles`, else 0 (the level then ties). */
+  vehicles: number;
+  /** With minimize `balance`, the routes' cost plus the balance penalty. */
   cost: number;
 }
 
-export function objectiveOf(solution: SearchSolution): Objective {
-  return { lostPriority: solution.lostPriority(), unassigned: solution.unassignedCount(), cost: solution.cost() };
+/** `balance`: count the balance penalty (default: when the problem minimises balance). */
+export function objectiveOf(solution: SearchSolution, balance = solution.problem.minimize === 'balance'): Objective {
+  const problem = solution.problem;
+  let vehicles = 0;
+  if (problem.minimize === 'vehicles') for (const route of solution.routes) if (route.length > 0) vehicles++;
+  let cost = solution.cost();
+  if (balance) {
+    const workingTimes = solution.routes.map((route) => (route.length > 0 ? route.workingTime : 0));
+    cost += balancePenalty(workingTimes, problem.vehicleCostPerSecond, problem.balanceWeight);
+  }
+  return { lostPriority: solution.lostPriority(), unassigned: solution.unassignedCount(), vehicles, cost };
 }
 
-/** VROOM's hierarchy: serve the most priority, then the most tasks, then pay the least. Negative when a is better. */
+/** Work balance lets a route work this share above the average before it counts: drivers' days differ a little anyway. */
+export const BALANCE_TOLERANCE = 0.1;
+
+/**
+ * Work balance: each used route's working time beyond (1 + BALANCE_TOLERANCE) × the average of the used routes, at
+ * its vehicle's per_hour, times `weight`. Zero when the drivers work about as long; a short route is not penalised.
+ * `workingTimes[v]` is 0 for an unused vehicle v.
+ */
+export function balancePenalty(workingTimes: ArrayLike<number>, costPerSecond: ArrayLike<number>, weight: number): number {
+  let used = 0;
+  let total = 0;
+  for (let r = 0; r < workingTimes.length; r++)
+    if (workingTimes[r]! > 0) {
+      used++;
+      total += workingTimes[r]!;
+    }
+  if (used < 2) return 0;
+  const allowed = (1 + BALANCE_TOLERANCE) * (total / used);
+  let penalty = 0;
+  for (let r = 0; r < workingTimes.length; r++) if (workingTimes[r]! > allowed) penalty += (workingTimes[r]! - allowed) * costPerSecond[r]!;
+  return weight * penalty;
+}
+
+/** VROOM's hierarchy: serve the most priority, then the most tasks, (fewest vehicles,) then pay the least. Negative when a is better. */
 export function compareObjectives(a: Objective, b: Objective): number {
   if (a.lostPriority !== b.lostPriority) return a.lostPriority - b.lostPriority;
   if (a.unassigned !== b.unassigned) return a.unassigned - b.unassigned;
+  if (a.vehicles !== b.vehicles) return a.vehicles - b.vehicles;
   return a.cost - b.cost;
+}
+
+/** Same priority, tasks and vehicles: only the cost tells the two apart. */
+export function sameLevel(a: Objective, b: Objective): boolean {
+  return a.lostPriority === b.lostPriority && a.unassigned === b.unassigned && a.vehicles === b.vehicles;
 }

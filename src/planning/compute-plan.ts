@@ -40,7 +40,7 @@ export async function computePlan(deps: ComputeDeps, plan: PlanRecord, signal: A
   const notBeforeEpoch = Math.ceil(deps.clock.nowMs() / 60_000) * 60;
   const all = planningInput(context.depot, plan.date, vehicles, [...orders.values()], context.depotsById, new Map(), notBeforeEpoch);
   // Vans whose shift is over take no stop; the day is planned on the others, and on none it is a 409.
-  const input = { ...all, vehicles: all.vehicles.filter((vehicle) => !shiftOver(vehicle)) };
+  const input = { ...all, vehicles: all.vehicles.filter((vehicle) => !shiftOver(vehicle)), objective: plan.options.minimize ?? 'cost' };
   if (input.vehicles.length === 0) throw shiftsEnded(all, all.vehicles);
   const started = performance.now();
   const outcome = await solvePlanning(input, deps, {

@@ -2,7 +2,7 @@
 import type { PlanTotals } from '../domain/model/plan';
 import type { RouteDraft } from '../domain/model/route';
 
-export const emptyTotals: PlanTotals = { routes: 0, stops: 0, unassigned: 0, distanceMeters: 0, drivingSeconds: 0, serviceSeconds: 0, waitingSeconds: 0, cost: 0 };
+export const emptyTotals: PlanTotals = { routes: 0, stops: 0, unassigned: 0, distanceMeters: 0, drivingSeconds: 0, serviceSeconds: 0, waitingSeconds: 0, paidSeconds: 0, cost: 0 };
 
 export function adjustTotals(totals: PlanTotals | null, before: RouteDraft[], after: RouteDraft[], unassignedChange = 0): PlanTotals {
   const next = { ...emptyTotals, ...totals };
@@ -13,6 +13,7 @@ export function adjustTotals(totals: PlanTotals | null, before: RouteDraft[], af
     next.drivingSeconds += sign * route.drivingSeconds;
     next.serviceSeconds += sign * route.serviceSeconds;
     next.waitingSeconds += sign * route.waitingSeconds;
+    next.paidSeconds += sign * (route.stops.length > 0 ? route.arrivalEpoch - route.departureEpoch : 0);
     next.cost += sign * route.cost;
   };
   for (const route of before) apply(route, -1);

@@ -1,6 +1,6 @@
 /** Plan endpoints: creating a plan run, reading plans, dispatching, dispatcher edits and live insertion. */
 import { z } from 'zod';
-import { planStatuses } from '../domain/model/plan';
+import { planObjectives, planStatuses } from '../domain/model/plan';
 import { routeStatuses, stopStatuses } from '../domain/model/route';
 import { stopTimesSchema } from './stop-times';
 
@@ -16,12 +16,21 @@ export const createPlanSchema = z.object({
     .optional()
     .describe("Default: the depot's orders in status ready or rescheduled with a time window on the date"),
   timeLimitSeconds: z.number().min(0.1).max(600).default(10),
-  options: z.object({ seeds: z.number().int().min(1).max(16).optional().describe('Searches run in parallel; the best is kept') }).default({}),
+  options: z
+    .object({
+      seeds: z.number().int().min(1).max(16).optional().describe('Searches run in parallel; the best is kept'),
+      minimize: z
+        .enum(planObjectives)
+        .optional()
+        .describe("Default cost:  what the company pays (vans' fixed cost, hours from departure to return with waiting, kilometres); vehicles: fewest vans, then cost; balance: cost plus each van's hours beyond 10 % above the average"),
+    })
+    .default({}),
   replacesPlanId: id
     .optional()
     .describe('A succeeded, not yet dispatched plan of the same depot and date: its orders may be planned again, and it is superseded once this plan succeeds'),
 });
 export type CreatePlanInput = z.output<typeof createPlanSchema>;
+export type { PlanObjective } from '../domain/model/plan';
 
 export const planListQuerySchema = z.object({
   date: z.iso.date().optional(),
@@ -116,6 +125,7 @@ export const routeSchema = z.object({
   drivingSeconds: z.number(),
   serviceSeconds: z.number(),
   waitingSeconds: z.number(),
+  paidSeconds: z.number().describe('Working time the driver is paid for: departure to return, waiting and breaks included'),
   cost: z.number(),
   violations: z.array(violation),
   breaks: z.array(z.object({ start: z.string(), durationSeconds: z.number() })),
@@ -129,6 +139,7 @@ export const planSummarySchema = z.object({
   version: z.number().int(),
   status: z.enum(planStatuses),
   timeLimitSeconds: z.number(),
+  minimize: z.enum(planObjectives).describe('What the plan minimised (options.minimize)'),
   vehicleIds: z.array(z.number().int()),
   orderCount: z.number().int(),
   progress: z.object({ bestCost: z.number(), unassigned: z.number(), elapsedMs: z.number() }).nullable(),

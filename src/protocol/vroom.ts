@@ -5,6 +5,7 @@
  * Units: seconds, metres, [lon, lat].
  */
 import { z } from 'zod';
+import { minimizeGoals, routeCostBases } from '../../solver/model/vroom';
 
 const id = z.number().int().min(0);
 const seconds = z.number().int().min(0);
@@ -107,7 +108,11 @@ export const vroomMatrixSchema = z
   .meta({ id: 'VroomMatrix' });
 
 const replayedRunSchema = z
-  .object({ seed: z.number().int().min(0).max(2 ** 32 - 1), iterations: z.number().int().min(0) })
+  .object({
+    seed: z.number().int().min(0).max(2 ** 32 - 1),
+    iterations: z.number().int().min(0),
+    phase_iterations: z.number().int().min(0).optional().describe('minimize vehicles or balance: the iteration the first phase ended at'),
+  })
   .strict()
   .meta({ id: 'VroomReplayedRun' });
 
@@ -120,7 +125,16 @@ export const vroomProblemSchema = z
     matrix: matrixRows.optional().meta({ deprecated: true, description: "VROOM's deprecated top-level durations matrix, for every profile" }),
     options: z
       .object({
-        g: z.boolean().optional().describe('Add each route\'s geometry (encoded polyline)'),
+        g: z.boolean().optional().describe("Add each route's geometry (encoded polyline)"),
+        route_cost: z
+          .enum(routeCostBases)
+          .optional()
+          .describe("Lastmile extension. travel (default, VROOM's): fixed + travel time at per_hour + distance at per_km; working_time: fixed + departure to return (service, breaks and waiting included) at per_hour + distance at per_km"),
+        minimize: z
+          .enum(minimizeGoals)
+          .optional()
+          .describe('Lastmile extension. cost (default); vehicles: fewest routes, then cost; balance: cost plus balance_weight × each route’s working time beyond 10 % above the routes’ average, at per_hour'),
+        balance_weight: z.number().min(0).optional().describe('Lastmile extension, with minimize balance: weight of the routes’ working time beyond 10 % above the average (default 3)'),
         replay: z
           .array(replayedRunSchema)
           .min(1)
@@ -206,7 +220,7 @@ export const vroomSolutionSchema = z
     unassigned: z.array(vroomUnassignedSchema),
     routes: z.array(vroomRouteSchema),
     stats: z
-      .object({ seed: z.number().int(), iterations: z.number().int(), improvements: z.number().int(), runs: z.array(replayedRunSchema).optional().describe('Every seed run, with the iterations it made: send as options.replay to repeat them') })
+      .object({ seed: z.number().int(), iterations: z.number().int(), improvements: z.number().int(), phase_iterations: z.number().int().optional(), runs: z.array(replayedRunSchema).optional().describe('Every seed run, with the iterations it made: send as options.replay to repeat them') })
       .catchall(z.unknown())
       .optional()
       .describe('Lastmile: what the search did'),

@@ -32,7 +32,7 @@ export const demoTimeZone = 'Europe/Berlin';
 const firstNames = ['Anna', 'Ben', 'Clara', 'David', 'Elif', 'Felix', 'Greta', 'Hannah', 'Jonas', 'Katharina', 'Lukas', 'Mia', 'Noah', 'Olga', 'Paul', 'Sophie', 'Tim', 'Yusuf'];
 const lastNames = ['Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schulz', 'Hoffmann', 'Koch', 'Richter', 'Klein', 'Wolf', 'Yılmaz', 'Neumann'];
 /** The vans' shift, local hours: the demo day begins at its start. */
-const shiftHours = { start: 8, end: 18 };
+export const shiftHours = { start: 8, end: 18 };
 /** Local delivery windows [from, to] in hours; most customers take a half day. */
 const windowHours: [number, number][] = [[8, 12], [8, 12], [10, 14], [12, 16], [14, 18], [14, 18], [8, 18]];
 
@@ -64,19 +64,7 @@ export async function seedDemo(context: CommandContext, options: DemoOptions): P
     });
 
     for (const [index, driver] of drivers.entries()) {
-      const vehicle = await repos.vehicles.insert(
-        vehicleContent(
-          vehicleInputSchema.parse({
-            name: driver.vehicle,
-            startDepotId: depot.id,
-            capacity: { weightKg: 800, volumeL: 6000, items: 120 },
-            skills: index < 2 ? ['cooling'] : [],
-            shift: { start: `${String(shiftHours.start).padStart(2, '0')}:00`, end: `${shiftHours.end}:00` },
-            costs: { fixed: 50, perHour: 30, perKm: 0.3 },
-            breaks: [{ windows: [{ start: '11:30', end: '14:00' }], durationSeconds: 1800 }],
-          }),
-        ),
-      );
+      const vehicle = await repos.vehicles.insert(vehicleContent(vehicleInputSchema.parse({ name: driver.vehicle, startDepotId: depot.id, ...demoVan(index) })));
       const user = await repos.users.insert({ username: driver.username, name: `${pick(random, firstNames)} ${pick(random, lastNames)}`, role: 'driver', passwordHash: driver.passwordHash });
       await repos.drivers.insert({ name: user.name, phone: `+49 30 23125 9${String(index).padStart(2, '0')}`, vehicleId: vehicle.id, userId: user.id });
     }
@@ -85,6 +73,17 @@ export async function seedDemo(context: CommandContext, options: DemoOptions): P
     await insertReady(repos, drafts, depot.id);
     return drivers.map(({ username, password, vehicle }) => ({ username, password, vehicle }));
   });
+}
+
+/** The demo's van `index` (0-based): the first two have cooling. */
+export function demoVan(index: number) {
+  return {
+    capacity: { weightKg: 800, volumeL: 6000, items: 120 },
+    skills: index < 2 ? ['cooling'] : [],
+    shift: { start: `${String(shiftHours.start).padStart(2, '0')}:00`, end: `${shiftHours.end}:00` },
+    costs: { fixed: 50, perHour: 30, perKm: 0.3 },
+    breaks: [{ windows: [{ start: '11:30', end: '14:00' }], durationSeconds: 1800 }],
+  };
 }
 
 /**
@@ -129,7 +128,7 @@ async function insertReady(repos: Repositories, drafts: OrderDraft[], depotId: n
   await moveOrders(repos, orders.map((order) => ({ order, path: ['ready'], reason: 'demo seed' })), 'system');
 }
 
-function demoOrders(random: () => number, locations: DemoLocation[], orderCount: number, date: string, refPrefix: string): OrderDraft[] {
+export function demoOrders(random: () => number, locations: DemoLocation[], orderCount: number, date: string, refPrefix: string): OrderDraft[] {
   // Wall-clock hours, also on the days the offset changes.
   const at = (hour: number) => localClockEpochSeconds(date, hour * 3600, demoTimeZone);
   return shuffled(random, locations).slice(0, orderCount).map((location, index) => {

@@ -88,6 +88,7 @@ export async function buildPlan(problem: PlanningProblem, solution: VroomSolutio
       drivingSeconds: sum((route) => route.drivingSeconds),
       serviceSeconds: sum((route) => route.serviceSeconds),
       waitingSeconds: sum((route) => route.waitingSeconds),
+      paidSeconds: sum((route) => route.arrivalEpochSeconds - route.departureEpochSeconds),
       cost: solution.summary.cost,
     },
   };

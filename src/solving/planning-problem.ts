@@ -20,7 +20,7 @@
 import { RoutingError, type RoadMatrix, type RoutingProvider, type TableResult } from '../routing/provider';
 import type { FlatMatrices } from '../../solver/worker-transfer';
 import { assertShiftsOpen } from './shifts';
-import type { VroomBreak, VroomJob, VroomProblem, VroomVehicle } from '../../solver/index';
+import type { MinimizeGoal, VroomBreak, VroomJob, VroomProblem, VroomVehicle } from '../../solver/index';
 import type { Amounts } from '../domain/model/amounts';
 import type { LonLat } from '../domain/model/geometry';
 import type { EpochWindow } from '../domain/model/time-window';
@@ -70,10 +70,19 @@ export interface PlanningOrder extends Pick<Order, 'location' | 'timeWindows' | 
  */
 export const returnsToDepotSkill = 'lastmile:returns-to-depot';
 
+/**
+ * What the plan minimises (the solver's options.minimize): `cost` — what the company pays, vehicles' fixed cost,
+ * hours worked from departure to return (waiting included) and kilometres —, `vehicles` (fewest vans, then cost) or
+ * `balance` (cost plus each van's hours beyond 10 % above the average).
+ */
+export type PlanningObjective = MinimizeGoal;
+
 export interface PlanningInput {
   depot: PlanningDepot;
   vehicles: PlanningVehicle[];
   orders: PlanningOrder[];
+  /** Default `cost`. */
+  objective?: PlanningObjective;
 }
 
 /** An order no road reaches: `distanceToRoadMeters` null when no road is within the search radius. */
@@ -259,7 +268,13 @@ function finish({ input, locations, vehicles, jobs, breakIds, skills }: Layout, 
     input,
     unroutable,
     snapMeters: table.sources.map((waypoint) => waypoint.distance),
-    vroom: { vehicles, jobs, matrices: { car: { durations: whole(table.durations), distances: whole(table.distances) } } },
+    vroom: {
+      vehicles,
+      jobs,
+      matrices: { car: { durations: whole(table.durations), distances: whole(table.distances) } },
+      // A van is paid from departure to return, not only while it drives.
+      options: { route_cost: 'working_time', minimize: input.objective ?? 'cost' },
+    },
     locations,
     orderIds: input.orders.map((order) => order.id),
     vehicleIds: input.vehicles.map((vehicle) => vehicle.id),

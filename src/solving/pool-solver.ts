@@ -39,7 +39,10 @@ export function createPoolSolver({ threads = availableParallelism(), idleSeconds
       const seeds = problem.options?.replay?.map((run) => run.seed) ?? options.seeds ?? defaultSeeds(threads);
       const started = performance.now();
       const withRuns = (best: ReturnType<typeof keepBest>, solutions: VroomSolution[]) => {
-        if (best.solution.stats) best.solution.stats.runs = seeds.map((seed, i) => ({ seed, iterations: solutions[i]!.stats?.iterations ?? 0 }));
+        if (best.solution.stats) best.solution.stats.runs = seeds.map((seed, i) => {
+            const stats = solutions[i]!.stats;
+            return { seed, iterations: stats?.iterations ?? 0, ...(stats?.phase_iterations !== undefined ? { phase_iterations: stats.phase_iterations } : {}) };
+          });
         return best;
       };
       if (!pool) {

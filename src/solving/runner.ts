@@ -4,7 +4,7 @@
  * One implementation, pool-solver.ts, for the service, the CLI, benchmarks and tests alike.
  */
 import type { Logger } from 'pino';
-import { checkSolution, validateProblem, type CheckIssue, type CheckResult, type SolveProgress, type ValidationIssue, type VroomProblem, type VroomSolution } from '../../solver/index';
+import { checkSolution, solutionScore, validateProblem, type CheckIssue, type CheckResult, type SolveProgress, type ValidationIssue, type VroomProblem, type VroomSolution } from '../../solver/index';
 import type { FlatMatrices } from '../../solver/worker-transfer';
 import { invalidInput, type AppError, type ErrorDetail } from '../errors';
 
@@ -69,14 +69,21 @@ export function assertValidProblem(problem: unknown): asserts problem is VroomPr
   if (issues.length > 0) throw invalidProblem(issues.map(issueDetail));
 }
 
-/** VROOM's hierarchy: a solution at all, then most priority served, then fewest unassigned, then least cost. */
-export function isBetter(candidate: VroomSolution, incumbent: VroomSolution): boolean {
+/**
+ * VROOM's hierarchy: a solution at all, then most priority served, then fewest unassigned, then (with the problem's
+ * options) fewest vehicles, then least cost (with the balance penalty).
+ */
+export function isBetter(candidate: VroomSolution, incumbent: VroomSolution, problem?: VroomProblem): boolean {
   if ((candidate.code === 0) !== (incumbent.code === 0)) return candidate.code === 0;
   const a = candidate.summary;
   const b = incumbent.summary;
   if (a.priority !== b.priority) return a.priority > b.priority;
   if (a.unassigned !== b.unassigned) return a.unassigned < b.unassigned;
-  return a.cost < b.cost;
+  if (!problem || candidate.code !== 0) return a.cost < b.cost;
+  const scoreA = solutionScore(problem, candidate);
+  const scoreB = solutionScore(problem, incumbent);
+  if (scoreA.vehicles !== scoreB.vehicles) return scoreA.vehicles < scoreB.vehicles;
+  return scoreA.cost < scoreB.cost;
 }
 
 /**
@@ -85,7 +92,7 @@ export function isBetter(candidate: VroomSolution, incumbent: VroomSolution): bo
  */
 export function keepBest(problem: VroomProblem, seeds: number[], solutions: VroomSolution[], log?: Logger, checks?: CheckResult[]): { solution: VroomSolution; seed: number } {
   let best = 0;
-  for (let i = 1; i < solutions.length; i++) if (isBetter(solutions[i]!, solutions[best]!)) best = i;
+  for (let i = 1; i < solutions.length; i++) if (isBetter(solutions[i]!, solutions[best]!, problem)) best = i;
   const solution = solutions[best]!;
   // Code 2 is input the validation let through but the solver could not read: still the caller's to fix.
   if (solution.code === 2) throw invalidProblem([{ path: '', message: solution.error ?? 'the solver could not read the problem' }]);

@@ -119,6 +119,21 @@ describe('POST /api/v1/optimize (inline solver, straight-line roads)', () => {
     }
   });
 
+  it('costs routes by working time and minimises vehicles when the options ask, and names a bad option in a 400', async () => {
+    const problem = matrixProblem(locatedProblem(12));
+    const paid = { ...problem, options: { route_cost: 'working_time' as const, minimize: 'vehicles' as const } };
+    const { status, body } = await api.call('POST', '/api/v1/optimize', paid);
+    expect(status).toBe(200);
+    const solution = body as unknown as VroomSolution;
+    expect(checkSolution(paid, solution).issues).toEqual([]);
+    // By travel (VROOM's convention, the default) the same routes cost less: service and waiting are not counted.
+    expect(checkSolution(problem, solution).issues.map((issue) => issue.code)).toContain('cost_mismatch');
+
+    const bad = await api.call('POST', '/api/v1/optimize', { ...problem, options: { minimize: 'fastest', route_cost: 'hours' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((detail) => detail.path).sort()).toEqual(['options.minimize', 'options.route_cost']);
+  });
+
   it('lists every issue of a bad problem in one 400', async () => {
     const problem = locatedProblem(3) as unknown as { jobs: Record<string, unknown>[]; vehicles: Record<string, unknown>[] };
     problem.jobs[0]!.location = [200, 49];

@@ -20,7 +20,7 @@ describe.each(testDatabases())('plans over HTTP on $engine', (backend) => {
     const created = await app.request('POST', '/api/v1/plans', { body: { date: planDate, depotId, timeLimitSeconds: 0.6 } });
     expect(created.status).toBe(202);
     expect(created.headers.get('location')).toBe(`/api/v1/plans/${created.body.id}`);
-    expect(created.body).toMatchObject({ status: 'queued', version: 1, orderCount: orderIds.length, vehicleIds });
+    expect(created.body).toMatchObject({ status: 'queued', version: 1, minimize: 'cost', orderCount: orderIds.length, vehicleIds });
 
     const plan = await waitForPlan(app, created.body.id);
     expect(plan.status).toBe('succeeded');
@@ -43,6 +43,12 @@ describe.each(testDatabases())('plans over HTTP on $engine', (backend) => {
       }
     }
     expect(plan.totals.stops).toBe(orderIds.length);
+    // Paid hours: each route's departure to return; the van leaves late enough not to wait at its first stop.
+    for (const route of plan.routes) {
+      expect(route.paidSeconds).toBe((Date.parse(route.arrival) - Date.parse(route.departure)) / 1000);
+      expect(route.stops[0].waitingSeconds).toBe(0);
+    }
+    expect(plan.totals.paidSeconds).toBe(plan.routes.reduce((total: number, route: { paidSeconds: number }) => total + route.paidSeconds, 0));
 
     const geo = await app.request('GET', `/api/v1/plans/${plan.id}?format=geojson`);
     expect(geo.headers.get('content-type')).toContain('application/geo+json');
@@ -74,9 +80,9 @@ describe.each(testDatabases())('plans over HTTP on $engine', (backend) => {
     expect(again.status).toBe(409);
     expect(again.body.error.details.map((detail: { orderId: number }) => detail.orderId)).toEqual(orderIds);
 
-    const bad = await app.request('POST', '/api/v1/plans', { body: { date: '24.11.2026', depotId: 'one', timeLimitSeconds: -1 } });
+    const bad = await app.request('POST', '/api/v1/plans', { body: { date: '24.11.2026', depotId: 'one', timeLimitSeconds: -1, options: { minimize: 'fastest' } } });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.map((detail: { path: string }) => detail.path).sort()).toEqual(['body.date', 'body.depotId', 'body.timeLimitSeconds']);
+    expect(bad.body.error.details.map((detail: { path: string }) => detail.path).sort()).toEqual(['body.date', 'body.depotId', 'body.options.minimize', 'body.timeLimitSeconds']);
     const unknown = await app.request('POST', '/api/v1/plans', { body: { date: planDate, depotId, vehicleIds: [999], orderIds: [998] } });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details.map((detail: { path: string }) => detail.path)).toEqual(['vehicleIds[0]', 'orderIds[0]']);

@@ -44,6 +44,19 @@ describe('solve: determinism, stopping, progress, bad input', () => {
     expect(shorter.stats!.history).toEqual(timed.stats!.history!.filter(([at]) => at <= iterations - 1));
   });
 
+  it.each(['vehicles', 'balance'] as const)('replays a time-limited run minimising %s, whose first phase ends by the clock', (minimize) => {
+    const problem = { ...randomInstance(60, 8, 11), options: { minimize } };
+    const timed = solve(problem, { seed: 5, stop: { timeLimitMs: 400 }, clock: () => performance.now() });
+    expectFeasible(problem, timed);
+    const { iterations, phase_iterations } = timed.stats!;
+    expect(phase_iterations).toBeGreaterThanOrEqual(0);
+    expect(phase_iterations).toBeLessThanOrEqual(iterations);
+    const replayed = solve({ ...problem, options: { minimize, replay: [{ seed: 5, iterations, phase_iterations }] } }, { seed: 5 });
+    expect(replayed.routes).toEqual(timed.routes);
+    expect(replayed.summary.cost).toBe(timed.summary.cost);
+    expect(replayed.stats).toEqual(timed.stats);
+  });
+
   it('stops at the time limit on the caller clock', () => {
     let now = 0;
     const clock = () => (now += 10); // every reading advances 10 ms

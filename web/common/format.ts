@@ -43,6 +43,10 @@ export function stopTimeLine(times: StopTimesView, status: string): string {
   return `${window} · ${when}${times.delayMinutes === null ? '' : ` · ⚠ ${times.delayMinutes} min late`}`;
 }
 
+export function hours(seconds: number): string {
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
 export function km(meters: number): string {
   return `${(meters / 1000).toFixed(1)} km`;
 }

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { ApiError, type Api } from '../common/api';
 import { say } from '../common/dom';
-import type { editResultSchema, PlanEdit } from '../../src/protocol/plans';
+import type { editResultSchema, PlanEdit, PlanObjective } from '../../src/protocol/plans';
 import type { Alert, ConsoleState, Depot, Driver, Order, Plan, Proposal, RouteLine, Vehicle } from './state';
 
 export type EditResult = z.infer<typeof editResultSchema>;
@@ -82,11 +82,11 @@ export class ConsoleActions {
   }
 
   /** Queues a plan run for the day and follows it; true once its plan is shown. */
-  async startPlan(timeLimitSeconds: number): Promise<boolean> {
+  async startPlan(timeLimitSeconds: number, objective: PlanObjective = 'cost'): Promise<boolean> {
     say('Planning…');
     try {
       const replacesPlanId = this.state.plan?.status === 'succeeded' ? this.state.plan.id : undefined;
-      const created = await this.api.post<{ id: number }>('/plans', { date: this.state.date, depotId: this.state.depotId ?? 0, timeLimitSeconds, replacesPlanId });
+      const created = await this.api.post<{ id: number }>('/plans', { date: this.state.date, depotId: this.state.depotId ?? 0, timeLimitSeconds, options: { minimize: objective }, replacesPlanId });
       this.state.planQueued(created.id);
       for (;;) {
         await new Promise((resolve) => setTimeout(resolve, planPollMs));

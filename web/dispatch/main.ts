@@ -56,8 +56,8 @@ mountToolbar(state, {
     void actions.loadDay();
   },
   // On a dispatched day, "Plan again" proposes a change to the live routes instead of a new plan.
-  plan: (timeLimitSeconds) =>
-    void (state.plan?.status === 'dispatched' ? actions.proposeReplan() : actions.startPlan(timeLimitSeconds)).then((done) => {
+  plan: (timeLimitSeconds, objective) =>
+    void (state.plan?.status === 'dispatched' ? actions.proposeReplan() : actions.startPlan(timeLimitSeconds, objective)).then((done) => {
       if (done) tabs.select('routes');
     }),
   dispatch: () => void actions.dispatchPlan(),

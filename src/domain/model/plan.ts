@@ -9,6 +9,8 @@ export interface PlanTotals {
   drivingSeconds: number;
   serviceSeconds: number;
   waitingSeconds: number;
+  /** Sum of the routes' departure-to-return spans: the hours paid. */
+  paidSeconds: number;
   cost: number;
 }
 
@@ -27,9 +29,15 @@ export interface PlanError {
   message: string;
 }
 
+export const planObjectives = ['cost', 'vehicles', 'balance'] as const;
+/** What a plan minimises (the solver's options.minimize); cost is what the company pays, by the hour. */
+export type PlanObjective = (typeof planObjectives)[number];
+
 export interface PlanOptions {
   /** Solver seeds run in parallel; the best is kept. */
   seeds?: number;
+  /** Default cost (plans stored before the option have none). */
+  minimize?: PlanObjective;
 }
 
 export interface PlanRecord {

@@ -1,5 +1,6 @@
 /** Plans leave the service in these shapes and no other; times are ISO 8601 with the depot's UTC offset. */
 import { toIsoInZone } from '../../domain/time';
+import { emptyTotals } from '../../planning/plan-totals';
 import { presentStopTimes } from './stop-times.presenter';
 import { planToGeoJson, type PlanFeatureCollection } from '../../solving/plan-geojson';
 import type { LonLat } from '../../domain/model/geometry';
@@ -18,6 +19,7 @@ export function presentPlanSummary(plan: PlanRecord, href: string) {
     version: plan.version,
     status: plan.status,
     timeLimitSeconds: plan.timeLimitSeconds,
+    minimize: plan.options.minimize ?? 'cost',
     vehicleIds: plan.vehicleIds,
     orderCount: plan.orderIds.length,
     progress: plan.progress,
@@ -54,6 +56,7 @@ export function presentRoute(route: RouteRecord | (RouteDraft & { id: number | n
     drivingSeconds: route.drivingSeconds,
     serviceSeconds: route.serviceSeconds,
     waitingSeconds: route.waitingSeconds,
+    paidSeconds: route.arrivalEpoch - route.departureEpoch,
     cost: route.cost,
     violations: route.violations,
     breaks: route.breaks.map((pause) => ({ start: toIsoInZone(pause.startEpochSeconds, timeZone), durationSeconds: pause.durationSeconds })),
@@ -113,7 +116,7 @@ export function presentPlanGeoJson(plan: PlanRecord, routes: RouteRecord[], unas
       geometry: route.geometry,
     })),
     unassigned: unassigned.map((entry) => ({ orderId: String(entry.orderId), location: orderLocations.get(entry.orderId)!, reason: entry.reason as never })),
-    totals: { routes: 0, stops: 0, unassigned: 0, distanceMeters: 0, drivingSeconds: 0, serviceSeconds: 0, waitingSeconds: 0, cost: 0, ...plan.totals },
+    totals: { ...emptyTotals, ...plan.totals },
   });
 }
 

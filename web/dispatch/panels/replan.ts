@@ -3,7 +3,7 @@
  * orders it gets, the orders taken off and the stops reordered, each listed; Accept applies it, Discard drops it.
  */
 import { $, el } from '../../common/dom';
-import { km } from '../../common/format';
+import { hours, km } from '../../common/format';
 import type { ConsoleState, Proposal } from '../state';
 
 export interface ReplanActions {
@@ -11,7 +11,6 @@ export interface ReplanActions {
   discard(): void;
 }
 
-const hours = (seconds: number) => `${(seconds / 3600).toFixed(1)} h`;
 
 export function mountReplan(state: ConsoleState, actions: ReplanActions): void {
   const orders = (ids: number[]) => ids.map((id) => state.orderLabel(id)).join(', ');

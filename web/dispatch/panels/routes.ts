@@ -5,7 +5,7 @@
  * Statuses and ETAs from the road are written into their rows in place.
  */
 import { $, el } from '../../common/dom';
-import { causesText, clock, km, statusText, stopTimeLine } from '../../common/format';
+import { causesText, clock, hours, km, statusText, stopTimeLine } from '../../common/format';
 import type { PlanEdit } from '../../../src/protocol/plans';
 import type { ConsoleState, PlanRoute, PlanStop, Vehicle } from '../state';
 
@@ -91,6 +91,8 @@ export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
       { class: 'card route', style: `--route-color:${state.colorOfVehicle(route.vehicleId)}`, 'data-route-vehicle': String(route.vehicleId) },
       el('strong', {}, state.nameOfVehicle(route.vehicleId)),
       el('span', { class: 'muted' }, ` ${driver?.name ?? ''} · ${route.stops.length} stops · ${km(route.distanceMeters)} · ${clock(route.departure)}–${clock(route.arrival)}`),
+      // What the driver is paid for, and the part of it spent parked.
+      el('span', { class: 'muted paid' }, ` · paid ${hours(route.paidSeconds)}, waiting ${Math.round(route.waitingSeconds / 60)} min`),
       list,
     );
     acceptDrops(card, list, route.vehicleId);

@@ -1,11 +1,12 @@
-/** The top bar: which depot and day, how long to search, Plan (again) and Dispatch. */
+/** The top bar: which depot and day, how long to search and what to minimise, Plan (again) and Dispatch. */
 import { $, el } from '../../common/dom';
 import type { ConsoleState } from '../state';
+import type { PlanObjective } from '../../../src/protocol/plans';
 
 export interface ToolbarActions {
   depotChanged(depotId: number): void;
   dateChanged(date: string): void;
-  plan(timeLimitSeconds: number): void;
+  plan(timeLimitSeconds: number, objective: PlanObjective): void;
   dispatch(): void;
 }
 
@@ -35,6 +36,6 @@ export function mountToolbar(state: ConsoleState, actions: ToolbarActions): void
   date.addEventListener('change', () => {
     if (/^\d{4}-\d{2}-\d{2}$/.test(date.value)) actions.dateChanged(date.value);
   });
-  planButton.addEventListener('click', () => actions.plan(Number(($('#time-limit') as HTMLInputElement).value) || 5));
+  planButton.addEventListener('click', () => actions.plan(Number(($('#time-limit') as HTMLInputElement).value) || 5, ($('#objective') as HTMLSelectElement).value as PlanObjective));
   dispatchButton.addEventListener('click', () => actions.dispatch());
 }

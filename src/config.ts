@@ -63,6 +63,8 @@ export const configSchema = z.object({
   DEMO_SPEED: z.coerce.number().min(1).max(1000).default(1),
   TILE_URL: optionalString.pipe(z.url().optional()),
   TRACKING_LINK_TTL_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
+  /** How long POST /slots/reserve holds a window while the customer pays. */
+  SLOT_RESERVATION_MINUTES: z.coerce.number().min(1).max(24 * 60).default(15),
   TRUST_PROXY: trustProxy,
   CORS_ORIGINS: corsOrigins,
   /** Wrong passwords in a row that lock an account, and for how long. */

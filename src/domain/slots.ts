@@ -28,6 +28,11 @@ function windowOn(date: string, window: SlotWindow, timeZone: string) {
   return { startEpochSeconds: localClockEpochSeconds(date, window.startSeconds, timeZone), endEpochSeconds: localClockEpochSeconds(date, window.endSeconds, timeZone) };
 }
 
+/** The depot's windows on `date`, in time order, as epoch spans. */
+export function windowsOn(calendar: SlotCalendar, date: string, timeZone: string): (SlotWindow & { startEpochSeconds: number; endEpochSeconds: number })[] {
+  return (calendar.windows[weekdayOf(date)] ?? []).map((window) => ({ ...window, ...windowOn(date, window, timeZone) })).sort((a, b) => a.startEpochSeconds - b.startEpochSeconds);
+}
+
 /** The `days` local dates from today on, as the depot's clock reads them. */
 export function comingDates(timeZone: string, nowEpoch: number, days: number): string[] {
   const dates = [localDate(timeZone, nowEpoch)];

@@ -47,3 +47,11 @@ export interface Slot {
   booked: number;
   full: boolean;
 }
+
+/** Why a window cannot be promised to an order. */
+export const unavailableReasons = ['cut_off_passed', 'full', 'no_vehicle_with_skill', 'no_vehicle_with_capacity', 'no_room'] as const;
+export type UnavailableReason = (typeof unavailableReasons)[number];
+
+/** What a promised window costs the day, as a checkout shows it. */
+export const priceClasses = ['green', 'standard', 'new_van'] as const;
+export type PriceClass = (typeof priceClasses)[number];

@@ -156,7 +156,12 @@ for (let k = 0; k < Number(values.quotes); k++) {
   const reply = await post('/slots/quote', { depotId: quoteDepot.id, location: pick(), dates: QUOTE_DATES });
   quoteMs.push(performance.now() - started);
   if (reply.status !== 200) throw new Error(`quote answered ${reply.status}: ${JSON.stringify(reply.body)}`);
-  for (const day of reply.body.dates) for (const window of day.windows) (offered++, window.available && available++);
+  for (const day of reply.body.dates) {
+    for (const window of day.windows) {
+      offered++;
+      if (window.available) available++;
+    }
+  }
 }
 const healthMs: number[] = [];
 for (let k = 0; k < quoteMs.length; k++) {

@@ -20,7 +20,6 @@ import type { SlotReservation } from '../domain/model/slot-reservation';
 import type { EpochWindow } from '../domain/model/time-window';
 import { localDayRange } from '../domain/time';
 import type { RoutingProvider } from '../routing/provider';
-import { shiftOver } from '../solving/shifts';
 import { addsViolations, rankInsertions } from './insertion';
 import { isLivePlan, liveRoute, ordersOf, recomputeLiveRoutes, sequenced, type LiveRoute } from './live-routes';
 import { loadPlanContext } from './plan-context';
@@ -72,6 +71,8 @@ export function priceClassOf(routeHadStops: boolean, marginal: MarginalCost): Pr
 
 interface DayRoute {
   vehicle: Vehicle;
+  /** The van's shift that day (working out local times is not free, and a quote screens every van). */
+  shift: EpochWindow;
   live: LiveRoute;
   /** The pending remainder's orders, in route order. */
   pending: SequencedStop[];
@@ -80,6 +81,8 @@ interface DayRoute {
 interface DayState {
   /** Plan, fleet and depot the routes were built from: another one rebuilds the day. */
   basis: string;
+  /** What the database held when the day was last brought up to date (DepotsRepository.promiseDigest). */
+  digest: string;
   context: PlanContext;
   routes: DayRoute[];
   /** Member key ("o:12", "r:abc") → version it was put in with; unplaced members are members too. */
@@ -121,11 +124,18 @@ export class PromiseDays {
    */
   async withDay<T>(repos: Repositories, depot: Depot, date: string, nowEpoch: number, use: (day: PromiseDay) => Promise<T>): Promise<T> {
     const key = `${depot.id}:${date}`;
-    const snapshot = await this.snapshot(repos, depot, date, nowEpoch, this.days.get(key));
+    const [from, to] = localDayRange(date, depot.timeZone);
+    const digest = await repos.depots.promiseDigest(depot.id, date, from, to, nowEpoch);
+    // Unchanged since the day was last brought up to date: nothing more to read.
+    const snapshot = this.days.get(key)?.digest === digest ? null : await this.snapshot(repos, depot, date, nowEpoch, this.days.get(key));
     return this.locked(key, async () => {
       let state = this.days.get(key);
-      if (!state || state.basis !== snapshot.basis) state = await this.build(snapshot, nowEpoch);
-      await this.apply(state, snapshot, nowEpoch);
+      if (snapshot) {
+        if (!state || state.basis !== snapshot.basis) state = await this.build(snapshot, nowEpoch);
+        await this.apply(state, snapshot, nowEpoch);
+        state.digest = digest;
+      }
+      if (!state) throw new Error(`day ${key} was dropped while in use`);
       this.days.delete(key);
       this.days.set(key, state);
       if (this.days.size > MAX_DAYS) this.days.delete(this.days.keys().next().value!);
@@ -168,12 +178,12 @@ export class PromiseDays {
     const { context, plan } = snapshot;
     const live = plan !== null && isLivePlan(plan);
     const byVehicle = new Map(snapshot.planRoutes.map((route) => [route.vehicleId, route]));
-    const state: DayState = { basis: snapshot.basis, context, routes: [], members: new Map(), known: new Map(), unplaced: new Set(), reservationIds: new Map(), live };
+    const state: DayState = { basis: snapshot.basis, digest: '', context, routes: [], members: new Map(), known: new Map(), unplaced: new Set(), reservationIds: new Map(), live };
     for (const vehicle of snapshot.vehicles) {
       const stored = byVehicle.get(vehicle.id);
       const record = stored ?? recordOf(emptyRoute(context, { vehicle, stops: [], status: 'planned', driverId: null }), -vehicle.id);
       const route = dayRoute(record, vehicle, live, context, nowEpoch);
-      state.routes.push({ vehicle, live: route, pending: route.pending.map((stop) => sequenced(stop, snapshot.planOrders.get(stop.orderId)!)) });
+      state.routes.push({ vehicle, shift: planningVehicle(vehicle, context.depotsById, context.date).shift, live: route, pending: route.pending.map((stop) => sequenced(stop, snapshot.planOrders.get(stop.orderId)!)) });
       for (const stop of route.pending) {
         const order = snapshot.planOrders.get(stop.orderId)!;
         state.members.set(`o:${order.id}`, order.updatedAt.getTime());
@@ -274,8 +284,9 @@ export class PromiseDay {
 
   private async cheapest(order: Order): Promise<{ index: number; gap: number; draft: RouteDraft } | null> {
     const { context } = this.state;
-    const open = this.state.routes.filter((route) => !shiftOver(planningVehicle(route.vehicle, context.depotsById, context.date, route.live.anchor, this.nowEpoch)));
-    const shiftEnd = (live: LiveRoute) => planningVehicle(live.vehicle, context.depotsById, context.date).shift.endEpochSeconds;
+    const open = this.state.routes.filter((route) => Math.max(route.shift.startEpochSeconds, route.live.anchor?.epochSeconds ?? -Infinity, this.nowEpoch) < route.shift.endEpochSeconds);
+    const shiftEnds = new Map(this.state.routes.map((route) => [route.live.route.id, route.shift.endEpochSeconds]));
+    const shiftEnd = (live: LiveRoute) => shiftEnds.get(live.route.id)!;
     const candidates = await rankInsertions(order, open.map((route) => route.live), shiftEnd, this.routing);
     for (const candidate of candidates.slice(0, VERIFIED_CANDIDATES)) {
       const index = this.state.routes.findIndex((route) => route.live === candidate.live);

@@ -69,6 +69,8 @@ export const configSchema = z.object({
   CLOCK_START: optionalString.pipe(z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with its offset, e.g. 2027-03-28T01:30:00+01:00' }).optional()),
   TILE_URL: optionalString.pipe(z.url().optional()),
   TRACKING_LINK_TTL_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
+  /** How long POST /slots/reserve holds a window while the customer pays. */
+  SLOT_RESERVATION_MINUTES: z.coerce.number().min(1).max(24 * 60).default(15),
   TRUST_PROXY: trustProxy,
   CORS_ORIGINS: corsOrigins,
   /** Wrong passwords in a row that lock an account, and for how long. */

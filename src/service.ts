@@ -114,6 +114,7 @@ export async function startLastmile(config: Config, options: ServiceOptions = {}
     rateLimiters,
     publicUrl,
     trackingLinkTtlSeconds: config.TRACKING_LINK_TTL_HOURS * 3600,
+    slotHoldSeconds: config.SLOT_RESERVATION_MINUTES * 60,
     distDir: join(import.meta.dirname, '..', 'web', 'dist'),
     tileUrl: config.TILE_URL,
     metrics,

@@ -6,7 +6,9 @@
  */
 import { nowEpochSeconds } from '../domain/clock';
 import type { Order } from '../domain/model/order';
-import { cutoffEpochSeconds, offeredWindow, slotKey, weekdayOf } from '../domain/slots';
+import { cutoffEpochSeconds, offeredWindow, weekdayOf } from '../domain/slots';
+import { probeOfOrder, type PromiseDays } from '../planning/promise-day';
+import { quoteWindows } from '../planning/slot-quote';
 import { localDate, toIsoInZone } from '../domain/time';
 import { conflict, invalidInput } from '../errors';
 import { clockToSeconds, secondsToClock } from '../protocol/common';
@@ -19,7 +21,7 @@ import { publishRescheduled, rescheduleLocked } from './reschedule-order';
 /** How far ahead a customer may choose: also the most GET …/slots lists. */
 export const maxSlotDays = 28;
 
-export async function chooseDeliverySlot(deps: InsertionDeps, token: string, choice: SlotChoice, linkTtlSeconds: number): Promise<Order> {
+export async function chooseDeliverySlot(deps: InsertionDeps, days: PromiseDays, token: string, choice: SlotChoice, linkTtlSeconds: number): Promise<Order> {
   const nowEpoch = nowEpochSeconds(deps.context.clock);
   const reason = 'chosen by the customer';
   const outcome = await inTransaction(deps.context, async (repos) => {
@@ -42,8 +44,10 @@ export async function chooseDeliverySlot(deps: InsertionDeps, token: string, cho
     if (order.timeWindows.length === 1 && current!.startEpochSeconds === window.startEpochSeconds && current!.endEpochSeconds === window.endEpochSeconds) {
       throw conflict('The order is already in this window', [{ path: 'body.start', message: 'the current window' }]);
     }
-    const booked = (await repos.orders.countByWindow(depot.id, window.startEpochSeconds, window.startEpochSeconds + 1)).get(slotKey(window.startEpochSeconds, window.endEpochSeconds)) ?? 0;
-    if (booked >= window.capacity) throw conflict(`The window ${choice.start}–${choice.end} on ${choice.date} is full`, [{ path: 'body.start', message: 'window is full' }]);
+    // What the checkout's quote would say of this window, under the same booking lock a reservation takes.
+    const [quoted] = await quoteWindows(repos, days, depot, probeOfOrder(order), [choice.date], nowEpoch, window);
+    if (quoted!.reason === 'full') throw conflict(`The window ${choice.start}–${choice.end} on ${choice.date} is full`, [{ path: 'body.start', message: 'window is full', reason: 'full' }]);
+    if (quoted!.reason !== null) throw conflict(`The window ${choice.start}–${choice.end} on ${choice.date} cannot be offered`, [{ path: 'body.start', message: quoted!.reason, reason: quoted!.reason }]);
 
     return rescheduleLocked(repos, deps, order, [{ startEpochSeconds: window.startEpochSeconds, endEpochSeconds: window.endEpochSeconds }], reason, customerActor, nowEpoch);
   });

@@ -7,12 +7,11 @@
 import { moveOrders, publishStatusChanges } from './move-orders';
 import type { Principal } from '../auth/principal';
 import { inSequence } from '../db/executor';
-import type { VroomViolation } from '../../solver/index';
 import { nowEpochSeconds } from '../domain/clock';
 import { canTransition } from '../domain/order-lifecycle';
 import { localDayRange } from '../domain/time';
 import { conflict, notFound } from '../errors';
-import { rankInsertions } from '../planning/insertion';
+import { addsViolations, rankInsertions } from '../planning/insertion';
 import { saveRoutes } from '../planning/plan-workspace';
 import { isLivePlan, liveRoute, ordersOf, recomputeLiveRoute, sequenced, type LiveRoute, type VehiclePositions } from '../planning/live-routes';
 import { loadPlanContext } from '../planning/plan-context';
@@ -133,16 +132,6 @@ async function tryGap(repos: Repos, context: Awaited<ReturnType<typeof loadPlanC
     stop.dispatchedEtaEpoch = stop.plannedArrivalEpoch;
   }
   return draft;
-}
-
-const severity = (violations: VroomViolation[]) => violations.reduce((total, violation) => total + (violation.duration ?? 1), 0);
-
-/** Whether the new stop is violated, or any other stop or the route is worse than before (a route may already be late). */
-function addsViolations(before: Pick<RouteDraft, 'stops' | 'violations'>, draft: RouteDraft, orderId: number): boolean {
-  const severities = new Map(before.stops.map((stop) => [stop.orderId, severity(stop.violations)]));
-  const causes = new Set(before.violations.map((violation) => violation.cause));
-  if (draft.violations.some((violation) => !causes.has(violation.cause))) return true;
-  return draft.stops.some((stop) => (stop.orderId === orderId ? stop.violations.length > 0 : severity(stop.violations) > (severities.get(stop.orderId) ?? 0)));
 }
 
 async function whyNot(repos: Repos, context: Awaited<ReturnType<typeof loadPlanContext>>, routes: LiveRoute[], order: Order): Promise<string> {

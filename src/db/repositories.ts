@@ -11,6 +11,7 @@ import { OrdersRepository } from './repos/orders.repo';
 import { OutboxRepository } from './repos/outbox.repo';
 import { PlansRepository } from './repos/plans.repo';
 import { RoutesRepository } from './repos/routes.repo';
+import { SlotReservationsRepository } from './repos/slot-reservations.repo';
 import { EtaRepository } from './repos/eta.repo';
 import { ProposalsRepository } from './repos/proposals.repo';
 import { PositionsRepository } from './repos/positions.repo';
@@ -45,6 +46,7 @@ export function repositories(db: Executor) {
     optimizeJobs: new OptimizeJobsRepository(db),
     optOuts: new OptOutsRepository(db),
     reportFacts: new ReportFactsRepository(db),
+    slotReservations: new SlotReservationsRepository(db),
   };
 }
 

@@ -1,8 +1,8 @@
 /**
- * Which delivery windows a customer may choose: the depot's slot calendar laid over the coming local days, the
- * days past their cut-off left out, each window with how many orders it already holds. Pure: the caller counts.
+ * The depot's slot calendar laid over dates: each date's windows as epoch spans, its cut-off, the coming local days.
+ * Pure: what a window holds and whether an order fits is the quote's (planning/slot-quote.ts).
  */
-import { weekdays, type Slot, type SlotCalendar, type SlotWindow, type Weekday } from './model/slot-calendar';
+import { weekdays, type SlotCalendar, type SlotWindow, type Weekday } from './model/slot-calendar';
 import { localClockEpochSeconds, localDate, nextDate } from './time';
 
 /** The weekday of a calendar date (YYYY-MM-DD), the same in every time zone. */
@@ -28,27 +28,16 @@ function windowOn(date: string, window: SlotWindow, timeZone: string) {
   return { startEpochSeconds: localClockEpochSeconds(date, window.startSeconds, timeZone), endEpochSeconds: localClockEpochSeconds(date, window.endSeconds, timeZone) };
 }
 
+/** The depot's windows on `date`, in time order, as epoch spans. */
+export function windowsOn(calendar: SlotCalendar, date: string, timeZone: string): (SlotWindow & { startEpochSeconds: number; endEpochSeconds: number })[] {
+  return (calendar.windows[weekdayOf(date)] ?? []).map((window) => ({ ...window, ...windowOn(date, window, timeZone) })).sort((a, b) => a.startEpochSeconds - b.startEpochSeconds);
+}
+
 /** The `days` local dates from today on, as the depot's clock reads them. */
 export function comingDates(timeZone: string, nowEpoch: number, days: number): string[] {
   const dates = [localDate(timeZone, nowEpoch)];
   while (dates.length < days) dates.push(nextDate(dates.at(-1)!));
   return dates;
-}
-
-/**
- * The windows offered on the coming `days` days that are still open at `nowEpoch`, in time order. `booked` counts
- * the orders already in each window, by `slotKey`; a window at capacity is marked full, not left out.
- */
-export function openSlots(calendar: SlotCalendar, timeZone: string, nowEpoch: number, days: number, booked: ReadonlyMap<string, number>): Slot[] {
-  return comingDates(timeZone, nowEpoch, days).flatMap((date) => {
-    if (nowEpoch >= cutoffEpochSeconds(calendar, date, timeZone)) return [];
-    const weekday = weekdayOf(date);
-    return (calendar.windows[weekday] ?? []).map((window) => {
-      const epochs = windowOn(date, window, timeZone);
-      const count = booked.get(slotKey(epochs.startEpochSeconds, epochs.endEpochSeconds)) ?? 0;
-      return { date, weekday, ...epochs, capacity: window.capacity, booked: count, full: count >= window.capacity };
-    });
-  });
 }
 
 /** The depot's window on `date` starting and ending at these local times, or null when it offers none such. */

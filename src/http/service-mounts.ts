@@ -24,6 +24,8 @@ import { osrmMount } from './routes/osrm.routes';
 import { plansMount } from './routes/plans.routes';
 import { positionsMount } from './routes/positions.routes';
 import { reportsMount } from './routes/reports.routes';
+import { slotsMount } from './routes/slots.routes';
+import { PromiseDays } from '../planning/promise-day';
 import { stopsMount } from './routes/stops.routes';
 import { trackingMount } from './routes/tracking.routes';
 import { webRouter } from './web';
@@ -40,6 +42,8 @@ export interface ServiceMountsDeps {
   rateLimiters: RateLimiters;
   publicUrl: string;
   trackingLinkTtlSeconds: number;
+  /** How long a reservation holds its window (SLOT_RESERVATION_MINUTES). */
+  slotHoldSeconds?: number;
   /** The built web pages. */
   distDir: string;
   tileUrl?: string;
@@ -49,6 +53,8 @@ export interface ServiceMountsDeps {
 
 export function serviceMounts(deps: ServiceMountsDeps): Mount[] {
   const { commands, routing } = deps;
+  // One promise per day for the checkout and the tracking page, so both offer the same windows.
+  const days = new PromiseDays(routing);
   return [
     ...(deps.metrics ? [deps.metrics.mount()] : []),
     importMount(commands, { geocoding: deps.geocoding }),
@@ -60,8 +66,9 @@ export function serviceMounts(deps: ServiceMountsDeps): Mount[] {
     alertsMount(commands),
     reportsMount(commands),
     osrmMount(routing),
+    slotsMount({ context: commands, days, geocoding: deps.geocoding, holdSeconds: deps.slotHoldSeconds ?? 15 * 60 }),
     notificationsMount(commands, { publicUrl: deps.publicUrl }),
-    trackingMount(commands, { linkTtlSeconds: deps.trackingLinkTtlSeconds, limiters: deps.rateLimiters, routing, positions: deps.positions, publicUrl: deps.publicUrl }),
+    trackingMount(commands, { linkTtlSeconds: deps.trackingLinkTtlSeconds, limiters: deps.rateLimiters, routing, positions: deps.positions, publicUrl: deps.publicUrl, days }),
     driverRouteMount(commands, routing),
     basemapMount(routing),
     { path: '/', router: webRouter({ distDir: deps.distDir, tileUrl: deps.tileUrl }) },

@@ -8,7 +8,8 @@ import type { RoutingProvider } from '../routing/provider';
 import type { LiveRoute } from './live-routes';
 import type { LonLat } from '../domain/model/geometry';
 import type { Order } from '../domain/model/order';
-import type { StopRecord } from '../domain/model/route';
+import type { RouteDraft, StopRecord } from '../domain/model/route';
+import type { VroomViolation } from '../../solver/index';
 
 export interface InsertionCandidate {
   live: LiveRoute;
@@ -127,4 +128,14 @@ function nearest(location: LonLat, routes: LiveRoute[]): LiveRoute[] {
 
 function startOf(live: LiveRoute): LonLat {
   return live.fixed[live.fixed.length - 1]?.location ?? live.route.startLocation;
+}
+
+const severity = (violations: VroomViolation[]) => violations.reduce((total, violation) => total + (violation.duration ?? 1), 0);
+
+/** Whether the new stop is violated, or any other stop or the route is worse than before (a route may already be late). */
+export function addsViolations(before: Pick<RouteDraft, 'stops' | 'violations'>, draft: RouteDraft, orderId: number): boolean {
+  const severities = new Map(before.stops.map((stop) => [stop.orderId, severity(stop.violations)]));
+  const causes = new Set(before.violations.map((violation) => violation.cause));
+  if (draft.violations.some((violation) => !causes.has(violation.cause))) return true;
+  return draft.stops.some((stop) => (stop.orderId === orderId ? stop.violations.length > 0 : severity(stop.violations) > (severities.get(stop.orderId) ?? 0)));
 }

@@ -53,6 +53,8 @@ export interface EvaluatedRoutes {
  */
 export async function evaluateRoutes(context: PlanContext, sequences: RouteSequence[], unplanned: Order[] = [], options: { roadGeometry?: boolean } = {}): Promise<EvaluatedRoutes> {
   const withStops = sequences.filter((sequence) => sequence.stops.length > 0 || unplanned.length > 0);
+  // Nothing to solve (every route emptied): the solver refuses a problem without vehicles.
+  if (withStops.length === 0) return { routes: sequences.map((sequence) => emptyRoute(context, sequence)), unassigned: [] };
   const orders = [...withStops.flatMap((sequence) => sequence.stops.map((stop) => stop.order)), ...unplanned];
   const liveStarts = new Map(withStops.flatMap((sequence) => (sequence.liveStart ? [[sequence.vehicle.id, sequence.liveStart] as const] : [])));
   const input = planningInput(context.depot, context.date, withStops.map((sequence) => sequence.vehicle), orders, context.depotsById, liveStarts);
@@ -121,7 +123,8 @@ export function routeDraft(sequence: RouteSequence, planned: PlannedRoute, probl
   };
 }
 
-function emptyRoute(context: PlanContext, sequence: RouteSequence): RouteDraft {
+/** A vehicle's route without stops: it stays at its start for the shift. */
+export function emptyRoute(context: PlanContext, sequence: RouteSequence): RouteDraft {
   const vehicle = planningVehicle(sequence.vehicle, context.depotsById, context.date, sequence.liveStart);
   return emptyRouteDraft(
     { vehicleId: sequence.vehicle.id, driverId: sequence.driverId, status: sequence.status },

@@ -9,9 +9,15 @@ import { stopStatuses } from '../domain/model/route';
 export const createOrderSchema = orderInputSchema
   .extend({
     source: z.string().trim().min(1).max(100).regex(/^[a-z0-9._-]+$/i, 'letters, digits, ".", "_" or "-"').default('api'),
-    depotId: idSchema.optional().describe('Defaults to the only depot when there is exactly one'),
+    depotId: idSchema.optional().describe('Defaults to the only depot when there is exactly one (or the reservation\'s)'),
+    timeWindows: orderInputSchema.shape.timeWindows.optional().describe('Required unless reservationId gives the window'),
+    reservationId: z.string().trim().min(1).max(100).optional().describe('A window held with POST /slots/reserve: the order gets that window (each reservation once, before it expires)'),
   })
-  .superRefine(requireAddress);
+  .superRefine(requireAddress)
+  .superRefine((input, context) => {
+    if (input.reservationId === undefined && input.timeWindows === undefined) context.addIssue({ code: 'custom', path: ['timeWindows'], message: 'is required unless reservationId is given' });
+    if (input.reservationId !== undefined && input.timeWindows !== undefined) context.addIssue({ code: 'custom', path: ['timeWindows'], message: 'must be left out with reservationId: the reservation gives the window' });
+  });
 
 export const orderPatchSchema = patchOf(orderInputSchema.omit({ externalRef: true }));
 

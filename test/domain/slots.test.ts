@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSlotCalendar, type SlotCalendar } from '../../src/domain/model/slot-calendar';
-import { cutoffEpochSeconds, offeredWindow, openSlots, slotKey, weekdayOf } from '../../src/domain/slots';
+import { comingDates, cutoffEpochSeconds, offeredWindow, weekdayOf, windowsOn } from '../../src/domain/slots';
 import { toIsoInZone } from '../../src/domain/time';
 
 const zone = 'Europe/Berlin';
@@ -19,15 +19,17 @@ describe('the slots a depot offers', () => {
     expect(toIsoInZone(cutoffEpochSeconds(sameDay, '2026-11-24', zone), zone)).toBe('2026-11-24T06:00:00+01:00');
   });
 
-  it('lists the open windows of the coming days: not past the cut-off, full ones marked, nothing on days without windows', () => {
-    const beforeCutoff = at('2026-11-23T18:59:00Z'); // Monday 19:59 in Berlin
-    const slots = openSlots(defaultSlotCalendar, zone, beforeCutoff, 7, new Map([[slotKey(at('2026-11-24T07:00:00Z'), at('2026-11-24T11:00:00Z')), 60]]));
-    // Monday (closed on Sunday), Tuesday to Saturday; Sunday offers none.
-    expect([...new Set(slots.map((slot) => slot.date))]).toEqual(['2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28']);
-    expect(slots[0]).toMatchObject({ date: '2026-11-24', weekday: 'tue', startEpochSeconds: at('2026-11-24T07:00:00Z'), endEpochSeconds: at('2026-11-24T11:00:00Z'), booked: 60, full: true });
-    expect(slots.filter((slot) => slot.full)).toHaveLength(1);
-    const afterCutoff = openSlots(defaultSlotCalendar, zone, at('2026-11-23T19:00:00Z'), 7, new Map());
-    expect(afterCutoff[0]!.date).toBe('2026-11-25');
+  it('lays the calendar over a date in time order, local times across a change of offset, nothing on days without windows', () => {
+    const tuesday = windowsOn(defaultSlotCalendar, '2026-11-24', zone);
+    expect(tuesday.map((window) => [window.startEpochSeconds, window.endEpochSeconds, window.capacity])).toEqual([
+      [at('2026-11-24T07:00:00Z'), at('2026-11-24T11:00:00Z'), 60],
+      [at('2026-11-24T11:00:00Z'), at('2026-11-24T15:00:00Z'), 60],
+      [at('2026-11-24T15:00:00Z'), at('2026-11-24T19:00:00Z'), 60],
+    ]);
+    // Summer time: 08:00 in Berlin is 06:00 UTC.
+    expect(windowsOn(defaultSlotCalendar, '2026-07-07', zone)[0]!.startEpochSeconds).toBe(at('2026-07-07T06:00:00Z'));
+    expect(windowsOn(defaultSlotCalendar, '2026-11-29', zone)).toEqual([]);
+    expect(comingDates(zone, at('2026-11-23T23:30:00Z'), 3)).toEqual(['2026-11-24', '2026-11-25', '2026-11-26']);
   });
 
   it('finds a window only where the calendar has exactly that one', () => {

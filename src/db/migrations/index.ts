@@ -22,6 +22,7 @@ import * as customerActions from './016_customer_actions';
 import * as returns from './017_returns';
 import * as reportFacts from './019_report_facts';
 import * as optimizeJobs from './020_optimize_jobs';
+import * as slotReservations from './026_slot_reservations';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_fleet': fleet,
@@ -43,6 +44,7 @@ const migrations: Record<string, Knex.Migration> = {
   '017_returns': returns,
   '019_report_facts': reportFacts,
   '020_optimize_jobs': optimizeJobs,
+  '026_slot_reservations': slotReservations,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

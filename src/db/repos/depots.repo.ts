@@ -96,6 +96,29 @@ export class DepotsRepository {
     return new Map(rows.map((row) => [row.id, row.time_zone]));
   }
 
+  /**
+   * One round trip that changes whenever what a day promises may have: the depot, its vans, the day's plan, its
+   * orders still to drive (windows starting in [fromEpoch, toEpoch)) and the reservations held at `nowEpoch`.
+   */
+  async promiseDigest(depotId: number, date: string, fromEpoch: number, toEpoch: number, nowEpoch: number): Promise<string> {
+    const row = (await this.db
+      .select(
+        this.db.raw("(select updated_at::text from depots where id = ?) as depot", [depotId]),
+        this.db.raw("(select count(*) || ':' || coalesce(max(updated_at)::text, '') from vehicles where start_depot_id = ?) as vehicles", [depotId]),
+        this.db.raw("(select coalesce(max(id || ':' || version || ':' || status), '') from plans where depot_id = ? and plan_date = ? and status in ('succeeded', 'dispatched')) as plan", [depotId, date]),
+        this.db.raw(
+          "(select count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(id), 0) from orders where depot_id = ? and window_start_epoch >= ? and window_start_epoch < ? and status not in ('cancelled', 'returned', 'delivered', 'failed')) as orders",
+          [depotId, fromEpoch, toEpoch],
+        ),
+        this.db.raw(
+          "(select count(*) || ':' || coalesce(max(created_at_epoch), 0) || ':' || coalesce(sum(expires_at_epoch), 0) from slot_reservations where depot_id = ? and window_start_epoch >= ? and window_start_epoch < ? and expires_at_epoch > ? and used_at_epoch is null) as held",
+          [depotId, fromEpoch, toEpoch, nowEpoch],
+        ),
+      )
+      .first()) as Record<string, string | null>;
+    return [row.depot, row.vehicles, row.plan, row.orders, row.held].join('|');
+  }
+
   /** Locks the depot's row: bookings into its windows take turns, so a window's capacity holds. */
   async lockForBooking(id: number): Promise<Depot | null> {
     const row = await this.db<DepotRow>('depots').where({ id }).forUpdate().first();

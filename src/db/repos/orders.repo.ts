@@ -159,6 +159,9 @@ function toOrder(row: OrderRow): Order {
   };
 }
 
+/** Orders that take no place on a route any more. */
+const undrivenStatuses = ['cancelled', 'returned', 'delivered', 'failed'];
+
 export class OrdersRepository {
   constructor(private readonly db: Executor) {}
 
@@ -287,6 +290,20 @@ export class OrdersRepository {
       .whereNotIn('status', ['cancelled', 'returned'])
       .groupBy('window_start_epoch', 'window_end_epoch');
     return new Map(rows.map((row) => [slotKey(Number(row.window_start_epoch), Number(row.window_end_epoch)), Number(row.count)]));
+  }
+
+  /**
+   * The depot's orders still to be driven in windows starting in [fromEpoch, toEpoch), id and last change only: what
+   * a day's delivery promise holds, read on every quote to see whether its forecast is current.
+   */
+  async promisedVersions(depotId: number, fromEpoch: number, toEpoch: number): Promise<Map<number, number>> {
+    const rows: { id: number; updated_at: Date | string }[] = await this.db('orders')
+      .select('id', 'updated_at')
+      .where({ depot_id: depotId })
+      .where('window_start_epoch', '>=', fromEpoch)
+      .where('window_start_epoch', '<', toEpoch)
+      .whereNotIn('status', undrivenStatuses);
+    return new Map(rows.map((row) => [row.id, new Date(row.updated_at).getTime()]));
   }
 
   /** Returns and exchanges made of an order so far. */

@@ -37,13 +37,10 @@ export const defaultSlotCalendar: SlotCalendar = {
   cutoff: { daysBefore: 1, atSeconds: hours(20) },
 };
 
-/** A window on a date, as a customer may pick it. */
-export interface Slot {
-  date: string;
-  weekday: Weekday;
-  startEpochSeconds: number;
-  endEpochSeconds: number;
-  capacity: number;
-  booked: number;
-  full: boolean;
-}
+/** Why a window cannot be promised to an order. */
+export const unavailableReasons = ['cut_off_passed', 'full', 'no_vehicle_with_skill', 'no_vehicle_with_capacity', 'no_room'] as const;
+export type UnavailableReason = (typeof unavailableReasons)[number];
+
+/** What a promised window costs the day, as a checkout shows it. */
+export const priceClasses = ['green', 'standard', 'new_van'] as const;
+export type PriceClass = (typeof priceClasses)[number];

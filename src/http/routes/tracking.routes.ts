@@ -13,8 +13,9 @@ import { giveDeliveryInstructions } from '../../commands/give-delivery-instructi
 import { rateDelivery } from '../../commands/rate-delivery';
 import { requestReturn } from '../../commands/request-return';
 import { customerMay } from '../../domain/customer-actions';
-import { openSlots } from '../../domain/slots';
-import { localDate, localDayRange } from '../../domain/time';
+import { comingDates } from '../../domain/slots';
+import { PromiseDays, probeOfOrder } from '../../planning/promise-day';
+import { quoteWindows } from '../../planning/slot-quote';
 import { notFound } from '../../errors';
 import { noPositions, type VehiclePositions } from '../../planning/live-routes';
 import type { RoutingProvider } from '../../routing/provider';
@@ -66,6 +67,8 @@ export interface TrackingOptions {
   positions?: VehiclePositions;
   /** Where customers reach the service (PUBLIC_URL): the base of the links issued here. */
   publicUrl: string;
+  /** The days' delivery promise the checkout quotes from: the customer is offered the same windows. */
+  days?: PromiseDays;
 }
 
 /** `{code}.{secret}`, the last segment of the link `/t/{code}.{secret}`. */
@@ -76,6 +79,7 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
   const repos = reads(context);
   const now = () => nowEpochSeconds(context.clock);
   const limiters = options.limiters ?? new RateLimiters();
+  const days = options.days ?? new PromiseDays(options.routing);
   api.endpoint(
     {
       method: 'get',
@@ -131,7 +135,7 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
       summary: "The customer moves the delivery to another window the depot offers (GET …/slots); refused once it is out for delivery, past the day's cut-off or when the window is full",
       body: slotChoiceSchema,
     },
-    (token, body) => chooseDeliverySlot({ context, routing: options.routing, positions: options.positions ?? noPositions }, token, body, options.linkTtlSeconds),
+    (token, body) => chooseDeliverySlot({ context, routing: options.routing, positions: options.positions ?? noPositions }, days, token, body, options.linkTtlSeconds),
   );
 
   customerAction(
@@ -157,7 +161,7 @@ function declare(api: ApiRouter, context: CommandContext, options: TrackingOptio
       await limiters.consume('trackingPerAddress', req.ip ?? 'unknown', res);
       const nowEpoch = now();
       const { order } = await openTrackingLink(repos, params.token, nowEpoch, options.linkTtlSeconds);
-      return trackingSlots(repos, order, nowEpoch, Math.min(query.days, maxSlotDays));
+      return trackingSlots(repos, days, order, nowEpoch, Math.min(query.days, maxSlotDays));
     },
   );
 
@@ -299,28 +303,29 @@ export async function trackingView(
   };
 }
 
-/** The depot's open windows for the order, the one it is in marked; how full a window is stays the office's. */
-export async function trackingSlots(repos: Repositories, order: Order, nowEpoch: number, days: number): Promise<TrackingSlots> {
+/**
+ * The depot's windows for the order as the checkout's quote offers them (slot-quote.ts), days past their cut-off left
+ * out and the one it is in marked; how full a window is stays the office's.
+ */
+export async function trackingSlots(repos: Repositories, days: PromiseDays, order: Order, nowEpoch: number, dayCount: number): Promise<TrackingSlots> {
   const depot = order.depotId === null ? null : await repos.depots.findById(order.depotId);
   if (!depot) throw notFound('Depot of order', order.displayId);
   const timeZone = depot.timeZone;
-  const [from] = localDayRange(localDate(timeZone, nowEpoch), timeZone);
-  const booked = await repos.orders.countByWindow(depot.id, from, from + (days + 1) * 86_400);
-  const slots = openSlots(depot.slotCalendar, timeZone, nowEpoch, days, booked);
+  const quoted = (await quoteWindows(repos, days, depot, probeOfOrder(order), comingDates(timeZone, nowEpoch, dayCount), nowEpoch)).filter((window) => window.reason !== 'cut_off_passed');
   const [current] = order.timeWindows;
   const isCurrent = (start: number, end: number) => order.timeWindows.length === 1 && current!.startEpochSeconds === start && current!.endEpochSeconds === end;
   const clockOf = (epoch: number) => toIsoInZone(epoch, timeZone).slice(11, 16);
   return {
     timeZone,
     current: current ? { start: toIsoInZone(current.startEpochSeconds, timeZone), end: toIsoInZone(current.endEpochSeconds, timeZone) } : null,
-    slots: slots.map((slot) => ({
+    slots: quoted.map((slot) => ({
       date: slot.date,
       start: clockOf(slot.startEpochSeconds),
       // A window to midnight ends at 24:00 of its day, not 00:00.
       end: slot.endEpochSeconds - slot.startEpochSeconds > 0 && clockOf(slot.endEpochSeconds) === '00:00' ? '24:00' : clockOf(slot.endEpochSeconds),
       startsAt: toIsoInZone(slot.startEpochSeconds, timeZone),
       endsAt: toIsoInZone(slot.endEpochSeconds, timeZone),
-      full: slot.full,
+      full: slot.reason !== null,
       current: isCurrent(slot.startEpochSeconds, slot.endEpochSeconds),
     })),
   };

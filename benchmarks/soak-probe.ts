@@ -10,12 +10,21 @@
  */
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 
 const inspector = new Session();
+/** Time the main thread spent in garbage collection pauses, and how many full collections there were. */
+const gc = { pauseMs: 0, full: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.pauseMs += entry.duration;
+    if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.full++;
+  }
+}).observe({ entryTypes: ['gc'] });
 
 process.on('message', (message) => {
-  if (message === 'memory') process.send?.(process.memoryUsage());
+  if (message === 'memory') process.send?.({ ...process.memoryUsage(), gcPauseMs: gc.pauseMs, fullGcs: gc.full });
   else if (typeof message === 'string' && message.startsWith('snapshot ')) {
     process.send?.(writeHeapSnapshot(join(message.slice('snapshot '.length), `soak-${Date.now()}.heapsnapshot`)));
   } else if (message === 'allocations start') {

@@ -12,7 +12,8 @@
  * or in Chrome's DevTools (writing one costs the process RSS it keeps: read the RSS growth of a run without them).
  * `--allocations` samples allocations from the warm-up on, counting also objects a full collection freed (what a
  * snapshot never shows: garbage that outlived the young generation), and prints where they were made.
- * The service gets this process's environment, so `MALLOC_ARENA_MAX=8 npm run bench:soak` tries another arena limit.
+ * The service gets this process's environment and, as `npm start` sets it, MALLOC_ARENA_MAX=2 unless that is set
+ * (`MALLOC_ARENA_MAX=16 npm run bench:soak` tries glibc's default on 2 cores); `--node-flags` adds node options.
  *
  *   npm run bench:soak -- [--minutes 10] [--drivers 200] [--consoles 20] [--readers 5] [--warmup-minutes 2]
  *                         [--database-url postgres://…] [--snapshots DIR] [--allocations]
@@ -20,7 +21,7 @@
 import { spawn } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -48,6 +49,7 @@ const warmupSeconds = Number(args['warmup-minutes'] ?? Math.min(2, minutes / 5))
 const adminToken = 'soak-admin-token-0123456789';
 const center: [number, number] = [8.6724, 49.4093];
 
+const loadBefore = loadavg().map((load) => load.toFixed(2)).join(' ');
 const dataDir = mkdtempSync(join(tmpdir(), 'lastmile-soak-'));
 /** On PostgreSQL: a database of its own, made fresh, so the service migrates and seeds it as on a first start. */
 const soakDatabase = args['database-url'] ? new URL(args['database-url']) : undefined;
@@ -65,6 +67,7 @@ if (soakDatabase) {
 const { DATABASE_URL: _ignored, ...inherited } = process.env;
 const child = spawn(process.execPath, [...args['node-flags'].split(' ').filter(Boolean), '--import', 'tsx', '--import', './benchmarks/soak-probe.ts', 'src/main.ts'], {
   env: {
+    MALLOC_ARENA_MAX: '2',
     ...inherited,
     ...(soakDatabase ? { DATABASE_URL: soakDatabase.href } : {}),
     DATA_DIR: dataDir,
@@ -271,9 +274,11 @@ interface Sample extends ResidentParts {
   arrayBuffersMb: number;
 }
 const samples: Sample[] = [];
+const gcAtSample: { seconds: number; pauseMs: number; full: number }[] = [];
 const mb = (bytes: number) => bytes / 2 ** 20;
 const sample = async () => {
-  const memory = await askChild<NodeJS.MemoryUsage>('memory');
+  const memory = await askChild<NodeJS.MemoryUsage & { gcPauseMs: number; fullGcs: number }>('memory');
+  gcAtSample.push({ seconds: elapsedSeconds(), pauseMs: memory.gcPauseMs, full: memory.fullGcs });
   samples.push({
     seconds: Math.round(elapsedSeconds()),
     rssMb: mb(memory.rss),
@@ -317,7 +322,7 @@ const growth = (key: GrowthKey) => {
 };
 const engine = soakDatabase ? 'PostgreSQL' : 'PGlite';
 console.log(`\n## Memory soak on ${engine}: ${driverCount} drivers at 1 position/s over HTTP, ${consoleCount} consoles, ${readerCount} API readers, ${minutes} min\n`);
-console.log(`MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '(glibc default: 8 per core)'}\n`);
+console.log(`Service: MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '2'}${args['node-flags'] ? `, node ${args['node-flags']}` : ''}; load before the run: ${loadBefore}, after: ${loadavg().map((load) => load.toFixed(2)).join(' ')}\n`);
 // RSS that grows while heap and external stay flat is outside JavaScript's objects (heap-diff.ts will show nothing):
 // the columns after external say where (all MB; wasm is PGlite's memory, arenas glibc malloc's thread arenas).
 console.log('| t (s) | RSS | heap used | heap reserved | external | array buffers | wasm | malloc arenas | malloc brk | other anon | files |');
@@ -340,6 +345,13 @@ for (const [label, key, bar] of rows) {
   console.log(`| ${label} | ${head.toFixed(1)} MB | ${tail.toFixed(1)} MB | ${Number.isFinite(percent) ? `${percent.toFixed(1)} %` : '–'} | ${bar} |`);
 }
 console.log(`| errors | | ${errors} | | 0 |`);
+// What keeping the heap close to what is live costs: the main thread's GC pauses after the warm-up, as a share of the time.
+const gcFrom = gcAtSample.find((entry) => entry.seconds >= warmupSeconds);
+const gcTo = gcAtSample.at(-1);
+if (gcFrom && gcTo && gcTo.seconds > gcFrom.seconds) {
+  const share = ((gcTo.pauseMs - gcFrom.pauseMs) / ((gcTo.seconds - gcFrom.seconds) * 1000)) * 100;
+  console.log(`\nGC after the warm-up: ${gcTo.full - gcFrom.full} full collections, pauses ${(gcTo.pauseMs - gcFrom.pauseMs).toFixed(0)} ms = ${share.toFixed(1)} % of the time.`);
+}
 console.log(`\nRSS at the end of the warm-up (${afterWarmup[0]?.seconds ?? '–'} s): ${warmupRss.toFixed(1)} MB; final RSS (${samples.at(-1)?.seconds ?? '–'} s): ${finalRss.toFixed(1)} MB; ${errors} errors.`);
 console.log(`\n${positionsSent} positions posted (${(positionsSent / elapsedSeconds()).toFixed(0)}/s; ${skipped} skipped while the driver's last was pending), ${reads} API reads, ${eventsReceived} socket events received by the consoles; warm-up ${warmupSeconds} s; ${resentAfterIdleReset} requests sent again after the server closed their idle keep-alive connection.`);
 if (errorSamples.length > 0) console.log(`First errors: ${errorSamples.join(' | ')}`);

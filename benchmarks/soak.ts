@@ -108,10 +108,14 @@ const askChild = <T>(message: string) =>
   });
 
 let errors = 0;
+let errorsAfterWarmup = 0;
+/** When the drivers, consoles and readers started; errors before the warm-up ends are counted too, and also apart. */
+const load: { startedMs?: number } = {};
 const errorSamples: string[] = [];
 const failed = (what: string, cause?: unknown) => {
   if (cause) what += ` (${String((cause as { code?: string; message?: string }).code ?? (cause as Error).message)})`;
   errors++;
+  if (load.startedMs !== undefined && performance.now() - load.startedMs >= warmupSeconds * 1000) errorsAfterWarmup++;
   if (errorSamples.length < 5) errorSamples.push(what);
 };
 /** Keep-alive connections, at most 64: a saturated server queues requests here instead of refusing connects. */
@@ -196,6 +200,7 @@ let positionsSent = 0;
 let skipped = 0;
 let reads = 0;
 const started = performance.now();
+load.startedMs = started;
 const elapsedSeconds = () => (performance.now() - started) / 1000;
 const timers: NodeJS.Timeout[] = [];
 driverTokens.forEach((token, index) => {
@@ -344,7 +349,7 @@ for (const [label, key, bar] of rows) {
   const { head, tail, percent } = growth(key);
   console.log(`| ${label} | ${head.toFixed(1)} MB | ${tail.toFixed(1)} MB | ${Number.isFinite(percent) ? `${percent.toFixed(1)} %` : '–'} | ${bar} |`);
 }
-console.log(`| errors | | ${errors} | | 0 |`);
+console.log(`| errors | ${errors - errorsAfterWarmup} in the warm-up | ${errors} in all, ${errorsAfterWarmup} after the warm-up | | 0 |`);
 // What keeping the heap close to what is live costs: the main thread's GC pauses after the warm-up, as a share of the time.
 const gcFrom = gcAtSample.find((entry) => entry.seconds >= warmupSeconds);
 const gcTo = gcAtSample.at(-1);

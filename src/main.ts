@@ -43,9 +43,10 @@ const demoLocationsFile = 'data/demo/heidelberg-locations.json';
  * V8 lets its old generation grow to up to 4× what survived the last full collection before collecting again (on a
  * machine with memory to spare). Under steady traffic, request garbage that outlived the young generation then swung
  * the service's RSS by 150–200 MB in cycles of minutes: the soak's "growth" with a flat live heap. Collecting at 1.3×
- * keeps RSS with what is live. (No NODE_OPTIONS equivalent exists; set here, it holds for every way the service starts.)
+ * keeps RSS with what is live. (Node refuses it in NODE_OPTIONS; set here, it holds for every way the service starts,
+ * unless node was started with its own `--heap-growing-percent`: 0 is V8's default.)
  */
-setFlagsFromString('--heap-growing-percent=30');
+if (!process.execArgv.some((flag) => flag.startsWith('--heap-growing-percent'))) setFlagsFromString('--heap-growing-percent=30');
 
 async function main(): Promise<void> {
   let config: Config;

@@ -105,6 +105,12 @@ describe('Dockerfile', () => {
     expect(dockerfile.lastIndexOf('\nUSER ')).toBeGreaterThan(dockerfile.lastIndexOf('\nFROM '));
   });
 
+  it('limits malloc to two arenas, as npm start does', () => {
+    const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start;
+    expect(start).toMatch(/^MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX:-2\} exec node /);
+    expect(dockerfile).toMatch(/^\s+MALLOC_ARENA_MAX=2$/m);
+  });
+
   it("exposes the service's port and checks readiness", () => {
     expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${loadConfig({}).PORT}$`, 'm'));
     expect(dockerfile).toMatch(/^HEALTHCHECK [\s\S]*\/api\/v1\/health\/ready/m);

@@ -9,6 +9,12 @@ export interface Clock {
 
 export const systemClock: Clock = { nowMs: () => Date.now() };
 
+/**
+ * For rates and intervals only (throttles, token buckets, cache ages): never jumps when the system's time is set and
+ * runs at real speed whatever the demo's clock does. Its values are no dates.
+ */
+export const monotonicClock: Clock = { nowMs: () => performance.now() };
+
 /** Whole seconds since the epoch, as every stored time is. */
 export const nowEpochSeconds = (clock: Clock): number => Math.floor(clock.nowMs() / 1000);
 

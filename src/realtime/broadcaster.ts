@@ -5,6 +5,7 @@
  */
 import type { Repositories } from '../db/repositories';
 import { presentAlert } from '../http/presenters/alert.presenter';
+import type { Clock } from '../domain/clock';
 import type { EventBus } from '../domain/events';
 import type { Logger } from '../logger';
 import { liveOrderStatuses, presentOrderStatus, presentPosition } from './snapshot';
@@ -17,7 +18,11 @@ const customerPositionIntervalMs = 10_000;
 /** How long a vehicle's list of live orders is trusted without a status change. */
 const liveOrdersTtlMs = 30_000;
 
-export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repositories, logger: Logger): () => void {
+/**
+ * `intervals` times the customers' throttle and the live-orders cache: a monotonic clock (they are rates, not dates),
+ * passed in so tests step it.
+ */
+export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repositories, logger: Logger, intervals: Clock): () => void {
   const depotOfVehicle = new Map<number, Promise<number | null>>();
   const liveOrdersOfVehicle = new Map<number, { orderIds: Promise<number[]>; loadedAtMs: number }>();
   const customerPublishedAtMs = new Map<number, number>();
@@ -54,7 +59,7 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repo
     feed.publish(vehicleRoom(position.vehicleId), 'vehicle:moved', view);
     const depotId = await depotOf(position.vehicleId);
     if (depotId !== null) feed.publish(depotRoom(depotId), 'vehicle:moved', view);
-    const nowMs = Date.now();
+    const nowMs = intervals.nowMs();
     // A vehicle seen for the first time waits a random part of the interval (customers have the
     // snapshot), so a fleet's customer updates spread out instead of arriving in one burst.
     if (!customerPublishedAtMs.has(position.vehicleId)) customerPublishedAtMs.set(position.vehicleId, nowMs - Math.random() * customerPositionIntervalMs);

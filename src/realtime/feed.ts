@@ -6,6 +6,7 @@
  * snapshot numbered with the last event it includes.
  */
 import type { RoomEventsRepository } from '../db/repos/room-events.repo';
+import type { Clock } from '../domain/clock';
 import { isDatabaseUnavailable } from '../errors';
 import type { Logger } from '../logger';
 import type { RoomEventName, RoomFacts, RoomSnapshot, Sequenced } from '../protocol/socket';
@@ -13,7 +14,7 @@ import type { RoomEventName, RoomFacts, RoomSnapshot, Sequenced } from '../proto
 export interface FeedOptions {
   /** How long a fact may wait for its batch; bounds the added latency. */
   flushIntervalMs?: number;
-  /** Events are kept this long in the log. */
+  /** Events are kept this long in the log (by the service's clock, which also stamps them). */
   retentionSeconds?: number;
   /** Events held while the database is away; beyond, the oldest are dropped (clients then join again). */
   maxQueued?: number;
@@ -34,11 +35,13 @@ export class RoomFeed {
   private readonly pruneTimer: NodeJS.Timeout;
   private readonly maxQueued: number;
   private readonly maxReplay: number;
+  private readonly retentionSeconds: number;
   /** Whether batches are being held for the database (logged once per outage). */
   private holding = false;
 
   constructor(
     private readonly repo: RoomEventsRepository,
+    private readonly clock: Clock,
     private readonly emit: (event: Sequenced) => void,
     private readonly snapshot: (room: string) => Promise<Omit<RoomSnapshot, 'seq'>>,
     private readonly logger: Logger,
@@ -47,8 +50,8 @@ export class RoomFeed {
     this.maxQueued = options.maxQueued ?? 50_000;
     this.maxReplay = options.maxReplay ?? 1000;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 20);
-    const retentionSeconds = options.retentionSeconds ?? 3600;
-    this.pruneTimer = setInterval(() => void this.prune(retentionSeconds), Math.min(60_000, retentionSeconds * 250));
+    this.retentionSeconds = options.retentionSeconds ?? 3600;
+    this.pruneTimer = setInterval(() => void this.prune(), Math.min(60_000, this.retentionSeconds * 250));
   }
 
   publish<K extends RoomEventName>(room: string, event: K, data: RoomFacts[K]): void {
@@ -69,7 +72,7 @@ export class RoomFeed {
 
   private async write(batch: Pending[]): Promise<void> {
     try {
-      const events = (await this.repo.append(batch)) as Sequenced[];
+      const events = (await this.repo.append(batch, new Date(this.clock.nowMs()))) as Sequenced[];
       if (this.holding) this.logger.info({ events: events.length }, 'room events: database back, held events written');
       this.holding = false;
       for (const event of events) this.emit(event);
@@ -111,9 +114,10 @@ export class RoomFeed {
     return complete ? events : null;
   }
 
-  private async prune(retentionSeconds: number): Promise<void> {
+  /** Drops the events older than the retention (a database that does not answer is tried again next time). */
+  async prune(): Promise<void> {
     try {
-      await this.repo.pruneOlderThan(new Date(Date.now() - retentionSeconds * 1000));
+      await this.repo.pruneOlderThan(new Date(this.clock.nowMs() - this.retentionSeconds * 1000));
     } catch (error) {
       this.logger.warn({ err: error }, 'pruning room events failed');
     }

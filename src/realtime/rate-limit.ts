@@ -1,4 +1,6 @@
-/** A token bucket per connection: a steady rate with a burst allowance, refilled continuously. */
+import type { Clock } from '../domain/clock';
+
+/** A token bucket per connection: a steady rate with a burst allowance, refilled continuously by `clock` (monotonic). */
 export class TokenBucket {
   private tokens: number;
   private updatedAtMs: number;
@@ -6,14 +8,15 @@ export class TokenBucket {
   constructor(
     private readonly ratePerSecond: number,
     private readonly burst: number,
-    nowMs = Date.now(),
+    private readonly clock: Clock,
   ) {
     this.tokens = burst;
-    this.updatedAtMs = nowMs;
+    this.updatedAtMs = clock.nowMs();
   }
 
   /** Takes one token; false when the caller has to wait. */
-  take(nowMs = Date.now()): boolean {
+  take(): boolean {
+    const nowMs = this.clock.nowMs();
     this.tokens = Math.min(this.burst, this.tokens + ((nowMs - this.updatedAtMs) / 1000) * this.ratePerSecond);
     this.updatedAtMs = nowMs;
     if (this.tokens < 1) return false;

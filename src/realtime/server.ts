@@ -13,6 +13,7 @@ import type { createClient } from 'redis';
 import type { Pool } from 'pg';
 import { Server } from 'socket.io';
 import { reads, type CommandContext } from '../commands/context';
+import { monotonicClock, type Clock } from '../domain/clock';
 import { arriveAtStop } from '../commands/arrive-at-stop';
 import { completeStop } from '../commands/complete-stop';
 import { failStop } from '../commands/fail-stop';
@@ -60,6 +61,8 @@ export interface RealtimeOptions {
   feed?: FeedOptions;
   /** Requests per second per connection, and the burst above it. */
   rateLimit?: { perSecond: number; burst: number };
+  /** Times the per-connection rate and the customers' position throttle; monotonic unless a test steps it. */
+  intervals?: Clock;
   /** How long a customer's tracking link stays open after the order is finished (as the tracking page). */
   trackingLinkTtlSeconds?: number;
   /** Tracking-token lookups per address, shared with the tracking page's API. */
@@ -75,6 +78,7 @@ export interface Realtime {
 export async function startRealtime(httpServer: HttpServer, options: RealtimeOptions): Promise<Realtime> {
   const { commands, logger } = options;
   const rateLimit = options.rateLimit ?? { perSecond: 5, burst: 20 };
+  const intervals = options.intervals ?? monotonicClock;
   const repos = reads(commands);
   const trackingLinks = {
     linkTtlSeconds: options.trackingLinkTtlSeconds ?? defaultTrackingLinkTtlSeconds,
@@ -92,8 +96,8 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
   const emit = (event: Sequenced) => {
     (io.to(event.room).emit as (name: string, payload: Sequenced) => boolean)(event.event, event);
   };
-  const feed = new RoomFeed(repos.roomEvents, emit, roomSnapshots(repos), logger, options.feed);
-  const disconnectBroadcaster = connectBroadcaster(commands.events, feed, repos, logger);
+  const feed = new RoomFeed(repos.roomEvents, commands.clock, emit, roomSnapshots(repos), logger, options.feed);
+  const disconnectBroadcaster = connectBroadcaster(commands.events, feed, repos, logger, intervals);
 
   /** The events the client missed and `room:resumed`, or the state now when the log no longer has them all. */
   const joinOrResume = async (socket: { emit: RealtimeServer['emit'] }, room: string, afterSeq: number | undefined) => {
@@ -112,7 +116,7 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
     const joining = async () => {
       const afterSeq = afterSeqOf(socket.handshake.auth);
       const subscriber = await subscriberFor(repos, socket.handshake.auth, trackingLinks, limitLookups);
-      socket.data = { subscriber, bucket: new TokenBucket(rateLimit.perSecond, rateLimit.burst), afterSeq };
+      socket.data = { subscriber, bucket: new TokenBucket(rateLimit.perSecond, rateLimit.burst, intervals), afterSeq };
     };
     joining().then(
       () => next(),

@@ -38,8 +38,9 @@ export class RoomEventsRepository {
   /**
    * Numbers and stores a batch in one transaction: either every event is stored with consecutive numbers or none is
    * and no number was used, so a failed write (the connection lost) leaves no gap and can simply be tried again.
+   * `createdAt` comes from the service's clock, the one pruning reads.
    */
-  async append(batch: Omit<RoomEvent, 'seq'>[]): Promise<RoomEvent[]> {
+  async append(batch: Omit<RoomEvent, 'seq'>[], createdAt: Date): Promise<RoomEvent[]> {
     return this.db.transaction(async (trx) => {
       const repo = new RoomEventsRepository(trx);
       const counts = new Map<string, number>();
@@ -51,14 +52,14 @@ export class RoomEventsRepository {
         next.set(item.room, seq + 1);
         return { ...item, seq };
       });
-      await repo.insertMany(events);
+      await repo.insertMany(events, createdAt);
       return events;
     });
   }
 
-  async insertMany(events: RoomEvent[]): Promise<void> {
+  async insertMany(events: RoomEvent[], createdAt: Date): Promise<void> {
     for (let start = 0; start < events.length; start += insertChunkRows) {
-      const rows = events.slice(start, start + insertChunkRows).map((event) => ({ ...event, data: JSON.stringify(event.data) }));
+      const rows = events.slice(start, start + insertChunkRows).map((event) => ({ ...event, data: JSON.stringify(event.data), created_at: createdAt }));
       await this.db('room_events').insert(rows);
     }
   }
@@ -79,7 +80,7 @@ export class RoomEventsRepository {
     return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
   }
 
-  async pruneOlderThan(cutoff: Date): Promise<number> {
-    return this.db('room_events').where('created_at', '<', cutoff).delete();
+  async pruneOlderThan(cutoff: Date): Promise<void> {
+    await this.db('room_events').where('created_at', '<', cutoff).delete();
   }
 }

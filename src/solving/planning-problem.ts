@@ -247,12 +247,15 @@ function roadMatrixOf(table: TableResult): RoadMatrix {
   return { size, durations: flat(table.durations), distances: flat(table.distances), snapMeters: table.sources.map((waypoint) => waypoint.distance) };
 }
 
+/** A van is paid from departure to return, not only while it drives; the plan's objective picks what comes first. */
+const solverOptions = (input: PlanningInput): VroomProblem['options'] => ({ route_cost: 'working_time', minimize: input.objective ?? 'cost' });
+
 function finishFlat({ input, locations, vehicles, jobs, breakIds, skills }: Layout, matrix: RoadMatrix, unroutable: UnroutableOrder[]): PlanningProblem {
   return {
     input,
     unroutable,
     snapMeters: matrix.snapMeters,
-    vroom: { vehicles, jobs },
+    vroom: { vehicles, jobs, options: solverOptions(input) },
     flatMatrices: { car: { durations: { size: matrix.size, values: matrix.durations }, distances: { size: matrix.size, values: matrix.distances } } },
     locations,
     orderIds: input.orders.map((order) => order.id),
@@ -272,8 +275,7 @@ function finish({ input, locations, vehicles, jobs, breakIds, skills }: Layout, 
       vehicles,
       jobs,
       matrices: { car: { durations: whole(table.durations), distances: whole(table.distances) } },
-      // A van is paid from departure to return, not only while it drives.
-      options: { route_cost: 'working_time', minimize: input.objective ?? 'cost' },
+      options: solverOptions(input),
     },
     locations,
     orderIds: input.orders.map((order) => order.id),

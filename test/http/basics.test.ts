@@ -66,9 +66,11 @@ describe.each(testDatabases())('HTTP basics on $engine', (backend) => {
     expect(Object.keys(reply.body.paths)).toEqual(expect.arrayContaining(['/api/v1/orders', '/api/v1/orders/{id}/transitions', '/api/v1/depots/{id}', '/api/v1/auth/login']));
     const create = reply.body.paths['/api/v1/orders'].post;
     const schema = create.requestBody.content['application/json'].schema;
-    // No location: the address is geocoded.
-    expect(schema.required).toEqual(expect.arrayContaining(['externalRef', 'customerName', 'timeWindows']));
+    // No location: the address is geocoded; no windows: a slot reservation may give them.
+    expect(schema.required).toEqual(expect.arrayContaining(['externalRef', 'customerName']));
     expect(schema.required).not.toContain('location');
+    expect(schema.required).not.toContain('timeWindows');
+    expect(schema.properties.timeWindows.description).toMatch(/unless reservationId/);
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403']));
     expect(create.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CreatedOrder' });
     expect(Object.keys(reply.body.components.schemas)).toEqual(expect.arrayContaining(['Order', 'OrderEvent', 'Depot', 'Vehicle', 'Driver', 'Error']));

@@ -120,7 +120,13 @@ describe('planning a day under way again from the console', () => {
     expect((await plan()).version).toBe(before.version);
 
     await page.getByRole('button', { name: 'Accept' }).click();
-    await page.locator(`[data-route-vehicle="${idleVan}"] li[data-order-id="${newOrderId}"]`).waitFor({ timeout: 20_000 });
+    // Should the new stop not show, the status line says why (an Accept refused names its reason).
+    await page
+      .locator(`[data-route-vehicle="${idleVan}"] li[data-order-id="${newOrderId}"]`)
+      .waitFor({ timeout: 20_000 })
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}; the console said: ${await page.locator('#message').textContent()}`);
+      });
     await expect(page.locator('#replan').isHidden()).resolves.toBe(true);
     await screenshot(page, 'dispatch-replan-accepted');
 

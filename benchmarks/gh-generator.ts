@@ -14,6 +14,7 @@
  *   npx tsx benchmarks/gh-generator.ts --customers 1000 --class RC --type 1 --windows tight --seed 3 > rc1.txt
  */
 import { parseArgs } from 'node:util';
+import { seededRandom } from '../src/seed/random';
 
 export type InstanceClass = 'C' | 'R' | 'RC';
 export type WindowKind = 'tight' | 'loose';
@@ -30,7 +31,7 @@ const SIDE = 500;
 
 /** The instance as Solomon text (CRLF like the published files), named e.g. `gen_rc1_1000_tight_s3`. */
 export function generateInstance({ customers, cls, type, windows, seed }: GeneratorOptions): { name: string; text: string } {
-  const random = mulberry32(seed * 7919 + customers * 31 + (type === 2 ? 17 : 0) + (windows === 'loose' ? 101 : 0) + cls.length * 3 + cls.charCodeAt(0));
+  const random = seededRandom(seed * 7919 + customers * 31 + (type === 2 ? 17 : 0) + (windows === 'loose' ? 101 : 0) + cls.length * 3 + cls.charCodeAt(0));
   const depot: [number, number] = [SIDE / 2, SIDE / 2];
   const centres = Array.from({ length: Math.max(4, Math.round(customers / 40)) }, () => [20 + random() * (SIDE - 40), 20 + random() * (SIDE - 40)] as const);
   const clustered = (index: number) => cls === 'C' || (cls === 'RC' && index % 2 === 0);
@@ -92,17 +93,6 @@ function clamp(value: number): number {
   return Math.min(SIDE, Math.max(0, value));
 }
 
-/** A small seeded generator, so the instances are the same on every machine. */
-function mulberry32(seedValue: number): () => number {
-  let state = seedValue >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 if (import.meta.filename === process.argv[1]) {
   const { values } = parseArgs({

@@ -28,22 +28,13 @@ import { createApp } from '../src/http/app';
 import { importMount } from '../src/http/routes/import.routes';
 import { parseOrderRows } from '../src/import/parse';
 import { createLogger } from '../src/logger';
+import { seededRandom } from '../src/seed/random';
 
 const adminToken = 'benchmark-admin-token-0123456789';
 
-/** mulberry32: a small seeded generator, so every run imports the same file. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 async function writeCsv(path: string, rows: number): Promise<void> {
-  const next = random(20261124);
+  const next = seededRandom(20261124);
   const out = createWriteStream(path);
   const streets = ['Hauptstraße', 'Bergheimer Straße', 'Rohrbacher Straße', 'Römerstraße', 'Plöck', 'Sofienstraße'];
   const skills = ['', '', '', 'fridge', 'heavy', 'fridge|heavy'];

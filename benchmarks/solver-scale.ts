@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { checkSolution } from '../solver/check';
 import { solve } from '../solver/index';
 import type { VroomProblem, VroomSolution } from '../solver/model/vroom';
+import { seededRandom } from '../src/seed/random';
 
 interface ScaleCase {
   jobs: number;
@@ -96,7 +97,7 @@ function runCase({ jobs, vehicles, budgets }: ScaleCase): CaseResult {
  * road distance = 1.3 × straight line, 30 km/h; 60 % of customers book a 2-hour window in a 10-hour shift.
  */
 function generateDay(jobCount: number, vehicleCount: number, daySeed: number): VroomProblem {
-  const random = mulberry32(daySeed);
+  const random = seededRandom(daySeed);
   const sideMeters = 20_000;
   const shiftSeconds = 10 * 3600;
   const centres = Array.from({ length: 8 }, () => [random() * sideMeters, random() * sideMeters] as const);
@@ -145,14 +146,3 @@ function clamp(value: number, side: number): number {
   return Math.min(side, Math.max(0, value));
 }
 
-/** A small seeded generator, so the instances are the same on every machine. */
-function mulberry32(seedValue: number): () => number {
-  let state = seedValue >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -10,6 +10,7 @@
  * within ±20 min of the arrival, the last live ETA within ±5 min; 40 % of deliveries rated.
  */
 import type { Knex } from 'knex';
+import { seededRandom } from '../../src/seed/random';
 
 export const historyTimeZone = 'Europe/Berlin';
 export const firstHistoryDay = '2026-10-12';
@@ -73,17 +74,6 @@ export interface History {
   events: number;
 }
 
-/** mulberry32: small, seeded, good enough to scatter outcomes. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function addDays(day: string, count: number): string {
   const [year, month, date] = day.split('-').map(Number) as [number, number, number];
@@ -113,7 +103,7 @@ export async function buildReportHistory(db: Knex, options: { days?: number; veh
   const dayCount = options.days ?? 30;
   const vehicleCount = options.vehicles ?? 10;
   const perRoute = options.ordersPerRoute ?? 30;
-  const random = prng(options.seed ?? 14);
+  const random = seededRandom(options.seed ?? 14);
   const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
   const depotLon = 8.67;
   const depotLat = 49.4;

@@ -1,7 +1,7 @@
 import type { Rng } from '../model/rng';
 import { twoOptStarDescent } from './operators/two-opt-star';
 import { minimizeFleet } from './fleet';
-import { recreate } from './recreate';
+import { BLINK_RATE, GRANULARITY, recreate } from './recreate';
 import { DEFAULT_RUIN, ruin } from './ruin';
 import { compareObjectives, objectiveOf, sameLevel, SearchSolution, type Objective } from './solution';
 
@@ -49,9 +49,6 @@ export interface SearchOutcome {
 /** Iterations when the caller gives no stopping rule at all. */
 export const DEFAULT_ITERATIONS = 2000;
 const PROGRESS_EVERY_ITERATIONS = 500;
-const BLINK_RATE = 0.01;
-/** Recreate tries a task next to this many of its nearest tasks before trying everywhere. */
-const GRANULARITY = 40;
 /** Temperatures relative to the average edge cost of the first solution. */
 const START_TEMPERATURE = 5;
 const FINAL_TEMPERATURE = 0.05;

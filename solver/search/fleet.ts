@@ -1,11 +1,8 @@
 import type { Rng } from '../model/rng';
-import { recreate } from './recreate';
+import { BLINK_RATE, GRANULARITY, recreate } from './recreate';
 import { DEFAULT_RUIN, ruin } from './ruin';
 import { objectiveOf, SearchSolution } from './solution';
 
-/** Blinks as in the cost search. */
-const BLINK_RATE = 0.01;
-const GRANULARITY = 40;
 
 /**
  * Fleet minimisation (SISR's, Christiaens & Vanden Berghe 2020, §5): empty the smallest route, close it and every

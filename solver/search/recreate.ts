@@ -2,6 +2,11 @@ import { TASK_DELIVERY, TASK_PICKUP, type Problem } from '../model/problem';
 import type { Rng } from '../model/rng';
 import type { SearchSolution } from './solution';
 
+/** How often recreate skips a position ("blinks"), as SISR does. */
+export const BLINK_RATE = 0.01;
+/** Recreate tries a task next to this many of its nearest tasks before trying everywhere. */
+export const GRANULARITY = 40;
+
 /**
  * Greedy insertion with blinks (SISR's recreate): tasks in a randomly chosen order, each at its cheapest
  * feasible position, skipping each candidate position with a small probability so that repeated runs explore.

@@ -15,10 +15,10 @@ export interface CommandContext {
  * They never write through them; writes are commands.
  */
 export function reads(context: CommandContext): Repositories {
-  return repositories(context.db);
+  return repositories(context.db, context.clock);
 }
 
 /** Runs `work` in one transaction with repositories bound to it. */
 export function inTransaction<T>(context: CommandContext, work: (repos: Repositories) => Promise<T>): Promise<T> {
-  return context.db.transaction((trx) => work(repositories(trx)));
+  return context.db.transaction((trx) => work(repositories(trx, context.clock)));
 }

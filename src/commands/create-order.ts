@@ -23,8 +23,8 @@ const reservationToleranceMeters = 100;
  * order takes its window and uses it up, in the same transaction: a second use or an expired one is a 409.
  */
 export async function createOrder(context: CommandContext, input: CreateOrderInput, by: Principal, geocoding: Geocoding = {}): Promise<CreatedOrder> {
-  const depots = repositories(context.db).depots;
-  const reservationDepot = input.reservationId !== undefined ? (await repositories(context.db).slotReservations.findById(input.reservationId))?.depotId : undefined;
+  const depots = repositories(context.db, context.clock).depots;
+  const reservationDepot = input.reservationId !== undefined ? (await repositories(context.db, context.clock).slotReservations.findById(input.reservationId))?.depotId : undefined;
   const depotId = input.depotId ?? reservationDepot;
   const depot = depotId !== undefined ? await depots.findById(depotId) : await soleDepot(depots);
   if (input.depotId !== undefined && !depot) throw unknownDepot(input.depotId);

@@ -30,7 +30,7 @@ export interface ImportOrdersRequest {
 export const IMPORT_BATCH_ROWS = 500;
 
 export async function importOrders(context: CommandContext, request: ImportOrdersRequest, by: Principal, batchRows = IMPORT_BATCH_ROWS): Promise<ImportOrdersResult> {
-  const depots = repositories(context.db).depots;
+  const depots = repositories(context.db, context.clock).depots;
   const depotId = request.depotId ?? (await depots.soleDepotId());
   const depot = depotId === null ? null : await depots.findById(depotId);
   if (request.depotId !== undefined && !depot) {

@@ -40,7 +40,7 @@ export interface ReplanOptions {
 export async function proposeReplan(deps: ReplanDeps, planId: number, options: ReplanOptions, by: Principal): Promise<{ proposal: ReplanProposal; timeZone: string }> {
   const nowEpoch = nowEpochSeconds(deps.context.clock);
   // The search runs outside any transaction, like re-optimization: the API stays free meanwhile.
-  const repos = repositories(deps.context.db);
+  const repos = repositories(deps.context.db, deps.context.clock);
   const plan = await assertEditablePlan(await repos.plans.findById(planId), planId);
   // One matrix for the search; the evaluations before and after read it again.
   const workspace = await openWorkspace(repos, plan, reusingMatrix(deps.routing), deps.positions, nowEpoch);

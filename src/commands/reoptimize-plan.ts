@@ -27,7 +27,7 @@ export interface ReoptimizeOutcome {
 
 export async function reoptimizePlan(deps: InsertionDeps & { solver: SolverRunner }, planId: number, timeLimitSeconds: number, by: Principal): Promise<ReoptimizeOutcome> {
   const nowEpoch = nowEpochSeconds(deps.context.clock);
-  const repos = repositories(deps.context.db);
+  const repos = repositories(deps.context.db, deps.context.clock);
   const plan = await assertEditablePlan(await repos.plans.findById(planId), planId);
   const workspace = await openWorkspace(repos, plan, deps.routing, deps.positions, nowEpoch);
   const sequences = await Promise.all(workspace.routes.map((route) => pendingOf(repos, workspace, route)));

@@ -32,7 +32,7 @@ export async function updateOrder(context: CommandContext, orderId: number, patc
 /** The patch's new place (its location, or its address geocoded); null when it moves nothing. */
 async function placementAfter(context: CommandContext, orderId: number, patch: OrderPatch, geocoding: Geocoding): Promise<OrderPlacement | null> {
   if (patch.location === undefined && patch.addressText === undefined && patch.address === undefined) return null;
-  const repos = repositories(context.db);
+  const repos = repositories(context.db, context.clock);
   const current = await repos.orders.findById(orderId);
   if (!current) throw notFound('Order', orderId);
   const depot = current.depotId === null ? null : await repos.depots.findById(current.depotId);

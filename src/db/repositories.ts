@@ -1,4 +1,5 @@
 /** Every repository over one executor: the root connection, or a command's transaction. */
+import { systemClock, type Clock } from '../domain/clock';
 import type { Executor } from './executor';
 import { AlertsRepository } from './repos/alerts.repo';
 import { DeliveryInstructionsRepository } from './repos/delivery-instructions.repo';
@@ -23,25 +24,29 @@ import { UsersRepository } from './repos/users.repo';
 import { VehiclesRepository } from './repos/vehicles.repo';
 import { WebhooksRepository } from './repos/webhooks.repo';
 
-export function repositories(db: Executor) {
+/**
+ * `clock` stamps the rows written (events' occurred_at, created_at, updated_at): commands pass theirs through
+ * inTransaction, so stored times are the service's clock, not the database's; reads may leave it out.
+ */
+export function repositories(db: Executor, clock: Clock = systemClock) {
   return {
-    depots: new DepotsRepository(db),
-    vehicles: new VehiclesRepository(db),
-    drivers: new DriversRepository(db),
-    users: new UsersRepository(db),
-    orders: new OrdersRepository(db),
-    orderEvents: new OrderEventsRepository(db),
-    plans: new PlansRepository(db),
+    depots: new DepotsRepository(db, clock),
+    vehicles: new VehiclesRepository(db, clock),
+    drivers: new DriversRepository(db, clock),
+    users: new UsersRepository(db, clock),
+    orders: new OrdersRepository(db, clock),
+    orderEvents: new OrderEventsRepository(db, clock),
+    plans: new PlansRepository(db, clock),
     routes: new RoutesRepository(db),
     proposals: new ProposalsRepository(db),
     positions: new PositionsRepository(db),
     roomEvents: new RoomEventsRepository(db),
     etas: new EtaRepository(db),
-    proofs: new ProofsRepository(db),
+    proofs: new ProofsRepository(db, clock),
     trackingLinks: new TrackingLinksRepository(db),
     deliveryInstructions: new DeliveryInstructionsRepository(db),
     alerts: new AlertsRepository(db),
-    outbox: new OutboxRepository(db),
+    outbox: new OutboxRepository(db, clock),
     webhooks: new WebhooksRepository(db),
     optimizeJobs: new OptimizeJobsRepository(db),
     optOuts: new OptOutsRepository(db),

@@ -11,7 +11,7 @@ export function removeCancelledStops(deps: InsertionDeps, log?: Logger): () => v
   return deps.context.events.on('order.status_changed', ({ order, from, to, actor }) => {
     if (to !== 'cancelled' || (from !== 'planned' && from !== 'dispatched')) return;
     void (async () => {
-      const planId = await repositories(deps.context.db).plans.findPlanIdOfOrder(order.id);
+      const planId = await repositories(deps.context.db, deps.context.clock).plans.findPlanIdOfOrder(order.id);
       if (planId === null) return;
       const principal = { userId: null, username: actor, role: 'admin' as const, driverId: null, vehicleId: null, actor };
       await editPlan(deps, planId, { type: 'remove', orderId: order.id }, { preview: false }, principal);

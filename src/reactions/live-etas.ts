@@ -120,7 +120,7 @@ export class EtaEngine {
       this.states.set(vehicleId, state);
     }
     if (this.context.clock.nowMs() - state.loadedAtMs > routeTtlMs) {
-      const repos = repositories(this.context.db);
+      const repos = repositories(this.context.db, this.context.clock);
       state.route = await repos.etas.activeRoute(vehicleId);
       state.arrivingSoon = state.route ? await repos.depots.arrivingSoonOfPlan(state.route.planId) : null;
       // Jittered, so a fleet that started together does not reload together.

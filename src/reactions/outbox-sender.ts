@@ -161,7 +161,7 @@ export class OutboxSender {
     const claimMore = () =>
       (claiming ??= (async () => {
         try {
-          const claimed = await repositories(context.db).outbox.claimDue(this.owner, context.clock.nowMs(), this.leaseSeconds, this.batchSize);
+          const claimed = await repositories(context.db, context.clock).outbox.claimDue(this.owner, context.clock.nowMs(), this.leaseSeconds, this.batchSize);
           if (claimed.length === 0) exhausted = true;
           for (const message of claimed) {
             // Claimed again because its lease ran out while it waited, was sent or was recorded here: not twice.
@@ -186,7 +186,7 @@ export class OutboxSender {
     await flush();
     // Stopped: what was claimed and not sent is given back at once rather than after its lease.
     const unsent = channels.flatMap((channel) => queues[channel].map((message) => message.id));
-    if (unsent.length > 0) await repositories(context.db).outbox.release(this.owner, unsent);
+    if (unsent.length > 0) await repositories(context.db, context.clock).outbox.release(this.owner, unsent);
     return handled - unsent.length;
   }
 
@@ -199,7 +199,7 @@ export class OutboxSender {
     const { context, log } = this.options;
     await context.db
       .transaction(async (trx) => {
-      const repos = repositories(trx);
+      const repos = repositories(trx, context.clock);
       const finished = await repos.outbox.finishMany(this.owner, outcomes.map((outcome) => outcome.update));
       const succeeded = new Set<number>();
       const gaveUp = new Map<number, number>();
@@ -222,13 +222,13 @@ export class OutboxSender {
     const now = performance.now();
     if (now - this.statisticsRefreshedAt < statisticsEveryMs) return;
     this.statisticsRefreshedAt = now;
-    await repositories(this.options.context.db).outbox.refreshStatistics().catch((error: unknown) => this.options.log?.warn({ err: error }, 'outbox: analyze failed'));
+    await repositories(this.options.context.db, this.options.context.clock).outbox.refreshStatistics().catch((error: unknown) => this.options.log?.warn({ err: error }, 'outbox: analyze failed'));
   }
 
   private async releaseOrphans(): Promise<void> {
     if (!this.options.exclusiveDatabase) return;
     try {
-      const released = await repositories(this.options.context.db).outbox.releaseAllLeases();
+      const released = await repositories(this.options.context.db, this.options.context.clock).outbox.releaseAllLeases();
       if (released > 0) this.options.log?.info({ released }, 'outbox: the claims of a process that died are due again');
     } catch (error) {
       // They are due once their leases run out.

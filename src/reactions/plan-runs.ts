@@ -84,7 +84,7 @@ export class PlanQueue {
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
-    if (this.options.exclusiveDatabase) await repositories(this.options.context.db).plans.expireAllLeases();
+    if (this.options.exclusiveDatabase) await repositories(this.options.context.db, this.options.context.clock).plans.expireAllLeases();
     this.loop = this.work();
   }
 
@@ -114,7 +114,7 @@ export class PlanQueue {
   }
 
   private async work(): Promise<void> {
-    const plans = repositories(this.options.context.db).plans;
+    const plans = repositories(this.options.context.db, this.options.context.clock).plans;
     while (!this.stopped) {
       let plan: PlanRecord | null = null;
       if (this.runs.size < this.concurrency) {
@@ -166,7 +166,7 @@ export class PlanQueue {
 
   private async run(plan: PlanRecord): Promise<void> {
     const { context, solver, routing, log } = this.options;
-    const plans = repositories(context.db).plans;
+    const plans = repositories(context.db, context.clock).plans;
     const retry = <T>(what: string, work: () => Promise<T>) => this.untilAvailable(what, plan.id, work);
     await retry('abandoning orphan runs', () => plans.abandonOrphanRuns(plan.id));
     if (plan.attempts > this.maxAttempts) {
@@ -191,7 +191,7 @@ export class PlanQueue {
     }, this.heartbeatMs);
     try {
       const result = await retry('reading the plan inputs', () =>
-        computePlan({ repos: repositories(context.db), solver, routing, clock: context.clock }, plan, controller.signal, (next) => {
+        computePlan({ repos: repositories(context.db, context.clock), solver, routing, clock: context.clock }, plan, controller.signal, (next) => {
           progress = next;
           const now = performance.now();
           if (now - lastEvent < 1000 / PROGRESS_EVENTS_PER_SECOND) return;

@@ -1,4 +1,5 @@
 /** All SQL over `depots`. */
+import { systemClock, type Clock } from '../../domain/clock';
 import type { Executor } from '../executor';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
 import type { ArrivingSoonRule, Depot, DepotContent, OpeningHours } from '../../domain/model/fleet';
@@ -54,7 +55,14 @@ const toRow = (content: DepotContent) => ({
 });
 
 export class DepotsRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private now(): Date {
+    return new Date(this.clock.nowMs());
+  }
 
   async findById(id: number): Promise<Depot | null> {
     const row = await this.db<DepotRow>('depots').where({ id }).first();
@@ -126,7 +134,7 @@ export class DepotsRepository {
   }
 
   async insert(content: DepotContent): Promise<Depot> {
-    const [row] = await this.db('depots').insert(toRow(content)).returning('*');
+    const [row] = await this.db('depots').insert({ ...toRow(content), created_at: this.now() }).returning('*');
     return toDepot(row as DepotRow);
   }
 

@@ -1,4 +1,5 @@
 /** All SQL over `drivers`; a driver logs in through the user row it owns. */
+import { systemClock, type Clock } from '../../domain/clock';
 import type { Executor } from '../executor';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
 import type { Driver } from '../../domain/model/fleet';
@@ -32,7 +33,14 @@ const toDriver = (row: DriverRow): Driver => ({
 });
 
 export class DriversRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private now(): Date {
+    return new Date(this.clock.nowMs());
+  }
 
   private select() {
     return this.db('drivers').join('users', 'users.id', 'drivers.user_id').select('drivers.*', 'users.username');
@@ -63,7 +71,7 @@ export class DriversRepository {
 
   async insert(driver: { name: string; phone: string | null; vehicleId: number | null; userId: number }): Promise<Driver> {
     const [{ id }] = (await this.db('drivers')
-      .insert({ name: driver.name, phone: driver.phone, vehicle_id: driver.vehicleId, user_id: driver.userId })
+      .insert({ name: driver.name, phone: driver.phone, vehicle_id: driver.vehicleId, user_id: driver.userId, created_at: this.now() })
       .returning('id')) as [{ id: number }];
     return (await this.findById(id))!;
   }

@@ -1,4 +1,5 @@
 /** All SQL over `order_events`, the timeline of every order. */
+import { systemClock, type Clock } from '../../domain/clock';
 import type { Executor } from '../executor';
 import type { OrderStatus, OrderEvent, OrderEventInput, OrderEventType } from '../../domain/model/order';
 
@@ -29,7 +30,14 @@ const toOrderEvent = (row: OrderEventRow): OrderEvent => ({
 const insertChunkRows = 500;
 
 export class OrderEventsRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private now(): Date {
+    return new Date(this.clock.nowMs());
+  }
 
   /** Writes the events and returns them as stored, with their ids. */
   async insertMany(events: OrderEventInput[]): Promise<OrderEvent[]> {
@@ -41,6 +49,7 @@ export class OrderEventsRepository {
       to_status: event.toStatus ?? null,
       reason: event.reason ?? null,
       data: JSON.stringify(event.data ?? {}),
+      occurred_at: this.now(),
     }));
     const written: OrderEvent[] = [];
     for (let start = 0; start < rows.length; start += insertChunkRows) {

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { displayIdFor, hashTrackingSecret, newTrackingLinkToken, trackingLinkPath } from '../../domain/order-identifiers';
 import { slotKey } from '../../domain/slots';
+import { systemClock, type Clock } from '../../domain/clock';
 import type { Executor } from '../executor';
 import { rowsAsJson } from '../json-rows';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
@@ -163,7 +164,14 @@ function toOrder(row: OrderRow): Order {
 const undrivenStatuses = ['cancelled', 'returned', 'delivered', 'failed'];
 
 export class OrdersRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private now(): Date {
+    return new Date(this.clock.nowMs());
+  }
 
   async findById(id: number): Promise<Order | null> {
     const row = await this.db<OrderRow>('orders').where({ id }).first();
@@ -403,7 +411,7 @@ export class OrdersRepository {
         results.set(key, { id: row.id, outcome: editableStatuses.includes(row.status) ? 'unchanged' : 'locked' });
       }
     }
-    await new OrderEventsRepository(this.db).insertMany(events);
+    await new OrderEventsRepository(this.db, this.clock).insertMany(events);
     return results;
   }
 
@@ -422,6 +430,7 @@ export class OrdersRepository {
       pickup_amounts: draft.pickup ? JSON.stringify(draft.pickup) : null,
       return_of_order_id: draft.returnOfOrderId ?? null,
       ...contentRow(draft),
+      created_at: this.now(),
     };
     return { row, trackingLink: trackingLinkPath(token) };
   }

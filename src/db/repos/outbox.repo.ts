@@ -5,6 +5,7 @@
  * once its lease runs out. A message waits while an earlier one of its order to the same recipient is unsent, so
  * each recipient hears about an order in order.
  */
+import { systemClock, type Clock } from '../../domain/clock';
 import type { Executor } from '../executor';
 import type { ChannelName, ClaimedMessage, Locale, MessageAttempt, MessagePayload, MessageStatus, NotificationKind, OutboxMessage, OutboxMessageDraft, Webhook } from '../../domain/model/notification';
 
@@ -82,7 +83,14 @@ export interface MessageOutcome {
 const insertChunkRows = 300;
 
 export class OutboxRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private now(): Date {
+    return new Date(this.clock.nowMs());
+  }
 
   /** Writes the messages; one already written for the same event, channel and recipient is left as it is. */
   async insertMany(drafts: OutboxMessageDraft[]): Promise<number> {
@@ -96,6 +104,7 @@ export class OutboxRepository {
       locale: draft.locale,
       payload: JSON.stringify(draft.payload),
       ...(draft.suppressed ? { status: 'suppressed' } : {}),
+      created_at: this.now(),
     }));
     let inserted = 0;
     for (let start = 0; start < rows.length; start += insertChunkRows) {

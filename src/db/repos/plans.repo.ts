@@ -3,6 +3,7 @@
  * `claimNext` takes the oldest queued plan (or a running one whose lease expired) with FOR UPDATE SKIP LOCKED,
  * so any number of workers in any number of processes share the queue without taking the same plan twice.
  */
+import { systemClock, type Clock } from '../../domain/clock';
 import type { Executor } from '../executor';
 import { stopsDigestSql } from './routes.repo';
 import type { PlanDraft, PlanError, PlanOptions, PlanProgress, PlanRecord, PlanStatus, PlanTotals, UnassignedRecord } from '../../domain/model/plan';
@@ -75,7 +76,14 @@ const planColumns = [
 ];
 
 export class PlansRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private now(): Date {
+    return new Date(this.clock.nowMs());
+  }
 
   async insert(draft: PlanDraft): Promise<PlanRecord> {
     const [row] = await this.db('plans')
@@ -89,6 +97,7 @@ export class PlansRepository {
         time_limit_seconds: draft.timeLimitSeconds,
         created_by: draft.createdBy,
         replaces_plan_id: draft.replacesPlanId ?? null,
+        created_at: this.now(),
       })
       .returning(planColumns);
     return toPlan(row as PlanRow);
@@ -196,19 +205,19 @@ export class PlansRepository {
   }
 
   async insertRun(planId: number, attempt: number, worker: string): Promise<number> {
-    const [row] = await this.db('plan_runs').insert({ plan_id: planId, attempt, worker, status: 'running' }).returning('id');
+    const [row] = await this.db('plan_runs').insert({ plan_id: planId, attempt, worker, status: 'running', started_at: this.now() }).returning('id');
     return (row as { id: number }).id;
   }
 
   async finishRun(runId: number, status: 'succeeded' | 'failed' | 'cancelled' | 'abandoned', progress: PlanProgress | null, error: PlanError | null = null): Promise<void> {
     await this.db('plan_runs')
       .where({ id: runId })
-      .update({ status, progress: progress && JSON.stringify(progress), error: error && JSON.stringify(error), finished_at: this.db.fn.now() });
+      .update({ status, progress: progress && JSON.stringify(progress), error: error && JSON.stringify(error), finished_at: this.now() });
   }
 
   /** Runs still marked running for plans no longer running under their worker: their process died. */
   async abandonOrphanRuns(planId: number): Promise<void> {
-    await this.db('plan_runs').where({ plan_id: planId, status: 'running' }).update({ status: 'abandoned', finished_at: this.db.fn.now() });
+    await this.db('plan_runs').where({ plan_id: planId, status: 'running' }).update({ status: 'abandoned', finished_at: this.now() });
   }
 
   async listRuns(planId: number): Promise<{ attempt: number; worker: string; status: string; startedAt: Date; finishedAt: Date | null }[]> {

@@ -2,6 +2,7 @@
  * SQL for what drivers do at stops: the stop with its route (locked for the change), its status
  * and times, proof of delivery or failure reason, and actions remembered by idempotency key.
  */
+import { systemClock, type Clock } from '../../domain/clock';
 import type { Executor } from '../executor';
 import type { Attachment, StopAttempt, StopStatus, StopOutcomeDraft } from '../../domain/model/route';
 
@@ -23,7 +24,14 @@ export interface StopActionRecord {
 }
 
 export class ProofsRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private now(): Date {
+    return new Date(this.clock.nowMs());
+  }
 
   async findAction(actor: string, idempotencyKey: string): Promise<StopActionRecord | null> {
     const row = await this.db('stop_actions').where({ actor, idempotency_key: idempotencyKey }).first('stop_id', 'action', 'result');
@@ -37,6 +45,7 @@ export class ProofsRepository {
       stop_id: action.stopId,
       action: action.action,
       result: JSON.stringify(action.result),
+      created_at: this.now(),
     });
   }
 

@@ -1,5 +1,6 @@
 /** All SQL over `users` and `api_keys` (login sessions and integration keys, stored as hashes). */
 import type { Role } from '../../domain/roles';
+import { systemClock, type Clock } from '../../domain/clock';
 import type { Executor } from '../executor';
 import type { ApiKey, User, UserWithPassword } from '../../domain/model/user';
 
@@ -43,7 +44,14 @@ const toApiKey = (row: ApiKeyRow): ApiKey => ({
 });
 
 export class UsersRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private now(): Date {
+    return new Date(this.clock.nowMs());
+  }
 
   async findById(id: number): Promise<UserWithPassword | null> {
     const row = await this.db<UserRow>('users').where({ id }).first();
@@ -62,7 +70,7 @@ export class UsersRepository {
 
   async insert(user: { username: string; name: string; role: Role; passwordHash: string | null }): Promise<User> {
     const [row] = await this.db('users')
-      .insert({ username: user.username, name: user.name, role: user.role, password_hash: user.passwordHash })
+      .insert({ username: user.username, name: user.name, role: user.role, password_hash: user.passwordHash, created_at: this.now() })
       .returning('*');
     const { passwordHash: _passwordHash, ...created } = toUser(row as UserRow);
     return created;
@@ -110,7 +118,7 @@ export class UsersRepository {
 
   async insertApiKey(key: { userId: number; kind: ApiKey['kind']; name: string; tokenHash: string; expiresAt: Date | null }): Promise<ApiKey> {
     const [row] = await this.db('api_keys')
-      .insert({ user_id: key.userId, kind: key.kind, name: key.name, token_hash: key.tokenHash, expires_at: key.expiresAt })
+      .insert({ user_id: key.userId, kind: key.kind, name: key.name, token_hash: key.tokenHash, expires_at: key.expiresAt, created_at: this.now() })
       .returning('*');
     return toApiKey(row as ApiKeyRow);
   }

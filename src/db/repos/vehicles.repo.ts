@@ -1,4 +1,5 @@
 /** All SQL over `vehicles`. Shift and break times are seconds after local midnight at the start depot. */
+import { systemClock, type Clock } from '../../domain/clock';
 import type { Executor } from '../executor';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
 import type { Vehicle, VehicleBreak, VehicleContent } from '../../domain/model/fleet';
@@ -66,7 +67,14 @@ const toRow = (content: VehicleContent) => ({
 });
 
 export class VehiclesRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private now(): Date {
+    return new Date(this.clock.nowMs());
+  }
 
   async findById(id: number): Promise<Vehicle | null> {
     const row = await this.db<VehicleRow>('vehicles').where({ id }).first();
@@ -91,7 +99,7 @@ export class VehiclesRepository {
   }
 
   async insert(content: VehicleContent): Promise<Vehicle> {
-    const [row] = await this.db('vehicles').insert(toRow(content)).returning('*');
+    const [row] = await this.db('vehicles').insert({ ...toRow(content), created_at: this.now() }).returning('*');
     return toVehicle(row as VehicleRow);
   }
 

@@ -25,8 +25,10 @@ import { VehiclesRepository } from './repos/vehicles.repo';
 import { WebhooksRepository } from './repos/webhooks.repo';
 
 /**
- * `clock` stamps the rows written (events' occurred_at, created_at, updated_at): commands pass theirs through
- * inTransaction, so stored times are the service's clock, not the database's; reads may leave it out.
+ * `clock` stamps the rows written (events' occurred_at, created_at, a run's start and finish): commands pass theirs
+ * through inTransaction, so stored times are the service's clock, not the database's; reads may leave it out.
+ * `updated_at` stays the database's: a change marker that caches compare (promiseDigest), distinct per transaction
+ * even when a test's clock stands still.
  */
 export function repositories(db: Executor, clock: Clock = systemClock) {
   return {

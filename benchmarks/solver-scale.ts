@@ -5,7 +5,7 @@
  * its own process so the peak RSS is its own, and collects the last solve's garbage before the next one starts
  * (`--expose-gc`): the peak is one solve's, not two problems' matrices waiting for the collector side by side.
  *
- *   npx tsx benchmarks/solver-scale.ts                 # every case
+ *   npx tsx --expose-gc benchmarks/solver-scale.ts                 # every case (npm run bench:solver-scale)
  *   npx tsx --expose-gc benchmarks/solver-scale.ts --case 1000     # one case (prints one JSON line)
  */
 import { execFileSync } from 'node:child_process';

@@ -177,7 +177,11 @@ function compactMatrix(length: number, entry: (k: number) => number): Matrix {
   for (let k = 0; k < length; k++) {
     const value = entry(k);
     narrow[k] = value;
-    if (narrow[k] !== value) return Float64Array.from({ length }, (_, i) => entry(i));
+    if (narrow[k] !== value) {
+      const wide = new Float64Array(length);
+      for (let i = 0; i < length; i++) wide[i] = entry(i);
+      return wide;
+    }
   }
   return narrow;
 }

@@ -1,4 +1,4 @@
-import { earliestStart, latestStart, type Problem } from '../model/problem';
+import { earliestStart, latestStart, type Matrix, type Problem } from '../model/problem';
 import { simulateRoute, workingTime } from './schedule';
 
 /**
@@ -37,9 +37,9 @@ export class SearchRoute {
   /** Travel time and distance from the start to position k. */
   travelBefore: Float64Array = new Float64Array(0);
   distanceBefore: Float64Array = new Float64Array(0);
-  private readonly durations: Float64Array;
-  private readonly distances: Float64Array;
-  private readonly costs: Float64Array;
+  private readonly durations: Matrix;
+  private readonly distances: Matrix;
+  private readonly costs: Matrix;
   private readonly scratchLoad: Float64Array;
   private scratchTasks: Int32Array = new Int32Array(0);
 

@@ -96,6 +96,7 @@ export const stopSchema = z.object({
   id: z.number().int(),
   orderId: z.number().int(),
   sequence: z.number().int(),
+  trip: z.number().int().describe('Multi-trip: which trip of the route serves this stop (1 without reloads)'),
   status: z.enum(stopStatuses),
   locked: z.boolean(),
   location: z.tuple([z.number(), z.number()]),
@@ -129,6 +130,20 @@ export const routeSchema = z.object({
   cost: z.number(),
   violations: z.array(violation),
   breaks: z.array(z.object({ start: z.string(), durationSeconds: z.number() })),
+  trips: z.number().int().describe('Multi-trip: 1 + the reloads'),
+  reloads: z
+    .array(
+      z.object({
+        trip: z.number().int().describe('The trip this reload starts (2, 3, …)'),
+        afterSequence: z.number().int().describe('Taken after this stop of the route'),
+        location: z.tuple([z.number(), z.number()]),
+        arrival: z.string(),
+        departure: z.string(),
+        durationSeconds: z.number(),
+        load: amounts.describe('On board when the van leaves again: the next trip\'s deliveries'),
+      }),
+    )
+    .describe('Multi-trip: where the van goes back to reload between its stops'),
   stops: z.array(stopSchema),
 });
 

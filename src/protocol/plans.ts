@@ -115,6 +115,17 @@ export const stopSchema = z.object({
   times: stopTimesSchema,
 });
 
+/** Multi-trip: a return to the depot between two trips of a route. */
+export const reloadSchema = z.object({
+  trip: z.number().int().describe('The trip this reload starts (2, 3, …)'),
+  afterSequence: z.number().int().describe('Taken after this stop of the route'),
+  location: z.tuple([z.number(), z.number()]),
+  arrival: z.string(),
+  departure: z.string(),
+  durationSeconds: z.number(),
+  load: amounts.describe("On board when the van leaves again: the next trip's deliveries"),
+});
+
 export const routeSchema = z.object({
   id: z.number().int(),
   vehicleId: z.number().int(),
@@ -131,19 +142,7 @@ export const routeSchema = z.object({
   violations: z.array(violation),
   breaks: z.array(z.object({ start: z.string(), durationSeconds: z.number() })),
   trips: z.number().int().describe('Multi-trip: 1 + the reloads'),
-  reloads: z
-    .array(
-      z.object({
-        trip: z.number().int().describe('The trip this reload starts (2, 3, …)'),
-        afterSequence: z.number().int().describe('Taken after this stop of the route'),
-        location: z.tuple([z.number(), z.number()]),
-        arrival: z.string(),
-        departure: z.string(),
-        durationSeconds: z.number(),
-        load: amounts.describe('On board when the van leaves again: the next trip\'s deliveries'),
-      }),
-    )
-    .describe('Multi-trip: where the van goes back to reload between its stops'),
+  reloads: z.array(reloadSchema).describe('Multi-trip: where the van goes back to reload between its stops'),
   stops: z.array(stopSchema),
 });
 

@@ -1,6 +1,7 @@
 /**
- * Multi-trip in the console, in a real browser against the real service: a van that holds 3 parcels plans 7 orders
- * as trips, and its route card shows each trip and the reload at the depot between them, with its times.
+ * Multi-trip in the console and the driver app, in a real browser against the real service: a van that holds 3
+ * parcels plans 7 orders as trips; its route card shows each trip and the reload at the depot between them, with
+ * its times, and once dispatched its driver sees each reload in the day's list after the stop it follows.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,7 @@ describe('the console shows a multi-trip route', () => {
         reload: { serviceSeconds: 900 },
       })
     ).id;
+    await service.api('POST', '/api/v1/drivers', { name: 'Trips driver', username: 'trips-driver', password: 'trips-password', vehicleId });
     for (let k = 0; k < 7; k++) {
       const order = await service.api('POST', '/api/v1/orders', {
         externalRef: `trip-${k}`,
@@ -82,6 +84,30 @@ describe('the console shows a multi-trip route', () => {
     });
     expect(rows).toEqual(expected);
     await screenshot(page, 'multitrip-route-card');
+    expect(problems).toEqual([]);
+  });
+
+  it("shows the driver each reload after the stop it follows, once the plan is dispatched", async () => {
+    await service.api('POST', `/api/v1/plans/${planId}/dispatch`);
+    const route = (await service.api('GET', `/api/v1/plans/${planId}`)).routes[0] as { stops: { id: number }[]; reloads: { trip: number; afterSequence: number; arrival: string; departure: string; load: { items: number } }[] };
+    const page: Page = await browser.newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await page.goto(`${service.url}/driver`);
+    await page.getByLabel('Username').fill('trips-driver');
+    await page.getByLabel('Password').fill('trips-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.locator('#stops li.reload').first().waitFor({ timeout: 20_000 });
+    const rows = await page.locator('#stops li').evaluateAll((items) => items.map((item) => (item.classList.contains('reload') ? `reload ${item.getAttribute('data-trip')}` : Number(item.getAttribute('data-stop-id')))));
+    const expected: (string | number)[] = [];
+    route.stops.forEach((stop, index) => {
+      expected.push(stop.id);
+      for (const reload of route.reloads.filter((candidate) => candidate.afterSequence === index + 1)) expected.push(`reload ${reload.trip}`);
+    });
+    expect(rows).toEqual(expected);
+    const first = route.reloads[0]!;
+    await expect(page.locator('#stops li.reload').first().textContent()).resolves.toContain(`Reload at the depot ${first.arrival.slice(11, 16)}–${first.departure.slice(11, 16)}`);
+    await expect(page.locator('#stops li.reload').first().textContent()).resolves.toContain(`then trip 2: ${first.load.items} item`);
+    await screenshot(page, 'multitrip-driver-day');
     expect(problems).toEqual([]);
   });
 });

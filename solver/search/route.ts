@@ -188,9 +188,9 @@ export class SearchRoute {
     if (this.closed) return Infinity;
     if (!this.exact) return this.cachedDelta(t, position);
     if (this.reloads) {
-      // Reloads only delay the stops (the caches know none), so the cached window check still rules out; the
-      // reloads a new task moves make the cached travel no bound of the cost.
+      // Reloads only delay the stops (the caches know none), so the cached window check still rules out.
       if (!this.problem.hasSoftWindows && this.cachedDelta(t, position) === Infinity) return Infinity;
+      if (!(this.reloadDetourFloor(t, position) + this.workingTimeFloor(t) < bound)) return Infinity;
       return this.exactDelta(t, -1, position, -1);
     }
     if (!this.problem.hasSoftWindows) {
@@ -210,6 +210,26 @@ export class SearchRoute {
     if (p.routeCost !== 'working_time') return 0;
     const service = p.taskService[t]! + (partner >= 0 ? p.taskService[partner]! : 0);
     return p.vehicleCostPerSecond[this.vehicle]! * (service - this.waiting);
+  }
+
+  /**
+   * A lower bound of inserting t before `position` on a vehicle that reloads: in the new route t sits between its
+   * neighbours in the list or the reload place, and taking it out again leaves reloads the old route could have
+   * used, so the cost grows by at least the cheapest of those detours.
+   */
+  private reloadDetourFloor(t: number, position: number): number {
+    const p = this.problem;
+    const n = p.locations;
+    const costs = this.costs;
+    const here = p.taskLocation[t]!;
+    const place = p.vehicleReload[this.vehicle]!;
+    let floor = Infinity;
+    for (const before of [this.location[position - 1]!, place])
+      for (const after of [this.location[position]!, place]) {
+        const detour = costs[before * n + here]! + costs[here * n + after]! - costs[before * n + after]!;
+        if (detour < floor) floor = detour;
+      }
+    return floor + (this.tasks.length === 0 ? p.vehicleFixedCost[this.vehicle]! : 0);
   }
 
   /** Travel cost change of the insertion alone: a lower bound of its cost with soft windows. */

@@ -81,6 +81,15 @@ describe('solve: multi-trip (vehicle.reload)', () => {
     expect(trips(solution)).toBe(4);
   });
 
+  it('places the reloads anew in plan mode, whatever reload steps the list names', () => {
+    const steps = [{ type: 'job' as const, id: 1 }, { type: 'reload' as const }, { type: 'job' as const, id: 2 }, { type: 'job' as const, id: 3 }, { type: 'job' as const, id: 4 }, { type: 'job' as const, id: 5 }];
+    const problem = multiTrip({ location_index: 0, service: 300 }, { steps });
+    const solution = solve(problem, { mode: 'plan' });
+    expectFeasible(problem, solution);
+    expect(solution.routes[0]!.steps.map((s) => (s.type === 'job' ? s.id : s.type))).toEqual(['start', 1, 2, 'reload', 3, 4, 'reload', 5, 'end']);
+    expect(solution.summary.violations).toEqual([]);
+  });
+
   it('is deterministic by seed', () => {
     const problem = multiTrip({ location_index: 0, service: 300 });
     const a = solve(problem, { seed: 7, stop: { maxIterations: 200 } });

@@ -108,6 +108,7 @@ export async function buildDispatchedDay({ name, seed, done, arrivedEvery = 0, r
         maxStops: null,
         maxShiftSeconds: null,
         breaks: [],
+        reload: null,
       }),
     );
   }

@@ -125,6 +125,7 @@ async function serve(): Promise<void> {
         maxStops: null,
         maxShiftSeconds: null,
         breaks: [],
+        reload: null,
       });
       vehicleIds.push(vehicle.id);
       const user = await repos.users.insert({ username: `driver${index}`, name: `Driver ${index}`, role: 'driver', passwordHash: null });

@@ -104,6 +104,7 @@ const vanOf = (depotId: number, k: number, items: number) => ({
   maxStops: null,
   maxShiftSeconds: null,
   breaks: [{ windows: [[hours(11.5), hours(14)]] as [number, number][], durationSeconds: 1800 }],
+  reload: null,
 });
 const orderDraft = (ref: string, location: LonLat, window: { startEpochSeconds: number; endEpochSeconds: number }) => ({
   source: 'bench',

@@ -6,6 +6,8 @@
  * The reported schedule is checked as given: a step may not arrive before the previous step's departure plus
  * travel, service starts at arrival + waiting_time and must fall in one of the task's windows, and the route
  * must keep to the vehicle's time window. Setup applies only when the vehicle changes location (as VROOM).
+ * Multi-trip (a vehicle with `reload`): each `reload` step is at the vehicle's reload place and lasts its service;
+ * there the van unloads what its jobs collected and loads the next trip's deliveries, so capacity holds per trip.
  */
 import type { TimeWindow, VroomProblem, VroomRoute, VroomSolution, VroomStep, VroomVehicle } from './model/vroom';
 
@@ -38,6 +40,7 @@ export type CheckIssueCode =
   | 'load_mismatch'
   | 'break'
   | 'missing_break'
+  | 'reload'
   | 'max_tasks'
   | 'max_travel_time'
   | 'max_distance'
@@ -74,6 +77,8 @@ interface Task {
   loadedAtStart: number[];
   /** Load change when served. */
   loadChange: number[];
+  /** Picked up by a job: unloaded at the next reload. */
+  collected: number[];
   priority: number;
   /** Index of the shipment a pickup or delivery belongs to. */
   shipment?: number;
@@ -175,7 +180,7 @@ function checkRoute(
 
   const steps = route.steps;
   const stepTasks = steps.map((step, index) => {
-    if (step.type === 'start' || step.type === 'end' || step.type === 'break') return undefined;
+    if (step.type === 'start' || step.type === 'end' || step.type === 'break' || step.type === 'reload') return undefined;
     const task = tasks.get(taskKey(step.type, step.id));
     if (!task) {
       report('unknown_task', `step ${index} is ${step.type} ${step.id}, which is not in the problem`, index, step.id);
@@ -190,7 +195,16 @@ function checkRoute(
   const capacity = vehicle.capacity ?? [];
   const dimensions = Math.max(capacity.length, ...stepTasks.map((task) => task?.loadChange.length ?? 0));
   const load = new Array<number>(dimensions).fill(0);
-  for (const task of stepTasks) task?.loadedAtStart.forEach((amount, dimension) => (load[dimension]! += amount));
+  /** What the van loads for the trip that starts at step `from`: the deliveries of its jobs up to the next reload. */
+  const loadTrip = (from: number) => {
+    for (let k = from; k < steps.length && (k === from || steps[k]!.type !== 'reload'); k++)
+      stepTasks[k]?.loadedAtStart.forEach((amount, dimension) => (load[dimension]! += amount));
+  };
+  loadTrip(0);
+  // Collected by jobs on the current trip: unloaded at the next reload.
+  const collected = new Array<number>(dimensions).fill(0);
+  const reload = vehicle.reload;
+  let trips = 1;
   const capacityReported = new Set<number>();
   const checkCapacity = (index: number) => {
     load.forEach((amount, dimension) => {
@@ -219,7 +233,15 @@ function checkRoute(
   steps.forEach((step, index) => {
     const task = stepTasks[index];
     const stepLocation =
-      step.type === 'start' ? vehicle.start_index : step.type === 'end' ? vehicle.end_index : step.type === 'break' ? location : task?.location;
+      step.type === 'start'
+        ? vehicle.start_index
+        : step.type === 'end'
+          ? vehicle.end_index
+          : step.type === 'break'
+            ? location
+            : step.type === 'reload'
+              ? (reload?.location_index ?? step.location_index)
+              : task?.location;
     if (step.location_index !== undefined && stepLocation !== undefined && step.location_index !== stepLocation) {
       report('location_mismatch', `step ${index} reports location ${step.location_index}, expected ${stepLocation}`, index, step.id);
     }
@@ -267,6 +289,14 @@ function checkRoute(
       rest.max_load?.forEach((limit, dimension) => {
         if ((load[dimension] ?? 0) > limit) report('break', `load ${load[dimension]} during break ${rest.id} exceeds its max_load ${limit}`, index);
       });
+    } else if (step.type === 'reload') {
+      trips += 1;
+      if (!reload) report('reload', `step ${index} reloads, but vehicle ${vehicle.id} has no reload place`, index);
+      else if (reload.max_trips !== undefined && trips > reload.max_trips) report('reload', `trip ${trips} exceeds max_trips ${reload.max_trips}`, index);
+      if (step.service !== (reload?.service ?? 0)) report('service_mismatch', `reload at step ${index} lasts ${step.service}, expected ${reload?.service ?? 0}`, index);
+      load.forEach((amount, dimension) => (load[dimension] = amount - collected[dimension]!));
+      collected.fill(0);
+      loadTrip(index);
     } else if (task) {
       taskCount += 1;
       priority += task.priority;
@@ -287,6 +317,7 @@ function checkRoute(
         report('skills', `${task.kind} ${task.id} needs skills ${missingSkills.join(', ')} that vehicle ${vehicle.id} lacks`, index, task.id);
       }
       task.loadChange.forEach((change, dimension) => (load[dimension]! += change));
+      if (task.kind === 'job') task.collected.forEach((amount, dimension) => (collected[dimension]! += amount));
     }
 
     checkCapacity(index);
@@ -442,6 +473,7 @@ function indexTasks(problem: VroomProblem): Map<string, Task> {
       skills: job.skills ?? [],
       loadedAtStart: delivery,
       loadChange: Array.from({ length: dimensions }, (_, dimension) => (pickup[dimension] ?? 0) - (delivery[dimension] ?? 0)),
+      collected: pickup,
       priority: job.priority ?? 0,
     });
   }
@@ -460,6 +492,7 @@ function indexTasks(problem: VroomProblem): Map<string, Task> {
         skills: shipment.skills ?? [],
         loadedAtStart: [],
         loadChange: amount.map((value) => (kind === 'pickup' ? value : -value)),
+        collected: [],
         priority: kind === 'pickup' ? (shipment.priority ?? 0) : 0,
         shipment: index,
       });

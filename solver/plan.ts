@@ -79,6 +79,8 @@ export function buildSolution(
         const brk = problem.vehicleBreaks[v]![s.index]!;
         head.id = brk.id;
         if (brk.description !== undefined) head.description = brk.description;
+      } else if (s.kind === 'reload') {
+        if (vehicle.reload?.location !== undefined) head.location = vehicle.reload.location;
       } else {
         const location = s.kind === 'start' ? vehicle.start : vehicle.end;
         if (location !== undefined) head.location = location;

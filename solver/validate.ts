@@ -49,8 +49,9 @@ export const VROOM_KEYS = {
   shipmentStep: ['id', 'description', 'location', 'location_index', 'setup', 'service', 'time_windows'],
   vehicle: [
     'id', 'profile', 'description', 'start', 'start_index', 'end', 'end_index', 'capacity', 'costs', 'skills', 'time_window',
-    'breaks', 'speed_factor', 'max_tasks', 'max_travel_time', 'max_distance', 'steps',
+    'breaks', 'speed_factor', 'max_tasks', 'max_travel_time', 'max_distance', 'steps', 'reload',
   ],
+  reload: ['location', 'location_index', 'service', 'max_trips'],
   costs: ['fixed', 'per_hour', 'per_km'],
   break: ['id', 'time_windows', 'service', 'description', 'max_load'],
   step: ['type', 'id', 'service_at', 'service_after', 'service_before', 'locked'],
@@ -65,7 +66,7 @@ export const MAX_SPEED_FACTOR = 5;
 /** Beyond this, more issues of the same broken input only bury the first ones. */
 const MAX_ISSUES = 200;
 const DEFAULT_PROFILE = 'car';
-const STEP_TYPES = new Set(['start', 'job', 'pickup', 'delivery', 'break', 'end']);
+const STEP_TYPES = new Set(['start', 'job', 'pickup', 'delivery', 'break', 'reload', 'end']);
 
 type Json = Record<string, unknown>;
 
@@ -203,6 +204,14 @@ export function validateProblem(problem: unknown, options: ValidateOptions = {})
       checkAmount(rest, 'max_load', breakPath);
     });
 
+    const reload = fields.object(vehicle, 'reload', path);
+    known(reload, VROOM_KEYS.reload, `${path}.reload`);
+    if (reload) {
+      checkLocation(reload, 'location_index', `${path}.reload`, true);
+      fields.number(reload, 'service', `${path}.reload`, { min: 0, integer: strict });
+      fields.integer(reload, 'max_trips', `${path}.reload`, { min: 1 });
+    }
+
     fields.array(vehicle, 'steps', path, false)?.forEach((step, stepIndex) => {
       const stepPath = `${path}.steps[${stepIndex}]`;
       if (!isObject(step)) return report('invalid_type', stepPath, 'must be an object');
@@ -213,6 +222,11 @@ export function validateProblem(problem: unknown, options: ValidateOptions = {})
       for (const key of ['service_at', 'service_after', 'service_before']) fields.number(step, key, stepPath, { min: 0, integer: strict });
       fields.boolean(step, 'locked', stepPath);
       if (step.type === 'start' || step.type === 'end') return;
+      // Lastmile: where the reloads go is the schedule's choice; a step list may name them, they are placed anew.
+      if (step.type === 'reload') {
+        if (!reload) report('invalid_value', `${stepPath}.type`, 'a reload step needs the vehicle to have a reload place (vehicle.reload)');
+        return;
+      }
       const id = fields.integer(step, 'id', stepPath, { min: 0, required: true });
       if (id === undefined) return;
       const ids = { job: jobIds, pickup: pickupIds, delivery: deliveryIds, break: breakIds }[step.type as 'job' | 'pickup' | 'delivery' | 'break'];

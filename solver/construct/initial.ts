@@ -7,7 +7,8 @@ import { SearchSolution } from '../search/solution';
 
 /** Task index a vehicle step refers to, or -1 for start / end / break. Unknown ids are input errors. */
 export function stepTask(problem: Problem, step: VroomVehicleStep, path: string): number {
-  if (step.type === 'start' || step.type === 'end' || step.type === 'break') return -1;
+  // Breaks and reloads are placed by the schedule, not by the step list.
+  if (step.type === 'start' || step.type === 'end' || step.type === 'break' || step.type === 'reload') return -1;
   const index = step.type === 'job' ? problem.jobIndex : step.type === 'pickup' ? problem.pickupIndex : problem.deliveryIndex;
   const t = step.id === undefined ? undefined : index.get(step.id);
   if (t === undefined) throw new ProblemInputError(`${path}.id`, `no ${step.type} with id ${step.id}`);

@@ -135,7 +135,7 @@ export function toVroomOutput(solution: VroomSolution): VroomSolution {
       round(step, ['arrival', 'duration', 'setup', 'service', 'waiting_time', 'distance', 'load']);
       for (const violation of step.violations) round(violation, ['duration']);
       if (dimensions === 0) delete (step as Partial<VroomStep>).load;
-      if (step.type !== 'start' && step.type !== 'end' && step.type !== 'break') (step as VroomStep & { job?: number }).job = step.id;
+      if (step.type !== 'start' && step.type !== 'end' && step.type !== 'break' && step.type !== 'reload') (step as VroomStep & { job?: number }).job = step.id;
     }
     for (const violation of route.violations) round(violation, ['duration']);
   }

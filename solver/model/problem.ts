@@ -77,6 +77,10 @@ export interface Problem {
   /** Vehicles with the same class are interchangeable when empty (lets the search try one empty route per class). */
   vehicleClass: Int32Array;
   vehicleBreaks: SolverBreak[][];
+  /** Multi-trip: the reload place's matrix index (-1: the vehicle makes one trip), its service seconds, most trips. */
+  vehicleReload: Int32Array;
+  vehicleReloadService: Float64Array;
+  vehicleMaxTrips: Float64Array;
   vehicleSteps: (VroomVehicleStep[] | undefined)[];
   types: TravelType[];
   /** per_hour / 3600: what a second of working time (waiting, service, breaks, travel) costs the vehicle. */
@@ -340,6 +344,9 @@ export function buildProblem(input: VroomProblem): Problem {
   const vehicleId = new Float64Array(vehicleCount);
   const vehicleCostPerSecond = new Float64Array(vehicleCount);
   const vehicleBreaks: SolverBreak[][] = [];
+  const vehicleReload = new Int32Array(vehicleCount).fill(-1);
+  const vehicleReloadService = new Float64Array(vehicleCount);
+  const vehicleMaxTrips = new Float64Array(vehicleCount).fill(1);
   const vehicleSteps: (VroomVehicleStep[] | undefined)[] = [];
   const vehicleSkills: Set<number>[] = [];
   const seenVehicleIds = new Set<number>();
@@ -397,12 +404,21 @@ export function buildProblem(input: VroomProblem): Problem {
     }));
     breaks.sort((a, b) => a.windows[0]![0] - b.windows[0]![0]);
     vehicleBreaks.push(breaks);
+    if (v.reload !== undefined) {
+      const reload = v.reload;
+      if (reload === null || typeof reload !== 'object') throw new ProblemInputError(`${path}.reload`, 'must be an object');
+      vehicleReload[i] = checkIndex(reload.location_index, `${path}.reload.location_index`);
+      vehicleReloadService[i] = finiteNonNegative(reload.service, 0, `${path}.reload.service`);
+      const maxTrips = finiteNonNegative(reload.max_trips, Infinity, `${path}.reload.max_trips`);
+      if (maxTrips < 1) throw new ProblemInputError(`${path}.reload.max_trips`, 'must be at least 1');
+      vehicleMaxTrips[i] = maxTrips;
+    }
     vehicleSteps.push(v.steps);
     vehicleSkills.push(new Set(v.skills ?? []));
     const classKey =
       breaks.length > 0 || v.steps
         ? `unique:${i}`
-        : JSON.stringify([type, v.start_index, v.end_index, shift, capacity, [...(v.skills ?? [])].sort(), v.costs?.fixed, v.max_tasks, v.max_travel_time, v.max_distance]);
+        : JSON.stringify([type, v.start_index, v.end_index, shift, capacity, [...(v.skills ?? [])].sort(), v.costs?.fixed, v.max_tasks, v.max_travel_time, v.max_distance, v.reload]);
     let cls = classKeys.get(classKey);
     if (cls === undefined) classKeys.set(classKey, (cls = classKeys.size));
     vehicleClass[i] = cls;
@@ -502,6 +518,9 @@ export function buildProblem(input: VroomProblem): Problem {
     vehicleType,
     vehicleClass,
     vehicleBreaks,
+    vehicleReload,
+    vehicleReloadService,
+    vehicleMaxTrips,
     vehicleSteps,
     types,
     vehicleCostPerSecond,

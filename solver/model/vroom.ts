@@ -60,7 +60,20 @@ export interface VroomVehicleCosts {
   per_km?: number;
 }
 
-export type VroomStepType = 'start' | 'job' | 'pickup' | 'delivery' | 'break' | 'end';
+/** Lastmile: `reload` is a return to the vehicle's reload place between two trips (see VroomReload). */
+export type VroomStepType = 'start' | 'job' | 'pickup' | 'delivery' | 'break' | 'reload' | 'end';
+
+/**
+ * Lastmile extension (multi-trip): the vehicle may go back to this place during its shift to unload what it
+ * collected and load the deliveries of its next trip, which takes `service` seconds; capacity holds per trip.
+ * Where the reloads go in a route is the solver's choice (steps of type `reload`); `max_trips` caps the trips.
+ */
+export interface VroomReload {
+  location?: LonLat;
+  location_index?: number;
+  service?: number;
+  max_trips?: number;
+}
 
 export interface VroomVehicleStep {
   type: VroomStepType;
@@ -93,6 +106,8 @@ export interface VroomVehicle {
   max_travel_time?: number;
   max_distance?: number;
   steps?: VroomVehicleStep[];
+  /** Lastmile: multi-trip (see VroomReload). */
+  reload?: VroomReload;
 }
 
 export interface VroomMatrix {

@@ -5,14 +5,16 @@ import { simulateRoute, workingTime } from './schedule';
  * The mutable side of the solver: one vehicle's route with cached forward/backward data per position
  * (position 0 = start, 1..length = tasks, length + 1 = end), so inserting a task anywhere is checked in O(1):
  * earliest departure going forward, latest feasible start coming back (Savelsbergh's slack), load with
- * prefix and suffix maxima. Routes whose vehicle takes breaks, or problems with soft windows, fall back to
- * the exact simulation.
+ * prefix and suffix maxima. Routes whose vehicle takes breaks or reloads (multi-trip), or problems with soft
+ * windows, fall back to the exact simulation.
  */
 export class SearchRoute {
   tasks: number[] = [];
   /** Tasks at positions 1..lockedPrefix are done or in progress: nothing may be inserted before them or moved. */
   lockedPrefix = 0;
   readonly exact: boolean;
+  /** The vehicle may reload (multi-trip): capacity holds per trip, which only the exact simulation knows. */
+  readonly reloads: boolean;
   cost = 0;
   travelDuration = 0;
   distance = 0;
@@ -54,7 +56,9 @@ export class SearchRoute {
     this.distances = type.distances;
     this.costs = type.costs;
     // Working time and balance depend on every wait: the caches see travel only.
-    this.exact = problem.hasSoftWindows || problem.vehicleBreaks[vehicle]!.length > 0 || problem.routeCost === 'working_time' || problem.minimize === 'balance';
+    this.reloads = problem.vehicleReload[vehicle]! >= 0 && problem.vehicleMaxTrips[vehicle]! > 1;
+    this.exact =
+      problem.hasSoftWindows || problem.vehicleBreaks[vehicle]!.length > 0 || this.reloads || problem.routeCost === 'working_time' || problem.minimize === 'balance';
     this.scratchLoad = new Float64Array(problem.dimensions);
     this.update();
   }
@@ -172,7 +176,7 @@ export class SearchRoute {
       this.waiting = schedule.waiting;
     }
     if (len > p.vehicleMaxTasks[v]! || travel > p.vehicleMaxTravelTime[v]! || distance > p.vehicleMaxDistance[v]!) this.feasible = false;
-    for (let d = 0; d < dims; d++) if (this.prefixMaxLoad[(len + 1) * dims + d]! > p.vehicleCapacity[v * dims + d]!) this.feasible = false;
+    if (!this.reloads) for (let d = 0; d < dims; d++) if (this.prefixMaxLoad[(len + 1) * dims + d]! > p.vehicleCapacity[v * dims + d]!) this.feasible = false;
   }
 
   /**
@@ -183,6 +187,12 @@ export class SearchRoute {
   insertionDelta(t: number, position: number, bound = Infinity): number {
     if (this.closed) return Infinity;
     if (!this.exact) return this.cachedDelta(t, position);
+    if (this.reloads) {
+      // Reloads only delay the stops (the caches know none), so the cached window check still rules out.
+      if (!this.problem.hasSoftWindows && this.cachedDelta(t, position) === Infinity) return Infinity;
+      if (!(this.reloadDetourFloor(t, position) + this.workingTimeFloor(t) < bound)) return Infinity;
+      return this.exactDelta(t, -1, position, -1);
+    }
     if (!this.problem.hasSoftWindows) {
       // Breaks only delay a route: the break-free check is necessary, and its travel bounds the cost from below.
       const delta = this.cachedDelta(t, position);
@@ -200,6 +210,26 @@ export class SearchRoute {
     if (p.routeCost !== 'working_time') return 0;
     const service = p.taskService[t]! + (partner >= 0 ? p.taskService[partner]! : 0);
     return p.vehicleCostPerSecond[this.vehicle]! * (service - this.waiting);
+  }
+
+  /**
+   * A lower bound of inserting t before `position` on a vehicle that reloads: in the new route t sits between its
+   * neighbours in the list or the reload place, and taking it out again leaves reloads the old route could have
+   * used, so the cost grows by at least the cheapest of those detours.
+   */
+  private reloadDetourFloor(t: number, position: number): number {
+    const p = this.problem;
+    const n = p.locations;
+    const costs = this.costs;
+    const here = p.taskLocation[t]!;
+    const place = p.vehicleReload[this.vehicle]!;
+    let floor = Infinity;
+    for (const before of [this.location[position - 1]!, place])
+      for (const after of [this.location[position]!, place]) {
+        const detour = costs[before * n + here]! + costs[here * n + after]! - costs[before * n + after]!;
+        if (detour < floor) floor = detour;
+      }
+    return floor + (this.tasks.length === 0 ? p.vehicleFixedCost[this.vehicle]! : 0);
   }
 
   /** Travel cost change of the insertion alone: a lower bound of its cost with soft windows. */
@@ -226,7 +256,7 @@ export class SearchRoute {
     const durations = this.durations;
 
     const dims = p.dimensions;
-    if (dims > 0) {
+    if (dims > 0 && !this.reloads) {
       const capacityBase = v * dims;
       for (let d = 0; d < dims; d++) {
         const startLoad = p.taskStartLoad[t * dims + d]!;

@@ -1,18 +1,19 @@
 import type { TimeWindow, VroomViolation } from '../model/vroom';
-import { earliestStart, lastWindowEnd, TASK_DELIVERY, TASK_PICKUP, windowCloseAt, type Problem, type SolverBreak } from '../model/problem';
+import { earliestStart, lastWindowEnd, TASK_DELIVERY, TASK_JOB, TASK_PICKUP, windowCloseAt, type Problem, type SolverBreak } from '../model/problem';
+import { planReloads } from './reloads';
 
 /**
  * Exact simulation of one vehicle's route: the reference for everything the O(1) move evaluation
  * approximates, and the only evaluator for what it cannot express (breaks, soft windows, plan mode).
- * Walks the route once: travel, waiting, setup, service, breaks, load, lateness. The van leaves as late as the
+ * Walks the route once: travel, waiting, setup, service, breaks, reloads (placed by search/reloads.ts), load, lateness. The van leaves as late as the
  * route allows: the forward pass keeps the waiting so far and each step's slack to its window's close, and the
  * departure moves by the least of the two (Savelsbergh's forward time slack), so no wait a later start would
  * remove is left and the return is no later.
  */
 
 export interface ScheduleStep {
-  kind: 'start' | 'task' | 'break' | 'end';
-  /** Task index, or break index in vehicleBreaks[v]. */
+  kind: 'start' | 'task' | 'break' | 'reload' | 'end';
+  /** Task index, break index in vehicleBreaks[v], or the trip a reload starts (2, 3, …). */
   index: number;
   location: number;
   arrival: number;
@@ -98,8 +99,17 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
   };
   if (length === 0) return result;
 
-  const load = new Array<number>(dims).fill(0);
-  for (let i = 0; i < length; i++) for (let d = 0; d < dims; d++) load[d]! += problem.taskStartLoad[tasks[i]! * dims + d]!;
+  const reloads = planReloads(problem, v, tasks, length);
+  /** The deliveries of the trip that starts before tasks[from]: what the van loads for it. */
+  const tripLoad = (from: number): number[] => {
+    const amounts = new Array<number>(dims).fill(0);
+    for (let i = from; i < length && (i === from || !reloads?.[i]); i++) for (let d = 0; d < dims; d++) amounts[d]! += problem.taskStartLoad[tasks[i]! * dims + d]!;
+    return amounts;
+  };
+  const load = tripLoad(0);
+  // What jobs collected on this trip: unloaded at the next reload.
+  const collected = new Array<number>(dims).fill(0);
+  let trip = 1;
   const overCapacity = (): boolean => {
     for (let d = 0; d < dims; d++) if (load[d]! > capacity[v * dims + d]! + 1e-9) return true;
     return false;
@@ -187,6 +197,38 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
   };
 
   for (let i = 0; i < length; i++) {
+    if (reloads?.[i]) {
+      const place = problem.vehicleReload[v]!;
+      const travel = type.durations[location * n + place]!;
+      const arrival = time + travel;
+      if (!(arrival < Infinity)) {
+        fail();
+        addViolation(routeViolations, 'delay');
+        if (!detail) return result;
+      }
+      result.travelDuration += travel;
+      result.distance += type.distances[location * n + place]!;
+      result.cost += type.costs[location * n + place]!;
+      const service = problem.vehicleReloadService[v]!;
+      result.service += service;
+      const next = tripLoad(i);
+      for (let d = 0; d < dims; d++) {
+        load[d] = load[d]! - collected[d]! + next[d]!;
+        collected[d] = 0;
+      }
+      trip++;
+      const violations: VroomViolation[] = [];
+      if (overCapacity()) {
+        fail();
+        addViolation(violations, 'load');
+        addViolation(routeViolations, 'load');
+        if (!detail) return result;
+      }
+      if (detail)
+        steps.push({ kind: 'reload', index: trip, location: place, arrival, setup: 0, service, waiting: 0, travelDuration: result.travelDuration, distance: result.distance, load: [...load], violations });
+      time = arrival + service;
+      location = place;
+    }
     const t = tasks[i]!;
     const to = problem.taskLocation[t]!;
     const travel = type.durations[location * n + to]!;
@@ -224,6 +266,7 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
     result.setup += setup;
     result.service += service;
     for (let d = 0; d < dims; d++) load[d]! += problem.taskLoadChange[t * dims + d]!;
+    if (problem.taskKind[t] === TASK_JOB) for (let d = 0; d < dims; d++) collected[d]! += problem.taskPickup[t * dims + d]!;
     if (overCapacity()) {
       fail();
       addViolation(violations, 'load');

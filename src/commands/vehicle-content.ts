@@ -21,6 +21,7 @@ export function vehicleContent(input: VehicleInput): VehicleContent {
       windows: vehicleBreak.windows.map((window) => [clockToSeconds(window.start), clockToSeconds(window.end)] as [number, number]),
       durationSeconds: vehicleBreak.durationSeconds,
     })),
+    reload: input.reload && { depotId: input.reload.depotId, serviceSeconds: input.reload.serviceSeconds, maxTrips: input.reload.maxTrips },
   };
 }
 
@@ -32,6 +33,10 @@ export async function assertDepotsExist(repos: Repositories, content: VehicleCon
   }
   if (content.endDepotId !== null && !(await repos.depots.findById(content.endDepotId))) {
     missing.push({ path: 'endDepotId', message: `depot ${content.endDepotId} does not exist` });
+  }
+  const reloadDepot = content.reload?.depotId;
+  if (reloadDepot !== undefined && reloadDepot !== null && !(await repos.depots.findById(reloadDepot))) {
+    missing.push({ path: 'reload.depotId', message: `depot ${reloadDepot} does not exist` });
   }
   if (missing.length > 0) throw invalidInput('Unknown depot', missing);
 }

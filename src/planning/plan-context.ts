@@ -2,11 +2,11 @@
 import type { Repositories } from '../db/repositories';
 import type { RoutingProvider } from '../routing/provider';
 import type { PlanContext } from './route-evaluation';
-import type { Vehicle } from '../domain/model/fleet';
+import { vehicleDepotIds, type Vehicle } from '../domain/model/fleet';
 import type { Order } from '../domain/model/order';
 
 export async function loadPlanContext(repos: Repositories, depotId: number, date: string, vehicles: Vehicle[], routing: RoutingProvider): Promise<PlanContext> {
-  const ids = new Set([depotId, ...vehicles.flatMap((vehicle) => [vehicle.startDepotId, ...(vehicle.endDepotId === null ? [] : [vehicle.endDepotId])])]);
+  const ids = new Set([depotId, ...vehicles.flatMap(vehicleDepotIds)]);
   const depots = await repos.depots.findByIds(ids);
   const depotsById = new Map(depots.map((depot) => [depot.id, depot]));
   return { depot: depotsById.get(depotId)!, date, depotsById, routing };

@@ -11,7 +11,7 @@ import { planningVehicle } from './planning-input';
 import { adjustTotals } from './plan-totals';
 import type { PlanContext, SequencedStop } from './route-evaluation';
 import { invalidInput } from '../errors';
-import type { Vehicle } from '../domain/model/fleet';
+import { vehicleDepotIds, type Vehicle } from '../domain/model/fleet';
 import type { PlanRecord, PlanTotals } from '../domain/model/plan';
 import { emptyRouteDraft, type RouteDraft, type RouteRecord } from '../domain/model/route';
 
@@ -61,8 +61,8 @@ export async function routeFor(repos: Repositories, workspace: Workspace, vehicl
 
 async function addEmptyRoute(repos: Repositories, workspace: Workspace, vehicle: Vehicle): Promise<LiveRoute> {
   const { plan, context } = workspace;
-  for (const depotId of [vehicle.startDepotId, vehicle.endDepotId]) {
-    if (depotId !== null && !context.depotsById.has(depotId)) for (const depot of await repos.depots.findByIds([depotId])) context.depotsById.set(depot.id, depot);
+  for (const depotId of vehicleDepotIds(vehicle)) {
+    if (!context.depotsById.has(depotId)) for (const depot of await repos.depots.findByIds([depotId])) context.depotsById.set(depot.id, depot);
   }
   const live = isLivePlan(plan);
   const start = planningVehicle(vehicle, context.depotsById, plan.date);

@@ -21,6 +21,7 @@ export interface LiveStart {
 export function planningVehicle(vehicle: Vehicle, depotsById: Map<number, Depot>, date: string, liveStart?: LiveStart, notBeforeEpoch = -Infinity): PlanningVehicle {
   const start = depotsById.get(vehicle.startDepotId)!;
   const end = vehicle.endDepotId === null ? null : depotsById.get(vehicle.endDepotId)!;
+  const reloadAt = vehicle.reload && (vehicle.reload.depotId === null ? start : depotsById.get(vehicle.reload.depotId)!);
   // Shift and break times are clock times at the start depot, also on the days its offset changes.
   const at = (secondsOfDay: number) => localClockEpochSeconds(date, secondsOfDay, start.timeZone);
   const shiftStart = at(vehicle.shiftStartSeconds);
@@ -42,6 +43,7 @@ export function planningVehicle(vehicle: Vehicle, depotsById: Map<number, Depot>
       windows: pause.windows.map(([from, to]) => ({ startEpochSeconds: at(from), endEpochSeconds: at(to) })),
       durationSeconds: pause.durationSeconds,
     })),
+    reload: vehicle.reload && reloadAt ? { location: reloadAt.location, serviceSeconds: vehicle.reload.serviceSeconds, maxTrips: vehicle.reload.maxTrips } : null,
   };
 }
 

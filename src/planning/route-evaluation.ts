@@ -98,6 +98,7 @@ export function routeDraft(sequence: RouteSequence, planned: PlannedRoute, probl
     cost: planned.cost,
     initialLoad: planned.initialLoad,
     breaks: planned.breaks,
+    reloads: planned.reloads,
     violations: vroomRoute.violations,
     geometry: planned.geometry,
     stops: planned.stops.map((stop) => {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { routeStatuses } from '../domain/model/route';
 import { orderKinds } from '../domain/model/order';
+import { reloadSchema } from './plans';
 import { stopTimesSchema } from './stop-times';
 import { deliveryInstructionsSchema } from './tracking';
 
@@ -29,7 +30,16 @@ export const driverStopSchema = z.object({
 
 export const driverDaySchema = z
   .object({
-    route: z.object({ id: z.number().int(), vehicleId: z.number().int(), status: z.enum(routeStatuses), timeZone: z.string(), stops: z.array(driverStopSchema) }).nullable(),
+    route: z
+      .object({
+        id: z.number().int(),
+        vehicleId: z.number().int(),
+        status: z.enum(routeStatuses),
+        timeZone: z.string(),
+        stops: z.array(driverStopSchema),
+        reloads: z.array(reloadSchema).describe('Multi-trip: the returns to the depot to reload, each after a stop'),
+      })
+      .nullable(),
     nextLeg: z
       .object({
         stopId: z.number().int(),

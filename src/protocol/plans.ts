@@ -96,6 +96,7 @@ export const stopSchema = z.object({
   id: z.number().int(),
   orderId: z.number().int(),
   sequence: z.number().int(),
+  trip: z.number().int().describe('Multi-trip: which trip of the route serves this stop (1 without reloads)'),
   status: z.enum(stopStatuses),
   locked: z.boolean(),
   location: z.tuple([z.number(), z.number()]),
@@ -114,6 +115,17 @@ export const stopSchema = z.object({
   times: stopTimesSchema,
 });
 
+/** Multi-trip: a return to the depot between two trips of a route. */
+export const reloadSchema = z.object({
+  trip: z.number().int().describe('The trip this reload starts (2, 3, …)'),
+  afterSequence: z.number().int().describe('Taken after this stop of the route'),
+  location: z.tuple([z.number(), z.number()]),
+  arrival: z.string(),
+  departure: z.string(),
+  durationSeconds: z.number(),
+  load: amounts.describe("On board when the van leaves again: the next trip's deliveries"),
+});
+
 export const routeSchema = z.object({
   id: z.number().int(),
   vehicleId: z.number().int(),
@@ -129,6 +141,8 @@ export const routeSchema = z.object({
   cost: z.number(),
   violations: z.array(violation),
   breaks: z.array(z.object({ start: z.string(), durationSeconds: z.number() })),
+  trips: z.number().int().describe('Multi-trip: 1 + the reloads'),
+  reloads: z.array(reloadSchema).describe('Multi-trip: where the van goes back to reload between its stops'),
   stops: z.array(stopSchema),
 });
 

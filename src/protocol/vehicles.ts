@@ -14,6 +14,14 @@ export const vehicleBreakSchema = z.object({
   durationSeconds: z.number().int().min(60).max(4 * 3600),
 });
 
+export const vehicleReloadSchema = z
+  .object({
+    depotId: idSchema.nullable().default(null).describe('Depot the vehicle reloads at; null: its start depot'),
+    serviceSeconds: z.number().int().min(0).max(4 * 3600).describe('Time to unload and load at each reload'),
+    maxTrips: z.number().int().min(2).max(20).nullable().default(null).describe('At most this many trips; null: as many as the shift allows'),
+  })
+  .describe('Multi-trip: the vehicle may go back to a depot during its shift to reload; its capacity then holds per trip');
+
 export const vehicleInputSchema = z.object({
   name: z.string().trim().min(1).max(200),
   startDepotId: idSchema,
@@ -34,6 +42,7 @@ export const vehicleInputSchema = z.object({
   maxStops: z.number().int().min(1).max(1000).nullable().default(null),
   maxShiftSeconds: z.number().int().min(60).max(86_400).nullable().default(null),
   breaks: z.array(vehicleBreakSchema).max(5).default([]),
+  reload: vehicleReloadSchema.nullable().default(null).describe('null: one trip a shift'),
 });
 
 export const vehiclePatchSchema = patchOf(vehicleInputSchema);
@@ -50,6 +59,7 @@ export const vehicleSchema = z.object({
   maxStops: z.number().int().nullable(),
   maxShiftSeconds: z.number().int().nullable(),
   breaks: z.array(z.object({ windows: z.array(z.object({ start: z.string(), end: z.string() })), durationSeconds: z.number().int() })),
+  reload: z.object({ depotId: z.number().int().nullable(), serviceSeconds: z.number().int(), maxTrips: z.number().int().nullable() }).nullable(),
   driverId: z.number().int().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -77,5 +87,6 @@ export function vehicleAsInput(vehicle: Vehicle): Omit<VehicleResponse, 'id' | '
       windows: vehicleBreak.windows.map(([start, end]) => ({ start: secondsToClock(start), end: secondsToClock(end) })),
       durationSeconds: vehicleBreak.durationSeconds,
     })),
+    reload: vehicle.reload && { depotId: vehicle.reload.depotId, serviceSeconds: vehicle.reload.serviceSeconds, maxTrips: vehicle.reload.maxTrips },
   };
 }

@@ -16,7 +16,7 @@ const skills = z.array(z.number().int().min(0));
 const priority = z.number().int().min(0).max(100);
 const matrixRows = z.array(z.array(z.number().int().min(0)));
 
-const stepTypes = ['start', 'job', 'pickup', 'delivery', 'break', 'end'] as const;
+const stepTypes = ['start', 'job', 'pickup', 'delivery', 'break', 'reload', 'end'] as const;
 export const violationCauses = ['delay', 'lead_time', 'load', 'max_tasks', 'skills', 'precedence', 'missing_break', 'max_travel_time', 'max_load', 'max_distance'] as const;
 export const unassignedReasons = ['skills', 'capacity', 'time_window', 'shift', 'max_tasks', 'max_travel_time', 'max_distance', 'unreachable', 'not_profitable'] as const;
 
@@ -79,6 +79,17 @@ export const vroomVehicleStepSchema = z
   .strict()
   .meta({ id: 'VroomVehicleStep' });
 
+export const vroomReloadSchema = z
+  .object({
+    location: location.optional(),
+    location_index: z.number().int().min(0).optional(),
+    service: seconds.optional().describe('Seconds to unload and load at each reload'),
+    max_trips: z.number().int().min(1).optional().describe('At most this many trips (default: as many as the shift allows)'),
+  })
+  .strict()
+  .describe('Lastmile extension (multi-trip): the vehicle may go back here during its shift to reload; capacity holds per trip, and its route gets steps of type reload between the trips')
+  .meta({ id: 'VroomReload' });
+
 export const vroomVehicleSchema = z
   .object({
     id,
@@ -98,6 +109,7 @@ export const vroomVehicleSchema = z
     max_travel_time: seconds.optional(),
     max_distance: z.number().int().min(0).optional().describe('metres'),
     steps: z.array(vroomVehicleStepSchema).optional().describe("A route to follow (as given with ?mode=plan, VROOM's -c)"),
+    reload: vroomReloadSchema.optional(),
   })
   .strict()
   .meta({ id: 'VroomVehicle' });

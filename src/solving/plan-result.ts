@@ -8,7 +8,7 @@ import { amountsFromVroom, type PlanningProblem } from './planning-problem';
 import type { Amounts } from '../domain/model/amounts';
 import type { LonLat, LineString } from '../domain/model/geometry';
 import type { PlanTotals } from '../domain/model/plan';
-import type { PlannedBreak } from '../domain/model/route';
+import type { PlannedBreak, PlannedReload } from '../domain/model/route';
 
 export interface PlannedStop {
   orderId: string;
@@ -34,7 +34,8 @@ export interface PlannedRoute {
   arrivalEpochSeconds: number;
   stops: PlannedStop[];
   breaks: PlannedBreak[];
-  /** Loaded at the start: everything this route delivers. */
+  reloads: PlannedReload[];
+  /** Loaded at the start: what the first trip delivers (everything, without reloads). */
   initialLoad: Amounts;
   distanceMeters: number;
   drivingSeconds: number;
@@ -101,9 +102,12 @@ async function plannedRoute(problem: PlanningProblem, route: VroomRoute, routing
   const last = steps[steps.length - 1]!;
   const stops: PlannedStop[] = [];
   const breaks: PlannedBreak[] = [];
+  const reloads: PlannedReload[] = [];
   for (const step of steps) {
     const serviceStart = step.arrival + step.waiting_time;
-    if (step.type === 'break') {
+    if (step.type === 'reload') {
+      reloads.push({ afterSequence: stops.length, location: location(step.location_index), arrivalEpochSeconds: step.arrival, durationSeconds: step.service, load: amountsFromVroom(step.load) });
+    } else if (step.type === 'break') {
       breaks.push({ breakId: problem.breakIds[step.id! - 1]!, startEpochSeconds: serviceStart, durationSeconds: step.service });
     } else if (step.type === 'job') {
       stops.push({
@@ -136,6 +140,7 @@ async function plannedRoute(problem: PlanningProblem, route: VroomRoute, routing
     arrivalEpochSeconds: last.arrival,
     stops,
     breaks,
+    reloads,
     initialLoad: amountsFromVroom(first.load),
     distanceMeters: route.distance ?? 0,
     drivingSeconds: route.duration,

@@ -52,6 +52,8 @@ export interface PlanningVehicle {
   maxShiftSeconds: number | null;
   maxDrivingSeconds: number | null;
   breaks: PlanningBreak[];
+  /** Multi-trip: where the vehicle may reload during its shift; absent or null: one trip. */
+  reload?: { location: LonLat; serviceSeconds: number; maxTrips: number | null } | null;
 }
 
 /**
@@ -215,6 +217,9 @@ function layOut(input: PlanningInput): Layout {
       ...(breaks.length > 0 ? { breaks } : {}),
       ...(vehicle.maxStops !== null ? { max_tasks: vehicle.maxStops } : {}),
       ...(vehicle.maxDrivingSeconds !== null ? { max_travel_time: vehicle.maxDrivingSeconds } : {}),
+      ...(vehicle.reload
+        ? { reload: { location_index: indexOf(vehicle.reload.location), service: vehicle.reload.serviceSeconds, ...(vehicle.reload.maxTrips !== null ? { max_trips: vehicle.reload.maxTrips } : {}) } }
+        : {}),
     };
   });
 

@@ -42,6 +42,7 @@ function placesOf(problem: Json): Place[] {
   each('vehicles', (vehicle, path) => {
     places.push({ owner: vehicle, path, coordinateKey: 'start', indexKey: 'start_index', required: false });
     places.push({ owner: vehicle, path, coordinateKey: 'end', indexKey: 'end_index', required: false });
+    if (isObject(vehicle.reload)) places.push({ owner: vehicle.reload, path: `${path}.reload`, coordinateKey: 'location', indexKey: 'location_index', required: true });
   });
   each('jobs', (job, path) => places.push({ owner: job, path, coordinateKey: 'location', indexKey: 'location_index', required: true }));
   each('shipments', (shipment, path) => {

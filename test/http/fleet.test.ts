@@ -75,6 +75,33 @@ describe.each(testDatabases())('depots, vehicles and drivers API on $engine', (b
     expect(unknownDepot.body.error.details).toEqual([{ path: 'endDepotId', message: 'depot 9999 does not exist' }]);
   });
 
+  it('sets, patches and clears a vehicle reload (multi-trip), naming a bad field, and keeps a reload depot in use', async () => {
+    const depot = (await app.request('POST', '/api/v1/depots', { body: depotInput })).body;
+    const hub = (await app.request('POST', '/api/v1/depots', { body: { ...depotInput, name: 'Hub' } })).body;
+    const created = await app.request('POST', '/api/v1/vehicles', { body: vehicleInput(depot.id, { reload: { serviceSeconds: 900 } }) });
+    expect(created.status).toBe(201);
+    expect(created.body.reload).toEqual({ depotId: null, serviceSeconds: 900, maxTrips: null });
+    const plain = (await app.request('POST', '/api/v1/vehicles', { body: vehicleInput(depot.id) })).body;
+    expect(plain.reload).toBeNull();
+
+    const atHub = await app.request('PATCH', `/api/v1/vehicles/${created.body.id}`, { body: { reload: { depotId: hub.id, serviceSeconds: 600, maxTrips: 3 } } });
+    expect(atHub.status).toBe(200);
+    expect((await app.request('GET', `/api/v1/vehicles/${created.body.id}`)).body.reload).toEqual({ depotId: hub.id, serviceSeconds: 600, maxTrips: 3 });
+    expect((await app.request('DELETE', `/api/v1/depots/${hub.id}`)).status).toBe(409);
+
+    const bad = await app.request('PATCH', `/api/v1/vehicles/${created.body.id}`, { body: { reload: { serviceSeconds: -5, maxTrips: 1 } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((detail: { path: string }) => detail.path).sort()).toEqual(['body.reload.maxTrips', 'body.reload.serviceSeconds']);
+    const unknown = await app.request('PATCH', `/api/v1/vehicles/${created.body.id}`, { body: { reload: { depotId: 9999, serviceSeconds: 60 } } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details).toEqual([{ path: 'reload.depotId', message: 'depot 9999 does not exist' }]);
+    expect((await app.request('GET', `/api/v1/vehicles/${created.body.id}`)).body.reload).toEqual({ depotId: hub.id, serviceSeconds: 600, maxTrips: 3 });
+
+    const cleared = await app.request('PATCH', `/api/v1/vehicles/${created.body.id}`, { body: { reload: null } });
+    expect(cleared.body.reload).toBeNull();
+    expect((await app.request('DELETE', `/api/v1/depots/${hub.id}`)).status).toBe(204);
+  });
+
   it('rejects bad vehicles listing every issue', async () => {
     const reply = await app.request('POST', '/api/v1/vehicles', {
       body: { name: '', startDepotId: 1, capacity: { weightKg: -1, volumeL: 10, items: 1.5 }, shift: { start: '8am', end: '17:00' } },

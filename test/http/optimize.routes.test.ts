@@ -134,6 +134,29 @@ describe('POST /api/v1/optimize (inline solver, straight-line roads)', () => {
     expect(bad.body.details.map((detail) => detail.path).sort()).toEqual(['options.minimize', 'options.route_cost']);
   });
 
+  it('plans multi-trip routes with the vehicle.reload extension, by coordinates or matrices, and names a bad reload in a 400', async () => {
+    // 12 units for one van that holds 4: three trips, the reload place routed like any other location.
+    const located = locatedProblem(12);
+    located.vehicles = [{ ...located.vehicles[0]!, capacity: [4], reload: { location: depot, service: 600 } }];
+    const byCoordinates = await api.call('POST', '/api/v1/optimize', located);
+    expect(byCoordinates.status).toBe(200);
+    const solution = byCoordinates.body as unknown as VroomSolution;
+    expect(solution.summary.unassigned).toBe(0);
+    const reloads = solution.routes[0]!.steps.filter((step) => step.type === 'reload');
+    expect(reloads).toHaveLength(2);
+    for (const reload of reloads) expect(reload).toMatchObject({ location: depot, service: 600 });
+
+    const problem = matrixProblem(located);
+    problem.vehicles[0]!.reload = { location_index: 0, service: 600, max_trips: 3 };
+    const byMatrices = await api.call('POST', '/api/v1/optimize', problem);
+    expect(byMatrices.status).toBe(200);
+    expect(checkSolution(problem, byMatrices.body as unknown as VroomSolution).issues).toEqual([]);
+
+    const bad = await api.call('POST', '/api/v1/optimize', { ...problem, vehicles: [{ ...problem.vehicles[0]!, reload: { location_index: 99, max_trips: 0, service: 1.5 } }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((detail) => detail.path).sort()).toEqual(['vehicles[0].reload.location_index', 'vehicles[0].reload.max_trips', 'vehicles[0].reload.service']);
+  });
+
   it('lists every issue of a bad problem in one 400', async () => {
     const problem = locatedProblem(3) as unknown as { jobs: Record<string, unknown>[]; vehicles: Record<string, unknown>[] };
     problem.jobs[0]!.location = [200, 49];

@@ -39,6 +39,7 @@ describe('VROOM schemas in the OpenAPI document', () => {
     expect(keysOf(vehicle.shape.costs.unwrap())).toEqual([...VROOM_KEYS.costs].sort());
     expect(keysOf(vehicle.shape.breaks.unwrap().element)).toEqual([...VROOM_KEYS.break].sort());
     expect(keysOf(vehicle.shape.steps.unwrap().element)).toEqual([...VROOM_KEYS.step].sort());
+    expect(keysOf(vehicle.shape.reload.unwrap())).toEqual([...VROOM_KEYS.reload].sort());
     expect(keysOf(problem.shape.matrices.unwrap().valueType)).toEqual([...VROOM_KEYS.matrix].sort());
     expect(keysOf(problem.shape.options.unwrap())).toEqual([...VROOM_KEYS.options].sort());
   });

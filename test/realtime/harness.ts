@@ -191,6 +191,7 @@ export async function dispatchRoute(
       cost: 1,
       initialLoad: empty,
       breaks: [],
+      reloads: [],
       violations: [],
       geometry: { type: 'LineString', coordinates: [origin, ...stopLocations] },
       stops: stopLocations.map((location, index) => ({

@@ -8,7 +8,7 @@ import '../common/style.css';
 import './driver.css';
 import { Api } from '../common/api';
 import { $, el, say } from '../common/dom';
-import { km, statusText, stopTimeLine } from '../common/format';
+import { clock, km, statusText, stopTimeLine } from '../common/format';
 import { timesWithEta, timesWithStatus } from '../common/stop-times';
 import { createMap, latLng, numberedIcon } from '../common/map';
 import { bindLoginForm, forgetSession, logout } from '../common/session';
@@ -66,8 +66,9 @@ function taskLines(stop: DriverStop): string[] {
 function render(): void {
   const stops = day?.route?.stops ?? [];
   if (!day?.route) say('No route dispatched to you yet.');
+  const reloads = day?.route?.reloads ?? [];
   $('#stops').replaceChildren(
-    ...stops.map((stop) =>
+    ...stops.flatMap((stop) => [
       el(
         'li',
         { class: 'card', 'data-stop-id': String(stop.stopId) },
@@ -80,7 +81,11 @@ function render(): void {
         ...(stop.instructions ? [el('div', { class: 'instructions' }, `Customer: ${instructionsText(stop.instructions)}`)] : []),
         ...(stop.customerPhone ? [el('a', { href: `tel:${stop.customerPhone}`, 'aria-label': `Call ${stop.customerName}` }, `Call ${stop.customerPhone}`)] : []),
       ),
-    ),
+      // Multi-trip: the van goes back to the depot to load its next trip.
+      ...reloads
+        .filter((reload) => reload.afterSequence === stop.sequence)
+        .map((reload) => el('li', { class: 'card reload', 'data-trip': String(reload.trip) }, el('strong', {}, `↻ Reload at the depot ${clock(reload.arrival)}–${clock(reload.departure)}`), el('div', { class: 'muted' }, `then trip ${reload.trip}: ${reload.load.items} item${reload.load.items === 1 ? '' : 's'} on board`))),
+    ]),
   );
   const next = nextStop();
   $('#next').classList.toggle('hidden', !next);

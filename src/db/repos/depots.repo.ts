@@ -148,7 +148,7 @@ export class DepotsRepository {
 
   /** Vehicles and orders that still point at the depot, which keep it from being deleted. */
   async references(id: number): Promise<{ vehicles: number; orders: number }> {
-    const [vehicles] = await this.db('vehicles').where({ start_depot_id: id }).orWhere({ end_depot_id: id }).count({ count: '*' });
+    const [vehicles] = await this.db('vehicles').where({ start_depot_id: id }).orWhere({ end_depot_id: id }).orWhere({ reload_depot_id: id }).count({ count: '*' });
     const [orders] = await this.db('orders').where({ depot_id: id }).count({ count: '*' });
     return { vehicles: Number(vehicles!.count), orders: Number(orders!.count) };
   }

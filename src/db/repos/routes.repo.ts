@@ -49,6 +49,13 @@ const toRoute = (row: Record<string, any>, stops: StopRecord[]): RouteRecord => 
   cost: row.cost,
   initialLoad: row.initial_load,
   breaks: row.breaks,
+  reloads: row.reloads.map((reload: Record<string, any>) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+    afterSequence: reload.afterSequence,
+    location: [reload.lon, reload.lat],
+    arrivalEpochSeconds: reload.arrivalEpoch,
+    durationSeconds: reload.durationSeconds,
+    load: reload.load,
+  })),
   violations: row.violations,
   geometry: row.geometry,
   stops,
@@ -73,6 +80,14 @@ const routeColumns = (planId: number, route: RouteDraft) => ({
   cost: route.cost,
   initial_load: route.initialLoad,
   breaks: route.breaks,
+  reloads: route.reloads.map((reload) => ({
+    afterSequence: reload.afterSequence,
+    lon: reload.location[0],
+    lat: reload.location[1],
+    arrivalEpoch: reload.arrivalEpochSeconds,
+    durationSeconds: reload.durationSeconds,
+    load: reload.load,
+  })),
   violations: route.violations,
   geometry: route.geometry,
 });
@@ -80,7 +95,7 @@ const routeColumns = (planId: number, route: RouteDraft) => ({
 /** As knex inserts it: jsonb columns as JSON text. */
 const routeRow = (planId: number, route: RouteDraft) => {
   const columns = routeColumns(planId, route);
-  return { ...columns, initial_load: JSON.stringify(columns.initial_load), breaks: JSON.stringify(columns.breaks), violations: JSON.stringify(columns.violations), geometry: JSON.stringify(columns.geometry) };
+  return { ...columns, initial_load: JSON.stringify(columns.initial_load), breaks: JSON.stringify(columns.breaks), reloads: JSON.stringify(columns.reloads), violations: JSON.stringify(columns.violations), geometry: JSON.stringify(columns.geometry) };
 };
 
 /** What a computed route decides about a stop; the other columns belong to the order and to live tracking. */
@@ -136,12 +151,12 @@ const rewriteRoutesSql = `
       end_lon = v.end_lon, end_lat = v.end_lat, returns_to_depot = v.returns_to_depot, departure_epoch = v.departure_epoch,
       arrival_epoch = v.arrival_epoch, distance_meters = v.distance_meters, driving_seconds = v.driving_seconds,
       service_seconds = v.service_seconds, waiting_seconds = v.waiting_seconds, cost = v.cost, initial_load = v.initial_load,
-      breaks = v.breaks, violations = v.violations, geometry = v.geometry
+      breaks = v.breaks, reloads = v.reloads, violations = v.violations, geometry = v.geometry
     from jsonb_to_recordset(?::jsonb) as v(
       id integer, plan_id integer, vehicle_id integer, driver_id integer, status text, start_lon double precision, start_lat double precision,
       end_lon double precision, end_lat double precision, returns_to_depot boolean, departure_epoch bigint, arrival_epoch bigint,
       distance_meters double precision, driving_seconds integer, service_seconds integer, waiting_seconds integer, cost double precision,
-      initial_load jsonb, breaks jsonb, violations jsonb, geometry jsonb)
+      initial_load jsonb, breaks jsonb, reloads jsonb, violations jsonb, geometry jsonb)
     where r.id = v.id and r.plan_id = v.plan_id
   ), kept_stops as (
     update stops as s set

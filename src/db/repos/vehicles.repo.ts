@@ -27,6 +27,9 @@ interface VehicleRow {
   max_stops: number | null;
   max_shift_seconds: number | null;
   breaks: VehicleBreak[];
+  reload_depot_id: number | null;
+  reload_service_seconds: number | null;
+  reload_max_trips: number | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -44,6 +47,7 @@ const toVehicle = (row: VehicleRow): Vehicle => ({
   maxStops: row.max_stops,
   maxShiftSeconds: row.max_shift_seconds,
   breaks: row.breaks,
+  reload: row.reload_service_seconds === null ? null : { depotId: row.reload_depot_id, serviceSeconds: row.reload_service_seconds, maxTrips: row.reload_max_trips },
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
 });
@@ -64,6 +68,9 @@ const toRow = (content: VehicleContent) => ({
   max_stops: content.maxStops,
   max_shift_seconds: content.maxShiftSeconds,
   breaks: JSON.stringify(content.breaks),
+  reload_depot_id: content.reload?.depotId ?? null,
+  reload_service_seconds: content.reload?.serviceSeconds ?? null,
+  reload_max_trips: content.reload?.maxTrips ?? null,
 });
 
 export class VehiclesRepository {

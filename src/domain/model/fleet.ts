@@ -46,6 +46,15 @@ export interface VehicleBreak {
   durationSeconds: number;
 }
 
+/** Multi-trip: the vehicle may go back to a depot during its shift to reload, taking serviceSeconds each time. */
+export interface VehicleReload {
+  /** null: the start depot. */
+  depotId: number | null;
+  serviceSeconds: number;
+  /** null: as many trips as the shift allows. */
+  maxTrips: number | null;
+}
+
 export interface Vehicle {
   id: number;
   name: string;
@@ -60,8 +69,15 @@ export interface Vehicle {
   maxStops: number | null;
   maxShiftSeconds: number | null;
   breaks: VehicleBreak[];
+  /** null: one trip. */
+  reload: VehicleReload | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Every depot a vehicle's route may touch: where it starts, ends and reloads. */
+export function vehicleDepotIds(vehicle: Vehicle): number[] {
+  return [vehicle.startDepotId, ...(vehicle.endDepotId === null ? [] : [vehicle.endDepotId]), ...(vehicle.reload?.depotId ? [vehicle.reload.depotId] : [])];
 }
 
 export type VehicleContent = Omit<Vehicle, 'id' | 'createdAt' | 'updatedAt'>;

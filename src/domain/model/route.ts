@@ -10,6 +10,16 @@ export interface PlannedBreak {
   durationSeconds: number;
 }
 
+/** Multi-trip: the van goes back to reload between stop `afterSequence` and the next one. */
+export interface PlannedReload {
+  afterSequence: number;
+  location: LonLat;
+  arrivalEpochSeconds: number;
+  durationSeconds: number;
+  /** On board when it leaves: the next trip's deliveries. */
+  load: Amounts;
+}
+
 export const routeStatuses = ['planned', 'dispatched', 'in_progress', 'completed'] as const;
 export type RouteStatus = (typeof routeStatuses)[number];
 
@@ -57,6 +67,7 @@ export interface RouteRecord {
   cost: number;
   initialLoad: Amounts;
   breaks: PlannedBreak[];
+  reloads: PlannedReload[];
   violations: VroomViolation[];
   geometry: LineString;
   stops: StopRecord[];
@@ -87,6 +98,7 @@ export function emptyRouteDraft(
     cost: 0,
     initialLoad: { weightKg: 0, volumeL: 0, items: 0 },
     breaks: [],
+    reloads: [],
     violations: [],
     geometry: { type: 'LineString', coordinates: [start.location, start.location] },
     stops: [],

@@ -6,7 +6,7 @@ import { planToGeoJson, type PlanFeatureCollection } from '../../solving/plan-ge
 import type { LonLat } from '../../domain/model/geometry';
 import type { PlanRecord, UnassignedRecord } from '../../domain/model/plan';
 import type { ReplanProposal } from '../../domain/model/proposal';
-import type { RouteDraft, RouteRecord, StopRecord } from '../../domain/model/route';
+import type { PlannedReload, RouteDraft, RouteRecord, StopRecord } from '../../domain/model/route';
 import type { ProposalResponse } from '../../protocol/plans';
 
 const iso = (epoch: number | null, timeZone: string) => (epoch === null ? null : toIsoInZone(epoch, timeZone));
@@ -44,6 +44,19 @@ export function presentPlan(plan: PlanRecord, routes: RouteRecord[], unassigned:
   };
 }
 
+/** A route's reloads as the plan and the driver's day show them: the trip each starts, its place, times and load. */
+export function presentReloads(reloads: PlannedReload[], timeZone: string) {
+  return reloads.map((reload, index) => ({
+    trip: index + 2,
+    afterSequence: reload.afterSequence,
+    location: reload.location,
+    arrival: toIsoInZone(reload.arrivalEpochSeconds, timeZone),
+    departure: toIsoInZone(reload.arrivalEpochSeconds + reload.durationSeconds, timeZone),
+    durationSeconds: reload.durationSeconds,
+    load: reload.load,
+  }));
+}
+
 export function presentRoute(route: RouteRecord | (RouteDraft & { id: number | null; stops: (Omit<StopRecord, 'id'> & { id?: number })[] }), timeZone: string) {
   return {
     id: route.id,
@@ -60,10 +73,13 @@ export function presentRoute(route: RouteRecord | (RouteDraft & { id: number | n
     cost: route.cost,
     violations: route.violations,
     breaks: route.breaks.map((pause) => ({ start: toIsoInZone(pause.startEpochSeconds, timeZone), durationSeconds: pause.durationSeconds })),
+    trips: route.reloads.length + 1,
+    reloads: presentReloads(route.reloads, timeZone),
     stops: route.stops.map((stop) => ({
       id: 'id' in stop ? (stop.id ?? null) : null,
       orderId: stop.orderId,
       sequence: stop.sequence,
+      trip: 1 + route.reloads.filter((reload) => reload.afterSequence < stop.sequence).length,
       status: stop.status,
       locked: stop.locked,
       location: stop.location,
@@ -107,6 +123,7 @@ export function presentPlanGeoJson(plan: PlanRecord, routes: RouteRecord[], unas
         drivingFromStartSeconds: stop.drivingFromStartSeconds,
       })),
       breaks: route.breaks,
+      reloads: route.reloads,
       initialLoad: route.initialLoad,
       distanceMeters: route.distanceMeters,
       drivingSeconds: route.drivingSeconds,

@@ -8,6 +8,7 @@ import { AppError } from '../../errors';
 import { instructionsFor } from '../../routing/instructions';
 import { RoutingError, type RoutingProvider } from '../../routing/provider';
 import { presentInstructions } from '../presenters/tracking.presenter';
+import { presentReloads } from '../presenters/plan.presenter';
 import { presentStopTimes } from '../presenters/stop-times.presenter';
 import { apiMount, type Mount } from '../mount';
 import { ApiRouter } from '../endpoint';
@@ -59,11 +60,11 @@ function declare(api: ApiRouter, context: CommandContext, routing: RoutingProvid
       }
 
       const nextIndex = route.stops.findIndex((stop) => stop.status === 'pending' || stop.status === 'arrived');
-      if (nextIndex < 0) return { route: { id: route.id, vehicleId: route.vehicleId, status: route.status, timeZone, stops }, nextLeg: null };
+      if (nextIndex < 0) return { route: { id: route.id, vehicleId: route.vehicleId, status: route.status, timeZone, stops, reloads: presentReloads(route.reloads, timeZone) }, nextLeg: null };
       const next = route.stops[nextIndex]!;
       const position = (await repos.positions.listLatest([route.vehicleId]))[0];
       const from: LonLat = position?.location ?? (nextIndex > 0 ? route.stops[nextIndex - 1]!.location : route.startLocation);
-      return { route: { id: route.id, vehicleId: route.vehicleId, status: route.status, timeZone, stops }, nextLeg: await leg(routing, from, next.location, next.id, query.language) };
+      return { route: { id: route.id, vehicleId: route.vehicleId, status: route.status, timeZone, stops, reloads: presentReloads(route.reloads, timeZone) }, nextLeg: await leg(routing, from, next.location, next.id, query.language) };
     },
   );
 }

@@ -1,5 +1,6 @@
 /**
- * The Routes tab: a card per route with its stops (lock boxes, ETAs, statuses, violations), stops dragged
+ * The Routes tab: a card per route with its stops (lock boxes, ETAs, statuses, violations) and, for a van that
+ * makes several trips, each trip's heading and the reload between them, stops dragged
  * onto another route or position to preview a move (also onto a van of the depot with no route yet), and the
  * unassigned orders with their reasons.
  * Statuses and ETAs from the road are written into their rows in place.
@@ -33,6 +34,12 @@ export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
   // below its stops, the empty list of a van with no route), at the end.
   const acceptDrops = (card: HTMLElement, list: HTMLElement, vehicleId: number) => {
     const targetStop = (event: DragEvent) => (event.target as HTMLElement).closest('li');
+    // Trip headings and reloads are rows too: a drop lands before the next stop, counted among the stops only.
+    const stopsBefore = (row: Element | null) => {
+      const rows = [...list.children];
+      const end = row ? rows.indexOf(row) : rows.length;
+      return rows.slice(0, end).filter((candidate) => candidate.hasAttribute('data-order-id')).length;
+    };
     card.addEventListener('dragover', (event) => {
       event.preventDefault();
       clearDropTargets();
@@ -45,7 +52,7 @@ export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
       event.preventDefault();
       const orderId = Number(event.dataTransfer?.getData('text/plain'));
       const target = targetStop(event);
-      const position = target ? [...list.children].indexOf(target) + 1 : list.children.length + 1;
+      const position = stopsBefore(target) + 1;
       clearDropTargets();
       if (orderId) actions.move({ type: 'move', orderId, vehicleId, position });
     });
@@ -68,6 +75,8 @@ export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
   const routeCard = (route: PlanRoute): HTMLElement => {
     const driver = state.drivers.find((candidate) => candidate.id === route.driverId || candidate.vehicleId === route.vehicleId);
     const list = el('ol', { 'data-vehicle-id': String(route.vehicleId) });
+    const multiTrip = route.trips > 1;
+    if (multiTrip) list.append(el('li', { class: 'trip' }, 'Trip 1'));
     for (const stop of route.stops) {
       const label = state.orderLabel(stop.orderId);
       const lock = el('input', { type: 'checkbox', 'aria-label': `Lock ${label}` });
@@ -85,12 +94,18 @@ export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
       );
       item.addEventListener('dragstart', (event) => event.dataTransfer?.setData('text/plain', String(stop.orderId)));
       list.append(item);
+      for (const reload of route.reloads.filter((candidate) => candidate.afterSequence === stop.sequence)) {
+        list.append(
+          el('li', { class: 'reload', 'data-trip': String(reload.trip) }, `↻ Reload at depot ${clock(reload.arrival)}–${clock(reload.departure)}`),
+          el('li', { class: 'trip' }, `Trip ${reload.trip}`),
+        );
+      }
     }
     const card = el(
       'div',
       { class: 'card route', style: `--route-color:${state.colorOfVehicle(route.vehicleId)}`, 'data-route-vehicle': String(route.vehicleId) },
       el('strong', {}, state.nameOfVehicle(route.vehicleId)),
-      el('span', { class: 'muted' }, ` ${driver?.name ?? ''} · ${route.stops.length} stops · ${km(route.distanceMeters)} · ${clock(route.departure)}–${clock(route.arrival)}`),
+      el('span', { class: 'muted' }, ` ${driver?.name ?? ''} · ${route.stops.length} stops${multiTrip ? ` in ${route.trips} trips` : ''} · ${km(route.distanceMeters)} · ${clock(route.departure)}–${clock(route.arrival)}`),
       // What the driver is paid for, and the part of it spent parked.
       el('span', { class: 'muted paid' }, ` · paid ${hours(route.paidSeconds)}, waiting ${Math.round(route.waitingSeconds / 60)} min`),
       list,

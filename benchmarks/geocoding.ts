@@ -6,7 +6,7 @@
  * Usage: npx tsx benchmarks/geocoding.ts [pbf]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEmbeddedGeocoder } from '../src/geocoding/embedded';
 import { countAddresses, countStreets, surveyAddresses, surveyStreets } from '../test/helpers/geocoding-survey';
@@ -32,7 +32,7 @@ try {
   const s = countStreets(onStreets);
 
   console.log(`\nGeocoding ${pbfPath}: ${addresses.length} address points, ${streets.length} named street stretches`);
-  console.log(`index built in ${buildMs.toFixed(0)} ms, reloaded from cache in ${reloadMs.toFixed(0)} ms (machine shared; wall clock)\n`);
+  console.log(`index built in ${buildMs.toFixed(0)} ms, reloaded from cache in ${reloadMs.toFixed(0)} ms (machine shared; wall clock; load average ${loadavg().map((value) => value.toFixed(1)).join(' ')})\n`);
   console.log('| addresses | as written | one typo in the street | bar |');
   console.log('| --- | ---: | ---: | --- |');
   console.log(`| asked | ${a.total} | ${t.total} | every address of the extract |`);
@@ -48,10 +48,11 @@ try {
   console.log(`| asked | ${s.total} | every named street |`);
   console.log(`| street, on that street (≤ 30 m from its polyline) | ${s.onStreet} | all |`);
   console.log(`| … of which one of several same-named stretches of the town, the others returned as alternatives | ${s.onStreetWithAlternatives} | — |`);
-  console.log(`| street, on another stretch of that name in the town; the asked one among the alternatives (pin to confirm) | ${s.onAlternative} | — |`);
+  console.log(`| street, on another stretch that fits the address as well (same name, postcode, town as the extract knows them); the asked one among the alternatives (pin to confirm) | ${s.onAlternative} | — |`);
+  console.log(`| street, on another stretch the address could have told apart; the asked one among the alternatives | ${s.onAlternativeTellable} | 0 |`);
   console.log(`| street, off that street and not among the alternatives | ${s.offStreet} | 0 |`);
   console.log(`| exact (the number exists after all) | ${s.exact} | — |`);
-  console.log(`| rejected (the name is in several places the query cannot tell apart) | ${rejected(s.rejected)} | — |`);
+  console.log(`| rejected | ${rejected(s.rejected)} | 0 (the street exists) |`);
   console.log(`| time per query | ${((streetsMs * 1000) / s.total).toFixed(0)} µs | — |\n`);
 } finally {
   rmSync(cacheDir, { recursive: true, force: true });

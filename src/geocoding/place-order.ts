@@ -56,7 +56,7 @@ export async function placeOrder(order: PlaceableOrder, geocoding: Geocoding, de
       placement = { addressText, location: result.location, geocodeConfidence: result.confidence, geocodeAlternatives };
     } catch (error) {
       if (!(error instanceof GeocodeFailure)) throw error;
-      const reason = error.reason === 'ambiguous' ? 'is ambiguous' : error.reason === 'unavailable' ? 'could not be geocoded' : 'was not found';
+      const reason = error.reason === 'unavailable' ? 'could not be geocoded' : 'was not found';
       throw new PlacementError(addressPath(error.field), `${reason}: ${error.message}`, error.reason === 'unavailable');
     }
   }

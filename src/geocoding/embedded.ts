@@ -111,7 +111,9 @@ export class EmbeddedGeocoder implements Geocoder {
     // Several stretches of the name the address cannot tell apart (same postcode and town, districts the extract
     // does not name, or no place given): the pin goes on the stretch the number fits best, the others come back as
     // alternatives, and like every `street` result it is the dispatcher's to confirm. Never elsewhere, never refused.
-    const [street, ...others] = rankStretches(streets, numberKey);
+    // A typo one edit from several names: the name nearest as typed (its folded key) first, the others stay alternatives.
+    const typed = streetKey(address.street);
+    const [street, ...others] = rankStretches(streets, numberKey, (entry) => editDistance(typed, streetKey(entry.street.name), 3));
     const matched = (entry: PreparedStreet) => ({
       street: entry.street.name,
       ...optional('houseNumber', address.houseNumber),
@@ -197,10 +199,11 @@ function placeOnStreet(entry: PreparedStreet, numberKey: string | null): LonLat 
 }
 
 /**
- * Same-named stretches of one town, best first: with a number, the stretch whose numbered addresses come nearest
- * to it (same side first); otherwise, or on a tie, the stretch with more numbered addresses, then the longer one.
+ * Candidate stretches, best first: the name nearest as typed; then, with a number, the stretch whose numbered
+ * addresses come nearest to it (same side first); otherwise, or on a tie, the one with more numbered addresses,
+ * then the longer one.
  */
-function rankStretches(streets: PreparedStreet[], numberKey: string | null): PreparedStreet[] {
+function rankStretches(streets: PreparedStreet[], numberKey: string | null, edits: (entry: PreparedStreet) => number): PreparedStreet[] {
   const value = numberKey === null ? Number.NaN : houseNumberValue(numberKey);
   const gap = (entry: PreparedStreet) => {
     if (!Number.isFinite(value) || entry.numbered.length === 0) return Number.POSITIVE_INFINITY;
@@ -208,8 +211,8 @@ function rankStretches(streets: PreparedStreet[], numberKey: string | null): Pre
   };
   const length = (entry: PreparedStreet) => entry.street.lines.reduce((sum, line) => sum + line.slice(1).reduce((meters, point, k) => meters + distance(line[k]!, point), 0), 0);
   return streets
-    .map((entry) => ({ entry, gap: gap(entry), numbered: entry.numbered.length, length: length(entry) }))
-    .sort((a, b) => a.gap - b.gap || b.numbered - a.numbered || b.length - a.length)
+    .map((entry) => ({ entry, edits: edits(entry), gap: gap(entry), numbered: entry.numbered.length, length: length(entry) }))
+    .sort((a, b) => a.edits - b.edits || a.gap - b.gap || b.numbered - a.numbered || b.length - a.length)
     .map(({ entry }) => entry);
 }
 

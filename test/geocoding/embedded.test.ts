@@ -60,12 +60,12 @@ describe('embedded geocoder', () => {
     });
   }
 
-  it('places a known street with an unknown number on that street, flagged as street', () => {
+  it('places a known street with an unknown number on that street, flagged as street, also with one typo in the name', () => {
     const keys = new Set(sample().map((address) => streetKey(address.street)));
     const streets = geocoder.index.streets.filter((street) => keys.has(streetKey(street.name)) && street.cities.length === 1);
-    const outcomes = surveyStreets(geocoder, streets, geocoder.index.addresses);
+    const outcomes = [false, true].flatMap((typo) => surveyStreets(geocoder, streets, geocoder.index.addresses, { typo }));
     const counts = countStreets(outcomes);
-    expect(counts.offStreet).toBe(0);
+    expect(counts).toMatchObject({ offStreet: 0, onAlternativeTellable: 0, rejected: {} });
     expect(counts.onStreet).toBeGreaterThan(0);
     // On the street, or on another stretch of its name in the town with the asked one among the alternatives.
     for (const outcome of outcomes.filter((entry) => entry.result)) expect(Math.min(outcome.distanceMeters!, outcome.alternativeMeters ?? Infinity), outcome.query).toBeLessThanOrEqual(30);

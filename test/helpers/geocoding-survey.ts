@@ -97,8 +97,9 @@ export interface StreetOutcome {
   indistinguishable?: boolean;
 }
 
-/** Each street with a number none of its addresses has, and the place it lies in when that is unique. */
-export function surveyStreets(geocoder: EmbeddedGeocoder, streets: IndexedStreet[], addresses: IndexedAddress[]): StreetOutcome[] {
+/** Each street with a number none of its addresses has, and the place it lies in when that is unique; optionally with one typo in the name. */
+export function surveyStreets(geocoder: EmbeddedGeocoder, streets: IndexedStreet[], addresses: IndexedAddress[], { typo = false, seed = 1 }: { typo?: boolean; seed?: number } = {}): StreetOutcome[] {
+  const random = seededRandom(seed);
   const numbersByStreet = new Map<string, string[]>();
   for (const address of addresses) {
     const key = streetKey(address.street);
@@ -110,7 +111,7 @@ export function surveyStreets(geocoder: EmbeddedGeocoder, streets: IndexedStreet
     const known = numbersByStreet.get(streetKey(street.name)) ?? [];
     let number = 1;
     while (known.some((indexed) => numberMatches(indexed, String(number)))) number++;
-    const query = `${street.name} ${number}${place(street) ? `, ${place(street)}` : ''}`;
+    const query = `${typo ? withTypo(street.name, random) : street.name} ${number}${place(street) ? `, ${place(street)}` : ''}`;
     const outcome = attempt(geocoder, query);
     const distanceMeters = outcome.result ? nearestOnLines(outcome.result.location, street.lines).distanceMeters : undefined;
     const alternatives = outcome.result?.alternatives ?? [];

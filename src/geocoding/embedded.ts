@@ -11,13 +11,13 @@ import { haversineMeters } from '../routing/embedded/geo';
 import type { LonLat } from '../domain/model/geometry';
 import { editDistance } from './edit-distance';
 import { centroid, nearestOnLines } from './geometry';
-import { houseNumberKey, houseNumberValue, placeKey, splitAddress, streetKey, streetSpellings } from './normalize';
+import { houseNumberKey, houseNumberValue, numberMatches, placeKey, splitAddress, streetKey, streetSpellings } from './normalize';
 import { buildGeocoderIndex, type GeocoderIndex, type IndexedAddress, type IndexedStreet } from './osm-index';
-import { GeocodeFailure, type AddressQuery, type GeocodeResult, type Geocoder } from './types';
+import { GeocodeFailure, type AddressQuery, type GeocodeMatch, type GeocodeResult, type Geocoder } from './types';
 
 /** Bump whenever the index or its folding changes, so old caches are rebuilt. */
-const indexVersion = 3;
-/** Entries of one address (entrances, a building and its node, the halls of one sports ground) farther apart than this make it ambiguous. */
+const indexVersion = 4;
+/** Entries of one address (entrances, a building and its node, the halls of one sports ground) farther apart than this are in different places. */
 const sameAddressMeters = 250;
 /** An address belongs to a street stretch when it is this close to it. */
 const onStreetMeters = 250;
@@ -89,18 +89,18 @@ export class EmbeddedGeocoder implements Geocoder {
     const numberKey = address.houseNumber === undefined ? null : houseNumberKey(address.houseNumber);
     if (numberKey !== null) {
       const hits = keys.flatMap((key) => this.addressesByKey.get(key) ?? []).filter((entry) => numberMatches(entry.numberKey, numberKey));
-      const placed = byPlace(hits, city, postcode);
-      if (placed.length > 0) {
-        const first = placed[0]!.address;
-        if (placed.some((entry) => distance(entry.address.location, first.location) > sameAddressMeters)) {
-          throw new GeocodeFailure('ambiguous', `"${address.street} ${address.houseNumber}" exists in several places; give the postcode or city`, lineOnly ? 'text' : city ? 'postcode' : 'city');
-        }
+      const places = samePlaces(byPlace(hits, city, postcode));
+      const match = (entries: PreparedAddress[]): GeocodeMatch => {
+        const first = entries[0]!.address;
         return {
-          location: medoid(placed.map((entry) => entry.address.location)),
-          confidence: 'exact',
+          location: medoid(entries.map((entry) => entry.address.location)),
           matched: { street: first.street, houseNumber: first.houseNumber, ...optional('postcode', first.postcode), ...optional('city', first.city) },
         };
-      }
+      };
+      if (places.length === 1) return { ...match(places[0]!), confidence: 'exact' };
+      // The same address in several places the query cannot tell apart (no postcode or town given, or a typo one
+      // edit from two streets): a pin to confirm on the one with the most points, the others as alternatives.
+      if (places.length > 1) return { ...match(places[0]!), confidence: 'street', alternatives: places.slice(1).map(match) };
     }
 
     const streets = byPlace(keys.flatMap((key) => this.streetsByKey.get(key) ?? []), city, postcode);
@@ -108,15 +108,12 @@ export class EmbeddedGeocoder implements Geocoder {
       const where = city ? ` in ${address.city}` : '';
       throw new GeocodeFailure('not_found', `street "${address.street}"${where} is not in the map${numberKey !== null ? ' and neither is the address' : ''}`, lineOnly ? 'text' : 'street');
     }
-    if (streets.length > 1 && city === undefined && postcode === undefined) {
-      const places = [...new Set(streets.flatMap((entry) => entry.street.cities))].join(', ') || 'unknown places';
-      throw new GeocodeFailure('ambiguous', `"${address.street}" names ${streets.length} streets (${places}); give the postcode or city`, lineOnly ? 'text' : 'city');
-    }
-    // With the town given, several stretches of the name lie in districts the extract does not name. The pin goes on
-    // the stretch the number fits best (its numbered neighbours), the others come back as alternatives, and a
-    // `street` result is always the dispatcher's to confirm: it is placed on a street of that name in that town and
-    // says which others it might be, never silently elsewhere.
-    const [street, ...others] = rankStretches(streets, numberKey);
+    // Several stretches of the name the address cannot tell apart (same postcode and town, districts the extract
+    // does not name, or no place given): the pin goes on the stretch the number fits best, the others come back as
+    // alternatives, and like every `street` result it is the dispatcher's to confirm. Never elsewhere, never refused.
+    // A typo one edit from several names: the name nearest as typed (its folded key) first, the others stay alternatives.
+    const typed = streetKey(address.street);
+    const [street, ...others] = rankStretches(streets, numberKey, (entry) => editDistance(typed, streetKey(entry.street.name), 3));
     const matched = (entry: PreparedStreet) => ({
       street: entry.street.name,
       ...optional('houseNumber', address.houseNumber),
@@ -135,10 +132,12 @@ export class EmbeddedGeocoder implements Geocoder {
   private streetKeys(street: string): string[] {
     const key = streetKey(street);
     if (this.spellings.has(key)) return [key];
-    if (key.length < minTypoKeyLength) return [];
+    // A typed name one letter short of a guessable key ("Plck" for "Plöck") is still one typo from it.
+    if (key.length < minTypoKeyLength - 1) return [];
     const [spelling, plain] = streetSpellings(street);
     const near: string[] = [];
     for (const [known, [knownSpelling, knownPlain]] of this.spellings) {
+      if (known.length < minTypoKeyLength) continue;
       if (editDistance(key, known, 1) <= 1 || editDistance(spelling, knownSpelling, 1) <= 1 || editDistance(plain, knownPlain, 1) <= 1) near.push(known);
     }
     return near;
@@ -171,13 +170,15 @@ function byPlace<T extends Placed>(entries: T[], city: string | undefined, postc
   return kept;
 }
 
-/** "12a" = "12a"; "7" lies in a building numbered "5-9". */
-function numberMatches(indexed: string, query: string): boolean {
-  if (indexed === query) return true;
-  const range = /^(\d+)-(\d+)$/.exec(indexed);
-  if (range === null || !/^\d+$/.test(query)) return false;
-  const value = Number(query);
-  return value >= Number(range[1]) && value <= Number(range[2]);
+/** Entries of one address grouped by where they are (within sameAddressMeters of a group's first), most points first. */
+function samePlaces(entries: PreparedAddress[]): PreparedAddress[][] {
+  const groups: PreparedAddress[][] = [];
+  for (const entry of entries) {
+    const group = groups.find((members) => distance(members[0]!.address.location, entry.address.location) <= sameAddressMeters);
+    if (group) group.push(entry);
+    else groups.push([entry]);
+  }
+  return groups.sort((a, b) => b.length - a.length);
 }
 
 /** Between the nearest numbers below and above on the same side (same parity), snapped onto the street; else its middle. */
@@ -198,10 +199,11 @@ function placeOnStreet(entry: PreparedStreet, numberKey: string | null): LonLat 
 }
 
 /**
- * Same-named stretches of one town, best first: with a number, the stretch whose numbered addresses come nearest
- * to it (same side first); otherwise, or on a tie, the stretch with more numbered addresses, then the longer one.
+ * Candidate stretches, best first: the name nearest as typed; then, with a number, the stretch whose numbered
+ * addresses come nearest to it (same side first); otherwise, or on a tie, the one with more numbered addresses,
+ * then the longer one.
  */
-function rankStretches(streets: PreparedStreet[], numberKey: string | null): PreparedStreet[] {
+function rankStretches(streets: PreparedStreet[], numberKey: string | null, edits: (entry: PreparedStreet) => number): PreparedStreet[] {
   const value = numberKey === null ? Number.NaN : houseNumberValue(numberKey);
   const gap = (entry: PreparedStreet) => {
     if (!Number.isFinite(value) || entry.numbered.length === 0) return Number.POSITIVE_INFINITY;
@@ -209,8 +211,8 @@ function rankStretches(streets: PreparedStreet[], numberKey: string | null): Pre
   };
   const length = (entry: PreparedStreet) => entry.street.lines.reduce((sum, line) => sum + line.slice(1).reduce((meters, point, k) => meters + distance(line[k]!, point), 0), 0);
   return streets
-    .map((entry) => ({ entry, gap: gap(entry), numbered: entry.numbered.length, length: length(entry) }))
-    .sort((a, b) => a.gap - b.gap || b.numbered - a.numbered || b.length - a.length)
+    .map((entry) => ({ entry, edits: edits(entry), gap: gap(entry), numbered: entry.numbered.length, length: length(entry) }))
+    .sort((a, b) => a.edits - b.edits || a.gap - b.gap || b.numbered - a.numbered || b.length - a.length)
     .map(({ entry }) => entry);
 }
 

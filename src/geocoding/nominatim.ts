@@ -1,12 +1,13 @@
 /**
  * A Nominatim-compatible geocoder (nominatim.org, Photon's Nominatim mode, a hosted service) behind the same
  * interface: structured search (`/search?format=jsonv2&street=&city=&postalcode=&addressdetails=1`), the
- * answers sorted into `exact` (a house with the number asked), `street` (the road), or refused.
+ * answers sorted into `exact` (a house with the number asked), `street` (the road; with the other places it may be as
+ * alternatives when the answers lie apart), or refused.
  */
 import { haversineMeters } from '../routing/embedded/geo';
 import type { LonLat } from '../domain/model/geometry';
 import { houseNumberKey, placeKey, splitAddress } from './normalize';
-import { GeocodeFailure, type AddressQuery, type GeocodeResult, type Geocoder } from './types';
+import { GeocodeFailure, type AddressQuery, type GeocodeMatch, type GeocodeResult, type Geocoder } from './types';
 
 /** The part of a jsonv2 result we read. */
 export interface NominatimPlace {
@@ -68,16 +69,11 @@ function choose(places: NominatimPlace[], address: ReturnType<typeof splitAddres
   const houses = numberKey === null ? [] : located.filter(({ place }) => place.address?.house_number !== undefined && houseNumberKey(place.address.house_number) === numberKey);
   const roads = located.filter(({ place }) => place.category === 'highway' || place.addresstype === 'road' || (place.address?.road !== undefined && place.address.house_number === undefined));
 
-  const pick = (candidates: typeof located, spreadMeters: number, confidence: GeocodeResult['confidence']): GeocodeResult => {
-    const first = candidates[0]!;
-    if (candidates.some(({ location }) => haversineMeters(location[0], location[1], first.location[0], first.location[1]) > spreadMeters)) {
-      throw new GeocodeFailure('ambiguous', `"${address.street}" matches ${candidates.length} places; give the postcode or city`, lineOnly ? 'text' : address.city ? 'postcode' : 'city');
-    }
-    const details = first.place.address ?? {};
+  const matchOf = ({ place, location }: (typeof located)[number], confidence: GeocodeResult['confidence']): GeocodeMatch => {
+    const details = place.address ?? {};
     const city = details.city ?? details.town ?? details.village ?? details.municipality ?? address.city;
     return {
-      location: first.location,
-      confidence,
+      location,
       matched: {
         street: details.road ?? address.street!,
         ...(confidence === 'exact' ? { houseNumber: details.house_number } : address.houseNumber ? { houseNumber: address.houseNumber } : {}),
@@ -85,6 +81,17 @@ function choose(places: NominatimPlace[], address: ReturnType<typeof splitAddres
         ...(city ? { city } : {}),
       },
     };
+  };
+  // Answers farther apart than the spread are different places, in the service's order of relevance. Several of them:
+  // a `street` pin on the first to confirm, the others as alternatives, as the embedded geocoder does.
+  const pick = (candidates: typeof located, spreadMeters: number, confidence: GeocodeResult['confidence']): GeocodeResult => {
+    const places: typeof located = [];
+    for (const candidate of candidates) {
+      const near = places.some(({ location }) => haversineMeters(location[0], location[1], candidate.location[0], candidate.location[1]) <= spreadMeters);
+      if (!near) places.push(candidate);
+    }
+    if (places.length === 1) return { ...matchOf(places[0]!, confidence), confidence };
+    return { ...matchOf(places[0]!, 'street'), confidence: 'street', alternatives: places.slice(1).map((place) => matchOf(place, 'street')) };
   };
 
   if (houses.length > 0) return pick(houses, sameAddressMeters, 'exact');

@@ -68,6 +68,15 @@ export function houseNumberValue(key: string): number {
   return Number.parseInt(key, 10);
 }
 
+/** "12a" = "12a"; "7" lies in a building numbered "5-9". */
+export function numberMatches(indexed: string, query: string): boolean {
+  if (indexed === query) return true;
+  const range = /^(\d+)-(\d+)$/.exec(indexed);
+  if (range === null || !/^\d+$/.test(query)) return false;
+  const value = Number(query);
+  return value >= Number(range[1]) && value <= Number(range[2]);
+}
+
 export interface StructuredAddress {
   street?: string;
   houseNumber?: string;
@@ -104,7 +113,8 @@ export function splitAddress(query: AddressQuery): StructuredAddress {
     }
     // "14 - 18" and "12 / 1" written with spaces are one number.
     const joined = part.replace(/(\d)\s*([-/])\s*(?=\d)/g, '$1$2').split(/\s+/);
-    const at = joined.findIndex((word, index) => index > 0 && HOUSE_NUMBER.test(word));
+    // The last number-like word: street names can hold one ("Wohnheim INF 136 A 1").
+    const at = joined.findLastIndex((word, index) => index > 0 && HOUSE_NUMBER.test(word));
     if (at > 0) {
       result.street = joined.slice(0, at).join(' ');
       // "12 A": a lone letter after the number belongs to it.

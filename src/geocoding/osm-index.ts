@@ -105,7 +105,7 @@ export function buildGeocoderIndex(pbf: Uint8Array): GeocoderIndex {
 
   const streets = clusterStreets(streetWays);
   attachPlaces(streets, addresses, samples);
-  for (const address of addresses) completePlace(address, samples);
+  for (const address of addresses) completePlace(address, samples, streets);
   return { addresses, streets, cities: [...cityNames].sort() };
 }
 
@@ -214,10 +214,17 @@ function attachPlaces(streets: IndexedStreet[], addresses: IndexedAddress[], sam
   }
 }
 
-/** An address point without postcode or town (some nodes carry only street and number) takes them from its neighbours. */
-function completePlace(address: IndexedAddress, samples: PlaceSample[]): void {
+/**
+ * An address point without postcode or town (some nodes carry only street and number) takes them from its
+ * neighbours, else from the stretch of its street it lies on, so it is asked for with the place its street has.
+ */
+function completePlace(address: IndexedAddress, samples: PlaceSample[], streets: IndexedStreet[]): void {
+  const key = streetKey(address.street);
+  const stretch = () => streets.find((street) => streetKey(street.name) === key && nearestOnLines(address.location, street.lines).distanceMeters <= nearbyAddressMeters);
   for (const field of ['postcode', 'city'] as const) {
-    const value = address[field] ?? nearestValue(samples, address.location, field, nearbyAddressMeters);
+    if (address[field] !== undefined) continue;
+    const own = stretch()?.[field === 'postcode' ? 'postcodes' : 'cities'];
+    const value = nearestValue(samples, address.location, field, nearbyAddressMeters) ?? (own?.length === 1 ? own[0] : undefined);
     if (value !== undefined) address[field] = value;
   }
 }

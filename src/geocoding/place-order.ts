@@ -47,19 +47,25 @@ export async function placeOrder(order: PlaceableOrder, geocoding: Geocoding, de
   const addressPath = (field: AddressField) => (order.address !== undefined && field !== 'text' ? ['address', field] : ['addressText']);
   let placement: OrderPlacement;
   if (order.location) {
-    placement = { addressText, location: order.location, geocodeConfidence: 'given' };
+    placement = { addressText, location: order.location, geocodeConfidence: 'given', geocodeAlternatives: [] };
   } else {
     if (!geocoding.geocoder) throw new PlacementError(['location'], 'is required: no geocoder is configured to find the address');
     try {
       const result = await geocoding.geocoder.geocode({ text: order.addressText, ...order.address });
-      placement = { addressText, location: result.location, geocodeConfidence: result.confidence };
+      const geocodeAlternatives = (result.alternatives ?? []).map((alternative) => ({ addressText: formatAddress(alternative.matched), location: alternative.location }));
+      placement = { addressText, location: result.location, geocodeConfidence: result.confidence, geocodeAlternatives };
     } catch (error) {
       if (!(error instanceof GeocodeFailure)) throw error;
-      const reason = error.reason === 'ambiguous' ? 'is ambiguous' : error.reason === 'unavailable' ? 'could not be geocoded' : 'was not found';
+      const reason = error.reason === 'unavailable' ? 'could not be geocoded' : 'was not found';
       throw new PlacementError(addressPath(error.field), `${reason}: ${error.message}`, error.reason === 'unavailable');
     }
   }
   const area = depotArea ?? geocoding.defaultServiceArea;
+  if (area && placement.geocodeAlternatives.length > 0) {
+    // A stretch outside the area is no candidate for this depot: the first one inside becomes the pin.
+    const [first, ...others] = [{ addressText, location: placement.location }, ...placement.geocodeAlternatives].filter((candidate) => insideServiceArea(area, candidate.location));
+    if (first) placement = { ...placement, location: first.location, geocodeAlternatives: others };
+  }
   if (area && !insideServiceArea(area, placement.location)) {
     const [lon, lat] = placement.location.map((value) => Math.round(value * 1e5) / 1e5);
     const where = placement.geocodeConfidence === 'given' ? `[${lon}, ${lat}]` : `the address (found at [${lon}, ${lat}])`;

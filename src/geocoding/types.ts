@@ -30,7 +30,7 @@ export interface GeocodeResult extends GeocodeMatch {
   alternatives?: GeocodeMatch[];
 }
 
-export type GeocodeFailureReason = 'not_found' | 'ambiguous' | 'outside_service_area' | 'unavailable';
+export type GeocodeFailureReason = 'not_found' | 'unavailable';
 
 /** Which part of the query the failure is about, so callers can name the field. */
 export type AddressField = 'street' | 'houseNumber' | 'postcode' | 'city' | 'text';

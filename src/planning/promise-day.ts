@@ -342,6 +342,7 @@ function probeOrder(probe: PromiseProbe, window: EpochWindow, id = 0): Order {
     addressText: '',
     location: probe.location,
     geocodeConfidence: 'given',
+    geocodeAlternatives: [],
     timeWindows: [window],
     serviceSeconds: probe.serviceSeconds,
     demand: probe.demand,

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time';
 import { idQuerySchema, idSchema, patchOf } from './common';
-import { demandSchema, lonLatSchema, orderInputSchema, requireAddress, timeWindowInputSchema } from './orders';
+import { demandSchema, geocodeAlternativeSchema, lonLatSchema, orderInputSchema, requireAddress, timeWindowInputSchema } from './orders';
 import { geocodeConfidences, orderEventTypes, orderKinds, orderStatuses } from '../domain/model/order';
 import { stopStatuses } from '../domain/model/route';
 
@@ -118,6 +118,9 @@ export const orderSchema = z.object({
   addressText: z.string(),
   location: lonLatSchema,
   geocodeConfidence: z.enum(geocodeConfidences).describe('exact: a known address; street: the street is known, the number not, placed on it — confirm the pin; given: sent with the order'),
+  geocodeAlternatives: z
+    .array(geocodeAlternativeSchema)
+    .describe('street only: other places the address may be (a same-named stretch the address cannot tell apart); confirming the pin (PATCH location) clears them'),
   timeWindows: z.array(z.object({ start: z.string(), end: z.string() })),
   serviceSeconds: z.number().int(),
   demand: demandSchema,

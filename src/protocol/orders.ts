@@ -4,12 +4,17 @@
  */
 import { z } from 'zod';
 import type { LonLat } from '../domain/model/geometry';
-import type { GeocodeConfidence, OrderDraft } from '../domain/model/order';
+import type { GeocodeAlternative, GeocodeConfidence, OrderDraft } from '../domain/model/order';
 import { toE164 } from '../domain/phone';
 
 export const lonLatSchema = z
   .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])
   .describe('[longitude, latitude] in WGS84 degrees');
+
+export const geocodeAlternativeSchema = z
+  .object({ addressText: z.string(), location: lonLatSchema })
+  .describe('Another place the address may be, as the map names it')
+  .meta({ id: 'GeocodeAlternative' });
 
 const isoDateTime = z.iso.datetime({ offset: true }).describe('ISO 8601 with offset, e.g. 2026-11-24T09:00:00+01:00');
 
@@ -80,6 +85,8 @@ export interface OrderPlacement {
   addressText: string;
   location: LonLat;
   geocodeConfidence: GeocodeConfidence;
+  /** `street` only: the other places the address may be; empty otherwise. */
+  geocodeAlternatives: GeocodeAlternative[];
 }
 
 export function toOrderDraft(source: string, input: OrderInputParsed, placement: OrderPlacement): OrderDraft {
@@ -92,6 +99,7 @@ export function toOrderDraft(source: string, input: OrderInputParsed, placement:
     addressText: placement.addressText,
     location: placement.location,
     geocodeConfidence: placement.geocodeConfidence,
+    geocodeAlternatives: placement.geocodeAlternatives,
     timeWindows: input.timeWindows
       .map((window) => ({ startEpochSeconds: Date.parse(window.start) / 1000, endEpochSeconds: Date.parse(window.end) / 1000 }))
       .sort((a, b) => a.startEpochSeconds - b.startEpochSeconds),

@@ -62,9 +62,14 @@ describe('Nominatim geocoder', () => {
     expect(result).toMatchObject({ location: [8.6591208, 49.4163829], confidence: 'street', matched: { street: 'Tiergartenstraße', houseNumber: '9999' } });
   });
 
-  it('refuses what it cannot place: nothing found, two places, a road in another city, a server that fails', async () => {
+  it('places an address found in two places on the first, to confirm, with the other as alternative', async () => {
+    const result = await geocoder.geocode({ street: 'Hauptstraße', houseNumber: '5' });
+    expect(result).toMatchObject({ location: [8.6624025, 49.4148117], confidence: 'street', matched: { street: 'Hauptstraße', houseNumber: '5', city: 'Heidelberg' } });
+    expect(result.alternatives).toEqual([{ location: [8.75, 49.38], matched: { street: 'Hauptstraße', houseNumber: '5', postcode: '69120', city: 'Leimen' } }]);
+  });
+
+  it('refuses what it cannot place: nothing found, a road in another city, a server that fails', async () => {
     await expect(geocoder.geocode({ text: 'Nirgendwostraße 1, Heidelberg' })).rejects.toMatchObject({ reason: 'not_found', field: 'text' });
-    await expect(geocoder.geocode({ street: 'Hauptstraße', houseNumber: '5' })).rejects.toMatchObject({ reason: 'ambiguous', field: 'city' });
     await expect(geocoder.geocode({ street: 'Tiergartenstraße', houseNumber: '9999', city: 'Mannheim' })).rejects.toMatchObject({ reason: 'not_found', field: 'street' });
     status = 503;
     try {

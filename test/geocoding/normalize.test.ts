@@ -69,6 +69,8 @@ describe('splitAddress', () => {
     expect(splitAddress({ text: '69117 Heidelberg, Im Neuenheimer Feld 252' })).toEqual({ street: 'Im Neuenheimer Feld', houseNumber: '252', postcode: '69117', city: 'Heidelberg' });
     expect(splitAddress({ text: 'Grabengasse 14 - 18, Heidelberg' })).toEqual({ street: 'Grabengasse', houseNumber: '14-18', city: 'Heidelberg' });
     expect(splitAddress({ text: 'Hauptstraße12' })).toEqual({ street: 'Hauptstraße', houseNumber: '12' });
+    // A street named with a number keeps it; the house number is the last one.
+    expect(splitAddress({ text: 'Wohnheim INF 136 A 1, 69120 Heidelberg' })).toEqual({ street: 'Wohnheim INF 136 A', houseNumber: '1', postcode: '69120', city: 'Heidelberg' });
   });
 
   it('lets structured fields win over the line', () => {

@@ -6,7 +6,7 @@
 import { haversineMeters } from '../../src/routing/embedded/geo';
 import type { EmbeddedGeocoder } from '../../src/geocoding/embedded';
 import { nearestOnLines } from '../../src/geocoding/geometry';
-import { houseNumberKey, streetKey } from '../../src/geocoding/normalize';
+import { houseNumberKey, numberMatches, streetKey } from '../../src/geocoding/normalize';
 import type { IndexedAddress, IndexedStreet } from '../../src/geocoding/osm-index';
 import { GeocodeFailure, type GeocodeResult } from '../../src/geocoding/types';
 import { seededRandom } from '../../src/seed/random';
@@ -93,28 +93,35 @@ export interface StreetOutcome {
   distanceMeters?: number;
   /** The nearest of the result's alternatives (the town's other stretches of the name) to the street's polyline. */
   alternativeMeters?: number;
+  /** Pinned on another stretch that fits the query as well (same name, and the postcode and town the query names, if any). */
+  indistinguishable?: boolean;
 }
 
-/** Each street with a number none of its addresses has, and the place it lies in when that is unique. */
-export function surveyStreets(geocoder: EmbeddedGeocoder, streets: IndexedStreet[], addresses: IndexedAddress[]): StreetOutcome[] {
-  const numbersByStreet = new Map<string, Set<string>>();
+/** Each street with a number none of its addresses has, and the place it lies in when that is unique; optionally with one typo in the name. */
+export function surveyStreets(geocoder: EmbeddedGeocoder, streets: IndexedStreet[], addresses: IndexedAddress[], { typo = false, seed = 1 }: { typo?: boolean; seed?: number } = {}): StreetOutcome[] {
+  const random = seededRandom(seed);
+  const numbersByStreet = new Map<string, string[]>();
   for (const address of addresses) {
     const key = streetKey(address.street);
-    const numbers = numbersByStreet.get(key) ?? new Set<string>();
-    numbers.add(houseNumberKey(address.houseNumber) ?? '');
-    numbersByStreet.set(key, numbers);
+    numbersByStreet.set(key, [...(numbersByStreet.get(key) ?? []), houseNumberKey(address.houseNumber) ?? '']);
   }
+  const place = (street: IndexedStreet) => [street.postcodes.length === 1 ? street.postcodes[0] : undefined, street.cities.length === 1 ? street.cities[0] : undefined].filter(Boolean).join(' ');
   return streets.map((street) => {
-    const known = numbersByStreet.get(streetKey(street.name)) ?? new Set<string>();
+    // A number no address of that name has, not even inside a range ("1-5").
+    const known = numbersByStreet.get(streetKey(street.name)) ?? [];
     let number = 1;
-    while (known.has(String(number))) number++;
-    const place = [street.postcodes.length === 1 ? street.postcodes[0] : undefined, street.cities.length === 1 ? street.cities[0] : undefined].filter(Boolean).join(' ');
-    const query = `${street.name} ${number}${place ? `, ${place}` : ''}`;
+    while (known.some((indexed) => numberMatches(indexed, String(number)))) number++;
+    const query = `${typo ? withTypo(street.name, random) : street.name} ${number}${place(street) ? `, ${place(street)}` : ''}`;
     const outcome = attempt(geocoder, query);
     const distanceMeters = outcome.result ? nearestOnLines(outcome.result.location, street.lines).distanceMeters : undefined;
     const alternatives = outcome.result?.alternatives ?? [];
     const alternativeMeters = alternatives.length > 0 ? Math.min(...alternatives.map((alternative) => nearestOnLines(alternative.location, street.lines).distanceMeters)) : undefined;
-    return { street, query, ...outcome, distanceMeters, alternativeMeters };
+    // The stretch the pin is on, when it is another: can the query tell the two apart at all?
+    const pinned = distanceMeters !== undefined && distanceMeters > 30 ? streets.find((other) => streetKey(other.name) === streetKey(street.name) && nearestOnLines(outcome.result!.location, other.lines).distanceMeters <= 30) : undefined;
+    const fits = (values: string[], asked: string | undefined) => asked === undefined || values.length === 0 || values.includes(asked);
+    const asked = { postcode: street.postcodes.length === 1 ? street.postcodes[0] : undefined, city: street.cities.length === 1 ? street.cities[0] : undefined };
+    const indistinguishable = pinned === undefined ? undefined : fits(pinned.postcodes, asked.postcode) && fits(pinned.cities, asked.city);
+    return { street, query, ...outcome, distanceMeters, alternativeMeters, ...(indistinguishable === undefined ? {} : { indistinguishable }) };
   });
 }
 
@@ -152,22 +159,27 @@ export interface StreetCounts {
   onStreet: number;
   /** Of those on the street, placed on one of several same-named stretches of the town with the others as alternatives. */
   onStreetWithAlternatives: number;
-  /** On another stretch of the name in that town, the asked one among the alternatives, to be confirmed. */
+  /** On another stretch that fits the query as well (same name, postcode, town), the asked one among the alternatives, to be confirmed. */
   onAlternative: number;
+  /** On another stretch the query could have told apart (another postcode or town), the asked one among the alternatives. */
+  onAlternativeTellable: number;
   offStreet: number;
   exact: number;
   rejected: Record<string, number>;
 }
 
 export function countStreets(outcomes: StreetOutcome[]): StreetCounts {
-  const counts: StreetCounts = { total: outcomes.length, onStreet: 0, onStreetWithAlternatives: 0, onAlternative: 0, offStreet: 0, exact: 0, rejected: {} };
+  const counts: StreetCounts = { total: outcomes.length, onStreet: 0, onStreetWithAlternatives: 0, onAlternative: 0, onAlternativeTellable: 0, offStreet: 0, exact: 0, rejected: {} };
   for (const outcome of outcomes) {
     if (outcome.failure) counts.rejected[outcome.failure.reason] = (counts.rejected[outcome.failure.reason] ?? 0) + 1;
     else if (outcome.result!.confidence === 'exact') counts.exact++;
     else if (outcome.distanceMeters! <= 30) {
       counts.onStreet++;
       if (outcome.alternativeMeters !== undefined) counts.onStreetWithAlternatives++;
-    } else if (outcome.alternativeMeters !== undefined && outcome.alternativeMeters <= 30) counts.onAlternative++;
+    } else if (outcome.alternativeMeters !== undefined && outcome.alternativeMeters <= 30) {
+      if (outcome.indistinguishable) counts.onAlternative++;
+      else counts.onAlternativeTellable++;
+    }
     else counts.offStreet++;
   }
   return counts;

@@ -2,7 +2,8 @@
  * Orders handled from the console, in a real browser against the real service (demo seeded): the search
  * narrows the list, a row opens the drawer with its timeline, the form creates an order that then shows in
  * the list, an upload imports the good rows and names the bad one, reschedule and cancel from the drawer
- * change what the API says, and a failed stop opened from the map shows its proof and is re-attempted.
+ * change what the API says, a street-only order's pin is confirmed by dragging it or picking an alternative, and
+ * a failed stop opened from the map shows its proof and is re-attempted.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +109,53 @@ describe('orders in the dispatch console', () => {
     expect(created[0]!.timeWindows[0]!.start.slice(0, 16)).toBe(`${await day()}T09:00`);
     await search('Zora Console');
     expect(await rows().evaluateAll((all) => all.map((row) => Number((row as HTMLElement).dataset.orderId)))).toEqual([created[0]!.id]);
+  });
+
+  it('shows a street-only order for confirmation: dragging the pin or picking an alternative confirms its location', async () => {
+    const date = await day();
+    const depotId = (await service.api<{ items: { id: number }[] }>('GET', '/api/v1/depots')).items[0]!.id;
+    // A street Heidelberg has in two postcodes, asked without one and with a number the map does not have.
+    const streetOrder = (ref: string) =>
+      service.api<Order & { geocodeConfidence: string; geocodeAlternatives: { addressText: string; location: [number, number] }[] }>('POST', '/api/v1/orders', {
+        externalRef: ref,
+        customerName: `Pin ${ref}`,
+        address: { street: 'Römerstraße', houseNumber: '999', city: 'Heidelberg' },
+        timeWindows: [{ start: `${date}T09:00:00Z`, end: `${date}T17:00:00Z` }],
+        depotId,
+      });
+    const dragged = await streetOrder('pin-drag');
+    const picked = await streetOrder('pin-pick');
+    expect(dragged).toMatchObject({ geocodeConfidence: 'street' });
+    expect(picked.geocodeAlternatives.length).toBeGreaterThan(0);
+
+    await search('Pin pin-drag');
+    expect(await page.locator(`#orders tr[data-order-id="${dragged.id}"] .confirm-badge`).count()).toBe(1);
+    await openRow(dragged.id);
+    const confirm = page.locator('#drawer-confirm');
+    expect(await confirm.locator('[data-action="pick-alternative"]').count()).toBe(dragged.geocodeAlternatives.length);
+    // Drag the pin 60 px to the left on the map, then confirm where it was dropped.
+    const pin = page.locator('.confirm-pin');
+    const box = (await pin.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 30, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.move(box.x + box.width / 2 - 60, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await confirm.locator('[data-action="confirm-pin"]', { hasText: 'dropped' }).click();
+    await page.locator('#drawer-confirm').waitFor({ state: 'detached' });
+    const afterDrag = await service.api<Order & { geocodeConfidence: string; geocodeAlternatives: unknown[] }>('GET', `/api/v1/orders/${dragged.id}`);
+    expect(afterDrag).toMatchObject({ geocodeConfidence: 'given', geocodeAlternatives: [] });
+    expect(afterDrag.location[0]).toBeLessThan(dragged.location[0]);
+    expect(await page.locator('.confirm-pin').count()).toBe(0);
+
+    await search('Pin pin-pick');
+    await openRow(picked.id);
+    await screenshot(page, 'dispatch-pin-to-confirm');
+    await page.locator('#drawer-confirm [data-action="pick-alternative"][data-alternative="0"]').click();
+    await page.locator('#drawer-confirm').waitFor({ state: 'detached' });
+    expect(await service.api('GET', `/api/v1/orders/${picked.id}`)).toMatchObject({ geocodeConfidence: 'given', location: picked.geocodeAlternatives[0]!.location, geocodeAlternatives: [] });
+    await screenshot(page, 'dispatch-pin-confirmed');
+    await page.locator('#drawer-close').click();
   });
 
   it('uploads a CSV: the good rows are imported, the bad row is listed with its number, field and message', async () => {

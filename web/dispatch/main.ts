@@ -6,12 +6,12 @@
  * This file only puts it together: the state (state.ts) is changed by the actions (server calls) and the
  * live updates (socket); the panels (panels/) and the map layers (../layers/) render from it.
  */
-import type L from 'leaflet';
+import L from 'leaflet';
 import '../common/style.css';
 import './dispatch.css';
 import { Api, ApiError } from '../common/api';
 import { $, say } from '../common/dom';
-import { createMap } from '../common/map';
+import { createMap, latLng } from '../common/map';
 import { ClusterLayer } from '../layers/clusters';
 import { DepotsLayer } from '../layers/depots';
 import { RoutesLayer } from '../layers/routes';
@@ -65,7 +65,28 @@ mountToolbar(state, {
 });
 mountKpis(state, api);
 mountOrders(state, orderActions, { moveOrders: (orderIds, status) => void actions.moveOrders(orderIds, status) });
-mountOrderDrawer(state, orderActions);
+mountOrderDrawer(state, orderActions, {
+  // The pin to confirm, brought into view left of the drawer.
+  show(location, dropped) {
+    if (!map) return () => {};
+    const icon = L.divIcon({ className: 'confirm-pin', iconSize: [24, 24], iconAnchor: [12, 12] });
+    const marker = L.marker(latLng(location), { draggable: true, title: 'Pin to confirm', icon }).addTo(map);
+    marker.on('dragend', () => {
+      const { lng, lat } = marker.getLatLng();
+      dropped([lng, lat]);
+    });
+    // The drawer covers the map's right side: the pin goes in the half left of it, unless it shows there already.
+    const shown = map;
+    const covered = document.querySelector('#order-drawer')?.clientWidth ?? 0;
+    const point = shown.latLngToContainerPoint(marker.getLatLng());
+    const size = shown.getSize();
+    if (point.x < 20 || point.y < 20 || point.y > size.y - 20 || point.x > size.x - covered - 20) {
+      shown.setView(marker.getLatLng(), Math.max(shown.getZoom(), 15), { animate: false });
+      shown.panBy([covered / 2, 0], { animate: false });
+    }
+    return () => marker.remove();
+  },
+});
 mountOrderForm(state, orderActions, (picked) => {
   if (!map) return;
   const shown = map;

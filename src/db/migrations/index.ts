@@ -23,6 +23,7 @@ import * as returns from './017_returns';
 import * as reportFacts from './019_report_facts';
 import * as optimizeJobs from './020_optimize_jobs';
 import * as slotReservations from './026_slot_reservations';
+import * as geocodeAlternatives from './028_geocode_alternatives';
 import * as vehicleReload from './029_vehicle_reload';
 
 const migrations: Record<string, Knex.Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Knex.Migration> = {
   '019_report_facts': reportFacts,
   '020_optimize_jobs': optimizeJobs,
   '026_slot_reservations': slotReservations,
+  '028_geocode_alternatives': geocodeAlternatives,
   '029_vehicle_reload': vehicleReload,
 };
 

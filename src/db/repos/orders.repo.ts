@@ -7,7 +7,7 @@ import type { Executor } from '../executor';
 import { rowsAsJson } from '../json-rows';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination';
 import { OrderEventsRepository } from './order-events.repo';
-import { type OrderDraft, type OrderStatus, type OrderEventInput, type Order, type OrderContent, type GeocodeConfidence, type OrderKind, editableStatuses } from '../../domain/model/order';
+import { type OrderDraft, type OrderStatus, type OrderEventInput, type Order, type OrderContent, type GeocodeConfidence, type GeocodeAlternative, type OrderKind, editableStatuses } from '../../domain/model/order';
 import type { Amounts } from '../../domain/model/amounts';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged' | 'locked';
@@ -40,6 +40,7 @@ const contentColumns = [
   'lon',
   'lat',
   'geocode_confidence',
+  'geocode_alternatives',
   'time_windows',
   'window_start_epoch',
   'window_end_epoch',
@@ -73,6 +74,7 @@ interface OrderRow {
   lon: number;
   lat: number;
   geocode_confidence: GeocodeConfidence;
+  geocode_alternatives: GeocodeAlternative[];
   time_windows: [number, number][];
   service_seconds: number;
   weight_kg: number;
@@ -116,6 +118,7 @@ function contentRow(content: OrderContent) {
     lon: content.location[0],
     lat: content.location[1],
     geocode_confidence: content.geocodeConfidence ?? 'given',
+    geocode_alternatives: JSON.stringify(content.geocodeAlternatives ?? []),
     time_windows: JSON.stringify(windows),
     window_start_epoch: Math.min(...windows.map((window) => window[0])),
     window_end_epoch: Math.max(...windows.map((window) => window[1])),
@@ -146,6 +149,7 @@ function toOrder(row: OrderRow): Order {
     addressText: row.address_text,
     location: [row.lon, row.lat],
     geocodeConfidence: row.geocode_confidence,
+    geocodeAlternatives: row.geocode_alternatives ?? [],
     timeWindows: row.time_windows.map(([startEpochSeconds, endEpochSeconds]) => ({ startEpochSeconds, endEpochSeconds })),
     serviceSeconds: row.service_seconds,
     demand: { weightKg: row.weight_kg, volumeL: row.volume_l, items: row.items },

@@ -29,6 +29,15 @@ export const geocodeConfidences = ['exact', 'street', 'given'] as const;
 export type GeocodeConfidence = (typeof geocodeConfidences)[number];
 
 /**
+ * Another place a `street` order may be: a same-named stretch (or the same address elsewhere) the address could not
+ * tell from the one chosen. The dispatcher confirms the pin by picking one or dragging it.
+ */
+export interface GeocodeAlternative {
+  addressText: string;
+  location: LonLat;
+}
+
+/**
  * What the stop does: `delivery` drops `demand` off; `pickup` collects `pickup` at the customer and brings it back to
  * the depot (a return); `exchange` does both in one visit.
  */
@@ -46,6 +55,8 @@ export interface OrderDraft {
   location: LonLat;
   /** Absent: `given`. */
   geocodeConfidence?: GeocodeConfidence;
+  /** Absent: none. */
+  geocodeAlternatives?: GeocodeAlternative[];
   timeWindows: EpochWindow[];
   serviceSeconds: number;
   demand: Amounts;
@@ -63,6 +74,7 @@ export interface OrderDraft {
 /** A stored order: the draft it was made from, plus what the service gives it. */
 export interface Order extends OrderDraft {
   geocodeConfidence: GeocodeConfidence;
+  geocodeAlternatives: GeocodeAlternative[];
   kind: OrderKind;
   pickup: Amounts | null;
   returnOfOrderId: number | null;
@@ -87,8 +99,8 @@ export const reschedulableStatuses: readonly OrderStatus[] = ['received', 'ready
 export type OrderContent = Omit<OrderDraft, 'source' | 'externalRef' | 'kind' | 'pickup' | 'returnOfOrderId'>;
 
 export function contentOf(order: Order): OrderContent {
-  const { customerName, customerPhone, customerEmail, addressText, location, geocodeConfidence, timeWindows, serviceSeconds, demand, priority, requiredSkills, notes } = order;
-  return { customerName, customerPhone, customerEmail, addressText, location, geocodeConfidence, timeWindows, serviceSeconds, demand, priority, requiredSkills, notes };
+  const { customerName, customerPhone, customerEmail, addressText, location, geocodeConfidence, geocodeAlternatives, timeWindows, serviceSeconds, demand, priority, requiredSkills, notes } = order;
+  return { customerName, customerPhone, customerEmail, addressText, location, geocodeConfidence, geocodeAlternatives, timeWindows, serviceSeconds, demand, priority, requiredSkills, notes };
 }
 
 /** One entry of an order's timeline. */

@@ -21,6 +21,7 @@ export function presentOrder(order: Order, timeZone = 'UTC'): OrderResponse {
     addressText: order.addressText,
     location: order.location,
     geocodeConfidence: order.geocodeConfidence,
+    geocodeAlternatives: order.geocodeAlternatives.map((alternative) => ({ addressText: alternative.addressText, location: alternative.location })),
     timeWindows: order.timeWindows.map((window) => ({
       start: toIsoInZone(window.startEpochSeconds, timeZone),
       end: toIsoInZone(window.endEpochSeconds, timeZone),

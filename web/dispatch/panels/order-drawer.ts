@@ -3,7 +3,8 @@
  * (copy, open, QR code), its delivery (stop, proof, rating), its timeline, every message sent (or kept, or held back
  * because the customer opted out) about it, and the dispatcher's actions —
  * edit, mark ready, cancel, reschedule or re-attempt a failed delivery —, each form showing the server's
- * errors beside the fields they name.
+ * errors beside the fields they name. An order placed on its street only (the number is not in the map) asks
+ * to confirm its pin: drag it on the map, or pick one of the other places the address may be.
  */
 import { $, el, say } from '../../common/dom';
 import { clockWithDay, failureText, statusText, windowText, zonedIso } from '../../common/format';
@@ -21,12 +22,20 @@ const reschedulable = new Set<string>(reschedulableStatuses);
 
 type FormName = 'edit' | 'cancel' | 'reschedule';
 
+/** The map's part in confirming a pin. */
+export interface PinOnMap {
+  /** Shows a draggable pin at `location`; `dropped` hears where it is let go. Answers how to take it away. */
+  show(location: [number, number], dropped: (location: [number, number]) => void): () => void;
+}
 
-export function mountOrderDrawer(state: ConsoleState, actions: OrderActions): void {
+export function mountOrderDrawer(state: ConsoleState, actions: OrderActions, pin: PinOnMap): void {
   const drawer = $('#order-drawer');
   const body = $('#drawer-body');
   let openForm: FormName | null = null;
   let shownOrderId: number | null = null;
+  let removePin: (() => void) | null = null;
+  /** Where the dispatcher dropped the pin, until it is confirmed. */
+  let dropped: [number, number] | null = null;
 
   $('#drawer-close').addEventListener('click', () => actions.close());
   drawer.addEventListener('keydown', (event) => {
@@ -36,17 +45,31 @@ export function mountOrderDrawer(state: ConsoleState, actions: OrderActions): vo
   const render = () => {
     const details = state.drawer;
     drawer.classList.toggle('hidden', !details);
+    removePin?.();
+    removePin = null;
     if (!details) {
       shownOrderId = null;
+      dropped = null;
       return;
     }
-    if (details.order.id !== shownOrderId) openForm = null;
+    if (details.order.id !== shownOrderId) {
+      openForm = null;
+      dropped = null;
+    }
     const opened = shownOrderId !== details.order.id;
     shownOrderId = details.order.id;
     const { order } = details;
+    const confirming = order.geocodeConfidence === 'street' && editable.has(order.status);
+    if (confirming) {
+      removePin = pin.show(dropped ?? order.location, (location) => {
+        dropped = location;
+        render();
+      });
+    }
     $('#drawer-title').replaceChildren(`Order ${order.displayId} `, el('span', { class: `status ${order.status}`, id: 'drawer-status' }, statusText(order.status)));
     body.replaceChildren(
       detailsList(state, order),
+      ...(order.geocodeConfidence === 'street' ? [confirmSection(order)] : []),
       trackingSection(order, actions),
       deliverySection(state, details),
       actionsSection(order),
@@ -55,6 +78,40 @@ export function mountOrderDrawer(state: ConsoleState, actions: OrderActions): vo
       messagesSection(state, details),
     );
     if (opened) $('#drawer-close').focus();
+  };
+
+  /** The pin to confirm: this one (dragged or not) or one of the alternatives; confirming makes the location given. */
+  const confirmSection = (order: Order) => {
+    const heading = el('h2', {}, 'Location to confirm');
+    const why = el('p', {}, `Placed on the street: ${order.addressText} is not a known address${order.geocodeAlternatives.length ? `, and the address also fits ${order.geocodeAlternatives.length === 1 ? 'another place' : `${order.geocodeAlternatives.length} other places`}` : ''}.`);
+    if (!editable.has(order.status)) return el('section', { 'aria-label': 'Confirm location', id: 'drawer-confirm' }, heading, why, el('p', { class: 'muted' }, `The order is ${statusText(order.status)}; its location can no longer change.`));
+    const confirm = (location: [number, number], button: HTMLButtonElement) => {
+      button.disabled = true;
+      actions.edit(order.id, { location }).then(
+        () => say(`Location of order ${order.displayId} confirmed.`),
+        (error: Error) => {
+          button.disabled = false;
+          say(`Not confirmed: ${error.message}`, true);
+        },
+      );
+    };
+    const here = dropped ?? order.location;
+    const keep = el('button', { type: 'button', class: 'primary', 'data-action': 'confirm-pin' }, dropped ? 'Confirm the dropped pin' : 'Confirm this pin');
+    keep.addEventListener('click', () => confirm(here, keep));
+    const picks = order.geocodeAlternatives.map((alternative, index) => {
+      const button = el('button', { type: 'button', 'data-action': 'pick-alternative', 'data-alternative': String(index) }, `Use ${alternative.addressText} (${alternative.location[0].toFixed(5)}, ${alternative.location[1].toFixed(5)})`);
+      button.addEventListener('click', () => confirm(alternative.location, button));
+      return el('li', {}, button);
+    });
+    return el(
+      'section',
+      { 'aria-label': 'Confirm location', id: 'drawer-confirm' },
+      heading,
+      why,
+      el('p', { class: 'muted' }, `Drag the pin on the map, or pick a place. Pin at ${here[0].toFixed(5)}, ${here[1].toFixed(5)}.`),
+      el('p', { class: 'actions' }, keep),
+      ...(picks.length ? [el('ul', { class: 'alternatives' }, ...picks)] : []),
+    );
   };
 
   const actionsSection = (order: Order) => {

@@ -75,7 +75,7 @@ export function mountOrders(state: ConsoleState, actions: OrderActions, bulk: Bu
           'tr',
           { 'data-order-id': String(order.id), tabindex: '0', 'aria-selected': String(order.id === open) },
           el('td', {}, order.displayId),
-          el('td', {}, order.customerName, el('div', { class: 'muted' }, order.addressText)),
+          el('td', {}, order.customerName, el('div', { class: 'muted' }, order.addressText, ...(order.geocodeConfidence === 'street' ? [' ', el('span', { class: 'confirm-badge', title: 'Placed on the street only: confirm the pin' }, 'confirm pin')] : []))),
           el('td', {}, windowText(order.timeWindows[0])),
           el('td', {}, String(order.priority)),
           el('td', {}, el('span', { class: `status ${order.status}` }, statusText(order.status))),

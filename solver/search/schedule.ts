@@ -52,7 +52,7 @@ export interface Schedule {
 /** Working time: departure to return, what a driver is paid for. */
 export const workingTime = (schedule: Schedule): number => schedule.end - schedule.departure;
 
-function windowStart(windows: TimeWindow[], time: number): number {
+export function windowStart(windows: TimeWindow[], time: number): number {
   for (const [open, close] of windows) if (time <= close) return time > open ? time : open;
   return Infinity;
 }
@@ -411,4 +411,14 @@ function better(broken: number, time: number, lateness: number, knownBroken: num
   if (broken !== knownBroken) return broken < knownBroken;
   if (time !== knownTime) return time < knownTime;
   return lateness < knownLateness;
+}
+
+/**
+ * The earliest ready times placeBreaks finds, into `out` (stride breaks + 1): leaving position k (0 = start) with b
+ * breaks taken; Infinity where no placement keeps every window so far.
+ */
+export function breakReadyTimes(problem: Problem, v: number, tasks: ArrayLike<number>, length: number, out: Float64Array): void {
+  placeBreaks(problem, v, tasks, length);
+  const size = (length + 1) * (problem.vehicleBreaks[v]!.length + 1);
+  for (let k = 0; k < size; k++) out[k] = stateBroken[k] === 0 ? stateTime[k]! : Infinity;
 }

@@ -320,7 +320,10 @@ export class SearchRoute {
     const v = this.vehicle;
     const len = this.tasks.length;
     if (this.closed || len + 2 > p.vehicleMaxTasks[v]!) return Infinity;
-    if (!this.exact) return this.pairWalk(pickup, delivery, out, skip, Infinity, undefined);
+    if (!this.exact) {
+      const delta = this.pairWalk(pickup, delivery, out, skip, bound, undefined);
+      return delta < bound ? delta : Infinity;
+    }
     // Exact routes: candidates cheapest first, each simulated only while it could still win. With hard windows
     // the walk over the break-free caches picks them (breaks only delay a route: its checks are necessary);
     // with soft windows every placement is a candidate, priced by its travel (lateness only adds to it).
@@ -410,19 +413,20 @@ export class SearchRoute {
       for (let j = i; j <= len + 1; j++) {
         const next = loc[j]!;
         // Delivery between lastLoc and position j.
-        const deliveryStart = earliestStart(p, delivery, lastDepart + durations[lastLoc * n + ld]!);
+        const removedEdge = j === i ? prev * n + next : loc[j - 1]! * n + next;
+        const delta =
+          (j === i ? pickupCost : pickupCost + costs[lp * n + loc[i]!]! - costs[prev * n + loc[i]!]!) +
+          costs[lastLoc * n + ld]! +
+          costs[ld * n + next]! -
+          (j === i ? costs[prev * n + next]! : costs[removedEdge]!) +
+          fixed;
+        // The cost first: it rules out most placements without a look at the windows.
+        const deliveryStart = delta < best ? earliestStart(p, delivery, lastDepart + durations[lastLoc * n + ld]!) : Infinity;
         if (deliveryStart !== Infinity && !(skip?.() ?? false)) {
           const arrivalNext = deliveryStart + (lastLoc !== ld ? p.taskSetup[delivery]! : 0) + p.taskService[delivery]! + durations[ld * n + next]!;
           const gainsSetup = j <= len && loc[j - 1] === next && ld !== next;
           if (this.canArrive(j, arrivalNext, gainsSetup)) {
-            const removedEdge = j === i ? prev * n + next : loc[j - 1]! * n + next;
-            const delta =
-              (j === i ? pickupCost : pickupCost + costs[lp * n + loc[i]!]! - costs[prev * n + loc[i]!]!) +
-              costs[lastLoc * n + ld]! +
-              costs[ld * n + next]! -
-              (j === i ? costs[prev * n + next]! : costs[removedEdge]!) +
-              fixed;
-            let ok = delta < best;
+            let ok = true;
             if (ok && limitTravel < Infinity) {
               const travel =
                 this.travelDuration +

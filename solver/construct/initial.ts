@@ -25,11 +25,14 @@ export interface InitialSolution {
   solution: SearchSolution;
   /** locked[t] = 1: task t stays on its vehicle, in order (vehicle.steps with locked: true). */
   locked: Uint8Array;
-  /** servable[t] = 1 when some vehicle can serve task t (with its shipment partner) on an otherwise empty route. */
+  /** servable[t] = 1 when some vehicle can serve task t (with its shipment partner) on an otherwise empty route, breaks aside. */
   servable: Uint8Array;
 }
 
-/** Tasks no vehicle can serve even alone are left out of the search from the start: trying them again is wasted work. */
+/**
+ * Tasks no vehicle can serve even alone are left out of the search from the start: trying them again is wasted work.
+ * Breaks are left out of that test: a break that makes a lone stop late may fit in the wait at another stop.
+ */
 export function servableTasks(problem: Problem): Uint8Array {
   const servable = new Uint8Array(problem.taskCount);
   const representatives = new Map<number, number>();
@@ -43,7 +46,7 @@ export function servableTasks(problem: Problem): Uint8Array {
     const length = problem.taskKind[t] === TASK_PICKUP ? 2 : 1;
     for (const v of representatives.values()) {
       if (!problem.allowed[t * problem.vehicleCount + v] || (length === 2 && !problem.allowed[partner * problem.vehicleCount + v])) continue;
-      if (simulateRoute(problem, v, tasks, length, false).feasible) {
+      if (simulateRoute(problem, v, tasks, length, false, false).feasible) {
         servable[t] = 1;
         if (length === 2) servable[partner] = 1;
         break;

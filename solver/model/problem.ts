@@ -76,6 +76,8 @@ export interface Problem {
   vehicleType: Int32Array;
   /** Vehicles with the same class are interchangeable when empty (lets the search try one empty route per class). */
   vehicleClass: Int32Array;
+  /** Vehicles with the same route class serve any task list alike (same type, places, shift, limits, breaks; steps aside). */
+  vehicleRouteClass: Int32Array;
   vehicleBreaks: SolverBreak[][];
   /** Multi-trip: the reload place's matrix index (-1: the vehicle makes one trip), its service seconds, most trips. */
   vehicleReload: Int32Array;
@@ -329,7 +331,9 @@ export function buildProblem(input: VroomProblem): Problem {
   const vehicleCount = input.vehicles.length;
   const vehicleType = new Int32Array(vehicleCount);
   const vehicleClass = new Int32Array(vehicleCount);
+  const vehicleRouteClass = new Int32Array(vehicleCount);
   const classKeys = new Map<string, number>();
+  const routeClassKeys = new Map<string, number>();
   const vehicleStart = new Int32Array(vehicleCount);
   const vehicleEnd = new Int32Array(vehicleCount);
   const vehicleHasStart = new Uint8Array(vehicleCount);
@@ -415,13 +419,15 @@ export function buildProblem(input: VroomProblem): Problem {
     }
     vehicleSteps.push(v.steps);
     vehicleSkills.push(new Set(v.skills ?? []));
-    const classKey =
-      breaks.length > 0 || v.steps
-        ? `unique:${i}`
-        : JSON.stringify([type, v.start_index, v.end_index, shift, capacity, [...(v.skills ?? [])].sort(), v.costs?.fixed, v.max_tasks, v.max_travel_time, v.max_distance, v.reload]);
+    const routeKey = [type, v.start_index, v.end_index, shift, capacity, [...(v.skills ?? [])].sort(), v.costs?.fixed, v.max_tasks, v.max_travel_time, v.max_distance, v.reload];
+    const classKey = breaks.length > 0 || v.steps ? `unique:${i}` : JSON.stringify(routeKey);
     let cls = classKeys.get(classKey);
     if (cls === undefined) classKeys.set(classKey, (cls = classKeys.size));
     vehicleClass[i] = cls;
+    const routeClassKey = JSON.stringify([...routeKey, breaks.map((brk) => [brk.windows, brk.service, brk.maxLoad])]);
+    let routeClass = routeClassKeys.get(routeClassKey);
+    if (routeClass === undefined) routeClassKeys.set(routeClassKey, (routeClass = routeClassKeys.size));
+    vehicleRouteClass[i] = routeClass;
   });
 
   const taskKind = new Uint8Array(taskCount);
@@ -517,6 +523,7 @@ export function buildProblem(input: VroomProblem): Problem {
     vehicleMaxDistance,
     vehicleType,
     vehicleClass,
+    vehicleRouteClass,
     vehicleBreaks,
     vehicleReload,
     vehicleReloadService,

@@ -73,7 +73,7 @@ function onVehicle(problem: Problem, route: SearchRoute, pair: number[]): { reas
   const count = (reason: UnassignedReason) => counts.set(reason, (counts.get(reason) ?? 0) + 1);
   const tasks = route.tasks;
   for (let i = route.lockedPrefix + 1; i <= tasks.length + 1; i++) {
-    if (pair.length === 1 && !route.exact) {
+    if (pair.length === 1 && !route.exact && !route.breakCached) {
       count(cachedBlock(route, pair[0]!, i));
       continue;
     }

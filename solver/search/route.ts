@@ -1,12 +1,15 @@
-import { earliestStart, latestStart, type Matrix, type Problem } from '../model/problem';
-import { simulateRoute, workingTime } from './schedule';
+import { earliestStart, latestStart, TASK_DELIVERY, TASK_JOB, TASK_PICKUP, type Matrix, type Problem, type SolverBreak } from '../model/problem';
+import { breakReadyTimes, simulateRoute, windowStart, workingTime } from './schedule';
 
 /**
  * The mutable side of the solver: one vehicle's route with cached forward/backward data per position
  * (position 0 = start, 1..length = tasks, length + 1 = end), so inserting a task anywhere is checked in O(1):
  * earliest departure going forward, latest feasible start coming back (Savelsbergh's slack), load with
- * prefix and suffix maxima. Routes whose vehicle takes breaks or reloads (multi-trip), or problems with soft
- * windows, fall back to the exact simulation.
+ * prefix and suffix maxima. A vehicle's breaks are cached too (`breakCached`): per position and breaks taken,
+ * the earliest ready time (the simulation's own placement) and the latest arrival that keeps the rest feasible, so
+ * a stop, a shipment or another route's tail goes in with O(breaks) checks. Soft windows, costs that count waiting
+ * (working time, balance), breaks with a max_load and vehicles that reload (multi-trip: capacity holds per trip)
+ * fall back to the exact simulation.
  */
 export class SearchRoute {
   tasks: number[] = [];
@@ -15,6 +18,8 @@ export class SearchRoute {
   readonly exact: boolean;
   /** The vehicle may reload (multi-trip): capacity holds per trip, which only the exact simulation knows. */
   readonly reloads: boolean;
+  /** The vehicle takes breaks, and the break caches below decide feasibility (hard windows, travel costs). */
+  readonly breakCached: boolean;
   cost = 0;
   travelDuration = 0;
   distance = 0;
@@ -36,9 +41,18 @@ export class SearchRoute {
   suffixMaxLoad: Float64Array = new Float64Array(0);
   /** Sum of the start loads (job deliveries) of the tasks at positions 1..k, stride dimensions. */
   startLoadBefore: Float64Array = new Float64Array(0);
+  /** Shipments picked up at positions 1..k and delivered after k: a route may be cut after k only when 0. */
+  openPairs: Int32Array = new Int32Array(0);
   /** Travel time and distance from the start to position k. */
   travelBefore: Float64Array = new Float64Array(0);
   distanceBefore: Float64Array = new Float64Array(0);
+  /** breakCached only, stride breaks + 1: earliest time ready to leave position k with b breaks taken (Infinity: cannot). */
+  breakReady: Float64Array = new Float64Array(0);
+  /** breakCached only, stride breaks + 1: latest arrival at position k, b breaks taken before, keeping the rest feasible. */
+  breakArrival: Float64Array = new Float64Array(0);
+  private readonly breakCount: number;
+  private readonly stateA: Float64Array;
+  private readonly stateB: Float64Array;
   private readonly durations: Matrix;
   private readonly distances: Matrix;
   private readonly costs: Matrix;
@@ -57,8 +71,13 @@ export class SearchRoute {
     this.costs = type.costs;
     // Working time and balance depend on every wait: the caches see travel only.
     this.reloads = problem.vehicleReload[vehicle]! >= 0 && problem.vehicleMaxTrips[vehicle]! > 1;
-    this.exact =
-      problem.hasSoftWindows || problem.vehicleBreaks[vehicle]!.length > 0 || this.reloads || problem.routeCost === 'working_time' || problem.minimize === 'balance';
+    const breaks = problem.vehicleBreaks[vehicle]!;
+    this.breakCount = breaks.length;
+    const waitingCounts = problem.hasSoftWindows || problem.routeCost === 'working_time' || problem.minimize === 'balance';
+    this.breakCached = breaks.length > 0 && !waitingCounts && !this.reloads && breaks.every((brk) => brk.maxLoad === undefined);
+    this.exact = waitingCounts || this.reloads || (breaks.length > 0 && !this.breakCached);
+    this.stateA = new Float64Array(breaks.length + 1);
+    this.stateB = new Float64Array(breaks.length + 1);
     this.scratchLoad = new Float64Array(problem.dimensions);
     this.update();
   }
@@ -79,9 +98,14 @@ export class SearchRoute {
     this.prefixMaxLoad = new Float64Array(size * dims);
     this.suffixMaxLoad = new Float64Array(size * dims);
     this.startLoadBefore = new Float64Array(size * dims);
+    this.openPairs = new Int32Array(size);
     this.travelBefore = new Float64Array(size);
     this.distanceBefore = new Float64Array(size);
     this.scratchTasks = new Int32Array(size + 2);
+    if (this.breakCached) {
+      this.breakReady = new Float64Array(size * (this.breakCount + 1));
+      this.breakArrival = new Float64Array(size * (this.breakCount + 1));
+    }
   }
 
   /** Recomputes every cache after the task list changed: O(length × dimensions). */
@@ -99,6 +123,11 @@ export class SearchRoute {
     loc[len + 1] = p.vehicleEnd[v]!;
     for (let k = 1; k <= len; k++) loc[k] = p.taskLocation[tasks[k - 1]!]!;
     if (this.positionOf) for (let k = 1; k <= len; k++) this.positionOf[tasks[k - 1]!] = k;
+    this.openPairs[0] = 0;
+    for (let k = 1; k <= len + 1; k++) {
+      const kind = k <= len ? p.taskKind[tasks[k - 1]!] : TASK_JOB;
+      this.openPairs[k] = this.openPairs[k - 1]! + (kind === TASK_PICKUP ? 1 : kind === TASK_DELIVERY ? -1 : 0);
+    }
 
     const load = this.load;
     for (let d = 0; d < dims; d++) {
@@ -168,6 +197,7 @@ export class SearchRoute {
     this.cost = cost;
     this.travelCost = cost;
     this.feasible = feasible && this.departEarliest[len + 1]! <= this.latest[len + 1]!;
+    if (this.breakCached) this.feasible = this.updateBreaks() && this.feasible;
     if (this.exact) {
       const schedule = simulateRoute(p, v, tasks, len, false);
       this.cost = schedule.cost;
@@ -270,7 +300,14 @@ export class SearchRoute {
     const start = earliestStart(p, t, this.departEarliest[position - 1]! + durations[prev * n + here]!);
     if (start === Infinity) return Infinity;
     const arrivalNext = start + (prev !== here ? p.taskSetup[t]! : 0) + p.taskService[t]! + durations[here * n + next]!;
-    if (!this.canArrive(position, arrivalNext, position <= len && prev === next && here !== next)) return Infinity;
+    const gainsSetup = position <= len && prev === next && here !== next;
+    if (!this.canArrive(position, arrivalNext, gainsSetup)) return Infinity;
+    if (this.breakCached) {
+      const state = this.stateA;
+      this.readyAt(position - 1, state);
+      this.serve(state, t, prev);
+      if (!this.reaches(state, here, position, gainsSetup)) return Infinity;
+    }
 
     const edgeBefore = prev * n + here;
     const edgeAfter = here * n + next;
@@ -313,18 +350,23 @@ export class SearchRoute {
     const v = this.vehicle;
     const len = this.tasks.length;
     if (this.closed || len + 2 > p.vehicleMaxTasks[v]!) return Infinity;
-    let best = Infinity;
-    if (this.exact) {
-      // Travel alone bounds the cost from below (and is the cost, with hard windows): simulate the placements
-      // cheapest first, only while they could still win.
+    if (!this.exact) {
+      const delta = this.pairWalk(pickup, delivery, out, skip, bound, undefined);
+      return delta < bound ? delta : Infinity;
+    }
+    // Exact routes: candidates cheapest first, each simulated only while it could still win. With hard windows
+    // the walk over the break-free caches picks them (breaks only delay a route: its checks are necessary);
+    // with soft windows every placement is a candidate, priced by its travel (lateness only adds to it).
+    const floor = this.workingTimeFloor(pickup, delivery);
+    const placements: Array<[number, number, number]> = [];
+    if (!p.hasSoftWindows) this.pairWalk(pickup, delivery, out, skip, bound - floor, placements);
+    else {
       const n = p.locations;
       const loc = this.location;
       const costs = this.costs;
       const lp = p.taskLocation[pickup]!;
       const ld = p.taskLocation[delivery]!;
       const fixed = len === 0 ? p.vehicleFixedCost[v]! : 0;
-      const floor = this.workingTimeFloor(pickup, delivery);
-      const placements: Array<[number, number, number]> = [];
       for (let i = this.lockedPrefix + 1; i <= len + 1; i++)
         for (let j = i; j <= len + 1; j++) {
           const travel =
@@ -333,24 +375,35 @@ export class SearchRoute {
               ? costs[loc[i - 1]! * n + lp]! + costs[lp * n + ld]! + costs[ld * n + loc[i]!]! - costs[loc[i - 1]! * n + loc[i]!]!
               : costs[loc[i - 1]! * n + lp]! + costs[lp * n + loc[i]!]! - costs[loc[i - 1]! * n + loc[i]!]! +
                 costs[loc[j - 1]! * n + ld]! + costs[ld * n + loc[j]!]! - costs[loc[j - 1]! * n + loc[j]!]!);
-          if (travel + floor < bound) placements.push([travel + floor, i, j]);
+          if (travel + floor < bound && !skip?.()) placements.push([travel, i, j]);
         }
-      placements.sort((a, b) => a[0] - b[0]);
-      // Travel (plus the working-time floor) is the cost itself only with hard windows and travel costs.
-      const firstFeasibleWins = !p.hasSoftWindows && p.routeCost === 'travel';
-      for (const [travel, i, j] of placements) {
-        if (!(travel < best)) break;
-        if (skip?.()) continue;
-        const delta = this.exactDelta(pickup, delivery, i, j);
-        if (delta < best) {
-          best = delta;
-          out[0] = i;
-          out[1] = j;
-          if (firstFeasibleWins) break;
-        }
-      }
-      return best;
     }
+    placements.sort((a, b) => a[0] - b[0]);
+    // Travel (plus the working-time floor) is the cost itself only with hard windows and travel costs.
+    const firstFeasibleWins = !p.hasSoftWindows && p.routeCost === 'travel';
+    let best = Infinity;
+    for (const [travel, i, j] of placements) {
+      if (!(travel + floor < best)) break;
+      const delta = this.exactDelta(pickup, delivery, i, j);
+      if (delta < best) {
+        best = delta;
+        out[0] = i;
+        out[1] = j;
+        if (firstFeasibleWins) break;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The pickup-then-delivery walk over the caches: every placement checked in O(dimensions). Returns the cheapest
+   * and its positions in `out`; with `placements`, collects every feasible one below `bound` there instead.
+   */
+  private pairWalk(pickup: number, delivery: number, out: Int32Array, skip: (() => boolean) | undefined, bound: number, placements: Array<[number, number, number]> | undefined): number {
+    const p = this.problem;
+    const v = this.vehicle;
+    const len = this.tasks.length;
+    let best = bound;
     const n = p.locations;
     const dims = p.dimensions;
     const loc = this.location;
@@ -378,6 +431,11 @@ export class SearchRoute {
       const pickupCost = costs[prev * n + lp]!;
       const pickupTravel = durations[prev * n + lp]!;
       const pickupDistance = this.distances[prev * n + lp]!;
+      // Break states after the pickup and the stops up to position `walked`, brought forward only when a
+      // placement passes every other check (most never do).
+      const walk = this.stateA;
+      let walked = -1;
+      let walkedLoc = lp;
 
       // Walk the delivery forward from right after the pickup, shifting the times of the stops in between.
       let lastLoc = lp;
@@ -385,18 +443,20 @@ export class SearchRoute {
       for (let j = i; j <= len + 1; j++) {
         const next = loc[j]!;
         // Delivery between lastLoc and position j.
-        const deliveryStart = earliestStart(p, delivery, lastDepart + durations[lastLoc * n + ld]!);
+        const removedEdge = j === i ? prev * n + next : loc[j - 1]! * n + next;
+        const delta =
+          (j === i ? pickupCost : pickupCost + costs[lp * n + loc[i]!]! - costs[prev * n + loc[i]!]!) +
+          costs[lastLoc * n + ld]! +
+          costs[ld * n + next]! -
+          (j === i ? costs[prev * n + next]! : costs[removedEdge]!) +
+          fixed;
+        // The cost first: it rules out most placements without a look at the windows.
+        const deliveryStart = delta < best ? earliestStart(p, delivery, lastDepart + durations[lastLoc * n + ld]!) : Infinity;
         if (deliveryStart !== Infinity && !(skip?.() ?? false)) {
           const arrivalNext = deliveryStart + (lastLoc !== ld ? p.taskSetup[delivery]! : 0) + p.taskService[delivery]! + durations[ld * n + next]!;
-          if (this.canArrive(j, arrivalNext, j <= len && loc[j - 1] === next && ld !== next)) {
-            const removedEdge = j === i ? prev * n + next : loc[j - 1]! * n + next;
-            const delta =
-              (j === i ? pickupCost : pickupCost + costs[lp * n + loc[i]!]! - costs[prev * n + loc[i]!]!) +
-              costs[lastLoc * n + ld]! +
-              costs[ld * n + next]! -
-              (j === i ? costs[prev * n + next]! : costs[removedEdge]!) +
-              fixed;
-            let ok = delta < best;
+          const gainsSetup = j <= len && loc[j - 1] === next && ld !== next;
+          if (this.canArrive(j, arrivalNext, gainsSetup)) {
+            let ok = true;
             if (ok && limitTravel < Infinity) {
               const travel =
                 this.travelDuration +
@@ -415,7 +475,23 @@ export class SearchRoute {
                 this.distances[removedEdge]!;
               ok = dist <= limitDistance;
             }
-            if (ok) {
+            if (ok && this.breakCached) {
+              if (walked < 0) {
+                this.readyAt(i - 1, walk);
+                this.serve(walk, pickup, prev);
+                walked = i - 1;
+              }
+              for (; walked < j - 1; walked++) {
+                this.serve(walk, this.tasks[walked]!, walkedLoc);
+                walkedLoc = loc[walked + 1]!;
+              }
+              const state = this.stateB;
+              state.set(walk);
+              this.serve(state, delivery, lastLoc);
+              ok = this.reaches(state, ld, j, gainsSetup);
+            }
+            if (ok && placements) placements.push([delta, i, j]);
+            else if (ok) {
               best = delta;
               out[0] = i;
               out[1] = j;
@@ -459,7 +535,88 @@ export class SearchRoute {
     return schedule.feasible ? schedule.cost - this.cost : Infinity;
   }
 
+  /** Fills breakReady and breakArrival from the task list; whether the route with its breaks keeps its shift. */
+  private updateBreaks(): boolean {
+    const p = this.problem;
+    const v = this.vehicle;
+    const len = this.tasks.length;
+    const width = this.breakCount + 1;
+    const breaks = p.vehicleBreaks[v]!;
+    const loc = this.location;
+    const n = p.locations;
+    const durations = this.durations;
+    const arrival = this.breakArrival;
+    breakReadyTimes(p, v, this.tasks, len, this.breakReady);
+    for (let b = 0; b < width; b++) arrival[(len + 1) * width + b] = b === width - 1 ? p.vehicleShiftEnd[v]! : -Infinity;
+    // Backwards: the latest time ready at position k (before its breaks) that keeps the rest feasible, by breaks taken.
+    const latest = this.stateB;
+    for (let k = len; k >= 0; k--) {
+      const travel = durations[loc[k]! * n + loc[k + 1]!]!;
+      for (let b = width - 1; b >= 0; b--) {
+        let value = arrival[(k + 1) * width + b]! - travel;
+        if (b < width - 1) {
+          const viaBreak = latestBreakStart(breaks[b]!, latest[b + 1]!);
+          if (viaBreak > value) value = viaBreak;
+        }
+        latest[b] = value;
+      }
+      if (k === 0) break;
+      const t = this.tasks[k - 1]!;
+      const busy = (loc[k - 1] !== loc[k] ? p.taskSetup[t]! : 0) + p.taskService[t]!;
+      for (let b = 0; b < width; b++) arrival[k * width + b] = latestStart(p, t, latest[b]! - busy);
+    }
+    return len === 0 || this.breakReady[len * width + width - 1]! + durations[loc[len]! * n + loc[len + 1]!]! <= p.vehicleShiftEnd[v]!;
+  }
+
+  /** The break states (earliest ready time by breaks taken) on leaving position k of this route. */
+  readyAt(k: number, state: Float64Array): void {
+    const width = this.breakCount + 1;
+    for (let b = 0; b < width; b++) state[b] = this.breakReady[k * width + b]!;
+  }
+
+  /** Moves the break states through task t reached from location `from`, then through breaks taken right after it. */
+  serve(state: Float64Array, t: number, from: number): void {
+    const p = this.problem;
+    const here = p.taskLocation[t]!;
+    const travel = this.durations[from * p.locations + here]!;
+    const busy = (from !== here ? p.taskSetup[t]! : 0) + p.taskService[t]!;
+    const width = this.breakCount + 1;
+    for (let b = 0; b < width; b++) state[b] = earliestStart(p, t, state[b]! + travel) + busy;
+    const breaks = p.vehicleBreaks[this.vehicle]!;
+    for (let b = 1; b < width; b++) {
+      const brk = breaks[b - 1]!;
+      const done = windowStart(brk.windows, state[b - 1]!) + brk.service;
+      if (done < state[b]!) state[b] = done;
+    }
+  }
+
+  /**
+   * Whether a break state, leaving location `from`, reaches position k of this route in time for the rest of it.
+   * `gainsSetup` as for canArrive: the stop at k then pays its setup, and the check moves on past it.
+   */
+  reaches(state: Float64Array, from: number, k: number, gainsSetup: boolean): boolean {
+    if (gainsSetup) {
+      this.serve(state, this.tasks[k - 1]!, from);
+      from = this.location[k]!;
+      k++;
+    }
+    const width = this.breakCount + 1;
+    const travel = this.durations[from * this.problem.locations + this.location[k]!]!;
+    for (let b = 0; b < width; b++) if (state[b]! + travel <= this.breakArrival[k * width + b]!) return true;
+    return false;
+  }
+
   insert(t: number, position: number): void {
     this.tasks.splice(position - 1, 0, t);
   }
+}
+
+/** Latest time to be ready for the break that still ends by `limit`, -Infinity when none does. */
+function latestBreakStart(brk: SolverBreak, limit: number): number {
+  const windows = brk.windows;
+  for (let w = windows.length - 1; w >= 0; w--) {
+    const [open, close] = windows[w]!;
+    if (open + brk.service <= limit) return Math.min(close, limit - brk.service);
+  }
+  return -Infinity;
 }

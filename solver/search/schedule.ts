@@ -53,7 +53,7 @@ export interface Schedule {
 /** Working time: departure to return, what a driver is paid for. */
 export const workingTime = (schedule: Schedule): number => schedule.end - schedule.departure;
 
-function windowStart(windows: TimeWindow[], time: number): number {
+export function windowStart(windows: TimeWindow[], time: number): number {
   for (const [open, close] of windows) if (time <= close) return time > open ? time : open;
   return Infinity;
 }
@@ -73,14 +73,14 @@ export function addViolation(list: VroomViolation[], cause: VroomViolation['caus
 /**
  * Simulates tasks[0..length) on vehicle v from the start of its shift, then moves the departure as late as the route
  * allows. With `detail`, fills `steps` and violations (plan mode, output); without it, stops at the first broken hard
- * constraint (search).
+ * constraint (search). Without `withBreaks`, the vehicle's breaks are left out: a relaxation (breaks only delay a route).
  */
-export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<number>, length: number, detail: boolean): Schedule {
+export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<number>, length: number, detail: boolean, withBreaks = true): Schedule {
   const dims = problem.dimensions;
   const type = problem.types[problem.vehicleType[v]!]!;
   const n = problem.locations;
   const capacity = problem.vehicleCapacity;
-  const breaks: SolverBreak[] = problem.vehicleBreaks[v]!;
+  const breaks: SolverBreak[] = withBreaks ? problem.vehicleBreaks[v]! : [];
   const steps: ScheduleStep[] = [];
   const routeViolations: VroomViolation[] = [];
   const result: Schedule = {
@@ -177,24 +177,8 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
     time = begin + brk.service;
   };
 
-  // Breaks are taken before leaving for the next stop: when they fit in the wait there, or when after that stop
-  // (done at its start + `busy`) they would be too late. A break whose max_load the current load exceeds waits
-  // for a later stop as long as its window allows: taken here it would be infeasible.
-  const takeDueBreaks = (travel: number, busy: number, nextTaskStart: (departure: number) => number): void => {
-    while (nextBreak < breaks.length) {
-      const brk = breaks[nextBreak]!;
-      const breakStart = windowStart(brk.windows, time);
-      if (breakStart === Infinity) {
-        takeBreak(nextBreak++);
-        continue;
-      }
-      const nextStart = nextTaskStart(time);
-      const fitsInWait = breakStart + brk.service + travel <= nextStart;
-      const tooLateAfter = windowStart(brk.windows, nextStart + busy) === Infinity;
-      if (!tooLateAfter && (!fitsInWait || overMaxLoad(brk))) return;
-      takeBreak(nextBreak++);
-    }
-  };
+  // Where each break goes: chosen over every position (placeBreaks), taken before leaving for the next stop.
+  const plan = breaks.length > 0 ? placeBreaks(problem, v, tasks, length) : undefined;
 
   for (let i = 0; i < length; i++) {
     if (reloads?.[i]) {
@@ -234,11 +218,7 @@ export function simulateRoute(problem: Problem, v: number, tasks: ArrayLike<numb
     const travel = type.durations[location * n + to]!;
     const setup = to !== location ? problem.taskSetup[t]! : 0;
     const service = problem.taskService[t]!;
-    if (nextBreak < breaks.length)
-      takeDueBreaks(travel, setup + service, (departure) => {
-        const start = earliestStart(problem, t, departure + travel);
-        return start === Infinity ? departure + travel : start;
-      });
+    while (plan !== undefined && nextBreak < breaks.length && plan[nextBreak] === i) takeBreak(nextBreak++);
     const arrival = time + travel;
     if (!(arrival < Infinity)) {
       fail();
@@ -364,4 +344,124 @@ function leaveLater(steps: ScheduleStep[], shift: number): void {
     s.waiting -= absorbed;
     delay -= absorbed;
   }
+}
+
+// Scratch of placeBreaks, grown as routes get longer (the solver runs one search per thread).
+let stateTime = new Float64Array(0);
+let stateBroken = new Float64Array(0);
+let stateLateness = new Float64Array(0);
+let stateByBreak = new Uint8Array(0);
+let stateLoad = new Float64Array(0);
+let placement = new Int32Array(0);
+
+/**
+ * Where vehicle v takes its breaks on tasks[0..length): placement[b] = p means break b is taken after the p-th stop
+ * (before leaving for stop p + 1; 0 = at the start, length = before the trip to the end). Exact over every position:
+ * a dynamic programme over (stops done, breaks taken) keeping the earliest ready time, which dominates (waiting is
+ * allowed, so being ready earlier never hurts), after the fewest broken constraints (break or stop windows, a
+ * break's max_load, the shift end). With soft windows the lateness cost breaks ties between equal times.
+ */
+export function placeBreaks(problem: Problem, v: number, tasks: ArrayLike<number>, length: number): Int32Array {
+  const breaks = problem.vehicleBreaks[v]!;
+  const count = breaks.length;
+  const width = count + 1;
+  const size = (length + 1) * width;
+  if (stateTime.length < size) {
+    const grown = Math.max(size, stateTime.length * 2);
+    stateTime = new Float64Array(grown);
+    stateBroken = new Float64Array(grown);
+    stateLateness = new Float64Array(grown);
+    stateByBreak = new Uint8Array(grown);
+  }
+  const dims = problem.dimensions;
+  if (stateLoad.length < dims) stateLoad = new Float64Array(dims);
+  if (placement.length < count) placement = new Int32Array(Math.max(count, 4));
+  const type = problem.types[problem.vehicleType[v]!]!;
+  const n = problem.locations;
+  const load = stateLoad;
+  for (let d = 0; d < dims; d++) load[d] = 0;
+  for (let i = 0; i < length; i++) for (let d = 0; d < dims; d++) load[d]! += problem.taskStartLoad[tasks[i]! * dims + d]!;
+  let location = problem.vehicleStart[v]!;
+
+  for (let p = 0; p <= length; p++) {
+    const row = p * width;
+    if (p === 0) {
+      stateTime[0] = problem.vehicleShiftStart[v]!;
+      stateBroken[0] = 0;
+      stateLateness[0] = 0;
+      stateByBreak[0] = 0;
+    }
+    // Serve stop p (task tasks[p - 1]) from each state of position p - 1.
+    if (p > 0) {
+      const t = tasks[p - 1]!;
+      const to = problem.taskLocation[t]!;
+      const travel = type.durations[location * n + to]!;
+      const busy = (to !== location ? problem.taskSetup[t]! : 0) + problem.taskService[t]!;
+      const close = lastWindowEnd(problem, t);
+      for (let b = 0; b < width; b++) {
+        const from = row - width + b;
+        const arrival = stateTime[from]! + travel;
+        let start = earliestStart(problem, t, arrival);
+        let broken = stateBroken[from]!;
+        let lateness = stateLateness[from]!;
+        if (!(arrival < Infinity)) broken++;
+        if (start === Infinity) {
+          start = arrival;
+          if (problem.taskLatenessCost[t]! > 0) lateness += problem.taskLatenessCost[t]! * (arrival - close);
+          else broken++;
+        }
+        stateTime[row + b] = start + busy;
+        stateBroken[row + b] = broken;
+        stateLateness[row + b] = lateness;
+        stateByBreak[row + b] = 0;
+      }
+      for (let d = 0; d < dims; d++) load[d]! += problem.taskLoadChange[t * dims + d]!;
+      location = to;
+    }
+    // Take break b - 1 here, after breaks 0..b-2: better than arriving with b breaks already done?
+    for (let b = 1; b < width; b++) {
+      const brk = breaks[b - 1]!;
+      const from = row + b - 1;
+      const ready = stateTime[from]!;
+      let begin = windowStart(brk.windows, ready);
+      let broken = stateBroken[from]!;
+      if (begin === Infinity) {
+        begin = ready;
+        broken++;
+      }
+      if (brk.maxLoad !== undefined) for (let d = 0; d < dims; d++) if (load[d]! > brk.maxLoad[d]!) broken++;
+      const time = begin + brk.service;
+      const lateness = stateLateness[from]!;
+      const at = row + b;
+      if (p > 0 && !better(broken, time, lateness, stateBroken[at]!, stateTime[at]!, stateLateness[at]!)) continue;
+      stateTime[at] = time;
+      stateBroken[at] = broken;
+      stateLateness[at] = lateness;
+      stateByBreak[at] = 1;
+    }
+  }
+  // Walk back from every stop done and every break taken.
+  let p = length;
+  let b = count;
+  while (b > 0) {
+    if (stateByBreak[p * width + b]) placement[--b] = p;
+    else p--;
+  }
+  return placement;
+}
+
+function better(broken: number, time: number, lateness: number, knownBroken: number, knownTime: number, knownLateness: number): boolean {
+  if (broken !== knownBroken) return broken < knownBroken;
+  if (time !== knownTime) return time < knownTime;
+  return lateness < knownLateness;
+}
+
+/**
+ * The earliest ready times placeBreaks finds, into `out` (stride breaks + 1): leaving position k (0 = start) with b
+ * breaks taken; Infinity where no placement keeps every window so far.
+ */
+export function breakReadyTimes(problem: Problem, v: number, tasks: ArrayLike<number>, length: number, out: Float64Array): void {
+  placeBreaks(problem, v, tasks, length);
+  const size = (length + 1) * (problem.vehicleBreaks[v]!.length + 1);
+  for (let k = 0; k < size; k++) out[k] = stateBroken[k] === 0 ? stateTime[k]! : Infinity;
 }

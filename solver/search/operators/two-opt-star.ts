@@ -1,32 +1,38 @@
 import type { Problem } from '../../model/problem';
 import type { Rng } from '../../model/rng';
 import type { SearchRoute } from '../route';
+import { simulateRoute } from '../schedule';
 import type { SearchSolution } from '../solution';
 
 /**
  * 2-opt*: two routes swap their tails — route a keeps positions 0..i and continues with b's tail after j, and
  * b keeps 0..j and continues with a's tail after i. Crosses routes in a way string removals rarely find.
- * Evaluated in O(dimensions) from the route caches; only between interchangeable vehicles (same class: same
- * depot, shift, capacity, costs), without shipments (a tail could split a pair) or exact-only routes.
+ * A cut never splits a shipment (the route's open-pair count there is 0), so pairs move whole. Between vehicles of
+ * one route class whose routes the caches describe exactly, evaluated in O(dimensions); otherwise (vehicle types,
+ * shifts, capacities or breaks that differ, working-time or soft-window costs) the two new routes are simulated,
+ * when their travel improves (with travel costs that is the whole cost change).
  */
 export const twoOptStar = {
   name: '2-opt*',
 
+  /** Balance prices the spread of working times, which a descent on route costs could widen. */
   supports(problem: Problem): boolean {
-    return problem.shipmentCount === 0;
+    return problem.minimize !== 'balance';
   },
 
   /** Cost change of exchanging the tails after positions i of a and j of b; Infinity when infeasible. */
   evaluate(a: SearchRoute, i: number, b: SearchRoute, j: number): number {
     const p = a.problem;
     const va = a.vehicle;
-    if (va === b.vehicle || p.vehicleClass[va] !== p.vehicleClass[b.vehicle] || a.exact || b.exact) return Infinity;
+    const vb = b.vehicle;
+    if (va === vb || a.closed || b.closed) return Infinity;
     if (i < a.lockedPrefix || j < b.lockedPrefix) return Infinity;
     const lenA = a.length;
     const lenB = b.length;
     if ((i === lenA && j === lenB) || (i === 0 && j === 0)) return Infinity;
-    const maxTasks = p.vehicleMaxTasks[va]!;
-    if (i + lenB - j > maxTasks || j + lenA - i > maxTasks) return Infinity;
+    if (a.openPairs[i] !== 0 || b.openPairs[j] !== 0) return Infinity;
+    if (i + lenB - j > p.vehicleMaxTasks[va]! || j + lenA - i > p.vehicleMaxTasks[vb]!) return Infinity;
+    if (p.vehicleRouteClass[va] !== p.vehicleRouteClass[vb] || a.exact || b.exact) return simulatedDelta(a, i, b, j);
     const type = p.types[p.vehicleType[va]!]!;
     const durations = type.durations;
     const n = p.locations;
@@ -35,8 +41,18 @@ export const twoOptStar = {
     const bj = b.location[j]!;
     const bj1 = b.location[j + 1]!;
 
-    if (!b.canArrive(j + 1, a.departEarliest[i]! + durations[ai * n + bj1]!, j < lenB && bj === bj1 && ai !== bj1)) return Infinity;
-    if (!a.canArrive(i + 1, b.departEarliest[j]! + durations[bj * n + ai1]!, i < lenA && ai === ai1 && bj !== ai1)) return Infinity;
+    const gainsB = j < lenB && bj === bj1 && ai !== bj1;
+    const gainsA = i < lenA && ai === ai1 && bj !== ai1;
+    if (!b.canArrive(j + 1, a.departEarliest[i]! + durations[ai * n + bj1]!, gainsB)) return Infinity;
+    if (!a.canArrive(i + 1, b.departEarliest[j]! + durations[bj * n + ai1]!, gainsA)) return Infinity;
+    if (a.breakCached) {
+      // One route class, so the same breaks: each head's break states must reach the other tail in time.
+      if (breakState.length < p.vehicleBreaks[va]!.length + 1) breakState = new Float64Array(p.vehicleBreaks[va]!.length + 1);
+      a.readyAt(i, breakState);
+      if (!b.reaches(breakState, ai, j + 1, gainsB)) return Infinity;
+      b.readyAt(j, breakState);
+      if (!a.reaches(breakState, bj, i + 1, gainsA)) return Infinity;
+    }
 
     const dims = p.dimensions;
     for (let d = 0; d < dims; d++) {
@@ -83,6 +99,47 @@ export const twoOptStar = {
 };
 
 const IMPROVEMENT = 1e-9;
+
+let scratchA = new Int32Array(0);
+let breakState = new Float64Array(0);
+let scratchB = new Int32Array(0);
+
+/** Travel cost (fixed included) of vehicle v on tasks[0..length). */
+function travelCost(p: Problem, v: number, tasks: Int32Array, length: number): number {
+  if (length === 0) return 0;
+  const costs = p.types[p.vehicleType[v]!]!.costs;
+  const n = p.locations;
+  let cost = p.vehicleFixedCost[v]!;
+  let from = p.vehicleStart[v]!;
+  for (let k = 0; k < length; k++) {
+    const to = p.taskLocation[tasks[k]!]!;
+    cost += costs[from * n + to]!;
+    from = to;
+  }
+  return cost + costs[from * n + p.vehicleEnd[v]!]!;
+}
+
+/** The exchange simulated on both vehicles: what differs between them, and what the caches leave out, is priced. */
+function simulatedDelta(a: SearchRoute, i: number, b: SearchRoute, j: number): number {
+  const p = a.problem;
+  const lengthA = i + b.length - j;
+  const lengthB = j + a.length - i;
+  if (scratchA.length < lengthA || scratchB.length < lengthB) {
+    scratchA = new Int32Array(Math.max(lengthA, lengthB, 2 * scratchA.length));
+    scratchB = new Int32Array(scratchA.length);
+  }
+  for (let k = 0; k < i; k++) scratchA[k] = a.tasks[k]!;
+  for (let k = j; k < b.length; k++) scratchA[i + k - j] = b.tasks[k]!;
+  for (let k = 0; k < j; k++) scratchB[k] = b.tasks[k]!;
+  for (let k = i; k < a.length; k++) scratchB[j + k - i] = a.tasks[k]!;
+  const travel = travelCost(p, a.vehicle, scratchA, lengthA) + travelCost(p, b.vehicle, scratchB, lengthB) - a.travelCost - b.travelCost;
+  if (!(travel < -IMPROVEMENT)) return Infinity;
+  const first = simulateRoute(p, a.vehicle, scratchA, lengthA, false);
+  if (!first.feasible) return Infinity;
+  const second = simulateRoute(p, b.vehicle, scratchB, lengthB, false);
+  if (!second.feasible) return Infinity;
+  return first.cost + second.cost - a.cost - b.cost;
+}
 
 /**
  * First-improvement descent with 2-opt* over granular neighbourhoods: for each task u and each near task w in

@@ -8,7 +8,7 @@ import { objectiveOf, SearchSolution } from './solution';
 /**
  * Fleet minimisation: writes the smallest feasible fleet found into `solution` and returns the iterations spent.
  * `keepGoing` is asked before each iteration. Routes checked by their caches alone (no breaks, soft windows or
- * working-time cost) and jobs alone get the ejection pool; the others ruin and recreate.
+ * working-time cost) with jobs alone get the ejection pool; the others ruin and recreate.
  */
 export function minimizeFleet(
   solution: SearchSolution,
@@ -19,7 +19,9 @@ export function minimizeFleet(
   keepGoing: (iteration: number) => boolean,
 ): number {
   const problem = solution.problem;
-  const cached = solution.routes.every((route) => !route.exact) && problem.taskPartner.every((partner) => partner < 0);
+  // The ejection walk knows windows, load and limits, not breaks, even where the route caches them.
+  const cached =
+    solution.routes.every((route) => !route.exact && problem.vehicleBreaks[route.vehicle]!.length === 0) && problem.taskPartner.every((partner) => partner < 0);
   return cached ? ejectionPool(solution, neighbors, locked, rng, keepGoing) : ruinAndRecreate(solution, neighbors, locked, servable, rng, keepGoing);
 }
 

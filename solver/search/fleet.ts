@@ -1,17 +1,37 @@
 import type { Rng } from '../model/rng';
+import { ejectionPool } from './ejection';
 import { BLINK_RATE, GRANULARITY, recreate } from './recreate';
 import { DEFAULT_RUIN, ruin } from './ruin';
 import { objectiveOf, SearchSolution } from './solution';
 
 
 /**
- * Fleet minimisation (SISR's, Christiaens & Vanden Berghe 2020, §5): empty the smallest route, close it and every
- * empty vehicle, and ruin and recreate until the tasks it held are all served again; then the next route. A
- * candidate is kept when it leaves fewer tasks out, or when the ones it leaves out have been left out less often
- * (absence counters, so the hard tasks get placed first). Writes the smallest feasible fleet found into `solution`
- * and returns the iterations spent. `keepGoing` is asked before each iteration.
+ * Fleet minimisation: writes the smallest feasible fleet found into `solution` and returns the iterations spent.
+ * `keepGoing` is asked before each iteration. Routes checked by their caches alone (no breaks, soft windows or
+ * working-time cost) with jobs alone get the ejection pool; the others ruin and recreate.
  */
 export function minimizeFleet(
+  solution: SearchSolution,
+  neighbors: Int32Array[],
+  locked: Uint8Array,
+  servable: Uint8Array,
+  rng: Rng,
+  keepGoing: (iteration: number) => boolean,
+): number {
+  const problem = solution.problem;
+  // The ejection walk knows windows, load and limits, not breaks, even where the route caches them.
+  const cached =
+    solution.routes.every((route) => !route.exact && problem.vehicleBreaks[route.vehicle]!.length === 0) && problem.taskPartner.every((partner) => partner < 0);
+  return cached ? ejectionPool(solution, neighbors, locked, rng, keepGoing) : ruinAndRecreate(solution, neighbors, locked, servable, rng, keepGoing);
+}
+
+/**
+ * SISR's fleet minimisation (Christiaens & Vanden Berghe 2020, §5): empty the smallest route, close it and every
+ * empty vehicle, and ruin and recreate until the tasks it held are all served again; then the next route. A
+ * candidate is kept when it leaves fewer tasks out, or when the ones it leaves out have been left out less often
+ * (absence counters, so the hard tasks get placed first).
+ */
+function ruinAndRecreate(
   solution: SearchSolution,
   neighbors: Int32Array[],
   locked: Uint8Array,

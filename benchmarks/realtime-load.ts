@@ -109,8 +109,10 @@ async function serve(): Promise<void> {
   const events = new EventBus();
   const commands: CommandContext = { db: database.knex, events, clock: systemClock };
   const logger = createLogger('silent');
-  const setup = attached ? null : await database.knex.transaction(async (trx) => {
-    const repos = repositories(trx);
+  // Seeded on the pool, a few drivers at a time, and the orders' vans in one statement per 500: thousands of one-row
+  // statements in one transaction took minutes on a loaded machine.
+  const setup = attached ? null : await (async () => {
+    const repos = repositories(database.knex);
     const key = async (userId: number) => {
       const token = newToken('lmk_');
       await repos.users.insertApiKey({ userId, kind: 'integration', name: 'bench', tokenHash: hashToken(token), expiresAt: null });
@@ -123,7 +125,7 @@ async function serve(): Promise<void> {
     }
     const drivers: Setup['drivers'] = [];
     const vehicleIds: number[] = [];
-    for (let index = 0; index < counts.drivers; index++) {
+    const seedDriver = async (index: number) => {
       const depotId = depotIds[index % depotIds.length]!;
       const vehicle = await repos.vehicles.insert({
         name: `Van ${index}`,
@@ -138,10 +140,13 @@ async function serve(): Promise<void> {
         maxShiftSeconds: null,
         breaks: [],
       });
-      vehicleIds.push(vehicle.id);
+      vehicleIds[index] = vehicle.id;
       const user = await repos.users.insert({ username: `driver${index}`, name: `Driver ${index}`, role: 'driver', passwordHash: null });
       await repos.drivers.insert({ name: `Driver ${index}`, phone: null, vehicleId: vehicle.id, userId: user.id });
-      drivers.push({ token: await key(user.id), depotId });
+      drivers[index] = { token: await key(user.id), depotId };
+    };
+    for (let start = 0; start < counts.drivers; start += 8) {
+      await Promise.all(Array.from({ length: Math.min(8, counts.drivers - start) }, (_, offset) => seedDriver(start + offset)));
     }
     const dispatcher = await repos.users.insert({ username: 'dispatch', name: 'Dispatch', role: 'dispatcher', passwordHash: null });
     const trackingTokens: string[] = [];
@@ -163,16 +168,14 @@ async function serve(): Promise<void> {
         notes: null,
       }));
       const results = await repos.orders.upsertMany(drafts, { actor: 'bench' });
-      for (const [offset, result] of results.entries()) {
-        const order = (await repos.orders.findById(result.id))!;
-        await repos.orders.setAssignedVehicle(order.id, vehicleIds[(start + offset) % vehicleIds.length]!);
-        // The link exists only now (its secret is stored hashed): `/t/{code}.{secret}` → the token a socket joins with.
-        trackingTokens.push(result.trackingLink!.slice('/t/'.length));
-      }
+      const vans = results.map((result, offset) => ({ id: result.id, vehicle_id: vehicleIds[(start + offset) % vehicleIds.length]! }));
+      await database.knex.raw('update orders set assigned_vehicle_id = v.vehicle_id from jsonb_to_recordset(?::jsonb) as v(id integer, vehicle_id integer) where orders.id = v.id', [JSON.stringify(vans)]);
+      // The link exists only now (its secret is stored hashed): `/t/{code}.{secret}` → the token a socket joins with.
+      for (const result of results) trackingTokens.push(result.trackingLink!.slice('/t/'.length));
     }
     await repos.orders.setStatusMany(await allOrderIds(repos), 'out_for_delivery');
     return { depotIds, drivers, dispatcherToken: await key(dispatcher.id), trackingTokens };
-  });
+  })();
 
   // 5,000 trackers from one address: the limits are not what this measures.
   const rateLimiters = new RateLimiters(unlimitedRateLimits);

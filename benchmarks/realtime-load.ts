@@ -625,7 +625,8 @@ async function run(): Promise<void> {
   const serverCpu = total(perServer, (one) => one.cpuPercent);
   const rows: [string, string, string][] = [
     ['fixes sent (stored / refused / never acknowledged)', `${sent} (${acceptedTotal} / ${total(driven, (one) => one.refused)} / ${total(driven, (one) => one.unacknowledged)})`, `${counts.drivers}/s for ${counts.warmup} + ${counts.seconds} s`],
-    ['fixes at consoles (stored fixes × consoles of the depot)', `${delivered} (${expected})`, 'equal: nothing lost'],
+    // A van's fix overtaken by its next one in the same write moves nothing: the console gets the newer one only.
+    ['fixes at consoles (stored fixes × consoles of the depot)', `${delivered} (${expected})`, 'fewer by the fixes overtaken within one write'],
     ['lost (numbers a console never got)', String(total(watched, (one) => one.lost)), '0'],
     ['repeated / out of order (consoles and trackers)', `${total(watched, (one) => one.repeated)} / ${total(watched, (one) => one.outOfOrder)}`, '0 / 0'],
     ['tracker frames (numbers a tracker never got)', `${total(watched, (one) => one.trackerFrames)} (${total(watched, (one) => one.trackerLost)})`, 'one per order every ≥ 10 s (0)'],

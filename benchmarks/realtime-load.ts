@@ -1,20 +1,24 @@
 /**
- * Live tracking under load on loopback: N drivers report a position every second over the socket,
- * dispatcher consoles watch their depot, tracking clients watch their order. Measures the latency
- * from a driver's report (its fix time) to each dispatcher that receives it, checks that every
- * dispatcher saw every position once and in the room's order, and reports the server processes' CPU and memory.
- * The servers (the service's app, realtime and ETA engine, as `npm start` runs them) are child processes so the
- * clients do not share their event loop. With --processes 2 or 3 (PostgreSQL only) the clients are spread over the
- * processes and every fact crosses between them through the room adapter: Redis Streams (--adapter redis, the
- * default with several processes) or PostgreSQL's LISTEN/NOTIFY (--adapter postgres).
- * Bar: p99 ≤ 250 ms with 1,000 drivers, 50 dispatchers and 5,000 tracking clients.
+ * Live tracking under load through the real server: drivers report a position every second over the socket,
+ * dispatcher consoles watch their depot, tracking clients watch their order. Measures the latency from a driver's
+ * report (its fix time) to each console that receives it, checks that every console saw every room number once and
+ * in order and every accepted fix, and reports the CPU of the server processes and of the clients.
+ * Servers (the service's app, realtime and ETA engine, as `npm start` runs them), drivers and watching clients are
+ * all child processes: the clients are spread over several (--client-processes, about 2,500 sockets each) so they are
+ * not what limits the run, and each reports its own CPU. With --processes 2 or 3 (PostgreSQL only) every client
+ * connects to server i mod n and every fact crosses between them through the room adapter: Redis Streams
+ * (--adapter redis, the default with several processes) or PostgreSQL's LISTEN/NOTIFY (--adapter postgres).
+ * With --kill-at S the last server process gets SIGKILL S seconds after the drivers start: its consoles, trackers
+ * and drivers reconnect to the others, the watchers resume after the last number they applied (`auth.afterSeq`),
+ * the drivers send again what was not acknowledged. Lost counts numbers a client never got, across the kill.
+ * Bar: 2,000 drivers, 100 consoles, 10,000 trackers on 2 processes: p99 ≤ 250 ms, 0 lost, 0 out of order.
  *
  * Latency is measured after a warm-up (first route and depot look-ups, JIT); counts cover the whole run.
- *
  * With --database-url the server uses PostgreSQL (a fresh schema, dropped afterwards) instead of PGlite.
  *
- *   npx tsx benchmarks/realtime-load.ts [--drivers 1000] [--dispatchers 50] [--trackers 5000] [--depots 10] [--seconds 30] [--warmup 5]
- *     [--database-url postgres://postgres@127.0.0.1:5432/postgres] [--processes 1|2|3] [--adapter redis|postgres] [--redis-url redis://127.0.0.1:6379]
+ *   npx tsx benchmarks/realtime-load.ts [--drivers 2000] [--dispatchers 100] [--trackers 10000] [--depots 10] [--seconds 30] [--warmup 5]
+ *     [--database-url postgres://postgres@127.0.0.1:5432/postgres] [--processes 1|2|3] [--adapter redis|postgres]
+ *     [--redis-url redis://127.0.0.1:6379] [--client-processes N] [--kill-at S]
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -34,7 +38,7 @@ import { EventBus } from '../src/domain/events';
 import { RateLimiters, unlimitedRateLimits } from '../src/auth/rate-limits';
 import { createApp } from '../src/http/app';
 import { createLogger } from '../src/logger';
-import type { ClientToServerEvents, RoomSnapshot, Sequenced, ServerToClientEvents } from '../src/protocol/socket';
+import type { ClientToServerEvents, PositionReport, RoomSnapshot, Sequenced, ServerToClientEvents, SocketAuth } from '../src/protocol/socket';
 import { startRealtime } from '../src/realtime/server';
 import { createHaversineProvider } from '../src/routing/haversine';
 import { EtaEngine } from '../src/reactions/live-etas';
@@ -55,18 +59,21 @@ interface Setup {
 
 const { values: args } = parseArgs({
   options: {
-    drivers: { type: 'string', default: '1000' },
-    dispatchers: { type: 'string', default: '50' },
-    trackers: { type: 'string', default: '5000' },
+    drivers: { type: 'string', default: '2000' },
+    dispatchers: { type: 'string', default: '100' },
+    trackers: { type: 'string', default: '10000' },
     depots: { type: 'string', default: '10' },
     seconds: { type: 'string', default: '30' },
     'database-url': { type: 'string' },
     warmup: { type: 'string', default: '5' },
     serve: { type: 'boolean', default: false },
     drive: { type: 'boolean', default: false },
+    watch: { type: 'boolean', default: false },
     processes: { type: 'string', default: '1' },
     adapter: { type: 'string' },
     'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
+    'client-processes': { type: 'string' },
+    'kill-at': { type: 'string' },
     /** A further server process on the schema the first one seeded. */
     attach: { type: 'string' },
   },
@@ -79,12 +86,17 @@ const counts = {
   seconds: Number(args.seconds),
   warmup: Number(args.warmup),
   processes: Number(args.processes),
+  clientProcesses: Number(args['client-processes'] ?? Math.max(1, Math.ceil((Number(args.dispatchers) + Number(args.trackers)) / 2500))),
+  driverProcesses: Math.max(1, Math.ceil(Number(args.drivers) / 1000)),
+  killAtSeconds: args['kill-at'] === undefined ? null : Number(args['kill-at']),
 };
 const adapterKind = args.adapter ?? (counts.processes > 1 ? 'redis' : 'none');
 if (counts.processes > 1 && !args['database-url']) throw new Error('--processes > 1 needs --database-url (processes share PostgreSQL)');
 if (!['redis', 'postgres', 'none'].includes(adapterKind)) throw new Error('--adapter must be redis or postgres');
+if (counts.killAtSeconds !== null && counts.processes < 2) throw new Error('--kill-at needs --processes 2 or 3 (the clients move to the others)');
 const center: [number, number] = [8.6724, 49.4093];
 
+/** The server child: seeds the fleet with API keys (no password hashing), serves, reports its CPU on request. */
 /** The server child: seeds the fleet with API keys (no password hashing), serves, reports its CPU on request. */
 async function serve(): Promise<void> {
   const url = args['database-url'];
@@ -97,8 +109,10 @@ async function serve(): Promise<void> {
   const events = new EventBus();
   const commands: CommandContext = { db: database.knex, events, clock: systemClock };
   const logger = createLogger('silent');
-  const setup = attached ? null : await database.knex.transaction(async (trx) => {
-    const repos = repositories(trx);
+  // Seeded on the pool, a few drivers at a time, and the orders' vans in one statement per 500: thousands of one-row
+  // statements in one transaction took minutes on a loaded machine.
+  const setup = attached ? null : await (async () => {
+    const repos = repositories(database.knex);
     const key = async (userId: number) => {
       const token = newToken('lmk_');
       await repos.users.insertApiKey({ userId, kind: 'integration', name: 'bench', tokenHash: hashToken(token), expiresAt: null });
@@ -111,7 +125,7 @@ async function serve(): Promise<void> {
     }
     const drivers: Setup['drivers'] = [];
     const vehicleIds: number[] = [];
-    for (let index = 0; index < counts.drivers; index++) {
+    const seedDriver = async (index: number) => {
       const depotId = depotIds[index % depotIds.length]!;
       const vehicle = await repos.vehicles.insert({
         name: `Van ${index}`,
@@ -127,10 +141,13 @@ async function serve(): Promise<void> {
         breaks: [],
         reload: null,
       });
-      vehicleIds.push(vehicle.id);
+      vehicleIds[index] = vehicle.id;
       const user = await repos.users.insert({ username: `driver${index}`, name: `Driver ${index}`, role: 'driver', passwordHash: null });
       await repos.drivers.insert({ name: `Driver ${index}`, phone: null, vehicleId: vehicle.id, userId: user.id });
-      drivers.push({ token: await key(user.id), depotId });
+      drivers[index] = { token: await key(user.id), depotId };
+    };
+    for (let start = 0; start < counts.drivers; start += 8) {
+      await Promise.all(Array.from({ length: Math.min(8, counts.drivers - start) }, (_, offset) => seedDriver(start + offset)));
     }
     const dispatcher = await repos.users.insert({ username: 'dispatch', name: 'Dispatch', role: 'dispatcher', passwordHash: null });
     const trackingTokens: string[] = [];
@@ -152,16 +169,14 @@ async function serve(): Promise<void> {
         notes: null,
       }));
       const results = await repos.orders.upsertMany(drafts, { actor: 'bench' });
-      for (const [offset, result] of results.entries()) {
-        const order = (await repos.orders.findById(result.id))!;
-        await repos.orders.setAssignedVehicle(order.id, vehicleIds[(start + offset) % vehicleIds.length]!);
-        // The link exists only now (its secret is stored hashed): `/t/{code}.{secret}` → the token a socket joins with.
-        trackingTokens.push(result.trackingLink!.slice('/t/'.length));
-      }
+      const vans = results.map((result, offset) => ({ id: result.id, vehicle_id: vehicleIds[(start + offset) % vehicleIds.length]! }));
+      await database.knex.raw('update orders set assigned_vehicle_id = v.vehicle_id from jsonb_to_recordset(?::jsonb) as v(id integer, vehicle_id integer) where orders.id = v.id', [JSON.stringify(vans)]);
+      // The link exists only now (its secret is stored hashed): `/t/{code}.{secret}` → the token a socket joins with.
+      for (const result of results) trackingTokens.push(result.trackingLink!.slice('/t/'.length));
     }
     await repos.orders.setStatusMany(await allOrderIds(repos), 'out_for_delivery');
     return { depotIds, drivers, dispatcherToken: await key(dispatcher.id), trackingTokens };
-  });
+  })();
 
   // 5,000 trackers from one address: the limits are not what this measures.
   const rateLimiters = new RateLimiters(unlimitedRateLimits);
@@ -208,194 +223,442 @@ async function allOrderIds(repos: ReturnType<typeof repositories>): Promise<numb
   return ids;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
-/** Opens sockets a few hundred at a time and resolves when each has its snapshot. */
-/** Client i connects to server i mod n, as a balancer would spread them. */
-async function openSpread(urls: string[], auths: object[], onOpen: (socket: Client, index: number, snapshot: RoomSnapshot) => void): Promise<Client[]> {
-  return openAll((index) => urls[index % urls.length]!, auths, onOpen);
-}
+/** Latencies in whole milliseconds → count: every delivery is measured, in little memory. */
+type Histogram = Map<number, number>;
 
-async function openAll(urlOf: (index: number) => string, auths: object[], onOpen: (socket: Client, index: number, snapshot: RoomSnapshot) => void): Promise<Client[]> {
-  const sockets: Client[] = [];
-  for (let start = 0; start < auths.length; start += 250) {
-    await Promise.all(
-      auths.slice(start, start + 250).map(
-        (auth, offset) =>
-          new Promise<void>((resolve, reject) => {
-            const socket: Client = connect(urlOf(start + offset), { auth: { ...auth }, transports: ['websocket'], reconnection: false, forceNew: true });
-            sockets[start + offset] = socket;
-            socket.once('room:joined', (snapshot) => {
-              onOpen(socket, start + offset, snapshot);
-              resolve();
-            });
-            socket.once('connect_error', reject);
-          }),
-      ),
-    );
+function percentile(histogram: Histogram, p: number): number {
+  const total = [...histogram.values()].reduce((sum, count) => sum + count, 0);
+  if (total === 0) return NaN;
+  let seen = 0;
+  for (const [ms, count] of [...histogram].sort((a, b) => a[0] - b[0])) {
+    seen += count;
+    if (seen > (p / 100) * total) return ms;
   }
-  return sockets;
+  return Math.max(...histogram.keys());
 }
 
-interface ServerChild {
+/** CPU of this process since `from`, as a percentage of one core. */
+function cpuPercentSince(from: { cpu: NodeJS.CpuUsage; atMs: number }): number {
+  const used = process.cpuUsage(from.cpu);
+  return ((used.user + used.system) / 1000 / (performance.now() - from.atMs)) * 100;
+}
+const cpuMark = () => ({ cpu: process.cpuUsage(), atMs: performance.now() });
+
+interface Child {
   child: ReturnType<typeof spawn>;
+  send(line: string): void;
   nextLine(prefix: string): Promise<unknown>;
 }
 
-function spawnServer(extra: string[]): ServerChild {
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...process.argv.slice(2), '--serve', ...extra], { stdio: ['pipe', 'pipe', 'inherit'] });
+function spawnRole(role: string[]): Child {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...process.argv.slice(2), ...role], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   return {
     child,
+    send: (line) => child.stdin!.write(`${line}\n`),
     async nextLine(prefix) {
       for (;;) {
         const { value, done } = await lines.next();
-        if (done) throw new Error('server exited');
+        if (done) throw new Error(`${role.join(' ')} exited`);
         if (value.startsWith(prefix)) return JSON.parse(value.slice(prefix.length + 1));
       }
     },
   };
 }
 
-async function run(): Promise<void> {
-  const seedStarted = performance.now();
-  const servers = [spawnServer([])];
-  const setup = (await servers[0]!.nextLine('READY')) as Setup;
-  console.log(`seeded ${counts.drivers} drivers, ${counts.trackers} orders in ${counts.depots} depots in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
-  for (let index = 1; index < counts.processes; index++) servers.push(spawnServer(['--attach', setup.schema]));
-  const ports = [setup.port];
-  for (const server of servers.slice(1)) ports.push(((await server.nextLine('READY')) as { port: number }).port);
-  const urls = ports.map((port) => `http://127.0.0.1:${port}`);
-  const broadcast = (line: string) => servers.forEach((server) => server.child.stdin!.write(`${line}\n`));
+/** Reads the orchestrator's lines on stdin, one at a time. */
+function orders() {
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  return async () => (await lines.next()).value as string;
+}
 
-  // Dispatchers: latency per received position, and the room's sequence checked for gaps.
-  const latencies: number[] = [];
-  const received = new Array<number>(counts.dispatchers).fill(0);
-  // Per dispatcher: the numbers seen, to count what was lost, repeated, or came after a later one.
-  let outOfOrder = 0;
-  let repeated = 0;
-  const rooms: { from: number; max: number; seen: Set<number> }[] = [];
-  const dispatcherDepots = Array.from({ length: counts.dispatchers }, (_, index) => setup.depotIds[index % setup.depotIds.length]!);
-  let measuring = false;
-  let warm = false;
-  await openSpread(
-    urls,
-    dispatcherDepots.map((depotId) => ({ token: setup.dispatcherToken, depotId })),
-    (socket, index, snapshot) => {
-      const room = { from: snapshot.seq, max: snapshot.seq, seen: new Set<number>() };
-      rooms[index] = room;
-      socket.on('vehicle:moved', (event: Sequenced<'vehicle:moved'>) => {
-        if (room.seen.has(event.seq)) repeated++;
-        else if (event.seq < room.max) outOfOrder++;
-        room.seen.add(event.seq);
-        room.max = Math.max(room.max, event.seq);
-        if (!measuring) return;
-        received[index]! += 1;
-        if (warm) latencies.push(Date.now() - event.data.recordedAt * 1000);
-      });
-    },
-  );
-  let trackerEvents = 0;
-  await openSpread(
-    urls,
-    setup.trackingTokens.map((token) => ({ token })),
-    (socket) => socket.on('vehicle:moved', () => trackerEvents++),
-  );
-  // Drivers run in their own process: 1,000 reports a second is load on the sender too.
-  const driving = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...process.argv.slice(2), '--drive'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const driverLines = createInterface({ input: driving.stdout! })[Symbol.asyncIterator]();
-  const fromDrivers = async (prefix: string) => {
-    for (;;) {
-      const { value, done } = await driverLines.next();
-      if (done) throw new Error('driver process exited');
-      if (value.startsWith(prefix)) return value.slice(prefix.length + 1);
-    }
+/**
+ * One socket that stays connected: when its server goes away it connects to the next one, resuming after `afterSeq()`.
+ * A refused connection (the server is dying) tries the next server after a short pause.
+ */
+function stayConnected(urls: string[], first: number, auth: () => SocketAuth, wire: (socket: Client, resumed: boolean) => void, onOpen: () => void): void {
+  let index = first;
+  let resumed = false;
+  const open = () => {
+    const socket: Client = connect(urls[index % urls.length]!, { auth: auth() as unknown as Record<string, unknown>, transports: ['websocket'], reconnection: false, forceNew: true });
+    wire(socket, resumed);
+    socket.once('room:joined', onOpen);
+    socket.once('room:resumed', onOpen);
+    const again = () => {
+      socket.removeAllListeners();
+      socket.close();
+      resumed = true;
+      index += 1;
+      setTimeout(open, 100);
+    };
+    socket.once('connect_error', again);
+    socket.once('disconnect', (reason) => {
+      if (reason !== 'io client disconnect') again();
+    });
   };
-  driving.stdin!.write(`${JSON.stringify({ ...setup, ports })}\n`);
-  await fromDrivers('CONNECTED');
-  console.log(`connected ${counts.dispatchers} dispatchers, ${counts.trackers} tracking clients, ${counts.drivers} drivers`);
+  open();
+}
 
-  measuring = true;
-  const started = Date.now();
-  driving.stdin!.write('GO\n');
-  setTimeout(() => {
-    warm = true;
-    broadcast('MARK');
-  }, counts.warmup * 1000);
-  const { sentPerDepot: sentEntries, acked, rejected } = JSON.parse(await fromDrivers('SENT')) as { sentPerDepot: [number, number][]; acked: number; rejected: number };
-  const sentPerDepot = new Map(sentEntries);
-  broadcast('STATS');
-  const perServer = (await Promise.all(servers.map((server) => server.nextLine('STATS')))) as { cpuPercent: number; rssMb: number; heapMb: number }[];
-  const stats = perServer.reduce((sum, one) => ({ cpuPercent: sum.cpuPercent + one.cpuPercent, rssMb: sum.rssMb + one.rssMb, heapMb: sum.heapMb + one.heapMb }));
-  // Let the last reports arrive before counting.
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  const elapsedSeconds = (Date.now() - started) / 1000;
+/** The numbers a client saw in its room: lost, repeated and out of order are counted from them. */
+class RoomCheck {
+  from = 0;
+  max = 0;
+  readonly seen = new Set<number>();
+  repeated = 0;
+  outOfOrder = 0;
+  /** Highest number up to which nothing is missing: where a reconnect resumes. */
+  contiguous = 0;
 
-  const expected = dispatcherDepots.reduce((sum, depotId) => sum + (sentPerDepot.get(depotId) ?? 0), 0);
-  const delivered = received.reduce((sum, count) => sum + count, 0);
-  latencies.sort((a, b) => a - b);
-  const sent = [...sentPerDepot.values()].reduce((sum, count) => sum + count, 0);
-  const rows: [string, string, string][] = [
-    ['positions sent (acked / refused)', `${sent} (${acked} / ${rejected})`, `${counts.drivers}/s for ${counts.warmup} + ${counts.seconds} s`],
-    ['dispatcher deliveries (expected)', `${delivered} (${expected})`, 'equal: nothing lost'],
-    ['lost (numbers a dispatcher never got)', String(rooms.reduce((sum, room) => sum + (room.max - room.from - room.seen.size), 0)), '0'],
-    ['repeated / out of order', `${repeated} / ${outOfOrder}`, '0 / 0 (clients reorder by number)'],
-    ['tracking-client events', String(trackerEvents), 'one per order every ≥ 10 s'],
-    ['deliveries measured for latency', String(latencies.length), `after ${counts.warmup} s warm-up`],
-    ['latency report → dispatcher p50 ms', String(percentile(latencies, 50)), ''],
-    ['latency report → dispatcher p99 ms', String(percentile(latencies, 99)), '≤ 250'],
-    ['latency max ms', String(latencies.at(-1)), ''],
-    ['server CPU (% of one core, all processes)', `${stats.cpuPercent.toFixed(0)} (${perServer.map((one) => one.cpuPercent.toFixed(0)).join(' + ')})`, ''],
-    ['server RSS / heap MB (all processes)', `${stats.rssMb.toFixed(0)} / ${stats.heapMb.toFixed(0)}`, ''],
-    ['database', args['database-url'] ? 'PostgreSQL' : 'PGlite (in the server process)', ''],
-    ['server processes / room adapter', `${counts.processes} / ${adapterKind === 'none' ? 'none (one process)' : adapterKind === 'redis' ? 'Redis Streams' : 'PostgreSQL LISTEN/NOTIFY'}`, ''],
-    ['wall time s', elapsedSeconds.toFixed(1), ''],
-    // The latency bar assumes the server gets its core: on a shared machine, read it beside the load.
-    ['machine load average (1 min) / cores', `${loadavg()[0]!.toFixed(1)} / ${availableParallelism()}`, ''],
-  ];
-  console.log(`\n| measure | value | reference |\n|---|---|---|\n${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}`);
-  broadcast('STOP');
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.child.once('exit', resolve))));
+  start(seq: number): void {
+    this.from = this.max = this.contiguous = seq;
+  }
+
+  receive(seq: number, replaying: boolean): boolean {
+    if (this.seen.has(seq) || seq <= this.from) {
+      // A replay may repeat what came live just before the disconnect; the client drops it by its number.
+      if (!replaying) this.repeated++;
+      return false;
+    }
+    if (seq < this.max && !replaying) this.outOfOrder++;
+    this.seen.add(seq);
+    this.max = Math.max(this.max, seq);
+    while (this.seen.has(this.contiguous + 1)) this.contiguous++;
+    return true;
+  }
+
+  get lost(): number {
+    return this.max - this.from - this.seen.size;
+  }
+}
+
+interface WatchSetup {
+  urls: string[];
+  dispatcherToken: string;
+  /** Global client index (for the server it goes to) and depot. */
+  dispatchers: { index: number; depotId: number }[];
+  trackers: { index: number; token: string }[];
+}
+
+export interface WatchReport {
+  histogram: [number, number][];
+  /** Fixes received per depot, summed over this process's consoles of that depot. */
+  positionsPerDepot: [number, number][];
+  lost: number;
+  repeated: number;
+  outOfOrder: number;
+  trackerFrames: number;
+  trackerLost: number;
+  reconnects: number;
+  /** Reconnects answered with a snapshot instead of the missed events. */
+  snapshotsInstead: number;
+  cpuPercent: number;
+}
+
+/** A watching child: consoles and tracking clients, each checked by its room's numbers. */
+async function watch(): Promise<void> {
+  const next = orders();
+  const setup = JSON.parse(await next()) as WatchSetup;
+  const histogram: Histogram = new Map();
+  const positionsPerDepot = new Map<number, number>();
+  let goAtMs = Infinity;
+  let warmAtMs = Infinity;
+  let reconnects = 0;
+  let snapshotsInstead = 0;
+  let trackerFrames = 0;
+  const consoleChecks: RoomCheck[] = [];
+  const trackerChecks: RoomCheck[] = [];
+
+  const watchRoom = (index: number, auth: SocketAuth, check: RoomCheck, onFrame: (event: Sequenced<'vehicles:moved'>) => void) =>
+    new Promise<void>((resolve) => {
+      let joined = false;
+      stayConnected(
+        setup.urls,
+        index,
+        () => (joined ? { ...auth, afterSeq: check.contiguous } : auth),
+        (socket, resumed) => {
+          let replaying = resumed;
+          if (resumed) reconnects++;
+          socket.on('room:joined', (snapshot: RoomSnapshot) => {
+            // Joined again instead of resumed: the numbers in between stay unseen and count as lost.
+            if (joined) snapshotsInstead++;
+            else check.start(snapshot.seq);
+            joined = true;
+            replaying = false;
+          });
+          socket.on('room:resumed', () => {
+            replaying = false;
+          });
+          socket.onAny((name: string, payload: Sequenced) => {
+            if (name === 'room:joined' || name === 'room:resumed' || !joined) return;
+            if (!check.receive(payload.seq, replaying)) return;
+            if (name === 'vehicles:moved') onFrame(payload as Sequenced<'vehicles:moved'>);
+          });
+        },
+        resolve,
+      );
+    });
+
+  const opening: Promise<void>[] = [];
+  for (const { index, depotId } of setup.dispatchers) {
+    const check = new RoomCheck();
+    consoleChecks.push(check);
+    opening.push(
+      watchRoom(index, { token: setup.dispatcherToken, depotId }, check, (event) => {
+        const nowMs = Date.now();
+        for (const position of event.data.positions) {
+          const fixMs = position.recordedAt * 1000;
+          if (fixMs < goAtMs) continue;
+          positionsPerDepot.set(depotId, (positionsPerDepot.get(depotId) ?? 0) + 1);
+          if (fixMs >= warmAtMs) {
+            const ms = Math.max(0, Math.round(nowMs - fixMs));
+            histogram.set(ms, (histogram.get(ms) ?? 0) + 1);
+          }
+        }
+      }),
+    );
+    if (opening.length >= 250) await Promise.all(opening.splice(0));
+  }
+  for (const { index, token } of setup.trackers) {
+    const check = new RoomCheck();
+    trackerChecks.push(check);
+    opening.push(watchRoom(index, { token }, check, () => trackerFrames++));
+    if (opening.length >= 250) await Promise.all(opening.splice(0));
+  }
+  await Promise.all(opening);
+  console.log('CONNECTED {}');
+  goAtMs = Number((await next()).split(' ')[1]);
+  warmAtMs = goAtMs + counts.warmup * 1000;
+  let cpu = cpuMark();
+  setTimeout(() => (cpu = cpuMark()), Math.max(0, warmAtMs - Date.now()));
+  await next();
+  const sum = (checks: RoomCheck[], of: (check: RoomCheck) => number) => checks.reduce((total, check) => total + of(check), 0);
+  const report: WatchReport = {
+    histogram: [...histogram],
+    positionsPerDepot: [...positionsPerDepot],
+    lost: sum(consoleChecks, (check) => check.lost),
+    repeated: sum(consoleChecks, (check) => check.repeated) + sum(trackerChecks, (check) => check.repeated),
+    outOfOrder: sum(consoleChecks, (check) => check.outOfOrder) + sum(trackerChecks, (check) => check.outOfOrder),
+    trackerFrames,
+    trackerLost: sum(trackerChecks, (check) => check.lost),
+    reconnects,
+    snapshotsInstead,
+    cpuPercent: cpuPercentSince(cpu),
+  };
+  console.log(`REPORT ${JSON.stringify(report)}`);
   process.exit(0);
 }
 
-/** The driver process: each driver reports once a second, spread evenly over the second, moving slowly east. */
+interface DriveSetup {
+  urls: string[];
+  total: number;
+  drivers: { index: number; token: string; depotId: number }[];
+}
+
+export interface DriveReport {
+  /** Distinct fixes the servers stored, per depot. */
+  acceptedPerDepot: [number, number][];
+  sent: number;
+  refused: number;
+  /** Fixes never acknowledged by the end (sent again after a reconnect until one is). */
+  unacknowledged: number;
+  reconnects: number;
+  cpuPercent: number;
+}
+
+/**
+ * A driving child: each driver reports once a second, spread evenly over the second, moving slowly east. A fix not
+ * acknowledged when its server goes away is sent again, in one batch, to the next (the server stores a fix once).
+ */
 async function drive(): Promise<void> {
-  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-  const setup = JSON.parse((await lines.next()).value as string) as Setup & { ports: number[] };
-  const drivers = await openSpread(setup.ports.map((port) => `http://127.0.0.1:${port}`), setup.drivers.map(({ token }) => ({ token })), () => {});
+  const next = orders();
+  const setup = JSON.parse(await next()) as DriveSetup;
+  const acceptedPerDepot = new Map<number, number>();
+  let sent = 0;
+  let refused = 0;
+  let reconnects = 0;
+  const unacked: Map<number, PositionReport>[] = setup.drivers.map(() => new Map());
+  const sockets: (Client | null)[] = setup.drivers.map(() => null);
+
+  const send = (slot: number, reports: PositionReport[]) => {
+    const socket = sockets[slot];
+    if (!socket?.connected) return;
+    const { depotId } = setup.drivers[slot]!;
+    socket.emit('position:report', reports, (reply) => {
+      if ('error' in reply) {
+        refused += reports.length;
+        return;
+      }
+      for (const report of reports) unacked[slot]!.delete(report.recordedAt);
+      acceptedPerDepot.set(depotId, (acceptedPerDepot.get(depotId) ?? 0) + reply.accepted);
+    });
+  };
+  const opening: Promise<void>[] = [];
+  for (const [slot, { index, token }] of setup.drivers.entries()) {
+    opening.push(
+      new Promise((resolve) => {
+        let opened = false;
+        stayConnected(
+          setup.urls,
+          index,
+          () => ({ token }),
+          (socket, resumed) => {
+            sockets[slot] = socket;
+            if (resumed) reconnects++;
+            socket.once('room:joined', () => {
+              if (resumed && unacked[slot]!.size > 0) send(slot, [...unacked[slot]!.values()]);
+            });
+          },
+          () => {
+            if (!opened) resolve();
+            opened = true;
+          },
+        );
+      }),
+    );
+    if (opening.length >= 250) await Promise.all(opening.splice(0));
+  }
+  await Promise.all(opening);
   console.log('CONNECTED {}');
-  await lines.next();
-  const sentPerDepot = new Map<number, number>();
-  let acked = 0;
-  let rejected = 0;
-  const timers: NodeJS.Timeout[] = drivers.map((socket, index) => {
+  const goAtMs = Number((await next()).split(' ')[1]);
+  let cpu = cpuMark();
+  setTimeout(() => (cpu = cpuMark()), counts.warmup * 1000);
+  const timers: NodeJS.Timeout[] = setup.drivers.map(({ index }, slot) => {
     let step = 0;
     const report = () => {
       step += 1;
       const location: [number, number] = [center[0] + (index % 100) * 0.001 + step * 0.0001, center[1] + Math.floor(index / 100) * 0.001];
-      const depotId = setup.drivers[index]!.depotId;
-      sentPerDepot.set(depotId, (sentPerDepot.get(depotId) ?? 0) + 1);
-      socket.emit('position:report', { location, accuracyMeters: 8, speedMetersPerSecond: 8, headingDegrees: 90, recordedAt: Date.now() / 1000 }, (reply) => {
-        if ('error' in reply) rejected++;
-        else acked++;
-      });
+      const fix: PositionReport = { location, accuracyMeters: 8, speedMetersPerSecond: 8, headingDegrees: 90, recordedAt: Date.now() / 1000 };
+      sent++;
+      unacked[slot]!.set(fix.recordedAt, fix);
+      send(slot, [fix]);
     };
     return setTimeout(() => {
       report();
-      timers[index] = setInterval(report, 1000);
-    }, (index / drivers.length) * 1000);
+      timers[slot] = setInterval(report, 1000);
+    }, Math.max(0, goAtMs + (index / setup.total) * 1000 - Date.now()));
   });
-  await new Promise((resolve) => setTimeout(resolve, (counts.warmup + counts.seconds) * 1000));
+  await new Promise((resolve) => setTimeout(resolve, goAtMs + (counts.warmup + counts.seconds) * 1000 - Date.now()));
   for (const timer of timers) clearInterval(timer);
+  const cpuPercent = cpuPercentSince(cpu);
   // The last acks.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  console.log(`SENT ${JSON.stringify({ sentPerDepot: [...sentPerDepot], acked, rejected })}`);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const report: DriveReport = {
+    acceptedPerDepot: [...acceptedPerDepot],
+    sent,
+    refused,
+    unacknowledged: unacked.reduce((sum, waiting) => sum + waiting.size, 0),
+    reconnects,
+    cpuPercent,
+  };
+  console.log(`SENT ${JSON.stringify(report)}`);
+  await next();
+  process.exit(0);
+}
+
+/** Client i goes to server i mod n, as a balancer would spread them; slices go to the child processes. */
+function slices<T>(items: T[], parts: number): T[][] {
+  return Array.from({ length: parts }, (_, part) => items.filter((_, index) => index % parts === part));
+}
+
+async function run(): Promise<void> {
+  const seedStarted = performance.now();
+  const servers = [spawnRole(['--serve'])];
+  const setup = (await servers[0]!.nextLine('READY')) as Setup;
+  console.log(`seeded ${counts.drivers} drivers, ${counts.trackers} orders in ${counts.depots} depots in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+  for (let index = 1; index < counts.processes; index++) servers.push(spawnRole(['--serve', '--attach', setup.schema]));
+  const ports = [setup.port];
+  for (const server of servers.slice(1)) ports.push(((await server.nextLine('READY')) as { port: number }).port);
+  const urls = ports.map((port) => `http://127.0.0.1:${port}`);
+  const alive = new Set(servers);
+  const toServers = (line: string) => alive.forEach((server) => server.send(line));
+
+  const dispatcherDepots = Array.from({ length: counts.dispatchers }, (_, index) => setup.depotIds[index % setup.depotIds.length]!);
+  const consoles = dispatcherDepots.map((depotId, index) => ({ index, depotId }));
+  const trackers = setup.trackingTokens.map((token, index) => ({ index: counts.dispatchers + index, token }));
+  const consoleSlices = slices(consoles, counts.clientProcesses);
+  const trackerSlices = slices(trackers, counts.clientProcesses);
+  const watchers = consoleSlices.map(() => spawnRole(['--watch']));
+  watchers.forEach((watcher, part) => watcher.send(JSON.stringify({ urls, dispatcherToken: setup.dispatcherToken, dispatchers: consoleSlices[part], trackers: trackerSlices[part] } satisfies WatchSetup)));
+  await Promise.all(watchers.map((watcher) => watcher.nextLine('CONNECTED')));
+  const driverSlices = slices(setup.drivers.map((driver, index) => ({ ...driver, index })), counts.driverProcesses);
+  const drivers = driverSlices.map(() => spawnRole(['--drive']));
+  drivers.forEach((driver, part) => driver.send(JSON.stringify({ urls, total: counts.drivers, drivers: driverSlices[part]! } satisfies DriveSetup)));
+  await Promise.all(drivers.map((driver) => driver.nextLine('CONNECTED')));
+  console.log(
+    `connected ${counts.dispatchers} consoles, ${counts.trackers} tracking clients (${counts.clientProcesses} processes), ${counts.drivers} drivers (${counts.driverProcesses}) to ${counts.processes} server processes`,
+  );
+
+  const started = Date.now();
+  const goAtMs = started + 500;
+  [...drivers, ...watchers].forEach((child) => child.send(`GO ${goAtMs}`));
+  setTimeout(() => toServers('MARK'), goAtMs + counts.warmup * 1000 - Date.now());
+  let killedAtMs: number | null = null;
+  if (counts.killAtSeconds !== null) {
+    setTimeout(() => {
+      const victim = servers.at(-1)!;
+      alive.delete(victim);
+      victim.child.kill('SIGKILL');
+      killedAtMs = Date.now();
+      console.log(`killed server process ${servers.length} (pid ${victim.child.pid}) with SIGKILL at ${((killedAtMs - goAtMs) / 1000).toFixed(1)} s`);
+    }, goAtMs + counts.killAtSeconds * 1000 - Date.now());
+  }
+  const driven = (await Promise.all(drivers.map((driver) => driver.nextLine('SENT')))) as DriveReport[];
+  toServers('STATS');
+  const perServer = (await Promise.all([...alive].map((server) => server.nextLine('STATS')))) as { cpuPercent: number; rssMb: number; heapMb: number }[];
+  // Let the last frames arrive before counting.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  watchers.forEach((watcher) => watcher.send('REPORT'));
+  const watched = (await Promise.all(watchers.map((watcher) => watcher.nextLine('REPORT')))) as WatchReport[];
+  const load = loadavg()[0]!;
+  const elapsedSeconds = (Date.now() - started) / 1000;
+
+  const accepted = new Map<number, number>();
+  for (const one of driven) for (const [depotId, count] of one.acceptedPerDepot) accepted.set(depotId, (accepted.get(depotId) ?? 0) + count);
+  const expected = dispatcherDepots.reduce((sum, depotId) => sum + (accepted.get(depotId) ?? 0), 0);
+  const delivered = watched.reduce((sum, one) => sum + one.positionsPerDepot.reduce((total, [, count]) => total + count, 0), 0);
+  const histogram: Histogram = new Map();
+  for (const one of watched) for (const [ms, count] of one.histogram) histogram.set(ms, (histogram.get(ms) ?? 0) + count);
+  const measured = [...histogram.values()].reduce((sum, count) => sum + count, 0);
+  const total = <T>(items: T[], of: (item: T) => number) => items.reduce((sum, item) => sum + of(item), 0);
+  const sent = total(driven, (one) => one.sent);
+  const acceptedTotal = [...accepted.values()].reduce((sum, count) => sum + count, 0);
+  const serverCpu = total(perServer, (one) => one.cpuPercent);
+  const rows: [string, string, string][] = [
+    ['fixes sent (stored / refused / never acknowledged)', `${sent} (${acceptedTotal} / ${total(driven, (one) => one.refused)} / ${total(driven, (one) => one.unacknowledged)})`, `${counts.drivers}/s for ${counts.warmup} + ${counts.seconds} s`],
+    // A van's fix overtaken by its next one in the same write moves nothing: the console gets the newer one only.
+    ['fixes at consoles (stored fixes × consoles of the depot)', `${delivered} (${expected})`, 'fewer by the fixes overtaken within one write'],
+    ['lost (numbers a console never got)', String(total(watched, (one) => one.lost)), '0'],
+    ['repeated / out of order (consoles and trackers)', `${total(watched, (one) => one.repeated)} / ${total(watched, (one) => one.outOfOrder)}`, '0 / 0'],
+    ['tracker frames (numbers a tracker never got)', `${total(watched, (one) => one.trackerFrames)} (${total(watched, (one) => one.trackerLost)})`, 'one per order every ≥ 10 s (0)'],
+    ['fixes measured for latency', String(measured), `after ${counts.warmup} s warm-up`],
+    ['latency fix → console p50 ms', String(percentile(histogram, 50)), ''],
+    ['latency fix → console p99 ms', String(percentile(histogram, 99)), '≤ 250'],
+    ['latency max ms', String(Math.max(...histogram.keys())), ''],
+    ['server CPU (% of one core, live processes)', `${serverCpu.toFixed(0)} (${perServer.map((one) => one.cpuPercent.toFixed(0)).join(' + ')})`, ''],
+    ['server RSS / heap MB (live processes)', `${total(perServer, (one) => one.rssMb).toFixed(0)} / ${total(perServer, (one) => one.heapMb).toFixed(0)}`, ''],
+    ['server CPU ms per fix', ((serverCpu / 100) * 1000 / counts.drivers).toFixed(2), ''],
+    ['client CPU: watchers / drivers (% of one core each)', `${watched.map((one) => one.cpuPercent.toFixed(0)).join(' + ')} / ${driven.map((one) => one.cpuPercent.toFixed(0)).join(' + ')}`, ''],
+    ...(killedAtMs === null
+      ? []
+      : ([
+          ['kill -9: client reconnects (watchers / drivers)', `${total(watched, (one) => one.reconnects)} / ${total(driven, (one) => one.reconnects)}`, ''],
+          ['kill -9: reconnects answered with a snapshot instead of the missed events', String(total(watched, (one) => one.snapshotsInstead)), '0'],
+        ] as [string, string, string][])),
+    ['database', args['database-url'] ? 'PostgreSQL' : 'PGlite (in the server process)', ''],
+    ['server processes / room adapter', `${counts.processes} / ${adapterKind === 'none' ? 'none (one process)' : adapterKind === 'redis' ? 'Redis Streams' : 'PostgreSQL LISTEN/NOTIFY'}`, ''],
+    ['wall time s', elapsedSeconds.toFixed(1), ''],
+    // The latency bar assumes the server gets its core: on a shared machine, read it beside the load.
+    ['machine load average (1 min) / cores', `${load.toFixed(1)} / ${availableParallelism()}`, ''],
+  ];
+  console.log(`\n| measure | value | reference |\n|---|---|---|\n${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}`);
+  toServers('STOP');
+  drivers.forEach((driver) => driver.send('EXIT'));
+  await Promise.all([...alive].map((server) => new Promise((resolve) => server.child.once('exit', resolve))));
   process.exit(0);
 }
 
 if (args.serve) void serve();
 else if (args.drive) void drive();
+else if (args.watch) void watch();
 else void run();

@@ -1,7 +1,8 @@
 /**
- * Writes positions from many drivers together: reports arriving within a few milliseconds share
- * one breadcrumb insert and one latest-position upsert, instead of two statements each. Every
- * caller still learns exactly what was new and whether its vehicle moved, after the write.
+ * Writes positions from many drivers together: reports arriving while a write is under way wait for the next one, so
+ * a fleet's fixes share one transaction (a breadcrumb insert and a latest-position upsert) however many arrive, and the
+ * batches grow when the database is slow instead of piling up connections. Every caller still learns exactly what was
+ * new and whether its vehicle moved, after the write.
  */
 import type { Knex } from 'knex';
 import { repositories } from '../db/repositories';
@@ -19,15 +20,12 @@ export interface PositionSink {
   write(vehicleId: number, positions: Position[]): Promise<PositionWrite>;
 }
 
-/** Two statements per call: for HTTP batches and tests. */
+/** One transaction per call: for HTTP batches and tests. */
 export function directSink(db: Knex): PositionSink {
   return {
     async write(_vehicleId, positions) {
-      const repos = repositories(db);
-      const inserted = await repos.positions.insertBreadcrumbs(positions);
-      const newest = positions.reduce((a, b) => (b.recordedAt > a.recordedAt ? b : a));
-      const moved = inserted.length > 0 && (await repos.positions.upsertLatest([newest])).length > 0;
-      return { accepted: inserted.length, moved: moved ? newest : null };
+      const { inserted, moved } = await repositories(db).positions.recordFixes(positions);
+      return { accepted: inserted.length, moved: moved[0] ?? null };
     },
   };
 }
@@ -43,38 +41,41 @@ const key = (position: Position) => `${position.vehicleId}@${position.recordedAt
 export class PositionBatcher implements PositionSink {
   private waiting: Waiting[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> | null = null;
 
   constructor(
     private readonly db: Knex,
+    /** How long the first report of an idle batcher waits for company. */
     private readonly windowMs = 10,
   ) {}
 
   write(_vehicleId: number, positions: Position[]): Promise<PositionWrite> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ positions, resolve, reject });
-      this.timer ??= setTimeout(() => void this.flush(), this.windowMs);
+      if (!this.writing) this.timer ??= setTimeout(() => void this.flush(), this.windowMs);
     });
   }
 
   private async flush(): Promise<void> {
+    this.timer = null;
     const batch = this.waiting;
     this.waiting = [];
-    this.timer = null;
+    this.writing = this.store(batch);
+    await this.writing;
+    this.writing = null;
+    // What came in meanwhile goes at once: it has waited for a whole write already.
+    if (this.waiting.length > 0) await this.flush();
+  }
+
+  private async store(batch: Waiting[]): Promise<void> {
     try {
-      const repos = repositories(this.db);
-      const inserted = new Set((await repos.positions.insertBreadcrumbs(batch.flatMap((entry) => entry.positions))).map(key));
-      const newestPerVehicle = new Map<number, Position>();
-      for (const entry of batch) {
-        for (const position of entry.positions) {
-          const current = newestPerVehicle.get(position.vehicleId);
-          if (inserted.has(key(position)) && (!current || current.recordedAt < position.recordedAt)) newestPerVehicle.set(position.vehicleId, position);
-        }
-      }
-      const moved = new Set((await repos.positions.upsertLatest([...newestPerVehicle.values()])).map(key));
+      const { inserted, moved } = await repositories(this.db).positions.recordFixes(batch.flatMap((entry) => entry.positions));
+      const fresh = new Set(inserted.map(key));
+      const latest = new Set(moved.map(key));
       for (const entry of batch) {
         // A point sent twice in one batch is new for the first sender only.
-        const accepted = entry.positions.filter((position) => inserted.delete(key(position))).length;
-        const newest = entry.positions.find((position) => moved.delete(key(position))) ?? null;
+        const accepted = entry.positions.filter((position) => fresh.delete(key(position))).length;
+        const newest = entry.positions.find((position) => latest.delete(key(position))) ?? null;
         entry.resolve({ accepted, moved: newest });
       }
     } catch (error) {
@@ -85,6 +86,8 @@ export class PositionBatcher implements PositionSink {
   /** Writes what is waiting now (shutdown). */
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.writing) await this.writing;
     if (this.waiting.length > 0) await this.flush();
   }
 }

@@ -48,6 +48,14 @@ export interface VehiclePositionView {
   recordedAt: number;
 }
 
+/**
+ * Where vans were, oldest first: every fix a room is due since its last frame. Positions are many and small, so a
+ * console gets one frame per flush of the room's feed instead of one event per fix.
+ */
+export interface VehiclesMovedView {
+  positions: VehiclePositionView[];
+}
+
 export interface OrderStatusView {
   orderId: number;
   displayId: string;
@@ -98,7 +106,7 @@ export interface RouteChangedView {
 
 /** The facts a room carries, by event name. */
 export interface RoomFacts {
-  'vehicle:moved': VehiclePositionView;
+  'vehicles:moved': VehiclesMovedView;
   'order:status': OrderStatusView;
   'stop:status': StopStatusView;
   'eta:updated': EtaView;

@@ -1,5 +1,5 @@
 /**
- * Domain events → room facts. Dispatchers see everything in their depot, a driver their vehicle
+ * Domain events → room facts. Dispatchers see everything in their depot, a driver their vehicle's stops and orders
  * (and when its route changes), a customer their order and, while it is on the road, the vehicle
  * bringing it (less often).
  */
@@ -54,18 +54,18 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repo
       (error: unknown) => logger.error({ err: error, vehicleId }, 'finding the depot of a vehicle failed'),
     );
   };
+  // The driver's own device made the fix: its vehicle's room is not told (one stored event per fix spared).
   const vehicleMoved = async (position: Position) => {
-    const view = presentPosition(position);
-    feed.publish(vehicleRoom(position.vehicleId), 'vehicle:moved', view);
+    const frame = { positions: [presentPosition(position)] };
     const depotId = await depotOf(position.vehicleId);
-    if (depotId !== null) feed.publish(depotRoom(depotId), 'vehicle:moved', view);
+    if (depotId !== null) feed.publish(depotRoom(depotId), 'vehicles:moved', frame);
     const nowMs = intervals.nowMs();
     // A vehicle seen for the first time waits a random part of the interval (customers have the
     // snapshot), so a fleet's customer updates spread out instead of arriving in one burst.
     if (!customerPublishedAtMs.has(position.vehicleId)) customerPublishedAtMs.set(position.vehicleId, nowMs - Math.random() * customerPositionIntervalMs);
     if (nowMs - customerPublishedAtMs.get(position.vehicleId)! < customerPositionIntervalMs) return;
     customerPublishedAtMs.set(position.vehicleId, nowMs);
-    for (const orderId of await liveOrdersOf(position.vehicleId, nowMs)) feed.publish(orderRoom(orderId), 'vehicle:moved', view);
+    for (const orderId of await liveOrdersOf(position.vehicleId, nowMs)) feed.publish(orderRoom(orderId), 'vehicles:moved', frame);
   };
 
   /** Drivers re-read a route that changed; routes not on the road yet are nobody's business but the office's. */

@@ -1,6 +1,6 @@
 /**
  * The numbered, persisted event stream of every room. Facts are queued, and every few milliseconds
- * one batch reserves consecutive numbers per room in PostgreSQL (atomic across server processes),
+ * one batch (a room's positions in it merged into one frame) reserves consecutive numbers per room in PostgreSQL (atomic across server processes),
  * stores the events, then emits them. While the database is away a batch stays queued, in order, and is
  * written when it answers again: no number is skipped and no event lost (up to `maxQueued`). A client that sees a gap in the numbers joins again and gets a
  * snapshot numbered with the last event it includes.
@@ -9,10 +9,10 @@ import type { RoomEventsRepository } from '../db/repos/room-events.repo';
 import type { Clock } from '../domain/clock';
 import { isDatabaseUnavailable } from '../errors';
 import type { Logger } from '../logger';
-import type { RoomEventName, RoomFacts, RoomSnapshot, Sequenced } from '../protocol/socket';
+import type { RoomEventName, RoomFacts, RoomSnapshot, Sequenced, VehiclePositionView } from '../protocol/socket';
 
 export interface FeedOptions {
-  /** How long a fact may wait for its batch; bounds the added latency. */
+  /** How long a fact may wait for its batch; bounds the added latency, and is how often a room gets a frame of positions. */
   flushIntervalMs?: number;
   /** Events are kept this long in the log (by the service's clock, which also stamps them). */
   retentionSeconds?: number;
@@ -49,7 +49,7 @@ export class RoomFeed {
   ) {
     this.maxQueued = options.maxQueued ?? 50_000;
     this.maxReplay = options.maxReplay ?? 1000;
-    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 20);
+    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 50);
     this.retentionSeconds = options.retentionSeconds ?? 3600;
     this.pruneTimer = setInterval(() => void this.prune(), Math.min(60_000, this.retentionSeconds * 250));
   }
@@ -62,7 +62,7 @@ export class RoomFeed {
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
     if (this.queue.length === 0) return;
-    const batch = this.queue;
+    const batch = coalescePositions(this.queue);
     this.queue = [];
     this.flushing = this.write(batch).finally(() => {
       this.flushing = null;
@@ -128,4 +128,29 @@ export class RoomFeed {
     clearInterval(this.pruneTimer);
     await this.flush();
   }
+}
+
+/**
+ * A room's `vehicles:moved` facts in one batch become one frame, at the place of the first: one number, one stored row
+ * and one emit per room and flush instead of one per fix (a console watching 200 vans would otherwise get 200 a second).
+ */
+function coalescePositions(batch: Pending[]): Pending[] {
+  const frames = new Map<string, VehiclePositionView[]>();
+  const merged: Pending[] = [];
+  for (const item of batch) {
+    if (item.event !== 'vehicles:moved') {
+      merged.push(item);
+      continue;
+    }
+    const { positions } = item.data as RoomFacts['vehicles:moved'];
+    const frame = frames.get(item.room);
+    if (frame) {
+      frame.push(...positions);
+      continue;
+    }
+    const own = [...positions];
+    frames.set(item.room, own);
+    merged.push({ ...item, data: { positions: own } });
+  }
+  return merged;
 }

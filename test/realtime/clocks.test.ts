@@ -61,13 +61,13 @@ describe.each(testDatabases())('realtime clocks on $engine', (backend) => {
     const driver = node.connect({ token: fleet.driverTokens[0] });
     await nextEvent<RoomSnapshot>(driver, 'room:joined');
     const toCustomer: number[] = [];
-    customer.on('vehicle:moved', (event) => toCustomer.push(event.data.recordedAt));
+    customer.on('vehicles:moved', (event) => toCustomer.push(...event.data.positions.map((position) => position.recordedAt)));
 
     let recordedAt = Math.floor(serviceMs / 1000);
     /** Reports a fix, and waits until the office has it: by then the customer's throttle has decided. */
     const report = async () => {
       recordedAt += 1;
-      const seen = nextEvent<Sequenced<'vehicle:moved'>>(dispatcher, 'vehicle:moved', (event) => event.data.recordedAt === recordedAt);
+      const seen = nextEvent<Sequenced<'vehicles:moved'>>(dispatcher, 'vehicles:moved', (event) => event.data.positions.some((position) => position.recordedAt === recordedAt));
       expect(await request(driver, 'position:report', fix(recordedAt))).toEqual({ accepted: 1, duplicates: 0 });
       await seen;
       await node.realtime.feed.flush();

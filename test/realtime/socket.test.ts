@@ -51,28 +51,29 @@ describe.each(testDatabases())('realtime over socket.io on $engine', (backend) =
     expect(driverSnapshot.orders.map((order) => order.orderId).sort()).toEqual(fleet.orders.map((order) => order.id).sort());
 
     const recordedAt = nextFixTime();
-    const moved = nextEvent<Sequenced<'vehicle:moved'>>(dispatcher, 'vehicle:moved');
+    const moved = nextEvent<Sequenced<'vehicles:moved'>>(dispatcher, 'vehicles:moved');
     const ack = await request(driver, 'position:report', fix(recordedAt, [8.7, 49.4]));
     expect(ack).toEqual({ accepted: 1, duplicates: 0 });
     const event = await moved;
-    expect(event).toMatchObject({ room: `depot:${fleet.depotId}`, event: 'vehicle:moved', data: { vehicleId: fleet.vehicleIds[0], location: [8.7, 49.4], recordedAt } });
+    expect(event).toMatchObject({ room: `depot:${fleet.depotId}`, event: 'vehicles:moved', data: { positions: [{ vehicleId: fleet.vehicleIds[0], location: [8.7, 49.4], recordedAt }] } });
     expect(event.seq).toBeGreaterThan(0);
 
-    const again = nextEvent<Sequenced<'vehicle:moved'>>(dispatcher, 'vehicle:moved');
+    const again = nextEvent<Sequenced<'vehicles:moved'>>(dispatcher, 'vehicles:moved');
     await request(driver, 'position:report', fix(nextFixTime()));
     expect((await again).seq).toBe(event.seq + 1);
   });
 
-  it("keeps drivers to their own vehicle: one van's positions never reach the other van's driver", async () => {
-    const other = node.connect({ token: fleet.driverTokens[1] });
-    await joined(other);
+  it("tells no driver of positions: their own came from their device, another van's are none of their business", async () => {
+    const dispatcher = node.connect({ token: fleet.dispatcherToken, depotId: fleet.depotId });
+    await joined(dispatcher);
+    const drivers = [node.connect({ token: fleet.driverTokens[0] }), node.connect({ token: fleet.driverTokens[1] })];
+    await Promise.all(drivers.map(joined));
     const seen: unknown[] = [];
-    other.on('vehicle:moved', (event) => seen.push(event));
-    const driver = node.connect({ token: fleet.driverTokens[0] });
-    await joined(driver);
-    const own = nextEvent(driver, 'vehicle:moved');
-    await request(driver, 'position:report', fix(nextFixTime()));
-    await own;
+    for (const driver of drivers) driver.on('vehicles:moved', (event) => seen.push(event));
+    const recordedAt = nextFixTime();
+    const office = nextEvent<Sequenced<'vehicles:moved'>>(dispatcher, 'vehicles:moved', (event) => event.data.positions.some((position) => position.recordedAt === recordedAt));
+    await request(drivers[0]!, 'position:report', fix(recordedAt));
+    await office;
     await node.realtime.feed.flush();
     expect(seen).toEqual([]);
   });
@@ -87,8 +88,8 @@ describe.each(testDatabases())('realtime over socket.io on $engine', (backend) =
     const received: Sequenced<'order:status'>[] = [];
     customer.on('order:status', (event) => received.push(event));
 
-    const positions: Sequenced<'vehicle:moved'>[] = [];
-    customer.on('vehicle:moved', (event) => positions.push(event));
+    const positions: Sequenced<'vehicles:moved'>[] = [];
+    customer.on('vehicles:moved', (event) => positions.push(event));
     const otherVan = node.connect({ token: fleet.driverTokens[1] });
     await joined(otherVan);
     await request(otherVan, 'position:report', fix(nextFixTime()));
@@ -99,7 +100,7 @@ describe.each(testDatabases())('realtime over socket.io on $engine', (backend) =
     expect((await own).data).toMatchObject({ orderId: mine.id, status: 'arrived' });
     await node.realtime.feed.flush();
     expect(received.map((event) => event.data.orderId)).toEqual([mine.id]);
-    expect(positions.filter((event) => event.data.vehicleId !== fleet.vehicleIds[0])).toEqual([]);
+    expect(positions.flatMap((event) => event.data.positions).filter((position) => position.vehicleId !== fleet.vehicleIds[0])).toEqual([]);
   });
 
   it('stores a replayed fix once and never moves the vehicle back for a late one', async () => {
@@ -229,10 +230,10 @@ describe.each(testDatabases().filter((backend) => backend.engine === 'postgres')
     const driverB = nodes[1].connect({ token: fleet.driverTokens[1] });
     await Promise.all([joined(driverA), joined(driverB)]);
 
-    const fromA = nextEvent<Sequenced<'vehicle:moved'>>(dispatcher, 'vehicle:moved', (event) => event.data.vehicleId === fleet.vehicleIds[0]);
+    const fromA = nextEvent<Sequenced<'vehicles:moved'>>(dispatcher, 'vehicles:moved', (event) => event.data.positions.some((position) => position.vehicleId === fleet.vehicleIds[0]));
     expect(await request(driverA, 'position:report', fix(nowEpoch() - 10))).toEqual({ accepted: 1, duplicates: 0 });
     const first = await fromA;
-    const fromB = nextEvent<Sequenced<'vehicle:moved'>>(dispatcher, 'vehicle:moved', (event) => event.data.vehicleId === fleet.vehicleIds[1]);
+    const fromB = nextEvent<Sequenced<'vehicles:moved'>>(dispatcher, 'vehicles:moved', (event) => event.data.positions.some((position) => position.vehicleId === fleet.vehicleIds[1]));
     await request(driverB, 'position:report', fix(nowEpoch() - 10));
     const second = await fromB;
     expect([first.seq, second.seq]).toEqual([joinedAt + 1, joinedAt + 2]);

@@ -34,8 +34,8 @@ describe.each(testDatabases())('simulated driver on $engine', (backend) => {
   it('drives the dispatched route through the API: moves on the map, serves every stop as delivered or failed', async () => {
     const dispatcher = node.connect({ token: fleet.dispatcherToken, depotId: fleet.depotId });
     await nextEvent(dispatcher, 'room:joined');
-    const moves: Sequenced<'vehicle:moved'>[] = [];
-    dispatcher.on('vehicle:moved', (event) => moves.push(event));
+    const moves: Sequenced<'vehicles:moved'>[] = [];
+    dispatcher.on('vehicles:moved', (event) => moves.push(event));
 
     // The route's two legs are a few minutes of driving each: ×600 runs them in about a second.
     const summary = await runDriver(fleet.driverTokens[0], {
@@ -51,7 +51,7 @@ describe.each(testDatabases())('simulated driver on $engine', (backend) => {
     });
     expect(summary.delivered + summary.failed).toBe(2);
     expect(summary.positions).toBeGreaterThanOrEqual(2);
-    expect(moves.length).toBe(summary.positions);
+    expect(moves.flatMap((event) => event.data.positions).length).toBe(summary.positions);
 
     const stops = (await repositories(node.commands.db).routes.listForPlan((await database.knex('routes').where({ id: route.routeId }).first('plan_id')).plan_id))[0]!.stops;
     expect(stops.map((stop) => stop.status).sort()).toEqual(

@@ -32,8 +32,8 @@ export class LiveUpdates {
         void actions.loadAlerts();
       },
       {
-        'vehicle:moved': ({ data }) => {
-          state.moveVehicle(data);
+        'vehicles:moved': ({ data }) => {
+          state.moveVehicles(data.positions);
           actions.refreshDrivenSoon();
         },
         'plan:progress': ({ data }) => {

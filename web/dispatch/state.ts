@@ -333,9 +333,12 @@ export class ConsoleState {
     this.notify('fleet');
   }
 
-  moveVehicle(vehicle: VehiclePositionView): void {
-    this.positions.set(vehicle.vehicleId, { location: vehicle.location, recordedAt: vehicle.recordedAt });
-    this.lastSeen.set(vehicle.vehicleId, vehicle.recordedAt);
+  /** A frame of fixes, oldest first: the map redraws once for all of them. */
+  moveVehicles(vehicles: VehiclePositionView[]): void {
+    for (const vehicle of vehicles) {
+      this.positions.set(vehicle.vehicleId, { location: vehicle.location, recordedAt: vehicle.recordedAt });
+      this.lastSeen.set(vehicle.vehicleId, vehicle.recordedAt);
+    }
     this.notify('positions');
   }
 

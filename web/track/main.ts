@@ -169,5 +169,5 @@ $('#rating-form').addEventListener('submit', async (event) => {
 void refresh();
 mountPreferences(api, token);
 // Each fact only says the view is stale: the page reads it again (joining, or resuming after a reconnect, too).
-joinRoom({ token }, refreshSoon, { 'order:status': refreshSoon, 'stop:status': refreshSoon, 'eta:updated': refreshSoon, 'vehicle:moved': refreshSoon }).socket.on('connect', refreshSoon);
+joinRoom({ token }, refreshSoon, { 'order:status': refreshSoon, 'stop:status': refreshSoon, 'eta:updated': refreshSoon, 'vehicles:moved': refreshSoon }).socket.on('connect', refreshSoon);
 setInterval(() => void refresh(), 60_000);

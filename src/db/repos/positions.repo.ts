@@ -12,6 +12,30 @@ interface PositionRow {
   heading_degrees: number | null;
 }
 
+const columns = 'vehicle_id, recorded_at, lon, lat, accuracy_meters, speed_meters_per_second, heading_degrees';
+
+/** The fixes travel as one JSON parameter: a statement with thousands of bind parameters fails on PGlite. */
+const recordFixesSql = `
+  with fixes as (
+    select * from jsonb_to_recordset(?::jsonb) as f(vehicle_id integer, recorded_at double precision, lon double precision,
+      lat double precision, accuracy_meters double precision, speed_meters_per_second double precision, heading_degrees double precision)
+  ), inserted as (
+    insert into positions (${columns}) select ${columns} from fixes
+    on conflict (vehicle_id, recorded_at) do nothing
+    returning ${columns}
+  ), newest as (
+    select distinct on (vehicle_id) * from inserted order by vehicle_id, recorded_at desc
+  ), moved as (
+    insert into vehicle_positions (${columns}) select ${columns} from newest
+    on conflict (vehicle_id) do update set recorded_at = excluded.recorded_at, lon = excluded.lon, lat = excluded.lat,
+      accuracy_meters = excluded.accuracy_meters, speed_meters_per_second = excluded.speed_meters_per_second, heading_degrees = excluded.heading_degrees
+    where vehicle_positions.recorded_at < excluded.recorded_at
+    returning ${columns}
+  )
+  select 'inserted' as kind, ${columns} from inserted
+  union all
+  select 'moved' as kind, ${columns} from moved`;
+
 // PGlite fails on very large statements; 500 rows of 7 columns stay well below.
 const insertChunkRows = 500;
 
@@ -53,6 +77,20 @@ export class PositionsRepository {
       inserted.push(...rows.map(fromRow));
     }
     return inserted;
+  }
+
+  /**
+   * Stores a batch of fixes and makes each vehicle's newest new one its latest, in one statement: one round trip
+   * however many drivers share the batch, and atomic (a retry converges on the same rows). Returns what was new and
+   * what moved.
+   */
+  async recordFixes(positions: Position[]): Promise<{ inserted: Position[]; moved: Position[] }> {
+    if (positions.length === 0) return { inserted: [], moved: [] };
+    const result: { rows: (PositionRow & { kind: 'inserted' | 'moved' })[] } = await this.db.raw(recordFixesSql, [JSON.stringify(positions.map(toRow))]);
+    const inserted: Position[] = [];
+    const moved: Position[] = [];
+    for (const row of result.rows) (row.kind === 'inserted' ? inserted : moved).push(fromRow(row));
+    return { inserted, moved };
   }
 
   /**

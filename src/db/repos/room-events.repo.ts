@@ -15,53 +15,46 @@ interface RoomEventRow {
   data: unknown;
 }
 
-const insertChunkRows = 500;
+/**
+ * Reserves each room's block and stores the events numbered within it (a data-modifying CTE runs whether or not it is
+ * read). Events travel as JSON: thousands of bind parameters fail on PGlite.
+ */
+const appendSql = `
+  with reserved as (
+    insert into room_sequences (room, last_seq)
+    select room, count from jsonb_to_recordset(?::jsonb) as r(room text, count bigint)
+    on conflict (room) do update set last_seq = room_sequences.last_seq + excluded.last_seq
+    returning room, last_seq
+  ), stored as (
+    insert into room_events (room, seq, event, data, created_at)
+    select e.room, reserved.last_seq - e.count + e.index, e.event, e.data, ?::timestamptz
+    from jsonb_to_recordset(?::jsonb) as e(room text, index bigint, count bigint, event text, data jsonb)
+    join reserved using (room)
+  )
+  select room, last_seq from reserved`;
 
 export class RoomEventsRepository {
   constructor(private readonly db: Executor) {}
 
   /**
-   * Reserves `count` consecutive numbers per room in one statement; returns the last number
-   * reserved per room (the block is last − count + 1 … last). Atomic across server processes.
-   */
-  async reserve(counts: Map<string, number>): Promise<Map<string, number>> {
-    if (counts.size === 0) return new Map();
-    const rows = [...counts].map(([room, count]) => ({ room, last_seq: count }));
-    const result: { room: string; last_seq: number }[] = await this.db('room_sequences')
-      .insert(rows)
-      .onConflict('room')
-      .merge({ last_seq: this.db.raw('room_sequences.last_seq + excluded.last_seq') })
-      .returning(['room', 'last_seq']);
-    return new Map(result.map((row) => [row.room, Number(row.last_seq)]));
-  }
-
-  /**
-   * Numbers and stores a batch in one transaction: either every event is stored with consecutive numbers or none is
-   * and no number was used, so a failed write (the connection lost) leaves no gap and can simply be tried again.
-   * `createdAt` comes from the service's clock, the one pruning reads.
+   * Numbers and stores a batch in one statement: either every event is stored with consecutive numbers or none is
+   * and no number was used, so a failed write (the connection lost) leaves no gap and can simply be tried again. One
+   * round trip holds each room's counter only as long as the statement runs. `createdAt` comes from the service's
+   * clock, the one pruning reads.
    */
   async append(batch: Omit<RoomEvent, 'seq'>[], createdAt: Date): Promise<RoomEvent[]> {
-    return this.db.transaction(async (trx) => {
-      const repo = new RoomEventsRepository(trx);
-      const counts = new Map<string, number>();
-      for (const item of batch) counts.set(item.room, (counts.get(item.room) ?? 0) + 1);
-      const last = await repo.reserve(counts);
-      const next = new Map([...counts].map(([room, count]) => [room, last.get(room)! - count + 1]));
-      const events = batch.map((item) => {
-        const seq = next.get(item.room)!;
-        next.set(item.room, seq + 1);
-        return { ...item, seq };
-      });
-      await repo.insertMany(events, createdAt);
-      return events;
+    if (batch.length === 0) return [];
+    const counts = new Map<string, number>();
+    const rows = batch.map((item) => {
+      const index = (counts.get(item.room) ?? 0) + 1;
+      counts.set(item.room, index);
+      return { room: item.room, index, event: item.event, data: item.data };
     });
-  }
-
-  async insertMany(events: RoomEvent[], createdAt: Date): Promise<void> {
-    for (let start = 0; start < events.length; start += insertChunkRows) {
-      const rows = events.slice(start, start + insertChunkRows).map((event) => ({ ...event, data: JSON.stringify(event.data), created_at: createdAt }));
-      await this.db('room_events').insert(rows);
-    }
+    const rooms = [...counts].map(([room, count]) => ({ room, count }));
+    const numbered = rows.map((row) => ({ ...row, count: counts.get(row.room)! }));
+    const result: { rows: { room: string; last_seq: string | number }[] } = await this.db.raw(appendSql, [JSON.stringify(rooms), createdAt, JSON.stringify(numbered)]);
+    const first = new Map(result.rows.map((row) => [row.room, Number(row.last_seq) - counts.get(row.room)!]));
+    return rows.map((row) => ({ room: row.room, seq: first.get(row.room)! + row.index, event: row.event, data: row.data }));
   }
 
   async lastSeq(room: string): Promise<number> {

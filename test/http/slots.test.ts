@@ -41,7 +41,7 @@ interface QuotedWindow {
   promised: number;
   held: number;
   priceClass: string | null;
-  marginal: { extraSeconds: number; extraMeters: number; extraDrivingSeconds: number; cost: number } | null;
+  marginal: { extraDrivingMinutes: number; extraKm: number; extraDrivingSeconds: number; extraMeters: number; extraWaitingSeconds: number; extraWorkingSeconds: number; cost: number } | null;
 }
 
 let cacheDir: string;
@@ -89,6 +89,19 @@ describe.each(testDatabases())('the delivery promise at checkout on $engine', (b
     expect(tue[0]).toMatchObject({ priceClass: 'new_van', reason: null });
     expect(tue[0]!.marginal!.extraMeters).toBeGreaterThan(0);
     expect(tue[0]!.marginal!.cost).toBeGreaterThan(0);
+  });
+
+  it('prices the detour as extra driving minutes and km, with waiting and the longer working day apart', async () => {
+    const tue = windowsOf(await quote({ dates: [tuesday], serviceSeconds: 600 }), tuesday);
+    for (const window of tue.filter((candidate) => candidate.available)) {
+      const marginal = window.marginal!;
+      expect(marginal.extraDrivingMinutes).toBe(Math.round(marginal.extraDrivingSeconds / 6) / 10);
+      expect(marginal.extraKm).toBe(Math.round(marginal.extraMeters / 10) / 100);
+      expect(marginal.extraDrivingSeconds).toBeGreaterThan(0);
+      // The working day grows by the stop's ten minutes besides the driving; waiting is counted apart, not as detour.
+      expect(marginal.extraWorkingSeconds).toBeGreaterThanOrEqual(marginal.extraDrivingSeconds + 600 + Math.min(0, marginal.extraWaitingSeconds));
+      expect(window.priceClass === 'green').toBe(marginal.extraDrivingSeconds <= 300 && window.priceClass !== 'new_van');
+    }
   });
 
   it('prices a window green once a van already stops nearby, and says full when the window holds its capacity', async () => {

@@ -50,7 +50,7 @@ export function mountOrderForm(state: ConsoleState, actions: OrderActions, pickO
         field('Priority', 'priority', { type: 'number', min: '0', max: '100', value: '0' }),
         field('Notes', 'notes', {}, 'notes', true),
         // A slot window of the depot's calendar that is full refuses the order unless the dispatcher books it anyway.
-        el('div', { class: 'wide' }, el('label', { for: 'new-overrideCapacity' }, el('input', { id: 'new-overrideCapacity', name: 'overrideCapacity', type: 'checkbox', 'data-field': 'timeWindows' }), ' Book even if the slot window is full')),
+        el('div', { class: 'wide' }, el('label', { for: 'new-overrideCapacity' }, el('input', { id: 'new-overrideCapacity', name: 'overrideCapacity', type: 'checkbox' }), ' Book even if the slot window is full')),
       ),
       el('p', { class: 'form-error error', role: 'alert' }),
       el('p', {}, el('button', { class: 'primary', type: 'submit' }, 'Create order'), ' ', el('button', { type: 'button', 'data-close': '' }, 'Close')),

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { checkSolution, type VroomOptions, type VroomSolution } from '../solver/index';
 import { localClockEpochSeconds } from '../src/domain/time';
 import { loadEmbeddedRouting } from '../src/routing/embedded';
-import { demoOrders, demoTimeZone, demoVan, loadDemoLocations } from '../src/seed/demo';
+import { demoOrders, demoSlotCalendar, demoTimeZone, demoVan, loadDemoLocations } from '../src/seed/demo';
 import { seededRandom } from '../src/seed/random';
 import { createPoolSolver } from '../src/solving/pool-solver';
 import { buildPlanningProblem, type PlanningInput, type PlanningVehicle } from '../src/solving/planning-problem';
@@ -37,7 +37,7 @@ const BASELINE_PAID_HOURS = 64.0;
 // seedDemo draws two names per driver from its stream before the orders: replay them to get the same orders.
 const random = seededRandom(20_261_124);
 for (let k = 0; k < 20; k++) random();
-const drafts = demoOrders(random, loadDemoLocations('data/demo/heidelberg-locations.json'), 300, values.date, 'demo');
+const drafts = demoOrders(random, loadDemoLocations('data/demo/heidelberg-locations.json'), 300, values.date, 'demo', demoSlotCalendar);
 const clock = (hhmm: string) => localClockEpochSeconds(values.date, Number(hhmm.slice(0, 2)) * 3600 + Number(hhmm.slice(3)) * 60, demoTimeZone);
 const vehicles: PlanningVehicle[] = Array.from({ length: 10 }, (_, v) => {
   const van = demoVan(v);

@@ -125,6 +125,8 @@ const orderDraft = (ref: string, location: LonLat, window: { startEpochSeconds: 
 const days = new PromiseDays(routing);
 const app = createApp({ database: db, commands: context, logger: createLogger('silent'), limits: unlimitedRateLimits, mounts: [slotsMount({ context, days, geocoding: {}, holdSeconds: 15 * 60 })] });
 const server = createServer(app);
+// On a loaded machine a checkout's next request can race the server closing its idle keep-alive socket (ECONNRESET).
+server.keepAliveTimeout = 120_000;
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
 const post = async (path: string, body: unknown) => {

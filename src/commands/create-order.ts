@@ -11,6 +11,7 @@ import { toOrderDraft, type OrderPlacement } from '../protocol/orders';
 import { inTransaction, type CommandContext } from './context';
 import type { Order } from '../domain/model/order';
 import { writeOrderEvents } from './order-timeline';
+import { claimWindows, fullMessage } from './window-capacity';
 
 /** A new order with its tracking link's path, which exists only now: the secret is stored hashed. */
 export type CreatedOrder = Order & { trackingLink: string };
@@ -20,7 +21,9 @@ const reservationToleranceMeters = 100;
 
 /**
  * Geocodes an order sent without a location first (outside the transaction), then stores it. With a reservation the
- * order takes its window and uses it up, in the same transaction: a second use or an expired one is a 409.
+ * order takes its window and uses it up, in the same transaction: a second use or an expired one is a 409. Without
+ * one, an order in a calendar window takes its capacity (window-capacity.ts): a full window is a 409 unless the
+ * dispatcher overrides it, which the order's timeline records.
  */
 export async function createOrder(context: CommandContext, input: CreateOrderInput, by: Principal, geocoding: Geocoding = {}): Promise<CreatedOrder> {
   const depots = repositories(context.db, context.clock).depots;
@@ -37,6 +40,11 @@ export async function createOrder(context: CommandContext, input: CreateOrderInp
     const timeWindows = reservation ? [reservation.window] : undefined;
     const orderDepotId = depotId ?? (await repos.depots.soleDepotId());
     const draft = toOrderDraft(input.source, { ...input, timeWindows: input.timeWindows ?? [] }, placement);
+    // Without a reservation, a calendar window is booked here, under the lock reservations take.
+    const [full] = reservation || orderDepotId === null ? [null] : await claimWindows(repos, orderDepotId, [{ timeWindows: draft.timeWindows }], nowEpochSeconds(context.clock));
+    if (full && !input.overrideCapacity) {
+      throw conflict(`The ${fullMessage(full)}; choose another window, or set overrideCapacity to book it anyway`, [{ path: 'timeWindows', message: fullMessage(full), reason: 'full' }]);
+    }
     const created = await repos.orders.insert(timeWindows ? { ...draft, timeWindows } : draft, orderDepotId);
     if (!created) {
       throw conflict(`An order with source "${input.source}" and externalRef "${input.externalRef}" already exists`, [
@@ -48,7 +56,7 @@ export async function createOrder(context: CommandContext, input: CreateOrderInp
     // The confirmation carries the link: this transaction is the only moment it is known.
     await writeOrderEvents(
       repos,
-      [{ orderId: stored.id, type: 'created', actor: by.actor, toStatus: stored.status, data: { source: input.source, geocodeConfidence: placement.geocodeConfidence, ...(reservation ? { reservationId: reservation.id } : {}) } }],
+      [{ orderId: stored.id, type: 'created', actor: by.actor, toStatus: stored.status, data: { source: input.source, geocodeConfidence: placement.geocodeConfidence, ...(reservation ? { reservationId: reservation.id } : {}), ...(full ? { overbooked: fullMessage(full) } : {}) } }],
       new Map([[stored.id, trackingLink]]),
     );
     return { ...stored, trackingLink };

@@ -1,7 +1,8 @@
 /**
  * Imports an order file, streamed: rows are parsed one by one, valid ones written in batches, each
  * batch in one transaction with its order events. Keyed by (source, external_ref), so sending the
- * same file again creates nothing; bad rows are reported and never hold back the good ones.
+ * same file again creates nothing; bad rows are reported and never hold back the good ones. A row in one of the
+ * depot's calendar windows takes its capacity; one in a full window is rejected unless the import overrides capacity.
  */
 import type { Principal } from '../auth/principal';
 import { repositories } from '../db/repositories';
@@ -12,7 +13,9 @@ import { PlacementError, placeOrder, type Geocoding } from '../geocoding/place-o
 import { toOrderDraft, type OrderPlacement } from '../protocol/orders';
 import { inTransaction, type CommandContext } from './context';
 import { enqueueNotifications } from './order-timeline';
-import type { OrderDraft } from '../domain/model/order';
+import { editableStatuses, type OrderDraft } from '../domain/model/order';
+import { nowEpochSeconds } from '../domain/clock';
+import { claimWindows, fullMessage } from './window-capacity';
 
 export interface ImportOrdersRequest {
   source: string;
@@ -24,6 +27,8 @@ export interface ImportOrdersRequest {
   depotId?: number;
   /** Rows without a location are geocoded from their address, before their batch's transaction. */
   geocoding?: Geocoding;
+  /** Rows in a full calendar window are imported anyway instead of rejected (window-capacity.ts). */
+  overrideCapacity?: boolean;
 }
 
 /** Large enough to amortize a transaction, small enough that a batch's rows and statements stay modest. */
@@ -43,13 +48,29 @@ export async function importOrders(context: CommandContext, request: ImportOrder
   // The reference as the file names it, for rejections that concern the order as a whole.
   const refField = request.format === 'json' ? 'externalRef' : 'external_ref';
   const firstRowByRef = new Map<string, number>();
-  let batch: { row: number; draft: OrderDraft }[] = [];
+  let batch: { row: number; draft: OrderDraft; windowsField: string }[] = [];
 
   const writeBatch = async () => {
-    const drafts = batch.map((entry) => entry.draft);
-    const rows = batch.map((entry) => entry.row);
+    const entries = batch;
     batch = [];
+    let drafts = entries.map((entry) => entry.draft);
+    let rows = entries.map((entry) => entry.row);
     const outcomes = await inTransaction(context, async (repos) => {
+      if (depotId !== null && !request.overrideCapacity) {
+        // A row in a full calendar window is not written at all; the rows before it in the file go first.
+        const current = await repos.orders.windowsBySourceRefs(request.source, drafts.map((draft) => draft.externalRef));
+        const claims = drafts.map((draft) => {
+          const existing = current.get(draft.externalRef);
+          // An order past editing is not changed by the import (reported as such), so it claims nothing.
+          return existing && !editableStatuses.includes(existing.status) ? { timeWindows: [] } : { timeWindows: draft.timeWindows, previous: existing?.timeWindows };
+        });
+        const full = await claimWindows(repos, depotId, claims, nowEpochSeconds(context.clock));
+        full.forEach((window, index) => {
+          if (window) result.rejected.push({ row: entries[index]!.row, field: entries[index]!.windowsField, message: `${fullMessage(window)}; the row was not imported (overrideCapacity=true imports it anyway)` });
+        });
+        rows = rows.filter((_, index) => !full[index]);
+        drafts = drafts.filter((_, index) => !full[index]);
+      }
       const written = await repos.orders.upsertMany(drafts, { actor: by.actor, depotId });
       // The repository wrote the timeline; new orders are confirmed to their customers like created ones.
       // Their links exist only now (only the secrets' hashes are stored): the confirmations carry them.
@@ -88,7 +109,7 @@ export async function importOrders(context: CommandContext, request: ImportOrder
         result.rejected.push({ row: parsed.row, field: parsed.fieldFor(error.path), message: error.message });
         continue;
       }
-      batch.push({ row: parsed.row, draft: toOrderDraft(request.source, parsed.input, placement) });
+      batch.push({ row: parsed.row, draft: toOrderDraft(request.source, parsed.input, placement), windowsField: parsed.fieldFor(['timeWindows']) });
       if (batch.length >= batchRows) await writeBatch();
     }
   } catch (error) {

@@ -11,7 +11,7 @@ import { nowEpochSeconds } from '../domain/clock';
 import { canTransition } from '../domain/order-lifecycle';
 import { localDayRange } from '../domain/time';
 import { conflict, notFound } from '../errors';
-import { addsViolations, rankInsertions } from '../planning/insertion';
+import { addsViolations, ProbeRoads, rankInsertions } from '../planning/insertion';
 import { saveRoutes } from '../planning/plan-workspace';
 import { isLivePlan, liveRoute, ordersOf, recomputeLiveRoute, sequenced, type LiveRoute, type VehiclePositions } from '../planning/live-routes';
 import { loadPlanContext } from '../planning/plan-context';
@@ -79,7 +79,7 @@ export async function insertLiveOrder(deps: InsertionDeps, planId: number, order
     });
     const shiftEndEpoch = (route: LiveRoute) => planningVehicle(route.vehicle, context.depotsById, plan.date).shift.endEpochSeconds;
     const open = openRoutes(context, liveRoutes, nowEpoch);
-    const candidates = await rankInsertions(order, open, shiftEndEpoch, deps.routing);
+    const candidates = await rankInsertions(order, open, shiftEndEpoch, new ProbeRoads(order.location, deps.routing));
     const day = localDayRange(plan.date, context.depot.timeZone);
     for (const candidate of candidates.slice(0, VERIFIED_CANDIDATES)) {
       const draft = await tryGap(repos, context, candidate.live, candidate.gap, order, live, day);

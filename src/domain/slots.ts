@@ -3,6 +3,7 @@
  * Pure: what a window holds and whether an order fits is the quote's (planning/slot-quote.ts).
  */
 import { weekdays, type SlotCalendar, type SlotWindow, type Weekday } from './model/slot-calendar';
+import type { EpochWindow } from './model/time-window';
 import { localClockEpochSeconds, localDate, nextDate } from './time';
 
 /** The weekday of a calendar date (YYYY-MM-DD), the same in every time zone. */
@@ -44,4 +45,17 @@ export function comingDates(timeZone: string, nowEpoch: number, days: number): s
 export function offeredWindow(calendar: SlotCalendar, date: string, startSeconds: number, endSeconds: number, timeZone: string): (SlotWindow & { startEpochSeconds: number; endEpochSeconds: number }) | null {
   const window = (calendar.windows[weekdayOf(date)] ?? []).find((candidate) => candidate.startSeconds === startSeconds && candidate.endSeconds === endSeconds);
   return window ? { ...window, ...windowOn(date, window, timeZone) } : null;
+}
+
+/**
+ * The calendar window an order's windows make up (earliest start to latest end, as orders are counted per window),
+ * or null when that span is not one of the depot's windows on its date.
+ */
+export function calendarWindowOf(calendar: SlotCalendar, windows: EpochWindow[], timeZone: string): (SlotWindow & { startEpochSeconds: number; endEpochSeconds: number; date: string }) | null {
+  if (windows.length === 0) return null;
+  const start = Math.min(...windows.map((window) => window.startEpochSeconds));
+  const end = Math.max(...windows.map((window) => window.endEpochSeconds));
+  const date = localDate(timeZone, start);
+  const window = windowsOn(calendar, date, timeZone).find((candidate) => candidate.startEpochSeconds === start && candidate.endEpochSeconds === end);
+  return window ? { ...window, date } : null;
 }

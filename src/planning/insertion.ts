@@ -33,7 +33,7 @@ function windowEnd(stop: StopRecord): number {
  * Feasible gaps over all routes, cheapest detour first. `shiftEndEpoch` is asked only for the routes screened
  * (working out a shift end means local midnight, which is not free, for 50 vans on every insertion).
  */
-export async function rankInsertions(order: Order, routes: LiveRoute[], shiftEndEpoch: (live: LiveRoute) => number, routing: RoutingProvider): Promise<InsertionCandidate[]> {
+export async function rankInsertions(order: Order, routes: LiveRoute[], shiftEndEpoch: (live: LiveRoute) => number, roads: ProbeRoads): Promise<InsertionCandidate[]> {
   // The gap screen checks the load at the start only; what a pickup adds along the route needs the planner ("plan again").
   if (order.kind === 'pickup' || order.kind === 'exchange') return [];
   const eligible = nearest(
@@ -45,10 +45,10 @@ export async function rankInsertions(order: Order, routes: LiveRoute[], shiftEnd
         (live.vehicle.maxStops === null || live.route.stops.length < live.vehicle.maxStops),
     ),
   );
-  // Places: the order, then per route its start, its pending stops and its end, up to the last gap left in time
+  // Places: per route its start, its pending stops and its end, up to the last gap left in time
   // for the order's windows (a gap whose previous stop departs after every window closes cannot take it).
   const latestArrival = order.timeWindows.length === 0 ? Infinity : Math.max(...order.timeWindows.map((w) => w.endEpochSeconds));
-  const coordinates: LonLat[] = [order.location];
+  const coordinates: LonLat[] = [];
   const offsets: number[] = [];
   const lastGaps: number[] = [];
   for (const live of eligible) {
@@ -59,14 +59,9 @@ export async function rankInsertions(order: Order, routes: LiveRoute[], shiftEnd
     lastGaps.push(lastGap);
     coordinates.push(...places.slice(0, lastGap >= 0 ? lastGap + 2 : 0));
   }
-  if (eligible.length === 0 || coordinates.length === 1) return [];
-  const all = coordinates.map((_, index) => index);
-  const [from, to] = await Promise.all([
-    routing.table({ coordinates, sources: [0], destinations: all }),
-    routing.table({ coordinates, sources: all, destinations: [0] }),
-  ]);
-  const fromOrder = from.durations[0]!;
-  const toOrder = to.durations.map((row) => row[0]);
+  if (eligible.length === 0 || coordinates.length === 0) return [];
+  if (roads.location[0] !== order.location[0] || roads.location[1] !== order.location[1]) throw new Error('the road legs are for another place');
+  const { fromProbe: fromOrder, toProbe: toOrder } = await roads.legs(coordinates);
 
   const candidates: InsertionCandidate[] = [];
   eligible.forEach((live, r) => {
@@ -103,6 +98,36 @@ export async function rankInsertions(order: Order, routes: LiveRoute[], shiftEnd
     }
   });
   return candidates.sort((a, b) => a.detourSeconds - b.detourSeconds);
+}
+
+/**
+ * Road seconds between one new place and others (rounded as `table` answers), each place asked once: a quote screens
+ * the same routes for every window of a date, so each further window costs only the places it adds.
+ */
+export class ProbeRoads {
+  private readonly known = new Map<string, { fromProbe: number | null; toProbe: number | null }>();
+
+  constructor(
+    readonly location: LonLat,
+    private readonly routing: RoutingProvider,
+  ) {}
+
+  /** Seconds from the probe to each place and from each place to it; null where no road leads. */
+  async legs(places: LonLat[]): Promise<{ fromProbe: (number | null)[]; toProbe: (number | null)[] }> {
+    const keyOf = (place: LonLat) => `${place[0]},${place[1]}`;
+    const missing = [...new Map(places.filter((place) => !this.known.has(keyOf(place))).map((place) => [keyOf(place), place])).values()];
+    if (missing.length > 0) {
+      const coordinates = [this.location, ...missing];
+      const all = coordinates.map((_, index) => index);
+      const [from, to] = await Promise.all([
+        this.routing.table({ coordinates, sources: [0], destinations: all }),
+        this.routing.table({ coordinates, sources: all, destinations: [0] }),
+      ]);
+      coordinates.forEach((place, index) => this.known.set(keyOf(place), { fromProbe: from.durations[0]![index]!, toProbe: to.durations[index]![0]! }));
+    }
+    const found = places.map((place) => this.known.get(keyOf(place))!);
+    return { fromProbe: found.map((leg) => leg.fromProbe), toProbe: found.map((leg) => leg.toProbe) };
+  }
 }
 
 /** When the vehicle leaves the place before the gap, as planned. */

@@ -20,7 +20,7 @@ import type { SlotReservation } from '../domain/model/slot-reservation';
 import type { EpochWindow } from '../domain/model/time-window';
 import { localDayRange } from '../domain/time';
 import type { RoutingProvider } from '../routing/provider';
-import { addsViolations, rankInsertions } from './insertion';
+import { addsViolations, ProbeRoads, rankInsertions } from './insertion';
 import { isLivePlan, liveRoute, ordersOf, recomputeLiveRoutes, sequenced, type LiveRoute } from './live-routes';
 import { loadPlanContext } from './plan-context';
 import { planningVehicle } from './planning-input';
@@ -36,10 +36,13 @@ export interface PromiseProbe {
 
 /** What taking an order costs the day: the route's growth as the planning pipeline costs it. */
 export interface MarginalCost {
-  /** Longer working day of the van (driving, waiting and the service). */
-  extraSeconds: number;
+  /** The detour: more driving, what the price class is judged on. */
   extraDrivingSeconds: number;
   extraMeters: number;
+  /** More waiting for windows to open along the route (negative when the new stop fills a wait). */
+  extraWaitingSeconds: number;
+  /** Longer working day of the van: driving, waiting, the stop's service (and a break it moves into the day). */
+  extraWorkingSeconds: number;
   /** The route's cost after minus before, in the vehicles' cost units. */
   cost: number;
 }
@@ -53,13 +56,16 @@ export interface Insertion {
   priceClass: PriceClass;
 }
 
+type Growth = Pick<RouteDraft, 'departureEpoch' | 'arrivalEpoch' | 'drivingSeconds' | 'waitingSeconds' | 'distanceMeters' | 'cost'> & { stops: unknown[] };
+
 /** The one place a route's growth is measured; the cost is the pipeline's, so it follows the solver's objective. */
-export function marginalCost(before: Pick<RouteDraft, 'departureEpoch' | 'arrivalEpoch' | 'drivingSeconds' | 'distanceMeters' | 'cost'> & { stops: unknown[] }, after: RouteDraft): MarginalCost {
-  const span = (route: Pick<RouteDraft, 'departureEpoch' | 'arrivalEpoch'> & { stops: unknown[] }) => (route.stops.length === 0 ? 0 : route.arrivalEpoch - route.departureEpoch);
+export function marginalCost(before: Growth, after: RouteDraft): MarginalCost {
+  const span = (route: Growth) => (route.stops.length === 0 ? 0 : route.arrivalEpoch - route.departureEpoch);
   return {
-    extraSeconds: Math.round(span(after) - span(before)),
     extraDrivingSeconds: Math.round(after.drivingSeconds - before.drivingSeconds),
     extraMeters: Math.round(after.distanceMeters - before.distanceMeters),
+    extraWaitingSeconds: Math.round(after.waitingSeconds - (before.stops.length === 0 ? 0 : before.waitingSeconds)),
+    extraWorkingSeconds: Math.round(span(after) - span(before)),
     cost: Math.round((after.cost - before.cost) * 100) / 100,
   };
 }
@@ -117,6 +123,11 @@ export class PromiseDays {
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(private readonly routing: RoutingProvider) {}
+
+  /** Road legs to and from a new place, to share between the windows and dates one quote prices. */
+  roadsFor(location: LonLat): ProbeRoads {
+    return new ProbeRoads(location, this.routing);
+  }
 
   /**
    * Runs `use` on the day brought up to date with `repos` (the pool, or a command's transaction), under the day's
@@ -239,9 +250,12 @@ export class PromiseDay {
     return { routed: this.state.routes.reduce((total, route) => total + route.live.route.stops.length, 0), unplaced: this.state.unplaced.size };
   }
 
-  /** The cheapest verified place for the probe in `window`, without changing the day; null when no route can take it. */
-  async quote(probe: PromiseProbe, window: EpochWindow): Promise<Insertion | null> {
-    const found = await this.cheapest(probeOrder(probe, window));
+  /**
+   * The cheapest verified place for the probe in `window`, without changing the day; null when no route can take it.
+   * `roads` is the probe's, shared by the windows of one quote.
+   */
+  async quote(probe: PromiseProbe, window: EpochWindow, roads: ProbeRoads): Promise<Insertion | null> {
+    const found = await this.cheapest(probeOrder(probe, window), roads);
     if (!found) return null;
     const before = this.state.routes[found.index]!.live.route;
     const marginal = marginalCost(before, found.draft);
@@ -250,7 +264,7 @@ export class PromiseDay {
 
   /** Puts the order in its cheapest verified place; false when no route can take it. */
   async insert(order: Order): Promise<boolean> {
-    const found = await this.cheapest(order);
+    const found = await this.cheapest(order, new ProbeRoads(order.location, this.routing));
     if (!found) return false;
     const route = this.state.routes[found.index]!;
     route.pending.splice(found.gap, 0, { order, locked: false });
@@ -282,12 +296,12 @@ export class PromiseDay {
     route.live = dayRoute(recordOf(draft, route.live.route.id, route.live.route.planId), route.vehicle, this.state.live, this.state.context, this.nowEpoch);
   }
 
-  private async cheapest(order: Order): Promise<{ index: number; gap: number; draft: RouteDraft } | null> {
+  private async cheapest(order: Order, roads: ProbeRoads): Promise<{ index: number; gap: number; draft: RouteDraft } | null> {
     const { context } = this.state;
     const open = this.state.routes.filter((route) => Math.max(route.shift.startEpochSeconds, route.live.anchor?.epochSeconds ?? -Infinity, this.nowEpoch) < route.shift.endEpochSeconds);
     const shiftEnds = new Map(this.state.routes.map((route) => [route.live.route.id, route.shift.endEpochSeconds]));
     const shiftEnd = (live: LiveRoute) => shiftEnds.get(live.route.id)!;
-    const candidates = await rankInsertions(order, open.map((route) => route.live), shiftEnd, this.routing);
+    const candidates = await rankInsertions(order, open.map((route) => route.live), shiftEnd, roads);
     for (const candidate of candidates.slice(0, VERIFIED_CANDIDATES)) {
       const index = this.state.routes.findIndex((route) => route.live === candidate.live);
       const route = this.state.routes[index]!;

@@ -50,30 +50,32 @@ export async function windowLoads(repos: Repositories, depot: Depot, dates: stri
  */
 export async function quoteWindows(repos: Repositories, days: PromiseDays, depot: Depot, probe: PromiseProbe, dates: string[], nowEpoch: number, only?: { startEpochSeconds: number; endEpochSeconds: number }): Promise<QuotedWindow[]> {
   const loads = (await windowLoads(repos, depot, dates, nowEpoch)).filter((load) => !only || (load.startEpochSeconds === only.startEpochSeconds && load.endEpochSeconds === only.endEpochSeconds));
-  const quoted: QuotedWindow[] = [];
-  for (const date of dates) {
-    const windows = loads.filter((load) => load.date === date);
-    if (windows.length === 0) continue;
-    const open = windows.filter((window) => nowEpoch < window.cutoffEpochSeconds && window.promised + window.held < window.capacity);
-    const answers = open.length === 0 ? new Map<number, { reason: UnavailableReason | null; insertion: Insertion | null }>() : await days.withDay(repos, depot, date, nowEpoch, async (day) => {
-      const vehicles = day.vehicles;
-      const skilled = vehicles.filter((vehicle) => probe.requiredSkills.every((skill) => vehicle.skills.includes(skill)));
-      const roomy = skilled.filter((vehicle) => probe.demand.weightKg <= vehicle.capacity.weightKg && probe.demand.volumeL <= vehicle.capacity.volumeL && probe.demand.items <= vehicle.capacity.items);
-      const result = new Map<number, { reason: UnavailableReason | null; insertion: Insertion | null }>();
-      for (const window of open) {
-        if (skilled.length === 0) result.set(window.startEpochSeconds, { reason: 'no_vehicle_with_skill', insertion: null });
-        else if (roomy.length === 0) result.set(window.startEpochSeconds, { reason: 'no_vehicle_with_capacity', insertion: null });
-        else {
-          const insertion = await day.quote(probe, window);
-          result.set(window.startEpochSeconds, { reason: insertion ? null : 'no_room', insertion });
+  const roads = days.roadsFor(probe.location);
+  // Dates are independent days: their reads overlap, and each day's routes are priced under its own lock.
+  const perDate = await Promise.all(
+    dates.map(async (date) => {
+      const windows = loads.filter((load) => load.date === date);
+      const open = windows.filter((window) => nowEpoch < window.cutoffEpochSeconds && window.promised + window.held < window.capacity);
+      const answers = open.length === 0 ? new Map<number, { reason: UnavailableReason | null; insertion: Insertion | null }>() : await days.withDay(repos, depot, date, nowEpoch, async (day) => {
+        const vehicles = day.vehicles;
+        const skilled = vehicles.filter((vehicle) => probe.requiredSkills.every((skill) => vehicle.skills.includes(skill)));
+        const roomy = skilled.filter((vehicle) => probe.demand.weightKg <= vehicle.capacity.weightKg && probe.demand.volumeL <= vehicle.capacity.volumeL && probe.demand.items <= vehicle.capacity.items);
+        const result = new Map<number, { reason: UnavailableReason | null; insertion: Insertion | null }>();
+        for (const window of open) {
+          if (skilled.length === 0) result.set(window.startEpochSeconds, { reason: 'no_vehicle_with_skill', insertion: null });
+          else if (roomy.length === 0) result.set(window.startEpochSeconds, { reason: 'no_vehicle_with_capacity', insertion: null });
+          else {
+            const insertion = await day.quote(probe, window, roads);
+            result.set(window.startEpochSeconds, { reason: insertion ? null : 'no_room', insertion });
+          }
         }
-      }
-      return result;
-    });
-    for (const window of windows) {
-      const reason: UnavailableReason | null = nowEpoch >= window.cutoffEpochSeconds ? 'cut_off_passed' : window.promised + window.held >= window.capacity ? 'full' : (answers.get(window.startEpochSeconds)?.reason ?? null);
-      quoted.push({ ...window, reason, insertion: reason === null ? (answers.get(window.startEpochSeconds)?.insertion ?? null) : null });
-    }
-  }
-  return quoted;
+        return result;
+      });
+      return windows.map((window): QuotedWindow => {
+        const reason: UnavailableReason | null = nowEpoch >= window.cutoffEpochSeconds ? 'cut_off_passed' : window.promised + window.held >= window.capacity ? 'full' : (answers.get(window.startEpochSeconds)?.reason ?? null);
+        return { ...window, reason, insertion: reason === null ? (answers.get(window.startEpochSeconds)?.insertion ?? null) : null };
+      });
+    }),
+  );
+  return perDate.flat();
 }

@@ -13,6 +13,11 @@ export const importOrdersQuerySchema = z.object({
     .regex(/^[\w.:-]+$/, 'letters, digits, "_", ".", ":" or "-"')
     .describe('Where the orders come from (a shop, an ERP); (source, external_ref) identifies an order across imports'),
   depotId: z.coerce.number().int().positive().optional().describe('Depot of new orders; defaults to the only depot when there is exactly one'),
+  overrideCapacity: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true')
+    .describe("Rows whose window is one of the depot's calendar windows take its capacity, and rows in a full one are rejected; true imports them anyway, beyond capacity"),
 });
 
 export const rejectedRowSchema = z.object({

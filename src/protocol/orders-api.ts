@@ -12,6 +12,10 @@ export const createOrderSchema = orderInputSchema
     depotId: idSchema.optional().describe('Defaults to the only depot when there is exactly one (or the reservation\'s)'),
     timeWindows: orderInputSchema.shape.timeWindows.optional().describe('Required unless reservationId gives the window'),
     reservationId: z.string().trim().min(1).max(100).optional().describe('A window held with POST /slots/reserve: the order gets that window (each reservation once, before it expires)'),
+    overrideCapacity: z
+      .boolean()
+      .default(false)
+      .describe("timeWindows that are one of the depot's calendar windows take its capacity, and a full one is refused (409, reason full); true books it anyway, beyond capacity, and the order's timeline says so"),
   })
   .superRefine(requireAddress)
   .superRefine((input, context) => {

@@ -57,9 +57,12 @@ export type SlotReserveInput = z.output<typeof slotReserveInputSchema>;
 
 const marginalSchema = z
   .object({
-    extraSeconds: z.number().describe("How much longer the van's day gets: driving, waiting and the stop"),
-    extraDrivingSeconds: z.number(),
-    extraMeters: z.number(),
+    extraDrivingMinutes: z.number().describe('The detour: how much more the van drives, minutes (one decimal); the price class is judged on it'),
+    extraKm: z.number().describe('How much farther the van drives, km (two decimals)'),
+    extraDrivingSeconds: z.number().describe('extraDrivingMinutes in whole seconds'),
+    extraMeters: z.number().describe('extraKm in whole metres'),
+    extraWaitingSeconds: z.number().describe('More waiting for windows to open along the route; negative when the new stop fills a wait'),
+    extraWorkingSeconds: z.number().describe("How much longer the van's day gets: driving, waiting, the stop's service and any break it moves into the day"),
     cost: z.number().describe("The route's cost after minus before, as the planner costs routes"),
   })
   .meta({ id: 'SlotMarginalCost' });

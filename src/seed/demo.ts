@@ -15,6 +15,8 @@ import { vehicleInputSchema } from '../protocol/vehicles';
 import { newPassword, type DemoCredentials } from './credentials';
 import { between, pick, seededRandom, shuffled } from './random';
 import type { OrderDraft } from '../domain/model/order';
+import { weekdays, type SlotCalendar } from '../domain/model/slot-calendar';
+import { slotKey, windowsOn } from '../domain/slots';
 import type { Repositories } from '../db/repositories';
 
 export interface DemoLocation {
@@ -35,6 +37,26 @@ const lastNames = ['Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer
 export const shiftHours = { start: 8, end: 18 };
 /** Local delivery windows [from, to] in hours; most customers take a half day. */
 const windowHours: [number, number][] = [[8, 12], [8, 12], [10, 14], [12, 16], [14, 18], [14, 18], [8, 18]];
+
+/**
+ * The demo depot sells the demo's windows every day, each with room for its share of a 300-order day and more
+ * (400 in all), so the demo's orders never overbook a window and checkouts still find room.
+ */
+export const demoSlotCalendar: SlotCalendar = {
+  windows: Object.fromEntries(
+    weekdays.map((day) => [
+      day,
+      [
+        { startSeconds: 8 * 3600, endSeconds: 12 * 3600, capacity: 110 },
+        { startSeconds: 10 * 3600, endSeconds: 14 * 3600, capacity: 60 },
+        { startSeconds: 12 * 3600, endSeconds: 16 * 3600, capacity: 60 },
+        { startSeconds: 14 * 3600, endSeconds: 18 * 3600, capacity: 110 },
+        { startSeconds: 8 * 3600, endSeconds: 18 * 3600, capacity: 60 },
+      ],
+    ]),
+  ),
+  cutoff: { daysBefore: 1, atSeconds: 20 * 3600 },
+};
 
 export function loadDemoLocations(file: string): DemoLocation[] {
   return JSON.parse(readFileSync(file, 'utf8')) as DemoLocation[];
@@ -61,6 +83,7 @@ export async function seedDemo(context: CommandContext, options: DemoOptions): P
       address: 'Bergheimer Straße 120, 69115 Heidelberg',
       timeZone: demoTimeZone,
       openingHours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((weekday) => [weekday, [['07:00', '20:00']]])),
+      slotCalendar: demoSlotCalendar,
     });
 
     for (const [index, driver] of drivers.entries()) {
@@ -69,7 +92,7 @@ export async function seedDemo(context: CommandContext, options: DemoOptions): P
       await repos.drivers.insert({ name: user.name, phone: `+49 30 23125 9${String(index).padStart(2, '0')}`, vehicleId: vehicle.id, userId: user.id });
     }
 
-    const drafts = demoOrders(random, options.locations, orderCount, day, 'demo');
+    const drafts = demoOrders(random, options.locations, orderCount, day, 'demo', depot.slotCalendar);
     await insertReady(repos, drafts, depot.id);
     return drivers.map(({ username, password, vehicle }) => ({ username, password, vehicle }));
   });
@@ -110,10 +133,11 @@ export function demoDayStartEpochSeconds(date: string): number {
  */
 export async function seedDemoDay(context: CommandContext, options: { locations: DemoLocation[]; date: string; orderCount?: number }): Promise<number> {
   const prefix = `demo-${options.date}`;
-  const drafts = demoOrders(seededRandom(Number(options.date.replaceAll('-', ''))), options.locations, options.orderCount ?? 300, options.date, prefix);
   return inTransaction(context, async (repos) => {
     const depot = (await repos.depots.list({ limit: 1 })).items[0];
-    if (!depot || (await repos.orders.findBySourceRef('demo', drafts[0]!.externalRef!))) return 0;
+    if (!depot) return 0;
+    const drafts = demoOrders(seededRandom(Number(options.date.replaceAll('-', ''))), options.locations, options.orderCount ?? 300, options.date, prefix, depot.slotCalendar);
+    if (await repos.orders.findBySourceRef('demo', drafts[0]!.externalRef!)) return 0;
     await insertReady(repos, drafts, depot.id);
     return drafts.length;
   });
@@ -128,11 +152,19 @@ async function insertReady(repos: Repositories, drafts: OrderDraft[], depotId: n
   await moveOrders(repos, orders.map((order) => ({ order, path: ['ready'], reason: 'demo seed' })), 'system');
 }
 
-export function demoOrders(random: () => number, locations: DemoLocation[], orderCount: number, date: string, refPrefix: string): OrderDraft[] {
+/** `orderCount` orders on `date`; a window of the depot's `calendar` takes no more than its capacity. */
+export function demoOrders(random: () => number, locations: DemoLocation[], orderCount: number, date: string, refPrefix: string, calendar: SlotCalendar): OrderDraft[] {
   // Wall-clock hours, also on the days the offset changes.
   const at = (hour: number) => localClockEpochSeconds(date, hour * 3600, demoTimeZone);
+  const room = new Map(windowsOn(calendar, date, demoTimeZone).map((window) => [slotKey(window.startEpochSeconds, window.endEpochSeconds), window.capacity]));
+  const keyOf = ([fromHour, toHour]: [number, number]) => slotKey(at(fromHour), at(toHour));
+  const hasRoom = (hours: [number, number]) => (room.get(keyOf(hours)) ?? Infinity) > 0;
   return shuffled(random, locations).slice(0, orderCount).map((location, index) => {
-    const [fromHour, toHour] = pick(random, windowHours);
+    const picked = pick(random, windowHours);
+    // A full window sends the customer to the next one with room; with every window full, one the calendar does not sell.
+    const [fromHour, toHour] = hasRoom(picked) ? picked : (windowHours.find(hasRoom) ?? [9, 17]);
+    const left = room.get(keyOf([fromHour, toHour]));
+    if (left !== undefined) room.set(keyOf([fromHour, toHour]), left - 1);
     const name = `${pick(random, firstNames)} ${pick(random, lastNames)}`;
     return {
       source: 'demo',

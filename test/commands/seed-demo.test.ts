@@ -5,7 +5,9 @@ import { login } from '../../src/commands/login';
 import { EventBus } from '../../src/domain/events';
 import { localDate } from '../../src/domain/time';
 import { ensureAdmin } from '../../src/seed/credentials';
-import { seedDemo, seedDemoDay, type DemoLocation } from '../../src/seed/demo';
+import { demoOrders, demoSlotCalendar, loadDemoLocations, seedDemo, seedDemoDay, type DemoLocation } from '../../src/seed/demo';
+import { calendarWindowOf, slotKey, windowsOn } from '../../src/domain/slots';
+import { seededRandom } from '../../src/seed/random';
 import { principalForToken } from '../../src/auth/principal';
 import { repositories } from '../../src/db/repositories';
 import { testDatabases, type TestDatabase } from '../helpers/database';
@@ -97,5 +99,31 @@ describe.each(testDatabases())('demo seed and admin on $engine', (backend) => {
     expect(await ensureAdmin(context, envToken)).toBeNull();
     expect((await principalForToken(repos, envToken, new Date(context.clock.nowMs())))?.role).toBe('admin');
     expect(await principalForToken(repos, created!.apiToken, new Date(context.clock.nowMs()))).toBeNull();
+  });
+});
+
+describe('the demo day and its slot calendar', () => {
+  const perWindow = (drafts: ReturnType<typeof demoOrders>, calendar: typeof demoSlotCalendar) => {
+    const counts = new Map<string, number>();
+    for (const draft of drafts) {
+      const window = calendarWindowOf(calendar, draft.timeWindows, 'Europe/Berlin');
+      if (window) counts.set(slotKey(window.startEpochSeconds, window.endEpochSeconds), (counts.get(slotKey(window.startEpochSeconds, window.endEpochSeconds)) ?? 0) + 1);
+    }
+    return counts;
+  };
+
+  it('sells every window the demo orders take, and 300 of them fill none beyond its capacity', () => {
+    const drafts = demoOrders(seededRandom(7), loadDemoLocations('data/demo/heidelberg-locations.json'), 300, '2026-11-24', 'demo', demoSlotCalendar);
+    expect(drafts).toHaveLength(300);
+    for (const draft of drafts) expect(calendarWindowOf(demoSlotCalendar, draft.timeWindows, 'Europe/Berlin')).not.toBeNull();
+    const counts = perWindow(drafts, demoSlotCalendar);
+    for (const window of windowsOn(demoSlotCalendar, '2026-11-24', 'Europe/Berlin')) expect(counts.get(slotKey(window.startEpochSeconds, window.endEpochSeconds)) ?? 0).toBeLessThanOrEqual(window.capacity);
+  });
+
+  it('sends orders past a full window to one with room, whatever the calendar', () => {
+    const tight = { ...demoSlotCalendar, windows: { tue: [{ startSeconds: 8 * 3600, endSeconds: 12 * 3600, capacity: 2 }, { startSeconds: 14 * 3600, endSeconds: 18 * 3600, capacity: 3 }] } };
+    const drafts = demoOrders(seededRandom(7), locations, 40, '2026-11-24', 'demo', tight);
+    expect(drafts).toHaveLength(40);
+    expect([...perWindow(drafts, tight).values()].sort()).toEqual([2, 3]);
   });
 });

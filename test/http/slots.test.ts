@@ -13,6 +13,7 @@ import { reserveSlot } from '../../src/commands/reserve-slot';
 import type { ServiceArea } from '../../src/domain/model/geometry';
 import { loadEmbeddedGeocoder, type EmbeddedGeocoder } from '../../src/geocoding/embedded';
 import { apiPrefix } from '../../src/http/mount';
+import { importMount } from '../../src/http/routes/import.routes';
 import { slotsMount } from '../../src/http/routes/slots.routes';
 import { PromiseDays } from '../../src/planning/promise-day';
 import { createHaversineProvider } from '../../src/routing/haversine';
@@ -41,7 +42,7 @@ interface QuotedWindow {
   promised: number;
   held: number;
   priceClass: string | null;
-  marginal: { extraSeconds: number; extraMeters: number; extraDrivingSeconds: number; cost: number } | null;
+  marginal: { extraDrivingMinutes: number; extraKm: number; extraDrivingSeconds: number; extraMeters: number; extraWaitingSeconds: number; extraWorkingSeconds: number; cost: number } | null;
 }
 
 let cacheDir: string;
@@ -73,8 +74,10 @@ describe.each(testDatabases())('the delivery promise at checkout on $engine', (b
 
   beforeAll(async () => {
     let slots: RequestHandler = (_req, _res, next) => next();
-    app = await startTestApp(backend, { clock, mounts: [{ path: apiPrefix, router: (req, res, next) => slots(req, res, next) }] });
+    let imports: RequestHandler = (_req, _res, next) => next();
+    app = await startTestApp(backend, { clock, mounts: [{ path: apiPrefix, router: (req, res, next) => slots(req, res, next) }, { path: apiPrefix, router: (req, res, next) => imports(req, res, next) }] });
     slots = slotsMount({ context: app.commands, days: new PromiseDays(routing), geocoding: { geocoder, defaultServiceArea: heidelberg }, holdSeconds }).router;
+    imports = importMount(app.commands).router;
     depotId = (await app.request('POST', '/api/v1/depots', { body: { ...depotInput, slotCalendar: calendar } })).body.id;
     expect((await app.request('POST', '/api/v1/vehicles', { body: vehicleInput(depotId, { skills: ['lift'], costs: { fixed: 40, perHour: 30, perKm: 0.4 } }) })).status).toBe(201);
   });
@@ -89,6 +92,19 @@ describe.each(testDatabases())('the delivery promise at checkout on $engine', (b
     expect(tue[0]).toMatchObject({ priceClass: 'new_van', reason: null });
     expect(tue[0]!.marginal!.extraMeters).toBeGreaterThan(0);
     expect(tue[0]!.marginal!.cost).toBeGreaterThan(0);
+  });
+
+  it('prices the detour as extra driving minutes and km, with waiting and the longer working day apart', async () => {
+    const tue = windowsOf(await quote({ dates: [tuesday], serviceSeconds: 600 }), tuesday);
+    for (const window of tue.filter((candidate) => candidate.available)) {
+      const marginal = window.marginal!;
+      expect(marginal.extraDrivingMinutes).toBe(Math.round(marginal.extraDrivingSeconds / 6) / 10);
+      expect(marginal.extraKm).toBe(Math.round(marginal.extraMeters / 10) / 100);
+      expect(marginal.extraDrivingSeconds).toBeGreaterThan(0);
+      // The working day grows by the stop's ten minutes besides the driving; waiting is counted apart, not as detour.
+      expect(marginal.extraWorkingSeconds).toBeGreaterThanOrEqual(marginal.extraDrivingSeconds + 600 + Math.min(0, marginal.extraWaitingSeconds));
+      expect(window.priceClass === 'green').toBe(marginal.extraDrivingSeconds <= 300 && window.priceClass !== 'new_van');
+    }
   });
 
   it('prices a window green once a van already stops nearby, and says full when the window holds its capacity', async () => {
@@ -201,5 +217,68 @@ describe.each(testDatabases())('the delivery promise at checkout on $engine', (b
     expect(attempts.filter((status) => status === 409)).toHaveLength(9);
     const [{ count }] = await app.database.knex('slot_reservations').where({ window_start_epoch: Date.parse(`${friday}T07:00:00Z`) / 1000 }).count({ count: '*' });
     expect(Number(count)).toBe(3);
+  });
+
+  it('books a calendar window for an order sent with timeWindows and no reservation, refusing it once the window is full', async () => {
+    const monday30 = '2026-11-30';
+    const morning = [{ start: `${monday30}T08:00:00+01:00`, end: `${monday30}T12:00:00+01:00` }];
+    const held = await reserve({ date: monday30, start: '08:00', end: '12:00' });
+    expect(held.status).toBe(201);
+    for (let k = 0; k < 2; k++) expect((await order({ timeWindows: morning })).status).toBe(201);
+    const before = (await app.request('GET', `/api/v1/orders?depotId=${depotId}&limit=500`)).body.items.length;
+    // Two orders and one hold fill the three places.
+    const refused = await order({ timeWindows: morning, externalRef: 'slot-full' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.details).toEqual([{ path: 'timeWindows', message: `window 08:00–12:00 on ${monday30} is full (3 of 3 promised or held)`, reason: 'full' }]);
+    expect((await app.request('GET', `/api/v1/orders?depotId=${depotId}&limit=500`)).body.items.length).toBe(before);
+    expect(windowsOf(await quote({ dates: [monday30] }), monday30)[0]).toMatchObject({ reason: 'full', promised: 2, held: 1 });
+
+    // A window the calendar does not sell takes no capacity; the dispatcher may book a full one on purpose.
+    expect((await order({ timeWindows: [{ start: `${monday30}T09:00:00+01:00`, end: `${monday30}T12:00:00+01:00` }] })).status).toBe(201);
+    const forced = await order({ timeWindows: morning, externalRef: 'slot-forced', overrideCapacity: true });
+    expect(forced.status).toBe(201);
+    const events = (await app.request('GET', `/api/v1/orders/${forced.body.id}/events`)).body.items as { type: string; data: Record<string, unknown> }[];
+    expect(events.find((event) => event.type === 'created')!.data.overbooked).toBe(`window 08:00–12:00 on ${monday30} is full (3 of 3 promised or held)`);
+    expect(windowsOf(await quote({ dates: [monday30] }), monday30)[0]).toMatchObject({ reason: 'full', promised: 3, held: 1 });
+    // The reservation holds its place: the order made with it is not refused.
+    expect((await order({ reservationId: held.body.id })).status).toBe(201);
+    expect((await order({ timeWindows: morning, overrideCapacity: 'yes' })).status).toBe(400);
+  });
+
+  it('rejects imported rows in a full calendar window row by row, imports the rest, and imports them all when told to override', async () => {
+    const tuesday1 = '2026-12-01';
+    const at = (hour: string) => `${tuesday1}T${hour}:00+01:00`;
+    const row = (ref: string, start = '16:00', end = '20:00') => ({ externalRef: ref, customerName: `Kunde ${ref}`, addressText: 'Hauptstraße 1', location: near, timeWindows: [{ start: at(start), end: at(end) }] });
+    const importJson = (query: string, rows: unknown[]) => app.request('POST', `/api/v1/orders/import?${query}`, { rawBody: JSON.stringify(rows) });
+    // Evening takes one order: the second evening row is refused, the other rows go in.
+    const first = await importJson(`source=shop&depotId=${depotId}`, [row('E1'), row('E2'), row('M1', '08:00', '12:00'), row('N1', '09:00', '17:00')]);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({ created: 3, updated: 0, unchanged: 0 });
+    expect(first.body.rejected).toEqual([{ row: 2, field: 'timeWindows', message: `window 16:00–20:00 on ${tuesday1} is full (1 of 1 promised or held); the row was not imported (overrideCapacity=true imports it anyway)` }]);
+    const refs = async () => ((await app.request('GET', `/api/v1/orders?depotId=${depotId}&limit=500`)).body.items as { externalRef: string }[]).map((order) => order.externalRef).filter((ref) => /^[EMN]\d$/.test(ref)).sort();
+    expect(await refs()).toEqual(['E1', 'M1', 'N1']);
+    // Sending the file again: E1 stays in its window and takes nothing more; E2 is still refused.
+    const again = await importJson(`source=shop&depotId=${depotId}`, [row('E1'), row('E2')]);
+    expect(again.body).toMatchObject({ created: 0, unchanged: 1, rejected: [{ row: 2, field: 'timeWindows' }] });
+    const forced = await importJson(`source=shop&depotId=${depotId}&overrideCapacity=true`, [row('E1'), row('E2')]);
+    expect(forced.body).toMatchObject({ created: 1, unchanged: 1, rejected: [] });
+    expect(await refs()).toEqual(['E1', 'E2', 'M1', 'N1']);
+    const bad = await importJson(`source=shop&depotId=${depotId}&overrideCapacity=maybe`, [row('E3')]);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toMatch(/overrideCapacity/);
+  });
+
+  it('never takes more orders and holds than a window has room for when direct orders and checkouts race', async () => {
+    const wednesday2 = '2026-12-02';
+    const morning = [{ start: `${wednesday2}T08:00:00+01:00`, end: `${wednesday2}T12:00:00+01:00` }];
+    const attempts = await Promise.all(
+      Array.from({ length: 10 }, (_, k) =>
+        (k % 2 === 0 ? order({ timeWindows: morning, location: [near[0] + k / 1000, near[1]] }) : reserve({ date: wednesday2, start: '08:00', end: '12:00', location: [near[0] + k / 1000, near[1]] })).then((reply) => reply.status),
+      ),
+    );
+    expect(attempts.filter((status) => status === 201)).toHaveLength(3);
+    expect(attempts.filter((status) => status === 409)).toHaveLength(7);
+    const quoted = windowsOf(await quote({ dates: [wednesday2] }), wednesday2)[0]!;
+    expect(quoted.promised + quoted.held).toBe(3);
   });
 });

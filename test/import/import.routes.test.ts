@@ -139,7 +139,7 @@ describe.each(testDatabases())('POST /api/v1/orders/import on $engine', (backend
     const document = await (await fetch(`${baseUrl}/openapi.json`)).json();
     const operation = document.paths['/api/v1/orders/import'].post;
     expect(Object.keys(operation.requestBody.content)).toEqual(['text/csv', 'application/json', 'application/geo+json']);
-    expect(operation.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(['source', 'depotId']);
+    expect(operation.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(['source', 'depotId', 'overrideCapacity']);
   });
 
   it('answers 401 without credentials and 403 for a driver', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankInsertions } from '../../src/planning/insertion';
+import { ProbeRoads, rankInsertions } from '../../src/planning/insertion';
 import type { LiveRoute } from '../../src/planning/live-routes';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import type { RoutingProvider, TableRequest } from '../../src/routing/provider';
@@ -70,17 +70,18 @@ const shiftEnd = () => t0 + 10 * 3600;
 describe('rankInsertions', () => {
   it('offers every gap of the pending stops to an order without a window, cheapest detour first', async () => {
     const { routing, places } = countingRouting();
-    const candidates = await rankInsertions(order([]), [route()], shiftEnd, routing);
+    const candidates = await rankInsertions(order([]), [route()], shiftEnd, new ProbeRoads(order([]).location, routing));
     expect(candidates.map((candidate) => candidate.gap).sort()).toEqual([0, 1, 2, 3]);
     const detours = candidates.map((candidate) => candidate.detourSeconds);
     expect(detours).toEqual([...detours].sort((a, b) => a - b));
-    expect(places).toEqual([6, 6]);
+    // The order, the depot (start and end), the three stops.
+    expect(places).toEqual([5, 5]);
   });
 
   it('leaves out the gaps after a stop that departs once the order window has closed, and asks the road tables nothing about them', async () => {
     const { routing, places } = countingRouting();
     const closesAfterFirstStop = [{ startEpochSeconds: t0, endEpochSeconds: t0 + 2 * 3600 }];
-    const candidates = await rankInsertions(order(closesAfterFirstStop), [route()], shiftEnd, routing);
+    const candidates = await rankInsertions(order(closesAfterFirstStop), [route()], shiftEnd, new ProbeRoads(order([]).location, routing));
     expect(candidates.map((candidate) => candidate.gap).sort()).toEqual([0, 1]);
     for (const candidate of candidates) expect(candidate.gap === 0 ? t0 : candidate.live.pending[candidate.gap - 1]!.plannedDepartureEpoch).toBeLessThanOrEqual(t0 + 2 * 3600);
     // The order, the start, the first stop, and the second stop (the far end of gap 1).
@@ -89,8 +90,20 @@ describe('rankInsertions', () => {
 
   it('asks no road table when every gap starts after the order window closed', async () => {
     const { routing, places } = countingRouting();
-    const candidates = await rankInsertions(order([{ startEpochSeconds: t0 - 3600, endEpochSeconds: t0 - 60 }]), [route()], shiftEnd, routing);
+    const candidates = await rankInsertions(order([{ startEpochSeconds: t0 - 3600, endEpochSeconds: t0 - 60 }]), [route()], shiftEnd, new ProbeRoads(order([]).location, routing));
     expect(candidates).toEqual([]);
     expect(places).toEqual([]);
+  });
+
+  it('asks the road tables only about places a window before did not, when the windows share the probe\'s legs', async () => {
+    const { routing, places } = countingRouting();
+    const roads = new ProbeRoads(order([]).location, routing);
+    const morning = await rankInsertions(order([{ startEpochSeconds: t0, endEpochSeconds: t0 + 2 * 3600 }]), [route()], shiftEnd, roads);
+    const allDay = await rankInsertions(order([]), [route()], shiftEnd, roads);
+    // Morning: the order, the depot and two stops; all day adds the third stop only.
+    expect(places).toEqual([4, 4, 2, 2]);
+    const alone = await rankInsertions(order([]), [route()], shiftEnd, new ProbeRoads(order([]).location, createHaversineProvider()));
+    expect(allDay).toEqual(alone);
+    expect(morning.map((candidate) => candidate.gap).sort()).toEqual([0, 1]);
   });
 });

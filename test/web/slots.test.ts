@@ -61,4 +61,30 @@ describe('the dispatcher configures the slot calendar and sees how full it is', 
     await screenshot(page, 'slots-after');
     expect(problems).toEqual([]);
   });
+
+  it('refuses a console order in a full window beside its window fields, and books it when the dispatcher says so', async () => {
+    await page.getByRole('tab', { name: 'Orders' }).click();
+    await page.getByRole('button', { name: 'New order' }).click();
+    const form = page.locator('#order-form');
+    await form.getByLabel('Reference').fill('slot-console');
+    await form.getByLabel('Customer').fill('Console Customer');
+    await form.getByLabel('Address').fill('Hauptstraße 2, Heidelberg');
+    await form.getByLabel('Longitude').fill('8.6900');
+    await form.getByLabel('Latitude').fill('49.4100');
+    await form.locator('#new-date').fill(date);
+    await form.locator('#new-from').fill('08:00');
+    await form.locator('#new-to').fill('12:00');
+    // The calendar now takes 2 in the morning: the order and the hold fill it.
+    await form.getByRole('button', { name: 'Create order' }).click();
+    await expect.poll(async () => form.locator('.field-error[data-error-for="timeWindows"]').textContent(), { timeout: 20_000 }).toContain(`window 08:00–12:00 on ${date} is full (2 of 2 promised or held)`);
+    expect((await service.api<{ items: unknown[] }>('GET', '/api/v1/orders?q=slot-console')).items).toHaveLength(0);
+
+    await form.getByLabel('Book even if the slot window is full').check();
+    await form.getByRole('button', { name: 'Create order' }).click();
+    await page.locator('[data-detail="customer"]', { hasText: 'Console Customer' }).waitFor({ timeout: 20_000 });
+    const created = (await service.api<{ items: { timeWindows: { start: string }[] }[] }>('GET', '/api/v1/orders?q=slot-console')).items;
+    expect(created).toHaveLength(1);
+    expect(created[0]!.timeWindows[0]!.start.slice(0, 16)).toBe(`${date}T08:00`);
+    expect(problems).toEqual([]);
+  }, 90_000);
 });

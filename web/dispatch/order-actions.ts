@@ -69,7 +69,7 @@ export class OrderActions {
   }
 
   /** Without a location the order is sent as it is: the server says what is missing (or, with geocoding, finds it). */
-  async create(input: Omit<OrderInput, 'location'> & { location?: [number, number] }): Promise<Order> {
+  async create(input: Omit<OrderInput, 'location'> & { location?: [number, number]; overrideCapacity?: boolean }): Promise<Order> {
     const order = await this.api.post<CreatedOrderResponse>('/orders', { ...input, depotId: this.state.depotId ?? undefined });
     rememberTrackingLink(order.id, order.trackingLink);
     await this.refreshAround();
@@ -84,8 +84,8 @@ export class OrderActions {
     await this.open(orderId);
   }
 
-  async importFile(file: File, source: string): Promise<ImportOrdersResult> {
-    const params = new URLSearchParams({ source, ...(this.state.depotId ? { depotId: String(this.state.depotId) } : {}) });
+  async importFile(file: File, source: string, overrideCapacity = false): Promise<ImportOrdersResult> {
+    const params = new URLSearchParams({ source, ...(this.state.depotId ? { depotId: String(this.state.depotId) } : {}), ...(overrideCapacity ? { overrideCapacity: 'true' } : {}) });
     const result = await this.api.upload<ImportOrdersResult>(`/orders/import?${params}`, file, contentTypeOf(file));
     await this.refreshAround();
     return result;

@@ -218,6 +218,13 @@ export class OrdersRepository {
     return trackingLinkPath(token);
   }
 
+  /** The windows and status of the source's orders with these references, by reference (an import's current orders). */
+  async windowsBySourceRefs(source: string, externalRefs: string[]): Promise<Map<string, { timeWindows: Order['timeWindows']; status: OrderStatus }>> {
+    if (externalRefs.length === 0) return new Map();
+    const rows = await this.db<OrderRow>('orders').where({ source }).whereIn('external_ref', externalRefs);
+    return new Map(rows.map((row) => [row.external_ref, { timeWindows: toOrder(row).timeWindows, status: row.status as OrderStatus }]));
+  }
+
   async findBySourceRef(source: string, externalRef: string): Promise<Order | null> {
     const row = await this.db<OrderRow>('orders').where({ source, external_ref: externalRef }).first();
     return row ? toOrder(row) : null;

@@ -27,7 +27,15 @@ function windowFields(window: Omit<QuotedWindow, 'reason' | 'insertion'>, timeZo
 
 const byDate = <T extends { date: string }>(windows: T[]) => [...new Set(windows.map((window) => window.date))].map((date) => ({ date, windows: windows.filter((window) => window.date === date) }));
 
-const presentMarginal = ({ marginal }: Insertion) => ({ extraSeconds: marginal.extraSeconds, extraDrivingSeconds: marginal.extraDrivingSeconds, extraMeters: marginal.extraMeters, cost: marginal.cost });
+const presentMarginal = ({ marginal }: Insertion) => ({
+  extraDrivingMinutes: Math.round(marginal.extraDrivingSeconds / 6) / 10,
+  extraKm: Math.round(marginal.extraMeters / 10) / 100,
+  extraDrivingSeconds: marginal.extraDrivingSeconds,
+  extraMeters: marginal.extraMeters,
+  extraWaitingSeconds: marginal.extraWaitingSeconds,
+  extraWorkingSeconds: marginal.extraWorkingSeconds,
+  cost: marginal.cost,
+});
 
 export function presentQuote(depot: Depot, location: LonLat, dates: string[], windows: QuotedWindow[]): SlotQuoteResponse {
   const grouped = new Map(byDate(windows).map((entry) => [entry.date, entry.windows]));

@@ -81,8 +81,8 @@ export function importRouter(context: CommandContext, { maxBodyBytes = DEFAULT_I
     if (Number(request.get('content-length')) > maxBodyBytes) throw payloadTooLarge(`The import body is larger than ${maxBodyBytes} bytes`);
     const body = limitedBody(decodedBody(request), maxBodyBytes);
 
-    const { source, depotId } = query.data;
-    const result = await importOrders(context, { source, depotId, format, charset, body, geocoding }, principalOf(request));
+    const { source, depotId, overrideCapacity } = query.data;
+    const result = await importOrders(context, { source, depotId, format, charset, body, geocoding, overrideCapacity }, principalOf(request));
     response.json(result);
   });
 

@@ -49,6 +49,8 @@ export function mountOrderForm(state: ConsoleState, actions: OrderActions, pickO
         field('Service minutes', 'serviceMinutes', { type: 'number', min: '0', value: '5' }, 'serviceSeconds'),
         field('Priority', 'priority', { type: 'number', min: '0', max: '100', value: '0' }),
         field('Notes', 'notes', {}, 'notes', true),
+        // A slot window of the depot's calendar that is full refuses the order unless the dispatcher books it anyway.
+        el('div', { class: 'wide' }, el('label', { for: 'new-overrideCapacity' }, el('input', { id: 'new-overrideCapacity', name: 'overrideCapacity', type: 'checkbox' }), ' Book even if the slot window is full')),
       ),
       el('p', { class: 'form-error error', role: 'alert' }),
       el('p', {}, el('button', { class: 'primary', type: 'submit' }, 'Create order'), ' ', el('button', { type: 'button', 'data-close': '' }, 'Close')),
@@ -86,6 +88,7 @@ export function mountOrderForm(state: ConsoleState, actions: OrderActions, pickO
         serviceSeconds: typeof minutes === 'number' ? Math.round(minutes * 60) : (minutes as unknown as number),
         priority: number(text('priority')) as number,
         notes: text('notes') || null,
+        ...(input('overrideCapacity').checked ? { overrideCapacity: true } : {}),
       })
       .then((order) => {
         form.classList.add('hidden');
@@ -115,7 +118,7 @@ export function mountOrderForm(state: ConsoleState, actions: OrderActions, pickO
     const source = ($('#import-source') as HTMLInputElement).value.trim();
     $('#import-result').replaceChildren(el('p', { class: 'muted' }, `Importing ${file.name}…`));
     actions
-      .importFile(file, source)
+      .importFile(file, source, ($('#import-override') as HTMLInputElement).checked)
       .then((result) => {
         const counts = `${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${new Set(result.rejected.map((row) => row.row)).size} rows rejected`;
         $('#import-result').replaceChildren(

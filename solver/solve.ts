@@ -1,7 +1,7 @@
 import { buildInitialSolution } from './construct/initial';
 import { buildProblem, ProblemInputError } from './model/problem';
 import { Rng } from './model/rng';
-import type { VroomProblem, VroomSolution } from './model/vroom';
+import type { VroomInput, VroomSolution } from './model/vroom';
 import { buildSolution, planRoutes, unassignedOf } from './plan';
 import { anneal, type SolveProgress, type StoppingRule } from './search/anneal';
 import { nearestTasks } from './search/neighbors';
@@ -37,7 +37,7 @@ function emptySolution(code: 1 | 2, error: string): VroomSolution {
 }
 
 /** Solves a VROOM-format problem. Never throws: bad input answers code 2 with the reason, a solver fault code 1. */
-export function solve(input: VroomProblem, options: SolveOptions = {}): VroomSolution {
+export function solve(input: VroomInput, options: SolveOptions = {}): VroomSolution {
   const startedAt = options.clock?.();
   const issues = validateProblem(input);
   if (issues.length > 0) return emptySolution(2, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));

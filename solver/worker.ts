@@ -6,12 +6,12 @@ import { setPriority } from 'node:os';
 import { isMainThread, type MessagePort } from 'node:worker_threads';
 import { checkSolution, solve, validateProblem, type CheckResult, type SolveOptions, type SolveProgress, type ValidationIssue } from './index';
 import type { VroomProblem, VroomSolution } from './model/vroom';
-import { joinMatrices, type FlatMatrices } from './worker-transfer';
+import { withFlatMatrices, type FlatMatrices } from './worker-transfer';
 
 export interface SolveTask {
   /** Without matrices when they come as `flatMatrices`. */
   problem: VroomProblem;
-  /** The matrices as flat (possibly shared) arrays: see worker-transfer.ts. */
+  /** The matrices as flat (possibly shared) arrays, read as they are: see worker-transfer.ts. */
   flatMatrices?: FlatMatrices;
   options?: Pick<SolveOptions, 'seed' | 'stop' | 'mode'>;
   /**
@@ -48,13 +48,13 @@ export type VerifiedSolve = { issues: ValidationIssue[] } | { solution: VroomSol
  * reads a large problem's matrices at all (piscina's task name `solveVerified`).
  */
 export function solveVerified(task: SolveTask): VerifiedSolve {
-  const input = task.flatMatrices ? joinMatrices(task.problem, task.flatMatrices) : task.problem;
+  const input = task.flatMatrices ? withFlatMatrices(task.problem, task.flatMatrices) : task.problem;
   const issues = validateProblem(input);
   if (issues.length > 0) {
     task.progressPort?.close();
     return { issues };
   }
-  const solution = solveTask({ ...task, problem: input, flatMatrices: undefined });
+  const solution = solveTask(task);
   return { solution, check: checkSolution(input, solution) };
 }
 
@@ -66,7 +66,7 @@ export default function solveTask({ problem, flatMatrices, options, stopFlag, pr
   };
   const onProgress = progressPort && ((progress: SolveProgress) => progressPort.postMessage(progress));
   try {
-    const input = flatMatrices ? joinMatrices(problem, flatMatrices) : problem;
+    const input = flatMatrices ? withFlatMatrices(problem, flatMatrices) : problem;
     return solve(input, { ...options, clock: () => performance.now(), signal, onProgress });
   } finally {
     progressPort?.close();

@@ -1,9 +1,9 @@
 /**
  * Solver scale benchmark on generated last-mile days (deterministic: same size and seed, same instance):
  * 1,000 jobs on 50 vehicles, 5,000 jobs on 250 vehicles and 10,000 jobs on 300 vehicles. Prints time to the first solution (construction
- * only) from nested number[][] matrices (a JSON caller's) and from flat shared matrices as the service passes them
- * to a solver thread, both by solve() alone and by the thread's whole task (validation, solve, the checker:
- * solveVerified), cost after 10 s and after 60 s, the checker's verdict and each case's peak RSS. Each case runs in
+ * only) from nested number[][] matrices (a JSON caller's) and, in a process of its own, from flat shared matrices as
+ * the service passes them to a solver thread, by the thread's whole task (validation, solve, the checker:
+ * solveVerified) and by solve() alone, cost after 10 s and after 60 s, the checker's verdict and each case's peak RSS. Each case runs in
  * its own process so the peak RSS is its own, and collects the last solve's garbage before the next one starts
  * (`--expose-gc`): the peak is one solve's, not two problems' matrices waiting for the collector side by side.
  *
@@ -40,13 +40,18 @@ interface CaseResult {
   generateSeconds: number;
   /** Wall and CPU seconds: on a loaded machine the CPU time is the part that is the solver's. */
   firstSolution: FirstSolution;
-  /** The same from flat shared matrices: solve() alone, and the solver thread's task (validate, solve, check). */
-  flatFirstSolution: FirstSolution;
-  flatVerified: FirstSolution & { feasible: boolean };
   runs: Array<{ budgetSeconds: number; seconds: number; cost: number; unassigned: number; routes: number; iterations: number; feasible: boolean }>;
   peakRssMb: number;
   /** 1-minute load average when the case ended. */
   load: number;
+}
+
+/** A case from flat shared matrices, in a process of its own (as a fresh solver thread starts). */
+interface FlatResult {
+  /** The solver thread's task first (validate, solve, check), then solve() alone. */
+  task: FirstSolution & { feasible: boolean };
+  solve: FirstSolution;
+  peakRssMb: number;
 }
 
 interface FirstSolution {
@@ -58,31 +63,37 @@ interface FirstSolution {
   load: number;
 }
 
-const { values } = parseArgs({ options: { case: { type: 'string' }, seed: { type: 'string', default: '1' }, first: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { case: { type: 'string' }, seed: { type: 'string', default: '1' }, first: { type: 'boolean', default: false }, flat: { type: 'boolean', default: false } } });
 const seed = Number(values.seed);
 const firstOnly = values.first;
 
 if (values.case !== undefined) {
   const scaleCase = CASES[values.case];
   if (!scaleCase) throw new Error(`--case must be one of ${Object.keys(CASES).join(', ')}`);
-  console.log(JSON.stringify(runCase(scaleCase)));
+  console.log(JSON.stringify(values.flat ? runFlatCase(scaleCase) : runCase(scaleCase)));
 } else {
   console.log(`# Solver scale: generated instances, seed ${seed}\n`);
-  const results = Object.keys(CASES).map((name) => {
-    const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', import.meta.filename, '--case', name, '--seed', String(seed), ...(firstOnly ? ['--first'] : [])], {
+  const child = <T>(name: string, flags: string[]): T => {
+    const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', import.meta.filename, '--case', name, '--seed', String(seed), ...flags], {
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
     });
-    return JSON.parse(output.trim().split('\n').at(-1)!) as CaseResult;
-  });
+    return JSON.parse(output.trim().split('\n').at(-1)!) as T;
+  };
+  const results = Object.keys(CASES).map((name) => ({
+    ...child<CaseResult>(name, firstOnly ? ['--first'] : []),
+    flat: child<FlatResult>(name, ['--flat']),
+  }));
   const first = (run: FirstSolution) => `${run.seconds.toFixed(2)} (${run.cpuSeconds.toFixed(2)})`;
-  console.log('First solution, wall s (CPU s): nested number[][] → solve(); flat shared matrices → solve(), and the solver thread\'s whole task (validate + solve + check).\n');
-  console.log('| jobs | vehicles | nested solve() | flat solve() | flat ÷ nested CPU | flat thread task | task checker | same cost flat/nested | load |');
-  console.log('|--:|--:|--:|--:|--:|--:|---|---|--:|');
-  for (const { jobs, vehicles, firstSolution: nested, flatFirstSolution: flat, flatVerified: task } of results) {
+  console.log('First solution, wall s (CPU s): nested number[][] → solve(); flat shared matrices (own process) → the solver thread\'s whole task');
+  console.log('(validate + solve + check, first), then solve() alone. Load: nested / flat task / flat solve().\n');
+  console.log('| jobs | vehicles | nested solve() | flat thread task | task checker | flat solve() | flat ÷ nested CPU | same cost flat/nested | flat peak RSS MB | load |');
+  console.log('|--:|--:|--:|--:|---|--:|--:|---|--:|--:|');
+  for (const { jobs, vehicles, firstSolution: nested, flat } of results) {
     console.log(
-      `| ${jobs} | ${vehicles} | ${first(nested)} | ${first(flat)} | ${(flat.cpuSeconds / nested.cpuSeconds).toFixed(2)} | ${first(task)} | ${task.feasible ? 'feasible' : '**infeasible**'} ` +
-        `| ${flat.cost === nested.cost && flat.unassigned === nested.unassigned ? 'yes' : '**no**'} | ${nested.load.toFixed(1)} / ${flat.load.toFixed(1)} / ${task.load.toFixed(1)} |`,
+      `| ${jobs} | ${vehicles} | ${first(nested)} | ${first(flat.task)} | ${flat.task.feasible ? 'feasible' : '**infeasible**'} | ${first(flat.solve)} | ${(flat.solve.cpuSeconds / nested.cpuSeconds).toFixed(2)} ` +
+        `| ${flat.solve.cost === nested.cost && flat.task.cost === nested.cost && flat.solve.unassigned === nested.unassigned ? 'yes' : '**no**'} | ${flat.peakRssMb.toFixed(0)} ` +
+        `| ${nested.load.toFixed(1)} / ${flat.task.load.toFixed(1)} / ${flat.solve.load.toFixed(1)} |`,
     );
   }
   if (!firstOnly) {
@@ -127,30 +138,24 @@ function runCase({ jobs, vehicles, budgets }: ScaleCase): CaseResult {
     };
   });
 
-  // From here on the matrices are flat, as the service's routing makes them; the rows go (the peak stays one copy's).
+  return { jobs, vehicles, generateSeconds, firstSolution, runs, peakRssMb: process.resourceUsage().maxRSS / 1024, load: os.loadavg()[0]! };
+}
+
+function runFlatCase({ jobs, vehicles }: ScaleCase): FlatResult {
+  const problem = generateDay(jobs, vehicles, seed);
+  // The matrices flat, as the service's routing makes them; the rows go (the peak stays one copy's).
   const flatMatrices = flattenReleasing(problem);
   const withoutMatrices = { ...problem };
-  collectGarbage();
-  const flatFirstSolution = timed(() => solve({ ...withoutMatrices, matrices: flatMatrices }, { seed, stop: { maxIterations: 0 } }));
-  collectGarbage();
   let feasible = false;
-  const flatVerified = timed(() => {
+  const task = timed(() => {
     const run = solveVerified({ problem: withoutMatrices, flatMatrices, options: { seed, stop: { maxIterations: 0 } } });
     if (!('solution' in run)) throw new Error(`the flat problem did not validate: ${JSON.stringify(run.issues.slice(0, 3))}`);
     feasible = run.check.feasible;
     return run.solution;
   });
-  return {
-    jobs,
-    vehicles,
-    generateSeconds,
-    firstSolution,
-    flatFirstSolution,
-    flatVerified: { ...flatVerified, feasible },
-    runs,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-    load: os.loadavg()[0]!,
-  };
+  collectGarbage();
+  const alone = timed(() => solve({ ...withoutMatrices, matrices: flatMatrices }, { seed, stop: { maxIterations: 0 } }));
+  return { task: { ...task, feasible }, solve: alone, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 function timed(run: () => VroomSolution): FirstSolution {

@@ -1,30 +1,31 @@
 /**
  * What a 1,000 × 1,000 matrix costs to hand to a worker thread, three ways:
  *   nested  — number[][] as is (structured clone walks a million boxed numbers);
- *   flat    — one Float64Array (+ size) copied as a block, decoded to rows in the worker;
+ *   flat    — one Float64Array (+ size) copied as a block, read flat in the worker;
  *   shared  — the Float64Array on a SharedArrayBuffer: no copy at all, every seed's task reads the same memory.
  * "main ms" is what the HTTP event loop is blocked for (encode + postMessage); "ready ms" is until the worker
- * holds number[][] rows the solver reads.
+ * has read an entry through the solver's matrix reader (model/matrix-input.ts), rows or flat as they came.
  *
  *   npx tsx benchmarks/optimize-matrix-transfer.ts
  */
 import { Worker } from 'node:worker_threads';
-import { decodeMatrix, encodeMatrix } from '../solver/worker-transfer';
+import { matrixReader } from '../solver/model/matrix-input';
+import { encodeMatrix } from '../solver/worker-transfer';
 
 const SIZE = 1000;
 const ROUNDS = 7;
 
 const matrix = Array.from({ length: SIZE }, (_, i) => Array.from({ length: SIZE }, (_, j) => (i === j ? 0 : 60 + ((i * 7919 + j * 104729) % 3600))));
 
-// The worker decodes with the solver worker's own code (tsx registered on that thread, as worker-loader.mjs does).
+// The worker reads with the solver's own reader (tsx registered on that thread, as worker-loader.mjs does).
 const workerSource = `
   import { parentPort } from 'node:worker_threads';
   import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};
   register();
-  const { decodeMatrix } = await import(${JSON.stringify(new URL('../solver/worker-transfer.ts', import.meta.url).href)});
-  parentPort.on('message', ({ kind, payload }) => {
-    const rows = kind === 'nested' ? payload : decodeMatrix(payload);
-    parentPort.postMessage({ checksum: rows[rows.length - 1][rows.length - 2], at: performance.timeOrigin + performance.now() });
+  const { matrixReader } = await import(${JSON.stringify(new URL('../solver/model/matrix-input.ts', import.meta.url).href)});
+  parentPort.on('message', ({ payload }) => {
+    const reader = matrixReader(payload);
+    parentPort.postMessage({ checksum: reader.row(reader.rows - 1)[reader.rows - 2], at: performance.timeOrigin + performance.now() });
   });
   parentPort.postMessage('ready');
 `;
@@ -76,9 +77,11 @@ await worker.terminate();
 
 // Round-trip check of the codec itself, nulls included.
 const withGap = [[0, null], [5, 0]];
-if (JSON.stringify(decodeMatrix(encodeMatrix(withGap))) !== JSON.stringify(withGap)) throw new Error('codec lost a null');
+const reread = matrixReader(encodeMatrix(withGap))!;
+const rowsRead = [0, 1].map((i) => Array.from(reread.row(i)!, (value) => (reread.noRoad(value) ? null : value)));
+if (JSON.stringify(rowsRead) !== JSON.stringify(withGap)) throw new Error('codec lost a null');
 
-console.log(`Matrix ${SIZE} × ${SIZE} to a worker thread, median of ${ROUNDS} (main = event loop blocked; ready = rows decoded in the worker)`);
+console.log(`Matrix ${SIZE} × ${SIZE} to a worker thread, median of ${ROUNDS} (main = event loop blocked; ready = an entry read in the worker)`);
 const header = ['transfer', 'main ms, 1 task', 'ready ms, 1 task', `main ms, ${TASKS} tasks`, `ready ms, ${TASKS} tasks`];
 console.log(header.map((cell) => cell.padEnd(18)).join(''));
 for (const row of rows) console.log(row.map((cell) => cell.padEnd(18)).join(''));

@@ -20,7 +20,7 @@ import { loadEmbeddedRouting } from '../src/routing/embedded';
 import { createPoolSolver } from '../src/solving/pool-solver';
 import { buildPlanningProblem, type PlanningInput, type PlanningOrder, type PlanningVehicle } from '../src/solving/planning-problem';
 import { solvePlanning } from '../src/solving/solve-planning';
-import { joinMatrices } from '../solver/worker-transfer';
+import { withFlatMatrices } from '../solver/worker-transfer';
 import type { LonLat } from '../src/domain/model/geometry';
 
 const { values } = parseArgs({
@@ -88,7 +88,7 @@ await solver.close();
 if (outcome.status !== 'planned') throw new Error(`the run ended ${outcome.status}`);
 const { plan, problem, solution, timings } = outcome;
 
-const check = checkSolution(problem.flatMatrices ? joinMatrices(problem.vroom, problem.flatMatrices) : problem.vroom, solution);
+const check = checkSolution(problem.flatMatrices ? withFlatMatrices(problem.vroom, problem.flatMatrices) : problem.vroom, solution);
 // An unassigned order "could have been served" if the fleet, with nothing else to do, serves it.
 const inline = createPoolSolver({ threads: 1 });
 let servableUnassigned = 0;

@@ -1,7 +1,7 @@
 /**
  * The independent feasibility checker: re-verifies a solution against its problem from the problem's own
- * matrices and the solution's step sequence. It shares no code with the search (only the wire types), so a
- * bug in the solver's bookkeeping cannot hide itself here.
+ * matrices and the solution's step sequence. It shares no code with the search (only the wire types and the reader of
+ * the input's matrices, rows or flat), so a bug in the solver's bookkeeping cannot hide itself here.
  *
  * The reported schedule is checked as given: a step may not arrive before the previous step's departure plus
  * travel, service starts at arrival + waiting_time and must fall in one of the task's windows, and the route
@@ -9,7 +9,8 @@
  * Multi-trip (a vehicle with `reload`): each `reload` step is at the vehicle's reload place and lasts its service;
  * there the van unloads what its jobs collected and loads the next trip's deliveries, so capacity holds per trip.
  */
-import type { TimeWindow, VroomProblem, VroomRoute, VroomSolution, VroomStep, VroomVehicle } from './model/vroom';
+import { matrixReader, type MatrixReader } from './model/matrix-input';
+import type { TimeWindow, VroomInput, VroomRoute, VroomSolution, VroomStep, VroomVehicle } from './model/vroom';
 
 export interface CheckIssue {
   code: CheckIssueCode;
@@ -93,7 +94,7 @@ interface Placement {
 const EPSILON = 1e-6;
 const ALWAYS_OPEN: TimeWindow = [-Infinity, Infinity];
 
-export function checkSolution(problem: VroomProblem, solution: VroomSolution): CheckResult {
+export function checkSolution(problem: VroomInput, solution: VroomSolution): CheckResult {
   const issues: CheckIssue[] = [];
   if (solution.code !== 0) {
     const message = `solver returned code ${solution.code}${solution.error ? `: ${solution.error}` : ''}`;
@@ -154,7 +155,7 @@ export function checkSolution(problem: VroomProblem, solution: VroomSolution): C
 }
 
 function checkRoute(
-  problem: VroomProblem,
+  problem: VroomInput,
   vehicle: VroomVehicle,
   route: VroomRoute,
   tasks: Map<string, Task>,
@@ -167,16 +168,18 @@ function checkRoute(
   const matrix = problem.matrices?.[vehicle.profile ?? 'car'] ?? {};
   const speedFactor = vehicle.speed_factor ?? 1;
   // A costs matrix alone stands in for durations (as in the solver's model); null means no road: unreachable.
-  const durations = matrix.durations ?? matrix.costs;
-  const leg = (rows: (number | null)[][] | undefined, from: number | undefined, to: number | undefined, absent: number) => {
+  const durations = matrixReader(matrix.durations ?? matrix.costs);
+  const distances = matrixReader(matrix.distances);
+  const costMatrix = matrixReader(matrix.costs);
+  const leg = (reader: MatrixReader | undefined, from: number | undefined, to: number | undefined, absent: number) => {
     if (from === undefined || to === undefined) return 0;
-    if (!rows) return absent;
-    const value = rows[from]?.[to];
-    return typeof value === 'number' ? value : Infinity;
+    if (!reader) return absent;
+    const value = Number.isInteger(from) && from >= 0 && from < reader.rows ? reader.row(from)?.[to] : undefined;
+    return typeof value === 'number' && !reader.noRoad(value) ? value : Infinity;
   };
   const travelSeconds = (from: number | undefined, to: number | undefined) => leg(durations, from, to, NaN) / speedFactor;
-  const travelMeters = (from: number | undefined, to: number | undefined) => leg(matrix.distances, from, to, 0);
-  const travelCost = (from: number | undefined, to: number | undefined) => leg(matrix.costs, from, to, 0);
+  const travelMeters = (from: number | undefined, to: number | undefined) => leg(distances, from, to, 0);
+  const travelCost = (from: number | undefined, to: number | undefined) => leg(costMatrix, from, to, 0);
 
   const steps = route.steps;
   const stepTasks = steps.map((step, index) => {
@@ -375,7 +378,7 @@ function checkShape(vehicle: VroomVehicle, steps: VroomStep[], report: (code: Ch
   if (vehicle.end_index !== undefined && steps.at(-1)?.type !== 'end') report('route_shape', `route of vehicle ${vehicle.id} has no end step`);
 }
 
-function checkShipments(problem: VroomProblem, placements: Map<string, Placement[]>, issues: CheckIssue[]) {
+function checkShipments(problem: VroomInput, placements: Map<string, Placement[]>, issues: CheckIssue[]) {
   for (const shipment of problem.shipments ?? []) {
     const pickup = placements.get(taskKey('pickup', shipment.pickup.id))?.[0];
     const delivery = placements.get(taskKey('delivery', shipment.delivery.id))?.[0];
@@ -408,7 +411,7 @@ function checkShipments(problem: VroomProblem, placements: Map<string, Placement
 }
 
 /** Locked steps stay on their vehicle in their order; a locked head of `steps` is served first. */
-function checkLockedSteps(problem: VroomProblem, solution: VroomSolution, issues: CheckIssue[]) {
+function checkLockedSteps(problem: VroomInput, solution: VroomSolution, issues: CheckIssue[]) {
   for (const vehicle of problem.vehicles ?? []) {
     const locked = (vehicle.steps ?? []).filter((step) => step.locked && step.type !== 'start' && step.type !== 'end');
     if (locked.length === 0) continue;
@@ -456,7 +459,7 @@ function checkSummary(solution: VroomSolution, totals: { distance: number; durat
   if (summary.priority !== totals.priority) mismatch('priority', summary.priority, totals.priority);
 }
 
-function indexTasks(problem: VroomProblem): Map<string, Task> {
+function indexTasks(problem: VroomInput): Map<string, Task> {
   const tasks = new Map<string, Task>();
   for (const job of problem.jobs ?? []) {
     const delivery = job.delivery ?? [];

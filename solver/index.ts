@@ -1,5 +1,5 @@
 /** The solver's public API: pure, synchronous, deterministic by seed. */
-export { solve, type SolveOptions, type SolveProgress, type StoppingRule } from './solve';
+export { solve, solveOrReport, type SolveOptions, type SolveProgress, type StoppingRule } from './solve';
 export type * from './model/vroom';
 export { validateProblem, VROOM_KEYS, type ValidateOptions, type ValidationIssue, type ValidationCode } from './validate';
 export { checkSolution, type CheckResult, type CheckIssue, type CheckIssueCode } from './check';

@@ -1,5 +1,5 @@
 import { DEFAULT_BALANCE_WEIGHT } from './model/problem';
-import type { VroomProblem, VroomSolution } from './model/vroom';
+import type { VroomInput, VroomSolution } from './model/vroom';
 import { balancePenalty } from './search/solution';
 
 /**
@@ -7,7 +7,7 @@ import { balancePenalty } from './search/solution';
  * `vehicles` (routes used; 0 unless minimize is `vehicles`) then `cost` (the summary's, plus the balance penalty
  * with minimize `balance`), as the search ranked it. Read from the reported routes, so any solution can be ranked.
  */
-export function solutionScore(problem: VroomProblem, solution: VroomSolution): { vehicles: number; cost: number } {
+export function solutionScore(problem: VroomInput, solution: VroomSolution): { vehicles: number; cost: number } {
   const minimize = problem.options?.minimize ?? 'cost';
   const vehicles = minimize === 'vehicles' ? solution.routes.length : 0;
   if (minimize !== 'balance') return { vehicles, cost: solution.summary.cost };

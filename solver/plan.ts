@@ -1,6 +1,6 @@
 import { stepTask } from './construct/initial';
 import { buildProblem, ProblemInputError, TASK_DELIVERY, TASK_JOB, TASK_PICKUP, type Problem } from './model/problem';
-import type { VroomProblem, VroomRoute, VroomSolution, VroomStep, VroomUnassigned, VroomViolation, SolverStats } from './model/vroom';
+import type { VroomInput, VroomRoute, VroomSolution, VroomStep, VroomUnassigned, VroomViolation, SolverStats } from './model/vroom';
 import { explainUnassigned, type UnassignedExplanation } from './search/reasons';
 import { addViolation, simulateRoute } from './search/schedule';
 
@@ -20,7 +20,7 @@ function sum(values: number[], add: ArrayLike<number>, offset: number): void {
   for (let d = 0; d < values.length; d++) values[d]! += add[offset + d]!;
 }
 
-function taskInput(input: VroomProblem, problem: Problem, t: number) {
+function taskInput(input: VroomInput, problem: Problem, t: number) {
   const kind = problem.taskKind[t];
   if (kind === TASK_JOB) return input.jobs![t]!;
   const s = kind === TASK_PICKUP ? t - problem.jobCount : t - problem.jobCount - problem.shipmentCount;
@@ -30,7 +30,7 @@ function taskInput(input: VroomProblem, problem: Problem, t: number) {
 
 export function buildSolution(
   problem: Problem,
-  input: VroomProblem,
+  input: VroomInput,
   routes: number[][],
   unassigned: Array<{ task: number } & UnassignedExplanation>,
   stats?: SolverStats,
@@ -147,7 +147,7 @@ export function buildSolution(
 }
 
 /** Plan mode: the routes in vehicle.steps exactly as given, evaluated; tasks in no route are unassigned. */
-export function planRoutes(problem: Problem, input: VroomProblem): VroomSolution {
+export function planRoutes(problem: Problem, input: VroomInput): VroomSolution {
   const routes = problem.vehicleSteps.map((steps, v) =>
     (steps ?? []).map((step, k) => stepTask(problem, step, `vehicles[${v}].steps[${k}]`)).filter((t) => t >= 0),
   );
@@ -158,7 +158,7 @@ export function planRoutes(problem: Problem, input: VroomProblem): VroomSolution
 }
 
 /** The dispatcher's service_at / service_after / service_before on steps: early is lead_time, late is delay. */
-function flagServiceTimes(input: VroomProblem, solution: VroomSolution): void {
+function flagServiceTimes(input: VroomInput, solution: VroomSolution): void {
   for (const route of solution.routes) {
     const vehicle = input.vehicles.find((v) => v.id === route.vehicle)!;
     for (const planned of vehicle.steps ?? []) {
@@ -182,7 +182,7 @@ function flagServiceTimes(input: VroomProblem, solution: VroomSolution): void {
  * lacks a skill for or cannot reach in its window on its own, then a route over capacity or otherwise infeasible.
  * Returns VROOM's message, or undefined when every vehicle's steps can be driven as given.
  */
-export function vehicleStepsError(input: VroomProblem): string | undefined {
+export function vehicleStepsError(input: VroomInput): string | undefined {
   let problem: Problem;
   try {
     problem = buildProblem(input);

@@ -1,11 +1,11 @@
 import { buildInitialSolution } from './construct/initial';
 import { buildProblem, ProblemInputError } from './model/problem';
 import { Rng } from './model/rng';
-import type { VroomProblem, VroomSolution } from './model/vroom';
+import type { VroomInput, VroomSolution } from './model/vroom';
 import { buildSolution, planRoutes, unassignedOf } from './plan';
 import { anneal, type SolveProgress, type StoppingRule } from './search/anneal';
 import { nearestTasks } from './search/neighbors';
-import { validateProblem } from './validate';
+import { validateProblem, type ValidationIssue } from './validate';
 
 export type { SolveProgress, StoppingRule } from './search/anneal';
 
@@ -37,10 +37,20 @@ function emptySolution(code: 1 | 2, error: string): VroomSolution {
 }
 
 /** Solves a VROOM-format problem. Never throws: bad input answers code 2 with the reason, a solver fault code 1. */
-export function solve(input: VroomProblem, options: SolveOptions = {}): VroomSolution {
+export function solve(input: VroomInput, options: SolveOptions = {}): VroomSolution {
+  const outcome = solveOrReport(input, options);
+  return 'issues' in outcome ? emptySolution(2, outcome.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')) : outcome.solution;
+}
+
+/** solve() for a caller that answers bad input field by field: the validation's issues, or the solution (one validation pass). */
+export function solveOrReport(input: VroomInput, options: SolveOptions = {}): { issues: ValidationIssue[] } | { solution: VroomSolution } {
   const startedAt = options.clock?.();
   const issues = validateProblem(input);
-  if (issues.length > 0) return emptySolution(2, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
+  if (issues.length > 0) return { issues };
+  return { solution: solveValid(input, options, startedAt) };
+}
+
+function solveValid(input: VroomInput, options: SolveOptions, startedAt: number | undefined): VroomSolution {
   let problem;
   try {
     problem = buildProblem(input);

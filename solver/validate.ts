@@ -4,6 +4,7 @@
  * so a caller can fix everything in one round instead of one error at a time.
  */
 
+import { matrixReader } from './model/matrix-input';
 import { minimizeGoals, routeCostBases } from './model/vroom';
 
 export interface ValidationIssue {
@@ -314,18 +315,20 @@ function validateMatrices(
 
 /**
  * Square, numeric, non-negative; null marks a pair with no road (the task may then be unreachable). In VROOM's
- * dialect entries are integers, as VROOM reads them ("Invalid matrix entry" otherwise).
+ * dialect entries are integers, as VROOM reads them ("Invalid matrix entry" otherwise). Rows or flat values
+ * (NaN for null) read alike, so both give the same issues at the same paths.
  */
-function validateMatrix(rows: unknown, path: string, report: (code: ValidationCode, path: string, message: string) => void, integers: boolean): number | undefined {
-  if (!Array.isArray(rows)) {
+function validateMatrix(matrix: unknown, path: string, report: (code: ValidationCode, path: string, message: string) => void, integers: boolean): number | undefined {
+  const reader = matrixReader(matrix);
+  if (!reader) {
     report('invalid_type', path, 'must be an array of rows (a square matrix)');
     return undefined;
   }
-  const size = rows.length;
+  const size = reader.rows;
   let square = true;
   for (let i = 0; i < size; i++) {
-    const row: unknown = rows[i];
-    if (!Array.isArray(row)) {
+    const row = reader.row(i);
+    if (!row) {
       square = false;
       report('invalid_type', `${path}[${i}]`, 'must be an array of numbers');
       continue;
@@ -335,9 +338,9 @@ function validateMatrix(rows: unknown, path: string, report: (code: ValidationCo
       report('matrix_shape', `${path}[${i}]`, `has ${row.length} entries, but the matrix has ${size} rows: it must be square`);
     }
     for (let j = 0; j < row.length; j++) {
-      const value: unknown = row[j];
-      // The common case first: this loop sees every entry of a 5,000 × 5,000 matrix.
-      if ((typeof value === 'number' && value >= 0 && value < Infinity && (!integers || Number.isInteger(value))) || value === null) continue;
+      const value = row[j];
+      // The common case first: this loop sees every entry of a 10,000 × 10,000 matrix.
+      if ((typeof value === 'number' && value >= 0 && value < Infinity && (!integers || Number.isInteger(value))) || reader.noRoad(value)) continue;
       const expected = integers ? 'integers ≥ 0, as VROOM reads them (Invalid matrix entry)' : 'finite numbers ≥ 0';
       report('matrix_value', `${path}[${i}][${j}]`, `is ${describe(value)}; entries must be ${expected} (or null for no road)`);
     }

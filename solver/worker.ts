@@ -4,14 +4,14 @@
  */
 import { setPriority } from 'node:os';
 import { isMainThread, type MessagePort } from 'node:worker_threads';
-import { checkSolution, solve, validateProblem, type CheckResult, type SolveOptions, type SolveProgress, type ValidationIssue } from './index';
+import { checkSolution, solve, solveOrReport, type CheckResult, type SolveOptions, type SolveProgress, type ValidationIssue } from './index';
 import type { VroomProblem, VroomSolution } from './model/vroom';
-import { joinMatrices, type FlatMatrices } from './worker-transfer';
+import { withFlatMatrices, type FlatMatrices } from './worker-transfer';
 
 export interface SolveTask {
   /** Without matrices when they come as `flatMatrices`. */
   problem: VroomProblem;
-  /** The matrices as flat (possibly shared) arrays: see worker-transfer.ts. */
+  /** The matrices as flat (possibly shared) arrays, read as they are: see worker-transfer.ts. */
   flatMatrices?: FlatMatrices;
   options?: Pick<SolveOptions, 'seed' | 'stop' | 'mode'>;
   /**
@@ -44,21 +44,22 @@ export const SOLVER_WORKER_FILENAME = new URL(import.meta.url.endsWith('.ts') ? 
 export type VerifiedSolve = { issues: ValidationIssue[] } | { solution: VroomSolution; check: CheckResult };
 
 /**
- * solveTask with the validation before and the check after, here where the matrices are: the caller's thread never
- * reads a large problem's matrices at all (piscina's task name `solveVerified`).
+ * A solve that answers bad input with the validation's issues (one validation pass) and is re-checked after, here
+ * where the matrices are: the caller's thread never reads a large problem's matrices at all (task name `solveVerified`).
  */
 export function solveVerified(task: SolveTask): VerifiedSolve {
-  const input = task.flatMatrices ? joinMatrices(task.problem, task.flatMatrices) : task.problem;
-  const issues = validateProblem(input);
-  if (issues.length > 0) {
-    task.progressPort?.close();
-    return { issues };
-  }
-  const solution = solveTask({ ...task, problem: input, flatMatrices: undefined });
-  return { solution, check: checkSolution(input, solution) };
+  const input = task.flatMatrices ? withFlatMatrices(task.problem, task.flatMatrices) : task.problem;
+  const outcome = runTask(task, (options) => solveOrReport(input, options));
+  return 'issues' in outcome ? outcome : { solution: outcome.solution, check: checkSolution(input, outcome.solution) };
 }
 
-export default function solveTask({ problem, flatMatrices, options, stopFlag, progressPort }: SolveTask): VroomSolution {
+export default function solveTask(task: SolveTask): VroomSolution {
+  const input = task.flatMatrices ? withFlatMatrices(task.problem, task.flatMatrices) : task.problem;
+  return runTask(task, (options) => solve(input, options));
+}
+
+/** Runs `run` with the task's options, its stop flag as the signal and its progress port, closed at the end. */
+function runTask<T>({ options, stopFlag, progressPort }: SolveTask, run: (options: SolveOptions) => T): T {
   const signal = stopFlag && {
     get aborted() {
       return Atomics.load(stopFlag, 0) === 1;
@@ -66,8 +67,7 @@ export default function solveTask({ problem, flatMatrices, options, stopFlag, pr
   };
   const onProgress = progressPort && ((progress: SolveProgress) => progressPort.postMessage(progress));
   try {
-    const input = flatMatrices ? joinMatrices(problem, flatMatrices) : problem;
-    return solve(input, { ...options, clock: () => performance.now(), signal, onProgress });
+    return run({ ...options, clock: () => performance.now(), signal, onProgress });
   } finally {
     progressPort?.close();
   }

@@ -1,4 +1,5 @@
-import type { MinimizeGoal, RouteCostBasis, TimeWindow, VroomBreak, VroomProblem, VroomVehicleStep } from './vroom';
+import { matrixReader, type MatrixInput, type MatrixReader } from './matrix-input';
+import type { MinimizeGoal, RouteCostBasis, TimeWindow, VroomBreak, VroomInput, VroomVehicleStep } from './vroom';
 
 /**
  * The immutable side of the solver: the VROOM problem flattened once into typed arrays.
@@ -168,7 +169,7 @@ function amounts(values: number[] | undefined, dimensions: number, path: string)
   return values;
 }
 
-function countDimensions(problem: VroomProblem): number {
+function countDimensions(problem: VroomInput): number {
   const lengths = [
     ...problem.vehicles.map((v) => v.capacity?.length),
     ...(problem.jobs ?? []).flatMap((j) => [j.delivery?.length, j.pickup?.length]),
@@ -193,13 +194,13 @@ function compactMatrix(length: number, entry: (k: number) => number): Matrix {
 }
 
 /** Fills `target` row by row; false at the first entry float32 cannot hold exactly (the caller starts over in float64). */
-function fillMatrix(rows: number[][], size: number, target: Matrix, stride: number): boolean {
+function fillMatrix(reader: MatrixReader, size: number, target: Matrix, stride: number): boolean {
   for (let i = 0; i < size; i++) {
-    const row = rows[i]!;
+    const row = reader.row(i)!;
     const base = i * stride;
     for (let j = 0; j < size; j++) {
       const value = row[j];
-      // null or a negative entry means "no road": the pair is unreachable.
+      // No road (null, NaN flat) or a negative entry: the pair is unreachable.
       const entry = typeof value === 'number' && value >= 0 && value < Infinity ? value : Infinity;
       target[base + j] = entry;
       if (target[base + j] !== entry) return false;
@@ -208,21 +209,19 @@ function fillMatrix(rows: number[][], size: number, target: Matrix, stride: numb
   return true;
 }
 
-function readMatrix(rows: number[][] | undefined, size: number, path: string, stride: number): Matrix | undefined {
-  if (rows === undefined) return undefined;
-  if (!Array.isArray(rows) || rows.length !== size) throw new ProblemInputError(path, `must be a square matrix of size ${size}`);
-  for (let i = 0; i < size; i++) {
-    const row = rows[i];
-    if (!Array.isArray(row) || row.length !== size) throw new ProblemInputError(`${path}[${i}]`, `must have ${size} entries`);
-  }
+function readMatrix(matrix: MatrixInput | undefined, size: number, path: string, stride: number): Matrix | undefined {
+  if (matrix === undefined) return undefined;
+  const reader = matrixReader(matrix);
+  if (!reader || reader.rows !== size) throw new ProblemInputError(path, `must be a square matrix of size ${size}`);
+  for (let i = 0; i < size; i++) if (reader.row(i)?.length !== size) throw new ProblemInputError(`${path}[${i}]`, `must have ${size} entries`);
   const narrow = new Float32Array(stride * stride);
-  if (fillMatrix(rows, size, narrow, stride)) return narrow;
+  if (fillMatrix(reader, size, narrow, stride)) return narrow;
   const wide = new Float64Array(stride * stride);
-  fillMatrix(rows, size, wide, stride);
+  fillMatrix(reader, size, wide, stride);
   return wide;
 }
 
-export function buildProblem(input: VroomProblem): Problem {
+export function buildProblem(input: VroomInput): Problem {
   if (input === null || typeof input !== 'object') throw new ProblemInputError('', 'problem must be an object');
   if (!Array.isArray(input.vehicles) || input.vehicles.length === 0)
     throw new ProblemInputError('vehicles', 'at least one vehicle is required');
@@ -299,8 +298,7 @@ export function buildProblem(input: VroomProblem): Problem {
     const matrix = input.matrices?.[profile];
     if (!matrix?.durations && !matrix?.costs)
       throw new ProblemInputError(`vehicles[${i}].profile`, `no matrix given for profile "${profile}" (matrices.${profile}.durations)`);
-    const rows = matrix.durations ?? matrix.costs!;
-    profiles.set(profile, { size: rows.length });
+    profiles.set(profile, { size: matrixReader(matrix.durations ?? matrix.costs)?.rows ?? 0 });
   }
   const matrixSize = Math.max(...[...profiles.values()].map((p) => p.size));
   const locations = matrixSize + 1;

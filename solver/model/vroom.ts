@@ -6,6 +6,9 @@
  * Units: seconds, metres, [lon, lat]. Matrices may hold non-integer values (Solomon uses unrounded Euclidean).
  */
 
+import type { FlatMatrix } from './matrix-input';
+
+export type { FlatMatrix } from './matrix-input';
 export type LonLat = [number, number];
 export type TimeWindow = [number, number];
 
@@ -145,6 +148,13 @@ export interface VroomProblem {
   matrices?: Record<string, VroomMatrix>;
   options?: VroomOptions;
 }
+
+/**
+ * What the solver, its validation and its checker read: a VroomProblem whose matrices may also come flat, row-major
+ * in one typed array (in-process callers: the service's worker threads share them; see matrix-input.ts).
+ */
+export type VroomInput = Omit<VroomProblem, 'matrices'> & { matrices?: Record<string, VroomInputMatrix> };
+export type VroomInputMatrix = { [K in keyof VroomMatrix]?: VroomMatrix[K] | FlatMatrix };
 
 /** Lastmile: one search run, by its seed and the iterations it made (stopped by a time limit or not). */
 export interface ReplayedRun {

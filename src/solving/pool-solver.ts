@@ -12,7 +12,7 @@ import type Piscina from 'piscina';
 import type { Logger } from 'pino';
 import { solve, type CheckResult, type SolveProgress, type StoppingRule, type VroomProblem, type VroomSolution } from '../../solver/index';
 import { SOLVER_WORKER_FILENAME, type SolveTask, type VerifiedSolve } from '../../solver/worker';
-import { joinMatrices, splitMatrices } from '../../solver/worker-transfer';
+import { splitMatrices, withFlatMatrices } from '../../solver/worker-transfer';
 import { assertValidProblem, defaultSeeds, invalidProblem, issueDetail, keepBest, runProgress, type SolveOutcome, type SolveRunOptions, type SolverRunner } from './runner';
 
 export interface PoolSolverOptions {
@@ -46,7 +46,7 @@ export function createPoolSolver({ threads = availableParallelism(), idleSeconds
         return best;
       };
       if (!pool) {
-        const whole = options.flatMatrices ? joinMatrices(problem, options.flatMatrices) : problem;
+        const whole = options.flatMatrices ? withFlatMatrices(problem, options.flatMatrices) : problem;
         assertValidProblem(whole);
         const solutions = await inProcess(whole, seeds, options);
         if (!solutions) return { status: 'cancelled', elapsedMs: performance.now() - started };

@@ -7,7 +7,7 @@ import { checkSolution } from '../../solver/check';
 import { parseSolomon } from '../../solver/format/solomon';
 import type { VroomSolution } from '../../solver/model/vroom';
 import type { SolveProgress } from '../../solver/index';
-import { SOLVER_WORKER_FILENAME, type SolveTask } from '../../solver/worker';
+import { SOLVER_WORKER_FILENAME, type SolveTask, type VerifiedSolve } from '../../solver/worker';
 import { splitMatrices } from '../../solver/worker-transfer';
 
 const { problem } = parseSolomon(readFileSync(join(import.meta.dirname, '../../data/benchmarks/solomon/c101.txt'), 'utf8'));
@@ -50,6 +50,29 @@ describe('solver/worker.ts under piscina', () => {
     const options = { seed: 4, stop: { maxIterations: 100 } };
     const [flat, nested] = await Promise.all([pool.run({ problem: withoutMatrices, flatMatrices: matrices, options }), pool.run({ problem, options })]);
     expect(flat).toEqual(nested);
+  });
+
+  it('validates, solves and checks flat matrices as they are: rows of them would not fit in the worker', async () => {
+    // 3,000 locations: as rows the durations alone are 9 M boxed numbers (72 MB and more) against a 48 MB heap;
+    // flat they stay off the heap (a shared buffer, and the model's Float32Array).
+    const size = 3000;
+    const values = new Float64Array(new SharedArrayBuffer(size * size * Float64Array.BYTES_PER_ELEMENT));
+    for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) values[i * size + j] = Math.abs(i - j) * 7;
+    const jobs = Array.from({ length: 40 }, (_, k) => ({ id: k + 1, location_index: 1 + k * 70 }));
+    const small = { jobs, vehicles: [{ id: 1, start_index: 0, end_index: 0 }, { id: 2, start_index: size - 1 }] };
+    const tight = new Piscina<SolveTask, VerifiedSolve>({ filename: SOLVER_WORKER_FILENAME, maxThreads: 1, resourceLimits: { maxOldGenerationSizeMb: 48 } });
+    try {
+      const run = await tight.run({ problem: small, flatMatrices: { car: { durations: { size, values } } }, options: { seed: 1, stop: { maxIterations: 50 } } }, { name: 'solveVerified' });
+      if (!('solution' in run)) throw new Error(`unexpected issues ${JSON.stringify(run.issues)}`);
+      expect(run.solution.summary.unassigned).toBe(0);
+      expect(run.check.issues).toEqual([]);
+      // A bad entry is found where it is, with the path rows would give.
+      values[5 * size + 7] = -1;
+      const invalid = await tight.run({ problem: small, flatMatrices: { car: { durations: { size, values } } } }, { name: 'solveVerified' });
+      expect(invalid).toEqual({ issues: [expect.objectContaining({ code: 'matrix_value', path: 'matrices.car.durations[5][7]' })] });
+    } finally {
+      await tight.destroy();
+    }
   });
 
   it('answers bad input with code 2 instead of failing the worker', async () => {

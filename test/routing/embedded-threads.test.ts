@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinMatrices } from '../../solver/worker-transfer';
+import { splitMatrices } from '../../solver/worker-transfer';
 import { loadEmbeddedRouting, type EmbeddedRouting } from '../../src/routing/embedded/index';
 import { onWorkerThreads } from '../../src/routing/embedded/threads';
 import { RoutingError } from '../../src/routing/provider';
@@ -92,7 +92,9 @@ describe('embedded routing on worker threads', () => {
     const nested = await buildPlanningProblem(input, here);
     const flat = await buildPlanningProblem(input, threaded, { flatMatrices: true });
     expect(flat.vroom.matrices).toBeUndefined();
-    expect(joinMatrices(flat.vroom, flat.flatMatrices!)).toEqual(nested.vroom);
+    const split = splitMatrices(nested.vroom, { shared: true });
+    expect(flat.vroom).toEqual(split.problem);
+    expect(flat.flatMatrices).toEqual(split.matrices);
     expect(flat.snapMeters).toEqual(nested.snapMeters);
 
     const pool = createPoolSolver({ threads: 2 });

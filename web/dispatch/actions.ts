@@ -18,6 +18,8 @@ const planPollMs = 700;
 export class ConsoleActions {
   private drivenReadAtMs = 0;
   private drivenRead: ReturnType<typeof setTimeout> | null = null;
+  /** Counts day reads: an answer to an older one (another depot or date chosen since) is dropped. */
+  private dayRead = 0;
 
   constructor(
     private readonly api: Api,
@@ -64,15 +66,20 @@ export class ConsoleActions {
     // Before the first day and depot are chosen (one picked while the console starts) there is no day to read.
     if (!this.state.date || this.state.depotId === null) return;
     const day = `depotId=${this.state.depotId}&date=${this.state.date}`;
-    this.state.setOrders(await this.api.all<Order>(`/orders?${day}`));
-    const plans = (await this.api.get<{ items: { id: number; status: string }[] }>(`/plans?${day}`)).items;
-    const current = plans.find((plan) => ['succeeded', 'dispatched', 'running', 'queued'].includes(plan.status));
-    if (current) await this.showPlan(current.id);
+    const read = ++this.dayRead;
+    const stillWanted = () => read === this.dayRead;
+    const [orders, plans] = await Promise.all([this.api.all<Order>(`/orders?${day}`), this.api.get<{ items: { id: number; status: string }[] }>(`/plans?${day}`)]);
+    if (!stillWanted()) return;
+    this.state.setOrders(orders);
+    const current = plans.items.find((plan) => ['succeeded', 'dispatched', 'running', 'queued'].includes(plan.status));
+    if (current) await this.showPlan(current.id, stillWanted);
     else this.state.setPlan(null);
   }
 
-  async showPlan(planId: number): Promise<void> {
-    this.state.setPlan(await this.api.get<Plan>(`/plans/${planId}`));
+  async showPlan(planId: number, stillWanted: () => boolean = () => true): Promise<void> {
+    const plan = await this.api.get<Plan>(`/plans/${planId}`);
+    if (!stillWanted()) return;
+    this.state.setPlan(plan);
     const geojson = await this.api.request<GeoJSON.FeatureCollection>('GET', `/plans/${planId}?format=geojson`);
     const lines: RouteLine[] = geojson.features
       .filter((feature) => feature.properties?.kind === 'route' && feature.geometry.type === 'LineString')

@@ -71,3 +71,6 @@ export class TestClock implements Clock {
     this.speed = 0;
   }
 }
+
+/** The UTC date `days` after the suite's now: a day not yet begun for the service, whatever TEST_CLOCK says. */
+export const suiteDateAhead = (days: number): string => new Date(suiteClock.nowMs() + days * 86_400_000).toISOString().slice(0, 10);

@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, type Browser } from './browser';
 import { startService, type RunningService } from './server';
+import { suiteDateAhead } from '../helpers/clock';
 
 describe('alerts survive a reload of the console', () => {
   let service: RunningService;
@@ -15,7 +16,7 @@ describe('alerts survive a reload of the console', () => {
   let consolePage: Page;
   const problems: string[] = [];
   // A week ahead: a day not yet begun, whatever the date and hour the test runs.
-  const date = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  const date = suiteDateAhead(7);
   let depotId: number;
   let failedDisplayId: string;
   let planId: number;

@@ -7,13 +7,14 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, type Browser } from './browser';
 import { startService, type RunningService } from './server';
+import { suiteDateAhead } from '../helpers/clock';
 
 describe('the console shows a multi-trip route', () => {
   let service: RunningService;
   let browser: Browser;
   const problems: string[] = [];
   // Two days ahead in UTC: a day to plan whatever the hour the test runs.
-  const date = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+  const date = suiteDateAhead(2);
   let depotId: number;
   let vehicleId: number;
   let planId: number;

@@ -1,5 +1,5 @@
+import type { Repositories } from '../db/repositories';
 import type { Principal } from '../auth/principal';
-import { repositories } from '../db/repositories';
 import { nowEpochSeconds } from '../domain/clock';
 import { haversineMeters } from '../routing/haversine';
 import type { SlotReservation } from '../domain/model/slot-reservation';
@@ -8,7 +8,7 @@ import { conflict, invalidInput } from '../errors';
 import { placeOrder, type Geocoding } from '../geocoding/place-order';
 import type { CreateOrderInput } from '../protocol/orders-api';
 import { toOrderDraft, type OrderPlacement } from '../protocol/orders';
-import { inTransaction, type CommandContext } from './context';
+import { inTransaction, reads, type CommandContext } from './context';
 import type { Order } from '../domain/model/order';
 import { writeOrderEvents } from './order-timeline';
 import { claimWindows, fullMessage } from './window-capacity';
@@ -26,8 +26,8 @@ const reservationToleranceMeters = 100;
  * dispatcher overrides it, which the order's timeline records.
  */
 export async function createOrder(context: CommandContext, input: CreateOrderInput, by: Principal, geocoding: Geocoding = {}): Promise<CreatedOrder> {
-  const depots = repositories(context.db, context.clock).depots;
-  const reservationDepot = input.reservationId !== undefined ? (await repositories(context.db, context.clock).slotReservations.findById(input.reservationId))?.depotId : undefined;
+  const { depots, slotReservations } = reads(context);
+  const reservationDepot = input.reservationId !== undefined ? (await slotReservations.findById(input.reservationId))?.depotId : undefined;
   const depotId = input.depotId ?? reservationDepot;
   const depot = depotId !== undefined ? await depots.findById(depotId) : await soleDepot(depots);
   if (input.depotId !== undefined && !depot) throw unknownDepot(input.depotId);
@@ -82,7 +82,7 @@ function assertUsable(reservation: SlotReservation | null, input: CreateOrderInp
   if (skill) throw conflict('The order needs a skill that was not reserved', [{ path: 'requiredSkills', message: `${skill} was not reserved` }]);
 }
 
-async function soleDepot(depots: ReturnType<typeof repositories>['depots']) {
+async function soleDepot(depots: Repositories['depots']) {
   const id = await depots.soleDepotId();
   return id === null ? null : depots.findById(id);
 }

@@ -5,13 +5,12 @@
  * depot's calendar windows takes its capacity; one in a full window is rejected unless the import overrides capacity.
  */
 import type { Principal } from '../auth/principal';
-import { repositories } from '../db/repositories';
 import { AppError, invalidInput } from '../errors';
 import { parseOrderRows, type ImportFormat } from '../import/parse';
 import type { ImportOrdersResult } from '../protocol/import';
 import { PlacementError, placeOrder, type Geocoding } from '../geocoding/place-order';
 import { toOrderDraft, type OrderPlacement } from '../protocol/orders';
-import { inTransaction, type CommandContext } from './context';
+import { inTransaction, reads, type CommandContext } from './context';
 import { enqueueNotifications } from './order-timeline';
 import { editableStatuses, type OrderDraft } from '../domain/model/order';
 import { nowEpochSeconds } from '../domain/clock';
@@ -35,7 +34,7 @@ export interface ImportOrdersRequest {
 export const IMPORT_BATCH_ROWS = 500;
 
 export async function importOrders(context: CommandContext, request: ImportOrdersRequest, by: Principal, batchRows = IMPORT_BATCH_ROWS): Promise<ImportOrdersResult> {
-  const depots = repositories(context.db, context.clock).depots;
+  const depots = reads(context).depots;
   const depotId = request.depotId ?? (await depots.soleDepotId());
   const depot = depotId === null ? null : await depots.findById(depotId);
   if (request.depotId !== undefined && !depot) {

@@ -7,7 +7,8 @@
  * dispatcher to accept or discard, and applies only to the plan version it was computed on.
  */
 import type { Principal } from '../auth/principal';
-import { repositories, type Repositories } from '../db/repositories';
+import type { Repositories } from '../db/repositories';
+import { reads } from './context';
 import { nowEpochSeconds } from '../domain/clock';
 import { localDayRange } from '../domain/time';
 import { conflict } from '../errors';
@@ -40,7 +41,7 @@ export interface ReplanOptions {
 export async function proposeReplan(deps: ReplanDeps, planId: number, options: ReplanOptions, by: Principal): Promise<{ proposal: ReplanProposal; timeZone: string }> {
   const nowEpoch = nowEpochSeconds(deps.context.clock);
   // The search runs outside any transaction, like re-optimization: the API stays free meanwhile.
-  const repos = repositories(deps.context.db, deps.context.clock);
+  const repos = reads(deps.context);
   const plan = await assertEditablePlan(await repos.plans.findById(planId), planId);
   // One matrix for the search; the evaluations before and after read it again.
   const workspace = await openWorkspace(repos, plan, reusingMatrix(deps.routing), deps.positions, nowEpoch);

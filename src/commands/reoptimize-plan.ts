@@ -7,7 +7,6 @@
 import { moveOrders, publishStatusChanges } from './move-orders';
 import { nowEpochSeconds } from '../domain/clock';
 import type { Principal } from '../auth/principal';
-import { repositories } from '../db/repositories';
 import { canTransition } from '../domain/order-lifecycle';
 import { conflict } from '../errors';
 import { evaluateEdited, openWorkspace, pendingOf, saveEvaluated } from '../planning/plan-workspace';
@@ -15,7 +14,7 @@ import { planningInput } from '../planning/planning-input';
 import type { SequencedStop } from '../planning/route-evaluation';
 import { buildPlanningProblem } from '../solving/planning-problem';
 import { SolutionCheckError, type SolverRunner } from '../solving/runner';
-import { inTransaction } from './context';
+import { inTransaction, reads } from './context';
 import { assertEditablePlan, type InsertionDeps } from './insert-live-order';
 
 export interface ReoptimizeOutcome {
@@ -27,7 +26,7 @@ export interface ReoptimizeOutcome {
 
 export async function reoptimizePlan(deps: InsertionDeps & { solver: SolverRunner }, planId: number, timeLimitSeconds: number, by: Principal): Promise<ReoptimizeOutcome> {
   const nowEpoch = nowEpochSeconds(deps.context.clock);
-  const repos = repositories(deps.context.db, deps.context.clock);
+  const repos = reads(deps.context);
   const plan = await assertEditablePlan(await repos.plans.findById(planId), planId);
   const workspace = await openWorkspace(repos, plan, deps.routing, deps.positions, nowEpoch);
   const sequences = await Promise.all(workspace.routes.map((route) => pendingOf(repos, workspace, route)));

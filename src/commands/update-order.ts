@@ -1,10 +1,9 @@
 import type { Principal } from '../auth/principal';
 import { conflict, notFound } from '../errors';
 import type { OrderPatch } from '../protocol/orders-api';
-import { repositories } from '../db/repositories';
 import { formatAddress, placeOrder, type Geocoding } from '../geocoding/place-order';
 import { orderInputSchema, toOrderDraft, type OrderInput, type OrderPlacement } from '../protocol/orders';
-import { inTransaction, type CommandContext } from './context';
+import { inTransaction, reads, type CommandContext } from './context';
 import { editableStatuses, type Order } from '../domain/model/order';
 import { writeOrderEvents } from './order-timeline';
 
@@ -32,7 +31,7 @@ export async function updateOrder(context: CommandContext, orderId: number, patc
 /** The patch's new place (its location, or its address geocoded); null when it moves nothing. */
 async function placementAfter(context: CommandContext, orderId: number, patch: OrderPatch, geocoding: Geocoding): Promise<OrderPlacement | null> {
   if (patch.location === undefined && patch.addressText === undefined && patch.address === undefined) return null;
-  const repos = repositories(context.db, context.clock);
+  const repos = reads(context);
   const current = await repos.orders.findById(orderId);
   if (!current) throw notFound('Order', orderId);
   const depot = current.depotId === null ? null : await repos.depots.findById(current.depotId);

@@ -132,18 +132,7 @@ export class ProofsRepository {
         'stop_id',
         ...this.outcomeColumns(),
       );
-    return rows.map((row) => ({
-      attempt: row.attempt,
-      stopId: row.stop_id,
-      outcome: row.outcome,
-      recipientName: row.recipient_name,
-      failureReason: row.failure_reason,
-      note: row.note,
-      actor: row.actor,
-      recordedAtEpoch: Number(row.recorded_at_epoch),
-      signatureBytes: Number(row.signature_bytes),
-      photoBytes: Number(row.photo_bytes),
-    }));
+    return rows.map((row) => ({ attempt: row.attempt, stopId: row.stop_id, ...outcomeOf(row) }));
   }
 
   /** An outcome as listed: its fields, and the proof's sizes rather than the proof itself. */
@@ -169,18 +158,7 @@ export class ProofsRepository {
         ...this.outcomeColumns(),
       );
     if (!row) return null;
-    return {
-      stopId: row.stop_id,
-      orderId: row.order_id,
-      outcome: row.outcome,
-      recipientName: row.recipient_name,
-      failureReason: row.failure_reason,
-      note: row.note,
-      actor: row.actor,
-      recordedAtEpoch: Number(row.recorded_at_epoch),
-      signatureBytes: Number(row.signature_bytes),
-      photoBytes: Number(row.photo_bytes),
-    };
+    return { stopId: row.stop_id, orderId: row.order_id, ...outcomeOf(row) };
   }
 
   /** The signature and photo of a stop's outcome, for the office to look at. */
@@ -189,4 +167,18 @@ export class ProofsRepository {
     const attachment = (contentType: string | null, bytes: Buffer | null): Attachment | null => (contentType && bytes ? { contentType, bytes: Buffer.from(bytes) } : null);
     return { signature: attachment(row?.signature_content_type ?? null, row?.signature ?? null), photo: attachment(row?.photo_content_type ?? null, row?.photo ?? null) };
   }
+}
+
+/** The fields of outcomeColumns() as the domain names them. */
+function outcomeOf(row: Record<string, any>) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return {
+    outcome: row.outcome,
+    recipientName: row.recipient_name,
+    failureReason: row.failure_reason,
+    note: row.note,
+    actor: row.actor,
+    recordedAtEpoch: Number(row.recorded_at_epoch),
+    signatureBytes: Number(row.signature_bytes),
+    photoBytes: Number(row.photo_bytes),
+  };
 }

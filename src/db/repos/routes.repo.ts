@@ -6,7 +6,7 @@
 import { conflict } from '../../errors';
 import type { Executor } from '../executor';
 import { rowsAsJson } from '../json-rows';
-import type { RouteDraft, RouteRecord, StopRecord } from '../../domain/model/route';
+import type { PlannedReload, RouteDraft, RouteRecord, StopRecord } from '../../domain/model/route';
 
 const toStop = (row: Record<string, any>): StopRecord => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
   id: row.id,
@@ -55,11 +55,25 @@ const toRoute = (row: Record<string, any>, stops: StopRecord[]): RouteRecord => 
     arrivalEpochSeconds: reload.arrivalEpoch,
     durationSeconds: reload.durationSeconds,
     load: reload.load,
+    ...(reload.arrivedEpoch != null ? { arrivedEpochSeconds: reload.arrivedEpoch } : {}),
+    ...(reload.reloadedEpoch != null ? { reloadedEpochSeconds: reload.reloadedEpoch } : {}),
   })),
   violations: row.violations,
   geometry: row.geometry,
   stops,
 });
+
+const reloadColumns = (reloads: PlannedReload[]) =>
+  reloads.map((reload) => ({
+    afterSequence: reload.afterSequence,
+    lon: reload.location[0],
+    lat: reload.location[1],
+    arrivalEpoch: reload.arrivalEpochSeconds,
+    durationSeconds: reload.durationSeconds,
+    load: reload.load,
+    arrivedEpoch: reload.arrivedEpochSeconds ?? null,
+    reloadedEpoch: reload.reloadedEpochSeconds ?? null,
+  }));
 
 const routeColumns = (planId: number, route: RouteDraft) => ({
   plan_id: planId,
@@ -80,14 +94,7 @@ const routeColumns = (planId: number, route: RouteDraft) => ({
   cost: route.cost,
   initial_load: route.initialLoad,
   breaks: route.breaks,
-  reloads: route.reloads.map((reload) => ({
-    afterSequence: reload.afterSequence,
-    lon: reload.location[0],
-    lat: reload.location[1],
-    arrivalEpoch: reload.arrivalEpochSeconds,
-    durationSeconds: reload.durationSeconds,
-    load: reload.load,
-  })),
+  reloads: reloadColumns(route.reloads),
   violations: route.violations,
   geometry: route.geometry,
 });

@@ -18,6 +18,9 @@ export interface PlannedReload {
   durationSeconds: number;
   /** On board when it leaves: the next trip's deliveries. */
   load: Amounts;
+  /** Confirmed by the driver: at the depot, then loaded and on the way again. */
+  arrivedEpochSeconds?: number;
+  reloadedEpochSeconds?: number;
 }
 
 export const routeStatuses = ['planned', 'dispatched', 'in_progress', 'completed'] as const;

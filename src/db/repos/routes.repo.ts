@@ -6,7 +6,7 @@
 import { conflict } from '../../errors';
 import type { Executor } from '../executor';
 import { rowsAsJson } from '../json-rows';
-import type { PlannedReload, RouteDraft, RouteRecord, StopRecord } from '../../domain/model/route';
+import type { PlannedReload, RouteDraft, RouteEvent, RouteRecord, StopRecord } from '../../domain/model/route';
 
 const toStop = (row: Record<string, any>): StopRecord => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
   id: row.id,
@@ -220,6 +220,29 @@ export class RoutesRepository {
       byRoute.set(row.route_id, list);
     }
     return routes.map((row) => toRoute(row, byRoute.get(row.id) ?? []));
+  }
+
+  /** One route with its stops, its row locked until the transaction ends. */
+  async findByIdForUpdate(routeId: number): Promise<RouteRecord | null> {
+    const row = await this.db('routes').where({ id: routeId }).forUpdate().first();
+    if (!row) return null;
+    const stops = await rowsAsJson<Record<string, any>>(this.db, this.db('stops').where({ route_id: routeId }), ['sequence']); // eslint-disable-line @typescript-eslint/no-explicit-any
+    return toRoute(row, stops.map(toStop));
+  }
+
+  /** Multi-trip: the reloads as the driver confirmed them (the plan's version is unchanged: nothing was re-planned). */
+  async setReloads(routeId: number, reloads: PlannedReload[]): Promise<void> {
+    await this.db('routes').where({ id: routeId }).update({ reloads: JSON.stringify(reloadColumns(reloads)) });
+  }
+
+  async insertEvent(event: RouteEvent): Promise<void> {
+    await this.db('route_events').insert({ route_id: event.routeId, vehicle_id: event.vehicleId, type: event.type, data: JSON.stringify(event.data), actor: event.actor, at_epoch: event.atEpoch });
+  }
+
+  /** Oldest first. */
+  async listEvents(routeId: number): Promise<RouteEvent[]> {
+    const rows = await this.db('route_events').where({ route_id: routeId }).orderBy('id');
+    return rows.map((row) => ({ routeId: row.route_id, vehicleId: row.vehicle_id, type: row.type, data: row.data, actor: row.actor, atEpoch: row.at_epoch }));
   }
 
   /** The orders a plan's routes hold. */

@@ -15,13 +15,15 @@ export async function confirmReload(context: CommandContext, routeId: number, tr
   const nowEpoch = nowEpochSeconds(context.clock);
   let published: DomainEvents['route.reload_changed'] | null = null;
   const result = await inTransaction(context, async (repos) => {
-    const route = await repos.routes.findByIdForUpdate(routeId);
-    if (!route) throw notFound('Route', routeId);
+    // The plan first, as edits and plan again lock it: a confirmation is never overwritten by a rewrite read before it.
+    const planId = await repos.routes.planIdOf(routeId);
+    if (planId === null) throw notFound('Route', routeId);
+    const plan = (await repos.plans.findByIdForUpdate(planId))!;
+    const route = (await repos.routes.findByIdForUpdate(routeId))!;
     if (by.role === 'driver' && route.vehicleId !== by.vehicleId) throw new AppError(403, 'forbidden', `Route ${routeId} is not yours`, [{ path: 'id', message: `route ${routeId} belongs to another vehicle` }]);
     if (route.status !== 'dispatched' && route.status !== 'in_progress') {
       throw conflict(`Route ${routeId} is ${route.status}, not under way`, [{ path: 'status', message: `route is ${route.status}` }]);
     }
-    const plan = (await repos.plans.findById(route.planId))!;
     const { timeZone } = (await repos.depots.findById(plan.depotId))!;
     const reload = route.reloads[trip - 2];
     if (!reload) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../helpers/database';
 import { vehicleInput } from '../helpers/http';
-import { planDate, seedDay, startPlanningApp, waitForPlan, type PlanningApp } from '../planning/fixtures';
+import { planDate, readyOrder, seedDay, startPlanningApp, waitForPlan, type PlanningApp } from '../planning/fixtures';
 import type { DomainEvents } from '../../src/domain/events';
 
 interface Reload { trip: number; afterSequence: number; location: [number, number]; arrival: string; departure: string; durationSeconds: number; load: { items: number }; arrivedAt: string | null; reloadedAt: string | null }
@@ -73,6 +73,7 @@ describe.each(testDatabases())('a multi-trip van on the road on $engine', (backe
   let nowMs = Date.parse(`${planDate}T00:00:00Z`) - 86_400_000;
   let planId: number;
   let route: Route & { id: number };
+  let depotId: number;
   let driverToken: string;
   let otherToken: string;
   const reloadEvents: DomainEvents['route.reload_changed'][] = [];
@@ -88,7 +89,9 @@ describe.each(testDatabases())('a multi-trip van on the road on $engine', (backe
 
   beforeAll(async () => {
     app = await startPlanningApp(backend, { clock: { nowMs: () => nowMs }, stops: true });
-    const { depotId, vehicleIds, orderIds } = await seedDay(app, { vehicles: 1, orders: 8 });
+    const seeded = await seedDay(app, { vehicles: 1, orders: 8 });
+    const { vehicleIds, orderIds } = seeded;
+    depotId = seeded.depotId;
     await app.request('PATCH', `/api/v1/vehicles/${vehicleIds[0]}`, { body: { capacity: { weightKg: 800, volumeL: 6000, items: 3 }, reload: { serviceSeconds: 600 } } });
     const other = (await app.request('POST', '/api/v1/vehicles', { body: vehicleInput(depotId, { name: 'Other van' }) })).body.id;
     driverToken = await driver(vehicleIds[0]!, `reloader-${backend.engine}`);
@@ -191,5 +194,24 @@ describe.each(testDatabases())('a multi-trip van on the road on $engine', (backe
     // Nothing pending is planned before the van is loaded again.
     const pending = after.stops.filter((stop) => stop.status === 'pending');
     expect(Math.min(...pending.map((stop) => Date.parse(stop.plannedArrival)))).toBeGreaterThanOrEqual(at('10:40'));
+  });
+
+  it('a live insertion after a confirmation keeps it, also when the routes were read before it', async () => {
+    const before = (await app.request('GET', `/api/v1/plans/${planId}`)).body.routes[0] as Route;
+    nowMs = at('11:30');
+    for (const stop of before.stops.filter((candidate) => candidate.trip === 2 && candidate.status === 'pending')) expect((await complete(stop)).status).toBe(200);
+    // The first insertion reads the plan's routes (and keeps them between insertions); its window is gone.
+    const gone = await readyOrder(app, depotId, 'late-1', [8.69, 49.41], { start: `${planDate}T09:00:00+01:00`, end: `${planDate}T10:00:00+01:00` });
+    expect((await app.request('POST', `/api/v1/plans/${planId}/insertions`, { body: { orderId: gone } })).body.inserted).toBe(false);
+    expect((await confirm(3, { step: 'arrived' })).status).toBe(200);
+
+    // Room for one more parcel on the trip under way, whatever the split planned.
+    await app.request('PATCH', `/api/v1/vehicles/${route.vehicleId}`, { body: { capacity: { weightKg: 800, volumeL: 6000, items: 4 } } });
+    const inserted = await app.request('POST', `/api/v1/plans/${planId}/insertions`, { body: { orderId: await readyOrder(app, depotId, 'late-2', [8.68, 49.405]) } });
+    expect(inserted.body.inserted, JSON.stringify(inserted.body)).toBe(true);
+    const after = (await app.request('GET', `/api/v1/plans/${planId}`)).body.routes[0] as Route;
+    expect(after.reloads[0]).toMatchObject({ trip: 2, reloadedAt: '2026-11-24T10:15:00+01:00' });
+    expect(after.reloads[1]).toMatchObject({ trip: 3, arrivedAt: '2026-11-24T11:30:00+01:00', reloadedAt: null });
+    expect(after.stops.filter((stop) => stop.trip === 3 && stop.status === 'pending').length).toBeLessThanOrEqual(4);
   });
 });

@@ -194,9 +194,11 @@ const rewriteRoutesSql = `
  * tell whether routes it holds in memory are still what is stored, whoever changed them, and in the same round trip
  * as the plan itself. Any write to a stop gives its row a new version whose xmin (the writing transaction's id) is
  * newer than the one it replaces, so the count and the sum of xmins change with every insert, update and delete;
- * summing xmins costs half of hashing the rows' columns.
+ * summing xmins costs half of hashing the rows' columns. The routes' rows count too: a reload the driver confirms
+ * changes its route and no stop.
  */
-export const stopsDigestSql = `(select count(*) || ':' || coalesce(sum(s.xmin::text::bigint), 0) from stops s where s.plan_id = plans.id)`;
+export const stopsDigestSql = `((select count(*) || ':' || coalesce(sum(s.xmin::text::bigint), 0) from stops s where s.plan_id = plans.id)
+  || ':' || (select coalesce(sum(r.xmin::text::bigint), 0) from routes r where r.plan_id = plans.id))`;
 
 export interface RouteReplacement {
   routeId: number;
@@ -220,6 +222,11 @@ export class RoutesRepository {
       byRoute.set(row.route_id, list);
     }
     return routes.map((row) => toRoute(row, byRoute.get(row.id) ?? []));
+  }
+
+  async planIdOf(routeId: number): Promise<number | null> {
+    const row: { plan_id: number } | undefined = await this.db('routes').where({ id: routeId }).first('plan_id');
+    return row?.plan_id ?? null;
   }
 
   /** One route with its stops, its row locked until the transaction ends. */

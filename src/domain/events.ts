@@ -36,6 +36,8 @@ export interface DomainEvents {
     completedAtEpoch: number | null;
     actor: string;
   };
+  /** Multi-trip: the driver confirmed a reload (at the depot, or loaded for trip `trip`). */
+  'route.reload_changed': { routeId: number; planId: number; vehicleId: number; trip: number; arrivedAtEpoch: number; reloadedAtEpoch: number | null; actor: string };
   /** A stop's live ETA moved by a minute or more. */
   /** `serviceStartEpoch` and `delayMinutes` follow from the ETA by `stop-times.ts`. */
   'stop.eta_changed': { stopId: number; orderId: number; vehicleId: number; etaEpoch: number; serviceStartEpoch: number; delayMinutes: number | null; dispatchedEtaEpoch: number | null };

@@ -6,6 +6,7 @@
  */
 import type { RoutingProvider } from '../routing/provider';
 import type { LiveRoute } from './live-routes';
+import type { Amounts } from '../domain/model/amounts';
 import type { LonLat } from '../domain/model/geometry';
 import type { Order } from '../domain/model/order';
 import type { RouteDraft, StopRecord } from '../domain/model/route';
@@ -19,7 +20,7 @@ export interface InsertionCandidate {
   detourSeconds: number;
 }
 
-const fits = (load: { weightKg: number; volumeL: number; items: number }, add: Order['demand'], capacity: { weightKg: number; volumeL: number; items: number }) =>
+const fits = (load: Amounts, add: Order['demand'], capacity: Amounts) =>
   load.weightKg + add.weightKg <= capacity.weightKg && load.volumeL + add.volumeL <= capacity.volumeL && load.items + add.items <= capacity.items;
 
 /** End of the promised window the stop's service starts in (no window: unbounded). */
@@ -34,17 +35,16 @@ function windowEnd(stop: StopRecord): number {
  * (working out a shift end means local midnight, which is not free, for 50 vans on every insertion).
  */
 export async function rankInsertions(order: Order, routes: LiveRoute[], shiftEndEpoch: (live: LiveRoute) => number, roads: ProbeRoads): Promise<InsertionCandidate[]> {
-  // The gap screen checks the load at the start only; what a pickup adds along the route needs the planner ("plan again").
+  // The gap screen checks what a delivery adds to its trip; what a pickup adds along the route needs the planner ("plan again").
   if (order.kind === 'pickup' || order.kind === 'exchange') return [];
-  const eligible = nearest(
-    order.location,
-    routes.filter(
-      (live) =>
-        order.requiredSkills.every((skill) => live.vehicle.skills.includes(skill)) &&
-        fits(live.route.initialLoad, order.demand, live.vehicle.capacity) &&
-        (live.vehicle.maxStops === null || live.route.stops.length < live.vehicle.maxStops),
-    ),
-  );
+  const peaks = new Map<LiveRoute, Amounts[]>();
+  for (const live of routes) {
+    if (!order.requiredSkills.every((skill) => live.vehicle.skills.includes(skill))) continue;
+    if (live.vehicle.maxStops !== null && live.route.stops.length >= live.vehicle.maxStops) continue;
+    const loads = peakLoads(live);
+    if (loads.some((load) => fits(load, order.demand, live.vehicle.capacity))) peaks.set(live, loads);
+  }
+  const eligible = nearest(order.location, [...peaks.keys()]);
   // Places: per route its start, its pending stops and its end, up to the last gap left in time
   // for the order's windows (a gap whose previous stop departs after every window closes cannot take it).
   const latestArrival = order.timeWindows.length === 0 ? Infinity : Math.max(...order.timeWindows.map((w) => w.endEpochSeconds));
@@ -77,7 +77,9 @@ export async function rankInsertions(order: Order, routes: LiveRoute[], shiftEnd
       slack[k] = stop.waitingSeconds + Math.min(windowEnd(stop) - stop.serviceStartEpoch, slack[k + 1]!);
     }
     const lastFixed = fixed[fixed.length - 1];
+    const loads = peaks.get(live)!;
     for (let gap = 0; gap <= lastGaps[r]!; gap++) {
+      if (!fits(loads[gap]!, order.demand, live.vehicle.capacity)) continue;
       const prev = gap === 0 ? null : pending[gap - 1]!;
       const prevDeparture = departureBefore(live, gap);
       const prevDriving = prev?.drivingFromStartSeconds ?? lastFixed?.drivingFromStartSeconds ?? 0;
@@ -129,6 +131,32 @@ export class ProbeRoads {
     return { fromProbe: found.map((leg) => leg.fromProbe), toProbe: found.map((leg) => leg.toProbe) };
   }
 }
+
+/**
+ * Per gap of the pending remainder, the most the van carries from where the gap's trip begins (or from now) up to the
+ * gap: a delivery put there rides along all that way. Multi-trip: a gap belongs to the trip of the stop after it
+ * (the end: the last trip), so an order inserted into trip 2 must fit trip 2.
+ */
+export function peakLoads(live: LiveRoute): Amounts[] {
+  const { route, fixed, pending } = live;
+  const tripOf = (stop: StopRecord) => route.reloads.filter((reload) => reload.afterSequence < stop.sequence).length;
+  const peaks: Amounts[] = [];
+  let prev = fixed[fixed.length - 1];
+  let peak: Amounts | undefined;
+  for (let gap = 0; gap <= pending.length; gap++) {
+    const next = pending[gap];
+    // The load just before the gap: after the stop before it on the same trip, else what the trip left the depot with.
+    const startsTrip = next !== undefined && (prev === undefined || tripOf(prev) !== tripOf(next));
+    const trip = next ? tripOf(next) : 0;
+    const here = startsTrip ? (trip === 0 ? route.initialLoad : route.reloads[trip - 1]!.load) : (prev?.loadAfter ?? route.initialLoad);
+    peak = startsTrip || peak === undefined ? here : maxAmounts(peak, here);
+    peaks.push(peak);
+    if (next) prev = next;
+  }
+  return peaks;
+}
+
+const maxAmounts = (a: Amounts, b: Amounts): Amounts => ({ weightKg: Math.max(a.weightKg, b.weightKg), volumeL: Math.max(a.volumeL, b.volumeL), items: Math.max(a.items, b.items) });
 
 /** When the vehicle leaves the place before the gap, as planned. */
 function departureBefore(live: LiveRoute, gap: number): number {

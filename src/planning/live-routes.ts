@@ -9,7 +9,7 @@ import { evaluateRoutes, type PlanContext, type SequencedStop } from './route-ev
 import type { Vehicle } from '../domain/model/fleet';
 import type { Order } from '../domain/model/order';
 import type { PlanRecord } from '../domain/model/plan';
-import type { RouteDraft, RouteRecord, StopRecord } from '../domain/model/route';
+import type { PlannedReload, RouteDraft, RouteRecord, StopRecord } from '../domain/model/route';
 
 /**
  * The latest known position per vehicle; live tracking provides it, and without it routes start where planned.
@@ -27,6 +27,8 @@ export interface LiveRoute {
   /** Done or in progress: never moved. */
   fixed: StopRecord[];
   pending: StopRecord[];
+  /** Multi-trip: reloads behind the van, and the one it goes to after its last stop done: never moved. */
+  fixedReloads: PlannedReload[];
   /** Where the pending remainder starts; absent before dispatch (the route starts as planned). */
   anchor?: LiveStart;
 }
@@ -44,13 +46,21 @@ export function liveRoute(route: RouteRecord, vehicle: Vehicle, live: boolean, p
   });
   const fixed = route.stops.slice(0, split);
   const pending = route.stops.slice(split);
-  if (!live) return { route, vehicle, fixed, pending };
+  // A reload right after the last stop done is where the van goes next: the next trip's parcels wait at the depot.
+  const fixedReloads = route.reloads.filter((reload) => reload.afterSequence <= split);
+  if (!live) return { route, vehicle, fixed, pending, fixedReloads };
   const last = fixed[fixed.length - 1];
-  const planned: LiveStart = last
-    ? { location: last.location, epochSeconds: last.completedAtEpoch ?? last.plannedDepartureEpoch }
-    : { location: route.startLocation, epochSeconds: Math.min(route.departureEpoch, shiftStartEpoch) };
-  const from = position ?? planned;
-  return { route, vehicle, fixed, pending, anchor: { location: from.location, epochSeconds: Math.max(nowEpoch, planned.epochSeconds, from.epochSeconds) } };
+  const reload = fixedReloads.at(-1);
+  const atReload = reload !== undefined && reload.afterSequence === split;
+  const planned: LiveStart = atReload
+    ? { location: reload.location, epochSeconds: reload.reloadedEpochSeconds ?? (reload.arrivedEpochSeconds ?? reload.arrivalEpochSeconds) + reload.durationSeconds }
+    : last
+      ? { location: last.location, epochSeconds: last.completedAtEpoch ?? last.plannedDepartureEpoch }
+      : { location: route.startLocation, epochSeconds: Math.min(route.departureEpoch, shiftStartEpoch) };
+  // Where the van is now says nothing of where it goes on from when it must first reload.
+  const from = atReload ? planned : (position ?? planned);
+  const anchor = { location: from.location, epochSeconds: Math.max(nowEpoch, planned.epochSeconds, from.epochSeconds), reloadsMade: fixedReloads.length };
+  return { route, vehicle, fixed, pending, fixedReloads, anchor };
 }
 
 export const sequenced = (stop: StopRecord, order: Order): SequencedStop => ({
@@ -112,6 +122,8 @@ function afterFixed(live: LiveRoute, draft: RouteDraft): RouteDraft {
     departureEpoch: live.route.departureEpoch,
     distanceMeters: last.distanceFromStartMeters + draft.distanceMeters,
     drivingSeconds: last.drivingFromStartSeconds + draft.drivingSeconds,
+    // The remainder's reloads count its stops from the first pending one.
+    reloads: [...live.fixedReloads, ...draft.reloads.map((reload) => ({ ...reload, afterSequence: live.fixed.length + reload.afterSequence }))],
     stops: [...live.fixed.map(({ id: _id, ...stop }) => stop), ...rest],
   };
 }

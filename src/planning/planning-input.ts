@@ -12,6 +12,8 @@ import type { Order } from '../domain/model/order';
 export interface LiveStart {
   location: LonLat;
   epochSeconds: number;
+  /** Multi-trip: reloads already made today, which count against the van's most trips. */
+  reloadsMade?: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export function planningVehicle(vehicle: Vehicle, depotsById: Map<number, Depot>
       windows: pause.windows.map(([from, to]) => ({ startEpochSeconds: at(from), endEpochSeconds: at(to) })),
       durationSeconds: pause.durationSeconds,
     })),
-    reload: vehicle.reload && reloadAt ? { location: reloadAt.location, serviceSeconds: vehicle.reload.serviceSeconds, maxTrips: vehicle.reload.maxTrips } : null,
+    reload: vehicle.reload && reloadAt ? { location: reloadAt.location, serviceSeconds: vehicle.reload.serviceSeconds, maxTrips: tripsLeft(vehicle.reload.maxTrips, liveStart?.reloadsMade ?? 0) } : null,
   };
 }
 
@@ -60,6 +62,9 @@ export function planningOrder(order: Order): PlanningOrder {
     pickup: order.pickup,
   };
 }
+
+/** The trips a van on trip `reloadsMade + 1` may still make, this one counted. */
+const tripsLeft = (maxTrips: number | null, reloadsMade: number) => (maxTrips === null ? null : Math.max(1, maxTrips - reloadsMade));
 
 export function planningInput(depot: Depot, date: string, vehicles: Vehicle[], orders: Order[], depotsById: Map<number, Depot>, liveStarts = new Map<number, LiveStart>(), notBeforeEpoch = -Infinity): PlanningInput {
   return {

@@ -124,6 +124,8 @@ export const reloadSchema = z.object({
   departure: z.string(),
   durationSeconds: z.number(),
   load: amounts.describe("On board when the van leaves again: the next trip's deliveries"),
+  arrivedAt: z.string().nullable().describe('Confirmed by the driver: at the depot (POST /routes/{id}/reloads/{trip})'),
+  reloadedAt: z.string().nullable().describe('Confirmed by the driver: loaded and on the way again'),
 });
 
 export const routeSchema = z.object({

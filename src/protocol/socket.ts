@@ -80,6 +80,15 @@ export interface StopStatusView {
   completedAtEpoch: number | null;
 }
 
+/** Multi-trip: the driver confirmed the reload that starts trip `trip` (at the depot; loaded once reloadedAtEpoch is set). */
+export interface ReloadStatusView {
+  routeId: number;
+  vehicleId: number;
+  trip: number;
+  arrivedAtEpoch: number;
+  reloadedAtEpoch: number | null;
+}
+
 /** A stop's live ETA moved by a minute or more since the last one published. */
 export interface EtaView {
   stopId: number;
@@ -109,6 +118,7 @@ export interface RoomFacts {
   'vehicles:moved': VehiclesMovedView;
   'order:status': OrderStatusView;
   'stop:status': StopStatusView;
+  'reload:status': ReloadStatusView;
   'eta:updated': EtaView;
   /** Depot rooms only: an alert as GET /alerts lists it, each time it is raised, updated, resolved or acknowledged. */
   'alert:raised': AlertResponse;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { failureReasons } from '../domain/failure-reasons';
+import { reloadSteps } from '../domain/model/route';
 
 export { failureReasons };
 
@@ -56,3 +57,15 @@ export const stopActionResultSchema = z.object({
   replayed: z.boolean(),
 });
 export type StopActionResult = z.output<typeof stopActionResultSchema>;
+
+/** Multi-trip: the driver confirms a reload, named by its route and the trip it starts (2, 3, …). */
+export const reloadParamsSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647), trip: z.coerce.number().int().min(2).max(1000) });
+export const reloadInputSchema = z.object({ step: z.enum(reloadSteps).describe('arrived: at the depot; reloaded: loaded and on the way again (arrival implied)') });
+export const reloadResultSchema = z.object({
+  routeId: z.number().int(),
+  trip: z.number().int(),
+  arrivedAt: z.string().describe('When the driver reached the depot, in the depot time zone'),
+  reloadedAt: z.string().nullable(),
+});
+export type ReloadInput = z.output<typeof reloadInputSchema>;
+export type ReloadResult = z.output<typeof reloadResultSchema>;

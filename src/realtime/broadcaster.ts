@@ -101,6 +101,11 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repo
       feed.publish(orderRoom(change.orderId), 'stop:status', view);
       toDepotOf(change.vehicleId, (room) => feed.publish(room, 'stop:status', view));
     }),
+    events.on('route.reload_changed', (change) => {
+      const view = { routeId: change.routeId, vehicleId: change.vehicleId, trip: change.trip, arrivedAtEpoch: change.arrivedAtEpoch, reloadedAtEpoch: change.reloadedAtEpoch };
+      feed.publish(vehicleRoom(change.vehicleId), 'reload:status', view);
+      toDepotOf(change.vehicleId, (room) => feed.publish(room, 'reload:status', view));
+    }),
     events.on('stop.eta_changed', (change) => {
       const view = {
         stopId: change.stopId,

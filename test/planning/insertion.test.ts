@@ -13,8 +13,24 @@ const depot: LonLat = [8.6, 49.4];
 const empty = { weightKg: 0, volumeL: 0, items: 0 };
 const legSeconds = 226;
 
-/** Three pending stops east of the depot, one an hour apart, leaving 5 minutes after arriving. */
-function route(): LiveRoute {
+const items = (count: number) => ({ weightKg: count, volumeL: count, items: count });
+
+/**
+ * Three pending stops east of the depot, one an hour apart, leaving 5 minutes after arriving. Multi-trip: `trips`
+ * gives the parcels of each trip's stops, a reload between the trips, the van holding `capacity` of each.
+ */
+function route(trips?: { parcels: number[][]; capacity: number }): LiveRoute {
+  const parcels = trips?.parcels.flat() ?? [0, 0, 0];
+  // On board after each stop: what its trip still has to deliver.
+  const loadAfter = (trips?.parcels ?? [parcels]).flatMap((trip) => trip.map((_, k) => items(trip.slice(k + 1).reduce((sum, count) => sum + count, 0))));
+  const tripStarts = (trips?.parcels ?? [parcels]).map((_, t, all) => all.slice(0, t).reduce((sum, trip) => sum + trip.length, 0));
+  const reloads = tripStarts.slice(1).map((afterSequence, t) => ({
+    afterSequence,
+    location: depot,
+    arrivalEpochSeconds: t0 + 3600 * afterSequence + 600,
+    durationSeconds: 600,
+    load: items(trips!.parcels[t + 1]!.reduce((sum, count) => sum + count, 0)),
+  }));
   const stops: StopRecord[] = [0, 1, 2].map((k) => ({
     id: k + 1,
     orderId: k + 1,
@@ -30,7 +46,7 @@ function route(): LiveRoute {
     serviceSeconds: 300,
     distanceFromStartMeters: 1450 * (k + 1),
     drivingFromStartSeconds: legSeconds * (k + 1),
-    loadAfter: empty,
+    loadAfter: loadAfter[k]!,
     violations: [],
     dispatchedEtaEpoch: null,
     liveEtaEpoch: null,
@@ -46,12 +62,13 @@ function route(): LiveRoute {
     departureEpoch: t0,
     arrivalEpoch: t0 + 4 * 3600,
     drivingSeconds: legSeconds * 6,
-    initialLoad: empty,
+    initialLoad: trips ? items(trips.parcels[0]!.reduce((sum, count) => sum + count, 0)) : empty,
+    reloads,
     violations: [],
     stops,
   } as unknown as RouteRecord;
-  const vehicle = { id: 1, capacity: { weightKg: 100, volumeL: 100, items: 100 }, skills: [], maxStops: null } as unknown as Vehicle;
-  return { route: record, vehicle, fixed: [], pending: stops };
+  const vehicle = { id: 1, capacity: items(trips?.capacity ?? 100), skills: [], maxStops: null } as unknown as Vehicle;
+  return { route: record, vehicle, fixed: [], pending: stops, fixedReloads: [] };
 }
 
 const order = (windows: { startEpochSeconds: number; endEpochSeconds: number }[]) =>
@@ -105,5 +122,30 @@ describe('rankInsertions', () => {
     const alone = await rankInsertions(order([]), [route()], shiftEnd, new ProbeRoads(order([]).location, createHaversineProvider()));
     expect(allDay).toEqual(alone);
     expect(morning.map((candidate) => candidate.gap).sort()).toEqual([0, 1]);
+  });
+
+  it('takes an order into the second trip of a van whose first trip is full, only in the gaps of that trip', async () => {
+    // Holds 2 parcels: trip 1 delivers 2 (full), then a reload, trip 2 delivers 1.
+    const full = route({ parcels: [[1, 1], [1]], capacity: 2 });
+    const candidates = await rankInsertions(order([]), [full], shiftEnd, new ProbeRoads(order([]).location, createHaversineProvider()));
+    // Gap 2 begins trip 2 (after the reload), gap 3 ends it.
+    expect(candidates.map((candidate) => candidate.gap).sort()).toEqual([2, 3]);
+  });
+
+  it('keeps an order out of a full second trip even when the first has room', async () => {
+    // Trip 1 delivers 1 of 2, trip 2 delivers 2 of 2.
+    const secondFull = route({ parcels: [[1], [1, 1]], capacity: 2 });
+    const candidates = await rankInsertions(order([]), [secondFull], shiftEnd, new ProbeRoads(order([]).location, createHaversineProvider()));
+    expect(candidates.map((candidate) => candidate.gap)).toEqual([0]);
+  });
+
+  it('counts from where the van is: the parcels of stops done are off the van', async () => {
+    // One trip of 3 parcels in a van for 3, the first stop delivered: a fourth parcel fits after it.
+    const live = route({ parcels: [[1, 1, 1]], capacity: 3 });
+    const [done, ...pending] = live.route.stops;
+    const started = { ...live, fixed: [{ ...done!, status: 'completed' as const }], pending };
+    const candidates = await rankInsertions(order([]), [started], shiftEnd, new ProbeRoads(order([]).location, createHaversineProvider()));
+    expect(candidates.map((candidate) => candidate.gap).sort()).toEqual([0, 1, 2]);
+    expect(await rankInsertions(order([]), [live], shiftEnd, new ProbeRoads(order([]).location, createHaversineProvider()))).toEqual([]);
   });
 });

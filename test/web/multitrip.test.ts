@@ -1,7 +1,8 @@
 /**
  * Multi-trip in the console and the driver app, in a real browser against the real service: a van that holds 3
  * parcels plans 7 orders as trips; its route card shows each trip and the reload at the depot between them, with
- * its times, and once dispatched its driver sees each reload in the day's list after the stop it follows.
+ * its times, and once dispatched its driver sees each reload in the day's list after the stop it follows, confirms
+ * it at the depot and loaded, and the console's route card shows each step as it happens.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,4 +112,66 @@ describe('the console shows a multi-trip route', () => {
     await screenshot(page, 'multitrip-driver-day');
     expect(problems).toEqual([]);
   });
+
+  it('the driver confirms the reload once trip 1 is done, and the console shows it live', async () => {
+    if ((await service.api('GET', `/api/v1/plans/${planId}`)).status !== 'dispatched') await service.api('POST', `/api/v1/plans/${planId}/dispatch`);
+    const route = (await service.api('GET', `/api/v1/plans/${planId}`)).routes[0] as { stops: { id: number; trip: number }[] };
+    const console: Page = await browser.newPage();
+    console.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    // The pages before share this browser's storage: each page here logs in afresh.
+    await console.goto(`${service.url}/dispatch`);
+    await console.evaluate(() => localStorage.clear());
+    await console.reload();
+    await console.getByLabel('Username').fill('admin');
+    await console.getByLabel('Password').fill(service.credentials.admin.password);
+    await console.getByRole('button', { name: 'Log in' }).click();
+    await console.locator(`#depot option[value="${depotId}"]`).waitFor({ state: 'attached', timeout: 20_000 });
+    await console.locator('#depot').selectOption(String(depotId));
+    await console.locator('#date').fill(date);
+    await console.locator('#date').dispatchEvent('change');
+    await console.getByRole('tab', { name: 'Routes' }).click();
+    const consoleReload = console.locator(`[data-route-vehicle="${vehicleId}"] li.reload[data-trip="2"]`);
+    await consoleReload.waitFor({ timeout: 20_000 });
+
+    const driver: Page = await browser.newPage();
+    driver.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await driver.goto(`${service.url}/driver`);
+    await driver.evaluate(() => localStorage.clear());
+    await driver.reload();
+    await driver.getByLabel('Username').fill('trips-driver');
+    await driver.getByLabel('Password').fill('trips-password');
+    await driver.getByRole('button', { name: 'Log in' }).click();
+    const reload = driver.locator('#stops li.reload[data-trip="2"]');
+    await reload.waitFor({ timeout: 20_000 });
+    // Not its turn while trip 1 has stops to do.
+    await expect(reload.locator('button').count()).resolves.toBe(0);
+
+    // Trip 1 delivered (by the office on the driver's behalf): the driver's list hears it over the socket.
+    for (const stop of route.stops.filter((candidate) => candidate.trip === 1)) {
+      await service.api('POST', `/api/v1/stops/${stop.id}/complete`, { idempotencyKey: `deliver-${stop.id}`, recipientName: 'Ada' });
+    }
+    await reload.getByRole('button', { name: 'At the depot' }).click();
+    await reload.getByText('At the depot since').waitFor({ timeout: 20_000 });
+    await consoleReload.getByText('at the depot since').waitFor({ timeout: 20_000 });
+    await reload.getByRole('button', { name: 'Reloaded' }).click();
+    await reload.getByText('✓ Reloaded at').waitFor({ timeout: 20_000 });
+    await consoleReload.getByText('reloaded').waitFor({ timeout: 20_000 });
+
+    const stored = (await service.api('GET', `/api/v1/plans/${planId}`)).routes[0].reloads[0] as { arrivedAt: string; reloadedAt: string };
+    expect(stored.arrivedAt).not.toBeNull();
+    expect(stored.reloadedAt).not.toBeNull();
+    await expect(consoleReload.textContent()).resolves.toContain(`reloaded ${stored.reloadedAt.slice(11, 16)}`);
+    await expect(reload.textContent()).resolves.toContain(`✓ Reloaded at ${stored.reloadedAt.slice(11, 16)}`);
+    // Once only: a second confirmation is refused naming the step.
+    const again = await fetch(`${service.url}/api/v1/routes/${(await service.api('GET', `/api/v1/plans/${planId}`)).routes[0].id}/reloads/2`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${service.credentials.admin.apiToken}` },
+      body: JSON.stringify({ step: 'reloaded' }),
+    });
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.details[0].path).toBe('step');
+    await screenshot(console, 'multitrip-console-reloaded');
+    await screenshot(driver, 'multitrip-driver-reloaded');
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

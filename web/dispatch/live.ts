@@ -41,6 +41,7 @@ export class LiveUpdates {
         },
         'order:status': ({ data }) => state.setOrderStatus(data.orderId, data.status),
         'stop:status': ({ data }) => state.setStopStatus(data),
+        'reload:status': ({ data }) => state.setReloadStatus(data),
         'eta:updated': ({ data }) => state.setStopEta(data),
         'alert:raised': putAlert,
         'alert:updated': putAlert,

@@ -14,7 +14,7 @@ import type { DriverResponse } from '../../src/protocol/drivers';
 import type { OrderEventResponse, OrderOutcomeResponse, OrderResponse } from '../../src/protocol/orders-api';
 import type { planSchema, ProposalResponse } from '../../src/protocol/plans';
 import type { AlertResponse } from '../../src/protocol/alerts';
-import type { EtaView, StopStatusView, VehiclePositionView } from '../../src/protocol/socket';
+import type { EtaView, ReloadStatusView, StopStatusView, VehiclePositionView } from '../../src/protocol/socket';
 import type { VehicleResponse } from '../../src/protocol/vehicles';
 
 export type Plan = z.infer<typeof planSchema>;
@@ -315,6 +315,15 @@ export class ConsoleState {
     if (change.completedAtEpoch) stop.completedAt = new Date(change.completedAtEpoch * 1000).toISOString();
     stop.times = timesWithStatus(stop.times, change, stop.promisedWindows, this.timeZone());
     this.notify('stop', { stopId: change.stopId });
+  }
+
+  /** Multi-trip: the driver confirmed a reload; the route card shows it. */
+  setReloadStatus(change: ReloadStatusView): void {
+    const reload = this.plan?.routes.find((route) => route.id === change.routeId)?.reloads.find((candidate) => candidate.trip === change.trip);
+    if (!reload) return;
+    reload.arrivedAt = this.depotIso(change.arrivedAtEpoch);
+    reload.reloadedAt = change.reloadedAtEpoch === null ? null : this.depotIso(change.reloadedAtEpoch);
+    this.notify('plan');
   }
 
   setStopEta(eta: EtaView): void {

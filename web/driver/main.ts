@@ -8,7 +8,7 @@ import '../common/style.css';
 import './driver.css';
 import { Api } from '../common/api';
 import { $, el, say } from '../common/dom';
-import { clock, km, statusText, stopTimeLine } from '../common/format';
+import { clock, km, localIso, statusText, stopTimeLine } from '../common/format';
 import { timesWithEta, timesWithStatus } from '../common/stop-times';
 import { createMap, latLng, numberedIcon } from '../common/map';
 import { bindLoginForm, forgetSession, logout } from '../common/session';
@@ -63,6 +63,39 @@ function taskLines(stop: DriverStop): string[] {
   return [...(stop.deliver ? [`Deliver ${what(stop.deliver)}`] : []), ...(stop.collect ? [`Collect ${what(stop.collect)} and bring it back to the depot`] : [])];
 }
 
+type Reload = NonNullable<DriverDay['route']>['reloads'][number];
+
+/** A reload between two trips, confirmed by the driver at the depot (arrived), then loaded (reloaded). */
+function reloadCard(reload: Reload): HTMLElement {
+  const route = day!.route!;
+  // Its turn once the trip before is done (and any reload before it).
+  const due =
+    route.stops.every((stop) => stop.sequence > reload.afterSequence || stop.status !== 'pending') &&
+    route.reloads.every((earlier) => earlier.trip >= reload.trip || earlier.reloadedAt !== null);
+  const confirm = (step: 'arrived' | 'reloaded', label: string) => {
+    const button = el('button', { type: 'button', 'data-step': step }, label);
+    button.addEventListener('click', () => {
+      outbox.push({ path: `/routes/${route.id}/reloads/${reload.trip}`, body: { step }, label: `${label} (trip ${reload.trip})` });
+      say(`${label}: trip ${reload.trip}`);
+      button.disabled = true;
+    });
+    return button;
+  };
+  const state = reload.reloadedAt
+    ? [el('div', { class: 'status completed' }, `✓ Reloaded at ${clock(reload.reloadedAt)}`)]
+    : [
+        ...(reload.arrivedAt ? [el('div', { class: 'status arrived' }, `At the depot since ${clock(reload.arrivedAt)}`)] : []),
+        ...(due ? [el('div', { class: 'actions' }, ...(reload.arrivedAt ? [] : [confirm('arrived', 'At the depot')]), confirm('reloaded', 'Reloaded'))] : []),
+      ];
+  return el(
+    'li',
+    { class: 'card reload', 'data-trip': String(reload.trip) },
+    el('strong', {}, `↻ Reload at the depot ${clock(reload.arrival)}–${clock(reload.departure)}`),
+    el('div', { class: 'muted' }, `then trip ${reload.trip}: ${reload.load.items} item${reload.load.items === 1 ? '' : 's'} on board`),
+    ...state,
+  );
+}
+
 function render(): void {
   const stops = day?.route?.stops ?? [];
   if (!day?.route) say('No route dispatched to you yet.');
@@ -82,9 +115,7 @@ function render(): void {
         ...(stop.customerPhone ? [el('a', { href: `tel:${stop.customerPhone}`, 'aria-label': `Call ${stop.customerName}` }, `Call ${stop.customerPhone}`)] : []),
       ),
       // Multi-trip: the van goes back to the depot to load its next trip.
-      ...reloads
-        .filter((reload) => reload.afterSequence === stop.sequence)
-        .map((reload) => el('li', { class: 'card reload', 'data-trip': String(reload.trip) }, el('strong', {}, `↻ Reload at the depot ${clock(reload.arrival)}–${clock(reload.departure)}`), el('div', { class: 'muted' }, `then trip ${reload.trip}: ${reload.load.items} item${reload.load.items === 1 ? '' : 's'} on board`))),
+      ...reloads.filter((reload) => reload.afterSequence === stop.sequence).map(reloadCard),
     ]),
   );
   const next = nextStop();
@@ -185,6 +216,13 @@ function connectRouteUpdates(): void {
       const stop = day?.route?.stops.find((candidate) => candidate.stopId === event.data.stopId);
       if (!stop || !day?.route) return;
       stop.times = timesWithEta(stop.times, event.data, day.route.timeZone);
+      render();
+    },
+    'reload:status': (event) => {
+      const reload = day?.route?.id === event.data.routeId ? day.route.reloads.find((candidate) => candidate.trip === event.data.trip) : undefined;
+      if (!reload || !day?.route) return;
+      reload.arrivedAt = localIso(event.data.arrivedAtEpoch, day.route.timeZone);
+      reload.reloadedAt = event.data.reloadedAtEpoch === null ? null : localIso(event.data.reloadedAtEpoch, day.route.timeZone);
       render();
     },
     'stop:status': (event) => {

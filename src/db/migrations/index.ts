@@ -25,6 +25,7 @@ import * as optimizeJobs from './020_optimize_jobs';
 import * as slotReservations from './026_slot_reservations';
 import * as geocodeAlternatives from './028_geocode_alternatives';
 import * as vehicleReload from './029_vehicle_reload';
+import * as routeEvents from './030_route_events';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_fleet': fleet,
@@ -49,6 +50,7 @@ const migrations: Record<string, Knex.Migration> = {
   '026_slot_reservations': slotReservations,
   '028_geocode_alternatives': geocodeAlternatives,
   '029_vehicle_reload': vehicleReload,
+  '030_route_events': routeEvents,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

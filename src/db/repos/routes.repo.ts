@@ -6,7 +6,7 @@
 import { conflict } from '../../errors';
 import type { Executor } from '../executor';
 import { rowsAsJson } from '../json-rows';
-import type { RouteDraft, RouteRecord, StopRecord } from '../../domain/model/route';
+import type { PlannedReload, RouteDraft, RouteEvent, RouteRecord, StopRecord } from '../../domain/model/route';
 
 const toStop = (row: Record<string, any>): StopRecord => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
   id: row.id,
@@ -55,11 +55,25 @@ const toRoute = (row: Record<string, any>, stops: StopRecord[]): RouteRecord => 
     arrivalEpochSeconds: reload.arrivalEpoch,
     durationSeconds: reload.durationSeconds,
     load: reload.load,
+    ...(reload.arrivedEpoch != null ? { arrivedEpochSeconds: reload.arrivedEpoch } : {}),
+    ...(reload.reloadedEpoch != null ? { reloadedEpochSeconds: reload.reloadedEpoch } : {}),
   })),
   violations: row.violations,
   geometry: row.geometry,
   stops,
 });
+
+const reloadColumns = (reloads: PlannedReload[]) =>
+  reloads.map((reload) => ({
+    afterSequence: reload.afterSequence,
+    lon: reload.location[0],
+    lat: reload.location[1],
+    arrivalEpoch: reload.arrivalEpochSeconds,
+    durationSeconds: reload.durationSeconds,
+    load: reload.load,
+    arrivedEpoch: reload.arrivedEpochSeconds ?? null,
+    reloadedEpoch: reload.reloadedEpochSeconds ?? null,
+  }));
 
 const routeColumns = (planId: number, route: RouteDraft) => ({
   plan_id: planId,
@@ -80,14 +94,7 @@ const routeColumns = (planId: number, route: RouteDraft) => ({
   cost: route.cost,
   initial_load: route.initialLoad,
   breaks: route.breaks,
-  reloads: route.reloads.map((reload) => ({
-    afterSequence: reload.afterSequence,
-    lon: reload.location[0],
-    lat: reload.location[1],
-    arrivalEpoch: reload.arrivalEpochSeconds,
-    durationSeconds: reload.durationSeconds,
-    load: reload.load,
-  })),
+  reloads: reloadColumns(route.reloads),
   violations: route.violations,
   geometry: route.geometry,
 });
@@ -187,9 +194,11 @@ const rewriteRoutesSql = `
  * tell whether routes it holds in memory are still what is stored, whoever changed them, and in the same round trip
  * as the plan itself. Any write to a stop gives its row a new version whose xmin (the writing transaction's id) is
  * newer than the one it replaces, so the count and the sum of xmins change with every insert, update and delete;
- * summing xmins costs half of hashing the rows' columns.
+ * summing xmins costs half of hashing the rows' columns. The routes' rows count too: a reload the driver confirms
+ * changes its route and no stop.
  */
-export const stopsDigestSql = `(select count(*) || ':' || coalesce(sum(s.xmin::text::bigint), 0) from stops s where s.plan_id = plans.id)`;
+export const stopsDigestSql = `((select count(*) || ':' || coalesce(sum(s.xmin::text::bigint), 0) from stops s where s.plan_id = plans.id)
+  || ':' || (select coalesce(sum(r.xmin::text::bigint), 0) from routes r where r.plan_id = plans.id))`;
 
 export interface RouteReplacement {
   routeId: number;
@@ -213,6 +222,34 @@ export class RoutesRepository {
       byRoute.set(row.route_id, list);
     }
     return routes.map((row) => toRoute(row, byRoute.get(row.id) ?? []));
+  }
+
+  async planIdOf(routeId: number): Promise<number | null> {
+    const row: { plan_id: number } | undefined = await this.db('routes').where({ id: routeId }).first('plan_id');
+    return row?.plan_id ?? null;
+  }
+
+  /** One route with its stops, its row locked until the transaction ends. */
+  async findByIdForUpdate(routeId: number): Promise<RouteRecord | null> {
+    const row = await this.db('routes').where({ id: routeId }).forUpdate().first();
+    if (!row) return null;
+    const stops = await rowsAsJson<Record<string, any>>(this.db, this.db('stops').where({ route_id: routeId }), ['sequence']); // eslint-disable-line @typescript-eslint/no-explicit-any
+    return toRoute(row, stops.map(toStop));
+  }
+
+  /** Multi-trip: the reloads as the driver confirmed them (the plan's version is unchanged: nothing was re-planned). */
+  async setReloads(routeId: number, reloads: PlannedReload[]): Promise<void> {
+    await this.db('routes').where({ id: routeId }).update({ reloads: JSON.stringify(reloadColumns(reloads)) });
+  }
+
+  async insertEvent(event: RouteEvent): Promise<void> {
+    await this.db('route_events').insert({ route_id: event.routeId, vehicle_id: event.vehicleId, type: event.type, data: JSON.stringify(event.data), actor: event.actor, at_epoch: event.atEpoch });
+  }
+
+  /** Oldest first. */
+  async listEvents(routeId: number): Promise<RouteEvent[]> {
+    const rows = await this.db('route_events').where({ route_id: routeId }).orderBy('id');
+    return rows.map((row) => ({ routeId: row.route_id, vehicleId: row.vehicle_id, type: row.type, data: row.data, actor: row.actor, atEpoch: row.at_epoch }));
   }
 
   /** The orders a plan's routes hold. */

@@ -18,6 +18,24 @@ export interface PlannedReload {
   durationSeconds: number;
   /** On board when it leaves: the next trip's deliveries. */
   load: Amounts;
+  /** Confirmed by the driver: at the depot, then loaded and on the way again. */
+  arrivedEpochSeconds?: number;
+  reloadedEpochSeconds?: number;
+}
+
+/** A reload the driver confirms: at the depot, then loaded for the trip it starts. */
+export const reloadSteps = ['arrived', 'reloaded'] as const;
+export type ReloadStep = (typeof reloadSteps)[number];
+
+/** The route's own event log (steps that are no order's). */
+export interface RouteEvent {
+  routeId: number;
+  vehicleId: number;
+  type: 'reload_arrived' | 'reloaded';
+  /** `trip`: the trip the reload starts. */
+  data: Record<string, unknown>;
+  actor: string;
+  atEpoch: number;
 }
 
 export const routeStatuses = ['planned', 'dispatched', 'in_progress', 'completed'] as const;

@@ -54,6 +54,8 @@ export function presentReloads(reloads: PlannedReload[], timeZone: string) {
     departure: toIsoInZone(reload.arrivalEpochSeconds + reload.durationSeconds, timeZone),
     durationSeconds: reload.durationSeconds,
     load: reload.load,
+    arrivedAt: reload.arrivedEpochSeconds === undefined ? null : toIsoInZone(reload.arrivedEpochSeconds, timeZone),
+    reloadedAt: reload.reloadedEpochSeconds === undefined ? null : toIsoInZone(reload.reloadedEpochSeconds, timeZone),
   }));
 }
 

@@ -96,7 +96,7 @@ export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
       list.append(item);
       for (const reload of route.reloads.filter((candidate) => candidate.afterSequence === stop.sequence)) {
         list.append(
-          el('li', { class: 'reload', 'data-trip': String(reload.trip) }, `↻ Reload at depot ${clock(reload.arrival)}–${clock(reload.departure)}`),
+          el('li', { class: 'reload', 'data-trip': String(reload.trip) }, `↻ Reload at depot ${clock(reload.arrival)}–${clock(reload.departure)}`, ...reloadStatus(reload)),
           el('li', { class: 'trip' }, `Trip ${reload.trip}`),
         );
       }
@@ -137,4 +137,11 @@ export function mountRoutes(state: ConsoleState, actions: RouteActions): void {
     row.querySelector('.times')!.textContent = stopTimeLine(stop.times, stop.status);
     if (!shownViolations(stop).length) row.querySelector('.violation')?.remove();
   });
+}
+
+/** What the driver confirmed of a reload: at the depot, then loaded. */
+function reloadStatus(reload: PlanRoute['reloads'][number]): HTMLElement[] {
+  if (reload.reloadedAt) return [el('span', { class: 'reload-status done' }, ` · reloaded ${clock(reload.reloadedAt)}`)];
+  if (reload.arrivedAt) return [el('span', { class: 'reload-status' }, ` · at the depot since ${clock(reload.arrivedAt)}`)];
+  return [];
 }

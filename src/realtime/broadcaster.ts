@@ -22,10 +22,17 @@ const liveOrdersTtlMs = 30_000;
  * `intervals` times the customers' throttle and the live-orders cache: a monotonic clock (they are rates, not dates),
  * passed in so tests step it.
  */
-export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repositories, logger: Logger, intervals: Clock): () => void {
+export interface Broadcasting {
+  /** Resolves once the positions published so far are in the feed (their depot looked up). */
+  settled(): Promise<void>;
+  disconnect(): void;
+}
+
+export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repositories, logger: Logger, intervals: Clock): Broadcasting {
   const depotOfVehicle = new Map<number, Promise<number | null>>();
   const liveOrdersOfVehicle = new Map<number, { orderIds: Promise<number[]>; loadedAtMs: number }>();
   const customerPublishedAtMs = new Map<number, number>();
+  const moving = new Set<Promise<void>>();
 
   const depotOf = (vehicleId: number) => {
     let depot = depotOfVehicle.get(vehicleId);
@@ -77,7 +84,10 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repo
 
   const unsubscribers = [
     events.on('vehicle.moved', ({ position }) => {
-      vehicleMoved(position).catch((error: unknown) => logger.error({ err: error, vehicleId: position.vehicleId }, 'broadcasting a position failed'));
+      const published = vehicleMoved(position)
+        .catch((error: unknown) => logger.error({ err: error, vehicleId: position.vehicleId }, 'broadcasting a position failed'))
+        .finally(() => moving.delete(published));
+      moving.add(published);
     }),
     events.on('order.status_changed', ({ order, reason }) => {
       const view = presentOrderStatus(order, reason);
@@ -133,5 +143,8 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repo
       if (entity === 'vehicle') depotOfVehicle.delete(id);
     }),
   ];
-  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+  return {
+    settled: async () => void (await Promise.all(moving)),
+    disconnect: () => unsubscribers.forEach((unsubscribe) => unsubscribe()),
+  };
 }

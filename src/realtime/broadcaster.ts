@@ -23,8 +23,8 @@ const liveOrdersTtlMs = 30_000;
  * passed in so tests step it.
  */
 export interface Broadcasting {
-  /** Resolves once the positions published so far are in the feed (their depot looked up). */
-  settled(): Promise<void>;
+  /** Resolves once the vehicle's latest position is in the feed for its depot (the depot looked up). */
+  queued(vehicleId: number): Promise<void>;
   disconnect(): void;
 }
 
@@ -32,7 +32,8 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repo
   const depotOfVehicle = new Map<number, Promise<number | null>>();
   const liveOrdersOfVehicle = new Map<number, { orderIds: Promise<number[]>; loadedAtMs: number }>();
   const customerPublishedAtMs = new Map<number, number>();
-  const moving = new Set<Promise<void>>();
+  /** Per vehicle, its latest position's publish to the depot: one settled promise each, the fleet's size. */
+  const queuedForDepot = new Map<number, Promise<void>>();
 
   const depotOf = (vehicleId: number) => {
     let depot = depotOfVehicle.get(vehicleId);
@@ -64,8 +65,11 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repo
   // The driver's own device made the fix: its vehicle's room is not told (one stored event per fix spared).
   const vehicleMoved = async (position: Position) => {
     const frame = { positions: [presentPosition(position)] };
-    const depotId = await depotOf(position.vehicleId);
-    if (depotId !== null) feed.publish(depotRoom(depotId), 'vehicles:moved', frame);
+    const toDepot = depotOf(position.vehicleId).then((depotId) => {
+      if (depotId !== null) feed.publish(depotRoom(depotId), 'vehicles:moved', frame);
+    });
+    queuedForDepot.set(position.vehicleId, toDepot.catch(() => {}));
+    await toDepot;
     const nowMs = intervals.nowMs();
     // A vehicle seen for the first time waits a random part of the interval (customers have the
     // snapshot), so a fleet's customer updates spread out instead of arriving in one burst.
@@ -84,10 +88,7 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repo
 
   const unsubscribers = [
     events.on('vehicle.moved', ({ position }) => {
-      const published = vehicleMoved(position)
-        .catch((error: unknown) => logger.error({ err: error, vehicleId: position.vehicleId }, 'broadcasting a position failed'))
-        .finally(() => moving.delete(published));
-      moving.add(published);
+      vehicleMoved(position).catch((error: unknown) => logger.error({ err: error, vehicleId: position.vehicleId }, 'broadcasting a position failed'));
     }),
     events.on('order.status_changed', ({ order, reason }) => {
       const view = presentOrderStatus(order, reason);
@@ -144,7 +145,7 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repo
     }),
   ];
   return {
-    settled: async () => void (await Promise.all(moving)),
+    queued: (vehicleId) => queuedForDepot.get(vehicleId) ?? Promise.resolve(),
     disconnect: () => unsubscribers.forEach((unsubscribe) => unsubscribe()),
   };
 }

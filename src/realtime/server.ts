@@ -166,7 +166,7 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
         if (!subscriber.principal) throw forbidden('Only drivers report positions');
         const result = await reportPositions(commands, positionReportsSchema.parse(reports), subscriber.principal, { sink: positionSink });
         // Acknowledged once the consoles' events are stored too: a fix acknowledged is a fix every console gets.
-        await broadcasting.settled();
+        await broadcasting.queued(subscriber.principal.vehicleId!);
         await feed.stored();
         return result;
       }),

@@ -43,7 +43,7 @@ describe('broadcast holds', () => {
     const seen: number[] = [];
     client = connectClient(`http://127.0.0.1:${(http!.address() as AddressInfo).port}`, { transports: ['websocket'], forceNew: true });
     client.onAny((name: string, payload: { seq: number }) => seen.push(name === 'room:resumed' ? -payload.seq : payload.seq));
-    await new Promise((resolve) => client!.once('connect', resolve));
+    await new Promise<void>((resolve) => client!.once('connect', () => resolve()));
     while (!socketId) await new Promise((resolve) => setTimeout(resolve, 5));
     const server = io!;
     const socket = server.of('/').sockets.get(socketId)!;
@@ -66,7 +66,7 @@ describe('broadcast holds', () => {
     const seen: number[] = [];
     client = connectClient(`http://127.0.0.1:${(http!.address() as AddressInfo).port}`, { transports: ['websocket'], forceNew: true });
     client.onAny((_name: string, payload: { seq?: number; note?: string }) => seen.push(payload.seq ?? 0));
-    await new Promise((resolve) => client!.once('connect', resolve));
+    await new Promise<void>((resolve) => client!.once('connect', () => resolve()));
     while (!socketId) await new Promise((resolve) => setTimeout(resolve, 5));
     const server = io!;
 

@@ -244,6 +244,13 @@ async function allOrderIds(repos: ReturnType<typeof repositories>): Promise<numb
 /** Latencies in whole milliseconds → count: every delivery is measured, in little memory. */
 type Histogram = Map<number, number>;
 
+/** The refusals by error code, as " (code × n, …)", or nothing. */
+function refusals(driven: DriveReport[]): string {
+  const byCode = new Map<string, number>();
+  for (const one of driven) for (const [code, count] of one.refusedBy) byCode.set(code, (byCode.get(code) ?? 0) + count);
+  return byCode.size === 0 ? '' : ` (${[...byCode].map(([code, count]) => `${code} × ${count}`).join(', ')})`;
+}
+
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
 function percentile(histogram: Histogram, p: number): number {
@@ -491,6 +498,8 @@ export interface DriveReport {
   acceptedPerDepot: [number, number][];
   sent: number;
   refused: number;
+  /** Refused fixes by the error code answered. */
+  refusedBy: [string, number][];
   /** Fixes never acknowledged by the end (sent again after a reconnect until one is). */
   unacknowledged: number;
   reconnects: number;
@@ -510,6 +519,7 @@ async function drive(): Promise<void> {
   const acceptedPerDepot = new Map<number, number>();
   let sent = 0;
   let refused = 0;
+  const refusedBy = new Map<string, number>();
   let reconnects = 0;
   const unacked: Map<number, PositionReport>[] = setup.drivers.map(() => new Map());
   const sockets: (Client | null)[] = setup.drivers.map(() => null);
@@ -525,6 +535,7 @@ async function drive(): Promise<void> {
     socket.emit('position:report', reports, (reply) => {
       if ('error' in reply) {
         refused += reports.length;
+        refusedBy.set(reply.error.code, (refusedBy.get(reply.error.code) ?? 0) + reports.length);
         return;
       }
       for (const report of reports) {
@@ -605,6 +616,7 @@ async function drive(): Promise<void> {
     acceptedPerDepot: [...acceptedPerDepot],
     sent,
     refused,
+    refusedBy: [...refusedBy],
     unacknowledged: unacked.reduce((sum, waiting) => sum + waiting.size, 0),
     reconnects,
     cpuPercent,
@@ -697,7 +709,7 @@ async function run(): Promise<void> {
   const acceptedTotal = [...accepted.values()].reduce((sum, count) => sum + count, 0);
   const serverCpu = total(perServer, (one) => one.cpuPercent);
   const rows: [string, string, string][] = [
-    ['fixes sent (stored / refused / never acknowledged)', `${sent} (${acceptedTotal} / ${total(driven, (one) => one.refused)} / ${total(driven, (one) => one.unacknowledged)})`, `${counts.rates.map((rate) => rate * counts.drivers).join(', ')}/s for ${counts.warmup} + ${counts.rates.length} × ${counts.seconds} s`],
+    ['fixes sent (stored / refused / never acknowledged)', `${sent} (${acceptedTotal} / ${total(driven, (one) => one.refused)}${refusals(driven)} / ${total(driven, (one) => one.unacknowledged)})`, `${counts.rates.map((rate) => rate * counts.drivers).join(', ')}/s for ${counts.warmup} + ${counts.rates.length} × ${counts.seconds} s`],
     // A van's fix overtaken by its next one in the same write moves nothing: the console gets the newer one only.
     ['fixes at consoles (stored fixes × consoles of the depot)', `${delivered} (${expected})`, 'fewer by the fixes overtaken within one write'],
     ['lost (numbers a console never got)', String(total(watched, (one) => one.lost)), '0'],

@@ -12,11 +12,14 @@
  * and drivers reconnect to the others, the watchers resume after the last number they applied (`auth.afterSeq`),
  * the drivers send again what was not acknowledged. Lost counts numbers a client never got, across the kill.
  * Bar: 2,000 drivers, 100 consoles, 10,000 trackers on 2 processes: p99 ≤ 250 ms, 0 lost, 0 out of order.
+ * With --rates 1,2,4 the drivers report at each rate (fixes per driver per second) for --seconds in turn, and a second
+ * table gives per rate the fixes sent and acknowledged, p50/p99/max, server CPU per process and the clients' CPU (on
+ * the same cores): run it with --processes 1 and 2 to read the sustained rate of each at the same p99.
  *
  * Latency is measured after a warm-up (first route and depot look-ups, JIT); counts cover the whole run.
  * With --database-url the server uses PostgreSQL (a fresh schema, dropped afterwards) instead of PGlite.
  *
- *   npx tsx benchmarks/realtime-load.ts [--drivers 2000] [--dispatchers 100] [--trackers 10000] [--depots 10] [--seconds 30] [--warmup 5]
+ *   npx tsx benchmarks/realtime-load.ts [--drivers 2000] [--dispatchers 100] [--trackers 10000] [--depots 10] [--seconds 30] [--warmup 5] [--rates 1]
  *     [--database-url postgres://postgres@127.0.0.1:5432/postgres] [--processes 1|2|3] [--adapter redis|postgres]
  *     [--redis-url redis://127.0.0.1:6379] [--client-processes N] [--kill-at S]
  */
@@ -64,6 +67,8 @@ const { values: args } = parseArgs({
     trackers: { type: 'string', default: '10000' },
     depots: { type: 'string', default: '10' },
     seconds: { type: 'string', default: '30' },
+    /** Fixes per driver per second, one step of --seconds each (a sweep: 1,2,4). */
+    rates: { type: 'string', default: '1' },
     'database-url': { type: 'string' },
     warmup: { type: 'string', default: '5' },
     serve: { type: 'boolean', default: false },
@@ -89,7 +94,16 @@ const counts = {
   clientProcesses: Number(args['client-processes'] ?? Math.max(1, Math.ceil((Number(args.dispatchers) + Number(args.trackers)) / 2500))),
   driverProcesses: Math.max(1, Math.ceil(Number(args.drivers) / 1000)),
   killAtSeconds: args['kill-at'] === undefined ? null : Number(args['kill-at']),
+  rates: args.rates!.split(',').map(Number),
 };
+if (!counts.rates.every((rate) => rate > 0 && rate <= 50)) throw new Error('--rates: fixes per driver per second, each in (0, 50]');
+const stepMs = counts.seconds * 1000;
+/** The sweep's step a time falls in (the warm-up runs at the first rate). */
+const stepAt = (ms: number, warmAtMs: number) => Math.min(counts.rates.length - 1, Math.max(0, Math.floor((ms - warmAtMs) / stepMs)));
+/** Runs `mark` at each step's start and once at the end of the last. */
+function atStepBounds(warmAtMs: number, mark: (step: number) => void): void {
+  for (let step = 0; step <= counts.rates.length; step++) setTimeout(() => mark(step), Math.max(0, warmAtMs + step * stepMs - Date.now()));
+}
 const adapterKind = args.adapter ?? (counts.processes > 1 ? 'redis' : 'none');
 if (counts.processes > 1 && !args['database-url']) throw new Error('--processes > 1 needs --database-url (processes share PostgreSQL)');
 if (!['redis', 'postgres', 'none'].includes(adapterKind)) throw new Error('--adapter must be redis or postgres');
@@ -183,7 +197,7 @@ async function serve(): Promise<void> {
   const server = createServer(createApp({ database, commands, logger, rateLimiters }));
   const redisClient = adapterKind === 'redis' ? await connectRedis(args['redis-url']!, logger) : undefined;
   const adapterPool = adapterKind === 'postgres' ? new pg.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 2 }) : undefined;
-  const realtime = await startRealtime(server, { commands, logger, rateLimit: { perSecond: 5, burst: 20 }, rateLimiters, redisClient, adapterPool, adapterChannel: schema });
+  const realtime = await startRealtime(server, { commands, logger, rateLimit: { perSecond: Math.max(5, 2 * Math.max(...counts.rates)), burst: 20 }, rateLimiters, redisClient, adapterPool, adapterChannel: schema });
   const eta = new EtaEngine(commands, createHaversineProvider(), logger);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   console.log(`READY ${JSON.stringify({ ...setup, schema, port: (server.address() as AddressInfo).port })}`);
@@ -199,6 +213,9 @@ async function serve(): Promise<void> {
       const memory = process.memoryUsage();
       const cpuPercent = ((used.user + used.system) / 1000 / (performance.now() - since)) * 100;
       console.log(`STATS ${JSON.stringify({ cpuPercent, rssMb: memory.rss / 2 ** 20, heapMb: memory.heapUsed / 2 ** 20 })}`);
+      // Each step's figures from its own start.
+      cpu = process.cpuUsage();
+      since = performance.now();
     } else if (line === 'STOP') {
       eta.close();
       await realtime.close();
@@ -226,6 +243,15 @@ async function allOrderIds(repos: ReturnType<typeof repositories>): Promise<numb
 
 /** Latencies in whole milliseconds → count: every delivery is measured, in little memory. */
 type Histogram = Map<number, number>;
+
+/** The refusals by error code, as " (code × n, …)", or nothing. */
+function refusals(driven: DriveReport[]): string {
+  const byCode = new Map<string, number>();
+  for (const one of driven) for (const [code, count] of one.refusedBy) byCode.set(code, (byCode.get(code) ?? 0) + count);
+  return byCode.size === 0 ? '' : ` (${[...byCode].map(([code, count]) => `${code} × ${count}`).join(', ')})`;
+}
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
 function percentile(histogram: Histogram, p: number): number {
   const total = [...histogram.values()].reduce((sum, count) => sum + count, 0);
@@ -342,6 +368,8 @@ interface WatchSetup {
 
 export interface WatchReport {
   histogram: [number, number][];
+  /** Per step of the sweep: latencies, and this process's CPU. */
+  steps: { histogram: [number, number][]; cpuPercent: number }[];
   /** Fixes received per depot, summed over this process's consoles of that depot. */
   positionsPerDepot: [number, number][];
   lost: number;
@@ -360,6 +388,8 @@ async function watch(): Promise<void> {
   const next = orders();
   const setup = JSON.parse(await next()) as WatchSetup;
   const histogram: Histogram = new Map();
+  const stepHistograms: Histogram[] = counts.rates.map(() => new Map());
+  const stepCpu: number[] = [];
   const positionsPerDepot = new Map<number, number>();
   let goAtMs = Infinity;
   let warmAtMs = Infinity;
@@ -413,6 +443,8 @@ async function watch(): Promise<void> {
           if (fixMs >= warmAtMs) {
             const ms = Math.max(0, Math.round(nowMs - fixMs));
             histogram.set(ms, (histogram.get(ms) ?? 0) + 1);
+            const perStep = stepHistograms[stepAt(fixMs, warmAtMs)]!;
+            perStep.set(ms, (perStep.get(ms) ?? 0) + 1);
           }
         }
       }),
@@ -430,11 +462,17 @@ async function watch(): Promise<void> {
   goAtMs = Number((await next()).split(' ')[1]);
   warmAtMs = goAtMs + counts.warmup * 1000;
   let cpu = cpuMark();
-  setTimeout(() => (cpu = cpuMark()), Math.max(0, warmAtMs - Date.now()));
+  let stepMark = cpuMark();
+  atStepBounds(warmAtMs, (step) => {
+    if (step === 0) cpu = cpuMark();
+    else stepCpu.push(cpuPercentSince(stepMark));
+    stepMark = cpuMark();
+  });
   await next();
   const sum = (checks: RoomCheck[], of: (check: RoomCheck) => number) => checks.reduce((total, check) => total + of(check), 0);
   const report: WatchReport = {
     histogram: [...histogram],
+    steps: stepHistograms.map((one, step) => ({ histogram: [...one], cpuPercent: stepCpu[step] ?? NaN })),
     positionsPerDepot: [...positionsPerDepot],
     lost: sum(consoleChecks, (check) => check.lost),
     repeated: sum(consoleChecks, (check) => check.repeated) + sum(trackerChecks, (check) => check.repeated),
@@ -460,15 +498,20 @@ export interface DriveReport {
   acceptedPerDepot: [number, number][];
   sent: number;
   refused: number;
+  /** Refused fixes by the error code answered. */
+  refusedBy: [string, number][];
   /** Fixes never acknowledged by the end (sent again after a reconnect until one is). */
   unacknowledged: number;
   reconnects: number;
   cpuPercent: number;
+  /** Per step of the sweep: fixes sent, fixes acknowledged (of those sent in it), this process's CPU. */
+  steps: { sent: number; acked: number; cpuPercent: number }[];
 }
 
 /**
- * A driving child: each driver reports once a second, spread evenly over the second, moving slowly east. A fix not
- * acknowledged when its server goes away is sent again, in one batch, to the next (the server stores a fix once).
+ * A driving child: each driver reports at the step's rate (once a second by default), spread evenly, moving slowly
+ * east. A fix not acknowledged when its server goes away is sent again, in one batch, to the next (the server stores a
+ * fix once), and the driver resumes its room after the last number it had, as the driver app does.
  */
 async function drive(): Promise<void> {
   const next = orders();
@@ -476,9 +519,14 @@ async function drive(): Promise<void> {
   const acceptedPerDepot = new Map<number, number>();
   let sent = 0;
   let refused = 0;
+  const refusedBy = new Map<string, number>();
   let reconnects = 0;
   const unacked: Map<number, PositionReport>[] = setup.drivers.map(() => new Map());
   const sockets: (Client | null)[] = setup.drivers.map(() => null);
+  const roomSeq: (number | undefined)[] = setup.drivers.map(() => undefined);
+  const steps = counts.rates.map(() => ({ sent: 0, acked: 0, cpuPercent: NaN }));
+  let warmAtMs = Infinity;
+  const stepOfFix = (report: PositionReport) => (report.recordedAt * 1000 >= warmAtMs ? steps[stepAt(report.recordedAt * 1000, warmAtMs)] : undefined);
 
   const send = (slot: number, reports: PositionReport[]) => {
     const socket = sockets[slot];
@@ -487,9 +535,15 @@ async function drive(): Promise<void> {
     socket.emit('position:report', reports, (reply) => {
       if ('error' in reply) {
         refused += reports.length;
+        refusedBy.set(reply.error.code, (refusedBy.get(reply.error.code) ?? 0) + reports.length);
         return;
       }
-      for (const report of reports) unacked[slot]!.delete(report.recordedAt);
+      for (const report of reports) {
+        if (unacked[slot]!.delete(report.recordedAt)) {
+          const step = stepOfFix(report);
+          if (step) step.acked++;
+        }
+      }
       acceptedPerDepot.set(depotId, (acceptedPerDepot.get(depotId) ?? 0) + reply.accepted);
     });
   };
@@ -501,12 +555,18 @@ async function drive(): Promise<void> {
         stayConnected(
           setup.urls,
           index,
-          () => ({ token }),
+          () => (roomSeq[slot] === undefined ? { token } : { token, afterSeq: roomSeq[slot] }),
           (socket, resumed) => {
             sockets[slot] = socket;
             if (resumed) reconnects++;
-            socket.once('room:joined', () => {
+            const caughtUp = (seq: number) => {
+              roomSeq[slot] = seq;
               if (resumed && unacked[slot]!.size > 0) send(slot, [...unacked[slot]!.values()]);
+            };
+            socket.once('room:joined', (snapshot: RoomSnapshot) => caughtUp(snapshot.seq));
+            socket.once('room:resumed', ({ seq }: { seq: number }) => caughtUp(seq));
+            socket.onAny((name: string, payload: Sequenced) => {
+              if (name !== 'room:joined' && name !== 'room:resumed' && roomSeq[slot] !== undefined && payload.seq === roomSeq[slot] + 1) roomSeq[slot] = payload.seq;
             });
           },
           () => {
@@ -521,25 +581,34 @@ async function drive(): Promise<void> {
   await Promise.all(opening);
   console.log('CONNECTED {}');
   const goAtMs = Number((await next()).split(' ')[1]);
+  warmAtMs = goAtMs + counts.warmup * 1000;
+  const endAtMs = warmAtMs + counts.rates.length * stepMs;
   let cpu = cpuMark();
-  setTimeout(() => (cpu = cpuMark()), counts.warmup * 1000);
-  const timers: NodeJS.Timeout[] = setup.drivers.map(({ index }, slot) => {
-    let step = 0;
+  let stepMark = cpuMark();
+  atStepBounds(warmAtMs, (step) => {
+    if (step === 0) cpu = cpuMark();
+    else steps[step - 1]!.cpuPercent = cpuPercentSince(stepMark);
+    stepMark = cpuMark();
+  });
+  const timers: (NodeJS.Timeout | undefined)[] = setup.drivers.map(({ index }, slot) => {
+    let moves = 0;
     const report = () => {
-      step += 1;
-      const location: [number, number] = [center[0] + (index % 100) * 0.001 + step * 0.0001, center[1] + Math.floor(index / 100) * 0.001];
-      const fix: PositionReport = { location, accuracyMeters: 8, speedMetersPerSecond: 8, headingDegrees: 90, recordedAt: Date.now() / 1000 };
+      const nowMs = Date.now();
+      if (nowMs >= endAtMs) return;
+      moves += 1;
+      const location: [number, number] = [center[0] + (index % 100) * 0.001 + moves * 0.0001, center[1] + Math.floor(index / 100) * 0.001];
+      const fix: PositionReport = { location, accuracyMeters: 8, speedMetersPerSecond: 8, headingDegrees: 90, recordedAt: nowMs / 1000 };
       sent++;
+      const step = stepOfFix(fix);
+      if (step) step.sent++;
       unacked[slot]!.set(fix.recordedAt, fix);
       send(slot, [fix]);
+      timers[slot] = setTimeout(report, 1000 / counts.rates[stepAt(nowMs, warmAtMs)]!);
     };
-    return setTimeout(() => {
-      report();
-      timers[slot] = setInterval(report, 1000);
-    }, Math.max(0, goAtMs + (index / setup.total) * 1000 - Date.now()));
+    return setTimeout(report, Math.max(0, goAtMs + (index / setup.total) * 1000 - Date.now()));
   });
-  await new Promise((resolve) => setTimeout(resolve, goAtMs + (counts.warmup + counts.seconds) * 1000 - Date.now()));
-  for (const timer of timers) clearInterval(timer);
+  await new Promise((resolve) => setTimeout(resolve, endAtMs - Date.now()));
+  for (const timer of timers) clearTimeout(timer);
   const cpuPercent = cpuPercentSince(cpu);
   // The last acks.
   await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -547,9 +616,11 @@ async function drive(): Promise<void> {
     acceptedPerDepot: [...acceptedPerDepot],
     sent,
     refused,
+    refusedBy: [...refusedBy],
     unacknowledged: unacked.reduce((sum, waiting) => sum + waiting.size, 0),
     reconnects,
     cpuPercent,
+    steps,
   };
   console.log(`SENT ${JSON.stringify(report)}`);
   await next();
@@ -592,7 +663,15 @@ async function run(): Promise<void> {
   const started = Date.now();
   const goAtMs = started + 500;
   [...drivers, ...watchers].forEach((child) => child.send(`GO ${goAtMs}`));
-  setTimeout(() => toServers('MARK'), goAtMs + counts.warmup * 1000 - Date.now());
+  type ServerStats = { cpuPercent: number; rssMb: number; heapMb: number };
+  const stepStats: Promise<ServerStats[]>[] = [];
+  // A server killed after being asked answers nothing: counted out after a few seconds.
+  const statsOf = (server: Child) => Promise.race([server.nextLine('STATS') as Promise<ServerStats>, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000))]);
+  atStepBounds(goAtMs + counts.warmup * 1000, (step) => {
+    const asked = [...alive];
+    asked.forEach((server) => server.send(step === 0 ? 'MARK' : 'STATS'));
+    if (step > 0) stepStats.push(Promise.all(asked.map(statsOf)).then((all) => all.filter((one): one is ServerStats => one !== null)));
+  });
   let killedAtMs: number | null = null;
   if (counts.killAtSeconds !== null) {
     setTimeout(() => {
@@ -604,8 +683,13 @@ async function run(): Promise<void> {
     }, goAtMs + counts.killAtSeconds * 1000 - Date.now());
   }
   const driven = (await Promise.all(drivers.map((driver) => driver.nextLine('SENT')))) as DriveReport[];
-  toServers('STATS');
-  const perServer = (await Promise.all([...alive].map((server) => server.nextLine('STATS')))) as { cpuPercent: number; rssMb: number; heapMb: number }[];
+  const perStep = await Promise.all(stepStats);
+  // Over the whole run: the steps are equally long.
+  const perServer = [...alive].map((_, index) => ({
+    cpuPercent: perStep.reduce((sum, step) => sum + (step[index]?.cpuPercent ?? 0), 0) / perStep.length,
+    rssMb: perStep.at(-1)![index]?.rssMb ?? 0,
+    heapMb: perStep.at(-1)![index]?.heapMb ?? 0,
+  }));
   // Let the last frames arrive before counting.
   await new Promise((resolve) => setTimeout(resolve, 3000));
   watchers.forEach((watcher) => watcher.send('REPORT'));
@@ -625,7 +709,7 @@ async function run(): Promise<void> {
   const acceptedTotal = [...accepted.values()].reduce((sum, count) => sum + count, 0);
   const serverCpu = total(perServer, (one) => one.cpuPercent);
   const rows: [string, string, string][] = [
-    ['fixes sent (stored / refused / never acknowledged)', `${sent} (${acceptedTotal} / ${total(driven, (one) => one.refused)} / ${total(driven, (one) => one.unacknowledged)})`, `${counts.drivers}/s for ${counts.warmup} + ${counts.seconds} s`],
+    ['fixes sent (stored / refused / never acknowledged)', `${sent} (${acceptedTotal} / ${total(driven, (one) => one.refused)}${refusals(driven)} / ${total(driven, (one) => one.unacknowledged)})`, `${counts.rates.map((rate) => rate * counts.drivers).join(', ')}/s for ${counts.warmup} + ${counts.rates.length} × ${counts.seconds} s`],
     // A van's fix overtaken by its next one in the same write moves nothing: the console gets the newer one only.
     ['fixes at consoles (stored fixes × consoles of the depot)', `${delivered} (${expected})`, 'fewer by the fixes overtaken within one write'],
     ['lost (numbers a console never got)', String(total(watched, (one) => one.lost)), '0'],
@@ -637,7 +721,7 @@ async function run(): Promise<void> {
     ['latency max ms', String(Math.max(...histogram.keys())), ''],
     ['server CPU (% of one core, live processes)', `${serverCpu.toFixed(0)} (${perServer.map((one) => one.cpuPercent.toFixed(0)).join(' + ')})`, ''],
     ['server RSS / heap MB (live processes)', `${total(perServer, (one) => one.rssMb).toFixed(0)} / ${total(perServer, (one) => one.heapMb).toFixed(0)}`, ''],
-    ['server CPU ms per fix', ((serverCpu / 100) * 1000 / counts.drivers).toFixed(2), ''],
+    ['server CPU ms per fix', ((serverCpu / 100) * 1000 / (counts.drivers * mean(counts.rates))).toFixed(2), ''],
     ['client CPU: watchers / drivers (% of one core each)', `${watched.map((one) => one.cpuPercent.toFixed(0)).join(' + ')} / ${driven.map((one) => one.cpuPercent.toFixed(0)).join(' + ')}`, ''],
     ...(killedAtMs === null
       ? []
@@ -652,6 +736,28 @@ async function run(): Promise<void> {
     ['machine load average (1 min) / cores', `${load.toFixed(1)} / ${availableParallelism()}`, ''],
   ];
   console.log(`\n| measure | value | reference |\n|---|---|---|\n${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}`);
+  // The sweep: per rate, what the servers did with it and what the clients (on the same cores) cost.
+  const sweep = counts.rates.map((rate, step) => {
+    const stepHistogram: Histogram = new Map();
+    for (const one of watched) for (const [ms, count] of one.steps[step]!.histogram) stepHistogram.set(ms, (stepHistogram.get(ms) ?? 0) + count);
+    const stepSent = total(driven, (one) => one.steps[step]!.sent);
+    const stepAcked = total(driven, (one) => one.steps[step]!.acked);
+    const servers = perStep[step] ?? [];
+    const stepServerCpu = total(servers, (one) => one.cpuPercent);
+    return [
+      `${rate}`,
+      `${Math.round(stepSent / counts.seconds)}`,
+      `${stepSent === 0 ? '–' : ((100 * stepAcked) / stepSent).toFixed(1)}`,
+      `${percentile(stepHistogram, 50)} / ${percentile(stepHistogram, 99)} / ${stepHistogram.size === 0 ? NaN : Math.max(...stepHistogram.keys())}`,
+      `${stepServerCpu.toFixed(0)} (${servers.map((one) => one.cpuPercent.toFixed(0)).join(' + ')})`,
+      stepSent === 0 ? '–' : ((stepServerCpu / 100) * 1000 * counts.seconds / stepSent).toFixed(2),
+      `${total(watched, (one) => one.steps[step]!.cpuPercent).toFixed(0)} / ${total(driven, (one) => one.steps[step]!.cpuPercent).toFixed(0)}`,
+    ];
+  });
+  console.log(
+    `\n| fixes per driver per s | fixes sent per s | acknowledged % | fix → console p50 / p99 / max ms | server CPU % (per process) | server CPU ms per fix | client CPU %: watchers / drivers |\n|---|---|---|---|---|---|---|\n${sweep.map((row) => `| ${row.join(' | ')} |`).join('\n')}`,
+  );
+  console.log(`machine load average (1 min) ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores, ${counts.processes} server process(es), ${adapterKind} adapter`);
   toServers('STOP');
   drivers.forEach((driver) => driver.send('EXIT'));
   await Promise.all([...alive].map((server) => new Promise((resolve) => server.child.once('exit', resolve))));

@@ -22,10 +22,18 @@ const liveOrdersTtlMs = 30_000;
  * `intervals` times the customers' throttle and the live-orders cache: a monotonic clock (they are rates, not dates),
  * passed in so tests step it.
  */
-export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repositories, logger: Logger, intervals: Clock): () => void {
+export interface Broadcasting {
+  /** Resolves once the vehicle's latest position is in the feed for its depot (the depot looked up). */
+  queued(vehicleId: number): Promise<void>;
+  disconnect(): void;
+}
+
+export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repositories, logger: Logger, intervals: Clock): Broadcasting {
   const depotOfVehicle = new Map<number, Promise<number | null>>();
   const liveOrdersOfVehicle = new Map<number, { orderIds: Promise<number[]>; loadedAtMs: number }>();
   const customerPublishedAtMs = new Map<number, number>();
+  /** Per vehicle, its latest position's publish to the depot: one settled promise each, the fleet's size. */
+  const queuedForDepot = new Map<number, Promise<void>>();
 
   const depotOf = (vehicleId: number) => {
     let depot = depotOfVehicle.get(vehicleId);
@@ -57,8 +65,11 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repo
   // The driver's own device made the fix: its vehicle's room is not told (one stored event per fix spared).
   const vehicleMoved = async (position: Position) => {
     const frame = { positions: [presentPosition(position)] };
-    const depotId = await depotOf(position.vehicleId);
-    if (depotId !== null) feed.publish(depotRoom(depotId), 'vehicles:moved', frame);
+    const toDepot = depotOf(position.vehicleId).then((depotId) => {
+      if (depotId !== null) feed.publish(depotRoom(depotId), 'vehicles:moved', frame);
+    });
+    queuedForDepot.set(position.vehicleId, toDepot.catch(() => {}));
+    await toDepot;
     const nowMs = intervals.nowMs();
     // A vehicle seen for the first time waits a random part of the interval (customers have the
     // snapshot), so a fleet's customer updates spread out instead of arriving in one burst.
@@ -138,5 +149,8 @@ export function connectBroadcaster(events: EventBus, feed: RoomFeed, repos: Repo
       if (entity === 'vehicle') depotOfVehicle.delete(id);
     }),
   ];
-  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+  return {
+    queued: (vehicleId) => queuedForDepot.get(vehicleId) ?? Promise.resolve(),
+    disconnect: () => unsubscribers.forEach((unsubscribe) => unsubscribe()),
+  };
 }

@@ -28,6 +28,13 @@ interface Pending {
   data: unknown;
 }
 
+interface Catching {
+  room: string;
+  afterSeq: number;
+  resolve(events: Sequenced[] | null): void;
+  reject(error: unknown): void;
+}
+
 export class RoomFeed {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
@@ -38,6 +45,11 @@ export class RoomFeed {
   private readonly retentionSeconds: number;
   /** Whether batches are being held for the database (logged once per outage). */
   private holding = false;
+  /** Callers of `stored` waiting for what is queued now to be written. */
+  private storedWaiters: (() => void)[] = [];
+  /** Clients catching up, read together: a reconnect storm costs one read per batch, not queries per socket. */
+  private catching: Catching[] = [];
+  private reading: Promise<void> | null = null;
 
   constructor(
     private readonly repo: RoomEventsRepository,
@@ -63,23 +75,36 @@ export class RoomFeed {
     while (this.flushing) await this.flushing;
     if (this.queue.length === 0) return;
     const batch = coalescePositions(this.queue);
+    const waiters = this.storedWaiters;
     this.queue = [];
-    this.flushing = this.write(batch).finally(() => {
+    this.storedWaiters = [];
+    this.flushing = this.write(batch, waiters).finally(() => {
       this.flushing = null;
     });
     await this.flushing;
   }
 
-  private async write(batch: Pending[]): Promise<void> {
+  /**
+   * Resolves once everything published so far is stored and emitted (or dropped as unstorable): a driver's fix is
+   * acknowledged only then, so a process that dies in between leaves it unacknowledged and the device sends it again.
+   */
+  stored(): Promise<void> {
+    if (this.queue.length === 0) return this.flushing ?? Promise.resolve();
+    return new Promise((resolve) => this.storedWaiters.push(resolve));
+  }
+
+  private async write(batch: Pending[], waiters: (() => void)[]): Promise<void> {
     try {
       const events = (await this.repo.append(batch, new Date(this.clock.nowMs()))) as Sequenced[];
       if (this.holding) this.logger.info({ events: events.length }, 'room events: database back, held events written');
       this.holding = false;
       for (const event of events) this.emit(event);
+      for (const waiter of waiters) waiter();
     } catch (error) {
       if (isDatabaseUnavailable(error)) {
         // Nothing was numbered (one transaction): the batch goes back in front and is written at a later flush.
         this.queue = batch.concat(this.queue);
+        this.storedWaiters = waiters.concat(this.storedWaiters);
         const excess = this.queue.length - this.maxQueued;
         if (excess > 0) {
           this.queue.splice(0, excess);
@@ -91,6 +116,7 @@ export class RoomFeed {
       }
       // Clients notice the gap in numbers and join again for a snapshot.
       this.logger.error({ err: error, events: batch.length }, 'room events could not be stored; dropped');
+      for (const waiter of waiters) waiter();
     }
   }
 
@@ -104,14 +130,43 @@ export class RoomFeed {
   /**
    * What a client that applied everything up to `afterSeq` missed, oldest first, read from the log every process
    * shares; null when the log no longer holds all of it (pruned, too many, or a number from another database).
+   * Clients asking while a read is under way are read together in the next one.
    */
-  async missedSince(room: string, afterSeq: number): Promise<Sequenced[] | null> {
-    await this.flush();
-    const lastSeq = await this.repo.lastSeq(room);
+  missedSince(room: string, afterSeq: number): Promise<Sequenced[] | null> {
+    return new Promise((resolve, reject) => {
+      this.catching.push({ room, afterSeq, resolve, reject });
+      this.reading ??= this.readMissed();
+    });
+  }
+
+  private async readMissed(): Promise<void> {
+    // Lets the sockets of one burst ask before the read starts.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.catching.length > 0) {
+      const batch = this.catching;
+      this.catching = [];
+      try {
+        await this.flush();
+        const from = new Map<string, number>();
+        for (const { room, afterSeq } of batch) from.set(room, Math.min(afterSeq, from.get(room) ?? afterSeq));
+        const found = await this.repo.sinceMany([...from].map(([room, afterSeq]) => ({ room, afterSeq })), this.maxReplay);
+        for (const client of batch) {
+          const { lastSeq, events } = found.get(client.room) ?? { lastSeq: 0, events: [] };
+          client.resolve(this.missedOf(client.afterSeq, lastSeq, events as Sequenced[]));
+        }
+      } catch (error) {
+        for (const client of batch) client.reject(error);
+      }
+    }
+    this.reading = null;
+  }
+
+  /** The events after `afterSeq` when the log holds every one of them up to `lastSeq`, else null. */
+  private missedOf(afterSeq: number, lastSeq: number, events: Sequenced[]): Sequenced[] | null {
     if (afterSeq > lastSeq || lastSeq - afterSeq > this.maxReplay) return null;
-    const events = (await this.repo.since(room, afterSeq, this.maxReplay)) as Sequenced[];
-    const complete = events.length === lastSeq - afterSeq && events.every((event, index) => event.seq === afterSeq + index + 1);
-    return complete ? events : null;
+    const missed = events.filter((event) => event.seq > afterSeq);
+    const complete = missed.length === lastSeq - afterSeq && missed.every((event, index) => event.seq === afterSeq + index + 1);
+    return complete ? missed : null;
   }
 
   /** Drops the events older than the retention (a database that does not answer is tried again next time). */

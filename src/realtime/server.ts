@@ -35,6 +35,7 @@ import { RateLimiters } from '../auth/rate-limits';
 import { subscriberFor, type Subscriber } from './auth';
 import { connectBroadcaster } from './broadcaster';
 import { RoomFeed, type FeedOptions } from './feed';
+import { BroadcastHolds, type AdapterFactory } from './holds';
 import { TokenBucket } from './rate-limit';
 import { roomSnapshots } from './snapshot';
 
@@ -85,11 +86,12 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
     clock: commands.clock,
   };
   if (options.adapterPool) guardPool(options.adapterPool, logger);
+  const holds = new BroadcastHolds();
   const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,
     // A delivery proof (photo and signature in base64) fits, as over HTTP.
     maxHttpBufferSize: 4 * 1024 * 1024,
-    adapter: roomAdapter(options, logger),
+    adapter: holds.adapter(roomAdapter(options, logger)),
   });
 
   const positionSink = new PositionBatcher(commands.db);
@@ -97,17 +99,23 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
     (io.to(event.room).emit as (name: string, payload: Sequenced) => boolean)(event.event, event);
   };
   const feed = new RoomFeed(repos.roomEvents, commands.clock, emit, roomSnapshots(repos), logger, options.feed);
-  const disconnectBroadcaster = connectBroadcaster(commands.events, feed, repos, logger, intervals);
+  const broadcasting = connectBroadcaster(commands.events, feed, repos, logger, intervals);
 
-  /** The events the client missed and `room:resumed`, or the state now when the log no longer has them all. */
+  /**
+   * The events the client missed and `room:resumed`, or the state now when the log no longer has them all; resolves
+   * with the number the client is at then.
+   */
   const joinOrResume = async (socket: { emit: RealtimeServer['emit'] }, room: string, afterSeq: number | undefined) => {
     const missed = afterSeq === undefined ? null : await feed.missedSince(room, afterSeq);
     if (missed === null) {
-      socket.emit('room:joined', await feed.snapshotOf(room));
-      return;
+      const snapshot = await feed.snapshotOf(room);
+      socket.emit('room:joined', snapshot);
+      return snapshot.seq;
     }
     for (const event of missed) (socket.emit as (name: string, payload: Sequenced) => boolean)(event.event, event);
-    socket.emit('room:resumed', { room, seq: missed.at(-1)?.seq ?? afterSeq!, replayed: missed.length });
+    const seq = missed.at(-1)?.seq ?? afterSeq!;
+    socket.emit('room:resumed', { room, seq, replayed: missed.length });
+    return seq;
   };
 
   const limiters = options.rateLimiters ?? new RateLimiters();
@@ -129,9 +137,19 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
 
   io.on('connection', (socket) => {
     const { subscriber, bucket } = socket.data;
-    // Joined before reading the log, so nothing falls between the replay and the live events (the client drops repeats).
+    // Joined before reading the log, so nothing falls between the replay and the live events; what comes live
+    // meanwhile is held, then sent less what the replay or snapshot already has.
+    holds.hold(socket.id);
+    socket.once('disconnect', () => holds.drop(socket.id));
     void socket.join(subscriber.room);
-    joinOrResume(socket, subscriber.room, socket.data.afterSeq).catch((error: unknown) => logger.error({ err: error, room: subscriber.room }, 'joining the room failed'));
+    joinOrResume(socket, subscriber.room, socket.data.afterSeq).then(
+      (seq) => holds.release(socket.id, seq),
+      (error: unknown) => {
+        // The client sees a gap in the numbers and joins again.
+        holds.release(socket.id, 0);
+        logger.error({ err: error, room: subscriber.room }, 'joining the room failed');
+      },
+    );
 
     /** Runs one request: rate limit, parse, act, and answer exactly once. */
     const handle = <T>(ack: unknown, work: () => Promise<T>) => {
@@ -146,7 +164,11 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
     socket.on('position:report', (reports, ack) =>
       handle(ack, async () => {
         if (!subscriber.principal) throw forbidden('Only drivers report positions');
-        return reportPositions(commands, positionReportsSchema.parse(reports), subscriber.principal, { sink: positionSink });
+        const result = await reportPositions(commands, positionReportsSchema.parse(reports), subscriber.principal, { sink: positionSink });
+        // Acknowledged once the consoles' events are stored too: a fix acknowledged is a fix every console gets.
+        await broadcasting.queued(subscriber.principal.vehicleId!);
+        await feed.stored();
+        return result;
       }),
     );
     // Over the socket the same commands as over HTTP; a customer has no principal and no stops.
@@ -178,7 +200,7 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
     io,
     feed,
     async close() {
-      disconnectBroadcaster();
+      broadcasting.disconnect();
       await positionSink.close();
       await feed.close();
       await io.close();
@@ -186,7 +208,7 @@ export async function startRealtime(httpServer: HttpServer, options: RealtimeOpt
   };
 }
 
-function roomAdapter(options: RealtimeOptions, logger: Logger) {
+function roomAdapter(options: RealtimeOptions, logger: Logger): AdapterFactory | undefined {
   const prefix = options.adapterChannel ?? 'lastmile';
   if (options.redisClient) return redisStreamsAdapter(options.redisClient, { streamName: `${prefix}:rooms`, channelPrefix: prefix, onlyPlaintext: true });
   if (options.adapterPool) {

@@ -117,6 +117,25 @@ describe.each(testDatabases())('realtime over socket.io on $engine', (backend) =
     expect(van).toMatchObject({ location: [8.6, 49.4], recordedAt: newest });
   });
 
+  it("acknowledges a fix once the dispatchers' event is stored, and sends a fix that is still the latest again when it comes again", async () => {
+    const vehicleId = fleet.vehicleIds[0]!;
+    const driver = node.connect({ token: fleet.driverTokens[0] });
+    await joined(driver);
+    const recordedAt = nextFixTime();
+    expect(await request(driver, 'position:report', fix(recordedAt, [8.71, 49.4]))).toEqual({ accepted: 1, duplicates: 0 });
+    const stored: { data: { positions: { vehicleId: number; recordedAt: number }[] } }[] = await node.commands.db('room_events').where({ room: `depot:${fleet.depotId}`, event: 'vehicles:moved' });
+    expect(stored.flatMap((row) => row.data.positions)).toContainEqual(expect.objectContaining({ vehicleId, recordedAt }));
+
+    // Sent again (its acknowledgement lost with a dying process): stored once, and the office hears of it again.
+    const dispatcher = node.connect({ token: fleet.dispatcherToken, depotId: fleet.depotId });
+    await joined(dispatcher);
+    const again = nextEvent<Sequenced<'vehicles:moved'>>(dispatcher, 'vehicles:moved', (event) =>
+      event.data.positions.some((position) => position.vehicleId === vehicleId && position.recordedAt === recordedAt),
+    );
+    expect(await request(driver, 'position:report', fix(recordedAt, [8.71, 49.4]))).toEqual({ accepted: 0, duplicates: 1 });
+    await again;
+  });
+
   it('takes a batch over HTTP after being offline, counting what it already had', async () => {
     const first = nextFixTime();
     const batch = [fix(first), fix(first + 1), fix(first + 2)];

@@ -31,10 +31,15 @@ const recordFixesSql = `
       accuracy_meters = excluded.accuracy_meters, speed_meters_per_second = excluded.speed_meters_per_second, heading_degrees = excluded.heading_degrees
     where vehicle_positions.recorded_at < excluded.recorded_at
     returning ${columns}
+  ), again as (
+    select ${columns.split(', ').map((column) => `f.${column}`).join(', ')} from fixes f
+    join vehicle_positions v on v.vehicle_id = f.vehicle_id and v.recorded_at = f.recorded_at
   )
   select 'inserted' as kind, ${columns} from inserted
   union all
-  select 'moved' as kind, ${columns} from moved`;
+  select 'moved' as kind, ${columns} from moved
+  union all
+  select 'moved' as kind, ${columns} from again`;
 
 // PGlite fails on very large statements; 500 rows of 7 columns stay well below.
 const insertChunkRows = 500;
@@ -82,7 +87,8 @@ export class PositionsRepository {
   /**
    * Stores a batch of fixes and makes each vehicle's newest new one its latest, in one statement: one round trip
    * however many drivers share the batch, and atomic (a retry converges on the same rows). Returns what was new and
-   * what moved.
+   * what moved; a fix sent again that is still its vehicle's latest counts as moved again, since the process that
+   * stored it may have died before telling anyone (the device sends again what was not acknowledged).
    */
   async recordFixes(positions: Position[]): Promise<{ inserted: Position[]; moved: Position[] }> {
     if (positions.length === 0) return { inserted: [], moved: [] };

@@ -62,6 +62,32 @@ export class RoomEventsRepository {
     return row ? Number(row.last_seq) : 0;
   }
 
+  /**
+   * For many rooms in one statement: each room's last number and its events after `afterSeq` up to that number,
+   * oldest first; a room further behind than `limit` gets its number and no events.
+   */
+  async sinceMany(wanted: { room: string; afterSeq: number }[], limit: number): Promise<Map<string, { lastSeq: number; events: RoomEvent[] }>> {
+    const found = new Map<string, { lastSeq: number; events: RoomEvent[] }>();
+    if (wanted.length === 0) return found;
+    const result: { rows: (Partial<RoomEventRow> & { wanted_room: string; last_seq: string | number | null })[] } = await this.db.raw(
+      `with wanted as (
+         select w.room, w.after_seq, coalesce(s.last_seq, 0) as last_seq
+         from jsonb_to_recordset(?::jsonb) as w(room text, after_seq bigint) left join room_sequences s using (room)
+       )
+       select wanted.room as wanted_room, wanted.last_seq, e.room, e.seq, e.event, e.data
+       from wanted left join room_events e
+         on e.room = wanted.room and e.seq > wanted.after_seq and e.seq <= wanted.last_seq and wanted.last_seq - wanted.after_seq <= ?
+       order by wanted.room, e.seq`,
+      [JSON.stringify(wanted.map(({ room, afterSeq }) => ({ room, after_seq: afterSeq }))), limit],
+    );
+    for (const row of result.rows) {
+      let entry = found.get(row.wanted_room);
+      if (!entry) found.set(row.wanted_room, (entry = { lastSeq: Number(row.last_seq ?? 0), events: [] }));
+      if (row.seq !== null && row.seq !== undefined) entry.events.push({ room: row.room!, seq: Number(row.seq), event: row.event!, data: row.data });
+    }
+    return found;
+  }
+
   /** Events after `sinceSeq`, oldest first, at most `limit`. */
   async since(room: string, sinceSeq: number, limit: number): Promise<RoomEvent[]> {
     const rows: RoomEventRow[] = await this.db('room_events')

@@ -109,7 +109,8 @@ describe.each(testDatabases())("a driver hears of changes to their own route, an
     await expect.poll(async () => (await node.request('GET', `/api/v1/plans/${planId}`)).body.routes.flatMap((candidate: { stops: { orderId: number }[] }) => candidate.stops).some((stop: { orderId: number }) => stop.orderId === cancelled)).toBe(false);
     await node.realtime.feed.flush();
 
-    const stored = await new RoomEventsRepository(database.knex).since(`vehicle:${fleet.vehicleIds[1]}`, lastSeen, 100);
+    const room = `vehicle:${fleet.vehicleIds[1]}`;
+    const stored = (await new RoomEventsRepository(database.knex).sinceMany([{ room, afterSeq: lastSeen }], 100)).get(room)!.events;
     expect(stored.filter((event) => event.event === 'route:changed').map((event) => event.data)).toEqual([{ planId, routeId: route.id, vehicleId: fleet.vehicleIds[1] }]);
     const back = node.connect({ token: fleet.driverTokens[1] });
     expect((await joined(back)).seq).toBe(stored.at(-1)!.seq);

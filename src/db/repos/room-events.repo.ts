@@ -88,17 +88,6 @@ export class RoomEventsRepository {
     return found;
   }
 
-  /** Events after `sinceSeq`, oldest first, at most `limit`. */
-  async since(room: string, sinceSeq: number, limit: number): Promise<RoomEvent[]> {
-    const rows: RoomEventRow[] = await this.db('room_events')
-      .select('room', 'seq', 'event', 'data')
-      .where({ room })
-      .andWhere('seq', '>', sinceSeq)
-      .orderBy('seq')
-      .limit(limit);
-    return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
-  }
-
   async pruneOlderThan(cutoff: Date): Promise<void> {
     await this.db('room_events').where('created_at', '<', cutoff).delete();
   }

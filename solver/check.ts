@@ -103,7 +103,7 @@ export function checkSolution(problem: VroomInput, solution: VroomSolution): Che
 
   const tasks = indexTasks(problem);
   const vehicles = new Map((problem.vehicles ?? []).map((vehicle) => [vehicle.id, vehicle]));
-  const placements = new Map<string, Placement[]>();
+  const placements = new Map<Task, Placement[]>();
   const usedVehicles = new Set<number>();
   const totals = { distance: 0, duration: 0, cost: 0, priority: 0 };
 
@@ -125,19 +125,19 @@ export function checkSolution(problem: VroomInput, solution: VroomSolution): Che
   }
 
   for (const unassigned of solution.unassigned) {
-    const key = taskKey(unassigned.type, unassigned.id);
-    if (!tasks.has(key)) {
+    const task = tasks.get(unassigned.type, unassigned.id);
+    if (!task) {
       issues.push({ code: 'unknown_task', job: unassigned.id, message: `unassigned ${unassigned.type} ${unassigned.id} is not in the problem` });
       continue;
     }
-    if (placements.has(key)) {
+    if (placements.has(task)) {
       issues.push({ code: 'duplicate_task', job: unassigned.id, message: `${unassigned.type} ${unassigned.id} is both assigned and unassigned` });
     }
-    placements.set(key, [...(placements.get(key) ?? []), { vehicle: -1, step: -1 }]);
+    place(placements, task, { vehicle: -1, step: -1 });
   }
 
-  for (const [key, task] of tasks) {
-    const placed = placements.get(key) ?? [];
+  for (const task of tasks.all()) {
+    const placed = placements.get(task) ?? [];
     const served = placed.filter((place) => place.vehicle !== -1).length;
     if (placed.length === 0) {
       issues.push({ code: 'missing_task', job: task.id, message: `${task.kind} ${task.id} is neither in a route nor unassigned` });
@@ -147,7 +147,7 @@ export function checkSolution(problem: VroomInput, solution: VroomSolution): Che
       issues.push({ code: 'duplicate_task', job: task.id, message: `${task.kind} ${task.id} is listed as unassigned more than once` });
     }
   }
-  checkShipments(problem, placements, issues);
+  checkShipments(problem, tasks, placements, issues);
   checkLockedSteps(problem, solution, issues);
   checkSummary(solution, totals, issues);
 
@@ -158,8 +158,8 @@ function checkRoute(
   problem: VroomInput,
   vehicle: VroomVehicle,
   route: VroomRoute,
-  tasks: Map<string, Task>,
-  placements: Map<string, Placement[]>,
+  tasks: TaskIndex,
+  placements: Map<Task, Placement[]>,
   issues: CheckIssue[],
 ): { distance: number; duration: number; cost: number; priority: number } {
   const report = (code: CheckIssueCode, message: string, step?: number, job?: number) =>
@@ -174,7 +174,7 @@ function checkRoute(
   const leg = (reader: MatrixReader | undefined, from: number | undefined, to: number | undefined, absent: number) => {
     if (from === undefined || to === undefined) return 0;
     if (!reader) return absent;
-    const value = Number.isInteger(from) && from >= 0 && from < reader.rows ? reader.row(from)?.[to] : undefined;
+    const value = reader.entry(from, to);
     return typeof value === 'number' && !reader.noRoad(value) ? value : Infinity;
   };
   const travelSeconds = (from: number | undefined, to: number | undefined) => leg(durations, from, to, NaN) / speedFactor;
@@ -184,13 +184,12 @@ function checkRoute(
   const steps = route.steps;
   const stepTasks = steps.map((step, index) => {
     if (step.type === 'start' || step.type === 'end' || step.type === 'break' || step.type === 'reload') return undefined;
-    const task = tasks.get(taskKey(step.type, step.id));
+    const task = tasks.get(step.type, step.id);
     if (!task) {
       report('unknown_task', `step ${index} is ${step.type} ${step.id}, which is not in the problem`, index, step.id);
       return undefined;
     }
-    const key = taskKey(task.kind, task.id);
-    placements.set(key, [...(placements.get(key) ?? []), { vehicle: vehicle.id, step: index }]);
+    place(placements, task, { vehicle: vehicle.id, step: index });
     return task;
   });
   checkShape(vehicle, steps, report);
@@ -378,10 +377,12 @@ function checkShape(vehicle: VroomVehicle, steps: VroomStep[], report: (code: Ch
   if (vehicle.end_index !== undefined && steps.at(-1)?.type !== 'end') report('route_shape', `route of vehicle ${vehicle.id} has no end step`);
 }
 
-function checkShipments(problem: VroomInput, placements: Map<string, Placement[]>, issues: CheckIssue[]) {
+function checkShipments(problem: VroomInput, tasks: TaskIndex, placements: Map<Task, Placement[]>, issues: CheckIssue[]) {
   for (const shipment of problem.shipments ?? []) {
-    const pickup = placements.get(taskKey('pickup', shipment.pickup.id))?.[0];
-    const delivery = placements.get(taskKey('delivery', shipment.delivery.id))?.[0];
+    const pickupTask = tasks.get('pickup', shipment.pickup.id);
+    const deliveryTask = tasks.get('delivery', shipment.delivery.id);
+    const pickup = pickupTask && placements.get(pickupTask)?.[0];
+    const delivery = deliveryTask && placements.get(deliveryTask)?.[0];
     const pickupServed = pickup !== undefined && pickup.vehicle !== -1;
     const deliveryServed = delivery !== undefined && delivery.vehicle !== -1;
     if (pickupServed !== deliveryServed) {
@@ -459,13 +460,43 @@ function checkSummary(solution: VroomSolution, totals: { distance: number; durat
   if (summary.priority !== totals.priority) mismatch('priority', summary.priority, totals.priority);
 }
 
-function indexTasks(problem: VroomInput): Map<string, Task> {
-  const tasks = new Map<string, Task>();
+/** The problem's tasks by kind and id (numbers, not "kind:id" strings: a lookup per step of 10,000-stop answers). */
+class TaskIndex {
+  /** Position in `ordered` by kind and id. */
+  private readonly byKind: Record<TaskKind, Map<number, number>> = { job: new Map(), pickup: new Map(), delivery: new Map() };
+  /** In the problem's order; a repeated id keeps its first place, with the last definition (as one map would). */
+  private readonly ordered: Task[] = [];
+
+  set(task: Task): void {
+    const byId = this.byKind[task.kind];
+    const position = byId.get(task.id);
+    if (position !== undefined) this.ordered[position] = task;
+    else byId.set(task.id, this.ordered.push(task) - 1);
+  }
+
+  get(kind: string, id: number | undefined): Task | undefined {
+    const position = kind === 'job' || kind === 'pickup' || kind === 'delivery' ? this.byKind[kind].get(id as number) : undefined;
+    return position === undefined ? undefined : this.ordered[position];
+  }
+
+  all(): readonly Task[] {
+    return this.ordered;
+  }
+}
+
+function place(placements: Map<Task, Placement[]>, task: Task, placement: Placement): void {
+  const placed = placements.get(task);
+  if (placed) placed.push(placement);
+  else placements.set(task, [placement]);
+}
+
+function indexTasks(problem: VroomInput): TaskIndex {
+  const tasks = new TaskIndex();
   for (const job of problem.jobs ?? []) {
     const delivery = job.delivery ?? [];
     const pickup = job.pickup ?? [];
     const dimensions = Math.max(delivery.length, pickup.length);
-    tasks.set(taskKey('job', job.id), {
+    tasks.set({
       kind: 'job',
       id: job.id,
       location: job.location_index,
@@ -484,7 +515,7 @@ function indexTasks(problem: VroomInput): Map<string, Task> {
     const amount = shipment.amount ?? [];
     for (const kind of ['pickup', 'delivery'] as const) {
       const step = shipment[kind];
-      tasks.set(taskKey(kind, step.id), {
+      tasks.set({
         kind,
         id: step.id,
         location: step.location_index,
@@ -506,10 +537,6 @@ function indexTasks(problem: VroomInput): Map<string, Task> {
 
 function inSomeWindow(time: number, windows: TimeWindow[], soft: boolean): boolean {
   return windows.some(([start, end]) => time >= start - EPSILON && (soft || time <= end + EPSILON));
-}
-
-function taskKey(kind: string, id: number | undefined): string {
-  return `${kind}:${id}`;
 }
 
 /** Reported totals may be rounded by the writer; sums of unrounded legs drift in the last digits. */

@@ -19,6 +19,8 @@ export interface MatrixReader {
   rows: number;
   /** Row i (flat: a view of its values, not a copy); undefined when row i is not an array. */
   row(i: number): ArrayLike<unknown> | undefined;
+  /** Entry j of row i, undefined outside the rows (one read, no row view made for it). */
+  entry(i: number, j: number): unknown;
   /** Whether an entry that is not a number ≥ 0 marks a pair with no road: null in rows, NaN in flat values. */
   noRoad(value: unknown): boolean;
 }
@@ -39,6 +41,10 @@ export function matrixReader(matrix: unknown): MatrixReader | undefined {
         const row = rows[i];
         return Array.isArray(row) ? (row as unknown[]) : undefined;
       },
+      entry: (i, j) => {
+        const row = rows[i];
+        return Array.isArray(row) ? (row as unknown[])[j] : undefined;
+      },
       noRoad: (value) => value === null,
     };
   }
@@ -48,6 +54,7 @@ export function matrixReader(matrix: unknown): MatrixReader | undefined {
     // Values that do not fill the square read as rows of `size` with a ragged last row, as the nested form would.
     rows: size === 0 ? 0 : Math.ceil(values.length / size),
     row: (i) => values.subarray(i * size, (i + 1) * size),
+    entry: (i, j) => (Number.isInteger(i) && Number.isInteger(j) && j >= 0 && j < size ? values[i * size + j] : undefined),
     noRoad: (value) => typeof value === 'number' && Number.isNaN(value),
   };
 }

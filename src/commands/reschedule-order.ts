@@ -18,6 +18,7 @@ import { moveOrders, publishStatusChanges, type OrderMove, type StatusChange } f
 import { contentOf, reschedulableStatuses, type Order } from '../domain/model/order';
 import type { EpochWindow } from '../domain/model/time-window';
 import { writeOrderEvents } from './order-timeline';
+import { claimWindows, fullMessage, lockDepotFirst } from './window-capacity';
 
 export async function rescheduleOrder(deps: InsertionDeps, orderId: number, input: RescheduleInput, by: Principal): Promise<Order> {
   const nowEpoch = nowEpochSeconds(deps.context.clock);
@@ -27,9 +28,15 @@ export async function rescheduleOrder(deps: InsertionDeps, orderId: number, inpu
     .sort((a, b) => a.startEpochSeconds - b.startEpochSeconds);
 
   const outcome = await inTransaction(deps.context, async (repos) => {
+    await lockDepotFirst(repos, orderId, true);
     const current = await repos.orders.findByIdForUpdate(orderId);
     if (!current) throw notFound('Order', orderId);
-    return rescheduleLocked(repos, deps, current, timeWindows, reason, by.actor, nowEpoch);
+    // Into a calendar window: its capacity, under the booking lock reservations and new orders take.
+    const [full] = current.depotId === null ? [null] : await claimWindows(repos, current.depotId, [{ timeWindows, previous: current.timeWindows }], nowEpoch);
+    if (full && !input.overrideCapacity) {
+      throw conflict(`The ${fullMessage(full)}; choose another window, or set overrideCapacity to book it anyway`, [{ path: 'timeWindows', message: fullMessage(full), reason: 'full' }]);
+    }
+    return rescheduleLocked(repos, deps, current, timeWindows, reason, by.actor, nowEpoch, full ? fullMessage(full) : undefined);
   });
   publishRescheduled(deps.context, outcome, reason, by.actor);
   return outcome.order;
@@ -47,7 +54,8 @@ export interface RescheduleOutcome {
  * The rescheduling itself, inside the caller's transaction, on an order the caller has locked: the office's
  * reschedule and the customer's choice of a slot share it.
  */
-export async function rescheduleLocked(repos: Repositories, deps: InsertionDeps, current: Order, timeWindows: EpochWindow[], reason: string | null, actor: string, nowEpoch: number): Promise<RescheduleOutcome> {
+/** `overbooked`: the dispatcher booked a full window anyway; the timeline says which. */
+export async function rescheduleLocked(repos: Repositories, deps: InsertionDeps, current: Order, timeWindows: EpochWindow[], reason: string | null, actor: string, nowEpoch: number, overbooked?: string): Promise<RescheduleOutcome> {
   const orderId = current.id;
   if (!reschedulableStatuses.includes(current.status)) {
     throw conflict(`Order ${orderId} is ${current.status}; only ${reschedulableStatuses.join(', ')} orders can be rescheduled`, [{ path: 'status', message: `order is ${current.status}` }]);
@@ -88,7 +96,7 @@ export async function rescheduleLocked(repos: Repositories, deps: InsertionDeps,
   }
 
   const iso = (windows: EpochWindow[]) => windows.map((window) => ({ start: new Date(window.startEpochSeconds * 1000).toISOString(), end: new Date(window.endEpochSeconds * 1000).toISOString() }));
-  await writeOrderEvents(repos, [{ orderId, type: 'rescheduled', actor, reason, data: { from: iso(current.timeWindows), to: iso(timeWindows), ...(leftPlanId === null ? {} : { leftPlanId }) } }]);
+  await writeOrderEvents(repos, [{ orderId, type: 'rescheduled', actor, reason, data: { from: iso(current.timeWindows), to: iso(timeWindows), ...(leftPlanId === null ? {} : { leftPlanId }), ...(overbooked ? { overbooked } : {}) } }]);
   const changes: StatusChange[] = await moveOrders(repos, moves, actor);
   return { order: changes.at(-1)?.order ?? updated, previousWindows: current.timeWindows, changes, planChange, leftPlanId };
 }

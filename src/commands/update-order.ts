@@ -6,23 +6,32 @@ import { orderInputSchema, toOrderDraft, type OrderInput, type OrderPlacement } 
 import { inTransaction, reads, type CommandContext } from './context';
 import { editableStatuses, type Order } from '../domain/model/order';
 import { writeOrderEvents } from './order-timeline';
+import { nowEpochSeconds } from '../domain/clock';
+import { claimWindows, fullMessage, lockDepotFirst } from './window-capacity';
 
 /**
  * Edits an order's content while it is still received or ready; later its route depends on it.
- * A new address without a location is geocoded first, outside the transaction.
+ * A new address without a location is geocoded first, outside the transaction. New time windows that are a calendar
+ * window of the depot take its capacity under the booking lock, as a new order's do (the old window's is freed).
  */
 export async function updateOrder(context: CommandContext, orderId: number, patch: OrderPatch, by: Principal, geocoding: Geocoding = {}): Promise<Order> {
   const placement = await placementAfter(context, orderId, patch, geocoding);
   const order = await inTransaction(context, async (repos) => {
+    await lockDepotFirst(repos, orderId, patch.timeWindows !== undefined);
     const current = await repos.orders.findByIdForUpdate(orderId);
     if (!current) throw notFound('Order', orderId);
     if (!editableStatuses.includes(current.status)) {
       throw conflict(`Order ${orderId} is ${current.status}; only ${editableStatuses.join(' or ')} orders can be edited`);
     }
-    const merged = orderInputSchema.parse({ ...asInput(current), ...patch });
+    const { overrideCapacity, ...fields } = patch;
+    const merged = orderInputSchema.parse({ ...asInput(current), ...fields });
     const { source: _source, externalRef: _externalRef, ...content } = toOrderDraft(current.source, merged, placement ?? current);
+    const [full] = fields.timeWindows === undefined || current.depotId === null ? [null] : await claimWindows(repos, current.depotId, [{ timeWindows: content.timeWindows, previous: current.timeWindows }], nowEpochSeconds(context.clock));
+    if (full && !overrideCapacity) {
+      throw conflict(`The ${fullMessage(full)}; choose another window, or set overrideCapacity to book it anyway`, [{ path: 'timeWindows', message: fullMessage(full), reason: 'full' }]);
+    }
     const updated = await repos.orders.updateContent(orderId, content);
-    await writeOrderEvents(repos, [{ orderId, type: 'updated', actor: by.actor, data: { fields: Object.keys(patch).sort() } }]);
+    await writeOrderEvents(repos, [{ orderId, type: 'updated', actor: by.actor, data: { fields: Object.keys(fields).sort(), ...(full ? { overbooked: fullMessage(full) } : {}) } }]);
     return updated;
   });
   return order;

@@ -58,6 +58,15 @@ function newWindow(depot: Depot, claim: WindowClaim) {
   return before && before.startEpochSeconds === window.startEpochSeconds && before.endEpochSeconds === window.endEpochSeconds ? null : window;
 }
 
+/**
+ * New windows are booked under the depot's lock: taken before the order's row, in the order imports and new orders
+ * take them, so two bookings never wait on each other.
+ */
+export async function lockDepotFirst(repos: Repositories, orderId: number, movesWindows: boolean): Promise<void> {
+  const depotId = movesWindows ? (await repos.orders.findById(orderId))?.depotId : null;
+  if (depotId) await repos.depots.lockForBooking(depotId);
+}
+
 /** What a refusal says: the window and how full it is. */
 export function fullMessage(full: FullWindow): string {
   return `window ${full.start}–${full.end} on ${full.date} is full (${full.taken} of ${full.capacity} promised or held)`;

@@ -4,7 +4,7 @@
  * per route) and two one-to-many road tables from and to the new order, so a day of 1,000 stops is screened
  * without a matrix of the day. The cheapest gaps are then checked exactly by the solver's plan mode.
  */
-import type { RoutingProvider } from '../routing/provider';
+import type { NearestResult, RouteRequest, RouteResult, RoutingProvider, TableRequest, TableResult, Waypoint } from '../routing/provider';
 import type { LiveRoute } from './live-routes';
 import type { Amounts } from '../domain/model/amounts';
 import type { LonLat } from '../domain/model/geometry';
@@ -31,12 +31,48 @@ function windowEnd(stop: StopRecord): number {
 }
 
 /**
+ * What screening a route needs of it, whatever the order: its places (start, pending stops, end) with their keys,
+ * when the van leaves each gap's previous place, and each place's slack. A route is screened for every window of a
+ * quote and every order a forecast places, and a LiveRoute is never changed (a changed route is a new one).
+ */
+interface RouteScreen {
+  shiftEnd: number;
+  places: LonLat[];
+  keys: string[];
+  /** departures[gap]: when the van leaves the place before the gap, as planned. */
+  departures: number[];
+  /** slack[k]: how much later than planned stop k (or the route end, k = n) may be reached. */
+  slack: number[];
+}
+
+const screens = new WeakMap<LiveRoute, RouteScreen>();
+
+function screenOf(live: LiveRoute, shiftEnd: number): RouteScreen {
+  const known = screens.get(live);
+  if (known && known.shiftEnd === shiftEnd) return known;
+  const { pending, route } = live;
+  const n = pending.length;
+  const places = [live.anchor?.location ?? startOf(live), ...pending.map((stop) => stop.location), route.endLocation];
+  const slack = new Array<number>(n + 1);
+  slack[n] = shiftEnd - route.arrivalEpoch;
+  for (let k = n - 1; k >= 0; k--) {
+    const stop = pending[k]!;
+    slack[k] = stop.waitingSeconds + Math.min(windowEnd(stop) - stop.serviceStartEpoch, slack[k + 1]!);
+  }
+  const departures = Array.from({ length: n + 1 }, (_, gap) => departureBefore(live, gap));
+  const screen = { shiftEnd, places, keys: places.map(placeKey), departures, slack };
+  screens.set(live, screen);
+  return screen;
+}
+
+/**
  * Feasible gaps over all routes, cheapest detour first. `shiftEndEpoch` is asked only for the routes screened
  * (working out a shift end means local midnight, which is not free, for 50 vans on every insertion).
  */
 export async function rankInsertions(order: Order, routes: LiveRoute[], shiftEndEpoch: (live: LiveRoute) => number, roads: ProbeRoads): Promise<InsertionCandidate[]> {
   // The gap screen checks what a delivery adds to its trip; what a pickup adds along the route needs the planner ("plan again").
   if (order.kind === 'pickup' || order.kind === 'exchange') return [];
+  if (roads.location[0] !== order.location[0] || roads.location[1] !== order.location[1]) throw new Error('the road legs are for another place');
   const peaks = new Map<LiveRoute, Amounts[]>();
   for (const live of routes) {
     if (!order.requiredSkills.every((skill) => live.vehicle.skills.includes(skill))) continue;
@@ -44,80 +80,86 @@ export async function rankInsertions(order: Order, routes: LiveRoute[], shiftEnd
     const loads = peakLoads(live);
     if (loads.some((load) => fits(load, order.demand, live.vehicle.capacity))) peaks.set(live, loads);
   }
-  const eligible = nearest(order.location, [...peaks.keys()]);
+  const eligible = roads.nearest([...peaks.keys()]);
   // Places: per route its start, its pending stops and its end, up to the last gap left in time
   // for the order's windows (a gap whose previous stop departs after every window closes cannot take it).
   const latestArrival = order.timeWindows.length === 0 ? Infinity : Math.max(...order.timeWindows.map((w) => w.endEpochSeconds));
-  const coordinates: LonLat[] = [];
-  const offsets: number[] = [];
-  const lastGaps: number[] = [];
-  for (const live of eligible) {
+  const screened = eligible.map((live) => {
+    const screen = screenOf(live, shiftEndEpoch(live));
     let lastGap = -1;
-    for (let gap = 0; gap <= live.pending.length; gap++) if (departureBefore(live, gap) <= latestArrival) lastGap = gap;
-    const places = [live.anchor?.location ?? startOf(live), ...live.pending.map((stop) => stop.location), live.route.endLocation];
-    offsets.push(coordinates.length);
-    lastGaps.push(lastGap);
-    coordinates.push(...places.slice(0, lastGap >= 0 ? lastGap + 2 : 0));
-  }
-  if (eligible.length === 0 || coordinates.length === 0) return [];
-  if (roads.location[0] !== order.location[0] || roads.location[1] !== order.location[1]) throw new Error('the road legs are for another place');
-  const { fromProbe: fromOrder, toProbe: toOrder } = await roads.legs(coordinates);
+    for (let gap = 0; gap <= live.pending.length; gap++) if (screen.departures[gap]! <= latestArrival) lastGap = gap;
+    return { live, screen, lastGap };
+  });
+  const places = screened.flatMap(({ screen, lastGap }) => screen.places.slice(0, lastGap >= 0 ? lastGap + 2 : 0));
+  if (places.length === 0) return [];
+  const keys = screened.flatMap(({ screen, lastGap }) => screen.keys.slice(0, lastGap >= 0 ? lastGap + 2 : 0));
+  const legs = await roads.legsByKey(keys, places);
 
   const candidates: InsertionCandidate[] = [];
-  eligible.forEach((live, r) => {
-    const base = offsets[r]!;
+  let base = 0;
+  for (const { live, screen, lastGap } of screened) {
     const { pending, fixed, route } = live;
+    const { departures, slack, shiftEnd } = screen;
     const n = pending.length;
-    const shiftEnd = shiftEndEpoch(live);
-    // slack[k]: how much later than planned stop k (or the route end, k = n) may be reached.
-    const slack = new Array<number>(n + 1);
-    slack[n] = shiftEnd - route.arrivalEpoch;
-    for (let k = n - 1; k >= 0; k--) {
-      const stop = pending[k]!;
-      slack[k] = stop.waitingSeconds + Math.min(windowEnd(stop) - stop.serviceStartEpoch, slack[k + 1]!);
-    }
     const lastFixed = fixed[fixed.length - 1];
     const loads = peaks.get(live)!;
-    for (let gap = 0; gap <= lastGaps[r]!; gap++) {
+    for (let gap = 0; gap <= lastGap; gap++) {
       if (!fits(loads[gap]!, order.demand, live.vehicle.capacity)) continue;
       const prev = gap === 0 ? null : pending[gap - 1]!;
-      const prevDeparture = departureBefore(live, gap);
       const prevDriving = prev?.drivingFromStartSeconds ?? lastFixed?.drivingFromStartSeconds ?? 0;
-      const toNew = toOrder[base + gap];
-      if (toNew === null || toNew === undefined) continue;
-      const arrival = prevDeparture + toNew;
+      const toNew = legs[base + gap]!.toProbe;
+      if (toNew === null) continue;
+      const arrival = departures[gap]! + toNew;
       const window = order.timeWindows.length === 0 ? { startEpochSeconds: arrival, endEpochSeconds: Infinity } : order.timeWindows.find((w) => w.endEpochSeconds >= arrival);
       if (!window) continue;
       const departure = Math.max(arrival, window.startEpochSeconds) + order.serviceSeconds;
       const atEnd = gap === n;
       const next = atEnd ? null : pending[gap]!;
       const openEnd = atEnd && !route.returnsToDepot && n > 0;
-      const fromNew = openEnd ? 0 : fromOrder[base + gap + 1];
+      const fromNew = openEnd ? 0 : legs[base + gap + 1]?.fromProbe;
       if (fromNew === null || fromNew === undefined) continue;
       const oldLeg = next ? next.drivingFromStartSeconds - prevDriving : openEnd ? 0 : route.drivingSeconds - prevDriving;
       if (openEnd ? departure > shiftEnd : departure + fromNew - (next?.plannedArrivalEpoch ?? route.arrivalEpoch) > slack[gap]!) continue;
       candidates.push({ live, gap, detourSeconds: toNew + fromNew - oldLeg });
     }
-  });
+    base += lastGap >= 0 ? lastGap + 2 : 0;
+  }
   return candidates.sort((a, b) => a.detourSeconds - b.detourSeconds);
 }
 
+/** One leg to and from the probe: seconds and metres as `table` answers them, null where no road leads. */
+interface ProbeLeg {
+  fromProbe: number | null;
+  toProbe: number | null;
+  fromProbeMeters: number | null;
+  toProbeMeters: number | null;
+  /** Where the place snapped to the road network. */
+  waypoint: Waypoint;
+}
+
+export const placeKey = (place: LonLat) => `${place[0]},${place[1]}`;
+
 /**
- * Road seconds between one new place and others (rounded as `table` answers), each place asked once: a quote screens
- * the same routes for every window of a date, so each further window costs only the places it adds.
+ * Road legs between one new place and others (as `table` answers them), each place asked once: a quote screens
+ * the same routes for every window of a date, so each further window costs only the places it adds, and the
+ * exact check of a route (RouteRoads) takes the new place's row and column from here.
  */
 export class ProbeRoads {
-  private readonly known = new Map<string, { fromProbe: number | null; toProbe: number | null }>();
+  private readonly known = new Map<string, ProbeLeg>();
 
   constructor(
     readonly location: LonLat,
     private readonly routing: RoutingProvider,
   ) {}
 
-  /** Seconds from the probe to each place and from each place to it; null where no road leads. */
-  async legs(places: LonLat[]): Promise<{ fromProbe: (number | null)[]; toProbe: (number | null)[] }> {
-    const keyOf = (place: LonLat) => `${place[0]},${place[1]}`;
-    const missing = [...new Map(places.filter((place) => !this.known.has(keyOf(place))).map((place) => [keyOf(place), place])).values()];
+  /** Every leg of `places` (the probe itself among them: its own snap and zero legs, as a table gives them). */
+  legsOf(places: LonLat[]): Promise<ProbeLeg[]> {
+    return this.legsByKey(places.map(placeKey), places);
+  }
+
+  /** legsOf() with each place's placeKey already at hand. */
+  async legsByKey(keys: string[], places: LonLat[]): Promise<ProbeLeg[]> {
+    const missing = [...new Map(places.flatMap((place, index) => (this.known.has(keys[index]!) ? [] : [[keys[index]!, place] as const]))).values()];
     if (missing.length > 0) {
       const coordinates = [this.location, ...missing];
       const all = coordinates.map((_, index) => index);
@@ -125,10 +167,36 @@ export class ProbeRoads {
         this.routing.table({ coordinates, sources: [0], destinations: all }),
         this.routing.table({ coordinates, sources: all, destinations: [0] }),
       ]);
-      coordinates.forEach((place, index) => this.known.set(keyOf(place), { fromProbe: from.durations[0]![index]!, toProbe: to.durations[index]![0]! }));
+      coordinates.forEach((place, index) =>
+        this.known.set(placeKey(place), { fromProbe: from.durations[0]![index]!, toProbe: to.durations[index]![0]!, fromProbeMeters: from.distances[0]![index]!, toProbeMeters: to.distances[index]![0]!, waypoint: from.destinations[index]! }),
+      );
     }
-    const found = places.map((place) => this.known.get(keyOf(place))!);
-    return { fromProbe: found.map((leg) => leg.fromProbe), toProbe: found.map((leg) => leg.toProbe) };
+    return keys.map((key) => this.known.get(key)!);
+  }
+
+  /** Only routes passing close by can take the order cheaply: the road tables cover the closest few, by straight line. */
+  nearest(routes: LiveRoute[]): LiveRoute[] {
+    if (routes.length <= NEAREST_ROUTES) return routes;
+    return routes
+      .map((route) => ({ route, distance: this.straightTo(route) }))
+      .sort((a, b) => a.distance - b.distance)
+      .slice(0, NEAREST_ROUTES)
+      .map(({ route }) => route);
+  }
+
+  private readonly straight = new WeakMap<LiveRoute, number>();
+
+  /** How close the route passes, in degrees scaled to the probe's latitude (asked once per route for every window). */
+  private straightTo(live: LiveRoute): number {
+    let distance = this.straight.get(live);
+    if (distance === undefined) {
+      const cosLat = Math.cos((this.location[1] * Math.PI) / 180);
+      const gap = (point: LonLat) => Math.hypot((point[0] - this.location[0]) * cosLat, point[1] - this.location[1]);
+      distance = gap(live.anchor?.location ?? startOf(live));
+      for (const stop of live.pending) distance = Math.min(distance, gap(stop.location));
+      this.straight.set(live, distance);
+    }
+    return distance;
   }
 }
 
@@ -158,26 +226,75 @@ export function peakLoads(live: LiveRoute): Amounts[] {
 
 const maxAmounts = (a: Amounts, b: Amounts): Amounts => ({ weightKg: Math.max(a.weightKg, b.weightKg), volumeL: Math.max(a.volumeL, b.volumeL), items: Math.max(a.items, b.items) });
 
+/** A square table over a route's places, as its last evaluation read it. */
+export interface RouteTable {
+  index: Map<string, number>;
+  table: TableResult;
+}
+
+/**
+ * The road network as a route's exact check sees it: a square table over places the route's last table holds, plus
+ * the probe, is put together from that table and the probe's legs, so checking an insertion asks the network about
+ * no place but the new one (and that once per quote). Anything else is asked of the network. `last` is the table of
+ * the latest evaluation, for the route to keep once the insertion is made.
+ */
+export class RouteRoads implements RoutingProvider {
+  readonly name: RoutingProvider['name'];
+  last: RouteTable | null = null;
+
+  constructor(
+    private readonly known: RouteTable | null,
+    private readonly probe: ProbeRoads | null,
+    private readonly routing: RoutingProvider,
+  ) {
+    this.name = routing.name;
+  }
+
+  async table(request: TableRequest): Promise<TableResult> {
+    const { coordinates } = request;
+    const probeKey = this.probe ? placeKey(this.probe.location) : null;
+    const at = coordinates.map((place) => {
+      const key = placeKey(place);
+      return key === probeKey ? -1 : this.known?.index.get(key);
+    });
+    if (request.sources || request.destinations || at.some((index) => index === undefined)) {
+      const table = await this.routing.table(request);
+      if (!request.sources && !request.destinations) this.last = { index: indexOf(coordinates), table };
+      return table;
+    }
+    const legs = at.includes(-1) ? await this.probe!.legsOf(coordinates) : null;
+    const rows = (known: (number | null)[][] | undefined, from: 'fromProbe' | 'fromProbeMeters', to: 'toProbe' | 'toProbeMeters') =>
+      at.map((i, r) => at.map((j, c) => (i === -1 ? legs![c]![from] : j === -1 ? legs![r]![to] : known![i!]![j!]!)));
+    const waypoints = (known: Waypoint[] | undefined) => at.map((i, r) => (i === -1 ? legs![r]!.waypoint : known![i!]!));
+    const table: TableResult = {
+      durations: rows(this.known?.table.durations, 'fromProbe', 'toProbe'),
+      distances: rows(this.known?.table.distances, 'fromProbeMeters', 'toProbeMeters'),
+      sources: waypoints(this.known?.table.sources),
+      destinations: waypoints(this.known?.table.destinations),
+    };
+    this.last = { index: indexOf(coordinates), table };
+    return table;
+  }
+
+  route(request: RouteRequest): Promise<RouteResult> {
+    return this.routing.route(request);
+  }
+
+  nearest(coordinate: LonLat, maxDistanceMeters?: number): Promise<NearestResult> {
+    return this.routing.nearest(coordinate, maxDistanceMeters);
+  }
+}
+
+const indexOf = (coordinates: LonLat[]) => new Map(coordinates.map((place, index) => [placeKey(place), index]));
+
 /** When the vehicle leaves the place before the gap, as planned. */
 function departureBefore(live: LiveRoute, gap: number): number {
   if (gap > 0) return live.pending[gap - 1]!.plannedDepartureEpoch;
   return live.anchor?.epochSeconds ?? live.fixed[live.fixed.length - 1]?.plannedDepartureEpoch ?? live.route.departureEpoch;
 }
 
-/** Only routes passing close by can take the order cheaply: the road tables cover the closest few, by straight line. */
+/** The road tables of a screen cover this many routes, the closest by straight line. */
 const NEAREST_ROUTES = 12;
-
-function nearest(location: LonLat, routes: LiveRoute[]): LiveRoute[] {
-  if (routes.length <= NEAREST_ROUTES) return routes;
-  const cosLat = Math.cos((location[1] * Math.PI) / 180);
-  const gap = (point: LonLat) => Math.hypot((point[0] - location[0]) * cosLat, point[1] - location[1]);
-  const closest = (live: LiveRoute) => Math.min(gap(live.anchor?.location ?? startOf(live)), ...live.pending.map((stop) => gap(stop.location)));
-  return routes
-    .map((route) => ({ route, distance: closest(route) }))
-    .sort((a, b) => a.distance - b.distance)
-    .slice(0, NEAREST_ROUTES)
-    .map(({ route }) => route);
-}
 
 function startOf(live: LiveRoute): LonLat {
   return live.fixed[live.fixed.length - 1]?.location ?? live.route.startLocation;

@@ -5,7 +5,7 @@
  */
 import type { Repositories } from '../db/repositories';
 import type { LiveStart } from './planning-input';
-import { evaluateRoutes, type PlanContext, type SequencedStop } from './route-evaluation';
+import { evaluateRoutes, type EvaluationOptions, type PlanContext, type SequencedStop } from './route-evaluation';
 import type { Vehicle } from '../domain/model/fleet';
 import type { Order } from '../domain/model/order';
 import type { PlanRecord } from '../domain/model/plan';
@@ -97,7 +97,7 @@ export async function recomputeLiveRoute(context: PlanContext, live: LiveRoute, 
 }
 
 /** Several routes at once: one matrix over their places and one plan-mode run, however many routes. */
-export async function recomputeLiveRoutes(context: PlanContext, changes: { live: LiveRoute; pending: SequencedStop[] }[], options: { roadGeometry?: boolean } = {}): Promise<RouteDraft[]> {
+export async function recomputeLiveRoutes(context: PlanContext, changes: { live: LiveRoute; pending: SequencedStop[] }[], options: EvaluationOptions = {}): Promise<RouteDraft[]> {
   const { routes } = await evaluateRoutes(
     context,
     changes.map(({ live, pending }) => ({ vehicle: live.vehicle, stops: pending, status: live.route.status, driverId: live.route.driverId, liveStart: live.anchor })),

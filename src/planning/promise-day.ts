@@ -20,7 +20,7 @@ import type { SlotReservation } from '../domain/model/slot-reservation';
 import type { EpochWindow } from '../domain/model/time-window';
 import { localDayRange } from '../domain/time';
 import type { RoutingProvider } from '../routing/provider';
-import { addsViolations, ProbeRoads, rankInsertions } from './insertion';
+import { addsViolations, ProbeRoads, rankInsertions, RouteRoads, type RouteTable } from './insertion';
 import { isLivePlan, liveRoute, ordersOf, recomputeLiveRoutes, sequenced, type LiveRoute } from './live-routes';
 import { loadPlanContext } from './plan-context';
 import { planningVehicle } from './planning-input';
@@ -82,6 +82,8 @@ interface DayRoute {
   live: LiveRoute;
   /** The pending remainder's orders, in route order. */
   pending: SequencedStop[];
+  /** The road table of the route's places its last exact check read (null until then): the next one asks only about a new place. */
+  table: RouteTable | null;
 }
 
 interface DayState {
@@ -129,14 +131,22 @@ export class PromiseDays {
     return new ProbeRoads(location, this.routing);
   }
 
+  /** What the database holds for each of `dates` (one round trip), for withDay to compare with what it kept. */
+  async digests(repos: Repositories, depot: Depot, dates: string[], nowEpoch: number): Promise<Map<string, string>> {
+    const days = dates.map((date) => {
+      const [fromEpoch, toEpoch] = localDayRange(date, depot.timeZone);
+      return { date, fromEpoch, toEpoch };
+    });
+    return repos.depots.promiseDigests(depot.id, days, nowEpoch);
+  }
+
   /**
    * Runs `use` on the day brought up to date with `repos` (the pool, or a command's transaction), under the day's
-   * lock; `use` must not touch the database.
+   * lock; `use` must not touch the database. `digest`: the day's, when the caller read it with others (digests()).
    */
-  async withDay<T>(repos: Repositories, depot: Depot, date: string, nowEpoch: number, use: (day: PromiseDay) => Promise<T>): Promise<T> {
+  async withDay<T>(repos: Repositories, depot: Depot, date: string, nowEpoch: number, use: (day: PromiseDay) => Promise<T>, digest?: string): Promise<T> {
     const key = `${depot.id}:${date}`;
-    const [from, to] = localDayRange(date, depot.timeZone);
-    const digest = await repos.depots.promiseDigest(depot.id, date, from, to, nowEpoch);
+    digest ??= (await this.digests(repos, depot, [date], nowEpoch)).get(date)!;
     // Unchanged since the day was last brought up to date: nothing more to read.
     const snapshot = this.days.get(key)?.digest === digest ? null : await this.snapshot(repos, depot, date, nowEpoch, this.days.get(key));
     return this.locked(key, async () => {
@@ -194,7 +204,7 @@ export class PromiseDays {
       const stored = byVehicle.get(vehicle.id);
       const record = stored ?? recordOf(emptyRoute(context, { vehicle, stops: [], status: 'planned', driverId: null }), -vehicle.id);
       const route = dayRoute(record, vehicle, live, context, nowEpoch);
-      state.routes.push({ vehicle, shift: planningVehicle(vehicle, context.depotsById, context.date).shift, live: route, pending: route.pending.map((stop) => sequenced(stop, snapshot.planOrders.get(stop.orderId)!)) });
+      state.routes.push({ vehicle, shift: planningVehicle(vehicle, context.depotsById, context.date).shift, live: route, pending: route.pending.map((stop) => sequenced(stop, snapshot.planOrders.get(stop.orderId)!)), table: null });
       for (const stop of route.pending) {
         const order = snapshot.planOrders.get(stop.orderId)!;
         state.members.set(`o:${order.id}`, order.updatedAt.getTime());
@@ -287,8 +297,14 @@ export class PromiseDay {
       const route = this.state.routes[index]!;
       route.pending = route.pending.filter((stop) => !ids.has(stop.order.id));
     }
-    const drafts = await recomputeLiveRoutes(this.state.context, changed.map((index) => ({ live: this.state.routes[index]!.live, pending: this.state.routes[index]!.pending })), { roadGeometry: false });
-    changed.forEach((index, k) => this.replace(index, drafts[k]!));
+    // One route at a time: each one's places are a subset of its table, so no road is asked about.
+    for (const index of changed) {
+      const route = this.state.routes[index]!;
+      const roads = new RouteRoads(route.table, null, this.state.context.routing);
+      const [draft] = await recomputeLiveRoutes({ ...this.state.context, routing: roads }, [{ live: route.live, pending: route.pending }], evaluation);
+      route.table = roads.last ?? route.table;
+      this.replace(index, draft!);
+    }
   }
 
   private replace(index: number, draft: RouteDraft): void {
@@ -307,12 +323,18 @@ export class PromiseDay {
       const route = this.state.routes[index]!;
       const pending = [...route.pending];
       pending.splice(candidate.gap, 0, { order, locked: false });
-      const [draft] = await recomputeLiveRoutes(context, [{ live: route.live, pending }], { roadGeometry: false });
+      const routeRoads = new RouteRoads(route.table, roads, context.routing);
+      const [draft] = await recomputeLiveRoutes({ ...context, routing: routeRoads }, [{ live: route.live, pending }], evaluation);
+      // A table over the route's places and the probe's is a table of the route's places: kept, taken or not.
+      route.table = routeRoads.last ?? route.table;
       if (!addsViolations(route.live.route, draft!, order.id)) return { index, gap: candidate.gap, draft: draft! };
     }
     return null;
   }
 }
+
+/** The exact check's evaluation: nothing drawn, and the solver trusts an input built from stored orders and vans. */
+const evaluation = { roadGeometry: false, validated: true } as const;
 
 /** Gaps checked exactly, cheapest first, before a window is called full of work. */
 const VERIFIED_CANDIDATES = 3;

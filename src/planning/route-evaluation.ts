@@ -47,11 +47,17 @@ export interface EvaluatedRoutes {
   unassigned: { orderId: number; reason: UnassignedOrder['reason'] }[];
 }
 
+export interface EvaluationOptions {
+  /** false: straight lines between the places, for an answer nobody draws. */
+  roadGeometry?: boolean;
+  /** The orders and vehicles were read from the database (checked on the way in): the solver skips its validation pass. */
+  validated?: boolean;
+}
+
 /**
  * Evaluates the sequences as given; `unplanned` orders are in no route and come back with the solver's reason.
- * `roadGeometry: false` skips the road geometry (straight lines) for an answer nobody draws.
  */
-export async function evaluateRoutes(context: PlanContext, sequences: RouteSequence[], unplanned: Order[] = [], options: { roadGeometry?: boolean } = {}): Promise<EvaluatedRoutes> {
+export async function evaluateRoutes(context: PlanContext, sequences: RouteSequence[], unplanned: Order[] = [], options: EvaluationOptions = {}): Promise<EvaluatedRoutes> {
   const withStops = sequences.filter((sequence) => sequence.stops.length > 0 || unplanned.length > 0);
   // Nothing to solve (every route emptied): the solver refuses a problem without vehicles.
   if (withStops.length === 0) return { routes: sequences.map((sequence) => emptyRoute(context, sequence)), unassigned: [] };
@@ -63,7 +69,7 @@ export async function evaluateRoutes(context: PlanContext, sequences: RouteSeque
   withStops.forEach((sequence, v) => {
     problem.vroom.vehicles[v]!.steps = sequence.stops.map((stop) => ({ type: 'job' as const, id: ++job, ...(stop.locked ? { locked: true } : {}) }));
   });
-  const solution = solve(problem.vroom, { mode: 'plan' });
+  const solution = solve(problem.vroom, { mode: 'plan', validated: options.validated });
   if (solution.code !== 0) throw new Error(`plan mode failed (code ${solution.code}): ${solution.error}`);
   const plan = await buildPlan(problem, solution, context.routing, options);
   const byVehicle = new Map(plan.routes.map((route) => [route.vehicleId, route]));

@@ -49,7 +49,9 @@ export async function windowLoads(repos: Repositories, depot: Depot, dates: stri
  * `repos` may be a transaction holding the depot's booking lock: then the answer cannot change before it commits.
  */
 export async function quoteWindows(repos: Repositories, days: PromiseDays, depot: Depot, probe: PromiseProbe, dates: string[], nowEpoch: number, only?: { startEpochSeconds: number; endEpochSeconds: number }): Promise<QuotedWindow[]> {
-  const loads = (await windowLoads(repos, depot, dates, nowEpoch)).filter((load) => !only || (load.startEpochSeconds === only.startEpochSeconds && load.endEpochSeconds === only.endEpochSeconds));
+  // The day's digests are read with the loads, once for every date of the quote.
+  const [allLoads, digests] = await Promise.all([windowLoads(repos, depot, dates, nowEpoch), days.digests(repos, depot, dates, nowEpoch)]);
+  const loads = allLoads.filter((load) => !only || (load.startEpochSeconds === only.startEpochSeconds && load.endEpochSeconds === only.endEpochSeconds));
   const roads = days.roadsFor(probe.location);
   // Dates are independent days: their reads overlap, and each day's routes are priced under its own lock.
   const perDate = await Promise.all(
@@ -70,7 +72,7 @@ export async function quoteWindows(repos: Repositories, days: PromiseDays, depot
           }
         }
         return result;
-      });
+      }, digests.get(date));
       return windows.map((window): QuotedWindow => {
         const reason: UnavailableReason | null = nowEpoch >= window.cutoffEpochSeconds ? 'cut_off_passed' : window.promised + window.held >= window.capacity ? 'full' : (answers.get(window.startEpochSeconds)?.reason ?? null);
         return { ...window, reason, insertion: reason === null ? (answers.get(window.startEpochSeconds)?.insertion ?? null) : null };

@@ -23,7 +23,9 @@ export const createOrderSchema = orderInputSchema
     if (input.reservationId !== undefined && input.timeWindows !== undefined) context.addIssue({ code: 'custom', path: ['timeWindows'], message: 'must be left out with reservationId: the reservation gives the window' });
   });
 
-export const orderPatchSchema = patchOf(orderInputSchema.omit({ externalRef: true }));
+export const orderPatchSchema = patchOf(orderInputSchema.omit({ externalRef: true })).extend({
+  overrideCapacity: z.boolean().optional().describe("Moving the order into one of the depot's calendar windows takes its capacity, and a full one is refused (409, reason full); true books it anyway, beyond capacity, and the order's timeline says so"),
+});
 
 const statusList = z
   .string()
@@ -52,6 +54,7 @@ export const transitionInputSchema = z.object({
 export const rescheduleInputSchema = z.object({
   timeWindows: z.array(timeWindowInputSchema).min(1).max(10).describe('The new windows; they replace the old ones'),
   reason: z.string().trim().min(1).max(500).optional(),
+  overrideCapacity: z.boolean().optional().describe("Moving the order into one of the depot's calendar windows takes its capacity, and a full one is refused (409, reason full); true books it anyway, beyond capacity, and the order's timeline says so"),
 });
 
 const amountsInputSchema = z.strictObject({

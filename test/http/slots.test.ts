@@ -14,8 +14,11 @@ import type { ServiceArea } from '../../src/domain/model/geometry';
 import { loadEmbeddedGeocoder, type EmbeddedGeocoder } from '../../src/geocoding/embedded';
 import { apiPrefix } from '../../src/http/mount';
 import { importMount } from '../../src/http/routes/import.routes';
+import { plansMount } from '../../src/http/routes/plans.routes';
 import { slotsMount } from '../../src/http/routes/slots.routes';
 import { PromiseDays } from '../../src/planning/promise-day';
+import { PlanQueue } from '../../src/reactions/plan-runs';
+import { createPoolSolver } from '../../src/solving/pool-solver';
 import { createHaversineProvider } from '../../src/routing/haversine';
 import { testDatabases } from '../helpers/database';
 import { depotInput, startTestApp, vehicleInput, type TestApp } from '../helpers/http';
@@ -59,6 +62,7 @@ describe.each(testDatabases())('the delivery promise at checkout on $engine', (b
   let nowMs = startMs;
   const clock = { nowMs: () => nowMs };
   const routing = createHaversineProvider();
+  const solver = createPoolSolver({ threads: 1 });
   let ref = 0;
 
   const quote = async (body: Record<string, unknown>) => app.request('POST', '/api/v1/slots/quote', { body: { depotId, location: near, ...body } });
@@ -75,13 +79,20 @@ describe.each(testDatabases())('the delivery promise at checkout on $engine', (b
   beforeAll(async () => {
     let slots: RequestHandler = (_req, _res, next) => next();
     let imports: RequestHandler = (_req, _res, next) => next();
-    app = await startTestApp(backend, { clock, mounts: [{ path: apiPrefix, router: (req, res, next) => slots(req, res, next) }, { path: apiPrefix, router: (req, res, next) => imports(req, res, next) }] });
+    let plans: RequestHandler = (_req, _res, next) => next();
+    const routers = [(req, res, next) => slots(req, res, next), (req, res, next) => imports(req, res, next), (req, res, next) => plans(req, res, next)] as RequestHandler[];
+    app = await startTestApp(backend, { clock, mounts: routers.map((router) => ({ path: apiPrefix, router })) });
     slots = slotsMount({ context: app.commands, days: new PromiseDays(routing), geocoding: { geocoder, defaultServiceArea: heidelberg }, holdSeconds }).router;
     imports = importMount(app.commands).router;
+    // For the dispatcher's reschedule; no plan runs here.
+    plans = plansMount({ context: app.commands, queue: new PlanQueue({ context: app.commands, solver, routing }), solver, routing }).router;
     depotId = (await app.request('POST', '/api/v1/depots', { body: { ...depotInput, slotCalendar: calendar } })).body.id;
     expect((await app.request('POST', '/api/v1/vehicles', { body: vehicleInput(depotId, { skills: ['lift'], costs: { fixed: 40, perHour: 30, perKm: 0.4 } }) })).status).toBe(201);
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    await solver.close();
+  });
 
   it('quotes each window of each date: closed days past their cut-off, an empty day priced as a new van', async () => {
     const reply = await quote({ dates: [monday, tuesday] });
@@ -280,5 +291,44 @@ describe.each(testDatabases())('the delivery promise at checkout on $engine', (b
     expect(attempts.filter((status) => status === 409)).toHaveLength(7);
     const quoted = windowsOf(await quote({ dates: [wednesday2] }), wednesday2)[0]!;
     expect(quoted.promised + quoted.held).toBe(3);
+  });
+
+  it("moves an order into a full calendar window on the dispatcher's paths only with overrideCapacity, frees the window it leaves, and never overbooks under concurrent moves", async () => {
+    const thursday3 = '2026-12-03';
+    const noon = [{ start: `${thursday3}T12:00:00+01:00`, end: `${thursday3}T16:00:00+01:00` }];
+    const evening = [{ start: `${thursday3}T16:00:00+01:00`, end: `${thursday3}T20:00:00+01:00` }];
+    const full = [{ path: 'timeWindows', message: `window 16:00–20:00 on ${thursday3} is full (1 of 1 promised or held)`, reason: 'full' }];
+    const [a, b, e] = [await order({ timeWindows: noon }), await order({ timeWindows: noon }), await order({ timeWindows: evening })].map((reply) => reply.body.id as number);
+    const patch = (id: number, body: Record<string, unknown>) => app.request('PATCH', `/api/v1/orders/${id}`, { body });
+    const reschedule = (id: number, body: Record<string, unknown>) => app.request('POST', `/api/v1/orders/${id}/reschedule`, { body });
+    const evenings = async () => windowsOf(await quote({ dates: [thursday3] }), thursday3)[2]!.promised;
+
+    // The evening takes one order and has it: neither path moves another in, and nothing is written.
+    for (const refused of [await patch(a, { timeWindows: evening }), await reschedule(a, { timeWindows: evening })]) {
+      expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+      expect(refused.body.error.details).toEqual(full);
+    }
+    expect((await app.request('GET', `/api/v1/orders/${a}`)).body.timeWindows).toEqual(noon);
+    expect(await evenings()).toBe(1);
+    // Staying in its own window takes nothing more; leaving it frees the place.
+    expect((await patch(e, { timeWindows: evening, notes: 'ring twice' })).status).toBe(200);
+    expect((await patch(e, { timeWindows: noon })).status).toBe(200);
+    expect(await evenings()).toBe(0);
+
+    // Two moves into the one free place at once: one gets it.
+    const raced = await Promise.all([reschedule(a, { timeWindows: evening }), patch(b, { timeWindows: evening })]);
+    expect(raced.map((reply) => reply.status).sort()).toEqual([200, 409]);
+    expect(raced.find((reply) => reply.status === 409)!.body.error.details).toEqual(full);
+    expect(await evenings()).toBe(1);
+
+    // The dispatcher books it anyway when told to, and the timeline says so.
+    const loser = raced[0]!.status === 409 ? a : b;
+    const forced = raced[0]!.status === 409 ? await reschedule(a, { timeWindows: evening, overrideCapacity: true }) : await patch(b, { timeWindows: evening, overrideCapacity: true });
+    expect(forced.status, JSON.stringify(forced.body)).toBe(200);
+    const events = (await app.request('GET', `/api/v1/orders/${loser}/events`)).body.items as { type: string; data: Record<string, unknown> }[];
+    expect(events.find((event) => event.data.overbooked !== undefined)!.data.overbooked).toBe(full[0]!.message);
+    expect(await evenings()).toBe(2);
+    expect((await patch(e, { timeWindows: evening, overrideCapacity: 'yes' })).status).toBe(400);
+    expect((await reschedule(e, { timeWindows: evening, overrideCapacity: 1 })).status).toBe(400);
   });
 });

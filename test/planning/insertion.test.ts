@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ProbeRoads, rankInsertions } from '../../src/planning/insertion';
+import { ProbeRoads, rankInsertions, RouteRoads } from '../../src/planning/insertion';
 import type { LiveRoute } from '../../src/planning/live-routes';
 import { createHaversineProvider } from '../../src/routing/haversine';
-import type { RoutingProvider, TableRequest } from '../../src/routing/provider';
+import type { RoutingProvider, TableRequest, TableResult } from '../../src/routing/provider';
 import type { Vehicle } from '../../src/domain/model/fleet';
 import type { LonLat } from '../../src/domain/model/geometry';
 import type { Order } from '../../src/domain/model/order';
@@ -147,5 +147,58 @@ describe('rankInsertions', () => {
     const candidates = await rankInsertions(order([]), [started], shiftEnd, new ProbeRoads(order([]).location, createHaversineProvider()));
     expect(candidates.map((candidate) => candidate.gap).sort()).toEqual([0, 1, 2]);
     expect(await rankInsertions(order([]), [live], shiftEnd, new ProbeRoads(order([]).location, createHaversineProvider()))).toEqual([]);
+  });
+});
+
+/** Roads whose legs differ by direction and whose places snap at different distances, counting the tables asked. */
+function oneWayRouting(): { routing: RoutingProvider; asked: TableRequest[] } {
+  const asked: TableRequest[] = [];
+  const seconds = (a: LonLat, b: LonLat) => (a === b ? 0 : Math.round((Math.abs(a[0] - b[0]) * 7000 + Math.abs(a[1] - b[1]) * 11000 + (a[0] < b[0] ? 37 : 5)) * 10) / 10);
+  const waypoint = (place: LonLat) => ({ location: place, name: '', distance: Math.round(place[0] * 1000) % 17 });
+  const routing = {
+    ...createHaversineProvider(),
+    table: async (request: TableRequest): Promise<TableResult> => {
+      asked.push(request);
+      const all = request.coordinates.map((_, index) => index);
+      const sources = (request.sources ?? all).map((index) => request.coordinates[index]!);
+      const destinations = (request.destinations ?? all).map((index) => request.coordinates[index]!);
+      return {
+        durations: sources.map((a) => destinations.map((b) => seconds(a, b))),
+        distances: sources.map((a) => destinations.map((b) => seconds(a, b) * 9)),
+        sources: sources.map(waypoint),
+        destinations: destinations.map(waypoint),
+      };
+    },
+  } as RoutingProvider;
+  return { routing, asked };
+}
+
+describe('RouteRoads', () => {
+  const places: LonLat[] = [depot, [8.62, 49.41], [8.64, 49.39], [8.66, 49.42]];
+  const probe: LonLat = [8.63, 49.4];
+
+  it('answers a route with a new place from the route\'s last table and the place\'s legs, as the network would', async () => {
+    const { routing, asked } = oneWayRouting();
+    const first = new RouteRoads(null, null, routing);
+    await first.table({ coordinates: places });
+    expect(asked).toHaveLength(1);
+    const roads = new ProbeRoads(probe, routing);
+    const withProbe = [places[0]!, places[2]!, probe, places[1]!, places[3]!];
+    const composed = await new RouteRoads(first.last, roads, routing).table({ coordinates: withProbe });
+    // Only the probe's one-to-many and many-to-one legs were asked, no square table.
+    expect(asked.slice(1).every((request) => request.sources?.length === 1 || request.destinations?.length === 1)).toBe(true);
+    const direct = await routing.table({ coordinates: withProbe });
+    expect(composed).toEqual(direct);
+  });
+
+  it('answers a route that lost places from its table alone', async () => {
+    const { routing, asked } = oneWayRouting();
+    const first = new RouteRoads(null, null, routing);
+    await first.table({ coordinates: places });
+    const fewer = [places[0]!, places[3]!, places[1]!];
+    const subset = new RouteRoads(first.last, null, routing);
+    expect(await subset.table({ coordinates: fewer })).toEqual(await routing.table({ coordinates: fewer }));
+    expect(asked).toHaveLength(2);
+    expect(subset.last!.index.size).toBe(3);
   });
 });

@@ -21,6 +21,16 @@ describe('plan mode', () => {
     expect(solution.summary.cost).toBe(80);
   });
 
+  it('gives the same answer without its validation pass when the caller vouches for the input, and still refuses what it cannot read', () => {
+    const problem = problemOn(line, jobs, [
+      { id: 1, start_index: 0, end_index: 0, capacity: [5], steps: [2, 3, 1].map((id) => ({ type: 'job' as const, id })) },
+    ]);
+    expect(solve(problem, { mode: 'plan', validated: true })).toEqual(solve(problem, { mode: 'plan' }));
+    const unreadable = { ...problem, jobs: [{ ...jobs[0]!, location_index: 99 }, ...jobs.slice(1)] };
+    expect(solve(unreadable, { mode: 'plan' }).code).toBe(2);
+    expect(solve(unreadable, { mode: 'plan', validated: true }).code).not.toBe(0);
+  });
+
   it('reports violations instead of fixing them: delay, load, skills, max_tasks', () => {
     const late = jobs.map((j) => (j.id === 1 ? { ...j, time_windows: [[0, 5]] as [number, number][] } : j.id === 2 ? { ...j, skills: [4] } : j));
     const problem = problemOn(line, late, [

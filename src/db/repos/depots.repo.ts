@@ -105,26 +105,25 @@ export class DepotsRepository {
   }
 
   /**
-   * One round trip that changes whenever what a day promises may have: the depot, its vans, the day's plan, its
-   * orders still to drive (windows starting in [fromEpoch, toEpoch)) and the reservations held at `nowEpoch`.
+   * One round trip for several days, each day's digest changing whenever what it promises may have: the depot, its
+   * vans, the day's plan, its orders still to drive (windows starting in [fromEpoch, toEpoch)) and the reservations
+   * held at `nowEpoch`. A quote over three dates asks once, not once a date.
    */
-  async promiseDigest(depotId: number, date: string, fromEpoch: number, toEpoch: number, nowEpoch: number): Promise<string> {
-    const row = (await this.db
-      .select(
-        this.db.raw("(select updated_at::text from depots where id = ?) as depot", [depotId]),
-        this.db.raw("(select count(*) || ':' || coalesce(max(updated_at)::text, '') from vehicles where start_depot_id = ?) as vehicles", [depotId]),
-        this.db.raw("(select coalesce(max(id || ':' || version || ':' || status), '') from plans where depot_id = ? and plan_date = ? and status in ('succeeded', 'dispatched')) as plan", [depotId, date]),
-        this.db.raw(
-          "(select count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(id), 0) from orders where depot_id = ? and window_start_epoch >= ? and window_start_epoch < ? and status not in ('cancelled', 'returned', 'delivered', 'failed')) as orders",
-          [depotId, fromEpoch, toEpoch],
-        ),
-        this.db.raw(
-          "(select count(*) || ':' || coalesce(max(created_at_epoch), 0) || ':' || coalesce(sum(expires_at_epoch), 0) from slot_reservations where depot_id = ? and window_start_epoch >= ? and window_start_epoch < ? and expires_at_epoch > ? and used_at_epoch is null) as held",
-          [depotId, fromEpoch, toEpoch, nowEpoch],
-        ),
-      )
-      .first()) as Record<string, string | null>;
-    return [row.depot, row.vehicles, row.plan, row.orders, row.held].join('|');
+  async promiseDigests(depotId: number, days: { date: string; fromEpoch: number; toEpoch: number }[], nowEpoch: number): Promise<Map<string, string>> {
+    if (days.length === 0) return new Map();
+    const rows = (await this.db.raw(
+      `select d.day,
+        (select updated_at::text from depots where id = ?) as depot,
+        (select count(*) || ':' || coalesce(max(updated_at)::text, '') from vehicles where start_depot_id = ?) as vehicles,
+        (select coalesce(max(id || ':' || version || ':' || status), '') from plans where depot_id = ? and plan_date = d.day and status in ('succeeded', 'dispatched')) as plan,
+        (select count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(id), 0) from orders
+          where depot_id = ? and window_start_epoch >= d.from_epoch and window_start_epoch < d.to_epoch and status not in ('cancelled', 'returned', 'delivered', 'failed')) as orders,
+        (select count(*) || ':' || coalesce(max(created_at_epoch), 0) || ':' || coalesce(sum(expires_at_epoch), 0) from slot_reservations
+          where depot_id = ? and window_start_epoch >= d.from_epoch and window_start_epoch < d.to_epoch and expires_at_epoch > ? and used_at_epoch is null) as held
+      from (values ${days.map(() => '(?::text, ?::bigint, ?::bigint)').join(', ')}) as d(day, from_epoch, to_epoch)`,
+      [depotId, depotId, depotId, depotId, depotId, nowEpoch, ...days.flatMap((day) => [day.date, day.fromEpoch, day.toEpoch])],
+    )) as { rows: Record<string, string | null>[] };
+    return new Map(rows.rows.map((row) => [row.day!, [row.depot, row.vehicles, row.plan, row.orders, row.held].join('|')]));
   }
 
   /** Locks the depot's row: bookings into its windows take turns, so a window's capacity holds. */

@@ -11,7 +11,7 @@ import { toOrderDraft, type OrderPlacement } from '../protocol/orders';
 import { inTransaction, reads, type CommandContext } from './context';
 import type { Order } from '../domain/model/order';
 import { writeOrderEvents } from './order-timeline';
-import { claimWindows, fullMessage } from './window-capacity';
+import { bookWindow } from './window-capacity';
 
 /** A new order with its tracking link's path, which exists only now: the secret is stored hashed. */
 export type CreatedOrder = Order & { trackingLink: string };
@@ -41,10 +41,7 @@ export async function createOrder(context: CommandContext, input: CreateOrderInp
     const orderDepotId = depotId ?? (await repos.depots.soleDepotId());
     const draft = toOrderDraft(input.source, { ...input, timeWindows: input.timeWindows ?? [] }, placement);
     // Without a reservation, a calendar window is booked here, under the lock reservations take.
-    const [full] = reservation || orderDepotId === null ? [null] : await claimWindows(repos, orderDepotId, [{ timeWindows: draft.timeWindows }], nowEpochSeconds(context.clock));
-    if (full && !input.overrideCapacity) {
-      throw conflict(`The ${fullMessage(full)}; choose another window, or set overrideCapacity to book it anyway`, [{ path: 'timeWindows', message: fullMessage(full), reason: 'full' }]);
-    }
+    const overbooked = reservation ? undefined : await bookWindow(repos, orderDepotId, { timeWindows: draft.timeWindows }, nowEpochSeconds(context.clock), input.overrideCapacity);
     const created = await repos.orders.insert(timeWindows ? { ...draft, timeWindows } : draft, orderDepotId);
     if (!created) {
       throw conflict(`An order with source "${input.source}" and externalRef "${input.externalRef}" already exists`, [
@@ -56,7 +53,7 @@ export async function createOrder(context: CommandContext, input: CreateOrderInp
     // The confirmation carries the link: this transaction is the only moment it is known.
     await writeOrderEvents(
       repos,
-      [{ orderId: stored.id, type: 'created', actor: by.actor, toStatus: stored.status, data: { source: input.source, geocodeConfidence: placement.geocodeConfidence, ...(reservation ? { reservationId: reservation.id } : {}), ...(full ? { overbooked: fullMessage(full) } : {}) } }],
+      [{ orderId: stored.id, type: 'created', actor: by.actor, toStatus: stored.status, data: { source: input.source, geocodeConfidence: placement.geocodeConfidence, ...(reservation ? { reservationId: reservation.id } : {}), ...(overbooked ? { overbooked } : {}) } }],
       new Map([[stored.id, trackingLink]]),
     );
     return { ...stored, trackingLink };

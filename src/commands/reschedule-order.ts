@@ -18,7 +18,7 @@ import { moveOrders, publishStatusChanges, type OrderMove, type StatusChange } f
 import { contentOf, reschedulableStatuses, type Order } from '../domain/model/order';
 import type { EpochWindow } from '../domain/model/time-window';
 import { writeOrderEvents } from './order-timeline';
-import { claimWindows, fullMessage, lockDepotFirst } from './window-capacity';
+import { bookWindow, lockDepotFirst } from './window-capacity';
 
 export async function rescheduleOrder(deps: InsertionDeps, orderId: number, input: RescheduleInput, by: Principal): Promise<Order> {
   const nowEpoch = nowEpochSeconds(deps.context.clock);
@@ -32,11 +32,8 @@ export async function rescheduleOrder(deps: InsertionDeps, orderId: number, inpu
     const current = await repos.orders.findByIdForUpdate(orderId);
     if (!current) throw notFound('Order', orderId);
     // Into a calendar window: its capacity, under the booking lock reservations and new orders take.
-    const [full] = current.depotId === null ? [null] : await claimWindows(repos, current.depotId, [{ timeWindows, previous: current.timeWindows }], nowEpoch);
-    if (full && !input.overrideCapacity) {
-      throw conflict(`The ${fullMessage(full)}; choose another window, or set overrideCapacity to book it anyway`, [{ path: 'timeWindows', message: fullMessage(full), reason: 'full' }]);
-    }
-    return rescheduleLocked(repos, deps, current, timeWindows, reason, by.actor, nowEpoch, full ? fullMessage(full) : undefined);
+    const overbooked = await bookWindow(repos, current.depotId, { timeWindows, previous: current.timeWindows }, nowEpoch, input.overrideCapacity);
+    return rescheduleLocked(repos, deps, current, timeWindows, reason, by.actor, nowEpoch, overbooked);
   });
   publishRescheduled(deps.context, outcome, reason, by.actor);
   return outcome.order;

@@ -7,7 +7,7 @@ import { inTransaction, reads, type CommandContext } from './context';
 import { editableStatuses, type Order } from '../domain/model/order';
 import { writeOrderEvents } from './order-timeline';
 import { nowEpochSeconds } from '../domain/clock';
-import { claimWindows, fullMessage, lockDepotFirst } from './window-capacity';
+import { bookWindow, lockDepotFirst } from './window-capacity';
 
 /**
  * Edits an order's content while it is still received or ready; later its route depends on it.
@@ -26,12 +26,9 @@ export async function updateOrder(context: CommandContext, orderId: number, patc
     const { overrideCapacity, ...fields } = patch;
     const merged = orderInputSchema.parse({ ...asInput(current), ...fields });
     const { source: _source, externalRef: _externalRef, ...content } = toOrderDraft(current.source, merged, placement ?? current);
-    const [full] = fields.timeWindows === undefined || current.depotId === null ? [null] : await claimWindows(repos, current.depotId, [{ timeWindows: content.timeWindows, previous: current.timeWindows }], nowEpochSeconds(context.clock));
-    if (full && !overrideCapacity) {
-      throw conflict(`The ${fullMessage(full)}; choose another window, or set overrideCapacity to book it anyway`, [{ path: 'timeWindows', message: fullMessage(full), reason: 'full' }]);
-    }
+    const overbooked = fields.timeWindows === undefined ? undefined : await bookWindow(repos, current.depotId, { timeWindows: content.timeWindows, previous: current.timeWindows }, nowEpochSeconds(context.clock), overrideCapacity);
     const updated = await repos.orders.updateContent(orderId, content);
-    await writeOrderEvents(repos, [{ orderId, type: 'updated', actor: by.actor, data: { fields: Object.keys(fields).sort(), ...(full ? { overbooked: fullMessage(full) } : {}) } }]);
+    await writeOrderEvents(repos, [{ orderId, type: 'updated', actor: by.actor, data: { fields: Object.keys(fields).sort(), ...(overbooked ? { overbooked } : {}) } }]);
     return updated;
   });
   return order;

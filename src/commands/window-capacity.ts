@@ -11,6 +11,7 @@ import type { EpochWindow } from '../domain/model/time-window';
 import { calendarWindowOf, slotKey } from '../domain/slots';
 import { secondsToClock } from '../protocol/common';
 import { windowLoads } from '../planning/slot-quote';
+import { conflict } from '../errors';
 
 export interface WindowClaim {
   timeWindows: EpochWindow[];
@@ -70,4 +71,17 @@ export async function lockDepotFirst(repos: Repositories, orderId: number, moves
 /** What a refusal says: the window and how full it is. */
 export function fullMessage(full: FullWindow): string {
   return `window ${full.start}–${full.end} on ${full.date} is full (${full.taken} of ${full.capacity} promised or held)`;
+}
+
+/**
+ * One order's claim, as every order path books it: a full window is a 409 naming timeWindows unless the dispatcher
+ * books it anyway, and then the answer is what the order's timeline records as overbooked. No depot: nothing to book.
+ */
+export async function bookWindow(repos: Repositories, depotId: number | null, claim: WindowClaim, nowEpoch: number, overrideCapacity = false): Promise<string | undefined> {
+  const [full] = depotId === null ? [null] : await claimWindows(repos, depotId, [claim], nowEpoch);
+  if (!full) return undefined;
+  if (!overrideCapacity) {
+    throw conflict(`The ${fullMessage(full)}; choose another window, or set overrideCapacity to book it anyway`, [{ path: 'timeWindows', message: fullMessage(full), reason: 'full' }]);
+  }
+  return fullMessage(full);
 }

@@ -306,7 +306,8 @@ export class EjectionSearch {
 
 /**
  * Random feasible moves, whatever they cost: a task moved next to one of its nearest tasks in another route, the
- * two swapped, or (2-opt*) the routes' tails exchanged there. The caches rule most moves out in O(1); a move they
+ * two swapped, or (2-opt*) the routes' tails exchanged there; a nearest task in the same route draws the task next
+ * to it when that does not lengthen the route (relocateWithin). The caches rule most moves out in O(1); a move they
  * let through is made and undone when the routes, recomputed, say it is infeasible.
  */
 function perturb(solution: SearchSolution, neighbors: Int32Array[], locked: Uint8Array, rng: Rng, moves: number): void {
@@ -319,12 +320,16 @@ function perturb(solution: SearchSolution, neighbors: Int32Array[], locked: Uint
     if (ru < 0 || locked[u] || list.length === 0) continue;
     const w = list[rng.int(Math.min(NEAR, list.length))]!;
     const rw = solution.routeOf[w]!;
-    if (rw < 0 || rw === ru || locked[w]) continue;
+    if (rw < 0 || locked[w]) continue;
     const from = solution.routes[ru]!;
     const to = solution.routes[rw]!;
     const pu = solution.positionOf[u]!;
     const pw = solution.positionOf[w]!;
     if (pu <= from.lockedPrefix || pw <= to.lockedPrefix) continue;
+    if (rw === ru) {
+      relocateWithin(from, pu, pw + rng.int(2));
+      continue;
+    }
     const move = rng.int(3);
     let fromTasks: number[];
     let toTasks: number[];
@@ -366,6 +371,24 @@ function perturb(solution: SearchSolution, neighbors: Int32Array[], locked: Uint
     for (const t of to.tasks) solution.routeOf[t] = rw;
     if (from.length === 0) from.closed = true;
     if (to.length === 0) to.closed = true;
+  }
+}
+
+/**
+ * Moves the task at position a of the route to before position b when the route stays feasible and gets no
+ * longer: a shorter route has room for more, where the moves between routes above only reshape.
+ */
+function relocateWithin(route: SearchRoute, a: number, b: number): void {
+  if (b === a || b === a + 1) return;
+  const tasks = route.tasks;
+  const before = route.travelCost;
+  const kept = tasks.slice();
+  const [t] = tasks.splice(a - 1, 1);
+  tasks.splice(b > a ? b - 2 : b - 1, 0, t!);
+  route.update();
+  if (!route.feasible || route.travelCost > before) {
+    route.tasks = kept;
+    route.update();
   }
 }
 

@@ -25,7 +25,7 @@ export async function chooseDeliverySlot(deps: InsertionDeps, days: PromiseDays,
   const nowEpoch = nowEpochSeconds(deps.context.clock);
   const reason = 'chosen by the customer';
   const outcome = await inTransaction(deps.context, async (repos) => {
-    const order = await lockCustomerOrder(repos, token, nowEpoch, linkTtlSeconds, 'reschedule');
+    const order = await lockCustomerOrder(repos, token, nowEpoch, linkTtlSeconds, 'reschedule', { booking: true });
     const depot = order.depotId === null ? null : await repos.depots.lockForBooking(order.depotId);
     if (!depot) throw conflict('This order has no depot to offer windows', [{ path: 'body.date', message: 'no depot' }]);
 

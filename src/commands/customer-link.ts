@@ -7,12 +7,15 @@ import { customerMay, refusal, type CustomerAction } from '../domain/customer-ac
 import type { Order } from '../domain/model/order';
 import { conflict, notFound } from '../errors';
 import { openTrackingLink } from '../tracking/tracking-link';
+import { lockDepotFirst } from './window-capacity';
 
 /** How the timeline names changes the customer made through their link. */
 export const customerActor = 'customer';
 
-export async function lockCustomerOrder(repos: Repositories, token: string, nowEpoch: number, linkTtlSeconds: number, action: CustomerAction): Promise<Order> {
+/** `booking`: the action books a calendar window, so the depot is locked before the order, as every booking takes them. */
+export async function lockCustomerOrder(repos: Repositories, token: string, nowEpoch: number, linkTtlSeconds: number, action: CustomerAction, { booking = false } = {}): Promise<Order> {
   const link = await openTrackingLink(repos, token, nowEpoch, linkTtlSeconds);
+  await lockDepotFirst(repos, link.order.id, booking);
   const order = await repos.orders.findByIdForUpdate(link.order.id);
   if (!order) throw notFound('Order', link.order.displayId);
   const returnRequested = (await repos.orderEvents.lastOfType(order.id, 'return_requested')) !== null;

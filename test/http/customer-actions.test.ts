@@ -135,6 +135,21 @@ describe.each(testDatabases())('the customer acts on the tracking page on $engin
     expect((await orderOf(created.body.id)).timeWindows).toEqual([{ start: '2026-11-26T08:00:00+01:00', end: '2026-11-26T12:00:00+01:00' }]);
   });
 
+  it('takes the depot before the order, as the dispatcher does: a customer choice and a dispatcher move of one order at once never deadlock', async () => {
+    // Opposite lock orders (order then depot against depot then order) deadlock on PostgreSQL; one of the two would fail.
+    // Four rounds: each leaves the order in one of Friday's windows, which take five.
+    const friday = '2026-11-27';
+    for (let round = 0; round < 4; round++) {
+      const created = await app.request('POST', '/api/v1/orders', { body: { ...orderInput(20 + round, { externalRef: `customer-race-${round}` }), depotId } });
+      expect(created.status).toBe(201);
+      const [customer, dispatcher] = await Promise.all([
+        track(linkToken(created.body.trackingLink), '/reschedule', 'POST', { date: friday, start: '08:00', end: '12:00' }),
+        app.request('PATCH', `/api/v1/orders/${created.body.id}`, { body: { timeWindows: [{ start: `${friday}T12:00:00+01:00`, end: `${friday}T16:00:00+01:00` }] } }),
+      ]);
+      expect([customer.status, dispatcher.status], JSON.stringify([customer.body, dispatcher.body])).toEqual([200, 200]);
+    }
+  });
+
   it('refuses a window the depot does not offer, a closed day, a full window and bad text, writing nothing', async () => {
     const order = orders[3]!;
     const before = { order: await orderOf(order.id), events: (await eventsOf(order.id)).length };

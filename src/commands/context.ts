@@ -18,7 +18,20 @@ export function reads(context: CommandContext): Repositories {
   return repositories(context.db, context.clock);
 }
 
-/** Runs `work` in one transaction with repositories bound to it. */
-export function inTransaction<T>(context: CommandContext, work: (repos: Repositories) => Promise<T>): Promise<T> {
-  return context.db.transaction((trx) => work(repositories(trx, context.clock)));
+/** PostgreSQL's code when it broke a deadlock by rolling this transaction back: nothing of it stayed, it may run again. */
+const DEADLOCK_DETECTED = '40P01';
+const ATTEMPTS = 3;
+
+/**
+ * Runs `work` in one transaction with repositories bound to it. A transaction chosen to break a deadlock runs again
+ * (up to ATTEMPTS in all): the other one has its locks by then, so the caller waits instead of getting a 500.
+ */
+export async function inTransaction<T>(context: CommandContext, work: (repos: Repositories) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await context.db.transaction((trx) => work(repositories(trx, context.clock)));
+    } catch (error) {
+      if (attempt >= ATTEMPTS || (error as { code?: unknown } | null)?.code !== DEADLOCK_DETECTED) throw error;
+    }
+  }
 }
